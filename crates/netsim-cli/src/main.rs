@@ -1,1 +1,73 @@
-fn main() {}
+//! `netsim`: reads the `-f` inputs, runs the command, prints. All logic is in the library.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use netsim_cli::{run, Input};
+
+fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let mut inputs = Vec::new();
+    let mut it = argv.iter();
+    let mut help = false;
+    while let Some(a) = it.next() {
+        let path = if a == "-f" || a == "--filename" {
+            match it.next() {
+                Some(p) => p.clone(),
+                None => break, // The library reports the missing value.
+            }
+        } else if let Some(p) = a.strip_prefix("--filename=") {
+            p.to_string()
+        } else if let Some(p) = a.strip_prefix("-f").filter(|p| !p.is_empty()) {
+            p.to_string()
+        } else {
+            help |= a == "-h" || a == "--help";
+            continue;
+        };
+        if let Err(msg) = read_input(&path, &mut inputs) {
+            eprintln!("error: {msg}");
+            return ExitCode::from(2);
+        }
+    }
+    let _ = help;
+    let out = run(&argv, &inputs);
+    let _ = std::io::stdout().write_all(out.stdout.as_bytes());
+    let _ = std::io::stderr().write_all(out.stderr.as_bytes());
+    ExitCode::from(u8::try_from(out.code).unwrap_or(1))
+}
+
+/// Reads a file, every file of a directory in name order, or stdin for `-`. Invalid UTF-8 is
+/// replaced (U+FFFD) so the rest of the file still simulates; the parser then reports it.
+fn read_input(path: &str, inputs: &mut Vec<Input>) -> Result<(), String> {
+    if path == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin().read_to_end(&mut bytes).map_err(|e| format!("cannot read stdin: {e}"))?;
+        inputs.push(Input { name: "<stdin>".into(), text: decode(&bytes) });
+        return Ok(());
+    }
+    let p = Path::new(path);
+    if p.is_dir() {
+        let mut entries: Vec<_> = std::fs::read_dir(p)
+            .map_err(|e| format!("cannot read directory '{path}': {e}"))?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|e| {
+                e.is_file()
+                    && e.extension().is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
+            })
+            .collect();
+        entries.sort();
+        for e in entries {
+            read_input(&e.to_string_lossy(), inputs)?;
+        }
+        return Ok(());
+    }
+    let bytes = std::fs::read(p).map_err(|e| format!("cannot read '{path}': {e}"))?;
+    inputs.push(Input { name: path.to_string(), text: decode(&bytes) });
+    Ok(())
+}
+
+fn decode(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}

@@ -1,0 +1,53 @@
+//! One module per subcommand (docs/cli.md). Each exposes `run(&Args, &[Input]) -> Result<Output, UsageError>`.
+
+use crate::{Args, Input, Output, UsageError};
+
+pub(crate) const USAGE: &str = "\
+netsim — Kubernetes Service networking, simulated from your manifests
+
+Usage: netsim <COMMAND> -f <PATH>... [OPTIONS]
+
+Commands:
+  check        print every diagnostic in the input (--format kubectl: as kubectl apply would)
+  get          kubectl-style tables: pods, services, endpoints, endpointslices, nodes
+  dns          resolve a name as a Pod's resolver would, query by query
+  resolv-conf  a Pod's /etc/resolv.conf
+  iptables     the rules kube-proxy (iptables mode) writes on a node
+  packet       walk one packet through a node's rules
+  request      an end-to-end request: DNS, rules, routing, delivery
+  explain      the Debug Services checklist for one Service
+  graph        the topology the playground draws (json, svg, dot)
+
+Common options:
+  -f, --filename PATH  input file, directory (read in name order) or - for stdin; repeatable
+  -o, --output FORMAT  json on every command; other formats per command
+  -h, --help           help for netsim or for one command
+
+Exit status: 0 success, 1 the input has errors, 2 bad usage.
+Run 'netsim <COMMAND> --help' for the options of one command.
+";
+
+pub(crate) fn help(command: Option<&str>) -> String {
+    match command {
+        None => USAGE.to_string(),
+        Some(c) => match COMMANDS.iter().find(|(name, _, _)| *name == c) {
+            Some((_, help, _)) => (*help).to_string(),
+            None => USAGE.to_string(),
+        },
+    }
+}
+
+type Runner = fn(&Args, &[Input]) -> Result<Output, UsageError>;
+
+/// (name, help text, runner).
+const COMMANDS: &[(&str, &str, Runner)] = &[];
+
+pub(crate) fn dispatch(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
+    let Some(command) = a.command.as_deref() else {
+        return Err(UsageError("no command given".into()));
+    };
+    match COMMANDS.iter().find(|(name, _, _)| *name == command) {
+        Some((_, _, runner)) => runner(a, inputs),
+        None => Err(UsageError(format!("unknown command '{command}'"))),
+    }
+}

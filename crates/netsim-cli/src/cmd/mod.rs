@@ -51,3 +51,26 @@ pub(crate) fn dispatch(a: &Args, inputs: &[Input]) -> Result<Output, UsageError>
         None => Err(UsageError(format!("unknown command '{command}'"))),
     }
 }
+
+/// Builds the diagnostics' source table from the CLI inputs.
+pub(crate) fn source_files(inputs: &[Input]) -> netsim::diagnostic::SourceFiles {
+    let mut files = netsim::diagnostic::SourceFiles::default();
+    for i in inputs {
+        files.add(i.name.clone(), i.text.clone());
+    }
+    files
+}
+
+/// Renders diagnostics for stderr, in the order given. Returns the text and whether any is an error.
+pub(crate) fn render_diagnostics(
+    files: &netsim::diagnostic::SourceFiles,
+    diagnostics: &[netsim::diagnostic::Diagnostic],
+) -> (String, bool) {
+    let mut out = String::new();
+    let mut errors = false;
+    for d in diagnostics {
+        out.push_str(&files.render(d));
+        errors |= d.severity == netsim::diagnostic::Severity::Error;
+    }
+    (out, errors)
+}

@@ -27,6 +27,8 @@ pub(crate) struct Cx<'d> {
     pub(crate) go: &'static str,
     /// Whether to record field spans (always on; a switch for benchmarks and tests).
     pub(crate) record: bool,
+    /// Inside a `map[string]string`: the path length of the map (Go errors name the map field).
+    go_cut: Option<usize>,
 }
 
 /// A saved path position, restored by [`Cx::leave`].
@@ -35,7 +37,7 @@ pub(crate) struct Mark(usize, &'static str);
 
 impl<'d> Cx<'d> {
     pub(crate) fn new(file: FileId, diags: &'d mut Vec<Diagnostic>) -> Self {
-        Cx { file, diags, path: String::new(), spans: FieldSpans::default(), go: "", record: true }
+        Cx { file, diags, path: String::new(), spans: FieldSpans::default(), go: "", record: true, go_cut: None }
     }
 
     pub(crate) fn span(&self, range: TextRange) -> Span {
@@ -78,7 +80,8 @@ impl<'d> Cx<'d> {
     fn go_path(&self) -> String {
         let mut out = String::with_capacity(self.path.len());
         let mut depth = 0usize;
-        for c in self.path.chars() {
+        let path = self.go_cut.and_then(|c| self.path.get(..c)).unwrap_or(&self.path);
+        for c in path.chars() {
             match c {
                 '[' => depth += 1,
                 ']' => depth = depth.saturating_sub(1),
@@ -369,6 +372,7 @@ impl<'d> Cx<'d> {
     pub(crate) fn string_map(&mut self, n: &Node<'_>) -> Labels {
         let mut out = Labels::new();
         let entries = self.mapping(n);
+        let cut = self.go_cut.replace(self.path.len());
         for e in entries {
             let Some(k) = self.key(e) else { continue };
             let m = self.enter(&k, e);
@@ -380,6 +384,7 @@ impl<'d> Cx<'d> {
             }
             self.leave(m);
         }
+        self.go_cut = cut;
         out
     }
 

@@ -16,5 +16,7 @@
 //! nothing panics on any input; the same input gives byte-identical output.
 
 pub mod diagnostic;
+pub mod manifest;
 pub mod model;
+pub mod syntax;
 pub mod text;

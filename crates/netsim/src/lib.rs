@@ -20,3 +20,4 @@ pub mod manifest;
 pub mod model;
 pub mod syntax;
 pub mod text;
+pub mod view;

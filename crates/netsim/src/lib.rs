@@ -18,5 +18,6 @@
 pub mod diagnostic;
 pub mod manifest;
 pub mod model;
+pub mod select;
 pub mod syntax;
 pub mod text;

@@ -13,8 +13,8 @@
 //! the same kind, namespace and name: the later one wins (what `kubectl apply` of the stream
 //! does), with a `duplicate-object` warning pointing at both.
 //!
-//! Invariants: never panics; output order is input order; diagnostics are sorted by file and
-//! position (stable).
+//! Invariants: never panics; objects and diagnostics come in input order (within one object:
+//! decoding problems in position order, then validation errors in the API server's order).
 
 pub(crate) mod decode;
 pub(crate) mod defaults;
@@ -43,12 +43,18 @@ pub fn load(files: &SourceFiles) -> Loaded {
     let mut l = Loader::default();
     for (file, _name, text) in files.iter() {
         let parsed = syntax::parse(file, text);
-        l.diagnostics.extend(parsed.diagnostics);
+        // Syntax diagnostics are interleaved with the documents by position, so the output
+        // reads top to bottom; within one object, validation errors keep the API server's order.
+        let mut syntax_diags = parsed.diagnostics.into_iter().peekable();
         for doc in &parsed.documents {
+            while let Some(d) = syntax_diags.next_if(|d| d.span.range.start <= doc.range.start) {
+                l.diagnostics.push(d);
+            }
             if let Some(root) = &doc.root {
                 l.object(file, root, 0);
             }
         }
+        l.diagnostics.extend(syntax_diags);
     }
     l.finish()
 }
@@ -535,8 +541,7 @@ impl Loader {
         list(&mut self.objects).push(obj);
     }
 
-    fn finish(mut self) -> Loaded {
-        self.diagnostics.sort_by_key(|d| (d.span.file, d.span.range.start));
+    fn finish(self) -> Loaded {
         Loaded { objects: self.objects, diagnostics: self.diagnostics }
     }
 }

@@ -21,3 +21,4 @@ pub mod model;
 pub mod select;
 pub mod syntax;
 pub mod text;
+pub mod view;

@@ -18,6 +18,7 @@
 pub mod diagnostic;
 pub mod manifest;
 pub mod model;
+pub mod select;
 pub mod syntax;
 pub mod text;
 pub mod view;

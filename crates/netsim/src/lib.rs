@@ -17,5 +17,7 @@
 
 pub mod cluster;
 pub mod diagnostic;
+pub mod manifest;
 pub mod model;
+pub mod syntax;
 pub mod text;

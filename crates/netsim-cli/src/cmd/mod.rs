@@ -1,5 +1,7 @@
 //! One module per subcommand (docs/cli.md). Each exposes `run(&Args, &[Input]) -> Result<Output, UsageError>`.
 
+mod get;
+
 use crate::{Args, Input, Output, UsageError};
 
 pub(crate) const USAGE: &str = "\
@@ -40,7 +42,7 @@ pub(crate) fn help(command: Option<&str>) -> String {
 type Runner = fn(&Args, &[Input]) -> Result<Output, UsageError>;
 
 /// (name, help text, runner).
-const COMMANDS: &[(&str, &str, Runner)] = &[];
+const COMMANDS: &[(&str, &str, Runner)] = &[("get", get::HELP, get::run)];
 
 pub(crate) fn dispatch(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
     let Some(command) = a.command.as_deref() else {

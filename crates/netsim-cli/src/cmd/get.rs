@@ -1,0 +1,362 @@
+//! `netsim get`: kubectl-style listings of the simulated cluster (docs/cli.md).
+
+use netsim::cluster::print::{self, Kind, Row, J};
+use netsim::cluster::{self, Cluster};
+use netsim::model::Labels;
+
+use super::{render_diagnostics, source_files};
+use crate::{Args, Input, Output, UsageError};
+
+pub(crate) const HELP: &str = "\
+netsim get — list objects of the simulated cluster, as kubectl get does
+
+Usage: netsim get KIND[,KIND...] [NAME...] -f PATH... [-n NS | -A] [-l SELECTOR]
+                  [-o wide|yaml|json|name] [--event EVENT]...
+
+Kinds (kubectl names and short forms): pods (po), services (svc), endpoints (ep),
+endpointslices, nodes (no), namespaces (ns), deployments (deploy), replicasets (rs),
+statefulsets (sts), daemonsets (ds), events (ev).
+
+Options:
+  -n, --namespace NS     namespace to list (default: default)
+  -A, --all-namespaces   every namespace; adds a NAMESPACE column
+  -l, --selector SEL     kubectl label selector: a=b, a==b, a!=b, 'a in (x,y)', 'a notin (x)',
+                         a, !a (comma-separated, all must hold)
+  -o, --output FORMAT    wide (extra columns), yaml or json (objects with allocated and
+                         defaulted fields, a `kind: List` unless one NAME is given), name
+      --event EVENT      apply a what-if event before listing (repeatable, in order):
+                           delete-pod/[NS/]POD              the Pod's controller replaces it
+                           scale/KIND/[NS/]NAME=N           deployment, replicaset, statefulset
+                           pod-ready/[NS/]POD=true|false    flip the Pod's Ready condition
+                           node-down/NODE                   NotReady, Pods evicted and replaced
+                           label/KIND/[NS/]NAME:KEY=VALUE   set a label (KEY- removes it);
+                                                            KIND pod, service, node, deployment…
+                         `netsim get events --event …` shows what the controllers did.
+
+Columns and cells are kubectl's (pkg/printers/internalversion/printers.go); AGE is left
+out (the simulator has no clock). Rows are sorted by namespace and name. Node VERSION,
+OS-IMAGE, KERNEL-VERSION and CONTAINER-RUNTIME are fixed kind-like values.
+Events are listed as TYPE REASON OBJECT MESSAGE, in the order they happened.
+
+JSON (-o json) is the objects as the Kubernetes API shows them (apiVersion, kind, metadata,
+spec, status; camelCase), a List {apiVersion, items, kind, metadata} for several.
+
+Exit status: 0 success; 1 the input has errors (diagnostics on stderr) or a named object
+does not exist; 2 bad usage.
+";
+
+/// One requirement of a kubectl label selector.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Req {
+    In(String, Vec<String>),
+    NotIn(String, Vec<String>),
+    Exists(String),
+    NotExists(String),
+    Gt(String, i64),
+    Lt(String, i64),
+}
+
+impl Req {
+    fn matches(&self, l: &Labels) -> bool {
+        match self {
+            Req::In(k, v) => l.get(k).is_some_and(|x| v.contains(x)),
+            Req::NotIn(k, v) => l.get(k).is_none_or(|x| !v.contains(x)),
+            Req::Exists(k) => l.contains_key(k),
+            Req::NotExists(k) => !l.contains_key(k),
+            Req::Gt(k, n) => l.get(k).and_then(|x| x.parse::<i64>().ok()).is_some_and(|x| x > *n),
+            Req::Lt(k, n) => l.get(k).and_then(|x| x.parse::<i64>().ok()).is_some_and(|x| x < *n),
+        }
+    }
+}
+
+/// Splits on commas outside parentheses.
+fn split_top(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut depth, mut start) = (0i32, 0usize);
+    for (i, c) in s.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                out.push(&s[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&s[start..]);
+    out
+}
+
+/// kubectl's selector syntax (`labels.Parse`).
+fn parse_selector(s: &str) -> Result<Vec<Req>, String> {
+    let mut reqs = Vec::new();
+    if s.trim().is_empty() {
+        return Ok(reqs);
+    }
+    let bad = |part: &str| format!("unable to parse requirement: {:?}", part.trim());
+    let key_ok = |k: &str| {
+        !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+    };
+    for part in split_top(s) {
+        let p = part.trim();
+        if let Some(k) = p.strip_prefix('!') {
+            let k = k.trim();
+            if !key_ok(k) {
+                return Err(bad(part));
+            }
+            reqs.push(Req::NotExists(k.into()));
+            continue;
+        }
+        let set = |rest: &str| -> Option<Vec<String>> {
+            let inner = rest.trim().strip_prefix('(')?.strip_suffix(')')?;
+            Some(inner.split(',').map(|v| v.trim().to_string()).collect())
+        };
+        let words: Vec<&str> = p.splitn(2, char::is_whitespace).collect();
+        if words.len() == 2 {
+            let (k, rest) = (words[0], words[1].trim_start());
+            if let Some(r) = rest.strip_prefix("notin") {
+                let v = set(r).ok_or_else(|| bad(part))?;
+                reqs.push(Req::NotIn(k.into(), v));
+                continue;
+            }
+            if let Some(r) = rest.strip_prefix("in") {
+                let v = set(r).ok_or_else(|| bad(part))?;
+                reqs.push(Req::In(k.into(), v));
+                continue;
+            }
+        }
+        let ops: [(&str, MakeReq); 5] = [
+            ("!=", |k, v| Some(Req::NotIn(k, vec![v]))),
+            ("==", |k, v| Some(Req::In(k, vec![v]))),
+            ("=", |k, v| Some(Req::In(k, vec![v]))),
+            (">", |k, v| v.parse().ok().map(|n| Req::Gt(k, n))),
+            ("<", |k, v| v.parse().ok().map(|n| Req::Lt(k, n))),
+        ];
+        let mut done = false;
+        for (op, make) in ops {
+            if let Some((k, v)) = p.split_once(op) {
+                let (k, v) = (k.trim(), v.trim());
+                if !key_ok(k) {
+                    return Err(bad(part));
+                }
+                reqs.push(make(k.into(), v.into()).ok_or_else(|| bad(part))?);
+                done = true;
+                break;
+            }
+        }
+        if !done {
+            if !key_ok(p) {
+                return Err(bad(part));
+            }
+            reqs.push(Req::Exists(p.into()));
+        }
+    }
+    Ok(reqs)
+}
+
+/// Builds a requirement from key and value (None: the value does not fit the operator).
+type MakeReq = fn(String, String) -> Option<Req>;
+
+enum Target {
+    Kind(Kind),
+    Events,
+}
+
+fn event_rows(c: &Cluster, ns: Option<&str>) -> Vec<(String, Vec<String>)> {
+    c.events
+        .iter()
+        .filter(|e| ns.is_none_or(|n| e.namespace == n))
+        .map(|e| {
+            (
+                e.namespace.clone(),
+                vec![
+                    e.type_.as_str().into(),
+                    e.reason.clone(),
+                    e.object.clone(),
+                    e.message.clone(),
+                ],
+            )
+        })
+        .collect()
+}
+
+pub(crate) fn run(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
+    a.only(&["namespace", "all-namespaces", "selector", "output", "event"])?;
+    let output = a.output_in(&["wide", "yaml", "json", "name"])?;
+    let spec = a.positional(0, "resource type (e.g. netsim get pods)")?;
+    let mut targets = Vec::new();
+    for k in spec.split(',') {
+        let lk = k.to_ascii_lowercase();
+        if lk == "events" || lk == "event" || lk == "ev" {
+            targets.push(Target::Events);
+            continue;
+        }
+        match Kind::parse(k) {
+            Some(kind) => targets.push(Target::Kind(kind)),
+            None => {
+                return Err(UsageError(format!("the server doesn't have a resource type \"{k}\"")))
+            }
+        }
+    }
+    let names: Vec<&str> = a.positionals.iter().skip(1).map(String::as_str).collect();
+    if !names.is_empty() && targets.len() > 1 {
+        return Err(UsageError("names cannot be given with several resource types (use KIND/NAME lists one kind at a time)".into()));
+    }
+    let all = a.flag("all-namespaces");
+    if all && a.value("namespace").is_some() {
+        return Err(UsageError("-n and -A cannot be used together".into()));
+    }
+    let ns = a.value("namespace").unwrap_or("default").to_string();
+    let selector = parse_selector(a.value("selector").unwrap_or("")).map_err(UsageError)?;
+    let mut events = Vec::new();
+    for e in a.options.get("event").map(Vec::as_slice).unwrap_or(&[]) {
+        events.push(cluster::parse_event(e, &ns).map_err(UsageError)?);
+    }
+
+    let files = source_files(inputs);
+    let loaded = netsim::manifest::load(&files);
+    let mut c = cluster::build(&loaded.objects);
+    for e in &events {
+        c = cluster::apply(&c, e);
+    }
+    let mut diags = loaded.diagnostics;
+    diags.extend(c.diagnostics.iter().cloned());
+    let (mut stderr, has_errors) = render_diagnostics(&files, &diags);
+    let mut code = i32::from(has_errors);
+
+    let wide = output == Some("wide");
+    let several = targets.len() > 1;
+    let mut tables: Vec<String> = Vec::new();
+    let mut objects: Vec<J> = Vec::new();
+    let mut name_lines = String::new();
+    let mut any_namespaced = false;
+    for t in &targets {
+        match t {
+            Target::Events => {
+                any_namespaced = true;
+                let rows = event_rows(&c, if all { None } else { Some(ns.as_str()) });
+                if rows.is_empty() || matches!(output, Some("yaml" | "json" | "name")) {
+                    continue;
+                }
+                let mut lines = Vec::new();
+                let mut head: Vec<String> =
+                    ["TYPE", "REASON", "OBJECT", "MESSAGE"].iter().map(|s| s.to_string()).collect();
+                if all {
+                    head.insert(0, "NAMESPACE".into());
+                }
+                lines.push(head);
+                for (n, mut cells) in rows {
+                    if all {
+                        cells.insert(0, n);
+                    }
+                    lines.push(cells);
+                }
+                tables.push(print::tabulate(&lines));
+            }
+            Target::Kind(kind) => {
+                let kind = *kind;
+                any_namespaced |= kind.namespaced();
+                let rows: Vec<Row> = print::rows(&c, kind, wide)
+                    .into_iter()
+                    .filter(|r| !kind.namespaced() || all || r.namespace == ns)
+                    .filter(|r| names.is_empty() || names.contains(&r.name.as_str()))
+                    .filter(|r| selector.iter().all(|q| q.matches(&r.labels)))
+                    .collect();
+                for n in &names {
+                    if !rows.iter().any(|r| r.name == *n) {
+                        stderr.push_str(&format!(
+                            "Error from server (NotFound): {} \"{n}\" not found\n",
+                            kind.plural()
+                        ));
+                        code = 1;
+                    }
+                }
+                if rows.is_empty() {
+                    continue;
+                }
+                match output {
+                    Some("yaml" | "json") => objects.extend(rows.into_iter().map(|r| r.object)),
+                    Some("name") => {
+                        for r in rows {
+                            name_lines.push_str(&format!("{}/{}\n", kind.prefix(), r.name));
+                        }
+                    }
+                    _ => {
+                        let show_ns = all && kind.namespaced();
+                        let mut head: Vec<String> = Vec::new();
+                        if show_ns {
+                            head.push("NAMESPACE".into());
+                        }
+                        head.push("NAME".into());
+                        head.extend(print::headers(kind, wide).iter().map(|h| h.to_string()));
+                        let mut lines = vec![head];
+                        for r in rows {
+                            let mut l = Vec::new();
+                            if show_ns {
+                                l.push(r.namespace.clone());
+                            }
+                            l.push(if several {
+                                format!("{}/{}", kind.prefix(), r.name)
+                            } else {
+                                r.name.clone()
+                            });
+                            l.extend(r.cells);
+                            lines.push(l);
+                        }
+                        tables.push(print::tabulate(&lines));
+                    }
+                }
+            }
+        }
+    }
+    let stdout = match output {
+        Some("yaml" | "json") => {
+            let doc = if names.len() == 1 && objects.len() == 1 {
+                objects.remove(0)
+            } else {
+                print::list(objects)
+            };
+            if output == Some("json") {
+                print::to_json(&doc)
+            } else {
+                print::to_yaml(&doc)
+            }
+        }
+        Some("name") => name_lines,
+        _ => {
+            if tables.is_empty() && names.is_empty() {
+                if !all && any_namespaced {
+                    stderr.push_str(&format!("No resources found in {ns} namespace.\n"));
+                } else {
+                    stderr.push_str("No resources found\n");
+                }
+            }
+            tables.join("\n")
+        }
+    };
+    Ok(Output { stdout, stderr, code })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selectors() {
+        let l: Labels =
+            [("app".to_string(), "web".to_string()), ("tier".to_string(), "3".to_string())].into();
+        let m = |s: &str| parse_selector(s).unwrap().iter().all(|r| r.matches(&l));
+        assert!(m("app=web"));
+        assert!(m("app==web,tier"));
+        assert!(!m("app!=web"));
+        assert!(m("app in (web, db)"));
+        assert!(!m("app notin (web)"));
+        assert!(m("!missing"));
+        assert!(m("tier>2"));
+        assert!(!m("tier<2"));
+        assert!(m("missing!=x"));
+        assert!(parse_selector("app in web").is_err());
+        assert!(parse_selector("a b").is_err());
+    }
+}

@@ -217,13 +217,23 @@ pub(crate) fn run(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
     let files = source_files(inputs);
     let loaded = netsim::manifest::load(&files);
     let mut c = cluster::build(&loaded.objects);
+    let built = c.diagnostics.len();
     for e in &events {
         c = cluster::apply(&c, e);
     }
     let mut diags = loaded.diagnostics;
-    diags.extend(c.diagnostics.iter().cloned());
+    diags.extend(c.diagnostics.iter().take(built).cloned());
     let (mut stderr, has_errors) = render_diagnostics(&files, &diags);
     let mut code = i32::from(has_errors);
+    // Problems of the --event what-ifs are about the command, worded as kubectl words them.
+    for d in c.diagnostics.iter().skip(built) {
+        if d.code == "unknown-object" {
+            stderr.push_str(&format!("Error from server (NotFound): {}\n", d.message));
+        } else {
+            stderr.push_str(&format!("error: {}\n", d.message));
+        }
+        code = 1;
+    }
 
     let wide = output == Some("wide");
     let several = targets.len() > 1;

@@ -40,44 +40,49 @@ pub(crate) fn template_hash(t: &PodTemplate) -> String {
 }
 
 pub(crate) fn expand_all(c: &mut Cluster) {
-    // Deployments first create their ReplicaSets, which are then expanded like user ones.
+    // In input order; a Deployment's new ReplicaSet is expanded right after it (the built-in
+    // CoreDNS Deployment comes first, so its Pods are the first of the cluster, as in kind).
+    let original = c.objects.workloads.len();
     let mut i = 0;
-    while i < c.objects.workloads.len() {
-        if c.objects.workloads[i].kind == WorkloadKind::Deployment {
-            let w = c.objects.workloads[i].clone();
-            if check(c, &w) {
-                deployment(c, &w);
-            }
-        }
+    while i < original {
+        let w = c.objects.workloads[i].clone();
         i += 1;
-    }
-    let all = c.objects.workloads.clone();
-    for w in &all {
         match w.kind {
-            WorkloadKind::Deployment => {}
-            WorkloadKind::ReplicaSet => {
-                if (w.meta.owner_references.iter().any(|o| o.kind == "Deployment") || check(c, w))
-                    && bounded(c, w)
-                {
-                    let have = owned_pods(c, w).len();
-                    let want = usize::try_from(w.replicas.max(0)).unwrap_or(0);
-                    for _ in have..want {
-                        create_rs_pod(c, w);
+            WorkloadKind::Deployment => {
+                if check(c, &w) {
+                    let before = c.objects.workloads.len();
+                    deployment(c, &w);
+                    let created: Vec<Workload> = c.objects.workloads[before..].to_vec();
+                    for rs in &created {
+                        replicaset(c, rs);
                     }
                 }
             }
+            WorkloadKind::ReplicaSet => replicaset(c, &w),
             WorkloadKind::StatefulSet => {
-                if check(c, w) && bounded(c, w) {
+                if check(c, &w) && bounded(c, &w) {
                     for ord in 0..w.replicas.max(0) {
-                        create_sts_pod(c, w, ord);
+                        create_sts_pod(c, &w, ord);
                     }
                 }
             }
             WorkloadKind::DaemonSet => {
-                if check(c, w) {
-                    daemonset(c, w);
+                if check(c, &w) {
+                    daemonset(c, &w);
                 }
             }
+        }
+    }
+}
+
+fn replicaset(c: &mut Cluster, w: &Workload) {
+    if (w.meta.owner_references.iter().any(|o| o.kind == "Deployment") || check(c, w))
+        && bounded(c, w)
+    {
+        let have = owned_pods(c, w).len();
+        let want = usize::try_from(w.replicas.max(0)).unwrap_or(0);
+        for _ in have..want {
+            create_rs_pod(c, w);
         }
     }
 }

@@ -19,5 +19,7 @@ pub mod cluster;
 pub mod diagnostic;
 pub mod manifest;
 pub mod model;
+pub mod select;
 pub mod syntax;
 pub mod text;
+pub mod view;

@@ -2,7 +2,6 @@
 
 use netsim::cluster::print::{self, Kind, Row, J};
 use netsim::cluster::{self, Cluster};
-use netsim::model::Labels;
 
 use super::{render_diagnostics, source_files};
 use crate::{Args, Input, Output, UsageError};
@@ -44,119 +43,6 @@ spec, status; camelCase), a List {apiVersion, items, kind, metadata} for several
 Exit status: 0 success; 1 the input has errors (diagnostics on stderr) or a named object
 does not exist; 2 bad usage.
 ";
-
-/// One requirement of a kubectl label selector.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Req {
-    In(String, Vec<String>),
-    NotIn(String, Vec<String>),
-    Exists(String),
-    NotExists(String),
-    Gt(String, i64),
-    Lt(String, i64),
-}
-
-impl Req {
-    fn matches(&self, l: &Labels) -> bool {
-        match self {
-            Req::In(k, v) => l.get(k).is_some_and(|x| v.contains(x)),
-            Req::NotIn(k, v) => l.get(k).is_none_or(|x| !v.contains(x)),
-            Req::Exists(k) => l.contains_key(k),
-            Req::NotExists(k) => !l.contains_key(k),
-            Req::Gt(k, n) => l.get(k).and_then(|x| x.parse::<i64>().ok()).is_some_and(|x| x > *n),
-            Req::Lt(k, n) => l.get(k).and_then(|x| x.parse::<i64>().ok()).is_some_and(|x| x < *n),
-        }
-    }
-}
-
-/// Splits on commas outside parentheses.
-fn split_top(s: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let (mut depth, mut start) = (0i32, 0usize);
-    for (i, c) in s.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            ',' if depth == 0 => {
-                out.push(&s[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    out.push(&s[start..]);
-    out
-}
-
-/// kubectl's selector syntax (`labels.Parse`).
-fn parse_selector(s: &str) -> Result<Vec<Req>, String> {
-    let mut reqs = Vec::new();
-    if s.trim().is_empty() {
-        return Ok(reqs);
-    }
-    let bad = |part: &str| format!("unable to parse requirement: {:?}", part.trim());
-    let key_ok = |k: &str| {
-        !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
-    };
-    for part in split_top(s) {
-        let p = part.trim();
-        if let Some(k) = p.strip_prefix('!') {
-            let k = k.trim();
-            if !key_ok(k) {
-                return Err(bad(part));
-            }
-            reqs.push(Req::NotExists(k.into()));
-            continue;
-        }
-        let set = |rest: &str| -> Option<Vec<String>> {
-            let inner = rest.trim().strip_prefix('(')?.strip_suffix(')')?;
-            Some(inner.split(',').map(|v| v.trim().to_string()).collect())
-        };
-        let words: Vec<&str> = p.splitn(2, char::is_whitespace).collect();
-        if words.len() == 2 {
-            let (k, rest) = (words[0], words[1].trim_start());
-            if let Some(r) = rest.strip_prefix("notin") {
-                let v = set(r).ok_or_else(|| bad(part))?;
-                reqs.push(Req::NotIn(k.into(), v));
-                continue;
-            }
-            if let Some(r) = rest.strip_prefix("in") {
-                let v = set(r).ok_or_else(|| bad(part))?;
-                reqs.push(Req::In(k.into(), v));
-                continue;
-            }
-        }
-        let ops: [(&str, MakeReq); 5] = [
-            ("!=", |k, v| Some(Req::NotIn(k, vec![v]))),
-            ("==", |k, v| Some(Req::In(k, vec![v]))),
-            ("=", |k, v| Some(Req::In(k, vec![v]))),
-            (">", |k, v| v.parse().ok().map(|n| Req::Gt(k, n))),
-            ("<", |k, v| v.parse().ok().map(|n| Req::Lt(k, n))),
-        ];
-        let mut done = false;
-        for (op, make) in ops {
-            if let Some((k, v)) = p.split_once(op) {
-                let (k, v) = (k.trim(), v.trim());
-                if !key_ok(k) {
-                    return Err(bad(part));
-                }
-                reqs.push(make(k.into(), v.into()).ok_or_else(|| bad(part))?);
-                done = true;
-                break;
-            }
-        }
-        if !done {
-            if !key_ok(p) {
-                return Err(bad(part));
-            }
-            reqs.push(Req::Exists(p.into()));
-        }
-    }
-    Ok(reqs)
-}
-
-/// Builds a requirement from key and value (None: the value does not fit the operator).
-type MakeReq = fn(String, String) -> Option<Req>;
 
 enum Target {
     Kind(Kind),
@@ -208,7 +94,7 @@ pub(crate) fn run(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
         return Err(UsageError("-n and -A cannot be used together".into()));
     }
     let ns = a.value("namespace").unwrap_or("default").to_string();
-    let selector = parse_selector(a.value("selector").unwrap_or("")).map_err(UsageError)?;
+    let selector = netsim::select::parse(a.value("selector").unwrap_or("")).map_err(UsageError)?;
     let mut events = Vec::new();
     for e in a.options.get("event").map(Vec::as_slice).unwrap_or(&[]) {
         events.push(cluster::parse_event(e, &ns).map_err(UsageError)?);
@@ -271,7 +157,7 @@ pub(crate) fn run(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
                     .into_iter()
                     .filter(|r| !kind.namespaced() || all || r.namespace == ns)
                     .filter(|r| names.is_empty() || names.contains(&r.name.as_str()))
-                    .filter(|r| selector.iter().all(|q| q.matches(&r.labels)))
+                    .filter(|r| selector.matches(&r.labels))
                     .collect();
                 for n in &names {
                     if !rows.iter().any(|r| r.name == *n) {
@@ -346,27 +232,4 @@ pub(crate) fn run(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
         }
     };
     Ok(Output { stdout, stderr, code })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn selectors() {
-        let l: Labels =
-            [("app".to_string(), "web".to_string()), ("tier".to_string(), "3".to_string())].into();
-        let m = |s: &str| parse_selector(s).unwrap().iter().all(|r| r.matches(&l));
-        assert!(m("app=web"));
-        assert!(m("app==web,tier"));
-        assert!(!m("app!=web"));
-        assert!(m("app in (web, db)"));
-        assert!(!m("app notin (web)"));
-        assert!(m("!missing"));
-        assert!(m("tier>2"));
-        assert!(!m("tier<2"));
-        assert!(m("missing!=x"));
-        assert!(parse_selector("app in web").is_err());
-        assert!(parse_selector("a b").is_err());
-    }
 }

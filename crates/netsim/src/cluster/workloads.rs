@@ -30,8 +30,7 @@ use super::{
 };
 use crate::diagnostic::Diagnostic;
 use crate::model::{
-    LabelSelector, ObjectMeta, OwnerReference, Pod, PodSpec, PodTemplate, Toleration, Workload,
-    WorkloadKind,
+    ObjectMeta, OwnerReference, Pod, PodSpec, PodTemplate, Toleration, Workload, WorkloadKind,
 };
 
 /// `controller.ComputeHash` shape: SafeEncodeString(decimal FNV-32a of the template).
@@ -87,60 +86,15 @@ fn replicaset(c: &mut Cluster, w: &Workload) {
     }
 }
 
-/// The selector must exist and select the template's labels (apps validation); reported here
-/// when the manifest stage let it through, and the workload then creates nothing.
-fn check(c: &mut Cluster, w: &Workload) -> bool {
-    let what = format!("{} {:?}", w.kind.as_str(), w.meta.name);
+/// The selector must exist, be non-empty and select the template's labels (apps validation).
+/// The manifest stage reports violations (`validate.rs`); the controller side only refuses to
+/// create Pods for such a workload, as the API server would never have stored it.
+fn check(_c: &mut Cluster, w: &Workload) -> bool {
     match &w.selector {
-        None => {
-            c.diagnostics.push(
-                Diagnostic::error(
-                    "workload-selector-missing",
-                    span_of(&w.meta, "spec"),
-                    "spec.selector: Required value",
-                )
-                .with_hint(format!("{what} creates no Pods without a selector")),
-            );
-            false
-        }
-        Some(sel) if sel.match_labels.is_empty() && sel.match_expressions.is_empty() => {
-            c.diagnostics.push(
-                Diagnostic::error(
-                    "workload-selector-empty",
-                    span_of(&w.meta, "spec.selector"),
-                    format!("spec.selector: Invalid value: {}: empty selector is invalid for deployment", go_selector(sel)),
-                )
-                .with_hint(format!("{what} creates no Pods; give it matchLabels that its template carries")),
-            );
-            false
-        }
-        Some(sel) if !selector_matches(sel, &w.template.labels) => {
-            let mut d = Diagnostic::error(
-                "selector-template-mismatch",
-                span_of(&w.meta, "spec.template.metadata.labels"),
-                format!(
-                    "spec.template.metadata.labels: Invalid value: {}: `selector` does not match template `labels`",
-                    go_map(&w.template.labels)
-                ),
-            )
-            .with_hint(format!(
-                "the API server rejects {what}; its Pods would not carry the labels its selector looks for"
-            ));
-            d.object = Some(what);
-            c.diagnostics.push(d);
-            false
-        }
-        Some(_) => true,
+        None => false,
+        Some(sel) if sel.match_labels.is_empty() && sel.match_expressions.is_empty() => false,
+        Some(sel) => selector_matches(sel, &w.template.labels),
     }
-}
-
-fn go_map(m: &crate::model::Labels) -> String {
-    let inner: Vec<String> = m.iter().map(|(k, v)| format!("{k:?}:{v:?}")).collect();
-    format!("map[string]string{{{}}}", inner.join(", "))
-}
-
-fn go_selector(s: &LabelSelector) -> String {
-    format!("v1.LabelSelector{{MatchLabels:{}, MatchExpressions:[]}}", go_map(&s.match_labels))
 }
 
 fn bounded(c: &mut Cluster, w: &Workload) -> bool {

@@ -1,6 +1,7 @@
 //! One module per subcommand (docs/cli.md). Each exposes `run(&Args, &[Input]) -> Result<Output, UsageError>`.
 
 mod check;
+mod get;
 
 use crate::{Args, Input, Output, UsageError};
 
@@ -42,7 +43,8 @@ pub(crate) fn help(command: Option<&str>) -> String {
 type Runner = fn(&Args, &[Input]) -> Result<Output, UsageError>;
 
 /// (name, help text, runner).
-const COMMANDS: &[(&str, &str, Runner)] = &[("check", check::HELP, check::run)];
+const COMMANDS: &[(&str, &str, Runner)] =
+    &[("check", check::HELP, check::run), ("get", get::HELP, get::run)];
 
 pub(crate) fn dispatch(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
     let Some(command) = a.command.as_deref() else {

@@ -16,5 +16,6 @@
 //! nothing panics on any input; the same input gives byte-identical output.
 
 pub mod diagnostic;
+pub mod dns;
 pub mod model;
 pub mod text;

@@ -17,5 +17,7 @@
 
 pub mod diagnostic;
 pub mod dns;
+pub mod manifest;
 pub mod model;
+pub mod syntax;
 pub mod text;

@@ -37,7 +37,15 @@ pub(crate) struct Mark(usize, &'static str);
 
 impl<'d> Cx<'d> {
     pub(crate) fn new(file: FileId, diags: &'d mut Vec<Diagnostic>) -> Self {
-        Cx { file, diags, path: String::new(), spans: FieldSpans::default(), go: "", record: true, go_cut: None }
+        Cx {
+            file,
+            diags,
+            path: String::new(),
+            spans: FieldSpans::default(),
+            go: "",
+            record: true,
+            go_cut: None,
+        }
     }
 
     pub(crate) fn span(&self, range: TextRange) -> Span {

@@ -212,7 +212,12 @@ fn duplicate_objects() {
 
 #[test]
 fn missing_kind_and_wrong_version() {
-    let l = load_str("metadata: {name: a}\n---\napiVersion: v1\nkind: Deployment\nmetadata: {name: d}\n");
-    assert_eq!(l.diagnostics[0].message, "error validating data: [apiVersion not set, kind not set]");
+    let l = load_str(
+        "metadata: {name: a}\n---\napiVersion: v1\nkind: Deployment\nmetadata: {name: d}\n",
+    );
+    assert_eq!(
+        l.diagnostics[0].message,
+        "error validating data: [apiVersion not set, kind not set]"
+    );
     assert_eq!(l.diagnostics[1].message, "no matches for kind \"Deployment\" in version \"v1\"");
 }

@@ -98,11 +98,7 @@ fn print_response(out: &mut String, r: &Response) {
             }
         }
         Outcome::Forwarded { upstream } => {
-            let _ = writeln!(
-                out,
-                ";; forwarded: CoreDNS does not serve this name ({}); it asks {upstream}",
-                r.why
-            );
+            let _ = writeln!(out, ";; forwarded upstream: {}; CoreDNS asks {upstream}", r.why);
             let _ = writeln!(out, ";; the answer comes from outside the cluster (not simulated)");
         }
         Outcome::OtherNameserver { nameserver } => {
@@ -119,7 +115,8 @@ fn print_response(out: &mut String, r: &Response) {
 }
 
 fn summary(out: &mut String, w: &Walk) {
-    if let Some(ns) = &w.nameserver {
+    let sent = !matches!(w.result, WalkResult::InvalidName { .. });
+    if let (Some(ns), true) = (&w.nameserver, sent) {
         let _ = writeln!(out, "Server:\t\t{ns}\nAddress:\t{ns}#53\n");
     }
     match &w.result {
@@ -143,17 +140,30 @@ fn summary(out: &mut String, w: &Walk) {
                             a.data.trim_end_matches('.')
                         );
                     }
-                    _ => {
-                        let _ = writeln!(out, "{shown}\t{} = {}", a.rtype, a.data);
+                    t => {
+                        // nslookup's words for the record types.
+                        let word = match t {
+                            RecordType::SRV => "service",
+                            RecordType::PTR => "name",
+                            RecordType::NS => "nameserver",
+                            RecordType::TXT => "text",
+                            RecordType::MX => "mail exchanger",
+                            _ => t.as_str(),
+                        };
+                        let _ = writeln!(out, "{shown}\t{word} = {}", a.data);
                     }
                 }
             }
         }
         WalkResult::NotFound { nodata, .. } => {
             if *nodata {
-                let _ = writeln!(out, "*** Can't find {}: No answer", w.name);
+                let _ = writeln!(out, "*** Can't find {}: No answer", w.name.trim_end_matches('.'));
             } else {
-                let _ = writeln!(out, "** server can't find {}: NXDOMAIN", w.name);
+                let _ = writeln!(
+                    out,
+                    "** server can't find {}: NXDOMAIN",
+                    w.name.trim_end_matches('.')
+                );
             }
         }
         WalkResult::LeavesCluster { name, upstream } => {
@@ -163,7 +173,7 @@ fn summary(out: &mut String, w: &Walk) {
             );
         }
         WalkResult::Failed { rcode } => {
-            let _ = writeln!(out, "** server can't find {}: {rcode}", w.name);
+            let _ = writeln!(out, "** server can't find {}: {rcode}", w.name.trim_end_matches('.'));
         }
         WalkResult::InvalidName { error } => {
             let _ = writeln!(out, "** invalid name: {error}");

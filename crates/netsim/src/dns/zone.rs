@@ -553,8 +553,7 @@ impl Zone {
         match &self.config.forward {
             Some(f) if is_subdomain(&f.from, lname) => {
                 resp.outcome = Outcome::Forwarded { upstream: describe_forward(&f.to) };
-                resp.why =
-                    format!("{why}: forwarded upstream, the answer comes from outside the cluster");
+                resp.why = why.to_string();
             }
             _ => {
                 resp.rcode = Some(Rcode::ServFail);

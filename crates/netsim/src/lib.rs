@@ -21,3 +21,4 @@ pub mod manifest;
 pub mod model;
 pub mod syntax;
 pub mod text;
+pub mod view;

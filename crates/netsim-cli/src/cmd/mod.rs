@@ -5,6 +5,10 @@ mod get;
 
 use crate::{Args, Input, Output, UsageError};
 
+mod dns;
+mod pipeline;
+mod resolv_conf;
+
 pub(crate) const USAGE: &str = "\
 netsim — Kubernetes Service networking, simulated from your manifests
 
@@ -43,8 +47,12 @@ pub(crate) fn help(command: Option<&str>) -> String {
 type Runner = fn(&Args, &[Input]) -> Result<Output, UsageError>;
 
 /// (name, help text, runner).
-const COMMANDS: &[(&str, &str, Runner)] =
-    &[("check", check::HELP, check::run), ("get", get::HELP, get::run)];
+const COMMANDS: &[(&str, &str, Runner)] = &[
+    ("check", check::HELP, check::run),
+    ("get", get::HELP, get::run),
+    ("dns", dns::HELP, dns::run),
+    ("resolv-conf", resolv_conf::HELP, resolv_conf::run),
+];
 
 pub(crate) fn dispatch(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
     let Some(command) = a.command.as_deref() else {

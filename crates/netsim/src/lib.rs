@@ -17,4 +17,5 @@
 
 pub mod diagnostic;
 pub mod model;
+pub mod proxy;
 pub mod text;

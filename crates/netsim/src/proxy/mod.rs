@@ -21,6 +21,9 @@ pub mod names;
 mod rules;
 mod walk;
 
+#[cfg(test)]
+mod tests;
+
 use std::net::IpAddr;
 
 pub use cidr::Cidr;

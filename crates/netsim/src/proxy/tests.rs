@@ -104,8 +104,7 @@ fn real_mark_is_padded_and_random_fully() {
     assert!(save.contains(
         "-A PREROUTING -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES\n"
     ));
-    let mut cfg = ProxyConfig::default();
-    cfg.masquerade_bit = 15;
+    let cfg = ProxyConfig { masquerade_bit: 15, ..ProxyConfig::default() };
     let rs = generate(&[], &[], &node(), &cfg);
     assert!(has(&rs, "-A KUBE-MARK-MASQ -j MARK --or-mark 0x00008000"));
 }
@@ -158,7 +157,7 @@ fn external_traffic_policy_local() {
             ("10.180.2.1", Some("host2"), None, None, None),
         ],
     );
-    let rs = generate(&[s.clone()], &[sl], &node(), &fake());
+    let rs = generate(std::slice::from_ref(&s), &[sl], &node(), &fake());
     let h = names::service_hash("ns1/svc1", "tcp");
     assert!(has(&rs, &format!("-A KUBE-EXT-{h} -j KUBE-SVL-{h}")));
     assert!(has(&rs, "-A KUBE-NODEPORTS -m comment --comment \"ns1/svc1 health check node port\" -m tcp -p tcp --dport 30000 -j ACCEPT"));
@@ -208,7 +207,7 @@ fn internal_traffic_policy_local() {
             ("10.0.1.2", Some("host1"), None, None, None),
         ],
     );
-    let rs = generate(&[s.clone()], &[sl], &node(), &fake());
+    let rs = generate(std::slice::from_ref(&s), &[sl], &node(), &fake());
     let h = names::service_hash("ns1/svc1", "tcp");
     assert!(has(&rs, &format!("-A KUBE-SERVICES -m comment --comment \"ns1/svc1 cluster IP\" -m tcp -p tcp -d 172.30.1.1 --dport 80 -j KUBE-SVL-{h}")));
     assert!(!rs.nat_chains.contains(&format!("KUBE-SVC-{h}")));
@@ -238,7 +237,7 @@ fn terminating_endpoint_fallback() {
         ("", 80, Protocol::Tcp),
         &[("10.0.1.1", None, t, t, f), ("10.0.1.2", None, f, t, t), ("10.0.1.3", None, f, f, t)],
     );
-    let rs = generate(&[s.clone()], &[sl], &node(), &fake());
+    let rs = generate(std::slice::from_ref(&s), &[sl], &node(), &fake());
     let out = trace(&rs, &pkt("10.0.0.5", "172.30.1.1", 80, Origin::FromPod)).upstream_output();
     assert_eq!(out, "10.0.1.1:80");
     // None ready: serving+terminating endpoints are used.
@@ -248,7 +247,7 @@ fn terminating_endpoint_fallback() {
         ("", 80, Protocol::Tcp),
         &[("10.0.1.2", None, f, t, t), ("10.0.1.3", None, f, f, t), ("10.0.1.4", None, f, t, t)],
     );
-    let rs = generate(&[s.clone()], &[sl], &node(), &fake());
+    let rs = generate(std::slice::from_ref(&s), &[sl], &node(), &fake());
     let out = trace(&rs, &pkt("10.0.0.5", "172.30.1.1", 80, Origin::FromPod)).upstream_output();
     assert_eq!(out, "10.0.1.2:80, 10.0.1.4:80");
     // Only not-serving endpoints: no endpoints at all, REJECT and no nat chains.
@@ -288,7 +287,7 @@ fn large_cluster_mode_drops_endpoint_comments() {
     let addrs: Vec<String> = (0..1001).map(|i| format!("10.{}.{}.1", i / 250, i % 250)).collect();
     let eps: Vec<EpSpec<'_>> = addrs.iter().map(|a| (a.as_str(), None, None, None, None)).collect();
     let sl = slice("ns", "big", ("p", 80, Protocol::Tcp), &eps);
-    let rs = generate(&[s.clone()], &[sl], &node(), &fake());
+    let rs = generate(std::slice::from_ref(&s), &[sl], &node(), &fake());
     assert!(rs.large_cluster_mode);
     let sep = names::endpoint_chain("ns/big:p", "tcp", "10.0.0.1:80");
     assert!(has(&rs, &format!("-A {sep} -s 10.0.0.1 -j KUBE-MARK-MASQ")));
@@ -309,7 +308,7 @@ fn masquerade_all_and_no_detector() {
     let h = names::service_hash("ns/s", "tcp");
     let mut cfg = fake();
     cfg.masquerade_all = true;
-    let rs = generate(&[s.clone()], &[sl.clone()], &node(), &cfg);
+    let rs = generate(std::slice::from_ref(&s), std::slice::from_ref(&sl), &node(), &cfg);
     assert!(has(&rs, &format!("-A KUBE-SVC-{h} -m comment --comment \"ns/s cluster IP\" -m tcp -p tcp -d 10.96.0.1 --dport 80 -j KUBE-MARK-MASQ")));
     assert!(trace(&rs, &pkt("10.0.0.5", "10.96.0.1", 80, Origin::FromPod)).masquerade());
     let mut cfg = fake();

@@ -18,4 +18,5 @@
 pub mod diagnostic;
 pub mod model;
 pub mod proxy;
+pub mod testgen;
 pub mod text;

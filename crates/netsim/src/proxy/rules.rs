@@ -8,6 +8,7 @@
 //! --name N --mask M --rsource`, `libxt_nfacct` prints `--nfacct-name  N` with two spaces,
 //! `libipt_REJECT` prints its default `--reject-with icmp-port-unreachable`).
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use super::cidr::Cidr;
@@ -126,19 +127,34 @@ pub struct Chain {
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Table {
     pub name: String,
+    /// Chains in declaration order.
     pub chains: Vec<Chain>,
+    /// Chain name → position in `chains`.
+    index: BTreeMap<String, usize>,
 }
 
 impl Table {
-    pub fn chain(&self, name: &str) -> Option<&Chain> {
-        self.chains.iter().find(|c| c.name == name)
+    fn new(name: &str) -> Table {
+        Table { name: name.to_string(), chains: Vec::new(), index: BTreeMap::new() }
     }
+
+    pub fn chain(&self, name: &str) -> Option<&Chain> {
+        self.index.get(name).and_then(|i| self.chains.get(*i))
+    }
+
     fn chain_index(&mut self, name: &str) -> usize {
-        if let Some(i) = self.chains.iter().position(|c| c.name == name) {
-            return i;
+        if let Some(i) = self.index.get(name) {
+            return *i;
         }
         self.chains.push(Chain { name: name.to_string(), policy: None, rules: Vec::new() });
-        self.chains.len() - 1
+        let i = self.chains.len() - 1;
+        self.index.insert(name.to_string(), i);
+        i
+    }
+
+    fn delete_chain(&mut self, name: &str) {
+        self.chains.retain(|c| c.name != name);
+        self.index = self.chains.iter().enumerate().map(|(i, c)| (c.name.clone(), i)).collect();
     }
 }
 
@@ -173,7 +189,7 @@ impl RuleTable {
                 if current.is_some() {
                     return Err(err(lineno, "table started before COMMIT"));
                 }
-                current = Some(Table { name: name.trim().to_string(), chains: Vec::new() });
+                current = Some(Table::new(name.trim()));
                 continue;
             }
             if line == "COMMIT" {
@@ -224,7 +240,7 @@ impl RuleTable {
                 }
                 Some("-X") | Some("--delete-chain") => {
                     let name = tokens.get(1).ok_or_else(|| err(lineno, "-X needs a chain"))?;
-                    table.chains.retain(|c| &c.name != name);
+                    table.delete_chain(name);
                 }
                 _ => return Err(err(lineno, &format!("unsupported line: {line}"))),
             }

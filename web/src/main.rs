@@ -1,1 +1,5 @@
-fn main() {}
+//! Entry point of the playground: mounts the app on `<body>`.
+
+fn main() {
+    netsim_web::start();
+}

@@ -16,7 +16,10 @@
 //! nothing panics on any input; the same input gives byte-identical output.
 
 pub mod diagnostic;
+pub mod manifest;
 pub mod model;
 pub mod proxy;
+pub mod syntax;
 pub mod testgen;
 pub mod text;
+pub mod view;

@@ -68,17 +68,23 @@ pub struct LineCol {
 pub struct LineIndex {
     /// Byte offset of the start of each line.
     line_starts: Vec<u32>,
+    /// UTF-16 offset of the start of each line (browser editors address text in UTF-16).
+    line_starts_utf16: Vec<u32>,
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut line_starts = vec![0];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
+        let mut line_starts_utf16 = vec![0];
+        let mut utf16: u32 = 0;
+        for (i, c) in text.char_indices() {
+            utf16 = utf16.saturating_add(u32::try_from(c.len_utf16()).unwrap_or(2));
+            if c == '\n' {
                 line_starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
+                line_starts_utf16.push(utf16);
             }
         }
-        LineIndex { line_starts }
+        LineIndex { line_starts, line_starts_utf16 }
     }
 
     /// The position of `offset` in `text` (the text this index was built from). Offsets past
@@ -100,6 +106,13 @@ impl LineIndex {
             col: u32::try_from(prefix.len() + 1).unwrap_or(u32::MAX),
             col_utf16: u32::try_from(prefix.encode_utf16().count() + 1).unwrap_or(u32::MAX),
         }
+    }
+
+    /// The UTF-16 offset of byte `offset` from the start of `text`.
+    pub fn utf16_offset(&self, text: &str, offset: u32) -> u32 {
+        let lc = self.line_col(text, offset);
+        let start = self.line_starts_utf16.get(lc.line as usize - 1).copied().unwrap_or(0);
+        start.saturating_add(lc.col_utf16 - 1)
     }
 
     /// The text of 1-based `line`, without its line ending.
@@ -127,6 +140,7 @@ mod tests {
         let lc = idx.line_col(text, x);
         assert_eq!((lc.line, lc.col, lc.col_utf16), (2, 12, 9));
         assert_eq!(idx.line_text(text, 2), "näme: 😀x");
+        assert_eq!(idx.utf16_offset(text, x), 13);
         // Past the end clamps.
         assert_eq!(idx.line_col(text, 999).line, 3);
     }

@@ -1,1 +1,86 @@
-fn main() {}
+//! `cargo xtask`: the project's build, serve and test driver (matklad's xtask pattern).
+//!
+//! Everything a newcomer needs is two commands: `cargo xtask serve` and `cargo xtask test`. Both
+//! install what is missing (the wasm32 target, wasm-bindgen-cli at exactly the Cargo.lock
+//! version, the npm packages pinned by `web/js/package-lock.json`, and for tests Debian's
+//! chromium + chromium-driver) and never download anything outside the package registries.
+
+mod serve;
+mod site;
+mod test;
+mod tools;
+mod webdriver;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+cargo xtask <COMMAND>
+
+Commands:
+  serve [--port N]   build the site in release mode into dist/ and serve it on 127.0.0.1:8080
+  build              build the site into dist/ and print its first-load transfer size
+  test               install what is missing, then run every check (fmt, clippy, native tests,
+                     browser tests, site build + size budget, end-to-end); ends with 'N passed, M failed'
+  screenshots        build the site and save light and dark screenshots under target/screenshots/
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("serve") => {
+            let port = match parse_port(&args[1..]) {
+                Ok(p) => p,
+                Err(e) => {
+                    eprintln!("error: {e}\n\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            };
+            serve::run(port)
+        }
+        Some("build") => site::build_release().map(|report| {
+            println!("{report}");
+        }),
+        Some("test") => test::run(),
+        Some("screenshots") => test::screenshots(),
+        Some("-h" | "--help") | None => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => {
+            eprintln!("error: unknown command '{other}'\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn parse_port(args: &[String]) -> Result<u16, String> {
+    let mut port = 8080;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let value = if a == "--port" {
+            it.next().cloned().ok_or("--port needs a value")?
+        } else if let Some(v) = a.strip_prefix("--port=") {
+            v.to_string()
+        } else {
+            return Err(format!("unknown argument '{a}'"));
+        };
+        port = value.parse().map_err(|_| format!("invalid port '{value}'"))?;
+    }
+    Ok(port)
+}
+
+/// The workspace root (this crate lives in `crates/xtask`).
+pub(crate) fn root() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    dir.parent().and_then(|p| p.parent()).map_or(dir.clone(), PathBuf::from)
+}
+
+pub(crate) type Result<T = (), E = String> = std::result::Result<T, E>;

@@ -1,0 +1,582 @@
+//! Per-kind decoders: spanned tree → API objects (model types, or the raw Service shape that
+//! validation needs before defaulting turns it into the model).
+
+use std::net::IpAddr;
+
+use super::decode::Cx;
+use super::schema as s;
+use crate::model::*;
+use crate::syntax::Node;
+
+/// Walks the fields of a mapping: `fields!(cx, node, KNOWN, k, e => { "a" => ..., })`.
+/// Each arm runs with the path extended by the key and its spans recorded; keys not matched are
+/// checked against `KNOWN` (silently accepted or reported as unknown).
+macro_rules! fields {
+    ($cx:ident, $node:expr, $known:expr, $e:ident => { $($pat:pat => $body:expr),* $(,)? }) => {{
+        for $e in $cx.mapping($node) {
+            let Some(k) = $e.key_str() else { continue };
+            let m = $cx.enter(k, $e);
+            #[allow(unreachable_patterns)]
+            match k {
+                $($pat => { $body; })*
+                _ => $cx.other(k, $e, $known),
+            }
+            $cx.leave(m);
+        }
+    }};
+}
+pub(crate) use fields;
+
+/// Iterates list items with the path extended by `[i]`.
+macro_rules! items {
+    ($cx:ident, $node:expr, $i:ident, $it:ident => $body:expr) => {{
+        for ($i, $it) in $cx.sequence($node).iter().enumerate() {
+            let m = $cx.enter_index($i, $it);
+            $body;
+            $cx.leave(m);
+        }
+    }};
+}
+pub(crate) use items;
+
+pub(crate) fn ip(cx: &mut Cx<'_>, n: &Node<'_>) -> Option<IpAddr> {
+    let t = cx.string(n)?;
+    match t.parse::<IpAddr>() {
+        Ok(ip) => Some(ip),
+        Err(_) => {
+            let msg = format!(
+                "{}: Invalid value: \"{}\": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
+                cx.path, t
+            );
+            cx.severity_error("invalid-value", n.range, msg);
+            None
+        }
+    }
+}
+
+pub(crate) fn meta(cx: &mut Cx<'_>, n: &Node<'_>) -> ObjectMeta {
+    let mut m = ObjectMeta::default();
+    let go = cx.go;
+    cx.go = "ObjectMeta";
+    fields!(cx, n, s::OBJECT_META, e => {
+        "name" => m.name = cx.string(&e.value).unwrap_or_default(),
+        "namespace" => m.namespace = cx.string(&e.value).unwrap_or_default(),
+        "generateName" => m.generate_name = cx.string(&e.value),
+        "labels" => m.labels = cx.string_map(&e.value),
+        "annotations" => m.annotations = cx.string_map(&e.value),
+        "uid" => m.uid = cx.string(&e.value),
+        "deletionTimestamp" => m.deletion_timestamp = cx.string(&e.value),
+        "ownerReferences" => items!(cx, &e.value, _i, it => {
+            let mut r = OwnerReference { kind: String::new(), name: String::new(), controller: false };
+            fields!(cx, it, s::OWNER_REFERENCE, f => {
+                "kind" => r.kind = cx.string(&f.value).unwrap_or_default(),
+                "name" => r.name = cx.string(&f.value).unwrap_or_default(),
+                "controller" => r.controller = cx.boolean(&f.value).unwrap_or(false),
+            });
+            m.owner_references.push(r);
+        }),
+    });
+    cx.go = go;
+    m
+}
+
+pub(crate) fn protocol_str(cx: &mut Cx<'_>, n: &Node<'_>) -> Option<String> {
+    cx.string(n)
+}
+
+pub(crate) fn parse_protocol(p: &str) -> Option<Protocol> {
+    match p {
+        "TCP" => Some(Protocol::Tcp),
+        "UDP" => Some(Protocol::Udp),
+        "SCTP" => Some(Protocol::Sctp),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pods
+
+/// A container port as given, before validation.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RawContainerPort {
+    pub name: Option<String>,
+    pub container_port: i32,
+    pub protocol: Option<String>,
+    pub host_port: Option<i32>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RawContainer {
+    pub name: String,
+    pub image: String,
+    pub ports: Vec<RawContainerPort>,
+    pub restart_policy: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RawPodSpec {
+    pub spec: PodSpec,
+    pub containers: Vec<RawContainer>,
+    pub init_containers: Vec<RawContainer>,
+}
+
+fn container(cx: &mut Cx<'_>, n: &Node<'_>) -> RawContainer {
+    let mut c = RawContainer::default();
+    cx.go = "Container";
+    fields!(cx, n, s::CONTAINER, e => {
+        "name" => c.name = cx.string(&e.value).unwrap_or_default(),
+        "image" => c.image = cx.string(&e.value).unwrap_or_default(),
+        "restartPolicy" => c.restart_policy = cx.string(&e.value),
+        "ports" => items!(cx, &e.value, _i, it => {
+            let mut p = RawContainerPort::default();
+            cx.go = "ContainerPort";
+            fields!(cx, it, s::CONTAINER_PORT, f => {
+                "name" => p.name = cx.string(&f.value),
+                "containerPort" => p.container_port = cx.int32(&f.value).unwrap_or(0),
+                "protocol" => p.protocol = protocol_str(cx, &f.value),
+                "hostPort" => p.host_port = cx.int32(&f.value),
+                "hostIP" => { let _ = cx.string(&f.value); },
+            });
+            c.ports.push(p);
+        }),
+        "env" => items!(cx, &e.value, _i, it => {
+            cx.go = "EnvVar";
+            fields!(cx, it, s::ENV_VAR, f => {
+                "name" => { let _ = cx.string(&f.value); },
+                "value" => { let _ = cx.string(&f.value); },
+            });
+        }),
+        "command" => { let _ = cx.string_list(&e.value); },
+        "args" => { let _ = cx.string_list(&e.value); },
+    });
+    c
+}
+
+pub(crate) fn pod_spec(cx: &mut Cx<'_>, n: &Node<'_>) -> RawPodSpec {
+    let mut r = RawPodSpec::default();
+    let go = cx.go;
+    cx.go = "PodSpec";
+    fields!(cx, n, s::POD_SPEC, e => {
+        "nodeName" => r.spec.node_name = cx.string(&e.value),
+        "nodeSelector" => r.spec.node_selector = cx.string_map(&e.value),
+        "hostNetwork" => r.spec.host_network = cx.boolean(&e.value).unwrap_or(false),
+        "hostname" => r.spec.hostname = cx.string(&e.value),
+        "subdomain" => r.spec.subdomain = cx.string(&e.value),
+        "dnsPolicy" => r.spec.dns_policy = cx.string(&e.value).unwrap_or_default(),
+        "restartPolicy" => r.spec.restart_policy = cx.string(&e.value).unwrap_or_default(),
+        "containers" => items!(cx, &e.value, _i, it => {
+            r.containers.push(container(cx, it));
+            cx.go = "PodSpec";
+        }),
+        "initContainers" => items!(cx, &e.value, _i, it => {
+            r.init_containers.push(container(cx, it));
+            cx.go = "PodSpec";
+        }),
+        "tolerations" => items!(cx, &e.value, _i, it => {
+            let mut t = Toleration::default();
+            cx.go = "Toleration";
+            fields!(cx, it, s::TOLERATION, f => {
+                "key" => t.key = cx.string(&f.value).unwrap_or_default(),
+                "operator" => t.operator = cx.string(&f.value).unwrap_or_default(),
+                "value" => t.value = cx.string(&f.value).unwrap_or_default(),
+                "effect" => t.effect = cx.string(&f.value).unwrap_or_default(),
+                "tolerationSeconds" => { let _ = cx.int64(&f.value); },
+            });
+            cx.go = "PodSpec";
+            r.spec.tolerations.push(t);
+        }),
+        "dnsConfig" => {
+            let mut d = PodDnsConfig::default();
+            cx.go = "PodDNSConfig";
+            fields!(cx, &e.value, s::POD_DNS_CONFIG, f => {
+                "nameservers" => d.nameservers = cx.string_list(&f.value),
+                "searches" => d.searches = cx.string_list(&f.value),
+                "options" => items!(cx, &f.value, _i, it => {
+                    let mut name = String::new();
+                    let mut value = None;
+                    cx.go = "PodDNSConfigOption";
+                    fields!(cx, it, s::POD_DNS_CONFIG_OPTION, g => {
+                        "name" => name = cx.string(&g.value).unwrap_or_default(),
+                        "value" => value = cx.string(&g.value),
+                    });
+                    d.options.push((name, value));
+                }),
+            });
+            cx.go = "PodSpec";
+            r.spec.dns_config = Some(d);
+        },
+        "readinessGates" => items!(cx, &e.value, _i, it => {
+            fields!(cx, it, s::READINESS_GATE, f => {
+                "conditionType" => if let Some(t) = cx.string(&f.value) { r.spec.readiness_gates.push(t) },
+            });
+        }),
+    });
+    cx.go = go;
+    r
+}
+
+pub(crate) fn pod_status(cx: &mut Cx<'_>, n: &Node<'_>) -> PodStatus {
+    let mut st = PodStatus::default();
+    let mut pod_ip: Option<IpAddr> = None;
+    let mut pod_ips: Vec<IpAddr> = Vec::new();
+    cx.go = "PodStatus";
+    fields!(cx, n, s::POD_STATUS, e => {
+        "phase" => st.phase = cx.string(&e.value).unwrap_or_default(),
+        "hostIP" => st.host_ip = ip(cx, &e.value),
+        "podIP" => pod_ip = ip(cx, &e.value),
+        "podIPs" => items!(cx, &e.value, _i, it => {
+            fields!(cx, it, s::POD_IP, f => {
+                "ip" => if let Some(a) = ip(cx, &f.value) { pod_ips.push(a) },
+            });
+        }),
+        "conditions" => items!(cx, &e.value, _i, it => {
+            let mut ty = String::new();
+            let mut status = String::new();
+            fields!(cx, it, s::POD_CONDITION, f => {
+                "type" => ty = cx.string(&f.value).unwrap_or_default(),
+                "status" => status = cx.string(&f.value).unwrap_or_default(),
+            });
+            if ty == "Ready" {
+                st.ready = Some(status == "True");
+            }
+        }),
+        "containerStatuses" => items!(cx, &e.value, _i, it => {
+            fields!(cx, it, s::CONTAINER_STATUS, f => {
+                "restartCount" => st.restart_count = st.restart_count.saturating_add(cx.int32(&f.value).unwrap_or(0).max(0) as u32),
+            });
+        }),
+    });
+    // status.podIPs[0] is status.podIP (the API keeps them in sync); either may be given.
+    if pod_ips.is_empty() {
+        pod_ips.extend(pod_ip);
+    } else if let Some(p) = pod_ip {
+        if !pod_ips.contains(&p) {
+            pod_ips.insert(0, p);
+        }
+    }
+    st.pod_ips = pod_ips;
+    st
+}
+
+// ---------------------------------------------------------------------------------------------
+// Services
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RawServicePort {
+    pub name: String,
+    pub protocol: Option<String>,
+    pub app_protocol: Option<String>,
+    pub port: i32,
+    pub target_port: Option<IntOrString>,
+    pub node_port: i32,
+}
+
+/// `v1.Service` as given: strings where the model has enums, so validation can report exactly
+/// what the API server reports.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RawService {
+    pub meta: ObjectMeta,
+    pub type_: Option<String>,
+    pub selector: Option<Labels>,
+    pub ports: Vec<RawServicePort>,
+    pub cluster_ip: Option<String>,
+    pub cluster_ips: Vec<String>,
+    pub external_ips: Vec<String>,
+    pub session_affinity: Option<String>,
+    pub session_affinity_timeout: Option<i32>,
+    pub has_session_affinity_config: bool,
+    pub load_balancer_ip: Option<String>,
+    pub load_balancer_source_ranges: Vec<String>,
+    pub external_name: Option<String>,
+    pub external_traffic_policy: Option<String>,
+    pub internal_traffic_policy: Option<String>,
+    pub health_check_node_port: i32,
+    pub publish_not_ready_addresses: bool,
+    pub ip_families: Vec<String>,
+    pub ip_family_policy: Option<String>,
+    pub allocate_load_balancer_node_ports: Option<bool>,
+    pub load_balancer_class: Option<String>,
+    pub status: ServiceStatus,
+}
+
+pub(crate) fn service_spec(cx: &mut Cx<'_>, n: &Node<'_>, svc: &mut RawService) {
+    cx.go = "ServiceSpec";
+    fields!(cx, n, s::SERVICE_SPEC, e => {
+        "type" => svc.type_ = cx.string(&e.value),
+        "selector" => {
+            if e.value.is_null() {
+                svc.selector = None;
+            } else {
+                svc.selector = Some(cx.string_map(&e.value));
+            }
+        },
+        "ports" => items!(cx, &e.value, _i, it => {
+            let mut p = RawServicePort::default();
+            cx.go = "ServicePort";
+            fields!(cx, it, s::SERVICE_PORT, f => {
+                "name" => p.name = cx.string(&f.value).unwrap_or_default(),
+                "protocol" => p.protocol = cx.string(&f.value),
+                "appProtocol" => p.app_protocol = cx.string(&f.value),
+                "port" => p.port = cx.int32(&f.value).unwrap_or(0),
+                "targetPort" => p.target_port = cx.int_or_string(&f.value),
+                "nodePort" => p.node_port = cx.int32(&f.value).unwrap_or(0),
+            });
+            cx.go = "ServiceSpec";
+            svc.ports.push(p);
+        }),
+        "clusterIP" => svc.cluster_ip = cx.string(&e.value),
+        "clusterIPs" => svc.cluster_ips = cx.string_list(&e.value),
+        "externalIPs" => svc.external_ips = cx.string_list(&e.value),
+        "sessionAffinity" => svc.session_affinity = cx.string(&e.value),
+        "sessionAffinityConfig" => {
+            svc.has_session_affinity_config = !e.value.is_null();
+            cx.go = "SessionAffinityConfig";
+            fields!(cx, &e.value, s::SESSION_AFFINITY_CONFIG, f => {
+                "clientIP" => {
+                    cx.go = "ClientIPConfig";
+                    fields!(cx, &f.value, s::CLIENT_IP_CONFIG, g => {
+                        "timeoutSeconds" => svc.session_affinity_timeout = cx.int32(&g.value),
+                    });
+                },
+            });
+            cx.go = "ServiceSpec";
+        },
+        "loadBalancerIP" => svc.load_balancer_ip = cx.string(&e.value),
+        "loadBalancerSourceRanges" => svc.load_balancer_source_ranges = cx.string_list(&e.value),
+        "externalName" => svc.external_name = cx.string(&e.value),
+        "externalTrafficPolicy" => svc.external_traffic_policy = cx.string(&e.value),
+        "internalTrafficPolicy" => svc.internal_traffic_policy = cx.string(&e.value),
+        "healthCheckNodePort" => svc.health_check_node_port = cx.int32(&e.value).unwrap_or(0),
+        "publishNotReadyAddresses" => svc.publish_not_ready_addresses = cx.boolean(&e.value).unwrap_or(false),
+        "ipFamilies" => svc.ip_families = cx.string_list(&e.value),
+        "ipFamilyPolicy" => svc.ip_family_policy = cx.string(&e.value),
+        "allocateLoadBalancerNodePorts" => svc.allocate_load_balancer_node_ports = cx.boolean(&e.value),
+        "loadBalancerClass" => svc.load_balancer_class = cx.string(&e.value),
+    });
+}
+
+pub(crate) fn service_status(cx: &mut Cx<'_>, n: &Node<'_>) -> ServiceStatus {
+    let mut st = ServiceStatus::default();
+    cx.go = "ServiceStatus";
+    fields!(cx, n, s::SERVICE_STATUS, e => {
+        "loadBalancer" => fields!(cx, &e.value, s::LOAD_BALANCER_STATUS, f => {
+            "ingress" => items!(cx, &f.value, _i, it => {
+                let mut ing = LoadBalancerIngress { ip: None, hostname: None };
+                cx.go = "LoadBalancerIngress";
+                fields!(cx, it, s::LOAD_BALANCER_INGRESS, g => {
+                    "ip" => ing.ip = ip(cx, &g.value),
+                    "hostname" => ing.hostname = cx.string(&g.value),
+                });
+                st.load_balancer_ingress.push(ing);
+            }),
+        }),
+    });
+    st
+}
+
+// ---------------------------------------------------------------------------------------------
+// Nodes
+
+pub(crate) fn node_spec(cx: &mut Cx<'_>, n: &Node<'_>, node: &mut Node_) {
+    let mut cidr: Option<String> = None;
+    let mut cidrs: Vec<String> = Vec::new();
+    cx.go = "NodeSpec";
+    fields!(cx, n, s::NODE_SPEC, e => {
+        "podCIDR" => cidr = cx.string(&e.value),
+        "podCIDRs" => cidrs = cx.string_list(&e.value),
+        "unschedulable" => node.unschedulable = cx.boolean(&e.value).unwrap_or(false),
+        "taints" => items!(cx, &e.value, _i, it => {
+            let mut t = Taint { key: String::new(), value: String::new(), effect: String::new() };
+            cx.go = "Taint";
+            fields!(cx, it, s::TAINT, f => {
+                "key" => t.key = cx.string(&f.value).unwrap_or_default(),
+                "value" => t.value = cx.string(&f.value).unwrap_or_default(),
+                "effect" => t.effect = cx.string(&f.value).unwrap_or_default(),
+            });
+            node.taints.push(t);
+        }),
+    });
+    if cidrs.is_empty() {
+        cidrs.extend(cidr);
+    }
+    node.pod_cidrs = cidrs;
+}
+
+/// `model::Node` under a name that does not clash with the syntax tree's `Node`.
+pub(crate) type Node_ = crate::model::Node;
+
+pub(crate) fn node_status(cx: &mut Cx<'_>, n: &Node<'_>, node: &mut Node_) {
+    cx.go = "NodeStatus";
+    fields!(cx, n, s::NODE_STATUS, e => {
+        "addresses" => items!(cx, &e.value, _i, it => {
+            let mut ty = String::new();
+            let mut addr = None;
+            cx.go = "NodeAddress";
+            fields!(cx, it, s::NODE_ADDRESS, f => {
+                "type" => ty = cx.string(&f.value).unwrap_or_default(),
+                "address" => addr = cx.string(&f.value).map(|a| (a, f.value.range)),
+            });
+            if let Some((a, range)) = addr {
+                match (ty.as_str(), a.parse::<IpAddr>()) {
+                    ("InternalIP", Ok(ip)) => node.internal_ips.push(ip),
+                    ("ExternalIP", Ok(ip)) => node.external_ips.push(ip),
+                    ("InternalIP" | "ExternalIP", Err(_)) => {
+                        let msg = format!("{}.address: Invalid value: \"{a}\": must be a valid IP address", cx.path);
+                        cx.severity_error("invalid-value", range, msg);
+                    }
+                    _ => {}
+                }
+            }
+        }),
+        "conditions" => items!(cx, &e.value, _i, it => {
+            let mut ty = String::new();
+            let mut status = String::new();
+            fields!(cx, it, s::NODE_CONDITION, f => {
+                "type" => ty = cx.string(&f.value).unwrap_or_default(),
+                "status" => status = cx.string(&f.value).unwrap_or_default(),
+            });
+            if ty == "Ready" {
+                node.ready = status == "True";
+            }
+        }),
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Endpoints and EndpointSlices
+
+fn object_reference(cx: &mut Cx<'_>, n: &Node<'_>) -> ObjectReference {
+    let mut r =
+        ObjectReference { kind: String::new(), namespace: String::new(), name: String::new() };
+    cx.go = "ObjectReference";
+    fields!(cx, n, s::OBJECT_REFERENCE, e => {
+        "kind" => r.kind = cx.string(&e.value).unwrap_or_default(),
+        "namespace" => r.namespace = cx.string(&e.value).unwrap_or_default(),
+        "name" => r.name = cx.string(&e.value).unwrap_or_default(),
+    });
+    r
+}
+
+fn endpoint_port(cx: &mut Cx<'_>, n: &Node<'_>) -> EndpointPort {
+    let mut p =
+        EndpointPort { name: None, port: None, protocol: Protocol::Tcp, app_protocol: None };
+    let go = cx.go;
+    cx.go = "EndpointPort";
+    fields!(cx, n, s::ENDPOINT_PORT, e => {
+        "name" => p.name = cx.string(&e.value),
+        "port" => p.port = cx.int32(&e.value),
+        "protocol" => if let Some(t) = cx.string(&e.value) {
+            match parse_protocol(&t) {
+                Some(pr) => p.protocol = pr,
+                None => {
+                    let msg = format!("{}: Unsupported value: \"{t}\": supported values: \"SCTP\", \"TCP\", \"UDP\"", cx.path);
+                    cx.severity_error("unsupported-value", e.value.range, msg);
+                }
+            }
+        },
+        "appProtocol" => p.app_protocol = cx.string(&e.value),
+    });
+    cx.go = go;
+    p
+}
+
+pub(crate) fn endpoints_subsets(cx: &mut Cx<'_>, n: &Node<'_>) -> Vec<EndpointSubset> {
+    let mut out = Vec::new();
+    items!(cx, n, _i, it => {
+        let mut sub = EndpointSubset::default();
+        cx.go = "EndpointSubset";
+        fields!(cx, it, s::ENDPOINT_SUBSET, e => {
+            "addresses" | "notReadyAddresses" => {
+                let ready = e.key_str() == Some("addresses");
+                items!(cx, &e.value, _j, a => {
+                    let mut ipa = None;
+                    let mut hostname = None;
+                    let mut node_name = None;
+                    let mut target_ref = None;
+                    cx.go = "EndpointAddress";
+                    fields!(cx, a, s::ENDPOINT_ADDRESS, f => {
+                        "ip" => ipa = ip(cx, &f.value),
+                        "hostname" => hostname = cx.string(&f.value),
+                        "nodeName" => node_name = cx.string(&f.value),
+                        "targetRef" => target_ref = Some(object_reference(cx, &f.value)),
+                    });
+                    if let Some(ipa) = ipa {
+                        let addr = EndpointAddress { ip: ipa, hostname, node_name, target_ref };
+                        if ready { sub.addresses.push(addr) } else { sub.not_ready_addresses.push(addr) }
+                    }
+                });
+            },
+            "ports" => items!(cx, &e.value, _j, p => sub.ports.push(endpoint_port(cx, p))),
+        });
+        out.push(sub);
+    });
+    out
+}
+
+pub(crate) fn slice_endpoints(cx: &mut Cx<'_>, n: &Node<'_>) -> Vec<Endpoint> {
+    let mut out = Vec::new();
+    items!(cx, n, _i, it => {
+        let mut ep = Endpoint::default();
+        cx.go = "Endpoint";
+        fields!(cx, it, s::SLICE_ENDPOINT, e => {
+            "addresses" => items!(cx, &e.value, _j, a => if let Some(x) = ip(cx, a) { ep.addresses.push(x) }),
+            "conditions" => {
+                cx.go = "EndpointConditions";
+                fields!(cx, &e.value, s::SLICE_CONDITIONS, f => {
+                    "ready" => ep.conditions.ready = cx.boolean(&f.value),
+                    "serving" => ep.conditions.serving = cx.boolean(&f.value),
+                    "terminating" => ep.conditions.terminating = cx.boolean(&f.value),
+                });
+            },
+            "hostname" => ep.hostname = cx.string(&e.value),
+            "nodeName" => ep.node_name = cx.string(&e.value),
+            "zone" => ep.zone = cx.string(&e.value),
+            "targetRef" => ep.target_ref = Some(object_reference(cx, &e.value)),
+        });
+        out.push(ep);
+    });
+    out
+}
+
+pub(crate) fn slice_ports(cx: &mut Cx<'_>, n: &Node<'_>) -> Vec<EndpointPort> {
+    let mut out = Vec::new();
+    items!(cx, n, _i, it => out.push(endpoint_port(cx, it)));
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workloads
+
+pub(crate) fn label_selector(cx: &mut Cx<'_>, n: &Node<'_>) -> LabelSelector {
+    let mut sel = LabelSelector::default();
+    let go = cx.go;
+    cx.go = "LabelSelector";
+    fields!(cx, n, s::LABEL_SELECTOR, e => {
+        "matchLabels" => sel.match_labels = cx.string_map(&e.value),
+        "matchExpressions" => items!(cx, &e.value, _i, it => {
+            let mut r = LabelSelectorRequirement { key: String::new(), operator: String::new(), values: Vec::new() };
+            cx.go = "LabelSelectorRequirement";
+            fields!(cx, it, s::LABEL_SELECTOR_REQUIREMENT, f => {
+                "key" => r.key = cx.string(&f.value).unwrap_or_default(),
+                "operator" => r.operator = cx.string(&f.value).unwrap_or_default(),
+                "values" => r.values = cx.string_list(&f.value),
+            });
+            cx.go = "LabelSelector";
+            sel.match_expressions.push(r);
+        }),
+    });
+    cx.go = go;
+    sel
+}
+
+/// `spec.template`: (labels, annotations, raw pod spec).
+pub(crate) fn pod_template(cx: &mut Cx<'_>, n: &Node<'_>) -> (ObjectMeta, RawPodSpec) {
+    let mut meta_ = ObjectMeta::default();
+    let mut spec = RawPodSpec::default();
+    cx.go = "PodTemplateSpec";
+    fields!(cx, n, s::POD_TEMPLATE_SPEC, e => {
+        "metadata" => meta_ = meta(cx, &e.value),
+        "spec" => spec = pod_spec(cx, &e.value),
+    });
+    (meta_, spec)
+}

@@ -1,0 +1,582 @@
+//! Stage 2 of the pipeline: spanned YAML documents → `model::Objects`, decoded, defaulted and
+//! validated as the API server would.
+//!
+//! For each document (and each item of a `kind: List`): dispatch on `apiVersion` + `kind`, walk
+//! the fields with their spans (unknown fields warned with a suggestion, fields Kubernetes has but
+//! we do not simulate accepted silently, wrong types and YAML 1.1 traps reported), apply
+//! `SetDefaults_*`, run the API server's validation (`validate`), and convert to the model.
+//!
+//! Invalid objects: the API server would reject them, but the simulator keeps every object it
+//! can still make sense of (invalid fields dropped or replaced by their default, e.g. an
+//! unsupported protocol becomes TCP) so that the rest of the cluster still simulates; the
+//! validation errors make `netsim check` fail (exit 1) and are shown everywhere. Objects with
+//! the same kind, namespace and name: the later one wins (what `kubectl apply` of the stream
+//! does), with a `duplicate-object` warning pointing at both.
+//!
+//! Invariants: never panics; output order is input order; diagnostics are sorted by file and
+//! position (stable).
+
+pub(crate) mod decode;
+pub(crate) mod defaults;
+pub(crate) mod kinds;
+pub(crate) mod schema;
+pub mod validate;
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::{Diagnostic, SourceFiles};
+use crate::model::*;
+use crate::syntax::{self, Node};
+use crate::text::{FileId, Span, TextRange};
+use decode::Cx;
+use kinds::{fields, items};
+
+/// The result of [`load`]: every object that could be read, and every problem found.
+#[derive(Clone, Debug, Default)]
+pub struct Loaded {
+    pub objects: Objects,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads every file: YAML/JSON → objects, with diagnostics. Never fails.
+pub fn load(files: &SourceFiles) -> Loaded {
+    let mut l = Loader::default();
+    for (file, _name, text) in files.iter() {
+        let parsed = syntax::parse(file, text);
+        l.diagnostics.extend(parsed.diagnostics);
+        for doc in &parsed.documents {
+            if let Some(root) = &doc.root {
+                l.object(file, root, 0);
+            }
+        }
+    }
+    l.finish()
+}
+
+#[derive(Default)]
+struct Loader {
+    objects: Objects,
+    diagnostics: Vec<Diagnostic>,
+    /// (kind, namespace, name) → span of the first definition.
+    seen: BTreeMap<(&'static str, String, String), Span>,
+}
+
+/// The object label the API server uses in `The Service "x" is invalid`.
+pub(crate) fn object_label(kind: &str, name: &str) -> String {
+    format!("{kind} \"{name}\"")
+}
+
+fn api_version_for(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "Namespace" | "Node" | "Pod" | "Service" | "Endpoints" | "ConfigMap" | "List" => "v1",
+        "EndpointSlice" => "discovery.k8s.io/v1",
+        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" => "apps/v1",
+        "ClusterConfiguration" => "kubeadm.k8s.io/v1beta4",
+        "KubeProxyConfiguration" => "kubeproxy.config.k8s.io/v1alpha1",
+        "KubeletConfiguration" => "kubelet.config.k8s.io/v1beta1",
+        "IPAddressPool" | "L2Advertisement" => "metallb.io/v1beta1",
+        _ => return None,
+    })
+}
+
+impl Loader {
+    fn span(file: FileId, range: TextRange) -> Span {
+        Span { file, range }
+    }
+
+    fn object(&mut self, file: FileId, root: &Node<'_>, depth: usize) {
+        if root.as_mapping().is_none() {
+            if root.is_null() {
+                return;
+            }
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "not-an-object",
+                    Self::span(file, root.range),
+                    format!(
+                        "this document is not a Kubernetes object: expected a mapping with `apiVersion` and `kind`, found {}",
+                        root.describe()
+                    ),
+                )
+                .with_hint("each document (between `---` lines) must be one object, e.g. `apiVersion: v1` / `kind: Pod` / `metadata: …`"),
+            );
+            return;
+        }
+        let text = |key: &str| {
+            root.get(key)
+                .and_then(|e| e.value.as_scalar())
+                .map(|s| s.text.to_string())
+                .filter(|s| !s.is_empty())
+        };
+        let api = text("apiVersion");
+        let kind = text("kind");
+        let (api, kind) = match (api, kind) {
+            (Some(a), Some(k)) => (a, k),
+            (a, k) => {
+                // kubectl: `error validating data: [apiVersion not set, kind not set]`.
+                let mut missing = Vec::new();
+                if a.is_none() {
+                    missing.push("apiVersion not set");
+                }
+                if k.is_none() {
+                    missing.push("kind not set");
+                }
+                let at = TextRange::new(root.range.start, root.range.start);
+                let mut d = Diagnostic::error(
+                    "missing-kind",
+                    Self::span(file, at),
+                    format!("error validating data: [{}]", missing.join(", ")),
+                );
+                d = match k.as_deref().and_then(api_version_for) {
+                    Some(v) => d.with_hint(format!("add `apiVersion: {v}` at the top of this object")),
+                    None => d.with_hint("every object needs `apiVersion` and `kind`, e.g. `apiVersion: v1` and `kind: Service`"),
+                };
+                self.diagnostics.push(d);
+                return;
+            }
+        };
+        let mut cx_owned = Cx::new(file, &mut self.diagnostics);
+        let cx = &mut cx_owned;
+        let group = api.split_once('/').map_or("", |(g, _)| g);
+        match (api.as_str(), kind.as_str()) {
+            ("v1", "List") => {
+                if depth > 0 {
+                    return;
+                }
+                let mut list_items: Vec<&Node<'_>> = Vec::new();
+                fields!(cx, root, schema::LIST_TOP, e => {
+                    "apiVersion" | "kind" | "metadata" => {},
+                    "items" => items!(cx, &e.value, _i, it => list_items.push(it)),
+                });
+                for it in list_items {
+                    self.object(file, it, depth + 1);
+                }
+            }
+            ("v1", "Namespace") => {
+                let mut meta = ObjectMeta::default();
+                fields!(cx, root, schema::TYPE_META, e => {
+                    "apiVersion" | "kind" => {},
+                    "metadata" => meta = kinds::meta(cx, &e.value),
+                    "spec" => fields!(cx, &e.value, schema::NAMESPACE_SPEC, _f => {}),
+                    "status" => fields!(cx, &e.value, schema::NAMESPACE_STATUS, _f => {}),
+                });
+                meta.namespace.clear();
+                let meta = finish_meta(cx, meta, file, root.range);
+                validate::namespace(&meta, &mut self.diagnostics);
+                self.dedup(
+                    "Namespace",
+                    &meta,
+                    |o| &mut o.namespaces,
+                    Namespace { meta: meta.clone() },
+                );
+            }
+            ("v1", "Node") => {
+                let mut meta = ObjectMeta::default();
+                let mut node = kinds::Node_ { ready: true, ..Default::default() };
+                fields!(cx, root, schema::TYPE_META, e => {
+                    "apiVersion" | "kind" => {},
+                    "metadata" => meta = kinds::meta(cx, &e.value),
+                    "spec" => kinds::node_spec(cx, &e.value, &mut node),
+                    "status" => kinds::node_status(cx, &e.value, &mut node),
+                });
+                meta.namespace.clear();
+                node.meta = finish_meta(cx, meta, file, root.range);
+                validate::node(&node, &mut self.diagnostics);
+                let meta = node.meta.clone();
+                self.dedup("Node", &meta, |o| &mut o.nodes, node);
+            }
+            ("v1", "Pod") => {
+                let mut meta = ObjectMeta::default();
+                let mut spec = kinds::RawPodSpec::default();
+                let mut status = PodStatus::default();
+                fields!(cx, root, schema::TYPE_META, e => {
+                    "apiVersion" | "kind" => {},
+                    "metadata" => meta = kinds::meta(cx, &e.value),
+                    "spec" => { cx.go = "Pod"; spec = kinds::pod_spec(cx, &e.value) },
+                    "status" => status = kinds::pod_status(cx, &e.value),
+                });
+                defaults::namespace(&mut meta);
+                let meta = finish_meta(cx, meta, file, root.range);
+                defaults::pod_spec(&mut spec, true);
+                let mut pod = Pod { meta, spec: PodSpec::default(), status };
+                validate::pod(&pod.meta, &spec, &mut self.diagnostics);
+                pod.spec = defaults::pod_spec_model(spec);
+                let meta = pod.meta.clone();
+                self.dedup("Pod", &meta, |o| &mut o.pods, pod);
+            }
+            ("v1", "Service") => {
+                let mut svc = kinds::RawService::default();
+                let mut meta = ObjectMeta::default();
+                fields!(cx, root, schema::TYPE_META, e => {
+                    "apiVersion" | "kind" => {},
+                    "metadata" => meta = kinds::meta(cx, &e.value),
+                    "spec" => kinds::service_spec(cx, &e.value, &mut svc),
+                    "status" => svc.status = kinds::service_status(cx, &e.value),
+                });
+                defaults::namespace(&mut meta);
+                svc.meta = finish_meta(cx, meta, file, root.range);
+                defaults::service(&mut svc);
+                validate::service(&svc, &mut self.diagnostics);
+                let s = defaults::service_model(svc);
+                let meta = s.meta.clone();
+                self.dedup("Service", &meta, |o| &mut o.services, s);
+            }
+            ("v1", "Endpoints") => {
+                let mut meta = ObjectMeta::default();
+                let mut subsets = Vec::new();
+                fields!(cx, root, schema::ENDPOINTS_TOP, e => {
+                    "apiVersion" | "kind" => {},
+                    "metadata" => meta = kinds::meta(cx, &e.value),
+                    "subsets" => subsets = kinds::endpoints_subsets(cx, &e.value),
+                });
+                defaults::namespace(&mut meta);
+                let meta = finish_meta(cx, meta, file, root.range);
+                validate::meta_common(
+                    "Endpoints",
+                    &meta,
+                    validate::NameRule::Subdomain,
+                    &mut self.diagnostics,
+                );
+                self.dedup(
+                    "Endpoints",
+                    &meta,
+                    |o| &mut o.endpoints,
+                    Endpoints { meta: meta.clone(), subsets },
+                );
+            }
+            ("discovery.k8s.io/v1" | "discovery.k8s.io/v1beta1", "EndpointSlice") => {
+                let mut slice = EndpointSlice::default();
+                let mut meta = ObjectMeta::default();
+                fields!(cx, root, schema::ENDPOINTSLICE_TOP, e => {
+                    "apiVersion" | "kind" => {},
+                    "metadata" => meta = kinds::meta(cx, &e.value),
+                    "addressType" => slice.address_type = cx.string(&e.value).unwrap_or_default(),
+                    "endpoints" => slice.endpoints = kinds::slice_endpoints(cx, &e.value),
+                    "ports" => slice.ports = kinds::slice_ports(cx, &e.value),
+                });
+                defaults::namespace(&mut meta);
+                slice.meta = finish_meta(cx, meta, file, root.range);
+                validate::meta_common(
+                    "EndpointSlice",
+                    &slice.meta,
+                    validate::NameRule::Subdomain,
+                    &mut self.diagnostics,
+                );
+                let meta = slice.meta.clone();
+                self.dedup("EndpointSlice", &meta, |o| &mut o.endpoint_slices, slice);
+            }
+            ("apps/v1", "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet") => {
+                let wk = match kind.as_str() {
+                    "Deployment" => WorkloadKind::Deployment,
+                    "ReplicaSet" => WorkloadKind::ReplicaSet,
+                    "StatefulSet" => WorkloadKind::StatefulSet,
+                    _ => WorkloadKind::DaemonSet,
+                };
+                let known = match wk {
+                    WorkloadKind::Deployment => schema::DEPLOYMENT_SPEC,
+                    WorkloadKind::ReplicaSet => schema::REPLICASET_SPEC,
+                    WorkloadKind::StatefulSet => schema::STATEFULSET_SPEC,
+                    WorkloadKind::DaemonSet => schema::DAEMONSET_SPEC,
+                };
+                let mut meta = ObjectMeta::default();
+                let mut replicas: Option<i32> = None;
+                let mut selector: Option<LabelSelector> = None;
+                let mut tmeta = ObjectMeta::default();
+                let mut tspec = kinds::RawPodSpec::default();
+                let mut service_name = None;
+                let mut has_template = false;
+                fields!(cx, root, schema::TYPE_META, e => {
+                    "apiVersion" | "kind" | "status" => {},
+                    "metadata" => meta = kinds::meta(cx, &e.value),
+                    "spec" => {
+                        cx.go = match wk {
+                            WorkloadKind::Deployment => "DeploymentSpec",
+                            WorkloadKind::ReplicaSet => "ReplicaSetSpec",
+                            WorkloadKind::StatefulSet => "StatefulSetSpec",
+                            WorkloadKind::DaemonSet => "DaemonSetSpec",
+                        };
+                        let go = cx.go;
+                        fields!(cx, &e.value, known, f => {
+                            "replicas" => replicas = cx.int32(&f.value),
+                            "selector" => if !f.value.is_null() { selector = Some(kinds::label_selector(cx, &f.value)) },
+                            "template" => { has_template = true; let t = kinds::pod_template(cx, &f.value); tmeta = t.0; tspec = t.1; cx.go = go; },
+                            "serviceName" => service_name = cx.string(&f.value),
+                        });
+                    },
+                });
+                defaults::namespace(&mut meta);
+                let meta = finish_meta(cx, meta, file, root.range);
+                defaults::pod_spec(&mut tspec, false);
+                let w = Workload {
+                    kind: wk,
+                    meta,
+                    replicas: replicas.unwrap_or(1),
+                    selector,
+                    template: PodTemplate {
+                        labels: tmeta.labels,
+                        annotations: tmeta.annotations,
+                        spec: PodSpec::default(),
+                    },
+                    service_name,
+                };
+                validate::workload(&w, &tspec, has_template, &mut self.diagnostics);
+                let mut w = w;
+                w.template.spec = defaults::pod_spec_model(tspec);
+                let meta = w.meta.clone();
+                self.dedup(wk.as_str(), &meta, |o| &mut o.workloads, w);
+            }
+            ("v1", "ConfigMap") => {
+                let mut meta = ObjectMeta::default();
+                let mut data = Labels::new();
+                fields!(cx, root, schema::CONFIGMAP_TOP, e => {
+                    "apiVersion" | "kind" => {},
+                    "metadata" => meta = kinds::meta(cx, &e.value),
+                    "data" => { cx.go = "ConfigMap"; data = cx.string_map(&e.value) },
+                });
+                defaults::namespace(&mut meta);
+                let meta = finish_meta(cx, meta, file, root.range);
+                validate::meta_common(
+                    "ConfigMap",
+                    &meta,
+                    validate::NameRule::Subdomain,
+                    &mut self.diagnostics,
+                );
+                self.dedup(
+                    "ConfigMap",
+                    &meta,
+                    |o| &mut o.config_maps,
+                    ConfigMap { meta: meta.clone(), data },
+                );
+            }
+            ("kubeadm.k8s.io/v1beta3" | "kubeadm.k8s.io/v1beta4", "ClusterConfiguration") => {
+                let v4 = api.ends_with("v1beta4");
+                let mut c = ClusterConfiguration::default();
+                let mut meta = ObjectMeta::default();
+                fields!(cx, root, schema::KUBEADM_CLUSTER_CONFIGURATION, e => {
+                    "apiVersion" | "kind" => {},
+                    "metadata" => meta = kinds::meta(cx, &e.value),
+                    "networking" => fields!(cx, &e.value, schema::KUBEADM_NETWORKING, f => {
+                        "serviceSubnet" => c.service_subnet = cx.string(&f.value),
+                        "podSubnet" => c.pod_subnet = cx.string(&f.value),
+                        "dnsDomain" => c.dns_domain = cx.string(&f.value),
+                    }),
+                    "apiServer" => fields!(cx, &e.value, schema::KUBEADM_API_SERVER, f => {
+                        "extraArgs" => {
+                            if v4 {
+                                // v1beta4: a list of {name, value}.
+                                items!(cx, &f.value, _i, it => {
+                                    let mut name = String::new();
+                                    let mut value = None;
+                                    fields!(cx, it, &["name", "value"], g => {
+                                        "name" => name = cx.string(&g.value).unwrap_or_default(),
+                                        "value" => value = cx.string(&g.value),
+                                    });
+                                    if name == "service-node-port-range" {
+                                        c.service_node_port_range = value;
+                                    }
+                                });
+                            } else {
+                                let args = cx.string_map(&f.value);
+                                if let Some(v) = args.get("service-node-port-range") {
+                                    c.service_node_port_range = Some(v.clone());
+                                }
+                            }
+                        },
+                    }),
+                });
+                c.meta = finish_meta(cx, meta, file, root.range);
+                self.objects.cluster_configurations.push(c);
+            }
+            ("kubeproxy.config.k8s.io/v1alpha1", "KubeProxyConfiguration") => {
+                let mut c = KubeProxyConfiguration::default();
+                let mut meta = ObjectMeta::default();
+                fields!(cx, root, schema::KUBE_PROXY_CONFIGURATION, e => {
+                    "apiVersion" | "kind" => {},
+                    "metadata" => meta = kinds::meta(cx, &e.value),
+                    "mode" => c.mode = cx.string(&e.value),
+                    "clusterCIDR" => c.cluster_cidr = cx.string(&e.value),
+                    "nodePortAddresses" => c.node_port_addresses = cx.string_list(&e.value),
+                    "iptables" => fields!(cx, &e.value, schema::KUBE_PROXY_IPTABLES, f => {
+                        "masqueradeBit" => c.masquerade_bit = cx.int32(&f.value),
+                        "masqueradeAll" => c.masquerade_all = cx.boolean(&f.value),
+                        "localhostNodePorts" => c.localhost_node_ports = cx.boolean(&f.value),
+                    }),
+                    "linux" => fields!(cx, &e.value, schema::KUBE_PROXY_LINUX, f => {
+                        "masqueradeAll" => c.masquerade_all = cx.boolean(&f.value),
+                    }),
+                });
+                c.meta = finish_meta(cx, meta, file, root.range);
+                self.objects.kube_proxy_configurations.push(c);
+            }
+            ("kubelet.config.k8s.io/v1beta1", "KubeletConfiguration") => {
+                let mut c = KubeletConfiguration::default();
+                let mut meta = ObjectMeta::default();
+                // KubeletConfiguration has well over a hundred fields; we read two and accept
+                // every other field without checking it.
+                for e in cx.mapping(root) {
+                    let Some(k) = e.key_str() else { continue };
+                    let m = cx.enter(k, e);
+                    match k {
+                        "metadata" => meta = kinds::meta(cx, &e.value),
+                        "clusterDNS" => c.cluster_dns = cx.string_list(&e.value),
+                        "clusterDomain" => c.cluster_domain = cx.string(&e.value),
+                        _ => {}
+                    }
+                    cx.leave(m);
+                }
+                c.meta = finish_meta(cx, meta, file, root.range);
+                self.objects.kubelet_configurations.push(c);
+            }
+            ("metallb.io/v1beta1", "IPAddressPool") => {
+                let mut p = IpAddressPool { auto_assign: true, ..Default::default() };
+                let mut meta = ObjectMeta::default();
+                fields!(cx, root, schema::TYPE_META, e => {
+                    "apiVersion" | "kind" | "status" => {},
+                    "metadata" => meta = kinds::meta(cx, &e.value),
+                    "spec" => fields!(cx, &e.value, schema::METALLB_POOL_SPEC, f => {
+                        "addresses" => p.addresses = cx.string_list(&f.value),
+                        "autoAssign" => p.auto_assign = cx.boolean(&f.value).unwrap_or(true),
+                    }),
+                });
+                defaults::namespace(&mut meta);
+                p.meta = finish_meta(cx, meta, file, root.range);
+                let meta = p.meta.clone();
+                self.dedup("IPAddressPool", &meta, |o| &mut o.ip_address_pools, p);
+            }
+            ("metallb.io/v1beta1", "L2Advertisement") => {
+                let mut l2 = L2Advertisement::default();
+                let mut meta = ObjectMeta::default();
+                fields!(cx, root, schema::TYPE_META, e => {
+                    "apiVersion" | "kind" | "status" => {},
+                    "metadata" => meta = kinds::meta(cx, &e.value),
+                    "spec" => fields!(cx, &e.value, schema::METALLB_L2_SPEC, f => {
+                        "ipAddressPools" => l2.ip_address_pools = cx.string_list(&f.value),
+                    }),
+                });
+                defaults::namespace(&mut meta);
+                l2.meta = finish_meta(cx, meta, file, root.range);
+                let meta = l2.meta.clone();
+                self.dedup("L2Advertisement", &meta, |o| &mut o.l2_advertisements, l2);
+            }
+            _ => {
+                let kind_span = root.get("kind").map_or(root.range, |e| e.value.range);
+                let d = match api_version_for(&kind) {
+                    Some(v) if v != api && kind != "ClusterConfiguration" => Diagnostic::error(
+                        "no-kind-match",
+                        Self::span(
+                            file,
+                            root.get("apiVersion").map_or(kind_span, |e| e.value.range),
+                        ),
+                        format!("no matches for kind \"{kind}\" in version \"{api}\""),
+                    )
+                    .with_hint(format!("{kind} is served as `apiVersion: {v}`")),
+                    _ => Diagnostic::warning(
+                        "unsupported-kind",
+                        Self::span(file, kind_span),
+                        format!("{kind} ({api}) is not simulated; this object is ignored"),
+                    )
+                    .with_hint(format!(
+                        "the simulator models Service networking; {} objects do not change it here",
+                        if group.is_empty() { kind.as_str() } else { group }
+                    )),
+                };
+                self.diagnostics.push(d);
+            }
+        }
+    }
+
+    /// Adds an object, replacing an earlier one with the same kind/namespace/name (warned).
+    fn dedup<T>(
+        &mut self,
+        kind: &'static str,
+        meta: &ObjectMeta,
+        list: impl Fn(&mut Objects) -> &mut Vec<T>,
+        obj: T,
+    ) where
+        T: HasMeta,
+    {
+        let here = meta.source.as_ref().map(|s| Span {
+            file: s.file,
+            range: s.fields.get("metadata.name").map_or(s.range, |f| f.value),
+        });
+        if meta.name.is_empty() {
+            list(&mut self.objects).push(obj);
+            return;
+        }
+        let key = (kind, meta.namespace.clone(), meta.name.clone());
+        if let Some(first) = self.seen.get(&key).copied() {
+            let what = if meta.namespace.is_empty() {
+                format!("{kind} \"{}\"", meta.name)
+            } else {
+                format!("{kind} \"{}\" in namespace \"{}\"", meta.name, meta.namespace)
+            };
+            let mut d = Diagnostic::warning(
+                "duplicate-object",
+                here.unwrap_or(first),
+                format!("{what} is defined twice; the later definition replaces the earlier one"),
+            )
+            .with_related(first, "first defined here")
+            .with_hint("kubectl apply would apply both in order, so the last one wins; rename one of them or remove the copy");
+            d.object = Some(object_label(kind, &meta.name));
+            self.diagnostics.push(d);
+            let l = list(&mut self.objects);
+            if let Some(pos) = l.iter().position(|o| {
+                let m = o.meta();
+                m.name == meta.name && m.namespace == meta.namespace && o.kind_str() == kind
+            }) {
+                l.remove(pos);
+            }
+            l.push(obj);
+            return;
+        }
+        if let Some(h) = here {
+            self.seen.insert(key, h);
+        }
+        list(&mut self.objects).push(obj);
+    }
+
+    fn finish(mut self) -> Loaded {
+        self.diagnostics.sort_by_key(|d| (d.span.file, d.span.range.start));
+        Loaded { objects: self.objects, diagnostics: self.diagnostics }
+    }
+}
+
+fn finish_meta(
+    cx: &mut Cx<'_>,
+    mut meta: ObjectMeta,
+    file: FileId,
+    range: TextRange,
+) -> ObjectMeta {
+    meta.source = Some(Source { file, range, fields: std::mem::take(&mut cx.spans) });
+    meta
+}
+
+/// Access to `metadata` of every kind stored in [`Objects`], for de-duplication.
+pub(crate) trait HasMeta {
+    fn meta(&self) -> &ObjectMeta;
+    fn kind_str(&self) -> &'static str;
+}
+
+macro_rules! has_meta {
+    ($($t:ty => $k:expr),*) => {$(
+        impl HasMeta for $t {
+            fn meta(&self) -> &ObjectMeta { &self.meta }
+            fn kind_str(&self) -> &'static str { $k }
+        }
+    )*};
+}
+has_meta!(Namespace => "Namespace", crate::model::Node => "Node", Pod => "Pod", Service => "Service",
+    Endpoints => "Endpoints", EndpointSlice => "EndpointSlice", ConfigMap => "ConfigMap",
+    IpAddressPool => "IPAddressPool", L2Advertisement => "L2Advertisement");
+
+impl HasMeta for Workload {
+    fn meta(&self) -> &ObjectMeta {
+        &self.meta
+    }
+    fn kind_str(&self) -> &'static str {
+        self.kind.as_str()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,522 @@
+//! Stage 1 of the pipeline: YAML (and JSON) text → our own spanned tree.
+//!
+//! The event parser is granit-parser (pinned `=2.1.0`, see `docs/yaml.md` for the choice); this
+//! module is the only place that names it, so another event parser can replace it. We build a
+//! small tree of our own — mappings (ordered entries, key and value spans), sequences and scalars
+//! (raw text, quoting style, span) — because the manifest stage needs a span for every key and
+//! value, the quoting style for YAML 1.1 traps, and every document of a stream even when one is
+//! broken.
+//!
+//! Invariants:
+//! - never panics and never loops without bound: the input size, document count, nesting depth,
+//!   alias expansion and scalar length are all limited (see [`limits`]), each with a diagnostic;
+//! - a broken document is dropped with one diagnostic and parsing resumes at the next `---`
+//!   (granit-parser's `proceed_next_document`), so one mistake never hides the other documents;
+//! - duplicate mapping keys are reported with both positions (the API server's YAML decoder
+//!   rejects them too).
+
+mod errors;
+pub mod scalar;
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use granit_parser::{Event, Parser, ScalarStyle, StructureStyle};
+
+use crate::diagnostic::Diagnostic;
+use crate::text::{FileId, Span, TextRange};
+
+/// The documented bounds of the YAML front end. Every one of them produces a diagnostic when hit.
+pub mod limits {
+    /// Largest accepted input text, per file (10 MB).
+    pub const MAX_INPUT_BYTES: usize = 10 * 1024 * 1024;
+    /// Most documents read from one stream; the rest is cut with a diagnostic.
+    pub const MAX_DOCUMENTS: usize = 100_000;
+    /// Deepest nesting of mappings and sequences.
+    pub const MAX_DEPTH: usize = 100;
+    /// Nodes that aliases (`*name`) may copy in, per file: stops "billion laughs" alias bombs.
+    pub const MAX_ALIAS_NODES: usize = 100_000;
+    /// Longest scalar (1 MiB; Kubernetes caps all annotations of an object at 256 KiB).
+    pub const MAX_SCALAR_BYTES: usize = 1024 * 1024;
+}
+
+/// How a scalar was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Style {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    /// `|` block.
+    Literal,
+    /// `>` block.
+    Folded,
+}
+
+impl Style {
+    /// Plain scalars are the only ones YAML resolves to bool/int/float/null.
+    pub fn is_plain(self) -> bool {
+        self == Style::Plain
+    }
+}
+
+/// A scalar: its text after escape processing, how it was written, and an explicit tag if any.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scalar<'a> {
+    pub text: Cow<'a, str>,
+    pub style: Style,
+    /// The core-schema suffix of an explicit tag (`!!str` → `str`), or the raw tag otherwise.
+    pub tag: Option<Box<str>>,
+}
+
+/// One mapping entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry<'a> {
+    pub key: Node<'a>,
+    pub value: Node<'a>,
+}
+
+impl Entry<'_> {
+    /// The key's text when it is a scalar (every Kubernetes key is).
+    pub fn key_str(&self) -> Option<&str> {
+        self.key.as_scalar().map(|s| s.text.as_ref())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Value<'a> {
+    Scalar(Scalar<'a>),
+    Sequence(Vec<Node<'a>>),
+    Mapping(Vec<Entry<'a>>),
+}
+
+/// A node with the byte range it covers in its file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Node<'a> {
+    pub range: TextRange,
+    pub value: Value<'a>,
+}
+
+impl<'a> Node<'a> {
+    pub fn as_scalar(&self) -> Option<&Scalar<'a>> {
+        match &self.value {
+            Value::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_mapping(&self) -> Option<&[Entry<'a>]> {
+        match &self.value {
+            Value::Mapping(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_sequence(&self) -> Option<&[Node<'a>]> {
+        match &self.value {
+            Value::Sequence(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The first entry of a mapping with key `key`.
+    pub fn get(&self, key: &str) -> Option<&Entry<'a>> {
+        self.as_mapping()?.iter().find(|e| e.key_str() == Some(key))
+    }
+
+    /// `true` for an empty plain scalar or `null`/`~` (YAML null).
+    pub fn is_null(&self) -> bool {
+        match &self.value {
+            Value::Scalar(s) => s.style.is_plain() && s.tag.is_none() && scalar::is_null(&s.text),
+            _ => false,
+        }
+    }
+
+    /// What the node is, for "expected X, found Y" messages.
+    pub fn describe(&self) -> &'static str {
+        match &self.value {
+            Value::Mapping(_) => "a mapping",
+            Value::Sequence(_) => "a list",
+            Value::Scalar(s) => match scalar::resolve(s) {
+                scalar::Resolved::Null => "null",
+                scalar::Resolved::Bool(_) => "a boolean",
+                scalar::Resolved::Int(_) | scalar::Resolved::BigInt => "an integer",
+                scalar::Resolved::Float(_) => "a number",
+                scalar::Resolved::Str => "a string",
+            },
+        }
+    }
+}
+
+/// One document of a stream.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Document<'a> {
+    pub file: FileId,
+    /// From the document's first content to the end of its last node.
+    pub range: TextRange,
+    /// `None` for an empty document (only comments, or a lone `---`).
+    pub root: Option<Node<'a>>,
+}
+
+/// The result of parsing one text: every readable document, plus diagnostics for the rest.
+#[derive(Clone, Debug, Default)]
+pub struct Parsed<'a> {
+    pub documents: Vec<Document<'a>>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+enum Frame<'a> {
+    Seq {
+        start: u32,
+        flow: bool,
+        anchor: usize,
+        items: Vec<Node<'a>>,
+        size: usize,
+    },
+    Map {
+        start: u32,
+        flow: bool,
+        anchor: usize,
+        entries: Vec<Entry<'a>>,
+        key: Option<Node<'a>>,
+        size: usize,
+    },
+}
+
+fn convert_style(s: ScalarStyle) -> Style {
+    match s {
+        ScalarStyle::Plain => Style::Plain,
+        ScalarStyle::SingleQuoted => Style::SingleQuoted,
+        ScalarStyle::DoubleQuoted => Style::DoubleQuoted,
+        ScalarStyle::Literal => Style::Literal,
+        ScalarStyle::Folded => Style::Folded,
+    }
+}
+
+fn offset(m: &granit_parser::Marker) -> u32 {
+    u32::try_from(m.byte_offset().unwrap_or(m.index())).unwrap_or(u32::MAX)
+}
+
+fn range_of(s: &granit_parser::Span) -> TextRange {
+    let a = offset(&s.start);
+    let b = offset(&s.end).max(a);
+    TextRange::new(a, b)
+}
+
+/// Parses one text into documents. Never fails: problems become diagnostics.
+pub fn parse(file: FileId, text: &str) -> Parsed<'_> {
+    let mut out = Parsed::default();
+    if text.len() > limits::MAX_INPUT_BYTES {
+        out.diagnostics.push(
+            Diagnostic::error(
+                "input-too-large",
+                Span { file, range: TextRange::empty(0) },
+                format!(
+                    "this input is {} bytes; the simulator reads at most {} bytes (10 MB) per file",
+                    text.len(),
+                    limits::MAX_INPUT_BYTES
+                ),
+            )
+            .with_hint("split the manifests into several files, or remove what the simulation does not need"),
+        );
+        return out;
+    }
+    let options = granit_parser::options! {
+        emit_comments: false,
+        block_nesting_limit: limits::MAX_DEPTH,
+        flow_nesting_limit: limits::MAX_DEPTH,
+    };
+    let mut parser = Parser::new_from_str_with_options(text, options);
+    let mut b = Builder {
+        file,
+        text,
+        stack: Vec::new(),
+        anchors: BTreeMap::new(),
+        alias_budget: limits::MAX_ALIAS_NODES,
+        doc_start: 0,
+        root: None,
+        failed: None,
+    };
+    loop {
+        let next = parser.next_event();
+        match next {
+            None => break,
+            Some(Ok((event, span))) => {
+                match event {
+                    Event::StreamEnd => break,
+                    Event::DocumentStart(..) => {
+                        if out.documents.len() >= limits::MAX_DOCUMENTS {
+                            out.diagnostics.push(
+                                Diagnostic::error(
+                                    "too-many-documents",
+                                    Span { file, range: range_of(&span) },
+                                    format!(
+                                        "this stream has more than {} documents; the rest of the file is not read",
+                                        limits::MAX_DOCUMENTS
+                                    ),
+                                )
+                                .with_hint("split the stream into several files"),
+                            );
+                            return out;
+                        }
+                        b.start_document(offset(&span.start));
+                    }
+                    Event::DocumentEnd => {
+                        if let Some(d) = b.failed.take() {
+                            out.diagnostics.push(d);
+                            b.reset();
+                            // Skip to the next document boundary.
+                            match parser.proceed_next_document() {
+                                Ok(true) => continue,
+                                _ => break,
+                            }
+                        }
+                        let root = b.root.take();
+                        let range =
+                            root.as_ref().map_or(TextRange::empty(b.doc_start), |n| n.range);
+                        out.documents.push(Document { file, range, root });
+                        b.reset();
+                    }
+                    ev => {
+                        if b.failed.is_some() {
+                            continue;
+                        }
+                        b.event(ev, &span, &mut out.diagnostics);
+                        if let Some(d) = b.failed.take() {
+                            out.diagnostics.push(d);
+                            b.reset();
+                            match parser.proceed_next_document() {
+                                Ok(true) => continue,
+                                _ => break,
+                            }
+                        }
+                    }
+                }
+            }
+            Some(Err(e)) => {
+                out.diagnostics.push(errors::scan_error(file, text, &e));
+                b.reset();
+                match parser.proceed_next_document() {
+                    Ok(true) => continue,
+                    Ok(false) => break,
+                    Err(e) => {
+                        out.diagnostics.push(errors::scan_error(file, text, &e));
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+struct Builder<'a, 't> {
+    file: FileId,
+    text: &'t str,
+    stack: Vec<Frame<'a>>,
+    /// Anchor id → (node, its size in nodes).
+    anchors: BTreeMap<usize, (Node<'a>, usize)>,
+    alias_budget: usize,
+    doc_start: u32,
+    root: Option<Node<'a>>,
+    /// A problem that abandons the current document.
+    failed: Option<Diagnostic>,
+}
+
+impl<'a> Builder<'a, '_> {
+    fn start_document(&mut self, at: u32) {
+        self.reset();
+        self.doc_start = at;
+    }
+
+    fn reset(&mut self) {
+        self.stack.clear();
+        self.anchors.clear();
+        self.root = None;
+    }
+
+    fn span(&self, range: TextRange) -> Span {
+        Span { file: self.file, range }
+    }
+
+    fn event(&mut self, ev: Event<'a>, span: &granit_parser::Span, diags: &mut Vec<Diagnostic>) {
+        let range = range_of(span);
+        match ev {
+            Event::Scalar(text, style, anchor, tag) => {
+                if text.len() > limits::MAX_SCALAR_BYTES {
+                    self.failed = Some(Diagnostic::error(
+                        "yaml-scalar-too-long",
+                        self.span(TextRange::new(range.start, range.start)),
+                        format!(
+                            "this value is {} bytes long; the simulator accepts at most {} bytes (1 MiB) per value",
+                            text.len(),
+                            limits::MAX_SCALAR_BYTES
+                        ),
+                    ));
+                    return;
+                }
+                let tag = tag.map(|t| {
+                    let t: &granit_parser::Tag = &t;
+                    match t.core_suffix() {
+                        Some(s) => Box::<str>::from(s),
+                        None => Box::<str>::from(t.original().as_str()),
+                    }
+                });
+                let node = Node {
+                    range,
+                    value: Value::Scalar(Scalar { text, style: convert_style(style), tag }),
+                };
+                self.finish(node, anchor, 1, diags);
+            }
+            Event::SequenceStart(style, anchor, _) => {
+                if self.stack.len() >= limits::MAX_DEPTH {
+                    self.failed = Some(errors::too_deep(self.span(range)));
+                    return;
+                }
+                self.stack.push(Frame::Seq {
+                    start: range.start,
+                    flow: style == StructureStyle::Flow,
+                    anchor,
+                    items: Vec::new(),
+                    size: 1,
+                });
+            }
+            Event::MappingStart(style, anchor, _) => {
+                if self.stack.len() >= limits::MAX_DEPTH {
+                    self.failed = Some(errors::too_deep(self.span(range)));
+                    return;
+                }
+                self.stack.push(Frame::Map {
+                    start: range.start,
+                    flow: style == StructureStyle::Flow,
+                    anchor,
+                    entries: Vec::new(),
+                    key: None,
+                    size: 1,
+                });
+            }
+            Event::SequenceEnd => {
+                if let Some(Frame::Seq { start, flow, anchor, items, size }) = self.stack.pop() {
+                    let end = if flow {
+                        range.end
+                    } else {
+                        items.last().map_or(range.end, |n| n.range.end)
+                    };
+                    let node = Node {
+                        range: TextRange::new(start, end.max(start)),
+                        value: Value::Sequence(items),
+                    };
+                    self.finish(node, anchor, size, diags);
+                }
+            }
+            Event::MappingEnd => {
+                if let Some(Frame::Map { start, flow, anchor, entries, size, .. }) =
+                    self.stack.pop()
+                {
+                    let end = if flow {
+                        range.end
+                    } else {
+                        entries.last().map_or(range.end, |e| e.value.range.end.max(e.key.range.end))
+                    };
+                    self.check_duplicates(&entries, diags);
+                    let node = Node {
+                        range: TextRange::new(start, end.max(start)),
+                        value: Value::Mapping(entries),
+                    };
+                    self.finish(node, anchor, size, diags);
+                }
+            }
+            Event::Alias(id) => {
+                let Some((node, size)) = self.anchors.get(&id) else {
+                    return;
+                };
+                if *size > self.alias_budget {
+                    self.failed = Some(
+                        Diagnostic::error(
+                            "yaml-alias-limit",
+                            self.span(range),
+                            format!(
+                                "aliases in this file expand to more than {} nodes; the document is not read",
+                                limits::MAX_ALIAS_NODES
+                            ),
+                        )
+                        .with_hint("this looks like an alias bomb (\"billion laughs\"); write the values out instead of nesting aliases"),
+                    );
+                    return;
+                }
+                let size = *size;
+                self.alias_budget -= size;
+                let mut copy = node.clone();
+                // The copy keeps its original spans except the root, which points at `*name`.
+                copy.range = range;
+                self.finish(copy, 0, size, diags);
+            }
+            Event::UnresolvedAlias(_) => {}
+            _ => {}
+        }
+    }
+
+    /// A complete node: attach it to its parent (or make it the document root).
+    fn finish(&mut self, node: Node<'a>, anchor: usize, size: usize, _diags: &mut [Diagnostic]) {
+        if anchor != 0 {
+            self.anchors.insert(anchor, (node.clone(), size));
+        }
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Frame::Seq { items, size: s, .. }) => {
+                *s = s.saturating_add(size);
+                items.push(node);
+            }
+            Some(Frame::Map { entries, key, size: s, .. }) => {
+                *s = s.saturating_add(size);
+                match key.take() {
+                    None => *key = Some(node),
+                    Some(k) => entries.push(Entry { key: k, value: node }),
+                }
+            }
+        }
+    }
+
+    fn check_duplicates(&self, entries: &[Entry<'a>], diags: &mut Vec<Diagnostic>) {
+        if entries.len() < 2 {
+            return;
+        }
+        let mut dup = |first: &Entry<'a>, second: &Entry<'a>, k: &str| {
+            diags.push(
+                Diagnostic::error(
+                    "yaml-duplicate-key",
+                    self.span(second.key.range),
+                    format!("mapping key \"{k}\" is given twice in the same mapping"),
+                )
+                .with_related(self.span(first.key.range), format!("\"{k}\" first given here"))
+                .with_hint("Kubernetes rejects a mapping with a repeated key (`kubectl apply`: `mapping key already defined`); keep one of them"),
+            );
+        };
+        if entries.len() <= 16 {
+            for (i, e) in entries.iter().enumerate() {
+                let Some(k) = e.key_str() else { continue };
+                if let Some(first) = entries.iter().take(i).find(|f| f.key_str() == Some(k)) {
+                    dup(first, e, k);
+                }
+            }
+        } else {
+            let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+            for (i, e) in entries.iter().enumerate() {
+                let Some(k) = e.key_str() else { continue };
+                match seen.get(k) {
+                    Some(&j) => {
+                        if let Some(first) = entries.get(j) {
+                            dup(first, e, k);
+                        }
+                    }
+                    None => {
+                        seen.insert(k, i);
+                    }
+                }
+            }
+        }
+        let _ = self.text;
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,110 @@
+use super::*;
+
+fn p(text: &str) -> Parsed<'_> {
+    parse(FileId(0), text)
+}
+
+#[test]
+fn multi_document_and_spans() {
+    let t = "a: 1\nb: [x, \"y\"]\n---\nc:\n  d: e\n";
+    let r = p(t);
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    assert_eq!(r.documents.len(), 2);
+    let root = r.documents[0].root.as_ref().unwrap();
+    let e = root.get("b").unwrap();
+    assert_eq!(&t[e.key.range.start as usize..e.key.range.end as usize], "b");
+    assert_eq!(&t[e.value.range.start as usize..e.value.range.end as usize], "[x, \"y\"]");
+    let seq = e.value.as_sequence().unwrap();
+    assert_eq!(seq[1].as_scalar().unwrap().style, Style::DoubleQuoted);
+    let root2 = r.documents[1].root.as_ref().unwrap();
+    let c = root2.get("c").unwrap();
+    assert_eq!(&t[c.value.range.start as usize..c.value.range.end as usize], "d: e");
+}
+
+#[test]
+fn broken_document_keeps_others() {
+    let t = "a: [1, 2\n---\nb: 2\n---\nc: 3\n";
+    let r = p(t);
+    assert_eq!(r.documents.len(), 2, "{:?}", r.diagnostics);
+    assert_eq!(r.diagnostics.len(), 1);
+}
+
+#[test]
+fn duplicate_keys_both_positions() {
+    let t = "a: 1\nb: 2\na: 3\n";
+    let r = p(t);
+    assert_eq!(r.diagnostics.len(), 1);
+    let d = &r.diagnostics[0];
+    assert_eq!(d.code, "yaml-duplicate-key");
+    assert_eq!(d.span.range.start, 10);
+    assert_eq!(d.related[0].span.range.start, 0);
+}
+
+#[test]
+fn json_input() {
+    let t = r#"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "x"}}"#;
+    let r = p(t);
+    assert!(r.diagnostics.is_empty());
+    assert_eq!(
+        r.documents[0].root.as_ref().unwrap().get("kind").unwrap().value.as_scalar().unwrap().text,
+        "Pod"
+    );
+}
+
+#[test]
+fn deep_nesting_is_bounded() {
+    let t = "[".repeat(10_000) + &"]".repeat(10_000);
+    let r = p(&t);
+    assert_eq!(r.documents.len(), 0);
+    assert_eq!(r.diagnostics[0].code, "yaml-too-deep");
+    // Block nesting 10,000 deep on one line: `- - - … x`.
+    let t = "- ".repeat(10_000) + "x\n";
+    let r = p(&t);
+    assert_eq!(r.documents.len(), 0);
+    assert_eq!(r.diagnostics[0].code, "yaml-too-deep");
+    let t = "{a: ".repeat(10_000) + &"}".repeat(10_000);
+    let r = p(&t);
+    assert_eq!(r.diagnostics[0].code, "yaml-too-deep");
+}
+
+#[test]
+fn alias_bomb_is_bounded() {
+    let mut t = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..10 {
+        let prev = format!("*a{}", i - 1);
+        t.push_str(&format!("a{i}: &a{i} [{}]\n", vec![prev; 10].join(", ")));
+    }
+    let r = p(&t);
+    assert!(r.diagnostics.iter().any(|d| d.code == "yaml-alias-limit"), "{:?}", r.diagnostics);
+}
+
+#[test]
+fn binary_garbage_never_panics() {
+    let mut s = String::new();
+    let mut x: u32 = 12345;
+    for _ in 0..20_000 {
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        let c = char::from_u32((x >> 16) % 0x3000).unwrap_or('?');
+        s.push(c);
+    }
+    let _ = p(&s);
+    let _ = p("\u{0}\u{1}\u{2}: [\u{7f}");
+}
+
+#[test]
+fn many_documents_are_cut() {
+    let t = "a: 1\n---\n".repeat(limits::MAX_DOCUMENTS + 5);
+    let r = p(&t);
+    assert_eq!(r.documents.len(), limits::MAX_DOCUMENTS);
+    assert_eq!(r.diagnostics.len(), 1);
+    assert_eq!(r.diagnostics[0].code, "too-many-documents");
+}
+
+#[test]
+fn unclosed_quote_points_at_opening_quote() {
+    let t = "a: 1\nb: \"hello\nc: 3\n";
+    let r = p(t);
+    let d = &r.diagnostics[0];
+    assert_eq!(d.code, "yaml-unclosed-quote", "{d:?}");
+    assert_eq!(d.span.range.start, 8);
+}

@@ -1,0 +1,117 @@
+//! The view model: what the playground (and `netsim graph`) shows, as plain serialisable data.
+//!
+//! **API boundary**: the web app reads only these types. They use the editor's vocabulary
+//! (lines, UTF-16 offsets, display strings), so components draw without computing anything.
+
+use serde::Serialize;
+
+use crate::diagnostic::{Severity, SourceFiles};
+use crate::model::ObjectMeta;
+
+/// Everything the results pane shows for one version of the input.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Analysis {
+    pub objects: Vec<ObjectRow>,
+    pub diagnostics: Vec<DiagnosticRow>,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+/// One object found in the input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ObjectRow {
+    pub kind: String,
+    /// Empty for cluster-scoped kinds.
+    pub namespace: String,
+    pub name: String,
+    pub file: u32,
+    /// 1-based line where the object's document starts; 0 for objects the cluster made.
+    pub line: u32,
+}
+
+/// One diagnostic, positioned for the editor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DiagnosticRow {
+    pub severity: Severity,
+    pub code: String,
+    pub message: String,
+    pub hints: Vec<String>,
+    pub file: u32,
+    pub line: u32,
+    /// 1-based column in characters as the editor counts them (UTF-16).
+    pub col: u32,
+    /// UTF-16 offsets of the span in its file, for squiggles.
+    pub from: u32,
+    pub to: u32,
+}
+
+/// Reads the input texts and builds the view model.
+pub fn analyze(files: &SourceFiles) -> Analysis {
+    let loaded = crate::manifest::load(files);
+    let mut objects = Vec::new();
+    let o = &loaded.objects;
+    let mut push = |kind: &str, meta: &ObjectMeta| {
+        let (file, line) = meta.source.as_ref().map_or((0, 0), |s| {
+            let line = files
+                .line_index(s.file)
+                .map_or(0, |i| i.line_col(files.text(s.file), s.range.start).line);
+            (s.file.0, line)
+        });
+        objects.push(ObjectRow {
+            kind: kind.to_string(),
+            namespace: meta.namespace.clone(),
+            name: meta.name.clone(),
+            file,
+            line,
+        });
+    };
+    o.namespaces.iter().for_each(|x| push("Namespace", &x.meta));
+    o.nodes.iter().for_each(|x| push("Node", &x.meta));
+    o.workloads.iter().for_each(|x| push(x.kind.as_str(), &x.meta));
+    o.pods.iter().for_each(|x| push("Pod", &x.meta));
+    o.services.iter().for_each(|x| push("Service", &x.meta));
+    o.endpoints.iter().for_each(|x| push("Endpoints", &x.meta));
+    o.endpoint_slices.iter().for_each(|x| push("EndpointSlice", &x.meta));
+    o.config_maps.iter().for_each(|x| push("ConfigMap", &x.meta));
+    o.cluster_configurations.iter().for_each(|x| push("ClusterConfiguration", &x.meta));
+    o.kube_proxy_configurations.iter().for_each(|x| push("KubeProxyConfiguration", &x.meta));
+    o.kubelet_configurations.iter().for_each(|x| push("KubeletConfiguration", &x.meta));
+    o.ip_address_pools.iter().for_each(|x| push("IPAddressPool", &x.meta));
+    o.l2_advertisements.iter().for_each(|x| push("L2Advertisement", &x.meta));
+    objects.sort_by(|a, b| (a.file, a.line).cmp(&(b.file, b.line)));
+
+    let mut diagnostics: Vec<DiagnosticRow> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let text = files.text(d.span.file);
+            let (line, col, from, to) = files.line_index(d.span.file).map_or((0, 0, 0, 0), |i| {
+                let lc = i.line_col(text, d.span.range.start);
+                (
+                    lc.line,
+                    lc.col_utf16,
+                    i.utf16_offset(text, d.span.range.start),
+                    i.utf16_offset(text, d.span.range.end),
+                )
+            });
+            DiagnosticRow {
+                severity: d.severity,
+                code: d.code.to_string(),
+                message: d.message.clone(),
+                hints: d.hints.clone(),
+                file: d.span.file.0,
+                line,
+                col,
+                from,
+                to,
+            }
+        })
+        .collect();
+    diagnostics.sort_by(|a, b| (a.file, a.from, a.to).cmp(&(b.file, b.from, b.to)));
+    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let warnings = diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+    Analysis { objects, diagnostics, errors, warnings }
+}

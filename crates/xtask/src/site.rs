@@ -1,0 +1,127 @@
+//! Building the static site into `dist/`: the Yew app (release wasm, wasm-bindgen, wasm-opt), the
+//! CodeMirror bundle (esbuild), and everything under `static/`.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::tools::{self, run};
+use crate::{root, Result};
+
+/// First-load transfer budget (HTML, CSS, JS, wasm; gzip -9), from issue 2.
+pub(crate) const BUDGET_BYTES: u64 = 400 * 1000;
+
+/// The files a browser fetches on first load of `index.html`.
+const FIRST_LOAD: &[&str] =
+    &["index.html", "style.css", "boot.js", "editor.js", "netsim_web.js", "netsim_web_bg.wasm"];
+
+pub(crate) fn dist() -> PathBuf {
+    root().join("dist")
+}
+
+/// Builds `dist/` in release mode and returns the size report.
+pub(crate) fn build_release() -> Result<String> {
+    tools::ensure_site_tools()?;
+    build()?;
+    let (report, total) = size_report()?;
+    if total > BUDGET_BYTES {
+        return Err(format!(
+            "{report}\nfirst-load transfer {total} B is over the budget of {BUDGET_BYTES} B"
+        ));
+    }
+    Ok(report)
+}
+
+fn build() -> Result {
+    let root = root();
+    let dist = dist();
+    let tmp = root.join("target/site");
+    run(Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["build", "--release", "--target", "wasm32-unknown-unknown", "-p", "netsim-web"])
+        .current_dir(&root))?;
+    let wasm = root.join("target/wasm32-unknown-unknown/release/netsim-web.wasm");
+    let _ = std::fs::remove_dir_all(&tmp);
+    run(Command::new("wasm-bindgen")
+        .args(["--target", "web", "--no-typescript", "--out-name", "netsim_web", "--out-dir"])
+        .arg(&tmp)
+        .arg(&wasm))?;
+
+    let _ = std::fs::remove_dir_all(&dist);
+    copy_dir(&root.join("static"), &dist)?;
+    std::fs::copy(tmp.join("netsim_web.js"), dist.join("netsim_web.js"))
+        .map_err(|e| format!("copy netsim_web.js: {e}"))?;
+    // wasm-opt from the npm `binaryen` package: Debian's is too old for what rustc emits. The
+    // features are the ones rustc enables by default for wasm32-unknown-unknown.
+    run(Command::new(tools::npm_bin("wasm-opt"))
+        .args([
+            "-Oz",
+            "--enable-bulk-memory",
+            "--enable-nontrapping-float-to-int",
+            "--enable-sign-ext",
+            "--enable-mutable-globals",
+            "--enable-reference-types",
+            "--enable-multivalue",
+            "--strip-debug",
+            "--strip-producers",
+        ])
+        .arg(tmp.join("netsim_web_bg.wasm"))
+        .arg("-o")
+        .arg(dist.join("netsim_web_bg.wasm")))?;
+    bundle_editor(&dist.join("editor.js"))
+}
+
+/// Bundles the CodeMirror wrapper (`web/js/editor.js`) with esbuild into one minified file.
+pub(crate) fn bundle_editor(out: &Path) -> Result {
+    tools::ensure_npm()?;
+    run(Command::new(tools::npm_bin("esbuild"))
+        .arg(tools::js_dir().join("editor.js"))
+        .args(["--bundle", "--minify", "--format=iife", "--target=es2020", "--legal-comments=none"])
+        .arg(format!("--outfile={}", out.display())))
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result {
+    std::fs::create_dir_all(to).map_err(|e| format!("create {}: {e}", to.display()))?;
+    let mut entries: Vec<_> = std::fs::read_dir(from)
+        .map_err(|e| format!("read {}: {e}", from.display()))?
+        .filter_map(std::result::Result::ok)
+        .collect();
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for e in entries {
+        let path = e.path();
+        let target = to.join(e.file_name());
+        if path.is_dir() {
+            copy_dir(&path, &target)?;
+        } else {
+            std::fs::copy(&path, &target).map_err(|e| format!("copy {}: {e}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// gzip -9 size of each first-load file and the total.
+pub(crate) fn size_report() -> Result<(String, u64)> {
+    let dist = dist();
+    let mut report = String::from("first-load transfer (gzip -9):\n");
+    let mut total = 0;
+    for name in FIRST_LOAD {
+        let path = dist.join(name);
+        let raw = std::fs::metadata(&path).map_err(|e| format!("{}: {e}", path.display()))?.len();
+        let out = Command::new("gzip")
+            .args(["-9", "-c"])
+            .arg(&path)
+            .output()
+            .map_err(|e| format!("gzip: {e}"))?;
+        let gz = out.stdout.len() as u64;
+        total += gz;
+        let _ = writeln!(report, "  {name:<22} {raw:>9} B raw {gz:>8} B gz");
+    }
+    let _ = write!(
+        report,
+        "  {:<22} {:>27} B gz (budget {} B, {:.0}%)",
+        "total",
+        total,
+        BUDGET_BYTES,
+        total as f64 * 100.0 / BUDGET_BYTES as f64
+    );
+    Ok((report, total))
+}

@@ -1,0 +1,13 @@
+// Starts the playground once the editor bundle (a deferred classic script) has run.
+import init from "./netsim_web.js";
+
+function start() {
+  document.getElementById("loading")?.remove();
+  init().catch((e) => {
+    console.error("kube-netsim failed to start", e);
+    document.body.textContent = "kube-netsim could not start: " + e;
+  });
+}
+
+// Module scripts run after deferred scripts in document order, so `editor.js` is loaded here.
+start();

@@ -1,0 +1,65 @@
+//! The top bar: product name and the theme switch (system, light, dark).
+
+use wasm_bindgen::JsValue;
+use yew::prelude::*;
+
+const THEME_KEY: &str = "netsim.theme";
+
+/// Applies a theme (`system`, `light`, `dark`) to `<html data-theme>` and remembers it.
+fn apply_theme(theme: &str) {
+    let Some(w) = web_sys::window() else { return };
+    if let Some(root) = w.document().and_then(|d| d.document_element()) {
+        let _ = root.set_attribute("data-theme", theme);
+    }
+    if let Ok(Some(s)) = w.local_storage() {
+        let _ = s.set_item(THEME_KEY, theme);
+    }
+}
+
+/// The initial theme: `?theme=` in the URL, else the saved choice, else the system's.
+fn initial_theme() -> String {
+    let Some(w) = web_sys::window() else { return "system".into() };
+    let from_url = w.location().search().ok().and_then(|q| {
+        q.trim_start_matches('?')
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("theme=").map(str::to_string))
+    });
+    let saved =
+        || w.local_storage().ok().flatten().and_then(|s| s.get_item(THEME_KEY).ok().flatten());
+    match from_url.or_else(saved).as_deref() {
+        Some(t @ ("light" | "dark" | "system")) => t.to_string(),
+        _ => "system".into(),
+    }
+}
+
+#[component]
+pub fn Header() -> Html {
+    let theme = use_state(initial_theme);
+    {
+        let theme = (*theme).clone();
+        use_effect_with(theme, |t| apply_theme(t));
+    }
+    let next = match theme.as_str() {
+        "system" => "light",
+        "light" => "dark",
+        _ => "system",
+    };
+    let onclick = {
+        let theme = theme.clone();
+        Callback::from(move |_| theme.set(next.to_string()))
+    };
+    let _ = JsValue::NULL;
+    html! {
+        <header class="topbar">
+            <div class="brand">
+                <span class="logo" aria-hidden="true">{"⎈"}</span>
+                <h1>{"kube-netsim"}</h1>
+                <span class="tagline">{"Kubernetes Service networking, simulated from your manifests"}</span>
+            </div>
+            <button type="button" class="theme" data-testid="theme-toggle" {onclick}
+                title={format!("Theme: {} (click for {next})", *theme)}>
+                { match theme.as_str() { "light" => "☀ Light", "dark" => "☾ Dark", _ => "◐ System" } }
+            </button>
+        </header>
+    }
+}

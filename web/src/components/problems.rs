@@ -1,0 +1,56 @@
+//! The problems list: every diagnostic with its position; clicking one reveals it in the editor.
+
+use netsim::diagnostic::Severity;
+use yew::prelude::*;
+
+use crate::hooks::use_app;
+use crate::state::Action;
+
+#[component]
+pub fn Problems() -> Html {
+    let app = use_app();
+    let a = &app.analysis;
+    let summary = match (a.errors, a.warnings) {
+        (0, 0) => "No problems".to_string(),
+        (e, w) => format!("{} {}, {} {}", e, plural(e, "error"), w, plural(w, "warning")),
+    };
+    let rows = a.diagnostics.iter().map(|d| {
+        let (from, to) = (d.from, d.to);
+        let dispatcher = app.dispatcher();
+        let onclick = Callback::from(move |_| dispatcher.dispatch(Action::Reveal { from, to }));
+        let sev = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info | Severity::Hint => "info",
+        };
+        html! {
+            <li class={classes!("problem", sev)} data-testid="problem">
+                <button type="button" {onclick} title="Show in the editor">
+                    <span class="sev" aria-label={sev}>{ match d.severity {
+                        Severity::Error => "✖",
+                        Severity::Warning => "▲",
+                        _ => "ℹ",
+                    } }</span>
+                    <span class="pos">{ format!("{}:{}", d.line, d.col) }</span>
+                    <span class="msg">{ &d.message }</span>
+                    <code class="code">{ &d.code }</code>
+                </button>
+                { for d.hints.iter().map(|h| html! { <div class="hint">{ h }</div> }) }
+            </li>
+        }
+    });
+    html! {
+        <section class="problems" aria-label="Problems" data-testid="problems">
+            <h2>{ "Problems" }<span class="count" data-testid="problem-summary">{ summary }</span></h2>
+            <ul>{ for rows }</ul>
+        </section>
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
+}

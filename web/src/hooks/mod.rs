@@ -1,0 +1,5 @@
+//! Custom hooks.
+
+mod use_app;
+
+pub use use_app::{use_app, AppContext};

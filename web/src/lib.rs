@@ -1,0 +1,18 @@
+//! The kube-netsim playground (Yew, client-side rendering).
+//!
+//! Layout follows yew's `function_todomvc`: one reducer (`state.rs`) that calls the core, a
+//! context + hook (`hooks/`), one component per file (`components/`). Components draw the core's
+//! view model (`netsim::view`) and dispatch intents; they compute nothing themselves.
+
+pub mod app;
+pub mod components;
+pub mod hooks;
+pub mod state;
+
+/// The scenario the page opens on.
+pub const DEFAULT_SCENARIO: &str = include_str!("../../static/scenarios/default.yaml");
+
+/// Mounts the app on `<body>`.
+pub fn start() {
+    yew::Renderer::<app::App>::new().render();
+}

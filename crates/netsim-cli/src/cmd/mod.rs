@@ -2,6 +2,9 @@
 
 use crate::{Args, Input, Output, UsageError};
 
+mod iptables;
+mod packet;
+
 pub(crate) const USAGE: &str = "\
 netsim — Kubernetes Service networking, simulated from your manifests
 
@@ -40,7 +43,8 @@ pub(crate) fn help(command: Option<&str>) -> String {
 type Runner = fn(&Args, &[Input]) -> Result<Output, UsageError>;
 
 /// (name, help text, runner).
-const COMMANDS: &[(&str, &str, Runner)] = &[];
+const COMMANDS: &[(&str, &str, Runner)] =
+    &[("iptables", iptables::HELP, iptables::run), ("packet", packet::HELP, packet::run)];
 
 pub(crate) fn dispatch(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
     let Some(command) = a.command.as_deref() else {

@@ -72,7 +72,9 @@ pub fn rules_for_node(
 ) -> Result<(NodeInfo, Ruleset), UnknownNode> {
     let node = node_info(objects, name)?;
     let mut rs = generate(&objects.services, &objects.endpoint_slices, &node, cfg);
-    for s in &objects.endpoint_slices {
+    // Only slices from the input: the built-in `default/kubernetes` slice has no nodeName on a
+    // real cluster either (the API server endpoint is not a Pod).
+    for s in objects.endpoint_slices.iter().filter(|s| s.meta.source.is_some()) {
         for e in &s.endpoints {
             let addr = e.addresses.first().map(|a| a.to_string()).unwrap_or_default();
             let object = format!("EndpointSlice {}/{}", s.meta.namespace, s.meta.name);
@@ -112,6 +114,14 @@ mod tests {
         let e = rules_for_node(&o, "nope", &ProxyConfig::default()).unwrap_err();
         assert_eq!(e.to_string(), "node \"nope\" not found; nodes: kind-worker");
         o.endpoint_slices.push(EndpointSlice {
+            meta: ObjectMeta {
+                source: Some(crate::model::Source {
+                    file: crate::text::FileId(0),
+                    range: Default::default(),
+                    fields: Default::default(),
+                }),
+                ..Default::default()
+            },
             endpoints: vec![Endpoint {
                 addresses: vec!["10.244.1.2".parse().unwrap()],
                 ..Default::default()

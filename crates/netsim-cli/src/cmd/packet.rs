@@ -200,7 +200,22 @@ pub(crate) fn run(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
                 }
             }
         }
-        out.push_str(&format!("verdict: {}\n", trace.verdict().as_str()));
+        let verdict = trace.verdict();
+        out.push_str(&format!(
+            "verdict: {} ({})\n",
+            verdict.as_str(),
+            match verdict {
+                proxy::Verdict::Dnat => "destination rewritten to a Service endpoint",
+                proxy::Verdict::Reject => {
+                    "rejected with ICMP port unreachable: the client sees \"connection refused\" at once"
+                }
+                proxy::Verdict::Drop => "dropped: the client times out",
+                proxy::Verdict::Accept => "accepted by a kube-proxy rule",
+                proxy::Verdict::None => {
+                    "no kube-proxy rule changed it: the packet keeps its original destination"
+                }
+            }
+        ));
         if !dests.is_empty() {
             out.push_str("destinations:\n");
             for d in &dests {
@@ -212,14 +227,19 @@ pub(crate) fn run(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
                 out.push_str(&format!("  {hp:<24} {}\n", pct(d.probability)));
             }
         }
-        out.push_str(&format!(
-            "masquerade: {}\n",
-            if trace.masquerade() {
-                "yes (source NAT to the node's address in POSTROUTING)"
-            } else {
-                "no (the source address is kept)"
-            }
-        ));
+        let masq_share: f64 = trace.outcomes.iter().filter(|o| o.masquerade).map(|o| o.share).sum();
+        let masq = if !trace.masquerade() {
+            "no (the source address is kept)".to_string()
+        } else if trace.outcomes.iter().all(|o| o.masquerade) {
+            "yes (source NAT to the node's address in POSTROUTING)".to_string()
+        } else {
+            format!(
+                "in {} of the branches ({}): source NAT to the node's address in POSTROUTING",
+                trace.outcomes.iter().filter(|o| o.masquerade).count(),
+                pct(masq_share)
+            )
+        };
+        out.push_str(&format!("masquerade: {masq}\n"));
         if trace.truncated {
             out.push_str("note: the walk was cut short (too many branches or nested chains)\n");
         }

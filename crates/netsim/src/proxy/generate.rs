@@ -169,16 +169,15 @@ pub fn generate(
             .copied()
             .filter(|ip| family_matches(*ip, family))
             .collect();
-        let lb_ips: Vec<IpAddr> = if svc.spec.type_ == ServiceType::LoadBalancer {
-            svc.status
-                .load_balancer_ingress
-                .iter()
-                .filter_map(|i| i.ip)
-                .filter(|ip| family_matches(*ip, family))
-                .collect()
-        } else {
-            Vec::new()
-        };
+        // `LoadBalancerVIPs` (pkg/proxy/serviceport.go): every status ingress IP of this family,
+        // whatever the Service type (the type is not checked upstream either).
+        let lb_ips: Vec<IpAddr> = svc
+            .status
+            .load_balancer_ingress
+            .iter()
+            .filter_map(|i| i.ip)
+            .filter(|ip| family_matches(*ip, family))
+            .collect();
         let mut source_ranges = Vec::new();
         for r in &svc.spec.load_balancer_source_ranges {
             match Cidr::parse(r.trim()) {

@@ -6,6 +6,8 @@ mod get;
 use crate::{Args, Input, Output, UsageError};
 
 mod dns;
+mod iptables;
+mod packet;
 mod pipeline;
 mod resolv_conf;
 
@@ -52,6 +54,8 @@ const COMMANDS: &[(&str, &str, Runner)] = &[
     ("get", get::HELP, get::run),
     ("dns", dns::HELP, dns::run),
     ("resolv-conf", resolv_conf::HELP, resolv_conf::run),
+    ("iptables", iptables::HELP, iptables::run),
+    ("packet", packet::HELP, packet::run),
 ];
 
 pub(crate) fn dispatch(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {

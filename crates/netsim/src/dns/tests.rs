@@ -738,7 +738,7 @@ fn case_insensitive_and_case_preserving() {
 fn bad_queries_never_panic() {
     let z = kubeadm_fixture().zone(CorefileConfig::kubeadm("cluster.local"));
     let long_label = "a".repeat(64);
-    let long_name = vec!["abcdefghij"; 25].join(".");
+    let long_name = ["abcdefghij"; 25].join(".");
     for name in [
         "",
         "..",

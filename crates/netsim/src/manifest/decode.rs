@@ -233,7 +233,7 @@ impl<'d> Cx<'d> {
         let msg = if seen == text {
             format!("`{text}` is {what} in YAML, but this field takes a string")
         } else {
-            format!("`{text}` is {what} in YAML, not the string \"{text}\"; Kubernetes would see {seen}")
+            format!("`{text}` is {what} in YAML, not the string \"{text}\"")
         };
         let d = Diagnostic::error(code, self.span(n.range), msg)
             .with_hint(format!("kubectl apply fails: {}", self.json_error(json, "string")))
@@ -379,7 +379,14 @@ impl<'d> Cx<'d> {
     /// `map[string]string` (labels, annotations, selectors, ConfigMap data).
     pub(crate) fn string_map(&mut self, n: &Node<'_>) -> Labels {
         let mut out = Labels::new();
-        let entries = self.mapping(n);
+        let entries: &[Entry<'_>] = match &n.value {
+            Value::Mapping(m) => m,
+            _ if n.is_null() => &[],
+            _ => {
+                self.wrong_type(n, "a mapping", "map[string]string");
+                &[]
+            }
+        };
         let cut = self.go_cut.replace(self.path.len());
         for e in entries {
             let Some(k) = self.key(e) else { continue };

@@ -95,6 +95,33 @@ impl Loader {
     fn object(&mut self, file: FileId, root: &Node<'_>, depth: usize) {
         let start = self.diagnostics.len();
         let label = self.object_inner(file, root, depth);
+        // A field that could not be decoded (wrong type, number out of range) holds its zero
+        // value; the API server would have stopped at the decoding error, so validation errors
+        // about that field (or containing it) are consequences, not news: drop them.
+        let failed: Vec<TextRange> = self
+            .diagnostics
+            .iter()
+            .skip(start)
+            .filter(|d| matches!(d.code, "wrong-type" | "number-out-of-range"))
+            .map(|d| d.span.range)
+            .collect();
+        if !failed.is_empty() {
+            let mut i = start;
+            while i < self.diagnostics.len() {
+                let d = &self.diagnostics[i];
+                let consequence = validate::is_validation_code(d.code)
+                    && failed.iter().any(|f| {
+                        let r = d.span.range;
+                        (r.start <= f.start && f.end <= r.end)
+                            || (f.start <= r.start && r.end <= f.end)
+                    });
+                if consequence {
+                    self.diagnostics.remove(i);
+                } else {
+                    i += 1;
+                }
+            }
+        }
         if let Some(label) = label {
             for d in self.diagnostics.iter_mut().skip(start) {
                 if d.object.is_none() {

@@ -256,10 +256,11 @@ pub(super) fn scan_error(file: FileId, text: &str, e: &ScanError) -> Diagnostic 
             }
             ("yaml-indentation", msg)
         }
-        ErrorKind::UnclosedFlowCollection { open } => (
-            "yaml-unclosed-bracket",
-            format!("`{open}` is never closed with `{}`", if *open == '[' { ']' } else { '}' }),
-        ),
+        ErrorKind::UnclosedFlowCollection { open } => {
+            let close = if *open == '[' { ']' } else { '}' };
+            hints.push(format!("add the closing `{close}` after the last item"));
+            ("yaml-unclosed-bracket", format!("`{open}` is never closed with `{close}`"))
+        }
         ErrorKind::MismatchedFlowCollectionEnd { open, close } => {
             ("yaml-mismatched-bracket", format!("`{open}` is closed by `{close}`"))
         }

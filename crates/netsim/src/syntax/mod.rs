@@ -500,7 +500,7 @@ impl<'a> Builder<'a, '_> {
                     format!("mapping key \"{k}\" is given twice in the same mapping"),
                 )
                 .with_related(self.span(first.key.range), format!("\"{k}\" first given here"))
-                .with_hint("Kubernetes rejects a mapping with a repeated key (`kubectl apply`: `mapping key already defined`); keep one of them"),
+                .with_hint("keep one of them: depending on the tool, the later value silently replaces the earlier one or the whole file is rejected"),
             );
         };
         if entries.len() <= 16 {

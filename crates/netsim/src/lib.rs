@@ -15,10 +15,13 @@
 //! Invariants: no IO, no clock, no randomness (choices Kubernetes makes at random take a seed);
 //! nothing panics on any input; the same input gives byte-identical output.
 
+pub mod cluster;
 pub mod diagnostic;
 pub mod manifest;
 pub mod model;
+pub mod proxy;
 pub mod select;
 pub mod syntax;
+pub mod testgen;
 pub mod text;
 pub mod view;

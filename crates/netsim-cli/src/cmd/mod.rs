@@ -4,6 +4,9 @@ mod check;
 
 use crate::{Args, Input, Output, UsageError};
 
+mod iptables;
+mod packet;
+
 pub(crate) const USAGE: &str = "\
 netsim — Kubernetes Service networking, simulated from your manifests
 
@@ -42,7 +45,11 @@ pub(crate) fn help(command: Option<&str>) -> String {
 type Runner = fn(&Args, &[Input]) -> Result<Output, UsageError>;
 
 /// (name, help text, runner).
-const COMMANDS: &[(&str, &str, Runner)] = &[("check", check::HELP, check::run)];
+const COMMANDS: &[(&str, &str, Runner)] = &[
+    ("check", check::HELP, check::run),
+    ("iptables", iptables::HELP, iptables::run),
+    ("packet", packet::HELP, packet::run),
+];
 
 pub(crate) fn dispatch(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
     let Some(command) = a.command.as_deref() else {

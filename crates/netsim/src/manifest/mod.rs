@@ -303,12 +303,7 @@ impl Loader {
                 });
                 defaults::namespace(&mut meta);
                 slice.meta = finish_meta(cx, meta, file, root.range);
-                validate::meta_common(
-                    "EndpointSlice",
-                    &slice.meta,
-                    validate::NameRule::Subdomain,
-                    &mut self.diagnostics,
-                );
+                validate::endpoint_slice(&slice, &mut self.diagnostics);
                 let meta = slice.meta.clone();
                 self.dedup("EndpointSlice", &meta, |o| &mut o.endpoint_slices, slice);
             }

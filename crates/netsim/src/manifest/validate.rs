@@ -494,6 +494,22 @@ pub(crate) fn meta_common(
     object_meta(&mut v, kind, meta, rule, true);
 }
 
+/// `ValidateEndpointSlice` (`pkg/apis/discovery/validation/validation.go`): metadata and
+/// `addressType` (the addresses themselves are checked as they are read).
+pub(crate) fn endpoint_slice(slice: &EndpointSlice, diags: &mut Vec<Diagnostic>) {
+    let mut v = V::new("EndpointSlice", &slice.meta, diags);
+    object_meta(&mut v, "EndpointSlice", &slice.meta, NameRule::Subdomain, true);
+    match slice.address_type.as_str() {
+        "" => v.required(
+            "addressType",
+            "",
+            Some("EndpointSlices need `addressType: IPv4` (or IPv6, FQDN)".to_string()),
+        ),
+        "IPv4" | "IPv6" | "FQDN" => {}
+        other => v.unsupported("addressType", other, &["FQDN", "IPv4", "IPv6"], None),
+    }
+}
+
 pub(crate) fn namespace(meta: &ObjectMeta, diags: &mut Vec<Diagnostic>) {
     let mut v = V::new("Namespace", meta, diags);
     object_meta(&mut v, "Namespace", meta, NameRule::Label, false);

@@ -41,7 +41,8 @@ pub struct Loaded {
 /// Reads every file: YAML/JSON → objects, with diagnostics. Never fails.
 pub fn load(files: &SourceFiles) -> Loaded {
     let mut l = Loader::default();
-    for (file, _name, text) in files.iter() {
+    for (file, name, text) in files.iter() {
+        l.file_name = name.to_string();
         let parsed = syntax::parse(file, text);
         // Syntax diagnostics are interleaved with the documents by position, so the output
         // reads top to bottom; within one object, validation errors keep the API server's order.
@@ -61,6 +62,8 @@ pub fn load(files: &SourceFiles) -> Loaded {
 
 #[derive(Default)]
 struct Loader {
+    /// The name of the file being read (for kubectl's messages, which name it).
+    file_name: String,
     objects: Objects,
     diagnostics: Vec<Diagnostic>,
     /// (kind, namespace, name) → span of the first definition.
@@ -178,6 +181,12 @@ impl Loader {
                     Some(v) => d.with_hint(format!("add `apiVersion: {v}` at the top of this object")),
                     None => d.with_hint("every object needs `apiVersion` and `kind`, e.g. `apiVersion: v1` and `kind: Service`"),
                 };
+                // kubectl's client-side validation (`kubectl apply`, default --validate).
+                d = d.with_hint(format!(
+                    "kubectl apply: error: error validating \"{}\": error validating data: [{}]; if you choose to ignore these errors, turn validation off with --validate=false",
+                    self.file_name,
+                    missing.join(", ")
+                ));
                 self.diagnostics.push(d);
                 return None;
             }
@@ -511,7 +520,19 @@ impl Loader {
                         ),
                         format!("no matches for kind \"{kind}\" in version \"{api}\""),
                     )
-                    .with_hint(format!("{kind} is served as `apiVersion: {v}`")),
+                    .with_hint(format!("{kind} is served as `apiVersion: {v}`"))
+                    .with_hint({
+                        let meta = root.get("metadata").map(|e| &e.value);
+                        let field = |k: &str| {
+                            meta.and_then(|m| m.get(k)).and_then(|e| e.value.as_scalar()).map_or(String::new(), |s| s.text.to_string())
+                        };
+                        format!(
+                            "kubectl apply: error: resource mapping not found for name: \"{}\" namespace: \"{}\" from \"{}\": no matches for kind \"{kind}\" in version \"{api}\"",
+                            field("name"),
+                            field("namespace"),
+                            self.file_name
+                        )
+                    }),
                     _ => Diagnostic::warning(
                         "unsupported-kind",
                         Self::span(file, kind_span),

@@ -1,11 +1,15 @@
 //! One module per subcommand (docs/cli.md). Each exposes `run(&Args, &[Input]) -> Result<Output, UsageError>`.
 
 mod check;
+mod get;
 
 use crate::{Args, Input, Output, UsageError};
 
+mod dns;
 mod iptables;
 mod packet;
+mod pipeline;
+mod resolv_conf;
 
 pub(crate) const USAGE: &str = "\
 netsim — Kubernetes Service networking, simulated from your manifests
@@ -47,6 +51,9 @@ type Runner = fn(&Args, &[Input]) -> Result<Output, UsageError>;
 /// (name, help text, runner).
 const COMMANDS: &[(&str, &str, Runner)] = &[
     ("check", check::HELP, check::run),
+    ("get", get::HELP, get::run),
+    ("dns", dns::HELP, dns::run),
+    ("resolv-conf", resolv_conf::HELP, resolv_conf::run),
     ("iptables", iptables::HELP, iptables::run),
     ("packet", packet::HELP, packet::run),
 ];

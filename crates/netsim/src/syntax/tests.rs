@@ -151,3 +151,15 @@ fn huge_scalars_and_numbers_never_panic() {
         );
     }
 }
+
+#[test]
+fn many_broken_documents_stay_fast() {
+    // 20,000 documents, each with an indentation error and no list item or content above it
+    // within the document: error messages must not look back across the whole stream.
+    let doc = "a:\n  b: 1\n c: 2\n---\n";
+    let t = doc.repeat(20_000);
+    let start = std::time::Instant::now();
+    let r = p(&t);
+    assert_eq!(r.diagnostics.len(), 20_000);
+    assert!(start.elapsed().as_secs() < 30);
+}

@@ -518,6 +518,20 @@ pub(crate) fn namespace(meta: &ObjectMeta, diags: &mut Vec<Diagnostic>) {
 pub(crate) fn node(node: &Node, diags: &mut Vec<Diagnostic>) {
     let mut v = V::new("Node", &node.meta, diags);
     object_meta(&mut v, "Node", &node.meta, NameRule::Subdomain, false);
+    // validateNodeTaints
+    for (i, t) in node.taints.iter().enumerate() {
+        let p = format!("spec.taints[{i}]");
+        for m in is_qualified_name(&t.key) {
+            let kp = format!("{p}.key");
+            v.invalid(&kp, &kp, &go_quote(&t.key), &m, None);
+        }
+        let errs = is_valid_label_value(&t.value);
+        if !errs.is_empty() {
+            let vp = format!("{p}.value");
+            v.invalid(&vp, &vp, &go_quote(&t.value), &errs.join(";"), None);
+        }
+        taint_effect(&mut v, &format!("{p}.effect"), &t.effect, false);
+    }
     for (i, c) in node.pod_cidrs.iter().enumerate() {
         if !is_cidr(c) {
             let p = format!("spec.podCIDRs[{i}]");
@@ -759,6 +773,7 @@ fn pod_spec(v: &mut V<'_>, base: &str, spec: &RawPodSpec) {
             }
         }
     }
+    pod_dns_config(v, base, &spec.spec);
     if let Some(n) = spec.spec.node_name.as_deref().filter(|n| !n.is_empty()) {
         for m in is_dns1123_subdomain(n) {
             let p = format!("{base}.nodeName");
@@ -771,6 +786,165 @@ fn pod_spec(v: &mut V<'_>, base: &str, spec: &RawPodSpec) {
                 let p = format!("{base}.{field}");
                 v.invalid(&p, &p, &go_quote(h), &m, Some(format!("`{field}` becomes part of the Pod's DNS name: lower-case letters, digits and '-', at most 63 characters")));
             }
+        }
+    }
+    tolerations(
+        v,
+        &format!("{base}.tolerations"),
+        &spec.spec.tolerations,
+        &spec.toleration_seconds,
+    );
+}
+
+/// `validatePodDNSConfig` (MaxDNSNameservers 3, MaxDNSSearchPaths 32, MaxDNSSearchListChars 2048).
+fn pod_dns_config(v: &mut V<'_>, base: &str, spec: &PodSpec) {
+    let path = format!("{base}.dnsConfig");
+    if spec.dns_policy == "None" {
+        match &spec.dns_config {
+            None => {
+                v.required(&path, "must provide `dnsConfig` when `dnsPolicy` is None", Some("with `dnsPolicy: None` the Pod gets only what `dnsConfig` lists: add `dnsConfig: {nameservers: [10.96.0.10], searches: [...]}`".to_string()));
+                return;
+            }
+            Some(c) if c.nameservers.is_empty() => {
+                v.required(
+                    &format!("{path}.nameservers"),
+                    "must provide at least one DNS nameserver when `dnsPolicy` is None",
+                    None,
+                );
+                return;
+            }
+            _ => {}
+        }
+    }
+    let Some(c) = &spec.dns_config else { return };
+    let ns_path = format!("{path}.nameservers");
+    if c.nameservers.len() > 3 {
+        v.invalid(
+            &ns_path,
+            &ns_path,
+            &go_string_slice(&c.nameservers),
+            "must not have more than 3 nameservers",
+            Some("the resolver (glibc) uses at most 3 nameservers".to_string()),
+        );
+    }
+    for (i, ns) in c.nameservers.iter().enumerate() {
+        if ns.parse::<IpAddr>().is_err() {
+            let p = format!("{ns_path}[{i}]");
+            v.invalid(&p, &p, &go_quote(ns), IP_MSG, None);
+        }
+    }
+    let s_path = format!("{path}.searches");
+    if c.searches.len() > 32 {
+        v.invalid(
+            &s_path,
+            &s_path,
+            &go_string_slice(&c.searches),
+            "must not have more than 32 search paths",
+            None,
+        );
+    }
+    if c.searches.join(" ").len() > 2048 {
+        v.invalid(
+            &s_path,
+            &s_path,
+            &go_string_slice(&c.searches),
+            "must not have more than 2048 characters (including spaces) in the search list",
+            None,
+        );
+    }
+    for (i, search) in c.searches.iter().enumerate() {
+        let s = search.strip_suffix('.').unwrap_or(search);
+        for m in is_dns1123_subdomain(s) {
+            let p = format!("{s_path}[{i}]");
+            v.invalid(&p, &p, &go_quote(s), &m, None);
+        }
+    }
+    for (i, (name, _)) in c.options.iter().enumerate() {
+        if name.is_empty() {
+            v.required(&format!("{path}.options[{i}]"), "must not be empty", None);
+        }
+    }
+}
+
+/// `validateTaintEffect`.
+fn taint_effect(v: &mut V<'_>, path: &str, effect: &str, allow_empty: bool) {
+    match effect {
+        "" if !allow_empty => v.required(path, "", None),
+        "" | "NoSchedule" | "PreferNoSchedule" | "NoExecute" => {}
+        other => v.unsupported(
+            path,
+            other,
+            &["NoSchedule", "PreferNoSchedule", "NoExecute"],
+            Some(
+                "effects are NoSchedule, PreferNoSchedule or NoExecute (case-sensitive)"
+                    .to_string(),
+            ),
+        ),
+    }
+}
+
+/// `ValidateTolerations`.
+fn tolerations(v: &mut V<'_>, base: &str, ts: &[Toleration], seconds: &[Option<i64>]) {
+    for (i, t) in ts.iter().enumerate() {
+        let p = format!("{base}[{i}]");
+        if !t.key.is_empty() {
+            for m in is_qualified_name(&t.key) {
+                let kp = format!("{p}.key");
+                v.invalid(&kp, &kp, &go_quote(&t.key), &m, None);
+            }
+        }
+        let op_path = format!("{p}.operator");
+        if t.key.is_empty() && t.operator != "Exists" {
+            v.invalid(&op_path, &op_path, &go_quote(&t.operator), "operator must be Exists when `key` is empty, which means \"match all values and all keys\"", None);
+        }
+        let secs = seconds.get(i).copied().flatten();
+        if secs.is_some() && t.effect != "NoExecute" {
+            let ep = format!("{p}.effect");
+            v.invalid(
+                &ep,
+                &ep,
+                &go_quote(&t.effect),
+                "effect must be 'NoExecute' when `tolerationSeconds` is set",
+                None,
+            );
+        }
+        match t.operator.as_str() {
+            "Equal" | "" => {
+                let errs = is_valid_label_value(&t.value);
+                if !errs.is_empty() {
+                    v.invalid(
+                        &op_path,
+                        &format!("{p}.value"),
+                        &go_quote(&t.value),
+                        &errs.join(";"),
+                        None,
+                    );
+                }
+            }
+            "Exists" => {
+                if !t.value.is_empty() {
+                    let value = format!(
+                        "core.Toleration{{Key:{}, Operator:\"Exists\", Value:{}, Effect:{}, TolerationSeconds:(*int64)(nil)}}",
+                        go_quote(&t.key),
+                        go_quote(&t.value),
+                        go_quote(&t.effect)
+                    );
+                    v.invalid(
+                        &op_path,
+                        &format!("{p}.value"),
+                        &value,
+                        "value must be empty when `operator` is 'Exists'",
+                        Some(
+                            "with `operator: Exists` only the key is compared: remove `value`"
+                                .to_string(),
+                        ),
+                    );
+                }
+            }
+            other => v.unsupported(&op_path, other, &["Equal", "Exists"], None),
+        }
+        if !t.effect.is_empty() {
+            taint_effect(v, &format!("{p}.effect"), &t.effect, true);
         }
     }
 }

@@ -287,12 +287,9 @@ impl Loader {
                 });
                 defaults::namespace(&mut meta);
                 let meta = finish_meta(cx, meta, file, root.range);
-                validate::meta_common(
-                    "Endpoints",
-                    &meta,
-                    validate::NameRule::Subdomain,
-                    &mut self.diagnostics,
-                );
+                let eps = Endpoints { meta: meta.clone(), subsets };
+                validate::endpoints(&eps, &mut self.diagnostics);
+                let subsets = eps.subsets;
                 self.dedup(
                     "Endpoints",
                     &meta,

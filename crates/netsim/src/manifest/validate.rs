@@ -494,6 +494,97 @@ pub(crate) fn meta_common(
     object_meta(&mut v, kind, meta, rule, true);
 }
 
+/// `ValidateNonSpecialIP`: the detail messages for an address that may not be an endpoint or
+/// external IP.
+fn special_ip(ip: IpAddr) -> Vec<String> {
+    let mut out = Vec::new();
+    if ip.is_unspecified() {
+        out.push(format!("may not be unspecified ({ip})"));
+    }
+    if ip.is_loopback() {
+        out.push("may not be in the loopback range (127.0.0.0/8, ::1/128)".to_string());
+    }
+    let link_local = match ip {
+        IpAddr::V4(x) => x.is_link_local(),
+        IpAddr::V6(x) => x.segments().first().is_some_and(|s| s & 0xffc0 == 0xfe80),
+    };
+    if link_local {
+        out.push("may not be in the link-local range (169.254.0.0/16, fe80::/10)".to_string());
+    }
+    let ll_multicast = match ip {
+        IpAddr::V4(x) => matches!(x.octets(), [224, 0, 0, _]),
+        IpAddr::V6(x) => x.segments().first().is_some_and(|s| s & 0xff0f == 0xff02),
+    };
+    if ll_multicast {
+        out.push(
+            "may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)".to_string(),
+        );
+    }
+    out
+}
+
+/// `ValidateEndpoints` → `validateEndpointSubsets` (`validateEndpointAddress`,
+/// `validateEndpointPort`).
+pub(crate) fn endpoints(e: &Endpoints, diags: &mut Vec<Diagnostic>) {
+    let mut v = V::new("Endpoints", &e.meta, diags);
+    object_meta(&mut v, "Endpoints", &e.meta, NameRule::Subdomain, true);
+    for (i, ss) in e.subsets.iter().enumerate() {
+        let p = format!("subsets[{i}]");
+        if ss.addresses.is_empty() && ss.not_ready_addresses.is_empty() {
+            v.required(&p, "must specify `addresses` or `notReadyAddresses`", None);
+        }
+        for (field, list) in
+            [("addresses", &ss.addresses), ("notReadyAddresses", &ss.not_ready_addresses)]
+        {
+            for (j, a) in list.iter().enumerate() {
+                let ap = format!("{p}.{field}[{j}]");
+                if let Some(h) = a.hostname.as_deref().filter(|h| !h.is_empty()) {
+                    for m in is_dns1123_label(h) {
+                        let hp = format!("{ap}.hostname");
+                        v.invalid(&hp, &hp, &go_quote(h), &m, None);
+                    }
+                }
+                if let Some(n) = &a.node_name {
+                    for m in is_dns1123_subdomain(n) {
+                        let np = format!("{ap}.nodeName");
+                        v.invalid(&np, &np, &go_quote(n), &m, None);
+                    }
+                }
+                for m in special_ip(a.ip) {
+                    let ip = format!("{ap}.ip");
+                    v.invalid(&ip, &ip, &go_quote(&a.ip.to_string()), &m, Some("an endpoint must be an address another host can reach: a Pod or machine IP".to_string()));
+                }
+            }
+        }
+        let require_name = ss.ports.len() > 1;
+        for (j, port) in ss.ports.iter().enumerate() {
+            let pp = format!("{p}.ports[{j}]");
+            match port.name.as_deref().filter(|n| !n.is_empty()) {
+                None if require_name => v.required(
+                    &format!("{pp}.name"),
+                    "",
+                    Some(
+                        "with several ports, each needs the `name` of the Service port it serves"
+                            .to_string(),
+                    ),
+                ),
+                None => {}
+                Some(n) => {
+                    for m in is_dns1123_label(n) {
+                        let np = format!("{pp}.name");
+                        v.invalid(&np, &np, &go_quote(n), &m, None);
+                    }
+                }
+            }
+            let n = port.port.unwrap_or(0);
+            for m in is_valid_port_num(i64::from(n)) {
+                let np = format!("{pp}.port");
+                v.invalid(&np, &np, &n.to_string(), &m, None);
+            }
+        }
+    }
+}
+
 /// `ValidateEndpointSlice` (`pkg/apis/discovery/validation/validation.go`): metadata and
 /// `addressType` (the addresses themselves are checked as they are read).
 pub(crate) fn endpoint_slice(slice: &EndpointSlice, diags: &mut Vec<Diagnostic>) {
@@ -1383,51 +1474,8 @@ pub(crate) fn service(svc: &RawService, diags: &mut Vec<Diagnostic>) {
         match ip.parse::<IpAddr>() {
             Err(_) => v.invalid(&p, &p, &go_quote(ip), IP_MSG, None),
             Ok(a) => {
-                if a.is_unspecified() {
-                    v.invalid(
-                        &p,
-                        &p,
-                        &go_quote(ip),
-                        &format!("may not be unspecified ({ip})"),
-                        None,
-                    );
-                }
-                if a.is_loopback() {
-                    v.invalid(
-                        &p,
-                        &p,
-                        &go_quote(ip),
-                        "may not be in the loopback range (127.0.0.0/8, ::1/128)",
-                        None,
-                    );
-                }
-                let link_local = match a {
-                    IpAddr::V4(x) => x.is_link_local(),
-                    IpAddr::V6(x) => (x.segments()[0] & 0xffc0) == 0xfe80,
-                };
-                if link_local {
-                    v.invalid(
-                        &p,
-                        &p,
-                        &go_quote(ip),
-                        "may not be in the link-local range (169.254.0.0/16, fe80::/10)",
-                        None,
-                    );
-                }
-                let ll_multicast = match a {
-                    IpAddr::V4(x) => {
-                        x.octets()[0] == 224 && x.octets()[1] == 0 && x.octets()[2] == 0
-                    }
-                    IpAddr::V6(x) => (x.segments()[0] & 0xff0f) == 0xff02,
-                };
-                if ll_multicast {
-                    v.invalid(
-                        &p,
-                        &p,
-                        &go_quote(ip),
-                        "may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)",
-                        None,
-                    );
+                for m in special_ip(a) {
+                    v.invalid(&p, &p, &go_quote(ip), &m, Some("externalIPs are addresses of the nodes (or routed to them) that clients use; they cannot be loopback, link-local or unspecified".to_string()));
                 }
             }
         }

@@ -322,6 +322,52 @@ pub fn parse(file: FileId, text: &str) -> Parsed<'_> {
     out
 }
 
+fn is_merge_key(n: &Node<'_>) -> bool {
+    matches!(&n.value, Value::Scalar(s) if s.style == Style::Plain && s.tag.is_none() && s.text == "<<")
+}
+
+/// YAML merge keys (`<<: *base`), as go-yaml v2 applies them (`decoder.merge`): entries are
+/// applied in order, a merged mapping overwrites keys set before it, keys after it override it;
+/// with a list of mappings, earlier ones take precedence. Anything else under `<<` is kept as a
+/// plain entry (the schema walk then reports it).
+fn merge_keys(entries: Vec<Entry<'_>>) -> Vec<Entry<'_>> {
+    if !entries.iter().any(|e| is_merge_key(&e.key)) {
+        return entries;
+    }
+    let mut out: Vec<Entry<'_>> = Vec::with_capacity(entries.len());
+    fn set<'a>(out: &mut Vec<Entry<'a>>, e: Entry<'a>) {
+        let k = e.key_str().map(str::to_owned);
+        match k.and_then(|k| out.iter().position(|x| x.key_str() == Some(k.as_str()))) {
+            Some(i) => {
+                if let Some(slot) = out.get_mut(i) {
+                    *slot = e;
+                }
+            }
+            None => out.push(e),
+        }
+    }
+    for e in entries {
+        if !is_merge_key(&e.key) {
+            set(&mut out, e);
+            continue;
+        }
+        match e.value.value {
+            Value::Mapping(m) => m.into_iter().for_each(|x| set(&mut out, x)),
+            Value::Sequence(items)
+                if items.iter().all(|i| matches!(i.value, Value::Mapping(_))) =>
+            {
+                for item in items.into_iter().rev() {
+                    if let Value::Mapping(m) = item.value {
+                        m.into_iter().for_each(|x| set(&mut out, x));
+                    }
+                }
+            }
+            value => out.push(Entry { key: e.key, value: Node { range: e.value.range, value } }),
+        }
+    }
+    out
+}
+
 /// kubectl splits streams itself before YAML parsing (`k8s.io/apimachinery/pkg/util/yaml`
 /// `YAMLReader.Read`): a line starting with `---` may be followed only by spaces or a comment,
 /// otherwise kubectl stops with `invalid Yaml document separator: <rest>`, although YAML itself
@@ -459,6 +505,7 @@ impl<'a> Builder<'a, '_> {
                         entries.last().map_or(range.end, |e| e.value.range.end.max(e.key.range.end))
                     };
                     self.check_duplicates(&entries, diags);
+                    let entries = merge_keys(entries);
                     let node = Node {
                         range: TextRange::new(start, end.max(start)),
                         value: Value::Mapping(entries),

@@ -43,19 +43,16 @@ pub fn load(files: &SourceFiles) -> Loaded {
     let mut l = Loader::default();
     for (file, name, text) in files.iter() {
         l.file_name = name.to_string();
-        let parsed = syntax::parse(file, text);
-        // Syntax diagnostics are interleaved with the documents by position, so the output
-        // reads top to bottom; within one object, validation errors keep the API server's order.
-        let mut syntax_diags = parsed.diagnostics.into_iter().peekable();
-        for doc in &parsed.documents {
-            while let Some(d) = syntax_diags.next_if(|d| d.span.range.start <= doc.range.start) {
-                l.diagnostics.push(d);
+        // Documents are decoded as the parser completes them and dropped right after, so the
+        // spanned tree of at most one document is alive at a time.
+        syntax::parse_each(file, text, |item| match item {
+            syntax::Item::Diagnostic(d) => l.diagnostics.push(d),
+            syntax::Item::Document(doc) => {
+                if let Some(root) = &doc.root {
+                    l.object(file, root, 0);
+                }
             }
-            if let Some(root) = &doc.root {
-                l.object(file, root, 0);
-            }
-        }
-        l.diagnostics.extend(syntax_diags);
+        });
     }
     l.finish()
 }

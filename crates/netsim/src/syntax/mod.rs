@@ -202,11 +202,30 @@ fn range_of(s: &granit_parser::Span) -> TextRange {
     TextRange::new(a, b)
 }
 
+/// One item of a parsed stream, in input order.
+#[derive(Clone, Debug)]
+pub enum Item<'a> {
+    Document(Document<'a>),
+    Diagnostic(Diagnostic),
+}
+
 /// Parses one text into documents. Never fails: problems become diagnostics.
 pub fn parse(file: FileId, text: &str) -> Parsed<'_> {
     let mut out = Parsed::default();
+    parse_each(file, text, |item| match item {
+        Item::Document(d) => out.documents.push(d),
+        Item::Diagnostic(d) => out.diagnostics.push(d),
+    });
+    out
+}
+
+/// Parses one text, handing each document (and each diagnostic) to `emit` as soon as it is
+/// complete, in input order, so a caller can process and drop documents one by one (the
+/// manifest stage does: a 10 MB stream never holds more than one document's tree).
+pub fn parse_each<'a>(file: FileId, text: &'a str, emit: impl FnMut(Item<'a>)) {
+    let mut out = Emitter { emit, pre: std::collections::VecDeque::new(), documents: 0 };
     if text.len() > limits::MAX_INPUT_BYTES {
-        out.diagnostics.push(
+        out.diagnostic(
             Diagnostic::error(
                 "input-too-large",
                 Span { file, range: TextRange::empty(0) },
@@ -218,12 +237,14 @@ pub fn parse(file: FileId, text: &str) -> Parsed<'_> {
             )
             .with_hint("split the manifests into several files, or remove what the simulation does not need"),
         );
-        return out;
+        return;
     }
+    // Problems found before parsing (position-ordered) are emitted as the parse passes them.
+    let mut pre = Vec::new();
     if let Some(at) = text.find('\u{FFFD}') {
         // The CLI replaces invalid UTF-8 with U+FFFD (so the rest still reads); say so once.
         let at = u32::try_from(at).unwrap_or(0);
-        out.diagnostics.push(
+        pre.push(
             Diagnostic::warning(
                 "invalid-utf8",
                 Span { file, range: TextRange::new(at, at + 3) },
@@ -232,7 +253,9 @@ pub fn parse(file: FileId, text: &str) -> Parsed<'_> {
             .with_hint("save the file as UTF-8; binary files cannot be read as manifests"),
         );
     }
-    separators(file, text, &mut out.diagnostics);
+    separators(file, text, &mut pre);
+    pre.sort_by_key(|d| d.span.range.start);
+    out.pre = pre.into();
     let options = granit_parser::options! {
         emit_comments: false,
         block_nesting_limit: limits::MAX_DEPTH,
@@ -257,8 +280,8 @@ pub fn parse(file: FileId, text: &str) -> Parsed<'_> {
                 match event {
                     Event::StreamEnd => break,
                     Event::DocumentStart(..) => {
-                        if out.documents.len() >= limits::MAX_DOCUMENTS {
-                            out.diagnostics.push(
+                        if out.documents >= limits::MAX_DOCUMENTS {
+                            out.diagnostic(
                                 Diagnostic::error(
                                     "too-many-documents",
                                     Span { file, range: range_of(&span) },
@@ -269,13 +292,14 @@ pub fn parse(file: FileId, text: &str) -> Parsed<'_> {
                                 )
                                 .with_hint("split the stream into several files"),
                             );
-                            return out;
+                            out.flush(u32::MAX);
+                            return;
                         }
                         b.start_document(offset(&span.start));
                     }
                     Event::DocumentEnd => {
                         if let Some(d) = b.failed.take() {
-                            out.diagnostics.push(d);
+                            out.diagnostic(d);
                             b.reset();
                             // Skip to the next document boundary.
                             match parser.proceed_next_document() {
@@ -286,16 +310,20 @@ pub fn parse(file: FileId, text: &str) -> Parsed<'_> {
                         let root = b.root.take();
                         let range =
                             root.as_ref().map_or(TextRange::empty(b.doc_start), |n| n.range);
-                        out.documents.push(Document { file, range, root });
+                        out.document(Document { file, range, root });
                         b.reset();
                     }
                     ev => {
                         if b.failed.is_some() {
                             continue;
                         }
-                        b.event(ev, &span, &mut out.diagnostics);
+                        let mut found = Vec::new();
+                        b.event(ev, &span, &mut found);
+                        for d in found {
+                            out.diagnostic(d);
+                        }
                         if let Some(d) = b.failed.take() {
-                            out.diagnostics.push(d);
+                            out.diagnostic(d);
                             b.reset();
                             match parser.proceed_next_document() {
                                 Ok(true) => continue,
@@ -306,20 +334,50 @@ pub fn parse(file: FileId, text: &str) -> Parsed<'_> {
                 }
             }
             Some(Err(e)) => {
-                out.diagnostics.push(errors::scan_error(file, text, &e));
+                out.diagnostic(errors::scan_error(file, text, &e));
                 b.reset();
                 match parser.proceed_next_document() {
                     Ok(true) => continue,
                     Ok(false) => break,
                     Err(e) => {
-                        out.diagnostics.push(errors::scan_error(file, text, &e));
+                        out.diagnostic(errors::scan_error(file, text, &e));
                         break;
                     }
                 }
             }
         }
     }
-    out
+    out.flush(u32::MAX);
+}
+
+struct Emitter<F> {
+    emit: F,
+    /// Diagnostics found before parsing, waiting for the parse to reach their position.
+    pre: std::collections::VecDeque<Diagnostic>,
+    documents: usize,
+}
+
+impl<'a, F: FnMut(Item<'a>)> Emitter<F> {
+    fn flush(&mut self, upto: u32) {
+        while let Some(d) = self.pre.pop_front() {
+            if d.span.range.start > upto {
+                self.pre.push_front(d);
+                break;
+            }
+            (self.emit)(Item::Diagnostic(d));
+        }
+    }
+
+    fn diagnostic(&mut self, d: Diagnostic) {
+        self.flush(d.span.range.start);
+        (self.emit)(Item::Diagnostic(d));
+    }
+
+    fn document(&mut self, d: Document<'a>) {
+        self.flush(d.range.start);
+        self.documents += 1;
+        (self.emit)(Item::Document(d));
+    }
 }
 
 fn is_merge_key(n: &Node<'_>) -> bool {

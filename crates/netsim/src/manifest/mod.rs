@@ -15,6 +15,17 @@
 //!
 //! Invariants: never panics; objects and diagnostics come in input order (within one object:
 //! decoding problems in position order, then validation errors in the API server's order).
+//!
+//! API: [`load`] → [`Loaded`] `{ objects, diagnostics }`. Every object's `meta.source` holds
+//! the document's range and the spans of every field read, keyed by path (`spec.selector`,
+//! `spec.ports[0].port`, `metadata.labels.app`). Diagnostics of an object carry
+//! `object: Some("Service \"web\"")`; API-server validation errors use the codes
+//! `invalid-value`, `required-value`, `duplicate-value`, `unsupported-value`, `forbidden`,
+//! `too-long` ([`validate::is_validation_code`]) with the API's exact message; decoding uses
+//! `unknown-field`, `wrong-type`, `number-out-of-range`, `yaml-1.1-bool|number|null`,
+//! `unsupported-kind`, `no-kind-match`, `missing-kind`, `not-an-object`, `duplicate-object`.
+//! [`applied_objects`] names the objects as `kubectl apply` prints them. The name and label
+//! rules (`validate::is_dns1035_label`, `is_qualified_name`, …) are public for other stages.
 
 pub(crate) mod decode;
 pub(crate) mod defaults;

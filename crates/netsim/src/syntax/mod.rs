@@ -12,8 +12,15 @@
 //!   alias expansion and scalar length are all limited (see [`limits`]), each with a diagnostic;
 //! - a broken document is dropped with one diagnostic and parsing resumes at the next `---`
 //!   (granit-parser's `proceed_next_document`), so one mistake never hides the other documents;
-//! - duplicate mapping keys are reported with both positions (the API server's YAML decoder
-//!   rejects them too).
+//! - duplicate mapping keys are reported with both positions;
+//! - anchors/aliases are expanded (within a document, budgeted) and merge keys (`<<: *base`)
+//!   applied as go-yaml v2 (kubectl's YAML library) applies them; scalars keep their raw text and
+//!   style, and [`scalar::resolve`] gives the YAML 1.1 value Kubernetes reads;
+//! - kubectl's own document splitting is checked (`---` followed by text).
+//!
+//! API: [`parse`] (all documents and diagnostics at once) or [`parse_each`] (streamed, one
+//! document at a time, in input order); the tree is [`Document`] → [`Node`] ([`Value`]:
+//! [`Scalar`], sequence, mapping of [`Entry`]), every node with its byte [`TextRange`].
 
 mod errors;
 pub mod scalar;

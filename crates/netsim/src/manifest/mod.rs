@@ -96,6 +96,51 @@ fn api_version_for(kind: &str) -> Option<&'static str> {
     })
 }
 
+/// The kinds a built-in API group/version serves (`kubectl api-resources`), for telling a typo
+/// (`kind: Deplyment`, `kind: service`) from a kind we merely do not simulate. Empty for groups
+/// we do not know (CRDs and others are then only "not simulated").
+fn builtin_kinds(api: &str) -> &'static [&'static str] {
+    match api {
+        "v1" => &[
+            "Binding",
+            "ComponentStatus",
+            "ConfigMap",
+            "Endpoints",
+            "Event",
+            "LimitRange",
+            "List",
+            "Namespace",
+            "Node",
+            "PersistentVolume",
+            "PersistentVolumeClaim",
+            "Pod",
+            "PodTemplate",
+            "ReplicationController",
+            "ResourceQuota",
+            "Secret",
+            "Service",
+            "ServiceAccount",
+        ],
+        "apps/v1" => {
+            &["ControllerRevision", "DaemonSet", "Deployment", "ReplicaSet", "StatefulSet"]
+        }
+        "discovery.k8s.io/v1" => &["EndpointSlice"],
+        "batch/v1" => &["CronJob", "Job"],
+        "networking.k8s.io/v1" => {
+            &["Ingress", "IngressClass", "NetworkPolicy", "IPAddress", "ServiceCIDR"]
+        }
+        "metallb.io/v1beta1" => &[
+            "BFDProfile",
+            "BGPAdvertisement",
+            "BGPPeer",
+            "Community",
+            "IPAddressPool",
+            "L2Advertisement",
+        ],
+        _ => &[],
+    }
+}
+
 impl Loader {
     fn span(file: FileId, range: TextRange) -> Span {
         Span { file, range }
@@ -516,28 +561,43 @@ impl Loader {
             }
             _ => {
                 let kind_span = root.get("kind").map_or(root.range, |e| e.value.range);
+                let meta = root.get("metadata").map(|e| &e.value);
+                let field = |k: &str| {
+                    meta.and_then(|m| m.get(k))
+                        .and_then(|e| e.value.as_scalar())
+                        .map_or(String::new(), |s| s.text.to_string())
+                };
+                let mapping_error = format!(
+                    "kubectl apply: error: resource mapping not found for name: \"{}\" namespace: \"{}\" from \"{}\": no matches for kind \"{kind}\" in version \"{api}\"",
+                    field("name"),
+                    field("namespace"),
+                    self.file_name
+                );
+                let api_span = root.get("apiVersion").map_or(kind_span, |e| e.value.range);
+                let builtin = builtin_kinds(&api);
                 let d = match api_version_for(&kind) {
                     Some(v) if v != api && kind != "ClusterConfiguration" => Diagnostic::error(
                         "no-kind-match",
-                        Self::span(
-                            file,
-                            root.get("apiVersion").map_or(kind_span, |e| e.value.range),
-                        ),
+                        Self::span(file, api_span),
                         format!("no matches for kind \"{kind}\" in version \"{api}\""),
                     )
                     .with_hint(format!("{kind} is served as `apiVersion: {v}`"))
-                    .with_hint({
-                        let meta = root.get("metadata").map(|e| &e.value);
-                        let field = |k: &str| {
-                            meta.and_then(|m| m.get(k)).and_then(|e| e.value.as_scalar()).map_or(String::new(), |s| s.text.to_string())
-                        };
-                        format!(
-                            "kubectl apply: error: resource mapping not found for name: \"{}\" namespace: \"{}\" from \"{}\": no matches for kind \"{kind}\" in version \"{api}\"",
-                            field("name"),
-                            field("namespace"),
-                            self.file_name
-                        )
-                    }),
+                    .with_hint(mapping_error),
+                    // A kind the API group does not serve (a typo such as `Deplyment` or
+                    // `service`): kubectl's REST mapping fails.
+                    _ if !builtin.is_empty() && !builtin.contains(&kind.as_str()) => {
+                        let mut d = Diagnostic::error(
+                            "no-kind-match",
+                            Self::span(file, kind_span),
+                            format!("no matches for kind \"{kind}\" in version \"{api}\""),
+                        );
+                        if let Some(k) = decode::suggest(&kind, builtin) {
+                            d = d.with_hint(format!(
+                                "did you mean `kind: {k}`? (kinds are case-sensitive)"
+                            ));
+                        }
+                        d.with_hint(mapping_error)
+                    }
                     _ => Diagnostic::warning(
                         "unsupported-kind",
                         Self::span(file, kind_span),

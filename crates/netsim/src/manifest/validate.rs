@@ -408,6 +408,27 @@ fn name_hint(rule: NameRule, kind: &str) -> String {
 
 /// `ValidateObjectMetaAccessor` (name, namespace, labels, annotations).
 fn object_meta(v: &mut V<'_>, kind: &str, meta: &ObjectMeta, rule: NameRule, namespaced: bool) {
+    let name_msgs = |name: &str| match rule {
+        NameRule::Dns1035 => is_dns1035_label(name),
+        NameRule::Label => is_dns1123_label(name),
+        NameRule::Subdomain => is_dns1123_subdomain(name),
+    };
+    if let Some(g) = meta.generate_name.as_deref().filter(|g| !g.is_empty()) {
+        // NameIsDNS*(prefix=true): `maskTrailingDash` lets a generateName end with '-'.
+        let masked = match g.strip_suffix('-') {
+            Some(head) if g.len() > 1 => format!("{head}a"),
+            _ => g.to_string(),
+        };
+        for m in name_msgs(&masked) {
+            v.invalid(
+                "metadata.generateName",
+                "metadata.generateName",
+                &go_quote(g),
+                &m,
+                Some(name_hint(rule, kind)),
+            );
+        }
+    }
     if meta.name.is_empty() {
         if meta.generate_name.as_deref().is_none_or(str::is_empty) {
             v.required(
@@ -420,12 +441,7 @@ fn object_meta(v: &mut V<'_>, kind: &str, meta: &ObjectMeta, rule: NameRule, nam
             );
         }
     } else {
-        let msgs = match rule {
-            NameRule::Dns1035 => is_dns1035_label(&meta.name),
-            NameRule::Label => is_dns1123_label(&meta.name),
-            NameRule::Subdomain => is_dns1123_subdomain(&meta.name),
-        };
-        for m in msgs {
+        for m in name_msgs(&meta.name) {
             v.invalid(
                 "metadata.name",
                 "metadata.name",

@@ -500,7 +500,10 @@ impl<'d> Cx<'d> {
             }
             _ => None,
         };
-        if let Some(h) = misplaced {
+        let spec_level = self.path.strip_prefix("spec.").is_some_and(|rest| rest == key);
+        if spec_level && sc::OBJECT_META.contains(&key) && key != "namespace" {
+            d = d.with_hint(format!("`{key}` belongs under `metadata:`, not `spec:`"));
+        } else if let Some(h) = misplaced {
             d = d.with_hint(h);
         } else if let Some(s) = suggest(key, known) {
             d = d.with_hint(format!("did you mean `{s}`?"));

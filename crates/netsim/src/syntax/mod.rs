@@ -230,7 +230,8 @@ pub fn parse(file: FileId, text: &str) -> Parsed<'_> {
 /// complete, in input order, so a caller can process and drop documents one by one (the
 /// manifest stage does: a 10 MB stream never holds more than one document's tree).
 pub fn parse_each<'a>(file: FileId, text: &'a str, emit: impl FnMut(Item<'a>)) {
-    let mut out = Emitter { emit, pre: std::collections::VecDeque::new(), documents: 0 };
+    let mut out =
+        Emitter { emit, pre: std::collections::VecDeque::new(), inner: Vec::new(), documents: 0 };
     if text.len() > limits::MAX_INPUT_BYTES {
         out.diagnostic(
             Diagnostic::error(
@@ -324,11 +325,10 @@ pub fn parse_each<'a>(file: FileId, text: &'a str, emit: impl FnMut(Item<'a>)) {
                         if b.failed.is_some() {
                             continue;
                         }
-                        let mut found = Vec::new();
-                        b.event(ev, &span, &mut found);
-                        for d in found {
-                            out.diagnostic(d);
-                        }
+                        // Problems inside a document (duplicate keys) are reported after it,
+                        // so the object's own diagnostics (decoding, validation) come first in
+                        // the order the API server gives them.
+                        b.event(ev, &span, &mut out.inner);
                         if let Some(d) = b.failed.take() {
                             out.diagnostic(d);
                             b.reset();
@@ -354,6 +354,7 @@ pub fn parse_each<'a>(file: FileId, text: &'a str, emit: impl FnMut(Item<'a>)) {
             }
         }
     }
+    out.drain_inner();
     out.flush(u32::MAX);
 }
 
@@ -361,6 +362,8 @@ struct Emitter<F> {
     emit: F,
     /// Diagnostics found before parsing, waiting for the parse to reach their position.
     pre: std::collections::VecDeque<Diagnostic>,
+    /// Diagnostics found inside the current document, emitted after it.
+    inner: Vec<Diagnostic>,
     documents: usize,
 }
 
@@ -376,14 +379,23 @@ impl<'a, F: FnMut(Item<'a>)> Emitter<F> {
     }
 
     fn diagnostic(&mut self, d: Diagnostic) {
+        self.drain_inner();
         self.flush(d.span.range.start);
         (self.emit)(Item::Diagnostic(d));
+    }
+
+    fn drain_inner(&mut self) {
+        for d in std::mem::take(&mut self.inner) {
+            self.flush(d.span.range.start);
+            (self.emit)(Item::Diagnostic(d));
+        }
     }
 
     fn document(&mut self, d: Document<'a>) {
         self.flush(d.range.start);
         self.documents += 1;
         (self.emit)(Item::Document(d));
+        self.drain_inner();
     }
 }
 

@@ -385,7 +385,6 @@ impl Loader {
                 let mut tmeta = ObjectMeta::default();
                 let mut tspec = kinds::RawPodSpec::default();
                 let mut service_name = None;
-                let mut has_template = false;
                 fields!(cx, root, schema::TYPE_META, e => {
                     "apiVersion" | "kind" | "status" => {},
                     "metadata" => meta = kinds::meta(cx, &e.value),
@@ -400,7 +399,7 @@ impl Loader {
                         fields!(cx, &e.value, known, f => {
                             "replicas" => replicas = cx.int32(&f.value),
                             "selector" => if !f.value.is_null() { selector = Some(kinds::label_selector(cx, &f.value)) },
-                            "template" => { has_template = true; let t = kinds::pod_template(cx, &f.value); tmeta = t.0; tspec = t.1; cx.go = go; },
+                            "template" => { let t = kinds::pod_template(cx, &f.value); tmeta = t.0; tspec = t.1; cx.go = go; },
                             "serviceName" => service_name = cx.string(&f.value),
                         });
                     },
@@ -420,7 +419,7 @@ impl Loader {
                     },
                     service_name,
                 };
-                validate::workload(&w, &tspec, has_template, &mut self.diagnostics);
+                validate::workload(&w, &tspec, &mut self.diagnostics);
                 let mut w = w;
                 w.template.spec = defaults::pod_spec_model(tspec);
                 let meta = w.meta.clone();

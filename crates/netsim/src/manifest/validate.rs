@@ -677,7 +677,6 @@ fn container_list(
     v: &mut V<'_>,
     base: &str,
     cs: &[RawContainer],
-    host_network: bool,
     host_ports: &mut Vec<(i32, String)>,
     required: bool,
 ) {
@@ -774,7 +773,6 @@ fn container_list(
                 ),
             }
         }
-        let _ = host_network;
         // AccumulateUniqueHostPorts: hostPort+protocol unique across containers.
         for (j, port) in c.ports.iter().enumerate() {
             let Some(h) = port.host_port.filter(|&h| h != 0) else { continue };
@@ -822,19 +820,11 @@ fn protocol_hint(p: &str) -> String {
 /// `ValidatePodSpec` (the parts that matter here) at `base` (`spec` or `spec.template.spec`).
 fn pod_spec(v: &mut V<'_>, base: &str, spec: &RawPodSpec) {
     let mut host_ports = Vec::new();
-    container_list(
-        v,
-        &format!("{base}.containers"),
-        &spec.containers,
-        spec.spec.host_network,
-        &mut host_ports,
-        true,
-    );
+    container_list(v, &format!("{base}.containers"), &spec.containers, &mut host_ports, true);
     container_list(
         v,
         &format!("{base}.initContainers"),
         &spec.init_containers,
-        spec.spec.host_network,
         &mut host_ports,
         false,
     );
@@ -1167,12 +1157,7 @@ fn label_selector(v: &mut V<'_>, path: &str, s: &LabelSelector) -> bool {
     ok
 }
 
-pub(crate) fn workload(
-    w: &Workload,
-    spec: &RawPodSpec,
-    _has_template: bool,
-    diags: &mut Vec<Diagnostic>,
-) {
+pub(crate) fn workload(w: &Workload, spec: &RawPodSpec, diags: &mut Vec<Diagnostic>) {
     let kind = w.kind.as_str();
     let mut v = V::new(kind, &w.meta, diags);
     object_meta(&mut v, kind, &w.meta, NameRule::Subdomain, true);

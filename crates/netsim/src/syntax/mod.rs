@@ -272,7 +272,6 @@ pub fn parse_each<'a>(file: FileId, text: &'a str, emit: impl FnMut(Item<'a>)) {
     let mut parser = Parser::new_from_str_with_options(text, options);
     let mut b = Builder {
         file,
-        text,
         stack: Vec::new(),
         anchors: BTreeMap::new(),
         alias_budget: limits::MAX_ALIAS_NODES,
@@ -473,9 +472,8 @@ fn separators(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-struct Builder<'a, 't> {
+struct Builder<'a> {
     file: FileId,
-    text: &'t str,
     stack: Vec<Frame<'a>>,
     /// Anchor id → (node, its size in nodes).
     anchors: BTreeMap<usize, (Node<'a>, usize)>,
@@ -486,7 +484,7 @@ struct Builder<'a, 't> {
     failed: Option<Diagnostic>,
 }
 
-impl<'a> Builder<'a, '_> {
+impl<'a> Builder<'a> {
     fn start_document(&mut self, at: u32) {
         self.reset();
         self.doc_start = at;
@@ -529,7 +527,7 @@ impl<'a> Builder<'a, '_> {
                     range,
                     value: Value::Scalar(Scalar { text, style: convert_style(style), tag }),
                 };
-                self.finish(node, anchor, 1, diags);
+                self.finish(node, anchor, 1);
             }
             Event::SequenceStart(style, anchor, _) => {
                 if self.stack.len() >= limits::MAX_DEPTH {
@@ -569,7 +567,7 @@ impl<'a> Builder<'a, '_> {
                         range: TextRange::new(start, end.max(start)),
                         value: Value::Sequence(items),
                     };
-                    self.finish(node, anchor, size, diags);
+                    self.finish(node, anchor, size);
                 }
             }
             Event::MappingEnd => {
@@ -587,7 +585,7 @@ impl<'a> Builder<'a, '_> {
                         range: TextRange::new(start, end.max(start)),
                         value: Value::Mapping(entries),
                     };
-                    self.finish(node, anchor, size, diags);
+                    self.finish(node, anchor, size);
                 }
             }
             Event::Alias(id) => {
@@ -613,7 +611,7 @@ impl<'a> Builder<'a, '_> {
                 let mut copy = node.clone();
                 // The copy keeps its original spans except the root, which points at `*name`.
                 copy.range = range;
-                self.finish(copy, 0, size, diags);
+                self.finish(copy, 0, size);
             }
             Event::UnresolvedAlias(_) => {}
             _ => {}
@@ -621,7 +619,7 @@ impl<'a> Builder<'a, '_> {
     }
 
     /// A complete node: attach it to its parent (or make it the document root).
-    fn finish(&mut self, node: Node<'a>, anchor: usize, size: usize, _diags: &mut [Diagnostic]) {
+    fn finish(&mut self, node: Node<'a>, anchor: usize, size: usize) {
         if anchor != 0 {
             self.anchors.insert(anchor, (node.clone(), size));
         }
@@ -679,7 +677,6 @@ impl<'a> Builder<'a, '_> {
                 }
             }
         }
-        let _ = self.text;
     }
 }
 

@@ -483,8 +483,14 @@ fn object_meta(v: &mut V<'_>, kind: &str, meta: &ObjectMeta, rule: NameRule, nam
 
 /// `ValidateLabels` at `path` (`metadata.labels`, `spec.selector`, …): keys then values.
 fn labels(v: &mut V<'_>, path: &str, l: &Labels) {
+    labels_at(v, path, path, l);
+}
+
+/// [`labels`] reported at `path` but pointing at the input under `at_base` (upstream reports
+/// template labels at `spec.template.labels`, where the input has `spec.template.metadata.labels`).
+fn labels_at(v: &mut V<'_>, path: &str, at_base: &str, l: &Labels) {
     for (k, val) in l {
-        let at = format!("{path}.{k}");
+        let at = format!("{at_base}.{k}");
         for m in is_qualified_name(k) {
             v.push(
                 "invalid-value",
@@ -1172,7 +1178,7 @@ pub(crate) fn workload(w: &Workload, spec: &RawPodSpec, diags: &mut Vec<Diagnost
     }
     let mismatch_hint = Some("the selector must match the Pod template's labels, or the controller could never find the Pods it creates: copy the selector's labels into `spec.template.metadata.labels`".to_string());
     let template_checks = |v: &mut V<'_>| {
-        labels(v, "spec.template.labels", &w.template.labels);
+        labels_at(v, "spec.template.labels", "spec.template.metadata.labels", &w.template.labels);
         pod_spec(v, "spec.template.spec", spec);
         if spec.spec.restart_policy != "Always" {
             v.unsupported(

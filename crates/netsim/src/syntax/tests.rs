@@ -179,3 +179,12 @@ fn merge_keys_as_go_yaml_v2() {
     assert_eq!(get("z", "a"), "1");
     assert_eq!(get("z", "b"), "2");
 }
+
+#[test]
+fn scalar_length_limit() {
+    let t = format!("a: {}\n---\nb: 1\n", "x".repeat(limits::MAX_SCALAR_BYTES + 1));
+    let r = p(&t);
+    assert_eq!(r.diagnostics.len(), 1);
+    assert_eq!(r.diagnostics[0].code, "yaml-scalar-too-long");
+    assert_eq!(r.documents.len(), 1, "the next document still loads");
+}

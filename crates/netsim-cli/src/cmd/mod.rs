@@ -2,6 +2,8 @@
 
 mod check;
 mod get;
+mod iptables;
+mod packet;
 
 use crate::{Args, Input, Output, UsageError};
 
@@ -43,8 +45,12 @@ pub(crate) fn help(command: Option<&str>) -> String {
 type Runner = fn(&Args, &[Input]) -> Result<Output, UsageError>;
 
 /// (name, help text, runner).
-const COMMANDS: &[(&str, &str, Runner)] =
-    &[("check", check::HELP, check::run), ("get", get::HELP, get::run)];
+const COMMANDS: &[(&str, &str, Runner)] = &[
+    ("check", check::HELP, check::run),
+    ("get", get::HELP, get::run),
+    ("iptables", iptables::HELP, iptables::run),
+    ("packet", packet::HELP, packet::run),
+];
 
 pub(crate) fn dispatch(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
     let Some(command) = a.command.as_deref() else {

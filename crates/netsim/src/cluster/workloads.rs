@@ -23,6 +23,8 @@
 //! output) are adopted: only the shortfall is created. Replica counts over [`MAX_REPLICAS`] (or a
 //! cluster total over [`MAX_PODS`]) are reported and nothing is created for that workload.
 
+use std::collections::BTreeMap;
+
 use super::net::{fnv32a, safe_encode, suffix};
 use super::schedule;
 use super::{
@@ -41,6 +43,18 @@ pub(crate) fn template_hash(t: &PodTemplate) -> String {
 pub(crate) fn expand_all(c: &mut Cluster) {
     // In input order; a Deployment's new ReplicaSet is expanded right after it (the built-in
     // CoreDNS Deployment comes first, so its Pods are the first of the cluster, as in kind).
+    let existing: Vec<String> =
+        c.objects.pods.iter().map(|p| format!("{}/{}", p.meta.namespace, p.meta.name)).collect();
+    c.state.names.extend(existing);
+    // Pods the input already has, by controller (adopted instead of created again).
+    let mut owned: BTreeMap<(String, String, String), usize> = BTreeMap::new();
+    for p in &c.objects.pods {
+        for o in p.meta.owner_references.iter().filter(|o| o.controller) {
+            *owned
+                .entry((p.meta.namespace.clone(), o.kind.clone(), o.name.clone()))
+                .or_insert(0) += 1;
+        }
+    }
     let original = c.objects.workloads.len();
     let mut i = 0;
     while i < original {
@@ -53,11 +67,11 @@ pub(crate) fn expand_all(c: &mut Cluster) {
                     deployment(c, &w);
                     let created: Vec<Workload> = c.objects.workloads[before..].to_vec();
                     for rs in &created {
-                        replicaset(c, rs);
+                        replicaset(c, rs, &owned);
                     }
                 }
             }
-            WorkloadKind::ReplicaSet => replicaset(c, &w),
+            WorkloadKind::ReplicaSet => replicaset(c, &w, &owned),
             WorkloadKind::StatefulSet => {
                 if check(c, &w) && bounded(c, &w) {
                     for ord in 0..w.replicas.max(0) {
@@ -74,11 +88,12 @@ pub(crate) fn expand_all(c: &mut Cluster) {
     }
 }
 
-fn replicaset(c: &mut Cluster, w: &Workload) {
+fn replicaset(c: &mut Cluster, w: &Workload, owned: &BTreeMap<(String, String, String), usize>) {
     if (w.meta.owner_references.iter().any(|o| o.kind == "Deployment") || check(c, w))
         && bounded(c, w)
     {
-        let have = owned_pods(c, w).len();
+        let key = (w.meta.namespace.clone(), "ReplicaSet".to_string(), w.meta.name.clone());
+        let have = owned.get(&key).copied().unwrap_or(0);
         let want = usize::try_from(w.replicas.max(0)).unwrap_or(0);
         for _ in have..want {
             create_rs_pod(c, w);
@@ -253,8 +268,8 @@ pub(crate) fn generated_name(c: &mut Cluster, w: &Workload) -> (String, String) 
         *n += 1;
         let name = format!("{base}{}", suffix(&seed, 5));
         let full = format!("{}/{name}", w.meta.namespace);
-        if !c.state.names.contains(&full) && c.pod(&w.meta.namespace, &name).is_none() {
-            c.state.names.insert(full);
+        // `state.names` holds every Pod name ever used in this cluster (never reused).
+        if c.state.names.insert(full) {
             return (name, base);
         }
     }

@@ -722,12 +722,18 @@ fn pod_spec_json(p: &PodSpec) -> J {
 fn pod_json(p: &Pod) -> J {
     let ready = if is_pod_ready(p) && p.status.phase == "Running" { "True" } else { "False" };
     let mut status = J::obj();
-    if p.spec.node_name.is_some() && p.status.phase != "Pending" || p.status.host_ip.is_some() {
+    let started = p.status.host_ip.is_some() || p.status.phase == "Running";
+    if started {
+        // The kubelet's conditions, in the order it writes them.
+        let cond = |t: &str, st: &str| J::obj().with("status", s(st)).with("type", s(t));
         status = status.with(
             "conditions",
             J::Arr(vec![
-                J::obj().with("status", s("True")).with("type", s("PodScheduled")),
-                J::obj().with("status", s(ready)).with("type", s("Ready")),
+                cond("PodReadyToStartContainers", "True"),
+                cond("Initialized", "True"),
+                cond("Ready", ready),
+                cond("ContainersReady", ready),
+                cond("PodScheduled", "True"),
             ]),
         );
     } else if p.spec.node_name.is_none() {

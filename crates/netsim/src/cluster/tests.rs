@@ -847,3 +847,80 @@ fn parse_events() {
     assert!(parse_event("explode/x", "d").is_err());
     assert!(parse_event("scale/deploy/web", "d").is_err());
 }
+
+#[test]
+fn whatif_statefulset_pod_comes_back_with_its_name() {
+    let mut o = Objects::default();
+    let mut s = deploy("db", 2, &[("app", "db")]);
+    s.kind = WorkloadKind::StatefulSet;
+    s.service_name = Some("db".into());
+    o.workloads.push(s);
+    let c = build(&o);
+    let before = c.pod("default", "db-1").unwrap().status.pod_ips.clone();
+    let c2 = apply(&c, &WhatIf::DeletePod { namespace: "default".into(), name: "db-1".into() });
+    let after = c2.pod("default", "db-1").unwrap();
+    assert_ne!(after.status.pod_ips, before, "same name, new IP");
+    assert_eq!(after.spec.hostname.as_deref(), Some("db-1"));
+    let down = apply(
+        &c2,
+        &WhatIf::Scale {
+            kind: WorkloadKind::StatefulSet,
+            namespace: "default".into(),
+            name: "db".into(),
+            replicas: 1,
+        },
+    );
+    assert!(down.pod("default", "db-1").is_none() && down.pod("default", "db-0").is_some());
+    assert!(down
+        .events
+        .iter()
+        .any(|e| e.message == "delete Pod db-1 in StatefulSet db successful"));
+    let up = apply(
+        &down,
+        &WhatIf::Scale {
+            kind: WorkloadKind::StatefulSet,
+            namespace: "default".into(),
+            name: "db".into(),
+            replicas: 3,
+        },
+    );
+    let names: Vec<&str> = up
+        .objects
+        .pods
+        .iter()
+        .filter(|p| p.meta.namespace == "default")
+        .map(|p| p.meta.name.as_str())
+        .collect();
+    assert_eq!(names, ["db-0", "db-1", "db-2"]);
+    // Huge or negative scale requests are refused without touching anything.
+    let huge = apply(
+        &up,
+        &WhatIf::Scale {
+            kind: WorkloadKind::StatefulSet,
+            namespace: "default".into(),
+            name: "db".into(),
+            replicas: 1_000_000_000,
+        },
+    );
+    assert_eq!(codes(&huge), ["too-many-replicas"]);
+    assert_eq!(huge.objects.pods, up.objects.pods);
+}
+
+#[test]
+fn metallb_pool_without_advertisement_is_warned() {
+    let mut o = Objects::default();
+    o.ip_address_pools.push(IpAddressPool {
+        meta: meta("metallb-system", "p"),
+        addresses: vec!["192.168.5.0/30".into()],
+        auto_assign: true,
+    });
+    let mut a = svc("a", &[("app", "a")]);
+    a.spec.type_ = ServiceType::LoadBalancer;
+    o.services.push(a);
+    let c = build(&o);
+    assert_eq!(codes(&c), ["pool-not-advertised"]);
+    assert_eq!(
+        get_svc(&c, "default", "a").status.load_balancer_ingress[0].ip.unwrap().to_string(),
+        "192.168.5.0"
+    );
+}

@@ -621,25 +621,6 @@ pub(crate) fn assign_load_balancers(c: &mut Cluster) {
             }
         }
     }
-    // MetalLB assigns from a pool without an advertisement but nobody answers for the address.
-    let advertised = |pool: &str| {
-        c.objects
-            .l2_advertisements
-            .iter()
-            .any(|a| a.ip_address_pools.is_empty() || a.ip_address_pools.iter().any(|p| p == pool))
-    };
-    for p in &pools {
-        if !advertised(&p.meta.name) {
-            diags.push(
-                Diagnostic::warning(
-                    "pool-not-advertised",
-                    span_of(&p.meta, "metadata.name"),
-                    format!("IPAddressPool {:?} is not announced by any L2Advertisement", p.meta.name),
-                )
-                .with_hint("MetalLB still assigns its addresses, but no node answers ARP for them: add an L2Advertisement"),
-            );
-        }
-    }
     c.events.extend(events);
     c.diagnostics.extend(diags);
 }

@@ -905,22 +905,3 @@ fn whatif_statefulset_pod_comes_back_with_its_name() {
     assert_eq!(codes(&huge), ["too-many-replicas"]);
     assert_eq!(huge.objects.pods, up.objects.pods);
 }
-
-#[test]
-fn metallb_pool_without_advertisement_is_warned() {
-    let mut o = Objects::default();
-    o.ip_address_pools.push(IpAddressPool {
-        meta: meta("metallb-system", "p"),
-        addresses: vec!["192.168.5.0/30".into()],
-        auto_assign: true,
-    });
-    let mut a = svc("a", &[("app", "a")]);
-    a.spec.type_ = ServiceType::LoadBalancer;
-    o.services.push(a);
-    let c = build(&o);
-    assert_eq!(codes(&c), ["pool-not-advertised"]);
-    assert_eq!(
-        get_svc(&c, "default", "a").status.load_balancer_ingress[0].ip.unwrap().to_string(),
-        "192.168.5.0"
-    );
-}

@@ -13,6 +13,10 @@
 //! `10.244.1.0/24`, … A Node that already has `spec.podCIDRs` keeps them and its blocks are
 //! skipped. Nodes given without an InternalIP get the next free `172.18.0.x`.
 //!
+//! With no Node in the input, nodes that Pods from a real cluster name (`spec.nodeName` together
+//! with `status.hostIP`, as `kubectl get -o yaml` shows them) are added to the default three, with
+//! that host IP.
+//!
 //! Labels the kubelet sets on registration (`kubernetes.io/hostname`, `kubernetes.io/os`,
 //! `kubernetes.io/arch`, and the `beta.` forms) are added when missing.
 
@@ -27,7 +31,8 @@ use crate::model::{IpFamily, Node, ObjectMeta, Taint};
 pub(crate) const CONTROL_PLANE_LABEL: &str = "node-role.kubernetes.io/control-plane";
 
 pub(crate) fn complete(c: &mut Cluster) {
-    if c.objects.nodes.is_empty() {
+    let defaulted = c.objects.nodes.is_empty();
+    if defaulted {
         for name in ["kind-control-plane", "kind-worker", "kind-worker2"] {
             let mut node = Node {
                 meta: ObjectMeta { name: name.into(), ..Default::default() },
@@ -48,6 +53,25 @@ pub(crate) fn complete(c: &mut Cluster) {
             }
             c.objects.nodes.push(node);
         }
+    }
+    if defaulted {
+        // Pods pasted from a real cluster (`kubectl get -o yaml`) name their nodes and carry
+        // `status.hostIP`: those nodes exist, so they are added (with that IP) next to the
+        // default ones. A nodeName without hostIP stays unknown (a typo, reported later).
+        let mut implied: Vec<Node> = Vec::new();
+        for p in &c.objects.pods {
+            let (Some(n), Some(ip)) = (&p.spec.node_name, p.status.host_ip) else { continue };
+            if c.objects.nodes.iter().chain(implied.iter()).any(|x| &x.meta.name == n) {
+                continue;
+            }
+            implied.push(Node {
+                meta: ObjectMeta { name: n.clone(), ..Default::default() },
+                internal_ips: vec![ip],
+                ready: true,
+                ..Default::default()
+            });
+        }
+        c.objects.nodes.extend(implied);
     }
     let dual = c.settings.pod_subnets.len() > 1 || c.settings.service_subnets.len() > 1;
     let mut used_ips: BTreeSet<IpAddr> =

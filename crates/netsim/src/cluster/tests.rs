@@ -905,3 +905,113 @@ fn whatif_statefulset_pod_comes_back_with_its_name() {
     assert_eq!(codes(&huge), ["too-many-replicas"]);
     assert_eq!(huge.objects.pods, up.objects.pods);
 }
+
+#[test]
+fn degenerate_inputs_never_panic() {
+    let mut o = Objects::default();
+    o.cluster_configurations.push(ClusterConfiguration {
+        pod_subnet: Some("10.0.0.0/30".into()),
+        service_subnet: Some("10.1.0.0/32".into()),
+        service_node_port_range: Some("30000-30000".into()),
+        ..Default::default()
+    });
+    o.nodes.push(Node {
+        meta: meta("", "tiny"),
+        pod_cidrs: vec!["1.2.3.4/32".into(), "bogus".into()],
+        ready: true,
+        ..Default::default()
+    });
+    o.nodes.push(Node {
+        meta: meta("", "six"),
+        pod_cidrs: vec!["fd00::/128".into()],
+        ready: false,
+        unschedulable: true,
+        ..Default::default()
+    });
+    o.nodes.push(Node { meta: meta("", "auto"), ready: true, ..Default::default() });
+    let mut np = svc("np", &[("app", "x")]);
+    np.spec.type_ = ServiceType::NodePort;
+    np.spec.ports.push(sport("b", 81, IntOrString::Int(1)));
+    o.services.push(np);
+    let mut neg = deploy("neg", -5, &[("app", "x")]);
+    neg.template.spec.containers.clear();
+    o.workloads.push(neg);
+    o.workloads.push(deploy("x", 40, &[("app", "x")]));
+    let mut weird = pod("weird", &[("app", "x")]);
+    weird.status.pod_ips = vec!["::1".parse().unwrap(), "::1".parse().unwrap()];
+    weird.status.phase = "Unknown".into();
+    o.pods.push(weird);
+    o.ip_address_pools.push(IpAddressPool {
+        meta: meta("m", "p"),
+        addresses: vec!["9.9.9.9-1.1.1.1".into(), "x".into(), "::/0".into()],
+        auto_assign: true,
+    });
+    let c = build(&o);
+    assert!(!c.diagnostics.is_empty());
+    for e in [
+        WhatIf::NodeDown { name: "auto".into() },
+        WhatIf::NodeDown { name: "tiny".into() },
+        WhatIf::Scale {
+            kind: WorkloadKind::Deployment,
+            namespace: "default".into(),
+            name: "x".into(),
+            replicas: 0,
+        },
+        WhatIf::Scale {
+            kind: WorkloadKind::DaemonSet,
+            namespace: "default".into(),
+            name: "x".into(),
+            replicas: 3,
+        },
+        WhatIf::SetLabel {
+            kind: "node".into(),
+            namespace: String::new(),
+            name: "six".into(),
+            key: "a".into(),
+            value: None,
+        },
+        WhatIf::SetLabel {
+            kind: "gizmo".into(),
+            namespace: "default".into(),
+            name: "x".into(),
+            key: "a".into(),
+            value: None,
+        },
+    ] {
+        let _ = apply(&c, &e);
+    }
+    // Every table and serialisation of the odd cluster renders.
+    for k in [
+        print::Kind::Pods,
+        print::Kind::Services,
+        print::Kind::Endpoints,
+        print::Kind::EndpointSlices,
+        print::Kind::Nodes,
+        print::Kind::Deployments,
+    ] {
+        for r in print::rows(&c, k, true) {
+            let _ = print::to_yaml(&r.object);
+            let _ = print::to_json(&r.object);
+        }
+    }
+}
+
+#[test]
+fn pods_from_a_real_cluster_bring_their_nodes() {
+    let mut o = Objects::default();
+    let mut p = pod("api-1", &[("app", "api")]);
+    p.spec.node_name = Some("ip-10-0-1-5.ec2.internal".into());
+    p.status.host_ip = Some("10.0.1.5".parse().unwrap());
+    p.status.pod_ips = vec!["10.0.1.77".parse().unwrap()];
+    p.status.phase = "Running".into();
+    let mut typo = pod("typo", &[]);
+    typo.spec.node_name = Some("kind-wroker".into());
+    o.pods.extend([p, typo]);
+    o.services.push(svc("api", &[("app", "api")]));
+    let c = build(&o);
+    assert_eq!(codes(&c), ["unknown-node"]);
+    let n = c.objects.nodes.iter().find(|n| n.meta.name == "ip-10-0-1-5.ec2.internal").unwrap();
+    assert_eq!(n.internal_ips[0].to_string(), "10.0.1.5");
+    let s = slices(&c, "default", "api");
+    assert_eq!(s[0].endpoints[0].addresses[0].to_string(), "10.0.1.77");
+}

@@ -132,8 +132,39 @@ pub(crate) fn run(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
             Target::Events => {
                 any_namespaced = true;
                 let rows = event_rows(&c, if all { None } else { Some(ns.as_str()) });
-                if rows.is_empty() || matches!(output, Some("yaml" | "json" | "name")) {
+                if rows.is_empty() {
                     continue;
+                }
+                match output {
+                    Some("yaml" | "json" | "name") => {
+                        for (i, e) in c.events.iter().enumerate() {
+                            if !all && e.namespace != ns {
+                                continue;
+                            }
+                            let j = print::event_json(e, i);
+                            if output == Some("name") {
+                                if let J::Obj(fields) = &j {
+                                    let name = fields
+                                        .iter()
+                                        .find(|(k, _)| k == "metadata")
+                                        .and_then(|(_, m)| match m {
+                                            J::Obj(m) => m
+                                                .iter()
+                                                .find(|(k, _)| k == "name")
+                                                .map(|(_, v)| v.clone()),
+                                            _ => None,
+                                        });
+                                    if let Some(J::Str(n)) = name {
+                                        name_lines.push_str(&format!("event/{n}\n"));
+                                    }
+                                }
+                            } else {
+                                objects.push(j);
+                            }
+                        }
+                        continue;
+                    }
+                    _ => {}
                 }
                 let mut lines = Vec::new();
                 let mut head: Vec<String> =

@@ -1278,6 +1278,55 @@ fn yaml_string(t: &str, indent: usize) -> String {
     }
 }
 
+/// A `v1/Event` in API shape (`-o yaml|json` of `get events`). The name is the object's name
+/// and a hash of the event's position (upstream: a hex timestamp).
+pub fn event_json(e: &super::Event, index: usize) -> J {
+    let (kind, name) = e.object.split_once('/').unwrap_or(("", e.object.as_str()));
+    let kind = match kind {
+        "pod" => "Pod",
+        "node" => "Node",
+        "service" => "Service",
+        "deployment" => "Deployment",
+        "replicaset" => "ReplicaSet",
+        "statefulset" => "StatefulSet",
+        "daemonset" => "DaemonSet",
+        other => other,
+    };
+    let component = match e.reason.as_str() {
+        "ScalingReplicaSet" => "deployment-controller",
+        "Scheduled" | "FailedScheduling" => "default-scheduler",
+        "Killing" | "Unhealthy" => "kubelet",
+        "NodeNotReady" => "node-controller",
+        "TaintManagerEviction" => "taint-eviction-controller",
+        "IPAllocated" | "AllocationFailed" => "metallb-controller",
+        _ => match kind {
+            "StatefulSet" => "statefulset-controller",
+            "DaemonSet" => "daemonset-controller",
+            _ => "replicaset-controller",
+        },
+    };
+    let id = super::net::fnv64a(format!("{}/{}/{index}", e.object, e.reason).as_bytes());
+    let meta = ObjectMeta {
+        name: format!("{name}.{id:016x}"),
+        namespace: if e.namespace.is_empty() { "default".into() } else { e.namespace.clone() },
+        ..Default::default()
+    };
+    let mut involved = J::obj()
+        .with("apiVersion", s(api_version_of(kind)))
+        .with("kind", s(kind))
+        .with("name", s(name));
+    if kind != "Node" {
+        involved.set("namespace", s(e.namespace.clone()));
+    }
+    top("v1", "Event", &meta)
+        .with("involvedObject", involved)
+        .with("reason", s(e.reason.clone()))
+        .with("message", s(e.message.clone()))
+        .with("source", J::obj().with("component", s(component)))
+        .with("count", J::Int(1))
+        .with("type", s(e.type_.as_str()))
+}
+
 /// `kind: List` wrapper kubectl prints for several objects.
 pub fn list(items: Vec<J>) -> J {
     J::obj()

@@ -2,10 +2,14 @@
 
 mod check;
 mod get;
-mod iptables;
-mod packet;
 
 use crate::{Args, Input, Output, UsageError};
+
+mod dns;
+mod iptables;
+mod packet;
+mod pipeline;
+mod resolv_conf;
 
 pub(crate) const USAGE: &str = "\
 netsim — Kubernetes Service networking, simulated from your manifests
@@ -48,6 +52,8 @@ type Runner = fn(&Args, &[Input]) -> Result<Output, UsageError>;
 const COMMANDS: &[(&str, &str, Runner)] = &[
     ("check", check::HELP, check::run),
     ("get", get::HELP, get::run),
+    ("dns", dns::HELP, dns::run),
+    ("resolv-conf", resolv_conf::HELP, resolv_conf::run),
     ("iptables", iptables::HELP, iptables::run),
     ("packet", packet::HELP, packet::run),
 ];

@@ -308,12 +308,10 @@ pub fn generate(
                         terminating: e.conditions.terminating.unwrap_or(false),
                         local: e.node_name.as_deref() == Some(node.name.as_str()),
                     };
-                    // Duplicate `ip:port` (several slices): a local or a non-terminating copy
-                    // replaces an existing one, otherwise the first seen stays.
-                    let replace = match set.get(&text) {
-                        None => true,
-                        Some(old) => ep.local || (old.terminating && !ep.terminating),
-                    };
+                    // Duplicate `ip:port` (an endpoint moving between slices, or a Pod IP reused
+                    // while the old Pod terminates): a later non-terminating copy wins
+                    // (endpointslicecache.go addEndpoints: `!exists || !terminating`).
+                    let replace = !set.contains_key(&text) || !ep.terminating;
                     if replace {
                         set.insert(text, ep);
                     }

@@ -135,36 +135,32 @@ pub(crate) fn run(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
                 if rows.is_empty() {
                     continue;
                 }
-                match output {
-                    Some("yaml" | "json" | "name") => {
-                        for (i, e) in c.events.iter().enumerate() {
-                            if !all && e.namespace != ns {
-                                continue;
-                            }
-                            let j = print::event_json(e, i);
-                            if output == Some("name") {
-                                if let J::Obj(fields) = &j {
-                                    let name = fields
-                                        .iter()
-                                        .find(|(k, _)| k == "metadata")
-                                        .and_then(|(_, m)| match m {
-                                            J::Obj(m) => m
-                                                .iter()
-                                                .find(|(k, _)| k == "name")
-                                                .map(|(_, v)| v.clone()),
-                                            _ => None,
-                                        });
-                                    if let Some(J::Str(n)) = name {
-                                        name_lines.push_str(&format!("event/{n}\n"));
-                                    }
-                                }
-                            } else {
-                                objects.push(j);
-                            }
+                if matches!(output, Some("yaml" | "json" | "name")) {
+                    for (i, e) in c.events.iter().enumerate() {
+                        if !all && e.namespace != ns {
+                            continue;
                         }
-                        continue;
+                        let j = print::event_json(e, i);
+                        if output == Some("name") {
+                            if let J::Obj(fields) = &j {
+                                let name = fields.iter().find(|(k, _)| k == "metadata").and_then(
+                                    |(_, m)| match m {
+                                        J::Obj(m) => m
+                                            .iter()
+                                            .find(|(k, _)| k == "name")
+                                            .map(|(_, v)| v.clone()),
+                                        _ => None,
+                                    },
+                                );
+                                if let Some(J::Str(n)) = name {
+                                    name_lines.push_str(&format!("event/{n}\n"));
+                                }
+                            }
+                        } else {
+                            objects.push(j);
+                        }
                     }
-                    _ => {}
+                    continue;
                 }
                 let mut lines = Vec::new();
                 let mut head: Vec<String> =

@@ -23,6 +23,7 @@ Options:
                          a, !a (comma-separated, all must hold)
   -o, --output FORMAT    wide (extra columns), yaml or json (objects with allocated and
                          defaulted fields, a `kind: List` unless one NAME is given), name
+                         (KIND/NAME lines)
       --event EVENT      apply a what-if event before listing (repeatable, in order):
                            delete-pod/[NS/]POD              the Pod's controller replaces it
                            scale/KIND/[NS/]NAME=N           deployment, replicaset, statefulset
@@ -35,7 +36,8 @@ Options:
 Columns and cells are kubectl's (pkg/printers/internalversion/printers.go); AGE is left
 out (the simulator has no clock). Rows are sorted by namespace and name. Node VERSION,
 OS-IMAGE, KERNEL-VERSION and CONTAINER-RUNTIME are fixed kind-like values.
-Events are listed as TYPE REASON OBJECT MESSAGE, in the order they happened.
+Events are listed as TYPE REASON OBJECT MESSAGE, in the order they happened (LAST SEEN left
+out); -o yaml|json prints them as v1 Events.
 
 JSON (-o json) is the objects as the Kubernetes API shows them (apiVersion, kind, metadata,
 spec, status; camelCase), a List {apiVersion, items, kind, metadata} for several.

@@ -1015,3 +1015,46 @@ fn pods_from_a_real_cluster_bring_their_nodes() {
     let s = slices(&c, "default", "api");
     assert_eq!(s[0].endpoints[0].addresses[0].to_string(), "10.0.1.77");
 }
+
+#[test]
+fn standalone_replicaset_and_daemonset_replacement() {
+    let mut o = Objects::default();
+    let mut rs = deploy("front", 2, &[("app", "front")]);
+    rs.kind = WorkloadKind::ReplicaSet;
+    o.workloads.push(rs);
+    let mut ds = deploy("agent", 0, &[("app", "agent")]);
+    ds.kind = WorkloadKind::DaemonSet;
+    o.workloads.push(ds);
+    let c = build(&o);
+    let front: Vec<&Pod> = c
+        .objects
+        .pods
+        .iter()
+        .filter(|p| p.meta.labels.get("app").is_some_and(|a| a == "front"))
+        .collect();
+    assert_eq!(front.len(), 2);
+    assert!(front.iter().all(|p| p.meta.name.len() == "front-".len() + 5
+        && p.meta.labels.get("pod-template-hash").is_none()));
+    let victim = c
+        .objects
+        .pods
+        .iter()
+        .find(|p| p.meta.labels.get("app").is_some_and(|a| a == "agent"))
+        .unwrap()
+        .clone();
+    let c2 = apply(
+        &c,
+        &WhatIf::DeletePod { namespace: "default".into(), name: victim.meta.name.clone() },
+    );
+    let again: Vec<&Pod> = c2
+        .objects
+        .pods
+        .iter()
+        .filter(|p| {
+            p.meta.labels.get("app").is_some_and(|a| a == "agent")
+                && p.spec.node_name == victim.spec.node_name
+        })
+        .collect();
+    assert_eq!(again.len(), 1, "the DaemonSet refills its node");
+    assert_ne!(again[0].meta.name, victim.meta.name);
+}

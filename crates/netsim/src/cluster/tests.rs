@@ -1034,7 +1034,7 @@ fn standalone_replicaset_and_daemonset_replacement() {
         .collect();
     assert_eq!(front.len(), 2);
     assert!(front.iter().all(|p| p.meta.name.len() == "front-".len() + 5
-        && p.meta.labels.get("pod-template-hash").is_none()));
+        && !p.meta.labels.contains_key("pod-template-hash")));
     let victim = c
         .objects
         .pods

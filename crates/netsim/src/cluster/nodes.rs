@@ -73,7 +73,18 @@ pub(crate) fn complete(c: &mut Cluster) {
         }
         c.objects.nodes.extend(implied);
     }
-    let dual = c.settings.pod_subnets.len() > 1 || c.settings.service_subnets.len() > 1;
+    // Node address families follow the cluster's: IPv4, IPv6 or both, the service network's
+    // primary family first (kind gives IPv6 and dual-stack nodes fc00:f853:ccd:e793::/64 addresses).
+    let fams: Vec<IpFamily> = c
+        .settings
+        .service_subnets
+        .iter()
+        .chain(c.settings.pod_subnets.iter())
+        .map(|s| s.family())
+        .collect();
+    let want_v4 = fams.is_empty() || fams.contains(&IpFamily::IPv4);
+    let want_v6 = fams.contains(&IpFamily::IPv6);
+    let v6_first = fams.first() == Some(&IpFamily::IPv6);
     let mut used_ips: BTreeSet<IpAddr> =
         c.objects.nodes.iter().flat_map(|n| n.internal_ips.iter().copied()).collect();
     let mut next_v4 = 2u8;
@@ -93,7 +104,7 @@ pub(crate) fn complete(c: &mut Cluster) {
             node.meta.labels.entry(k.into()).or_insert_with(|| v.into());
         }
         if node.internal_ips.is_empty() {
-            while next_v4 < 255 {
+            while want_v4 && next_v4 < 255 {
                 let ip = IpAddr::from([172, 18, 0, next_v4]);
                 next_v4 += 1;
                 if used_ips.insert(ip) {
@@ -101,7 +112,7 @@ pub(crate) fn complete(c: &mut Cluster) {
                     break;
                 }
             }
-            if dual {
+            if want_v6 {
                 while next_v6 < 0xffff {
                     let ip = IpAddr::from([0xfc00, 0xf853, 0xccd, 0xe793, 0, 0, 0, next_v6]);
                     next_v6 += 1;
@@ -110,6 +121,9 @@ pub(crate) fn complete(c: &mut Cluster) {
                         break;
                     }
                 }
+            }
+            if v6_first {
+                node.internal_ips.sort_by_key(|ip| ip.is_ipv4());
             }
         }
     }

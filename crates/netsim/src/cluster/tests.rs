@@ -1058,3 +1058,37 @@ fn standalone_replicaset_and_daemonset_replacement() {
     assert_eq!(again.len(), 1, "the DaemonSet refills its node");
     assert_ne!(again[0].meta.name, victim.meta.name);
 }
+
+#[test]
+fn ipv6_single_stack() {
+    let mut o = Objects::default();
+    o.cluster_configurations.push(ClusterConfiguration {
+        pod_subnet: Some("fd00:10:244::/56".into()),
+        service_subnet: Some("fd00:10:96::/112".into()),
+        ..Default::default()
+    });
+    o.workloads.push(deploy("web", 1, &[("app", "web")]));
+    o.services.push(svc("web", &[("app", "web")]));
+    let c = build(&o);
+    assert!(c.diagnostics.is_empty(), "{:?}", c.diagnostics);
+    assert_eq!(
+        c.objects.nodes[0].internal_ips.iter().map(|i| i.to_string()).collect::<Vec<_>>(),
+        ["fc00:f853:ccd:e793::2"]
+    );
+    assert_eq!(
+        get_svc(&c, "default", "kubernetes").spec.cluster_ips[0].to_string(),
+        "fd00:10:96::1"
+    );
+    assert_eq!(
+        get_svc(&c, "kube-system", "kube-dns").spec.cluster_ips[0].to_string(),
+        "fd00:10:96::a"
+    );
+    assert_eq!(
+        eps(&c, "default", "kubernetes").subsets[0].addresses[0].ip.to_string(),
+        "fc00:f853:ccd:e793::2"
+    );
+    let s = slices(&c, "default", "web");
+    assert_eq!(s[0].address_type, "IPv6");
+    assert_eq!(s[0].endpoints[0].addresses[0].to_string(), "fd00:10:244:1::2");
+    assert_eq!(print::format_endpoints(eps(&c, "default", "web")), "[fd00:10:244:1::2]:8080");
+}

@@ -234,9 +234,10 @@ pub(crate) fn slices_for(
             let mut labels = base_labels(svc);
             labels.insert("kubernetes.io/service-name".into(), svc.meta.name.clone());
             labels.insert(MANAGED_BY.into(), CONTROLLER.into());
-            let base: String = svc.meta.name.chars().take(57).collect();
+            let prefix = format!("{}-", svc.meta.name);
+            let base = super::workloads::generate_base(&svc.meta.name);
             let name = format!(
-                "{base}-{}",
+                "{base}{}",
                 suffix(
                     &format!("{}/{}/{}/{i}", svc.meta.namespace, svc.meta.name, family_name(fam)),
                     5
@@ -247,7 +248,7 @@ pub(crate) fn slices_for(
                     uid: Some(super::uid_for("EndpointSlice", &svc.meta.namespace, &name)),
                     name,
                     namespace: svc.meta.namespace.clone(),
-                    generate_name: Some(format!("{base}-")),
+                    generate_name: Some(prefix),
                     labels,
                     owner_references: vec![OwnerReference {
                         kind: "Service".into(),
@@ -402,9 +403,10 @@ fn mirror(c: &Cluster, ep: &Endpoints) -> Vec<EndpointSlice> {
             if endpoints.is_empty() {
                 continue;
             }
-            let base: String = ep.meta.name.chars().take(57).collect();
+            let prefix = format!("{}-", ep.meta.name);
+            let base = super::workloads::generate_base(&ep.meta.name);
             let name = format!(
-                "{base}-{}",
+                "{base}{}",
                 suffix(
                     &format!(
                         "mirror/{}/{}/{i}/{}",
@@ -422,7 +424,7 @@ fn mirror(c: &Cluster, ep: &Endpoints) -> Vec<EndpointSlice> {
                 meta: ObjectMeta {
                     name,
                     namespace: ep.meta.namespace.clone(),
-                    generate_name: Some(format!("{base}-")),
+                    generate_name: Some(prefix),
                     labels,
                     ..Default::default()
                 },

@@ -256,11 +256,17 @@ fn new_pod(w: &Workload, name: String, generate_name: Option<String>, owner_kind
     }
 }
 
-/// A fresh generated name `<base>-xxxxx` not used before in this cluster.
+/// `names.SimpleNameGenerator`: the `generateName` prefix `<name>-`, cut to 58 characters
+/// (`maxGeneratedNameLength = 63 - 5`) before the 5 random characters are appended.
+pub(crate) fn generate_base(name: &str) -> String {
+    format!("{name}-").chars().take(58).collect()
+}
+
+/// A fresh generated name `<base>xxxxx` not used before in this cluster, and the
+/// `generateName` the controller set (`<owner>-`).
 pub(crate) fn generated_name(c: &mut Cluster, w: &Workload) -> (String, String) {
     let k = key(w);
-    let mut base: String = w.meta.name.chars().take(57).collect();
-    base.push('-');
+    let base = generate_base(&w.meta.name);
     // Bounded probing past (unlikely) collisions.
     for _ in 0..64 {
         let n = c.state.created.entry(k.clone()).or_insert(0);
@@ -270,11 +276,11 @@ pub(crate) fn generated_name(c: &mut Cluster, w: &Workload) -> (String, String) 
         let full = format!("{}/{name}", w.meta.namespace);
         // `state.names` holds every Pod name ever used in this cluster (never reused).
         if c.state.names.insert(full) {
-            return (name, base);
+            return (name, format!("{}-", w.meta.name));
         }
     }
     let n = c.state.created.get(&k).copied().unwrap_or(0);
-    (format!("{base}{n}"), base)
+    (format!("{base}{n}"), format!("{}-", w.meta.name))
 }
 
 /// The ReplicaSet controller creates one Pod (`SuccessfulCreate`). Returns its index.

@@ -25,7 +25,7 @@
 //! `builtins` (`default/kubernetes`, `kube-system/kube-dns` and CoreDNS), `workloads`
 //! (controllers' Pods and names), `schedule` (the scheduler's filters), `addresses` (IPAM and
 //! the apiserver allocators), `endpoints` (the EndpointSlice and Endpoints controllers),
-//! `whatif` (events), [`print`] (`kubectl get` tables and `-o yaml|json`).
+//! `whatif` (events), [`print`](mod@print) (`kubectl get` tables and `-o yaml|json`).
 
 pub mod net;
 pub mod print;

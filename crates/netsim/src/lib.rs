@@ -17,6 +17,7 @@
 
 pub mod cluster;
 pub mod diagnostic;
+pub mod dns;
 pub mod manifest;
 pub mod model;
 pub mod syntax;

@@ -2,6 +2,10 @@
 
 use crate::{Args, Input, Output, UsageError};
 
+mod dns;
+mod pipeline;
+mod resolv_conf;
+
 pub(crate) const USAGE: &str = "\
 netsim — Kubernetes Service networking, simulated from your manifests
 
@@ -40,7 +44,8 @@ pub(crate) fn help(command: Option<&str>) -> String {
 type Runner = fn(&Args, &[Input]) -> Result<Output, UsageError>;
 
 /// (name, help text, runner).
-const COMMANDS: &[(&str, &str, Runner)] = &[];
+const COMMANDS: &[(&str, &str, Runner)] =
+    &[("dns", dns::HELP, dns::run), ("resolv-conf", resolv_conf::HELP, resolv_conf::run)];
 
 pub(crate) fn dispatch(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
     let Some(command) = a.command.as_deref() else {

@@ -21,5 +21,7 @@ pub mod dns;
 pub mod manifest;
 pub mod model;
 pub mod syntax;
+pub mod proxy;
+pub mod testgen;
 pub mod text;
 pub mod view;

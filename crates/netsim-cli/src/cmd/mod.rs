@@ -3,7 +3,9 @@
 use crate::{Args, Input, Output, UsageError};
 
 mod dns;
+mod explain;
 mod pipeline;
+mod request;
 mod resolv_conf;
 
 pub(crate) const USAGE: &str = "\
@@ -44,8 +46,12 @@ pub(crate) fn help(command: Option<&str>) -> String {
 type Runner = fn(&Args, &[Input]) -> Result<Output, UsageError>;
 
 /// (name, help text, runner).
-const COMMANDS: &[(&str, &str, Runner)] =
-    &[("dns", dns::HELP, dns::run), ("resolv-conf", resolv_conf::HELP, resolv_conf::run)];
+const COMMANDS: &[(&str, &str, Runner)] = &[
+    ("dns", dns::HELP, dns::run),
+    ("resolv-conf", resolv_conf::HELP, resolv_conf::run),
+    ("request", request::HELP, request::run),
+    ("explain", explain::HELP, explain::run),
+];
 
 pub(crate) fn dispatch(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
     let Some(command) = a.command.as_deref() else {

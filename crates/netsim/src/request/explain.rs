@@ -488,6 +488,23 @@ fn dns_row(net: &Network<'_>, svc: &Service) -> Check {
     }
 }
 
+/// Whether a rule's comment names Service `ns/name` (quoted `"ns/name:port …"` or bare
+/// `ns/name`), not a longer name that merely starts the same.
+fn mentions(rule: &str, key: &str) -> bool {
+    for pre in ["--comment \"", "--comment "] {
+        let pat = format!("{pre}{key}");
+        let mut rest = rule;
+        while let Some(i) = rest.find(&pat) {
+            let after = rest.get(i + pat.len()..).unwrap_or("");
+            if matches!(after.chars().next(), None | Some(':' | ' ' | '"')) {
+                return true;
+            }
+            rest = after;
+        }
+    }
+    false
+}
+
 fn rules_row(net: &Network<'_>, svc: &Service, checks: &mut Vec<Check>) {
     if svc.spec.headless {
         checks.push(check(
@@ -499,7 +516,7 @@ fn rules_row(net: &Network<'_>, svc: &Service, checks: &mut Vec<Check>) {
         ));
         return;
     }
-    let key = format!("\"{}/{}", svc.meta.namespace, svc.meta.name);
+    let key = format!("{}/{}", svc.meta.namespace, svc.meta.name);
     let mut ev = Vec::new();
     let mut missing = false;
     for (i, n) in net.nodes.iter().enumerate() {
@@ -514,8 +531,7 @@ fn rules_row(net: &Network<'_>, svc: &Service, checks: &mut Vec<Check>) {
         let mut svc_chains = 0;
         for t in &rules.tables {
             for c in &t.chains {
-                let in_c = c.rules.iter().filter(|r| r.text.contains(&key));
-                let k = in_c.count();
+                let k = c.rules.iter().filter(|r| mentions(&r.text, &key)).count();
                 if t.name == "nat" && c.name == "KUBE-SERVICES" {
                     svc_rules += k;
                 }
@@ -523,7 +539,7 @@ fn rules_row(net: &Network<'_>, svc: &Service, checks: &mut Vec<Check>) {
                     reject += c
                         .rules
                         .iter()
-                        .filter(|r| r.text.contains(&key) && r.text.contains("-j REJECT"))
+                        .filter(|r| mentions(&r.text, &key) && r.text.contains("-j REJECT"))
                         .count();
                 }
                 if t.name == "nat"

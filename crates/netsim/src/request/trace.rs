@@ -368,7 +368,7 @@ fn localhost(net: &Network<'_>, client: &Client<'_>, port: u16) -> Conn {
                     }
                 }
             }
-            Conn { reason, ..c }
+            Conn { reason, hops, ..c }
         }
         _ => {
             // The node's (or outside client's) own loopback: kube-proxy's localhost NodePorts
@@ -602,12 +602,12 @@ fn dns_path(
 
 /// A name that leaves the cluster (ExternalName CNAME, or forwarded upstream).
 fn external(asked: &str, outside: &str, target: &Target, found: &str) -> Conn {
+    let outside = outside.trim_end_matches('.');
     let scheme_note = match target.scheme.as_deref() {
         Some("https") => format!(" TLS: the client sends SNI {asked} and checks the certificate against {asked}; a certificate for {outside} does not cover it."),
         Some(_) => format!(" HTTP: the Host header stays \"{}\" — the outside server sees the name the client used, not {outside}, and may answer 404 or reject it.", target.host_text),
         None => format!(" For HTTP the Host header stays \"{}\", and for TLS the certificate must cover that name, not {outside}.", target.host_text),
     };
-    let outside = outside.trim_end_matches('.');
     let is_cname = found.trim_end_matches('.') != outside;
     let hops = vec![hop(
         "route",
@@ -799,7 +799,8 @@ fn connect_at(
     let mut hops = Vec::new();
     let mut at = n;
     let mut origin = origin;
-    let src = client.ip;
+    // A connection to 127.0.0.1 leaves from the loopback address.
+    let src = if ip.is_loopback() { ip } else { client.ip };
     let mut dst = ip;
     let mut dport = port;
     let mut masq_at: Option<usize> = None;
@@ -969,6 +970,12 @@ fn connect_at(
             if let (true, Some(s)) = (dnat, svc_hit) {
                 r = format!("{} through Service {}.", r.trim_end_matches('.'), svc_name(s));
                 r.push_str(&source_sentence(src, seen, s, ip, net));
+                if s.spec.session_affinity == "ClientIP" {
+                    r.push_str(&format!(
+                        " sessionAffinity ClientIP: the `-m recent` rules send later connections from {src} to the same Pod for {}s.",
+                        s.spec.session_affinity_timeout.unwrap_or(10800)
+                    ));
+                }
             } else if !dnat {
                 r.push_str(&format!(
                     " Pod-to-Pod traffic is not NATed: the Pod sees the client address {seen}."
@@ -1128,12 +1135,15 @@ fn source_sentence(
 ) -> String {
     let external = !s.spec.cluster_ips.contains(&ip);
     let etp = s.spec.external_traffic_policy.map(|p| p.as_str()).unwrap_or("Cluster");
+    let local = s.spec.external_traffic_policy == Some(crate::model::TrafficPolicy::Local);
     if seen == src {
-        if external {
+        if external && local {
             format!(" The Pod sees the real client address {src}: externalTrafficPolicy {etp} delivers only to local endpoints and does not masquerade.")
         } else {
-            format!(" The Pod sees the client address {src} (Pod-to-Service traffic is not masqueraded).")
+            format!(" The Pod sees the client address {src} (not masqueraded).")
         }
+    } else if src.is_loopback() {
+        format!(" The Pod sees {seen}: a connection from 127.0.0.1 is masqueraded to the node's address (loopback addresses cannot leave the node).")
     } else if external {
         format!(" The Pod sees {seen}, not {src}: externalTrafficPolicy {etp} masquerades external traffic (SNAT to the node), so the client address is lost; externalTrafficPolicy Local keeps it.")
     } else if net.pod_at(src).is_some() {

@@ -406,7 +406,14 @@ fn endpoints_row(net: &Network<'_>, svc: &Service, checks: &mut Vec<Check>) {
         .collect();
     let mut ready = Vec::new();
     let mut not_ready = Vec::new();
+    let mut portless = Vec::new();
     for s in &slices {
+        if s.ports.is_empty() && !svc.spec.ports.is_empty() {
+            // The controller puts a Pod whose targetPorts all failed to resolve in a slice
+            // without ports; kube-proxy and `kubectl get endpoints` have nothing to use there.
+            portless.extend(s.endpoints.iter().flat_map(|e| e.addresses.iter().map(|a| a.to_string())));
+            continue;
+        }
         let ports: Vec<String> =
             s.ports.iter().map(|p| format!("{}", p.port.unwrap_or(0))).collect();
         for e in &s.endpoints {
@@ -430,6 +437,9 @@ fn endpoints_row(net: &Network<'_>, svc: &Service, checks: &mut Vec<Check>) {
     )];
     if !not_ready.is_empty() {
         ev.push(format!("not ready: {}", not_ready.join(",")));
+    }
+    if !portless.is_empty() {
+        ev.push(format!("in a slice without ports (no targetPort resolved): {}", portless.join(",")));
     }
     checks.push(if ready.is_empty() {
         ev.push(

@@ -120,7 +120,7 @@ fn summary(out: &mut String, w: &Walk) {
         let _ = writeln!(out, "Server:\t\t{ns}\nAddress:\t{ns}#53\n");
     }
     match &w.result {
-        WalkResult::Resolved { name, answers } => {
+        WalkResult::Resolved { name, answers, upstream } => {
             let shown = name.trim_end_matches('.');
             for a in answers {
                 match a.rtype {
@@ -153,6 +153,13 @@ fn summary(out: &mut String, w: &Walk) {
                         let _ = writeln!(out, "{shown}\t{word} = {}", a.data);
                     }
                 }
+            }
+            for u in upstream {
+                let _ = writeln!(
+                    out,
+                    "{} leaves the cluster: CoreDNS resolves it through its upstream (not simulated)",
+                    u.trim_end_matches('.')
+                );
             }
         }
         WalkResult::NotFound { nodata, .. } => {

@@ -1,9 +1,14 @@
 //! One module per subcommand (docs/cli.md). Each exposes `run(&Args, &[Input]) -> Result<Output, UsageError>`.
 
+mod check;
+mod get;
+
 use crate::{Args, Input, Output, UsageError};
 
 mod dns;
 mod explain;
+mod iptables;
+mod packet;
 mod pipeline;
 mod request;
 mod resolv_conf;
@@ -47,8 +52,12 @@ type Runner = fn(&Args, &[Input]) -> Result<Output, UsageError>;
 
 /// (name, help text, runner).
 const COMMANDS: &[(&str, &str, Runner)] = &[
+    ("check", check::HELP, check::run),
+    ("get", get::HELP, get::run),
     ("dns", dns::HELP, dns::run),
     ("resolv-conf", resolv_conf::HELP, resolv_conf::run),
+    ("iptables", iptables::HELP, iptables::run),
+    ("packet", packet::HELP, packet::run),
     ("request", request::HELP, request::run),
     ("explain", explain::HELP, explain::run),
 ];

@@ -80,9 +80,22 @@ pub struct ForwardConfig {
     pub to: Vec<String>,
 }
 
+/// One server block: the zones it serves (its keys) and its `forward`, when it is not the block
+/// with the `kubernetes` plugin. CoreDNS sends a query to the block whose key matches the name
+/// most specifically (`core/dnsserver/server.go` `ServeDNS`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OtherServerBlock {
+    pub zones: Vec<String>,
+    pub forward: Option<ForwardConfig>,
+}
+
 /// What the simulation needs from a Corefile.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CorefileConfig {
+    /// The keys (zones) of the server block that holds the `kubernetes` plugin; empty = `.`.
+    pub server_zones: Vec<String>,
+    /// The other server blocks.
+    pub other_blocks: Vec<OtherServerBlock>,
     /// `None` when the server block has no `kubernetes` plugin: no cluster names at all.
     pub kubernetes: Option<KubernetesConfig>,
     pub forward: Option<ForwardConfig>,
@@ -140,6 +153,8 @@ impl CorefileConfig {
                 namespaces: Vec::new(),
             }),
             forward: Some(ForwardConfig { from: ".".into(), to: vec!["/etc/resolv.conf".into()] }),
+            server_zones: vec![".".into()],
+            other_blocks: Vec::new(),
             text: kubeadm_corefile_text(domain.trim_end_matches('.')),
             defaulted: true,
         }
@@ -394,6 +409,27 @@ fn parse_inner(text: &str) -> Result<CorefileConfig, CorefileError> {
     };
     let mut kubernetes = None;
     let mut forward = None;
+    let mut other_blocks = Vec::new();
+    for b in &blocks {
+        if std::ptr::eq(b, block) {
+            continue;
+        }
+        let mut fwd = None;
+        for d in &b.directives {
+            if d.name == "forward" {
+                if let Some((from, to)) = d.args.split_first() {
+                    fwd = Some(ForwardConfig {
+                        from: normalize_zone(from),
+                        to: to.iter().map(|s| (*s).to_string()).collect(),
+                    });
+                }
+            }
+        }
+        other_blocks.push(OtherServerBlock {
+            zones: b.keys.iter().map(|k| normalize_zone(k)).collect(),
+            forward: fwd,
+        });
+    }
     for d in &block.directives {
         match d.name {
             "kubernetes" => {
@@ -423,7 +459,14 @@ fn parse_inner(text: &str) -> Result<CorefileConfig, CorefileError> {
             _ => {}
         }
     }
-    Ok(CorefileConfig { kubernetes, forward, text: String::new(), defaulted: false })
+    Ok(CorefileConfig {
+        kubernetes,
+        forward,
+        server_zones: block.keys.iter().map(|k| normalize_zone(k)).collect(),
+        other_blocks,
+        text: String::new(),
+        defaulted: false,
+    })
 }
 
 /// `ParseStanza` of `plugin/kubernetes/setup.go`.

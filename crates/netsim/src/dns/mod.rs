@@ -22,7 +22,7 @@ mod zone;
 
 pub use corefile::{
     is_reverse_zone, kubeadm_corefile_text, normalize_zone, CorefileConfig, ForwardConfig,
-    KubernetesConfig, PodMode,
+    KubernetesConfig, OtherServerBlock, PodMode,
 };
 pub use records::{
     check_name, fqdn, Outcome, QueryError, Rcode, Record, RecordType, Response, MAX_LABEL_LEN,

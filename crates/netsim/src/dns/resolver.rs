@@ -4,7 +4,9 @@
 //! `resolv.conf` follows kubelet `pkg/kubelet/network/dns/dns.go` (`GetPodDNS`,
 //! `getPodDNSType`, `generateSearchesForDNSClusterFirst`, `appendDNSConfig`, `mergeDNSOptions`,
 //! `formDNSSearchFitsLimits`, `formDNSNameserversFitsLimits`). The lines are printed nameserver,
-//! search, options (the order of the conformance sample and of the debug-service doc).
+//! search, options: the order of the conformance sample and of the website's examples
+//! (dns-pod-service.md, debug-service.md). containerd (`parseDNSOptions` in its CRI plugin)
+//! writes `search` before `nameserver`; the content is the same.
 //!
 //! The walk follows glibc `res_nsearch` (`resolv/res_query.c`): a name with a trailing dot is
 //! tried alone; a name with at least `ndots` dots is tried as-is first; otherwise each search
@@ -285,7 +287,13 @@ pub fn query_packet(pod: &Pod, rc: &ResolvConf) -> Option<DnsPacket> {
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum WalkResult {
     /// A candidate got NOERROR with answers.
-    Resolved { name: String, answers: Vec<Record> },
+    Resolved {
+        name: String,
+        answers: Vec<Record>,
+        /// CNAME targets outside the cluster that CoreDNS resolves through its upstream (the
+        /// final addresses come from outside the cluster and are not simulated).
+        upstream: Vec<String>,
+    },
     /// Every candidate failed in the cluster: NXDOMAIN, or NODATA if any candidate was NODATA
     /// (glibc reports `NO_DATA` then).
     NotFound { rcode: Rcode, nodata: bool },
@@ -388,7 +396,11 @@ pub fn resolve(
                 return walk;
             }
             (Outcome::Answered, Some(Rcode::NoError)) if !r.answer.is_empty() => {
-                walk.result = WalkResult::Resolved { name: cand, answers: r.answer.clone() };
+                walk.result = WalkResult::Resolved {
+                    name: cand,
+                    answers: r.answer.clone(),
+                    upstream: r.upstream_lookups.clone(),
+                };
                 walk.queries.push(r);
                 return walk;
             }

@@ -147,7 +147,14 @@ fn coredns_fixture() -> Fixture {
 fn test_config() -> CorefileConfig {
     let mut k = KubernetesConfig::plugin_defaults(vec!["cluster.local.".into()]);
     k.namespaces = vec!["testns".into()];
-    CorefileConfig { kubernetes: Some(k), forward: None, text: String::new(), defaulted: false }
+    CorefileConfig {
+        kubernetes: Some(k),
+        forward: None,
+        server_zones: Vec::new(),
+        other_blocks: Vec::new(),
+        text: String::new(),
+        defaulted: false,
+    }
 }
 
 fn set(records: &[Record]) -> BTreeSet<String> {
@@ -731,7 +738,7 @@ fn case_insensitive_and_case_preserving() {
 fn bad_queries_never_panic() {
     let z = kubeadm_fixture().zone(CorefileConfig::kubeadm("cluster.local"));
     let long_label = "a".repeat(64);
-    let long_name = vec!["abcdefghij"; 25].join(".");
+    let long_name = ["abcdefghij"; 25].join(".");
     for name in [
         "",
         "..",
@@ -897,4 +904,79 @@ fn walk_outcomes() {
             protocol: Protocol::Udp
         })
     );
+}
+
+#[test]
+fn two_coredns_replicas_give_one_ns() {
+    let mut f = kubeadm_fixture();
+    f.slices.push(slice("kube-system", "kube-dns", &[("10.244.1.6", None, None)], &[("dns", 53)]));
+    let mut p = Pod { meta: meta("kube-system", "coredns-def"), ..Pod::default() };
+    p.meta.labels.insert("k8s-app".into(), "kube-dns".into());
+    p.status.pod_ips = vec![ip("10.244.1.6")];
+    f.pods.push(p);
+    let z = f.zone(CorefileConfig::kubeadm("cluster.local"));
+    let r = z.query("cluster.local.", RecordType::NS);
+    assert_eq!(r.answer.len(), 1);
+    assert_eq!(r.additional.len(), 1);
+    // No CoreDNS Pods and no kube-dns Service: NS has no data.
+    let z = coredns_fixture().zone(CorefileConfig::kubeadm("cluster.local"));
+    let r = z.query("cluster.local.", RecordType::NS);
+    assert_eq!((r.rcode, r.answer.len()), (Some(Rcode::NoError), 0));
+}
+
+#[test]
+fn cluster_domain_mismatch_leaves_the_cluster() {
+    // kubelet says example.org, CoreDNS serves cluster.local: every search candidate is
+    // outside the plugin's zones and is forwarded.
+    let z = kubeadm_fixture().zone(CorefileConfig::kubeadm("cluster.local"));
+    let s = ResolverSettings::new(vec![ip("10.96.0.10")], "example.org");
+    let rc = resolv_conf(&pod("testns", "c"), &s);
+    let w = resolve(&rc, "svc1", RecordType::A, &z, &[ip("10.96.0.10")]);
+    assert_eq!(w.queries.len(), 1);
+    assert!(
+        matches!(&w.result, WalkResult::LeavesCluster { name, .. } if name == "svc1.testns.svc.example.org.")
+    );
+}
+
+#[test]
+fn custom_zone_from_corefile() {
+    let (cfg, d) = CorefileConfig::parse(
+        "example.org:53 {\n  kubernetes {\n    pods insecure\n  }\n}\n.:53 {\n  forward . 8.8.8.8\n}\n",
+        "example.org",
+        crate::text::Span::default(),
+    );
+    assert!(d.is_empty(), "{d:?}");
+    let z = coredns_fixture().zone(cfg);
+    assert_eq!(
+        set(&z.query("svc1.testns.svc.example.org.", RecordType::A).answer),
+        strs(&["svc1.testns.svc.example.org. 5 IN A 10.0.0.1"])
+    );
+    // Other names go to the `.:53` block, which forwards them.
+    let r = z.query("svc1.testns.svc.cluster.local.", RecordType::A);
+    assert!(
+        matches!(&r.outcome, Outcome::Forwarded { upstream } if upstream == "8.8.8.8"),
+        "{r:?}"
+    );
+    // With only the example.org block, other names are REFUSED.
+    let (cfg, _) = CorefileConfig::parse(
+        "example.org:53 {\n  kubernetes\n}\n",
+        "example.org",
+        crate::text::Span::default(),
+    );
+    let z = coredns_fixture().zone(cfg);
+    assert_eq!(z.query("example.com.", RecordType::A).rcode, Some(Rcode::Refused));
+}
+
+#[test]
+fn external_name_target_is_reported_in_the_walk() {
+    let z = coredns_fixture().zone(CorefileConfig::kubeadm("cluster.local"));
+    let rc = resolv_conf(&pod("testns", "c"), &settings());
+    let w = resolve(&rc, "external", RecordType::A, &z, &[ip("10.96.0.10")]);
+    match &w.result {
+        WalkResult::Resolved { answers, upstream, .. } => {
+            assert_eq!(answers.len(), 1);
+            assert_eq!(upstream, &vec!["ext.interwebs.test.".to_string()]);
+        }
+        other => panic!("{other:?}"),
+    }
 }

@@ -408,6 +408,10 @@ impl Zone {
                 }
             }
         }
+        // One CoreDNS Pod answers a query, with its own IP; replicas behind the same Service give
+        // the same names, so repeated (name, address) pairs are dropped.
+        let mut seen = BTreeSet::new();
+        out.retain(|t| seen.insert((t.prefix.clone(), t.ip)));
         if out.is_empty() {
             out = coredns_ips
                 .iter()
@@ -448,6 +452,55 @@ impl Zone {
         }
         let qname = resp.name.clone();
         let lname = qname.to_ascii_lowercase();
+        // Server block selection: the most specific key that contains the name.
+        let own = if self.config.server_zones.is_empty() {
+            Some(1)
+        } else {
+            self.config
+                .server_zones
+                .iter()
+                .filter(|z| is_subdomain(z, &lname))
+                .map(|z| z.len())
+                .max()
+        };
+        let other = self
+            .config
+            .other_blocks
+            .iter()
+            .filter_map(|b| {
+                b.zones
+                    .iter()
+                    .filter(|z| is_subdomain(z, &lname))
+                    .map(|z| z.len())
+                    .max()
+                    .map(|l| (l, b))
+            })
+            .max_by_key(|(l, _)| *l);
+        match (own, other) {
+            (None, None) => {
+                resp.rcode = Some(Rcode::Refused);
+                resp.why = "no server block of the Corefile serves this name".into();
+                return resp;
+            }
+            (own, Some((len, block))) if own.is_none_or(|o| len > o) => {
+                match &block.forward {
+                    Some(f) if is_subdomain(&f.from, &lname) => {
+                        resp.outcome = Outcome::Forwarded { upstream: describe_forward(&f.to) };
+                        resp.why =
+                            format!("served by the Corefile block for {}", block.zones.join(" "));
+                    }
+                    _ => {
+                        resp.rcode = Some(Rcode::ServFail);
+                        resp.why = format!(
+                            "the Corefile block for {} has no plugin that answers it",
+                            block.zones.join(" ")
+                        );
+                    }
+                }
+                return resp;
+            }
+            _ => {}
+        }
         let Some(k) = self.config.kubernetes.as_ref() else {
             self.next_plugin(&mut resp, &lname, "the Corefile has no kubernetes plugin");
             return resp;

@@ -169,16 +169,15 @@ pub fn generate(
             .copied()
             .filter(|ip| family_matches(*ip, family))
             .collect();
-        let lb_ips: Vec<IpAddr> = if svc.spec.type_ == ServiceType::LoadBalancer {
-            svc.status
-                .load_balancer_ingress
-                .iter()
-                .filter_map(|i| i.ip)
-                .filter(|ip| family_matches(*ip, family))
-                .collect()
-        } else {
-            Vec::new()
-        };
+        // `LoadBalancerVIPs` (pkg/proxy/serviceport.go): every status ingress IP of this family,
+        // whatever the Service type (the type is not checked upstream either).
+        let lb_ips: Vec<IpAddr> = svc
+            .status
+            .load_balancer_ingress
+            .iter()
+            .filter_map(|i| i.ip)
+            .filter(|ip| family_matches(*ip, family))
+            .collect();
         let mut source_ranges = Vec::new();
         for r in &svc.spec.load_balancer_source_ranges {
             match Cidr::parse(r.trim()) {
@@ -309,12 +308,10 @@ pub fn generate(
                         terminating: e.conditions.terminating.unwrap_or(false),
                         local: e.node_name.as_deref() == Some(node.name.as_str()),
                     };
-                    // Duplicate `ip:port` (several slices): a local or a non-terminating copy
-                    // replaces an existing one, otherwise the first seen stays.
-                    let replace = match set.get(&text) {
-                        None => true,
-                        Some(old) => ep.local || (old.terminating && !ep.terminating),
-                    };
+                    // Duplicate `ip:port` (an endpoint moving between slices, or a Pod IP reused
+                    // while the old Pod terminates): a later non-terminating copy wins
+                    // (endpointslicecache.go addEndpoints: `!exists || !terminating`).
+                    let replace = !set.contains_key(&text) || !ep.terminating;
                     if replace {
                         set.insert(text, ep);
                     }

@@ -18,6 +18,7 @@
 mod cidr;
 mod generate;
 pub mod names;
+mod objects;
 mod rules;
 mod walk;
 
@@ -28,6 +29,7 @@ use std::net::IpAddr;
 
 pub use cidr::Cidr;
 pub use generate::{generate, LARGE_CLUSTER_ENDPOINTS_THRESHOLD};
+pub use objects::{node_info, rules_for_node, UnknownNode};
 pub use rules::{Match, ParseError, Rule, RuleTable, Target};
 pub use walk::{
     walk, walk_seeded, AffinityState, Destination, Origin, Outcome, Packet, SplitMix64, Step,

@@ -457,3 +457,42 @@ fn parser_rejects_garbage_without_panicking() {
     assert!(tr.truncated);
     assert_eq!(tr.verdict(), Verdict::None);
 }
+
+#[test]
+fn ipv6_proxier() {
+    let mut s = svc("ns", "v6", "fd00:10:96::1", &[("", 80, Protocol::Tcp, Some(30080))]);
+    s.spec.type_ = ServiceType::NodePort;
+    let mut sl = slice("ns", "v6", ("", 80, Protocol::Tcp), &[]);
+    sl.address_type = "IPv6".into();
+    sl.endpoints.push(crate::model::Endpoint {
+        addresses: vec![ip("fd00:10:244::5")],
+        ..Default::default()
+    });
+    let n =
+        NodeInfo { name: "test-node".into(), ips: vec![ip("fc00:f853:ccd:e793::3"), ip("::1")] };
+    let cfg = ProxyConfig {
+        ip_family: crate::model::IpFamily::IPv6,
+        cluster_cidr: Some("10.244.0.0/16,fd00:10:244::/56".into()),
+        ..fake()
+    };
+    let rs = generate(&[s], &[sl], &n, &cfg);
+    // No localhost NodePorts on IPv6: no KUBE-FIREWALL, no nfacct rule, "! -d ::1/128".
+    assert!(!rs.has_kube_firewall);
+    assert!(has(&rs, "-A KUBE-SERVICES -m comment --comment \"kubernetes service nodeports; NOTE: this must be the last rule in this chain\" -m addrtype --dst-type LOCAL ! -d ::1/128 -j KUBE-NODEPORTS"));
+    let sep = names::endpoint_chain("ns/v6", "tcp", "[fd00:10:244::5]:80");
+    assert!(has(&rs, &format!("-A {sep} -m comment --comment ns/v6 -m tcp -p tcp -j DNAT --to-destination [fd00:10:244::5]:80")));
+    let h = names::service_hash("ns/v6", "tcp");
+    assert!(has(&rs, &format!("-A KUBE-SVC-{h} -m comment --comment \"ns/v6 cluster IP\" -m tcp -p tcp -d fd00:10:96::1 --dport 80 ! -s fd00:10:244::/56 -j KUBE-MARK-MASQ")));
+    let t = RuleTable::parse(&rs.kernel_text()).unwrap();
+    let p = Packet {
+        src: ip("2001:db8::7"),
+        dst: ip("fc00:f853:ccd:e793::3"),
+        dport: 30080,
+        proto: Protocol::Tcp,
+        origin: Origin::FromOutside,
+    };
+    let tr = walk(&t, &n, &p);
+    assert_eq!(tr.upstream_output(), "[fd00:10:244::5]:80");
+    assert!(tr.masquerade());
+    assert!(rs.save_text().contains(&format!("-A KUBE-SEP-{} -s fd00:10:244::5/128 ", &sep[9..])));
+}

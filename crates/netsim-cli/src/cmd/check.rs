@@ -164,6 +164,11 @@ fn decode_error(d: &Diagnostic) -> Option<&str> {
     })
 }
 
+/// kubectl's own text for a problem, kept by the front end as a `kubectl apply: …` hint.
+fn kubectl_text(d: &Diagnostic) -> Option<&str> {
+    d.hints.iter().find_map(|h| h.strip_prefix("kubectl apply: "))
+}
+
 /// `kubectl apply -f …` as a learner would see it against a real API server.
 fn kubectl(files: &SourceFiles, l: &Loaded, code: i32) -> Output {
     let mut stdout = String::new();
@@ -180,9 +185,24 @@ fn kubectl(files: &SourceFiles, l: &Loaded, code: i32) -> Output {
                     && d.code != "unknown-field")
         })
         .collect();
-    let aborts = client_side.iter().any(|d| d.severity == Severity::Error);
+    // A document kubectl cannot decode or validate client-side stops the whole apply; an
+    // unknown kind fails only that object (REST mapping, during the apply). Where the front end
+    // kept kubectl's exact text (a `kubectl apply: …` hint), print that.
+    let aborts =
+        client_side.iter().any(|d| d.severity == Severity::Error && d.code != "no-kind-match");
+    let mut mapping_errors = String::new();
     for d in &client_side {
-        stderr.push_str(&files.render(d));
+        match kubectl_text(d) {
+            Some(t) if d.code == "no-kind-match" => {
+                mapping_errors.push_str(t);
+                mapping_errors.push_str("\nensure CRDs are installed first\n");
+            }
+            Some(t) => {
+                stderr.push_str(t);
+                stderr.push('\n');
+            }
+            None => stderr.push_str(&files.render(d)),
+        }
     }
     // Objects in input order, with the problems the API server reports for each.
     let mut objs = manifest::applied_objects(&l.objects);
@@ -238,7 +258,9 @@ fn kubectl(files: &SourceFiles, l: &Loaded, code: i32) -> Output {
     }
     if !aborts {
         stderr.push_str(&blocks);
+        stderr.push_str(&mapping_errors);
     }
-    let code = if aborts || !blocks.is_empty() { 1 } else { code.min(0) };
+    let code =
+        if aborts || !blocks.is_empty() || !mapping_errors.is_empty() { 1 } else { code.min(0) };
     Output { stdout, stderr, code }
 }

@@ -41,7 +41,8 @@ pub struct Loaded {
 /// Reads every file: YAML/JSON → objects, with diagnostics. Never fails.
 pub fn load(files: &SourceFiles) -> Loaded {
     let mut l = Loader::default();
-    for (file, _name, text) in files.iter() {
+    for (file, name, text) in files.iter() {
+        l.file_name = name.to_string();
         let parsed = syntax::parse(file, text);
         // Syntax diagnostics are interleaved with the documents by position, so the output
         // reads top to bottom; within one object, validation errors keep the API server's order.
@@ -61,6 +62,8 @@ pub fn load(files: &SourceFiles) -> Loaded {
 
 #[derive(Default)]
 struct Loader {
+    /// The name of the file being read (for kubectl's messages, which name it).
+    file_name: String,
     objects: Objects,
     diagnostics: Vec<Diagnostic>,
     /// (kind, namespace, name) → span of the first definition.
@@ -95,6 +98,33 @@ impl Loader {
     fn object(&mut self, file: FileId, root: &Node<'_>, depth: usize) {
         let start = self.diagnostics.len();
         let label = self.object_inner(file, root, depth);
+        // A field that could not be decoded (wrong type, number out of range) holds its zero
+        // value; the API server would have stopped at the decoding error, so validation errors
+        // about that field (or containing it) are consequences, not news: drop them.
+        let failed: Vec<TextRange> = self
+            .diagnostics
+            .iter()
+            .skip(start)
+            .filter(|d| matches!(d.code, "wrong-type" | "number-out-of-range"))
+            .map(|d| d.span.range)
+            .collect();
+        if !failed.is_empty() {
+            let mut i = start;
+            while i < self.diagnostics.len() {
+                let d = &self.diagnostics[i];
+                let consequence = validate::is_validation_code(d.code)
+                    && failed.iter().any(|f| {
+                        let r = d.span.range;
+                        (r.start <= f.start && f.end <= r.end)
+                            || (f.start <= r.start && r.end <= f.end)
+                    });
+                if consequence {
+                    self.diagnostics.remove(i);
+                } else {
+                    i += 1;
+                }
+            }
+        }
         if let Some(label) = label {
             for d in self.diagnostics.iter_mut().skip(start) {
                 if d.object.is_none() {
@@ -151,6 +181,12 @@ impl Loader {
                     Some(v) => d.with_hint(format!("add `apiVersion: {v}` at the top of this object")),
                     None => d.with_hint("every object needs `apiVersion` and `kind`, e.g. `apiVersion: v1` and `kind: Service`"),
                 };
+                // kubectl's client-side validation (`kubectl apply`, default --validate).
+                d = d.with_hint(format!(
+                    "kubectl apply: error: error validating \"{}\": error validating data: [{}]; if you choose to ignore these errors, turn validation off with --validate=false",
+                    self.file_name,
+                    missing.join(", ")
+                ));
                 self.diagnostics.push(d);
                 return None;
             }
@@ -276,12 +312,7 @@ impl Loader {
                 });
                 defaults::namespace(&mut meta);
                 slice.meta = finish_meta(cx, meta, file, root.range);
-                validate::meta_common(
-                    "EndpointSlice",
-                    &slice.meta,
-                    validate::NameRule::Subdomain,
-                    &mut self.diagnostics,
-                );
+                validate::endpoint_slice(&slice, &mut self.diagnostics);
                 let meta = slice.meta.clone();
                 self.dedup("EndpointSlice", &meta, |o| &mut o.endpoint_slices, slice);
             }
@@ -489,7 +520,19 @@ impl Loader {
                         ),
                         format!("no matches for kind \"{kind}\" in version \"{api}\""),
                     )
-                    .with_hint(format!("{kind} is served as `apiVersion: {v}`")),
+                    .with_hint(format!("{kind} is served as `apiVersion: {v}`"))
+                    .with_hint({
+                        let meta = root.get("metadata").map(|e| &e.value);
+                        let field = |k: &str| {
+                            meta.and_then(|m| m.get(k)).and_then(|e| e.value.as_scalar()).map_or(String::new(), |s| s.text.to_string())
+                        };
+                        format!(
+                            "kubectl apply: error: resource mapping not found for name: \"{}\" namespace: \"{}\" from \"{}\": no matches for kind \"{kind}\" in version \"{api}\"",
+                            field("name"),
+                            field("namespace"),
+                            self.file_name
+                        )
+                    }),
                     _ => Diagnostic::warning(
                         "unsupported-kind",
                         Self::span(file, kind_span),

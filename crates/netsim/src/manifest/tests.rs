@@ -226,3 +226,16 @@ fn missing_kind_and_wrong_version() {
     );
     assert_eq!(l.diagnostics[1].message, "no matches for kind \"Deployment\" in version \"v1\"");
 }
+
+#[test]
+fn yaml_traps_in_keys() {
+    let l = load_str("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  on: v1\n  1.10: v2\n  \"yes\": v3\n");
+    let codes: Vec<_> = l.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["yaml-1.1-bool", "yaml-1.1-number"]);
+    assert_eq!(
+        l.diagnostics[0].message,
+        "the key `on` is the boolean true in YAML, so Kubernetes stores the key \"true\""
+    );
+    let keys: Vec<_> = l.objects.config_maps[0].data.keys().cloned().collect();
+    assert_eq!(keys, ["1.1", "true", "yes"]);
+}

@@ -275,6 +275,19 @@ fn go_string_map(m: &Labels) -> String {
 // ---------------------------------------------------------------------------------------------
 // Error emission
 
+/// The codes of API-server validation errors (one per `field.ErrorType` we emit).
+pub fn is_validation_code(code: &str) -> bool {
+    matches!(
+        code,
+        "invalid-value"
+            | "required-value"
+            | "duplicate-value"
+            | "unsupported-value"
+            | "forbidden"
+            | "too-long"
+    )
+}
+
 /// Which name rule `metadata.name` follows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NameRule {
@@ -479,6 +492,22 @@ pub(crate) fn meta_common(
 ) {
     let mut v = V::new(kind, meta, diags);
     object_meta(&mut v, kind, meta, rule, true);
+}
+
+/// `ValidateEndpointSlice` (`pkg/apis/discovery/validation/validation.go`): metadata and
+/// `addressType` (the addresses themselves are checked as they are read).
+pub(crate) fn endpoint_slice(slice: &EndpointSlice, diags: &mut Vec<Diagnostic>) {
+    let mut v = V::new("EndpointSlice", &slice.meta, diags);
+    object_meta(&mut v, "EndpointSlice", &slice.meta, NameRule::Subdomain, true);
+    match slice.address_type.as_str() {
+        "" => v.required(
+            "addressType",
+            "",
+            Some("EndpointSlices need `addressType: IPv4` (or IPv6, FQDN)".to_string()),
+        ),
+        "IPv4" | "IPv6" | "FQDN" => {}
+        other => v.unsupported("addressType", other, &["FQDN", "IPv4", "IPv6"], None),
+    }
 }
 
 pub(crate) fn namespace(meta: &ObjectMeta, diags: &mut Vec<Diagnostic>) {
@@ -755,9 +784,42 @@ pub(crate) fn pod(meta: &ObjectMeta, spec: &RawPodSpec, diags: &mut Vec<Diagnost
 // ---------------------------------------------------------------------------------------------
 // Workloads
 
-fn go_label_selector(_s: &LabelSelector) -> String {
-    // %#v of the dereferenced metav1.LabelSelector (its String() has a pointer receiver).
-    "v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}".to_string()
+/// `%#v` of the dereferenced `metav1.LabelSelector` (its generated `String()` has a pointer
+/// receiver, so `field.Error` falls back to `%#v`). Empty maps and lists print as nil (the
+/// decoder leaves them nil unless the input spelled them out).
+fn go_label_selector(s: &LabelSelector) -> String {
+    let labels = if s.match_labels.is_empty() {
+        "map[string]string(nil)".to_string()
+    } else {
+        let inner: Vec<String> = s
+            .match_labels
+            .iter()
+            .map(|(k, v)| format!("{}:{}", go_quote(k), go_quote(v)))
+            .collect();
+        format!("map[string]string{{{}}}", inner.join(", "))
+    };
+    let exprs = if s.match_expressions.is_empty() {
+        "[]v1.LabelSelectorRequirement(nil)".to_string()
+    } else {
+        let inner: Vec<String> = s
+            .match_expressions
+            .iter()
+            .map(|e| {
+                let values = if e.values.is_empty() {
+                    "[]string(nil)".to_string()
+                } else {
+                    go_string_slice(&e.values)
+                };
+                format!(
+                    "v1.LabelSelectorRequirement{{Key:{}, Operator:{}, Values:{values}}}",
+                    go_quote(&e.key),
+                    go_quote(&e.operator)
+                )
+            })
+            .collect();
+        format!("[]v1.LabelSelectorRequirement{{{}}}", inner.join(", "))
+    };
+    format!("v1.LabelSelector{{MatchLabels:{labels}, MatchExpressions:{exprs}}}")
 }
 
 /// `ValidateLabelSelector` (metav1) at `path`; returns whether `LabelSelectorAsSelector` succeeds.
@@ -919,6 +981,18 @@ pub(crate) fn workload(
             if w.kind == WorkloadKind::StatefulSet { "" } else { "invalid label selector" };
         let sel = w.selector.as_ref().map(go_label_selector).unwrap_or_default();
         v.invalid("spec.selector", "spec.selector", &sel, detail, None);
+        // ValidateStatefulSetSpec checks the template's restartPolicy outside the template
+        // validation that an invalid selector skips.
+        if w.kind == WorkloadKind::StatefulSet && spec.spec.restart_policy != "Always" {
+            v.unsupported(
+                "spec.template.spec.restartPolicy",
+                &spec.spec.restart_policy,
+                &["Always"],
+                Some(format!(
+                    "{kind} Pods always restart: remove `restartPolicy` or set it to Always"
+                )),
+            );
+        }
         return;
     }
     // A nil selector converts to Nothing (empty() is false, matches nothing); an empty one to

@@ -232,6 +232,7 @@ pub fn parse(file: FileId, text: &str) -> Parsed<'_> {
             .with_hint("save the file as UTF-8; binary files cannot be read as manifests"),
         );
     }
+    separators(file, text, &mut out.diagnostics);
     let options = granit_parser::options! {
         emit_comments: false,
         block_nesting_limit: limits::MAX_DEPTH,
@@ -319,6 +320,34 @@ pub fn parse(file: FileId, text: &str) -> Parsed<'_> {
         }
     }
     out
+}
+
+/// kubectl splits streams itself before YAML parsing (`k8s.io/apimachinery/pkg/util/yaml`
+/// `YAMLReader.Read`): a line starting with `---` may be followed only by spaces or a comment,
+/// otherwise kubectl stops with `invalid Yaml document separator: <rest>`, although YAML itself
+/// allows e.g. `--- {a: 1}`. Report those lines (bounded: at most 100 reports).
+fn separators(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) {
+    let mut offset = 0usize;
+    let mut reported = 0;
+    for line in text.split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix("---") {
+            let trimmed = rest.trim();
+            if !trimmed.is_empty() && !trimmed.starts_with('#') && reported < 100 {
+                reported += 1;
+                let start = u32::try_from(offset).unwrap_or(u32::MAX);
+                let end = u32::try_from(offset + line.trim_end().len()).unwrap_or(u32::MAX);
+                diags.push(
+                    Diagnostic::error(
+                        "yaml-document-separator",
+                        Span { file, range: TextRange::new(start, end.max(start)) },
+                        format!("invalid Yaml document separator: {trimmed}"),
+                    )
+                    .with_hint("kubectl accepts only spaces or a `# comment` after `---`; put the content on the next line"),
+                );
+            }
+        }
+        offset += line.len();
+    }
 }
 
 struct Builder<'a, 't> {
@@ -500,7 +529,7 @@ impl<'a> Builder<'a, '_> {
                     format!("mapping key \"{k}\" is given twice in the same mapping"),
                 )
                 .with_related(self.span(first.key.range), format!("\"{k}\" first given here"))
-                .with_hint("Kubernetes rejects a mapping with a repeated key (`kubectl apply`: `mapping key already defined`); keep one of them"),
+                .with_hint("keep one of them: depending on the tool, the later value silently replaces the earlier one or the whole file is rejected"),
             );
         };
         if entries.len() <= 16 {

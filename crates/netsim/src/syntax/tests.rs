@@ -108,3 +108,58 @@ fn unclosed_quote_points_at_opening_quote() {
     assert_eq!(d.code, "yaml-unclosed-quote", "{d:?}");
     assert_eq!(d.span.range.start, 8);
 }
+
+#[test]
+fn input_size_limit() {
+    let t = "a: b\n".repeat(limits::MAX_INPUT_BYTES / 5 + 1);
+    let r = p(&t);
+    assert_eq!(r.documents.len(), 0);
+    assert_eq!(r.diagnostics.len(), 1);
+    assert_eq!(r.diagnostics[0].code, "input-too-large");
+}
+
+#[test]
+fn replaced_invalid_utf8_is_reported() {
+    let t = String::from_utf8_lossy(b"a: b\nc: \xff\xfe\n").into_owned();
+    let r = p(&t);
+    assert_eq!(r.diagnostics[0].code, "invalid-utf8");
+    assert_eq!(r.diagnostics[0].span.range.start, 8);
+    assert_eq!(r.documents.len(), 1);
+}
+
+#[test]
+fn kubectl_document_separator() {
+    let r = p("a: 1\n--- # fine\nb: 2\n--- {c: 3}\n");
+    assert_eq!(r.documents.len(), 3);
+    let codes: Vec<_> = r.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["yaml-document-separator"]);
+    assert_eq!(r.diagnostics[0].message, "invalid Yaml document separator: {c: 3}");
+}
+
+#[test]
+fn huge_scalars_and_numbers_never_panic() {
+    let t =
+        format!("a: {}\nb: -{}\nc: 0x{}\n", "9".repeat(5000), "9".repeat(5000), "f".repeat(5000));
+    let r = p(&t);
+    assert!(r.diagnostics.is_empty());
+    for e in r.documents[0].root.as_ref().unwrap().as_mapping().unwrap() {
+        let s = e.value.as_scalar().unwrap();
+        assert!(
+            matches!(scalar::resolve(s), scalar::Resolved::BigInt | scalar::Resolved::Float(_)),
+            "{:?}",
+            scalar::resolve(s)
+        );
+    }
+}
+
+#[test]
+fn many_broken_documents_stay_fast() {
+    // 20,000 documents, each with an indentation error and no list item or content above it
+    // within the document: error messages must not look back across the whole stream.
+    let doc = "a:\n  b: 1\n c: 2\n---\n";
+    let t = doc.repeat(20_000);
+    let start = std::time::Instant::now();
+    let r = p(&t);
+    assert_eq!(r.diagnostics.len(), 20_000);
+    assert!(start.elapsed().as_secs() < 30);
+}

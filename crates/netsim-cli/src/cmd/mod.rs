@@ -13,7 +13,6 @@ mod pipeline;
 mod request;
 mod resolv_conf;
 
-
 pub(crate) const USAGE: &str = "\
 netsim — Kubernetes Service networking, simulated from your manifests
 

@@ -105,29 +105,32 @@ impl<'a> Network<'a> {
         let resolver =
             ResolverSettings::new(settings.cluster_dns.clone(), settings.cluster_domain.clone());
         let p = &settings.proxy;
+        // The same configuration `netsim iptables` shows (cmd/iptables.rs): the cluster's
+        // KubeProxyConfiguration settings, the primary service family.
         let proxy = ProxyConfig {
-            cluster_cidr: p
-                .cluster_cidrs
-                .iter()
-                .find(|c| c.family() == IpFamily::IPv4)
-                .map(|c| c.to_string()),
-            masquerade_bit: p.masquerade_bit.clamp(0, 31) as u32,
+            cluster_cidr: if p.cluster_cidrs.is_empty() {
+                None
+            } else {
+                Some(p.cluster_cidrs.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(","))
+            },
+            masquerade_bit: u32::try_from(p.masquerade_bit).ok().filter(|b| *b <= 31).unwrap_or(14),
             masquerade_all: p.masquerade_all,
             localhost_node_ports: p.localhost_node_ports,
             node_port_addresses: p.node_port_addresses.clone(),
+            ip_family: settings.service_families().first().copied().unwrap_or(IpFamily::IPv4),
             ..ProxyConfig::default()
         };
         let nodes = objects
             .nodes
             .iter()
             .map(|n| {
-                let mut ips: Vec<IpAddr> = n.internal_ips.clone();
-                ips.extend(n.external_ips.iter().copied());
-                ips.push(IpAddr::from([127, 0, 0, 1]));
+                let info = crate::proxy::node_info(objects, &n.meta.name).unwrap_or_else(|_| {
+                    NodeInfo { name: n.meta.name.clone(), ips: n.internal_ips.clone() }
+                });
                 NodeCtx {
                     name: n.meta.name.clone(),
                     ready: n.ready,
-                    info: NodeInfo { name: n.meta.name.clone(), ips },
+                    info,
                     pod_cidrs: n.pod_cidrs.iter().filter_map(|c| PodCidr::parse(c)).collect(),
                     rules: OnceCell::new(),
                 }

@@ -882,14 +882,21 @@ fn connect_at(
             Verdict::Drop => {
                 let rule = o.path.last().map(|s| s.rule.clone()).unwrap_or_default();
                 let local = rule.contains("has no local endpoints");
+                // filter KUBE-SERVICES drops ClusterIP traffic (internalTrafficPolicy Local);
+                // KUBE-EXTERNAL-SERVICES drops external traffic (externalTrafficPolicy Local).
+                let internal = rule.starts_with("-A KUBE-SERVICES ");
                 return Conn {
                     outcome: Outcome::Timeout,
-                    reason: if local {
-                        format!("{svc_txt} has no local endpoints on {node_name}: with a Local traffic policy kube-proxy only sends the traffic to Pods on the node it arrives at, and DROPs it here (the client times out). Rule: {rule}")
+                    reason: if local && internal {
+                        format!("{svc_txt} has no local endpoints on {node_name}: with internalTrafficPolicy Local kube-proxy only sends ClusterIP traffic to Pods on the client's own node, and DROPs it here (the client times out). Rule: {rule}")
+                    } else if local {
+                        format!("{svc_txt} has no local endpoints on {node_name}: with externalTrafficPolicy Local kube-proxy only sends external traffic to Pods on the node it arrives at, and DROPs it here (the client times out). Rule: {rule}")
                     } else {
                         format!("kube-proxy on {node_name} DROPs the packet. Rule: {rule}")
                     },
-                    fix: if local {
+                    fix: if local && internal {
+                        "Run an endpoint on every node that has clients (e.g. a DaemonSet), or use internalTrafficPolicy: Cluster.".into()
+                    } else if local {
                         "Send the traffic to a node that runs a ready endpoint (the load balancer's health check on healthCheckNodePort does this), or use externalTrafficPolicy: Cluster (the source IP is then masqueraded).".into()
                     } else {
                         "Check the node's rules with 'netsim iptables'.".into()
@@ -1005,12 +1012,41 @@ fn connect_at(
             c.hops = hops;
             return c;
         }
+        // The API server: a static Pod on the control-plane node's host network, not in the
+        // simulated objects; `default/kubernetes`'s endpoints point at it.
+        if dnat
+            && svc_hit.is_some_and(|s| s.meta.namespace == "default" && s.meta.name == "kubernetes")
+        {
+            hops.push(hop(
+                "deliver",
+                format!("{dst}:{dport} → kube-apiserver on node {name} (host network)"),
+                Some(name),
+            ));
+            return Conn {
+                outcome: Outcome::Connected,
+                reason: format!("Connected to kube-apiserver on node {name} ({dst}:{dport}) through Service default/kubernetes; its endpoints are the API server addresses, written by the API server itself."),
+                fix: String::new(),
+                hops,
+                endpoint: Some(Endpoint { pod: format!("kube-system/kube-apiserver-{name}"), container: Some("kube-apiserver".into()), ip: dst.to_string(), port: dport, node: Some(name.to_string()), source_ip: Some(seen) }),
+            };
+        }
         return Conn {
             outcome: Outcome::Refused,
             reason: format!("Nothing on node {name} listens on {dport}/TCP: no Service has nodePort {dport} (kube-proxy only catches allocated NodePorts) and no hostNetwork Pod declares it; the node answers with a TCP reset."),
             fix: format!("Use the Service's nodePort (range {}), or its ClusterIP from inside the cluster.", net.settings.node_port_range),
             hops,
             endpoint: None,
+        };
+    }
+    if dnat && net.node_by_pod_cidr(dst).is_none() && !net.vips.contains_key(&dst) {
+        let via = svc_hit.map(|s| format!(" through Service {}", svc_name(s))).unwrap_or_default();
+        hops.push(hop("route", format!("{dst}:{dport} is outside the pod network: it leaves through the node's default route (not simulated further)"), Some(&at_name)));
+        return Conn {
+            outcome: Outcome::Connected,
+            reason: format!("kube-proxy sent the connection{via} to {dst}:{dport}, an endpoint outside the cluster (a Service without a selector and hand-written endpoints); the simulation assumes it answers."),
+            fix: String::new(),
+            hops,
+            endpoint: Some(Endpoint { pod: String::new(), container: None, ip: dst.to_string(), port: dport, node: None, source_ip: Some(seen) }),
         };
     }
     if let Some(s) =

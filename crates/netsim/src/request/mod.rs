@@ -22,7 +22,7 @@ mod trace;
 #[cfg(test)]
 mod tests;
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
@@ -84,6 +84,10 @@ pub struct Network<'a> {
     pub(crate) vips: BTreeMap<IpAddr, Vec<usize>>,
     /// NodePort → Service index.
     pub(crate) node_ports: BTreeMap<i32, usize>,
+    /// Where a DNS query from (node, nameserver, port, origin kind) is sent: see `trace::dns_path`.
+    #[allow(clippy::type_complexity)]
+    pub(crate) dns_paths:
+        RefCell<BTreeMap<(usize, IpAddr, u16, &'static str), Result<String, (String, String)>>>,
 }
 
 impl<'a> Network<'a> {
@@ -162,7 +166,18 @@ impl<'a> Network<'a> {
                 }
             }
         }
-        Network { objects, settings, zone, resolver, proxy, nodes, pods_by_ip, vips, node_ports }
+        Network {
+            objects,
+            settings,
+            zone,
+            resolver,
+            proxy,
+            nodes,
+            pods_by_ip,
+            vips,
+            node_ports,
+            dns_paths: RefCell::new(BTreeMap::new()),
+        }
     }
 
     /// The parsed kube-proxy rules of node `i` (generated and parsed on first use, then kept).

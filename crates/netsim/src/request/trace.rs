@@ -562,11 +562,37 @@ fn dns_path(
     origin: Origin,
 ) -> Result<String, (String, String)> {
     let head = format!("query {src} → {dst}:{port}/UDP");
-    let Some(rules) = net.rules(node) else {
-        return Err((format!("{head}: no rules"), "the node has no kube-proxy rules".into()));
+    // Where the query goes depends on the node's rules and the kind of sender, not on the
+    // sending Pod (kube-dns has no session affinity): computed once per node and origin.
+    let key = (node, dst, port, origin.as_str());
+    let cached = net.dns_paths.borrow().get(&key).cloned();
+    let tail = match cached {
+        Some(t) => t,
+        None => {
+            let t = dns_path_tail(net, node, src, dst, port, origin);
+            net.dns_paths.borrow_mut().insert(key, t.clone());
+            t
+        }
+    };
+    match tail {
+        Ok(t) => Ok(format!("{head}{t}")),
+        Err((t, why)) => Err((format!("{head}{t}"), why)),
+    }
+}
+
+fn dns_path_tail(
+    net: &Network<'_>,
+    node: usize,
+    src: IpAddr,
+    dst: IpAddr,
+    port: u16,
+    origin: Origin,
+) -> Result<String, (String, String)> {
+    let Some((rules, info)) = net.rules(node).zip(net.nodes.get(node).map(|n| &n.info)) else {
+        return Err((": no rules".into(), "the node has no kube-proxy rules".into()));
     };
     let pkt = Packet { src, dst, dport: port, proto: Protocol::Udp, origin };
-    let trace = walk(rules, &net.nodes.get(node).map(|n| n.info.clone()).unwrap_or_default(), &pkt);
+    let trace = walk(rules, info, &pkt);
     let svc = net.vips.get(&dst).and_then(|v| v.first()).and_then(|i| net.objects.services.get(*i));
     let via = svc.map(|s| format!(" (Service {})", svc_name(s))).unwrap_or_default();
     match trace.verdict() {
@@ -584,17 +610,17 @@ fn dns_path(
                     format!("{}{}", join_hp(&d.ip, d.port), name)
                 })
                 .collect();
-            Ok(format!("{head}{via}: DNAT by kube-proxy to a CoreDNS Pod ({})", pods.join(" | ")))
+            Ok(format!("{via}: DNAT by kube-proxy to a CoreDNS Pod ({})", pods.join(" | ")))
         }
         Verdict::Reject => Err((
-            format!("{head}{via}: REJECT (the Service has no endpoints)"),
+            format!("{via}: REJECT (the Service has no endpoints)"),
             format!(
                 "{} has no ready endpoints, so kube-proxy rejects the query",
                 svc.map(svc_name).unwrap_or_else(|| dst.to_string())
             ),
         )),
         v => Err((
-            format!("{head}{via}: no kube-proxy rule matches ({})", v.as_str()),
+            format!("{via}: no kube-proxy rule matches ({})", v.as_str()),
             format!("no Service owns {dst}:{port}/UDP"),
         )),
     }

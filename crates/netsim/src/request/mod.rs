@@ -78,6 +78,8 @@ pub struct Network<'a> {
     pub(crate) resolver: ResolverSettings,
     pub(crate) proxy: ProxyConfig,
     pub(crate) nodes: Vec<NodeCtx>,
+    /// (namespace, name) → Pod index.
+    pub(crate) pods_by_name: BTreeMap<(&'a str, &'a str), usize>,
     /// Pod IP → Pod index (Pods with their own network namespace only).
     pub(crate) pods_by_ip: BTreeMap<IpAddr, usize>,
     /// ClusterIP / externalIP / load-balancer IP → Service indexes.
@@ -141,7 +143,9 @@ impl<'a> Network<'a> {
             })
             .collect();
         let mut pods_by_ip = BTreeMap::new();
+        let mut pods_by_name = BTreeMap::new();
         for (i, pod) in objects.pods.iter().enumerate() {
+            pods_by_name.entry((pod.meta.namespace.as_str(), pod.meta.name.as_str())).or_insert(i);
             if pod.spec.host_network {
                 continue;
             }
@@ -173,6 +177,7 @@ impl<'a> Network<'a> {
             resolver,
             proxy,
             nodes,
+            pods_by_name,
             pods_by_ip,
             vips,
             node_ports,
@@ -215,6 +220,11 @@ impl<'a> Network<'a> {
 
     pub(crate) fn primary_ip(&self, node: usize) -> Option<IpAddr> {
         self.nodes.get(node).and_then(|n| n.info.primary_ip(IpFamily::IPv4))
+    }
+
+    /// The Pod `namespace/name`.
+    pub(crate) fn pod(&self, namespace: &str, name: &str) -> Option<&'a Pod> {
+        self.pods_by_name.get(&(namespace, name)).and_then(|i| self.objects.pods.get(*i))
     }
 
     pub(crate) fn pod_at(&self, ip: IpAddr) -> Option<&'a Pod> {

@@ -250,12 +250,7 @@ fn client_line(net: &Network<'_>, c: &Client<'_>) -> String {
 fn find_client<'a>(net: &Network<'a>, from: &Source) -> Result<Client<'a>, RequestError> {
     match from {
         Source::Pod { namespace, name, container } => {
-            let Some(pod) = net
-                .objects
-                .pods
-                .iter()
-                .find(|p| p.meta.namespace == *namespace && p.meta.name == *name)
-            else {
+            let Some(pod) = net.pod(namespace, name) else {
                 let elsewhere: Vec<&str> = net
                     .objects
                     .pods

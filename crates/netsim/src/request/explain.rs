@@ -376,8 +376,12 @@ fn readiness_row(selected: &[&Pod], checks: &mut Vec<Check>) {
             not += 1;
             ev.push(format!("pod {}: {phase}, no IP or finished (not an endpoint)", p.meta.name));
         } else if is_pod_ready(p) {
+            let restarts = match p.status.restart_count {
+                0 => String::new(),
+                n => format!(" — restarted {n} times: while it restarts its endpoint drops out, so connections fail intermittently"),
+            };
             ev.push(format!(
-                "pod {}: Ready ({phase}, restarts {})",
+                "pod {}: Ready ({phase}, restarts {}){restarts}",
                 p.meta.name, p.status.restart_count
             ));
         } else {

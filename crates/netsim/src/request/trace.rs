@@ -1121,6 +1121,21 @@ fn connect_at(
         .map(svc_name)
         .take(3)
         .collect();
+    if let Some(range) = net.settings.service_subnets.iter().find(|c| c.contains(dst)) {
+        // A ClusterIP that no Service holds (any more): the rules went with the Service.
+        hops.push(hop(
+            "route",
+            format!("{dst}:{dport} is in the Service range {range}, but no Service has this ClusterIP: no kube-proxy rule matches"),
+            Some(&at_name),
+        ));
+        return Conn {
+            outcome: Outcome::Timeout,
+            reason: format!("No Service has the ClusterIP {dst}: a ClusterIP is only a match in kube-proxy's rules, and deleting a Service removes them, so nothing answers and the client times out."),
+            fix: "Use the Service's DNS name rather than a remembered ClusterIP; check 'netsim get services -A'.".into(),
+            hops,
+            endpoint: None,
+        };
+    }
     hops.push(hop(
         "route",
         format!("{dst}:{dport} is outside the cluster: it leaves through the node's default route"),

@@ -489,6 +489,47 @@ fn dns_row(net: &Network<'_>, svc: &Service) -> Check {
                 .into(),
         );
     }
+    // "Does any Service work by DNS name?": the nameserver Pods use is itself a Service.
+    let dns_ip = net.settings.cluster_dns.first().copied();
+    let dns_svc = dns_ip
+        .and_then(|ip| net.vips.get(&ip))
+        .and_then(|v| v.first())
+        .and_then(|i| net.objects.services.get(*i));
+    let dns_ready = dns_svc.map(|d| {
+        net.objects
+            .endpoint_slices
+            .iter()
+            .filter(|e| {
+                e.meta.namespace == d.meta.namespace && e.service_name() == Some(&d.meta.name)
+            })
+            .filter(|e| !e.ports.is_empty())
+            .flat_map(|e| e.endpoints.iter())
+            .filter(|e| e.conditions.ready != Some(false))
+            .count()
+    });
+    match (dns_ip, dns_svc, dns_ready) {
+        (Some(ip), Some(d), Some(0)) => {
+            ev.push(format!("cluster DNS {ip} is Service {}/{}, which has no ready endpoints: every DNS query is rejected, so no name resolves from any Pod", d.meta.namespace, d.meta.name));
+            return check("dns", Mark::Fail, "DNS: cluster DNS is down".into(), ev, "Fix the kube-dns Service and its CoreDNS Pods (netsim explain kube-dns -n kube-system); meanwhile the ClusterIP works.");
+        }
+        (Some(ip), None, _) => {
+            ev.push(format!("no Service has the cluster DNS address {ip} (kubelet clusterDNS): Pods' DNS queries go nowhere"));
+            return check(
+                "dns",
+                Mark::Fail,
+                "DNS: cluster DNS is down".into(),
+                ev,
+                "Restore the kube-dns Service with the ClusterIP kubelet gives Pods as nameserver.",
+            );
+        }
+        (Some(ip), Some(d), Some(n)) => {
+            ev.push(format!(
+                "cluster DNS {ip} is Service {}/{} with {n} ready endpoint(s)",
+                d.meta.namespace, d.meta.name
+            ));
+        }
+        _ => {}
+    }
     if r.has_answer() {
         check("dns", Mark::Pass, format!("DNS: {fq} resolves"), ev, "")
     } else {

@@ -432,7 +432,7 @@ fn resolve_name(
                         hops.push(hop("dns", line, node));
                         return Err(Conn {
                             outcome: Outcome::Timeout,
-                            reason: format!("The name {name} cannot be resolved: the DNS query to {}:53/UDP never reaches CoreDNS ({why}). Every name fails the same way.", pkt.dst),
+                            reason: format!("The name {name} cannot be resolved: the DNS query to {}:53/UDP gets no answer ({why}). Every name fails the same way.", pkt.dst),
                             fix: "Fix the kube-dns Service in kube-system (selector k8s-app=kube-dns, port 53/UDP) and its CoreDNS Pods; check with 'netsim explain kube-dns -n kube-system'.".into(),
                             hops: Vec::new(),
                             endpoint: None,
@@ -605,6 +605,22 @@ fn dns_path_tail(
                     format!("{}{}", join_hp(&d.ip, d.port), name)
                 })
                 .collect();
+            // Delivery: the DNS server must listen on the DNATed port (declared UDP port).
+            let deaf: Vec<String> = d
+                .iter()
+                .filter_map(|d| {
+                    let p = d.ip.parse::<IpAddr>().ok().and_then(|ip| net.pod_at(ip))?;
+                    listeners(p, d.port, Protocol::Udp)
+                        .is_empty()
+                        .then(|| format!("{} ({}/UDP)", p.meta.name, d.port))
+                })
+                .collect();
+            if !deaf.is_empty() && deaf.len() == d.len() {
+                return Err((
+                    format!("{via}: DNAT to {}, where nothing listens", pods.join(" | ")),
+                    format!("the DNS Pods {} declare no such UDP port", deaf.join(", ")),
+                ));
+            }
             Ok(format!("{via}: DNAT by kube-proxy to a CoreDNS Pod ({})", pods.join(" | ")))
         }
         Verdict::Reject => Err((

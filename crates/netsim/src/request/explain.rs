@@ -258,7 +258,24 @@ fn selector_row<'a>(net: &Network<'a>, svc: &Service, checks: &mut Vec<Check>) -
             sel.iter().filter_map(|(k, v)| pair_problem(k, v, &p.meta.labels)).collect();
         if problems.is_empty() {
             selected.push(*p);
-            ev.push(format!("pod {}: matches", p.meta.name));
+            let extra: Vec<&str> = p
+                .meta
+                .labels
+                .keys()
+                .filter(|k| !sel.contains_key(*k))
+                .map(String::as_str)
+                .collect();
+            if extra.is_empty() {
+                ev.push(format!("pod {}: matches", p.meta.name));
+            } else {
+                let (noun, verb) =
+                    if extra.len() == 1 { ("label", "does") } else { ("labels", "do") };
+                ev.push(format!(
+                    "pod {}: matches (extra {noun} {} {verb} not matter)",
+                    p.meta.name,
+                    extra.join(", ")
+                ));
+            }
         } else {
             ev.push(format!("pod {}: {}", p.meta.name, problems.join("; ")));
         }

@@ -269,7 +269,19 @@ fn find_client<'a>(net: &Network<'a>, from: &Source) -> Result<Client<'a>, Reque
                 ));
             };
             if let Some(c) = container {
-                let all: Vec<&str> = pod.spec.containers.iter().map(|c| c.name.as_str()).collect();
+                // Restartable init containers ("sidecars") run beside the app containers too.
+                let all: Vec<&str> = pod
+                    .spec
+                    .containers
+                    .iter()
+                    .chain(
+                        pod.spec
+                            .init_containers
+                            .iter()
+                            .filter(|c| c.restart_policy.as_deref() == Some("Always")),
+                    )
+                    .map(|c| c.name.as_str())
+                    .collect();
                 if !all.contains(&c.as_str()) {
                     return Err(RequestError::new(
                         "unknown-container",

@@ -433,6 +433,27 @@ fn resolve_name(
     let cluster_dns = &net.settings.cluster_dns;
     let ns_ip = rc.nameservers.first().and_then(|n| n.parse::<IpAddr>().ok());
     let to_cluster = ns_ip.is_some_and(|ip| cluster_dns.contains(&ip));
+    // The settings behind the walk: the client's resolv.conf (kubelet writes it for Pods from
+    // dnsPolicy; nodes and outside clients have their own).
+    let whose = match client.pod {
+        Some(p) => format!(
+            "dnsPolicy {}{}",
+            if p.spec.dns_policy.is_empty() { "ClusterFirst" } else { &p.spec.dns_policy },
+            if p.spec.host_network { ", hostNetwork" } else { "" }
+        ),
+        None if client.node.is_some() => "the node's own file".into(),
+        None => "assumed: the outside client's resolver is the nodes' network gateway".into(),
+    };
+    let search = if rc.searches.is_empty() { "none".to_string() } else { rc.searches.join(" ") };
+    hops.push(hop(
+        "resolv",
+        format!(
+            "/etc/resolv.conf: nameserver {}, search {search}, ndots:{} ({whose})",
+            rc.nameservers.first().map(String::as_str).unwrap_or("none"),
+            rc.ndots()
+        ),
+        node,
+    ));
     // The DNS query itself is a packet: UDP to the kube-dns ClusterIP, through this node's rules.
     if to_cluster {
         if let (Some(pod), Some(n)) = (client.pod, client.node) {

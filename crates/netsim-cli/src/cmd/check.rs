@@ -264,3 +264,58 @@ fn kubectl(files: &SourceFiles, l: &Loaded, code: i32) -> Output {
         if aborts || !blocks.is_empty() || !mapping_errors.is_empty() { 1 } else { code.min(0) };
     Output { stdout, stderr, code }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{run, Input};
+
+    fn check(args: &[&str], text: &str) -> crate::Output {
+        let argv: Vec<String> =
+            std::iter::once("check").chain(args.iter().copied()).map(String::from).collect();
+        run(&argv, &[Input { name: "in.yaml".into(), text: text.into() }])
+    }
+
+    #[test]
+    fn binary_garbage_and_invalid_utf8() {
+        let mut bytes = Vec::new();
+        let mut x: u32 = 7;
+        for _ in 0..50_000 {
+            x = x.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            bytes.push((x >> 24) as u8);
+        }
+        // What main.rs does with files that are not UTF-8.
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let out = check(&[], &text);
+        assert_eq!(out.code, 1);
+        assert!(out.stderr.contains("warning[invalid-utf8]"), "{}", out.stderr);
+        let out = check(&["-o", "json"], &text);
+        assert!(out.stdout.starts_with('{'));
+    }
+
+    #[test]
+    fn exit_codes_and_usage() {
+        let ok = "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n";
+        assert_eq!(check(&[], ok).code, 0);
+        assert_eq!(check(&[], ok).stdout, "1 object, 0 errors, 0 warnings\n");
+        let warn = "apiVersion: v1\nkind: Namespace\nmetadata: {name: a, labls: {}}\n";
+        let out = check(&[], warn);
+        assert_eq!((out.code, out.stdout.as_str()), (0, "1 object, 0 errors, 1 warning\n"));
+        assert_eq!(check(&["--format", "yaml"], ok).code, 2);
+        assert_eq!(check(&["-o", "wide"], ok).code, 2);
+        assert_eq!(check(&["extra"], ok).code, 2);
+    }
+
+    #[test]
+    fn kubectl_format_one_and_several_causes() {
+        let text = "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec:\n  ports: [{port: 0, targetPort: 80}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: b}\nspec: {}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: c}\nspec: {type: Foo, ports: [{port: 80}]}\n";
+        let out = check(&["--format", "kubectl"], text);
+        assert_eq!(out.code, 1);
+        assert_eq!(out.stdout, "");
+        assert_eq!(
+            out.stderr,
+            "The Service \"a\" is invalid: spec.ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive\n\
+             The Service \"b\" is invalid: spec.ports: Required value\n\
+             The Service \"c\" is invalid: spec.type: Unsupported value: \"Foo\": supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\"\n"
+        );
+    }
+}

@@ -476,7 +476,36 @@ impl<'d> Cx<'d> {
             format!("unknown field \"{}\"", self.path),
         );
         let top = !self.path.contains(['.', '[']);
-        if let Some(s) = suggest(key, known) {
+        use super::schema as sc;
+        // A field of a nested type written one level too high is the commonest slip.
+        let misplaced = match self.go {
+            "Container" if sc::CONTAINER_PORT.contains(&key) => {
+                Some(format!("`{key}` belongs to a port of the container: `ports: [{{{key}: …}}]`"))
+            }
+            "PodSpec" if sc::CONTAINER.contains(&key) => {
+                Some(format!("`{key}` is a container field: put it under `containers: - name: …`"))
+            }
+            "ServiceSpec" if sc::SERVICE_PORT.contains(&key) => {
+                Some(format!("`{key}` belongs to a port of the Service: `ports: [{{{key}: …}}]`"))
+            }
+            "DeploymentSpec" | "ReplicaSetSpec" | "StatefulSetSpec" | "DaemonSetSpec"
+                if sc::POD_SPEC.contains(&key) =>
+            {
+                Some(format!("`{key}` belongs to the Pod template: `spec.template.spec.{key}`"))
+            }
+            "DeploymentSpec" | "ReplicaSetSpec" | "StatefulSetSpec" | "DaemonSetSpec"
+                if key == "labels" =>
+            {
+                Some("Pod labels go under `spec.template.metadata.labels`".to_string())
+            }
+            _ => None,
+        };
+        let spec_level = self.path.strip_prefix("spec.").is_some_and(|rest| rest == key);
+        if spec_level && sc::OBJECT_META.contains(&key) && key != "namespace" {
+            d = d.with_hint(format!("`{key}` belongs under `metadata:`, not `spec:`"));
+        } else if let Some(h) = misplaced {
+            d = d.with_hint(h);
+        } else if let Some(s) = suggest(key, known) {
             d = d.with_hint(format!("did you mean `{s}`?"));
         } else if top && super::schema::OBJECT_META.contains(&key) {
             d = d.with_hint(format!("`{key}` belongs under `metadata:`"));

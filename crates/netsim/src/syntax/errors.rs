@@ -294,10 +294,20 @@ pub(super) fn scan_error(file: FileId, text: &str, e: &ScanError) -> Diagnostic 
             return too_deep(span);
         }
         ErrorKind::UnknownAnchor => {
-            hints.push(
-                "define the anchor with `&name` before using `*name`, in the same document".into(),
-            );
-            ("yaml-unknown-alias", "this alias refers to an anchor that is not defined".to_string())
+            // Cover the whole `*name` token.
+            let from = o as usize;
+            let name: String = text
+                .get(from..)
+                .unwrap_or("")
+                .chars()
+                .skip(1)
+                .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | '[' | ']' | '{' | '}'))
+                .take(200)
+                .collect();
+            let end = u32::try_from(from + 1 + name.len()).unwrap_or(o);
+            span.range = TextRange::new(o, end.max(o));
+            hints.push("an anchor (`&name`) only exists inside its own document (between `---` lines) and must come before the alias; repeat the values in each document".into());
+            ("yaml-unknown-alias", format!("the alias `*{name}` refers to an anchor that is not defined before it in this document"))
         }
         ErrorKind::BlockSequenceEntryNotAllowed | ErrorKind::BlockEntryInFlowCollection => {
             hints.push("a `- ` list item must be on its own line, indented under its key".into());

@@ -163,3 +163,19 @@ fn many_broken_documents_stay_fast() {
     assert_eq!(r.diagnostics.len(), 20_000);
     assert!(start.elapsed().as_secs() < 30);
 }
+
+#[test]
+fn merge_keys_as_go_yaml_v2() {
+    let t = "base: &b {app: web, tier: fe}\nx:\n  <<: *b\n  tier: be\ny:\n  tier: be\n  <<: *b\nz:\n  <<: [{a: 1}, {a: 2, b: 2}]\n";
+    let r = p(t);
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    let root = r.documents[0].root.as_ref().unwrap();
+    let get = |m: &str, k: &str| {
+        root.get(m).unwrap().value.get(k).unwrap().value.as_scalar().unwrap().text.to_string()
+    };
+    assert_eq!(get("x", "app"), "web");
+    assert_eq!(get("x", "tier"), "be");
+    assert_eq!(get("y", "tier"), "fe");
+    assert_eq!(get("z", "a"), "1");
+    assert_eq!(get("z", "b"), "2");
+}

@@ -21,6 +21,7 @@ pub mod dns;
 pub mod manifest;
 pub mod model;
 pub mod proxy;
+pub mod request;
 pub mod select;
 pub mod syntax;
 pub mod testgen;

@@ -489,7 +489,7 @@ pub(crate) fn rules(c: &Cluster, node: &str, format: Option<&str>) -> Result<Str
     Ok(if save { rs.save_text() } else { rs.restore_text() })
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     //! The JSON shapes on the native target (the wasm tests check the same through JS).
 

@@ -111,6 +111,19 @@ export interface ChallengeStatus { solved: boolean; requirements: RequirementSta
 export interface SuggestedStatus { from: string; target: string; expect: Outcome; actual: Outcome | null; error?: string; }
 "#;
 
+#[wasm_bindgen]
+extern "C" {
+    /// `RequestOptions` (optional argument of `request`).
+    #[wasm_bindgen(typescript_type = "RequestOptions")]
+    pub type RequestOptionsJs;
+    /// `RecordType` (optional argument of `resolve`).
+    #[wasm_bindgen(typescript_type = "RecordType")]
+    pub type RecordTypeJs;
+    /// `RulesFormat` (optional argument of `rules`).
+    #[wasm_bindgen(typescript_type = "RulesFormat")]
+    pub type RulesFormatJs;
+}
+
 #[wasm_bindgen(start)]
 fn start() {
     console_error_panic_hook::set_once();
@@ -267,10 +280,10 @@ impl Simulator {
         &self,
         pod: &str,
         name: &str,
-        #[wasm_bindgen(js_name = "type", unchecked_param_type = "RecordType | undefined")]
-        qtype: Option<String>,
+        #[wasm_bindgen(js_name = "type")] qtype: Option<RecordTypeJs>,
     ) -> Result<JsValue, JsValue> {
         let last = self.last()?;
+        let qtype = qtype.map(|t| JsValue::from(t).as_string().unwrap_or_default());
         let walk = convert::resolve(&last.sim.cluster, pod, name, qtype.as_deref())
             .map_err(|(code, msg)| error(&msg, Some(code)))?;
         to_js(&walk)
@@ -283,15 +296,14 @@ impl Simulator {
         &self,
         from: &str,
         target: &str,
-        #[wasm_bindgen(unchecked_param_type = "RequestOptions | undefined")] options: JsValue,
+        options: Option<RequestOptionsJs>,
     ) -> Result<JsValue, JsValue> {
         let last = self.last()?;
-        let opts: RequestOptions = if options.is_undefined() || options.is_null() {
-            RequestOptions::default()
-        } else {
-            serde_wasm_bindgen::from_value(options).map_err(|e| {
+        let opts: RequestOptions = match options {
+            None => RequestOptions::default(),
+            Some(o) => serde_wasm_bindgen::from_value(JsValue::from(o)).map_err(|e| {
                 error(&format!("options must be {{count?, seed?}}: {e}"), Some("bad-argument"))
-            })?
+            })?,
         };
         let report = convert::request(&last.sim, from, target, opts.count, opts.seed)
             .map_err(|(code, msg)| error(&msg, Some(code)))?;
@@ -300,12 +312,9 @@ impl Simulator {
 
     /// The iptables rules kube-proxy writes on `node`: `restore` (what kube-proxy feeds to
     /// iptables-restore, the default) or `save` (what iptables-save shows afterwards).
-    pub fn rules(
-        &self,
-        node: &str,
-        #[wasm_bindgen(unchecked_param_type = "RulesFormat | undefined")] format: Option<String>,
-    ) -> Result<String, JsValue> {
+    pub fn rules(&self, node: &str, format: Option<RulesFormatJs>) -> Result<String, JsValue> {
         let last = self.last()?;
+        let format = format.map(|f| JsValue::from(f).as_string().unwrap_or_default());
         convert::rules(&last.sim.cluster, node, format.as_deref())
             .map_err(|(code, msg)| error(&msg, Some(code)))
     }

@@ -2,7 +2,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use netsim_wasm::Simulator;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -67,7 +67,7 @@ fn simulated() -> Simulator {
 fn simulate_returns_objects_diagnostics_and_the_cluster() {
     let mut sim = Simulator::new();
     assert_eq!(arr(&sim.objects().unwrap()).length(), 0);
-    assert!(sim.request("pod/client", "web:80", JsValue::UNDEFINED).is_err());
+    assert!(sim.request("pod/client", "web:80", None).is_err());
     let r = sim.simulate(input("default.yaml", DEFAULT)).unwrap();
     assert_eq!(get(&r, "errors").as_f64(), Some(0.0));
     assert_eq!(arr(&get(&r, "objects")).length(), 3);
@@ -105,7 +105,9 @@ fn resolve_walks_the_search_list() {
     assert_eq!(s(&q.get(0), "rcode").as_deref(), Some("NOERROR"));
     // Not in the cluster: every search domain answers NXDOMAIN, then the name as given leaves the
     // cluster (CoreDNS forwards it upstream).
-    let w = sim.resolve("default/client", "web.other", Some("A".into())).unwrap();
+    let w = sim
+        .resolve("default/client", "web.other", Some(JsValue::from_str("A").unchecked_into()))
+        .unwrap();
     assert_eq!(s(&get(&w, "result"), "kind").as_deref(), Some("leavesCluster"));
     let q = arr(&get(&w, "queries"));
     assert_eq!(s(&q.get(0), "rcode").as_deref(), Some("NXDOMAIN"));
@@ -120,21 +122,21 @@ fn resolve_walks_the_search_list() {
 #[wasm_bindgen_test]
 fn request_traces_and_distributes() {
     let sim = simulated();
-    let r = sim.request("pod/client", "http://web/", JsValue::UNDEFINED).unwrap();
+    let r = sim.request("pod/client", "http://web/", None).unwrap();
     assert_eq!(s(&r, "outcome").as_deref(), Some("connected"));
     assert!(arr(&get(&r, "hops")).length() >= 3);
     assert!(s(&get(&r, "endpoint"), "pod").is_some_and(|p| p.starts_with("default/web-")));
     let opts = js_sys::Object::new();
     js_sys::Reflect::set(&opts, &"count".into(), &100.into()).unwrap();
     js_sys::Reflect::set(&opts, &"seed".into(), &7.into()).unwrap();
-    let r = sim.request("pod/client", "web:80", opts.into()).unwrap();
+    let r = sim.request("pod/client", "web:80", Some(opts.unchecked_into())).unwrap();
     let dist = arr(&get(&r, "distribution"));
     assert_eq!(dist.length(), 3);
     let total: f64 = dist.iter().map(|d| get(&d, "count").as_f64().unwrap_or(0.0)).sum();
     assert_eq!(total, 100.0);
-    let r = sim.request("pod/client", "nothing-here:80", JsValue::UNDEFINED).unwrap();
+    let r = sim.request("pod/client", "nothing-here:80", None).unwrap();
     assert_eq!(s(&r, "outcome").as_deref(), Some("nxdomain"));
-    assert!(sim.request("nonsense", "web:80", JsValue::UNDEFINED).is_err());
+    assert!(sim.request("nonsense", "web:80", None).is_err());
 }
 
 #[wasm_bindgen_test]
@@ -143,7 +145,10 @@ fn rules_are_iptables_text() {
     let text = sim.rules("kind-worker", None).unwrap();
     assert!(text.contains("-A KUBE-SERVICES"));
     assert!(text.contains("default/web"));
-    assert!(sim.rules("kind-worker", Some("save".into())).unwrap().contains("*nat"));
+    assert!(sim
+        .rules("kind-worker", Some(JsValue::from_str("save").unchecked_into()))
+        .unwrap()
+        .contains("*nat"));
     assert!(sim.rules("no-such-node", None).is_err());
 }
 

@@ -11,7 +11,7 @@ use netsim::dns::{
 };
 use netsim::model::{IntOrString, IpFamily, Pod};
 use netsim::proxy::ProxyConfig;
-use netsim::request::{parse_source, parse_target, Network, Options, MAX_COUNT};
+use netsim::request::{parse_source, parse_target, Mark, Network, Options, MAX_COUNT};
 use netsim::scenario::Simulated;
 use netsim::text::Span;
 use netsim::view::DiagnosticRow;
@@ -458,6 +458,50 @@ pub(crate) fn request(
     })
 }
 
+#[derive(Serialize)]
+pub(crate) struct ExplanationJs {
+    namespace: String,
+    name: String,
+    checks: Vec<CheckJs>,
+}
+
+#[derive(Serialize)]
+struct CheckJs {
+    id: &'static str,
+    mark: &'static str,
+    symbol: &'static str,
+    title: String,
+    evidence: Vec<String>,
+    fix: String,
+}
+
+/// The Debug Services checklist for `service` (`NAME` in default, or `NS/NAME`).
+pub(crate) fn explain(sim: &Simulated, service: &str) -> ExplanationJs {
+    let (ns, name) = service.split_once('/').unwrap_or(("default", service));
+    let net = Network::new(&sim.cluster.objects, &sim.cluster.settings);
+    let e = netsim::request::explain(&net, ns, name);
+    ExplanationJs {
+        namespace: e.namespace,
+        name: e.name,
+        checks: e
+            .checks
+            .into_iter()
+            .map(|c| CheckJs {
+                id: c.id,
+                mark: match c.mark {
+                    Mark::Pass => "pass",
+                    Mark::Fail => "fail",
+                    Mark::Info => "info",
+                },
+                symbol: c.mark.symbol(),
+                title: c.title,
+                evidence: c.evidence,
+                fix: c.fix,
+            })
+            .collect(),
+    }
+}
+
 /// The kube-proxy configuration the cluster settings describe (as `netsim iptables` builds it).
 fn proxy_config(c: &Cluster) -> ProxyConfig {
     let p = &c.settings.proxy;
@@ -551,6 +595,14 @@ mod tests {
         assert!(save.contains(":PREROUTING ACCEPT"), "{save}");
         assert!(matches!(rules(&s.cluster, "nope", None), Err(("unknown-node", _))));
         assert!(matches!(rules(&s.cluster, "kind-worker", Some("json")), Err(("bad-argument", _))));
+
+        let e = serde_json::to_value(explain(&s, "web")).unwrap_or_default();
+        assert_eq!(e["namespace"], "default");
+        let checks = e["checks"].as_array().cloned().unwrap_or_default();
+        assert!(checks.len() >= 4);
+        assert!(checks.iter().all(|c| c["mark"] != "fail"), "{checks:?}");
+        let e = serde_json::to_value(explain(&s, "default/nope")).unwrap_or_default();
+        assert_eq!(e["checks"][0]["mark"], "fail");
     }
 
     #[test]

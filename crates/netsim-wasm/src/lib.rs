@@ -89,6 +89,11 @@ export interface RequestReport {
   endpoint: RequestEndpoint | null; distribution: EndpointShare[]; outcomes: Record<Outcome, number>;
 }
 export type RulesFormat = "restore" | "save";
+/** One row of the Debug Services checklist. */
+export interface ExplainCheck {
+  id: string; mark: "pass" | "fail" | "info"; symbol: "✓" | "✗" | "-"; title: string; evidence: string[]; fix: string;
+}
+export interface Explanation { namespace: string; name: string; checks: ExplainCheck[]; }
 
 /** Everything a share link restores. */
 export interface ShareState {
@@ -317,6 +322,15 @@ impl Simulator {
         let format = format.map(|f| JsValue::from(f).as_string().unwrap_or_default());
         convert::rules(&last.sim.cluster, node, format.as_deref())
             .map_err(|(code, msg)| error(&msg, Some(code)))
+    }
+
+    /// The Debug Services checklist for `service` (`NAME` in default, or `NAMESPACE/NAME`): one
+    /// ✓/✗ row per check (selector vs Pod labels, ports, readiness, endpoints, DNS, rules) with
+    /// the evidence and a fix.
+    #[wasm_bindgen(unchecked_return_type = "Explanation")]
+    pub fn explain(&self, service: &str) -> Result<JsValue, JsValue> {
+        let last = self.last()?;
+        to_js(&convert::explain(&last.sim, service))
     }
 
     /// Checks a challenge's requirements against the last input: which still fail.

@@ -140,6 +140,21 @@ fn request_traces_and_distributes() {
 }
 
 #[wasm_bindgen_test]
+fn explain_lists_the_debug_services_checklist() {
+    let mut sim = Simulator::new();
+    sim.simulate(input(
+        "m.yaml",
+        include_str!("../../../static/scenarios/mistake-selector-mismatch.yaml"),
+    ))
+    .unwrap();
+    let e = sim.explain("frontend").unwrap();
+    let checks = arr(&get(&e, "checks"));
+    let selector = checks.iter().find(|c| s(c, "id").as_deref() == Some("selector")).unwrap();
+    assert_eq!(s(&selector, "mark").as_deref(), Some("fail"));
+    assert!(s(&selector, "fix").is_some_and(|f| !f.is_empty()));
+}
+
+#[wasm_bindgen_test]
 fn rules_are_iptables_text() {
     let sim = simulated();
     let text = sim.rules("kind-worker", None).unwrap();

@@ -8,10 +8,11 @@
 //! * Payload: `varint n_files, (str name, str text)*, str view, u8 has_request [str from,
 //!   str target], u8 has_scenario [str scenario]`; `str` is a varint byte length + UTF-8 bytes.
 //! * Compression: a small byte-oriented LZ77 in the style of LZ4 (hash chains, greedy matching,
-//!   1 MiB window): `varint decompressed_len`, then sequences of `token` (high nibble: literal
+//!   1 MiB window, a preset dictionary of common manifest text): `varint decompressed_len`, then sequences of `token` (high nibble: literal
 //!   count, low nibble: match length − 4, 15 = "more follows as a varint"), literals, and — unless
 //!   the stream ends after the literals — a varint match offset. Written here rather than adding
 //!   a crate: it is a few hundred lines, has no `unsafe`, and costs nothing extra in the wasm build.
+//!   The dictionary makes lesson-sized links short (the default scenario: about 330 characters).
 //!
 //! Invariants: `decode(encode(s)) == s` for every state; `decode` never panics on any input, never
 //! allocates more than [`MAX_DECODED`] bytes of output, and says what is wrong with a bad link.
@@ -300,6 +301,31 @@ fn read_payload(data: &[u8]) -> Result<ShareState, DecodeError> {
 // ---------------------------------------------------------------------------------------------
 // LZ77
 
+/// A preset dictionary: text that manifests usually contain, placed before the input so that
+/// even the first occurrence of `apiVersion: apps/v1\nkind: Deployment` is a back-reference (the
+/// idea of zlib's `deflateSetDictionary`). Part of format version 1: changing it needs a new
+/// [`PREFIX`].
+const DICTIONARY: &[u8] = concat!(
+    "topology requests iptables dns table pod/client http://",
+    "---\napiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\nnetworking:\n  podSubnet: 10.244.0.0/16\n  serviceSubnet: 10.96.0.0/12\n",
+    "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: ",
+    "---\napiVersion: v1\nkind: Node\nmetadata:\n  name: kind-worker\n",
+    "---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n",
+    "---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: ",
+    "---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: ",
+    "    readinessProbe:\n      httpGet:\n        path: /healthz\n        port: ",
+    "  type: LoadBalancer\n  type: ExternalName\n  externalName: \n  clusterIP: None\n",
+    "  externalTrafficPolicy: Local\n  sessionAffinity: ClientIP\n  nodeName: kind-worker2\n",
+    "status:\n  phase: Running\n  podIP: 10.244.1.\n  conditions:\n  - type: Ready\n    status: \"True\"\n",
+    "      nodeSelector:\n        kubernetes.io/hostname: ",
+    "    command: [\"sleep\", \"infinity\"]\n    image: busybox:1.36\n",
+    "  type: NodePort\n  selector:\n    app: \n  ports:\n  - port: 80\n    targetPort: 8080\n    nodePort: 30080\n    protocol: TCP\n",
+    "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: default\n  labels:\n    app: web\nspec:\n",
+    "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: client\n  labels:\n    app: \nspec:\n  containers:\n  - name: ",
+    "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: nginx\n        image: nginx:1.27\n        ports:\n        - name: http\n          containerPort: 80\n",
+)
+.as_bytes();
+
 const MIN_MATCH: usize = 4;
 const WINDOW: usize = 1 << 20;
 const HASH_BITS: u32 = 15;
@@ -334,14 +360,19 @@ fn emit(out: &mut Vec<u8>, literals: &[u8], m: Option<(usize, usize)>) {
 }
 
 /// Compresses `input` (greedy LZ77 with hash chains; deterministic).
-pub fn compress(input: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(input.len() / 2 + 16);
-    put_varint(&mut out, input.len() as u64);
+pub fn compress(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len() / 2 + 16);
+    put_varint(&mut out, data.len() as u64);
+    // Match over dictionary + data; only the data part is written.
+    let mut buf = Vec::with_capacity(DICTIONARY.len() + data.len());
+    buf.extend_from_slice(DICTIONARY);
+    buf.extend_from_slice(data);
+    let input = &buf[..];
     let n = input.len();
     let mut head = vec![usize::MAX; 1 << HASH_BITS];
     let mut prev = vec![usize::MAX; n];
-    let mut lit_start = 0;
-    let mut i = 0;
+    let mut lit_start = DICTIONARY.len();
+    let mut i = DICTIONARY.len();
     let insert = |pos: usize, head: &mut Vec<usize>, prev: &mut Vec<usize>| {
         if let Some(w) = input.get(pos..pos + MIN_MATCH) {
             let h = hash4(w);
@@ -351,6 +382,9 @@ pub fn compress(input: &[u8]) -> Vec<u8> {
             }
         }
     };
+    for p in 0..DICTIONARY.len() {
+        insert(p, &mut head, &mut prev);
+    }
     while i + MIN_MATCH <= n {
         let h = input.get(i..i + MIN_MATCH).map_or(0, hash4);
         let mut cand = head.get(h).copied().unwrap_or(usize::MAX);
@@ -385,15 +419,18 @@ pub fn compress(input: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Decompresses what [`compress`] wrote. Never writes more than `limit` bytes.
+/// Decompresses what [`compress`] wrote. Never writes more than `limit` bytes (plus the
+/// dictionary it starts from).
 pub fn decompress(data: &[u8], limit: usize) -> Result<Vec<u8>, DecodeError> {
     let mut r = Reader { data, pos: 0 };
     let declared = r.varint()?;
     if declared > limit as u64 {
         return Err(DecodeError::TooLarge { declared });
     }
-    let total = declared as usize;
-    let mut out: Vec<u8> = Vec::with_capacity(total.min(data.len().saturating_mul(64)));
+    let d = DICTIONARY.len();
+    let total = d + declared as usize;
+    let mut out: Vec<u8> = Vec::with_capacity(d + (total - d).min(data.len().saturating_mul(64)));
+    out.extend_from_slice(DICTIONARY);
     loop {
         let token = r.byte()?;
         let mut lit = usize::from(token >> 4);
@@ -409,7 +446,7 @@ pub fn decompress(data: &[u8], limit: usize) -> Result<Vec<u8>, DecodeError> {
             if token & 0x0f != 0 || r.pos != data.len() {
                 return Err(DecodeError::Corrupt("unexpected data after the end"));
             }
-            return Ok(out);
+            return Ok(out.split_off(d));
         }
         let offset = r.varint()?;
         let mut len = usize::from(token & 0x0f);

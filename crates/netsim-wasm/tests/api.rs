@@ -215,3 +215,104 @@ fn scenarios_and_challenges() {
     assert_eq!(s(&checked.get(0), "actual").as_deref(), Some("refused"));
     assert!(parse_scenario_index("{}").is_err());
 }
+
+/// Every scenario file, compiled in (the test fails if the index names a file missing here).
+const SCENARIO_FILES: &[(&str, &str)] = &[
+    ("default.yaml", include_str!("../../../static/scenarios/default.yaml")),
+    (
+        "container-to-container.yaml",
+        include_str!("../../../static/scenarios/container-to-container.yaml"),
+    ),
+    ("pod-to-pod.yaml", include_str!("../../../static/scenarios/pod-to-pod.yaml")),
+    ("pod-to-service.yaml", include_str!("../../../static/scenarios/pod-to-service.yaml")),
+    (
+        "external-to-service.yaml",
+        include_str!("../../../static/scenarios/external-to-service.yaml"),
+    ),
+    (
+        "pods-are-not-reliable.yaml",
+        include_str!("../../../static/scenarios/pods-are-not-reliable.yaml"),
+    ),
+    ("dns-namespaces.yaml", include_str!("../../../static/scenarios/dns-namespaces.yaml")),
+    ("service-types.yaml", include_str!("../../../static/scenarios/service-types.yaml")),
+    (
+        "loadbalancer-pending.yaml",
+        include_str!("../../../static/scenarios/loadbalancer-pending.yaml"),
+    ),
+    (
+        "externalname-database.yaml",
+        include_str!("../../../static/scenarios/externalname-database.yaml"),
+    ),
+    ("kube-proxy-rules.yaml", include_str!("../../../static/scenarios/kube-proxy-rules.yaml")),
+    (
+        "labels-loose-coupling.yaml",
+        include_str!("../../../static/scenarios/labels-loose-coupling.yaml"),
+    ),
+    (
+        "mistake-selector-mismatch.yaml",
+        include_str!("../../../static/scenarios/mistake-selector-mismatch.yaml"),
+    ),
+    (
+        "mistake-wrong-target-port.yaml",
+        include_str!("../../../static/scenarios/mistake-wrong-target-port.yaml"),
+    ),
+    (
+        "mistake-named-port-missing.yaml",
+        include_str!("../../../static/scenarios/mistake-named-port-missing.yaml"),
+    ),
+    (
+        "mistake-pod-not-ready.yaml",
+        include_str!("../../../static/scenarios/mistake-pod-not-ready.yaml"),
+    ),
+    (
+        "mistake-wrong-namespace.yaml",
+        include_str!("../../../static/scenarios/mistake-wrong-namespace.yaml"),
+    ),
+    (
+        "mistake-headless-surprise.yaml",
+        include_str!("../../../static/scenarios/mistake-headless-surprise.yaml"),
+    ),
+    (
+        "mistake-externalname-host-header.yaml",
+        include_str!("../../../static/scenarios/mistake-externalname-host-header.yaml"),
+    ),
+    ("mistake-etp-local.yaml", include_str!("../../../static/scenarios/mistake-etp-local.yaml")),
+    (
+        "challenge-fix-the-shop.yaml",
+        include_str!("../../../static/scenarios/challenge-fix-the-shop.yaml"),
+    ),
+    (
+        "challenge-cross-namespace.yaml",
+        include_str!("../../../static/scenarios/challenge-cross-namespace.yaml"),
+    ),
+    (
+        "challenge-expose-only-web.yaml",
+        include_str!("../../../static/scenarios/challenge-expose-only-web.yaml"),
+    ),
+];
+
+#[wasm_bindgen_test]
+fn every_scenario_loads_and_keeps_its_promises_in_the_browser() {
+    let index = parse_scenario_index(INDEX).unwrap();
+    let mut sim = Simulator::new();
+    for sc in arr(&get(&index, "scenarios")).iter() {
+        let name = s(&sc, "name").unwrap_or_default();
+        let file = s(&sc, "file").unwrap_or_default();
+        let text = SCENARIO_FILES
+            .iter()
+            .find(|(f, _)| *f == file)
+            .map(|(_, t)| *t)
+            .unwrap_or_else(|| panic!("{file} is not in SCENARIO_FILES"));
+        let r = sim.simulate(input(&file, text)).unwrap();
+        assert_eq!(get(&r, "errors").as_f64(), Some(0.0), "scenario {name}");
+        for st in arr(&sim.check_requests(sc.clone()).unwrap()).iter() {
+            assert_eq!(
+                s(&st, "actual"),
+                s(&st, "expect"),
+                "scenario {name}: {:?} → {:?}",
+                s(&st, "from"),
+                s(&st, "target")
+            );
+        }
+    }
+}

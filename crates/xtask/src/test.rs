@@ -269,6 +269,16 @@ fn e2e(t: &mut Tally) -> Result {
     Ok(())
 }
 
+/// `cargo xtask e2e`: the site build and the end-to-end check alone.
+pub(crate) fn e2e_only() -> Result {
+    let mut t = Tally::default();
+    site::build_release()?;
+    tools::ensure_chromium()?;
+    let r = e2e(&mut t);
+    println!("{}", t.summary());
+    r
+}
+
 /// Saves light and dark screenshots of the default scenario under `target/screenshots/`.
 pub(crate) fn screenshots() -> Result {
     site::build_release()?;

@@ -152,22 +152,50 @@ fn base_labels(svc: &Service) -> crate::model::Labels {
     l
 }
 
-fn selected<'a>(c: &'a Cluster, svc: &Service) -> Vec<&'a Pod> {
-    c.objects
-        .pods
+/// Pods by `(namespace, label key, label value)`, in creation order: a Service's candidates are
+/// the Pods carrying its first selector pair (then every pair is checked).
+pub(crate) struct PodIndex<'a> {
+    by_label: BTreeMap<(&'a str, &'a str, &'a str), Vec<usize>>,
+}
+
+impl<'a> PodIndex<'a> {
+    pub(crate) fn new(pods: &'a [Pod]) -> PodIndex<'a> {
+        let mut by_label: BTreeMap<(&str, &str, &str), Vec<usize>> = BTreeMap::new();
+        for (i, p) in pods.iter().enumerate() {
+            for (k, v) in &p.meta.labels {
+                by_label
+                    .entry((p.meta.namespace.as_str(), k.as_str(), v.as_str()))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        PodIndex { by_label }
+    }
+}
+
+fn selected<'a>(c: &'a Cluster, idx: &PodIndex<'_>, svc: &Service) -> Vec<&'a Pod> {
+    let Some((k, v)) = svc.spec.selector.as_ref().and_then(|s| s.iter().next()) else {
+        return Vec::new();
+    };
+    let Some(cands) = idx.by_label.get(&(svc.meta.namespace.as_str(), k.as_str(), v.as_str()))
+    else {
+        return Vec::new();
+    };
+    cands
         .iter()
-        .filter(|p| {
-            p.meta.namespace == svc.meta.namespace
-                && service_selects(svc.spec.selector.as_ref(), &p.meta.labels)
-        })
+        .filter_map(|&i| c.objects.pods.get(i))
+        .filter(|p| service_selects(svc.spec.selector.as_ref(), &p.meta.labels))
         .collect()
 }
 
 /// The EndpointSlices the controller keeps for `svc`.
-pub(crate) fn slices_for(c: &Cluster, svc: &Service) -> Vec<EndpointSlice> {
-    let nodes: BTreeMap<&str, &Node> =
-        c.objects.nodes.iter().map(|n| (n.meta.name.as_str(), n)).collect();
-    let pods = selected(c, svc);
+pub(crate) fn slices_for(
+    c: &Cluster,
+    idx: &PodIndex<'_>,
+    nodes: &BTreeMap<&str, &Node>,
+    svc: &Service,
+) -> Vec<EndpointSlice> {
+    let pods = selected(c, idx, svc);
     let mut families = svc.spec.ip_families.clone();
     if families.is_empty() {
         families.push(c.settings.service_families().first().copied().unwrap_or(IpFamily::IPv4));
@@ -206,9 +234,10 @@ pub(crate) fn slices_for(c: &Cluster, svc: &Service) -> Vec<EndpointSlice> {
             let mut labels = base_labels(svc);
             labels.insert("kubernetes.io/service-name".into(), svc.meta.name.clone());
             labels.insert(MANAGED_BY.into(), CONTROLLER.into());
-            let base: String = svc.meta.name.chars().take(57).collect();
+            let prefix = format!("{}-", svc.meta.name);
+            let base = super::workloads::generate_base(&svc.meta.name);
             let name = format!(
-                "{base}-{}",
+                "{base}{}",
                 suffix(
                     &format!("{}/{}/{}/{i}", svc.meta.namespace, svc.meta.name, family_name(fam)),
                     5
@@ -219,7 +248,7 @@ pub(crate) fn slices_for(c: &Cluster, svc: &Service) -> Vec<EndpointSlice> {
                     uid: Some(super::uid_for("EndpointSlice", &svc.meta.namespace, &name)),
                     name,
                     namespace: svc.meta.namespace.clone(),
-                    generate_name: Some(format!("{base}-")),
+                    generate_name: Some(prefix),
                     labels,
                     owner_references: vec![OwnerReference {
                         kind: "Service".into(),
@@ -241,12 +270,12 @@ pub(crate) fn slices_for(c: &Cluster, svc: &Service) -> Vec<EndpointSlice> {
 type AddressSet = BTreeMap<String, (EndpointAddress, bool)>;
 
 /// The legacy Endpoints object the Endpoints controller keeps for `svc`.
-pub(crate) fn endpoints_for(c: &Cluster, svc: &Service) -> Endpoints {
+pub(crate) fn endpoints_for(c: &Cluster, idx: &PodIndex<'_>, svc: &Service) -> Endpoints {
     let pnr = svc.spec.publish_not_ready_addresses;
     let fam = svc.spec.ip_families.first().copied().unwrap_or(IpFamily::IPv4);
     // Port (with its resolved number) → addresses (ip, ready).
     let mut per_port: Vec<(Option<EndpointPort>, AddressSet)> = Vec::new();
-    for pod in selected(c, svc) {
+    for pod in selected(c, idx, svc) {
         if !should_pod_be_in_endpoints(pod, pnr) {
             continue;
         }
@@ -374,9 +403,10 @@ fn mirror(c: &Cluster, ep: &Endpoints) -> Vec<EndpointSlice> {
             if endpoints.is_empty() {
                 continue;
             }
-            let base: String = ep.meta.name.chars().take(57).collect();
+            let prefix = format!("{}-", ep.meta.name);
+            let base = super::workloads::generate_base(&ep.meta.name);
             let name = format!(
-                "{base}-{}",
+                "{base}{}",
                 suffix(
                     &format!(
                         "mirror/{}/{}/{i}/{}",
@@ -394,7 +424,7 @@ fn mirror(c: &Cluster, ep: &Endpoints) -> Vec<EndpointSlice> {
                 meta: ObjectMeta {
                     name,
                     namespace: ep.meta.namespace.clone(),
-                    generate_name: Some(format!("{base}-")),
+                    generate_name: Some(prefix),
                     labels,
                     ..Default::default()
                 },
@@ -431,12 +461,17 @@ pub(crate) fn reconcile_all(c: &mut Cluster) {
     let services = c.objects.services.clone();
     let mut slices = Vec::new();
     let mut eps = Vec::new();
-    for svc in &services {
-        if !has_selector(svc) {
-            continue;
+    {
+        let idx = PodIndex::new(&c.objects.pods);
+        let nodes: BTreeMap<&str, &Node> =
+            c.objects.nodes.iter().map(|n| (n.meta.name.as_str(), n)).collect();
+        for svc in &services {
+            if !has_selector(svc) {
+                continue;
+            }
+            slices.extend(slices_for(c, &idx, &nodes, svc));
+            eps.push(endpoints_for(c, &idx, svc));
         }
-        slices.extend(slices_for(c, svc));
-        eps.push(endpoints_for(c, svc));
     }
     // Mirroring: user Endpoints of selectorless Services that have no slice of their own.
     for ep in &c.objects.endpoints {

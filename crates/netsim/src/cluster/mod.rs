@@ -13,11 +13,19 @@
 //! * nothing panics; every problem is a [`Diagnostic`]. Sizes are bounded ([`MAX_REPLICAS`],
 //!   [`MAX_PODS`]).
 //!
+//! Not modelled (documented gaps): kubelet `maxPods` (110) and resource requests (the scheduler
+//! only filters on unschedulable, taints and nodeSelector/nodeName); the kube-system Pods other
+//! than CoreDNS (static control-plane Pods, kube-proxy and kindnet DaemonSets, kind's
+//! local-path-provisioner); ReplicaSets adopting orphan Pods that match their selector; graceful
+//! termination of deleted Pods (a what-if deletion removes the Pod at once); the order of
+//! Endpoints subsets and of EndpointSlice ports, which upstream sorts by a hash of Go structs
+//! including pointer addresses (here: first-seen and Service port order).
+//!
 //! Module map: [`settings`] (cluster configuration), `nodes` (Node defaults and pod CIDRs),
 //! `builtins` (`default/kubernetes`, `kube-system/kube-dns` and CoreDNS), `workloads`
 //! (controllers' Pods and names), `schedule` (the scheduler's filters), `addresses` (IPAM and
 //! the apiserver allocators), `endpoints` (the EndpointSlice and Endpoints controllers),
-//! `whatif` (events), [`print`] (`kubectl get` tables and `-o yaml|json`).
+//! `whatif` (events), [`print`](mod@print) (`kubectl get` tables and `-o yaml|json`).
 
 pub mod net;
 pub mod print;

@@ -71,7 +71,72 @@ fn build() -> Result {
         .arg("-o")
         .arg(dist.join("netsim_web_bg.wasm")))?;
     bundle_editor(&dist.join("editor.js"))?;
+    build_js_package(&dist.join("pkg"))?;
     precompress(&dist)
+}
+
+const WASM_OPT_FEATURES: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+/// The JS package (`crates/netsim-wasm`) for pages that use the engine without our UI, e.g.
+/// `static/js-example.html`: the same output `wasm-pack build --target web` produces (its
+/// wasm-bindgen step), built directly so the site build needs no extra tool.
+fn build_js_package(out: &Path) -> Result {
+    let root = root();
+    run(Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["build", "--release", "--target", "wasm32-unknown-unknown", "-p", "netsim-wasm"])
+        .current_dir(&root))?;
+    let wasm = root.join("target/wasm32-unknown-unknown/release/netsim_wasm.wasm");
+    let _ = std::fs::remove_dir_all(out);
+    run(Command::new("wasm-bindgen")
+        .args(["--target", "web", "--out-name", "netsim_wasm", "--out-dir"])
+        .arg(out)
+        .arg(&wasm))?;
+    wasm_opt_in_place(&out.join("netsim_wasm_bg.wasm"))
+}
+
+/// `wasm-opt -Oz` from the npm `binaryen` package, in place.
+pub(crate) fn wasm_opt_in_place(file: &Path) -> Result {
+    let tmp = file.with_extension("opt.wasm");
+    run(Command::new(tools::npm_bin("wasm-opt"))
+        .arg("-Oz")
+        .args(WASM_OPT_FEATURES)
+        .args(["--strip-debug", "--strip-producers"])
+        .arg(file)
+        .arg("-o")
+        .arg(&tmp))?;
+    std::fs::rename(&tmp, file).map_err(|e| format!("rename {}: {e}", tmp.display()))
+}
+
+/// `cargo xtask package`: the npm package of the JS API with wasm-pack (installed from
+/// crates.io when missing), optimised with the pinned wasm-opt, into `target/pkg/`.
+pub(crate) fn package() -> Result {
+    tools::ensure_site_tools()?;
+    tools::ensure_wasm_pack()?;
+    let root = root();
+    let out = root.join("target/pkg");
+    run(Command::new("wasm-pack")
+        .args([
+            "build",
+            "crates/netsim-wasm",
+            "--release",
+            "--target",
+            "web",
+            "--mode",
+            "no-install",
+            "--out-dir",
+        ])
+        .arg(&out)
+        .current_dir(&root))?;
+    wasm_opt_in_place(&out.join("netsim_wasm_bg.wasm"))?;
+    println!("npm package in {}", out.display());
+    Ok(())
 }
 
 /// Writes a Zopfli `.gz` beside every compressible file of the site (gzip format, ~5% smaller

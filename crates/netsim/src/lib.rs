@@ -15,6 +15,7 @@
 //! Invariants: no IO, no clock, no randomness (choices Kubernetes makes at random take a seed);
 //! nothing panics on any input; the same input gives byte-identical output.
 
+pub mod cluster;
 pub mod diagnostic;
 pub mod manifest;
 pub mod model;

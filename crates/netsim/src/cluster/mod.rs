@@ -1,0 +1,235 @@
+//! The cluster stage: turns validated objects into the running cluster Kubernetes would make of
+//! them — nodes, built-in objects, Pods from workloads, scheduling, Pod IPs, ClusterIPs,
+//! NodePorts, load-balancer addresses, readiness, EndpointSlices and Endpoints — and applies
+//! "what-if" events to it (a Pod deleted, a workload scaled, a node down…).
+//!
+//! Invariants:
+//! * pure and deterministic: the same objects give byte-identical clusters. Where Kubernetes
+//!   chooses at random (generated name suffixes, dynamic ClusterIPs and NodePorts), the choice is
+//!   derived from a hash of stable input (namespace, name, index), so adding an object does not
+//!   move the others;
+//! * explicit values in the input (nodeName, podIP, clusterIP, nodePort, readiness conditions,
+//!   load-balancer status) are honoured; only what is missing is filled in;
+//! * nothing panics; every problem is a [`Diagnostic`]. Sizes are bounded ([`MAX_REPLICAS`],
+//!   [`MAX_PODS`]).
+//!
+//! Module map: [`settings`] (cluster configuration), `nodes` (Node defaults and pod CIDRs),
+//! `builtins` (`default/kubernetes`, `kube-system/kube-dns` and CoreDNS), `workloads`
+//! (controllers' Pods and names), `schedule` (the scheduler's filters), `addresses` (IPAM and
+//! the apiserver allocators), `endpoints` (the EndpointSlice and Endpoints controllers),
+//! `whatif` (events), [`print`] (`kubectl get` tables and `-o yaml|json`).
+
+pub mod net;
+pub mod print;
+pub mod settings;
+
+mod addresses;
+mod builtins;
+mod endpoints;
+mod nodes;
+mod schedule;
+mod whatif;
+mod workloads;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::IpAddr;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::{LabelSelector, Labels, ObjectMeta, Objects, Pod};
+use crate::text::Span;
+
+pub use endpoints::{
+    find_port, is_pod_ready, pod_to_endpoint, should_pod_be_in_endpoints, MAX_ENDPOINTS_ADDRESSES,
+    MAX_ENDPOINTS_PER_SLICE,
+};
+pub use nodes::roles;
+pub use settings::{PortRange, ProxySettings, Settings};
+pub use whatif::{apply, parse_event, WhatIf};
+
+/// At most this many Pods per workload: more is reported and nothing is created for it.
+pub const MAX_REPLICAS: i64 = 10_000;
+/// At most this many Pods in the whole cluster.
+pub const MAX_PODS: usize = 50_000;
+
+/// `Normal` or `Warning`, as in `kubectl events`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EventType {
+    Normal,
+    Warning,
+}
+
+impl EventType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::Normal => "Normal",
+            EventType::Warning => "Warning",
+        }
+    }
+}
+
+/// One Kubernetes event, in `kubectl events` words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event {
+    pub type_: EventType,
+    /// `SuccessfulCreate`, `Scheduled`, `Killing`, `FailedScheduling`, …
+    pub reason: String,
+    /// `kind/name` in kubectl's lower-case form: `replicaset/web-7d4b9c8f5`, `pod/web-0`.
+    pub object: String,
+    /// Empty for cluster-scoped objects (nodes).
+    pub namespace: String,
+    pub message: String,
+}
+
+impl Event {
+    pub(crate) fn new(
+        type_: EventType,
+        reason: &str,
+        object: String,
+        namespace: &str,
+        message: String,
+    ) -> Event {
+        Event { type_, reason: reason.into(), object, namespace: namespace.into(), message }
+    }
+
+    /// `Normal  SuccessfulCreate  replicaset/web-7d4b9c8f5  Created pod: web-7d4b9c8f5-x2k9p`.
+    pub fn line(&self) -> String {
+        format!("{}  {}  {}  {}", self.type_.as_str(), self.reason, self.object, self.message)
+    }
+}
+
+/// Allocator and controller bookkeeping that must survive what-if events (so an IP released by
+/// a deleted Pod is not handed out again at once, and replacement Pods get fresh names).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct State {
+    /// Next host index to try, per node pod CIDR (host-local IPAM's "last reserved IP").
+    pub(crate) pod_ip_cursor: BTreeMap<net::Cidr, u128>,
+    pub(crate) used_pod_ips: BTreeSet<IpAddr>,
+    /// Pods created so far per controller (`ns/kind/name`), seeding generated name suffixes.
+    pub(crate) created: BTreeMap<String, u64>,
+    /// Generated object names, so a suffix collision is probed past.
+    pub(crate) names: BTreeSet<String>,
+}
+
+/// The running cluster: every object, complete (built-ins, generated Pods, allocated
+/// addresses, EndpointSlices), the settings, what went wrong, and what the controllers did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cluster {
+    pub objects: Objects,
+    pub settings: Settings,
+    pub diagnostics: Vec<Diagnostic>,
+    /// What the controllers, scheduler and kubelet did, in order (`kubectl events`).
+    pub events: Vec<Event>,
+    pub state: State,
+}
+
+impl Cluster {
+    /// The Pod `ns/name`, if it exists.
+    pub fn pod(&self, namespace: &str, name: &str) -> Option<&Pod> {
+        self.objects.pods.iter().find(|p| p.meta.namespace == namespace && p.meta.name == name)
+    }
+}
+
+/// Builds the cluster from validated objects. See the module docs for the rules.
+pub fn build(objects: &Objects) -> Cluster {
+    let mut diagnostics = Vec::new();
+    let settings = settings::read(objects, &mut diagnostics);
+    let mut c = Cluster {
+        objects: objects.clone(),
+        settings,
+        diagnostics,
+        events: Vec::new(),
+        state: State::default(),
+    };
+    nodes::complete(&mut c);
+    builtins::add(&mut c);
+    addresses::allocate_services(&mut c);
+    addresses::assign_load_balancers(&mut c);
+    workloads::expand_all(&mut c);
+    namespaces(&mut c);
+    addresses::reserve_explicit_pod_ips(&mut c);
+    let order: Vec<usize> = (0..c.objects.pods.len()).collect();
+    schedule::schedule_and_start(&mut c, &order);
+    endpoints::reconcile_all(&mut c);
+    c
+}
+
+/// Every namespace used by an object exists (the built-in four, plus ones the input uses; a
+/// real cluster would reject objects in a missing namespace, the simulator creates it instead).
+fn namespaces(c: &mut Cluster) {
+    let mut have: BTreeSet<String> =
+        c.objects.namespaces.iter().map(|n| n.meta.name.clone()).collect();
+    let mut wanted: Vec<String> = ["default", "kube-node-lease", "kube-public", "kube-system"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let o = &c.objects;
+    wanted.extend(o.pods.iter().map(|p| p.meta.namespace.clone()));
+    wanted.extend(o.services.iter().map(|p| p.meta.namespace.clone()));
+    wanted.extend(o.workloads.iter().map(|p| p.meta.namespace.clone()));
+    wanted.extend(o.endpoints.iter().map(|p| p.meta.namespace.clone()));
+    wanted.extend(o.endpoint_slices.iter().map(|p| p.meta.namespace.clone()));
+    for ns in wanted {
+        if !ns.is_empty() && have.insert(ns.clone()) {
+            c.objects.namespaces.push(crate::model::Namespace {
+                meta: ObjectMeta {
+                    labels: [("kubernetes.io/metadata.name".to_string(), ns.clone())].into(),
+                    name: ns,
+                    ..Default::default()
+                },
+            });
+        }
+    }
+    for n in &mut c.objects.namespaces {
+        // The NamespaceDefaultLabelName admission sets this label on every namespace.
+        n.meta
+            .labels
+            .entry("kubernetes.io/metadata.name".into())
+            .or_insert_with(|| n.meta.name.clone());
+    }
+}
+
+/// The span of field `path` of an object (or of the object, or nothing for generated ones).
+pub(crate) fn span_of(meta: &ObjectMeta, path: &str) -> Span {
+    match &meta.source {
+        Some(s) => {
+            Span { file: s.file, range: s.fields.value_or_ancestor(path).unwrap_or(s.range) }
+        }
+        None => Span::default(),
+    }
+}
+
+/// `metav1.LabelSelector` semantics (`LabelSelectorAsSelector`): matchLabels and
+/// matchExpressions ANDed; `NotIn` and `DoesNotExist` match absent keys.
+pub fn selector_matches(sel: &LabelSelector, labels: &Labels) -> bool {
+    sel.match_labels.iter().all(|(k, v)| labels.get(k) == Some(v))
+        && sel.match_expressions.iter().all(|r| {
+            let got = labels.get(&r.key);
+            match r.operator.as_str() {
+                "In" => got.is_some_and(|v| r.values.contains(v)),
+                "NotIn" => got.is_none_or(|v| !r.values.contains(v)),
+                "Exists" => got.is_some(),
+                "DoesNotExist" => got.is_none(),
+                _ => false,
+            }
+        })
+}
+
+/// Service selector semantics (§1.1): every pair must match; a nil or empty selector selects
+/// nothing (the controllers do nothing for it).
+pub fn service_selects(selector: Option<&Labels>, labels: &Labels) -> bool {
+    match selector {
+        Some(s) if !s.is_empty() => s.iter().all(|(k, v)| labels.get(k) == Some(v)),
+        _ => false,
+    }
+}
+
+/// A deterministic UID in the API's 8-4-4-4-12 shape, from the object's identity.
+pub(crate) fn uid_for(kind: &str, namespace: &str, name: &str) -> String {
+    let a = net::fnv64a(format!("{kind}/{namespace}/{name}").as_bytes());
+    let b = net::fnv64a(format!("{name}/{namespace}/{kind}#").as_bytes());
+    let hex = format!("{a:016x}{b:016x}");
+    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+}
+
+#[cfg(test)]
+mod tests;

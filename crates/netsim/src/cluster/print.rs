@@ -1,0 +1,1 @@
+//! `kubectl get` output for the simulated cluster (tables, `-o wide`, `-o yaml|json`).

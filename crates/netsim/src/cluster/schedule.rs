@@ -1,0 +1,323 @@
+//! The scheduler and the kubelet start-up, as far as networking sees them (cluster stage).
+//!
+//! Filters, in the default profile's order (`pkg/scheduler/framework/plugins`): NodeUnschedulable
+//! (`node(s) were unschedulable`, unless the Pod tolerates `node.kubernetes.io/unschedulable`),
+//! TaintToleration (NoSchedule and NoExecute taints; a NotReady node counts as tainted
+//! `node.kubernetes.io/not-ready:NoSchedule` as the node lifecycle controller does), NodeAffinity
+//! (`nodeSelector`). The first failing filter is the node's reason, and the FailedScheduling
+//! message is the scheduler's `FitError` text: reasons counted, sorted as strings, then the
+//! preemption post-filter's note.
+//!
+//! Placement (documented choice; the real scheduler scores with resource and spreading plugins):
+//! among eligible nodes, the one with the fewest Pods of the same owner (spreading replicas like
+//! the default topology-spread constraints), then the fewest Pods overall, then by name. The
+//! built-in CoreDNS Pods go to the control plane first (kubeadm starts them before workers join).
+//! `spec.nodeName` bypasses the scheduler; an unknown node leaves the Pod Pending.
+
+use std::collections::BTreeMap;
+
+use super::{addresses, builtins, span_of, Cluster, Event, EventType};
+use crate::diagnostic::Diagnostic;
+use crate::model::{IpFamily, Node, Pod, Taint, Toleration};
+
+/// Why a node does not fit a Pod.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Reason {
+    Unschedulable,
+    Taint { key: String, value: String },
+    Selector,
+}
+
+impl Reason {
+    fn text(&self) -> String {
+        match self {
+            Reason::Unschedulable => "node(s) were unschedulable".into(),
+            Reason::Taint { key, value } => {
+                format!("node(s) had untolerated taint {{{key}: {value}}}")
+            }
+            Reason::Selector => "node(s) didn't match Pod's node affinity/selector".into(),
+        }
+    }
+}
+
+/// `v1helper.TolerationsTolerateTaint` / `Toleration.ToleratesTaint`.
+pub(crate) fn tolerates(t: &Toleration, taint: &Taint) -> bool {
+    if !t.effect.is_empty() && t.effect != taint.effect {
+        return false;
+    }
+    if t.key != taint.key && !(t.key.is_empty() && t.operator == "Exists") {
+        return false;
+    }
+    match t.operator.as_str() {
+        "Exists" => true,
+        "" | "Equal" => t.value == taint.value,
+        _ => false,
+    }
+}
+
+fn effective_taints(node: &Node) -> Vec<Taint> {
+    let mut taints = node.taints.clone();
+    if !node.ready && !taints.iter().any(|t| t.key.starts_with("node.kubernetes.io/")) {
+        taints.push(Taint {
+            key: "node.kubernetes.io/not-ready".into(),
+            value: String::new(),
+            effect: "NoSchedule".into(),
+        });
+    }
+    taints
+}
+
+/// The scheduler's filters for one node.
+pub(crate) fn filter(node: &Node, pod: &Pod) -> Result<(), Reason> {
+    if node.unschedulable {
+        let t = Taint {
+            key: "node.kubernetes.io/unschedulable".into(),
+            value: String::new(),
+            effect: "NoSchedule".into(),
+        };
+        if !pod.spec.tolerations.iter().any(|tol| tolerates(tol, &t)) {
+            return Err(Reason::Unschedulable);
+        }
+    }
+    for taint in effective_taints(node) {
+        if taint.effect != "NoSchedule" && taint.effect != "NoExecute" {
+            continue;
+        }
+        if !pod.spec.tolerations.iter().any(|t| tolerates(t, &taint)) {
+            return Err(Reason::Taint { key: taint.key, value: taint.value });
+        }
+    }
+    if !pod.spec.node_selector.iter().all(|(k, v)| node.meta.labels.get(k) == Some(v)) {
+        return Err(Reason::Selector);
+    }
+    Ok(())
+}
+
+/// `FitError.Error()` (`pkg/scheduler/framework/types.go`) with the default preemption note.
+pub(crate) fn fit_error(total: usize, reasons: &[Reason]) -> String {
+    let mut hist: BTreeMap<String, usize> = BTreeMap::new();
+    for r in reasons {
+        *hist.entry(r.text()).or_insert(0) += 1;
+    }
+    let mut parts: Vec<String> = hist.iter().map(|(k, v)| format!("{v} {k}")).collect();
+    parts.sort();
+    format!(
+        "0/{total} nodes are available: {}. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling.",
+        parts.join(", ")
+    )
+}
+
+fn owner_key(p: &Pod) -> Option<String> {
+    p.meta
+        .owner_references
+        .iter()
+        .find(|o| o.controller)
+        .map(|o| format!("{}/{}/{}", p.meta.namespace, o.kind, o.name))
+}
+
+fn counts_as_load(p: &Pod) -> bool {
+    p.status.phase != "Succeeded" && p.status.phase != "Failed"
+}
+
+/// Schedules (where needed) and starts the Pods at `order`: node, IPs, phase, readiness.
+pub(crate) fn schedule_and_start(c: &mut Cluster, order: &[usize]) {
+    let mut load: BTreeMap<String, usize> = BTreeMap::new();
+    let mut owner_load: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for p in c.objects.pods.iter().filter(|p| counts_as_load(p)) {
+        if let Some(n) = &p.spec.node_name {
+            *load.entry(n.clone()).or_insert(0) += 1;
+            if let Some(o) = owner_key(p) {
+                *owner_load.entry((o, n.clone())).or_insert(0) += 1;
+            }
+        }
+    }
+    for &i in order {
+        let Some(pod) = c.objects.pods.get(i) else { continue };
+        if pod.status.phase == "Succeeded" || pod.status.phase == "Failed" {
+            continue;
+        }
+        let pod_ref = format!("{}/{}", pod.meta.namespace, pod.meta.name);
+        let node_idx = match pod.spec.node_name.clone() {
+            Some(n) => match c.objects.nodes.iter().position(|x| x.meta.name == n) {
+                Some(ix) => Some(ix),
+                None => {
+                    let d = Diagnostic::warning(
+                        "unknown-node",
+                        span_of(&pod.meta, "spec.nodeName"),
+                        format!("Pod {:?} is bound to node {n:?}, which does not exist; it stays Pending", pod.meta.name),
+                    )
+                    .with_hint(format!("nodes: {}", node_names(c)));
+                    c.diagnostics.push(d);
+                    None
+                }
+            },
+            None => {
+                let eligible: Vec<(usize, Result<(), Reason>)> = c
+                    .objects
+                    .nodes
+                    .iter()
+                    .enumerate()
+                    .map(|(ix, n)| (ix, filter(n, pod)))
+                    .collect();
+                let owner = owner_key(pod);
+                let coredns = builtins::is_builtin_coredns(pod);
+                let best =
+                    eligible.iter().filter(|(_, r)| r.is_ok()).map(|(ix, _)| *ix).min_by_key(
+                        |&ix| {
+                            let n = &c.objects.nodes[ix];
+                            let name = n.meta.name.clone();
+                            let own = owner.as_ref().map_or(0, |o| {
+                                owner_load.get(&(o.clone(), name.clone())).copied().unwrap_or(0)
+                            });
+                            let cp = !(coredns && super::nodes::is_control_plane(n));
+                            (cp, own, load.get(&name).copied().unwrap_or(0), name)
+                        },
+                    );
+                match best {
+                    Some(ix) => {
+                        let node = c.objects.nodes[ix].meta.name.clone();
+                        c.events.push(Event::new(
+                            EventType::Normal,
+                            "Scheduled",
+                            format!("pod/{}", pod.meta.name),
+                            &pod.meta.namespace,
+                            format!("Successfully assigned {pod_ref} to {node}"),
+                        ));
+                        if let Some(p) = c.objects.pods.get_mut(i) {
+                            p.spec.node_name = Some(node);
+                        }
+                        Some(ix)
+                    }
+                    None => {
+                        let reasons: Vec<Reason> =
+                            eligible.into_iter().filter_map(|(_, r)| r.err()).collect();
+                        let msg = fit_error(c.objects.nodes.len(), &reasons);
+                        c.events.push(Event::new(
+                            EventType::Warning,
+                            "FailedScheduling",
+                            format!("pod/{}", pod.meta.name),
+                            &pod.meta.namespace,
+                            msg.clone(),
+                        ));
+                        let d = Diagnostic::warning(
+                            "failed-scheduling",
+                            span_of(&pod.meta, "spec"),
+                            format!("Pod {:?} cannot be scheduled: {msg}", pod.meta.name),
+                        )
+                        .with_hint(
+                            "it stays Pending, with no IP, and is in no Service's endpoints",
+                        );
+                        c.diagnostics.push(d);
+                        None
+                    }
+                }
+            }
+        };
+        let Some(ix) = node_idx else {
+            if let Some(p) = c.objects.pods.get_mut(i) {
+                p.status.phase = "Pending".into();
+                p.status.ready = Some(false);
+                p.status.host_ip = None;
+                if p.spec.node_name.is_none() {
+                    p.status.pod_ips.clear();
+                }
+            }
+            continue;
+        };
+        let node = c.objects.nodes[ix].clone();
+        let node_name = node.meta.name.clone();
+        *load.entry(node_name.clone()).or_insert(0) += 1;
+        if let Some(o) = c.objects.pods.get(i).and_then(owner_key) {
+            *owner_load.entry((o, node_name)).or_insert(0) += 1;
+        }
+        start(c, i, &node);
+    }
+}
+
+/// The kubelet starts the Pod on `node`: host-network Pods take the node's IPs, others get one
+/// per family from the node's pod CIDRs (unless the input gave them).
+fn start(c: &mut Cluster, i: usize, node: &Node) {
+    let Some(pod) = c.objects.pods.get(i) else { return };
+    let host_network = pod.spec.host_network;
+    let mut ips = pod.status.pod_ips.clone();
+    if host_network {
+        ips = node.internal_ips.clone();
+    } else if ips.is_empty() {
+        for cidr in node.pod_cidrs.iter().filter_map(|t| super::net::Cidr::parse(t)) {
+            match addresses::alloc_pod_ip(&mut c.state, cidr) {
+                Some(ip) => ips.push(ip),
+                None => c.diagnostics.push(
+                    Diagnostic::warning(
+                        "pod-cidr-full",
+                        span_of(&pod.meta, "metadata.name"),
+                        format!(
+                            "Pod {:?} gets no IP: the pod CIDR {cidr} of node {:?} is full",
+                            pod.meta.name, node.meta.name
+                        ),
+                    )
+                    .with_hint("the CNI plugin fails the sandbox; the Pod stays ContainerCreating"),
+                ),
+            }
+        }
+    }
+    // Primary family first, as the kubelet reports podIPs (the first is podIP).
+    let primary = node.internal_ips.first().map_or(IpFamily::IPv4, |ip| IpFamily::of(*ip));
+    if !host_network {
+        ips.sort_by_key(|ip| IpFamily::of(*ip) != primary);
+    }
+    let host_ip = node.internal_ips.first().copied();
+    if let Some(p) = c.objects.pods.get_mut(i) {
+        let started = !ips.is_empty();
+        p.status.pod_ips = ips;
+        p.status.host_ip = host_ip;
+        if p.status.phase.is_empty() {
+            p.status.phase = if started { "Running".into() } else { "Pending".into() };
+        }
+        if p.status.ready.is_none() {
+            p.status.ready = Some(p.status.phase == "Running");
+        }
+    }
+}
+
+fn node_names(c: &Cluster) -> String {
+    c.objects.nodes.iter().map(|n| n.meta.name.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_error_text() {
+        let r = vec![
+            Reason::Taint {
+                key: "node-role.kubernetes.io/control-plane".into(),
+                value: String::new(),
+            },
+            Reason::Selector,
+            Reason::Selector,
+        ];
+        assert_eq!(
+            fit_error(3, &r),
+            "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."
+        );
+    }
+
+    #[test]
+    fn toleration_rules() {
+        let taint = Taint { key: "k".into(), value: "v".into(), effect: "NoSchedule".into() };
+        let tol = |key: &str, op: &str, value: &str, effect: &str| Toleration {
+            key: key.into(),
+            operator: op.into(),
+            value: value.into(),
+            effect: effect.into(),
+        };
+        assert!(tolerates(&tol("k", "Equal", "v", "NoSchedule"), &taint));
+        assert!(tolerates(&tol("k", "", "v", ""), &taint));
+        assert!(tolerates(&tol("", "Exists", "", ""), &taint));
+        assert!(tolerates(&tol("k", "Exists", "", "NoSchedule"), &taint));
+        assert!(!tolerates(&tol("k", "Equal", "w", ""), &taint));
+        assert!(!tolerates(&tol("k", "Exists", "", "NoExecute"), &taint));
+        assert!(!tolerates(&tol("", "Equal", "", ""), &taint));
+    }
+}

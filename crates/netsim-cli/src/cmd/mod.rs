@@ -2,6 +2,8 @@
 
 use crate::{Args, Input, Output, UsageError};
 
+mod graph;
+
 pub(crate) const USAGE: &str = "\
 netsim — Kubernetes Service networking, simulated from your manifests
 
@@ -40,7 +42,7 @@ pub(crate) fn help(command: Option<&str>) -> String {
 type Runner = fn(&Args, &[Input]) -> Result<Output, UsageError>;
 
 /// (name, help text, runner).
-const COMMANDS: &[(&str, &str, Runner)] = &[];
+const COMMANDS: &[(&str, &str, Runner)] = &[("graph", graph::HELP, graph::run)];
 
 pub(crate) fn dispatch(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
     let Some(command) = a.command.as_deref() else {

@@ -35,7 +35,7 @@ const STYLE: &str = "\
 .edge.nearMiss{stroke:#f59e0b;stroke-dasharray:6 4}\
 .edge.entry{stroke:#fb923c}\
 .edge.externalName{stroke:#a16207;stroke-dasharray:6 4}\
-.edge-label{font-size:9.5px;fill:#b45309}\
+.edge-label{font-size:9.5px;fill:#b45309;paint-order:stroke;stroke:#f8fafc;stroke-width:3px;stroke-linejoin:round}\
 .dot.ready{fill:#16a34a}.dot.notReady{fill:#dc2626}.dot.pending{fill:#94a3b8}.dot.terminating{fill:#f59e0b}\
 ";
 
@@ -151,6 +151,16 @@ pub fn svg(t: &Topology) -> String {
             sub
         );
     }
+    // Near-miss reasons on top of everything, with a halo so they stay legible.
+    for e in t.edges.iter().filter(|e| e.kind == EdgeKind::NearMiss && !e.label.is_empty()) {
+        let _ = writeln!(
+            o,
+            "<text class=\"edge-label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            e.label_at.x,
+            e.label_at.y,
+            esc(&e.label)
+        );
+    }
     o.push_str("</svg>\n");
     o
 }
@@ -220,15 +230,6 @@ fn edge(o: &mut String, e: &Edge) {
         d.y,
         esc(&edge_title(e))
     );
-    if e.kind == EdgeKind::NearMiss && !e.label.is_empty() {
-        let _ = write!(
-            o,
-            "<text class=\"edge-label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-            e.label_at.x,
-            e.label_at.y,
-            esc(&e.label)
-        );
-    }
     o.push('\n');
 }
 

@@ -297,7 +297,7 @@ pub struct Edge {
     pub near_miss: Option<NearMiss>,
     /// A cubic Bézier: start, control 1, control 2, end.
     pub points: [Point; 4],
-    /// Where the label is drawn (the curve's midpoint).
+    /// Where the label is drawn (the curve's midpoint; near-miss labels staggered).
     pub label_at: Point,
 }
 
@@ -689,13 +689,22 @@ pub fn topology(objects: &Objects, dns_domain: &str, options: Options) -> Topolo
     t.width = right + MARGIN;
     t.height = bottom + MARGIN + 12;
     t.nodes = columns;
+    let mut near_misses_of: BTreeMap<String, i32> = BTreeMap::new();
     for e in &mut t.edges {
-        // The Bézier midpoint, B(1/2) = (p0 + 3·p1 + 3·p2 + p3) / 8.
+        // The Bézier midpoint B(1/2) = (p0 + 3·p1 + 3·p2 + p3) / 8, which lies in the gap
+        // between the Service row and the nodes; near-miss labels of one Service are staggered
+        // so they do not overlap.
         let [a, b, c, d] = e.points;
-        e.label_at = Point {
+        let mut at = Point {
             x: (a.x + 3 * b.x + 3 * c.x + d.x) / 8,
             y: (a.y + 3 * b.y + 3 * c.y + d.y) / 8,
         };
+        if e.kind == EdgeKind::NearMiss {
+            let k = near_misses_of.entry(e.from.clone()).or_insert(0);
+            at.y += *k * 13 - 4;
+            *k += 1;
+        }
+        e.label_at = at;
     }
     t
 }
@@ -915,7 +924,7 @@ fn pod_box(p: &Pod, id: String, rect: Rect) -> PodBox {
     PodBox {
         id,
         name: p.meta.name.clone(),
-        label: fit(&p.meta.name, 24),
+        label: fit(&p.meta.name, 22),
         namespace: p.meta.namespace.clone(),
         color: namespace_color(&p.meta.namespace),
         ip: p.status.pod_ips.first().map(|ip| ip.to_string()).unwrap_or_default(),

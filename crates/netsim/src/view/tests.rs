@@ -329,3 +329,17 @@ fn broken_and_empty_input_does_not_panic() {
         assert!(t.width > 0 && t.height > 0);
     }
 }
+
+#[test]
+fn typing_a_pod_into_the_default_scenario_moves_nothing_else() {
+    // The playground's browser test does this: a Pod bound to the control-plane node (so the
+    // scheduler's choices for the others cannot change).
+    let before = topo(DEFAULT);
+    let extra = pod_yaml("debug", "{app: debug}", "  nodeName: kind-control-plane\n");
+    let after = topo(&format!("{DEFAULT}{extra}"));
+    let (b, a) = (positions(&before), positions(&after));
+    for (id, pos) in &b {
+        assert_eq!(a.get(id), Some(pos), "{id} moved");
+    }
+    assert_eq!(a.len(), b.len() + 1);
+}

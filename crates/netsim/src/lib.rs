@@ -17,8 +17,12 @@
 
 pub mod cluster;
 pub mod diagnostic;
+pub mod dns;
 pub mod manifest;
 pub mod model;
+pub mod proxy;
+pub mod select;
 pub mod syntax;
+pub mod testgen;
 pub mod text;
 pub mod view;

@@ -1,8 +1,16 @@
 //! One module per subcommand (docs/cli.md). Each exposes `run(&Args, &[Input]) -> Result<Output, UsageError>`.
 
+mod check;
+mod get;
+
 use crate::{Args, Input, Output, UsageError};
 
+mod dns;
 mod graph;
+mod iptables;
+mod packet;
+mod pipeline;
+mod resolv_conf;
 
 pub(crate) const USAGE: &str = "\
 netsim — Kubernetes Service networking, simulated from your manifests
@@ -42,7 +50,15 @@ pub(crate) fn help(command: Option<&str>) -> String {
 type Runner = fn(&Args, &[Input]) -> Result<Output, UsageError>;
 
 /// (name, help text, runner).
-const COMMANDS: &[(&str, &str, Runner)] = &[("graph", graph::HELP, graph::run)];
+const COMMANDS: &[(&str, &str, Runner)] = &[
+    ("check", check::HELP, check::run),
+    ("get", get::HELP, get::run),
+    ("dns", dns::HELP, dns::run),
+    ("resolv-conf", resolv_conf::HELP, resolv_conf::run),
+    ("iptables", iptables::HELP, iptables::run),
+    ("packet", packet::HELP, packet::run),
+    ("graph", graph::HELP, graph::run),
+];
 
 pub(crate) fn dispatch(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
     let Some(command) = a.command.as_deref() else {

@@ -179,7 +179,26 @@ fn namespaces(c: &mut Cluster) {
             });
         }
     }
+    // The apiserver gives every object a UID; ours are derived from the identity.
+    for p in &mut c.objects.pods {
+        if p.meta.uid.is_none() {
+            p.meta.uid = Some(uid_for("Pod", &p.meta.namespace, &p.meta.name));
+        }
+    }
+    for s in &mut c.objects.services {
+        if s.meta.uid.is_none() {
+            s.meta.uid = Some(uid_for("Service", &s.meta.namespace, &s.meta.name));
+        }
+    }
+    for w in &mut c.objects.workloads {
+        if w.meta.uid.is_none() {
+            w.meta.uid = Some(uid_for(w.kind.as_str(), &w.meta.namespace, &w.meta.name));
+        }
+    }
     for n in &mut c.objects.namespaces {
+        if n.meta.uid.is_none() {
+            n.meta.uid = Some(uid_for("Namespace", "", &n.meta.name));
+        }
         // The NamespaceDefaultLabelName admission sets this label on every namespace.
         n.meta
             .labels

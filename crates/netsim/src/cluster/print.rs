@@ -1,1 +1,1339 @@
-//! `kubectl get` output for the simulated cluster (tables, `-o wide`, `-o yaml|json`).
+//! `kubectl get` for the simulated cluster: tables with kubectl's columns and cell formats
+//! (`pkg/printers/internalversion/printers.go`), aligned like kubectl's tabwriter
+//! (`k8s.io/cli-runtime/pkg/printers/tabwriter.go`: min width 6, padding 3, the last column
+//! unpadded), and `-o yaml|json` of the objects in API shape with allocated and defaulted fields.
+//!
+//! Documented choices: AGE is left out (the simulator has no clock; docs/cli.md allows it);
+//! node VERSION / OS-IMAGE / KERNEL-VERSION / CONTAINER-RUNTIME are fixed kind-like values
+//! ([`NODE_INFO`]). JSON keys follow the Go structs' order with 4-space indentation (kubectl's
+//! `json.MarshalIndent`); YAML keys are sorted (kubectl converts JSON to YAML through a map), in
+//! go-yaml v2's style (lists not indented under their key, strings quoted only when needed).
+
+use std::fmt::Write as _;
+use std::net::IpAddr;
+
+use super::{endpoints::is_pod_ready, nodes::roles, Cluster};
+use crate::model::{
+    Endpoint, EndpointPort, EndpointSlice, Endpoints, IntOrString, IpFamily, LabelSelector, Labels,
+    Namespace, Node, ObjectMeta, ObjectReference, OwnerReference, Pod, PodSpec, PodTemplate,
+    Service, ServiceType, Workload, WorkloadKind,
+};
+
+/// (kubelet version, OS image, kernel, container runtime) printed for every node.
+pub const NODE_INFO: (&str, &str, &str, &str) =
+    ("v1.31.0", "Debian GNU/Linux 12 (bookworm)", "6.8.0-45-generic", "containerd://1.7.18");
+
+/// A resource kind `netsim get` knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    Pods,
+    Services,
+    Endpoints,
+    EndpointSlices,
+    Nodes,
+    Namespaces,
+    Deployments,
+    ReplicaSets,
+    StatefulSets,
+    DaemonSets,
+}
+
+impl Kind {
+    /// kubectl's names, plural, singular and short forms (`po`, `svc`, `ep`, `no`, `ns`, …).
+    pub fn parse(s: &str) -> Option<Kind> {
+        Some(match s.to_ascii_lowercase().as_str() {
+            "pods" | "pod" | "po" => Kind::Pods,
+            "services" | "service" | "svc" => Kind::Services,
+            "endpoints" | "ep" => Kind::Endpoints,
+            "endpointslices" | "endpointslice" | "endpointslices.discovery.k8s.io" => {
+                Kind::EndpointSlices
+            }
+            "nodes" | "node" | "no" => Kind::Nodes,
+            "namespaces" | "namespace" | "ns" => Kind::Namespaces,
+            "deployments" | "deployment" | "deploy" | "deployments.apps" => Kind::Deployments,
+            "replicasets" | "replicaset" | "rs" | "replicasets.apps" => Kind::ReplicaSets,
+            "statefulsets" | "statefulset" | "sts" | "statefulsets.apps" => Kind::StatefulSets,
+            "daemonsets" | "daemonset" | "ds" | "daemonsets.apps" => Kind::DaemonSets,
+            _ => return None,
+        })
+    }
+
+    /// The prefix kubectl shows when several kinds are listed (`pod/web-0`).
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Kind::Pods => "pod",
+            Kind::Services => "service",
+            Kind::Endpoints => "endpoints",
+            Kind::EndpointSlices => "endpointslice.discovery.k8s.io",
+            Kind::Nodes => "node",
+            Kind::Namespaces => "namespace",
+            Kind::Deployments => "deployment.apps",
+            Kind::ReplicaSets => "replicaset.apps",
+            Kind::StatefulSets => "statefulset.apps",
+            Kind::DaemonSets => "daemonset.apps",
+        }
+    }
+
+    /// The plural resource name (`No resources found`, errors).
+    pub fn plural(self) -> &'static str {
+        match self {
+            Kind::Pods => "pods",
+            Kind::Services => "services",
+            Kind::Endpoints => "endpoints",
+            Kind::EndpointSlices => "endpointslices.discovery.k8s.io",
+            Kind::Nodes => "nodes",
+            Kind::Namespaces => "namespaces",
+            Kind::Deployments => "deployments.apps",
+            Kind::ReplicaSets => "replicasets.apps",
+            Kind::StatefulSets => "statefulsets.apps",
+            Kind::DaemonSets => "daemonsets.apps",
+        }
+    }
+
+    pub fn namespaced(self) -> bool {
+        !matches!(self, Kind::Nodes | Kind::Namespaces)
+    }
+}
+
+/// One listed object: identity, labels (for `-l`), its table cells after NAME, and its API form.
+#[derive(Clone, Debug)]
+pub struct Row {
+    pub namespace: String,
+    pub name: String,
+    pub labels: Labels,
+    pub cells: Vec<String>,
+    pub object: J,
+}
+
+/// The table headers after NAME (AGE left out).
+pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
+    let mut h: Vec<&str> = match kind {
+        Kind::Pods => vec!["READY", "STATUS", "RESTARTS"],
+        Kind::Services => vec!["TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)"],
+        Kind::Endpoints => vec!["ENDPOINTS"],
+        Kind::EndpointSlices => vec!["ADDRESSTYPE", "PORTS", "ENDPOINTS"],
+        Kind::Nodes => vec!["STATUS", "ROLES", "VERSION"],
+        Kind::Namespaces => vec!["STATUS"],
+        Kind::Deployments => vec!["READY", "UP-TO-DATE", "AVAILABLE"],
+        Kind::ReplicaSets => vec!["DESIRED", "CURRENT", "READY"],
+        Kind::StatefulSets => vec!["READY"],
+        Kind::DaemonSets => {
+            vec!["DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR"]
+        }
+    };
+    if wide {
+        h.extend(match kind {
+            Kind::Pods => vec!["IP", "NODE", "NOMINATED NODE", "READINESS GATES"],
+            Kind::Services => vec!["SELECTOR"],
+            Kind::Nodes => vec![
+                "INTERNAL-IP",
+                "EXTERNAL-IP",
+                "OS-IMAGE",
+                "KERNEL-VERSION",
+                "CONTAINER-RUNTIME",
+            ],
+            Kind::Deployments | Kind::ReplicaSets => vec!["CONTAINERS", "IMAGES", "SELECTOR"],
+            Kind::StatefulSets => vec!["CONTAINERS", "IMAGES"],
+            Kind::DaemonSets => vec!["CONTAINERS", "IMAGES", "SELECTOR"],
+            _ => vec![],
+        });
+    }
+    h
+}
+
+/// Every object of `kind`, sorted by namespace then name (the apiserver's list order).
+pub fn rows(c: &Cluster, kind: Kind, wide: bool) -> Vec<Row> {
+    let o = &c.objects;
+    let mut rows: Vec<Row> = match kind {
+        Kind::Pods => {
+            o.pods.iter().map(|p| row(&p.meta, pod_cells(p, wide), pod_json(p))).collect()
+        }
+        Kind::Services => o
+            .services
+            .iter()
+            .map(|s| row(&s.meta, service_cells(s, wide), service_json(s)))
+            .collect(),
+        Kind::Endpoints => o
+            .endpoints
+            .iter()
+            .map(|e| row(&e.meta, vec![format_endpoints(e)], endpoints_json(e)))
+            .collect(),
+        Kind::EndpointSlices => o
+            .endpoint_slices
+            .iter()
+            .map(|s| {
+                row(
+                    &s.meta,
+                    vec![
+                        s.address_type.clone(),
+                        discovery_ports(&s.ports),
+                        discovery_endpoints(&s.endpoints),
+                    ],
+                    slice_json(s),
+                )
+            })
+            .collect(),
+        Kind::Nodes => {
+            o.nodes.iter().map(|n| row(&n.meta, node_cells(n, wide), node_json(n))).collect()
+        }
+        Kind::Namespaces => o
+            .namespaces
+            .iter()
+            .map(|n| row(&n.meta, vec!["Active".into()], namespace_json(n)))
+            .collect(),
+        _ => {
+            let wk = match kind {
+                Kind::Deployments => WorkloadKind::Deployment,
+                Kind::ReplicaSets => WorkloadKind::ReplicaSet,
+                Kind::StatefulSets => WorkloadKind::StatefulSet,
+                _ => WorkloadKind::DaemonSet,
+            };
+            o.workloads
+                .iter()
+                .filter(|w| w.kind == wk)
+                .map(|w| row(&w.meta, workload_cells(c, w, wide), workload_json(w)))
+                .collect()
+        }
+    };
+    rows.sort_by(|a, b| {
+        (a.namespace.as_str(), a.name.as_str()).cmp(&(b.namespace.as_str(), b.name.as_str()))
+    });
+    rows
+}
+
+fn row(meta: &ObjectMeta, cells: Vec<String>, object: J) -> Row {
+    Row {
+        namespace: meta.namespace.clone(),
+        name: meta.name.clone(),
+        labels: meta.labels.clone(),
+        cells,
+        object,
+    }
+}
+
+/// kubectl's tabwriter: each column as wide as its widest cell plus 3 (at least 6); the last
+/// column is not padded.
+pub fn tabulate(lines: &[Vec<String>]) -> String {
+    let cols = lines.iter().map(Vec::len).max().unwrap_or(0);
+    let mut widths = vec![0usize; cols];
+    for l in lines {
+        for (i, cell) in l.iter().enumerate() {
+            if i + 1 < l.len() {
+                widths[i] = widths[i].max((cell.chars().count() + 3).max(6));
+            }
+        }
+    }
+    let mut out = String::new();
+    for l in lines {
+        for (i, cell) in l.iter().enumerate() {
+            out.push_str(cell);
+            if i + 1 < l.len() {
+                let pad = widths[i].saturating_sub(cell.chars().count());
+                out.extend(std::iter::repeat_n(' ', pad));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cells
+
+fn none_if_empty(s: String) -> String {
+    if s.is_empty() {
+        "<none>".into()
+    } else {
+        s
+    }
+}
+
+/// `labels.FormatLabels`: `k=v,k2=v2` sorted, `<none>` when empty.
+pub fn format_labels(l: &Labels) -> String {
+    none_if_empty(l.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(","))
+}
+
+fn pod_cells(p: &Pod, wide: bool) -> Vec<String> {
+    let sidecars = p
+        .spec
+        .init_containers
+        .iter()
+        .filter(|c| c.restart_policy.as_deref() == Some("Always"))
+        .count();
+    let total = p.spec.containers.len() + sidecars;
+    let running = p.status.phase == "Running";
+    let ready = if running && is_pod_ready(p) { total } else { 0 };
+    let status = if p.meta.deletion_timestamp.is_some() {
+        "Terminating".to_string()
+    } else {
+        match p.status.phase.as_str() {
+            "Succeeded" => "Completed".into(),
+            "Failed" => "Error".into(),
+            "Pending" if p.spec.node_name.is_some() && p.status.host_ip.is_some() => {
+                "ContainerCreating".into()
+            }
+            "" => "Pending".into(),
+            other => other.to_string(),
+        }
+    };
+    let mut cells = vec![format!("{ready}/{total}"), status, p.status.restart_count.to_string()];
+    if wide {
+        cells.push(p.status.pod_ips.first().map_or("<none>".into(), |ip| ip.to_string()));
+        cells.push(p.spec.node_name.clone().unwrap_or_else(|| "<none>".into()));
+        cells.push("<none>".into());
+        let gates = p.spec.readiness_gates.len();
+        cells.push(if gates == 0 {
+            "<none>".into()
+        } else {
+            format!("{}/{gates}", if is_pod_ready(p) { gates } else { 0 })
+        });
+    }
+    cells
+}
+
+fn service_cells(s: &Service, wide: bool) -> Vec<String> {
+    let cluster_ip = if s.spec.headless {
+        "None".to_string()
+    } else {
+        s.spec.cluster_ips.first().map_or("<none>".into(), |ip| ip.to_string())
+    };
+    let ext: Vec<String> = s.spec.external_ips.iter().map(|i| i.to_string()).collect();
+    let external = match s.spec.type_ {
+        ServiceType::ClusterIP | ServiceType::NodePort => none_if_empty(ext.join(",")),
+        ServiceType::LoadBalancer => {
+            let mut set: Vec<String> = s
+                .status
+                .load_balancer_ingress
+                .iter()
+                .filter_map(|i| i.ip.map(|ip| ip.to_string()).or_else(|| i.hostname.clone()))
+                .collect();
+            set.sort();
+            set.dedup();
+            let mut lb = set.join(",");
+            if !wide && lb.chars().count() > 16 {
+                lb = lb.chars().take(13).collect::<String>() + "...";
+            }
+            if !ext.is_empty() {
+                let mut all: Vec<String> =
+                    if lb.is_empty() { vec![] } else { lb.split(',').map(String::from).collect() };
+                all.extend(ext);
+                all.join(",")
+            } else if lb.is_empty() {
+                "<pending>".into()
+            } else {
+                lb
+            }
+        }
+        ServiceType::ExternalName => s.spec.external_name.clone().unwrap_or_default(),
+    };
+    let ports: Vec<String> = s
+        .spec
+        .ports
+        .iter()
+        .map(|p| match p.node_port {
+            Some(np) if np > 0 => format!("{}:{np}/{}", p.port, p.protocol.as_str()),
+            _ => format!("{}/{}", p.port, p.protocol.as_str()),
+        })
+        .collect();
+    let mut cells = vec![
+        s.spec.type_.as_str().to_string(),
+        cluster_ip,
+        external,
+        none_if_empty(ports.join(",")),
+    ];
+    if wide {
+        cells.push(format_labels(s.spec.selector.as_ref().unwrap_or(&Labels::new())));
+    }
+    cells
+}
+
+fn host_port(ip: IpAddr, port: i32) -> String {
+    match ip {
+        IpAddr::V4(v) => format!("{v}:{port}"),
+        IpAddr::V6(v) => format!("[{v}]:{port}"),
+    }
+}
+
+/// `formatEndpoints`: up to 3 ready `ip:port`, then `+ N more...`; `<none>` without subsets.
+pub fn format_endpoints(e: &Endpoints) -> String {
+    if e.subsets.is_empty() {
+        return "<none>".into();
+    }
+    let max = 3;
+    let mut list = Vec::new();
+    let mut more = false;
+    let mut count = 0;
+    for ss in &e.subsets {
+        if ss.ports.is_empty() {
+            count += ss.addresses.len();
+            for a in &ss.addresses {
+                if list.len() == max {
+                    more = true;
+                    break;
+                }
+                list.push(a.ip.to_string());
+            }
+            continue;
+        }
+        for p in &ss.ports {
+            count += ss.addresses.len();
+            for a in &ss.addresses {
+                if list.len() == max {
+                    more = true;
+                    break;
+                }
+                list.push(host_port(a.ip, p.port.unwrap_or(0)));
+            }
+        }
+    }
+    let ret = list.join(",");
+    if more {
+        format!("{ret} + {} more...", count - max)
+    } else {
+        ret
+    }
+}
+
+fn list_with_more(list: Vec<String>, more: bool, count: usize, max: usize) -> String {
+    let ret = list.join(",");
+    if more {
+        return format!("{ret} + {} more...", count - max);
+    }
+    if ret.is_empty() {
+        "<unset>".into()
+    } else {
+        ret
+    }
+}
+
+/// `formatDiscoveryPorts`.
+pub fn discovery_ports(ports: &[EndpointPort]) -> String {
+    let (max, mut list, mut more, mut count) = (3, Vec::new(), false, 0);
+    for p in ports {
+        if list.len() < max {
+            list.push(match (p.port, &p.name) {
+                (Some(n), _) => n.to_string(),
+                (None, Some(name)) => name.clone(),
+                (None, None) => "*".into(),
+            });
+        } else if list.len() == max {
+            more = true;
+        }
+        count += 1;
+    }
+    list_with_more(list, more, count, max)
+}
+
+/// `formatDiscoveryEndpoints`.
+pub fn discovery_endpoints(eps: &[Endpoint]) -> String {
+    let (max, mut list, mut more, mut count) = (3, Vec::new(), false, 0);
+    for e in eps {
+        for a in &e.addresses {
+            if list.len() < max {
+                list.push(a.to_string());
+            } else if list.len() == max {
+                more = true;
+            }
+            count += 1;
+        }
+    }
+    list_with_more(list, more, count, max)
+}
+
+fn node_cells(n: &Node, wide: bool) -> Vec<String> {
+    let mut status = if n.ready { "Ready".to_string() } else { "NotReady".to_string() };
+    if n.unschedulable {
+        status.push_str(",SchedulingDisabled");
+    }
+    let mut cells = vec![status, none_if_empty(roles(n).join(",")), NODE_INFO.0.into()];
+    if wide {
+        cells.push(n.internal_ips.first().map_or("<none>".into(), |i| i.to_string()));
+        cells.push(n.external_ips.first().map_or("<none>".into(), |i| i.to_string()));
+        cells.extend([NODE_INFO.1.to_string(), NODE_INFO.2.to_string(), NODE_INFO.3.to_string()]);
+    }
+    cells
+}
+
+fn selector_string(s: Option<&LabelSelector>) -> String {
+    let Some(s) = s else { return "<none>".into() };
+    let mut parts: Vec<String> = s.match_labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    for r in &s.match_expressions {
+        parts.push(match r.operator.as_str() {
+            "In" => format!("{} in ({})", r.key, r.values.join(",")),
+            "NotIn" => format!("{} notin ({})", r.key, r.values.join(",")),
+            "Exists" => r.key.clone(),
+            _ => format!("!{}", r.key),
+        });
+    }
+    none_if_empty(parts.join(","))
+}
+
+fn workload_cells(c: &Cluster, w: &Workload, wide: bool) -> Vec<String> {
+    let pods: Vec<&Pod> = if w.kind == WorkloadKind::Deployment {
+        let rs: Vec<&str> = c
+            .objects
+            .workloads
+            .iter()
+            .filter(|r| {
+                r.kind == WorkloadKind::ReplicaSet
+                    && r.meta.namespace == w.meta.namespace
+                    && r.meta
+                        .owner_references
+                        .iter()
+                        .any(|o| o.kind == "Deployment" && o.name == w.meta.name)
+            })
+            .map(|r| r.meta.name.as_str())
+            .collect();
+        c.objects
+            .pods
+            .iter()
+            .filter(|p| {
+                p.meta.namespace == w.meta.namespace
+                    && p.meta
+                        .owner_references
+                        .iter()
+                        .any(|o| o.kind == "ReplicaSet" && rs.contains(&o.name.as_str()))
+            })
+            .collect()
+    } else {
+        c.objects
+            .pods
+            .iter()
+            .filter(|p| {
+                p.meta.namespace == w.meta.namespace
+                    && p.meta
+                        .owner_references
+                        .iter()
+                        .any(|o| o.kind == w.kind.as_str() && o.name == w.meta.name)
+            })
+            .collect()
+    };
+    let current = pods.len();
+    let ready = pods.iter().filter(|p| p.status.phase == "Running" && is_pod_ready(p)).count();
+    let desired = if w.kind == WorkloadKind::DaemonSet {
+        current
+    } else {
+        usize::try_from(w.replicas.max(0)).unwrap_or(0)
+    };
+    let mut cells = match w.kind {
+        WorkloadKind::Deployment => {
+            vec![format!("{ready}/{desired}"), current.to_string(), ready.to_string()]
+        }
+        WorkloadKind::ReplicaSet => {
+            vec![desired.to_string(), current.to_string(), ready.to_string()]
+        }
+        WorkloadKind::StatefulSet => vec![format!("{ready}/{desired}")],
+        WorkloadKind::DaemonSet => vec![
+            desired.to_string(),
+            current.to_string(),
+            ready.to_string(),
+            current.to_string(),
+            ready.to_string(),
+            format_labels(&w.template.spec.node_selector),
+        ],
+    };
+    if wide {
+        cells.push(
+            w.template.spec.containers.iter().map(|c| c.name.clone()).collect::<Vec<_>>().join(","),
+        );
+        cells.push(
+            w.template
+                .spec
+                .containers
+                .iter()
+                .map(|c| c.image.clone())
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        if w.kind != WorkloadKind::StatefulSet {
+            cells.push(selector_string(w.selector.as_ref()));
+        }
+    }
+    cells
+}
+
+// ---------------------------------------------------------------------------------------------
+// API-shaped values: an ordered JSON tree, printed as kubectl's JSON or YAML.
+
+/// A JSON value with ordered object keys.
+#[derive(Clone, Debug, PartialEq)]
+pub enum J {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Str(String),
+    Arr(Vec<J>),
+    Obj(Vec<(String, J)>),
+}
+
+impl J {
+    fn obj() -> J {
+        J::Obj(Vec::new())
+    }
+    fn set(&mut self, k: &str, v: J) {
+        if let J::Obj(m) = self {
+            m.push((k.to_string(), v));
+        }
+    }
+    fn with(mut self, k: &str, v: J) -> J {
+        self.set(k, v);
+        self
+    }
+    /// Sets `k` unless `v` is empty (`omitempty`).
+    fn opt(mut self, k: &str, v: J) -> J {
+        let empty = match &v {
+            J::Null => true,
+            J::Str(s) => s.is_empty(),
+            J::Arr(a) => a.is_empty(),
+            J::Obj(o) => o.is_empty(),
+            J::Bool(b) => !b,
+            J::Int(_) => false,
+        };
+        if !empty {
+            self.set(k, v);
+        }
+        self
+    }
+}
+
+fn s(v: impl Into<String>) -> J {
+    J::Str(v.into())
+}
+
+fn map(l: &Labels) -> J {
+    J::Obj(l.iter().map(|(k, v)| (k.clone(), s(v.clone()))).collect())
+}
+
+fn ips(v: &[IpAddr]) -> J {
+    J::Arr(v.iter().map(|i| s(i.to_string())).collect())
+}
+
+fn api_version_of(kind: &str) -> &'static str {
+    match kind {
+        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" => "apps/v1",
+        _ => "v1",
+    }
+}
+
+fn owner_json(o: &OwnerReference, ns: &str) -> J {
+    J::obj()
+        .with("apiVersion", s(api_version_of(&o.kind)))
+        .with("blockOwnerDeletion", J::Bool(true))
+        .with("controller", J::Bool(o.controller))
+        .with("kind", s(o.kind.clone()))
+        .with("name", s(o.name.clone()))
+        .with("uid", s(super::uid_for(&o.kind, ns, &o.name)))
+}
+
+fn meta_json(m: &ObjectMeta) -> J {
+    J::obj()
+        .with("name", s(m.name.clone()))
+        .opt("generateName", s(m.generate_name.clone().unwrap_or_default()))
+        .opt("namespace", s(m.namespace.clone()))
+        .opt("uid", s(m.uid.clone().unwrap_or_default()))
+        .opt("deletionTimestamp", s(m.deletion_timestamp.clone().unwrap_or_default()))
+        .opt("labels", map(&m.labels))
+        .opt("annotations", map(&m.annotations))
+        .opt(
+            "ownerReferences",
+            J::Arr(m.owner_references.iter().map(|o| owner_json(o, &m.namespace)).collect()),
+        )
+}
+
+fn top(api: &str, kind: &str, meta: &ObjectMeta) -> J {
+    J::obj().with("apiVersion", s(api)).with("kind", s(kind)).with("metadata", meta_json(meta))
+}
+
+fn target_ref_json(r: &ObjectReference) -> J {
+    J::obj()
+        .with("kind", s(r.kind.clone()))
+        .with("namespace", s(r.namespace.clone()))
+        .with("name", s(r.name.clone()))
+        .with("uid", s(super::uid_for(&r.kind, &r.namespace, &r.name)))
+}
+
+fn pod_spec_json(p: &PodSpec) -> J {
+    let containers = |cs: &[crate::model::Container]| {
+        J::Arr(
+            cs.iter()
+                .map(|c| {
+                    J::obj()
+                        .with("name", s(c.name.clone()))
+                        .opt("image", s(c.image.clone()))
+                        .opt(
+                            "ports",
+                            J::Arr(
+                                c.ports
+                                    .iter()
+                                    .map(|p| {
+                                        J::obj()
+                                            .opt("name", s(p.name.clone().unwrap_or_default()))
+                                            .opt(
+                                                "hostPort",
+                                                p.host_port.map_or(J::Null, |h| J::Int(h.into())),
+                                            )
+                                            .with("containerPort", J::Int(p.container_port.into()))
+                                            .with("protocol", s(p.protocol.as_str()))
+                                    })
+                                    .collect(),
+                            ),
+                        )
+                        .opt("restartPolicy", s(c.restart_policy.clone().unwrap_or_default()))
+                })
+                .collect(),
+        )
+    };
+    J::obj()
+        .opt("initContainers", containers(&p.init_containers))
+        .with("containers", containers(&p.containers))
+        .opt("restartPolicy", s(p.restart_policy.clone()))
+        .opt("dnsPolicy", s(p.dns_policy.clone()))
+        .opt("nodeSelector", map(&p.node_selector))
+        .opt("nodeName", s(p.node_name.clone().unwrap_or_default()))
+        .opt("hostNetwork", J::Bool(p.host_network))
+        .opt("hostname", s(p.hostname.clone().unwrap_or_default()))
+        .opt("subdomain", s(p.subdomain.clone().unwrap_or_default()))
+        .opt(
+            "tolerations",
+            J::Arr(
+                p.tolerations
+                    .iter()
+                    .map(|t| {
+                        J::obj()
+                            .opt("key", s(t.key.clone()))
+                            .opt("operator", s(t.operator.clone()))
+                            .opt("value", s(t.value.clone()))
+                            .opt("effect", s(t.effect.clone()))
+                    })
+                    .collect(),
+            ),
+        )
+        .opt(
+            "readinessGates",
+            J::Arr(
+                p.readiness_gates
+                    .iter()
+                    .map(|g| J::obj().with("conditionType", s(g.clone())))
+                    .collect(),
+            ),
+        )
+}
+
+fn pod_json(p: &Pod) -> J {
+    let ready = if is_pod_ready(p) && p.status.phase == "Running" { "True" } else { "False" };
+    let mut status = J::obj();
+    if p.spec.node_name.is_some() && p.status.phase != "Pending" || p.status.host_ip.is_some() {
+        status = status.with(
+            "conditions",
+            J::Arr(vec![
+                J::obj().with("status", s("True")).with("type", s("PodScheduled")),
+                J::obj().with("status", s(ready)).with("type", s("Ready")),
+            ]),
+        );
+    } else if p.spec.node_name.is_none() {
+        status = status.with(
+            "conditions",
+            J::Arr(vec![J::obj()
+                .with("reason", s("Unschedulable"))
+                .with("status", s("False"))
+                .with("type", s("PodScheduled"))]),
+        );
+    }
+    let status = status
+        .opt("hostIP", s(p.status.host_ip.map(|i| i.to_string()).unwrap_or_default()))
+        .opt(
+            "hostIPs",
+            J::Arr(
+                p.status.host_ip.iter().map(|i| J::obj().with("ip", s(i.to_string()))).collect(),
+            ),
+        )
+        .with(
+            "phase",
+            s(if p.status.phase.is_empty() {
+                "Pending".to_string()
+            } else {
+                p.status.phase.clone()
+            }),
+        )
+        .opt("podIP", s(p.status.pod_ips.first().map(|i| i.to_string()).unwrap_or_default()))
+        .opt(
+            "podIPs",
+            J::Arr(
+                p.status.pod_ips.iter().map(|i| J::obj().with("ip", s(i.to_string()))).collect(),
+            ),
+        )
+        .opt(
+            "restartCount",
+            if p.status.restart_count > 0 {
+                J::Int(p.status.restart_count.into())
+            } else {
+                J::Null
+            },
+        );
+    top("v1", "Pod", &p.meta).with("spec", pod_spec_json(&p.spec)).with("status", status)
+}
+
+fn fam(f: IpFamily) -> J {
+    s(match f {
+        IpFamily::IPv4 => "IPv4",
+        IpFamily::IPv6 => "IPv6",
+    })
+}
+
+fn service_json(svc: &Service) -> J {
+    let sp = &svc.spec;
+    let ports = J::Arr(
+        sp.ports
+            .iter()
+            .map(|p| {
+                J::obj()
+                    .opt("name", s(p.name.clone()))
+                    .with("protocol", s(p.protocol.as_str()))
+                    .opt("appProtocol", s(p.app_protocol.clone().unwrap_or_default()))
+                    .with("port", J::Int(p.port.into()))
+                    .with(
+                        "targetPort",
+                        match &p.target_port {
+                            IntOrString::Int(n) => J::Int((*n).into()),
+                            IntOrString::Str(t) => s(t.clone()),
+                        },
+                    )
+                    .opt("nodePort", p.node_port.map_or(J::Null, |n| J::Int(n.into())))
+            })
+            .collect(),
+    );
+    let (cip, cips) = if sp.headless {
+        (s("None"), J::Arr(vec![s("None")]))
+    } else {
+        (s(sp.cluster_ips.first().map(|i| i.to_string()).unwrap_or_default()), ips(&sp.cluster_ips))
+    };
+    let mut spec = J::obj()
+        .opt("ports", ports)
+        .opt("selector", sp.selector.as_ref().map_or(J::Null, map))
+        .opt("clusterIP", cip)
+        .opt("clusterIPs", cips)
+        .with("type", s(sp.type_.as_str()))
+        .opt("externalIPs", ips(&sp.external_ips))
+        .opt("sessionAffinity", s(sp.session_affinity.clone()))
+        .opt("loadBalancerIP", s(sp.load_balancer_ip.map(|i| i.to_string()).unwrap_or_default()))
+        .opt(
+            "loadBalancerSourceRanges",
+            J::Arr(sp.load_balancer_source_ranges.iter().map(|r| s(r.clone())).collect()),
+        )
+        .opt("externalName", s(sp.external_name.clone().unwrap_or_default()))
+        .opt(
+            "externalTrafficPolicy",
+            s(sp.external_traffic_policy.map(|t| t.as_str()).unwrap_or_default()),
+        )
+        .opt("healthCheckNodePort", sp.health_check_node_port.map_or(J::Null, |h| J::Int(h.into())))
+        .opt("publishNotReadyAddresses", J::Bool(sp.publish_not_ready_addresses));
+    if sp.session_affinity == "ClientIP" {
+        spec = spec.with(
+            "sessionAffinityConfig",
+            J::obj().with(
+                "clientIP",
+                J::obj().with(
+                    "timeoutSeconds",
+                    J::Int(sp.session_affinity_timeout.unwrap_or(10800).into()),
+                ),
+            ),
+        );
+    }
+    let spec = spec
+        .opt("ipFamilies", J::Arr(sp.ip_families.iter().map(|f| fam(*f)).collect()))
+        .opt("ipFamilyPolicy", s(sp.ip_family_policy.clone()))
+        .opt(
+            "allocateLoadBalancerNodePorts",
+            sp.allocate_load_balancer_node_ports.map_or(J::Null, J::Bool),
+        )
+        .opt("loadBalancerClass", s(sp.load_balancer_class.clone().unwrap_or_default()))
+        .opt(
+            "internalTrafficPolicy",
+            s(sp.internal_traffic_policy.map(|t| t.as_str()).unwrap_or_default()),
+        );
+    let ingress = J::Arr(
+        svc.status
+            .load_balancer_ingress
+            .iter()
+            .map(|i| {
+                J::obj()
+                    .opt("ip", s(i.ip.map(|x| x.to_string()).unwrap_or_default()))
+                    .opt("hostname", s(i.hostname.clone().unwrap_or_default()))
+                    .opt("ipMode", if i.ip.is_some() { s("VIP") } else { J::Null })
+            })
+            .collect(),
+    );
+    top("v1", "Service", &svc.meta)
+        .with("spec", spec)
+        .with("status", J::obj().with("loadBalancer", J::obj().opt("ingress", ingress)))
+}
+
+fn eport_json(p: &EndpointPort) -> J {
+    J::obj()
+        .opt("name", s(p.name.clone().unwrap_or_default()))
+        .opt("port", p.port.map_or(J::Null, |n| J::Int(n.into())))
+        .with("protocol", s(p.protocol.as_str()))
+        .opt("appProtocol", s(p.app_protocol.clone().unwrap_or_default()))
+}
+
+fn slice_json(sl: &EndpointSlice) -> J {
+    let eps: Vec<J> = sl
+        .endpoints
+        .iter()
+        .map(|e| {
+            let mut cond = J::obj();
+            for (k, v) in [
+                ("ready", e.conditions.ready),
+                ("serving", e.conditions.serving),
+                ("terminating", e.conditions.terminating),
+            ] {
+                if let Some(b) = v {
+                    cond.set(k, J::Bool(b));
+                }
+            }
+            J::obj()
+                .with("addresses", ips(&e.addresses))
+                .with("conditions", cond)
+                .opt("hostname", s(e.hostname.clone().unwrap_or_default()))
+                .opt("targetRef", e.target_ref.as_ref().map_or(J::Null, target_ref_json))
+                .opt("nodeName", s(e.node_name.clone().unwrap_or_default()))
+                .opt("zone", s(e.zone.clone().unwrap_or_default()))
+        })
+        .collect();
+    // Name and port of a slice port are pointers: `name: ""` is printed when set.
+    let ports: Vec<J> = sl
+        .ports
+        .iter()
+        .map(|p| {
+            J::obj()
+                .with("name", s(p.name.clone().unwrap_or_default()))
+                .opt("port", p.port.map_or(J::Null, |n| J::Int(n.into())))
+                .with("protocol", s(p.protocol.as_str()))
+                .opt("appProtocol", s(p.app_protocol.clone().unwrap_or_default()))
+        })
+        .collect();
+    top("discovery.k8s.io/v1", "EndpointSlice", &sl.meta)
+        .with("addressType", s(sl.address_type.clone()))
+        .with("endpoints", if eps.is_empty() { J::Null } else { J::Arr(eps) })
+        .with("ports", if ports.is_empty() { J::Null } else { J::Arr(ports) })
+}
+
+fn endpoints_json(e: &Endpoints) -> J {
+    let addr = |a: &crate::model::EndpointAddress| {
+        J::obj()
+            .with("ip", s(a.ip.to_string()))
+            .opt("hostname", s(a.hostname.clone().unwrap_or_default()))
+            .opt("nodeName", s(a.node_name.clone().unwrap_or_default()))
+            .opt("targetRef", a.target_ref.as_ref().map_or(J::Null, target_ref_json))
+    };
+    let subsets = J::Arr(
+        e.subsets
+            .iter()
+            .map(|ss| {
+                J::obj()
+                    .opt("addresses", J::Arr(ss.addresses.iter().map(addr).collect()))
+                    .opt(
+                        "notReadyAddresses",
+                        J::Arr(ss.not_ready_addresses.iter().map(addr).collect()),
+                    )
+                    .opt("ports", J::Arr(ss.ports.iter().map(eport_json).collect()))
+            })
+            .collect(),
+    );
+    top("v1", "Endpoints", &e.meta).opt("subsets", subsets)
+}
+
+fn node_json(n: &Node) -> J {
+    let taints = J::Arr(
+        n.taints
+            .iter()
+            .map(|t| {
+                J::obj()
+                    .with("effect", s(t.effect.clone()))
+                    .with("key", s(t.key.clone()))
+                    .opt("value", s(t.value.clone()))
+            })
+            .collect(),
+    );
+    let spec = J::obj()
+        .opt("podCIDR", s(n.pod_cidrs.first().cloned().unwrap_or_default()))
+        .opt("podCIDRs", J::Arr(n.pod_cidrs.iter().map(|c| s(c.clone())).collect()))
+        .opt("taints", taints)
+        .opt("unschedulable", J::Bool(n.unschedulable));
+    let mut addrs: Vec<J> = n
+        .internal_ips
+        .iter()
+        .map(|i| J::obj().with("address", s(i.to_string())).with("type", s("InternalIP")))
+        .collect();
+    addrs.extend(
+        n.external_ips
+            .iter()
+            .map(|i| J::obj().with("address", s(i.to_string())).with("type", s("ExternalIP"))),
+    );
+    addrs.push(J::obj().with("address", s(n.meta.name.clone())).with("type", s("Hostname")));
+    let status = J::obj()
+        .with("addresses", J::Arr(addrs))
+        .with(
+            "conditions",
+            J::Arr(vec![J::obj()
+                .with("reason", s(if n.ready { "KubeletReady" } else { "NodeStatusUnknown" }))
+                .with("status", s(if n.ready { "True" } else { "Unknown" }))
+                .with("type", s("Ready"))]),
+        )
+        .with(
+            "nodeInfo",
+            J::obj()
+                .with("architecture", s("amd64"))
+                .with("containerRuntimeVersion", s(NODE_INFO.3))
+                .with("kernelVersion", s(NODE_INFO.2))
+                .with("kubeletVersion", s(NODE_INFO.0))
+                .with("operatingSystem", s("linux"))
+                .with("osImage", s(NODE_INFO.1)),
+        );
+    top("v1", "Node", &n.meta).with("spec", spec).with("status", status)
+}
+
+fn namespace_json(n: &Namespace) -> J {
+    top("v1", "Namespace", &n.meta)
+        .with("spec", J::obj().with("finalizers", J::Arr(vec![s("kubernetes")])))
+        .with("status", J::obj().with("phase", s("Active")))
+}
+
+fn selector_json(sel: &LabelSelector) -> J {
+    J::obj().opt("matchLabels", map(&sel.match_labels)).opt(
+        "matchExpressions",
+        J::Arr(
+            sel.match_expressions
+                .iter()
+                .map(|r| {
+                    J::obj()
+                        .with("key", s(r.key.clone()))
+                        .with("operator", s(r.operator.clone()))
+                        .opt("values", J::Arr(r.values.iter().map(|v| s(v.clone())).collect()))
+                })
+                .collect(),
+        ),
+    )
+}
+
+fn template_json(t: &PodTemplate) -> J {
+    J::obj()
+        .with(
+            "metadata",
+            J::obj().opt("labels", map(&t.labels)).opt("annotations", map(&t.annotations)),
+        )
+        .with("spec", pod_spec_json(&t.spec))
+}
+
+fn workload_json(w: &Workload) -> J {
+    let mut spec = J::obj();
+    if w.kind != WorkloadKind::DaemonSet {
+        spec.set("replicas", J::Int(w.replicas.into()));
+    }
+    let spec = spec
+        .opt("selector", w.selector.as_ref().map_or(J::Null, selector_json))
+        .with("template", template_json(&w.template))
+        .opt("serviceName", s(w.service_name.clone().unwrap_or_default()));
+    top("apps/v1", w.kind.as_str(), &w.meta).with("spec", spec)
+}
+
+/// kubectl's `-o json` (`json.MarshalIndent` with 4 spaces, Go's HTML-safe escaping).
+pub fn to_json(v: &J) -> String {
+    let mut out = String::new();
+    json(v, 0, &mut out);
+    out.push('\n');
+    out
+}
+
+fn json_str(t: &str, out: &mut String) {
+    out.push('"');
+    for ch in t.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                let _ = write!(out, "\\u{:04x}", u32::from(ch));
+            }
+            c if u32::from(c) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn json(v: &J, depth: usize, out: &mut String) {
+    let ind = |d: usize| "    ".repeat(d);
+    match v {
+        J::Null => out.push_str("null"),
+        J::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        J::Int(n) => out.push_str(&n.to_string()),
+        J::Str(t) => json_str(t, out),
+        J::Arr(a) if a.is_empty() => out.push_str("[]"),
+        J::Obj(o) if o.is_empty() => out.push_str("{}"),
+        J::Arr(a) => {
+            out.push_str("[\n");
+            for (i, x) in a.iter().enumerate() {
+                out.push_str(&ind(depth + 1));
+                json(x, depth + 1, out);
+                out.push_str(if i + 1 < a.len() { ",\n" } else { "\n" });
+            }
+            out.push_str(&ind(depth));
+            out.push(']');
+        }
+        J::Obj(o) => {
+            out.push_str("{\n");
+            for (i, (k, x)) in o.iter().enumerate() {
+                out.push_str(&ind(depth + 1));
+                json_str(k, out);
+                out.push_str(": ");
+                json(x, depth + 1, out);
+                out.push_str(if i + 1 < o.len() { ",\n" } else { "\n" });
+            }
+            out.push_str(&ind(depth));
+            out.push('}');
+        }
+    }
+}
+
+/// kubectl's `-o yaml`: keys sorted, go-yaml v2 layout and quoting.
+pub fn to_yaml(v: &J) -> String {
+    let mut out = String::new();
+    match v {
+        J::Obj(o) if !o.is_empty() => yaml_map(o, 0, &mut out),
+        J::Arr(a) if !a.is_empty() => yaml_seq(a, 0, &mut out),
+        other => {
+            out.push_str(&yaml_scalar(other, 0));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn yaml_map(o: &[(String, J)], indent: usize, out: &mut String) {
+    let mut entries: Vec<&(String, J)> = o.iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    for (k, v) in entries {
+        out.push_str(&" ".repeat(indent));
+        out.push_str(&yaml_string(k, indent));
+        out.push(':');
+        yaml_value(v, indent, out);
+    }
+}
+
+fn yaml_value(v: &J, indent: usize, out: &mut String) {
+    match v {
+        J::Obj(o) if !o.is_empty() => {
+            out.push('\n');
+            yaml_map(o, indent + 2, out);
+        }
+        J::Arr(a) if !a.is_empty() => {
+            out.push('\n');
+            yaml_seq(a, indent, out);
+        }
+        other => {
+            out.push(' ');
+            out.push_str(&yaml_scalar(other, indent + 2));
+            out.push('\n');
+        }
+    }
+}
+
+fn yaml_seq(a: &[J], indent: usize, out: &mut String) {
+    for item in a {
+        out.push_str(&" ".repeat(indent));
+        out.push('-');
+        match item {
+            J::Obj(o) if !o.is_empty() => {
+                // First key on the dash line, the rest indented under it.
+                let mut first = String::new();
+                yaml_map(o, indent + 2, &mut first);
+                out.push(' ');
+                out.push_str(first.get(indent + 2..).unwrap_or(""));
+            }
+            J::Arr(inner) if !inner.is_empty() => {
+                out.push('\n');
+                yaml_seq(inner, indent + 2, out);
+            }
+            other => {
+                out.push(' ');
+                out.push_str(&yaml_scalar(other, indent + 2));
+                out.push('\n');
+            }
+        }
+    }
+}
+
+fn yaml_scalar(v: &J, indent: usize) -> String {
+    match v {
+        J::Null => "null".into(),
+        J::Bool(b) => b.to_string(),
+        J::Int(n) => n.to_string(),
+        J::Str(t) => yaml_string(t, indent),
+        J::Arr(_) => "[]".into(),
+        J::Obj(_) => "{}".into(),
+    }
+}
+
+/// Would go-yaml v2 read this plain scalar as something other than a string?
+fn resolves_non_string(t: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false",
+        "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~",
+        ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan",
+        ".NaN", ".NAN", "<<",
+    ];
+    if t.is_empty() || WORDS.contains(&t) {
+        return true;
+    }
+    let u: String = t.chars().filter(|c| *c != '_').collect();
+    let body = u.strip_prefix(['-', '+']).unwrap_or(&u);
+    if let Some(hex) = body.strip_prefix("0x") {
+        return !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit());
+    }
+    if let Some(bin) = body.strip_prefix("0b") {
+        return !bin.is_empty() && bin.chars().all(|c| c == '0' || c == '1');
+    }
+    // Integers, floats (`1.10`, `1e3`, `.5`) and base-60 (`1:20`).
+    let (mant, exp) = match body.find(['e', 'E']) {
+        Some(i) => (&body[..i], Some(&body[i + 1..])),
+        None => (body, None),
+    };
+    let mant_ok = !mant.is_empty()
+        && mant.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && mant.chars().filter(|c| *c == '.').count() <= 1
+        && mant.chars().any(|c| c.is_ascii_digit());
+    let exp_ok = exp.is_none_or(|e| {
+        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+        !e.is_empty() && e.chars().all(|c| c.is_ascii_digit())
+    });
+    if mant_ok && exp_ok {
+        return true;
+    }
+    if body.contains(':')
+        && body.split(':').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+    {
+        return true;
+    }
+    // Timestamps: 2006-01-02 and 2006-01-02T15:04:05Z…
+    let b = t.as_bytes();
+    b.len() >= 10
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'-'
+        && b[5..7].iter().all(u8::is_ascii_digit)
+        && b[7] == b'-'
+        && b[8..10].iter().all(u8::is_ascii_digit)
+}
+
+fn plain_allowed(t: &str) -> bool {
+    let first = t.chars().next().unwrap_or(' ');
+    let second = t.chars().nth(1);
+    if ",[]{}#&*!|>'\"%@`".contains(first) {
+        return false;
+    }
+    if "-?:".contains(first) && second.is_none_or(|c| c == ' ') {
+        return false;
+    }
+    !(t.starts_with(' ')
+        || t.ends_with(' ')
+        || t.ends_with(':')
+        || t.contains(": ")
+        || t.contains(" #")
+        || t.contains('\t')
+        || t.chars().any(|c| c.is_control()))
+}
+
+fn yaml_string(t: &str, indent: usize) -> String {
+    if t.contains('\n') && !t.chars().any(|c| c.is_control() && c != '\n') {
+        let chomp = if t.ends_with('\n') { "" } else { "-" };
+        let mut out = format!("|{chomp}");
+        for line in t.strip_suffix('\n').unwrap_or(t).split('\n') {
+            out.push('\n');
+            if !line.is_empty() {
+                out.push_str(&" ".repeat(indent));
+                out.push_str(line);
+            }
+        }
+        return out;
+    }
+    if resolves_non_string(t) || t.chars().any(|c| c.is_control()) {
+        let mut out = String::new();
+        json_str(t, &mut out);
+        return out;
+    }
+    if plain_allowed(t) {
+        t.to_string()
+    } else {
+        format!("'{}'", t.replace('\'', "''"))
+    }
+}
+
+/// `kind: List` wrapper kubectl prints for several objects.
+pub fn list(items: Vec<J>) -> J {
+    J::obj()
+        .with("apiVersion", s("v1"))
+        .with("items", J::Arr(items))
+        .with("kind", s("List"))
+        .with("metadata", J::obj().with("resourceVersion", s("")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tabwriter_pads_like_kubectl() {
+        let t = tabulate(&[
+            vec!["NAME".into(), "TYPE".into(), "X".into()],
+            vec!["kubernetes".into(), "ClusterIP".into(), "y".into()],
+        ]);
+        assert_eq!(t, "NAME         TYPE        X\nkubernetes   ClusterIP   y\n");
+        assert_eq!(tabulate(&[vec!["a".into(), "b".into()]]), "a     b\n");
+    }
+
+    #[test]
+    fn yaml_quoting() {
+        assert_eq!(yaml_string("nginx", 0), "nginx");
+        assert_eq!(yaml_string("80", 0), "\"80\"");
+        assert_eq!(yaml_string("1.10", 0), "\"1.10\"");
+        assert_eq!(yaml_string("yes", 0), "\"yes\"");
+        assert_eq!(yaml_string("", 0), "\"\"");
+        assert_eq!(yaml_string("*", 0), "'*'");
+        assert_eq!(yaml_string("2024-01-01T00:00:00Z", 0), "\"2024-01-01T00:00:00Z\"");
+        assert_eq!(yaml_string("10.96.0.1", 0), "10.96.0.1");
+        assert_eq!(yaml_string("a: b", 0), "'a: b'");
+        let v = J::obj()
+            .with("b", J::Arr(vec![J::obj().with("z", J::Int(1)).with("x", s("q"))]))
+            .with("a", map(&Labels::new()));
+        assert_eq!(to_yaml(&v), "a: {}\nb:\n- x: q\n  z: 1\n");
+        assert_eq!(to_json(&v), "{\n    \"b\": [\n        {\n            \"z\": 1,\n            \"x\": \"q\"\n        }\n    ],\n    \"a\": {}\n}\n");
+        assert_eq!(to_yaml(&J::obj().with("c", s("line1\nline2\n"))), "c: |\n  line1\n  line2\n");
+    }
+
+    #[test]
+    fn cell_formats() {
+        let ep = |p: Option<i32>, n: Option<&str>| EndpointPort {
+            name: n.map(String::from),
+            port: p,
+            protocol: crate::model::Protocol::Tcp,
+            app_protocol: None,
+        };
+        assert_eq!(discovery_ports(&[]), "<unset>");
+        assert_eq!(
+            discovery_ports(&[
+                ep(Some(80), None),
+                ep(None, Some("http")),
+                ep(None, None),
+                ep(Some(1), None)
+            ]),
+            "80,http,* + 1 more..."
+        );
+        assert_eq!(discovery_endpoints(&[]), "<unset>");
+        assert_eq!(format_endpoints(&Endpoints::default()), "<none>");
+        assert_eq!(host_port("fd00::1".parse().unwrap(), 80), "[fd00::1]:80");
+    }
+}

@@ -66,7 +66,7 @@ pub fn apply(cluster: &Cluster, event: &WhatIf) -> Cluster {
     match event {
         WhatIf::DeletePod { namespace, name } => {
             if c.pod(namespace, name).is_none() {
-                warn(&mut c, format!("pods \"{name}\" not found in namespace {namespace:?}"));
+                warn(&mut c, format!("pods \"{name}\" not found"));
                 return c;
             }
             delete_pod(&mut c, namespace, name, None);
@@ -81,7 +81,7 @@ pub fn apply(cluster: &Cluster, event: &WhatIf) -> Cluster {
                 .iter_mut()
                 .find(|p| p.meta.namespace == *namespace && p.meta.name == *name)
             else {
-                warn(&mut c, format!("pods \"{name}\" not found in namespace {namespace:?}"));
+                warn(&mut c, format!("pods \"{name}\" not found"));
                 return c;
             };
             let running = p.status.phase == "Running";
@@ -374,7 +374,7 @@ fn set_label(c: &mut Cluster, kind: &str, ns: &str, name: &str, key: &str, value
             let Some(p) =
                 c.objects.pods.iter_mut().find(|p| p.meta.namespace == ns && p.meta.name == name)
             else {
-                warn(c, format!("pods \"{name}\" not found in namespace {ns:?}"));
+                warn(c, format!("pods \"{name}\" not found"));
                 return;
             };
             apply(&mut p.meta.labels);
@@ -422,7 +422,7 @@ fn set_label(c: &mut Cluster, kind: &str, ns: &str, name: &str, key: &str, value
             .find(|s| s.meta.namespace == ns && s.meta.name == name)
         {
             Some(s) => apply(&mut s.meta.labels),
-            None => warn(c, format!("services \"{name}\" not found in namespace {ns:?}")),
+            None => warn(c, format!("services \"{name}\" not found")),
         },
         "node" | "nodes" | "no" => match c.objects.nodes.iter_mut().find(|n| n.meta.name == name) {
             Some(n) => apply(&mut n.meta.labels),
@@ -443,7 +443,7 @@ fn set_label(c: &mut Cluster, kind: &str, ns: &str, name: &str, key: &str, value
                     .find(|w| w.kind == k && w.meta.namespace == ns && w.meta.name == name)
             }) {
                 Some(w) => apply(&mut w.meta.labels),
-                None => warn(c, format!("{other} \"{name}\" not found in namespace {ns:?}")),
+                None => warn(c, format!("{other} \"{name}\" not found")),
             }
         }
     }

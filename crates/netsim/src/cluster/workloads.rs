@@ -30,8 +30,7 @@ use super::{
 };
 use crate::diagnostic::Diagnostic;
 use crate::model::{
-    LabelSelector, ObjectMeta, OwnerReference, Pod, PodSpec, PodTemplate, Toleration, Workload,
-    WorkloadKind,
+    ObjectMeta, OwnerReference, Pod, PodSpec, PodTemplate, Toleration, Workload, WorkloadKind,
 };
 
 /// `controller.ComputeHash` shape: SafeEncodeString(decimal FNV-32a of the template).
@@ -40,102 +39,62 @@ pub(crate) fn template_hash(t: &PodTemplate) -> String {
 }
 
 pub(crate) fn expand_all(c: &mut Cluster) {
-    // Deployments first create their ReplicaSets, which are then expanded like user ones.
+    // In input order; a Deployment's new ReplicaSet is expanded right after it (the built-in
+    // CoreDNS Deployment comes first, so its Pods are the first of the cluster, as in kind).
+    let original = c.objects.workloads.len();
     let mut i = 0;
-    while i < c.objects.workloads.len() {
-        if c.objects.workloads[i].kind == WorkloadKind::Deployment {
-            let w = c.objects.workloads[i].clone();
-            if check(c, &w) {
-                deployment(c, &w);
-            }
-        }
+    while i < original {
+        let w = c.objects.workloads[i].clone();
         i += 1;
-    }
-    let all = c.objects.workloads.clone();
-    for w in &all {
         match w.kind {
-            WorkloadKind::Deployment => {}
-            WorkloadKind::ReplicaSet => {
-                if (w.meta.owner_references.iter().any(|o| o.kind == "Deployment") || check(c, w))
-                    && bounded(c, w)
-                {
-                    let have = owned_pods(c, w).len();
-                    let want = usize::try_from(w.replicas.max(0)).unwrap_or(0);
-                    for _ in have..want {
-                        create_rs_pod(c, w);
+            WorkloadKind::Deployment => {
+                if check(c, &w) {
+                    let before = c.objects.workloads.len();
+                    deployment(c, &w);
+                    let created: Vec<Workload> = c.objects.workloads[before..].to_vec();
+                    for rs in &created {
+                        replicaset(c, rs);
                     }
                 }
             }
+            WorkloadKind::ReplicaSet => replicaset(c, &w),
             WorkloadKind::StatefulSet => {
-                if check(c, w) && bounded(c, w) {
+                if check(c, &w) && bounded(c, &w) {
                     for ord in 0..w.replicas.max(0) {
-                        create_sts_pod(c, w, ord);
+                        create_sts_pod(c, &w, ord);
                     }
                 }
             }
             WorkloadKind::DaemonSet => {
-                if check(c, w) {
-                    daemonset(c, w);
+                if check(c, &w) {
+                    daemonset(c, &w);
                 }
             }
         }
     }
 }
 
-/// The selector must exist and select the template's labels (apps validation); reported here
-/// when the manifest stage let it through, and the workload then creates nothing.
-fn check(c: &mut Cluster, w: &Workload) -> bool {
-    let what = format!("{} {:?}", w.kind.as_str(), w.meta.name);
-    match &w.selector {
-        None => {
-            c.diagnostics.push(
-                Diagnostic::error(
-                    "workload-selector-missing",
-                    span_of(&w.meta, "spec"),
-                    "spec.selector: Required value",
-                )
-                .with_hint(format!("{what} creates no Pods without a selector")),
-            );
-            false
+fn replicaset(c: &mut Cluster, w: &Workload) {
+    if (w.meta.owner_references.iter().any(|o| o.kind == "Deployment") || check(c, w))
+        && bounded(c, w)
+    {
+        let have = owned_pods(c, w).len();
+        let want = usize::try_from(w.replicas.max(0)).unwrap_or(0);
+        for _ in have..want {
+            create_rs_pod(c, w);
         }
-        Some(sel) if sel.match_labels.is_empty() && sel.match_expressions.is_empty() => {
-            c.diagnostics.push(
-                Diagnostic::error(
-                    "workload-selector-empty",
-                    span_of(&w.meta, "spec.selector"),
-                    format!("spec.selector: Invalid value: {}: empty selector is invalid for deployment", go_selector(sel)),
-                )
-                .with_hint(format!("{what} creates no Pods; give it matchLabels that its template carries")),
-            );
-            false
-        }
-        Some(sel) if !selector_matches(sel, &w.template.labels) => {
-            let mut d = Diagnostic::error(
-                "selector-template-mismatch",
-                span_of(&w.meta, "spec.template.metadata.labels"),
-                format!(
-                    "spec.template.metadata.labels: Invalid value: {}: `selector` does not match template `labels`",
-                    go_map(&w.template.labels)
-                ),
-            )
-            .with_hint(format!(
-                "the API server rejects {what}; its Pods would not carry the labels its selector looks for"
-            ));
-            d.object = Some(what);
-            c.diagnostics.push(d);
-            false
-        }
-        Some(_) => true,
     }
 }
 
-fn go_map(m: &crate::model::Labels) -> String {
-    let inner: Vec<String> = m.iter().map(|(k, v)| format!("{k:?}:{v:?}")).collect();
-    format!("map[string]string{{{}}}", inner.join(", "))
-}
-
-fn go_selector(s: &LabelSelector) -> String {
-    format!("v1.LabelSelector{{MatchLabels:{}, MatchExpressions:[]}}", go_map(&s.match_labels))
+/// The selector must exist, be non-empty and select the template's labels (apps validation).
+/// The manifest stage reports violations (`validate.rs`); the controller side only refuses to
+/// create Pods for such a workload, as the API server would never have stored it.
+fn check(_c: &mut Cluster, w: &Workload) -> bool {
+    match &w.selector {
+        None => false,
+        Some(sel) if sel.match_labels.is_empty() && sel.match_expressions.is_empty() => false,
+        Some(sel) => selector_matches(sel, &w.template.labels),
+    }
 }
 
 fn bounded(c: &mut Cluster, w: &Workload) -> bool {

@@ -446,8 +446,23 @@ impl<'d> Cx<'d> {
             self.span(e.key.range),
             format!("unknown field \"{}\"", self.path),
         );
+        let top = !self.path.contains(['.', '[']);
         if let Some(s) = suggest(key, known) {
             d = d.with_hint(format!("did you mean `{s}`?"));
+        } else if top && super::schema::OBJECT_META.contains(&key) {
+            d = d.with_hint(format!("`{key}` belongs under `metadata:`"));
+        } else if top
+            && (super::schema::SERVICE_SPEC.contains(&key)
+                || super::schema::POD_SPEC.contains(&key)
+                || super::schema::DEPLOYMENT_SPEC.contains(&key))
+        {
+            d = d.with_hint(format!("`{key}` belongs under `spec:`"));
+        } else if self.path.starts_with("spec.")
+            && !self.path.contains('[')
+            && super::schema::OBJECT_META.contains(&key)
+            && key != "namespace"
+        {
+            d = d.with_hint(format!("`{key}` belongs under `metadata:`, not `spec:`"));
         } else {
             d = d.with_hint("Kubernetes does not have this field here; it is ignored");
         }

@@ -13,8 +13,8 @@
 //! the same kind, namespace and name: the later one wins (what `kubectl apply` of the stream
 //! does), with a `duplicate-object` warning pointing at both.
 //!
-//! Invariants: never panics; output order is input order; diagnostics are sorted by file and
-//! position (stable).
+//! Invariants: never panics; objects and diagnostics come in input order (within one object:
+//! decoding problems in position order, then validation errors in the API server's order).
 
 pub(crate) mod decode;
 pub(crate) mod defaults;
@@ -43,12 +43,18 @@ pub fn load(files: &SourceFiles) -> Loaded {
     let mut l = Loader::default();
     for (file, _name, text) in files.iter() {
         let parsed = syntax::parse(file, text);
-        l.diagnostics.extend(parsed.diagnostics);
+        // Syntax diagnostics are interleaved with the documents by position, so the output
+        // reads top to bottom; within one object, validation errors keep the API server's order.
+        let mut syntax_diags = parsed.diagnostics.into_iter().peekable();
         for doc in &parsed.documents {
+            while let Some(d) = syntax_diags.next_if(|d| d.span.range.start <= doc.range.start) {
+                l.diagnostics.push(d);
+            }
             if let Some(root) = &doc.root {
                 l.object(file, root, 0);
             }
         }
+        l.diagnostics.extend(syntax_diags);
     }
     l.finish()
 }
@@ -84,10 +90,24 @@ impl Loader {
         Span { file, range }
     }
 
+    /// Reads one object, then attaches its label (`Service "web"`) to every diagnostic it
+    /// produced, so consumers can group them per object as `kubectl apply` does.
     fn object(&mut self, file: FileId, root: &Node<'_>, depth: usize) {
+        let start = self.diagnostics.len();
+        let label = self.object_inner(file, root, depth);
+        if let Some(label) = label {
+            for d in self.diagnostics.iter_mut().skip(start) {
+                if d.object.is_none() {
+                    d.object = Some(label.clone());
+                }
+            }
+        }
+    }
+
+    fn object_inner(&mut self, file: FileId, root: &Node<'_>, depth: usize) -> Option<String> {
         if root.as_mapping().is_none() {
             if root.is_null() {
-                return;
+                return None;
             }
             self.diagnostics.push(
                 Diagnostic::error(
@@ -100,7 +120,7 @@ impl Loader {
                 )
                 .with_hint("each document (between `---` lines) must be one object, e.g. `apiVersion: v1` / `kind: Pod` / `metadata: …`"),
             );
-            return;
+            return None;
         }
         let text = |key: &str| {
             root.get(key)
@@ -132,7 +152,7 @@ impl Loader {
                     None => d.with_hint("every object needs `apiVersion` and `kind`, e.g. `apiVersion: v1` and `kind: Service`"),
                 };
                 self.diagnostics.push(d);
-                return;
+                return None;
             }
         };
         let mut cx_owned = Cx::new(file, &mut self.diagnostics);
@@ -141,7 +161,7 @@ impl Loader {
         match (api.as_str(), kind.as_str()) {
             ("v1", "List") => {
                 if depth > 0 {
-                    return;
+                    return None;
                 }
                 let mut list_items: Vec<&Node<'_>> = Vec::new();
                 fields!(cx, root, schema::LIST_TOP, e => {
@@ -483,6 +503,20 @@ impl Loader {
                 self.diagnostics.push(d);
             }
         }
+        let name = root
+            .get("metadata")
+            .and_then(|m| m.value.get("name"))
+            .and_then(|e| e.value.as_scalar())
+            .map(|s| s.text.to_string())
+            .unwrap_or_default();
+        if kind == "List" || !self.objects_has_kind(&kind) {
+            return None;
+        }
+        Some(object_label(&kind, &name))
+    }
+
+    fn objects_has_kind(&self, kind: &str) -> bool {
+        api_version_for(kind).is_some()
     }
 
     /// Adds an object, replacing an earlier one with the same kind/namespace/name (warned).
@@ -535,8 +569,7 @@ impl Loader {
         list(&mut self.objects).push(obj);
     }
 
-    fn finish(mut self) -> Loaded {
-        self.diagnostics.sort_by_key(|d| (d.span.file, d.span.range.start));
+    fn finish(self) -> Loaded {
         Loaded { objects: self.objects, diagnostics: self.diagnostics }
     }
 }
@@ -580,3 +613,77 @@ impl HasMeta for Workload {
 
 #[cfg(test)]
 mod tests;
+
+/// One API object as `kubectl apply` names it, for printing what kubectl would print.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppliedObject {
+    pub file: FileId,
+    /// Byte offset of the object in its file (input order).
+    pub offset: u32,
+    /// `Service`, `Deployment`, …
+    pub kind: &'static str,
+    /// The version part of `apiVersion` (`v1` for `apps/v1`).
+    pub version: &'static str,
+    /// kubectl's resource name: `service`, `deployment.apps`, `endpointslice.discovery.k8s.io`.
+    pub resource: &'static str,
+    pub name: String,
+    /// `Service "web"`.
+    pub label: String,
+}
+
+/// Every object that `kubectl apply` would send to the API server (configuration kinds such as
+/// kubeadm's ClusterConfiguration are files for their tools, not API objects, and are left out).
+pub fn applied_objects(o: &Objects) -> Vec<AppliedObject> {
+    let mut out = Vec::new();
+    let mut add =
+        |meta: &ObjectMeta, kind: &'static str, version: &'static str, resource: &'static str| {
+            let (file, offset) =
+                meta.source.as_ref().map_or((FileId(u32::MAX), 0), |s| (s.file, s.range.start));
+            out.push(AppliedObject {
+                file,
+                offset,
+                kind,
+                version,
+                resource,
+                name: meta.name.clone(),
+                label: object_label(kind, &meta.name),
+            });
+        };
+    for x in &o.namespaces {
+        add(&x.meta, "Namespace", "v1", "namespace");
+    }
+    for x in &o.nodes {
+        add(&x.meta, "Node", "v1", "node");
+    }
+    for x in &o.pods {
+        add(&x.meta, "Pod", "v1", "pod");
+    }
+    for x in &o.services {
+        add(&x.meta, "Service", "v1", "service");
+    }
+    for x in &o.endpoints {
+        add(&x.meta, "Endpoints", "v1", "endpoints");
+    }
+    for x in &o.endpoint_slices {
+        add(&x.meta, "EndpointSlice", "v1", "endpointslice.discovery.k8s.io");
+    }
+    for x in &o.workloads {
+        let (k, r) = match x.kind {
+            WorkloadKind::Deployment => ("Deployment", "deployment.apps"),
+            WorkloadKind::ReplicaSet => ("ReplicaSet", "replicaset.apps"),
+            WorkloadKind::StatefulSet => ("StatefulSet", "statefulset.apps"),
+            WorkloadKind::DaemonSet => ("DaemonSet", "daemonset.apps"),
+        };
+        add(&x.meta, k, "v1", r);
+    }
+    for x in &o.config_maps {
+        add(&x.meta, "ConfigMap", "v1", "configmap");
+    }
+    for x in &o.ip_address_pools {
+        add(&x.meta, "IPAddressPool", "v1beta1", "ipaddresspool.metallb.io");
+    }
+    for x in &o.l2_advertisements {
+        add(&x.meta, "L2Advertisement", "v1beta1", "l2advertisement.metallb.io");
+    }
+    out
+}

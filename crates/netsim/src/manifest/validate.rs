@@ -1,9 +1,279 @@
-//! API-server validation with the upstream messages (`pkg/apis/core/validation/validation.go`,
-//! `pkg/apis/apps/validation/validation.go`, apimachinery `util/validation`).
+//! API-server validation with the upstream messages, byte for byte.
+//!
+//! Sources (kubernetes/kubernetes): `pkg/apis/core/validation/validation.go` (`ValidateService`,
+//! `validateServicePort`, `ValidateServiceClusterIPsRelatedFields`,
+//! `validateServiceExternalTrafficPolicy`, `ValidatePodSpec`, `validateContainerPorts`),
+//! `pkg/apis/apps/validation/validation.go` (`ValidateDeploymentSpec`, `ValidateReplicaSetSpec`,
+//! `ValidateStatefulSetSpec`, `ValidateDaemonSetSpec`), apimachinery
+//! `pkg/api/validation/objectmeta.go` (`ValidateObjectMetaAccessor`),
+//! `pkg/apis/meta/v1/validation/validation.go` (`ValidateLabels`, `ValidateLabelSelector`) and
+//! `pkg/util/validation/validation.go` (the name, label and port rules and their texts), with
+//! `field.Error` formatting from `pkg/util/validation/field/errors.go`.
+//!
+//! Each error becomes one diagnostic: code `invalid-value` / `required-value` /
+//! `duplicate-value` / `unsupported-value` / `forbidden` / `too-long`, message = the API text
+//! (`spec.ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive`), `object` =
+//! `Service "web"`, the span of the field (or its closest ancestor in the input), and our hint.
+//! Errors come in the order the API server lists them (labels and maps in key order: Go's map
+//! order is random, ours is sorted).
+//!
+//! Left out on purpose: checks that depend on allocation (`healthCheckNodePort`/`nodePort`
+//! required, allocation conflicts — the cluster stage does those), on updates, and on status
+//! (the API server drops the status of a created object; the simulator honours it instead).
 
-use super::kinds::{RawPodSpec, RawService};
+use std::net::IpAddr;
+
+use super::kinds::{RawContainer, RawPodSpec, RawService};
 use crate::diagnostic::Diagnostic;
 use crate::model::*;
+use crate::text::{Span, TextRange};
+
+// ---------------------------------------------------------------------------------------------
+// apimachinery util/validation: names, labels, ports
+
+const QUALIFIED_NAME_FMT: &str = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
+const QUALIFIED_NAME_ERR: &str = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+const LABEL_VALUE_FMT: &str = "(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?";
+const LABEL_VALUE_ERR: &str = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+const DNS1123_LABEL_FMT: &str = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+const DNS1123_LABEL_ERR: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
+const DNS1123_SUBDOMAIN_FMT: &str =
+    "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
+const DNS1123_SUBDOMAIN_ERR: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
+const DNS1035_LABEL_FMT: &str = "[a-z]([-a-z0-9]*[a-z0-9])?";
+const DNS1035_LABEL_ERR: &str = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character";
+
+/// `RegexError`: note the `', ` + ` or ` that gives the double space upstream has.
+fn regex_error(msg: &str, fmt: &str, examples: &[&str]) -> String {
+    let mut s = format!("{msg} (e.g. ");
+    for (i, e) in examples.iter().enumerate() {
+        if i > 0 {
+            s.push_str(" or ");
+        }
+        s.push('\'');
+        s.push_str(e);
+        s.push_str("', ");
+    }
+    s.push_str("regex used for validation is '");
+    s.push_str(fmt);
+    s.push_str("')");
+    s
+}
+
+fn max_len_error(n: usize) -> String {
+    format!("must be no more than {n} characters")
+}
+
+fn alnum(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+}
+
+/// `([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]`
+fn matches_qualified_name(s: &str) -> bool {
+    let b = s.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(&f), Some(&l)) => {
+            alnum(f) && alnum(l) && b.iter().all(|&c| alnum(c) || matches!(c, b'-' | b'_' | b'.'))
+        }
+        _ => false,
+    }
+}
+
+fn lower_alnum(b: u8) -> bool {
+    b.is_ascii_lowercase() || b.is_ascii_digit()
+}
+
+/// `[a-z0-9]([-a-z0-9]*[a-z0-9])?`
+fn matches_dns1123_label(s: &str) -> bool {
+    let b = s.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(&f), Some(&l)) => {
+            lower_alnum(f) && lower_alnum(l) && b.iter().all(|&c| lower_alnum(c) || c == b'-')
+        }
+        _ => false,
+    }
+}
+
+fn matches_dns1123_subdomain(s: &str) -> bool {
+    !s.is_empty() && s.split('.').all(matches_dns1123_label)
+}
+
+/// `validation.IsQualifiedName`.
+pub fn is_qualified_name(value: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    let parts: Vec<&str> = value.split('/').collect();
+    let name = match parts.as_slice() {
+        [name] => *name,
+        [prefix, name] => {
+            if prefix.is_empty() {
+                errs.push("prefix part must be non-empty".to_string());
+            } else {
+                for m in is_dns1123_subdomain(prefix) {
+                    errs.push(format!("prefix part {m}"));
+                }
+            }
+            *name
+        }
+        _ => {
+            errs.push(format!(
+                "a qualified name {} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
+                regex_error(QUALIFIED_NAME_ERR, QUALIFIED_NAME_FMT, &["MyName", "my.name", "123-abc"])
+            ));
+            return errs;
+        }
+    };
+    if name.is_empty() {
+        errs.push("name part must be non-empty".to_string());
+    } else if name.len() > 63 {
+        errs.push(format!("name part {}", max_len_error(63)));
+    }
+    if !matches_qualified_name(name) {
+        errs.push(format!(
+            "name part {}",
+            regex_error(QUALIFIED_NAME_ERR, QUALIFIED_NAME_FMT, &["MyName", "my.name", "123-abc"])
+        ));
+    }
+    errs
+}
+
+/// `validation.IsValidLabelValue`.
+pub fn is_valid_label_value(value: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if value.len() > 63 {
+        errs.push(max_len_error(63));
+    }
+    if !value.is_empty() && !matches_qualified_name(value) {
+        errs.push(regex_error(LABEL_VALUE_ERR, LABEL_VALUE_FMT, &["MyValue", "my_value", "12345"]));
+    }
+    errs
+}
+
+/// `validation.IsDNS1123Label`.
+pub fn is_dns1123_label(value: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if value.len() > 63 {
+        errs.push(max_len_error(63));
+    }
+    if !matches_dns1123_label(value) {
+        if matches_dns1123_subdomain(value) {
+            errs.push("must not contain dots".to_string());
+        } else {
+            errs.push(regex_error(DNS1123_LABEL_ERR, DNS1123_LABEL_FMT, &["my-name", "123-abc"]));
+        }
+    }
+    errs
+}
+
+/// `validation.IsDNS1123Subdomain`.
+pub fn is_dns1123_subdomain(value: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if value.len() > 253 {
+        errs.push(max_len_error(253));
+    }
+    if !matches_dns1123_subdomain(value) {
+        errs.push(regex_error(DNS1123_SUBDOMAIN_ERR, DNS1123_SUBDOMAIN_FMT, &["example.com"]));
+    }
+    errs
+}
+
+/// `validation.IsDNS1035Label`.
+pub fn is_dns1035_label(value: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if value.len() > 63 {
+        errs.push(max_len_error(63));
+    }
+    let b = value.as_bytes();
+    let ok = match (b.first(), b.last()) {
+        (Some(&f), Some(&l)) => {
+            f.is_ascii_lowercase()
+                && lower_alnum(l)
+                && b.iter().all(|&c| lower_alnum(c) || c == b'-')
+        }
+        _ => false,
+    };
+    if !ok {
+        errs.push(regex_error(DNS1035_LABEL_ERR, DNS1035_LABEL_FMT, &["my-name", "abc-123"]));
+    }
+    errs
+}
+
+/// `validation.IsValidPortName` (IANA_SVC_NAME).
+pub fn is_valid_port_name(port: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if port.len() > 15 {
+        errs.push(max_len_error(15));
+    }
+    if port.is_empty()
+        || !port.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+    {
+        errs.push(
+            "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)".to_string(),
+        );
+    }
+    if !port.bytes().any(|c| c.is_ascii_lowercase()) {
+        errs.push("must contain at least one letter (a-z)".to_string());
+    }
+    if port.contains("--") {
+        errs.push("must not contain consecutive hyphens".to_string());
+    }
+    if port.starts_with('-') || port.ends_with('-') {
+        errs.push("must not begin or end with a hyphen".to_string());
+    }
+    errs
+}
+
+/// `validation.IsValidPortNum`.
+pub fn is_valid_port_num(port: i64) -> Vec<String> {
+    if (1..=65535).contains(&port) {
+        Vec::new()
+    } else {
+        vec!["must be between 1 and 65535, inclusive".to_string()]
+    }
+}
+
+/// Go's `%q` for a string.
+pub fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\u{b}' => out.push_str("\\v"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Go's `%#v` of a `[]string`.
+fn go_string_slice(v: &[String]) -> String {
+    let inner: Vec<String> = v.iter().map(|s| go_quote(s)).collect();
+    format!("[]string{{{}}}", inner.join(", "))
+}
+
+/// Go's `%#v` of a `map[string]string` (keys sorted, as fmt prints maps).
+fn go_string_map(m: &Labels) -> String {
+    if m.is_empty() {
+        return "map[string]string(nil)".to_string();
+    }
+    let inner: Vec<String> =
+        m.iter().map(|(k, v)| format!("{}:{}", go_quote(k), go_quote(v))).collect();
+    format!("map[string]string{{{}}}", inner.join(", "))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Error emission
 
 /// Which name rule `metadata.name` follows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,21 +286,1223 @@ pub enum NameRule {
     Dns1035,
 }
 
-pub(crate) fn meta_common(
-    _kind: &str,
-    _meta: &ObjectMeta,
-    _rule: NameRule,
-    _diags: &mut Vec<Diagnostic>,
-) {
+struct V<'a> {
+    diags: &'a mut Vec<Diagnostic>,
+    source: Option<&'a Source>,
+    object: String,
 }
-pub(crate) fn namespace(_meta: &ObjectMeta, _diags: &mut Vec<Diagnostic>) {}
-pub(crate) fn node(_node: &Node, _diags: &mut Vec<Diagnostic>) {}
-pub(crate) fn pod(_meta: &ObjectMeta, _spec: &RawPodSpec, _diags: &mut Vec<Diagnostic>) {}
-pub(crate) fn service(_svc: &RawService, _diags: &mut Vec<Diagnostic>) {}
-pub(crate) fn workload(
-    _w: &Workload,
-    _spec: &RawPodSpec,
-    _has_template: bool,
-    _diags: &mut Vec<Diagnostic>,
+
+impl V<'_> {
+    fn new<'a>(kind: &str, meta: &'a ObjectMeta, diags: &'a mut Vec<Diagnostic>) -> V<'a> {
+        V { diags, source: meta.source.as_ref(), object: super::object_label(kind, &meta.name) }
+    }
+
+    fn span(&self, at: &str, key: bool) -> Span {
+        match self.source {
+            Some(s) => {
+                let range = match s.fields.get(at) {
+                    Some(f) if key => f.key.unwrap_or(f.value),
+                    Some(f) => f.value,
+                    None => {
+                        // Point at the closest ancestor's key when the field itself is absent
+                        // (a required field is reported where it should have been).
+                        let mut p = at;
+                        loop {
+                            match p.rfind(['.', '[']) {
+                                Some(cut) => {
+                                    p = p.get(..cut).unwrap_or("");
+                                    if let Some(f) = s.fields.get(p) {
+                                        break f.key.unwrap_or(f.value);
+                                    }
+                                }
+                                None => break TextRange::new(s.range.start, s.range.start),
+                            }
+                        }
+                    }
+                };
+                Span { file: s.file, range }
+            }
+            None => Span::default(),
+        }
+    }
+
+    fn push(
+        &mut self,
+        code: &'static str,
+        at: &str,
+        key: bool,
+        message: String,
+        hint: Option<String>,
+    ) {
+        let mut d = Diagnostic::error(code, self.span(at, key), message);
+        d.object = Some(self.object.clone());
+        if let Some(h) = hint {
+            d.hints.push(h);
+        }
+        self.diags.push(d);
+    }
+
+    /// `field.Invalid(path, value, detail)`; `value` already formatted as the API prints it.
+    fn invalid(&mut self, path: &str, at: &str, value: &str, detail: &str, hint: Option<String>) {
+        let msg = if detail.is_empty() {
+            format!("{path}: Invalid value: {value}")
+        } else {
+            format!("{path}: Invalid value: {value}: {detail}")
+        };
+        self.push("invalid-value", at, false, msg, hint);
+    }
+
+    fn required(&mut self, path: &str, detail: &str, hint: Option<String>) {
+        let msg = if detail.is_empty() {
+            format!("{path}: Required value")
+        } else {
+            format!("{path}: Required value: {detail}")
+        };
+        self.push("required-value", path, true, msg, hint);
+    }
+
+    fn duplicate(&mut self, path: &str, at: &str, value: &str, hint: Option<String>) {
+        self.push("duplicate-value", at, false, format!("{path}: Duplicate value: {value}"), hint);
+    }
+
+    fn unsupported(&mut self, path: &str, value: &str, supported: &[&str], hint: Option<String>) {
+        let list: Vec<String> = supported.iter().map(|s| go_quote(s)).collect();
+        self.push(
+            "unsupported-value",
+            path,
+            false,
+            format!(
+                "{path}: Unsupported value: {}: supported values: {}",
+                go_quote(value),
+                list.join(", ")
+            ),
+            hint,
+        );
+    }
+
+    fn forbidden(&mut self, path: &str, at: &str, detail: &str, hint: Option<String>) {
+        self.push("forbidden", at, true, format!("{path}: Forbidden: {detail}"), hint);
+    }
+}
+
+fn name_hint(rule: NameRule, kind: &str) -> String {
+    match rule {
+        NameRule::Dns1035 => format!("{kind} names become DNS names: use lower-case letters, digits and '-', start with a letter and end with a letter or digit (at most 63 characters), e.g. `my-service`"),
+        NameRule::Label => format!("{kind} names use lower-case letters, digits and '-', start and end with a letter or digit (at most 63 characters)"),
+        NameRule::Subdomain => format!("{kind} names use lower-case letters, digits, '-' and '.', start and end with a letter or digit (at most 253 characters), e.g. `web-1`"),
+    }
+}
+
+/// `ValidateObjectMetaAccessor` (name, namespace, labels, annotations).
+fn object_meta(v: &mut V<'_>, kind: &str, meta: &ObjectMeta, rule: NameRule, namespaced: bool) {
+    if meta.name.is_empty() {
+        if meta.generate_name.as_deref().is_none_or(str::is_empty) {
+            v.required(
+                "metadata.name",
+                "name or generateName is required",
+                Some(format!(
+                    "give the {kind} a name under `metadata:` (`name: my-{}`)",
+                    kind.to_ascii_lowercase()
+                )),
+            );
+        }
+    } else {
+        let msgs = match rule {
+            NameRule::Dns1035 => is_dns1035_label(&meta.name),
+            NameRule::Label => is_dns1123_label(&meta.name),
+            NameRule::Subdomain => is_dns1123_subdomain(&meta.name),
+        };
+        for m in msgs {
+            v.invalid(
+                "metadata.name",
+                "metadata.name",
+                &go_quote(&meta.name),
+                &m,
+                Some(name_hint(rule, kind)),
+            );
+        }
+    }
+    if namespaced && !meta.namespace.is_empty() {
+        for m in is_dns1123_label(&meta.namespace) {
+            v.invalid("metadata.namespace", "metadata.namespace", &go_quote(&meta.namespace), &m, Some("namespace names use lower-case letters, digits and '-' (at most 63 characters)".to_string()));
+        }
+    }
+    labels(v, "metadata.labels", &meta.labels);
+    for k in meta.annotations.keys() {
+        for m in is_qualified_name(&k.to_ascii_lowercase()) {
+            let at = format!("metadata.annotations.{k}");
+            v.push(
+                "invalid-value",
+                &at,
+                true,
+                format!("metadata.annotations: Invalid value: {}: {m}", go_quote(k)),
+                Some("annotation keys follow the label key syntax: an optional DNS prefix and '/', then a name of letters, digits, '-', '_' and '.'".to_string()),
+            );
+        }
+    }
+    let size: usize = meta.annotations.iter().map(|(k, v)| k.len() + v.len()).sum();
+    if size > 256 * 1024 {
+        v.push(
+            "too-long",
+            "metadata.annotations",
+            true,
+            "metadata.annotations: Too long: may not be more than 262144 bytes".to_string(),
+            Some("all annotations of one object together may hold at most 256 KiB".to_string()),
+        );
+    }
+}
+
+/// `ValidateLabels` at `path` (`metadata.labels`, `spec.selector`, …): keys then values.
+fn labels(v: &mut V<'_>, path: &str, l: &Labels) {
+    for (k, val) in l {
+        let at = format!("{path}.{k}");
+        for m in is_qualified_name(k) {
+            v.push(
+                "invalid-value",
+                &at,
+                true,
+                format!("{path}: Invalid value: {}: {m}", go_quote(k)),
+                Some("label keys are an optional DNS prefix and '/', then a name of at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (e.g. `app.kubernetes.io/name`)".to_string()),
+            );
+        }
+        for m in is_valid_label_value(val) {
+            v.invalid(path, &at, &go_quote(val), &m, Some("label values are at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit; no spaces or '/'".to_string()));
+        }
+    }
+}
+
+pub(crate) fn meta_common(
+    kind: &str,
+    meta: &ObjectMeta,
+    rule: NameRule,
+    diags: &mut Vec<Diagnostic>,
 ) {
+    let mut v = V::new(kind, meta, diags);
+    object_meta(&mut v, kind, meta, rule, true);
+}
+
+pub(crate) fn namespace(meta: &ObjectMeta, diags: &mut Vec<Diagnostic>) {
+    let mut v = V::new("Namespace", meta, diags);
+    object_meta(&mut v, "Namespace", meta, NameRule::Label, false);
+}
+
+pub(crate) fn node(node: &Node, diags: &mut Vec<Diagnostic>) {
+    let mut v = V::new("Node", &node.meta, diags);
+    object_meta(&mut v, "Node", &node.meta, NameRule::Subdomain, false);
+    for (i, c) in node.pod_cidrs.iter().enumerate() {
+        if !is_cidr(c) {
+            let p = format!("spec.podCIDRs[{i}]");
+            let at = if node
+                .meta
+                .source
+                .as_ref()
+                .is_some_and(|s| s.fields.get("spec.podCIDR").is_some())
+            {
+                "spec.podCIDR".to_string()
+            } else {
+                p.clone()
+            };
+            v.invalid(
+                &p,
+                &at,
+                &go_quote(c),
+                "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)",
+                None,
+            );
+        }
+    }
+}
+
+fn is_cidr(s: &str) -> bool {
+    let Some((ip, bits)) = s.split_once('/') else { return false };
+    let Ok(ip) = ip.parse::<IpAddr>() else { return false };
+    let Ok(bits) = bits.parse::<u8>() else { return false };
+    bits <= if ip.is_ipv4() { 32 } else { 128 }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pods
+
+fn container_list(
+    v: &mut V<'_>,
+    base: &str,
+    cs: &[RawContainer],
+    host_network: bool,
+    host_ports: &mut Vec<(i32, String)>,
+    required: bool,
+) {
+    if cs.is_empty() && required {
+        v.required(
+            base,
+            "",
+            Some(
+                "a Pod needs at least one container: `containers: - name: app` / `image: nginx`"
+                    .to_string(),
+            ),
+        );
+    }
+    let mut names: Vec<&str> = Vec::new();
+    for (i, c) in cs.iter().enumerate() {
+        let p = format!("{base}[{i}]");
+        if c.name.is_empty() {
+            v.required(
+                &format!("{p}.name"),
+                "",
+                Some("every container needs a `name`".to_string()),
+            );
+        } else {
+            for m in is_dns1123_label(&c.name) {
+                v.invalid(&format!("{p}.name"), &format!("{p}.name"), &go_quote(&c.name), &m, Some("container names use lower-case letters, digits and '-' (at most 63 characters)".to_string()));
+            }
+        }
+        if c.image.is_empty() {
+            v.required(
+                &format!("{p}.image"),
+                "",
+                Some("every container needs an `image`, e.g. `image: nginx:1.27`".to_string()),
+            );
+        }
+        let mut port_names: Vec<&str> = Vec::new();
+        for (j, port) in c.ports.iter().enumerate() {
+            let pp = format!("{p}.ports[{j}]");
+            if let Some(n) = port.name.as_deref().filter(|n| !n.is_empty()) {
+                let msgs = is_valid_port_name(n);
+                if !msgs.is_empty() {
+                    for m in msgs {
+                        v.invalid(&format!("{pp}.name"), &format!("{pp}.name"), &go_quote(n), &m, Some("port names are IANA service names: at most 15 lower-case letters, digits and '-', with at least one letter (e.g. `http`, `metrics`)".to_string()));
+                    }
+                } else if port_names.contains(&n) {
+                    v.duplicate(
+                        &format!("{pp}.name"),
+                        &format!("{pp}.name"),
+                        &go_quote(n),
+                        Some("port names must be unique within a container".to_string()),
+                    );
+                } else {
+                    port_names.push(n);
+                }
+            }
+            if port.container_port == 0 {
+                v.required(
+                    &format!("{pp}.containerPort"),
+                    "",
+                    Some(
+                        "give the port number the container listens on, e.g. `containerPort: 8080`"
+                            .to_string(),
+                    ),
+                );
+            } else {
+                for m in is_valid_port_num(i64::from(port.container_port)) {
+                    v.invalid(
+                        &format!("{pp}.containerPort"),
+                        &format!("{pp}.containerPort"),
+                        &port.container_port.to_string(),
+                        &m,
+                        None,
+                    );
+                }
+            }
+            if let Some(h) = port.host_port.filter(|&h| h != 0) {
+                for m in is_valid_port_num(i64::from(h)) {
+                    v.invalid(
+                        &format!("{pp}.hostPort"),
+                        &format!("{pp}.hostPort"),
+                        &h.to_string(),
+                        &m,
+                        None,
+                    );
+                }
+            }
+            match port.protocol.as_deref() {
+                None | Some("") => v.required(&format!("{pp}.protocol"), "", None),
+                Some("TCP" | "UDP" | "SCTP") => {}
+                Some(other) => v.unsupported(
+                    &format!("{pp}.protocol"),
+                    other,
+                    &["SCTP", "TCP", "UDP"],
+                    Some(protocol_hint(other)),
+                ),
+            }
+        }
+        let _ = host_network;
+        // AccumulateUniqueHostPorts: hostPort+protocol unique across containers.
+        for (j, port) in c.ports.iter().enumerate() {
+            let Some(h) = port.host_port.filter(|&h| h != 0) else { continue };
+            let proto = port.protocol.clone().unwrap_or_default();
+            let key = format!("{h}/{proto}");
+            if host_ports.iter().any(|(_, k)| *k == key) {
+                let pp = format!("{p}.ports[{j}].hostPort");
+                v.duplicate(
+                    &pp,
+                    &pp,
+                    &go_quote(&key),
+                    Some("two containers of one Pod cannot use the same host port".to_string()),
+                );
+            } else {
+                host_ports.push((h, key));
+            }
+        }
+        if c.name.is_empty() {
+            continue;
+        }
+        if names.contains(&c.name.as_str()) {
+            v.duplicate(
+                &format!("{p}.name"),
+                &format!("{p}.name"),
+                &go_quote(&c.name),
+                Some("container names must be unique within a Pod".to_string()),
+            );
+        } else {
+            names.push(&c.name);
+        }
+    }
+}
+
+fn protocol_hint(p: &str) -> String {
+    let up = p.to_ascii_uppercase();
+    if matches!(up.as_str(), "TCP" | "UDP" | "SCTP") {
+        format!("protocols are upper case: write `{up}`")
+    } else if matches!(up.as_str(), "HTTP" | "HTTPS" | "GRPC" | "H2C") {
+        format!("`protocol` is the transport (TCP, UDP or SCTP); {p} runs over TCP — use `appProtocol: {}` to name the application protocol", p.to_ascii_lowercase())
+    } else {
+        "use TCP, UDP or SCTP".to_string()
+    }
+}
+
+/// `ValidatePodSpec` (the parts that matter here) at `base` (`spec` or `spec.template.spec`).
+fn pod_spec(v: &mut V<'_>, base: &str, spec: &RawPodSpec) {
+    let mut host_ports = Vec::new();
+    container_list(
+        v,
+        &format!("{base}.containers"),
+        &spec.containers,
+        spec.spec.host_network,
+        &mut host_ports,
+        true,
+    );
+    container_list(
+        v,
+        &format!("{base}.initContainers"),
+        &spec.init_containers,
+        spec.spec.host_network,
+        &mut host_ports,
+        false,
+    );
+    match spec.spec.restart_policy.as_str() {
+        "Always" | "OnFailure" | "Never" => {}
+        "" => v.required(&format!("{base}.restartPolicy"), "", None),
+        other => v.unsupported(
+            &format!("{base}.restartPolicy"),
+            other,
+            &["Always", "OnFailure", "Never"],
+            None,
+        ),
+    }
+    match spec.spec.dns_policy.as_str() {
+        "ClusterFirstWithHostNet" | "ClusterFirst" | "Default" | "None" => {}
+        "" => v.required(&format!("{base}.dnsPolicy"), "", None),
+        other => v.unsupported(
+            &format!("{base}.dnsPolicy"),
+            other,
+            &["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"],
+            Some("dnsPolicy is case-sensitive; ClusterFirst is the default".to_string()),
+        ),
+    }
+    labels(v, &format!("{base}.nodeSelector"), &spec.spec.node_selector);
+    if spec.spec.host_network {
+        // validateHostNetwork: with hostNetwork the host port must equal the container port.
+        for (kind, cs) in
+            [("containers", &spec.containers), ("initContainers", &spec.init_containers)]
+        {
+            for (i, c) in cs.iter().enumerate() {
+                for (j, p) in c.ports.iter().enumerate() {
+                    if let Some(h) = p.host_port.filter(|&h| h != 0 && h != p.container_port) {
+                        let path = format!("{base}.{kind}[{i}].ports[{j}].hostPort");
+                        v.invalid(
+                            &path,
+                            &path,
+                            &h.to_string(),
+                            "must match `containerPort` when `hostNetwork` is true",
+                            None,
+                        );
+                    }
+                }
+            }
+        }
+    }
+    if let Some(n) = spec.spec.node_name.as_deref().filter(|n| !n.is_empty()) {
+        for m in is_dns1123_subdomain(n) {
+            let p = format!("{base}.nodeName");
+            v.invalid(&p, &p, &go_quote(n), &m, None);
+        }
+    }
+    for (field, val) in [("hostname", &spec.spec.hostname), ("subdomain", &spec.spec.subdomain)] {
+        if let Some(h) = val.as_deref().filter(|h| !h.is_empty()) {
+            for m in is_dns1123_label(h) {
+                let p = format!("{base}.{field}");
+                v.invalid(&p, &p, &go_quote(h), &m, Some(format!("`{field}` becomes part of the Pod's DNS name: lower-case letters, digits and '-', at most 63 characters")));
+            }
+        }
+    }
+}
+
+pub(crate) fn pod(meta: &ObjectMeta, spec: &RawPodSpec, diags: &mut Vec<Diagnostic>) {
+    let mut v = V::new("Pod", meta, diags);
+    object_meta(&mut v, "Pod", meta, NameRule::Subdomain, true);
+    pod_spec(&mut v, "spec", spec);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workloads
+
+fn go_label_selector(_s: &LabelSelector) -> String {
+    // %#v of the dereferenced metav1.LabelSelector (its String() has a pointer receiver).
+    "v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}".to_string()
+}
+
+/// `ValidateLabelSelector` (metav1) at `path`; returns whether `LabelSelectorAsSelector` succeeds.
+fn label_selector(v: &mut V<'_>, path: &str, s: &LabelSelector) -> bool {
+    labels(v, &format!("{path}.matchLabels"), &s.match_labels);
+    let mut ok = s.match_labels.keys().all(|k| is_qualified_name(k).is_empty())
+        && s.match_labels.values().all(|x| is_valid_label_value(x).is_empty());
+    for (i, e) in s.match_expressions.iter().enumerate() {
+        let p = format!("{path}.matchExpressions[{i}]");
+        match e.operator.as_str() {
+            "In" | "NotIn" => {
+                if e.values.is_empty() {
+                    v.required(
+                        &format!("{p}.values"),
+                        "must be specified when `operator` is 'In' or 'NotIn'",
+                        Some("add `values: [...]` with at least one value".to_string()),
+                    );
+                    ok = false;
+                }
+            }
+            "Exists" | "DoesNotExist" => {
+                if !e.values.is_empty() {
+                    let vp = format!("{p}.values");
+                    v.forbidden(
+                        &vp,
+                        &vp,
+                        "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+                        Some(
+                            "remove `values`: Exists and DoesNotExist only look at the key"
+                                .to_string(),
+                        ),
+                    );
+                    ok = false;
+                }
+            }
+            other => {
+                let op = format!("{p}.operator");
+                v.invalid(
+                    &op,
+                    &op,
+                    &go_quote(other),
+                    "not a valid selector operator",
+                    Some(
+                        "operators are In, NotIn, Exists and DoesNotExist (case-sensitive)"
+                            .to_string(),
+                    ),
+                );
+                ok = false;
+            }
+        }
+        for m in is_qualified_name(&e.key) {
+            let kp = format!("{p}.key");
+            v.invalid(&kp, &kp, &go_quote(&e.key), &m, None);
+            ok = false;
+        }
+        for (j, val) in e.values.iter().enumerate() {
+            for m in is_valid_label_value(val) {
+                let vp = format!("{p}.values[{j}]");
+                v.invalid(&vp, &vp, &go_quote(val), &m, None);
+                ok = false;
+            }
+        }
+    }
+    ok
+}
+
+pub(crate) fn workload(
+    w: &Workload,
+    spec: &RawPodSpec,
+    _has_template: bool,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let kind = w.kind.as_str();
+    let mut v = V::new(kind, &w.meta, diags);
+    object_meta(&mut v, kind, &w.meta, NameRule::Subdomain, true);
+    if w.kind != WorkloadKind::DaemonSet && w.replicas < 0 {
+        v.invalid(
+            "spec.replicas",
+            "spec.replicas",
+            &w.replicas.to_string(),
+            "must be greater than or equal to 0",
+            None,
+        );
+    }
+    let mismatch_hint = Some("the selector must match the Pod template's labels, or the controller could never find the Pods it creates: copy the selector's labels into `spec.template.metadata.labels`".to_string());
+    let template_checks = |v: &mut V<'_>| {
+        labels(v, "spec.template.labels", &w.template.labels);
+        pod_spec(v, "spec.template.spec", spec);
+        if spec.spec.restart_policy != "Always" {
+            v.unsupported(
+                "spec.template.spec.restartPolicy",
+                &spec.spec.restart_policy,
+                &["Always"],
+                Some(format!(
+                    "{kind} Pods always restart: remove `restartPolicy` or set it to Always"
+                )),
+            );
+        }
+    };
+    let empty_msg = match w.kind {
+        WorkloadKind::StatefulSet => "empty selector is invalid for statefulset",
+        WorkloadKind::DaemonSet => "empty selector is invalid for daemonset",
+        _ => "empty selector is invalid for deployment",
+    };
+    let matches =
+        |s: Option<&LabelSelector>| crate::select::label_selector_matches(s, &w.template.labels);
+    if w.kind == WorkloadKind::DaemonSet {
+        let ok = w.selector.as_ref().is_none_or(|s| label_selector(&mut v, "spec.selector", s));
+        if ok && !matches(w.selector.as_ref()) {
+            v.invalid(
+                "spec.template.metadata.labels",
+                "spec.template.metadata.labels",
+                &go_string_map(&w.template.labels),
+                "`selector` does not match template `labels`",
+                mismatch_hint,
+            );
+        }
+        if let Some(s) = &w.selector {
+            if s.match_labels.is_empty() && s.match_expressions.is_empty() {
+                v.invalid(
+                    "spec.selector",
+                    "spec.selector",
+                    &go_label_selector(s),
+                    empty_msg,
+                    Some(
+                        "give the selector at least one label, e.g. `matchLabels: {app: web}`"
+                            .to_string(),
+                    ),
+                );
+            }
+        }
+        template_checks(&mut v);
+        return;
+    }
+    let selector_ok;
+    match &w.selector {
+        None => {
+            v.required("spec.selector", "", Some(format!("apps/v1 {kind}s need `spec.selector.matchLabels` matching the template's labels")));
+            selector_ok = false;
+        }
+        Some(s) => {
+            selector_ok = label_selector(&mut v, "spec.selector", s);
+            if s.match_labels.is_empty() && s.match_expressions.is_empty() {
+                v.invalid(
+                    "spec.selector",
+                    "spec.selector",
+                    &go_label_selector(s),
+                    empty_msg,
+                    Some(
+                        "give the selector at least one label, e.g. `matchLabels: {app: web}`"
+                            .to_string(),
+                    ),
+                );
+            }
+        }
+    }
+    if w.selector.is_some() && !selector_ok {
+        let detail =
+            if w.kind == WorkloadKind::StatefulSet { "" } else { "invalid label selector" };
+        let sel = w.selector.as_ref().map(go_label_selector).unwrap_or_default();
+        v.invalid("spec.selector", "spec.selector", &sel, detail, None);
+        return;
+    }
+    // A nil selector converts to Nothing (empty() is false, matches nothing); an empty one to
+    // Everything (empty() true: no check).
+    let empty = w
+        .selector
+        .as_ref()
+        .is_some_and(|s| s.match_labels.is_empty() && s.match_expressions.is_empty());
+    if !empty && !matches(w.selector.as_ref()) {
+        v.invalid(
+            "spec.template.metadata.labels",
+            "spec.template.metadata.labels",
+            &go_string_map(&w.template.labels),
+            "`selector` does not match template `labels`",
+            mismatch_hint,
+        );
+    }
+    template_checks(&mut v);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Services
+
+fn is_headless(svc: &RawService) -> bool {
+    svc.cluster_ips.len() == 1 && svc.cluster_ips.first().map(String::as_str) == Some("None")
+}
+
+fn valid_ip(s: &str) -> bool {
+    s.parse::<IpAddr>().is_ok()
+}
+
+const IP_MSG: &str = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)";
+
+/// `ValidateService` (create), in upstream order.
+pub(crate) fn service(svc: &RawService, diags: &mut Vec<Diagnostic>) {
+    let mut v = V::new("Service", &svc.meta, diags);
+    object_meta(&mut v, "Service", &svc.meta, NameRule::Dns1035, true);
+    let ty = svc.type_.as_deref().unwrap_or("");
+    let headless = is_headless(svc);
+    if svc.ports.is_empty() && !headless && ty != "ExternalName" {
+        v.required("spec.ports", "", Some("a Service needs at least one port, e.g. `ports: [{port: 80, targetPort: 8080}]` (only headless and ExternalName Services may have none)".to_string()));
+    }
+    match ty {
+        "LoadBalancer" | "NodePort" if headless => {
+            v.invalid(
+                "spec.clusterIPs[0]",
+                if svc.meta.source.as_ref().is_some_and(|s| s.fields.get("spec.clusterIP").is_some()) { "spec.clusterIP" } else { "spec.clusterIPs[0]" },
+                "\"None\"",
+                &format!("may not be set to 'None' for {ty} services"),
+                Some(format!("a headless Service (`clusterIP: None`) has no virtual IP, so it cannot be a {ty}: remove `clusterIP: None` or use type ClusterIP")),
+            );
+        }
+        "ExternalName" => {
+            if !svc.cluster_ips.is_empty() {
+                v.forbidden(
+                    "spec.clusterIPs",
+                    if svc
+                        .meta
+                        .source
+                        .as_ref()
+                        .is_some_and(|s| s.fields.get("spec.clusterIP").is_some())
+                    {
+                        "spec.clusterIP"
+                    } else {
+                        "spec.clusterIPs"
+                    },
+                    "may not be set for ExternalName services",
+                    Some(
+                        "an ExternalName Service is only a DNS CNAME; remove `clusterIP`"
+                            .to_string(),
+                    ),
+                );
+            }
+            if !svc.ip_families.is_empty() {
+                v.forbidden(
+                    "spec.ipFamilies",
+                    "spec.ipFamilies",
+                    "may not be set for ExternalName services",
+                    None,
+                );
+            }
+            if svc.ip_family_policy.is_some() {
+                v.forbidden(
+                    "spec.ipFamilyPolicy",
+                    "spec.ipFamilyPolicy",
+                    "may not be set for ExternalName services",
+                    None,
+                );
+            }
+            let name = svc.external_name.as_deref().unwrap_or("");
+            let cname = name.strip_suffix('.').unwrap_or(name);
+            if cname.is_empty() {
+                v.required(
+                    "spec.externalName",
+                    "",
+                    Some(
+                        "an ExternalName Service needs `externalName: db.example.com`".to_string(),
+                    ),
+                );
+            } else {
+                for m in is_dns1123_subdomain(cname) {
+                    v.invalid("spec.externalName", "spec.externalName", &go_quote(cname), &m, Some("externalName is a DNS name: lower-case letters, digits, '-' and '.'; no scheme (`https://`), port or path".to_string()));
+                }
+            }
+        }
+        _ => {}
+    }
+    // validateServicePort
+    let require_name = svc.ports.len() > 1;
+    let mut names: Vec<&str> = Vec::new();
+    for (i, p) in svc.ports.iter().enumerate() {
+        let pp = format!("spec.ports[{i}]");
+        if require_name && p.name.is_empty() {
+            v.required(&format!("{pp}.name"), "", Some("when a Service has more than one port, every port needs a `name` (e.g. `http`, `https`)".to_string()));
+        } else if !p.name.is_empty() {
+            for m in is_dns1123_label(&p.name) {
+                v.invalid(&format!("{pp}.name"), &format!("{pp}.name"), &go_quote(&p.name), &m, Some("Service port names are DNS labels: lower-case letters, digits and '-' (they appear in SRV records `_name._tcp`)".to_string()));
+            }
+            if names.contains(&p.name.as_str()) {
+                v.duplicate(
+                    &format!("{pp}.name"),
+                    &format!("{pp}.name"),
+                    &go_quote(&p.name),
+                    Some("port names must be unique within a Service".to_string()),
+                );
+            } else {
+                names.push(&p.name);
+            }
+        }
+        for m in is_valid_port_num(i64::from(p.port)) {
+            v.invalid(
+                &format!("{pp}.port"),
+                &format!("{pp}.port"),
+                &p.port.to_string(),
+                &m,
+                Some("`port` is the Service's own port number, 1-65535".to_string()),
+            );
+        }
+        match p.protocol.as_deref() {
+            None | Some("") => v.required(&format!("{pp}.protocol"), "", None),
+            Some("TCP" | "UDP" | "SCTP") => {}
+            Some(other) => v.unsupported(
+                &format!("{pp}.protocol"),
+                other,
+                &["SCTP", "TCP", "UDP"],
+                Some(protocol_hint(other)),
+            ),
+        }
+        let tp = format!("{pp}.targetPort");
+        // When targetPort was defaulted from port, report it where `port` is.
+        let tp_at = if svc.meta.source.as_ref().is_some_and(|s| s.fields.get(&tp).is_some()) {
+            tp.clone()
+        } else {
+            format!("{pp}.port")
+        };
+        match &p.target_port {
+            Some(IntOrString::Int(n)) => {
+                for m in is_valid_port_num(i64::from(*n)) {
+                    v.invalid(&tp, &tp_at, &n.to_string(), &m, None);
+                }
+            }
+            Some(IntOrString::Str(s)) => {
+                for m in is_valid_port_name(s) {
+                    let hint = if s.parse::<i64>().is_ok() {
+                        format!("a quoted number is a port *name*; write `targetPort: {s}` without quotes")
+                    } else {
+                        "a named targetPort must match the `name` of a containerPort: at most 15 lower-case letters, digits and '-'".to_string()
+                    };
+                    v.invalid(&tp, &tp_at, &go_quote(s), &m, Some(hint));
+                }
+            }
+            None => {}
+        }
+        if let Some(ap) = &p.app_protocol {
+            for m in is_qualified_name(ap) {
+                let path = format!("{pp}.appProtocol");
+                v.invalid(&path, &path, &go_quote(ap), &m, None);
+            }
+        }
+    }
+    if let Some(sel) = &svc.selector {
+        labels(&mut v, "spec.selector", sel);
+    }
+    match svc.session_affinity.as_deref().unwrap_or("") {
+        "" => v.required("spec.sessionAffinity", "", None),
+        "ClientIP" => {
+            if let Some(t) = svc.session_affinity_timeout {
+                if t <= 0 || t > 86400 {
+                    let p = "spec.sessionAffinityConfig.clientIP.timeoutSeconds";
+                    v.invalid(
+                        p,
+                        p,
+                        &t.to_string(),
+                        "must be greater than 0 and less than 86400",
+                        None,
+                    );
+                }
+            }
+        }
+        "None" => {}
+        other => v.unsupported(
+            "spec.sessionAffinity",
+            other,
+            &["ClientIP", "None"],
+            Some(
+                "sessionAffinity is `None` (default) or `ClientIP` (sticky per client IP)"
+                    .to_string(),
+            ),
+        ),
+    }
+    cluster_ips(&mut v, svc);
+    for (i, ip) in svc.external_ips.iter().enumerate() {
+        let p = format!("spec.externalIPs[{i}]");
+        match ip.parse::<IpAddr>() {
+            Err(_) => v.invalid(&p, &p, &go_quote(ip), IP_MSG, None),
+            Ok(a) => {
+                if a.is_unspecified() {
+                    v.invalid(
+                        &p,
+                        &p,
+                        &go_quote(ip),
+                        &format!("may not be unspecified ({ip})"),
+                        None,
+                    );
+                }
+                if a.is_loopback() {
+                    v.invalid(
+                        &p,
+                        &p,
+                        &go_quote(ip),
+                        "may not be in the loopback range (127.0.0.0/8, ::1/128)",
+                        None,
+                    );
+                }
+                let link_local = match a {
+                    IpAddr::V4(x) => x.is_link_local(),
+                    IpAddr::V6(x) => (x.segments()[0] & 0xffc0) == 0xfe80,
+                };
+                if link_local {
+                    v.invalid(
+                        &p,
+                        &p,
+                        &go_quote(ip),
+                        "may not be in the link-local range (169.254.0.0/16, fe80::/10)",
+                        None,
+                    );
+                }
+                let ll_multicast = match a {
+                    IpAddr::V4(x) => {
+                        x.octets()[0] == 224 && x.octets()[1] == 0 && x.octets()[2] == 0
+                    }
+                    IpAddr::V6(x) => (x.segments()[0] & 0xff0f) == 0xff02,
+                };
+                if ll_multicast {
+                    v.invalid(
+                        &p,
+                        &p,
+                        &go_quote(ip),
+                        "may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)",
+                        None,
+                    );
+                }
+            }
+        }
+    }
+    match ty {
+        "" => v.required("spec.type", "", None),
+        "ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalName" => {}
+        other => v.unsupported("spec.type", other, &["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"], Some("Service types are case-sensitive: ClusterIP, NodePort, LoadBalancer or ExternalName".to_string())),
+    }
+    if ty == "ClusterIP" {
+        for (i, p) in svc.ports.iter().enumerate() {
+            if p.node_port != 0 {
+                let path = format!("spec.ports[{i}].nodePort");
+                v.forbidden(&path, &path, "may not be used when `type` is 'ClusterIP'", Some("nodePort only exists on NodePort and LoadBalancer Services: set `type: NodePort` or remove `nodePort`".to_string()));
+            }
+        }
+    }
+    // Duplicate (protocol, nodePort) and (protocol, port) pairs.
+    let mut seen_np: Vec<(String, i32)> = Vec::new();
+    for (i, p) in svc.ports.iter().enumerate() {
+        if p.node_port == 0 {
+            continue;
+        }
+        let key = (p.protocol.clone().unwrap_or_default(), p.node_port);
+        if seen_np.contains(&key) {
+            let path = format!("spec.ports[{i}].nodePort");
+            v.duplicate(
+                &path,
+                &path,
+                &p.node_port.to_string(),
+                Some("each port of a Service needs its own nodePort".to_string()),
+            );
+        }
+        seen_np.push(key);
+    }
+    let mut seen_p: Vec<(String, i32)> = Vec::new();
+    for (i, p) in svc.ports.iter().enumerate() {
+        let proto = p.protocol.clone().unwrap_or_default();
+        let key = (proto.clone(), p.port);
+        if seen_p.contains(&key) {
+            let path = format!("spec.ports[{i}]");
+            let value = format!(
+                "core.ServicePort{{Name:\"\", Protocol:{}, AppProtocol:(*string)(nil), Port:{}, TargetPort:intstr.IntOrString{{Type:0, IntVal:0, StrVal:\"\"}}, NodePort:0}}",
+                go_quote(&proto),
+                p.port
+            );
+            v.duplicate(
+                &path,
+                &path,
+                &value,
+                Some(
+                    "two ports of one Service cannot use the same port number and protocol"
+                        .to_string(),
+                ),
+            );
+        }
+        seen_p.push(key);
+    }
+    if !svc.load_balancer_source_ranges.is_empty() {
+        if ty != "LoadBalancer" {
+            v.forbidden("spec.LoadBalancerSourceRanges", "spec.loadBalancerSourceRanges", "may only be used when `type` is 'LoadBalancer'", Some("source ranges restrict who may reach a load balancer; they only apply to `type: LoadBalancer`".to_string()));
+        }
+        for (i, r) in svc.load_balancer_source_ranges.iter().enumerate() {
+            let r = r.trim();
+            if !is_cidr(r) {
+                let p = format!("spec.LoadBalancerSourceRanges[{i}]");
+                let at = format!("spec.loadBalancerSourceRanges[{i}]");
+                v.invalid(
+                    &p,
+                    &at,
+                    &go_quote(r),
+                    "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)",
+                    None,
+                );
+            }
+        }
+    }
+    if svc.allocate_load_balancer_node_ports.is_some() && ty != "LoadBalancer" {
+        v.forbidden(
+            "spec.allocateLoadBalancerNodePorts",
+            "spec.allocateLoadBalancerNodePorts",
+            "may only be used when `type` is 'LoadBalancer'",
+            None,
+        );
+    }
+    if let Some(c) = &svc.load_balancer_class {
+        if ty == "LoadBalancer" {
+            for m in is_qualified_name(c) {
+                v.invalid(
+                    "spec.loadBalancerClass",
+                    "spec.loadBalancerClass",
+                    &go_quote(c),
+                    &m,
+                    None,
+                );
+            }
+        } else {
+            v.forbidden(
+                "spec.loadBalancerClass",
+                "spec.loadBalancerClass",
+                "may only be used when `type` is 'LoadBalancer'",
+                None,
+            );
+        }
+    }
+    // validateServiceExternalTrafficPolicy
+    let etp = svc.external_traffic_policy.as_deref().unwrap_or("");
+    if !super::defaults::externally_accessible(svc) {
+        if !etp.is_empty() {
+            v.invalid("spec.externalTrafficPolicy", "spec.externalTrafficPolicy", &go_quote(etp), "may only be set for externally-accessible services", Some("externalTrafficPolicy applies to traffic from outside the cluster: NodePort, LoadBalancer, or externalIPs; for in-cluster traffic use `internalTrafficPolicy`".to_string()));
+        }
+    } else if etp.is_empty() {
+        v.required("spec.externalTrafficPolicy", "", None);
+    } else if etp != "Cluster" && etp != "Local" {
+        v.unsupported("spec.externalTrafficPolicy", etp, &["Cluster", "Local"], Some("use `Cluster` (default) or `Local` (keep the client IP, only node-local endpoints)".to_string()));
+    }
+    let needs_hc = ty == "LoadBalancer" && etp == "Local";
+    if !needs_hc && svc.health_check_node_port != 0 {
+        v.invalid(
+            "spec.healthCheckNodePort",
+            "spec.healthCheckNodePort",
+            &svc.health_check_node_port.to_string(),
+            "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'",
+            None,
+        );
+    } else if needs_hc && svc.health_check_node_port != 0 {
+        for m in is_valid_port_num(i64::from(svc.health_check_node_port)) {
+            v.invalid(
+                "spec.healthCheckNodePort",
+                "spec.healthCheckNodePort",
+                &svc.health_check_node_port.to_string(),
+                &m,
+                None,
+            );
+        }
+    }
+    // validateServiceInternalTrafficFieldsValue
+    match svc.internal_traffic_policy.as_deref() {
+        None => {
+            if matches!(ty, "NodePort" | "LoadBalancer" | "ClusterIP") {
+                v.required("spec.internalTrafficPolicy", "", None);
+            }
+        }
+        Some("Cluster" | "Local") => {}
+        Some(other) => v.unsupported(
+            "spec.internalTrafficPolicy",
+            other,
+            &["Cluster", "Local"],
+            Some(
+                "use `Cluster` (default) or `Local` (only endpoints on the client's node)"
+                    .to_string(),
+            ),
+        ),
+    }
+}
+
+/// `ValidateServiceClusterIPsRelatedFields`.
+fn cluster_ips(v: &mut V<'_>, svc: &RawService) {
+    if svc.type_.as_deref() == Some("ExternalName") {
+        return;
+    }
+    let given_ip =
+        svc.meta.source.as_ref().is_some_and(|s| s.fields.get("spec.clusterIP").is_some());
+    let ip_at = |i: usize| {
+        if given_ip && i == 0 {
+            "spec.clusterIP".to_string()
+        } else {
+            format!("spec.clusterIPs[{i}]")
+        }
+    };
+    let ips = &svc.cluster_ips;
+    match svc.cluster_ip.as_deref().filter(|s| !s.is_empty()) {
+        Some(ip) => {
+            if ips.is_empty() {
+                v.required("spec.clusterIPs", "", None);
+            } else if ips.first().map(String::as_str) != Some(ip) {
+                v.invalid("spec.clusterIPs", "spec.clusterIPs", &go_string_slice(ips), "first value must match `clusterIP`", Some("set only one of `clusterIP` and `clusterIPs`, or make clusterIPs[0] equal to clusterIP".to_string()));
+            }
+        }
+        None => {
+            if !ips.is_empty() {
+                v.invalid(
+                    "spec.clusterIPs",
+                    "spec.clusterIPs",
+                    &go_string_slice(ips),
+                    "must be empty when `clusterIP` is not specified",
+                    None,
+                );
+            }
+        }
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    for (i, f) in svc.ip_families.iter().enumerate() {
+        let p = format!("spec.ipFamilies[{i}]");
+        if f != "IPv4" && f != "IPv6" {
+            v.push(
+                "unsupported-value",
+                &p,
+                false,
+                format!(
+                    "{p}: Unsupported value: {}: supported values: \"IPv4\", \"IPv6\"",
+                    go_quote(f)
+                ),
+                None,
+            );
+        }
+        if seen.contains(&f.as_str()) {
+            v.duplicate(&p, &p, &go_quote(f), None);
+        }
+        seen.push(f);
+    }
+    if let Some(pol) = &svc.ip_family_policy {
+        if !matches!(pol.as_str(), "SingleStack" | "PreferDualStack" | "RequireDualStack") {
+            v.unsupported(
+                "spec.ipFamilyPolicy",
+                pol,
+                &["PreferDualStack", "RequireDualStack", "SingleStack"],
+                None,
+            );
+        }
+    }
+    let mut invalid = false;
+    for (i, ip) in ips.iter().enumerate() {
+        if i == 0 && ip == "None" {
+            if ips.len() > 1 {
+                invalid = true;
+                v.invalid(
+                    "spec.clusterIPs",
+                    "spec.clusterIPs",
+                    &go_string_slice(ips),
+                    "'None' must be the first and only value",
+                    None,
+                );
+            }
+            continue;
+        }
+        if !valid_ip(ip) {
+            invalid = true;
+            let hint = if ip.eq_ignore_ascii_case("none") {
+                Some("write `None` with a capital N to make a headless Service".to_string())
+            } else {
+                Some("clusterIP must be an IP address inside the service CIDR, `None` (headless), or left out to be allocated".to_string())
+            };
+            v.invalid(&format!("spec.clusterIPs[{i}]"), &ip_at(i), &go_quote(ip), IP_MSG, hint);
+        }
+    }
+    if ips.len() > 2 {
+        v.invalid(
+            "spec.clusterIPs",
+            "spec.clusterIPs",
+            &go_string_slice(ips),
+            "may only hold up to 2 values",
+            None,
+        );
+    }
+    if invalid {
+        return;
+    }
+    if ips.len() > 1 {
+        let fams: Vec<bool> =
+            ips.iter().filter_map(|s| s.parse::<IpAddr>().ok()).map(|a| a.is_ipv4()).collect();
+        let dual = fams.len() == 2 && fams.first() != fams.get(1);
+        if !dual {
+            v.invalid(
+                "spec.clusterIPs",
+                "spec.clusterIPs",
+                &go_string_slice(ips),
+                "may specify no more than one IP for each IP family",
+                None,
+            );
+        }
+    }
+    if !is_headless(svc) && !ips.is_empty() && !svc.ip_families.is_empty() {
+        for (i, ip) in ips.iter().enumerate() {
+            let Some(f) = svc.ip_families.get(i) else { break };
+            let v6 = ip.parse::<IpAddr>().is_ok_and(|a| a.is_ipv6());
+            if f == "IPv4" && v6 {
+                v.invalid(
+                    &format!("spec.clusterIPs[{i}]"),
+                    &ip_at(i),
+                    &go_quote(ip),
+                    &format!("expected an IPv4 value as indicated by `ipFamilies[{i}]`"),
+                    None,
+                );
+            }
+            if f == "IPv6" && !v6 {
+                v.invalid(
+                    &format!("spec.clusterIPs[{i}]"),
+                    &ip_at(i),
+                    &go_quote(ip),
+                    &format!("expected an IPv6 value as indicated by `ipFamilies[{i}]`"),
+                    None,
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upstream_texts() {
+        assert_eq!(
+            is_dns1035_label("my_svc")[0],
+            "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"
+        );
+        assert_eq!(
+            is_valid_label_value("my web")[0],
+            "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"
+        );
+        assert_eq!(is_dns1123_label("port.one"), ["must not contain dots"]);
+        assert_eq!(is_valid_port_name("8080"), ["must contain at least one letter (a-z)"]);
+        assert_eq!(is_qualified_name("a/b/c").len(), 1);
+        assert_eq!(is_qualified_name("").len(), 2);
+        assert_eq!(
+            is_qualified_name("Example.com/x"),
+            vec![format!(
+                "prefix part {}",
+                regex_error(DNS1123_SUBDOMAIN_ERR, DNS1123_SUBDOMAIN_FMT, &["example.com"])
+            )]
+        );
+        assert_eq!(go_quote("a\"b"), "\"a\\\"b\"");
+    }
 }

@@ -36,11 +36,48 @@ fn line_start(text: &str, o: usize) -> usize {
     text.get(..o).and_then(|p| p.rfind('\n')).map_or(0, |i| i + 1)
 }
 
-/// The indentation (in spaces) of the line containing `o`, and that line's start.
-fn indent_of_line(text: &str, o: usize) -> (usize, usize) {
-    let s = line_start(text, o);
-    let n = text.get(s..).map_or(0, |l| l.bytes().take_while(|&b| b == b' ').count());
-    (n, s)
+/// The indentation of the nearest list item (`- `) above the line starting at `start`.
+fn previous_list_item(text: &str, start: usize) -> Option<usize> {
+    let mut end = start.checked_sub(1)?;
+    for _ in 0..10_000 {
+        let s = line_start(text, end);
+        let line = text.get(s..end).unwrap_or("");
+        let t = line.trim_start();
+        if t.starts_with("- ") || t == "-" {
+            return Some(line.len() - t.len());
+        }
+        end = s.checked_sub(1)?;
+    }
+    None
+}
+
+fn line_text(text: &str, ls: usize) -> &str {
+    let rest = text.get(ls..).unwrap_or("");
+    rest.split('\n').next().unwrap_or("").trim_end_matches('\r')
+}
+
+/// The column where a line's key starts (after indentation and any `- ` list markers) and the
+/// key itself (text before the first `:`), e.g. `  - port: 80` → (4, "port").
+fn key_of_line(line: &str) -> (usize, &str) {
+    let mut col = line.bytes().take_while(|&b| b == b' ').count();
+    let mut rest = line.get(col..).unwrap_or("");
+    while let Some(r) = rest.strip_prefix("- ") {
+        let extra = r.bytes().take_while(|&b| b == b' ').count();
+        col += 2 + extra;
+        rest = r.get(extra..).unwrap_or("");
+    }
+    let key = rest.split(':').next().unwrap_or("").trim();
+    let key =
+        if key.len() > 40 || key.contains(' ') && !key.starts_with(['"', '\'']) { "" } else { key };
+    (col, key)
+}
+
+/// The range of a line's key (or of its first character when it has none).
+fn key_range(ls: usize, line: &str) -> TextRange {
+    let (col, key) = key_of_line(line);
+    let start = ls + col;
+    let end = start + key.len().max(1).min(line.len().saturating_sub(col).max(1));
+    TextRange::new(u32::try_from(start).unwrap_or(0), u32::try_from(end).unwrap_or(0))
 }
 
 /// The previous non-blank, non-comment line before the line starting at `start`.
@@ -139,41 +176,84 @@ pub(super) fn scan_error(file: FileId, text: &str, e: &ScanError) -> Diagnostic 
             )
         }
         ErrorKind::MappingValueNotAllowed | ErrorKind::InvalidColonPlacement => {
-            hints.push("a value that contains `: ` must be quoted, e.g. `command: \"echo a: b\"`; otherwise check the indentation of this line".into());
-            (
-                "yaml-mapping-value",
-                "unexpected `:` here: a mapping value is not allowed in this place".to_string(),
-            )
+            let ls = line_start(text, o as usize);
+            let line = line_text(text, ls);
+            let (ind, key) = key_of_line(line);
+            let colon_in_value = text
+                .get(ls..o as usize)
+                .is_some_and(|before| before.trim_start().trim_start_matches("- ").contains(": "));
+            match previous_content_line(text, ls) {
+                Some((_, prev)) if !colon_in_value && !key.is_empty() => {
+                    let (pind, pkey) = key_of_line(prev);
+                    let prev_has_value = !prev.trim_end().ends_with(':');
+                    if ind > pind && prev_has_value {
+                        span.range = key_range(ls, line);
+                        hints.push(format!("`{key}` lines up with nothing: put it in the same column as `{pkey}` if it belongs to the same mapping"));
+                        (
+                            "yaml-indentation",
+                            format!("bad indentation: `{key}` is indented {ind} spaces, more than `{pkey}` above it ({pind}), but `{pkey}` already has a value"),
+                        )
+                    } else {
+                        hints.push("a value that contains `: ` must be quoted, e.g. `command: \"echo a: b\"`; otherwise check the indentation of this line".into());
+                        (
+                            "yaml-mapping-value",
+                            "unexpected `:` here: a mapping value is not allowed in this place"
+                                .to_string(),
+                        )
+                    }
+                }
+                _ => {
+                    hints.push(format!("quote the value if the `: ` is part of it, e.g. `{}\"{}\"`, or put the nested key on its own line, indented", line.get(..line.find(": ").map_or(0, |i| i + 2)).unwrap_or("").trim_start(), line.get(line.find(": ").map_or(0, |i| i + 2)..).unwrap_or("").trim_end()));
+                    (
+                        "yaml-mapping-value",
+                        "a second `: ` on this line: YAML cannot start a mapping inside a plain value".to_string(),
+                    )
+                }
+            }
         }
         ErrorKind::ExpectedBlockMappingKey
         | ErrorKind::InvalidIndentation
         | ErrorKind::ExpectedBlockSequenceEntry
         | ErrorKind::InvalidSimpleKey
         | ErrorKind::SimpleKeyExpected => {
-            let (ind, ls) = indent_of_line(text, o as usize);
-            span.range = TextRange::new(
-                u32::try_from(ls).unwrap_or(o),
-                u32::try_from(ls + ind.max(1)).unwrap_or(o),
-            );
+            let ls = line_start(text, o as usize);
+            let line = line_text(text, ls);
+            let (ind, key) = key_of_line(line);
+            span.range = key_range(ls, line);
+            let plural = |n: usize| if n == 1 { "" } else { "s" };
+            let dash = line.trim_start().starts_with("- ") || line.trim_start() == "-";
+            let prev_dash = if dash { previous_list_item(text, ls) } else { None };
             let msg = match previous_content_line(text, ls) {
+                _ if prev_dash.is_some_and(|p| p != line.len() - line.trim_start().len()) => {
+                    let d = line.len() - line.trim_start().len();
+                    let p = prev_dash.unwrap_or(0);
+                    let at = u32::try_from(ls + d).unwrap_or(0);
+                    span.range = TextRange::new(at, at + 1);
+                    hints.push(
+                        "items of the same list must start with `-` in the same column".into(),
+                    );
+                    format!("bad indentation: this list item `-` is indented {d} space{} but the list item above uses {p}", plural(d))
+                }
                 Some((_, prev)) => {
-                    let pind = prev.bytes().take_while(|&b| b == b' ').count();
-                    let pkey = prev.trim().split(':').next().unwrap_or("").trim_start_matches("- ");
-                    if ind != pind && !prev.trim_end().ends_with(':') {
+                    let (pind, pkey) = key_of_line(prev);
+                    if ind != pind && !prev.trim_end().ends_with(':') && !key.is_empty() {
                         format!(
-                            "bad indentation: this line is indented {ind} space{} but the line above (`{}`) uses {pind}",
-                            if ind == 1 { "" } else { "s" },
-                            pkey
+                            "bad indentation: `{key}` is indented {ind} space{} but `{pkey}` above it uses {pind}",
+                            plural(ind)
                         )
+                    } else if key.is_empty() {
+                        format!("bad indentation: this line is indented {ind} space{}, which does not line up with any mapping above", plural(ind))
                     } else {
-                        format!("bad indentation: this line is indented {ind} space{}, which does not line up with any mapping above", if ind == 1 { "" } else { "s" })
+                        format!("bad indentation: `{key}` is indented {ind} space{}, which does not line up with any mapping above", plural(ind))
                     }
                 }
                 None => {
                     "bad indentation: this line does not line up with the lines above".to_string()
                 }
             };
-            hints.push("keys of the same mapping must start in the same column; nested keys go further right than their parent".into());
+            if hints.is_empty() {
+                hints.push("keys of the same mapping must start in the same column; nested keys go further right than their parent".into());
+            }
             ("yaml-indentation", msg)
         }
         ErrorKind::UnclosedFlowCollection { open } => (
@@ -212,7 +292,27 @@ pub(super) fn scan_error(file: FileId, text: &str, e: &ScanError) -> Diagnostic 
             ("yaml-syntax", "a list item `- ` is not allowed here".to_string())
         }
         ErrorKind::UnexpectedCharacter { character } => {
-            ("yaml-syntax", format!("unexpected character {character:?}"))
+            // The parser points at the token that contains the character; find the character.
+            let from = o as usize;
+            if let Some(i) = text.get(from..).and_then(|t| {
+                t.char_indices().take(10_000).find(|&(_, c)| c == *character).map(|(i, _)| i)
+            }) {
+                let at = u32::try_from(from + i).unwrap_or(o);
+                span.range =
+                    TextRange::new(at, at + u32::try_from(character.len_utf8()).unwrap_or(1));
+            }
+            if character.is_control() {
+                hints.push("YAML text may not contain control characters; is this a binary file, or was it pasted from a terminal?".into());
+                (
+                    "yaml-syntax",
+                    format!(
+                        "the control character U+{:04X} is not allowed in YAML",
+                        *character as u32
+                    ),
+                )
+            } else {
+                ("yaml-syntax", format!("unexpected character `{character}`"))
+            }
         }
         ErrorKind::UnknownQuotedScalarEscape
         | ErrorKind::InvalidQuotedScalarHexEscape

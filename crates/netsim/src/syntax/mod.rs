@@ -220,6 +220,18 @@ pub fn parse(file: FileId, text: &str) -> Parsed<'_> {
         );
         return out;
     }
+    if let Some(at) = text.find('\u{FFFD}') {
+        // The CLI replaces invalid UTF-8 with U+FFFD (so the rest still reads); say so once.
+        let at = u32::try_from(at).unwrap_or(0);
+        out.diagnostics.push(
+            Diagnostic::warning(
+                "invalid-utf8",
+                Span { file, range: TextRange::new(at, at + 3) },
+                "this file is not valid UTF-8 text; the bytes that are not were replaced by U+FFFD (�)",
+            )
+            .with_hint("save the file as UTF-8; binary files cannot be read as manifests"),
+        );
+    }
     let options = granit_parser::options! {
         emit_comments: false,
         block_nesting_limit: limits::MAX_DEPTH,

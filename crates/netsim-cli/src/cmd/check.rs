@@ -1,0 +1,244 @@
+//! `netsim check`: every diagnostic of the input, as a linter prints them, as `kubectl apply`
+//! would print the API server's answers (`--format kubectl`), or as JSON (`-o json`).
+
+use std::fmt::Write;
+
+use netsim::diagnostic::{Diagnostic, Severity, SourceFiles};
+use netsim::manifest::{self, Loaded};
+
+use crate::{Args, Input, Output, UsageError};
+
+pub(crate) const HELP: &str = "\
+netsim check — print every problem in the manifests
+
+Usage: netsim check -f <PATH>... [--format kubectl] [-o json]
+
+Reads every document (YAML or JSON, multi-document streams, kind: List) and reports YAML
+syntax errors, unknown fields (with a suggestion), YAML 1.1 traps (yes/no/on, 1.10, 0777 where
+a string is expected), wrong types, and the API server's validation errors with its exact text.
+
+Output:
+  stderr  one block per problem: file:line:col: severity[code]: message, the source line with a
+          caret underline, then `= note:` (related places) and `= hint:` lines
+  stdout  a one-line summary: `N objects, E errors, W warnings`
+
+Options:
+  --format kubectl  print what `kubectl apply -f` would: `<resource>/<name> created` on stdout
+                    for each accepted object; on stderr `The Service \"x\" is invalid: <cause>`
+                    (several causes: one `* <cause>` line each) and the API server's decoding
+                    errors; problems kubectl does not report (warnings, YAML syntax) keep the
+                    linter format
+  -o json           {\"objects\": N, \"errors\": E, \"warnings\": W, \"diagnostics\": [{\"file\",
+                    \"line\", \"column\", \"columnUtf16\", \"endLine\", \"endColumn\", \"severity\",
+                    \"code\", \"message\", \"object\", \"hints\", \"related\": [{\"file\", \"line\",
+                    \"column\", \"message\"}]}]}; line and column are 1-based, columns in bytes
+                    (columnUtf16: UTF-16 code units, as browser editors count)
+
+Exit status: 0 no errors (warnings allowed), 1 at least one error, 2 bad usage.
+";
+
+pub(crate) fn run(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
+    a.only(&["format", "output"])?;
+    let output = a.output_in(&["json"])?;
+    let format = a.value("format");
+    if let Some(f) = format {
+        if f != "kubectl" {
+            return Err(UsageError(format!("unsupported --format '{f}' (expected: kubectl)")));
+        }
+    }
+    if !a.positionals.is_empty() {
+        return Err(UsageError(format!(
+            "'netsim check' takes no arguments (got '{}')",
+            a.positionals.join(" ")
+        )));
+    }
+    let files = super::source_files(inputs);
+    let loaded = manifest::load(&files);
+    let errors = loaded.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let warnings = loaded.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+    let objects = count_objects(&loaded);
+    let code = i32::from(errors > 0);
+    if output == Some("json") {
+        let v = serde_json::json!({
+            "objects": objects,
+            "errors": errors,
+            "warnings": warnings,
+            "diagnostics": loaded.diagnostics.iter().map(|d| diagnostic_json(&files, d)).collect::<Vec<_>>(),
+        });
+        let mut stdout = serde_json::to_string_pretty(&v).unwrap_or_default();
+        stdout.push('\n');
+        return Ok(Output { stdout, stderr: String::new(), code });
+    }
+    if format == Some("kubectl") {
+        return Ok(kubectl(&files, &loaded, code));
+    }
+    let (stderr, _) = super::render_diagnostics(&files, &loaded.diagnostics);
+    let stdout = format!(
+        "{} {}, {} {}, {} {}\n",
+        objects,
+        plural(objects, "object", "objects"),
+        errors,
+        plural(errors, "error", "errors"),
+        warnings,
+        plural(warnings, "warning", "warnings")
+    );
+    Ok(Output { stdout, stderr, code })
+}
+
+fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
+fn count_objects(l: &Loaded) -> usize {
+    let o = &l.objects;
+    o.namespaces.len()
+        + o.nodes.len()
+        + o.pods.len()
+        + o.services.len()
+        + o.endpoints.len()
+        + o.endpoint_slices.len()
+        + o.workloads.len()
+        + o.config_maps.len()
+        + o.cluster_configurations.len()
+        + o.kube_proxy_configurations.len()
+        + o.kubelet_configurations.len()
+        + o.ip_address_pools.len()
+        + o.l2_advertisements.len()
+}
+
+fn diagnostic_json(files: &SourceFiles, d: &Diagnostic) -> serde_json::Value {
+    let pos = |span: netsim::text::Span, at_end: bool| {
+        let text = files.text(span.file);
+        files
+            .line_index(span.file)
+            .map(|i| i.line_col(text, if at_end { span.range.end } else { span.range.start }))
+    };
+    let start = pos(d.span, false);
+    let end = pos(d.span, true);
+    serde_json::json!({
+        "file": files.name(d.span.file),
+        "line": start.map(|p| p.line),
+        "column": start.map(|p| p.col),
+        "columnUtf16": start.map(|p| p.col_utf16),
+        "endLine": end.map(|p| p.line),
+        "endColumn": end.map(|p| p.col),
+        "severity": d.severity.as_str(),
+        "code": d.code,
+        "message": d.message,
+        "object": d.object,
+        "hints": d.hints,
+        "related": d.related.iter().map(|r| {
+            let p = pos(r.span, false);
+            serde_json::json!({
+                "file": files.name(r.span.file),
+                "line": p.map(|p| p.line),
+                "column": p.map(|p| p.col),
+                "message": r.message,
+            })
+        }).collect::<Vec<_>>(),
+    })
+}
+
+/// Validation codes: the API server's `field.Error` types.
+fn is_validation(code: &str) -> bool {
+    matches!(
+        code,
+        "invalid-value"
+            | "required-value"
+            | "duplicate-value"
+            | "unsupported-value"
+            | "forbidden"
+            | "too-long"
+    )
+}
+
+/// The JSON decoding error text the API server answers with (kept as our hint).
+fn decode_error(d: &Diagnostic) -> Option<&str> {
+    d.hints.iter().find_map(|h| {
+        h.strip_prefix("kubectl apply fails: ")
+            .or_else(|| h.strip_prefix("the API server rejects it: "))
+    })
+}
+
+/// `kubectl apply -f …` as a learner would see it against a real API server.
+fn kubectl(files: &SourceFiles, l: &Loaded, code: i32) -> Output {
+    let mut stdout = String::new();
+    let mut stderr = String::new();
+    // Problems kubectl would report before sending anything (YAML syntax, missing kind…) or not
+    // at all (our warnings): our own format.
+    let client_side: Vec<&Diagnostic> = l
+        .diagnostics
+        .iter()
+        .filter(|d| {
+            d.object.is_none()
+                || (!is_validation(d.code)
+                    && decode_error(d).is_none()
+                    && d.code != "unknown-field")
+        })
+        .collect();
+    let aborts = client_side.iter().any(|d| d.severity == Severity::Error);
+    for d in &client_side {
+        stderr.push_str(&files.render(d));
+    }
+    // Objects in input order, with the problems the API server reports for each.
+    let mut objs = manifest::applied_objects(&l.objects);
+    objs.sort_by_key(|o| (o.file, o.offset));
+    let mut blocks = String::new();
+    for o in &objs {
+        let label = &o.label;
+        let mine: Vec<&Diagnostic> =
+            l.diagnostics.iter().filter(|d| d.object.as_deref() == Some(label.as_str())).collect();
+        // Decoding fails first (strict decoding, then JSON types), as the API server decodes
+        // before it validates.
+        let source = files.name(o.file);
+        let unknown: Vec<String> =
+            mine.iter().filter(|d| d.code == "unknown-field").map(|d| d.message.clone()).collect();
+        let json_errs: Vec<&str> = mine.iter().filter_map(|d| decode_error(d)).collect();
+        if let Some(first) = json_errs.first() {
+            let _ = writeln!(
+                blocks,
+                "Error from server (BadRequest): error when creating \"{source}\": {} in version \"{}\" cannot be handled as a {}: {first}",
+                o.kind, o.version, o.kind
+            );
+            continue;
+        }
+        if !unknown.is_empty() {
+            let _ = writeln!(
+                blocks,
+                "Error from server (BadRequest): error when creating \"{source}\": {} in version \"{}\" cannot be handled as a {}: strict decoding error: {}",
+                o.kind,
+                o.version,
+                o.kind,
+                unknown.join(", ")
+            );
+            continue;
+        }
+        let causes: Vec<&str> =
+            mine.iter().filter(|d| is_validation(d.code)).map(|d| d.message.as_str()).collect();
+        match causes.as_slice() {
+            [] => {
+                if !aborts {
+                    let _ = writeln!(stdout, "{}/{} created", o.resource, o.name);
+                }
+            }
+            [one] => {
+                let _ = writeln!(blocks, "The {label} is invalid: {one}");
+            }
+            many => {
+                let _ = writeln!(blocks, "The {label} is invalid: ");
+                for c in many {
+                    let _ = writeln!(blocks, "* {c}");
+                }
+            }
+        }
+    }
+    if !aborts {
+        stderr.push_str(&blocks);
+    }
+    let code = if aborts || !blocks.is_empty() { 1 } else { code.min(0) };
+    Output { stdout, stderr, code }
+}

@@ -1,0 +1,266 @@
+//! kube-proxy, iptables mode: the rules each node gets, both textual views, and a packet walker.
+//!
+//! Stage: reads `model::Service` / `model::EndpointSlice` like kube-proxy reads API objects
+//! (independent of the manifest and cluster stages, exactly like upstream's unit tests) and
+//! produces the `iptables-restore` input that `pkg/proxy/iptables/proxier.go` writes for one node.
+//!
+//! * [`generate`] → [`Ruleset`]; [`Ruleset::restore_text`] is kube-proxy's restore input,
+//!   [`Ruleset::save_text`] is what `iptables-save` shows on the node afterwards,
+//!   [`Ruleset::kernel_text`] is the restore input plus the jump rules kube-proxy installs in the
+//!   built-in chains (what the kernel evaluates).
+//! * [`RuleTable::parse`] parses rule text (restore or save syntax) back; [`walk`] and
+//!   [`walk_seeded`] evaluate a packet over the parsed rules only, so editing the text changes
+//!   the walk.
+//!
+//! Invariants: deterministic (services visited in `ServicePortName` order, endpoints in `ip:port`
+//! byte order as upstream sorts them), no panics on any input, bounded walks.
+
+mod cidr;
+mod generate;
+pub mod names;
+mod objects;
+mod rules;
+mod walk;
+
+#[cfg(test)]
+mod tests;
+
+use std::net::IpAddr;
+
+pub use cidr::Cidr;
+pub use generate::{generate, LARGE_CLUSTER_ENDPOINTS_THRESHOLD};
+pub use objects::{node_info, rules_for_node, UnknownNode};
+pub use rules::{Match, ParseError, Rule, RuleTable, Target};
+pub use walk::{
+    walk, walk_seeded, AffinityState, Destination, Origin, Outcome, Packet, SplitMix64, Step,
+    Trace, Verdict,
+};
+
+use crate::model::IpFamily;
+
+/// The node kube-proxy runs on.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NodeInfo {
+    /// `nodeName`: endpoints with this `nodeName` are local.
+    pub name: String,
+    /// Local addresses (what `-m addrtype --src-type/--dst-type LOCAL` matches), primary first.
+    /// Include `127.0.0.1` for the loopback interface.
+    pub ips: Vec<IpAddr>,
+}
+
+impl NodeInfo {
+    /// The first non-loopback address of `family` (upstream `proxier.nodeIP`).
+    pub fn primary_ip(&self, family: IpFamily) -> Option<IpAddr> {
+        self.ips.iter().copied().find(|ip| IpFamily::of(*ip) == family && !ip.is_loopback())
+    }
+}
+
+/// How the masquerade mark is spelled in the restore input.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum MarkStyle {
+    /// Real kube-proxy: `fmt.Sprintf("%#08x", 1<<bit)` → `0x00004000`.
+    #[default]
+    Padded,
+    /// Upstream's `NewFakeProxier` hard-codes `0x4000`; the conformance samples use this form.
+    Short,
+}
+
+/// KubeProxyConfiguration settings that shape the rules (plus host facts upstream probes).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProxyConfig {
+    /// `clusterCIDR`: the local-traffic detector (`! -s <cidr>` / `-s <cidr>`). `None`: no
+    /// detector, so no off-cluster masquerade rule and no "pod traffic" short-circuit.
+    pub cluster_cidr: Option<String>,
+    /// `iptables.masqueradeBit` (default 14).
+    pub masquerade_bit: u32,
+    /// `iptables.masqueradeAll`.
+    pub masquerade_all: bool,
+    /// `iptables.localhostNodePorts` (default true).
+    pub localhost_node_ports: bool,
+    /// `nodePortAddresses` CIDRs (or `primary`); empty = all local addresses.
+    pub node_port_addresses: Vec<String>,
+    /// Whether the nfacct counters exist (modern kernels: yes).
+    pub nfacct: bool,
+    /// Whether iptables supports `--random-fully` (modern iptables: yes).
+    pub random_fully: bool,
+    pub mark_style: MarkStyle,
+    /// The family this proxier instance programs (`iptables` = IPv4, `ip6tables` = IPv6).
+    pub ip_family: IpFamily,
+}
+
+impl Default for ProxyConfig {
+    fn default() -> Self {
+        ProxyConfig {
+            cluster_cidr: None,
+            masquerade_bit: 14,
+            masquerade_all: false,
+            localhost_node_ports: true,
+            node_port_addresses: Vec::new(),
+            nfacct: true,
+            random_fully: true,
+            mark_style: MarkStyle::Padded,
+            ip_family: IpFamily::IPv4,
+        }
+    }
+}
+
+impl ProxyConfig {
+    /// The environment of upstream's `NewFakeProxier` (proxier_test.go): pod CIDR
+    /// `10.0.0.0/8`, mark `0x4000`, nfacct present, no `--random-fully`.
+    pub fn upstream_fake() -> Self {
+        ProxyConfig {
+            cluster_cidr: Some("10.0.0.0/8".to_string()),
+            nfacct: true,
+            random_fully: false,
+            mark_style: MarkStyle::Short,
+            ..ProxyConfig::default()
+        }
+    }
+
+    /// The masquerade mark as written to the restore input. Bits above 31 are clamped to 31
+    /// (the API server rejects them; this only keeps the function total).
+    pub fn mark(&self) -> String {
+        let v: u32 = 1u32 << self.masquerade_bit.min(31);
+        match self.mark_style {
+            // Go's `%#08x` pads the digits to 8 (the `0x` is extra): 1<<14 → `0x00004000`,
+            // as real kube-proxy restore logs show.
+            MarkStyle::Padded => format!("{v:#010x}"),
+            MarkStyle::Short => format!("{v:#x}"),
+        }
+    }
+}
+
+/// Something the rules could not express (skipped input), for the caller to turn into a
+/// diagnostic with the object's span.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    pub code: &'static str,
+    /// `Service ns/name`, `EndpointSlice ns/name` or `KubeProxyConfiguration`.
+    pub object: String,
+    pub message: String,
+}
+
+impl Note {
+    fn new(code: &'static str, object: &str, message: String) -> Note {
+        Note { code, object: object.to_string(), message }
+    }
+}
+
+/// One node's kube-proxy rules: the filter and nat parts of the restore input, in write order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ruleset {
+    pub family: IpFamily,
+    /// Chain names declared in `*filter` (`:NAME - [0:0]` lines), in write order.
+    pub filter_chains: Vec<String>,
+    /// `-A ...` lines of `*filter`.
+    pub filter_rules: Vec<String>,
+    pub nat_chains: Vec<String>,
+    pub nat_rules: Vec<String>,
+    /// KUBE-FIREWALL (localnet protection) was written (IPv4 with localhostNodePorts).
+    pub has_kube_firewall: bool,
+    /// More than 1000 endpoints: SEP and SVC→SEP comments are dropped.
+    pub large_cluster_mode: bool,
+    pub notes: Vec<Note>,
+}
+
+/// Jump rules kube-proxy ensures in the built-in chains (`iptablesJumpChains`, prepended, plus
+/// the kubelet-compatible KUBE-FIREWALL jumps), in the order real `iptables-save` dumps show them.
+const FILTER_JUMPS: &[(&str, &str)] = &[
+    ("INPUT", "-m conntrack --ctstate NEW -m comment --comment \"kubernetes load balancer firewall\" -j KUBE-PROXY-FIREWALL"),
+    ("INPUT", "-m comment --comment \"kubernetes health check service ports\" -j KUBE-NODEPORTS"),
+    ("INPUT", "-m conntrack --ctstate NEW -m comment --comment \"kubernetes externally-visible service portals\" -j KUBE-EXTERNAL-SERVICES"),
+    ("INPUT", "-j KUBE-FIREWALL"),
+    ("FORWARD", "-m conntrack --ctstate NEW -m comment --comment \"kubernetes load balancer firewall\" -j KUBE-PROXY-FIREWALL"),
+    ("FORWARD", "-m comment --comment \"kubernetes forwarding rules\" -j KUBE-FORWARD"),
+    ("FORWARD", "-m conntrack --ctstate NEW -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES"),
+    ("FORWARD", "-m conntrack --ctstate NEW -m comment --comment \"kubernetes externally-visible service portals\" -j KUBE-EXTERNAL-SERVICES"),
+    ("OUTPUT", "-m conntrack --ctstate NEW -m comment --comment \"kubernetes load balancer firewall\" -j KUBE-PROXY-FIREWALL"),
+    ("OUTPUT", "-m conntrack --ctstate NEW -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES"),
+    ("OUTPUT", "-j KUBE-FIREWALL"),
+];
+const NAT_JUMPS: &[(&str, &str)] = &[
+    ("PREROUTING", "-m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES"),
+    ("OUTPUT", "-m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES"),
+    ("POSTROUTING", "-m comment --comment \"kubernetes postrouting rules\" -j KUBE-POSTROUTING"),
+];
+const FILTER_BUILTINS: &[&str] = &["INPUT", "FORWARD", "OUTPUT"];
+const NAT_BUILTINS: &[&str] = &["PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"];
+
+impl Ruleset {
+    /// Exactly what kube-proxy passes to `iptables-restore --noflush --counters`.
+    pub fn restore_text(&self) -> String {
+        let mut out = String::new();
+        out.push_str("*filter\n");
+        push_table(&mut out, &self.filter_chains, &self.filter_rules);
+        out.push_str("COMMIT\n*nat\n");
+        push_table(&mut out, &self.nat_chains, &self.nat_rules);
+        out.push_str("COMMIT\n");
+        out
+    }
+
+    /// The restore input plus the built-in chains and kube-proxy's jump rules in them: the
+    /// complete rule set the kernel evaluates (restore syntax). The walker runs on this.
+    pub fn kernel_text(&self) -> String {
+        let mut out = String::new();
+        out.push_str("*filter\n");
+        for b in FILTER_BUILTINS {
+            out.push_str(&format!(":{b} ACCEPT [0:0]\n"));
+        }
+        for c in &self.filter_chains {
+            out.push_str(&format!(":{c} - [0:0]\n"));
+        }
+        for (chain, rest) in self.filter_jumps() {
+            out.push_str(&format!("-A {chain} {rest}\n"));
+        }
+        for r in &self.filter_rules {
+            out.push_str(r);
+            out.push('\n');
+        }
+        out.push_str("COMMIT\n*nat\n");
+        for b in NAT_BUILTINS {
+            out.push_str(&format!(":{b} ACCEPT [0:0]\n"));
+        }
+        for c in &self.nat_chains {
+            out.push_str(&format!(":{c} - [0:0]\n"));
+        }
+        for (chain, rest) in NAT_JUMPS {
+            out.push_str(&format!("-A {chain} {rest}\n"));
+        }
+        for r in &self.nat_rules {
+            out.push_str(r);
+            out.push('\n');
+        }
+        out.push_str("COMMIT\n");
+        out
+    }
+
+    fn filter_jumps(&self) -> impl Iterator<Item = &(&'static str, &'static str)> {
+        let fw = self.has_kube_firewall;
+        FILTER_JUMPS.iter().filter(move |(_, r)| fw || !r.ends_with("-j KUBE-FIREWALL"))
+    }
+
+    /// What `iptables-save` prints on the node after kube-proxy's sync (filter then nat): the
+    /// built-in chains with their policies, chains in name order, rules per chain, each rule in
+    /// the canonical form the kernel hands back (see [`Rule::save_text`]). Run through
+    /// [`RuleTable::parse`] of [`Ruleset::kernel_text`]. The `# Generated by` / `# Completed`
+    /// comment lines (they carry a timestamp) are left out.
+    pub fn save_text(&self) -> String {
+        match RuleTable::parse(&self.kernel_text()) {
+            Ok(t) => t.save_text(),
+            // Our own output always parses; keep the function total anyway.
+            Err(e) => format!("# internal error: {e}\n"),
+        }
+    }
+}
+
+fn push_table(out: &mut String, chains: &[String], rules: &[String]) {
+    for c in chains {
+        out.push(':');
+        out.push_str(c);
+        out.push_str(" - [0:0]\n");
+    }
+    for r in rules {
+        out.push_str(r);
+        out.push('\n');
+    }
+}

@@ -1,0 +1,450 @@
+//! Conformance: the DNS samples in `shared/conformance/dns/`, read at run time.
+//!
+//! `resolv_conf_and_search_expansion.yaml`: the cluster state, the expected resolv.conf, and for
+//! each case the candidate names in order with rcode and answer, and the result.
+//! `record_shapes.yaml`: every rule key is checked by a query against a cluster built to show it
+//! (a new rule key in the file fails the test until it is covered here). Answers are compared as
+//! sets.
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+use netsim::dns::*;
+use netsim::model::*;
+
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/conformance/dns/");
+
+fn read(name: &str) -> String {
+    std::fs::read_to_string(format!("{DIR}{name}")).unwrap_or_else(|e| panic!("read {name}: {e}"))
+}
+
+fn ip(s: &str) -> IpAddr {
+    s.parse().unwrap_or_else(|e| panic!("bad ip {s}: {e}"))
+}
+
+/// Parses a one-line YAML flow mapping `{a: b, c: "d, e"}` (the shape the samples use).
+fn flow_map(line: &str) -> BTreeMap<String, String> {
+    let body = line.trim().trim_start_matches("- ").trim();
+    let body = body.strip_prefix('{').and_then(|b| b.strip_suffix('}')).unwrap_or(body);
+    let mut out = BTreeMap::new();
+    let mut parts = Vec::new();
+    let (mut cur, mut quoted) = (String::new(), false);
+    for c in body.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => parts.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    parts.push(cur);
+    for p in parts {
+        if let Some((k, v)) = p.split_once(": ") {
+            out.insert(k.trim().to_string(), v.trim().to_string());
+        }
+    }
+    out
+}
+
+fn meta(ns: &str, name: &str) -> ObjectMeta {
+    ObjectMeta { name: name.into(), namespace: ns.into(), ..ObjectMeta::default() }
+}
+
+fn cluster_service(ns: &str, name: &str, cluster_ip: &str) -> Service {
+    let mut s = Service { meta: meta(ns, name), ..Service::default() };
+    s.spec.cluster_ips = vec![ip(cluster_ip)];
+    s.spec.ports = vec![ServicePort {
+        name: "http".into(),
+        protocol: Protocol::Tcp,
+        port: 80,
+        target_port: IntOrString::Int(80),
+        node_port: None,
+        app_protocol: None,
+    }];
+    s
+}
+
+struct Case {
+    name: String,
+    client_namespace: String,
+    query: String,
+    candidates: Vec<BTreeMap<String, String>>,
+    result: String,
+}
+
+#[test]
+fn resolv_conf_and_search_expansion() {
+    let text = read("resolv_conf_and_search_expansion.yaml");
+    let lines: Vec<&str> = text.lines().collect();
+    // cluster_state
+    let mut services = Vec::new();
+    let mut namespaces = Vec::new();
+    let mut section = "";
+    let mut cases: Vec<Case> = Vec::new();
+    let mut expected_resolv = String::new();
+    let mut in_expected = false;
+    for line in &lines {
+        let t = line.trim();
+        if in_expected {
+            if line.starts_with("    ") {
+                expected_resolv.push_str(t);
+                expected_resolv.push('\n');
+                continue;
+            }
+            in_expected = false;
+        }
+        if t.starts_with("expected: |") {
+            in_expected = true;
+            continue;
+        }
+        if !line.starts_with(' ') {
+            section = t.split(':').next().unwrap_or("");
+        }
+        match section {
+            "cluster_state" => {
+                if t.starts_with("- {namespace:") {
+                    let m = flow_map(t);
+                    services.push(cluster_service(&m["namespace"], &m["name"], &m["clusterIP"]));
+                } else if let Some(list) = t.strip_prefix("namespaces: [") {
+                    for n in list.trim_end_matches(']').split(',') {
+                        namespaces.push(Namespace { meta: meta("", n.trim()) });
+                    }
+                }
+            }
+            "cases" => {
+                if let Some(n) = t.strip_prefix("- name: ") {
+                    cases.push(Case {
+                        name: n.trim_matches('"').into(),
+                        client_namespace: String::new(),
+                        query: String::new(),
+                        candidates: Vec::new(),
+                        result: String::new(),
+                    });
+                } else if let Some(c) = cases.last_mut() {
+                    if let Some(v) = t.strip_prefix("client_namespace: ") {
+                        c.client_namespace = v.into();
+                    } else if let Some(v) = t.strip_prefix("query: ") {
+                        c.query = v.into();
+                    } else if t.starts_with("- {qname:") {
+                        c.candidates.push(flow_map(t));
+                    } else if let Some(v) = t.strip_prefix("result: ") {
+                        c.result = v.trim_matches('"').into();
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(services.len(), 4);
+    assert_eq!(cases.len(), 8, "cases read from the sample");
+
+    let zone = Zone::new(
+        CorefileConfig::kubeadm("cluster.local"),
+        ZoneInput { services: &services, endpoint_slices: &[], pods: &[], namespaces: &namespaces },
+    );
+    let settings = ResolverSettings::new(vec![ip("10.96.0.10")], "cluster.local");
+    let dns = [ip("10.96.0.10")];
+
+    let mut default_pod = Pod { meta: meta("default", "client"), ..Pod::default() };
+    default_pod.spec.dns_policy = "ClusterFirst".into();
+    assert_eq!(resolv_conf(&default_pod, &settings).to_string(), expected_resolv);
+
+    for case in &cases {
+        let mut pod = Pod { meta: meta(&case.client_namespace, "client"), ..Pod::default() };
+        pod.spec.dns_policy = "ClusterFirst".into();
+        let rc = resolv_conf(&pod, &settings);
+        let walk = resolve(&rc, &case.query, RecordType::A, &zone, &dns);
+        // Candidates in the sample that we can compare: real query names (the sample also lists
+        // placeholder rows such as "(host search domains, if any)", which kind nodes do not have).
+        let expected: Vec<&BTreeMap<String, String>> =
+            case.candidates.iter().filter(|c| !c["qname"].starts_with('(')).collect();
+        assert_eq!(walk.queries.len(), expected.len(), "{}: {:#?}", case.name, walk.queries);
+        for (q, want) in walk.queries.iter().zip(&expected) {
+            let qname = want["qname"].split(' ').next().unwrap_or("");
+            assert_eq!(q.name, qname, "{}", case.name);
+            let rcode = want["rcode"].as_str();
+            if rcode.starts_with("upstream-dependent") {
+                assert!(matches!(q.outcome, Outcome::Forwarded { .. }), "{}: {q:?}", case.name);
+                assert!(q.answer.is_empty());
+                continue;
+            }
+            assert_eq!(q.rcode.map(|r| r.as_str()), Some(rcode), "{} {qname}", case.name);
+            if let Some(ans) = want.get("answer") {
+                // "A 10.96.120.7" or "A 10.244.1.46 (insecure mode: ...)"
+                let mut it = ans.split_whitespace();
+                let (t, data) = (it.next().unwrap_or(""), it.next().unwrap_or(""));
+                let got: Vec<(String, String)> =
+                    q.answer.iter().map(|r| (r.rtype.to_string(), r.data.clone())).collect();
+                assert_eq!(got, vec![(t.to_string(), data.to_string())], "{} {qname}", case.name);
+            } else {
+                assert!(q.answer.is_empty(), "{} {qname}", case.name);
+            }
+        }
+        match &walk.result {
+            WalkResult::Resolved { answers, .. } => {
+                assert_eq!(
+                    answers.iter().map(|a| a.data.as_str()).collect::<Vec<_>>(),
+                    vec![case.result.as_str()],
+                    "{}",
+                    case.name
+                )
+            }
+            WalkResult::LeavesCluster { .. } => {
+                assert!(case.result.starts_with("not resolved"), "{}: {:?}", case.name, walk.result)
+            }
+            other => panic!("{}: unexpected {other:?}", case.name),
+        }
+    }
+}
+
+fn slice(
+    ns: &str,
+    svc: &str,
+    eps: &[(&str, Option<&str>, Option<bool>)],
+    ports: &[(&str, i32)],
+) -> EndpointSlice {
+    let mut m = meta(ns, &format!("{svc}-abc"));
+    m.labels.insert("kubernetes.io/service-name".into(), svc.into());
+    EndpointSlice {
+        meta: m,
+        address_type: "IPv4".into(),
+        endpoints: eps
+            .iter()
+            .map(|(a, h, r)| Endpoint {
+                addresses: vec![ip(a)],
+                conditions: EndpointConditions { ready: *r, ..Default::default() },
+                hostname: h.map(String::from),
+                ..Endpoint::default()
+            })
+            .collect(),
+        ports: ports
+            .iter()
+            .map(|(n, p)| EndpointPort {
+                name: Some((*n).into()),
+                port: Some(*p),
+                protocol: Protocol::Tcp,
+                app_protocol: None,
+            })
+            .collect(),
+    }
+}
+
+fn set(rs: &[Record]) -> std::collections::BTreeSet<String> {
+    rs.iter().map(ToString::to_string).collect()
+}
+
+fn strs(v: &[&str]) -> std::collections::BTreeSet<String> {
+    v.iter().map(|s| (*s).to_string()).collect()
+}
+
+#[test]
+fn record_shapes() {
+    let text = read("record_shapes.yaml");
+    let mut rule_keys = Vec::new();
+    let mut weights = Vec::new();
+    let mut in_rules = false;
+    for line in text.lines() {
+        if !line.starts_with(' ') {
+            in_rules = line.starts_with("rules:");
+        }
+        if in_rules && line.starts_with("  ") && !line.starts_with("   ") {
+            if let Some((k, _)) = line.trim().split_once(':') {
+                rule_keys.push(k.to_string());
+            }
+        }
+        if let Some(m) = line.strip_prefix("srv_weight_check: ") {
+            for (k, v) in flow_map(m) {
+                let n: usize = k.trim_start_matches('N').parse().unwrap_or(0);
+                let w: u32 = v.parse().unwrap_or(0);
+                weights.push((n, w));
+            }
+        }
+    }
+    let covered = [
+        "clusterip_service_A",
+        "headless_service_A",
+        "headless_endpoint_name",
+        "clusterip_endpoint_name",
+        "srv_clusterip",
+        "srv_headless",
+        "srv_bare",
+        "srv_weight",
+        "port_and_proto_matching",
+        "externalname",
+        "pods",
+        "txt",
+        "nxdomain_vs_nodata",
+        "not_synced",
+        "ignore_empty_service",
+        "ttl",
+    ];
+    for k in &rule_keys {
+        assert!(covered.contains(&k.as_str()), "rule {k} of record_shapes.yaml is not covered");
+    }
+    assert_eq!(weights.len(), 5);
+
+    let mut dual = cluster_service("ns", "dual", "10.96.0.20");
+    dual.spec.cluster_ips.push(ip("fd00::20"));
+    let mut hdls = Service { meta: meta("ns", "hdls"), ..Service::default() };
+    hdls.spec.headless = true;
+    let mut ext = Service { meta: meta("ns", "ext"), ..Service::default() };
+    ext.spec.type_ = ServiceType::ExternalName;
+    ext.spec.external_name = Some("example.com".into());
+    let mut services = vec![
+        cluster_service("ns", "web", "10.96.0.5"),
+        dual,
+        hdls,
+        ext,
+        cluster_service("ns", "empty", "10.96.0.6"),
+    ];
+    let mut slices = vec![
+        slice("ns", "web", &[("10.244.1.5", None, None)], &[("http", 8080)]),
+        slice(
+            "ns",
+            "hdls",
+            &[
+                ("172.0.0.2", None, Some(true)),
+                ("172.0.0.3", Some("db-0"), None),
+                ("172.0.0.9", None, Some(false)),
+                ("5678:abcd::1", None, None),
+            ],
+            &[("http", 8080)],
+        ),
+    ];
+    for (n, _) in &weights {
+        let name = format!("w{n}");
+        let eps: Vec<String> = (0..*n).map(|i| format!("10.9.{n}.{i}")).collect();
+        let refs: Vec<(&str, Option<&str>, Option<bool>)> =
+            eps.iter().map(|e| (e.as_str(), None, None)).collect();
+        slices.push(slice("ns", &name, &refs, &[("http", 80)]));
+        let mut s = Service { meta: meta("ns", &name), ..Service::default() };
+        s.spec.headless = true;
+        services.push(s);
+    }
+    let build = |cfg: CorefileConfig| {
+        Zone::new(
+            cfg,
+            ZoneInput { services: &services, endpoint_slices: &slices, pods: &[], namespaces: &[] },
+        )
+    };
+    let z = build(CorefileConfig::kubeadm("cluster.local"));
+    let a = |n: &str| set(&z.query(n, RecordType::A).answer);
+
+    // clusterip_service_A (dual-stack)
+    assert_eq!(
+        a("web.ns.svc.cluster.local."),
+        strs(&["web.ns.svc.cluster.local. 30 IN A 10.96.0.5"])
+    );
+    assert_eq!(
+        set(&z.query("dual.ns.svc.cluster.local.", RecordType::AAAA).answer),
+        strs(&["dual.ns.svc.cluster.local. 30 IN AAAA fd00::20"])
+    );
+    // headless_service_A: ready (true or unset) only
+    assert_eq!(
+        a("hdls.ns.svc.cluster.local."),
+        strs(&[
+            "hdls.ns.svc.cluster.local. 30 IN A 172.0.0.2",
+            "hdls.ns.svc.cluster.local. 30 IN A 172.0.0.3"
+        ])
+    );
+    // headless_endpoint_name
+    assert_eq!(a("172-0-0-2.hdls.ns.svc.cluster.local.").len(), 1);
+    assert_eq!(a("db-0.hdls.ns.svc.cluster.local.").len(), 1);
+    assert_eq!(
+        set(&z.query("5678-abcd--1.hdls.ns.svc.cluster.local.", RecordType::AAAA).answer).len(),
+        1
+    );
+    // clusterip_endpoint_name
+    assert_eq!(
+        a("10-244-1-5.web.ns.svc.cluster.local."),
+        strs(&["10-244-1-5.web.ns.svc.cluster.local. 30 IN A 10.244.1.5"])
+    );
+    // srv_clusterip: service port, A in additional
+    let r = z.query("_http._tcp.web.ns.svc.cluster.local.", RecordType::SRV);
+    assert_eq!(
+        set(&r.answer),
+        strs(&[
+            "_http._tcp.web.ns.svc.cluster.local. 30 IN SRV 0 100 80 web.ns.svc.cluster.local."
+        ])
+    );
+    assert_eq!(set(&r.additional), strs(&["web.ns.svc.cluster.local. 30 IN A 10.96.0.5"]));
+    // srv_headless: endpoint port, endpoint names
+    let r = z.query("_http._tcp.hdls.ns.svc.cluster.local.", RecordType::SRV);
+    assert_eq!(set(&r.answer), strs(&[
+        "_http._tcp.hdls.ns.svc.cluster.local. 30 IN SRV 0 33 8080 172-0-0-2.hdls.ns.svc.cluster.local.",
+        "_http._tcp.hdls.ns.svc.cluster.local. 30 IN SRV 0 33 8080 db-0.hdls.ns.svc.cluster.local.",
+        "_http._tcp.hdls.ns.svc.cluster.local. 30 IN SRV 0 33 8080 5678-abcd--1.hdls.ns.svc.cluster.local.",
+    ]));
+    assert_eq!(r.additional.len(), 3);
+    // srv_bare
+    assert_eq!(z.query("hdls.ns.svc.cluster.local.", RecordType::SRV).answer.len(), 3);
+    // srv_weight
+    for (n, w) in &weights {
+        let r = z.query(&format!("w{n}.ns.svc.cluster.local."), RecordType::SRV);
+        assert!(
+            r.answer.iter().all(|x| x.data.starts_with(&format!("0 {w} "))),
+            "N={n}: {:?}",
+            r.answer
+        );
+    }
+    // port_and_proto_matching
+    assert_eq!(z.query("_HTTP._TCP.web.ns.svc.cluster.local.", RecordType::SRV).answer.len(), 1);
+    assert_eq!(
+        z.query("_http._udp.web.ns.svc.cluster.local.", RecordType::SRV).rcode,
+        Some(Rcode::NxDomain)
+    );
+    // externalname
+    let r = z.query("ext.ns.svc.cluster.local.", RecordType::A);
+    assert_eq!(set(&r.answer), strs(&["ext.ns.svc.cluster.local. 30 IN CNAME example.com."]));
+    assert_eq!(r.upstream_lookups, vec!["example.com.".to_string()]);
+    assert_eq!(z.query("x.ext.ns.svc.cluster.local.", RecordType::A).rcode, Some(Rcode::NxDomain));
+    assert_eq!(z.query("_http._tcp.ext.ns.svc.cluster.local.", RecordType::SRV).answer.len(), 0);
+    // pods (insecure under kubeadm)
+    assert_eq!(
+        a("10-244-1-46.ns.pod.cluster.local."),
+        strs(&["10-244-1-46.ns.pod.cluster.local. 30 IN A 10.244.1.46"])
+    );
+    // txt
+    assert_eq!(
+        set(&z.query("dns-version.cluster.local.", RecordType::TXT).answer),
+        strs(&["dns-version.cluster.local. 28800 IN TXT \"1.1.0\""])
+    );
+    // nxdomain_vs_nodata
+    let soa = "cluster.local. 30 IN SOA ns.dns.cluster.local. hostmaster.cluster.local. 1 7200 1800 86400 30";
+    for (n, t, rc) in [
+        ("nope.ns.svc.cluster.local.", RecordType::A, Rcode::NxDomain),
+        ("web.nope.svc.cluster.local.", RecordType::A, Rcode::NxDomain),
+        ("web.ns.foo.cluster.local.", RecordType::A, Rcode::NxDomain),
+        ("web.ns.svc.cluster.local.", RecordType::AAAA, Rcode::NoError),
+        ("web.ns.svc.cluster.local.", RecordType::TXT, Rcode::NoError),
+        ("ns.svc.cluster.local.", RecordType::A, Rcode::NoError),
+        ("svc.cluster.local.", RecordType::A, Rcode::NoError),
+        ("pod.cluster.local.", RecordType::A, Rcode::NoError),
+    ] {
+        let r = z.query(n, t);
+        assert_eq!(r.rcode, Some(rc), "{n} {t}");
+        assert!(r.answer.is_empty());
+        assert_eq!(set(&r.authority), strs(&[soa]), "{n} {t}");
+    }
+    // not_synced: the simulated API is always synced, so a missing name is NXDOMAIN, never SERVFAIL.
+    assert_eq!(z.query("nope.ns.svc.cluster.local.", RecordType::A).rcode, Some(Rcode::NxDomain));
+    // ignore_empty_service
+    let mut cfg = CorefileConfig::kubeadm("cluster.local");
+    if let Some(k) = cfg.kubernetes.as_mut() {
+        k.ignore_empty_service = true;
+    }
+    let z2 = build(cfg);
+    assert_eq!(z2.query("empty.ns.svc.cluster.local.", RecordType::A).rcode, Some(Rcode::NxDomain));
+    assert_eq!(z2.query("web.ns.svc.cluster.local.", RecordType::A).answer.len(), 1);
+    // ttl: plugin default 5 when the Corefile omits it
+    let (cfg, d) = CorefileConfig::parse(
+        ".:53 {\n kubernetes cluster.local\n}\n",
+        "cluster.local",
+        Default::default(),
+    );
+    assert!(d.is_empty());
+    let z3 = build(cfg);
+    assert_eq!(
+        set(&z3.query("web.ns.svc.cluster.local.", RecordType::A).answer),
+        strs(&["web.ns.svc.cluster.local. 5 IN A 10.96.0.5"])
+    );
+}

@@ -1,0 +1,551 @@
+//! Conformance: kube-proxy iptables samples in `shared/conformance/iptables` and
+//! `shared/conformance/packet_flow`, read at runtime (transcribed from upstream
+//! `pkg/proxy/iptables/proxier_test.go`).
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+use granit_parser::{Event, Parser, ScalarStyle};
+use netsim::model::{
+    Endpoint, EndpointConditions, EndpointPort, EndpointSlice, IntOrString, LoadBalancerIngress,
+    ObjectMeta, Protocol, Service, ServicePort, ServiceType, TrafficPolicy,
+};
+use netsim::proxy::{self, names, Cidr, NodeInfo, Origin, Packet, ProxyConfig, RuleTable};
+
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/conformance");
+
+// ---------------------------------------------------------------------------------------------
+// A tiny YAML value tree over granit-parser events.
+
+#[derive(Clone, Debug)]
+enum Y {
+    Null,
+    Str(String),
+    Seq(Vec<Y>),
+    Map(Vec<(String, Y)>),
+}
+
+impl Y {
+    fn get(&self, key: &str) -> &Y {
+        match self {
+            Y::Map(m) => m.iter().find(|(k, _)| k == key).map(|(_, v)| v).unwrap_or(&Y::Null),
+            _ => &Y::Null,
+        }
+    }
+    fn str(&self) -> Option<&str> {
+        match self {
+            Y::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+    fn s(&self) -> String {
+        self.str().unwrap_or_default().to_string()
+    }
+    fn int(&self) -> Option<i64> {
+        self.str().and_then(|s| s.parse().ok())
+    }
+    fn seq(&self) -> &[Y] {
+        match self {
+            Y::Seq(v) => v,
+            _ => &[],
+        }
+    }
+    fn bool(&self) -> Option<bool> {
+        match self.str() {
+            Some("true") => Some(true),
+            Some("false") => Some(false),
+            _ => None,
+        }
+    }
+}
+
+fn parse_yaml(text: &str) -> Y {
+    let mut stack: Vec<(Y, Option<String>)> = Vec::new();
+    let mut root = Y::Null;
+    fn push(stack: &mut [(Y, Option<String>)], root: &mut Y, v: Y) {
+        match stack.last_mut() {
+            None => *root = v,
+            Some((Y::Seq(items), _)) => items.push(v),
+            Some((Y::Map(entries), pending)) => match pending.take() {
+                None => {
+                    let k = match v {
+                        Y::Str(s) => s,
+                        _ => String::new(),
+                    };
+                    *pending = Some(k);
+                }
+                Some(k) => entries.push((k, v)),
+            },
+            Some(_) => {}
+        }
+    }
+    for ev in Parser::new_from_str(text) {
+        let (ev, _) = ev.expect("conformance YAML parses");
+        match ev {
+            Event::Scalar(v, style, _, _) => {
+                let y = if style == ScalarStyle::Plain && (v == "null" || v == "~" || v.is_empty())
+                {
+                    Y::Null
+                } else {
+                    Y::Str(v.to_string())
+                };
+                push(&mut stack, &mut root, y);
+            }
+            Event::SequenceStart(..) => stack.push((Y::Seq(Vec::new()), None)),
+            Event::MappingStart(..) => stack.push((Y::Map(Vec::new()), None)),
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some((v, _)) = stack.pop() {
+                    push(&mut stack, &mut root, v);
+                }
+            }
+            _ => {}
+        }
+    }
+    root
+}
+
+fn read(path: &str) -> Y {
+    let full = format!("{ROOT}/{path}");
+    let text = std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{full}: {e}"));
+    parse_yaml(&text)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures → model objects (as upstream's makeTestService / makeTestEndpointSlice).
+
+fn protocol(y: &Y) -> Protocol {
+    match y.str() {
+        Some("UDP") => Protocol::Udp,
+        Some("SCTP") => Protocol::Sctp,
+        _ => Protocol::Tcp,
+    }
+}
+
+fn policy(y: &Y) -> Option<TrafficPolicy> {
+    match y.str() {
+        Some("Local") => Some(TrafficPolicy::Local),
+        Some("Cluster") => Some(TrafficPolicy::Cluster),
+        _ => None,
+    }
+}
+
+fn service(y: &Y) -> Service {
+    let md = y.get("metadata");
+    let spec = y.get("spec");
+    let mut s = Service {
+        meta: ObjectMeta {
+            name: md.get("name").s(),
+            namespace: md.get("namespace").s(),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    s.spec.type_ = match spec.get("type").str() {
+        Some("NodePort") => ServiceType::NodePort,
+        Some("LoadBalancer") => ServiceType::LoadBalancer,
+        Some("ExternalName") => ServiceType::ExternalName,
+        _ => ServiceType::ClusterIP,
+    };
+    match spec.get("clusterIP").str() {
+        Some("None") => s.spec.headless = true,
+        Some(ip) => s.spec.cluster_ips = vec![ip.parse().expect("clusterIP")],
+        None => {}
+    }
+    for p in spec.get("ports").seq() {
+        let port = p.get("port").int().unwrap_or(0) as i32;
+        s.spec.ports.push(ServicePort {
+            name: p.get("name").s(),
+            protocol: protocol(p.get("protocol")),
+            port,
+            target_port: IntOrString::Int(p.get("targetPort").int().unwrap_or(port as i64) as i32),
+            node_port: p.get("nodePort").int().map(|n| n as i32),
+            app_protocol: None,
+        });
+    }
+    s.spec.external_ips =
+        spec.get("externalIPs").seq().iter().filter_map(|i| i.str()?.parse().ok()).collect();
+    s.spec.health_check_node_port = spec.get("healthCheckNodePort").int().map(|n| n as i32);
+    s.spec.load_balancer_source_ranges =
+        spec.get("loadBalancerSourceRanges").seq().iter().map(Y::s).collect();
+    s.spec.session_affinity = spec.get("sessionAffinity").str().unwrap_or("None").to_string();
+    s.spec.session_affinity_timeout = spec
+        .get("sessionAffinityConfig")
+        .get("clientIP")
+        .get("timeoutSeconds")
+        .int()
+        .map(|n| n as i32);
+    s.spec.external_traffic_policy = policy(spec.get("externalTrafficPolicy"));
+    s.spec.internal_traffic_policy = policy(spec.get("internalTrafficPolicy"));
+    for i in y.get("status").get("loadBalancer").get("ingress").seq() {
+        s.status.load_balancer_ingress.push(LoadBalancerIngress {
+            ip: i.get("ip").str().and_then(|v| v.parse().ok()),
+            hostname: None,
+        });
+    }
+    s
+}
+
+fn slice(y: &Y, idx: usize) -> EndpointSlice {
+    let mut labels = BTreeMap::new();
+    labels.insert("kubernetes.io/service-name".to_string(), y.get("service").s());
+    EndpointSlice {
+        meta: ObjectMeta {
+            name: format!("{}-{idx}", y.get("service").s()),
+            namespace: y.get("namespace").s(),
+            labels,
+            ..Default::default()
+        },
+        address_type: y.get("addressType").str().unwrap_or("IPv4").to_string(),
+        endpoints: y
+            .get("endpoints")
+            .seq()
+            .iter()
+            .map(|e| Endpoint {
+                addresses: e
+                    .get("addresses")
+                    .seq()
+                    .iter()
+                    .filter_map(|a| a.str()?.parse().ok())
+                    .collect(),
+                conditions: EndpointConditions {
+                    ready: e.get("conditions").get("ready").bool(),
+                    serving: e.get("conditions").get("serving").bool(),
+                    terminating: e.get("conditions").get("terminating").bool(),
+                },
+                node_name: e.get("nodeName").str().map(str::to_string),
+                ..Default::default()
+            })
+            .collect(),
+        ports: y
+            .get("ports")
+            .seq()
+            .iter()
+            .map(|p| EndpointPort {
+                name: Some(p.get("name").s()),
+                port: p.get("port").int().map(|n| n as i32),
+                protocol: protocol(p.get("protocol")),
+                app_protocol: None,
+            })
+            .collect(),
+    }
+}
+
+fn fixtures(input: &Y) -> (Vec<Service>, Vec<EndpointSlice>) {
+    let svcs = input.get("services").seq().iter().map(service).collect();
+    let slices =
+        input.get("endpointSlices").seq().iter().enumerate().map(|(i, s)| slice(s, i)).collect();
+    (svcs, slices)
+}
+
+/// NewFakeProxier's node: name and local addresses (packet_flow/README.md).
+fn fake_node() -> NodeInfo {
+    NodeInfo {
+        name: "test-node".into(),
+        ips: [
+            "192.168.0.2",
+            "127.0.0.1",
+            "::1",
+            "192.168.1.2",
+            "192.168.99.11",
+            "2001:db8::1",
+            "2001:db8:1::2",
+        ]
+        .iter()
+        .map(|s| s.parse().unwrap())
+        .collect(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Upstream `sortIPTablesRules` (proxier_test.go).
+
+fn comment_of(rule: &str) -> String {
+    let Some(pos) = rule.find("--comment ") else {
+        return String::new();
+    };
+    let rest = &rule[pos + "--comment ".len()..];
+    if let Some(q) = rest.strip_prefix('"') {
+        q.split('"').next().unwrap_or_default().to_string()
+    } else {
+        rest.split_whitespace().next().unwrap_or_default().to_string()
+    }
+}
+
+fn sort_iptables_rules(text: &str) -> String {
+    // table -> (chain order, chain -> rules)
+    // (table, chain order, chain -> rules)
+    type Parsed = (String, Vec<String>, BTreeMap<String, Vec<String>>);
+    let mut tables: Vec<Parsed> = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if let Some(t) = line.strip_prefix('*') {
+            tables.push((t.to_string(), Vec::new(), BTreeMap::new()));
+        } else if line == "COMMIT" {
+        } else if let Some(c) = line.strip_prefix(':') {
+            let name = c.split_whitespace().next().unwrap().to_string();
+            let t = tables.last_mut().unwrap();
+            t.1.push(name.clone());
+            t.2.entry(name).or_default();
+        } else {
+            let chain = line.split_whitespace().nth(1).unwrap().to_string();
+            let t = tables.last_mut().unwrap();
+            t.2.entry(chain).or_default().push(line.to_string());
+        }
+    }
+    tables.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut out = String::new();
+    for (name, mut chains, mut rules) in tables {
+        let rank = |c: &str| match c {
+            "KUBE-NODEPORTS" => 0,
+            "KUBE-SERVICES" => 1,
+            _ => 2,
+        };
+        chains.sort_by(|a, b| (rank(a), a).cmp(&(rank(b), b)));
+        if let Some(r) = rules.get_mut("KUBE-NODEPORTS") {
+            r.sort_by_key(|l| comment_of(l));
+        }
+        if let Some(r) = rules.get_mut("KUBE-SERVICES") {
+            r.sort_by_key(|l| {
+                let c = comment_of(l);
+                if c.starts_with("kubernetes service nodeports") {
+                    "~~~~".to_string()
+                } else {
+                    c.split(' ').next().unwrap_or_default().to_string()
+                }
+            });
+        }
+        out.push_str(&format!("*{name}\n"));
+        for c in &chains {
+            out.push_str(&format!(":{c} - [0:0]\n"));
+        }
+        for c in &chains {
+            for r in rules.get(c).map(Vec::as_slice).unwrap_or_default() {
+                out.push_str(r);
+                out.push('\n');
+            }
+        }
+        out.push_str("COMMIT\n");
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn chain_names() {
+    let doc = read("iptables/chain_names.yaml");
+    let cases = doc.get("cases").seq();
+    assert!(cases.len() >= 30, "expected the full sample, got {}", cases.len());
+    for c in cases {
+        let input = c.get("input");
+        let spn = input.get("servicePortName").s();
+        let proto = input.get("protocol").s();
+        let want = c.get("expected").get("chain").s();
+        let got = match input.get("kind").str() {
+            Some("SEP") => names::endpoint_chain(&spn, &proto, &input.get("endpoint").s()),
+            Some(kind) => format!("KUBE-{kind}-{}", names::service_hash(&spn, &proto)),
+            None => panic!("no kind"),
+        };
+        assert_eq!(got, want, "{}", c.get("id").s());
+    }
+}
+
+/// A ClusterIP service with `n` ready endpoints, generated for real.
+fn n_endpoint_rules(n: usize) -> (Vec<String>, Vec<String>) {
+    let y = parse_yaml(&format!(
+        "services:\n- metadata: {{namespace: ns, name: svc}}\n  spec: {{clusterIP: 172.30.0.1, ports: [{{name: p, port: 80}}]}}\nendpointSlices:\n- namespace: ns\n  service: svc\n  addressType: IPv4\n  endpoints: [{}]\n  ports: [{{name: p, port: 80, protocol: TCP}}]\n",
+        (1..=n).map(|i| format!("{{addresses: [10.0.0.{i}]}}")).collect::<Vec<_>>().join(", ")
+    ));
+    let (svcs, slices) = fixtures(&y);
+    let rs = proxy::generate(&svcs, &slices, &fake_node(), &ProxyConfig::upstream_fake());
+    let chain = format!("KUBE-SVC-{}", names::service_hash("ns/svc:p", "tcp"));
+    let probs = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| l.starts_with(&format!("-A {chain} ")) && l.contains("KUBE-SEP-"))
+            .map(|l| {
+                l.split("--probability ")
+                    .nth(1)
+                    .map(|p| p.split_whitespace().next().unwrap_or_default().to_string())
+                    .unwrap_or_else(|| "null".to_string())
+            })
+            .collect()
+    };
+    (probs(&rs.restore_text()), probs(&rs.save_text()))
+}
+
+#[test]
+fn probabilities() {
+    let doc = read("iptables/probabilities.yaml");
+    let cases = doc.get("cases").seq();
+    assert!(cases.len() >= 12);
+    for c in cases {
+        let id = c.get("id").s();
+        let exp = c.get("expected");
+        if let Some(want) = exp.get("computeProbability").str() {
+            let n = c.get("input").get("n").int().unwrap() as usize;
+            assert_eq!(names::compute_probability(n), want, "{id}");
+            continue;
+        }
+        let n = c.get("input").get("endpoints").int().unwrap() as usize;
+        let expect = |key: &str| -> Vec<String> {
+            exp.get(key).seq().iter().map(|v| v.str().unwrap_or("null").to_string()).collect()
+        };
+        let (restore, save) = n_endpoint_rules(n);
+        assert_eq!(restore, expect("probabilityArgs"), "{id} restore");
+        assert_eq!(save, expect("iptablesSaveReadback"), "{id} save");
+        // Effective shares from the walker, following every branch.
+        let shares: Vec<f64> = exp
+            .get("effectiveShare")
+            .seq()
+            .iter()
+            .map(|v| v.str().unwrap().parse().unwrap())
+            .collect();
+        let y = parse_yaml(&format!(
+            "services:\n- metadata: {{namespace: ns, name: svc}}\n  spec: {{clusterIP: 172.30.0.1, ports: [{{name: p, port: 80}}]}}\nendpointSlices:\n- namespace: ns\n  service: svc\n  addressType: IPv4\n  endpoints: [{}]\n  ports: [{{name: p, port: 80, protocol: TCP}}]\n",
+            (1..=n).map(|i| format!("{{addresses: [10.0.0.{i}]}}")).collect::<Vec<_>>().join(", ")
+        ));
+        let (svcs, slices) = fixtures(&y);
+        let rs = proxy::generate(&svcs, &slices, &fake_node(), &ProxyConfig::upstream_fake());
+        let table = RuleTable::parse(&rs.kernel_text()).unwrap();
+        let trace = proxy::walk(
+            &table,
+            &fake_node(),
+            &Packet {
+                src: "10.1.1.1".parse().unwrap(),
+                dst: "172.30.0.1".parse().unwrap(),
+                dport: 80,
+                proto: Protocol::Tcp,
+                origin: Origin::FromPod,
+            },
+        );
+        let got: Vec<f64> = trace.destinations().iter().map(|d| d.probability).collect();
+        assert_eq!(got.len(), shares.len(), "{id}");
+        for (g, w) in got.iter().zip(&shares) {
+            assert!((g - w).abs() < 1e-6, "{id}: share {g} vs {w}");
+        }
+    }
+}
+
+#[test]
+fn overall_iptables_rules() {
+    let doc = read("iptables/overall_iptables_rules.yaml");
+    let (svcs, slices) = fixtures(doc.get("input"));
+    assert_eq!(svcs.len(), 6);
+    let rs = proxy::generate(&svcs, &slices, &fake_node(), &ProxyConfig::upstream_fake());
+    let want = sort_iptables_rules(&doc.get("expected_iptables_restore").s());
+    let got = sort_iptables_rules(&rs.restore_text());
+    if got != want {
+        for (i, (g, w)) in got.lines().zip(want.lines()).enumerate() {
+            if g != w {
+                panic!("first difference at line {}:\n got: {g}\nwant: {w}\n\nfull:\n{got}", i + 1);
+            }
+        }
+        panic!("length differs:\n{got}\n---\n{want}");
+    }
+    if std::env::var_os("PROXY_DUMP").is_some() {
+        println!("{}\n{}", rs.restore_text(), rs.save_text());
+    }
+    // The walker parses its own text back.
+    assert!(RuleTable::parse(&rs.kernel_text()).is_ok());
+    assert!(RuleTable::parse(&rs.save_text()).is_ok());
+}
+
+fn run_packet_cases(
+    id: &str,
+    svcs: &[Service],
+    slices: &[EndpointSlice],
+    cfg: &ProxyConfig,
+    cases: &[Y],
+) -> usize {
+    let node = fake_node();
+    let rs = proxy::generate(svcs, slices, &node, cfg);
+    let table = RuleTable::parse(&rs.kernel_text()).expect("own text parses");
+    let pod_cidr = Cidr::parse("10.0.0.0/8");
+    assert!(!cases.is_empty(), "{id}: no cases");
+    for c in cases {
+        let name = c.get("name").s();
+        let src: IpAddr = c.get("sourceIP").s().parse().unwrap();
+        let packet = Packet {
+            src,
+            dst: c.get("destIP").s().parse().unwrap(),
+            dport: c.get("destPort").int().unwrap() as u16,
+            proto: protocol(c.get("protocol")),
+            origin: Origin::infer(src, &node, pod_cidr.as_ref()),
+        };
+        let trace = proxy::walk(&table, &node, &packet);
+        assert_eq!(
+            trace.upstream_output(),
+            c.get("output").s(),
+            "{id} / {name}\n{}",
+            rs.kernel_text()
+        );
+        if let Some(m) = c.get("masq").bool() {
+            assert_eq!(trace.marked(), m, "{id} / {name}: masq");
+            assert_eq!(trace.masquerade(), m, "{id} / {name}: MASQUERADE in POSTROUTING");
+        }
+        // A seeded walk lands on one of the destinations.
+        let mut rng = proxy::SplitMix64::new(7);
+        let mut aff = proxy::AffinityState::default();
+        let one = proxy::walk_seeded(&table, &node, &packet, &mut rng, &mut aff);
+        assert_eq!(one.outcomes.len(), 1, "{id} / {name}: seeded walk has one outcome");
+        if let Some(d) = one.destinations().first() {
+            assert!(trace.destinations().iter().any(|x| x.ip == d.ip && x.port == d.port));
+        }
+    }
+    cases.len()
+}
+
+fn packet_flow_file(path: &str) -> usize {
+    let doc = read(path);
+    let id = doc.get("id").s();
+    let (svcs, slices) = fixtures(doc.get("input"));
+    let mut n = 0;
+    if let Y::Seq(variants) = doc.get("variants") {
+        for v in variants {
+            let pc = v.get("proxier_config");
+            let mut cfg = ProxyConfig::upstream_fake();
+            if let Some(b) = pc.get("localhostNodePorts").bool() {
+                cfg.localhost_node_ports = b;
+            }
+            cfg.node_port_addresses = pc.get("nodePortAddresses").seq().iter().map(Y::s).collect();
+            let vid = format!("{id} [{}]", v.get("name").s());
+            n += run_packet_cases(&vid, &svcs, &slices, &cfg, v.get("cases").seq());
+            if let Some(fw) = v.get("expected_KUBE_FIREWALL_chain").str() {
+                let rs = proxy::generate(&svcs, &slices, &fake_node(), &cfg);
+                let got: String = rs
+                    .filter_rules
+                    .iter()
+                    .filter(|r| r.starts_with("-A KUBE-FIREWALL "))
+                    .map(|r| format!("{r}\n"))
+                    .collect();
+                assert_eq!(got, fw, "{vid}: KUBE-FIREWALL");
+            }
+        }
+    } else {
+        n += run_packet_cases(
+            &id,
+            &svcs,
+            &slices,
+            &ProxyConfig::upstream_fake(),
+            doc.get("cases").seq(),
+        );
+    }
+    n
+}
+
+#[test]
+fn packet_flows() {
+    let dir = format!("{ROOT}/packet_flow");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".yaml"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    let mut total = 0;
+    for f in files {
+        total += packet_flow_file(&format!("packet_flow/{f}"));
+    }
+    assert!(total >= 28, "ran {total} packet cases");
+}

@@ -599,16 +599,16 @@ pub fn topology(objects: &Objects, dns_domain: &str, options: Options) -> Topolo
     }
 
     // Service → Pod edges (endpoints), then dashed near misses.
+    let pod_ids: Vec<String> = pods.iter().map(|p| pod_id(p)).collect();
     for (s, sb) in services.iter().zip(t.services.iter()) {
         let start = bottom_center(sb.rect);
         let mut done: BTreeSet<String> = BTreeSet::new();
         if let Some(eps) = endpoints.get(&(s.meta.namespace.clone(), s.meta.name.clone())) {
             // Ready first per target box, so a group with any ready Pod draws a ready edge.
             let mut per_box: Vec<(String, bool)> = Vec::new();
-            for p in &pods {
-                let pid = pod_id(p);
-                let Some(&ready) = eps.get(&pid) else { continue };
-                let Some(target) = drawn_as.get(&pid) else { continue };
+            for pid in &pod_ids {
+                let Some(&ready) = eps.get(pid) else { continue };
+                let Some(target) = drawn_as.get(pid) else { continue };
                 match per_box.iter_mut().find(|(b, _)| b == target) {
                     Some((_, r)) => *r |= ready,
                     None => per_box.push((target.clone(), ready)),
@@ -633,19 +633,21 @@ pub fn topology(objects: &Objects, dns_domain: &str, options: Options) -> Topolo
             continue;
         };
         let mut misses = 0;
-        for p in &pods {
+        for (p, pid) in pods.iter().zip(&pod_ids) {
             if misses >= MAX_NEAR_MISSES {
                 break;
             }
             if p.meta.namespace != s.meta.namespace {
                 continue;
             }
-            let Some(miss) = near_miss(selector, &p.meta.labels) else { continue };
-            let pid = pod_id(p);
-            let Some(target) = drawn_as.get(&pid) else { continue };
-            if !done.insert(target.clone()) {
+            // Cheap checks first: a box that already has an edge from this Service gets no
+            // second one (groups of many Pods are one box).
+            let Some(target) = drawn_as.get(pid) else { continue };
+            if done.contains(target) {
                 continue;
             }
+            let Some(miss) = near_miss(selector, &p.meta.labels) else { continue };
+            done.insert(target.clone());
             let Some(&r) = pod_at.get(target) else { continue };
             misses += 1;
             let label = match &miss.have {

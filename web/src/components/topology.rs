@@ -114,17 +114,9 @@ pub fn TopologyPane() -> Html {
     };
 
     let v = *view;
-    let view_box = format!("{} {} {} {}", v.0.round(), v.1.round(), v.2.round(), v.3.round());
-    let pods = t
-        .nodes
-        .iter()
-        .map(|n| n.pods.len() + n.groups.iter().map(|g| g.count).sum::<usize>())
-        .sum::<usize>();
-    let summary = format!(
-        "Cluster topology: {} nodes, {pods} Pods, {} Services",
-        t.nodes.len(),
-        t.services.len()
-    );
+    // Whole units: formatting integers keeps float printing out of the wasm.
+    let view_box = format!("{} {} {} {}", v.0 as i64, v.1 as i64, v.2 as i64, v.3 as i64);
+    let summary = view::summary(t);
 
     html! {
         <section class={classes!("topology", stale.then_some("stale"))} data-testid="topology-pane" aria-label="Topology">
@@ -290,61 +282,19 @@ fn edge(e: &Edge) -> Html {
 
 /// The same topology as tables (visually hidden unless the Table toggle is on).
 fn topology_table(t: &Topology, visible: bool) -> Html {
-    let pod_rows = t.nodes.iter().flat_map(|n| {
-        n.pods
-            .iter()
-            .map(move |p| {
-                let labels: Vec<String> = p.labels.iter().map(|l| format!("{}={}", l.key, l.value)).collect();
-                let services: Vec<&str> = t
-                    .edges
-                    .iter()
-                    .filter(|e| e.to == p.id && matches!(e.kind, view::EdgeKind::Ready | view::EdgeKind::NotReady))
-                    .map(|e| e.from.trim_start_matches("svc/"))
-                    .collect();
-                html! {
-                    <tr key={p.id.clone()}>
-                        <td>{ &p.namespace }</td><td class="name">{ &p.name }</td><td>{ &p.ip }</td>
-                        <td>{ &n.name }</td><td>{ p.state.as_str() }</td><td>{ labels.join(", ") }</td>
-                        <td>{ services.join(", ") }</td>
-                    </tr>
-                }
-            })
-            .chain(n.groups.iter().map(move |g| html! {
-                <tr key={g.id.clone()}>
-                    <td>{ &g.namespace }</td><td class="name">{ &g.label }</td><td>{ "" }</td>
-                    <td>{ &n.name }</td><td>{ format!("{}/{} ready", g.ready, g.count) }</td><td></td><td></td>
-                </tr>
-            }))
-    });
-    let svc_rows = t.services.iter().map(|s| {
-        let near: Vec<String> = t
-            .edges
-            .iter()
-            .filter(|e| e.from == s.id && e.kind == view::EdgeKind::NearMiss)
-            .map(|e| format!("{} ({})", e.to.trim_start_matches("pod/"), e.label))
-            .collect();
-        html! {
-            <tr key={s.id.clone()}>
-                <td>{ &s.namespace }</td><td class="name">{ &s.name }</td><td>{ &s.type_ }</td>
-                <td>{ &s.cluster_ip }</td><td>{ s.ports.join("; ") }</td><td>{ &s.dns_name }</td>
-                <td>{ s.external_ip.clone().unwrap_or_default() }</td>
-                <td>{ format!("{}/{} ready", s.ready_endpoints, s.endpoints) }</td>
-                <td>{ near.join("; ") }</td>
-            </tr>
-        }
-    });
     html! {
         <div class={classes!("topo-table", (!visible).then_some("sr-only"))} data-testid="topology-table">
-            <table>
-                <caption>{ "Services" }</caption>
-                <thead><tr><th>{"Namespace"}</th><th>{"Name"}</th><th>{"Type"}</th><th>{"ClusterIP"}</th><th>{"Ports"}</th><th>{"DNS name"}</th><th>{"External"}</th><th>{"Endpoints"}</th><th>{"Near misses"}</th></tr></thead>
-                <tbody>{ for svc_rows }</tbody>
-            </table>
-            <table>
-                <caption>{ "Pods" }</caption>
-                <thead><tr><th>{"Namespace"}</th><th>{"Name"}</th><th>{"IP"}</th><th>{"Node"}</th><th>{"State"}</th><th>{"Labels"}</th><th>{"Selected by"}</th></tr></thead>
-                <tbody>{ for pod_rows }</tbody>
-            </table>
+            { for view::tables(t).into_iter().map(|table| html! {
+                <table>
+                    <caption>{ table.caption }</caption>
+                    <thead><tr>{ for table.header.into_iter().map(|h| html! { <th>{ h }</th> }) }</tr></thead>
+                    <tbody>
+                        { for table.rows.into_iter().map(|row| html! {
+                            <tr>{ for row.into_iter().map(|c| html! { <td>{ c }</td> }) }</tr>
+                        }) }
+                    </tbody>
+                </table>
+            }) }
         </div>
     }
 }

@@ -15,10 +15,10 @@ mod tests;
 
 pub use render::{dot, edge_title, esc, pod_title, svg, PALETTE};
 pub use topology::{
-    fit, group_lines, namespace_color, near_miss, node_lines, pod_lines, service_lines, topology,
-    Edge, EdgeKind, EntryKind, EntryPoint, LabelPair, NamespaceTag, NearMiss, NodeBox, Options,
-    OutsideBox, OutsideKind, PodBox, PodGroup, PodState, Point, Rect, ServiceBox, TextLine,
-    Topology, GROUP_THRESHOLD, MAX_NEAR_MISSES, NAMESPACE_COLORS,
+    fit, group_lines, namespace_color, near_miss, node_lines, pod_lines, service_lines, summary,
+    tables, topology, Edge, EdgeKind, EntryKind, EntryPoint, LabelPair, NamespaceTag, NearMiss,
+    NodeBox, Options, OutsideBox, OutsideKind, PodBox, PodGroup, PodState, Point, Rect, ServiceBox,
+    Table, TextLine, Topology, GROUP_THRESHOLD, MAX_NEAR_MISSES, NAMESPACE_COLORS,
 };
 
 use serde::Serialize;

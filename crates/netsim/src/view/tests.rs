@@ -343,3 +343,22 @@ fn typing_a_pod_into_the_default_scenario_moves_nothing_else() {
     }
     assert_eq!(a.len(), b.len() + 1);
 }
+
+#[test]
+fn tables_and_summary_say_what_the_picture_shows() {
+    let t = topo(DEFAULT);
+    assert_eq!(summary(&t), "Cluster topology: 3 nodes, 4 Pods, 1 Service");
+    let tables = tables(&t);
+    assert_eq!(tables.len(), 2);
+    let svc = &tables[0];
+    assert_eq!(svc.rows.len(), 1);
+    assert_eq!(svc.rows[0][5], "web.default.svc.cluster.local");
+    assert_eq!(svc.rows[0][7], "3/3 ready");
+    let pods = &tables[1];
+    assert_eq!(pods.rows.len(), 4);
+    let client = pods.rows.iter().find(|r| r[1] == "client").unwrap();
+    assert_eq!((client[5].as_str(), client[6].as_str()), ("app=client", ""));
+    let web = pods.rows.iter().find(|r| r[1].starts_with("web-")).unwrap();
+    assert_eq!(web[6], "default/web");
+    assert!(pods.rows.iter().all(|r| r.len() == pods.header.len()));
+}

@@ -1028,3 +1028,113 @@ fn to_pod(start: Point, pod: Rect) -> [Point; 4] {
     let end = Point { x: pod.x, y: pod.y + pod.h / 2 };
     [start, Point { x: start.x, y: start.y + 56 }, Point { x: pod.x - 40, y: end.y }, end]
 }
+
+/// One sentence describing the picture (the SVG's accessible name).
+pub fn summary(t: &Topology) -> String {
+    let pods: usize = t
+        .nodes
+        .iter()
+        .map(|n| n.pods.len() + n.groups.iter().map(|g| g.count).sum::<usize>())
+        .sum();
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    format!(
+        "Cluster topology: {}, {}, {}",
+        plural(t.nodes.len(), "node", "nodes"),
+        plural(pods, "Pod", "Pods"),
+        plural(t.services.len(), "Service", "Services")
+    )
+}
+
+/// A plain table of the topology (the screen-reader view, and `kubectl`-like text).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Table {
+    pub caption: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// The same data as the picture, as tables: Services (with endpoints and near misses), then
+/// Pods (with node, state, labels and the Services that select them).
+pub fn tables(t: &Topology) -> Vec<Table> {
+    let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let services = t
+        .services
+        .iter()
+        .map(|s| {
+            let near: Vec<String> = t
+                .edges
+                .iter()
+                .filter(|e| e.from == s.id && e.kind == EdgeKind::NearMiss)
+                .map(|e| format!("{} ({})", e.to.trim_start_matches("pod/"), e.label))
+                .collect();
+            vec![
+                s.namespace.clone(),
+                s.name.clone(),
+                s.type_.clone(),
+                s.cluster_ip.clone(),
+                s.ports.join("; "),
+                s.dns_name.clone(),
+                s.external_ip.clone().unwrap_or_default(),
+                format!("{}/{} ready", s.ready_endpoints, s.endpoints),
+                near.join("; "),
+            ]
+        })
+        .collect();
+    let mut pods = Vec::new();
+    for n in &t.nodes {
+        for p in &n.pods {
+            let selected_by: Vec<&str> = t
+                .edges
+                .iter()
+                .filter(|e| e.to == p.id && matches!(e.kind, EdgeKind::Ready | EdgeKind::NotReady))
+                .map(|e| e.from.trim_start_matches("svc/"))
+                .collect();
+            let labels: Vec<String> =
+                p.labels.iter().map(|l| format!("{}={}", l.key, l.value)).collect();
+            pods.push(vec![
+                p.namespace.clone(),
+                p.name.clone(),
+                p.ip.clone(),
+                n.name.clone(),
+                p.state.as_str().to_string(),
+                labels.join(", "),
+                selected_by.join(", "),
+            ]);
+        }
+        for g in &n.groups {
+            pods.push(vec![
+                g.namespace.clone(),
+                g.label.clone(),
+                String::new(),
+                n.name.clone(),
+                format!("{}/{} ready", g.ready, g.count),
+                String::new(),
+                String::new(),
+            ]);
+        }
+    }
+    vec![
+        Table {
+            caption: "Services".into(),
+            header: strings(&[
+                "Namespace",
+                "Name",
+                "Type",
+                "ClusterIP",
+                "Ports",
+                "DNS name",
+                "External",
+                "Endpoints",
+                "Near misses",
+            ]),
+            rows: services,
+        },
+        Table {
+            caption: "Pods".into(),
+            header: strings(&["Namespace", "Name", "IP", "Node", "State", "Labels", "Selected by"]),
+            rows: pods,
+        },
+    ]
+}

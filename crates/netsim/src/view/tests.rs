@@ -362,3 +362,27 @@ fn tables_and_summary_say_what_the_picture_shows() {
     assert_eq!(web[6], "default/web");
     assert!(pods.rows.iter().all(|r| r.len() == pods.header.len()));
 }
+
+#[test]
+fn nodes_with_many_owners_group_per_namespace() {
+    // 20 Deployments of 2 replicas on one worker: 20 owners is too many boxes, so one per
+    // namespace.
+    let mut text = String::from(
+        "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\n---\n\
+         apiVersion: v1\nkind: Node\nmetadata:\n  name: solo\n",
+    );
+    for i in 0..20 {
+        text.push_str(&format!(
+            "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d{i}\nspec:\n  replicas: 2\n  \
+             selector: {{matchLabels: {{app: d{i}}}}}\n  template:\n    metadata:\n      labels: {{app: d{i}}}\n    \
+             spec:\n      containers: [{{name: c, image: x}}]\n"
+        ));
+    }
+    let t = topo(&text);
+    let groups: Vec<&PodGroup> = t.nodes.iter().flat_map(|n| &n.groups).collect();
+    assert!(!groups.is_empty(), "{:?}", t.nodes.iter().map(|n| n.pods.len()).collect::<Vec<_>>());
+    for g in groups {
+        assert_eq!(g.owner, "*");
+        assert!(g.label.starts_with("Pods in default ×"), "{}", g.label);
+    }
+}

@@ -168,7 +168,8 @@ pub struct PodBox {
 pub struct PodGroup {
     /// `group/<node>/<namespace>/<owner>`.
     pub id: String,
-    /// `Kind/name`, or empty for Pods without a controller.
+    /// `Kind/name`, empty for Pods without a controller, or `*` when the node has so many
+    /// owners that its Pods are grouped per namespace only.
     pub owner: String,
     pub label: String,
     pub namespace: String,
@@ -548,11 +549,16 @@ pub fn topology(objects: &Objects, dns_domain: &str, options: Options) -> Topolo
         let inner_x = x + (NODE_W - POD_W) / 2;
         let mut y = nodes_top + NODE_HEAD;
         if col_pods.len() > GROUP_THRESHOLD {
-            // Group per (namespace, owner), in order of first appearance.
+            // Group per (namespace, owner), in order of first appearance; when even that gives
+            // more boxes than the threshold, per namespace only.
+            let owners: BTreeSet<(&str, Option<String>)> =
+                col_pods.iter().map(|p| (p.meta.namespace.as_str(), owner_of(p))).collect();
+            let per_owner = owners.len() <= GROUP_THRESHOLD;
             let mut order: Vec<(String, String)> = Vec::new();
             let mut members: BTreeMap<(String, String), Vec<&Pod>> = BTreeMap::new();
             for p in col_pods {
-                let key = (p.meta.namespace.clone(), owner_of(p).unwrap_or_default());
+                let owner = if per_owner { owner_of(p).unwrap_or_default() } else { "*".into() };
+                let key = (p.meta.namespace.clone(), owner);
                 let list = members.entry(key.clone()).or_default();
                 if list.is_empty() {
                     order.push(key);
@@ -571,10 +577,14 @@ pub fn topology(objects: &Objects, dns_domain: &str, options: Options) -> Topolo
                     drawn_as.insert(pid.clone(), id.clone());
                 }
                 pod_at.insert(id.clone(), rect);
-                let shown_owner = if owner.is_empty() { "(no owner)" } else { owner.as_str() };
+                let shown_owner = match owner.as_str() {
+                    "" => "(no owner)".to_string(),
+                    "*" => format!("Pods in {ns}"),
+                    o => o.to_string(),
+                };
                 node.groups.push(PodGroup {
                     id,
-                    label: format!("{} ×{}", fit(shown_owner, LINE_CHARS - 6), list.len()),
+                    label: format!("{} ×{}", fit(&shown_owner, LINE_CHARS - 6), list.len()),
                     owner,
                     color: namespace_color(&ns),
                     namespace: ns,

@@ -127,6 +127,11 @@ pub fn TopologyPane() -> Html {
                             <span class={format!("swatch ns{}", ns.color)}></span>{ &ns.name }
                         </span>
                     }) }
+                    <span class="edge-key" title="Edges from a Service to its Pods">
+                        <svg width="18" height="6" aria-hidden="true"><line class="t-edge ready" x1="0" y1="3" x2="18" y2="3" /></svg>{ "ready" }
+                        <svg width="18" height="6" aria-hidden="true"><line class="t-edge notReady" x1="0" y1="3" x2="18" y2="3" /></svg>{ "not ready" }
+                        <svg width="18" height="6" aria-hidden="true"><line class="t-edge nearMiss" x1="0" y1="3" x2="18" y2="3" /></svg>{ "misses by one label" }
+                    </span>
                 </div>
                 <div class="tools">
                     <button type="button" aria-pressed={labels.to_string()} data-testid="topology-labels" onclick={toggle_labels}
@@ -169,7 +174,7 @@ pub fn TopologyPane() -> Html {
                     { for t.services.iter().map(service) }
                     { for t.entries.iter().map(|e| html! {
                         <g class="t-entry" key={e.id.clone()}>
-                            <title>{ format!("{:?} entry to {}", e.kind, e.service) }</title>
+                            <title>{ format!("{} entry to {}", e.kind.as_str(), e.service) }</title>
                             { rect_el("t-entry-box", e.rect, "10") }
                             <text class="t-entry-text" x={(e.rect.x + e.rect.w / 2).to_string()} y={(e.rect.y + 14).to_string()} text-anchor="middle">{ &e.label }</text>
                         </g>

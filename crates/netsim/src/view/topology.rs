@@ -235,6 +235,17 @@ pub enum EntryKind {
     ExternalIp,
 }
 
+impl EntryKind {
+    /// How the entry is named in the picture's tooltips.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::NodePort => "NodePort",
+            EntryKind::LoadBalancer => "LoadBalancer",
+            EntryKind::ExternalIp => "externalIP",
+        }
+    }
+}
+
 /// A way into a Service from outside the cluster.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -386,3 +386,18 @@ fn nodes_with_many_owners_group_per_namespace() {
         assert!(g.label.starts_with("Pods in default ×"), "{}", g.label);
     }
 }
+
+#[test]
+fn user_managed_endpoints_draw_edges_by_pod_ip() {
+    // A Service without a selector and a hand-written EndpointSlice naming a Pod's IP only.
+    let text = pod_yaml("db", "{app: db}", "  nodeName: kind-worker\n")
+        + "status:\n  podIP: 10.244.1.50\n  podIPs: [{ip: 10.244.1.50}]\n"
+        + &service_yaml("db", "  ports: [{port: 5432}]\n")
+        + "---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: db-1\n  \
+           labels: {kubernetes.io/service-name: db}\naddressType: IPv4\nports: [{port: 5432}]\n\
+           endpoints:\n- addresses: [10.244.1.50]\n";
+    let t = topo(&text);
+    let pod = t.nodes.iter().flat_map(|n| &n.pods).find(|p| p.name == "db").unwrap();
+    assert_eq!(pod.ip, "10.244.1.50");
+    assert_eq!(edges(&t), ["ready svc/default/db -> pod/default/db"]);
+}

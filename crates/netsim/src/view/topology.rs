@@ -420,20 +420,34 @@ pub fn topology(objects: &Objects, dns_domain: &str, options: Options) -> Topolo
         });
     }
 
-    // Endpoints of each Service, from its EndpointSlices: Pod id → ready.
+    // Endpoints of each Service, from its EndpointSlices: Pod id → ready. An endpoint without
+    // a Pod targetRef (user-managed slices) still counts when its address is a Pod's IP.
+    let mut pod_by_ip: BTreeMap<std::net::IpAddr, String> = BTreeMap::new();
+    for p in &pods {
+        for ip in &p.status.pod_ips {
+            pod_by_ip.entry(*ip).or_insert_with(|| pod_id(p));
+        }
+    }
     let mut endpoints: BTreeMap<(String, String), BTreeMap<String, bool>> = BTreeMap::new();
     for slice in &objects.endpoint_slices {
         let Some(svc) = slice.service_name() else { continue };
         let entry = endpoints.entry((slice.meta.namespace.clone(), svc.to_string())).or_default();
         for e in &slice.endpoints {
-            let Some(r) = &e.target_ref else { continue };
-            if r.kind != "Pod" {
-                continue;
-            }
-            let ns = if r.namespace.is_empty() { &slice.meta.namespace } else { &r.namespace };
+            let id = match &e.target_ref {
+                Some(r) if r.kind == "Pod" => {
+                    let ns =
+                        if r.namespace.is_empty() { &slice.meta.namespace } else { &r.namespace };
+                    format!("pod/{ns}/{}", r.name)
+                }
+                Some(_) => continue,
+                None => match e.addresses.iter().find_map(|ip| pod_by_ip.get(ip)) {
+                    Some(id) => id.clone(),
+                    None => continue,
+                },
+            };
             // A missing condition means ready (EndpointConditions docs).
             let ready = e.conditions.ready != Some(false);
-            let v = entry.entry(format!("pod/{ns}/{}", r.name)).or_insert(false);
+            let v = entry.entry(id).or_insert(false);
             *v |= ready;
         }
     }

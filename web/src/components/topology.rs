@@ -247,7 +247,7 @@ fn pod(p: &PodBox, labels: bool) -> Html {
             data-x={p.rect.x.to_string()} data-y={p.rect.y.to_string()} key={p.id.clone()}>
             <title>{ view::pod_title(p) }</title>
             { boxed("t-box", p.rect, p.color) }
-            <circle class={format!("t-dot {}", p.state.as_str())} cx={(p.rect.x + p.rect.w - 12).to_string()} cy={(p.rect.y + 13).to_string()} r="4" />
+            <circle class={format!("t-dot {}", p.state.as_str())} cx={(p.rect.x + p.rect.w - 12).to_string()} cy={(p.rect.y + 28).to_string()} r="4" />
             { lines(p.rect, view::pod_lines(p, labels)) }
         </g>
     }

@@ -796,7 +796,7 @@ pub fn pod_lines(p: &PodBox, labels: bool) -> Vec<TextLine> {
     let ip = if p.ip.is_empty() { "no IP".to_string() } else { p.ip.clone() };
     let mut out = vec![
         line("title", p.label.clone(), 12, 17),
-        line("mono", fit(&format!("{ip} · {}", p.namespace), LINE_CHARS + 2), 12, 32),
+        line("mono", fit(&format!("{ip} · {}", p.namespace), LINE_CHARS - 2), 12, 32),
     ];
     if labels {
         out.push(line("small", p.labels_text.clone(), 12, 46));

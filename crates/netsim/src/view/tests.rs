@@ -305,7 +305,10 @@ fn svg_and_dot_of_the_default_scenario() {
     let t = topo(DEFAULT);
     let s = svg(&t);
     assert!(s.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 "));
-    assert_eq!(s.matches("class=\"edge ready\"").count(), 3);
+    // Three ready edges (with tooltips), plus the legend's sample line.
+    let ready = s.lines().filter(|l| l.starts_with("<path class=\"edge ready\""));
+    assert_eq!(ready.clone().filter(|l| l.contains("<title>")).count(), 3);
+    assert_eq!(ready.count(), 4);
     assert!(s.contains(">web.default.svc.cluster.local<"));
     let d = dot(&t);
     assert!(d.starts_with("digraph topology {"));

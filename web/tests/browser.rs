@@ -166,3 +166,28 @@ async fn typing_a_pod_adds_a_box_and_moves_nothing() {
     assert_eq!(all(&root, "topology-pod").len(), 5);
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn zoom_and_table_toggle() {
+    let root = mount();
+    wait_until("topology", || all(&root, "topology-pod").len() == 4).await;
+    let svg = || all(&root, "topology").remove(0);
+    let before = attr(&svg(), "viewBox");
+    let zoom_in: web_sys::HtmlElement =
+        root.query_selector("button[aria-label='Zoom in']").unwrap().unwrap().dyn_into().unwrap();
+    zoom_in.click();
+    wait_until("zoomed", || attr(&svg(), "viewBox") != before).await;
+    let w = |vb: &str| vb.split(' ').nth(2).unwrap().parse::<i64>().unwrap();
+    assert!(w(&attr(&svg(), "viewBox")) < w(&before), "zooming in shows less");
+    click(&root, "topology-fit");
+    wait_until("fit", || attr(&svg(), "viewBox") == before).await;
+
+    // The table is there for screen readers, and shown on demand.
+    let table = || all(&root, "topology-table").remove(0);
+    assert!(table().class_name().contains("sr-only"));
+    click(&root, "topology-table-toggle");
+    wait_until("table shown", || !table().class_name().contains("sr-only")).await;
+    let rows = table().query_selector_all("tbody tr").unwrap().length();
+    assert_eq!(rows, 5, "one Service and four Pods");
+    root.remove();
+}

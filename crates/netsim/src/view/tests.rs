@@ -404,3 +404,24 @@ fn user_managed_endpoints_draw_edges_by_pod_ip() {
     assert_eq!(pod.ip, "10.244.1.50");
     assert_eq!(edges(&t), ["ready svc/default/db -> pod/default/db"]);
 }
+
+#[test]
+fn unschedulable_and_terminating_pods() {
+    let mut text = service_yaml("web", "  selector: {app: web}\n  ports: [{port: 80}]\n");
+    text.push_str(&pod_yaml("stuck", "{app: web}", "  nodeSelector: {disk: ssd}\n"));
+    let gone = pod_yaml("gone", "{app: web}", "")
+        .replace("  name: gone\n", "  name: gone\n  deletionTimestamp: \"2026-01-01T00:00:00Z\"\n");
+    text.push_str(&gone);
+    let t = topo(&text);
+    let last = t.nodes.last().unwrap();
+    assert_eq!((last.id.as_str(), last.role.as_str()), ("node/", "unscheduled"));
+    let stuck = &last.pods[0];
+    assert_eq!(
+        (stuck.name.as_str(), stuck.state, stuck.ip.as_str()),
+        ("stuck", PodState::Pending, "")
+    );
+    let gone = t.nodes.iter().flat_map(|n| &n.pods).find(|p| p.name == "gone").unwrap();
+    assert_eq!(gone.state, PodState::Terminating);
+    // Neither is a ready endpoint.
+    assert!(t.edges.iter().all(|e| e.kind != EdgeKind::Ready), "{:?}", edges(&t));
+}

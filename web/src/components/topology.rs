@@ -63,7 +63,7 @@ pub fn TopologyPane() -> Html {
         })
     };
     let onmousedown = {
-        let drag = drag.clone();
+        let drag = std::rc::Rc::clone(&drag);
         let view = view.clone();
         Callback::from(move |e: MouseEvent| {
             if e.button() == 0 {
@@ -73,9 +73,8 @@ pub fn TopologyPane() -> Html {
         })
     };
     let onmousemove = {
-        let drag = drag.clone();
+        let drag = std::rc::Rc::clone(&drag);
         let view = view.clone();
-        let units_per_px = units_per_px.clone();
         Callback::from(move |e: MouseEvent| {
             let Some((x0, y0, v0)) = *drag.borrow() else { return };
             let (k, _, _) = units_per_px(v0);
@@ -84,10 +83,7 @@ pub fn TopologyPane() -> Html {
             view.set((v0.0 - dx, v0.1 - dy, v0.2, v0.3));
         })
     };
-    let end_drag = {
-        let drag = drag.clone();
-        Callback::from(move |_: MouseEvent| *drag.borrow_mut() = None)
-    };
+    let end_drag = { Callback::from(move |_: MouseEvent| *drag.borrow_mut() = None) };
     let zoom_button = |f: f64| {
         let view = view.clone();
         Callback::from(move |_: MouseEvent| {

@@ -4,16 +4,36 @@
 use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
-use crate::components::{editor::Editor, header::Header, objects::Objects, problems::Problems};
+use crate::components::{
+    editor::Editor, header::Header, objects::Objects, problems::Problems, topology::TopologyPane,
+};
 use crate::hooks::AppContext;
 use crate::state::{Action, AppState};
 
 /// Quiet time after the last keystroke before re-simulating.
 const DEBOUNCE_MS: u32 = 120;
 
+/// The tabs of the results pane.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tab {
+    Topology,
+    Objects,
+}
+
 #[component]
 pub fn App() -> Html {
     let state = use_reducer(|| AppState::new(crate::DEFAULT_SCENARIO));
+    // Which results tab is open: layout state only, so it lives here and not in the reducer.
+    let tab = use_state(|| Tab::Topology);
+    let tab_button = |which: Tab, label: &'static str, testid: &'static str| {
+        let tab = tab.clone();
+        let selected = *tab == which;
+        let onclick = Callback::from(move |_: MouseEvent| tab.set(which));
+        html! {
+            <button type="button" role="tab" class={classes!("tab", selected.then_some("active"))}
+                aria-selected={selected.to_string()} data-testid={testid} {onclick}>{ label }</button>
+        }
+    };
     {
         // Each edit bumps the revision; the effect's cleanup cancels the previous timer.
         let dispatcher = state.dispatcher();
@@ -34,7 +54,13 @@ pub fn App() -> Html {
                         <Problems />
                     </section>
                     <section class="pane right" aria-label="Results">
-                        <Objects />
+                        <nav class="tabs" role="tablist" aria-label="Results views">
+                            { tab_button(Tab::Topology, "Topology", "tab-topology") }
+                            { tab_button(Tab::Objects, "Objects", "tab-objects") }
+                        </nav>
+                        <div class="tab-body" role="tabpanel">
+                            if *tab == Tab::Topology { <TopologyPane /> } else { <Objects /> }
+                        </div>
                     </section>
                 </main>
             </div>

@@ -4,3 +4,4 @@ pub mod editor;
 pub mod header;
 pub mod objects;
 pub mod problems;
+pub mod topology;

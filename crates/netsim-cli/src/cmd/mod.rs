@@ -7,6 +7,7 @@ use crate::{Args, Input, Output, UsageError};
 
 mod dns;
 mod explain;
+mod graph;
 mod iptables;
 mod packet;
 mod pipeline;
@@ -60,6 +61,7 @@ const COMMANDS: &[(&str, &str, Runner)] = &[
     ("packet", packet::HELP, packet::run),
     ("request", request::HELP, request::run),
     ("explain", explain::HELP, explain::run),
+    ("graph", graph::HELP, graph::run),
 ];
 
 pub(crate) fn dispatch(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {

@@ -4,9 +4,9 @@
 use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
-use crate::components::{
-    editor::Editor, header::Header, objects::Objects, problems::Problems, topology::TopologyPane,
-};
+#[cfg(feature = "topology")]
+use crate::components::topology::TopologyPane;
+use crate::components::{editor::Editor, header::Header, objects::Objects, problems::Problems};
 use crate::hooks::AppContext;
 use crate::state::{Action, AppState};
 
@@ -24,7 +24,7 @@ enum Tab {
 pub fn App() -> Html {
     let state = use_reducer(|| AppState::new(crate::DEFAULT_SCENARIO));
     // Which results tab is open: layout state only, so it lives here and not in the reducer.
-    let tab = use_state(|| Tab::Topology);
+    let tab = use_state(|| if cfg!(feature = "topology") { Tab::Topology } else { Tab::Objects });
     let tab_button = |which: Tab, label: &'static str, testid: &'static str| {
         let tab = tab.clone();
         let selected = *tab == which;
@@ -55,15 +55,28 @@ pub fn App() -> Html {
                     </section>
                     <section class="pane right" aria-label="Results">
                         <nav class="tabs" role="tablist" aria-label="Results views">
-                            { tab_button(Tab::Topology, "Topology", "tab-topology") }
+                            if cfg!(feature = "topology") {
+                                { tab_button(Tab::Topology, "Topology", "tab-topology") }
+                            }
                             { tab_button(Tab::Objects, "Objects", "tab-objects") }
                         </nav>
                         <div class="tab-body" role="tabpanel">
-                            if *tab == Tab::Topology { <TopologyPane /> } else { <Objects /> }
+                            { results_pane(*tab) }
                         </div>
                     </section>
                 </main>
             </div>
         </ContextProvider<AppContext>>
+    }
+}
+
+/// The pane of the open results tab.
+fn results_pane(tab: Tab) -> Html {
+    match tab {
+        #[cfg(feature = "topology")]
+        Tab::Topology => html! { <TopologyPane /> },
+        #[cfg(not(feature = "topology"))]
+        Tab::Topology => html! { <Objects /> },
+        Tab::Objects => html! { <Objects /> },
     }
 }

@@ -45,7 +45,12 @@ impl AppState {
 pub fn analyze(text: &str) -> Analysis {
     let mut files = SourceFiles::default();
     files.add(EDITOR_FILE, text);
-    netsim::view::analyze(&files)
+    // The full pipeline (cluster + topology) only when the Topology tab is built in.
+    #[cfg(feature = "topology")]
+    let analysis = netsim::view::analyze(&files);
+    #[cfg(not(feature = "topology"))]
+    let analysis = netsim::view::analyze_manifests(&files);
+    analysis
 }
 
 #[derive(Clone, Debug, PartialEq)]

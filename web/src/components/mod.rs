@@ -4,4 +4,5 @@ pub mod editor;
 pub mod header;
 pub mod objects;
 pub mod problems;
+#[cfg(feature = "topology")]
 pub mod topology;

@@ -14,7 +14,14 @@ fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
 }
 
+/// Mounts a fresh app: no saved work from earlier tests.
 fn mount() -> Element {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap().clear().unwrap();
+    mount_keeping_storage()
+}
+
+/// Mounts the app as a reload would: whatever was saved stays.
+fn mount_keeping_storage() -> Element {
     let root = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&root).unwrap();
     yew::Renderer::<netsim_web::app::App>::with_root(root.clone()).render();
@@ -194,5 +201,37 @@ async fn zoom_and_table_toggle() {
     wait_until("table shown", || !table().class_name().contains("sr-only")).await;
     let rows = table().query_selector_all("tbody tr").unwrap().length();
     assert_eq!(rows, 5, "one Service and four Pods");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn edits_survive_a_reload_and_reset_brings_the_scenario_back() {
+    let root = mount();
+    wait_until("tabs", || !all(&root, "tab-objects").is_empty()).await;
+    click(&root, "tab-objects");
+    let text = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: saved-work\n";
+    type_text(&root, text);
+    wait_until("one object", || all(&root, "object-row").len() == 1).await;
+    root.remove();
+
+    // "Reload": a new app instance over the same storage comes back with the edits.
+    let root = mount_keeping_storage();
+    wait_until("tabs", || !all(&root, "tab-objects").is_empty()).await;
+    click(&root, "tab-objects");
+    let editor =
+        || all(&root, "editor-input")[0].clone().dyn_into::<HtmlTextAreaElement>().unwrap().value();
+    wait_until("the saved text", || editor() == text).await;
+    wait_until("its object", || {
+        all(&root, "object-row").iter().any(|r| r.text_content().unwrap().contains("saved-work"))
+    })
+    .await;
+
+    // Reset asks first (window.confirm); answer yes, as the learner would.
+    let yes = wasm_bindgen::closure::Closure::<dyn Fn() -> bool>::new(|| true);
+    js_sys::Reflect::set(&web_sys::window().unwrap(), &"confirm".into(), yes.as_ref()).unwrap();
+    yes.forget();
+    click(&root, "reset");
+    wait_until("the default text", || editor() == netsim_web::DEFAULT_SCENARIO).await;
+    wait_until("its objects", || all(&root, "object-row").len() == 3).await;
     root.remove();
 }

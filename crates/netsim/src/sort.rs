@@ -95,6 +95,7 @@ fn swaps_for(order: &[u32]) -> Vec<(u32, u32)> {
 
 #[cfg(test)]
 mod tests {
+    // Compares with std's sort, which `clippy.toml` bans outside tests.
     #![allow(clippy::disallowed_methods)]
     use super::*;
 

@@ -25,6 +25,7 @@ pub mod request;
 pub mod scenario;
 pub mod select;
 pub mod share;
+pub(crate) mod sort;
 pub mod syntax;
 pub mod testgen;
 pub mod text;

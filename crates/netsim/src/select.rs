@@ -155,7 +155,7 @@ impl Requirement {
         }
         aggregate(errs)?;
         let mut values = values;
-        values.sort();
+        crate::sort::sort(&mut values);
         values.dedup();
         Ok(Requirement { key: key.to_string(), operator, values })
     }
@@ -288,7 +288,7 @@ pub fn label_selector_as_selector(sel: Option<&LabelSelector>) -> Result<Selecto
         };
         reqs.push(Requirement::new(&e.key, op, e.values.clone())?);
     }
-    reqs.sort_by(|a, b| a.key.cmp(&b.key));
+    crate::sort::sort_by(&mut reqs, |a, b| a.key.cmp(&b.key));
     Ok(Selector { requirements: reqs, nothing: false })
 }
 
@@ -592,7 +592,7 @@ pub fn parse(selector: &str) -> Result<Selector, String> {
     let items = lex(selector);
     let mut p = SelParser { items, pos: 0 };
     let mut reqs = p.parse()?;
-    reqs.sort_by(|a, b| a.key.cmp(&b.key));
+    crate::sort::sort_by(&mut reqs, |a, b| a.key.cmp(&b.key));
     Ok(Selector { requirements: reqs, nothing: false })
 }
 

@@ -2,6 +2,9 @@
 //! `shared/conformance/packet_flow`, read at runtime (transcribed from upstream
 //! `pkg/proxy/iptables/proxier_test.go`).
 
+// std's sorts are fine in tests: `clippy.toml` bans them only to keep the wasm small.
+#![allow(clippy::disallowed_methods)]
+
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 

@@ -509,7 +509,7 @@ fn in_pool(pool: &crate::model::IpAddressPool, ip: IpAddr) -> bool {
 
 pub(crate) fn assign_load_balancers(c: &mut Cluster) {
     let mut pools = c.objects.ip_address_pools.clone();
-    pools.sort_by(|a, b| a.meta.name.cmp(&b.meta.name));
+    crate::sort::sort_by(&mut pools, |a, b| a.meta.name.cmp(&b.meta.name));
     let mut used: BTreeSet<IpAddr> = c
         .objects
         .services

@@ -322,7 +322,7 @@ pub(crate) fn endpoints_for(c: &Cluster, idx: &PodIndex<'_>, svc: &Service) -> E
             None => {
                 let mut s = EndpointSubset::default();
                 let mut addrs: Vec<(EndpointAddress, bool)> = set.into_values().collect();
-                addrs.sort_by(|a, b| {
+                crate::sort::sort_by(&mut addrs, |a, b| {
                     a.0.ip.to_string().cmp(&b.0.ip.to_string()).then(
                         a.0.target_ref
                             .as_ref()

@@ -123,7 +123,7 @@ pub(crate) fn complete(c: &mut Cluster) {
                 }
             }
             if v6_first {
-                node.internal_ips.sort_by_key(|ip| ip.is_ipv4());
+                crate::sort::sort_by_key(&mut node.internal_ips, |ip| ip.is_ipv4());
             }
         }
     }

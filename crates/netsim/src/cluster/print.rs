@@ -195,7 +195,7 @@ pub fn rows(c: &Cluster, kind: Kind, wide: bool) -> Vec<Row> {
                 .collect()
         }
     };
-    rows.sort_by(|a, b| {
+    crate::sort::sort_by(&mut rows, |a, b| {
         (a.namespace.as_str(), a.name.as_str()).cmp(&(b.namespace.as_str(), b.name.as_str()))
     });
     rows
@@ -307,7 +307,7 @@ fn service_cells(s: &Service, wide: bool) -> Vec<String> {
                 .iter()
                 .filter_map(|i| i.ip.map(|ip| ip.to_string()).or_else(|| i.hostname.clone()))
                 .collect();
-            set.sort();
+            crate::sort::sort(&mut set);
             set.dedup();
             let mut lb = set.join(",");
             if !wide && lb.chars().count() > 16 {
@@ -1122,7 +1122,7 @@ pub fn to_yaml(v: &J) -> String {
 
 fn yaml_map(o: &[(String, J)], indent: usize, out: &mut String) {
     let mut entries: Vec<&(String, J)> = o.iter().collect();
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::sort::sort_by(&mut entries, |a, b| a.0.cmp(&b.0));
     for (k, v) in entries {
         out.push_str(&" ".repeat(indent));
         out.push_str(&yaml_string(k, indent));

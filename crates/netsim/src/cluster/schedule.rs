@@ -104,7 +104,7 @@ pub(crate) fn fit_error(total: usize, reasons: &[Reason]) -> String {
         *hist.entry(r.text()).or_insert(0) += 1;
     }
     let mut parts: Vec<String> = hist.iter().map(|(k, v)| format!("{v} {k}")).collect();
-    parts.sort();
+    crate::sort::sort(&mut parts);
     format!(
         "0/{total} nodes are available: {}. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling.",
         parts.join(", ")
@@ -273,7 +273,7 @@ fn start(c: &mut Cluster, i: usize, node_ix: usize) {
     // Primary family first, as the kubelet reports podIPs (the first is podIP).
     let primary = node.internal_ips.first().map_or(IpFamily::IPv4, |ip| IpFamily::of(*ip));
     if !host_network {
-        ips.sort_by_key(|ip| IpFamily::of(*ip) != primary);
+        crate::sort::sort_by_key(&mut ips, |ip| IpFamily::of(*ip) != primary);
     }
     let host_ip = node.internal_ips.first().copied();
     if let Some(p) = c.objects.pods.get_mut(i) {

@@ -235,7 +235,7 @@ fn scale(c: &mut Cluster, kind: WorkloadKind, ns: &str, name: &str, replicas: i3
                 schedule::schedule_and_start(c, &new);
             } else if owned.len() > want {
                 // getPodsToDelete: unscheduled/pending/not-ready first, then the newest.
-                owned.sort_by_key(|&i| {
+                crate::sort::sort_by_key(&mut owned, |&i| {
                     let p = &c.objects.pods[i];
                     (
                         p.spec.node_name.is_some(),

@@ -627,6 +627,9 @@ impl Loader {
     }
 
     /// Adds an object, replacing an earlier one with the same kind/namespace/name (warned).
+    ///
+    /// Size measure: only the list handling is generic; the bookkeeping and the warning live in
+    /// [`Self::note_duplicate`], so they are not copied into the wasm once per kind.
     fn dedup<T>(
         &mut self,
         kind: &'static str,
@@ -636,13 +639,29 @@ impl Loader {
     ) where
         T: HasMeta,
     {
+        let duplicate = self.note_duplicate(kind, meta);
+        let l = list(&mut self.objects);
+        if duplicate {
+            if let Some(pos) = l.iter().position(|o| {
+                let m = o.meta();
+                m.name == meta.name && m.namespace == meta.namespace && o.kind_str() == kind
+            }) {
+                l.remove(pos);
+            }
+        }
+        l.push(obj);
+    }
+
+    /// Records where `kind`/namespace/name is first defined; for a later definition, warns and
+    /// returns true (the caller replaces the earlier object). Unnamed objects are never duplicates.
+    #[inline(never)]
+    fn note_duplicate(&mut self, kind: &'static str, meta: &ObjectMeta) -> bool {
         let here = meta.source.as_ref().map(|s| Span {
             file: s.file,
             range: s.fields.get("metadata.name").map_or(s.range, |f| f.value),
         });
         if meta.name.is_empty() {
-            list(&mut self.objects).push(obj);
-            return;
+            return false;
         }
         let key = (kind, meta.namespace.clone(), meta.name.clone());
         if let Some(first) = self.seen.get(&key).copied() {
@@ -660,20 +679,12 @@ impl Loader {
             .with_hint("kubectl apply would apply both in order, so the last one wins; rename one of them or remove the copy");
             d.object = Some(object_label(kind, &meta.name));
             self.diagnostics.push(d);
-            let l = list(&mut self.objects);
-            if let Some(pos) = l.iter().position(|o| {
-                let m = o.meta();
-                m.name == meta.name && m.namespace == meta.namespace && o.kind_str() == kind
-            }) {
-                l.remove(pos);
-            }
-            l.push(obj);
-            return;
+            return true;
         }
         if let Some(h) = here {
             self.seen.insert(key, h);
         }
-        list(&mut self.objects).push(obj);
+        false
     }
 
     fn finish(self) -> Loaded {

@@ -250,7 +250,7 @@ pub fn generate(
             });
         }
     }
-    svc_ports.sort_by(|a, b| (&a.spn, a.proto).cmp(&(&b.spn, b.proto)));
+    crate::sort::sort_by(&mut svc_ports, |a, b| (&a.spn, a.proto).cmp(&(&b.spn, b.proto)));
 
     // ---- Collect endpoints (EndpointSliceCache) ----
     // Slices by (namespace, service name), in slice-name order.
@@ -261,7 +261,7 @@ pub fn generate(
         }
     }
     for v in by_service.values_mut() {
-        v.sort_by(|a, b| a.meta.name.cmp(&b.meta.name));
+        crate::sort::sort_by(v, |a, b| a.meta.name.cmp(&b.meta.name));
     }
     let family_str = match family {
         IpFamily::IPv4 => "IPv4",

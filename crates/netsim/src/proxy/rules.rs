@@ -264,7 +264,7 @@ impl RuleTable {
             }
             let mut user: Vec<&Chain> =
                 t.chains.iter().filter(|c| !BUILTIN_ORDER.contains(&c.name.as_str())).collect();
-            user.sort_by(|a, b| a.name.cmp(&b.name));
+            crate::sort::sort_by(&mut user, |a, b| a.name.cmp(&b.name));
             order.extend(user);
             for c in &order {
                 let policy = c.policy.as_deref().unwrap_or("-");

@@ -262,7 +262,7 @@ pub fn parse_each<'a>(file: FileId, text: &'a str, emit: impl FnMut(Item<'a>)) {
         );
     }
     separators(file, text, &mut pre);
-    pre.sort_by_key(|d| d.span.range.start);
+    crate::sort::sort_by_key(&mut pre, |d| d.span.range.start);
     out.pre = pre.into();
     let options = granit_parser::options! {
         emit_comments: false,

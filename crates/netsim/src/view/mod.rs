@@ -121,7 +121,7 @@ fn assemble(
     o.kubelet_configurations.iter().for_each(|x| push("KubeletConfiguration", &x.meta));
     o.ip_address_pools.iter().for_each(|x| push("IPAddressPool", &x.meta));
     o.l2_advertisements.iter().for_each(|x| push("L2Advertisement", &x.meta));
-    objects.sort_by_key(|a| (a.file, a.line));
+    crate::sort::sort_by_key(&mut objects, |a| (a.file, a.line));
 
     let mut diagnostics: Vec<DiagnosticRow> = loaded
         .diagnostics
@@ -151,7 +151,7 @@ fn assemble(
             }
         })
         .collect();
-    diagnostics.sort_by_key(|a| (a.file, a.from, a.to));
+    crate::sort::sort_by_key(&mut diagnostics, |a| (a.file, a.from, a.to));
     let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
     Analysis { objects, diagnostics, errors, warnings, topology }

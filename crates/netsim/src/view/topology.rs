@@ -350,7 +350,7 @@ pub fn topology(objects: &Objects, dns_domain: &str, options: Options) -> Topolo
     // Input order: a Pod sorts where it (or the workload that made it) is written, so a Pod
     // typed anywhere never moves the Pods of workloads written before it. The sort is stable,
     // keeping the cluster's order among one workload's Pods.
-    pods.sort_by_key(|p| input_position(objects, p));
+    crate::sort::sort_by_key(&mut pods, |p| input_position(objects, p));
     let services: Vec<&Service> = objects
         .services
         .iter()

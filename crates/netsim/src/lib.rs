@@ -22,6 +22,7 @@ pub mod manifest;
 pub mod model;
 pub mod proxy;
 pub mod select;
+pub mod request;
 pub mod syntax;
 pub mod testgen;
 pub mod text;

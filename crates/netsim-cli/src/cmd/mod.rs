@@ -8,7 +8,9 @@ use crate::{Args, Input, Output, UsageError};
 mod dns;
 mod iptables;
 mod packet;
+mod explain;
 mod pipeline;
+mod request;
 mod resolv_conf;
 
 pub(crate) const USAGE: &str = "\
@@ -56,6 +58,8 @@ const COMMANDS: &[(&str, &str, Runner)] = &[
     ("resolv-conf", resolv_conf::HELP, resolv_conf::run),
     ("iptables", iptables::HELP, iptables::run),
     ("packet", packet::HELP, packet::run),
+    ("request", request::HELP, request::run),
+    ("explain", explain::HELP, explain::run),
 ];
 
 pub(crate) fn dispatch(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {

@@ -1,0 +1,1292 @@
+//! The request trace: client → name resolution → netfilter on the entry node → route →
+//! SNAT → delivery, one [`Hop`] per step, ending in one [`Outcome`].
+//!
+//! Sources for the behaviour: kubernetes-networking.md §8 (what a request does), §7.5 (who is
+//! masqueraded), §7.7 (traffic policies), §6.3 (search walk); the routing model is the flat pod
+//! network every CNI must provide (each node owns its pod CIDR; Pod IPs are routed between nodes
+//! without NAT — "Cluster Networking", kubernetes/website `cluster-administration/networking.md`).
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+use super::{Host, Network, RequestError, Source, Target};
+use crate::dns::{
+    query_packet, resolv_conf, resolve, DnsSource, Outcome as DnsOutcome, RecordType, ResolvConf,
+    WalkResult,
+};
+use crate::model::{Pod, Protocol, Service, ServiceType};
+use crate::proxy::{walk, walk_seeded, AffinityState, Origin, Packet, SplitMix64, Verdict};
+
+/// The address the simulated outside client uses (TEST-NET-3, RFC 5737).
+pub const EXTERNAL_CLIENT_IP: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(203, 0, 113, 10));
+/// At most this many requests per call.
+pub const MAX_COUNT: u32 = 100_000;
+
+/// How many requests and which random stream.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Number of requests (1 = one trace; more adds the distribution). Clamped to [`MAX_COUNT`].
+    pub count: u32,
+    /// Seed of the endpoint choice (kube-proxy's `-m statistic --mode random`).
+    pub seed: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { count: 1, seed: 0 }
+    }
+}
+
+/// How the request ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Connected,
+    Refused,
+    Timeout,
+    NxDomain,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Connected => "connected",
+            Outcome::Refused => "refused",
+            Outcome::Timeout => "timeout",
+            Outcome::NxDomain => "nxdomain",
+        }
+    }
+}
+
+/// One step of the trace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hop {
+    /// `client`, `resolve`, `dns`, `nat`, `filter`, `route`, `snat`, `deliver`, `note`.
+    pub kind: &'static str,
+    /// One line for people.
+    pub text: String,
+    /// The iptables rule behind it, as written in the node's rules (for `nat`/`filter` hops).
+    pub rule: Option<String>,
+    /// The node the hop happens on, if any.
+    pub node: Option<String>,
+}
+
+/// Who received the request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Endpoint {
+    /// `namespace/name` of the Pod, or the outside host name for traffic leaving the cluster.
+    pub pod: String,
+    pub container: Option<String>,
+    pub ip: String,
+    pub port: u16,
+    pub node: Option<String>,
+    /// The client address the server sees (after any SNAT).
+    pub source_ip: Option<IpAddr>,
+}
+
+/// How `count` requests spread over the endpoints.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Share {
+    /// `namespace/name` of the Pod (empty if no Pod has the address).
+    pub pod: String,
+    pub ip: String,
+    pub port: u16,
+    /// The share the rules give this endpoint (product of the statistic probabilities).
+    pub probability: f64,
+    /// How many of the simulated requests went there.
+    pub count: u32,
+}
+
+/// The result of a request.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Report {
+    pub outcome: Outcome,
+    /// Why, in one or two sentences.
+    pub reason: String,
+    /// What to change, in one sentence (empty when nothing needs fixing).
+    pub fix: String,
+    pub hops: Vec<Hop>,
+    pub endpoint: Option<Endpoint>,
+    /// Present when more than one request was sent.
+    pub distribution: Vec<Share>,
+    /// Outcome counts over all requests (`connected` → n …), when more than one was sent.
+    pub outcomes: BTreeMap<&'static str, u32>,
+}
+
+/// The client, looked up.
+struct Client<'a> {
+    pod: Option<&'a Pod>,
+    container: Option<String>,
+    ip: IpAddr,
+    node: Option<usize>,
+    origin: Origin,
+    label: String,
+}
+
+/// The result of one connection attempt (after name resolution).
+struct Conn {
+    outcome: Outcome,
+    reason: String,
+    fix: String,
+    hops: Vec<Hop>,
+    endpoint: Option<Endpoint>,
+}
+
+fn hop(kind: &'static str, text: String, node: Option<&str>) -> Hop {
+    Hop { kind, text, rule: None, node: node.map(str::to_string) }
+}
+
+fn svc_name(s: &Service) -> String {
+    format!("{}/{}", s.meta.namespace, s.meta.name)
+}
+
+fn pod_name(p: &Pod) -> String {
+    format!("{}/{}", p.meta.namespace, p.meta.name)
+}
+
+fn join_hp(ip: &str, port: u16) -> String {
+    if ip.contains(':') {
+        format!("[{ip}]:{port}")
+    } else {
+        format!("{ip}:{port}")
+    }
+}
+
+pub(super) fn request(
+    net: &Network<'_>,
+    from: &Source,
+    target: &Target,
+    opts: &Options,
+) -> Result<Report, RequestError> {
+    let client = find_client(net, from)?;
+    let mut hops = vec![hop("client", client_line(net, &client), node_of(net, client.node))];
+    // 1. The address: localhost, an IP, or a name through the resolver.
+    let ip = match &target.host {
+        Host::Localhost => {
+            let c = localhost(net, &client, target.port);
+            hops.extend(c.hops);
+            return Ok(single(c.outcome, c.reason, c.fix, hops, c.endpoint, opts));
+        }
+        Host::Ip(ip) => *ip,
+        Host::Name(name) => match resolve_name(net, &client, name, target, &mut hops) {
+            Ok(ip) => ip,
+            Err(c) => {
+                hops.extend(c.hops);
+                return Ok(single(c.outcome, c.reason, c.fix, hops, c.endpoint, opts));
+            }
+        },
+    };
+    // 2. The connection, `count` times with one random stream and one affinity state.
+    let count = opts.count.clamp(1, MAX_COUNT);
+    let mut rng = SplitMix64::new(opts.seed);
+    let mut affinity = AffinityState::default();
+    let first = connect(net, &client, ip, target.port, Some((&mut rng, &mut affinity)));
+    let mut report = Report {
+        outcome: first.outcome,
+        reason: first.reason,
+        fix: first.fix,
+        hops,
+        endpoint: first.endpoint,
+        distribution: Vec::new(),
+        outcomes: BTreeMap::new(),
+    };
+    report.hops.extend(first.hops);
+    if count > 1 {
+        let mut counts: BTreeMap<(String, u16), u32> = BTreeMap::new();
+        let mut bump = |r: &Option<Endpoint>, o: Outcome, outcomes: &mut BTreeMap<_, u32>| {
+            *outcomes.entry(o.as_str()).or_insert(0) += 1;
+            if let Some(e) = r {
+                *counts.entry((e.ip.clone(), e.port)).or_insert(0) += 1;
+            }
+        };
+        bump(&report.endpoint, report.outcome, &mut report.outcomes);
+        for _ in 1..count {
+            // One second between requests: ClientIP affinity (timeout ≥ 1s) keeps pinning.
+            affinity.now = affinity.now.saturating_add(1);
+            let c = connect(net, &client, ip, target.port, Some((&mut rng, &mut affinity)));
+            bump(&c.endpoint, c.outcome, &mut report.outcomes);
+        }
+        report.distribution = distribution(net, &client, ip, target.port, &counts);
+    }
+    Ok(report)
+}
+
+fn single(
+    outcome: Outcome,
+    reason: String,
+    fix: String,
+    hops: Vec<Hop>,
+    endpoint: Option<Endpoint>,
+    opts: &Options,
+) -> Report {
+    let mut outcomes = BTreeMap::new();
+    if opts.count > 1 {
+        outcomes.insert(outcome.as_str(), opts.count.min(MAX_COUNT));
+    }
+    Report { outcome, reason, fix, hops, endpoint, distribution: Vec::new(), outcomes }
+}
+
+fn node_of<'n>(net: &'n Network<'_>, i: Option<usize>) -> Option<&'n str> {
+    i.and_then(|i| net.nodes.get(i)).map(|n| n.name.as_str())
+}
+
+fn client_line(net: &Network<'_>, c: &Client<'_>) -> String {
+    let on = node_of(net, c.node).map(|n| format!(" on node {n}")).unwrap_or_default();
+    match (c.pod, c.origin) {
+        (Some(p), Origin::FromNode) => {
+            format!(
+                "{} ({}, hostNetwork: the node's address){on}",
+                c.label,
+                p.status.pod_ips.first().map(|i| i.to_string()).unwrap_or_default()
+            )
+        }
+        (Some(_), _) => format!("{} ({}){on}", c.label, c.ip),
+        (None, Origin::FromOutside) => {
+            format!("{} ({}), a client outside the cluster on the nodes' network", c.label, c.ip)
+        }
+        (None, _) => format!("{} ({})", c.label, c.ip),
+    }
+}
+
+fn find_client<'a>(net: &Network<'a>, from: &Source) -> Result<Client<'a>, RequestError> {
+    match from {
+        Source::Pod { namespace, name, container } => {
+            let Some(pod) = net
+                .objects
+                .pods
+                .iter()
+                .find(|p| p.meta.namespace == *namespace && p.meta.name == *name)
+            else {
+                let elsewhere: Vec<&str> = net
+                    .objects
+                    .pods
+                    .iter()
+                    .filter(|p| p.meta.name == *name)
+                    .map(|p| p.meta.namespace.as_str())
+                    .take(3)
+                    .collect();
+                let hint = match elsewhere.first() {
+                    Some(ns) => format!(" (there is one in namespace {ns}: pod/{ns}/{name})"),
+                    None => String::new(),
+                };
+                return Err(RequestError::new(
+                    "unknown-pod",
+                    format!("pod \"{name}\" not found in namespace \"{namespace}\"{hint}"),
+                ));
+            };
+            if let Some(c) = container {
+                let all: Vec<&str> = pod.spec.containers.iter().map(|c| c.name.as_str()).collect();
+                if !all.contains(&c.as_str()) {
+                    return Err(RequestError::new(
+                        "unknown-container",
+                        format!(
+                            "container \"{c}\" not found in pod {namespace}/{name} (containers: {})",
+                            all.join(", ")
+                        ),
+                    ));
+                }
+            }
+            let Some(ip) = pod.status.pod_ips.first().copied() else {
+                let phase = if pod.status.phase.is_empty() { "Pending" } else { &pod.status.phase };
+                return Err(RequestError::new(
+                    "pod-has-no-ip",
+                    format!("pod {namespace}/{name} has no IP (phase {phase}): it is not running on a node, so it cannot send requests"),
+                ));
+            };
+            let node = pod.spec.node_name.as_deref().and_then(|n| net.node_index(n));
+            let label = match container {
+                Some(c) => format!("pod/{namespace}/{name}:{c}"),
+                None => format!("pod/{namespace}/{name}"),
+            };
+            Ok(Client {
+                pod: Some(pod),
+                container: container.clone(),
+                ip,
+                node,
+                origin: if pod.spec.host_network { Origin::FromNode } else { Origin::FromPod },
+                label,
+            })
+        }
+        Source::Node { name } => {
+            let node = net.node_index(name).ok_or_else(|| {
+                let all: Vec<&str> = net.nodes.iter().map(|n| n.name.as_str()).collect();
+                RequestError::new(
+                    "unknown-node",
+                    format!("node \"{name}\" not found (nodes: {})", all.join(", ")),
+                )
+            })?;
+            let ip = net.primary_ip(node).unwrap_or(IpAddr::from([127, 0, 0, 1]));
+            Ok(Client {
+                pod: None,
+                container: None,
+                ip,
+                node: Some(node),
+                origin: Origin::FromNode,
+                label: format!("node/{name}"),
+            })
+        }
+        Source::External => Ok(Client {
+            pod: None,
+            container: None,
+            ip: EXTERNAL_CLIENT_IP,
+            node: None,
+            origin: Origin::FromOutside,
+            label: "external".into(),
+        }),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// localhost: the client's own network namespace
+
+fn localhost(net: &Network<'_>, client: &Client<'_>, port: u16) -> Conn {
+    match client.pod {
+        Some(pod) if !pod.spec.host_network => {
+            let mut hops = vec![hop(
+                "route",
+                format!(
+                    "localhost:{port} stays inside pod {}: its containers share one network namespace (lo)",
+                    pod_name(pod)
+                ),
+                node_of(net, client.node),
+            )];
+            let c = deliver(net, pod, port, Some(client.ip), &mut hops, node_of(net, client.node));
+            let listeners = listeners(pod, port, Protocol::Tcp);
+            let mut reason = c.reason;
+            if listeners.len() > 1 {
+                reason.push_str(&format!(
+                    " Port clash: containers {} all declare port {port}; they share one network namespace, so only one can bind it — the other fails with \"address already in use\" and restarts.",
+                    listeners.join(", ")
+                ));
+            }
+            if c.outcome == Outcome::Connected {
+                if let (Some(from), Some(ep)) = (&client.container, &c.endpoint) {
+                    if ep.container.as_deref() != Some(from.as_str()) {
+                        reason.push_str(&format!(
+                            " Container {from} reached container {} over localhost: no Service, no DNS, no NAT.",
+                            ep.container.as_deref().unwrap_or("")
+                        ));
+                    }
+                }
+            }
+            Conn { reason, hops, ..c }
+        }
+        _ => {
+            // The node's (or outside client's) own loopback: kube-proxy's localhost NodePorts
+            // (nat OUTPUT → KUBE-SERVICES → KUBE-NODEPORTS for `-d 127.0.0.0/8`).
+            match client.node {
+                Some(n) => connect_at(
+                    net,
+                    client,
+                    n,
+                    IpAddr::from([127, 0, 0, 1]),
+                    port,
+                    Origin::FromNode,
+                    None,
+                ),
+                None => Conn {
+                    outcome: Outcome::Refused,
+                    reason: format!("localhost:{port} is the outside client's own machine, not the cluster."),
+                    fix: "Send the request to a node IP and NodePort, an externalIP or a load-balancer IP.".into(),
+                    hops: Vec::new(),
+                    endpoint: None,
+                },
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Name resolution
+
+fn host_resolv_conf(net: &Network<'_>) -> ResolvConf {
+    let h = &net.resolver.host;
+    ResolvConf {
+        nameservers: h.nameservers.clone(),
+        searches: h.searches.clone(),
+        options: h.options.clone(),
+        source: DnsSource::Host,
+        warnings: Vec::new(),
+    }
+}
+
+// The Err side is the finished (failed) connection; it is built once per request.
+#[allow(clippy::result_large_err)]
+fn resolve_name(
+    net: &Network<'_>,
+    client: &Client<'_>,
+    name: &str,
+    target: &Target,
+    hops: &mut Vec<Hop>,
+) -> Result<IpAddr, Conn> {
+    let node = node_of(net, client.node);
+    let rc = match client.pod {
+        Some(p) => resolv_conf(p, &net.resolver),
+        None => host_resolv_conf(net),
+    };
+    let cluster_dns = &net.settings.cluster_dns;
+    let ns_ip = rc.nameservers.first().and_then(|n| n.parse::<IpAddr>().ok());
+    let to_cluster = ns_ip.is_some_and(|ip| cluster_dns.contains(&ip));
+    // The DNS query itself is a packet: UDP to the kube-dns ClusterIP, through this node's rules.
+    if to_cluster {
+        if let (Some(pod), Some(n)) = (client.pod, client.node) {
+            if let Some(pkt) = query_packet(pod, &rc) {
+                let origin = client.origin;
+                match dns_path(net, n, pkt.src, pkt.dst, pkt.dst_port, origin) {
+                    Ok(line) => hops.push(hop("dns", line, node)),
+                    Err((line, why)) => {
+                        hops.push(hop("dns", line, node));
+                        return Err(Conn {
+                            outcome: Outcome::Timeout,
+                            reason: format!("The name {name} cannot be resolved: the DNS query to {}:53/UDP never reaches CoreDNS ({why}). Every name fails the same way.", pkt.dst),
+                            fix: "Fix the kube-dns Service in kube-system (selector k8s-app=kube-dns, port 53/UDP) and its CoreDNS Pods; check with 'netsim explain kube-dns -n kube-system'.".into(),
+                            hops: Vec::new(),
+                            endpoint: None,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    let walk = resolve(&rc, name, RecordType::A, &net.zone, cluster_dns);
+    for q in &walk.queries {
+        let ans = match (&q.outcome, q.rcode) {
+            (DnsOutcome::Answered, Some(rc)) if q.answer.is_empty() => {
+                if rc.as_str() == "NOERROR" {
+                    "NOERROR, no A record (NODATA)".to_string()
+                } else {
+                    rc.as_str().to_string()
+                }
+            }
+            (DnsOutcome::Answered, _) => q
+                .answer
+                .iter()
+                .map(|r| format!("{} {}", r.rtype.as_str(), r.data))
+                .collect::<Vec<_>>()
+                .join(", "),
+            (DnsOutcome::Forwarded { upstream }, _) => format!("forwarded upstream ({upstream})"),
+            (DnsOutcome::OtherNameserver { nameserver }, _) => {
+                format!("sent to {nameserver}, which is not cluster DNS")
+            }
+            (DnsOutcome::Invalid { error }, _) => format!("not sent: {error}"),
+        };
+        hops.push(hop("resolve", format!("{} A → {ans}", q.name), node));
+    }
+    match walk.result {
+        WalkResult::Resolved { name: found, answers } => {
+            let addrs: Vec<IpAddr> =
+                answers.iter().filter_map(|r| r.data.parse::<IpAddr>().ok()).collect();
+            let cname = answers.iter().find(|r| r.rtype == RecordType::CNAME);
+            match (addrs.first(), cname) {
+                (Some(ip), _) => {
+                    let what = describe_ip(net, *ip);
+                    let more = if addrs.len() > 1 {
+                        format!(" (first of {} addresses: a headless Service answers with every ready Pod IP, and the client connects to one directly)", addrs.len())
+                    } else {
+                        String::new()
+                    };
+                    hops.push(hop("answer", format!("{found} → {ip}{what}{more}"), node));
+                    Ok(*ip)
+                }
+                (None, Some(c)) => Err(external(name, &c.data, target, &found)),
+                (None, None) => Err(Conn {
+                    outcome: Outcome::NxDomain,
+                    reason: format!("{found} answered without an address."),
+                    fix: "Query the name with 'netsim dns' to see the records.".into(),
+                    hops: Vec::new(),
+                    endpoint: None,
+                }),
+            }
+        }
+        WalkResult::LeavesCluster { name: n, upstream } => {
+            // The last candidate went upstream. A single label, a name under the cluster
+            // domain, or one that starts with a Service's name is an in-cluster name that the
+            // outside resolver cannot know: treat it as NXDOMAIN there.
+            let bare = n.trim_end_matches('.');
+            let first = bare.split('.').next().unwrap_or("");
+            let in_cluster_like = !bare.contains('.')
+                || bare.ends_with(&net.settings.cluster_domain)
+                || net.objects.services.iter().any(|s| s.meta.name == first);
+            if to_cluster && in_cluster_like {
+                let mut c = not_found(net, client, name, false);
+                c.reason.push_str(&format!(" The last candidate {n} went to the upstream resolver, which knows nothing of the cluster."));
+                Err(c)
+            } else if to_cluster {
+                Err(external(name, bare, target, &n))
+            } else {
+                let who = if client.pod.is_some() { "this Pod" } else if client.node.is_some() { "the node" } else { "the outside client" };
+                Err(Conn {
+                    outcome: Outcome::NxDomain,
+                    reason: format!("{who} does not use cluster DNS: its resolver is {upstream}, which knows nothing of Services, so {name} does not resolve there (the simulation stops at the cluster edge)."),
+                    fix: if client.pod.is_some() {
+                        "Use dnsPolicy ClusterFirst (the default; ClusterFirstWithHostNet for hostNetwork Pods), or connect to the ClusterIP directly.".into()
+                    } else {
+                        "From a node use the ClusterIP (or a NodePort); from outside use a node IP and NodePort, an externalIP or a load-balancer IP.".into()
+                    },
+                    hops: Vec::new(),
+                    endpoint: None,
+                })
+            }
+        }
+        WalkResult::NotFound { nodata, .. } => Err(not_found(net, client, name, nodata)),
+        WalkResult::Failed { rcode } => Err(Conn {
+            outcome: Outcome::NxDomain,
+            reason: format!("The lookup of {name} failed with {}.", rcode.as_str()),
+            fix: "Check the CoreDNS configuration (the kube-system/coredns ConfigMap).".into(),
+            hops: Vec::new(),
+            endpoint: None,
+        }),
+        WalkResult::InvalidName { error } => Err(Conn {
+            outcome: Outcome::NxDomain,
+            reason: format!("{name} is not a valid DNS name: {error}."),
+            fix: "Use a Service name, name.namespace, or a fully qualified name.".into(),
+            hops: Vec::new(),
+            endpoint: None,
+        }),
+        WalkResult::NoNameserver => Err(Conn {
+            outcome: Outcome::Timeout,
+            reason: format!("The client's resolv.conf has no nameserver, so {name} cannot be looked up."),
+            fix: "Give the Pod a nameserver (dnsPolicy ClusterFirst, or dnsConfig.nameservers with dnsPolicy None).".into(),
+            hops: Vec::new(),
+            endpoint: None,
+        }),
+    }
+}
+
+/// The DNS query packet's way to CoreDNS: `Ok(line)` when it is DNATed to a CoreDNS Pod.
+fn dns_path(
+    net: &Network<'_>,
+    node: usize,
+    src: IpAddr,
+    dst: IpAddr,
+    port: u16,
+    origin: Origin,
+) -> Result<String, (String, String)> {
+    let head = format!("query {src} → {dst}:{port}/UDP");
+    let Some(rules) = net.rules(node) else {
+        return Err((format!("{head}: no rules"), "the node has no kube-proxy rules".into()));
+    };
+    let pkt = Packet { src, dst, dport: port, proto: Protocol::Udp, origin };
+    let trace = walk(rules, &net.nodes.get(node).map(|n| n.info.clone()).unwrap_or_default(), &pkt);
+    let svc = net.vips.get(&dst).and_then(|v| v.first()).and_then(|i| net.objects.services.get(*i));
+    let via = svc.map(|s| format!(" (Service {})", svc_name(s))).unwrap_or_default();
+    match trace.verdict() {
+        Verdict::Dnat => {
+            let d = trace.destinations();
+            let pods: Vec<String> = d
+                .iter()
+                .map(|d| {
+                    let name =
+                        d.ip.parse::<IpAddr>()
+                            .ok()
+                            .and_then(|ip| net.pod_at(ip))
+                            .map(|p| format!(" {}", p.meta.name))
+                            .unwrap_or_default();
+                    format!("{}{}", join_hp(&d.ip, d.port), name)
+                })
+                .collect();
+            Ok(format!("{head}{via}: DNAT by kube-proxy to a CoreDNS Pod ({})", pods.join(" | ")))
+        }
+        Verdict::Reject => Err((
+            format!("{head}{via}: REJECT (the Service has no endpoints)"),
+            format!(
+                "{} has no ready endpoints, so kube-proxy rejects the query",
+                svc.map(svc_name).unwrap_or_else(|| dst.to_string())
+            ),
+        )),
+        v => Err((
+            format!("{head}{via}: no kube-proxy rule matches ({})", v.as_str()),
+            format!("no Service owns {dst}:{port}/UDP"),
+        )),
+    }
+}
+
+/// A name that leaves the cluster (ExternalName CNAME, or forwarded upstream).
+fn external(asked: &str, outside: &str, target: &Target, found: &str) -> Conn {
+    let outside = outside.trim_end_matches('.');
+    let scheme_note = match target.scheme.as_deref() {
+        Some("https") => format!(" TLS: the client sends SNI {asked} and checks the certificate against {asked}; a certificate for {outside} does not cover it."),
+        Some(_) => format!(" HTTP: the Host header stays \"{}\" — the outside server sees the name the client used, not {outside}, and may answer 404 or reject it.", target.host_text),
+        None => format!(" For HTTP the Host header stays \"{}\", and for TLS the certificate must cover that name, not {outside}.", target.host_text),
+    };
+    let is_cname = found.trim_end_matches('.') != outside;
+    let hops = vec![hop(
+        "route",
+        format!("leaves the cluster for {outside}:{} (not simulated further)", target.port),
+        None,
+    )];
+    Conn {
+        outcome: Outcome::Connected,
+        reason: if is_cname {
+            format!("{found} is a CNAME to {outside} (an ExternalName Service): CoreDNS answers with the CNAME and the client connects to the outside host, assumed to answer — no kube-proxy rule, no endpoints, no port mapping.{scheme_note}")
+        } else {
+            format!("{asked} is not a cluster name: CoreDNS forwards it upstream and the client connects outside the cluster (assumed to answer).")
+        },
+        fix: if is_cname {
+            "If the outside service needs its own name, make clients use it (or set the Host header / SNI explicitly); ExternalName cannot rewrite it.".into()
+        } else {
+            String::new()
+        },
+        hops,
+        endpoint: Some(Endpoint {
+            pod: outside.to_string(),
+            container: None,
+            ip: outside.to_string(),
+            port: target.port,
+            node: None,
+            source_ip: None,
+        }),
+    }
+}
+
+fn not_found(net: &Network<'_>, client: &Client<'_>, name: &str, nodata: bool) -> Conn {
+    let first = name.trim_end_matches('.').split('.').next().unwrap_or("");
+    let client_ns = client.pod.map(|p| p.meta.namespace.as_str()).unwrap_or("default");
+    let elsewhere: Vec<&Service> =
+        net.objects.services.iter().filter(|s| s.meta.name == first).take(3).collect();
+    let short = !name.trim_end_matches('.').contains('.');
+    let (reason, fix) = match elsewhere.first() {
+        Some(s) if short && s.meta.namespace != client_ns => (
+            format!("No Service {first} in namespace {client_ns}: the short name only searches the client's namespace ({first}.{client_ns}.svc.{}), but Service {first} is in namespace {}.", net.settings.cluster_domain, s.meta.namespace),
+            format!("Use the namespace-qualified name {first}.{} (or {first}.{}.svc.{}).", s.meta.namespace, s.meta.namespace, net.settings.cluster_domain),
+        ),
+        _ if nodata => (
+            format!("{name} exists in DNS but has no A record (NODATA)."),
+            "Check the Service type and its endpoints with 'netsim explain'.".into(),
+        ),
+        _ => (
+            format!("No Service or Pod record matches {name}: every candidate of the search list got NXDOMAIN."),
+            format!("Create the Service, or check the spelling and namespace (kubectl get svc -A | grep {first})."),
+        ),
+    };
+    Conn { outcome: Outcome::NxDomain, reason, fix, hops: Vec::new(), endpoint: None }
+}
+
+/// ` (Service ns/name)`, ` (pod ns/name)`, ` (node n)` or ``.
+fn describe_ip(net: &Network<'_>, ip: IpAddr) -> String {
+    if let Some(s) =
+        net.vips.get(&ip).and_then(|v| v.first()).and_then(|i| net.objects.services.get(*i))
+    {
+        return format!(" (Service {})", svc_name(s));
+    }
+    if let Some(p) = net.pod_at(ip) {
+        return format!(" (pod {})", pod_name(p));
+    }
+    if let Some(n) = net.node_by_ip(ip).and_then(|i| net.nodes.get(i)) {
+        return format!(" (node {})", n.name);
+    }
+    String::new()
+}
+
+// ---------------------------------------------------------------------------------------------
+// The connection
+
+type Seeded<'r> = Option<(&'r mut SplitMix64, &'r mut AffinityState)>;
+
+fn connect(
+    net: &Network<'_>,
+    client: &Client<'_>,
+    ip: IpAddr,
+    port: u16,
+    seeded: Seeded<'_>,
+) -> Conn {
+    match client.node {
+        Some(n) => connect_at(net, client, n, ip, port, client.origin, seeded),
+        None => {
+            // Outside the cluster: only node addresses, externalIPs and load-balancer IPs are
+            // routed to the cluster (to some node). ClusterIPs and Pod IPs are not.
+            let svc = net.vips.get(&ip).and_then(|v| {
+                v.iter().filter_map(|i| net.objects.services.get(*i)).find(|s| {
+                    s.spec.external_ips.contains(&ip)
+                        || s.status.load_balancer_ingress.iter().any(|g| g.ip == Some(ip))
+                })
+            });
+            let entry = match (net.node_by_ip(ip), svc) {
+                (Some(n), _) => Some((
+                    n,
+                    format!(
+                        "{ip} is node {}'s address",
+                        net.nodes.get(n).map(|n| n.name.as_str()).unwrap_or("")
+                    ),
+                )),
+                (None, Some(s)) => {
+                    let n = net.nodes.iter().position(|n| n.ready).unwrap_or(0);
+                    let why = if s.spec.external_ips.contains(&ip) {
+                        format!("{ip} is an externalIP of Service {}; the network routes it to a node (assumed: the first ready node)", svc_name(s))
+                    } else {
+                        format!("{ip} is the load-balancer IP of Service {}; the load balancer sends it to a node (assumed: the first ready node)", svc_name(s))
+                    };
+                    Some((n, why))
+                }
+                _ => None,
+            };
+            let Some((n, why)) = entry.filter(|(n, _)| *n < net.nodes.len()) else {
+                return unreachable_from_outside(net, ip, port);
+            };
+            let mut c = connect_at(net, client, n, ip, port, Origin::FromOutside, seeded);
+            c.hops.insert(
+                0,
+                hop(
+                    "route",
+                    format!(
+                        "{} → {ip}:{port} arrives at node {}: {why}",
+                        client.ip,
+                        net.nodes.get(n).map(|n| n.name.as_str()).unwrap_or("")
+                    ),
+                    node_of(net, Some(n)),
+                ),
+            );
+            c
+        }
+    }
+}
+
+fn unreachable_from_outside(net: &Network<'_>, ip: IpAddr, port: u16) -> Conn {
+    let pending: Vec<String> = net
+        .objects
+        .services
+        .iter()
+        .filter(|s| {
+            s.spec.type_ == ServiceType::LoadBalancer && s.status.load_balancer_ingress.is_empty()
+        })
+        .map(svc_name)
+        .take(3)
+        .collect();
+    let (reason, fix) = if net.vips.contains_key(&ip) {
+        (
+            format!("{ip} is a ClusterIP: a virtual address that exists only in kube-proxy's rules inside the cluster, so nothing outside routes it; the packets are lost."),
+            "From outside use a NodePort (node IP + nodePort), an externalIP or a load-balancer IP.".to_string(),
+        )
+    } else if net.pod_at(ip).is_some() || net.node_by_pod_cidr(ip).is_some() {
+        (
+            format!("{ip} is a Pod IP: the pod network is routed between the nodes only, not from outside the cluster."),
+            "Expose the Pods with a NodePort or LoadBalancer Service.".to_string(),
+        )
+    } else if !pending.is_empty() {
+        (
+            format!("No host has the address {ip}. LoadBalancer Service {} is <pending>: without a cloud controller (or MetalLB) no load-balancer IP is ever assigned, so there is no such IP to send to.", pending.join(", ")),
+            "Use the Service's NodePort on any node IP (it still works), or install a load-balancer implementation (e.g. MetalLB with an IPAddressPool).".to_string(),
+        )
+    } else {
+        (
+            format!("No node, externalIP or load-balancer IP of the cluster is {ip}: the packets go nowhere."),
+            "Use a node IP and NodePort, an externalIP or a load-balancer IP.".to_string(),
+        )
+    };
+    Conn {
+        outcome: Outcome::Timeout,
+        reason,
+        fix,
+        hops: vec![hop(
+            "route",
+            format!("{EXTERNAL_CLIENT_IP} → {ip}:{port}: no route into the cluster"),
+            None,
+        )],
+        endpoint: None,
+    }
+}
+
+/// Walks the packet on node `n` (and on a second node when it is sent on to another node's
+/// address), then routes and delivers it.
+fn connect_at(
+    net: &Network<'_>,
+    client: &Client<'_>,
+    n: usize,
+    ip: IpAddr,
+    port: u16,
+    origin: Origin,
+    mut seeded: Seeded<'_>,
+) -> Conn {
+    let mut hops = Vec::new();
+    let mut at = n;
+    let mut origin = origin;
+    // A connection to 127.0.0.1 leaves from the loopback address.
+    let src = if ip.is_loopback() { ip } else { client.ip };
+    let mut dst = ip;
+    let mut dport = port;
+    let mut masq_at: Option<usize> = None;
+    let mut svc_hit: Option<&Service> =
+        net.vips.get(&ip).and_then(|v| v.first()).and_then(|i| net.objects.services.get(*i));
+    if svc_hit.is_none() && net.node_by_ip(ip).is_some() || ip.is_loopback() {
+        svc_hit = net.node_ports.get(&i32::from(port)).and_then(|i| net.objects.services.get(*i));
+    }
+    let mut dnat = false;
+    for pass in 0..2 {
+        let node_name = net.nodes.get(at).map(|x| x.name.clone()).unwrap_or_default();
+        let Some(rules) = net.rules(at) else { break };
+        let info = match net.nodes.get(at) {
+            Some(x) => &x.info,
+            None => break,
+        };
+        let pkt = Packet { src, dst, dport, proto: Protocol::Tcp, origin };
+        let trace = match seeded.as_mut() {
+            Some((rng, aff)) => walk_seeded(rules, info, &pkt, rng, aff),
+            None => walk(rules, info, &pkt),
+        };
+        let Some(o) = trace.outcomes.first() else { break };
+        let hook = if origin == Origin::FromNode { "OUTPUT" } else { "PREROUTING" };
+        hops.push(hop(
+            "enter",
+            format!(
+                "{src} → {}:{dport}/TCP enters nat {hook} on {node_name} ({})",
+                dst_text(dst),
+                origin_text(origin)
+            ),
+            Some(&node_name),
+        ));
+        for s in &o.path {
+            if s.note.as_deref() == Some("not taken") {
+                continue;
+            }
+            // Keep the hops that decide something: every nat rule on the way to the DNAT, the
+            // MASQUERADE itself, and filter rules that end the packet (REJECT/DROP/ACCEPT);
+            // jumps that fall through (the built-in chains' plumbing) are left out.
+            let t = s.rule.as_str();
+            let postrouting = s.chain == "POSTROUTING" || s.chain == "KUBE-POSTROUTING";
+            if postrouting && !t.contains("MASQUERADE") {
+                continue;
+            }
+            if s.table == "filter"
+                && !(t.contains("-j REJECT") || t.contains("-j DROP") || t.contains("-j ACCEPT"))
+            {
+                continue;
+            }
+            let rest = s
+                .rule
+                .strip_prefix("-A ")
+                .and_then(|r| r.split_once(' '))
+                .map(|(_, r)| r)
+                .unwrap_or(&s.rule);
+            let p = s.probability.map(|p| format!("  [p={p:.5}]")).unwrap_or_default();
+            let kind = if s.table == "filter" { "filter" } else { "nat" };
+            hops.push(Hop {
+                kind,
+                text: format!("{} {rest}{p}", s.chain),
+                rule: Some(s.rule.clone()),
+                node: Some(node_name.clone()),
+            });
+        }
+        let svc_txt = svc_hit
+            .map(|s| format!("Service {}", svc_name(s)))
+            .unwrap_or_else(|| "the Service".into());
+        match o.verdict {
+            Verdict::Reject => {
+                let rule = o.path.last().map(|s| s.rule.clone()).unwrap_or_default();
+                return Conn {
+                    outcome: Outcome::Refused,
+                    reason: format!("{svc_txt} has no ready endpoints, so kube-proxy on {node_name} REJECTs the connection (ICMP port unreachable: \"connection refused\" at once). Rule: {rule}"),
+                    fix: "Give the Service ready endpoints: make its selector match running, ready Pods (check with 'netsim explain').".into(),
+                    hops,
+                    endpoint: None,
+                };
+            }
+            Verdict::Drop => {
+                let rule = o.path.last().map(|s| s.rule.clone()).unwrap_or_default();
+                let local = rule.contains("has no local endpoints");
+                return Conn {
+                    outcome: Outcome::Timeout,
+                    reason: if local {
+                        format!("{svc_txt} has no local endpoints on {node_name}: with a Local traffic policy kube-proxy only sends the traffic to Pods on the node it arrives at, and DROPs it here (the client times out). Rule: {rule}")
+                    } else {
+                        format!("kube-proxy on {node_name} DROPs the packet. Rule: {rule}")
+                    },
+                    fix: if local {
+                        "Send the traffic to a node that runs a ready endpoint (the load balancer's health check on healthCheckNodePort does this), or use externalTrafficPolicy: Cluster (the source IP is then masqueraded).".into()
+                    } else {
+                        "Check the node's rules with 'netsim iptables'.".into()
+                    },
+                    hops,
+                    endpoint: None,
+                };
+            }
+            Verdict::Dnat => {
+                if let Some(to) = &o.dnat {
+                    if let Some((h, p)) = split_hp(to) {
+                        dst = h;
+                        dport = p;
+                    }
+                }
+                if o.masquerade {
+                    masq_at = Some(at);
+                }
+                dnat = true;
+                break;
+            }
+            Verdict::Accept | Verdict::None => {
+                if o.masquerade {
+                    masq_at = Some(at);
+                }
+                match net.node_by_ip(dst) {
+                    Some(other) if other != at && pass == 0 => {
+                        let other_name =
+                            net.nodes.get(other).map(|x| x.name.clone()).unwrap_or_default();
+                        hops.push(hop("route", format!("{} is node {other_name}'s address: the packet goes there over the node network", dst), Some(&node_name)));
+                        at = other;
+                        origin = match net.nodes.get(other) {
+                            Some(x) => Origin::infer(src, &x.info, None).min_pod(net, src),
+                            None => origin,
+                        };
+                        continue;
+                    }
+                    _ => break,
+                }
+            }
+        }
+    }
+    // Route to the destination.
+    let at_name = net.nodes.get(at).map(|x| x.name.clone()).unwrap_or_default();
+    if let Some(m) = masq_at {
+        let to = net.primary_ip(m).map(|i| i.to_string()).unwrap_or_default();
+        hops.push(hop("snat", format!("source {src} → {to} (MASQUERADE in KUBE-POSTROUTING: the packet carries mark 0x{:x})", 1u32 << net.proxy.masquerade_bit.min(31)), Some(&at_name)));
+    }
+    let seen = match masq_at.and_then(|m| net.primary_ip(m)) {
+        Some(ip) => ip,
+        None => src,
+    };
+    if let Some(pod) = net.pod_at(dst) {
+        let pod_node = pod.spec.node_name.as_deref().and_then(|x| net.node_index(x));
+        let pn = node_of(net, pod_node).unwrap_or("?").to_string();
+        let line = if pod_node == Some(at) {
+            format!("{} is pod {} on this node ({pn}): delivered over its veth", dst, pod_name(pod))
+        } else {
+            let cidr = pod_node
+                .and_then(|i| net.nodes.get(i))
+                .and_then(|x| x.pod_cidrs.iter().find(|c| c.contains(dst)).map(|c| c.to_string()))
+                .unwrap_or_else(|| "?".into());
+            let via =
+                pod_node.and_then(|i| net.primary_ip(i)).map(|i| i.to_string()).unwrap_or_default();
+            format!("{dst} is in {cidr}, node {pn}'s pod CIDR: routed across the pod network to {pn} ({via}) without NAT")
+        };
+        hops.push(hop("route", line, Some(&at_name)));
+        let hairpin = client.pod.is_some_and(|p| {
+            p.meta.name == pod.meta.name && p.meta.namespace == pod.meta.namespace
+        });
+        if hairpin && dnat {
+            hops.push(hop("note", "hairpin: the Service sent the client to itself; the SEP rule `-s <podIP> -j KUBE-MARK-MASQ` masquerades it so the reply comes back through the node (kubelet --hairpin-mode hairpin-veth or promiscuous-bridge must let it back into the same veth)".into(), Some(&pn)));
+        }
+        let mut c = deliver(net, pod, dport, Some(seen), &mut hops, Some(&pn));
+        c.hops = hops;
+        if c.outcome == Outcome::Connected {
+            let mut r = c.reason.clone();
+            if let (true, Some(s)) = (dnat, svc_hit) {
+                r = format!("{} through Service {}.", r.trim_end_matches('.'), svc_name(s));
+                r.push_str(&source_sentence(src, seen, s, ip, net));
+                if s.spec.session_affinity == "ClientIP" {
+                    r.push_str(&format!(
+                        " sessionAffinity ClientIP: the `-m recent` rules send later connections from {src} to the same Pod for {}s.",
+                        s.spec.session_affinity_timeout.unwrap_or(10800)
+                    ));
+                }
+            } else if !dnat {
+                r.push_str(&format!(
+                    " Pod-to-Pod traffic is not NATed: the Pod sees the client address {seen}."
+                ));
+            }
+            c.reason = r;
+        } else if dnat && svc_hit.is_some() {
+            c.reason = format!("{} {}", c.reason, "kube-proxy cannot see this: it DNATs to every endpoint whatever listens there (a wrong targetPort shows up only as refused connections).");
+        }
+        return c;
+    }
+    if let Some(nn) = net.node_by_ip(dst) {
+        // The node itself: hostNetwork Pods on it share its address.
+        let name = net.nodes.get(nn).map(|x| x.name.as_str()).unwrap_or("");
+        let host_pod = net.objects.pods.iter().find(|p| {
+            p.spec.host_network
+                && p.spec.node_name.as_deref() == Some(name)
+                && !listeners(p, dport, Protocol::Tcp).is_empty()
+        });
+        if let Some(p) = host_pod {
+            hops.push(hop(
+                "route",
+                format!("{dst} is node {name}: pod {} uses the host network", pod_name(p)),
+                Some(name),
+            ));
+            let mut c = deliver(net, p, dport, Some(seen), &mut hops, Some(name));
+            c.hops = hops;
+            return c;
+        }
+        return Conn {
+            outcome: Outcome::Refused,
+            reason: format!("Nothing on node {name} listens on {dport}/TCP: no Service has nodePort {dport} (kube-proxy only catches allocated NodePorts) and no hostNetwork Pod declares it; the node answers with a TCP reset."),
+            fix: format!("Use the Service's nodePort (range {}), or its ClusterIP from inside the cluster.", net.settings.node_port_range),
+            hops,
+            endpoint: None,
+        };
+    }
+    if let Some(s) =
+        net.vips.get(&dst).and_then(|v| v.first()).and_then(|i| net.objects.services.get(*i))
+    {
+        let ports: Vec<String> =
+            s.spec.ports.iter().map(|p| format!("{}/{}", p.port, p.protocol.as_str())).collect();
+        let is_lb = s.status.load_balancer_ingress.iter().any(|g| g.ip == Some(dst));
+        let kind = if s.spec.cluster_ips.contains(&dst) {
+            "ClusterIP"
+        } else if is_lb {
+            "load-balancer IP"
+        } else {
+            "externalIP"
+        };
+        hops.push(hop(
+            "route",
+            format!("{dst}:{dport} left unchanged: no rule matched, and no host owns the {kind}"),
+            Some(&at_name),
+        ));
+        return Conn {
+            outcome: Outcome::Timeout,
+            reason: format!("Service {} does not declare port {dport}/TCP (its ports: {}), so no kube-proxy rule matches {dst}:{dport}; nothing owns a {kind}, so the packet is lost and the client times out.", svc_name(s), if ports.is_empty() { "none".into() } else { ports.join(", ") }),
+            fix: format!("Connect to a declared port, or add port {dport} (protocol TCP) to spec.ports of Service {}.", svc_name(s)),
+            hops,
+            endpoint: None,
+        };
+    }
+    if let Some(nn) = net.node_by_pod_cidr(dst) {
+        let name = net.nodes.get(nn).map(|x| x.name.as_str()).unwrap_or("");
+        hops.push(hop(
+            "route",
+            format!("{dst} is in node {name}'s pod CIDR, but no Pod has that IP"),
+            Some(&at_name),
+        ));
+        return Conn {
+            outcome: Outcome::Timeout,
+            reason: format!("No Pod has the IP {dst} (it may have been deleted and replaced with a new IP), so nothing answers."),
+            fix: "Use the Service name instead of a Pod IP: Pods come and go, their IPs change.".into(),
+            hops,
+            endpoint: None,
+        };
+    }
+    let pending: Vec<String> = net
+        .objects
+        .services
+        .iter()
+        .filter(|s| {
+            s.spec.type_ == ServiceType::LoadBalancer && s.status.load_balancer_ingress.is_empty()
+        })
+        .map(svc_name)
+        .take(3)
+        .collect();
+    hops.push(hop(
+        "route",
+        format!("{dst}:{dport} is outside the cluster: it leaves through the node's default route"),
+        Some(&at_name),
+    ));
+    Conn {
+        outcome: Outcome::Timeout,
+        reason: if pending.is_empty() {
+            format!("{dst} is no Service, Pod or node address of the cluster; the simulation does not follow traffic outside it.")
+        } else {
+            format!("{dst} is no Service, Pod or node address of the cluster. LoadBalancer Service {} is <pending>: no load-balancer IP was ever assigned, so there is no such IP.", pending.join(", "))
+        },
+        fix: "Use a Service name, ClusterIP, Pod IP or node IP + NodePort.".into(),
+        hops,
+        endpoint: None,
+    }
+}
+
+trait MinPod {
+    fn min_pod(self, net: &Network<'_>, src: IpAddr) -> Origin;
+}
+
+impl MinPod for Origin {
+    /// A packet arriving at another node from a Pod keeps counting as pod traffic there (its
+    /// source is in the cluster CIDR), from a node as outside traffic.
+    fn min_pod(self, net: &Network<'_>, src: IpAddr) -> Origin {
+        if net.node_by_pod_cidr(src).is_some() || net.pod_at(src).is_some() {
+            Origin::FromPod
+        } else if self == Origin::FromNode {
+            Origin::FromOutside
+        } else {
+            self
+        }
+    }
+}
+
+fn origin_text(o: Origin) -> &'static str {
+    match o {
+        Origin::FromPod => "from a Pod, through its veth",
+        Origin::FromNode => "a local process",
+        Origin::FromOutside => "from the network",
+    }
+}
+
+fn dst_text(ip: IpAddr) -> String {
+    if ip.is_ipv6() {
+        format!("[{ip}]")
+    } else {
+        ip.to_string()
+    }
+}
+
+fn split_hp(s: &str) -> Option<(IpAddr, u16)> {
+    if let Some(rest) = s.strip_prefix('[') {
+        let (ip, port) = rest.split_once("]:")?;
+        return Some((ip.parse().ok()?, port.parse().ok()?));
+    }
+    let (ip, port) = s.rsplit_once(':')?;
+    Some((ip.parse().ok()?, port.parse().ok()?))
+}
+
+/// The sentence about the source address the Pod sees.
+fn source_sentence(
+    src: IpAddr,
+    seen: IpAddr,
+    s: &Service,
+    ip: IpAddr,
+    net: &Network<'_>,
+) -> String {
+    let external = !s.spec.cluster_ips.contains(&ip);
+    let etp = s.spec.external_traffic_policy.map(|p| p.as_str()).unwrap_or("Cluster");
+    let local = s.spec.external_traffic_policy == Some(crate::model::TrafficPolicy::Local);
+    if seen == src {
+        if external && local {
+            format!(" The Pod sees the real client address {src}: externalTrafficPolicy {etp} delivers only to local endpoints and does not masquerade.")
+        } else {
+            format!(" The Pod sees the client address {src} (not masqueraded).")
+        }
+    } else if src.is_loopback() {
+        format!(" The Pod sees {seen}: a connection from 127.0.0.1 is masqueraded to the node's address (loopback addresses cannot leave the node).")
+    } else if external {
+        format!(" The Pod sees {seen}, not {src}: externalTrafficPolicy {etp} masquerades external traffic (SNAT to the node), so the client address is lost; externalTrafficPolicy Local keeps it.")
+    } else if net.pod_at(src).is_some() {
+        format!(" The Pod sees {seen}, not {src}: the connection was masqueraded.")
+    } else {
+        format!(" The Pod sees {seen}: traffic from outside the pod network is masqueraded.")
+    }
+}
+
+/// Container names declaring `port`/`proto` (restartable init containers too), in spec order.
+fn listeners(pod: &Pod, port: u16, proto: Protocol) -> Vec<String> {
+    pod.spec
+        .containers
+        .iter()
+        .chain(
+            pod.spec
+                .init_containers
+                .iter()
+                .filter(|c| c.restart_policy.as_deref() == Some("Always")),
+        )
+        .filter(|c| {
+            c.ports.iter().any(|p| p.container_port == i32::from(port) && p.protocol == proto)
+        })
+        .map(|c| c.name.clone())
+        .collect()
+}
+
+/// Delivery into the Pod: the first container that declares the port (a declared containerPort
+/// is what the simulation treats as listening).
+fn deliver(
+    _net: &Network<'_>,
+    pod: &Pod,
+    port: u16,
+    seen: Option<IpAddr>,
+    hops: &mut Vec<Hop>,
+    node: Option<&str>,
+) -> Conn {
+    let ip = pod.status.pod_ips.first().map(|i| i.to_string()).unwrap_or_default();
+    let l = listeners(pod, port, Protocol::Tcp);
+    match l.first() {
+        Some(c) => {
+            hops.push(hop(
+                "deliver",
+                format!(
+                    "{}:{port} → pod {} container {c} (declares containerPort {port}/TCP)",
+                    dst_text(
+                        pod.status.pod_ips.first().copied().unwrap_or(IpAddr::from([0, 0, 0, 0]))
+                    ),
+                    pod_name(pod)
+                ),
+                node,
+            ));
+            Conn {
+                outcome: Outcome::Connected,
+                reason: format!("Connected to pod {} container {c} on port {port}.", pod_name(pod)),
+                fix: String::new(),
+                hops: Vec::new(),
+                endpoint: Some(Endpoint {
+                    pod: pod_name(pod),
+                    container: Some(c.clone()),
+                    ip,
+                    port,
+                    node: pod.spec.node_name.clone(),
+                    source_ip: seen,
+                }),
+            }
+        }
+        None => {
+            let declared: Vec<String> = pod
+                .spec
+                .containers
+                .iter()
+                .flat_map(|c| {
+                    c.ports.iter().map(move |p| {
+                        format!("{} {}/{}", c.name, p.container_port, p.protocol.as_str())
+                    })
+                })
+                .collect();
+            hops.push(hop(
+                "deliver",
+                format!("{ip}:{port} → pod {}: no container listens on {port}/TCP", pod_name(pod)),
+                node,
+            ));
+            Conn {
+                outcome: Outcome::Refused,
+                reason: format!(
+                    "Pod {} has no container listening on port {port}/TCP (declared: {}); the simulation treats a declared containerPort as listening, so the Pod answers with a TCP reset.",
+                    pod_name(pod),
+                    if declared.is_empty() { "none".into() } else { declared.join(", ") }
+                ),
+                fix: format!("Point the Service's targetPort (or your request) at a port the container listens on, or declare containerPort {port} if the process listens there."),
+                hops: Vec::new(),
+                endpoint: None,
+            }
+        }
+    }
+}
+
+/// The distribution over endpoints: probabilities from an unseeded walk (every branch with its
+/// share), counts from the seeded requests.
+fn distribution(
+    net: &Network<'_>,
+    client: &Client<'_>,
+    ip: IpAddr,
+    port: u16,
+    counts: &BTreeMap<(String, u16), u32>,
+) -> Vec<Share> {
+    let mut out: Vec<Share> = Vec::new();
+    let entry = client
+        .node
+        .or_else(|| net.node_by_ip(ip))
+        .or_else(|| net.nodes.iter().position(|n| n.ready));
+    let origin = if client.node.is_some() { client.origin } else { Origin::FromOutside };
+    if let (Some(n), true) = (entry, !ip.is_loopback()) {
+        if let (Some(rules), Some(x)) = (net.rules(n), net.nodes.get(n)) {
+            let t = walk(
+                rules,
+                &x.info,
+                &Packet { src: client.ip, dst: ip, dport: port, proto: Protocol::Tcp, origin },
+            );
+            for d in t.destinations() {
+                let pod =
+                    d.ip.parse::<IpAddr>()
+                        .ok()
+                        .and_then(|i| net.pod_at(i))
+                        .map(pod_name)
+                        .unwrap_or_default();
+                let count = counts.get(&(d.ip.clone(), d.port)).copied().unwrap_or(0);
+                out.push(Share { pod, ip: d.ip, port: d.port, probability: d.probability, count });
+            }
+        }
+    }
+    for ((ip, port), count) in counts {
+        if !out.iter().any(|s| s.ip == *ip && s.port == *port) {
+            let pod = ip
+                .parse::<IpAddr>()
+                .ok()
+                .and_then(|i| net.pod_at(i))
+                .map(pod_name)
+                .unwrap_or_default();
+            let probability = if out.is_empty() { 1.0 } else { 0.0 };
+            out.push(Share { pod, ip: ip.clone(), port: *port, probability, count: *count });
+        }
+    }
+    out
+}

@@ -11,6 +11,7 @@ mod packet;
 mod explain;
 mod pipeline;
 mod request;
+mod graph;
 mod resolv_conf;
 
 pub(crate) const USAGE: &str = "\
@@ -60,6 +61,7 @@ const COMMANDS: &[(&str, &str, Runner)] = &[
     ("packet", packet::HELP, packet::run),
     ("request", request::HELP, request::run),
     ("explain", explain::HELP, explain::run),
+    ("graph", graph::HELP, graph::run),
 ];
 
 pub(crate) fn dispatch(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {

@@ -2,6 +2,24 @@
 //!
 //! **API boundary**: the web app reads only these types. They use the editor's vocabulary
 //! (lines, UTF-16 offsets, display strings), so components draw without computing anything.
+//!
+//! [`analyze`] runs the pipeline (manifest → cluster) once per edit and returns the objects
+//! list, the diagnostics and the [`Topology`]; [`svg`] and [`dot`] draw a topology for the
+//! export button and `netsim graph`.
+
+mod render;
+mod topology;
+
+#[cfg(test)]
+mod tests;
+
+pub use render::{dot, edge_title, esc, pod_title, svg, PALETTE};
+pub use topology::{
+    fit, group_lines, namespace_color, near_miss, node_lines, pod_lines, service_lines, topology,
+    Edge, EdgeKind, EntryKind, EntryPoint, LabelPair, NamespaceTag, NearMiss, NodeBox, Options,
+    OutsideBox, OutsideKind, PodBox, PodGroup, PodState, Point, Rect, ServiceBox, TextLine,
+    Topology, GROUP_THRESHOLD, MAX_NEAR_MISSES, NAMESPACE_COLORS,
+};
 
 use serde::Serialize;
 
@@ -16,6 +34,8 @@ pub struct Analysis {
     pub diagnostics: Vec<DiagnosticRow>,
     pub errors: usize,
     pub warnings: usize,
+    /// The cluster as the playground draws it.
+    pub topology: Topology,
 }
 
 /// One object found in the input.
@@ -51,6 +71,8 @@ pub struct DiagnosticRow {
 /// Reads the input texts and builds the view model.
 pub fn analyze(files: &SourceFiles) -> Analysis {
     let loaded = crate::manifest::load(files);
+    let cluster = crate::cluster::build(&loaded.objects);
+    let topology = topology(&cluster.objects, &cluster.settings.dns_domain, Options::default());
     let mut objects = Vec::new();
     let o = &loaded.objects;
     let mut push = |kind: &str, meta: &ObjectMeta| {
@@ -86,6 +108,7 @@ pub fn analyze(files: &SourceFiles) -> Analysis {
     let mut diagnostics: Vec<DiagnosticRow> = loaded
         .diagnostics
         .iter()
+        .chain(cluster.diagnostics.iter())
         .map(|d| {
             let text = files.text(d.span.file);
             let (line, col, from, to) = files.line_index(d.span.file).map_or((0, 0, 0, 0), |i| {
@@ -113,5 +136,5 @@ pub fn analyze(files: &SourceFiles) -> Analysis {
     diagnostics.sort_by_key(|a| (a.file, a.from, a.to));
     let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
-    Analysis { objects, diagnostics, errors, warnings }
+    Analysis { objects, diagnostics, errors, warnings, topology }
 }

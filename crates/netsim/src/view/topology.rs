@@ -1,0 +1,1028 @@
+//! The topology view model: the picture the playground draws and `netsim graph` prints.
+//!
+//! Input: a *complete* cluster (`cluster::build` output: Pods with IPs and nodes, Services with
+//! ClusterIPs and NodePorts, generated EndpointSlices). Output: plain data with every position
+//! already decided, so the Yew component, the SVG writer and the DOT writer only draw.
+//!
+//! Invariants:
+//! * all coordinates are integers (no float, so no platform-dependent rounding);
+//! * the layout is stable while typing: nodes keep cluster order left to right, each node's Pods
+//!   stack in cluster (creation/input) order top to bottom, Services keep input order. Adding a
+//!   Pod therefore moves nothing but the node that receives it (which grows) and the canvas size;
+//! * large clusters stay readable: a node with more than [`GROUP_THRESHOLD`] Pods shows one count
+//!   box per owner instead of one box per Pod;
+//! * built-in system objects (`default/kubernetes`, the `kube-system` CoreDNS Pods and Service)
+//!   are left out unless the input itself has an object in that namespace;
+//! * nothing panics and every list is bounded (near-miss edges per Service, label text length).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::model::{Labels, Objects, Pod, Service, ServiceType};
+
+/// A node with more Pods than this shows them grouped per owner.
+pub const GROUP_THRESHOLD: usize = 12;
+/// At most this many dashed near-miss edges per Service (the closest Pods come first).
+pub const MAX_NEAR_MISSES: usize = 8;
+/// How many namespace colours there are (`color` fields are `0..NAMESPACE_COLORS`).
+pub const NAMESPACE_COLORS: u8 = 8;
+
+// Layout grid, in SVG user units (pixels at zoom 1).
+const MARGIN: i32 = 24;
+const LEGEND_H: i32 = 20;
+const COL: i32 = 240;
+const NODE_W: i32 = 220;
+const NODE_HEAD: i32 = 44;
+const POD_W: i32 = 196;
+const POD_H: i32 = 52;
+const POD_GAP: i32 = 8;
+const SVC_W: i32 = 220;
+const SVC_H: i32 = 96;
+const ENTRY_H: i32 = 20;
+const ENTRY_W: i32 = 104;
+const OUT_W: i32 = 200;
+const OUT_H: i32 = 44;
+/// Characters that fit on one line of a box at the drawing's font size.
+const LINE_CHARS: usize = 28;
+
+/// The whole picture.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Topology {
+    /// Canvas size (the SVG `viewBox` is `0 0 width height`).
+    pub width: i32,
+    pub height: i32,
+    /// The cluster DNS domain the Service names use.
+    pub dns_domain: String,
+    /// The frame around everything inside the cluster (Services and nodes).
+    pub cluster: Rect,
+    /// Every namespace shown, with its colour, in order of first appearance (the legend).
+    pub namespaces: Vec<NamespaceTag>,
+    pub nodes: Vec<NodeBox>,
+    pub services: Vec<ServiceBox>,
+    /// Boxes outside the cluster: the external client and ExternalName targets.
+    pub outside: Vec<OutsideBox>,
+    /// NodePort / LoadBalancer / externalIPs entry points, drawn on top of their Service.
+    pub entries: Vec<EntryPoint>,
+    /// Drawn under the boxes, in this order.
+    pub edges: Vec<Edge>,
+}
+
+/// An axis-aligned box.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Rect {
+    pub x: i32,
+    pub y: i32,
+    pub w: i32,
+    pub h: i32,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Point {
+    pub x: i32,
+    pub y: i32,
+}
+
+/// A namespace and its colour index, derived from the name alone (stable across inputs).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NamespaceTag {
+    pub name: String,
+    pub color: u8,
+}
+
+/// A `key=value` label or selector pair.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LabelPair {
+    pub key: String,
+    pub value: String,
+}
+
+/// A node column holding its Pods (or per-owner groups when it has many).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeBox {
+    /// `node/<name>`; `node/` (empty name) is the column of Pods not scheduled to a known node.
+    pub id: String,
+    pub name: String,
+    /// `control-plane`, `worker`, or `unscheduled`.
+    pub role: String,
+    pub ready: bool,
+    /// First InternalIP, empty if none.
+    pub internal_ip: String,
+    pub rect: Rect,
+    pub pods: Vec<PodBox>,
+    /// Non-empty only when the node has more than [`GROUP_THRESHOLD`] Pods (then `pods` is empty).
+    pub groups: Vec<PodGroup>,
+}
+
+/// The state a Pod box is drawn in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PodState {
+    Ready,
+    NotReady,
+    /// Not running yet (no node or no IP).
+    Pending,
+    /// Has a deletionTimestamp.
+    Terminating,
+}
+
+impl PodState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PodState::Ready => "ready",
+            PodState::NotReady => "notReady",
+            PodState::Pending => "pending",
+            PodState::Terminating => "terminating",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PodBox {
+    /// `pod/<namespace>/<name>`.
+    pub id: String,
+    pub name: String,
+    /// `name`, shortened to fit the box.
+    pub label: String,
+    pub namespace: String,
+    pub color: u8,
+    /// First Pod IP, empty while it has none.
+    pub ip: String,
+    pub labels: Vec<LabelPair>,
+    /// `labels` as one line (`app=web tier=fe`), shortened to fit the box.
+    pub labels_text: String,
+    pub state: PodState,
+    /// The controller owner as `Kind/name`, if any.
+    pub owner: Option<String>,
+    pub node: String,
+    pub rect: Rect,
+}
+
+/// Pods of one owner on one node, drawn as a count box.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PodGroup {
+    /// `group/<node>/<namespace>/<owner>`.
+    pub id: String,
+    /// `Kind/name`, or empty for Pods without a controller.
+    pub owner: String,
+    pub label: String,
+    pub namespace: String,
+    pub color: u8,
+    pub count: usize,
+    pub ready: usize,
+    /// The ids of the Pods in the group, in order.
+    pub pods: Vec<String>,
+    pub rect: Rect,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceBox {
+    /// `svc/<namespace>/<name>`.
+    pub id: String,
+    pub name: String,
+    pub label: String,
+    pub namespace: String,
+    pub color: u8,
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// The primary ClusterIP; `None` for headless Services; empty for ExternalName.
+    pub cluster_ip: String,
+    /// One line per port: `80/TCP → http`, or `80:30080/TCP → 8080` with a NodePort.
+    pub ports: Vec<String>,
+    /// `<name>.<namespace>.svc.<domain>`.
+    pub dns_name: String,
+    /// kubectl's EXTERNAL-IP column when it is not `<none>`: addresses, or `<pending>`.
+    pub external_ip: Option<String>,
+    pub external_name: Option<String>,
+    pub selector: Vec<LabelPair>,
+    /// Pods behind the Service (from its EndpointSlices) and how many of them are ready.
+    pub endpoints: usize,
+    pub ready_endpoints: usize,
+    pub rect: Rect,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum OutsideKind {
+    /// A client outside the cluster (shown when some Service is reachable from outside).
+    Client,
+    /// The DNS name an ExternalName Service points to.
+    ExternalName,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutsideBox {
+    /// `client`, or `ext/<namespace>/<service>`.
+    pub id: String,
+    pub kind: OutsideKind,
+    pub label: String,
+    pub rect: Rect,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum EntryKind {
+    NodePort,
+    LoadBalancer,
+    ExternalIp,
+}
+
+/// A way into a Service from outside the cluster.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EntryPoint {
+    /// `entry/<namespace>/<service>/<nodePort|loadBalancer|externalIp>`.
+    pub id: String,
+    pub service: String,
+    pub kind: EntryKind,
+    /// `:30080`, `203.0.113.7:80`, `<pending>`.
+    pub label: String,
+    pub rect: Rect,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum EdgeKind {
+    /// Service → Pod that is a ready endpoint.
+    Ready,
+    /// Service → Pod that is an endpoint but not ready (or terminating).
+    NotReady,
+    /// Service ⇢ Pod in the namespace that misses the selector by one pair (dashed).
+    NearMiss,
+    /// Client → entry point → Service.
+    Entry,
+    /// ExternalName Service → its target outside the cluster (dashed).
+    ExternalName,
+}
+
+impl EdgeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EdgeKind::Ready => "ready",
+            EdgeKind::NotReady => "notReady",
+            EdgeKind::NearMiss => "nearMiss",
+            EdgeKind::Entry => "entry",
+            EdgeKind::ExternalName => "externalName",
+        }
+    }
+}
+
+/// Which selector pair a near-miss Pod lacks, and what it has instead.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NearMiss {
+    /// The selector pair the Pod does not match.
+    pub want: LabelPair,
+    /// The Pod's closest pair (same key with another value, or a look-alike key), if any.
+    pub have: Option<LabelPair>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Edge {
+    /// `<from>-><to>`.
+    pub id: String,
+    pub from: String,
+    pub to: String,
+    pub kind: EdgeKind,
+    /// Short text for the edge (near-miss reason, entry label); empty if none.
+    pub label: String,
+    pub near_miss: Option<NearMiss>,
+    /// A cubic Bézier: start, control 1, control 2, end.
+    pub points: [Point; 4],
+    /// Where the label is drawn (the curve's midpoint; near-miss labels staggered).
+    pub label_at: Point,
+}
+
+/// Which objects to draw.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Also draw the built-in system objects (`default/kubernetes`, CoreDNS).
+    pub system: bool,
+}
+
+const SYSTEM_NAMESPACES: [&str; 3] = ["kube-system", "kube-public", "kube-node-lease"];
+
+/// The colour index of a namespace: FNV-1a of its name, so it never depends on other objects.
+pub fn namespace_color(namespace: &str) -> u8 {
+    let h = crate::cluster::net::fnv64a(namespace.as_bytes());
+    (h % u64::from(NAMESPACE_COLORS)) as u8
+}
+
+/// Lays out a complete cluster. `dns_domain` is the cluster domain (`cluster.local`).
+pub fn topology(objects: &Objects, dns_domain: &str, options: Options) -> Topology {
+    // Namespaces the input itself wrote objects into: their system objects are shown too.
+    let mut user_namespaces: BTreeSet<&str> = BTreeSet::new();
+    for m in objects
+        .pods
+        .iter()
+        .map(|p| &p.meta)
+        .chain(objects.services.iter().map(|s| &s.meta))
+        .chain(objects.workloads.iter().map(|w| &w.meta))
+    {
+        if m.source.is_some() {
+            user_namespaces.insert(m.namespace.as_str());
+        }
+    }
+    let shown_ns = |ns: &str| {
+        options.system || !SYSTEM_NAMESPACES.contains(&ns) || user_namespaces.contains(ns)
+    };
+    let mut pods: Vec<&Pod> = objects.pods.iter().filter(|p| shown_ns(&p.meta.namespace)).collect();
+    // Input order: a Pod sorts where it (or the workload that made it) is written, so a Pod
+    // typed anywhere never moves the Pods of workloads written before it. The sort is stable,
+    // keeping the cluster's order among one workload's Pods.
+    pods.sort_by_key(|p| input_position(objects, p));
+    let services: Vec<&Service> = objects
+        .services
+        .iter()
+        .filter(|s| shown_ns(&s.meta.namespace))
+        .filter(|s| {
+            options.system
+                || s.meta.source.is_some()
+                || !(s.meta.namespace == "default" && s.meta.name == "kubernetes")
+        })
+        .collect();
+
+    let mut t = Topology { dns_domain: dns_domain.to_string(), ..Topology::default() };
+
+    // Namespace legend, in order of first appearance (Services, then Pods).
+    let mut seen_ns = BTreeSet::new();
+    for ns in
+        services.iter().map(|s| &s.meta.namespace).chain(pods.iter().map(|p| &p.meta.namespace))
+    {
+        if seen_ns.insert(ns.clone()) {
+            t.namespaces.push(NamespaceTag { name: ns.clone(), color: namespace_color(ns) });
+        }
+    }
+
+    // Node columns: cluster nodes in order, then one column for Pods on no known node.
+    let mut columns: Vec<NodeBox> = objects
+        .nodes
+        .iter()
+        .map(|n| NodeBox {
+            id: format!("node/{}", n.meta.name),
+            name: n.meta.name.clone(),
+            role: if crate::cluster::roles(n).iter().any(|r| r == "control-plane") {
+                "control-plane".into()
+            } else {
+                "worker".into()
+            },
+            ready: n.ready,
+            internal_ip: n.internal_ips.first().map(|ip| ip.to_string()).unwrap_or_default(),
+            rect: Rect::default(),
+            pods: Vec::new(),
+            groups: Vec::new(),
+        })
+        .collect();
+    let node_index: BTreeMap<&str, usize> =
+        objects.nodes.iter().enumerate().map(|(i, n)| (n.meta.name.as_str(), i)).collect();
+    let mut per_column: Vec<Vec<&Pod>> = vec![Vec::new(); columns.len() + 1];
+    for p in &pods {
+        let i = p
+            .spec
+            .node_name
+            .as_deref()
+            .and_then(|n| node_index.get(n).copied())
+            .unwrap_or(columns.len());
+        if let Some(c) = per_column.get_mut(i) {
+            c.push(p);
+        }
+    }
+    if per_column.last().is_some_and(|c| !c.is_empty()) {
+        columns.push(NodeBox {
+            id: "node/".into(),
+            name: "(unscheduled)".into(),
+            role: "unscheduled".into(),
+            ready: false,
+            internal_ip: String::new(),
+            rect: Rect::default(),
+            pods: Vec::new(),
+            groups: Vec::new(),
+        });
+    }
+
+    // Endpoints of each Service, from its EndpointSlices: Pod id → ready.
+    let mut endpoints: BTreeMap<(String, String), BTreeMap<String, bool>> = BTreeMap::new();
+    for slice in &objects.endpoint_slices {
+        let Some(svc) = slice.service_name() else { continue };
+        let entry = endpoints.entry((slice.meta.namespace.clone(), svc.to_string())).or_default();
+        for e in &slice.endpoints {
+            let Some(r) = &e.target_ref else { continue };
+            if r.kind != "Pod" {
+                continue;
+            }
+            let ns = if r.namespace.is_empty() { &slice.meta.namespace } else { &r.namespace };
+            // A missing condition means ready (EndpointConditions docs).
+            let ready = e.conditions.ready != Some(false);
+            let v = entry.entry(format!("pod/{ns}/{}", r.name)).or_insert(false);
+            *v |= ready;
+        }
+    }
+
+    // Vertical bands: legend, outside row (if any), Services, nodes.
+    let has_client = services.iter().any(|s| reachable_from_outside(s));
+    let has_outside =
+        has_client || services.iter().any(|s| s.spec.type_ == ServiceType::ExternalName);
+    let outside_y = MARGIN + LEGEND_H + 16;
+    let services_top = if has_outside { outside_y + OUT_H + 56 } else { outside_y + 16 };
+    let cols = columns.len().max(4);
+    let svc_rows = services.len().div_ceil(cols);
+    let svc_row_stride = SVC_H + 44;
+    let nodes_top = services_top + (svc_rows as i32) * svc_row_stride + 20;
+
+    // Outside boxes.
+    if has_client {
+        t.outside.push(OutsideBox {
+            id: "client".into(),
+            kind: OutsideKind::Client,
+            label: "External client".into(),
+            rect: Rect { x: MARGIN, y: outside_y, w: OUT_W, h: OUT_H },
+        });
+    }
+
+    // Services.
+    for (i, s) in services.iter().enumerate() {
+        let col = (i % cols) as i32;
+        let row = (i / cols) as i32;
+        let rect = Rect {
+            x: MARGIN + col * COL,
+            y: services_top + row * svc_row_stride,
+            w: SVC_W,
+            h: SVC_H,
+        };
+        let ns = &s.meta.namespace;
+        let id = format!("svc/{ns}/{}", s.meta.name);
+        let eps = endpoints.get(&(ns.clone(), s.meta.name.clone()));
+        let boxed = service_box(s, dns_domain, &id, rect, eps);
+        t.services.push(boxed);
+
+        // Entry points, left to right on the Service's top edge.
+        let mut entry_x = rect.x + 8;
+        let mut add_entry = |t: &mut Topology, kind: EntryKind, key: &str, label: String| {
+            let er = Rect { x: entry_x, y: rect.y - ENTRY_H - 6, w: ENTRY_W, h: ENTRY_H };
+            entry_x += ENTRY_W + 4;
+            let eid = format!("entry/{ns}/{}/{key}", s.meta.name);
+            if let Some(client) = t.outside.first().map(|o| o.rect) {
+                t.edges.push(Edge {
+                    id: format!("client->{eid}"),
+                    from: "client".into(),
+                    to: eid.clone(),
+                    kind: EdgeKind::Entry,
+                    label: String::new(),
+                    near_miss: None,
+                    points: vertical(bottom_center(client), top_center(er)),
+                    label_at: Point::default(),
+                });
+            }
+            t.edges.push(Edge {
+                id: format!("{eid}->{id}"),
+                from: eid.clone(),
+                to: id.clone(),
+                kind: EdgeKind::Entry,
+                label: String::new(),
+                near_miss: None,
+                points: vertical(bottom_center(er), Point { x: er.x + er.w / 2, y: rect.y }),
+                label_at: Point::default(),
+            });
+            t.entries.push(EntryPoint { id: eid, service: id.clone(), kind, label, rect: er });
+        };
+        let node_ports: Vec<String> =
+            s.spec.ports.iter().filter_map(|p| p.node_port).map(|n| format!(":{n}")).collect();
+        if matches!(s.spec.type_, ServiceType::NodePort | ServiceType::LoadBalancer)
+            && !node_ports.is_empty()
+        {
+            add_entry(&mut t, EntryKind::NodePort, "nodePort", fit(&node_ports.join(","), 14));
+        }
+        if s.spec.type_ == ServiceType::LoadBalancer {
+            let ingress = lb_addresses(s);
+            let label = match ingress.first() {
+                Some(a) => a.clone(),
+                None => "<pending>".into(),
+            };
+            add_entry(&mut t, EntryKind::LoadBalancer, "loadBalancer", fit(&label, 14));
+        }
+        if let Some(ip) = s.spec.external_ips.first() {
+            add_entry(&mut t, EntryKind::ExternalIp, "externalIp", fit(&ip.to_string(), 14));
+        }
+
+        // ExternalName target outside the cluster.
+        if let (ServiceType::ExternalName, Some(target)) =
+            (s.spec.type_, s.spec.external_name.as_ref())
+        {
+            let slot = t.outside.len() as i32;
+            let or = Rect { x: MARGIN + slot * COL, y: outside_y, w: OUT_W, h: OUT_H };
+            let oid = format!("ext/{ns}/{}", s.meta.name);
+            t.edges.push(Edge {
+                id: format!("{id}->{oid}"),
+                from: id.clone(),
+                to: oid.clone(),
+                kind: EdgeKind::ExternalName,
+                label: "CNAME".into(),
+                near_miss: None,
+                points: vertical(top_center(rect), bottom_center(or)),
+                label_at: Point::default(),
+            });
+            t.outside.push(OutsideBox {
+                id: oid,
+                kind: OutsideKind::ExternalName,
+                label: fit(target, LINE_CHARS),
+                rect: or,
+            });
+        }
+    }
+
+    // Nodes and their Pods.
+    let mut pod_at: BTreeMap<String, Rect> = BTreeMap::new();
+    // Pod id → the id of the box that stands for it (itself, or its group).
+    let mut drawn_as: BTreeMap<String, String> = BTreeMap::new();
+    for (ci, node) in columns.iter_mut().enumerate() {
+        let x = MARGIN + (ci as i32) * COL;
+        let col_pods: &[&Pod] = per_column.get(ci).map_or(&[], |v| v.as_slice());
+        let inner_x = x + (NODE_W - POD_W) / 2;
+        let mut y = nodes_top + NODE_HEAD;
+        if col_pods.len() > GROUP_THRESHOLD {
+            // Group per (namespace, owner), in order of first appearance.
+            let mut order: Vec<(String, String)> = Vec::new();
+            let mut members: BTreeMap<(String, String), Vec<&Pod>> = BTreeMap::new();
+            for p in col_pods {
+                let key = (p.meta.namespace.clone(), owner_of(p).unwrap_or_default());
+                let list = members.entry(key.clone()).or_default();
+                if list.is_empty() {
+                    order.push(key);
+                }
+                list.push(p);
+            }
+            for key in order {
+                let list = members.get(&key).map_or(&[][..], |v| v.as_slice());
+                let (ns, owner) = key;
+                let rect = Rect { x: inner_x, y, w: POD_W, h: POD_H };
+                y += POD_H + POD_GAP;
+                let id = format!("group/{}/{ns}/{owner}", node.name);
+                let ready = list.iter().filter(|p| pod_state(p) == PodState::Ready).count();
+                let ids: Vec<String> = list.iter().map(|p| pod_id(p)).collect();
+                for pid in &ids {
+                    drawn_as.insert(pid.clone(), id.clone());
+                }
+                pod_at.insert(id.clone(), rect);
+                let shown_owner = if owner.is_empty() { "(no owner)" } else { owner.as_str() };
+                node.groups.push(PodGroup {
+                    id,
+                    label: format!("{} ×{}", fit(shown_owner, LINE_CHARS - 6), list.len()),
+                    owner,
+                    color: namespace_color(&ns),
+                    namespace: ns,
+                    count: list.len(),
+                    ready,
+                    pods: ids,
+                    rect,
+                });
+            }
+        } else {
+            for p in col_pods {
+                let rect = Rect { x: inner_x, y, w: POD_W, h: POD_H };
+                y += POD_H + POD_GAP;
+                let id = pod_id(p);
+                drawn_as.insert(id.clone(), id.clone());
+                pod_at.insert(id.clone(), rect);
+                node.pods.push(pod_box(p, id, rect));
+            }
+        }
+        let h = (y - nodes_top).max(NODE_HEAD + POD_H) + 4;
+        node.rect = Rect { x, y: nodes_top, w: NODE_W, h };
+    }
+
+    // Service → Pod edges (endpoints), then dashed near misses.
+    for (s, sb) in services.iter().zip(t.services.iter()) {
+        let start = bottom_center(sb.rect);
+        let mut done: BTreeSet<String> = BTreeSet::new();
+        if let Some(eps) = endpoints.get(&(s.meta.namespace.clone(), s.meta.name.clone())) {
+            // Ready first per target box, so a group with any ready Pod draws a ready edge.
+            let mut per_box: Vec<(String, bool)> = Vec::new();
+            for p in &pods {
+                let pid = pod_id(p);
+                let Some(&ready) = eps.get(&pid) else { continue };
+                let Some(target) = drawn_as.get(&pid) else { continue };
+                match per_box.iter_mut().find(|(b, _)| b == target) {
+                    Some((_, r)) => *r |= ready,
+                    None => per_box.push((target.clone(), ready)),
+                }
+            }
+            for (target, ready) in per_box {
+                let Some(&r) = pod_at.get(&target) else { continue };
+                done.insert(target.clone());
+                t.edges.push(Edge {
+                    id: format!("{}->{target}", sb.id),
+                    from: sb.id.clone(),
+                    to: target,
+                    kind: if ready { EdgeKind::Ready } else { EdgeKind::NotReady },
+                    label: String::new(),
+                    near_miss: None,
+                    points: to_pod(start, r),
+                    label_at: Point::default(),
+                });
+            }
+        }
+        let Some(selector) = s.spec.selector.as_ref().filter(|sel| !sel.is_empty()) else {
+            continue;
+        };
+        let mut misses = 0;
+        for p in &pods {
+            if misses >= MAX_NEAR_MISSES {
+                break;
+            }
+            if p.meta.namespace != s.meta.namespace {
+                continue;
+            }
+            let Some(miss) = near_miss(selector, &p.meta.labels) else { continue };
+            let pid = pod_id(p);
+            let Some(target) = drawn_as.get(&pid) else { continue };
+            if !done.insert(target.clone()) {
+                continue;
+            }
+            let Some(&r) = pod_at.get(target) else { continue };
+            misses += 1;
+            let label = match &miss.have {
+                Some(h) => format!("{}={} ≠ {}={}", miss.want.key, miss.want.value, h.key, h.value),
+                None => format!("no {}={}", miss.want.key, miss.want.value),
+            };
+            t.edges.push(Edge {
+                id: format!("{}->{target}", sb.id),
+                from: sb.id.clone(),
+                to: target.clone(),
+                kind: EdgeKind::NearMiss,
+                label: fit(&label, 40),
+                near_miss: Some(miss),
+                points: to_pod(start, r),
+                label_at: Point::default(),
+            });
+        }
+    }
+
+    // Canvas and cluster frame.
+    let right = columns
+        .iter()
+        .map(|n| n.rect.x + n.rect.w)
+        .chain(t.services.iter().map(|s| s.rect.x + s.rect.w))
+        .chain(t.outside.iter().map(|o| o.rect.x + o.rect.w))
+        .max()
+        .unwrap_or(MARGIN + NODE_W);
+    let bottom = columns
+        .iter()
+        .map(|n| n.rect.y + n.rect.h)
+        .chain(t.services.iter().map(|s| s.rect.y + s.rect.h))
+        .max()
+        .unwrap_or(nodes_top);
+    let frame_top = services_top - ENTRY_H - 18;
+    t.cluster = Rect {
+        x: MARGIN / 2,
+        y: frame_top,
+        w: right - MARGIN / 2 + 12,
+        h: bottom - frame_top + 12,
+    };
+    t.width = right + MARGIN;
+    t.height = bottom + MARGIN + 12;
+    t.nodes = columns;
+    let mut near_misses_of: BTreeMap<String, i32> = BTreeMap::new();
+    for e in &mut t.edges {
+        // The Bézier midpoint B(1/2) = (p0 + 3·p1 + 3·p2 + p3) / 8, which lies in the gap
+        // between the Service row and the nodes; near-miss labels of one Service are staggered
+        // so they do not overlap.
+        let [a, b, c, d] = e.points;
+        let mut at = Point {
+            x: (a.x + 3 * b.x + 3 * c.x + d.x) / 8,
+            y: (a.y + 3 * b.y + 3 * c.y + d.y) / 8,
+        };
+        if e.kind == EdgeKind::NearMiss {
+            let k = near_misses_of.entry(e.from.clone()).or_insert(0);
+            at.y += *k * 13 - 4;
+            *k += 1;
+        }
+        e.label_at = at;
+    }
+    t
+}
+
+/// One line of text inside a box, positioned relative to the box's top-left corner. Both the
+/// SVG writer and the playground draw boxes from these, so they always say the same thing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextLine {
+    /// Style class: `title`, `sub`, `mono`, `small`, `badge`.
+    pub class: &'static str,
+    pub text: String,
+    pub dx: i32,
+    pub dy: i32,
+    /// Right-aligned at `dx` instead of left-aligned.
+    pub end: bool,
+}
+
+fn line(class: &'static str, text: String, dx: i32, dy: i32) -> TextLine {
+    TextLine { class, text, dx, dy, end: false }
+}
+
+/// The text of a Service box.
+pub fn service_lines(s: &ServiceBox) -> Vec<TextLine> {
+    let mut out = vec![
+        line("title", s.label.clone(), 12, 18),
+        TextLine { class: "badge", text: s.type_.clone(), dx: s.rect.w - 8, dy: 18, end: true },
+    ];
+    let second = match s.type_.as_str() {
+        "ExternalName" => format!("→ {}", s.external_name.as_deref().unwrap_or("")),
+        _ if s.cluster_ip == "None" => "ClusterIP None (headless)".to_string(),
+        _ => format!("ClusterIP {}", s.cluster_ip),
+    };
+    out.push(line("mono", fit(&second, LINE_CHARS + 2), 12, 36));
+    let ports = match s.ports.len() {
+        0 => "no ports".to_string(),
+        1 => s.ports.first().cloned().unwrap_or_default(),
+        n => format!("{} (+{} more)", s.ports.first().cloned().unwrap_or_default(), n - 1),
+    };
+    out.push(line("mono", fit(&ports, LINE_CHARS + 2), 12, 53));
+    out.push(line("small", fit(&s.dns_name, LINE_CHARS + 6), 12, 70));
+    let status = match (&s.external_ip, s.type_.as_str()) {
+        (_, "ExternalName") => format!("ns {}", s.namespace),
+        (Some(ext), _) => format!("ns {} · ext {}", s.namespace, ext),
+        (None, _) => format!("ns {} · {}/{} ready", s.namespace, s.ready_endpoints, s.endpoints),
+    };
+    out.push(line("sub", fit(&status, LINE_CHARS + 6), 12, 87));
+    out
+}
+
+/// The text of a Pod box; the labels line only when `labels` is on.
+pub fn pod_lines(p: &PodBox, labels: bool) -> Vec<TextLine> {
+    let ip = if p.ip.is_empty() { "no IP".to_string() } else { p.ip.clone() };
+    let mut out = vec![
+        line("title", p.label.clone(), 12, 17),
+        line("mono", fit(&format!("{ip} · {}", p.namespace), LINE_CHARS + 2), 12, 32),
+    ];
+    if labels {
+        out.push(line("small", p.labels_text.clone(), 12, 46));
+    } else {
+        let state = match p.state {
+            PodState::Ready => "Ready",
+            PodState::NotReady => "Not ready",
+            PodState::Pending => "Pending",
+            PodState::Terminating => "Terminating",
+        };
+        out.push(line("sub", state.to_string(), 12, 46));
+    }
+    out
+}
+
+/// The text of a per-owner group box.
+pub fn group_lines(g: &PodGroup) -> Vec<TextLine> {
+    vec![
+        line("title", g.label.clone(), 12, 17),
+        line("mono", format!("{} Pods · {} ready", g.count, g.ready), 12, 32),
+        line("sub", fit(&format!("ns {}", g.namespace), LINE_CHARS), 12, 46),
+    ]
+}
+
+/// The header text of a node column.
+pub fn node_lines(n: &NodeBox) -> Vec<TextLine> {
+    let mut second = n.role.clone();
+    if !n.internal_ip.is_empty() {
+        second = format!("{second} · {}", n.internal_ip);
+    }
+    if !n.ready && n.role != "unscheduled" {
+        second.push_str(" · NotReady");
+    }
+    vec![line("title", fit(&n.name, 26), 12, 18), line("sub", fit(&second, 30), 12, 34)]
+}
+
+/// True when a Service can be reached from outside (NodePort, LoadBalancer, externalIPs).
+fn reachable_from_outside(s: &Service) -> bool {
+    matches!(s.spec.type_, ServiceType::NodePort | ServiceType::LoadBalancer)
+        || !s.spec.external_ips.is_empty()
+}
+
+fn lb_addresses(s: &Service) -> Vec<String> {
+    s.status
+        .load_balancer_ingress
+        .iter()
+        .filter_map(|i| i.ip.map(|ip| ip.to_string()).or_else(|| i.hostname.clone()))
+        .collect()
+}
+
+fn service_box(
+    s: &Service,
+    domain: &str,
+    id: &str,
+    rect: Rect,
+    eps: Option<&BTreeMap<String, bool>>,
+) -> ServiceBox {
+    let ns = &s.meta.namespace;
+    let cluster_ip = if s.spec.type_ == ServiceType::ExternalName {
+        String::new()
+    } else if s.spec.headless {
+        "None".into()
+    } else {
+        s.spec.cluster_ips.first().map(|ip| ip.to_string()).unwrap_or_default()
+    };
+    let ports = s
+        .spec
+        .ports
+        .iter()
+        .map(|p| {
+            let target = match &p.target_port {
+                crate::model::IntOrString::Int(n) => n.to_string(),
+                crate::model::IntOrString::Str(s) => s.clone(),
+            };
+            let node = p.node_port.map(|n| format!(":{n}")).unwrap_or_default();
+            fit(&format!("{}{node}/{} → {target}", p.port, p.protocol.as_str()), LINE_CHARS)
+        })
+        .collect();
+    // kubectl's EXTERNAL-IP column (pkg/printers/internalversion/printers.go, getServiceExternalIP).
+    let external_ip = match s.spec.type_ {
+        ServiceType::ClusterIP | ServiceType::NodePort => {
+            (!s.spec.external_ips.is_empty()).then(|| {
+                s.spec.external_ips.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",")
+            })
+        }
+        ServiceType::LoadBalancer => {
+            let mut all = lb_addresses(s);
+            all.extend(s.spec.external_ips.iter().map(|i| i.to_string()));
+            Some(if all.is_empty() { "<pending>".into() } else { all.join(",") })
+        }
+        ServiceType::ExternalName => s.spec.external_name.clone(),
+    };
+    ServiceBox {
+        id: id.to_string(),
+        name: s.meta.name.clone(),
+        label: fit(&s.meta.name, 22),
+        namespace: ns.clone(),
+        color: namespace_color(ns),
+        type_: s.spec.type_.as_str().into(),
+        cluster_ip,
+        ports,
+        dns_name: format!("{}.{ns}.svc.{domain}", s.meta.name),
+        external_ip,
+        external_name: s.spec.external_name.clone(),
+        selector: s.spec.selector.as_ref().map(pairs).unwrap_or_default(),
+        endpoints: eps.map_or(0, |e| e.len()),
+        ready_endpoints: eps.map_or(0, |e| e.values().filter(|r| **r).count()),
+        rect,
+    }
+}
+
+/// Where a Pod is written in the input: its own source, else its controller's (following
+/// ReplicaSet → Deployment), else after everything (built-ins, Pods made by what-if events).
+fn input_position(objects: &Objects, p: &Pod) -> (u32, u32) {
+    let mut meta = &p.meta;
+    // Bounded walk up the owner chain: Pod → ReplicaSet → Deployment.
+    for _ in 0..4 {
+        if let Some(s) = &meta.source {
+            return (s.file.0.saturating_add(1), s.range.start);
+        }
+        let Some(owner) = meta.owner_references.iter().find(|o| o.controller) else { break };
+        let Some(w) = objects.workloads.iter().find(|w| {
+            w.kind.as_str() == owner.kind
+                && w.meta.name == owner.name
+                && w.meta.namespace == meta.namespace
+        }) else {
+            break;
+        };
+        meta = &w.meta;
+    }
+    (u32::MAX, u32::MAX)
+}
+
+fn pod_id(p: &Pod) -> String {
+    format!("pod/{}/{}", p.meta.namespace, p.meta.name)
+}
+
+fn owner_of(p: &Pod) -> Option<String> {
+    let refs = &p.meta.owner_references;
+    refs.iter().find(|o| o.controller).or(refs.first()).map(|o| format!("{}/{}", o.kind, o.name))
+}
+
+fn pod_state(p: &Pod) -> PodState {
+    if p.meta.deletion_timestamp.is_some() {
+        PodState::Terminating
+    } else if p.spec.node_name.is_none()
+        || p.status.pod_ips.is_empty()
+        || p.status.phase == "Pending"
+    {
+        PodState::Pending
+    } else if crate::cluster::is_pod_ready(p) {
+        PodState::Ready
+    } else {
+        PodState::NotReady
+    }
+}
+
+fn pod_box(p: &Pod, id: String, rect: Rect) -> PodBox {
+    let labels = pairs(&p.meta.labels);
+    let text =
+        labels.iter().map(|l| format!("{}={}", l.key, l.value)).collect::<Vec<_>>().join(" ");
+    PodBox {
+        id,
+        name: p.meta.name.clone(),
+        label: fit(&p.meta.name, 22),
+        namespace: p.meta.namespace.clone(),
+        color: namespace_color(&p.meta.namespace),
+        ip: p.status.pod_ips.first().map(|ip| ip.to_string()).unwrap_or_default(),
+        labels,
+        labels_text: fit(&text, LINE_CHARS + 2),
+        state: pod_state(p),
+        owner: owner_of(p),
+        node: p.spec.node_name.clone().unwrap_or_default(),
+        rect,
+    }
+}
+
+fn pairs(l: &Labels) -> Vec<LabelPair> {
+    l.iter().map(|(k, v)| LabelPair { key: k.clone(), value: v.clone() }).collect()
+}
+
+/// Pods that miss a Service selector by exactly one pair. With a multi-pair selector any such
+/// Pod counts (it shares everything else); with a one-pair selector only a look-alike counts
+/// (same key with a similar value, or a similar key with the same value), so every unrelated
+/// Pod in the namespace is not flagged.
+pub fn near_miss(selector: &Labels, labels: &Labels) -> Option<NearMiss> {
+    let mut missed = selector.iter().filter(|(k, v)| labels.get(*k) != Some(*v));
+    let (key, want) = missed.next()?;
+    if missed.next().is_some() {
+        return None;
+    }
+    let have = match labels.get(key) {
+        Some(v) => Some(LabelPair { key: key.clone(), value: v.clone() }),
+        None => labels
+            .iter()
+            .find(|(k, v)| *v == want && similar(k, key))
+            .map(|(k, v)| LabelPair { key: k.clone(), value: v.clone() }),
+    };
+    let close = match &have {
+        Some(h) if h.key == *key => similar(&h.value, want),
+        Some(_) => true,
+        None => false,
+    };
+    if selector.len() < 2 && !close {
+        return None;
+    }
+    Some(NearMiss { want: LabelPair { key: key.clone(), value: want.clone() }, have })
+}
+
+/// Look-alike strings: equal ignoring case, one a prefix of the other, or at most two edits
+/// apart (bounded: label parts are at most 63 characters, longer input is never "similar").
+fn similar(a: &str, b: &str) -> bool {
+    if a.eq_ignore_ascii_case(b) {
+        return true;
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.is_empty() || b.is_empty() || a.len() > 63 || b.len() > 63 {
+        return false;
+    }
+    if a.starts_with(&b) || b.starts_with(&a) {
+        return true;
+    }
+    // Levenshtein distance with two rows.
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()] <= 2
+}
+
+/// Shortens `s` to at most `max` characters, ending in `…` when cut.
+pub fn fit(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+fn top_center(r: Rect) -> Point {
+    Point { x: r.x + r.w / 2, y: r.y }
+}
+
+fn bottom_center(r: Rect) -> Point {
+    Point { x: r.x + r.w / 2, y: r.y + r.h }
+}
+
+/// A curve leaving `a` downwards and arriving at `b` from above.
+fn vertical(a: Point, b: Point) -> [Point; 4] {
+    let mid = (a.y + b.y) / 2;
+    [a, Point { x: a.x, y: mid }, Point { x: b.x, y: mid }, b]
+}
+
+/// A curve from a Service's bottom edge into a Pod box's left side (through the node gutter),
+/// so edges to Pods lower in a column do not run through the Pods above them.
+fn to_pod(start: Point, pod: Rect) -> [Point; 4] {
+    let end = Point { x: pod.x, y: pod.y + pod.h / 2 };
+    [start, Point { x: start.x, y: start.y + 56 }, Point { x: pod.x - 40, y: end.y }, end]
+}

@@ -472,7 +472,7 @@ fn resolve_name(
         hops.push(hop("resolve", format!("{} A → {ans}", q.name), node));
     }
     match walk.result {
-        WalkResult::Resolved { name: found, answers } => {
+        WalkResult::Resolved { name: found, answers, .. } => {
             let addrs: Vec<IpAddr> =
                 answers.iter().filter_map(|r| r.data.parse::<IpAddr>().ok()).collect();
             let cname = answers.iter().find(|r| r.rtype == RecordType::CNAME);

@@ -5,6 +5,7 @@
 //! version, the npm packages pinned by `web/js/package-lock.json`, and for tests Debian's
 //! chromium + chromium-driver) and never download anything outside the package registries.
 
+mod fuzz;
 mod serve;
 mod site;
 mod test;
@@ -23,6 +24,9 @@ Commands:
   test               install what is missing, then run every check (fmt, clippy, native tests,
                      browser tests, site build + size budget, end-to-end); ends with 'N passed, M failed'
   screenshots        build the site and save light and dark screenshots under target/screenshots/
+  fuzz [--seconds N] [--seeds-only] [TARGET...]
+                     seed and run the cargo-fuzz targets of fuzz/ (nightly), N seconds each
+                     (default 60), one at a time; prints executions and findings per target
 ";
 
 fn main() -> ExitCode {
@@ -43,6 +47,7 @@ fn main() -> ExitCode {
         }),
         Some("test") => test::run(),
         Some("screenshots") => test::screenshots(),
+        Some("fuzz") => fuzz::run(&args[1..]),
         Some("-h" | "--help") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

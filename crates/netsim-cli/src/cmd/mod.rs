@@ -6,12 +6,12 @@ mod get;
 use crate::{Args, Input, Output, UsageError};
 
 mod dns;
+mod explain;
+mod graph;
 mod iptables;
 mod packet;
-mod explain;
 mod pipeline;
 mod request;
-mod graph;
 mod resolv_conf;
 
 pub(crate) const USAGE: &str = "\

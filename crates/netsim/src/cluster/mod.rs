@@ -104,10 +104,17 @@ pub struct State {
     /// Next host index to try, per node pod CIDR (host-local IPAM's "last reserved IP").
     pub(crate) pod_ip_cursor: BTreeMap<net::Cidr, u128>,
     pub(crate) used_pod_ips: BTreeSet<IpAddr>,
+    /// Pod CIDRs a probe found full: the next Pod fails at once instead of probing every
+    /// address again (Pods beyond a full node made the build quadratic). Cleared whenever an
+    /// address is released.
+    pub(crate) full_pod_cidrs: BTreeSet<net::Cidr>,
     /// Pods created so far per controller (`ns/kind/name`), seeding generated name suffixes.
     pub(crate) created: BTreeMap<String, u64>,
     /// Generated object names, so a suffix collision is probed past.
     pub(crate) names: BTreeSet<String>,
+    /// `ns/name` of the Pods the input gave (every other Pod has its name in `names`), so a
+    /// generated name is checked against existing Pods without scanning them all per new Pod.
+    pub(crate) input_pod_names: BTreeSet<String>,
 }
 
 /// The running cluster: every object, complete (built-ins, generated Pods, allocated
@@ -140,6 +147,8 @@ pub fn build(objects: &Objects) -> Cluster {
         events: Vec::new(),
         state: State::default(),
     };
+    c.state.input_pod_names =
+        objects.pods.iter().map(|p| format!("{}/{}", p.meta.namespace, p.meta.name)).collect();
     nodes::complete(&mut c);
     builtins::add(&mut c);
     addresses::allocate_services(&mut c);

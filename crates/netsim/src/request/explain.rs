@@ -411,7 +411,8 @@ fn endpoints_row(net: &Network<'_>, svc: &Service, checks: &mut Vec<Check>) {
         if s.ports.is_empty() && !svc.spec.ports.is_empty() {
             // The controller puts a Pod whose targetPorts all failed to resolve in a slice
             // without ports; kube-proxy and `kubectl get endpoints` have nothing to use there.
-            portless.extend(s.endpoints.iter().flat_map(|e| e.addresses.iter().map(|a| a.to_string())));
+            portless
+                .extend(s.endpoints.iter().flat_map(|e| e.addresses.iter().map(|a| a.to_string())));
             continue;
         }
         let ports: Vec<String> =
@@ -439,7 +440,10 @@ fn endpoints_row(net: &Network<'_>, svc: &Service, checks: &mut Vec<Check>) {
         ev.push(format!("not ready: {}", not_ready.join(",")));
     }
     if !portless.is_empty() {
-        ev.push(format!("in a slice without ports (no targetPort resolved): {}", portless.join(",")));
+        ev.push(format!(
+            "in a slice without ports (no targetPort resolved): {}",
+            portless.join(",")
+        ));
     }
     checks.push(if ready.is_empty() {
         ev.push(

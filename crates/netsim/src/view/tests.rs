@@ -329,3 +329,10 @@ fn broken_and_empty_input_does_not_panic() {
         assert!(t.width > 0 && t.height > 0);
     }
 }
+
+/// Regression (hardening): U+FFFE/U+FFFF in a label made the SVG ill-formed XML.
+#[test]
+fn esc_replaces_characters_xml_forbids() {
+    assert_eq!(super::esc("a\u{FFFE}b\u{FFFF}c\u{1}"), "a\u{FFFD}b\u{FFFD}c\u{FFFD}");
+    assert_eq!(super::esc("\u{202E}\u{200B}"), "\u{202E}\u{200B}");
+}

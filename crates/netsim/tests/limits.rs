@@ -224,3 +224,43 @@ fn many_services_stay_fast() {
     // Load runs twice (once inside analyze).
     assert!(run.elapsed < Duration::from_secs(20), "5k Services took {:?}", run.elapsed);
 }
+
+fn cli(argv: &[&str], text: &str) -> netsim_cli::Output {
+    let argv: Vec<String> = argv.iter().map(|s| s.to_string()).collect();
+    netsim_cli::run(&argv, &[netsim_cli::Input { name: "r.yaml".into(), text: text.into() }])
+}
+
+const WEB: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: c\n        image: nginx\n        ports: [{containerPort: 80}]\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports:\n  - port: 80\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: client\nspec:\n  containers:\n  - name: c\n    image: busybox\n";
+
+#[test]
+fn request_count_is_bounded_and_the_bound_is_fast() {
+    let max = netsim::request::MAX_COUNT;
+    let over = (max + 1).to_string();
+    let out = cli(&["request", "pod/client", "web:80", "--count", &over], WEB);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!("--count must be a number from 1 to {max}")),
+        "{}",
+        out.stderr
+    );
+    let start = Instant::now();
+    let out = cli(&["request", "pod/client", "web:80", "--count", &max.to_string()], WEB);
+    let elapsed = start.elapsed();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // 100,000 seeded walks through the rules: the largest request run there is.
+    assert!(elapsed < Duration::from_secs(20), "--count {max} took {elapsed:?}");
+}
+
+#[test]
+fn request_arguments_are_bounded() {
+    let long = format!("{}.default:80", "a".repeat(100_000));
+    let start = Instant::now();
+    let out = cli(&["request", "pod/client", &long], WEB);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("too long"), "{}", out.stderr);
+    assert_fast_secs(start.elapsed(), "long request target");
+}
+
+fn assert_fast_secs(d: Duration, what: &str) {
+    assert!(d < BUDGET, "{what} took {d:?} (budget {BUDGET:?})");
+}

@@ -63,6 +63,6 @@ fuzz_target!(|data: &[u8]| {
         let name = svc.as_deref().unwrap_or("kubernetes.default");
         run(&["dns", name, "--from", pod], &inputs);
         run(&["dns", name, "--from", pod, "--type", "SRV"], &inputs);
-        run(&["request", pod, name], &inputs);
+        run(&["request", &format!("pod/{pod}"), &format!("{name}:80"), "--count", "20"], &inputs);
     }
 });

@@ -65,7 +65,7 @@ fn pipeline(text: &str) {
         });
         run(&["dns", &svc, "--from", &pod]);
         run(&["dns", &svc, "--from", &pod, "--type", "SRV"]);
-        run(&["request", &pod, &svc]);
+        run(&["request", &format!("pod/{pod}"), &format!("{svc}:80"), "--count", "20"]);
     }
 }
 

@@ -127,6 +127,13 @@ fn validation_messages_show_rejected_names_as_text() {
             out.stderr
         );
     }
+    // The messages quote names as the API server does (Go `%q`): bidi and zero-width
+    // characters escaped, markup kept as inert text.
+    for line in out.stderr.lines().filter(|l| l.contains("Invalid value")) {
+        assert!(!line.contains('\u{202E}') && !line.contains('\u{200B}'), "{line}");
+    }
+    assert!(out.stderr.contains("abc\\u202ecba\\u202c"), "{}", out.stderr);
+    assert!(out.stderr.contains("we\\u200bb\\u200d\\ufeff"), "{}", out.stderr);
     // JSON diagnostics are valid JSON and keep the text.
     let out = cli(&["check", "-o", "json"], &text);
     let v: serde_json::Value = match serde_json::from_str(&out.stdout) {

@@ -5,6 +5,7 @@
 //! view model (`netsim::view`) and dispatch intents; they compute nothing themselves.
 
 pub mod app;
+pub mod browser;
 pub mod components;
 pub mod hooks;
 pub mod state;

@@ -22,6 +22,41 @@ pub struct AppState {
     /// The editor location the problems list asked to reveal (UTF-16 offsets), with a sequence
     /// number so revealing the same spot twice still moves the cursor.
     pub reveal: Option<(u32, u32, u64)>,
+    /// The scenario library (`scenarios/index.json`), once fetched.
+    pub scenarios: Rc<Vec<ScenarioInfo>>,
+    /// The scenario the text was loaded from, if any.
+    pub scenario: Option<Rc<str>>,
+    /// The scenario's text as published (empty when unknown, e.g. restored work): edits are
+    /// what differs.
+    pub loaded: Rc<str>,
+    /// Bumped whenever the text is replaced from outside the editor, so the editor shows it.
+    pub load_seq: u64,
+}
+
+/// One entry of the scenario library, as the page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct ScenarioInfo {
+    pub name: String,
+    pub title: String,
+    pub lesson: String,
+    pub file: String,
+    pub explanation: String,
+    pub try_this: Vec<String>,
+    /// Suggested requests as (from, target, expected outcome).
+    pub requests: Vec<(String, String, String)>,
+}
+
+impl ScenarioInfo {
+    /// "Lessons", "Classic mistakes" or "Challenges", from the name's prefix.
+    pub fn group(&self) -> &'static str {
+        if self.name.starts_with("mistake-") {
+            "Classic mistakes"
+        } else if self.name.starts_with("challenge-") {
+            "Challenges"
+        } else {
+            "Lessons"
+        }
+    }
 }
 
 impl AppState {
@@ -33,7 +68,22 @@ impl AppState {
             analysis,
             revision: 0,
             reveal: None,
+            scenarios: Rc::new(Vec::new()),
+            scenario: None,
+            loaded: Rc::from(text),
+            load_seq: 0,
         }
+    }
+
+    /// True when the learner changed the text since it was loaded.
+    pub fn edited(&self) -> bool {
+        self.text != self.loaded
+    }
+
+    /// The library entry of the current scenario.
+    pub fn current_scenario(&self) -> Option<&ScenarioInfo> {
+        let name = self.scenario.as_deref()?;
+        self.scenarios.iter().find(|s| s.name == name)
     }
 
     /// True while the text has errors and the results shown are the last good ones.
@@ -45,7 +95,12 @@ impl AppState {
 pub fn analyze(text: &str) -> Analysis {
     let mut files = SourceFiles::default();
     files.add(EDITOR_FILE, text);
-    netsim::view::analyze(&files)
+    // The full pipeline (cluster + topology) only when the Topology tab is built in.
+    #[cfg(feature = "topology")]
+    let analysis = netsim::view::analyze(&files);
+    #[cfg(not(feature = "topology"))]
+    let analysis = netsim::view::analyze_manifests(&files);
+    analysis
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -54,6 +109,11 @@ pub enum Action {
     Edit(Rc<str>),
     /// Re-simulate the current text (sent by the debounce timer with the revision it saw).
     Simulate(u64),
+    /// Replace the whole text and simulate it at once: a scenario as published (`pristine`),
+    /// or the learner's saved work (which counts as edits: Reset offers the scenario back).
+    Load { text: Rc<str>, scenario: Option<Rc<str>>, pristine: bool },
+    /// The scenario library arrived.
+    SetScenarios(Rc<Vec<ScenarioInfo>>),
     /// Jump the editor to a span (from the problems list).
     Reveal { from: u32, to: u32 },
 }
@@ -86,6 +146,27 @@ impl Reducible for AppState {
                     next.last_good = Rc::clone(&analysis);
                 }
                 next.analysis = analysis;
+                Rc::new(next)
+            }
+            Action::Load { text, scenario, pristine } => {
+                let mut next = (*self).clone();
+                let analysis = Rc::new(analyze(&text));
+                if analysis.errors == 0 {
+                    next.last_good = Rc::clone(&analysis);
+                }
+                next.analysis = analysis;
+                next.loaded = if pristine { Rc::clone(&text) } else { Rc::from("") };
+                next.text = text;
+                next.scenario = scenario;
+                // A new revision with no pending edit: the debounce timer it starts finds
+                // nothing to redo (the analysis above is already of this text).
+                next.revision += 1;
+                next.load_seq += 1;
+                Rc::new(next)
+            }
+            Action::SetScenarios(list) => {
+                let mut next = (*self).clone();
+                next.scenarios = list;
                 Rc::new(next)
             }
             Action::Reveal { from, to } => {

@@ -1,16 +1,28 @@
 //! kube-netsim's engine for JavaScript: a small typed API over the core, built with wasm-pack.
 //!
 //! ```js
-//! import init, { Simulator } from "netsim-wasm";
+//! import init, { Simulator } from "./pkg/netsim_wasm.js";
 //! await init();
 //! const sim = new Simulator();
-//! const analysis = sim.analyze([{ name: "app.yaml", text }]);
-//! console.log(analysis.objects, analysis.diagnostics);
+//! const result = sim.simulate([{ name: "app.yaml", text }]);
+//! console.log(result.cluster.services, result.diagnostics);
+//! const trace = sim.request("pod/client", "http://web/", { count: 1, seed: 0 });
+//! console.log(trace.outcome, trace.hops);
 //! ```
+//!
+//! The [`Simulator`] keeps the last simulated input: `simulate` loads and builds the cluster once
+//! (`manifest::load` + `cluster::build`), and `objects`, `diagnostics`, `resolve`, `request`,
+//! `rules`, `checkChallenge` work on it. Share links (`shareLink`/`openShareLink`) and the
+//! scenario index parser are free functions. Every result is plain JSON-compatible data (the
+//! TypeScript declarations below describe it); every failure is a thrown `Error` with a message.
 
-use netsim::diagnostic::SourceFiles;
-use serde::Deserialize;
+use netsim::diagnostic::{Diagnostic, Severity, SourceFiles};
+use netsim::scenario::{Challenge, Scenario, Simulated};
+use netsim::view::{Analysis, DiagnosticRow, ObjectRow};
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
+
+mod convert;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
@@ -25,48 +37,373 @@ export interface DiagnosticRow {
   file: number; line: number; col: number; from: number; to: number;
 }
 export interface Analysis { objects: ObjectRow[]; diagnostics: DiagnosticRow[]; errors: number; warnings: number; }
+
+/** A node of the built cluster. */
+export interface NodeSummary { name: string; ready: boolean; internalIPs: string[]; podCIDRs: string[]; }
+/** A Pod of the built cluster (from the input or made by a workload controller). */
+export interface PodSummary {
+  namespace: string; name: string; node: string | null; ips: string[]; phase: string; ready: boolean;
+  labels: Record<string, string>; containers: { name: string; ports: { name: string | null; port: number; protocol: string }[] }[];
+}
+export interface ServicePortSummary { name: string; protocol: string; port: number; targetPort: number | string; nodePort: number | null; }
+/** A Service of the built cluster, with the ready endpoint addresses kube-proxy would use. */
+export interface ServiceSummary {
+  namespace: string; name: string; type: "ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalName";
+  clusterIPs: string[]; headless: boolean; externalName: string | null; externalIPs: string[];
+  loadBalancerIngress: string[]; selector: Record<string, string> | null; ports: ServicePortSummary[];
+  endpoints: { ip: string; ready: boolean; node: string | null; pod: string | null }[];
+  dnsName: string;
+}
+export interface ClusterSummary {
+  nodes: NodeSummary[]; pods: PodSummary[]; services: ServiceSummary[];
+  dnsDomain: string; clusterDNS: string[];
+}
+/** What `simulate` returns. */
+export interface Simulation extends Analysis { cluster: ClusterSummary; }
+
+/** A DNS resource record, as dig prints it. */
+export interface DnsRecord { name: string; type: string; ttl: number; data: string; }
+/** One query of the resolver's search walk and CoreDNS's answer. */
+export interface DnsQuery {
+  name: string; type: string; rcode: "NOERROR" | "NXDOMAIN" | "SERVFAIL" | "REFUSED" | null;
+  outcome: unknown; answer: DnsRecord[]; authority: DnsRecord[]; additional: DnsRecord[];
+  upstreamLookups: string[]; why: string;
+}
+/** The resolver's walk for one name (glibc search list, ndots). */
+export interface DnsWalk {
+  name: string; type: string; nameserver: string | null; ndots: number;
+  queries: DnsQuery[];
+  result: { kind: "resolved" | "notFound" | "leavesCluster" | "failed" | "invalidName" | "noNameserver"; [k: string]: unknown };
+  resolvConf: string;
+}
+export type RecordType = "A" | "AAAA" | "SRV" | "CNAME" | "PTR" | "TXT" | "NS" | "SOA" | "MX" | "ANY";
+
+export type Outcome = "connected" | "refused" | "timeout" | "nxdomain";
+export interface RequestOptions { count?: number; seed?: number; }
+export interface Hop { kind: string; text: string; rule: string | null; node: string | null; }
+export interface RequestEndpoint { pod: string; container: string | null; ip: string; port: number; node: string | null; sourceIP: string | null; }
+export interface EndpointShare { pod: string; ip: string; port: number; probability: number; count: number; }
+/** An end-to-end request trace and its outcome. */
+export interface RequestReport {
+  outcome: Outcome; reason: string; fix: string; hops: Hop[];
+  endpoint: RequestEndpoint | null; distribution: EndpointShare[]; outcomes: Record<Outcome, number>;
+}
+export type RulesFormat = "restore" | "save";
+/** One row of the Debug Services checklist. */
+export interface ExplainCheck {
+  id: string; mark: "pass" | "fail" | "info"; symbol: "✓" | "✗" | "-"; title: string; evidence: string[]; fix: string;
+}
+export interface Explanation { namespace: string; name: string; checks: ExplainCheck[]; }
+
+/** Everything a share link restores. */
+export interface ShareState {
+  files: InputFile[]; view: string;
+  request: { from: string; target: string } | null; scenario: string | null;
+}
+
+export interface SuggestedRequest { from: string; target: string; expect: Outcome; }
+export interface Requirement { from: string; target: string; expect?: Outcome; }
+export interface Challenge { goal: string; mustSucceed: Requirement[]; mustFail: Requirement[]; }
+export interface Scenario {
+  name: string; title: string; lesson: string; file: string; explanation: string;
+  requests: SuggestedRequest[]; tryThis: string[]; challenge?: Challenge;
+}
+export interface ScenarioIndex { default: string; scenarios: Scenario[]; }
+export interface RequirementStatus {
+  side: "mustSucceed" | "mustFail"; from: string; target: string; actual: Outcome | null; met: boolean; message: string;
+}
+export interface ChallengeStatus { solved: boolean; requirements: RequirementStatus[]; }
+export interface SuggestedStatus { from: string; target: string; expect: Outcome; actual: Outcome | null; error?: string; }
 "#;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `RequestOptions` (optional argument of `request`).
+    #[wasm_bindgen(typescript_type = "RequestOptions")]
+    pub type RequestOptionsJs;
+    /// `RecordType` (optional argument of `resolve`).
+    #[wasm_bindgen(typescript_type = "RecordType")]
+    pub type RecordTypeJs;
+    /// `RulesFormat` (optional argument of `rules`).
+    #[wasm_bindgen(typescript_type = "RulesFormat")]
+    pub type RulesFormatJs;
+}
 
 #[wasm_bindgen(start)]
 fn start() {
     console_error_panic_hook::set_once();
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct InputFile {
     name: String,
     text: String,
 }
 
-/// The simulator. Stateless for now; methods take the manifests they work on.
+/// A thrown `Error` with a message and, when given, a stable `code` property.
+fn error(message: &str, code: Option<&str>) -> JsValue {
+    let e = js_sys::Error::new(message);
+    if let Some(code) = code {
+        let _ = js_sys::Reflect::set(&e, &"code".into(), &code.into());
+    }
+    e.into()
+}
+
+fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| error(&e.to_string(), None))
+}
+
+fn sources(files: JsValue) -> Result<SourceFiles, JsValue> {
+    let files: Vec<InputFile> = serde_wasm_bindgen::from_value(files).map_err(|e| {
+        error(&format!("expected an array of {{name, text}}: {e}"), Some("bad-argument"))
+    })?;
+    let mut sources = SourceFiles::default();
+    for f in files {
+        sources.add(f.name, f.text);
+    }
+    Ok(sources)
+}
+
+/// The simulator. `simulate` sets the input; the other methods work on the last input.
 #[wasm_bindgen]
 #[derive(Default)]
-pub struct Simulator {}
+pub struct Simulator {
+    last: Option<Last>,
+}
+
+struct Last {
+    analysis: Analysis,
+    sim: Simulated,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Simulation<'a> {
+    objects: &'a [ObjectRow],
+    diagnostics: &'a [DiagnosticRow],
+    errors: usize,
+    warnings: usize,
+    cluster: convert::ClusterSummary,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RequestOptions {
+    count: Option<f64>,
+    seed: Option<f64>,
+}
+
+#[derive(Deserialize)]
+struct ShareRequest {
+    from: String,
+    target: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ShareStateJs {
+    #[serde(default)]
+    files: Vec<InputFile>,
+    #[serde(default)]
+    view: String,
+    #[serde(default)]
+    request: Option<ShareRequest>,
+    #[serde(default)]
+    scenario: Option<String>,
+}
 
 #[wasm_bindgen]
 impl Simulator {
     #[wasm_bindgen(constructor)]
     pub fn new() -> Simulator {
-        Simulator {}
+        Simulator::default()
     }
 
-    /// Reads the files and returns the objects found and every diagnostic.
+    /// Reads the files and returns the objects found and every manifest diagnostic (no cluster
+    /// build; stateless).
     #[wasm_bindgen(unchecked_return_type = "Analysis")]
     pub fn analyze(
         &self,
         #[wasm_bindgen(unchecked_param_type = "InputFile[]")] files: JsValue,
-    ) -> Result<JsValue, JsError> {
-        let files: Vec<InputFile> = serde_wasm_bindgen::from_value(files)
-            .map_err(|e| JsError::new(&format!("expected an array of {{name, text}}: {e}")))?;
-        let mut sources = SourceFiles::default();
-        for f in files {
-            sources.add(f.name, f.text);
-        }
-        let analysis = netsim::view::analyze(&sources);
+    ) -> Result<JsValue, JsValue> {
+        let sources = sources(files)?;
+        to_js(&netsim::view::analyze(&sources))
+    }
+
+    /// Loads and builds the cluster (manifest::load + cluster::build) and keeps it for the other
+    /// methods. Returns the input's objects, every diagnostic (load and build) and a summary of
+    /// the built cluster (nodes, Pods with IPs, Services with ClusterIPs and endpoints).
+    #[wasm_bindgen(unchecked_return_type = "Simulation")]
+    pub fn simulate(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "InputFile[]")] files: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let sources = sources(files)?;
+        let mut analysis = netsim::view::analyze(&sources);
+        let sim = Simulated::new(&sources);
+        // view::analyze has the load diagnostics; add the build's (cluster stage).
+        let build: Vec<&Diagnostic> = sim.cluster.diagnostics.iter().collect();
         analysis
-            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-            .map_err(|e| JsError::new(&e.to_string()))
+            .diagnostics
+            .extend(build.into_iter().map(|d| convert::diagnostic_row(&sources, d)));
+        analysis.diagnostics.sort_by_key(|a| (a.file, a.from, a.to));
+        analysis.errors =
+            analysis.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+        analysis.warnings =
+            analysis.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+        let last = self.last.insert(Last { analysis, sim });
+        to_js(&Simulation {
+            objects: &last.analysis.objects,
+            diagnostics: &last.analysis.diagnostics,
+            errors: last.analysis.errors,
+            warnings: last.analysis.warnings,
+            cluster: convert::cluster_summary(&last.sim.cluster),
+        })
+    }
+
+    fn last(&self) -> Result<&Last, JsValue> {
+        self.last.as_ref().ok_or_else(|| error("call simulate(files) first", Some("no-simulation")))
+    }
+
+    /// The objects of the last `simulate` input (empty before the first call).
+    #[wasm_bindgen(unchecked_return_type = "ObjectRow[]")]
+    pub fn objects(&self) -> Result<JsValue, JsValue> {
+        to_js(self.last.as_ref().map_or(&[][..], |l| &l.analysis.objects))
+    }
+
+    /// The diagnostics of the last `simulate` input (empty before the first call).
+    #[wasm_bindgen(unchecked_return_type = "DiagnosticRow[]")]
+    pub fn diagnostics(&self) -> Result<JsValue, JsValue> {
+        to_js(self.last.as_ref().map_or(&[][..], |l| &l.analysis.diagnostics))
+    }
+
+    /// Resolves `name` as the resolver of `pod` (`NAME` in default, or `NAMESPACE/NAME`) would:
+    /// its resolv.conf search walk, each query answered as CoreDNS would. `type` defaults to A.
+    #[wasm_bindgen(unchecked_return_type = "DnsWalk")]
+    pub fn resolve(
+        &self,
+        pod: &str,
+        name: &str,
+        #[wasm_bindgen(js_name = "type")] qtype: Option<RecordTypeJs>,
+    ) -> Result<JsValue, JsValue> {
+        let last = self.last()?;
+        let qtype = qtype.map(|t| JsValue::from(t).as_string().unwrap_or_default());
+        let walk = convert::resolve(&last.sim.cluster, pod, name, qtype.as_deref())
+            .map_err(|(code, msg)| error(&msg, Some(code)))?;
+        to_js(&walk)
+    }
+
+    /// Sends a request (or `count` of them) from `from` (`pod/NAME`, `pod/NS/NAME[:CONTAINER]`,
+    /// `node/NAME`, `external`) to `target` (`host:port` or a URL) and returns the trace.
+    #[wasm_bindgen(unchecked_return_type = "RequestReport")]
+    pub fn request(
+        &self,
+        from: &str,
+        target: &str,
+        options: Option<RequestOptionsJs>,
+    ) -> Result<JsValue, JsValue> {
+        let last = self.last()?;
+        let opts: RequestOptions = match options {
+            None => RequestOptions::default(),
+            Some(o) => serde_wasm_bindgen::from_value(JsValue::from(o)).map_err(|e| {
+                error(&format!("options must be {{count?, seed?}}: {e}"), Some("bad-argument"))
+            })?,
+        };
+        let report = convert::request(&last.sim, from, target, opts.count, opts.seed)
+            .map_err(|(code, msg)| error(&msg, Some(code)))?;
+        to_js(&report)
+    }
+
+    /// The iptables rules kube-proxy writes on `node`: `restore` (what kube-proxy feeds to
+    /// iptables-restore, the default) or `save` (what iptables-save shows afterwards).
+    pub fn rules(&self, node: &str, format: Option<RulesFormatJs>) -> Result<String, JsValue> {
+        let last = self.last()?;
+        let format = format.map(|f| JsValue::from(f).as_string().unwrap_or_default());
+        convert::rules(&last.sim.cluster, node, format.as_deref())
+            .map_err(|(code, msg)| error(&msg, Some(code)))
+    }
+
+    /// The Debug Services checklist for `service` (`NAME` in default, or `NAMESPACE/NAME`): one
+    /// ✓/✗ row per check (selector vs Pod labels, ports, readiness, endpoints, DNS, rules) with
+    /// the evidence and a fix.
+    #[wasm_bindgen(unchecked_return_type = "Explanation")]
+    pub fn explain(&self, service: &str) -> Result<JsValue, JsValue> {
+        let last = self.last()?;
+        to_js(&convert::explain(&last.sim, service))
+    }
+
+    /// Checks a challenge's requirements against the last input: which still fail.
+    #[wasm_bindgen(js_name = checkChallenge, unchecked_return_type = "ChallengeStatus")]
+    pub fn check_challenge(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Challenge")] challenge: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let last = self.last()?;
+        let c: Challenge = serde_wasm_bindgen::from_value(challenge)
+            .map_err(|e| error(&format!("not a challenge: {e}"), Some("bad-argument")))?;
+        to_js(&netsim::scenario::check_challenge(&c, last.sim.outcome()))
+    }
+
+    /// Sends a scenario's suggested requests on the last input and compares with the promise.
+    #[wasm_bindgen(js_name = checkRequests, unchecked_return_type = "SuggestedStatus[]")]
+    pub fn check_requests(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Scenario")] scenario: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let last = self.last()?;
+        let s: Scenario = serde_wasm_bindgen::from_value(scenario)
+            .map_err(|e| error(&format!("not a scenario: {e}"), Some("bad-argument")))?;
+        to_js(&netsim::scenario::check_requests(&s, last.sim.outcome()))
     }
 }
 
-use serde::Serialize as _;
+/// The URL fragment (`#s=1.…`) that restores `state` (compressed, URL-safe).
+#[wasm_bindgen(js_name = shareLink)]
+pub fn share_link(
+    #[wasm_bindgen(unchecked_param_type = "ShareState")] state: JsValue,
+) -> Result<String, JsValue> {
+    let s: ShareStateJs = serde_wasm_bindgen::from_value(state).map_err(|e| {
+        error(&format!("expected {{files, view, request, scenario}}: {e}"), Some("bad-argument"))
+    })?;
+    Ok(netsim::share::fragment(&netsim::share::ShareState {
+        files: s.files.into_iter().map(|f| (f.name, f.text)).collect(),
+        view: s.view,
+        request: s.request.map(|r| (r.from, r.target)),
+        scenario: s.scenario,
+    }))
+}
+
+/// Restores a state from a share link: the fragment (`#s=…`), a whole URL, or the encoded text.
+/// Throws an `Error` whose `code` is one of the `share-*` codes and whose message says what is
+/// wrong (cut off, damaged, too large, newer format).
+#[wasm_bindgen(js_name = openShareLink, unchecked_return_type = "ShareState")]
+pub fn open_share_link(fragment: &str) -> Result<JsValue, JsValue> {
+    let s = netsim::share::decode(fragment).map_err(|e| error(&e.to_string(), Some(e.code())))?;
+    #[derive(Serialize)]
+    struct Req {
+        from: String,
+        target: String,
+    }
+    #[derive(Serialize)]
+    struct Out {
+        files: Vec<InputFile>,
+        view: String,
+        request: Option<Req>,
+        scenario: Option<String>,
+    }
+    to_js(&Out {
+        files: s.files.into_iter().map(|(name, text)| InputFile { name, text }).collect(),
+        view: s.view,
+        request: s.request.map(|(from, target)| Req { from, target }),
+        scenario: s.scenario,
+    })
+}
+
+/// Parses and checks `static/scenarios/index.json`.
+#[wasm_bindgen(js_name = parseScenarioIndex, unchecked_return_type = "ScenarioIndex")]
+pub fn parse_scenario_index(json: &str) -> Result<JsValue, JsValue> {
+    let index = netsim::scenario::parse_index(json)
+        .map_err(|e| error(&e.to_string(), Some("bad-scenario-index")))?;
+    to_js(&index)
+}

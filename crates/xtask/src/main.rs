@@ -23,6 +23,8 @@ Commands:
   build              build the site into dist/ and print its first-load transfer size
   test               install what is missing, then run every check (fmt, clippy, native tests,
                      browser tests, site build + size budget, end-to-end); ends with 'N passed, M failed'
+  package            build the JS package (crates/netsim-wasm) with wasm-pack into target/pkg/
+  e2e                build the site and run only the end-to-end check
   screenshots        build the site and save light and dark screenshots under target/screenshots/
   fuzz [--seconds N] [--seeds-only] [TARGET...]
                      seed and run the cargo-fuzz targets of fuzz/ (nightly), N seconds each
@@ -48,6 +50,8 @@ fn main() -> ExitCode {
         Some("test") => test::run(),
         Some("screenshots") => test::screenshots(),
         Some("fuzz") => fuzz::run(&args[1..]),
+        Some("e2e") => test::e2e_only(),
+        Some("package") => site::package(),
         Some("-h" | "--help") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -41,11 +41,16 @@ fn handle(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request_line = String::new();
     reader.read_line(&mut request_line)?;
-    // Drain the headers; we answer every request with `Connection: close`.
+    // Read the headers (we only need Accept-Encoding); every answer is `Connection: close`.
+    let mut gzip_ok = false;
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line)? == 0 || line == "\r\n" || line == "\n" {
             break;
+        }
+        let lower = line.to_ascii_lowercase();
+        if let Some(v) = lower.strip_prefix("accept-encoding:") {
+            gzip_ok |= v.split(',').any(|e| e.trim().starts_with("gzip"));
         }
     }
     let mut parts = request_line.split_whitespace();
@@ -64,6 +69,13 @@ fn handle(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
     let Some(file) = resolve(dir, path) else {
         return respond(&mut stream, "404 Not Found", "text/plain", b"not found\n", method);
     };
+    // Serve the precompressed twin when the client takes gzip, as static hosts do.
+    let gz = PathBuf::from(format!("{}.gz", file.display()));
+    if gzip_ok && gz.is_file() {
+        if let Ok(body) = std::fs::read(&gz) {
+            return respond_with(&mut stream, "200 OK", mime(&file), &body, method, Some("gzip"));
+        }
+    }
     match std::fs::read(&file) {
         Ok(body) => respond(&mut stream, "200 OK", mime(&file), &body, method),
         Err(_) => respond(&mut stream, "404 Not Found", "text/plain", b"not found\n", method),
@@ -125,8 +137,22 @@ fn respond(
     body: &[u8],
     method: &str,
 ) -> std::io::Result<()> {
+    respond_with(stream, status, mime, body, method, None)
+}
+
+fn respond_with(
+    stream: &mut TcpStream,
+    status: &str,
+    mime: &str,
+    body: &[u8],
+    method: &str,
+    encoding: Option<&str>,
+) -> std::io::Result<()> {
+    let encoding = encoding
+        .map(|e| format!("Content-Encoding: {e}\r\nVary: Accept-Encoding\r\n"))
+        .unwrap_or_default();
     let head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {mime}\r\nContent-Length: {}\r\n\
+        "HTTP/1.1 {status}\r\nContent-Type: {mime}\r\n{encoding}Content-Length: {}\r\n\
          Content-Security-Policy: {CSP}\r\nX-Content-Type-Options: nosniff\r\n\
          Cache-Control: no-cache\r\nConnection: close\r\n\r\n",
         body.len()

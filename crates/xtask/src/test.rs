@@ -78,6 +78,8 @@ fn run_steps(t: &mut Tally) -> Result {
                 "netsim-wasm",
                 "-p",
                 "netsim-web",
+                "--features",
+                "netsim-web/topology",
                 "--all-targets",
                 "--",
                 "-D",
@@ -113,6 +115,8 @@ fn run_steps(t: &mut Tally) -> Result {
                 "wasm32-unknown-unknown",
                 "-p",
                 "netsim-web",
+                "--features",
+                "topology",
                 "--test",
                 "browser",
             ]),
@@ -266,7 +270,73 @@ fn e2e(t: &mut Tally) -> Result {
         "no console errors",
         if errors.is_empty() { Ok(()) } else { Err(format!("{errors:?}")) },
     )?;
+
+    // Every scenario of the library opens by name (`?scenario=NAME`), shows its title, and —
+    // challenges aside, which are broken on purpose — has no error diagnostics.
+    let index = std::fs::read_to_string(site::dist().join("scenarios/index.json"))
+        .map_err(|e| format!("scenarios/index.json: {e}"))?;
+    let index: serde_json::Value =
+        serde_json::from_str(&index).map_err(|e| format!("scenarios/index.json: {e}"))?;
+    let scenarios = index["scenarios"].as_array().cloned().unwrap_or_default();
+    assert(
+        "the examples menu lists every scenario",
+        driver
+            .wait_for(
+                "the examples menu",
+                &format!(
+                    "return document.querySelectorAll('[data-testid=scenario-select] option[value]:not([value=\"\"])').length === {}",
+                    scenarios.len()
+                ),
+                Duration::from_secs(10),
+            )
+            .map(drop),
+    )?;
+    for s in &scenarios {
+        let name = s["name"].as_str().unwrap_or_default();
+        let title = s["title"].as_str().unwrap_or_default();
+        driver.goto(&format!("{url}?scenario={name}"))?;
+        let title_js = serde_json::Value::String(title.to_string());
+        let shown = driver.wait_for(
+            &format!("scenario {name}"),
+            &format!(
+                "const h = document.querySelector('[data-testid=scenario-info] h2'); \
+                 return h !== null && h.textContent.startsWith({title_js})"
+            ),
+            Duration::from_secs(15),
+        );
+        let clean = shown.and_then(|_| {
+            if name.starts_with("challenge-") {
+                return Ok(());
+            }
+            let summary = driver.eval(
+                "return document.querySelector('[data-testid=problem-summary]').textContent",
+            )?;
+            let summary = summary.as_str().unwrap_or_default().to_string();
+            if summary == "No problems" || summary.starts_with("0 errors") {
+                Ok(())
+            } else {
+                Err(format!("problems: {summary}"))
+            }
+        });
+        assert(&format!("scenario {name} opens by name"), clean)?;
+    }
+    let console = driver.console()?;
+    let errors: Vec<_> = console.iter().filter(|(level, _)| level == "SEVERE").collect();
+    assert(
+        "no console errors across the scenarios",
+        if errors.is_empty() { Ok(()) } else { Err(format!("{errors:?}")) },
+    )?;
     Ok(())
+}
+
+/// `cargo xtask e2e`: the site build and the end-to-end check alone.
+pub(crate) fn e2e_only() -> Result {
+    let mut t = Tally::default();
+    site::build_release()?;
+    tools::ensure_chromium()?;
+    let r = e2e(&mut t);
+    println!("{}", t.summary());
+    r
 }
 
 /// Saves light and dark screenshots of the default scenario under `target/screenshots/`.

@@ -77,6 +77,18 @@ pub(crate) fn ensure_wasm_bindgen() -> Result {
     Ok(())
 }
 
+/// wasm-pack (for `cargo xtask package`); it uses the wasm-bindgen on PATH with `--mode no-install`.
+pub(crate) fn ensure_wasm_pack() -> Result {
+    if output_of(Command::new("wasm-pack").arg("--version")).is_some() {
+        return Ok(());
+    }
+    if run(cargo().args(["install", "--locked", "wasm-pack"])).is_err() {
+        eprintln!("retrying without --locked");
+        run(cargo().args(["install", "wasm-pack"]))?;
+    }
+    Ok(())
+}
+
 /// The npm packages pinned by `web/js/package-lock.json` (CodeMirror, esbuild, binaryen).
 pub(crate) fn ensure_npm() -> Result {
     let dir = js_dir();

@@ -2,7 +2,7 @@
 //! end-to-end check and the screenshots. Waits poll a condition with a deadline; nothing sleeps
 //! for a fixed time and hopes.
 
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -65,7 +65,11 @@ impl Driver {
             "goog:loggingPrefs": {"browser": "ALL"}
         }}});
         let v = driver.request("POST", "/session", Some(&caps))?;
-        driver.session = v["sessionId"].as_str().ok_or("no session id")?.to_string();
+        driver.session = v["value"]["sessionId"]
+            .as_str()
+            .or_else(|| v["sessionId"].as_str())
+            .ok_or("no session id")?
+            .to_string();
         Ok(driver)
     }
 
@@ -79,14 +83,33 @@ impl Driver {
             body.len()
         );
         stream.write_all(req.as_bytes()).map_err(|e| e.to_string())?;
-        let mut raw = Vec::new();
-        stream.read_to_end(&mut raw).map_err(|e| e.to_string())?;
-        let text = String::from_utf8_lossy(&raw);
-        let (head, body) = text.split_once("\r\n\r\n").ok_or("bad HTTP response")?;
-        let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
-            dechunk(body)
+        // chromedriver keeps connections open whatever we ask, so read exactly the response:
+        // the head, then Content-Length bytes (or chunks), not until EOF.
+        let mut reader = BufReader::new(stream);
+        let mut head = String::new();
+        loop {
+            let mut line = String::new();
+            let n = reader.read_line(&mut line).map_err(|e| e.to_string())?;
+            if n == 0 || line == "\r\n" || line == "\n" {
+                break;
+            }
+            head.push_str(&line);
+        }
+        let lower = head.to_ascii_lowercase();
+        let length = lower
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .and_then(|v| v.trim().parse::<usize>().ok());
+        let body = if let Some(n) = length {
+            let mut buf = vec![0; n];
+            reader.read_exact(&mut buf).map_err(|e| e.to_string())?;
+            String::from_utf8_lossy(&buf).into_owned()
+        } else if lower.contains("transfer-encoding: chunked") {
+            read_chunked(&mut reader)?
         } else {
-            body.to_string()
+            let mut buf = Vec::new();
+            reader.read_to_end(&mut buf).map_err(|e| e.to_string())?;
+            String::from_utf8_lossy(&buf).into_owned()
         };
         let v: Value =
             serde_json::from_str(&body).map_err(|e| format!("bad JSON from chromedriver: {e}"))?;
@@ -178,18 +201,20 @@ fn free_port() -> Result<u16> {
     l.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
 }
 
-fn dechunk(body: &str) -> String {
-    let mut out = String::new();
-    let mut rest = body;
-    while let Some((size, after)) = rest.split_once("\r\n") {
-        let Ok(n) = usize::from_str_radix(size.trim(), 16) else { break };
-        if n == 0 || after.len() < n {
+fn read_chunked(reader: &mut impl BufRead) -> Result<String> {
+    let mut out = Vec::new();
+    loop {
+        let mut size = String::new();
+        reader.read_line(&mut size).map_err(|e| e.to_string())?;
+        let n = usize::from_str_radix(size.trim(), 16).map_err(|_| "bad chunk size")?;
+        let mut chunk = vec![0; n + 2];
+        reader.read_exact(&mut chunk).map_err(|e| e.to_string())?;
+        if n == 0 {
             break;
         }
-        out.push_str(&after[..n]);
-        rest = after[n..].trim_start_matches("\r\n");
+        out.extend_from_slice(&chunk[..n]);
     }
-    out
+    Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
 fn base64_decode(s: &str) -> Result<Vec<u8>> {

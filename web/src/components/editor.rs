@@ -21,6 +21,8 @@ extern "C" {
         on_change: &js_sys::Function,
         read_only: bool,
     ) -> u32;
+    #[wasm_bindgen(js_namespace = NetsimEditor, js_name = setText)]
+    fn cm_set_text(id: u32, text: &str);
     #[wasm_bindgen(js_namespace = NetsimEditor, js_name = setDiagnostics)]
     fn cm_set_diagnostics(id: u32, json: &str);
     #[wasm_bindgen(js_namespace = NetsimEditor, js_name = reveal)]
@@ -61,6 +63,16 @@ pub fn Editor() -> Html {
                     let id = cm_create(&el, &text, on_change.as_ref().unchecked_ref(), false);
                     *live.borrow_mut() = Some(Live { id, _on_change: on_change });
                 }
+            }
+        });
+    }
+    {
+        // Text replaced from outside the editor (a scenario, saved work): show it.
+        let live = Rc::clone(&live);
+        let text = Rc::clone(&app.text);
+        use_effect_with(app.load_seq, move |_| {
+            if let Some(l) = live.borrow().as_ref() {
+                cm_set_text(l.id, &text);
             }
         });
     }

@@ -56,6 +56,7 @@ pub fn Header() -> Html {
                 <h1>{"kube-netsim"}</h1>
                 <span class="tagline">{"Kubernetes Service networking, simulated from your manifests"}</span>
             </div>
+            <crate::components::scenario_picker::ScenarioPicker />
             <button type="button" class="theme" data-testid="theme-toggle" {onclick}
                 title={format!("Theme: {} (click for {next})", *theme)}>
                 { match theme.as_str() { "light" => "☀ Light", "dark" => "☾ Dark", _ => "◐ System" } }

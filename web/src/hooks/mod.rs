@@ -2,4 +2,4 @@
 
 mod use_app;
 
-pub use use_app::{use_app, AppContext};
+pub use use_app::{open_scenario, use_app, AppContext};

@@ -2,7 +2,9 @@
 
 use yew::prelude::*;
 
-use crate::state::AppState;
+use std::rc::Rc;
+
+use crate::state::{Action, AppState};
 
 /// The reducer handle shared through context.
 pub type AppContext = UseReducerHandle<AppState>;
@@ -11,4 +13,18 @@ pub type AppContext = UseReducerHandle<AppState>;
 #[hook]
 pub fn use_app() -> AppContext {
     use_context::<AppContext>().expect("use_app must be used inside App's ContextProvider")
+}
+
+/// Fetches a scenario's manifests and loads them (the URL then names the scenario).
+pub fn open_scenario(dispatcher: UseReducerDispatcher<AppState>, name: String, file: String) {
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Some(text) = crate::browser::fetch_text(&format!("scenarios/{file}")).await {
+            crate::browser::show_scenario_in_url(Some(&name));
+            dispatcher.dispatch(Action::Load {
+                text: Rc::from(text),
+                scenario: Some(Rc::from(name)),
+                pristine: true,
+            });
+        }
+    });
 }

@@ -164,6 +164,11 @@ fn decode_error(d: &Diagnostic) -> Option<&str> {
     })
 }
 
+/// kubectl's own text for a problem, kept by the front end as a `kubectl apply: …` hint.
+fn kubectl_text(d: &Diagnostic) -> Option<&str> {
+    d.hints.iter().find_map(|h| h.strip_prefix("kubectl apply: "))
+}
+
 /// `kubectl apply -f …` as a learner would see it against a real API server.
 fn kubectl(files: &SourceFiles, l: &Loaded, code: i32) -> Output {
     let mut stdout = String::new();
@@ -180,9 +185,24 @@ fn kubectl(files: &SourceFiles, l: &Loaded, code: i32) -> Output {
                     && d.code != "unknown-field")
         })
         .collect();
-    let aborts = client_side.iter().any(|d| d.severity == Severity::Error);
+    // A document kubectl cannot decode or validate client-side stops the whole apply; an
+    // unknown kind fails only that object (REST mapping, during the apply). Where the front end
+    // kept kubectl's exact text (a `kubectl apply: …` hint), print that.
+    let aborts =
+        client_side.iter().any(|d| d.severity == Severity::Error && d.code != "no-kind-match");
+    let mut mapping_errors = String::new();
     for d in &client_side {
-        stderr.push_str(&files.render(d));
+        match kubectl_text(d) {
+            Some(t) if d.code == "no-kind-match" => {
+                mapping_errors.push_str(t);
+                mapping_errors.push_str("\nensure CRDs are installed first\n");
+            }
+            Some(t) => {
+                stderr.push_str(t);
+                stderr.push('\n');
+            }
+            None => stderr.push_str(&files.render(d)),
+        }
     }
     // Objects in input order, with the problems the API server reports for each.
     let mut objs = manifest::applied_objects(&l.objects);
@@ -238,7 +258,64 @@ fn kubectl(files: &SourceFiles, l: &Loaded, code: i32) -> Output {
     }
     if !aborts {
         stderr.push_str(&blocks);
+        stderr.push_str(&mapping_errors);
     }
-    let code = if aborts || !blocks.is_empty() { 1 } else { code.min(0) };
+    let code =
+        if aborts || !blocks.is_empty() || !mapping_errors.is_empty() { 1 } else { code.min(0) };
     Output { stdout, stderr, code }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{run, Input};
+
+    fn check(args: &[&str], text: &str) -> crate::Output {
+        let argv: Vec<String> =
+            std::iter::once("check").chain(args.iter().copied()).map(String::from).collect();
+        run(&argv, &[Input { name: "in.yaml".into(), text: text.into() }])
+    }
+
+    #[test]
+    fn binary_garbage_and_invalid_utf8() {
+        let mut bytes = Vec::new();
+        let mut x: u32 = 7;
+        for _ in 0..50_000 {
+            x = x.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            bytes.push((x >> 24) as u8);
+        }
+        // What main.rs does with files that are not UTF-8.
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let out = check(&[], &text);
+        assert_eq!(out.code, 1);
+        assert!(out.stderr.contains("warning[invalid-utf8]"), "{}", out.stderr);
+        let out = check(&["-o", "json"], &text);
+        assert!(out.stdout.starts_with('{'));
+    }
+
+    #[test]
+    fn exit_codes_and_usage() {
+        let ok = "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n";
+        assert_eq!(check(&[], ok).code, 0);
+        assert_eq!(check(&[], ok).stdout, "1 object, 0 errors, 0 warnings\n");
+        let warn = "apiVersion: v1\nkind: Namespace\nmetadata: {name: a, labls: {}}\n";
+        let out = check(&[], warn);
+        assert_eq!((out.code, out.stdout.as_str()), (0, "1 object, 0 errors, 1 warning\n"));
+        assert_eq!(check(&["--format", "yaml"], ok).code, 2);
+        assert_eq!(check(&["-o", "wide"], ok).code, 2);
+        assert_eq!(check(&["extra"], ok).code, 2);
+    }
+
+    #[test]
+    fn kubectl_format_one_and_several_causes() {
+        let text = "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec:\n  ports: [{port: 0, targetPort: 80}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: b}\nspec: {}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: c}\nspec: {type: Foo, ports: [{port: 80}]}\n";
+        let out = check(&["--format", "kubectl"], text);
+        assert_eq!(out.code, 1);
+        assert_eq!(out.stdout, "");
+        assert_eq!(
+            out.stderr,
+            "The Service \"a\" is invalid: spec.ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive\n\
+             The Service \"b\" is invalid: spec.ports: Required value\n\
+             The Service \"c\" is invalid: spec.type: Unsupported value: \"Foo\": supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\"\n"
+        );
+    }
 }

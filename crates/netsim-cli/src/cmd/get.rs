@@ -23,6 +23,7 @@ Options:
                          a, !a (comma-separated, all must hold)
   -o, --output FORMAT    wide (extra columns), yaml or json (objects with allocated and
                          defaulted fields, a `kind: List` unless one NAME is given), name
+                         (KIND/NAME lines)
       --event EVENT      apply a what-if event before listing (repeatable, in order):
                            delete-pod/[NS/]POD              the Pod's controller replaces it
                            scale/KIND/[NS/]NAME=N           deployment, replicaset, statefulset
@@ -35,7 +36,8 @@ Options:
 Columns and cells are kubectl's (pkg/printers/internalversion/printers.go); AGE is left
 out (the simulator has no clock). Rows are sorted by namespace and name. Node VERSION,
 OS-IMAGE, KERNEL-VERSION and CONTAINER-RUNTIME are fixed kind-like values.
-Events are listed as TYPE REASON OBJECT MESSAGE, in the order they happened.
+Events are listed as TYPE REASON OBJECT MESSAGE, in the order they happened (LAST SEEN left
+out); -o yaml|json prints them as v1 Events.
 
 JSON (-o json) is the objects as the Kubernetes API shows them (apiVersion, kind, metadata,
 spec, status; camelCase), a List {apiVersion, items, kind, metadata} for several.
@@ -132,7 +134,34 @@ pub(crate) fn run(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
             Target::Events => {
                 any_namespaced = true;
                 let rows = event_rows(&c, if all { None } else { Some(ns.as_str()) });
-                if rows.is_empty() || matches!(output, Some("yaml" | "json" | "name")) {
+                if rows.is_empty() {
+                    continue;
+                }
+                if matches!(output, Some("yaml" | "json" | "name")) {
+                    for (i, e) in c.events.iter().enumerate() {
+                        if !all && e.namespace != ns {
+                            continue;
+                        }
+                        let j = print::event_json(e, i);
+                        if output == Some("name") {
+                            if let J::Obj(fields) = &j {
+                                let name = fields.iter().find(|(k, _)| k == "metadata").and_then(
+                                    |(_, m)| match m {
+                                        J::Obj(m) => m
+                                            .iter()
+                                            .find(|(k, _)| k == "name")
+                                            .map(|(_, v)| v.clone()),
+                                        _ => None,
+                                    },
+                                );
+                                if let Some(J::Str(n)) = name {
+                                    name_lines.push_str(&format!("event/{n}\n"));
+                                }
+                            }
+                        } else {
+                            objects.push(j);
+                        }
+                    }
                     continue;
                 }
                 let mut lines = Vec::new();

@@ -152,16 +152,14 @@ fn base_labels(svc: &Service) -> crate::model::Labels {
     l
 }
 
-/// Pods by `(namespace, label key, label value)`, in Pod order: a Service's selector needs all
-/// its pairs, so only the Pods carrying its rarest pair are tested. Without it every Service
-/// tested every Pod (2,000 Services × 10,000 Pods took seconds).
-struct PodIndex<'a> {
-    pods: &'a [Pod],
+/// Pods by `(namespace, label key, label value)`, in creation order: a Service's candidates are
+/// the Pods carrying its first selector pair (then every pair is checked).
+pub(crate) struct PodIndex<'a> {
     by_label: BTreeMap<(&'a str, &'a str, &'a str), Vec<usize>>,
 }
 
 impl<'a> PodIndex<'a> {
-    fn new(pods: &'a [Pod]) -> Self {
+    pub(crate) fn new(pods: &'a [Pod]) -> PodIndex<'a> {
         let mut by_label: BTreeMap<(&str, &str, &str), Vec<usize>> = BTreeMap::new();
         for (i, p) in pods.iter().enumerate() {
             for (k, v) in &p.meta.labels {
@@ -171,35 +169,33 @@ impl<'a> PodIndex<'a> {
                     .push(i);
             }
         }
-        PodIndex { pods, by_label }
-    }
-
-    /// The Pods `svc` selects, in Pod order (same result as testing every Pod).
-    fn selected(&self, svc: &Service) -> Vec<&'a Pod> {
-        let Some(selector) = svc.spec.selector.as_ref().filter(|s| !s.is_empty()) else {
-            return Vec::new();
-        };
-        let ns = svc.meta.namespace.as_str();
-        let rarest = selector
-            .iter()
-            .map(|(k, v)| self.by_label.get(&(ns, k.as_str(), v.as_str())))
-            .min_by_key(|c| c.map_or(0, Vec::len));
-        let Some(Some(candidates)) = rarest else { return Vec::new() };
-        candidates
-            .iter()
-            .filter_map(|&i| self.pods.get(i))
-            .filter(|p| {
-                p.meta.namespace == svc.meta.namespace
-                    && service_selects(Some(selector), &p.meta.labels)
-            })
-            .collect()
+        PodIndex { by_label }
     }
 }
 
-/// The EndpointSlices the controller keeps for `svc`, whose selected Pods are `pods`.
-fn slices_for(c: &Cluster, svc: &Service, pods: &[&Pod]) -> Vec<EndpointSlice> {
-    let nodes: BTreeMap<&str, &Node> =
-        c.objects.nodes.iter().map(|n| (n.meta.name.as_str(), n)).collect();
+fn selected<'a>(c: &'a Cluster, idx: &PodIndex<'_>, svc: &Service) -> Vec<&'a Pod> {
+    let Some((k, v)) = svc.spec.selector.as_ref().and_then(|s| s.iter().next()) else {
+        return Vec::new();
+    };
+    let Some(cands) = idx.by_label.get(&(svc.meta.namespace.as_str(), k.as_str(), v.as_str()))
+    else {
+        return Vec::new();
+    };
+    cands
+        .iter()
+        .filter_map(|&i| c.objects.pods.get(i))
+        .filter(|p| service_selects(svc.spec.selector.as_ref(), &p.meta.labels))
+        .collect()
+}
+
+/// The EndpointSlices the controller keeps for `svc`.
+pub(crate) fn slices_for(
+    c: &Cluster,
+    idx: &PodIndex<'_>,
+    nodes: &BTreeMap<&str, &Node>,
+    svc: &Service,
+) -> Vec<EndpointSlice> {
+    let pods = selected(c, idx, svc);
     let mut families = svc.spec.ip_families.clone();
     if families.is_empty() {
         families.push(c.settings.service_families().first().copied().unwrap_or(IpFamily::IPv4));
@@ -207,7 +203,7 @@ fn slices_for(c: &Cluster, svc: &Service, pods: &[&Pod]) -> Vec<EndpointSlice> {
     let mut out = Vec::new();
     for fam in families {
         let mut groups: Vec<(Vec<EndpointPort>, Vec<Endpoint>)> = Vec::new();
-        for pod in pods {
+        for pod in &pods {
             if !should_pod_be_in_endpoints(pod, true) {
                 continue;
             }
@@ -238,9 +234,10 @@ fn slices_for(c: &Cluster, svc: &Service, pods: &[&Pod]) -> Vec<EndpointSlice> {
             let mut labels = base_labels(svc);
             labels.insert("kubernetes.io/service-name".into(), svc.meta.name.clone());
             labels.insert(MANAGED_BY.into(), CONTROLLER.into());
-            let base: String = svc.meta.name.chars().take(57).collect();
+            let prefix = format!("{}-", svc.meta.name);
+            let base = super::workloads::generate_base(&svc.meta.name);
             let name = format!(
-                "{base}-{}",
+                "{base}{}",
                 suffix(
                     &format!("{}/{}/{}/{i}", svc.meta.namespace, svc.meta.name, family_name(fam)),
                     5
@@ -251,7 +248,7 @@ fn slices_for(c: &Cluster, svc: &Service, pods: &[&Pod]) -> Vec<EndpointSlice> {
                     uid: Some(super::uid_for("EndpointSlice", &svc.meta.namespace, &name)),
                     name,
                     namespace: svc.meta.namespace.clone(),
-                    generate_name: Some(format!("{base}-")),
+                    generate_name: Some(prefix),
                     labels,
                     owner_references: vec![OwnerReference {
                         kind: "Service".into(),
@@ -273,12 +270,12 @@ fn slices_for(c: &Cluster, svc: &Service, pods: &[&Pod]) -> Vec<EndpointSlice> {
 type AddressSet = BTreeMap<String, (EndpointAddress, bool)>;
 
 /// The legacy Endpoints object the Endpoints controller keeps for `svc`.
-fn endpoints_for(svc: &Service, pods: &[&Pod]) -> Endpoints {
+pub(crate) fn endpoints_for(c: &Cluster, idx: &PodIndex<'_>, svc: &Service) -> Endpoints {
     let pnr = svc.spec.publish_not_ready_addresses;
     let fam = svc.spec.ip_families.first().copied().unwrap_or(IpFamily::IPv4);
     // Port (with its resolved number) → addresses (ip, ready).
     let mut per_port: Vec<(Option<EndpointPort>, AddressSet)> = Vec::new();
-    for &pod in pods {
+    for pod in selected(c, idx, svc) {
         if !should_pod_be_in_endpoints(pod, pnr) {
             continue;
         }
@@ -406,9 +403,10 @@ fn mirror(c: &Cluster, ep: &Endpoints) -> Vec<EndpointSlice> {
             if endpoints.is_empty() {
                 continue;
             }
-            let base: String = ep.meta.name.chars().take(57).collect();
+            let prefix = format!("{}-", ep.meta.name);
+            let base = super::workloads::generate_base(&ep.meta.name);
             let name = format!(
-                "{base}-{}",
+                "{base}{}",
                 suffix(
                     &format!(
                         "mirror/{}/{}/{i}/{}",
@@ -426,7 +424,7 @@ fn mirror(c: &Cluster, ep: &Endpoints) -> Vec<EndpointSlice> {
                 meta: ObjectMeta {
                     name,
                     namespace: ep.meta.namespace.clone(),
-                    generate_name: Some(format!("{base}-")),
+                    generate_name: Some(prefix),
                     labels,
                     ..Default::default()
                 },
@@ -463,14 +461,17 @@ pub(crate) fn reconcile_all(c: &mut Cluster) {
     let services = c.objects.services.clone();
     let mut slices = Vec::new();
     let mut eps = Vec::new();
-    let index = PodIndex::new(&c.objects.pods);
-    for svc in &services {
-        if !has_selector(svc) {
-            continue;
+    {
+        let idx = PodIndex::new(&c.objects.pods);
+        let nodes: BTreeMap<&str, &Node> =
+            c.objects.nodes.iter().map(|n| (n.meta.name.as_str(), n)).collect();
+        for svc in &services {
+            if !has_selector(svc) {
+                continue;
+            }
+            slices.extend(slices_for(c, &idx, &nodes, svc));
+            eps.push(endpoints_for(c, &idx, svc));
         }
-        let pods = index.selected(svc);
-        slices.extend(slices_for(c, svc, &pods));
-        eps.push(endpoints_for(svc, &pods));
     }
     // Mirroring: user Endpoints of selectorless Services that have no slice of their own.
     for ep in &c.objects.endpoints {

@@ -13,11 +13,19 @@
 //! * nothing panics; every problem is a [`Diagnostic`]. Sizes are bounded ([`MAX_REPLICAS`],
 //!   [`MAX_PODS`]).
 //!
+//! Not modelled (documented gaps): kubelet `maxPods` (110) and resource requests (the scheduler
+//! only filters on unschedulable, taints and nodeSelector/nodeName); the kube-system Pods other
+//! than CoreDNS (static control-plane Pods, kube-proxy and kindnet DaemonSets, kind's
+//! local-path-provisioner); ReplicaSets adopting orphan Pods that match their selector; graceful
+//! termination of deleted Pods (a what-if deletion removes the Pod at once); the order of
+//! Endpoints subsets and of EndpointSlice ports, which upstream sorts by a hash of Go structs
+//! including pointer addresses (here: first-seen and Service port order).
+//!
 //! Module map: [`settings`] (cluster configuration), `nodes` (Node defaults and pod CIDRs),
 //! `builtins` (`default/kubernetes`, `kube-system/kube-dns` and CoreDNS), `workloads`
 //! (controllers' Pods and names), `schedule` (the scheduler's filters), `addresses` (IPAM and
 //! the apiserver allocators), `endpoints` (the EndpointSlice and Endpoints controllers),
-//! `whatif` (events), [`print`] (`kubectl get` tables and `-o yaml|json`).
+//! `whatif` (events), [`print`](mod@print) (`kubectl get` tables and `-o yaml|json`).
 
 pub mod net;
 pub mod print;
@@ -112,9 +120,6 @@ pub struct State {
     pub(crate) created: BTreeMap<String, u64>,
     /// Generated object names, so a suffix collision is probed past.
     pub(crate) names: BTreeSet<String>,
-    /// `ns/name` of the Pods the input gave (every other Pod has its name in `names`), so a
-    /// generated name is checked against existing Pods without scanning them all per new Pod.
-    pub(crate) input_pod_names: BTreeSet<String>,
 }
 
 /// The running cluster: every object, complete (built-ins, generated Pods, allocated
@@ -147,8 +152,6 @@ pub fn build(objects: &Objects) -> Cluster {
         events: Vec::new(),
         state: State::default(),
     };
-    c.state.input_pod_names =
-        objects.pods.iter().map(|p| format!("{}/{}", p.meta.namespace, p.meta.name)).collect();
     nodes::complete(&mut c);
     builtins::add(&mut c);
     addresses::allocate_services(&mut c);

@@ -13,6 +13,10 @@
 //! `10.244.1.0/24`, … A Node that already has `spec.podCIDRs` keeps them and its blocks are
 //! skipped. Nodes given without an InternalIP get the next free `172.18.0.x`.
 //!
+//! With no Node in the input, nodes that Pods from a real cluster name (`spec.nodeName` together
+//! with `status.hostIP`, as `kubectl get -o yaml` shows them) are added to the default three, with
+//! that host IP.
+//!
 //! Labels the kubelet sets on registration (`kubernetes.io/hostname`, `kubernetes.io/os`,
 //! `kubernetes.io/arch`, and the `beta.` forms) are added when missing.
 
@@ -27,7 +31,8 @@ use crate::model::{IpFamily, Node, ObjectMeta, Taint};
 pub(crate) const CONTROL_PLANE_LABEL: &str = "node-role.kubernetes.io/control-plane";
 
 pub(crate) fn complete(c: &mut Cluster) {
-    if c.objects.nodes.is_empty() {
+    let defaulted = c.objects.nodes.is_empty();
+    if defaulted {
         for name in ["kind-control-plane", "kind-worker", "kind-worker2"] {
             let mut node = Node {
                 meta: ObjectMeta { name: name.into(), ..Default::default() },
@@ -49,7 +54,37 @@ pub(crate) fn complete(c: &mut Cluster) {
             c.objects.nodes.push(node);
         }
     }
-    let dual = c.settings.pod_subnets.len() > 1 || c.settings.service_subnets.len() > 1;
+    if defaulted {
+        // Pods pasted from a real cluster (`kubectl get -o yaml`) name their nodes and carry
+        // `status.hostIP`: those nodes exist, so they are added (with that IP) next to the
+        // default ones. A nodeName without hostIP stays unknown (a typo, reported later).
+        let mut implied: Vec<Node> = Vec::new();
+        for p in &c.objects.pods {
+            let (Some(n), Some(ip)) = (&p.spec.node_name, p.status.host_ip) else { continue };
+            if c.objects.nodes.iter().chain(implied.iter()).any(|x| &x.meta.name == n) {
+                continue;
+            }
+            implied.push(Node {
+                meta: ObjectMeta { name: n.clone(), ..Default::default() },
+                internal_ips: vec![ip],
+                ready: true,
+                ..Default::default()
+            });
+        }
+        c.objects.nodes.extend(implied);
+    }
+    // Node address families follow the cluster's: IPv4, IPv6 or both, the service network's
+    // primary family first (kind gives IPv6 and dual-stack nodes fc00:f853:ccd:e793::/64 addresses).
+    let fams: Vec<IpFamily> = c
+        .settings
+        .service_subnets
+        .iter()
+        .chain(c.settings.pod_subnets.iter())
+        .map(|s| s.family())
+        .collect();
+    let want_v4 = fams.is_empty() || fams.contains(&IpFamily::IPv4);
+    let want_v6 = fams.contains(&IpFamily::IPv6);
+    let v6_first = fams.first() == Some(&IpFamily::IPv6);
     let mut used_ips: BTreeSet<IpAddr> =
         c.objects.nodes.iter().flat_map(|n| n.internal_ips.iter().copied()).collect();
     let mut next_v4 = 2u8;
@@ -69,7 +104,7 @@ pub(crate) fn complete(c: &mut Cluster) {
             node.meta.labels.entry(k.into()).or_insert_with(|| v.into());
         }
         if node.internal_ips.is_empty() {
-            while next_v4 < 255 {
+            while want_v4 && next_v4 < 255 {
                 let ip = IpAddr::from([172, 18, 0, next_v4]);
                 next_v4 += 1;
                 if used_ips.insert(ip) {
@@ -77,7 +112,7 @@ pub(crate) fn complete(c: &mut Cluster) {
                     break;
                 }
             }
-            if dual {
+            if want_v6 {
                 while next_v6 < 0xffff {
                     let ip = IpAddr::from([0xfc00, 0xf853, 0xccd, 0xe793, 0, 0, 0, next_v6]);
                     next_v6 += 1;
@@ -86,6 +121,9 @@ pub(crate) fn complete(c: &mut Cluster) {
                         break;
                     }
                 }
+            }
+            if v6_first {
+                node.internal_ips.sort_by_key(|ip| ip.is_ipv4());
             }
         }
     }

@@ -722,12 +722,18 @@ fn pod_spec_json(p: &PodSpec) -> J {
 fn pod_json(p: &Pod) -> J {
     let ready = if is_pod_ready(p) && p.status.phase == "Running" { "True" } else { "False" };
     let mut status = J::obj();
-    if p.spec.node_name.is_some() && p.status.phase != "Pending" || p.status.host_ip.is_some() {
+    let started = p.status.host_ip.is_some() || p.status.phase == "Running";
+    if started {
+        // The kubelet's conditions, in the order it writes them.
+        let cond = |t: &str, st: &str| J::obj().with("status", s(st)).with("type", s(t));
         status = status.with(
             "conditions",
             J::Arr(vec![
-                J::obj().with("status", s("True")).with("type", s("PodScheduled")),
-                J::obj().with("status", s(ready)).with("type", s("Ready")),
+                cond("PodReadyToStartContainers", "True"),
+                cond("Initialized", "True"),
+                cond("Ready", ready),
+                cond("ContainersReady", ready),
+                cond("PodScheduled", "True"),
             ]),
         );
     } else if p.spec.node_name.is_none() {
@@ -1270,6 +1276,55 @@ fn yaml_string(t: &str, indent: usize) -> String {
     } else {
         format!("'{}'", t.replace('\'', "''"))
     }
+}
+
+/// A `v1/Event` in API shape (`-o yaml|json` of `get events`). The name is the object's name
+/// and a hash of the event's position (upstream: a hex timestamp).
+pub fn event_json(e: &super::Event, index: usize) -> J {
+    let (kind, name) = e.object.split_once('/').unwrap_or(("", e.object.as_str()));
+    let kind = match kind {
+        "pod" => "Pod",
+        "node" => "Node",
+        "service" => "Service",
+        "deployment" => "Deployment",
+        "replicaset" => "ReplicaSet",
+        "statefulset" => "StatefulSet",
+        "daemonset" => "DaemonSet",
+        other => other,
+    };
+    let component = match e.reason.as_str() {
+        "ScalingReplicaSet" => "deployment-controller",
+        "Scheduled" | "FailedScheduling" => "default-scheduler",
+        "Killing" | "Unhealthy" => "kubelet",
+        "NodeNotReady" => "node-controller",
+        "TaintManagerEviction" => "taint-eviction-controller",
+        "IPAllocated" | "AllocationFailed" => "metallb-controller",
+        _ => match kind {
+            "StatefulSet" => "statefulset-controller",
+            "DaemonSet" => "daemonset-controller",
+            _ => "replicaset-controller",
+        },
+    };
+    let id = super::net::fnv64a(format!("{}/{}/{index}", e.object, e.reason).as_bytes());
+    let meta = ObjectMeta {
+        name: format!("{name}.{id:016x}"),
+        namespace: if e.namespace.is_empty() { "default".into() } else { e.namespace.clone() },
+        ..Default::default()
+    };
+    let mut involved = J::obj()
+        .with("apiVersion", s(api_version_of(kind)))
+        .with("kind", s(kind))
+        .with("name", s(name));
+    if kind != "Node" {
+        involved.set("namespace", s(e.namespace.clone()));
+    }
+    top("v1", "Event", &meta)
+        .with("involvedObject", involved)
+        .with("reason", s(e.reason.clone()))
+        .with("message", s(e.message.clone()))
+        .with("source", J::obj().with("component", s(component)))
+        .with("count", J::Int(1))
+        .with("type", s(e.type_.as_str()))
 }
 
 /// `kind: List` wrapper kubectl prints for several objects.

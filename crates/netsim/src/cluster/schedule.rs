@@ -69,6 +69,10 @@ fn effective_taints(node: &Node) -> Vec<Taint> {
 
 /// The scheduler's filters for one node.
 pub(crate) fn filter(node: &Node, pod: &Pod) -> Result<(), Reason> {
+    filter_with(node, &effective_taints(node), pod)
+}
+
+fn filter_with(node: &Node, taints: &[Taint], pod: &Pod) -> Result<(), Reason> {
     if node.unschedulable {
         let t = Taint {
             key: "node.kubernetes.io/unschedulable".into(),
@@ -79,12 +83,12 @@ pub(crate) fn filter(node: &Node, pod: &Pod) -> Result<(), Reason> {
             return Err(Reason::Unschedulable);
         }
     }
-    for taint in effective_taints(node) {
+    for taint in taints {
         if taint.effect != "NoSchedule" && taint.effect != "NoExecute" {
             continue;
         }
-        if !pod.spec.tolerations.iter().any(|t| tolerates(t, &taint)) {
-            return Err(Reason::Taint { key: taint.key, value: taint.value });
+        if !pod.spec.tolerations.iter().any(|t| tolerates(t, taint)) {
+            return Err(Reason::Taint { key: taint.key.clone(), value: taint.value.clone() });
         }
     }
     if !pod.spec.node_selector.iter().all(|(k, v)| node.meta.labels.get(k) == Some(v)) {
@@ -121,13 +125,19 @@ fn counts_as_load(p: &Pod) -> bool {
 
 /// Schedules (where needed) and starts the Pods at `order`: node, IPs, phase, readiness.
 pub(crate) fn schedule_and_start(c: &mut Cluster, order: &[usize]) {
-    let mut load: BTreeMap<String, usize> = BTreeMap::new();
-    let mut owner_load: BTreeMap<(String, String), usize> = BTreeMap::new();
+    let node_count = c.objects.nodes.len();
+    let node_ix: BTreeMap<String, usize> =
+        c.objects.nodes.iter().enumerate().map(|(i, n)| (n.meta.name.clone(), i)).collect();
+    let taints: Vec<Vec<Taint>> = c.objects.nodes.iter().map(effective_taints).collect();
+    let control_plane: Vec<bool> =
+        c.objects.nodes.iter().map(super::nodes::is_control_plane).collect();
+    let mut load = vec![0usize; node_count];
+    let mut owner_load: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for p in c.objects.pods.iter().filter(|p| counts_as_load(p)) {
-        if let Some(n) = &p.spec.node_name {
-            *load.entry(n.clone()).or_insert(0) += 1;
+        if let Some(&ix) = p.spec.node_name.as_ref().and_then(|n| node_ix.get(n)) {
+            load[ix] += 1;
             if let Some(o) = owner_key(p) {
-                *owner_load.entry((o, n.clone())).or_insert(0) += 1;
+                owner_load.entry(o).or_insert_with(|| vec![0; node_count])[ix] += 1;
             }
         }
     }
@@ -137,9 +147,13 @@ pub(crate) fn schedule_and_start(c: &mut Cluster, order: &[usize]) {
             continue;
         }
         let pod_ref = format!("{}/{}", pod.meta.namespace, pod.meta.name);
+        let owner = owner_key(pod);
         let node_idx = match pod.spec.node_name.clone() {
-            Some(n) => match c.objects.nodes.iter().position(|x| x.meta.name == n) {
-                Some(ix) => Some(ix),
+            Some(n) => match node_ix.get(&n) {
+                Some(&ix) => {
+                    // Already counted above when it was bound before this call.
+                    Some(ix)
+                }
                 None => {
                     let d = Diagnostic::warning(
                         "unknown-node",
@@ -152,27 +166,23 @@ pub(crate) fn schedule_and_start(c: &mut Cluster, order: &[usize]) {
                 }
             },
             None => {
-                let eligible: Vec<(usize, Result<(), Reason>)> = c
+                let results: Vec<Result<(), Reason>> = c
                     .objects
                     .nodes
                     .iter()
-                    .enumerate()
-                    .map(|(ix, n)| (ix, filter(n, pod)))
+                    .zip(&taints)
+                    .map(|(n, t)| filter_with(n, t, pod))
                     .collect();
-                let owner = owner_key(pod);
                 let coredns = builtins::is_builtin_coredns(pod);
-                let best =
-                    eligible.iter().filter(|(_, r)| r.is_ok()).map(|(ix, _)| *ix).min_by_key(
-                        |&ix| {
-                            let n = &c.objects.nodes[ix];
-                            let name = n.meta.name.clone();
-                            let own = owner.as_ref().map_or(0, |o| {
-                                owner_load.get(&(o.clone(), name.clone())).copied().unwrap_or(0)
-                            });
-                            let cp = !(coredns && super::nodes::is_control_plane(n));
-                            (cp, own, load.get(&name).copied().unwrap_or(0), name)
-                        },
-                    );
+                let own = owner.as_ref().and_then(|o| owner_load.get(o));
+                let best = (0..node_count).filter(|&ix| results[ix].is_ok()).min_by(|&a, &b| {
+                    let key = |ix: usize| {
+                        (!(coredns && control_plane[ix]), own.map_or(0, |v| v[ix]), load[ix])
+                    };
+                    key(a).cmp(&key(b)).then_with(|| {
+                        c.objects.nodes[a].meta.name.cmp(&c.objects.nodes[b].meta.name)
+                    })
+                });
                 match best {
                     Some(ix) => {
                         let node = c.objects.nodes[ix].meta.name.clone();
@@ -186,12 +196,17 @@ pub(crate) fn schedule_and_start(c: &mut Cluster, order: &[usize]) {
                         if let Some(p) = c.objects.pods.get_mut(i) {
                             p.spec.node_name = Some(node);
                         }
+                        load[ix] += 1;
+                        if let Some(o) = &owner {
+                            owner_load.entry(o.clone()).or_insert_with(|| vec![0; node_count])
+                                [ix] += 1;
+                        }
                         Some(ix)
                     }
                     None => {
                         let reasons: Vec<Reason> =
-                            eligible.into_iter().filter_map(|(_, r)| r.err()).collect();
-                        let msg = fit_error(c.objects.nodes.len(), &reasons);
+                            results.into_iter().filter_map(Result::err).collect();
+                        let msg = fit_error(node_count, &reasons);
                         c.events.push(Event::new(
                             EventType::Warning,
                             "FailedScheduling",
@@ -224,19 +239,14 @@ pub(crate) fn schedule_and_start(c: &mut Cluster, order: &[usize]) {
             }
             continue;
         };
-        let node = c.objects.nodes[ix].clone();
-        let node_name = node.meta.name.clone();
-        *load.entry(node_name.clone()).or_insert(0) += 1;
-        if let Some(o) = c.objects.pods.get(i).and_then(owner_key) {
-            *owner_load.entry((o, node_name)).or_insert(0) += 1;
-        }
-        start(c, i, &node);
+        start(c, i, ix);
     }
 }
 
 /// The kubelet starts the Pod on `node`: host-network Pods take the node's IPs, others get one
 /// per family from the node's pod CIDRs (unless the input gave them).
-fn start(c: &mut Cluster, i: usize, node: &Node) {
+fn start(c: &mut Cluster, i: usize, node_ix: usize) {
+    let Some(node) = c.objects.nodes.get(node_ix) else { return };
     let Some(pod) = c.objects.pods.get(i) else { return };
     let host_network = pod.spec.host_network;
     let mut ips = pod.status.pod_ips.clone();

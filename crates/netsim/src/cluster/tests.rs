@@ -847,3 +847,248 @@ fn parse_events() {
     assert!(parse_event("explode/x", "d").is_err());
     assert!(parse_event("scale/deploy/web", "d").is_err());
 }
+
+#[test]
+fn whatif_statefulset_pod_comes_back_with_its_name() {
+    let mut o = Objects::default();
+    let mut s = deploy("db", 2, &[("app", "db")]);
+    s.kind = WorkloadKind::StatefulSet;
+    s.service_name = Some("db".into());
+    o.workloads.push(s);
+    let c = build(&o);
+    let before = c.pod("default", "db-1").unwrap().status.pod_ips.clone();
+    let c2 = apply(&c, &WhatIf::DeletePod { namespace: "default".into(), name: "db-1".into() });
+    let after = c2.pod("default", "db-1").unwrap();
+    assert_ne!(after.status.pod_ips, before, "same name, new IP");
+    assert_eq!(after.spec.hostname.as_deref(), Some("db-1"));
+    let down = apply(
+        &c2,
+        &WhatIf::Scale {
+            kind: WorkloadKind::StatefulSet,
+            namespace: "default".into(),
+            name: "db".into(),
+            replicas: 1,
+        },
+    );
+    assert!(down.pod("default", "db-1").is_none() && down.pod("default", "db-0").is_some());
+    assert!(down
+        .events
+        .iter()
+        .any(|e| e.message == "delete Pod db-1 in StatefulSet db successful"));
+    let up = apply(
+        &down,
+        &WhatIf::Scale {
+            kind: WorkloadKind::StatefulSet,
+            namespace: "default".into(),
+            name: "db".into(),
+            replicas: 3,
+        },
+    );
+    let names: Vec<&str> = up
+        .objects
+        .pods
+        .iter()
+        .filter(|p| p.meta.namespace == "default")
+        .map(|p| p.meta.name.as_str())
+        .collect();
+    assert_eq!(names, ["db-0", "db-1", "db-2"]);
+    // Huge or negative scale requests are refused without touching anything.
+    let huge = apply(
+        &up,
+        &WhatIf::Scale {
+            kind: WorkloadKind::StatefulSet,
+            namespace: "default".into(),
+            name: "db".into(),
+            replicas: 1_000_000_000,
+        },
+    );
+    assert_eq!(codes(&huge), ["too-many-replicas"]);
+    assert_eq!(huge.objects.pods, up.objects.pods);
+}
+
+#[test]
+fn degenerate_inputs_never_panic() {
+    let mut o = Objects::default();
+    o.cluster_configurations.push(ClusterConfiguration {
+        pod_subnet: Some("10.0.0.0/30".into()),
+        service_subnet: Some("10.1.0.0/32".into()),
+        service_node_port_range: Some("30000-30000".into()),
+        ..Default::default()
+    });
+    o.nodes.push(Node {
+        meta: meta("", "tiny"),
+        pod_cidrs: vec!["1.2.3.4/32".into(), "bogus".into()],
+        ready: true,
+        ..Default::default()
+    });
+    o.nodes.push(Node {
+        meta: meta("", "six"),
+        pod_cidrs: vec!["fd00::/128".into()],
+        ready: false,
+        unschedulable: true,
+        ..Default::default()
+    });
+    o.nodes.push(Node { meta: meta("", "auto"), ready: true, ..Default::default() });
+    let mut np = svc("np", &[("app", "x")]);
+    np.spec.type_ = ServiceType::NodePort;
+    np.spec.ports.push(sport("b", 81, IntOrString::Int(1)));
+    o.services.push(np);
+    let mut neg = deploy("neg", -5, &[("app", "x")]);
+    neg.template.spec.containers.clear();
+    o.workloads.push(neg);
+    o.workloads.push(deploy("x", 40, &[("app", "x")]));
+    let mut weird = pod("weird", &[("app", "x")]);
+    weird.status.pod_ips = vec!["::1".parse().unwrap(), "::1".parse().unwrap()];
+    weird.status.phase = "Unknown".into();
+    o.pods.push(weird);
+    o.ip_address_pools.push(IpAddressPool {
+        meta: meta("m", "p"),
+        addresses: vec!["9.9.9.9-1.1.1.1".into(), "x".into(), "::/0".into()],
+        auto_assign: true,
+    });
+    let c = build(&o);
+    assert!(!c.diagnostics.is_empty());
+    for e in [
+        WhatIf::NodeDown { name: "auto".into() },
+        WhatIf::NodeDown { name: "tiny".into() },
+        WhatIf::Scale {
+            kind: WorkloadKind::Deployment,
+            namespace: "default".into(),
+            name: "x".into(),
+            replicas: 0,
+        },
+        WhatIf::Scale {
+            kind: WorkloadKind::DaemonSet,
+            namespace: "default".into(),
+            name: "x".into(),
+            replicas: 3,
+        },
+        WhatIf::SetLabel {
+            kind: "node".into(),
+            namespace: String::new(),
+            name: "six".into(),
+            key: "a".into(),
+            value: None,
+        },
+        WhatIf::SetLabel {
+            kind: "gizmo".into(),
+            namespace: "default".into(),
+            name: "x".into(),
+            key: "a".into(),
+            value: None,
+        },
+    ] {
+        let _ = apply(&c, &e);
+    }
+    // Every table and serialisation of the odd cluster renders.
+    for k in [
+        print::Kind::Pods,
+        print::Kind::Services,
+        print::Kind::Endpoints,
+        print::Kind::EndpointSlices,
+        print::Kind::Nodes,
+        print::Kind::Deployments,
+    ] {
+        for r in print::rows(&c, k, true) {
+            let _ = print::to_yaml(&r.object);
+            let _ = print::to_json(&r.object);
+        }
+    }
+}
+
+#[test]
+fn pods_from_a_real_cluster_bring_their_nodes() {
+    let mut o = Objects::default();
+    let mut p = pod("api-1", &[("app", "api")]);
+    p.spec.node_name = Some("ip-10-0-1-5.ec2.internal".into());
+    p.status.host_ip = Some("10.0.1.5".parse().unwrap());
+    p.status.pod_ips = vec!["10.0.1.77".parse().unwrap()];
+    p.status.phase = "Running".into();
+    let mut typo = pod("typo", &[]);
+    typo.spec.node_name = Some("kind-wroker".into());
+    o.pods.extend([p, typo]);
+    o.services.push(svc("api", &[("app", "api")]));
+    let c = build(&o);
+    assert_eq!(codes(&c), ["unknown-node"]);
+    let n = c.objects.nodes.iter().find(|n| n.meta.name == "ip-10-0-1-5.ec2.internal").unwrap();
+    assert_eq!(n.internal_ips[0].to_string(), "10.0.1.5");
+    let s = slices(&c, "default", "api");
+    assert_eq!(s[0].endpoints[0].addresses[0].to_string(), "10.0.1.77");
+}
+
+#[test]
+fn standalone_replicaset_and_daemonset_replacement() {
+    let mut o = Objects::default();
+    let mut rs = deploy("front", 2, &[("app", "front")]);
+    rs.kind = WorkloadKind::ReplicaSet;
+    o.workloads.push(rs);
+    let mut ds = deploy("agent", 0, &[("app", "agent")]);
+    ds.kind = WorkloadKind::DaemonSet;
+    o.workloads.push(ds);
+    let c = build(&o);
+    let front: Vec<&Pod> = c
+        .objects
+        .pods
+        .iter()
+        .filter(|p| p.meta.labels.get("app").is_some_and(|a| a == "front"))
+        .collect();
+    assert_eq!(front.len(), 2);
+    assert!(front.iter().all(|p| p.meta.name.len() == "front-".len() + 5
+        && !p.meta.labels.contains_key("pod-template-hash")));
+    let victim = c
+        .objects
+        .pods
+        .iter()
+        .find(|p| p.meta.labels.get("app").is_some_and(|a| a == "agent"))
+        .unwrap()
+        .clone();
+    let c2 = apply(
+        &c,
+        &WhatIf::DeletePod { namespace: "default".into(), name: victim.meta.name.clone() },
+    );
+    let again: Vec<&Pod> = c2
+        .objects
+        .pods
+        .iter()
+        .filter(|p| {
+            p.meta.labels.get("app").is_some_and(|a| a == "agent")
+                && p.spec.node_name == victim.spec.node_name
+        })
+        .collect();
+    assert_eq!(again.len(), 1, "the DaemonSet refills its node");
+    assert_ne!(again[0].meta.name, victim.meta.name);
+}
+
+#[test]
+fn ipv6_single_stack() {
+    let mut o = Objects::default();
+    o.cluster_configurations.push(ClusterConfiguration {
+        pod_subnet: Some("fd00:10:244::/56".into()),
+        service_subnet: Some("fd00:10:96::/112".into()),
+        ..Default::default()
+    });
+    o.workloads.push(deploy("web", 1, &[("app", "web")]));
+    o.services.push(svc("web", &[("app", "web")]));
+    let c = build(&o);
+    assert!(c.diagnostics.is_empty(), "{:?}", c.diagnostics);
+    assert_eq!(
+        c.objects.nodes[0].internal_ips.iter().map(|i| i.to_string()).collect::<Vec<_>>(),
+        ["fc00:f853:ccd:e793::2"]
+    );
+    assert_eq!(
+        get_svc(&c, "default", "kubernetes").spec.cluster_ips[0].to_string(),
+        "fd00:10:96::1"
+    );
+    assert_eq!(
+        get_svc(&c, "kube-system", "kube-dns").spec.cluster_ips[0].to_string(),
+        "fd00:10:96::a"
+    );
+    assert_eq!(
+        eps(&c, "default", "kubernetes").subsets[0].addresses[0].ip.to_string(),
+        "fc00:f853:ccd:e793::2"
+    );
+    let s = slices(&c, "default", "web");
+    assert_eq!(s[0].address_type, "IPv6");
+    assert_eq!(s[0].endpoints[0].addresses[0].to_string(), "fd00:10:244:1::2");
+    assert_eq!(print::format_endpoints(eps(&c, "default", "web")), "[fd00:10:244:1::2]:8080");
+}

@@ -342,7 +342,7 @@ fn node_down(c: &mut Cluster, name: &str) {
         EventType::Normal,
         "NodeNotReady",
         format!("node/{name}"),
-        "",
+        "default", // Node events are recorded in the default namespace.
         format!("Node {name} status is now: NodeNotReady"),
     ));
     let mut evict = Vec::new();

@@ -23,7 +23,7 @@
 //! output) are adopted: only the shortfall is created. Replica counts over [`MAX_REPLICAS`] (or a
 //! cluster total over [`MAX_PODS`]) are reported and nothing is created for that workload.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::net::{fnv32a, safe_encode, suffix};
 use super::schedule;
@@ -43,6 +43,18 @@ pub(crate) fn template_hash(t: &PodTemplate) -> String {
 pub(crate) fn expand_all(c: &mut Cluster) {
     // In input order; a Deployment's new ReplicaSet is expanded right after it (the built-in
     // CoreDNS Deployment comes first, so its Pods are the first of the cluster, as in kind).
+    let existing: Vec<String> =
+        c.objects.pods.iter().map(|p| format!("{}/{}", p.meta.namespace, p.meta.name)).collect();
+    c.state.names.extend(existing);
+    // Pods the input already has, by controller (adopted instead of created again).
+    let mut owned: BTreeMap<(String, String, String), usize> = BTreeMap::new();
+    for p in &c.objects.pods {
+        for o in p.meta.owner_references.iter().filter(|o| o.controller) {
+            *owned
+                .entry((p.meta.namespace.clone(), o.kind.clone(), o.name.clone()))
+                .or_insert(0) += 1;
+        }
+    }
     let original = c.objects.workloads.len();
     let mut i = 0;
     while i < original {
@@ -55,11 +67,11 @@ pub(crate) fn expand_all(c: &mut Cluster) {
                     deployment(c, &w);
                     let created: Vec<Workload> = c.objects.workloads[before..].to_vec();
                     for rs in &created {
-                        replicaset(c, rs);
+                        replicaset(c, rs, &owned);
                     }
                 }
             }
-            WorkloadKind::ReplicaSet => replicaset(c, &w),
+            WorkloadKind::ReplicaSet => replicaset(c, &w, &owned),
             WorkloadKind::StatefulSet => {
                 if check(c, &w) && bounded(c, &w) {
                     for ord in 0..w.replicas.max(0) {
@@ -76,11 +88,12 @@ pub(crate) fn expand_all(c: &mut Cluster) {
     }
 }
 
-fn replicaset(c: &mut Cluster, w: &Workload) {
+fn replicaset(c: &mut Cluster, w: &Workload, owned: &BTreeMap<(String, String, String), usize>) {
     if (w.meta.owner_references.iter().any(|o| o.kind == "Deployment") || check(c, w))
         && bounded(c, w)
     {
-        let have = owned_pods(c, w).len();
+        let key = (w.meta.namespace.clone(), "ReplicaSet".to_string(), w.meta.name.clone());
+        let have = owned.get(&key).copied().unwrap_or(0);
         let want = usize::try_from(w.replicas.max(0)).unwrap_or(0);
         for _ in have..want {
             create_rs_pod(c, w);
@@ -243,11 +256,17 @@ fn new_pod(w: &Workload, name: String, generate_name: Option<String>, owner_kind
     }
 }
 
-/// A fresh generated name `<base>-xxxxx` not used before in this cluster.
+/// `names.SimpleNameGenerator`: the `generateName` prefix `<name>-`, cut to 58 characters
+/// (`maxGeneratedNameLength = 63 - 5`) before the 5 random characters are appended.
+pub(crate) fn generate_base(name: &str) -> String {
+    format!("{name}-").chars().take(58).collect()
+}
+
+/// A fresh generated name `<base>xxxxx` not used before in this cluster, and the
+/// `generateName` the controller set (`<owner>-`).
 pub(crate) fn generated_name(c: &mut Cluster, w: &Workload) -> (String, String) {
     let k = key(w);
-    let mut base: String = w.meta.name.chars().take(57).collect();
-    base.push('-');
+    let base = generate_base(&w.meta.name);
     // Bounded probing past (unlikely) collisions.
     for _ in 0..64 {
         let n = c.state.created.entry(k.clone()).or_insert(0);
@@ -255,18 +274,13 @@ pub(crate) fn generated_name(c: &mut Cluster, w: &Workload) -> (String, String) 
         *n += 1;
         let name = format!("{base}{}", suffix(&seed, 5));
         let full = format!("{}/{name}", w.meta.namespace);
-        // Only an input Pod can hold a name that is not in `names`: scan the Pods only then
-        // (a scan per created Pod made 10,000 replicas quadratic).
-        let taken = c.state.names.contains(&full)
-            || (c.state.input_pod_names.contains(&full)
-                && c.pod(&w.meta.namespace, &name).is_some());
-        if !taken {
-            c.state.names.insert(full);
-            return (name, base);
+        // `state.names` holds every Pod name ever used in this cluster (never reused).
+        if c.state.names.insert(full) {
+            return (name, format!("{}-", w.meta.name));
         }
     }
     let n = c.state.created.get(&k).copied().unwrap_or(0);
-    (format!("{base}{n}"), base)
+    (format!("{base}{n}"), format!("{}-", w.meta.name))
 }
 
 /// The ReplicaSet controller creates one Pod (`SuccessfulCreate`). Returns its index.

@@ -233,7 +233,7 @@ impl<'d> Cx<'d> {
         let msg = if seen == text {
             format!("`{text}` is {what} in YAML, but this field takes a string")
         } else {
-            format!("`{text}` is {what} in YAML, not the string \"{text}\"; Kubernetes would see {seen}")
+            format!("`{text}` is {what} in YAML, not the string \"{text}\"")
         };
         let d = Diagnostic::error(code, self.span(n.range), msg)
             .with_hint(format!("kubectl apply fails: {}", self.json_error(json, "string")))
@@ -379,7 +379,14 @@ impl<'d> Cx<'d> {
     /// `map[string]string` (labels, annotations, selectors, ConfigMap data).
     pub(crate) fn string_map(&mut self, n: &Node<'_>) -> Labels {
         let mut out = Labels::new();
-        let entries = self.mapping(n);
+        let entries: &[Entry<'_>] = match &n.value {
+            Value::Mapping(m) => m,
+            _ if n.is_null() => &[],
+            _ => {
+                self.wrong_type(n, "a mapping", "map[string]string");
+                &[]
+            }
+        };
         let cut = self.go_cut.replace(self.path.len());
         for e in entries {
             let Some(k) = self.key(e) else { continue };
@@ -414,15 +421,37 @@ impl<'d> Cx<'d> {
     /// (`yes:` as a key is the boolean true).
     pub(crate) fn key(&mut self, e: &Entry<'_>) -> Option<String> {
         match &e.key.value {
-            Value::Scalar(s) => match scalar::resolve(s) {
-                Resolved::Str => Some(s.text.to_string()),
-                // sigs.k8s.io/yaml turns non-string keys into strings (`fmt.Sprintf("%v")`).
-                Resolved::Bool(b) => Some(b.to_string()),
-                Resolved::Int(v) => Some(v.to_string()),
-                Resolved::Float(f) => Some(scalar::go_float(f)),
-                Resolved::Null => Some("null".to_string()),
-                Resolved::BigInt => Some(s.text.to_string()),
-            },
+            Value::Scalar(s) => {
+                // sigs.k8s.io/yaml (`convertToJSONableObject`) turns bool and number keys into
+                // strings; the key Kubernetes stores is then not the text the user wrote.
+                let seen = match scalar::resolve(s) {
+                    Resolved::Str => return Some(s.text.to_string()),
+                    Resolved::Bool(b) => {
+                        ("yaml-1.1-bool", format!("the boolean {b}"), b.to_string())
+                    }
+                    Resolved::Int(v) => {
+                        ("yaml-1.1-number", format!("the number {v}"), v.to_string())
+                    }
+                    Resolved::Float(f) => {
+                        let t = scalar::go_float(f);
+                        ("yaml-1.1-number", format!("the number {t}"), t)
+                    }
+                    Resolved::Null | Resolved::BigInt => return Some(s.text.to_string()),
+                };
+                if seen.2 != s.text {
+                    let d = Diagnostic::warning(
+                        seen.0,
+                        self.span(e.key.range),
+                        format!(
+                            "the key `{}` is {} in YAML, so Kubernetes stores the key \"{}\"",
+                            s.text, seen.1, seen.2
+                        ),
+                    )
+                    .with_hint(format!("quote the key to keep it as written: \"{}\":", s.text));
+                    self.push(d);
+                }
+                Some(seen.2)
+            }
             _ => {
                 let d = Diagnostic::error(
                     "wrong-type",
@@ -447,7 +476,36 @@ impl<'d> Cx<'d> {
             format!("unknown field \"{}\"", self.path),
         );
         let top = !self.path.contains(['.', '[']);
-        if let Some(s) = suggest(key, known) {
+        use super::schema as sc;
+        // A field of a nested type written one level too high is the commonest slip.
+        let misplaced = match self.go {
+            "Container" if sc::CONTAINER_PORT.contains(&key) => {
+                Some(format!("`{key}` belongs to a port of the container: `ports: [{{{key}: …}}]`"))
+            }
+            "PodSpec" if sc::CONTAINER.contains(&key) => {
+                Some(format!("`{key}` is a container field: put it under `containers: - name: …`"))
+            }
+            "ServiceSpec" if sc::SERVICE_PORT.contains(&key) => {
+                Some(format!("`{key}` belongs to a port of the Service: `ports: [{{{key}: …}}]`"))
+            }
+            "DeploymentSpec" | "ReplicaSetSpec" | "StatefulSetSpec" | "DaemonSetSpec"
+                if sc::POD_SPEC.contains(&key) =>
+            {
+                Some(format!("`{key}` belongs to the Pod template: `spec.template.spec.{key}`"))
+            }
+            "DeploymentSpec" | "ReplicaSetSpec" | "StatefulSetSpec" | "DaemonSetSpec"
+                if key == "labels" =>
+            {
+                Some("Pod labels go under `spec.template.metadata.labels`".to_string())
+            }
+            _ => None,
+        };
+        let spec_level = self.path.strip_prefix("spec.").is_some_and(|rest| rest == key);
+        if spec_level && sc::OBJECT_META.contains(&key) && key != "namespace" {
+            d = d.with_hint(format!("`{key}` belongs under `metadata:`, not `spec:`"));
+        } else if let Some(h) = misplaced {
+            d = d.with_hint(h);
+        } else if let Some(s) = suggest(key, known) {
             d = d.with_hint(format!("did you mean `{s}`?"));
         } else if top && super::schema::OBJECT_META.contains(&key) {
             d = d.with_hint(format!("`{key}` belongs under `metadata:`"));

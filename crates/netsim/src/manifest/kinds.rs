@@ -118,6 +118,8 @@ pub(crate) struct RawPodSpec {
     pub spec: PodSpec,
     pub containers: Vec<RawContainer>,
     pub init_containers: Vec<RawContainer>,
+    /// `tolerationSeconds` given, per toleration (the model does not keep it).
+    pub toleration_seconds: Vec<Option<i64>>,
 }
 
 fn container(cx: &mut Cx<'_>, n: &Node<'_>) -> RawContainer {
@@ -174,16 +176,18 @@ pub(crate) fn pod_spec(cx: &mut Cx<'_>, n: &Node<'_>) -> RawPodSpec {
         }),
         "tolerations" => items!(cx, &e.value, _i, it => {
             let mut t = Toleration::default();
+            let mut seconds = None;
             cx.go = "Toleration";
             fields!(cx, it, s::TOLERATION, f => {
                 "key" => t.key = cx.string(&f.value).unwrap_or_default(),
                 "operator" => t.operator = cx.string(&f.value).unwrap_or_default(),
                 "value" => t.value = cx.string(&f.value).unwrap_or_default(),
                 "effect" => t.effect = cx.string(&f.value).unwrap_or_default(),
-                "tolerationSeconds" => { let _ = cx.int64(&f.value); },
+                "tolerationSeconds" => seconds = cx.int64(&f.value),
             });
             cx.go = "PodSpec";
             r.spec.tolerations.push(t);
+            r.toleration_seconds.push(seconds);
         }),
         "dnsConfig" => {
             let mut d = PodDnsConfig::default();

@@ -15,6 +15,17 @@
 //!
 //! Invariants: never panics; objects and diagnostics come in input order (within one object:
 //! decoding problems in position order, then validation errors in the API server's order).
+//!
+//! API: [`load`] → [`Loaded`] `{ objects, diagnostics }`. Every object's `meta.source` holds
+//! the document's range and the spans of every field read, keyed by path (`spec.selector`,
+//! `spec.ports[0].port`, `metadata.labels.app`). Diagnostics of an object carry
+//! `object: Some("Service \"web\"")`; API-server validation errors use the codes
+//! `invalid-value`, `required-value`, `duplicate-value`, `unsupported-value`, `forbidden`,
+//! `too-long` ([`validate::is_validation_code`]) with the API's exact message; decoding uses
+//! `unknown-field`, `wrong-type`, `number-out-of-range`, `yaml-1.1-bool|number|null`,
+//! `unsupported-kind`, `no-kind-match`, `missing-kind`, `not-an-object`, `duplicate-object`.
+//! [`applied_objects`] names the objects as `kubectl apply` prints them. The name and label
+//! rules (`validate::is_dns1035_label`, `is_qualified_name`, …) are public for other stages.
 
 pub(crate) mod decode;
 pub(crate) mod defaults;
@@ -41,26 +52,26 @@ pub struct Loaded {
 /// Reads every file: YAML/JSON → objects, with diagnostics. Never fails.
 pub fn load(files: &SourceFiles) -> Loaded {
     let mut l = Loader::default();
-    for (file, _name, text) in files.iter() {
-        let parsed = syntax::parse(file, text);
-        // Syntax diagnostics are interleaved with the documents by position, so the output
-        // reads top to bottom; within one object, validation errors keep the API server's order.
-        let mut syntax_diags = parsed.diagnostics.into_iter().peekable();
-        for doc in &parsed.documents {
-            while let Some(d) = syntax_diags.next_if(|d| d.span.range.start <= doc.range.start) {
-                l.diagnostics.push(d);
+    for (file, name, text) in files.iter() {
+        l.file_name = name.to_string();
+        // Documents are decoded as the parser completes them and dropped right after, so the
+        // spanned tree of at most one document is alive at a time.
+        syntax::parse_each(file, text, |item| match item {
+            syntax::Item::Diagnostic(d) => l.diagnostics.push(d),
+            syntax::Item::Document(doc) => {
+                if let Some(root) = &doc.root {
+                    l.object(file, root, 0);
+                }
             }
-            if let Some(root) = &doc.root {
-                l.object(file, root, 0);
-            }
-        }
-        l.diagnostics.extend(syntax_diags);
+        });
     }
     l.finish()
 }
 
 #[derive(Default)]
 struct Loader {
+    /// The name of the file being read (for kubectl's messages, which name it).
+    file_name: String,
     objects: Objects,
     diagnostics: Vec<Diagnostic>,
     /// (kind, namespace, name) → span of the first definition.
@@ -85,6 +96,51 @@ fn api_version_for(kind: &str) -> Option<&'static str> {
     })
 }
 
+/// The kinds a built-in API group/version serves (`kubectl api-resources`), for telling a typo
+/// (`kind: Deplyment`, `kind: service`) from a kind we merely do not simulate. Empty for groups
+/// we do not know (CRDs and others are then only "not simulated").
+fn builtin_kinds(api: &str) -> &'static [&'static str] {
+    match api {
+        "v1" => &[
+            "Binding",
+            "ComponentStatus",
+            "ConfigMap",
+            "Endpoints",
+            "Event",
+            "LimitRange",
+            "List",
+            "Namespace",
+            "Node",
+            "PersistentVolume",
+            "PersistentVolumeClaim",
+            "Pod",
+            "PodTemplate",
+            "ReplicationController",
+            "ResourceQuota",
+            "Secret",
+            "Service",
+            "ServiceAccount",
+        ],
+        "apps/v1" => {
+            &["ControllerRevision", "DaemonSet", "Deployment", "ReplicaSet", "StatefulSet"]
+        }
+        "discovery.k8s.io/v1" => &["EndpointSlice"],
+        "batch/v1" => &["CronJob", "Job"],
+        "networking.k8s.io/v1" => {
+            &["Ingress", "IngressClass", "NetworkPolicy", "IPAddress", "ServiceCIDR"]
+        }
+        "metallb.io/v1beta1" => &[
+            "BFDProfile",
+            "BGPAdvertisement",
+            "BGPPeer",
+            "Community",
+            "IPAddressPool",
+            "L2Advertisement",
+        ],
+        _ => &[],
+    }
+}
+
 impl Loader {
     fn span(file: FileId, range: TextRange) -> Span {
         Span { file, range }
@@ -95,6 +151,33 @@ impl Loader {
     fn object(&mut self, file: FileId, root: &Node<'_>, depth: usize) {
         let start = self.diagnostics.len();
         let label = self.object_inner(file, root, depth);
+        // A field that could not be decoded (wrong type, number out of range) holds its zero
+        // value; the API server would have stopped at the decoding error, so validation errors
+        // about that field (or containing it) are consequences, not news: drop them.
+        let failed: Vec<TextRange> = self
+            .diagnostics
+            .iter()
+            .skip(start)
+            .filter(|d| matches!(d.code, "wrong-type" | "number-out-of-range"))
+            .map(|d| d.span.range)
+            .collect();
+        if !failed.is_empty() {
+            let mut i = start;
+            while i < self.diagnostics.len() {
+                let d = &self.diagnostics[i];
+                let consequence = validate::is_validation_code(d.code)
+                    && failed.iter().any(|f| {
+                        let r = d.span.range;
+                        (r.start <= f.start && f.end <= r.end)
+                            || (f.start <= r.start && r.end <= f.end)
+                    });
+                if consequence {
+                    self.diagnostics.remove(i);
+                } else {
+                    i += 1;
+                }
+            }
+        }
         if let Some(label) = label {
             for d in self.diagnostics.iter_mut().skip(start) {
                 if d.object.is_none() {
@@ -151,6 +234,12 @@ impl Loader {
                     Some(v) => d.with_hint(format!("add `apiVersion: {v}` at the top of this object")),
                     None => d.with_hint("every object needs `apiVersion` and `kind`, e.g. `apiVersion: v1` and `kind: Service`"),
                 };
+                // kubectl's client-side validation (`kubectl apply`, default --validate).
+                d = d.with_hint(format!(
+                    "kubectl apply: error: error validating \"{}\": error validating data: [{}]; if you choose to ignore these errors, turn validation off with --validate=false",
+                    self.file_name,
+                    missing.join(", ")
+                ));
                 self.diagnostics.push(d);
                 return None;
             }
@@ -251,12 +340,9 @@ impl Loader {
                 });
                 defaults::namespace(&mut meta);
                 let meta = finish_meta(cx, meta, file, root.range);
-                validate::meta_common(
-                    "Endpoints",
-                    &meta,
-                    validate::NameRule::Subdomain,
-                    &mut self.diagnostics,
-                );
+                let eps = Endpoints { meta: meta.clone(), subsets };
+                validate::endpoints(&eps, &mut self.diagnostics);
+                let subsets = eps.subsets;
                 self.dedup(
                     "Endpoints",
                     &meta,
@@ -276,12 +362,7 @@ impl Loader {
                 });
                 defaults::namespace(&mut meta);
                 slice.meta = finish_meta(cx, meta, file, root.range);
-                validate::meta_common(
-                    "EndpointSlice",
-                    &slice.meta,
-                    validate::NameRule::Subdomain,
-                    &mut self.diagnostics,
-                );
+                validate::endpoint_slice(&slice, &mut self.diagnostics);
                 let meta = slice.meta.clone();
                 self.dedup("EndpointSlice", &meta, |o| &mut o.endpoint_slices, slice);
             }
@@ -304,7 +385,6 @@ impl Loader {
                 let mut tmeta = ObjectMeta::default();
                 let mut tspec = kinds::RawPodSpec::default();
                 let mut service_name = None;
-                let mut has_template = false;
                 fields!(cx, root, schema::TYPE_META, e => {
                     "apiVersion" | "kind" | "status" => {},
                     "metadata" => meta = kinds::meta(cx, &e.value),
@@ -319,7 +399,7 @@ impl Loader {
                         fields!(cx, &e.value, known, f => {
                             "replicas" => replicas = cx.int32(&f.value),
                             "selector" => if !f.value.is_null() { selector = Some(kinds::label_selector(cx, &f.value)) },
-                            "template" => { has_template = true; let t = kinds::pod_template(cx, &f.value); tmeta = t.0; tspec = t.1; cx.go = go; },
+                            "template" => { let t = kinds::pod_template(cx, &f.value); tmeta = t.0; tspec = t.1; cx.go = go; },
                             "serviceName" => service_name = cx.string(&f.value),
                         });
                     },
@@ -339,7 +419,7 @@ impl Loader {
                     },
                     service_name,
                 };
-                validate::workload(&w, &tspec, has_template, &mut self.diagnostics);
+                validate::workload(&w, &tspec, &mut self.diagnostics);
                 let mut w = w;
                 w.template.spec = defaults::pod_spec_model(tspec);
                 let meta = w.meta.clone();
@@ -480,16 +560,43 @@ impl Loader {
             }
             _ => {
                 let kind_span = root.get("kind").map_or(root.range, |e| e.value.range);
+                let meta = root.get("metadata").map(|e| &e.value);
+                let field = |k: &str| {
+                    meta.and_then(|m| m.get(k))
+                        .and_then(|e| e.value.as_scalar())
+                        .map_or(String::new(), |s| s.text.to_string())
+                };
+                let mapping_error = format!(
+                    "kubectl apply: error: resource mapping not found for name: \"{}\" namespace: \"{}\" from \"{}\": no matches for kind \"{kind}\" in version \"{api}\"",
+                    field("name"),
+                    field("namespace"),
+                    self.file_name
+                );
+                let api_span = root.get("apiVersion").map_or(kind_span, |e| e.value.range);
+                let builtin = builtin_kinds(&api);
                 let d = match api_version_for(&kind) {
                     Some(v) if v != api && kind != "ClusterConfiguration" => Diagnostic::error(
                         "no-kind-match",
-                        Self::span(
-                            file,
-                            root.get("apiVersion").map_or(kind_span, |e| e.value.range),
-                        ),
+                        Self::span(file, api_span),
                         format!("no matches for kind \"{kind}\" in version \"{api}\""),
                     )
-                    .with_hint(format!("{kind} is served as `apiVersion: {v}`")),
+                    .with_hint(format!("{kind} is served as `apiVersion: {v}`"))
+                    .with_hint(mapping_error),
+                    // A kind the API group does not serve (a typo such as `Deplyment` or
+                    // `service`): kubectl's REST mapping fails.
+                    _ if !builtin.is_empty() && !builtin.contains(&kind.as_str()) => {
+                        let mut d = Diagnostic::error(
+                            "no-kind-match",
+                            Self::span(file, kind_span),
+                            format!("no matches for kind \"{kind}\" in version \"{api}\""),
+                        );
+                        if let Some(k) = decode::suggest(&kind, builtin) {
+                            d = d.with_hint(format!(
+                                "did you mean `kind: {k}`? (kinds are case-sensitive)"
+                            ));
+                        }
+                        d.with_hint(mapping_error)
+                    }
                     _ => Diagnostic::warning(
                         "unsupported-kind",
                         Self::span(file, kind_span),

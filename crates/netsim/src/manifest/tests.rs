@@ -250,3 +250,51 @@ fn rejected_name_with_bidi_override_is_quoted_safely() {
     assert!(d.message.contains("\"abc\\u202ecba\""), "{}", d.message);
     assert!(!d.message.contains('\u{202E}'), "{}", d.message);
 }
+
+#[test]
+fn yaml_traps_in_keys() {
+    let l = load_str("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  on: v1\n  1.10: v2\n  \"yes\": v3\n");
+    let codes: Vec<_> = l.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["yaml-1.1-bool", "yaml-1.1-number"]);
+    assert_eq!(
+        l.diagnostics[0].message,
+        "the key `on` is the boolean true in YAML, so Kubernetes stores the key \"true\""
+    );
+    let keys: Vec<_> = l.objects.config_maps[0].data.keys().cloned().collect();
+    assert_eq!(keys, ["1.1", "true", "yes"]);
+}
+
+/// Deterministic mutation fuzzing: thousands of corrupted variants of a realistic stream must
+/// load without a panic (every problem is a diagnostic).
+#[test]
+fn mutated_manifests_never_panic() {
+    let base = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: {app: web, tier: \"fe\"}\nspec:\n  type: LoadBalancer\n  clusterIP: None\n  selector:\n    app: web\n  ports:\n  - name: http\n    port: 80\n    targetPort: http\n    nodePort: 30080\n  sessionAffinity: ClientIP\n  externalTrafficPolicy: Local\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {app: web}\n    matchExpressions: [{key: tier, operator: In, values: [fe]}]\n  template:\n    metadata:\n      labels: &l {app: web}\n    spec:\n      hostNetwork: true\n      containers:\n      - name: web\n        image: nginx\n        ports: [{containerPort: 80, name: http, hostPort: 8080}]\n---\napiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Pod, metadata: {name: p, labels: *l}, spec: {containers: [{name: c, image: x}]}, status: {podIP: 10.0.0.1}}\n";
+    let alphabet: Vec<char> = " \n\t:-[]{},\"'&*!#|>~0123456789abcXYZé\u{0}".chars().collect();
+    let chars: Vec<char> = base.chars().collect();
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    for _ in 0..2000 {
+        let mut c = chars.clone();
+        for _ in 0..(next() % 4 + 1) {
+            let pos = (next() as usize) % c.len();
+            match next() % 3 {
+                0 => c[pos] = alphabet[(next() as usize) % alphabet.len()],
+                1 => {
+                    c.remove(pos);
+                }
+                _ => c.insert(pos, alphabet[(next() as usize) % alphabet.len()]),
+            }
+        }
+        let text: String = c.into_iter().collect();
+        let l = load_str(&text);
+        // Spans always lie inside the text.
+        for d in &l.diagnostics {
+            assert!(d.span.range.end as usize <= text.len(), "{d:?} in {text:?}");
+        }
+    }
+}

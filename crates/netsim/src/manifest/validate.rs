@@ -311,6 +311,19 @@ fn go_string_map(m: &Labels) -> String {
 // ---------------------------------------------------------------------------------------------
 // Error emission
 
+/// The codes of API-server validation errors (one per `field.ErrorType` we emit).
+pub fn is_validation_code(code: &str) -> bool {
+    matches!(
+        code,
+        "invalid-value"
+            | "required-value"
+            | "duplicate-value"
+            | "unsupported-value"
+            | "forbidden"
+            | "too-long"
+    )
+}
+
 /// Which name rule `metadata.name` follows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NameRule {
@@ -431,6 +444,27 @@ fn name_hint(rule: NameRule, kind: &str) -> String {
 
 /// `ValidateObjectMetaAccessor` (name, namespace, labels, annotations).
 fn object_meta(v: &mut V<'_>, kind: &str, meta: &ObjectMeta, rule: NameRule, namespaced: bool) {
+    let name_msgs = |name: &str| match rule {
+        NameRule::Dns1035 => is_dns1035_label(name),
+        NameRule::Label => is_dns1123_label(name),
+        NameRule::Subdomain => is_dns1123_subdomain(name),
+    };
+    if let Some(g) = meta.generate_name.as_deref().filter(|g| !g.is_empty()) {
+        // NameIsDNS*(prefix=true): `maskTrailingDash` lets a generateName end with '-'.
+        let masked = match g.strip_suffix('-') {
+            Some(head) if g.len() > 1 => format!("{head}a"),
+            _ => g.to_string(),
+        };
+        for m in name_msgs(&masked) {
+            v.invalid(
+                "metadata.generateName",
+                "metadata.generateName",
+                &go_quote(g),
+                &m,
+                Some(name_hint(rule, kind)),
+            );
+        }
+    }
     if meta.name.is_empty() {
         if meta.generate_name.as_deref().is_none_or(str::is_empty) {
             v.required(
@@ -443,12 +477,7 @@ fn object_meta(v: &mut V<'_>, kind: &str, meta: &ObjectMeta, rule: NameRule, nam
             );
         }
     } else {
-        let msgs = match rule {
-            NameRule::Dns1035 => is_dns1035_label(&meta.name),
-            NameRule::Label => is_dns1123_label(&meta.name),
-            NameRule::Subdomain => is_dns1123_subdomain(&meta.name),
-        };
-        for m in msgs {
+        for m in name_msgs(&meta.name) {
             v.invalid(
                 "metadata.name",
                 "metadata.name",
@@ -490,8 +519,14 @@ fn object_meta(v: &mut V<'_>, kind: &str, meta: &ObjectMeta, rule: NameRule, nam
 
 /// `ValidateLabels` at `path` (`metadata.labels`, `spec.selector`, …): keys then values.
 fn labels(v: &mut V<'_>, path: &str, l: &Labels) {
+    labels_at(v, path, path, l);
+}
+
+/// [`labels`] reported at `path` but pointing at the input under `at_base` (upstream reports
+/// template labels at `spec.template.labels`, where the input has `spec.template.metadata.labels`).
+fn labels_at(v: &mut V<'_>, path: &str, at_base: &str, l: &Labels) {
     for (k, val) in l {
-        let at = format!("{path}.{k}");
+        let at = format!("{at_base}.{k}");
         for m in is_qualified_name(k) {
             v.push(
                 "invalid-value",
@@ -517,6 +552,113 @@ pub(crate) fn meta_common(
     object_meta(&mut v, kind, meta, rule, true);
 }
 
+/// `ValidateNonSpecialIP`: the detail messages for an address that may not be an endpoint or
+/// external IP.
+fn special_ip(ip: IpAddr) -> Vec<String> {
+    let mut out = Vec::new();
+    if ip.is_unspecified() {
+        out.push(format!("may not be unspecified ({ip})"));
+    }
+    if ip.is_loopback() {
+        out.push("may not be in the loopback range (127.0.0.0/8, ::1/128)".to_string());
+    }
+    let link_local = match ip {
+        IpAddr::V4(x) => x.is_link_local(),
+        IpAddr::V6(x) => x.segments().first().is_some_and(|s| s & 0xffc0 == 0xfe80),
+    };
+    if link_local {
+        out.push("may not be in the link-local range (169.254.0.0/16, fe80::/10)".to_string());
+    }
+    let ll_multicast = match ip {
+        IpAddr::V4(x) => matches!(x.octets(), [224, 0, 0, _]),
+        IpAddr::V6(x) => x.segments().first().is_some_and(|s| s & 0xff0f == 0xff02),
+    };
+    if ll_multicast {
+        out.push(
+            "may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)".to_string(),
+        );
+    }
+    out
+}
+
+/// `ValidateEndpoints` → `validateEndpointSubsets` (`validateEndpointAddress`,
+/// `validateEndpointPort`).
+pub(crate) fn endpoints(e: &Endpoints, diags: &mut Vec<Diagnostic>) {
+    let mut v = V::new("Endpoints", &e.meta, diags);
+    object_meta(&mut v, "Endpoints", &e.meta, NameRule::Subdomain, true);
+    for (i, ss) in e.subsets.iter().enumerate() {
+        let p = format!("subsets[{i}]");
+        if ss.addresses.is_empty() && ss.not_ready_addresses.is_empty() {
+            v.required(&p, "must specify `addresses` or `notReadyAddresses`", None);
+        }
+        for (field, list) in
+            [("addresses", &ss.addresses), ("notReadyAddresses", &ss.not_ready_addresses)]
+        {
+            for (j, a) in list.iter().enumerate() {
+                let ap = format!("{p}.{field}[{j}]");
+                if let Some(h) = a.hostname.as_deref().filter(|h| !h.is_empty()) {
+                    for m in is_dns1123_label(h) {
+                        let hp = format!("{ap}.hostname");
+                        v.invalid(&hp, &hp, &go_quote(h), &m, None);
+                    }
+                }
+                if let Some(n) = &a.node_name {
+                    for m in is_dns1123_subdomain(n) {
+                        let np = format!("{ap}.nodeName");
+                        v.invalid(&np, &np, &go_quote(n), &m, None);
+                    }
+                }
+                for m in special_ip(a.ip) {
+                    let ip = format!("{ap}.ip");
+                    v.invalid(&ip, &ip, &go_quote(&a.ip.to_string()), &m, Some("an endpoint must be an address another host can reach: a Pod or machine IP".to_string()));
+                }
+            }
+        }
+        let require_name = ss.ports.len() > 1;
+        for (j, port) in ss.ports.iter().enumerate() {
+            let pp = format!("{p}.ports[{j}]");
+            match port.name.as_deref().filter(|n| !n.is_empty()) {
+                None if require_name => v.required(
+                    &format!("{pp}.name"),
+                    "",
+                    Some(
+                        "with several ports, each needs the `name` of the Service port it serves"
+                            .to_string(),
+                    ),
+                ),
+                None => {}
+                Some(n) => {
+                    for m in is_dns1123_label(n) {
+                        let np = format!("{pp}.name");
+                        v.invalid(&np, &np, &go_quote(n), &m, None);
+                    }
+                }
+            }
+            let n = port.port.unwrap_or(0);
+            for m in is_valid_port_num(i64::from(n)) {
+                let np = format!("{pp}.port");
+                v.invalid(&np, &np, &n.to_string(), &m, None);
+            }
+        }
+    }
+}
+
+/// `ValidateEndpointSlice` (`pkg/apis/discovery/validation/validation.go`): metadata and
+/// `addressType` (the addresses themselves are checked as they are read).
+pub(crate) fn endpoint_slice(slice: &EndpointSlice, diags: &mut Vec<Diagnostic>) {
+    let mut v = V::new("EndpointSlice", &slice.meta, diags);
+    object_meta(&mut v, "EndpointSlice", &slice.meta, NameRule::Subdomain, true);
+    match slice.address_type.as_str() {
+        "" => v.required(
+            "addressType",
+            "",
+            Some("EndpointSlices need `addressType: IPv4` (or IPv6, FQDN)".to_string()),
+        ),
+        "IPv4" | "IPv6" | "FQDN" => {}
+        other => v.unsupported("addressType", other, &["FQDN", "IPv4", "IPv6"], None),
+    }
+}
+
 pub(crate) fn namespace(meta: &ObjectMeta, diags: &mut Vec<Diagnostic>) {
     let mut v = V::new("Namespace", meta, diags);
     object_meta(&mut v, "Namespace", meta, NameRule::Label, false);
@@ -525,6 +667,20 @@ pub(crate) fn namespace(meta: &ObjectMeta, diags: &mut Vec<Diagnostic>) {
 pub(crate) fn node(node: &Node, diags: &mut Vec<Diagnostic>) {
     let mut v = V::new("Node", &node.meta, diags);
     object_meta(&mut v, "Node", &node.meta, NameRule::Subdomain, false);
+    // validateNodeTaints
+    for (i, t) in node.taints.iter().enumerate() {
+        let p = format!("spec.taints[{i}]");
+        for m in is_qualified_name(&t.key) {
+            let kp = format!("{p}.key");
+            v.invalid(&kp, &kp, &go_quote(&t.key), &m, None);
+        }
+        let errs = is_valid_label_value(&t.value);
+        if !errs.is_empty() {
+            let vp = format!("{p}.value");
+            v.invalid(&vp, &vp, &go_quote(&t.value), &errs.join(";"), None);
+        }
+        taint_effect(&mut v, &format!("{p}.effect"), &t.effect, false);
+    }
     for (i, c) in node.pod_cidrs.iter().enumerate() {
         if !is_cidr(c) {
             let p = format!("spec.podCIDRs[{i}]");
@@ -563,7 +719,6 @@ fn container_list(
     v: &mut V<'_>,
     base: &str,
     cs: &[RawContainer],
-    host_network: bool,
     host_ports: &mut Vec<(i32, String)>,
     required: bool,
 ) {
@@ -660,7 +815,6 @@ fn container_list(
                 ),
             }
         }
-        let _ = host_network;
         // AccumulateUniqueHostPorts: hostPort+protocol unique across containers.
         for (j, port) in c.ports.iter().enumerate() {
             let Some(h) = port.host_port.filter(|&h| h != 0) else { continue };
@@ -708,19 +862,11 @@ fn protocol_hint(p: &str) -> String {
 /// `ValidatePodSpec` (the parts that matter here) at `base` (`spec` or `spec.template.spec`).
 fn pod_spec(v: &mut V<'_>, base: &str, spec: &RawPodSpec) {
     let mut host_ports = Vec::new();
-    container_list(
-        v,
-        &format!("{base}.containers"),
-        &spec.containers,
-        spec.spec.host_network,
-        &mut host_ports,
-        true,
-    );
+    container_list(v, &format!("{base}.containers"), &spec.containers, &mut host_ports, true);
     container_list(
         v,
         &format!("{base}.initContainers"),
         &spec.init_containers,
-        spec.spec.host_network,
         &mut host_ports,
         false,
     );
@@ -766,6 +912,7 @@ fn pod_spec(v: &mut V<'_>, base: &str, spec: &RawPodSpec) {
             }
         }
     }
+    pod_dns_config(v, base, &spec.spec);
     if let Some(n) = spec.spec.node_name.as_deref().filter(|n| !n.is_empty()) {
         for m in is_dns1123_subdomain(n) {
             let p = format!("{base}.nodeName");
@@ -780,6 +927,165 @@ fn pod_spec(v: &mut V<'_>, base: &str, spec: &RawPodSpec) {
             }
         }
     }
+    tolerations(
+        v,
+        &format!("{base}.tolerations"),
+        &spec.spec.tolerations,
+        &spec.toleration_seconds,
+    );
+}
+
+/// `validatePodDNSConfig` (MaxDNSNameservers 3, MaxDNSSearchPaths 32, MaxDNSSearchListChars 2048).
+fn pod_dns_config(v: &mut V<'_>, base: &str, spec: &PodSpec) {
+    let path = format!("{base}.dnsConfig");
+    if spec.dns_policy == "None" {
+        match &spec.dns_config {
+            None => {
+                v.required(&path, "must provide `dnsConfig` when `dnsPolicy` is None", Some("with `dnsPolicy: None` the Pod gets only what `dnsConfig` lists: add `dnsConfig: {nameservers: [10.96.0.10], searches: [...]}`".to_string()));
+                return;
+            }
+            Some(c) if c.nameservers.is_empty() => {
+                v.required(
+                    &format!("{path}.nameservers"),
+                    "must provide at least one DNS nameserver when `dnsPolicy` is None",
+                    None,
+                );
+                return;
+            }
+            _ => {}
+        }
+    }
+    let Some(c) = &spec.dns_config else { return };
+    let ns_path = format!("{path}.nameservers");
+    if c.nameservers.len() > 3 {
+        v.invalid(
+            &ns_path,
+            &ns_path,
+            &go_string_slice(&c.nameservers),
+            "must not have more than 3 nameservers",
+            Some("the resolver (glibc) uses at most 3 nameservers".to_string()),
+        );
+    }
+    for (i, ns) in c.nameservers.iter().enumerate() {
+        if ns.parse::<IpAddr>().is_err() {
+            let p = format!("{ns_path}[{i}]");
+            v.invalid(&p, &p, &go_quote(ns), IP_MSG, None);
+        }
+    }
+    let s_path = format!("{path}.searches");
+    if c.searches.len() > 32 {
+        v.invalid(
+            &s_path,
+            &s_path,
+            &go_string_slice(&c.searches),
+            "must not have more than 32 search paths",
+            None,
+        );
+    }
+    if c.searches.join(" ").len() > 2048 {
+        v.invalid(
+            &s_path,
+            &s_path,
+            &go_string_slice(&c.searches),
+            "must not have more than 2048 characters (including spaces) in the search list",
+            None,
+        );
+    }
+    for (i, search) in c.searches.iter().enumerate() {
+        let s = search.strip_suffix('.').unwrap_or(search);
+        for m in is_dns1123_subdomain(s) {
+            let p = format!("{s_path}[{i}]");
+            v.invalid(&p, &p, &go_quote(s), &m, None);
+        }
+    }
+    for (i, (name, _)) in c.options.iter().enumerate() {
+        if name.is_empty() {
+            v.required(&format!("{path}.options[{i}]"), "must not be empty", None);
+        }
+    }
+}
+
+/// `validateTaintEffect`.
+fn taint_effect(v: &mut V<'_>, path: &str, effect: &str, allow_empty: bool) {
+    match effect {
+        "" if !allow_empty => v.required(path, "", None),
+        "" | "NoSchedule" | "PreferNoSchedule" | "NoExecute" => {}
+        other => v.unsupported(
+            path,
+            other,
+            &["NoSchedule", "PreferNoSchedule", "NoExecute"],
+            Some(
+                "effects are NoSchedule, PreferNoSchedule or NoExecute (case-sensitive)"
+                    .to_string(),
+            ),
+        ),
+    }
+}
+
+/// `ValidateTolerations`.
+fn tolerations(v: &mut V<'_>, base: &str, ts: &[Toleration], seconds: &[Option<i64>]) {
+    for (i, t) in ts.iter().enumerate() {
+        let p = format!("{base}[{i}]");
+        if !t.key.is_empty() {
+            for m in is_qualified_name(&t.key) {
+                let kp = format!("{p}.key");
+                v.invalid(&kp, &kp, &go_quote(&t.key), &m, None);
+            }
+        }
+        let op_path = format!("{p}.operator");
+        if t.key.is_empty() && t.operator != "Exists" {
+            v.invalid(&op_path, &op_path, &go_quote(&t.operator), "operator must be Exists when `key` is empty, which means \"match all values and all keys\"", None);
+        }
+        let secs = seconds.get(i).copied().flatten();
+        if secs.is_some() && t.effect != "NoExecute" {
+            let ep = format!("{p}.effect");
+            v.invalid(
+                &ep,
+                &ep,
+                &go_quote(&t.effect),
+                "effect must be 'NoExecute' when `tolerationSeconds` is set",
+                None,
+            );
+        }
+        match t.operator.as_str() {
+            "Equal" | "" => {
+                let errs = is_valid_label_value(&t.value);
+                if !errs.is_empty() {
+                    v.invalid(
+                        &op_path,
+                        &format!("{p}.value"),
+                        &go_quote(&t.value),
+                        &errs.join(";"),
+                        None,
+                    );
+                }
+            }
+            "Exists" => {
+                if !t.value.is_empty() {
+                    let value = format!(
+                        "core.Toleration{{Key:{}, Operator:\"Exists\", Value:{}, Effect:{}, TolerationSeconds:(*int64)(nil)}}",
+                        go_quote(&t.key),
+                        go_quote(&t.value),
+                        go_quote(&t.effect)
+                    );
+                    v.invalid(
+                        &op_path,
+                        &format!("{p}.value"),
+                        &value,
+                        "value must be empty when `operator` is 'Exists'",
+                        Some(
+                            "with `operator: Exists` only the key is compared: remove `value`"
+                                .to_string(),
+                        ),
+                    );
+                }
+            }
+            other => v.unsupported(&op_path, other, &["Equal", "Exists"], None),
+        }
+        if !t.effect.is_empty() {
+            taint_effect(v, &format!("{p}.effect"), &t.effect, true);
+        }
+    }
 }
 
 pub(crate) fn pod(meta: &ObjectMeta, spec: &RawPodSpec, diags: &mut Vec<Diagnostic>) {
@@ -791,9 +1097,42 @@ pub(crate) fn pod(meta: &ObjectMeta, spec: &RawPodSpec, diags: &mut Vec<Diagnost
 // ---------------------------------------------------------------------------------------------
 // Workloads
 
-fn go_label_selector(_s: &LabelSelector) -> String {
-    // %#v of the dereferenced metav1.LabelSelector (its String() has a pointer receiver).
-    "v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}".to_string()
+/// `%#v` of the dereferenced `metav1.LabelSelector` (its generated `String()` has a pointer
+/// receiver, so `field.Error` falls back to `%#v`). Empty maps and lists print as nil (the
+/// decoder leaves them nil unless the input spelled them out).
+fn go_label_selector(s: &LabelSelector) -> String {
+    let labels = if s.match_labels.is_empty() {
+        "map[string]string(nil)".to_string()
+    } else {
+        let inner: Vec<String> = s
+            .match_labels
+            .iter()
+            .map(|(k, v)| format!("{}:{}", go_quote(k), go_quote(v)))
+            .collect();
+        format!("map[string]string{{{}}}", inner.join(", "))
+    };
+    let exprs = if s.match_expressions.is_empty() {
+        "[]v1.LabelSelectorRequirement(nil)".to_string()
+    } else {
+        let inner: Vec<String> = s
+            .match_expressions
+            .iter()
+            .map(|e| {
+                let values = if e.values.is_empty() {
+                    "[]string(nil)".to_string()
+                } else {
+                    go_string_slice(&e.values)
+                };
+                format!(
+                    "v1.LabelSelectorRequirement{{Key:{}, Operator:{}, Values:{values}}}",
+                    go_quote(&e.key),
+                    go_quote(&e.operator)
+                )
+            })
+            .collect();
+        format!("[]v1.LabelSelectorRequirement{{{}}}", inner.join(", "))
+    };
+    format!("v1.LabelSelector{{MatchLabels:{labels}, MatchExpressions:{exprs}}}")
 }
 
 /// `ValidateLabelSelector` (metav1) at `path`; returns whether `LabelSelectorAsSelector` succeeds.
@@ -860,12 +1199,7 @@ fn label_selector(v: &mut V<'_>, path: &str, s: &LabelSelector) -> bool {
     ok
 }
 
-pub(crate) fn workload(
-    w: &Workload,
-    spec: &RawPodSpec,
-    _has_template: bool,
-    diags: &mut Vec<Diagnostic>,
-) {
+pub(crate) fn workload(w: &Workload, spec: &RawPodSpec, diags: &mut Vec<Diagnostic>) {
     let kind = w.kind.as_str();
     let mut v = V::new(kind, &w.meta, diags);
     object_meta(&mut v, kind, &w.meta, NameRule::Subdomain, true);
@@ -880,7 +1214,7 @@ pub(crate) fn workload(
     }
     let mismatch_hint = Some("the selector must match the Pod template's labels, or the controller could never find the Pods it creates: copy the selector's labels into `spec.template.metadata.labels`".to_string());
     let template_checks = |v: &mut V<'_>| {
-        labels(v, "spec.template.labels", &w.template.labels);
+        labels_at(v, "spec.template.labels", "spec.template.metadata.labels", &w.template.labels);
         pod_spec(v, "spec.template.spec", spec);
         if spec.spec.restart_policy != "Always" {
             v.unsupported(
@@ -955,6 +1289,18 @@ pub(crate) fn workload(
             if w.kind == WorkloadKind::StatefulSet { "" } else { "invalid label selector" };
         let sel = w.selector.as_ref().map(go_label_selector).unwrap_or_default();
         v.invalid("spec.selector", "spec.selector", &sel, detail, None);
+        // ValidateStatefulSetSpec checks the template's restartPolicy outside the template
+        // validation that an invalid selector skips.
+        if w.kind == WorkloadKind::StatefulSet && spec.spec.restart_policy != "Always" {
+            v.unsupported(
+                "spec.template.spec.restartPolicy",
+                &spec.spec.restart_policy,
+                &["Always"],
+                Some(format!(
+                    "{kind} Pods always restart: remove `restartPolicy` or set it to Always"
+                )),
+            );
+        }
         return;
     }
     // A nil selector converts to Nothing (empty() is false, matches nothing); an empty one to
@@ -1171,51 +1517,8 @@ pub(crate) fn service(svc: &RawService, diags: &mut Vec<Diagnostic>) {
         match ip.parse::<IpAddr>() {
             Err(_) => v.invalid(&p, &p, &go_quote(ip), IP_MSG, None),
             Ok(a) => {
-                if a.is_unspecified() {
-                    v.invalid(
-                        &p,
-                        &p,
-                        &go_quote(ip),
-                        &format!("may not be unspecified ({ip})"),
-                        None,
-                    );
-                }
-                if a.is_loopback() {
-                    v.invalid(
-                        &p,
-                        &p,
-                        &go_quote(ip),
-                        "may not be in the loopback range (127.0.0.0/8, ::1/128)",
-                        None,
-                    );
-                }
-                let link_local = match a {
-                    IpAddr::V4(x) => x.is_link_local(),
-                    IpAddr::V6(x) => (x.segments()[0] & 0xffc0) == 0xfe80,
-                };
-                if link_local {
-                    v.invalid(
-                        &p,
-                        &p,
-                        &go_quote(ip),
-                        "may not be in the link-local range (169.254.0.0/16, fe80::/10)",
-                        None,
-                    );
-                }
-                let ll_multicast = match a {
-                    IpAddr::V4(x) => {
-                        x.octets()[0] == 224 && x.octets()[1] == 0 && x.octets()[2] == 0
-                    }
-                    IpAddr::V6(x) => (x.segments()[0] & 0xff0f) == 0xff02,
-                };
-                if ll_multicast {
-                    v.invalid(
-                        &p,
-                        &p,
-                        &go_quote(ip),
-                        "may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)",
-                        None,
-                    );
+                for m in special_ip(a) {
+                    v.invalid(&p, &p, &go_quote(ip), &m, Some("externalIPs are addresses of the nodes (or routed to them) that clients use; they cannot be loopback, link-local or unspecified".to_string()));
                 }
             }
         }

@@ -258,7 +258,24 @@ fn selector_row<'a>(net: &Network<'a>, svc: &Service, checks: &mut Vec<Check>) -
             sel.iter().filter_map(|(k, v)| pair_problem(k, v, &p.meta.labels)).collect();
         if problems.is_empty() {
             selected.push(*p);
-            ev.push(format!("pod {}: matches", p.meta.name));
+            let extra: Vec<&str> = p
+                .meta
+                .labels
+                .keys()
+                .filter(|k| !sel.contains_key(*k))
+                .map(String::as_str)
+                .collect();
+            if extra.is_empty() {
+                ev.push(format!("pod {}: matches", p.meta.name));
+            } else {
+                let (noun, verb) =
+                    if extra.len() == 1 { ("label", "does") } else { ("labels", "do") };
+                ev.push(format!(
+                    "pod {}: matches (extra {noun} {} {verb} not matter)",
+                    p.meta.name,
+                    extra.join(", ")
+                ));
+            }
         } else {
             ev.push(format!("pod {}: {}", p.meta.name, problems.join("; ")));
         }
@@ -376,8 +393,12 @@ fn readiness_row(selected: &[&Pod], checks: &mut Vec<Check>) {
             not += 1;
             ev.push(format!("pod {}: {phase}, no IP or finished (not an endpoint)", p.meta.name));
         } else if is_pod_ready(p) {
+            let restarts = match p.status.restart_count {
+                0 => String::new(),
+                n => format!(" — restarted {n} times: while it restarts its endpoint drops out, so connections fail intermittently"),
+            };
             ev.push(format!(
-                "pod {}: Ready ({phase}, restarts {})",
+                "pod {}: Ready ({phase}, restarts {}){restarts}",
                 p.meta.name, p.status.restart_count
             ));
         } else {
@@ -484,6 +505,47 @@ fn dns_row(net: &Network<'_>, svc: &Service) -> Check {
             "headless: the A records are the ready Pod IPs; clients connect to them directly"
                 .into(),
         );
+    }
+    // "Does any Service work by DNS name?": the nameserver Pods use is itself a Service.
+    let dns_ip = net.settings.cluster_dns.first().copied();
+    let dns_svc = dns_ip
+        .and_then(|ip| net.vips.get(&ip))
+        .and_then(|v| v.first())
+        .and_then(|i| net.objects.services.get(*i));
+    let dns_ready = dns_svc.map(|d| {
+        net.objects
+            .endpoint_slices
+            .iter()
+            .filter(|e| {
+                e.meta.namespace == d.meta.namespace && e.service_name() == Some(&d.meta.name)
+            })
+            .filter(|e| !e.ports.is_empty())
+            .flat_map(|e| e.endpoints.iter())
+            .filter(|e| e.conditions.ready != Some(false))
+            .count()
+    });
+    match (dns_ip, dns_svc, dns_ready) {
+        (Some(ip), Some(d), Some(0)) => {
+            ev.push(format!("cluster DNS {ip} is Service {}/{}, which has no ready endpoints: every DNS query is rejected, so no name resolves from any Pod", d.meta.namespace, d.meta.name));
+            return check("dns", Mark::Fail, "DNS: cluster DNS is down".into(), ev, "Fix the kube-dns Service and its CoreDNS Pods (netsim explain kube-dns -n kube-system); meanwhile the ClusterIP works.");
+        }
+        (Some(ip), None, _) => {
+            ev.push(format!("no Service has the cluster DNS address {ip} (kubelet clusterDNS): Pods' DNS queries go nowhere"));
+            return check(
+                "dns",
+                Mark::Fail,
+                "DNS: cluster DNS is down".into(),
+                ev,
+                "Restore the kube-dns Service with the ClusterIP kubelet gives Pods as nameserver.",
+            );
+        }
+        (Some(ip), Some(d), Some(n)) => {
+            ev.push(format!(
+                "cluster DNS {ip} is Service {}/{} with {n} ready endpoint(s)",
+                d.meta.namespace, d.meta.name
+            ));
+        }
+        _ => {}
     }
     if r.has_answer() {
         check("dns", Mark::Pass, format!("DNS: {fq} resolves"), ev, "")

@@ -22,7 +22,7 @@ mod trace;
 #[cfg(test)]
 mod tests;
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
@@ -78,12 +78,18 @@ pub struct Network<'a> {
     pub(crate) resolver: ResolverSettings,
     pub(crate) proxy: ProxyConfig,
     pub(crate) nodes: Vec<NodeCtx>,
+    /// (namespace, name) → Pod index.
+    pub(crate) pods_by_name: BTreeMap<(&'a str, &'a str), usize>,
     /// Pod IP → Pod index (Pods with their own network namespace only).
     pub(crate) pods_by_ip: BTreeMap<IpAddr, usize>,
     /// ClusterIP / externalIP / load-balancer IP → Service indexes.
     pub(crate) vips: BTreeMap<IpAddr, Vec<usize>>,
     /// NodePort → Service index.
     pub(crate) node_ports: BTreeMap<i32, usize>,
+    /// Where a DNS query from (node, nameserver, port, origin kind) is sent: see `trace::dns_path`.
+    #[allow(clippy::type_complexity)]
+    pub(crate) dns_paths:
+        RefCell<BTreeMap<(usize, IpAddr, u16, &'static str), Result<String, (String, String)>>>,
 }
 
 impl<'a> Network<'a> {
@@ -105,36 +111,41 @@ impl<'a> Network<'a> {
         let resolver =
             ResolverSettings::new(settings.cluster_dns.clone(), settings.cluster_domain.clone());
         let p = &settings.proxy;
+        // The same configuration `netsim iptables` shows (cmd/iptables.rs): the cluster's
+        // KubeProxyConfiguration settings, the primary service family.
         let proxy = ProxyConfig {
-            cluster_cidr: p
-                .cluster_cidrs
-                .iter()
-                .find(|c| c.family() == IpFamily::IPv4)
-                .map(|c| c.to_string()),
-            masquerade_bit: p.masquerade_bit.clamp(0, 31) as u32,
+            cluster_cidr: if p.cluster_cidrs.is_empty() {
+                None
+            } else {
+                Some(p.cluster_cidrs.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(","))
+            },
+            masquerade_bit: u32::try_from(p.masquerade_bit).ok().filter(|b| *b <= 31).unwrap_or(14),
             masquerade_all: p.masquerade_all,
             localhost_node_ports: p.localhost_node_ports,
             node_port_addresses: p.node_port_addresses.clone(),
+            ip_family: settings.service_families().first().copied().unwrap_or(IpFamily::IPv4),
             ..ProxyConfig::default()
         };
         let nodes = objects
             .nodes
             .iter()
             .map(|n| {
-                let mut ips: Vec<IpAddr> = n.internal_ips.clone();
-                ips.extend(n.external_ips.iter().copied());
-                ips.push(IpAddr::from([127, 0, 0, 1]));
+                let info = crate::proxy::node_info(objects, &n.meta.name).unwrap_or_else(|_| {
+                    NodeInfo { name: n.meta.name.clone(), ips: n.internal_ips.clone() }
+                });
                 NodeCtx {
                     name: n.meta.name.clone(),
                     ready: n.ready,
-                    info: NodeInfo { name: n.meta.name.clone(), ips },
+                    info,
                     pod_cidrs: n.pod_cidrs.iter().filter_map(|c| PodCidr::parse(c)).collect(),
                     rules: OnceCell::new(),
                 }
             })
             .collect();
         let mut pods_by_ip = BTreeMap::new();
+        let mut pods_by_name = BTreeMap::new();
         for (i, pod) in objects.pods.iter().enumerate() {
+            pods_by_name.entry((pod.meta.namespace.as_str(), pod.meta.name.as_str())).or_insert(i);
             if pod.spec.host_network {
                 continue;
             }
@@ -159,7 +170,19 @@ impl<'a> Network<'a> {
                 }
             }
         }
-        Network { objects, settings, zone, resolver, proxy, nodes, pods_by_ip, vips, node_ports }
+        Network {
+            objects,
+            settings,
+            zone,
+            resolver,
+            proxy,
+            nodes,
+            pods_by_name,
+            pods_by_ip,
+            vips,
+            node_ports,
+            dns_paths: RefCell::new(BTreeMap::new()),
+        }
     }
 
     /// The parsed kube-proxy rules of node `i` (generated and parsed on first use, then kept).
@@ -197,6 +220,11 @@ impl<'a> Network<'a> {
 
     pub(crate) fn primary_ip(&self, node: usize) -> Option<IpAddr> {
         self.nodes.get(node).and_then(|n| n.info.primary_ip(IpFamily::IPv4))
+    }
+
+    /// The Pod `namespace/name`.
+    pub(crate) fn pod(&self, namespace: &str, name: &str) -> Option<&'a Pod> {
+        self.pods_by_name.get(&(namespace, name)).and_then(|i| self.objects.pods.get(*i))
     }
 
     pub(crate) fn pod_at(&self, ip: IpAddr) -> Option<&'a Pod> {

@@ -142,3 +142,98 @@ fn explain_selector_near_miss() {
     let r = send(&c, "pod/shop/client", "web:80");
     assert_eq!(r.outcome, Outcome::Refused, "{r:#?}");
 }
+
+#[test]
+fn never_panics_on_odd_requests() {
+    let c = cluster(SHOP);
+    let net = Network::new(&c.objects, &c.settings);
+    let sources = [
+        "pod/shop/client",
+        "pod/shop/client:client",
+        "node/kind-worker",
+        "external",
+        "pod/default/other",
+    ];
+    let targets = [
+        "web:80",
+        "web.shop:80",
+        "[fd00::1]:80",
+        "[::1]:80",
+        "http://[fd00::5]/",
+        "0.0.0.0:1",
+        "255.255.255.255:65535",
+        "10.96.0.10:53",
+        "10.96.0.1:443",
+        "172.18.0.2:30000",
+        "127.0.0.1:30000",
+        "localhost:1",
+        "a.b.c.d.e.f.g:80",
+        "-web:80",
+        "web.:80",
+        ".web:80",
+        "web..shop:80",
+        "x.svc.cluster.local:80",
+        "kube-dns.kube-system:53",
+        "https://web.shop",
+        "http://web.shop:8080/x#y",
+        "UPPER.Shop:80",
+        &format!("{}:80", "a".repeat(300)),
+    ];
+    for s in sources {
+        for t in targets {
+            let (Ok(from), Ok(to)) = (parse_source(s), parse_target(t)) else { continue };
+            for count in [1, 5] {
+                let r = net.request(&from, &to, &Options { count, seed: 1 });
+                if let Ok(r) = r {
+                    assert!(!r.reason.is_empty(), "{s} → {t}");
+                    assert!(!r.hops.is_empty(), "{s} → {t}");
+                }
+            }
+        }
+    }
+    for bad in [
+        "",
+        ":",
+        ":80",
+        "http://:80/",
+        "[]:80",
+        "[::1",
+        "web:-1",
+        "web:+80",
+        "web:８０",
+        "héllo:80",
+        "http://web:/",
+    ] {
+        assert!(parse_target(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn pending_pod_cannot_send() {
+    let y = format!("{SHOP}---\napiVersion: v1\nkind: Pod\nmetadata: {{name: stuck, namespace: shop}}\nspec:\n  nodeSelector: {{disk: ssd}}\n  containers: [{{name: c, image: busybox}}]\n");
+    let c = cluster(&y);
+    let net = Network::new(&c.objects, &c.settings);
+    let to = parse_target("web:80").unwrap_or_else(|e| panic!("{e}"));
+    let from = parse_source("pod/shop/stuck").unwrap_or(Source::External);
+    assert_eq!(
+        net.request(&from, &to, &Options::default()).err().map(|e| e.code),
+        Some("pod-has-no-ip")
+    );
+}
+
+#[test]
+fn explain_rows_for_a_healthy_service_all_pass() {
+    let c = cluster(SHOP);
+    let net = Network::new(&c.objects, &c.settings);
+    let e = explain(&net, "shop", "web");
+    let ids: Vec<&str> = e.checks.iter().map(|c| c.id).collect();
+    assert_eq!(
+        ids,
+        ["service-exists", "selector", "target-port", "readiness", "endpoints", "dns", "rules"]
+    );
+    assert!(e.checks.iter().all(|c| c.mark == Mark::Pass), "{e:#?}");
+    let missing = explain(&net, "default", "web");
+    assert_eq!(missing.checks.len(), 1);
+    assert_eq!(missing.checks[0].mark, Mark::Fail);
+    assert!(missing.checks[0].fix.contains("-n shop"));
+}

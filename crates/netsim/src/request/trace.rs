@@ -250,12 +250,7 @@ fn client_line(net: &Network<'_>, c: &Client<'_>) -> String {
 fn find_client<'a>(net: &Network<'a>, from: &Source) -> Result<Client<'a>, RequestError> {
     match from {
         Source::Pod { namespace, name, container } => {
-            let Some(pod) = net
-                .objects
-                .pods
-                .iter()
-                .find(|p| p.meta.namespace == *namespace && p.meta.name == *name)
-            else {
+            let Some(pod) = net.pod(namespace, name) else {
                 let elsewhere: Vec<&str> = net
                     .objects
                     .pods
@@ -274,7 +269,19 @@ fn find_client<'a>(net: &Network<'a>, from: &Source) -> Result<Client<'a>, Reque
                 ));
             };
             if let Some(c) = container {
-                let all: Vec<&str> = pod.spec.containers.iter().map(|c| c.name.as_str()).collect();
+                // Restartable init containers ("sidecars") run beside the app containers too.
+                let all: Vec<&str> = pod
+                    .spec
+                    .containers
+                    .iter()
+                    .chain(
+                        pod.spec
+                            .init_containers
+                            .iter()
+                            .filter(|c| c.restart_policy.as_deref() == Some("Always")),
+                    )
+                    .map(|c| c.name.as_str())
+                    .collect();
                 if !all.contains(&c.as_str()) {
                     return Err(RequestError::new(
                         "unknown-container",
@@ -426,6 +433,27 @@ fn resolve_name(
     let cluster_dns = &net.settings.cluster_dns;
     let ns_ip = rc.nameservers.first().and_then(|n| n.parse::<IpAddr>().ok());
     let to_cluster = ns_ip.is_some_and(|ip| cluster_dns.contains(&ip));
+    // The settings behind the walk: the client's resolv.conf (kubelet writes it for Pods from
+    // dnsPolicy; nodes and outside clients have their own).
+    let whose = match client.pod {
+        Some(p) => format!(
+            "dnsPolicy {}{}",
+            if p.spec.dns_policy.is_empty() { "ClusterFirst" } else { &p.spec.dns_policy },
+            if p.spec.host_network { ", hostNetwork" } else { "" }
+        ),
+        None if client.node.is_some() => "the node's own file".into(),
+        None => "assumed: the outside client's resolver is the nodes' network gateway".into(),
+    };
+    let search = if rc.searches.is_empty() { "none".to_string() } else { rc.searches.join(" ") };
+    hops.push(hop(
+        "resolv",
+        format!(
+            "/etc/resolv.conf: nameserver {}, search {search}, ndots:{} ({whose})",
+            rc.nameservers.first().map(String::as_str).unwrap_or("none"),
+            rc.ndots()
+        ),
+        node,
+    ));
     // The DNS query itself is a packet: UDP to the kube-dns ClusterIP, through this node's rules.
     if to_cluster {
         if let (Some(pod), Some(n)) = (client.pod, client.node) {
@@ -437,7 +465,7 @@ fn resolve_name(
                         hops.push(hop("dns", line, node));
                         return Err(Conn {
                             outcome: Outcome::Timeout,
-                            reason: format!("The name {name} cannot be resolved: the DNS query to {}:53/UDP never reaches CoreDNS ({why}). Every name fails the same way.", pkt.dst),
+                            reason: format!("The name {name} cannot be resolved: the DNS query to {}:53/UDP gets no answer ({why}). Every name fails the same way.", pkt.dst),
                             fix: "Fix the kube-dns Service in kube-system (selector k8s-app=kube-dns, port 53/UDP) and its CoreDNS Pods; check with 'netsim explain kube-dns -n kube-system'.".into(),
                             hops: Vec::new(),
                             endpoint: None,
@@ -562,11 +590,37 @@ fn dns_path(
     origin: Origin,
 ) -> Result<String, (String, String)> {
     let head = format!("query {src} → {dst}:{port}/UDP");
-    let Some(rules) = net.rules(node) else {
-        return Err((format!("{head}: no rules"), "the node has no kube-proxy rules".into()));
+    // Where the query goes depends on the node's rules and the kind of sender, not on the
+    // sending Pod (kube-dns has no session affinity): computed once per node and origin.
+    let key = (node, dst, port, origin.as_str());
+    let cached = net.dns_paths.borrow().get(&key).cloned();
+    let tail = match cached {
+        Some(t) => t,
+        None => {
+            let t = dns_path_tail(net, node, src, dst, port, origin);
+            net.dns_paths.borrow_mut().insert(key, t.clone());
+            t
+        }
+    };
+    match tail {
+        Ok(t) => Ok(format!("{head}{t}")),
+        Err((t, why)) => Err((format!("{head}{t}"), why)),
+    }
+}
+
+fn dns_path_tail(
+    net: &Network<'_>,
+    node: usize,
+    src: IpAddr,
+    dst: IpAddr,
+    port: u16,
+    origin: Origin,
+) -> Result<String, (String, String)> {
+    let Some((rules, info)) = net.rules(node).zip(net.nodes.get(node).map(|n| &n.info)) else {
+        return Err((": no rules".into(), "the node has no kube-proxy rules".into()));
     };
     let pkt = Packet { src, dst, dport: port, proto: Protocol::Udp, origin };
-    let trace = walk(rules, &net.nodes.get(node).map(|n| n.info.clone()).unwrap_or_default(), &pkt);
+    let trace = walk(rules, info, &pkt);
     let svc = net.vips.get(&dst).and_then(|v| v.first()).and_then(|i| net.objects.services.get(*i));
     let via = svc.map(|s| format!(" (Service {})", svc_name(s))).unwrap_or_default();
     match trace.verdict() {
@@ -584,17 +638,33 @@ fn dns_path(
                     format!("{}{}", join_hp(&d.ip, d.port), name)
                 })
                 .collect();
-            Ok(format!("{head}{via}: DNAT by kube-proxy to a CoreDNS Pod ({})", pods.join(" | ")))
+            // Delivery: the DNS server must listen on the DNATed port (declared UDP port).
+            let deaf: Vec<String> = d
+                .iter()
+                .filter_map(|d| {
+                    let p = d.ip.parse::<IpAddr>().ok().and_then(|ip| net.pod_at(ip))?;
+                    listeners(p, d.port, Protocol::Udp)
+                        .is_empty()
+                        .then(|| format!("{} ({}/UDP)", p.meta.name, d.port))
+                })
+                .collect();
+            if !deaf.is_empty() && deaf.len() == d.len() {
+                return Err((
+                    format!("{via}: DNAT to {}, where nothing listens", pods.join(" | ")),
+                    format!("the DNS Pods {} declare no such UDP port", deaf.join(", ")),
+                ));
+            }
+            Ok(format!("{via}: DNAT by kube-proxy to a CoreDNS Pod ({})", pods.join(" | ")))
         }
         Verdict::Reject => Err((
-            format!("{head}{via}: REJECT (the Service has no endpoints)"),
+            format!("{via}: REJECT (the Service has no endpoints)"),
             format!(
                 "{} has no ready endpoints, so kube-proxy rejects the query",
                 svc.map(svc_name).unwrap_or_else(|| dst.to_string())
             ),
         )),
         v => Err((
-            format!("{head}{via}: no kube-proxy rule matches ({})", v.as_str()),
+            format!("{via}: no kube-proxy rule matches ({})", v.as_str()),
             format!("no Service owns {dst}:{port}/UDP"),
         )),
     }
@@ -882,14 +952,21 @@ fn connect_at(
             Verdict::Drop => {
                 let rule = o.path.last().map(|s| s.rule.clone()).unwrap_or_default();
                 let local = rule.contains("has no local endpoints");
+                // filter KUBE-SERVICES drops ClusterIP traffic (internalTrafficPolicy Local);
+                // KUBE-EXTERNAL-SERVICES drops external traffic (externalTrafficPolicy Local).
+                let internal = rule.starts_with("-A KUBE-SERVICES ");
                 return Conn {
                     outcome: Outcome::Timeout,
-                    reason: if local {
-                        format!("{svc_txt} has no local endpoints on {node_name}: with a Local traffic policy kube-proxy only sends the traffic to Pods on the node it arrives at, and DROPs it here (the client times out). Rule: {rule}")
+                    reason: if local && internal {
+                        format!("{svc_txt} has no local endpoints on {node_name}: with internalTrafficPolicy Local kube-proxy only sends ClusterIP traffic to Pods on the client's own node, and DROPs it here (the client times out). Rule: {rule}")
+                    } else if local {
+                        format!("{svc_txt} has no local endpoints on {node_name}: with externalTrafficPolicy Local kube-proxy only sends external traffic to Pods on the node it arrives at, and DROPs it here (the client times out). Rule: {rule}")
                     } else {
                         format!("kube-proxy on {node_name} DROPs the packet. Rule: {rule}")
                     },
-                    fix: if local {
+                    fix: if local && internal {
+                        "Run an endpoint on every node that has clients (e.g. a DaemonSet), or use internalTrafficPolicy: Cluster.".into()
+                    } else if local {
                         "Send the traffic to a node that runs a ready endpoint (the load balancer's health check on healthCheckNodePort does this), or use externalTrafficPolicy: Cluster (the source IP is then masqueraded).".into()
                     } else {
                         "Check the node's rules with 'netsim iptables'.".into()
@@ -1005,12 +1082,41 @@ fn connect_at(
             c.hops = hops;
             return c;
         }
+        // The API server: a static Pod on the control-plane node's host network, not in the
+        // simulated objects; `default/kubernetes`'s endpoints point at it.
+        if dnat
+            && svc_hit.is_some_and(|s| s.meta.namespace == "default" && s.meta.name == "kubernetes")
+        {
+            hops.push(hop(
+                "deliver",
+                format!("{dst}:{dport} → kube-apiserver on node {name} (host network)"),
+                Some(name),
+            ));
+            return Conn {
+                outcome: Outcome::Connected,
+                reason: format!("Connected to kube-apiserver on node {name} ({dst}:{dport}) through Service default/kubernetes; its endpoints are the API server addresses, written by the API server itself."),
+                fix: String::new(),
+                hops,
+                endpoint: Some(Endpoint { pod: format!("kube-system/kube-apiserver-{name}"), container: Some("kube-apiserver".into()), ip: dst.to_string(), port: dport, node: Some(name.to_string()), source_ip: Some(seen) }),
+            };
+        }
         return Conn {
             outcome: Outcome::Refused,
             reason: format!("Nothing on node {name} listens on {dport}/TCP: no Service has nodePort {dport} (kube-proxy only catches allocated NodePorts) and no hostNetwork Pod declares it; the node answers with a TCP reset."),
             fix: format!("Use the Service's nodePort (range {}), or its ClusterIP from inside the cluster.", net.settings.node_port_range),
             hops,
             endpoint: None,
+        };
+    }
+    if dnat && net.node_by_pod_cidr(dst).is_none() && !net.vips.contains_key(&dst) {
+        let via = svc_hit.map(|s| format!(" through Service {}", svc_name(s))).unwrap_or_default();
+        hops.push(hop("route", format!("{dst}:{dport} is outside the pod network: it leaves through the node's default route (not simulated further)"), Some(&at_name)));
+        return Conn {
+            outcome: Outcome::Connected,
+            reason: format!("kube-proxy sent the connection{via} to {dst}:{dport}, an endpoint outside the cluster (a Service without a selector and hand-written endpoints); the simulation assumes it answers."),
+            fix: String::new(),
+            hops,
+            endpoint: Some(Endpoint { pod: String::new(), container: None, ip: dst.to_string(), port: dport, node: None, source_ip: Some(seen) }),
         };
     }
     if let Some(s) =
@@ -1064,6 +1170,21 @@ fn connect_at(
         .map(svc_name)
         .take(3)
         .collect();
+    if let Some(range) = net.settings.service_subnets.iter().find(|c| c.contains(dst)) {
+        // A ClusterIP that no Service holds (any more): the rules went with the Service.
+        hops.push(hop(
+            "route",
+            format!("{dst}:{dport} is in the Service range {range}, but no Service has this ClusterIP: no kube-proxy rule matches"),
+            Some(&at_name),
+        ));
+        return Conn {
+            outcome: Outcome::Timeout,
+            reason: format!("No Service has the ClusterIP {dst}: a ClusterIP is only a match in kube-proxy's rules, and deleting a Service removes them, so nothing answers and the client times out."),
+            fix: "Use the Service's DNS name rather than a remembered ClusterIP; check 'netsim get services -A'.".into(),
+            hops,
+            endpoint: None,
+        };
+    }
     hops.push(hop(
         "route",
         format!("{dst}:{dport} is outside the cluster: it leaves through the node's default route"),

@@ -39,10 +39,13 @@ fn line_start(text: &str, o: usize) -> usize {
 /// The indentation of the nearest list item (`- `) above the line starting at `start`.
 fn previous_list_item(text: &str, start: usize) -> Option<usize> {
     let mut end = start.checked_sub(1)?;
-    for _ in 0..10_000 {
+    for _ in 0..LOOK_BACK_LINES {
         let s = line_start(text, end);
         let line = text.get(s..end).unwrap_or("");
         let t = line.trim_start();
+        if line.starts_with("---") {
+            return None;
+        }
         if t.starts_with("- ") || t == "-" {
             return Some(line.len() - t.len());
         }
@@ -81,18 +84,26 @@ fn key_range(ls: usize, line: &str) -> TextRange {
 }
 
 /// The previous non-blank, non-comment line before the line starting at `start`.
+/// Looks back at most [`LOOK_BACK_LINES`] lines and never past a `---` document marker, so that
+/// many errors in one stream cannot make the error messages quadratic.
 fn previous_content_line(text: &str, start: usize) -> Option<(usize, &str)> {
     let mut end = start.checked_sub(1)?;
-    loop {
+    for _ in 0..LOOK_BACK_LINES {
         let s = line_start(text, end);
         let line = text.get(s..end).unwrap_or("");
         let t = line.trim();
+        if line.starts_with("---") {
+            return None;
+        }
         if !t.is_empty() && !t.starts_with('#') {
             return Some((s, line));
         }
         end = s.checked_sub(1)?;
     }
+    None
 }
+
+const LOOK_BACK_LINES: usize = 200;
 
 /// Finds the opening quote of an unclosed quoted scalar: the last unmatched `"`/`'` before `o`
 /// that starts a value (after `: `, `- `, `[`, `{`, `,` or at line start).
@@ -123,7 +134,7 @@ fn opening_quote(text: &str, o: usize) -> Option<(usize, char)> {
                 }
             }
         }
-        if o - i > 1_000_000 {
+        if o - i > 65_536 {
             break;
         }
     }
@@ -256,10 +267,11 @@ pub(super) fn scan_error(file: FileId, text: &str, e: &ScanError) -> Diagnostic 
             }
             ("yaml-indentation", msg)
         }
-        ErrorKind::UnclosedFlowCollection { open } => (
-            "yaml-unclosed-bracket",
-            format!("`{open}` is never closed with `{}`", if *open == '[' { ']' } else { '}' }),
-        ),
+        ErrorKind::UnclosedFlowCollection { open } => {
+            let close = if *open == '[' { ']' } else { '}' };
+            hints.push(format!("add the closing `{close}` after the last item"));
+            ("yaml-unclosed-bracket", format!("`{open}` is never closed with `{close}`"))
+        }
         ErrorKind::MismatchedFlowCollectionEnd { open, close } => {
             ("yaml-mismatched-bracket", format!("`{open}` is closed by `{close}`"))
         }
@@ -282,10 +294,20 @@ pub(super) fn scan_error(file: FileId, text: &str, e: &ScanError) -> Diagnostic 
             return too_deep(span);
         }
         ErrorKind::UnknownAnchor => {
-            hints.push(
-                "define the anchor with `&name` before using `*name`, in the same document".into(),
-            );
-            ("yaml-unknown-alias", "this alias refers to an anchor that is not defined".to_string())
+            // Cover the whole `*name` token.
+            let from = o as usize;
+            let name: String = text
+                .get(from..)
+                .unwrap_or("")
+                .chars()
+                .skip(1)
+                .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | '[' | ']' | '{' | '}'))
+                .take(200)
+                .collect();
+            let end = u32::try_from(from + 1 + name.len()).unwrap_or(o);
+            span.range = TextRange::new(o, end.max(o));
+            hints.push("an anchor (`&name`) only exists inside its own document (between `---` lines) and must come before the alias; repeat the values in each document".into());
+            ("yaml-unknown-alias", format!("the alias `*{name}` refers to an anchor that is not defined before it in this document"))
         }
         ErrorKind::BlockSequenceEntryNotAllowed | ErrorKind::BlockEntryInFlowCollection => {
             hints.push("a `- ` list item must be on its own line, indented under its key".into());

@@ -12,8 +12,15 @@
 //!   alias expansion and scalar length are all limited (see [`limits`]), each with a diagnostic;
 //! - a broken document is dropped with one diagnostic and parsing resumes at the next `---`
 //!   (granit-parser's `proceed_next_document`), so one mistake never hides the other documents;
-//! - duplicate mapping keys are reported with both positions (the API server's YAML decoder
-//!   rejects them too).
+//! - duplicate mapping keys are reported with both positions;
+//! - anchors/aliases are expanded (within a document, budgeted) and merge keys (`<<: *base`)
+//!   applied as go-yaml v2 (kubectl's YAML library) applies them; scalars keep their raw text and
+//!   style, and [`scalar::resolve`] gives the YAML 1.1 value Kubernetes reads;
+//! - kubectl's own document splitting is checked (`---` followed by text).
+//!
+//! API: [`parse`] (all documents and diagnostics at once) or [`parse_each`] (streamed, one
+//! document at a time, in input order); the tree is [`Document`] → [`Node`] ([`Value`]:
+//! [`Scalar`], sequence, mapping of [`Entry`]), every node with its byte [`TextRange`].
 
 mod errors;
 pub mod scalar;
@@ -202,11 +209,31 @@ fn range_of(s: &granit_parser::Span) -> TextRange {
     TextRange::new(a, b)
 }
 
+/// One item of a parsed stream, in input order.
+#[derive(Clone, Debug)]
+pub enum Item<'a> {
+    Document(Document<'a>),
+    Diagnostic(Diagnostic),
+}
+
 /// Parses one text into documents. Never fails: problems become diagnostics.
 pub fn parse(file: FileId, text: &str) -> Parsed<'_> {
     let mut out = Parsed::default();
+    parse_each(file, text, |item| match item {
+        Item::Document(d) => out.documents.push(d),
+        Item::Diagnostic(d) => out.diagnostics.push(d),
+    });
+    out
+}
+
+/// Parses one text, handing each document (and each diagnostic) to `emit` as soon as it is
+/// complete, in input order, so a caller can process and drop documents one by one (the
+/// manifest stage does: a 10 MB stream never holds more than one document's tree).
+pub fn parse_each<'a>(file: FileId, text: &'a str, emit: impl FnMut(Item<'a>)) {
+    let mut out =
+        Emitter { emit, pre: std::collections::VecDeque::new(), inner: Vec::new(), documents: 0 };
     if text.len() > limits::MAX_INPUT_BYTES {
-        out.diagnostics.push(
+        out.diagnostic(
             Diagnostic::error(
                 "input-too-large",
                 Span { file, range: TextRange::empty(0) },
@@ -218,12 +245,14 @@ pub fn parse(file: FileId, text: &str) -> Parsed<'_> {
             )
             .with_hint("split the manifests into several files, or remove what the simulation does not need"),
         );
-        return out;
+        return;
     }
+    // Problems found before parsing (position-ordered) are emitted as the parse passes them.
+    let mut pre = Vec::new();
     if let Some(at) = text.find('\u{FFFD}') {
         // The CLI replaces invalid UTF-8 with U+FFFD (so the rest still reads); say so once.
         let at = u32::try_from(at).unwrap_or(0);
-        out.diagnostics.push(
+        pre.push(
             Diagnostic::warning(
                 "invalid-utf8",
                 Span { file, range: TextRange::new(at, at + 3) },
@@ -232,6 +261,9 @@ pub fn parse(file: FileId, text: &str) -> Parsed<'_> {
             .with_hint("save the file as UTF-8; binary files cannot be read as manifests"),
         );
     }
+    separators(file, text, &mut pre);
+    pre.sort_by_key(|d| d.span.range.start);
+    out.pre = pre.into();
     let options = granit_parser::options! {
         emit_comments: false,
         block_nesting_limit: limits::MAX_DEPTH,
@@ -240,7 +272,6 @@ pub fn parse(file: FileId, text: &str) -> Parsed<'_> {
     let mut parser = Parser::new_from_str_with_options(text, options);
     let mut b = Builder {
         file,
-        text,
         stack: Vec::new(),
         anchors: BTreeMap::new(),
         alias_budget: limits::MAX_ALIAS_NODES,
@@ -256,8 +287,8 @@ pub fn parse(file: FileId, text: &str) -> Parsed<'_> {
                 match event {
                     Event::StreamEnd => break,
                     Event::DocumentStart(..) => {
-                        if out.documents.len() >= limits::MAX_DOCUMENTS {
-                            out.diagnostics.push(
+                        if out.documents >= limits::MAX_DOCUMENTS {
+                            out.diagnostic(
                                 Diagnostic::error(
                                     "too-many-documents",
                                     Span { file, range: range_of(&span) },
@@ -268,13 +299,14 @@ pub fn parse(file: FileId, text: &str) -> Parsed<'_> {
                                 )
                                 .with_hint("split the stream into several files"),
                             );
-                            return out;
+                            out.flush(u32::MAX);
+                            return;
                         }
                         b.start_document(offset(&span.start));
                     }
                     Event::DocumentEnd => {
                         if let Some(d) = b.failed.take() {
-                            out.diagnostics.push(d);
+                            out.diagnostic(d);
                             b.reset();
                             // Skip to the next document boundary.
                             match parser.proceed_next_document() {
@@ -285,16 +317,19 @@ pub fn parse(file: FileId, text: &str) -> Parsed<'_> {
                         let root = b.root.take();
                         let range =
                             root.as_ref().map_or(TextRange::empty(b.doc_start), |n| n.range);
-                        out.documents.push(Document { file, range, root });
+                        out.document(Document { file, range, root });
                         b.reset();
                     }
                     ev => {
                         if b.failed.is_some() {
                             continue;
                         }
-                        b.event(ev, &span, &mut out.diagnostics);
+                        // Problems inside a document (duplicate keys) are reported after it,
+                        // so the object's own diagnostics (decoding, validation) come first in
+                        // the order the API server gives them.
+                        b.event(ev, &span, &mut out.inner);
                         if let Some(d) = b.failed.take() {
-                            out.diagnostics.push(d);
+                            out.diagnostic(d);
                             b.reset();
                             match parser.proceed_next_document() {
                                 Ok(true) => continue,
@@ -305,25 +340,140 @@ pub fn parse(file: FileId, text: &str) -> Parsed<'_> {
                 }
             }
             Some(Err(e)) => {
-                out.diagnostics.push(errors::scan_error(file, text, &e));
+                out.diagnostic(errors::scan_error(file, text, &e));
                 b.reset();
                 match parser.proceed_next_document() {
                     Ok(true) => continue,
                     Ok(false) => break,
                     Err(e) => {
-                        out.diagnostics.push(errors::scan_error(file, text, &e));
+                        out.diagnostic(errors::scan_error(file, text, &e));
                         break;
                     }
                 }
             }
         }
     }
+    out.drain_inner();
+    out.flush(u32::MAX);
+}
+
+struct Emitter<F> {
+    emit: F,
+    /// Diagnostics found before parsing, waiting for the parse to reach their position.
+    pre: std::collections::VecDeque<Diagnostic>,
+    /// Diagnostics found inside the current document, emitted after it.
+    inner: Vec<Diagnostic>,
+    documents: usize,
+}
+
+impl<'a, F: FnMut(Item<'a>)> Emitter<F> {
+    fn flush(&mut self, upto: u32) {
+        while let Some(d) = self.pre.pop_front() {
+            if d.span.range.start > upto {
+                self.pre.push_front(d);
+                break;
+            }
+            (self.emit)(Item::Diagnostic(d));
+        }
+    }
+
+    fn diagnostic(&mut self, d: Diagnostic) {
+        self.drain_inner();
+        self.flush(d.span.range.start);
+        (self.emit)(Item::Diagnostic(d));
+    }
+
+    fn drain_inner(&mut self) {
+        for d in std::mem::take(&mut self.inner) {
+            self.flush(d.span.range.start);
+            (self.emit)(Item::Diagnostic(d));
+        }
+    }
+
+    fn document(&mut self, d: Document<'a>) {
+        self.flush(d.range.start);
+        self.documents += 1;
+        (self.emit)(Item::Document(d));
+        self.drain_inner();
+    }
+}
+
+fn is_merge_key(n: &Node<'_>) -> bool {
+    matches!(&n.value, Value::Scalar(s) if s.style == Style::Plain && s.tag.is_none() && s.text == "<<")
+}
+
+/// YAML merge keys (`<<: *base`), as go-yaml v2 applies them (`decoder.merge`): entries are
+/// applied in order, a merged mapping overwrites keys set before it, keys after it override it;
+/// with a list of mappings, earlier ones take precedence. Anything else under `<<` is kept as a
+/// plain entry (the schema walk then reports it).
+fn merge_keys(entries: Vec<Entry<'_>>) -> Vec<Entry<'_>> {
+    if !entries.iter().any(|e| is_merge_key(&e.key)) {
+        return entries;
+    }
+    let mut out: Vec<Entry<'_>> = Vec::with_capacity(entries.len());
+    fn set<'a>(out: &mut Vec<Entry<'a>>, e: Entry<'a>) {
+        let k = e.key_str().map(str::to_owned);
+        match k.and_then(|k| out.iter().position(|x| x.key_str() == Some(k.as_str()))) {
+            Some(i) => {
+                if let Some(slot) = out.get_mut(i) {
+                    *slot = e;
+                }
+            }
+            None => out.push(e),
+        }
+    }
+    for e in entries {
+        if !is_merge_key(&e.key) {
+            set(&mut out, e);
+            continue;
+        }
+        match e.value.value {
+            Value::Mapping(m) => m.into_iter().for_each(|x| set(&mut out, x)),
+            Value::Sequence(items)
+                if items.iter().all(|i| matches!(i.value, Value::Mapping(_))) =>
+            {
+                for item in items.into_iter().rev() {
+                    if let Value::Mapping(m) = item.value {
+                        m.into_iter().for_each(|x| set(&mut out, x));
+                    }
+                }
+            }
+            value => out.push(Entry { key: e.key, value: Node { range: e.value.range, value } }),
+        }
+    }
     out
 }
 
-struct Builder<'a, 't> {
+/// kubectl splits streams itself before YAML parsing (`k8s.io/apimachinery/pkg/util/yaml`
+/// `YAMLReader.Read`): a line starting with `---` may be followed only by spaces or a comment,
+/// otherwise kubectl stops with `invalid Yaml document separator: <rest>`, although YAML itself
+/// allows e.g. `--- {a: 1}`. Report those lines (bounded: at most 100 reports).
+fn separators(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) {
+    let mut offset = 0usize;
+    let mut reported = 0;
+    for line in text.split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix("---") {
+            let trimmed = rest.trim();
+            if !trimmed.is_empty() && !trimmed.starts_with('#') && reported < 100 {
+                reported += 1;
+                let start = u32::try_from(offset).unwrap_or(u32::MAX);
+                let end = u32::try_from(offset + line.trim_end().len()).unwrap_or(u32::MAX);
+                diags.push(
+                    Diagnostic::error(
+                        "yaml-document-separator",
+                        Span { file, range: TextRange::new(start, end.max(start)) },
+                        format!("invalid Yaml document separator: {trimmed}"),
+                    )
+                    .with_hint("kubectl accepts only spaces or a `# comment` after `---`; put the content on the next line"),
+                );
+            }
+        }
+        offset += line.len();
+    }
+}
+
+struct Builder<'a> {
     file: FileId,
-    text: &'t str,
     stack: Vec<Frame<'a>>,
     /// Anchor id → (node, its size in nodes).
     anchors: BTreeMap<usize, (Node<'a>, usize)>,
@@ -334,7 +484,7 @@ struct Builder<'a, 't> {
     failed: Option<Diagnostic>,
 }
 
-impl<'a> Builder<'a, '_> {
+impl<'a> Builder<'a> {
     fn start_document(&mut self, at: u32) {
         self.reset();
         self.doc_start = at;
@@ -377,7 +527,7 @@ impl<'a> Builder<'a, '_> {
                     range,
                     value: Value::Scalar(Scalar { text, style: convert_style(style), tag }),
                 };
-                self.finish(node, anchor, 1, diags);
+                self.finish(node, anchor, 1);
             }
             Event::SequenceStart(style, anchor, _) => {
                 if self.stack.len() >= limits::MAX_DEPTH {
@@ -417,7 +567,7 @@ impl<'a> Builder<'a, '_> {
                         range: TextRange::new(start, end.max(start)),
                         value: Value::Sequence(items),
                     };
-                    self.finish(node, anchor, size, diags);
+                    self.finish(node, anchor, size);
                 }
             }
             Event::MappingEnd => {
@@ -430,11 +580,12 @@ impl<'a> Builder<'a, '_> {
                         entries.last().map_or(range.end, |e| e.value.range.end.max(e.key.range.end))
                     };
                     self.check_duplicates(&entries, diags);
+                    let entries = merge_keys(entries);
                     let node = Node {
                         range: TextRange::new(start, end.max(start)),
                         value: Value::Mapping(entries),
                     };
-                    self.finish(node, anchor, size, diags);
+                    self.finish(node, anchor, size);
                 }
             }
             Event::Alias(id) => {
@@ -460,7 +611,7 @@ impl<'a> Builder<'a, '_> {
                 let mut copy = node.clone();
                 // The copy keeps its original spans except the root, which points at `*name`.
                 copy.range = range;
-                self.finish(copy, 0, size, diags);
+                self.finish(copy, 0, size);
             }
             Event::UnresolvedAlias(_) => {}
             _ => {}
@@ -468,7 +619,7 @@ impl<'a> Builder<'a, '_> {
     }
 
     /// A complete node: attach it to its parent (or make it the document root).
-    fn finish(&mut self, node: Node<'a>, anchor: usize, size: usize, _diags: &mut [Diagnostic]) {
+    fn finish(&mut self, node: Node<'a>, anchor: usize, size: usize) {
         if anchor != 0 {
             self.anchors.insert(anchor, (node.clone(), size));
         }
@@ -500,7 +651,7 @@ impl<'a> Builder<'a, '_> {
                     format!("mapping key \"{k}\" is given twice in the same mapping"),
                 )
                 .with_related(self.span(first.key.range), format!("\"{k}\" first given here"))
-                .with_hint("Kubernetes rejects a mapping with a repeated key (`kubectl apply`: `mapping key already defined`); keep one of them"),
+                .with_hint("keep one of them: depending on the tool, the later value silently replaces the earlier one or the whole file is rejected"),
             );
         };
         if entries.len() <= 16 {
@@ -526,7 +677,6 @@ impl<'a> Builder<'a, '_> {
                 }
             }
         }
-        let _ = self.text;
     }
 }
 

@@ -108,3 +108,83 @@ fn unclosed_quote_points_at_opening_quote() {
     assert_eq!(d.code, "yaml-unclosed-quote", "{d:?}");
     assert_eq!(d.span.range.start, 8);
 }
+
+#[test]
+fn input_size_limit() {
+    let t = "a: b\n".repeat(limits::MAX_INPUT_BYTES / 5 + 1);
+    let r = p(&t);
+    assert_eq!(r.documents.len(), 0);
+    assert_eq!(r.diagnostics.len(), 1);
+    assert_eq!(r.diagnostics[0].code, "input-too-large");
+}
+
+#[test]
+fn replaced_invalid_utf8_is_reported() {
+    let t = String::from_utf8_lossy(b"a: b\nc: \xff\xfe\n").into_owned();
+    let r = p(&t);
+    assert_eq!(r.diagnostics[0].code, "invalid-utf8");
+    assert_eq!(r.diagnostics[0].span.range.start, 8);
+    assert_eq!(r.documents.len(), 1);
+}
+
+#[test]
+fn kubectl_document_separator() {
+    let r = p("a: 1\n--- # fine\nb: 2\n--- {c: 3}\n");
+    assert_eq!(r.documents.len(), 3);
+    let codes: Vec<_> = r.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["yaml-document-separator"]);
+    assert_eq!(r.diagnostics[0].message, "invalid Yaml document separator: {c: 3}");
+}
+
+#[test]
+fn huge_scalars_and_numbers_never_panic() {
+    let t =
+        format!("a: {}\nb: -{}\nc: 0x{}\n", "9".repeat(5000), "9".repeat(5000), "f".repeat(5000));
+    let r = p(&t);
+    assert!(r.diagnostics.is_empty());
+    for e in r.documents[0].root.as_ref().unwrap().as_mapping().unwrap() {
+        let s = e.value.as_scalar().unwrap();
+        assert!(
+            matches!(scalar::resolve(s), scalar::Resolved::BigInt | scalar::Resolved::Float(_)),
+            "{:?}",
+            scalar::resolve(s)
+        );
+    }
+}
+
+#[test]
+fn many_broken_documents_stay_fast() {
+    // 20,000 documents, each with an indentation error and no list item or content above it
+    // within the document: error messages must not look back across the whole stream.
+    let doc = "a:\n  b: 1\n c: 2\n---\n";
+    let t = doc.repeat(20_000);
+    let start = std::time::Instant::now();
+    let r = p(&t);
+    assert_eq!(r.diagnostics.len(), 20_000);
+    assert!(start.elapsed().as_secs() < 30);
+}
+
+#[test]
+fn merge_keys_as_go_yaml_v2() {
+    let t = "base: &b {app: web, tier: fe}\nx:\n  <<: *b\n  tier: be\ny:\n  tier: be\n  <<: *b\nz:\n  <<: [{a: 1}, {a: 2, b: 2}]\n";
+    let r = p(t);
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    let root = r.documents[0].root.as_ref().unwrap();
+    let get = |m: &str, k: &str| {
+        root.get(m).unwrap().value.get(k).unwrap().value.as_scalar().unwrap().text.to_string()
+    };
+    assert_eq!(get("x", "app"), "web");
+    assert_eq!(get("x", "tier"), "be");
+    assert_eq!(get("y", "tier"), "fe");
+    assert_eq!(get("z", "a"), "1");
+    assert_eq!(get("z", "b"), "2");
+}
+
+#[test]
+fn scalar_length_limit() {
+    let t = format!("a: {}\n---\nb: 1\n", "x".repeat(limits::MAX_SCALAR_BYTES + 1));
+    let r = p(&t);
+    assert_eq!(r.diagnostics.len(), 1);
+    assert_eq!(r.diagnostics[0].code, "yaml-scalar-too-long");
+    assert_eq!(r.documents.len(), 1, "the next document still loads");
+}

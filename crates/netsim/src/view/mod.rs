@@ -15,10 +15,10 @@ mod tests;
 
 pub use render::{dot, edge_title, esc, pod_title, svg, PALETTE};
 pub use topology::{
-    fit, group_lines, namespace_color, near_miss, node_lines, pod_lines, service_lines, topology,
-    Edge, EdgeKind, EntryKind, EntryPoint, LabelPair, NamespaceTag, NearMiss, NodeBox, Options,
-    OutsideBox, OutsideKind, PodBox, PodGroup, PodState, Point, Rect, ServiceBox, TextLine,
-    Topology, GROUP_THRESHOLD, MAX_NEAR_MISSES, NAMESPACE_COLORS,
+    fit, group_lines, namespace_color, near_miss, node_lines, pod_lines, service_lines, summary,
+    tables, topology, Edge, EdgeKind, EntryKind, EntryPoint, LabelPair, NamespaceTag, NearMiss,
+    NodeBox, Options, OutsideBox, OutsideKind, PodBox, PodGroup, PodState, Point, Rect, ServiceBox,
+    Table, TextLine, Topology, GROUP_THRESHOLD, MAX_NEAR_MISSES, NAMESPACE_COLORS,
 };
 
 use serde::Serialize;
@@ -68,11 +68,29 @@ pub struct DiagnosticRow {
     pub to: u32,
 }
 
-/// Reads the input texts and builds the view model.
+/// Reads the input texts and builds the view model: objects, diagnostics of every stage, and
+/// the topology of the simulated cluster.
 pub fn analyze(files: &SourceFiles) -> Analysis {
     let loaded = crate::manifest::load(files);
     let cluster = crate::cluster::build(&loaded.objects);
     let topology = topology(&cluster.objects, &cluster.settings.dns_domain, Options::default());
+    assemble(files, &loaded, &cluster.diagnostics, topology)
+}
+
+/// The manifest stage alone: objects and the front end's diagnostics, no cluster and an empty
+/// topology. The playground's first-load build uses this while the topology does not fit the
+/// page's size budget (see `web/Cargo.toml`, feature `topology`).
+pub fn analyze_manifests(files: &SourceFiles) -> Analysis {
+    let loaded = crate::manifest::load(files);
+    assemble(files, &loaded, &[], Topology::default())
+}
+
+fn assemble(
+    files: &SourceFiles,
+    loaded: &crate::manifest::Loaded,
+    cluster_diagnostics: &[crate::diagnostic::Diagnostic],
+    topology: Topology,
+) -> Analysis {
     let mut objects = Vec::new();
     let o = &loaded.objects;
     let mut push = |kind: &str, meta: &ObjectMeta| {
@@ -108,7 +126,7 @@ pub fn analyze(files: &SourceFiles) -> Analysis {
     let mut diagnostics: Vec<DiagnosticRow> = loaded
         .diagnostics
         .iter()
-        .chain(cluster.diagnostics.iter())
+        .chain(cluster_diagnostics.iter())
         .map(|d| {
             let text = files.text(d.span.file);
             let (line, col, from, to) = files.line_index(d.span.file).map_or((0, 0, 0, 0), |i| {

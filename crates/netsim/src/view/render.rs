@@ -70,6 +70,22 @@ pub fn svg(t: &Topology) -> String {
         );
         x += 22 + 7 * ns.name.chars().count().min(40) as i32;
     }
+    // What the edge styles mean.
+    x += 12;
+    for (kind, text, width) in [
+        ("ready", "ready", 64),
+        ("notReady", "not ready", 84),
+        ("nearMiss", "misses by one label", 140),
+    ] {
+        let _ = writeln!(
+            o,
+            "<path class=\"edge {kind}\" d=\"M{x} 33 H{}\"/><text class=\"legend\" x=\"{}\" \
+             y=\"37\">{text}</text>",
+            x + 18,
+            x + 22
+        );
+        x += width;
+    }
 
     let c = t.cluster;
     if !t.nodes.is_empty() || !t.services.is_empty() {
@@ -102,7 +118,7 @@ pub fn svg(t: &Topology) -> String {
                 "<circle class=\"dot {}\" cx=\"{}\" cy=\"{}\" r=\"4\"/>",
                 p.state.as_str(),
                 p.rect.x + p.rect.w - 12,
-                p.rect.y + 13
+                p.rect.y + 28
             );
             lines(&mut o, p.rect, &pod_lines(p, true));
             o.push_str("</g>\n");

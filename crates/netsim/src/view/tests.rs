@@ -305,7 +305,10 @@ fn svg_and_dot_of_the_default_scenario() {
     let t = topo(DEFAULT);
     let s = svg(&t);
     assert!(s.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 "));
-    assert_eq!(s.matches("class=\"edge ready\"").count(), 3);
+    // Three ready edges (with tooltips), plus the legend's sample line.
+    let ready = s.lines().filter(|l| l.starts_with("<path class=\"edge ready\""));
+    assert_eq!(ready.clone().filter(|l| l.contains("<title>")).count(), 3);
+    assert_eq!(ready.count(), 4);
     assert!(s.contains(">web.default.svc.cluster.local<"));
     let d = dot(&t);
     assert!(d.starts_with("digraph topology {"));
@@ -335,4 +338,97 @@ fn broken_and_empty_input_does_not_panic() {
 fn esc_replaces_characters_xml_forbids() {
     assert_eq!(super::esc("a\u{FFFE}b\u{FFFF}c\u{1}"), "a\u{FFFD}b\u{FFFD}c\u{FFFD}");
     assert_eq!(super::esc("\u{202E}\u{200B}"), "\u{202E}\u{200B}");
+}
+
+#[test]
+fn typing_a_pod_into_the_default_scenario_moves_nothing_else() {
+    // The playground's browser test does this: a Pod bound to the control-plane node (so the
+    // scheduler's choices for the others cannot change).
+    let before = topo(DEFAULT);
+    let extra = pod_yaml("debug", "{app: debug}", "  nodeName: kind-control-plane\n");
+    let after = topo(&format!("{DEFAULT}{extra}"));
+    let (b, a) = (positions(&before), positions(&after));
+    for (id, pos) in &b {
+        assert_eq!(a.get(id), Some(pos), "{id} moved");
+    }
+    assert_eq!(a.len(), b.len() + 1);
+}
+
+#[test]
+fn tables_and_summary_say_what_the_picture_shows() {
+    let t = topo(DEFAULT);
+    assert_eq!(summary(&t), "Cluster topology: 3 nodes, 4 Pods, 1 Service");
+    let tables = tables(&t);
+    assert_eq!(tables.len(), 2);
+    let svc = &tables[0];
+    assert_eq!(svc.rows.len(), 1);
+    assert_eq!(svc.rows[0][5], "web.default.svc.cluster.local");
+    assert_eq!(svc.rows[0][7], "3/3 ready");
+    let pods = &tables[1];
+    assert_eq!(pods.rows.len(), 4);
+    let client = pods.rows.iter().find(|r| r[1] == "client").unwrap();
+    assert_eq!((client[5].as_str(), client[6].as_str()), ("app=client", ""));
+    let web = pods.rows.iter().find(|r| r[1].starts_with("web-")).unwrap();
+    assert_eq!(web[6], "default/web");
+    assert!(pods.rows.iter().all(|r| r.len() == pods.header.len()));
+}
+
+#[test]
+fn nodes_with_many_owners_group_per_namespace() {
+    // 20 Deployments of 2 replicas on one worker: 20 owners is too many boxes, so one per
+    // namespace.
+    let mut text = String::from(
+        "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\n---\n\
+         apiVersion: v1\nkind: Node\nmetadata:\n  name: solo\n",
+    );
+    for i in 0..20 {
+        text.push_str(&format!(
+            "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d{i}\nspec:\n  replicas: 2\n  \
+             selector: {{matchLabels: {{app: d{i}}}}}\n  template:\n    metadata:\n      labels: {{app: d{i}}}\n    \
+             spec:\n      containers: [{{name: c, image: x}}]\n"
+        ));
+    }
+    let t = topo(&text);
+    let groups: Vec<&PodGroup> = t.nodes.iter().flat_map(|n| &n.groups).collect();
+    assert!(!groups.is_empty(), "{:?}", t.nodes.iter().map(|n| n.pods.len()).collect::<Vec<_>>());
+    for g in groups {
+        assert_eq!(g.owner, "*");
+        assert!(g.label.starts_with("Pods in default ×"), "{}", g.label);
+    }
+}
+
+#[test]
+fn user_managed_endpoints_draw_edges_by_pod_ip() {
+    // A Service without a selector and a hand-written EndpointSlice naming a Pod's IP only.
+    let text = pod_yaml("db", "{app: db}", "  nodeName: kind-worker\n")
+        + "status:\n  podIP: 10.244.1.50\n  podIPs: [{ip: 10.244.1.50}]\n"
+        + &service_yaml("db", "  ports: [{port: 5432}]\n")
+        + "---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: db-1\n  \
+           labels: {kubernetes.io/service-name: db}\naddressType: IPv4\nports: [{port: 5432}]\n\
+           endpoints:\n- addresses: [10.244.1.50]\n";
+    let t = topo(&text);
+    let pod = t.nodes.iter().flat_map(|n| &n.pods).find(|p| p.name == "db").unwrap();
+    assert_eq!(pod.ip, "10.244.1.50");
+    assert_eq!(edges(&t), ["ready svc/default/db -> pod/default/db"]);
+}
+
+#[test]
+fn unschedulable_and_terminating_pods() {
+    let mut text = service_yaml("web", "  selector: {app: web}\n  ports: [{port: 80}]\n");
+    text.push_str(&pod_yaml("stuck", "{app: web}", "  nodeSelector: {disk: ssd}\n"));
+    let gone = pod_yaml("gone", "{app: web}", "")
+        .replace("  name: gone\n", "  name: gone\n  deletionTimestamp: \"2026-01-01T00:00:00Z\"\n");
+    text.push_str(&gone);
+    let t = topo(&text);
+    let last = t.nodes.last().unwrap();
+    assert_eq!((last.id.as_str(), last.role.as_str()), ("node/", "unscheduled"));
+    let stuck = &last.pods[0];
+    assert_eq!(
+        (stuck.name.as_str(), stuck.state, stuck.ip.as_str()),
+        ("stuck", PodState::Pending, "")
+    );
+    let gone = t.nodes.iter().flat_map(|n| &n.pods).find(|p| p.name == "gone").unwrap();
+    assert_eq!(gone.state, PodState::Terminating);
+    // Neither is a ready endpoint.
+    assert!(t.edges.iter().all(|e| e.kind != EdgeKind::Ready), "{:?}", edges(&t));
 }

@@ -168,7 +168,8 @@ pub struct PodBox {
 pub struct PodGroup {
     /// `group/<node>/<namespace>/<owner>`.
     pub id: String,
-    /// `Kind/name`, or empty for Pods without a controller.
+    /// `Kind/name`, empty for Pods without a controller, or `*` when the node has so many
+    /// owners that its Pods are grouped per namespace only.
     pub owner: String,
     pub label: String,
     pub namespace: String,
@@ -232,6 +233,17 @@ pub enum EntryKind {
     NodePort,
     LoadBalancer,
     ExternalIp,
+}
+
+impl EntryKind {
+    /// How the entry is named in the picture's tooltips.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::NodePort => "NodePort",
+            EntryKind::LoadBalancer => "LoadBalancer",
+            EntryKind::ExternalIp => "externalIP",
+        }
+    }
 }
 
 /// A way into a Service from outside the cluster.
@@ -409,20 +421,34 @@ pub fn topology(objects: &Objects, dns_domain: &str, options: Options) -> Topolo
         });
     }
 
-    // Endpoints of each Service, from its EndpointSlices: Pod id → ready.
+    // Endpoints of each Service, from its EndpointSlices: Pod id → ready. An endpoint without
+    // a Pod targetRef (user-managed slices) still counts when its address is a Pod's IP.
+    let mut pod_by_ip: BTreeMap<std::net::IpAddr, String> = BTreeMap::new();
+    for p in &pods {
+        for ip in &p.status.pod_ips {
+            pod_by_ip.entry(*ip).or_insert_with(|| pod_id(p));
+        }
+    }
     let mut endpoints: BTreeMap<(String, String), BTreeMap<String, bool>> = BTreeMap::new();
     for slice in &objects.endpoint_slices {
         let Some(svc) = slice.service_name() else { continue };
         let entry = endpoints.entry((slice.meta.namespace.clone(), svc.to_string())).or_default();
         for e in &slice.endpoints {
-            let Some(r) = &e.target_ref else { continue };
-            if r.kind != "Pod" {
-                continue;
-            }
-            let ns = if r.namespace.is_empty() { &slice.meta.namespace } else { &r.namespace };
+            let id = match &e.target_ref {
+                Some(r) if r.kind == "Pod" => {
+                    let ns =
+                        if r.namespace.is_empty() { &slice.meta.namespace } else { &r.namespace };
+                    format!("pod/{ns}/{}", r.name)
+                }
+                Some(_) => continue,
+                None => match e.addresses.iter().find_map(|ip| pod_by_ip.get(ip)) {
+                    Some(id) => id.clone(),
+                    None => continue,
+                },
+            };
             // A missing condition means ready (EndpointConditions docs).
             let ready = e.conditions.ready != Some(false);
-            let v = entry.entry(format!("pod/{ns}/{}", r.name)).or_insert(false);
+            let v = entry.entry(id).or_insert(false);
             *v |= ready;
         }
     }
@@ -549,11 +575,16 @@ pub fn topology(objects: &Objects, dns_domain: &str, options: Options) -> Topolo
         let inner_x = x + (NODE_W - POD_W) / 2;
         let mut y = nodes_top + NODE_HEAD;
         if col_pods.len() > GROUP_THRESHOLD {
-            // Group per (namespace, owner), in order of first appearance.
+            // Group per (namespace, owner), in order of first appearance; when even that gives
+            // more boxes than the threshold, per namespace only.
+            let owners: BTreeSet<(&str, Option<String>)> =
+                col_pods.iter().map(|p| (p.meta.namespace.as_str(), owner_of(p))).collect();
+            let per_owner = owners.len() <= GROUP_THRESHOLD;
             let mut order: Vec<(String, String)> = Vec::new();
             let mut members: BTreeMap<(String, String), Vec<&Pod>> = BTreeMap::new();
             for p in col_pods {
-                let key = (p.meta.namespace.clone(), owner_of(p).unwrap_or_default());
+                let owner = if per_owner { owner_of(p).unwrap_or_default() } else { "*".into() };
+                let key = (p.meta.namespace.clone(), owner);
                 let list = members.entry(key.clone()).or_default();
                 if list.is_empty() {
                     order.push(key);
@@ -572,10 +603,14 @@ pub fn topology(objects: &Objects, dns_domain: &str, options: Options) -> Topolo
                     drawn_as.insert(pid.clone(), id.clone());
                 }
                 pod_at.insert(id.clone(), rect);
-                let shown_owner = if owner.is_empty() { "(no owner)" } else { owner.as_str() };
+                let shown_owner = match owner.as_str() {
+                    "" => "(no owner)".to_string(),
+                    "*" => format!("Pods in {ns}"),
+                    o => o.to_string(),
+                };
                 node.groups.push(PodGroup {
                     id,
-                    label: format!("{} ×{}", fit(shown_owner, LINE_CHARS - 6), list.len()),
+                    label: format!("{} ×{}", fit(&shown_owner, LINE_CHARS - 6), list.len()),
                     owner,
                     color: namespace_color(&ns),
                     namespace: ns,
@@ -649,19 +684,21 @@ pub fn topology(objects: &Objects, dns_domain: &str, options: Options) -> Topolo
             continue;
         };
         let mut misses = 0;
-        for p in &pods {
+        for (p, pid) in pods.iter().zip(&pod_ids) {
             if misses >= MAX_NEAR_MISSES {
                 break;
             }
             if p.meta.namespace != s.meta.namespace {
                 continue;
             }
-            let Some(miss) = near_miss(selector, &p.meta.labels) else { continue };
-            let pid = pod_id(p);
-            let Some(target) = drawn_as.get(&pid) else { continue };
-            if !done.insert(target.clone()) {
+            // Cheap checks first: a box that already has an edge from this Service gets no
+            // second one (groups of many Pods are one box).
+            let Some(target) = drawn_as.get(pid) else { continue };
+            if done.contains(target) {
                 continue;
             }
+            let Some(miss) = near_miss(selector, &p.meta.labels) else { continue };
+            done.insert(target.clone());
             let Some(&r) = pod_at.get(target) else { continue };
             misses += 1;
             let label = match &miss.have {
@@ -775,7 +812,7 @@ pub fn pod_lines(p: &PodBox, labels: bool) -> Vec<TextLine> {
     let ip = if p.ip.is_empty() { "no IP".to_string() } else { p.ip.clone() };
     let mut out = vec![
         line("title", p.label.clone(), 12, 17),
-        line("mono", fit(&format!("{ip} · {}", p.namespace), LINE_CHARS + 2), 12, 32),
+        line("mono", fit(&format!("{ip} · {}", p.namespace), LINE_CHARS - 2), 12, 32),
     ];
     if labels {
         out.push(line("small", p.labels_text.clone(), 12, 46));
@@ -1041,4 +1078,114 @@ fn vertical(a: Point, b: Point) -> [Point; 4] {
 fn to_pod(start: Point, pod: Rect) -> [Point; 4] {
     let end = Point { x: pod.x, y: pod.y + pod.h / 2 };
     [start, Point { x: start.x, y: start.y + 56 }, Point { x: pod.x - 40, y: end.y }, end]
+}
+
+/// One sentence describing the picture (the SVG's accessible name).
+pub fn summary(t: &Topology) -> String {
+    let pods: usize = t
+        .nodes
+        .iter()
+        .map(|n| n.pods.len() + n.groups.iter().map(|g| g.count).sum::<usize>())
+        .sum();
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    format!(
+        "Cluster topology: {}, {}, {}",
+        plural(t.nodes.len(), "node", "nodes"),
+        plural(pods, "Pod", "Pods"),
+        plural(t.services.len(), "Service", "Services")
+    )
+}
+
+/// A plain table of the topology (the screen-reader view, and `kubectl`-like text).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Table {
+    pub caption: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// The same data as the picture, as tables: Services (with endpoints and near misses), then
+/// Pods (with node, state, labels and the Services that select them).
+pub fn tables(t: &Topology) -> Vec<Table> {
+    let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let services = t
+        .services
+        .iter()
+        .map(|s| {
+            let near: Vec<String> = t
+                .edges
+                .iter()
+                .filter(|e| e.from == s.id && e.kind == EdgeKind::NearMiss)
+                .map(|e| format!("{} ({})", e.to.trim_start_matches("pod/"), e.label))
+                .collect();
+            vec![
+                s.namespace.clone(),
+                s.name.clone(),
+                s.type_.clone(),
+                s.cluster_ip.clone(),
+                s.ports.join("; "),
+                s.dns_name.clone(),
+                s.external_ip.clone().unwrap_or_default(),
+                format!("{}/{} ready", s.ready_endpoints, s.endpoints),
+                near.join("; "),
+            ]
+        })
+        .collect();
+    let mut pods = Vec::new();
+    for n in &t.nodes {
+        for p in &n.pods {
+            let selected_by: Vec<&str> = t
+                .edges
+                .iter()
+                .filter(|e| e.to == p.id && matches!(e.kind, EdgeKind::Ready | EdgeKind::NotReady))
+                .map(|e| e.from.trim_start_matches("svc/"))
+                .collect();
+            let labels: Vec<String> =
+                p.labels.iter().map(|l| format!("{}={}", l.key, l.value)).collect();
+            pods.push(vec![
+                p.namespace.clone(),
+                p.name.clone(),
+                p.ip.clone(),
+                n.name.clone(),
+                p.state.as_str().to_string(),
+                labels.join(", "),
+                selected_by.join(", "),
+            ]);
+        }
+        for g in &n.groups {
+            pods.push(vec![
+                g.namespace.clone(),
+                g.label.clone(),
+                String::new(),
+                n.name.clone(),
+                format!("{}/{} ready", g.ready, g.count),
+                String::new(),
+                String::new(),
+            ]);
+        }
+    }
+    vec![
+        Table {
+            caption: "Services".into(),
+            header: strings(&[
+                "Namespace",
+                "Name",
+                "Type",
+                "ClusterIP",
+                "Ports",
+                "DNS name",
+                "External",
+                "Endpoints",
+                "Near misses",
+            ]),
+            rows: services,
+        },
+        Table {
+            caption: "Pods".into(),
+            header: strings(&["Namespace", "Name", "IP", "Node", "State", "Labels", "Selected by"]),
+            rows: pods,
+        },
+    ]
 }

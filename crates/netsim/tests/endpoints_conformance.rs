@@ -1,0 +1,186 @@
+//! Conformance: `/work/shared/conformance/endpoints/pod_to_endpoint.yaml` (upstream
+//! `staging/src/k8s.io/endpointslice/utils_test.go` TestPodToEndpoint), read at runtime with our
+//! own YAML front end; every case is rebuilt on the upstream fixture (Pod `test/…` with IP
+//! 1.2.3.5 on node-1, Service `foo`, node1 labelled with zone us-central1-a) and checked against
+//! `netsim::cluster::pod_to_endpoint`, plus the same Pods through the whole cluster build.
+
+use std::net::IpAddr;
+
+use netsim::cluster::{self, pod_to_endpoint};
+use netsim::model::*;
+use netsim::syntax::{self, Node as Y};
+use netsim::text::FileId;
+
+const PATH: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/conformance/endpoints/pod_to_endpoint.yaml"
+);
+
+fn s(n: &Y<'_>) -> String {
+    n.as_scalar().map(|s| s.text.to_string()).unwrap_or_default()
+}
+
+fn get<'a, 'b>(n: &'b Y<'a>, k: &str) -> Option<&'b Y<'a>> {
+    n.get(k).map(|e| &e.value)
+}
+
+fn flag(n: Option<&Y<'_>>) -> Option<bool> {
+    n.map(s).map(|v| v == "true")
+}
+
+fn ips(n: Option<&Y<'_>>) -> Vec<IpAddr> {
+    n.and_then(|n| n.as_sequence())
+        .unwrap_or(&[])
+        .iter()
+        .map(|x| s(x).parse().expect("ip"))
+        .collect()
+}
+
+struct Case {
+    name: String,
+    pod: Pod,
+    node: Option<Node>,
+    svc: Service,
+    family: IpFamily,
+    expected: Endpoint,
+}
+
+fn cases() -> Vec<Case> {
+    let text = std::fs::read_to_string(PATH).expect("conformance file");
+    let parsed = syntax::parse(FileId(0), &text);
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    let root = parsed.documents[0].root.as_ref().expect("document");
+    let mut out = Vec::new();
+    for c in get(root, "cases").and_then(|c| c.as_sequence()).expect("cases") {
+        let name = s(get(c, "name").expect("name"));
+        let p = get(c, "pod").expect("pod");
+        let mut pod = Pod {
+            meta: ObjectMeta {
+                name: "pod1".into(),
+                namespace: "test".into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        pod.spec.node_name = Some("node-1".into());
+        pod.status.phase = "Running".into();
+        pod.status.ready = flag(get(p, "ready"));
+        if flag(get(p, "terminating")) == Some(true) {
+            pod.meta.deletion_timestamp = Some("2024-01-01T00:00:00Z".into());
+        }
+        let given = ips(get(p, "podIPs"));
+        pod.status.pod_ips =
+            if given.is_empty() { vec!["1.2.3.5".parse().unwrap()] } else { given };
+        pod.spec.hostname = get(p, "hostname").map(s);
+        // `<service name 'foo'>`: the subdomain equals the Service's name.
+        pod.spec.subdomain = get(p, "subdomain").map(|_| "foo".to_string());
+        let mut svc = Service {
+            meta: ObjectMeta { name: "foo".into(), namespace: "test".into(), ..Default::default() },
+            ..Default::default()
+        };
+        svc.spec.publish_not_ready_addresses =
+            flag(get(c, "publishNotReadyAddresses")).unwrap_or(false);
+        let node = get(c, "node").map(|_| Node {
+            meta: ObjectMeta {
+                name: "node-1".into(),
+                labels: [("topology.kubernetes.io/zone".to_string(), "us-central1-a".to_string())]
+                    .into(),
+                ..Default::default()
+            },
+            ready: true,
+            ..Default::default()
+        });
+        let family = match get(c, "addressType").map(s).as_deref() {
+            Some("IPv6") => IpFamily::IPv6,
+            _ => IpFamily::IPv4,
+        };
+        let e = get(c, "expected").expect("expected");
+        let cond = get(e, "conditions").expect("conditions");
+        let expected = Endpoint {
+            addresses: ips(get(e, "addresses")),
+            conditions: EndpointConditions {
+                ready: flag(get(cond, "ready")),
+                serving: flag(get(cond, "serving")),
+                terminating: flag(get(cond, "terminating")),
+            },
+            hostname: get(e, "hostname").map(s),
+            node_name: get(e, "nodeName").map(s),
+            zone: get(e, "zone").map(s),
+            target_ref: Some(ObjectReference {
+                kind: "Pod".into(),
+                namespace: "test".into(),
+                name: "pod1".into(),
+            }),
+        };
+        out.push(Case { name, pod, node, svc, family, expected });
+    }
+    out
+}
+
+#[test]
+fn pod_to_endpoint_yaml() {
+    let all = cases();
+    assert_eq!(all.len(), 9, "every case of the sample is read");
+    for c in &all {
+        let got = pod_to_endpoint(&c.pod, c.node.as_ref(), &c.svc, c.family);
+        assert_eq!(got, c.expected, "case {:?}", c.name);
+    }
+}
+
+/// The same cases through `cluster::build`: the Pod pinned to an existing node-1, the Service
+/// selecting it; the controller's slice endpoint must equal the expected one.
+#[test]
+fn pod_to_endpoint_through_the_cluster() {
+    for c in cases() {
+        let mut o = Objects::default();
+        let mut node = c.node.clone().unwrap_or_else(|| Node {
+            meta: ObjectMeta { name: "node-1".into(), ..Default::default() },
+            ready: true,
+            ..Default::default()
+        });
+        node.pod_cidrs = vec!["1.2.3.0/24".into()];
+        o.nodes.push(node);
+        let mut pod = c.pod.clone();
+        pod.meta.labels.insert("app".into(), "foo".into());
+        o.pods.push(pod);
+        let mut svc = c.svc.clone();
+        svc.spec.selector = Some([("app".to_string(), "foo".to_string())].into());
+        svc.spec.ports.push(ServicePort {
+            name: String::new(),
+            protocol: Protocol::Tcp,
+            port: 80,
+            target_port: IntOrString::Int(80),
+            node_port: None,
+            app_protocol: None,
+        });
+        if c.family == IpFamily::IPv6 {
+            svc.spec.ip_families = vec![IpFamily::IPv6];
+        }
+        o.services.push(svc);
+        if c.family == IpFamily::IPv6 || c.pod.status.pod_ips.iter().any(|i| i.is_ipv6()) {
+            o.cluster_configurations.push(ClusterConfiguration {
+                service_subnet: Some("10.96.0.0/12,fd00:10:96::/112".into()),
+                pod_subnet: Some("10.244.0.0/16,fd00:10:244::/56".into()),
+                ..Default::default()
+            });
+        }
+        let built = cluster::build(&o);
+        let slice = built
+            .objects
+            .endpoint_slices
+            .iter()
+            .find(|s| {
+                s.meta.namespace == "test"
+                    && s.service_name() == Some("foo")
+                    && s.address_type == "IPv4"
+            })
+            .expect("slice");
+        let ep =
+            slice.endpoints.first().unwrap_or_else(|| panic!("case {:?}: no endpoint", c.name));
+        let mut want = c.expected.clone();
+        if c.node.is_none() {
+            want.zone = None;
+        }
+        assert_eq!(ep, &want, "case {:?}", c.name);
+    }
+}

@@ -1,0 +1,128 @@
+//! The little browser IO the page does: fetching static files, local storage (autosave), the
+//! URL's query, and asking before replacing the learner's work. Everything here fails soft:
+//! a missing API or a failed fetch is `None`, never a panic.
+
+use std::rc::Rc;
+
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use crate::state::ScenarioInfo;
+
+/// Where the editor's text is saved between visits.
+pub const SAVED_TEXT_KEY: &str = "netsim.text";
+/// Which scenario the saved text came from (empty for none).
+pub const SAVED_SCENARIO_KEY: &str = "netsim.scenario";
+/// Larger texts are not autosaved (local storage holds about 5 MB per site).
+const MAX_SAVED_BYTES: usize = 2 * 1024 * 1024;
+
+/// GETs a same-origin file as text.
+pub async fn fetch_text(url: &str) -> Option<String> {
+    let window = web_sys::window()?;
+    let response = JsFuture::from(window.fetch_with_str(url)).await.ok()?;
+    let response: web_sys::Response = response.dyn_into().ok()?;
+    if !response.ok() {
+        return None;
+    }
+    JsFuture::from(response.text().ok()?).await.ok()?.as_string()
+}
+
+/// Parses `scenarios/index.json` (see `netsim::scenario` for its schema) into the entries the
+/// page shows. Entries with missing names are skipped.
+pub fn parse_scenario_index(json: &str) -> Vec<ScenarioInfo> {
+    let Ok(root) = js_sys::JSON::parse(json) else { return Vec::new() };
+    let get = |v: &JsValue, k: &str| js_sys::Reflect::get(v, &JsValue::from_str(k)).ok();
+    let text = |v: &JsValue, k: &str| get(v, k).and_then(|x| x.as_string()).unwrap_or_default();
+    let Some(list) = get(&root, "scenarios").and_then(|v| v.dyn_into::<js_sys::Array>().ok())
+    else {
+        return Vec::new();
+    };
+    list.iter()
+        .filter_map(|s| {
+            let name = text(&s, "name");
+            if name.is_empty() {
+                return None;
+            }
+            let try_this = get(&s, "tryThis")
+                .and_then(|v| v.dyn_into::<js_sys::Array>().ok())
+                .map(|a| a.iter().filter_map(|x| x.as_string()).collect())
+                .unwrap_or_default();
+            let requests = get(&s, "requests")
+                .and_then(|v| v.dyn_into::<js_sys::Array>().ok())
+                .map(|a| {
+                    a.iter()
+                        .map(|r| (text(&r, "from"), text(&r, "target"), text(&r, "expect")))
+                        .collect()
+                })
+                .unwrap_or_default();
+            Some(ScenarioInfo {
+                file: text(&s, "file"),
+                title: text(&s, "title"),
+                lesson: text(&s, "lesson"),
+                explanation: text(&s, "explanation"),
+                try_this,
+                requests,
+                name,
+            })
+        })
+        .collect()
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// The autosaved text and the scenario it came from.
+pub fn saved_work() -> Option<(String, Option<Rc<str>>)> {
+    let s = storage()?;
+    let text = s.get_item(SAVED_TEXT_KEY).ok().flatten()?;
+    let scenario = s.get_item(SAVED_SCENARIO_KEY).ok().flatten().filter(|n| !n.is_empty());
+    Some((text, scenario.map(Rc::from)))
+}
+
+/// Saves the learner's text (quietly skipped when storage is unavailable, full or the text
+/// is too large).
+pub fn save_work(text: &str, scenario: Option<&str>) {
+    if text.len() > MAX_SAVED_BYTES {
+        return;
+    }
+    if let Some(s) = storage() {
+        let _ = s.set_item(SAVED_TEXT_KEY, text);
+        let _ = s.set_item(SAVED_SCENARIO_KEY, scenario.unwrap_or(""));
+    }
+}
+
+/// Forgets the saved work.
+pub fn clear_work() {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(SAVED_TEXT_KEY);
+        let _ = s.remove_item(SAVED_SCENARIO_KEY);
+    }
+}
+
+/// The value of `?name=` in the page URL.
+pub fn query_param(name: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    search.trim_start_matches('?').split('&').find_map(|kv| {
+        let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+        (k == name).then(|| js_sys::decode_uri_component(v).ok()?.as_string()).flatten()
+    })
+}
+
+/// Points the address bar at `?scenario=NAME` (or at the bare page) without reloading, so the
+/// link can be shared.
+pub fn show_scenario_in_url(name: Option<&str>) {
+    let Some(w) = web_sys::window() else { return };
+    let Ok(history) = w.history() else { return };
+    let path = w.location().pathname().unwrap_or_else(|_| "/".into());
+    let url = match name {
+        Some(n) => format!("{path}?scenario={}", String::from(js_sys::encode_uri_component(n))),
+        None => path,
+    };
+    let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+}
+
+/// Asks the learner to confirm; true when there is no way to ask.
+pub fn confirm(question: &str) -> bool {
+    web_sys::window().and_then(|w| w.confirm_with_message(question).ok()).unwrap_or(true)
+}

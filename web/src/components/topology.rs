@@ -1,0 +1,325 @@
+//! The topology pane: draws the core's [`netsim::view::Topology`] as inline SVG built with
+//! `html!` (so user text is always text, never markup), with pan (drag) and zoom (wheel,
+//! buttons), labels on demand, SVG export (the core's `view::svg`, as a download), and a table of
+//! the same data for screen readers. Positions and texts all come from the core; this component
+//! only keeps the view transform and the toggles.
+
+use netsim::view::{self, Edge, NodeBox, PodBox, PodGroup, Rect, ServiceBox, TextLine, Topology};
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::hooks::use_app;
+
+/// The visible part of the canvas in topology units: x, y, width, height.
+type ViewBox = (f64, f64, f64, f64);
+
+const MIN_SPAN: f64 = 120.0;
+const MAX_SPAN: f64 = 20_000.0;
+
+fn full_view(t: &Topology) -> ViewBox {
+    (0.0, 0.0, f64::from(t.width.max(320)), f64::from(t.height.max(240)))
+}
+
+#[component]
+pub fn TopologyPane() -> Html {
+    let app = use_app();
+    let stale = app.stale();
+    let shown = if stale { &app.last_good } else { &app.analysis };
+    let t = &shown.topology;
+
+    // The view is fixed at first draw and changed only by the user, so the picture never
+    // rescales while typing (new boxes appear; nothing moves).
+    let view = {
+        let initial = full_view(t);
+        use_state(move || initial)
+    };
+    let labels = use_state(|| false);
+    let table = use_state(|| false);
+    let drag = use_mut_ref(|| None::<(f64, f64, ViewBox)>);
+    let svg_ref = use_node_ref();
+
+    // Topology units per screen pixel (preserveAspectRatio xMinYMin meet).
+    let units_per_px = {
+        let svg_ref = svg_ref.clone();
+        move |v: ViewBox| -> (f64, f64, f64) {
+            let Some(el) = svg_ref.cast::<web_sys::Element>() else { return (1.0, 0.0, 0.0) };
+            let r = el.get_bounding_client_rect();
+            let k = (v.2 / r.width().max(1.0)).max(v.3 / r.height().max(1.0));
+            (k, r.left(), r.top())
+        }
+    };
+
+    let onwheel = {
+        let view = view.clone();
+        let units_per_px = units_per_px.clone();
+        Callback::from(move |e: WheelEvent| {
+            e.prevent_default();
+            let v = *view;
+            let (k, left, top) = units_per_px(v);
+            let ux = v.0 + (f64::from(e.client_x()) - left) * k;
+            let uy = v.1 + (f64::from(e.client_y()) - top) * k;
+            let f = if e.delta_y() > 0.0 { 1.15 } else { 1.0 / 1.15 };
+            view.set(zoom_at(v, ux, uy, f));
+        })
+    };
+    let onmousedown = {
+        let drag = std::rc::Rc::clone(&drag);
+        let view = view.clone();
+        Callback::from(move |e: MouseEvent| {
+            if e.button() == 0 {
+                *drag.borrow_mut() =
+                    Some((f64::from(e.client_x()), f64::from(e.client_y()), *view));
+            }
+        })
+    };
+    let onmousemove = {
+        let drag = std::rc::Rc::clone(&drag);
+        let view = view.clone();
+        Callback::from(move |e: MouseEvent| {
+            let Some((x0, y0, v0)) = *drag.borrow() else { return };
+            let (k, _, _) = units_per_px(v0);
+            let dx = (f64::from(e.client_x()) - x0) * k;
+            let dy = (f64::from(e.client_y()) - y0) * k;
+            view.set((v0.0 - dx, v0.1 - dy, v0.2, v0.3));
+        })
+    };
+    let end_drag = { Callback::from(move |_: MouseEvent| *drag.borrow_mut() = None) };
+    let zoom_button = |f: f64| {
+        let view = view.clone();
+        Callback::from(move |_: MouseEvent| {
+            let v = *view;
+            view.set(zoom_at(v, v.0 + v.2 / 2.0, v.1 + v.3 / 2.0, f));
+        })
+    };
+    let fit = {
+        let view = view.clone();
+        let full = full_view(t);
+        Callback::from(move |_: MouseEvent| view.set(full))
+    };
+    let toggle_labels = {
+        let labels = labels.clone();
+        Callback::from(move |_: MouseEvent| labels.set(!*labels))
+    };
+    let toggle_table = {
+        let table = table.clone();
+        Callback::from(move |_: MouseEvent| table.set(!*table))
+    };
+    let export = {
+        let t = t.clone();
+        Callback::from(move |_: MouseEvent| download_svg(&view::svg(&t)))
+    };
+
+    let v = *view;
+    // Whole units: formatting integers keeps float printing out of the wasm.
+    let view_box = format!("{} {} {} {}", v.0 as i64, v.1 as i64, v.2 as i64, v.3 as i64);
+    let summary = view::summary(t);
+
+    html! {
+        <section class={classes!("topology", stale.then_some("stale"))} data-testid="topology-pane" aria-label="Topology">
+            <div class="topo-toolbar" role="toolbar" aria-label="Topology view">
+                <div class="legend" aria-label="Namespaces">
+                    { for t.namespaces.iter().map(|ns| html! {
+                        <span class="ns-chip" title={format!("namespace {}", ns.name)}>
+                            <span class={format!("swatch ns{}", ns.color)}></span>{ &ns.name }
+                        </span>
+                    }) }
+                    <span class="edge-key" title="Edges from a Service to its Pods">
+                        <svg width="18" height="6" aria-hidden="true"><line class="t-edge ready" x1="0" y1="3" x2="18" y2="3" /></svg>{ "ready" }
+                        <svg width="18" height="6" aria-hidden="true"><line class="t-edge notReady" x1="0" y1="3" x2="18" y2="3" /></svg>{ "not ready" }
+                        <svg width="18" height="6" aria-hidden="true"><line class="t-edge nearMiss" x1="0" y1="3" x2="18" y2="3" /></svg>{ "misses by one label" }
+                    </span>
+                </div>
+                <div class="tools">
+                    <button type="button" aria-pressed={labels.to_string()} data-testid="topology-labels" onclick={toggle_labels}
+                        title="Show the labels of every Pod">{ "Labels" }</button>
+                    <button type="button" aria-pressed={table.to_string()} data-testid="topology-table-toggle" onclick={toggle_table}
+                        title="Show the same data as a table">{ "Table" }</button>
+                    <span class="zoom">
+                        <button type="button" onclick={zoom_button(1.0 / 1.25)} title="Zoom in" aria-label="Zoom in">{ "+" }</button>
+                        <button type="button" onclick={zoom_button(1.25)} title="Zoom out" aria-label="Zoom out">{ "−" }</button>
+                        <button type="button" onclick={fit} title="Fit the whole cluster" data-testid="topology-fit">{ "Fit" }</button>
+                    </span>
+                    <button type="button" class="primary" onclick={export} data-testid="topology-export"
+                        title="Download this picture as an SVG file">{ "Export SVG" }</button>
+                </div>
+            </div>
+            if stale {
+                <p class="stale-banner" data-testid="stale" role="status">
+                    { "The manifests have errors — showing the last good topology." }
+                </p>
+            }
+            <div class={classes!("topo-canvas", (*table).then_some("hidden"))}>
+                <svg ref={svg_ref} data-testid="topology" class="topo" viewBox={view_box}
+                    preserveAspectRatio="xMinYMin meet" role="img" aria-label={summary.clone()}
+                    {onwheel} {onmousedown} {onmousemove} onmouseup={end_drag.clone()} onmouseleave={end_drag}>
+                    <defs>
+                        <pattern id="topo-grid" width="24" height="24" patternUnits="userSpaceOnUse">
+                            <circle cx="1" cy="1" r="1" class="grid-dot" />
+                        </pattern>
+                    </defs>
+                    <rect class="topo-bg" x="-10000" y="-10000" width="30000" height="30000" fill="url(#topo-grid)" />
+                    if !t.nodes.is_empty() || !t.services.is_empty() {
+                        <rect class="t-cluster" x={t.cluster.x.to_string()} y={t.cluster.y.to_string()}
+                            width={t.cluster.w.to_string()} height={t.cluster.h.to_string()} rx="10" />
+                        <text class="t-cluster-label" x={(t.cluster.x + t.cluster.w - 52).to_string()} y={(t.cluster.y + 15).to_string()}>{ "cluster" }</text>
+                    }
+                    { for t.nodes.iter().map(node_frame) }
+                    { for t.edges.iter().map(edge) }
+                    { for t.nodes.iter().flat_map(|n| n.pods.iter()).map(|p| pod(p, *labels)) }
+                    { for t.nodes.iter().flat_map(|n| n.groups.iter()).map(group) }
+                    { for t.services.iter().map(service) }
+                    { for t.entries.iter().map(|e| html! {
+                        <g class="t-entry" key={e.id.clone()}>
+                            <title>{ format!("{} entry to {}", e.kind.as_str(), e.service) }</title>
+                            { rect_el("t-entry-box", e.rect, "10") }
+                            <text class="t-entry-text" x={(e.rect.x + e.rect.w / 2).to_string()} y={(e.rect.y + 14).to_string()} text-anchor="middle">{ &e.label }</text>
+                        </g>
+                    }) }
+                    { for t.outside.iter().map(|o| html! {
+                        <g class="t-outside" key={o.id.clone()}>
+                            { rect_el("t-outside-box", o.rect, "8") }
+                            <text class="t-title" x={(o.rect.x + 12).to_string()} y={(o.rect.y + 18).to_string()}>{ &o.label }</text>
+                            <text class="t-sub" x={(o.rect.x + 12).to_string()} y={(o.rect.y + 34).to_string()}>
+                                { if o.id == "client" { "outside the cluster" } else { "external DNS name" } }
+                            </text>
+                        </g>
+                    }) }
+                    { for t.edges.iter().filter(|e| e.kind == view::EdgeKind::NearMiss && !e.label.is_empty()).map(|e| html! {
+                        <text class="t-edge-label" x={e.label_at.x.to_string()} y={e.label_at.y.to_string()} text-anchor="middle">{ &e.label }</text>
+                    }) }
+                </svg>
+                <p class="topo-hint" aria-hidden="true">{ "Drag to pan · wheel to zoom" }</p>
+            </div>
+            { topology_table(t, *table) }
+        </section>
+    }
+}
+
+fn zoom_at(v: ViewBox, ux: f64, uy: f64, f: f64) -> ViewBox {
+    let w = (v.2 * f).clamp(MIN_SPAN, MAX_SPAN);
+    let f = w / v.2;
+    let h = v.3 * f;
+    (ux - (ux - v.0) * f, uy - (uy - v.1) * f, w, h)
+}
+
+fn rect_el(class: &'static str, r: Rect, rx: &'static str) -> Html {
+    html! {
+        <rect class={class} x={r.x.to_string()} y={r.y.to_string()} width={r.w.to_string()} height={r.h.to_string()} rx={rx} />
+    }
+}
+
+/// A box with its namespace stripe on the left.
+fn boxed(class: &'static str, r: Rect, color: u8) -> Html {
+    html! {
+        <>
+            { rect_el(class, r, "6") }
+            <rect class={format!("ns{color}")} x={(r.x + 1).to_string()} y={(r.y + 4).to_string()} width="4" height={(r.h - 8).max(0).to_string()} rx="2" />
+        </>
+    }
+}
+
+fn lines(r: Rect, ls: Vec<TextLine>) -> Html {
+    html! {
+        { for ls.into_iter().map(|l| html! {
+            <text class={format!("t-{}", l.class)} x={(r.x + l.dx).to_string()} y={(r.y + l.dy).to_string()}
+                text-anchor={if l.end { "end" } else { "start" }}>{ l.text }</text>
+        }) }
+    }
+}
+
+fn node_frame(n: &NodeBox) -> Html {
+    let class = if n.ready || n.role == "unscheduled" { "t-node" } else { "t-node down" };
+    html! {
+        <g data-testid="topology-node" data-id={n.id.clone()} key={n.id.clone()}>
+            { rect_el(class, n.rect, "8") }
+            { lines(n.rect, view::node_lines(n)) }
+        </g>
+    }
+}
+
+fn pod(p: &PodBox, labels: bool) -> Html {
+    html! {
+        <g class={format!("t-pod {}", p.state.as_str())} data-testid="topology-pod" data-id={p.id.clone()}
+            data-x={p.rect.x.to_string()} data-y={p.rect.y.to_string()} key={p.id.clone()}>
+            <title>{ view::pod_title(p) }</title>
+            { boxed("t-box", p.rect, p.color) }
+            <circle class={format!("t-dot {}", p.state.as_str())} cx={(p.rect.x + p.rect.w - 12).to_string()} cy={(p.rect.y + 28).to_string()} r="4" />
+            { lines(p.rect, view::pod_lines(p, labels)) }
+        </g>
+    }
+}
+
+fn group(g: &PodGroup) -> Html {
+    html! {
+        <g class="t-group" data-testid="topology-pod" data-id={g.id.clone()} key={g.id.clone()}>
+            <title>{ format!("{} Pods of {} ({} ready)", g.count, g.owner, g.ready) }</title>
+            { boxed("t-box t-group-box", g.rect, g.color) }
+            { lines(g.rect, view::group_lines(g)) }
+        </g>
+    }
+}
+
+fn service(s: &ServiceBox) -> Html {
+    html! {
+        <g class="t-service" data-testid="topology-service" data-id={s.id.clone()}
+            data-x={s.rect.x.to_string()} data-y={s.rect.y.to_string()} key={s.id.clone()}>
+            <title>{ &s.dns_name }</title>
+            { boxed("t-box t-svc", s.rect, s.color) }
+            { lines(s.rect, view::service_lines(s)) }
+        </g>
+    }
+}
+
+fn edge(e: &Edge) -> Html {
+    let [a, b, c, d] = e.points;
+    let path = format!("M{} {} C{} {} {} {} {} {}", a.x, a.y, b.x, b.y, c.x, c.y, d.x, d.y);
+    html! {
+        <path class={format!("t-edge {}", e.kind.as_str())} d={path} data-testid="topology-edge"
+            data-from={e.from.clone()} data-to={e.to.clone()} data-kind={e.kind.as_str()} key={e.id.clone()}>
+            <title>{ view::edge_title(e) }</title>
+        </path>
+    }
+}
+
+/// The same topology as tables (visually hidden unless the Table toggle is on).
+fn topology_table(t: &Topology, visible: bool) -> Html {
+    html! {
+        <div class={classes!("topo-table", (!visible).then_some("sr-only"))} data-testid="topology-table">
+            { for view::tables(t).into_iter().map(|table| html! {
+                <table>
+                    <caption>{ table.caption }</caption>
+                    <thead><tr>{ for table.header.into_iter().map(|h| html! { <th>{ h }</th> }) }</tr></thead>
+                    <tbody>
+                        { for table.rows.into_iter().map(|row| html! {
+                            <tr>{ for row.into_iter().map(|c| html! { <td>{ c }</td> }) }</tr>
+                        }) }
+                    </tbody>
+                </table>
+            }) }
+        </div>
+    }
+}
+
+/// Offers `svg` as a file download through a Blob URL.
+fn download_svg(svg: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(svg));
+    let bag = web_sys::BlobPropertyBag::new();
+    bag.set_type("image/svg+xml");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &bag) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    if let Some(a) = document
+        .create_element("a")
+        .ok()
+        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        a.set_href(&url);
+        a.set_download("topology.svg");
+        a.click();
+    }
+    // Revoke later: the download starts asynchronously after the click.
+    gloo_timers::callback::Timeout::new(10_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+}

@@ -1,6 +1,6 @@
 //! Replays every input kept in `tests/fuzz_regressions/` through the code path of the fuzz
 //! target it was found by (the file name starts with the target: `pipeline-…`,
-//! `yaml_front_end-…`, `dns_name-…`, `rules_parser-…`, `request_target-…`). A crash found by
+//! `yaml_front_end-…`, `dns_name-…`, `rules_parser-…`, `request_target-…`, `share_decode-…`). A crash found by
 //! `cargo xtask fuzz` is fixed in its module (with a unit test there) and its input is copied
 //! here, so it can never come back. The harnesses mirror `fuzz/fuzz_targets/*.rs`.
 
@@ -119,6 +119,20 @@ fn rules_parser(text: &str) {
     std::hint::black_box(walk(&table, &node, &p));
 }
 
+fn share_decode(data: &[u8]) {
+    let Some((&mode, rest)) = data.split_first() else { return };
+    let link = if mode == 0 {
+        String::from_utf8_lossy(rest).into_owned()
+    } else {
+        // The fuzz target base64url-encodes binary payloads; kept inputs here are link text.
+        return;
+    };
+    if let Ok(state) = netsim::share::decode(&link) {
+        let again = netsim::share::encode(&state);
+        assert_eq!(netsim::share::decode(&again), Ok(state));
+    }
+}
+
 fn request_target(text: &str) {
     let (from, target) = text.split_once('\n').unwrap_or(("", text));
     std::hint::black_box(netsim::request::parse_source(from).ok());
@@ -150,6 +164,7 @@ fn every_kept_fuzz_input_replays_without_panic() {
             "dns_name" => dns_name(&data),
             "rules_parser" => rules_parser(&text),
             "request_target" => request_target(&text),
+            "share_decode" => share_decode(&data),
             other => panic!("{name}: unknown fuzz target `{other}`"),
         }
         replayed += 1;

@@ -20,7 +20,7 @@ use crate::Result;
 
 /// Every target of `fuzz/Cargo.toml`.
 pub(crate) const TARGETS: &[&str] =
-    &["yaml_front_end", "pipeline", "dns_name", "rules_parser", "request_target"];
+    &["yaml_front_end", "pipeline", "dns_name", "rules_parser", "request_target", "share_decode"];
 
 pub(crate) fn run(args: &[String]) -> Result {
     let mut seconds = 60u64;
@@ -289,6 +289,12 @@ fn extract(root: &Path, target: &str) -> Vec<String> {
                     }
                 }
             }
+        }
+        "share_decode" => {
+            // Mode 0 + the link text for bare garbage; the real links come from the committed
+            // seeds (`fuzz/seeds/share_decode/`).
+            out.push("\u{0}1.".to_string());
+            out.push("\u{0}#s=1.AAAA".to_string());
         }
         _ => {}
     }

@@ -301,3 +301,24 @@ fn order_dependent_outputs_are_exactly_these() {
     assert!(pq.0.is_some() && pq.1.is_some() && pq.0 != pq.1, "{pq:?}");
     assert_eq!((pq.0, pq.1), (qp.1, qp.0), "the first Deployment gets the first node");
 }
+
+/// Share links: the same state gives the same link on every run, and generated states (several
+/// files, requests, scenarios) come back unchanged.
+#[test]
+fn share_links_are_byte_identical_and_round_trip() {
+    use netsim::share::{decode, encode, ShareState};
+    for seed in 0..12 {
+        let docs = generate(seed);
+        let files: Vec<(String, String)> =
+            inputs(&docs, 1 + (seed as usize % 3)).into_iter().map(|i| (i.name, i.text)).collect();
+        let state = ShareState {
+            files,
+            view: ["topology", "requests", "iptables"][seed as usize % 3].to_string(),
+            request: (seed % 2 == 0).then(|| ("pod/client-0".to_string(), "web:80".to_string())),
+            scenario: (seed % 3 == 0).then(|| format!("scenario-{seed}")),
+        };
+        let link = encode(&state);
+        assert_eq!(link, encode(&state.clone()), "seed {seed}: link differs between runs");
+        assert_eq!(decode(&link), Ok(state), "seed {seed}: link does not round-trip");
+    }
+}

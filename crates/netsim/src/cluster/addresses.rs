@@ -46,6 +46,11 @@ pub(crate) fn alloc_pod_ip(state: &mut State, cidr: Cidr) -> Option<IpAddr> {
     }
     let (first, last) = (2u128, size - 2); // inclusive
     let span = last - first + 1;
+    // A failed probe leaves the cursor where it was, so until an address is released the same
+    // probe would fail again.
+    if state.full_pod_cidrs.contains(&cidr) {
+        return None;
+    }
     let start = state.pod_ip_cursor.get(&cidr).copied().unwrap_or(first).clamp(first, last);
     for k in 0..span.min(MAX_PROBES) {
         let idx = first + (start - first + k) % span;
@@ -55,6 +60,7 @@ pub(crate) fn alloc_pod_ip(state: &mut State, cidr: Cidr) -> Option<IpAddr> {
             return Some(ip);
         }
     }
+    state.full_pod_cidrs.insert(cidr);
     None
 }
 

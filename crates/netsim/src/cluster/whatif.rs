@@ -134,6 +134,7 @@ fn delete_pod(c: &mut Cluster, ns: &str, name: &str, reason: Option<&str>) {
     if !pod.spec.host_network {
         for ip in &pod.status.pod_ips {
             c.state.used_pod_ips.remove(ip);
+            c.state.full_pod_cidrs.clear();
         }
     }
     let Some(owner) = pod.meta.owner_references.iter().find(|o| o.controller).cloned() else {
@@ -308,6 +309,7 @@ fn remove_without_replacement(c: &mut Cluster, ns: &str, name: &str) {
     if !pod.spec.host_network {
         for ip in &pod.status.pod_ips {
             c.state.used_pod_ips.remove(ip);
+            c.state.full_pod_cidrs.clear();
         }
     }
 }

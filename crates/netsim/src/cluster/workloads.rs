@@ -23,7 +23,7 @@
 //! output) are adopted: only the shortfall is created. Replica counts over [`MAX_REPLICAS`] (or a
 //! cluster total over [`MAX_PODS`]) are reported and nothing is created for that workload.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::net::{fnv32a, safe_encode, suffix};
 use super::schedule;
@@ -351,21 +351,40 @@ pub(crate) fn daemonset(c: &mut Cluster, w: &Workload) {
         .filter(|n| n.ready && schedule::filter(n, &probe).is_ok())
         .map(|n| n.meta.name.clone())
         .collect();
-    for node in nodes {
-        let exists = c.objects.pods.iter().any(|p| {
+    // Nodes that already run a Pod of this DaemonSet: one scan, not one per node (that was
+    // nodes × Pods).
+    let mut served: BTreeSet<String> = c
+        .objects
+        .pods
+        .iter()
+        .filter(|p| {
             p.meta.namespace == w.meta.namespace
-                && p.spec.node_name.as_deref() == Some(node.as_str())
                 && p.meta
                     .owner_references
                     .iter()
                     .any(|o| o.kind == "DaemonSet" && o.name == w.meta.name)
-        });
-        if exists {
+        })
+        .filter_map(|p| p.spec.node_name.clone())
+        .collect();
+    for node in nodes {
+        if served.contains(&node) {
             continue;
         }
         if c.objects.pods.len() >= MAX_PODS {
+            c.diagnostics.push(
+                Diagnostic::error(
+                    "too-many-pods",
+                    span_of(&w.meta, "metadata.name"),
+                    format!(
+                        "DaemonSet {:?} would bring the cluster over {MAX_PODS} Pods; the simulator stops there",
+                        w.meta.name
+                    ),
+                )
+                .with_hint("the nodes from here on get no Pod of this DaemonSet"),
+            );
             return;
         }
+        served.insert(node.clone());
         let (name, base) = generated_name(c, w);
         let mut pod = new_pod(w, name.clone(), Some(base), "DaemonSet");
         pod.spec.tolerations.extend(daemon_tolerations());

@@ -227,6 +227,30 @@ fn missing_kind_and_wrong_version() {
     assert_eq!(l.diagnostics[1].message, "no matches for kind \"Deployment\" in version \"v1\"");
 }
 
+/// Regression (hardening): `%q` escapes what Go's `unicode.IsPrint` rejects, so a rejected
+/// name with a bidi override or a zero-width character shows as text, as kubectl shows it.
+#[test]
+fn go_quote_escapes_unprintable_runes_like_strconv_quote() {
+    use super::validate::go_quote;
+    assert_eq!(go_quote("abc\u{202E}cba\u{200B}<x>"), "\"abc\\u202ecba\\u200b<x>\"");
+    assert_eq!(go_quote("a\u{a0}b\u{feff}\u{fffe}"), "\"a\\u00a0b\\ufeff\\ufffe\"");
+    assert_eq!(go_quote("\u{e0041}\u{10ffff}"), "\"\\U000e0041\\U0010ffff\"");
+    assert_eq!(go_quote("\u{1}\u{7f}\u{85}"), "\"\\x01\\x7f\\u0085\"");
+    // Printable non-ASCII stays as it is.
+    assert_eq!(go_quote("café ☺ 名前"), "\"café ☺ 名前\"");
+}
+
+#[test]
+fn rejected_name_with_bidi_override_is_quoted_safely() {
+    let l = load_str(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: \"abc\\u202Ecba\"\nspec:\n  ports: [{port: 80}]\n",
+    );
+    let d = l.diagnostics.iter().find(|d| d.message.contains("metadata.name"));
+    let Some(d) = d else { panic!("{:?}", l.diagnostics) };
+    assert!(d.message.contains("\"abc\\u202ecba\""), "{}", d.message);
+    assert!(!d.message.contains('\u{202E}'), "{}", d.message);
+}
+
 #[test]
 fn yaml_traps_in_keys() {
     let l = load_str("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  on: v1\n  1.10: v2\n  \"yes\": v3\n");

@@ -249,11 +249,47 @@ pub fn go_quote(s: &str) -> String {
             c if (c as u32) < 0x20 || c as u32 == 0x7f => {
                 out.push_str(&format!("\\x{:02x}", c as u32))
             }
+            // strconv.Quote escapes every rune `unicode.IsPrint` rejects as \uXXXX/\UXXXXXXXX:
+            // so bidi overrides and zero-width characters in a rejected name show as text.
+            c if !go_is_print(c) => {
+                let n = c as u32;
+                if n < 0x10000 {
+                    out.push_str(&format!("\\u{n:04x}"));
+                } else {
+                    out.push_str(&format!("\\U{n:08x}"));
+                }
+            }
             c => out.push(c),
         }
     }
     out.push('"');
     out
+}
+
+/// Go's `unicode.IsPrint` for the runes it rejects that matter in names and labels: C1
+/// controls, format characters (Cf: bidi controls, zero-width characters, BOM, tags), spaces
+/// other than U+0020 (Zs, Zl, Zp), private use (Co) and noncharacters. Unassigned code points
+/// (Cn) need the Unicode tables and are left printable.
+fn go_is_print(c: char) -> bool {
+    let n = c as u32;
+    !matches!(n,
+        0x80..=0x9f
+        | 0xa0 | 0xad
+        | 0x600..=0x605 | 0x61c | 0x6dd | 0x70f | 0x890..=0x891 | 0x8e2 | 0x180e
+        | 0x1680
+        | 0x2000..=0x200f
+        | 0x2028..=0x202f
+        | 0x205f..=0x2064
+        | 0x2066..=0x206f
+        | 0x3000
+        | 0xe000..=0xf8ff
+        | 0xfdd0..=0xfdef
+        | 0xfeff
+        | 0xfff9..=0xfffb
+        | 0x110bd | 0x110cd | 0x13430..=0x1343f | 0x1bca0..=0x1bca3 | 0x1d173..=0x1d17a
+        | 0xe0001 | 0xe0020..=0xe007f
+        | 0xf0000..=0x10ffff
+    ) && (n & 0xfffe) != 0xfffe
 }
 
 /// Go's `%#v` of a `[]string`.

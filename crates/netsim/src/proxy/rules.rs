@@ -571,6 +571,25 @@ fn match_option(
         }
         "--src-type" | "--dst-type" => {
             let v = value()?.to_string();
+            // libxt_addrtype.c `rtn_names`, any case, comma-separated: anything else is
+            // "addrtype: invalid type" (and could not be printed back unquoted).
+            const TYPES: [&str; 12] = [
+                "UNSPEC",
+                "UNICAST",
+                "LOCAL",
+                "BROADCAST",
+                "ANYCAST",
+                "MULTICAST",
+                "BLACKHOLE",
+                "UNREACHABLE",
+                "PROHIBIT",
+                "THROW",
+                "NAT",
+                "XRESOLVE",
+            ];
+            if v.split(',').any(|t| !TYPES.iter().any(|k| k.eq_ignore_ascii_case(t))) {
+                return Err(format!("addrtype: invalid type \"{v}\""));
+            }
             match find(rule, |m| matches!(m, Match::AddrType { .. }))
                 .and_then(|i| rule.matches.get_mut(i))
             {
@@ -643,6 +662,15 @@ fn match_option(
         }
         "--ctstate" => {
             let v: Vec<String> = value()?.split(',').map(str::to_string).collect();
+            // libxt_conntrack.c `conntrack_ps_state`: only these names (any case), else
+            // `Bad ctstate "…"`. Accepting anything let a quoted phrase in, which the save
+            // form then printed unquoted (found by the rules_parser fuzz target).
+            const STATES: [&str; 7] =
+                ["INVALID", "ESTABLISHED", "NEW", "RELATED", "UNTRACKED", "SNAT", "DNAT"];
+            if let Some(bad) = v.iter().find(|s| !STATES.iter().any(|k| k.eq_ignore_ascii_case(s)))
+            {
+                return Err(format!("Bad ctstate \"{bad}\""));
+            }
             match find(rule, |m| matches!(m, Match::Conntrack { .. }))
                 .and_then(|i| rule.matches.get_mut(i))
             {

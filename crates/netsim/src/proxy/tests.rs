@@ -496,3 +496,21 @@ fn ipv6_proxier() {
     assert!(tr.masquerade());
     assert!(rs.save_text().contains(&format!("-A KUBE-SEP-{} -s fd00:10:244::5/128 ", &sep[9..])));
 }
+
+/// Regression (fuzz, rules_parser): `--ctstate` took any text, so a quoted phrase was accepted
+/// and saved unquoted (the save form no longer parsed). iptables rejects it: `Bad ctstate`.
+#[test]
+fn ctstate_and_addrtype_values_are_checked_like_iptables() {
+    let head = "*filter\n:INPUT ACCEPT [0:0]\n";
+    let bad = format!(
+        "{head}-A INPUT -m conntrack --ctstate NEW -m comment --ctstate \"kubernetes portals\" -j ACCEPT\nCOMMIT\n"
+    );
+    let e = RuleTable::parse(&bad).err().map(|e| e.message);
+    assert_eq!(e.as_deref(), Some("Bad ctstate \"kubernetes portals\""));
+    let ok = format!("{head}-A INPUT -m conntrack --ctstate new,RELATED -j ACCEPT\nCOMMIT\n");
+    assert!(RuleTable::parse(&ok).is_ok());
+    let bad = format!("{head}-A INPUT -m addrtype --dst-type \"LOCAL x\" -j ACCEPT\nCOMMIT\n");
+    assert!(RuleTable::parse(&bad).is_err());
+    let ok = format!("{head}-A INPUT -m addrtype --dst-type LOCAL -j ACCEPT\nCOMMIT\n");
+    assert!(RuleTable::parse(&ok).is_ok());
+}

@@ -333,6 +333,13 @@ fn broken_and_empty_input_does_not_panic() {
     }
 }
 
+/// Regression (hardening): U+FFFE/U+FFFF in a label made the SVG ill-formed XML.
+#[test]
+fn esc_replaces_characters_xml_forbids() {
+    assert_eq!(super::esc("a\u{FFFE}b\u{FFFF}c\u{1}"), "a\u{FFFD}b\u{FFFD}c\u{FFFD}");
+    assert_eq!(super::esc("\u{202E}\u{200B}"), "\u{202E}\u{200B}");
+}
+
 #[test]
 fn typing_a_pod_into_the_default_scenario_moves_nothing_else() {
     // The playground's browser test does this: a Pod bound to the control-plane node (so the

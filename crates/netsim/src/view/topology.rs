@@ -346,11 +346,16 @@ pub fn topology(objects: &Objects, dns_domain: &str, options: Options) -> Topolo
     let shown_ns = |ns: &str| {
         options.system || !SYSTEM_NAMESPACES.contains(&ns) || user_namespaces.contains(ns)
     };
-    let mut pods: Vec<&Pod> = objects.pods.iter().filter(|p| shown_ns(&p.meta.namespace)).collect();
+    let pods: Vec<&Pod> = objects.pods.iter().filter(|p| shown_ns(&p.meta.namespace)).collect();
     // Input order: a Pod sorts where it (or the workload that made it) is written, so a Pod
     // typed anywhere never moves the Pods of workloads written before it. The sort is stable,
     // keeping the cluster's order among one workload's Pods.
-    crate::sort::sort_by_key(&mut pods, |p| input_position(objects, p));
+    // Keys computed once: `input_position` walks the owner chain through the workload list.
+    // The shared stable sort (`crate::sort`) keeps the wasm small.
+    let mut keyed: Vec<((u32, u32), &Pod)> =
+        pods.iter().map(|p| (input_position(objects, p), *p)).collect();
+    crate::sort::sort_by_key(&mut keyed, |(k, _)| *k);
+    let pods: Vec<&Pod> = keyed.into_iter().map(|(_, p)| p).collect();
     let services: Vec<&Service> = objects
         .services
         .iter()
@@ -635,18 +640,33 @@ pub fn topology(objects: &Objects, dns_domain: &str, options: Options) -> Topolo
 
     // Service → Pod edges (endpoints), then dashed near misses.
     let pod_ids: Vec<String> = pods.iter().map(|p| pod_id(p)).collect();
+    // First occurrence wins, as the Pod-order walk it replaces.
+    let mut pod_index: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, id) in pod_ids.iter().enumerate() {
+        pod_index.entry(id.as_str()).or_insert(i);
+    }
     for (s, sb) in services.iter().zip(t.services.iter()) {
         let start = bottom_center(sb.rect);
         let mut done: BTreeSet<String> = BTreeSet::new();
         if let Some(eps) = endpoints.get(&(s.meta.namespace.clone(), s.meta.name.clone())) {
             // Ready first per target box, so a group with any ready Pod draws a ready edge.
+            // In Pod order, visiting only this Service's endpoints (not every Pod per Service:
+            // that was Services × Pods string formatting, seconds on a 10k-Pod cluster).
+            let mut at: Vec<usize> =
+                eps.keys().filter_map(|pid| pod_index.get(pid.as_str()).copied()).collect();
+            crate::sort::sort(&mut at);
             let mut per_box: Vec<(String, bool)> = Vec::new();
-            for pid in &pod_ids {
+            let mut box_at: BTreeMap<&str, usize> = BTreeMap::new();
+            for i in at {
+                let Some(pid) = pod_ids.get(i) else { continue };
                 let Some(&ready) = eps.get(pid) else { continue };
                 let Some(target) = drawn_as.get(pid) else { continue };
-                match per_box.iter_mut().find(|(b, _)| b == target) {
+                match box_at.get(target.as_str()).and_then(|&b| per_box.get_mut(b)) {
                     Some((_, r)) => *r |= ready,
-                    None => per_box.push((target.clone(), ready)),
+                    None => {
+                        box_at.insert(target.as_str(), per_box.len());
+                        per_box.push((target.clone(), ready));
+                    }
                 }
             }
             for (target, ready) in per_box {

@@ -1,0 +1,290 @@
+//! Every documented bound of the core (ARCHITECTURE.md, "Limits"): hitting it gives a diagnostic
+//! with a stable code that says what was cut and why, and it stays fast. The time bounds are
+//! generous for a debug build on a shared machine (the page budget of 100 ms is for the release
+//! wasm build; see `examples/bench_limits.rs` for release figures).
+
+use std::fmt::Write;
+use std::time::{Duration, Instant};
+
+use netsim::diagnostic::{Diagnostic, Severity, SourceFiles};
+
+/// Debug build, 2 shared cores: a bound that catches runaway work, not a benchmark.
+const BUDGET: Duration = Duration::from_secs(2);
+
+/// The tests here run one at a time, so their timings do not include each other's work.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+struct Run {
+    diagnostics: Vec<Diagnostic>,
+    rendered: String,
+    cluster: netsim::cluster::Cluster,
+    elapsed: Duration,
+}
+
+/// load + build + view analysis, timed.
+fn simulate(text: &str) -> Run {
+    let mut files = SourceFiles::default();
+    files.add("limits.yaml", text);
+    let start = Instant::now();
+    let loaded = netsim::manifest::load(&files);
+    let cluster = netsim::cluster::build(&loaded.objects);
+    let analysis = netsim::view::analyze(&files);
+    let elapsed = start.elapsed();
+    std::hint::black_box(&analysis);
+    let mut diagnostics = loaded.diagnostics;
+    diagnostics.extend(cluster.diagnostics.iter().cloned());
+    let rendered = diagnostics.iter().map(|d| files.render(d)).collect::<Vec<_>>().join("\n");
+    Run { diagnostics, rendered, cluster, elapsed }
+}
+
+fn find<'a>(run: &'a Run, code: &str) -> &'a Diagnostic {
+    match run.diagnostics.iter().find(|d| d.code == code) {
+        Some(d) => d,
+        None => panic!("no `{code}` diagnostic; got:\n{}", run.rendered),
+    }
+}
+
+fn assert_fast(run: &Run, what: &str) {
+    assert!(run.elapsed < BUDGET, "{what} took {:?} (budget {BUDGET:?})", run.elapsed);
+}
+
+fn service(i: usize) -> String {
+    format!(
+        "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s{i}\nspec:\n  selector:\n    app: a{i}\n  ports:\n  - port: 80\n"
+    )
+}
+
+#[test]
+fn input_over_10_mb_is_refused_with_its_size() {
+    let _serial = serial();
+    let mut text =
+        String::from("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  x: ");
+    text.push_str(&"a".repeat(10 * 1024 * 1024));
+    let run = simulate(&text);
+    let d = find(&run, "input-too-large");
+    assert_eq!(d.severity, Severity::Error);
+    assert!(d.message.contains("10 MB"), "{}", d.message);
+    assert!(d.message.contains(&text.len().to_string()), "{}", d.message);
+    assert!(!d.hints.is_empty());
+    assert_fast(&run, "10 MB input");
+}
+
+#[test]
+fn document_count_is_bounded() {
+    let _serial = serial();
+    let limit = netsim::syntax::limits::MAX_DOCUMENTS;
+    let text = "---\n{}\n".repeat(limit + 5);
+    let run = simulate(&text);
+    let d = find(&run, "too-many-documents");
+    assert!(d.message.contains(&limit.to_string()), "{}", d.message);
+    // 100,000 documents are really read (load runs twice here, once inside analyze): a larger
+    // bound than the cut-at-once cases; release takes under a second (bench_limits).
+    assert!(run.elapsed < Duration::from_secs(20), "100k documents took {:?}", run.elapsed);
+}
+
+#[test]
+fn flow_nesting_depth_is_bounded() {
+    let _serial = serial();
+    let text = format!("a: {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
+    let run = simulate(&text);
+    let d = find(&run, "yaml-too-deep");
+    assert!(d.message.contains("100"), "{}", d.message);
+    assert_fast(&run, "deep flow nesting");
+}
+
+#[test]
+fn block_nesting_depth_is_bounded() {
+    let _serial = serial();
+    let mut text = String::new();
+    for i in 0..1_000 {
+        let _ = writeln!(text, "{}k{i}:", " ".repeat(i));
+    }
+    let run = simulate(&text);
+    find(&run, "yaml-too-deep");
+    assert_fast(&run, "deep block nesting");
+}
+
+#[test]
+fn billion_laughs_is_stopped() {
+    let _serial = serial();
+    let mut text = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lol\ndata:\n  a0: &a0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    for i in 1..10 {
+        let p = i - 1;
+        let _ =
+            writeln!(text, "  a{i}: &a{i} [*a{p},*a{p},*a{p},*a{p},*a{p},*a{p},*a{p},*a{p},*a{p}]");
+    }
+    let run = simulate(&text);
+    let d = find(&run, "yaml-alias-limit");
+    assert!(d.hints.iter().any(|h| h.contains("billion laughs")), "{:?}", d.hints);
+    assert_fast(&run, "billion laughs");
+}
+
+#[test]
+fn long_strings_are_bounded() {
+    let _serial = serial();
+    let text = format!(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    a: \"{}\"\nspec:\n  containers:\n  - name: c\n    image: i\n",
+        "x".repeat(2 * 1024 * 1024)
+    );
+    let run = simulate(&text);
+    let d = find(&run, "yaml-scalar-too-long");
+    assert!(d.message.contains(&netsim::syntax::limits::MAX_SCALAR_BYTES.to_string()));
+    assert_fast(&run, "long scalar");
+}
+
+#[test]
+fn long_names_get_the_api_server_message_and_stay_fast() {
+    let _serial = serial();
+    let name = "a".repeat(100_000);
+    // YAML caps implicit keys at 1024 characters, so the label key is shorter.
+    let key = "k".repeat(1000);
+    let text = format!(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\n  labels:\n    {key}: {name}\nspec:\n  ports:\n  - port: 80\n"
+    );
+    let run = simulate(&text);
+    // metadata.name: "must be no more than 63 characters" (DNS-1035 label).
+    assert!(
+        run.diagnostics.iter().any(|d| d.severity == Severity::Error && d.message.contains("63")),
+        "{}",
+        run.rendered
+    );
+    assert_fast(&run, "long names");
+}
+
+#[test]
+fn replicas_of_a_billion_create_nothing_and_say_why() {
+    let _serial = serial();
+    let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: huge\nspec:\n  replicas: 1000000000\n  selector:\n    matchLabels: {app: huge}\n  template:\n    metadata:\n      labels: {app: huge}\n    spec:\n      containers:\n      - name: c\n        image: i\n";
+    let run = simulate(text);
+    let d = find(&run, "too-many-replicas");
+    assert!(d.message.contains("1000000000"), "{}", d.message);
+    assert!(d.message.contains(&netsim::cluster::MAX_REPLICAS.to_string()));
+    assert!(!run.cluster.objects.pods.iter().any(|p| p.meta.name.starts_with("huge")));
+    assert_fast(&run, "replicas 1e9");
+}
+
+#[test]
+fn replicas_beyond_i32_are_a_validation_error() {
+    let _serial = serial();
+    let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: huge\nspec:\n  replicas: 99999999999999999999\n  selector:\n    matchLabels: {app: huge}\n  template:\n    metadata:\n      labels: {app: huge}\n    spec:\n      containers:\n      - name: c\n        image: i\n";
+    let run = simulate(text);
+    assert!(run.diagnostics.iter().any(|d| d.severity == Severity::Error), "{}", run.rendered);
+    assert_fast(&run, "replicas overflow");
+}
+
+#[test]
+fn cluster_pod_total_is_bounded() {
+    let _serial = serial();
+    // Six workloads of 10,000: the sixth would pass MAX_PODS.
+    let mut text = String::new();
+    for i in 0..6 {
+        let _ = write!(
+            text,
+            "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d{i}\nspec:\n  replicas: 10000\n  selector:\n    matchLabels: {{app: d{i}}}\n  template:\n    metadata:\n      labels: {{app: d{i}}}\n    spec:\n      containers:\n      - name: c\n        image: i\n"
+        );
+    }
+    let mut files = SourceFiles::default();
+    files.add("pods.yaml", text);
+    let start = Instant::now();
+    let loaded = netsim::manifest::load(&files);
+    let cluster = netsim::cluster::build(&loaded.objects);
+    let elapsed = start.elapsed();
+    assert!(cluster.diagnostics.iter().any(|d| d.code == "too-many-pods"));
+    assert!(cluster.objects.pods.len() <= netsim::cluster::MAX_PODS);
+    // 50,000 Pods really are built here: a larger budget than the cut-only cases.
+    assert!(elapsed < Duration::from_secs(30), "50k Pods took {elapsed:?}");
+}
+
+#[test]
+fn daemonset_on_too_many_nodes_says_where_it_stopped() {
+    let _serial = serial();
+    let mut text = String::new();
+    let nodes = netsim::cluster::MAX_PODS / 10 + 1;
+    for i in 0..nodes {
+        let _ = write!(text, "---\napiVersion: v1\nkind: Node\nmetadata:\n  name: n{i}\n");
+    }
+    for i in 0..10 {
+        let _ = write!(
+            text,
+            "---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: ds{i}\nspec:\n  selector:\n    matchLabels: {{app: ds{i}}}\n  template:\n    metadata:\n      labels: {{app: ds{i}}}\n    spec:\n      containers:\n      - name: c\n        image: i\n"
+        );
+    }
+    let mut files = SourceFiles::default();
+    files.add("ds.yaml", text);
+    let start = Instant::now();
+    let loaded = netsim::manifest::load(&files);
+    let cluster = netsim::cluster::build(&loaded.objects);
+    let elapsed = start.elapsed();
+    assert!(elapsed < Duration::from_secs(30), "5,001 nodes x 10 DaemonSets took {elapsed:?}");
+    assert!(cluster.objects.pods.len() <= netsim::cluster::MAX_PODS);
+    assert!(
+        cluster.diagnostics.iter().any(|d| d.code == "too-many-pods"),
+        "a DaemonSet cut at the Pod limit must say so"
+    );
+}
+
+#[test]
+fn many_services_stay_fast() {
+    let _serial = serial();
+    // 5,000 Services (about 0.5 MB of YAML): ClusterIP allocation and the view stay quick.
+    let text: String = (0..5_000).map(service).collect();
+    let run = simulate(&text);
+    assert_eq!(
+        run.cluster.objects.services.iter().filter(|s| s.meta.name.starts_with('s')).count(),
+        5_000
+    );
+    assert!(run.cluster.objects.services.iter().all(|s| !s.spec.cluster_ips.is_empty()
+        || s.spec.headless
+        || s.spec.type_ == netsim::model::ServiceType::ExternalName));
+    // Load runs twice (once inside analyze).
+    assert!(run.elapsed < Duration::from_secs(20), "5k Services took {:?}", run.elapsed);
+}
+
+fn cli(argv: &[&str], text: &str) -> netsim_cli::Output {
+    let argv: Vec<String> = argv.iter().map(|s| s.to_string()).collect();
+    netsim_cli::run(&argv, &[netsim_cli::Input { name: "r.yaml".into(), text: text.into() }])
+}
+
+const WEB: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: c\n        image: nginx\n        ports: [{containerPort: 80}]\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports:\n  - port: 80\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: client\nspec:\n  containers:\n  - name: c\n    image: busybox\n";
+
+#[test]
+fn request_count_is_bounded_and_the_bound_is_fast() {
+    let _serial = serial();
+    let max = netsim::request::MAX_COUNT;
+    let over = (max + 1).to_string();
+    let out = cli(&["request", "pod/client", "web:80", "--count", &over], WEB);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!("--count must be a number from 1 to {max}")),
+        "{}",
+        out.stderr
+    );
+    // A tenth of the bound, timed: the cost is linear in the count (one seeded walk through
+    // the rules each). Release: 10,000 take about 0.14 s, the full 100,000 about 1.3 s, so
+    // the page offers far fewer or runs them off the main thread.
+    let start = Instant::now();
+    let out = cli(&["request", "pod/client", "web:80", "--count", &(max / 10).to_string()], WEB);
+    let elapsed = start.elapsed();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains(&(max / 10).to_string()), "{}", out.stdout);
+    assert!(elapsed < Duration::from_secs(10), "--count {} took {elapsed:?}", max / 10);
+}
+
+#[test]
+fn request_arguments_are_bounded() {
+    let _serial = serial();
+    let long = format!("{}.default:80", "a".repeat(100_000));
+    let start = Instant::now();
+    let out = cli(&["request", "pod/client", &long], WEB);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("too long"), "{}", out.stderr);
+    assert_fast_secs(start.elapsed(), "long request target");
+}
+
+fn assert_fast_secs(d: Duration, what: &str) {
+    assert!(d < BUDGET, "{what} took {d:?} (budget {BUDGET:?})");
+}

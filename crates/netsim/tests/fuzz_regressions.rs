@@ -3,6 +3,8 @@
 //! `yaml_front_end-…`, `dns_name-…`, `rules_parser-…`, `request_target-…`, `share_decode-…`). A crash found by
 //! `cargo xtask fuzz` is fixed in its module (with a unit test there) and its input is copied
 //! here, so it can never come back. The harnesses mirror `fuzz/fuzz_targets/*.rs`.
+// Native only: drives the CLI library, which is a native dev-dependency.
+#![cfg(not(target_arch = "wasm32"))]
 // Native-only test code: std sorts are fine here (the ban in clippy.toml is about wasm size).
 #![allow(clippy::disallowed_methods)]
 

@@ -2,6 +2,8 @@
 //! with a stable code that says what was cut and why, and it stays fast. The time bounds are
 //! generous for a debug build on a shared machine (the page budget of 100 ms is for the release
 //! wasm build; see `examples/bench_limits.rs` for release figures).
+// Native only: drives the CLI library, which is a native dev-dependency.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::fmt::Write;
 use std::time::{Duration, Instant};

@@ -17,6 +17,22 @@ use super::names::probability_readback;
 /// Longest input accepted, in lines (a 10,000-service node has ~100,000 rules).
 const MAX_LINES: usize = 2_000_000;
 
+/// iptables/xshared.c: a chain name that starts with `-` or `!`, or (as the tokenizer here
+/// joins quoted parts) holds whitespace or quotes, is `Invalid chain name`. Without this a
+/// quoted phrase became a chain name that the save form could not print back (found by the
+/// rules_parser fuzz target).
+fn check_chain_name(name: &str) -> Result<(), String> {
+    let bad = name.is_empty()
+        || name.starts_with('-')
+        || name.starts_with('!')
+        || name.chars().any(|c| c.is_whitespace() || c == '"' || c == '\'');
+    if bad {
+        Err(format!("Invalid chain name `{name}'"))
+    } else {
+        Ok(())
+    }
+}
+
 /// A rule text that could not be parsed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseError {
@@ -221,6 +237,7 @@ impl RuleTable {
             match tokens.first().map(String::as_str) {
                 Some("-A") | Some("--append") => {
                     let rule = parse_rule(&tokens, line).map_err(|m| err(lineno, &m))?;
+                    check_chain_name(&rule.chain).map_err(|m| err(lineno, &m))?;
                     let idx = table.chain_index(&rule.chain);
                     if let Some(c) = table.chains.get_mut(idx) {
                         c.rules.push(rule);
@@ -228,6 +245,7 @@ impl RuleTable {
                 }
                 Some("-N") | Some("--new-chain") => {
                     let name = tokens.get(1).ok_or_else(|| err(lineno, "-N needs a chain"))?;
+                    check_chain_name(name).map_err(|m| err(lineno, &m))?;
                     table.chain_index(name);
                 }
                 Some("-P") | Some("--policy") => {

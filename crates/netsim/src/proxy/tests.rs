@@ -514,3 +514,12 @@ fn ctstate_and_addrtype_values_are_checked_like_iptables() {
     let ok = format!("{head}-A INPUT -m addrtype --dst-type LOCAL -j ACCEPT\nCOMMIT\n");
     assert!(RuleTable::parse(&ok).is_ok());
 }
+
+/// Regression (fuzz, rules_parser): `-A KUBE-"a -> b"` made a chain name with spaces that the
+/// save form printed unquoted.
+#[test]
+fn chain_names_with_spaces_are_invalid() {
+    let bad = "*filter\n:INPUT ACCEPT [0:0]\n-A KUBE-\"a -> b\" -j ACCEPT\nCOMMIT\n";
+    let e = RuleTable::parse(bad).err().map(|e| e.message);
+    assert_eq!(e.as_deref(), Some("Invalid chain name `KUBE-a -> b'"));
+}

@@ -108,7 +108,9 @@ fn dns_name(data: &[u8]) {
 fn rules_parser(text: &str) {
     let Ok(table) = RuleTable::parse(text) else { return };
     let saved = table.save_text();
-    assert!(RuleTable::parse(&saved).is_ok(), "save text does not re-parse:\n{saved}");
+    if let Err(e) = RuleTable::parse(&saved) {
+        panic!("save text does not re-parse: {e:?}\n{saved}");
+    }
     let node = NodeInfo {
         name: "node-1".into(),
         ips: vec![IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)), IpAddr::V4(Ipv4Addr::LOCALHOST)],

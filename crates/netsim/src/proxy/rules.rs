@@ -488,6 +488,14 @@ fn parse_rule(tokens: &[String], line: &str) -> Result<Rule, String> {
                 return Err("statistic needs --mode random --probability P".into());
             }
         }
+        // libxt_conntrack.c `conntrack_mt_check`: "At least one option is required". Without
+        // this, `-m conntrack` alone parsed and its save form (`--ctstate` with no states)
+        // did not (found by the rules_parser fuzz target).
+        if let Match::Conntrack { states, .. } = m {
+            if states.is_empty() {
+                return Err("conntrack: At least one option is required".into());
+            }
+        }
     }
     Ok(rule)
 }

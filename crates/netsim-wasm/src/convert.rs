@@ -20,29 +20,9 @@ use serde::Serialize;
 /// An error for JS: (stable code, message).
 pub(crate) type Failure = (&'static str, String);
 
-/// A core diagnostic positioned for the editor (as `netsim::view` does for load diagnostics).
+/// A core diagnostic positioned for the editor (the view model's own conversion).
 pub(crate) fn diagnostic_row(files: &SourceFiles, d: &Diagnostic) -> DiagnosticRow {
-    let text = files.text(d.span.file);
-    let (line, col, from, to) = files.line_index(d.span.file).map_or((0, 0, 0, 0), |i| {
-        let lc = i.line_col(text, d.span.range.start);
-        (
-            lc.line,
-            lc.col_utf16,
-            i.utf16_offset(text, d.span.range.start),
-            i.utf16_offset(text, d.span.range.end),
-        )
-    });
-    DiagnosticRow {
-        severity: d.severity,
-        code: d.code.to_string(),
-        message: d.message.clone(),
-        hints: d.hints.clone(),
-        file: d.span.file.0,
-        line,
-        col,
-        from,
-        to,
-    }
+    DiagnosticRow::new(files, d)
 }
 
 #[derive(Serialize)]

@@ -68,6 +68,33 @@ pub struct DiagnosticRow {
     pub to: u32,
 }
 
+impl DiagnosticRow {
+    /// A core diagnostic positioned for the editor: 1-based line, UTF-16 column and offsets.
+    pub fn new(files: &SourceFiles, d: &crate::diagnostic::Diagnostic) -> DiagnosticRow {
+        let text = files.text(d.span.file);
+        let (line, col, from, to) = files.line_index(d.span.file).map_or((0, 0, 0, 0), |i| {
+            let lc = i.line_col(text, d.span.range.start);
+            (
+                lc.line,
+                lc.col_utf16,
+                i.utf16_offset(text, d.span.range.start),
+                i.utf16_offset(text, d.span.range.end),
+            )
+        });
+        DiagnosticRow {
+            severity: d.severity,
+            code: d.code.to_string(),
+            message: d.message.clone(),
+            hints: d.hints.clone(),
+            file: d.span.file.0,
+            line,
+            col,
+            from,
+            to,
+        }
+    }
+}
+
 /// Reads the input texts and builds the view model: objects, diagnostics of every stage, and
 /// the topology of the simulated cluster.
 pub fn analyze(files: &SourceFiles) -> Analysis {
@@ -127,29 +154,7 @@ fn assemble(
         .diagnostics
         .iter()
         .chain(cluster_diagnostics.iter())
-        .map(|d| {
-            let text = files.text(d.span.file);
-            let (line, col, from, to) = files.line_index(d.span.file).map_or((0, 0, 0, 0), |i| {
-                let lc = i.line_col(text, d.span.range.start);
-                (
-                    lc.line,
-                    lc.col_utf16,
-                    i.utf16_offset(text, d.span.range.start),
-                    i.utf16_offset(text, d.span.range.end),
-                )
-            });
-            DiagnosticRow {
-                severity: d.severity,
-                code: d.code.to_string(),
-                message: d.message.clone(),
-                hints: d.hints.clone(),
-                file: d.span.file.0,
-                line,
-                col,
-                from,
-                to,
-            }
-        })
+        .map(|d| DiagnosticRow::new(files, d))
         .collect();
     crate::sort::sort_by_key(&mut diagnostics, |a| (a.file, a.from, a.to));
     let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();

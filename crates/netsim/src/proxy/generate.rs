@@ -70,6 +70,36 @@ fn line(parts: &[&str]) -> String {
     parts.join(" ")
 }
 
+/// The most common rule shape: a destination `ip:port/proto` matched with a comment, then a jump:
+/// `-A CHAIN -m comment --comment C -m P -p P -d IP --dport PORT -j TARGET`.
+fn dest_rule(
+    chain: &str,
+    comment: &str,
+    proto: &str,
+    ip: &str,
+    port: &str,
+    target: &str,
+) -> String {
+    line(&[
+        "-A",
+        chain,
+        "-m",
+        "comment",
+        "--comment",
+        comment,
+        "-m",
+        proto,
+        "-p",
+        proto,
+        "-d",
+        ip,
+        "--dport",
+        port,
+        "-j",
+        target,
+    ])
+}
+
 fn quoted(s: &str) -> String {
     format!("\"{s}\"")
 }
@@ -439,87 +469,47 @@ pub fn generate(
         // Capture the clusterIP.
         let cip_comment = quoted(&format!("{spn} cluster IP"));
         if has_internal {
-            nat_rules.push(line(&[
-                "-A",
+            nat_rules.push(dest_rule(
                 "KUBE-SERVICES",
-                "-m",
-                "comment",
-                "--comment",
                 &cip_comment,
-                "-m",
                 proto,
-                "-p",
-                proto,
-                "-d",
                 &cluster_ip,
-                "--dport",
                 &port,
-                "-j",
                 internal_chain,
-            ]));
+            ));
         } else {
-            filter_rules.push(line(&[
-                "-A",
+            filter_rules.push(dest_rule(
                 "KUBE-SERVICES",
-                "-m",
-                "comment",
-                "--comment",
                 &int_comment,
-                "-m",
                 proto,
-                "-p",
-                proto,
-                "-d",
                 &cluster_ip,
-                "--dport",
                 &port,
-                "-j",
                 int_target,
-            ]));
+            ));
         }
 
         // Capture externalIPs.
         for eip in &sp.external_ips {
             let eip = eip.to_string();
             if has_endpoints {
-                nat_rules.push(line(&[
-                    "-A",
+                nat_rules.push(dest_rule(
                     "KUBE-SERVICES",
-                    "-m",
-                    "comment",
-                    "--comment",
                     &quoted(&format!("{spn} external IP")),
-                    "-m",
                     proto,
-                    "-p",
-                    proto,
-                    "-d",
                     &eip,
-                    "--dport",
                     &port,
-                    "-j",
                     &ext_chain,
-                ]));
+                ));
             }
             if !has_external {
-                filter_rules.push(line(&[
-                    "-A",
+                filter_rules.push(dest_rule(
                     "KUBE-EXTERNAL-SERVICES",
-                    "-m",
-                    "comment",
-                    "--comment",
                     &ext_comment,
-                    "-m",
                     proto,
-                    "-p",
-                    proto,
-                    "-d",
                     &eip,
-                    "--dport",
                     &port,
-                    "-j",
                     ext_target,
-                ]));
+                ));
             }
         }
 
@@ -527,66 +517,36 @@ pub fn generate(
         for lbip in &sp.lb_ips {
             let lbip = lbip.to_string();
             if has_endpoints {
-                nat_rules.push(line(&[
-                    "-A",
+                nat_rules.push(dest_rule(
                     "KUBE-SERVICES",
-                    "-m",
-                    "comment",
-                    "--comment",
                     &quoted(&format!("{spn} loadbalancer IP")),
-                    "-m",
                     proto,
-                    "-p",
-                    proto,
-                    "-d",
                     &lbip,
-                    "--dport",
                     &port,
-                    "-j",
                     lb_chain,
-                ]));
+                ));
             }
             if uses_fw {
-                filter_rules.push(line(&[
-                    "-A",
+                filter_rules.push(dest_rule(
                     "KUBE-PROXY-FIREWALL",
-                    "-m",
-                    "comment",
-                    "--comment",
                     &quoted(&format!("{spn} traffic not accepted by {fw_chain}")),
-                    "-m",
                     proto,
-                    "-p",
-                    proto,
-                    "-d",
                     &lbip,
-                    "--dport",
                     &port,
-                    "-j",
                     "DROP",
-                ]));
+                ));
             }
         }
         if !has_external {
             for lbip in &sp.lb_ips {
-                filter_rules.push(line(&[
-                    "-A",
+                filter_rules.push(dest_rule(
                     "KUBE-EXTERNAL-SERVICES",
-                    "-m",
-                    "comment",
-                    "--comment",
                     &ext_comment,
-                    "-m",
                     proto,
-                    "-p",
-                    proto,
-                    "-d",
                     &lbip.to_string(),
-                    "--dport",
                     &port,
-                    "-j",
                     ext_target,
-                ]));
+                ));
             }
         }
 

@@ -4,25 +4,39 @@
 use std::collections::BTreeMap;
 
 use netsim::cluster::Cluster;
-use netsim::diagnostic::{Diagnostic, SourceFiles};
 use netsim::dns::{
     resolv_conf, resolve as dns_resolve, CorefileConfig, Outcome as DnsOutcome, Rcode, Record,
-    RecordType, ResolverSettings, Walk, WalkResult, Zone, ZoneInput,
+    RecordType, ResolvConf, ResolverSettings, Walk, WalkResult, Zone, ZoneInput,
 };
 use netsim::model::{IntOrString, IpFamily, Pod};
 use netsim::proxy::ProxyConfig;
 use netsim::request::{parse_source, parse_target, Mark, Network, Options, MAX_COUNT};
 use netsim::scenario::Simulated;
 use netsim::text::Span;
-use netsim::view::DiagnosticRow;
 use serde::Serialize;
 
 /// An error for JS: (stable code, message).
 pub(crate) type Failure = (&'static str, String);
 
-/// A core diagnostic positioned for the editor (the view model's own conversion).
-pub(crate) fn diagnostic_row(files: &SourceFiles, d: &Diagnostic) -> DiagnosticRow {
-    DiagnosticRow::new(files, d)
+/// One cluster event as JS sees it.
+#[derive(Serialize)]
+pub(crate) struct EventSummary {
+    #[serde(rename = "type")]
+    type_: &'static str,
+    reason: String,
+    object: String,
+    namespace: String,
+    message: String,
+}
+
+pub(crate) fn event(e: &netsim::cluster::Event) -> EventSummary {
+    EventSummary {
+        type_: e.type_.as_str(),
+        reason: e.reason.clone(),
+        object: e.object.clone(),
+        namespace: e.namespace.clone(),
+        message: e.message.clone(),
+    }
 }
 
 #[derive(Serialize)]
@@ -290,20 +304,30 @@ fn walk_js(w: Walk, resolv_conf: String) -> DnsWalk {
 }
 
 /// `pod` is `NAME` (namespace default) or `NAMESPACE/NAME`.
+/// The Pod `NAME` (in default) or `NAMESPACE/NAME` of the cluster.
+pub(crate) fn find_pod<'c>(c: &'c Cluster, pod: &str) -> Result<&'c Pod, Failure> {
+    let (ns, name) = pod.split_once('/').unwrap_or(("default", pod));
+    c.objects
+        .pods
+        .iter()
+        .find(|p| p.meta.namespace == ns && p.meta.name == name)
+        .ok_or_else(|| ("unknown-pod", format!("pods \"{name}\" not found in namespace \"{ns}\"")))
+}
+
+/// The resolv.conf the kubelet writes for `p` (its dnsPolicy and dnsConfig, the cluster's
+/// clusterDNS and domain).
+pub(crate) fn pod_resolv_conf(c: &Cluster, p: &Pod) -> ResolvConf {
+    let s = &c.settings;
+    resolv_conf(p, &ResolverSettings::new(s.cluster_dns.clone(), s.cluster_domain.clone()))
+}
+
 pub(crate) fn resolve(
     c: &Cluster,
     pod: &str,
     name: &str,
     qtype: Option<&str>,
 ) -> Result<DnsWalk, Failure> {
-    let (ns, pod_name) = pod.split_once('/').unwrap_or(("default", pod));
-    let Some(p) = c.objects.pods.iter().find(|p| p.meta.namespace == ns && p.meta.name == pod_name)
-    else {
-        return Err((
-            "unknown-pod",
-            format!("pods \"{pod_name}\" not found in namespace \"{ns}\""),
-        ));
-    };
+    let p = find_pod(c, pod)?;
     let qtype = match qtype {
         None => RecordType::A,
         Some(t) => RecordType::parse(t).map_err(|e| ("bad-argument", e.to_string()))?,
@@ -323,8 +347,7 @@ pub(crate) fn resolve(
             namespaces: &o.namespaces,
         },
     );
-    let rc =
-        resolv_conf(p, &ResolverSettings::new(s.cluster_dns.clone(), s.cluster_domain.clone()));
+    let rc = pod_resolv_conf(c, p);
     let walk = dns_resolve(&rc, name, qtype, &zone, &s.cluster_dns);
     Ok(walk_js(walk, rc.to_string()))
 }

@@ -16,7 +16,7 @@
 //! scenario index parser are free functions. Every result is plain JSON-compatible data (the
 //! TypeScript declarations below describe it); every failure is a thrown `Error` with a message.
 
-use netsim::diagnostic::{Diagnostic, Severity, SourceFiles};
+use netsim::diagnostic::SourceFiles;
 use netsim::scenario::{Challenge, Scenario, Simulated};
 use netsim::view::{Analysis, DiagnosticRow, ObjectRow};
 use serde::{Deserialize, Serialize};
@@ -58,8 +58,12 @@ export interface ClusterSummary {
   nodes: NodeSummary[]; pods: PodSummary[]; services: ServiceSummary[];
   dnsDomain: string; clusterDNS: string[];
 }
+/** What the controllers, scheduler and kubelet did (`kubectl events`). */
+export interface ClusterEvent { type: "Normal" | "Warning"; reason: string; object: string; namespace: string; message: string; }
+/** Options of `simulate`: what-if events applied after the build, in order. */
+export interface SimulateOptions { events?: string[]; }
 /** What `simulate` returns. */
-export interface Simulation extends Analysis { cluster: ClusterSummary; }
+export interface Simulation extends Analysis { cluster: ClusterSummary; events: ClusterEvent[]; whatIfErrors: string[]; }
 
 /** A DNS resource record, as dig prints it. */
 export interface DnsRecord { name: string; type: string; ttl: number; data: string; }
@@ -108,6 +112,8 @@ export interface Scenario {
   name: string; title: string; lesson: string; file: string; explanation: string;
   requests: SuggestedRequest[]; tryThis: string[]; challenge?: Challenge;
 }
+/** What a `netsim` command printed and its exit status. */
+export interface CliOutput { stdout: string; stderr: string; code: number; }
 export interface ScenarioIndex { default: string; scenarios: Scenario[]; }
 export interface RequirementStatus {
   side: "mustSucceed" | "mustFail"; from: string; target: string; actual: Outcome | null; met: boolean; message: string;
@@ -124,6 +130,9 @@ extern "C" {
     /// `RecordType` (optional argument of `resolve`).
     #[wasm_bindgen(typescript_type = "RecordType")]
     pub type RecordTypeJs;
+    /// `SimulateOptions` (optional argument of `simulate`).
+    #[wasm_bindgen(typescript_type = "SimulateOptions")]
+    pub type SimulateOptionsJs;
     /// `RulesFormat` (optional argument of `rules`).
     #[wasm_bindgen(typescript_type = "RulesFormat")]
     pub type RulesFormatJs;
@@ -175,6 +184,7 @@ pub struct Simulator {
 struct Last {
     analysis: Analysis,
     sim: Simulated,
+    what_if_errors: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -185,6 +195,14 @@ struct Simulation<'a> {
     errors: usize,
     warnings: usize,
     cluster: convert::ClusterSummary,
+    events: Vec<convert::EventSummary>,
+    what_if_errors: &'a [String],
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SimulateOptions {
+    events: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -231,35 +249,68 @@ impl Simulator {
         to_js(&netsim::view::analyze(&sources))
     }
 
-    /// Loads and builds the cluster (manifest::load + cluster::build) and keeps it for the other
-    /// methods. Returns the input's objects, every diagnostic (load and build) and a summary of
-    /// the built cluster (nodes, Pods with IPs, Services with ClusterIPs and endpoints).
+    /// Loads and builds the cluster (manifest::load + cluster::build), applies the what-if
+    /// `events` in order (the `netsim get --event` syntax: `delete-pod/NS/POD`,
+    /// `scale/deployment/NS/NAME=N`, `pod-ready/NS/POD=false`, `node-down/NODE`,
+    /// `label/pod/NS/POD:KEY=VALUE`), and keeps the result for the other methods. Returns the
+    /// input's objects, every diagnostic (load and build), a summary of the built cluster
+    /// (nodes, Pods with IPs, Services with ClusterIPs and endpoints), the controllers' events
+    /// and what a what-if event could not do (`whatIfErrors`).
     #[wasm_bindgen(unchecked_return_type = "Simulation")]
     pub fn simulate(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "InputFile[]")] files: JsValue,
+        options: Option<SimulateOptionsJs>,
     ) -> Result<JsValue, JsValue> {
         let sources = sources(files)?;
-        let mut analysis = netsim::view::analyze(&sources);
-        let sim = Simulated::new(&sources);
-        // view::analyze has the load diagnostics; add the build's (cluster stage).
-        let build: Vec<&Diagnostic> = sim.cluster.diagnostics.iter().collect();
-        analysis
-            .diagnostics
-            .extend(build.into_iter().map(|d| convert::diagnostic_row(&sources, d)));
-        analysis.diagnostics.sort_by_key(|a| (a.file, a.from, a.to));
-        analysis.errors =
-            analysis.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-        analysis.warnings =
-            analysis.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
-        let last = self.last.insert(Last { analysis, sim });
+        let opts: SimulateOptions = match options {
+            None => SimulateOptions::default(),
+            Some(o) => serde_wasm_bindgen::from_value(JsValue::from(o)).map_err(|e| {
+                error(&format!("options must be {{events?: string[]}}: {e}"), Some("bad-argument"))
+            })?,
+        };
+        let loaded = netsim::manifest::load(&sources);
+        let mut cluster = netsim::cluster::build(&loaded.objects);
+        let built = cluster.diagnostics.len();
+        for text in &opts.events {
+            let event = netsim::cluster::parse_event(text, "default")
+                .map_err(|e| error(&e, Some("bad-event")))?;
+            cluster = netsim::cluster::apply(&cluster, &event);
+        }
+        // What a what-if event could not do has no place in the input: report it apart.
+        let what_if_errors: Vec<String> =
+            cluster.diagnostics.drain(built..).map(|d| d.message).collect();
+        let analysis = netsim::view::analyze_built(&sources, &loaded, &cluster);
+        let mut diagnostics = loaded.diagnostics;
+        diagnostics.extend(cluster.diagnostics.iter().cloned());
+        let sim = Simulated { cluster, diagnostics };
+        let last = self.last.insert(Last { analysis, sim, what_if_errors });
         to_js(&Simulation {
             objects: &last.analysis.objects,
             diagnostics: &last.analysis.diagnostics,
             errors: last.analysis.errors,
             warnings: last.analysis.warnings,
             cluster: convert::cluster_summary(&last.sim.cluster),
+            events: last.sim.cluster.events.iter().map(convert::event).collect(),
+            what_if_errors: &last.what_if_errors,
         })
+    }
+
+    /// The view model of the last `simulate` as JSON text: objects, diagnostics and the
+    /// topology the playground draws (what `netsim graph --format json` prints).
+    #[wasm_bindgen(js_name = viewModelJson)]
+    pub fn view_model_json(&self) -> Result<String, JsValue> {
+        let last = self.last()?;
+        serde_json::to_string(&last.analysis).map_err(|e| error(&e.to_string(), None))
+    }
+
+    /// The resolv.conf the kubelet writes into `pod` (`NAME` in default, or `NAMESPACE/NAME`).
+    #[wasm_bindgen(js_name = resolvConf)]
+    pub fn resolv_conf(&self, pod: &str) -> Result<String, JsValue> {
+        let last = self.last()?;
+        let p = convert::find_pod(&last.sim.cluster, pod)
+            .map_err(|(code, msg)| error(&msg, Some(code)))?;
+        Ok(convert::pod_resolv_conf(&last.sim.cluster, p).to_string())
     }
 
     fn last(&self) -> Result<&Last, JsValue> {
@@ -398,6 +449,30 @@ pub fn open_share_link(fragment: &str) -> Result<JsValue, JsValue> {
         request: s.request.map(|(from, target)| Req { from, target }),
         scenario: s.scenario,
     })
+}
+
+/// Runs the `netsim` command line over `files` (passed as the `-f` inputs): the exact text the
+/// CLI prints, e.g. `runCli(["get", "pods", "-o", "wide"], files)`.
+#[wasm_bindgen(js_name = runCli, unchecked_return_type = "CliOutput")]
+pub fn run_cli(
+    #[wasm_bindgen(unchecked_param_type = "string[]")] argv: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "InputFile[]")] files: JsValue,
+) -> Result<JsValue, JsValue> {
+    let argv: Vec<String> = serde_wasm_bindgen::from_value(argv)
+        .map_err(|e| error(&format!("expected an array of strings: {e}"), Some("bad-argument")))?;
+    let files: Vec<InputFile> = serde_wasm_bindgen::from_value(files).map_err(|e| {
+        error(&format!("expected an array of {{name, text}}: {e}"), Some("bad-argument"))
+    })?;
+    let inputs: Vec<netsim_cli::Input> =
+        files.into_iter().map(|f| netsim_cli::Input { name: f.name, text: f.text }).collect();
+    let out = netsim_cli::run(&argv, &inputs);
+    #[derive(Serialize)]
+    struct CliOutput {
+        stdout: String,
+        stderr: String,
+        code: i32,
+    }
+    to_js(&CliOutput { stdout: out.stdout, stderr: out.stderr, code: out.code })
 }
 
 /// Parses and checks `static/scenarios/index.json`.

@@ -16,6 +16,12 @@ fn input(name: &str, text: &str) -> JsValue {
     files.into()
 }
 
+/// A JSON value as JS sees it: objects as plain objects (as a page would pass them).
+fn js(v: serde_json::Value) -> JsValue {
+    use serde::Serialize;
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap()
+}
+
 fn get(v: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(v, &key.into()).unwrap()
 }
@@ -58,9 +64,67 @@ fn s(v: &JsValue, key: &str) -> Option<String> {
 
 fn simulated() -> Simulator {
     let mut sim = Simulator::new();
-    let r = sim.simulate(input("default.yaml", DEFAULT));
+    let r = sim.simulate(input("default.yaml", DEFAULT), None);
     assert!(r.is_ok());
     sim
+}
+
+// What-if events, the view model, resolv.conf and the CLI: what the playground's engine worker
+// uses.
+#[wasm_bindgen_test]
+fn what_if_events_view_model_resolv_conf_and_cli() {
+    let mut sim = Simulator::new();
+    let events = js(serde_json::json!({
+        "events": ["scale/deployment/default/web=1", "delete-pod/default/nope"]
+    }));
+    let r = sim.simulate(input("default.yaml", DEFAULT), Some(events.unchecked_into())).unwrap();
+    let web = arr(&get(&get(&r, "cluster"), "services"))
+        .iter()
+        .find(|v| s(v, "name").as_deref() == Some("web"))
+        .unwrap();
+    // Scaled-down Pods terminate: their endpoints stay listed, not ready.
+    let ready = arr(&get(&web, "endpoints")).iter().filter(|e| get(e, "ready").is_truthy()).count();
+    assert_eq!(ready, 1);
+    let reasons: Vec<String> =
+        arr(&get(&r, "events")).iter().filter_map(|e| s(&e, "reason")).collect();
+    assert!(reasons.iter().any(|r| r == "ScalingReplicaSet"), "{reasons:?}");
+    let errs = arr(&get(&r, "whatIfErrors"));
+    assert_eq!(errs.get(0).as_string().as_deref(), Some("pods \"nope\" not found"));
+    // The view model is the core's Analysis as JSON, topology included, after the events.
+    let vm: serde_json::Value = serde_json::from_str(&sim.view_model_json().unwrap()).unwrap();
+    let pods: usize = vm["topology"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|n| n["pods"].as_array().unwrap())
+        .filter(|p| p["state"] != "terminating")
+        .count();
+    assert_eq!(pods, 2, "web scaled to 1 + client");
+    let rc = sim.resolv_conf("client").unwrap();
+    assert_eq!(
+        rc,
+        "nameserver 10.96.0.10\nsearch default.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n"
+    );
+    assert!(sim.resolv_conf("default/nope").is_err());
+    let bad = js(serde_json::json!({"events": ["explode/x"]}));
+    assert!(sim.simulate(input("default.yaml", DEFAULT), Some(bad.unchecked_into())).is_err());
+    // The CLI itself, over the same files.
+    let argv = js(serde_json::json!(["get", "svc", "web"]));
+    let out = netsim_wasm::run_cli(argv, input("default.yaml", DEFAULT)).unwrap();
+    assert_eq!(get(&out, "code").as_f64(), Some(0.0));
+    assert!(s(&out, "stdout").unwrap().starts_with("NAME   TYPE        CLUSTER-IP"));
+}
+
+// simulate reports each diagnostic once (load and build), as analyze does.
+#[wasm_bindgen_test]
+fn simulate_counts_build_diagnostics_once() {
+    let text = "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec:\n  clusterIP: 10.96.0.50\n  ports: [{port: 80}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: b}\nspec:\n  clusterIP: 10.96.0.50\n  ports: [{port: 80}]\n";
+    let mut sim = Simulator::new();
+    let r = sim.simulate(input("dup.yaml", text), None).unwrap();
+    let a = sim.analyze(input("dup.yaml", text)).unwrap();
+    let n = arr(&get(&r, "diagnostics")).length();
+    assert!(n >= 1);
+    assert_eq!(n, arr(&get(&a, "diagnostics")).length());
 }
 
 #[wasm_bindgen_test]
@@ -68,7 +132,7 @@ fn simulate_returns_objects_diagnostics_and_the_cluster() {
     let mut sim = Simulator::new();
     assert_eq!(arr(&sim.objects().unwrap()).length(), 0);
     assert!(sim.request("pod/client", "web:80", None).is_err());
-    let r = sim.simulate(input("default.yaml", DEFAULT)).unwrap();
+    let r = sim.simulate(input("default.yaml", DEFAULT), None).unwrap();
     assert_eq!(get(&r, "errors").as_f64(), Some(0.0));
     assert_eq!(arr(&get(&r, "objects")).length(), 3);
     let cluster = get(&r, "cluster");
@@ -84,10 +148,13 @@ fn simulate_returns_objects_diagnostics_and_the_cluster() {
     assert_eq!(arr(&sim.objects().unwrap()).length(), 3);
     assert_eq!(arr(&sim.diagnostics().unwrap()).length(), 0);
     // Broken input: diagnostics with editor positions.
-    sim.simulate(input(
-        "bad.yaml",
-        "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec:\n  ports: [{port: 99999}]\n",
-    ))
+    sim.simulate(
+        input(
+            "bad.yaml",
+            "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec:\n  ports: [{port: 99999}]\n",
+        ),
+        None,
+    )
     .unwrap();
     let d = arr(&sim.diagnostics().unwrap());
     assert!(d.length() >= 1);
@@ -142,10 +209,10 @@ fn request_traces_and_distributes() {
 #[wasm_bindgen_test]
 fn explain_lists_the_debug_services_checklist() {
     let mut sim = Simulator::new();
-    sim.simulate(input(
-        "m.yaml",
-        include_str!("../../../static/scenarios/mistake-selector-mismatch.yaml"),
-    ))
+    sim.simulate(
+        input("m.yaml", include_str!("../../../static/scenarios/mistake-selector-mismatch.yaml")),
+        None,
+    )
     .unwrap();
     let e = sim.explain("frontend").unwrap();
     let checks = arr(&get(&e, "checks"));
@@ -201,10 +268,10 @@ fn scenarios_and_challenges() {
         .find(|v| s(v, "name").as_deref() == Some("challenge-fix-the-shop"))
         .unwrap();
     let mut sim = Simulator::new();
-    sim.simulate(input(
-        "shop.yaml",
-        include_str!("../../../static/scenarios/challenge-fix-the-shop.yaml"),
-    ))
+    sim.simulate(
+        input("shop.yaml", include_str!("../../../static/scenarios/challenge-fix-the-shop.yaml")),
+        None,
+    )
     .unwrap();
     let st = sim.check_challenge(get(&shop, "challenge")).unwrap();
     assert_eq!(get(&st, "solved").as_bool(), Some(false));
@@ -303,7 +370,7 @@ fn every_scenario_loads_and_keeps_its_promises_in_the_browser() {
             .find(|(f, _)| *f == file)
             .map(|(_, t)| *t)
             .unwrap_or_else(|| panic!("{file} is not in SCENARIO_FILES"));
-        let r = sim.simulate(input(&file, text)).unwrap();
+        let r = sim.simulate(input(&file, text), None).unwrap();
         assert_eq!(get(&r, "errors").as_f64(), Some(0.0), "scenario {name}");
         for st in arr(&sim.check_requests(sc.clone()).unwrap()).iter() {
             assert_eq!(

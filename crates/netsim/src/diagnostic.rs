@@ -4,11 +4,11 @@
 //! kube-proxy). Messages are written for learners; where Kubernetes itself reports the problem,
 //! `message` is the API server's exact text and our explanation goes into `hints`.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::text::{FileId, LineIndex, Span};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Hint,

@@ -21,13 +21,13 @@ pub use topology::{
     Table, TextLine, Topology, GROUP_THRESHOLD, MAX_NEAR_MISSES, NAMESPACE_COLORS,
 };
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Severity, SourceFiles};
 use crate::model::ObjectMeta;
 
 /// Everything the results pane shows for one version of the input.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Analysis {
     pub objects: Vec<ObjectRow>,
@@ -39,7 +39,7 @@ pub struct Analysis {
 }
 
 /// One object found in the input.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ObjectRow {
     pub kind: String,
@@ -52,7 +52,7 @@ pub struct ObjectRow {
 }
 
 /// One diagnostic, positioned for the editor.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DiagnosticRow {
     pub severity: Severity,
@@ -100,8 +100,18 @@ impl DiagnosticRow {
 pub fn analyze(files: &SourceFiles) -> Analysis {
     let loaded = crate::manifest::load(files);
     let cluster = crate::cluster::build(&loaded.objects);
+    analyze_built(files, &loaded, &cluster)
+}
+
+/// The view model of a cluster the caller built from `loaded` (and perhaps changed with what-if
+/// events since): objects and diagnostics of the input, the topology of `cluster`.
+pub fn analyze_built(
+    files: &SourceFiles,
+    loaded: &crate::manifest::Loaded,
+    cluster: &crate::cluster::Cluster,
+) -> Analysis {
     let topology = topology(&cluster.objects, &cluster.settings.dns_domain, Options::default());
-    assemble(files, &loaded, &cluster.diagnostics, topology)
+    assemble(files, loaded, &cluster.diagnostics, topology)
 }
 
 /// The manifest stage alone: objects and the front end's diagnostics, no cluster and an empty

@@ -17,7 +17,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{Labels, Objects, Pod, Service, ServiceType};
 
@@ -47,7 +47,7 @@ const OUT_H: i32 = 44;
 const LINE_CHARS: usize = 28;
 
 /// The whole picture.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Topology {
     /// Canvas size (the SVG `viewBox` is `0 0 width height`).
@@ -70,7 +70,7 @@ pub struct Topology {
 }
 
 /// An axis-aligned box.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rect {
     pub x: i32,
     pub y: i32,
@@ -78,14 +78,14 @@ pub struct Rect {
     pub h: i32,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Point {
     pub x: i32,
     pub y: i32,
 }
 
 /// A namespace and its colour index, derived from the name alone (stable across inputs).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NamespaceTag {
     pub name: String,
@@ -93,14 +93,14 @@ pub struct NamespaceTag {
 }
 
 /// A `key=value` label or selector pair.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LabelPair {
     pub key: String,
     pub value: String,
 }
 
 /// A node column holding its Pods (or per-owner groups when it has many).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NodeBox {
     /// `node/<name>`; `node/` (empty name) is the column of Pods not scheduled to a known node.
@@ -118,7 +118,7 @@ pub struct NodeBox {
 }
 
 /// The state a Pod box is drawn in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum PodState {
     Ready,
@@ -140,7 +140,7 @@ impl PodState {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PodBox {
     /// `pod/<namespace>/<name>`.
@@ -163,7 +163,7 @@ pub struct PodBox {
 }
 
 /// Pods of one owner on one node, drawn as a count box.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PodGroup {
     /// `group/<node>/<namespace>/<owner>`.
@@ -181,7 +181,7 @@ pub struct PodGroup {
     pub rect: Rect,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceBox {
     /// `svc/<namespace>/<name>`.
@@ -208,7 +208,7 @@ pub struct ServiceBox {
     pub rect: Rect,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum OutsideKind {
     /// A client outside the cluster (shown when some Service is reachable from outside).
@@ -217,7 +217,7 @@ pub enum OutsideKind {
     ExternalName,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OutsideBox {
     /// `client`, or `ext/<namespace>/<service>`.
@@ -227,7 +227,7 @@ pub struct OutsideBox {
     pub rect: Rect,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum EntryKind {
     NodePort,
@@ -247,7 +247,7 @@ impl EntryKind {
 }
 
 /// A way into a Service from outside the cluster.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EntryPoint {
     /// `entry/<namespace>/<service>/<nodePort|loadBalancer|externalIp>`.
@@ -259,7 +259,7 @@ pub struct EntryPoint {
     pub rect: Rect,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum EdgeKind {
     /// Service → Pod that is a ready endpoint.
@@ -287,7 +287,7 @@ impl EdgeKind {
 }
 
 /// Which selector pair a near-miss Pod lacks, and what it has instead.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NearMiss {
     /// The selector pair the Pod does not match.
@@ -296,7 +296,7 @@ pub struct NearMiss {
     pub have: Option<LabelPair>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Edge {
     /// `<from>-><to>`.
@@ -1102,7 +1102,7 @@ pub fn summary(t: &Topology) -> String {
 }
 
 /// A plain table of the topology (the screen-reader view, and `kubectl`-like text).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Table {
     pub caption: String,

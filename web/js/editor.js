@@ -55,7 +55,8 @@ window.NetsimEditor = {
           syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
           lintGutter(),
           EditorState.readOnly.of(!!readOnly),
-          keymap.of([{ key: "Tab", run: insertSpaces }, ...defaultKeymap, ...historyKeymap]),
+          // Mod-Enter belongs to the page (it sends the request), not to insertBlankLine.
+          keymap.of([{ key: "Tab", run: insertSpaces }, { key: "Mod-Enter", run: () => true }, ...defaultKeymap, ...historyKeymap]),
           EditorView.updateListener.of((u) => {
             if (u.docChanged) onChange(u.state.doc.toString());
           }),

@@ -1,44 +1,49 @@
-//! The app shell: state, context, debounced re-simulation, and the page layout from product.md
-//! (editor + problems on the left, results on the right).
+//! The app shell: state, context, debounced re-simulation, the engine worker, and the page layout
+//! from product.md (editor + problems on the left; results, inspector and requests on the right).
 
 use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
-#[cfg(feature = "topology")]
-use crate::components::topology::TopologyPane;
 use crate::components::{
-    editor::Editor, header::Header, objects::Objects, problems::Problems,
-    scenario_info::ScenarioInfoPanel,
+    crash::CrashBanner, editor::Editor, events::EventsView, header::Header, help::HelpOverlay,
+    inspector::Inspector, iptables::IptablesView, kubectl::KubectlView, nslookup::DnsView,
+    objects::Objects, problems::Problems, requests::RequestsPanel,
+    scenario_info::ScenarioInfoPanel, topology::TopologyPane,
 };
 use std::rc::Rc;
 
 use crate::hooks::{open_scenario, AppContext};
-use crate::state::{Action, AppState};
+use crate::state::{Action, AppState, Simulated};
 
 /// Quiet time after the last keystroke before re-simulating.
 const DEBOUNCE_MS: u32 = 120;
 
 /// The tabs of the results pane.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Tab {
+pub enum Tab {
     Topology,
     Objects,
+    Kubectl,
+    Dns,
+    Iptables,
+    Events,
 }
+
+const TABS: [(Tab, &str, &str); 6] = [
+    (Tab::Topology, "Topology", "tab-topology"),
+    (Tab::Objects, "Objects", "tab-objects"),
+    (Tab::Kubectl, "kubectl get", "tab-kubectl"),
+    (Tab::Dns, "DNS", "tab-dns"),
+    (Tab::Iptables, "iptables", "tab-iptables"),
+    (Tab::Events, "Events", "tab-events"),
+];
 
 #[component]
 pub fn App() -> Html {
     let state = use_reducer(|| AppState::new(crate::DEFAULT_SCENARIO));
     // Which results tab is open: layout state only, so it lives here and not in the reducer.
-    let tab = use_state(|| if cfg!(feature = "topology") { Tab::Topology } else { Tab::Objects });
-    let tab_button = |which: Tab, label: &'static str, testid: &'static str| {
-        let tab = tab.clone();
-        let selected = *tab == which;
-        let onclick = Callback::from(move |_: MouseEvent| tab.set(which));
-        html! {
-            <button type="button" role="tab" class={classes!("tab", selected.then_some("active"))}
-                aria-selected={selected.to_string()} data-testid={testid} {onclick}>{ label }</button>
-        }
-    };
+    let tab = use_state(|| Tab::Topology);
+    let help = use_state(|| false);
     {
         // Once: fetch the scenario library, then open what the URL names (`?scenario=NAME`),
         // else the learner's saved work, else stay on the default scenario.
@@ -90,10 +95,62 @@ pub fn App() -> Html {
             move || drop(timer)
         });
     }
+    {
+        // The engine worker builds the cluster for every new text or what-if list.
+        let dispatcher = state.dispatcher();
+        let engine = state.engine.clone();
+        let args = state.simulate_args();
+        use_effect_with(state.sim_seq, move |&seq| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = engine.call("simulate", &args).await.and_then(|json| {
+                    serde_json::from_str::<Simulated>(&json).map(Rc::new).map_err(|e| {
+                        crate::engine::EngineError::Unavailable(format!(
+                            "unreadable answer from the engine: {e}"
+                        ))
+                    })
+                });
+                dispatcher.dispatch(Action::Simulated { seq, result });
+            });
+        });
+    }
+    {
+        // Keyboard: `?` toggles the help overlay (not while typing), Escape closes it.
+        let help = help.clone();
+        use_effect_with((), move |()| {
+            let listener = crate::browser::on_key(move |e: &KeyboardEvent| {
+                if e.key() == "?" && !crate::browser::typing_in_field(e) {
+                    e.prevent_default();
+                    help.set(!*help);
+                } else if e.key() == "Escape" {
+                    help.set(false);
+                }
+            });
+            move || drop(listener)
+        });
+    }
+    let close_help = {
+        let help = help.clone();
+        Callback::from(move |_| help.set(false))
+    };
+    let open_help = {
+        let help = help.clone();
+        Callback::from(move |_: MouseEvent| help.set(true))
+    };
+    let tab_button = |which: Tab, label: &'static str, testid: &'static str| {
+        let tab = tab.clone();
+        let selected = *tab == which;
+        let onclick = Callback::from(move |_: MouseEvent| tab.set(which));
+        html! {
+            <button type="button" role="tab" class={classes!("tab", selected.then_some("active"))}
+                aria-selected={selected.to_string()} data-testid={testid} {onclick}>{ label }</button>
+        }
+    };
+    let inspecting = state.selected.is_some();
     html! {
         <ContextProvider<AppContext> context={state}>
             <div class="app" data-testid="app">
-                <Header />
+                <Header on_help={open_help} />
+                <CrashBanner />
                 <main class="panes">
                     <section class="pane left" aria-label="Manifests">
                         <Editor />
@@ -102,16 +159,22 @@ pub fn App() -> Html {
                     <section class="pane right" aria-label="Results">
                         <ScenarioInfoPanel />
                         <nav class="tabs" role="tablist" aria-label="Results views">
-                            if cfg!(feature = "topology") {
-                                { tab_button(Tab::Topology, "Topology", "tab-topology") }
-                            }
-                            { tab_button(Tab::Objects, "Objects", "tab-objects") }
+                            { for TABS.iter().map(|&(t, label, id)| tab_button(t, label, id)) }
                         </nav>
-                        <div class="tab-body" role="tabpanel">
-                            { results_pane(*tab) }
+                        <div class={classes!("results", inspecting.then_some("inspecting"))}>
+                            <div class="tab-body" role="tabpanel">
+                                { results_pane(*tab) }
+                            </div>
+                            if inspecting {
+                                <Inspector />
+                            }
                         </div>
+                        <RequestsPanel />
                     </section>
                 </main>
+                if *help {
+                    <HelpOverlay on_close={close_help} />
+                }
             </div>
         </ContextProvider<AppContext>>
     }
@@ -120,10 +183,11 @@ pub fn App() -> Html {
 /// The pane of the open results tab.
 fn results_pane(tab: Tab) -> Html {
     match tab {
-        #[cfg(feature = "topology")]
         Tab::Topology => html! { <TopologyPane /> },
-        #[cfg(not(feature = "topology"))]
-        Tab::Topology => html! { <Objects /> },
         Tab::Objects => html! { <Objects /> },
+        Tab::Kubectl => html! { <KubectlView /> },
+        Tab::Dns => html! { <DnsView /> },
+        Tab::Iptables => html! { <IptablesView /> },
+        Tab::Events => html! { <EventsView /> },
     }
 }

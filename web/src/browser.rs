@@ -126,3 +126,76 @@ pub fn show_scenario_in_url(name: Option<&str>) {
 pub fn confirm(question: &str) -> bool {
     web_sys::window().and_then(|w| w.confirm_with_message(question).ok()).unwrap_or(true)
 }
+
+/// A `keydown` listener on the document, removed when dropped.
+pub struct KeyListener {
+    closure: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::KeyboardEvent)>,
+}
+
+impl Drop for KeyListener {
+    fn drop(&mut self) {
+        if let Some(d) = web_sys::window().and_then(|w| w.document()) {
+            let _ = d.remove_event_listener_with_callback(
+                "keydown",
+                self.closure.as_ref().unchecked_ref(),
+            );
+        }
+    }
+}
+
+/// Calls `f` for every key pressed anywhere on the page.
+pub fn on_key(mut f: impl FnMut(&web_sys::KeyboardEvent) + 'static) -> Option<KeyListener> {
+    let closure = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(
+        move |e: web_sys::KeyboardEvent| f(&e),
+    );
+    let d = web_sys::window()?.document()?;
+    d.add_event_listener_with_callback("keydown", closure.as_ref().unchecked_ref()).ok()?;
+    Some(KeyListener { closure })
+}
+
+/// True when the key went to a text field or the editor (so `?` types a question mark).
+pub fn typing_in_field(e: &web_sys::KeyboardEvent) -> bool {
+    let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+        return false;
+    };
+    matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+        || el.closest(".cm-editor").ok().flatten().is_some()
+}
+
+thread_local! {
+    /// When each simulation (by `sim_seq`) started, for the edit → redraw timings.
+    static STARTED: std::cell::RefCell<Vec<(u64, f64)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn now() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// Notes that simulation `seq` started (the debounced edit fired, or a scenario loaded).
+pub fn perf_mark(_what: &str, seq: u64) {
+    STARTED.with(|s| {
+        let mut s = s.borrow_mut();
+        s.retain(|&(q, _)| q + 16 > seq);
+        s.push((seq, now()));
+    });
+}
+
+/// Notes that the topology of simulation `seq` is on screen: appends the milliseconds since
+/// its start to `window.netsimTimings` (read by the end-to-end check and by curious learners).
+pub fn perf_drawn(seq: u64) {
+    let Some(start) = STARTED.with(|s| s.borrow().iter().find(|&&(q, _)| q == seq).map(|x| x.1))
+    else {
+        return;
+    };
+    let Some(w) = web_sys::window() else { return };
+    let key = JsValue::from_str("netsimTimings");
+    let list = js_sys::Reflect::get(&w, &key).ok().filter(|v| v.is_object()).unwrap_or_else(|| {
+        let a = js_sys::Array::new();
+        let _ = js_sys::Reflect::set(&w, &key, &a);
+        a.into()
+    });
+    if let Ok(list) = list.dyn_into::<js_sys::Array>() {
+        list.push(&JsValue::from_f64(now() - start));
+    }
+    STARTED.with(|s| s.borrow_mut().retain(|&(q, _)| q != seq));
+}

@@ -7,6 +7,7 @@
 pub mod app;
 pub mod browser;
 pub mod components;
+pub mod engine;
 pub mod hooks;
 pub mod state;
 

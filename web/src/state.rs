@@ -1,10 +1,13 @@
-//! The app state and its reducer: every user intent is an [`Action`]; `reduce` calls the core.
+//! The app state and its reducer: every user intent is an [`Action`]. The core itself runs in
+//! the engine worker (`engine.rs`); its answers come back as [`Action::Simulated`].
 
 use std::rc::Rc;
 
-use netsim::diagnostic::SourceFiles;
 use netsim::view::Analysis;
+use serde::Deserialize;
 use yew::Reducible;
+
+use crate::engine::{Engine, EngineError};
 
 /// The name the editor's text carries in diagnostics.
 pub const EDITOR_FILE: &str = "manifests.yaml";
@@ -31,6 +34,61 @@ pub struct AppState {
     pub loaded: Rc<str>,
     /// Bumped whenever the text is replaced from outside the editor, so the editor shows it.
     pub load_seq: u64,
+    /// Bumped whenever the engine must simulate again (new text or what-if events); the
+    /// engine's answer carries the number it answers, so late answers are dropped.
+    pub sim_seq: u64,
+    /// True when `analysis` is the engine's answer for the current `sim_seq`, false while the
+    /// engine works on it (the previous answer stays on screen meanwhile).
+    pub full: bool,
+    /// The engine's answer for the shown cluster: its events and what-if failures.
+    pub cluster: Rc<EngineView>,
+    /// What-if events applied after the build, in order (`netsim get --event` syntax).
+    pub what_ifs: Rc<Vec<String>>,
+    /// The topology element the inspector shows (`svc/ns/name`, `pod/ns/name`, `node/name`).
+    pub selected: Option<Rc<str>>,
+    /// The engine could not answer (crash report, or why it is unavailable).
+    pub engine_problem: Option<Rc<EngineProblem>>,
+    /// The engine worker.
+    pub engine: Engine,
+    /// Ids of the topology boxes the last request went through (drawn as its path).
+    pub highlight: Rc<Vec<String>>,
+}
+
+/// The engine's answer to `simulate`, less the view model (kept in `AppState::analysis`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EngineView {
+    pub events: Vec<ClusterEvent>,
+    pub what_if_errors: Vec<String>,
+}
+
+/// What the controllers, scheduler and kubelet did (`kubectl events`).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct ClusterEvent {
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub reason: String,
+    pub object: String,
+    pub namespace: String,
+    pub message: String,
+}
+
+/// The whole answer of the engine's `simulate`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Simulated {
+    pub view: Analysis,
+    #[serde(flatten)]
+    pub cluster: EngineView,
+}
+
+/// Why the engine has no answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EngineProblem {
+    /// The core crashed on this input: the message and the report for a bug report.
+    Crashed { message: String, report: String, text: Rc<str> },
+    /// The engine could not run (or refused the what-if events).
+    Unavailable(String),
 }
 
 /// One entry of the scenario library, as the page shows it.
@@ -61,7 +119,8 @@ impl ScenarioInfo {
 
 impl AppState {
     pub fn new(text: &str) -> AppState {
-        let analysis = Rc::new(analyze(text));
+        // Nothing is known until the engine worker answers (a few milliseconds).
+        let analysis = Rc::new(Analysis::default());
         AppState {
             text: Rc::from(text),
             last_good: Rc::clone(&analysis),
@@ -72,6 +131,14 @@ impl AppState {
             scenario: None,
             loaded: Rc::from(text),
             load_seq: 0,
+            sim_seq: 1,
+            full: false,
+            cluster: Rc::default(),
+            what_ifs: Rc::default(),
+            selected: None,
+            engine_problem: None,
+            engine: Engine::default(),
+            highlight: Rc::default(),
         }
     }
 
@@ -90,17 +157,11 @@ impl AppState {
     pub fn stale(&self) -> bool {
         self.analysis.errors > 0
     }
-}
 
-pub fn analyze(text: &str) -> Analysis {
-    let mut files = SourceFiles::default();
-    files.add(EDITOR_FILE, text);
-    // The full pipeline (cluster + topology) only when the Topology tab is built in.
-    #[cfg(feature = "topology")]
-    let analysis = netsim::view::analyze(&files);
-    #[cfg(not(feature = "topology"))]
-    let analysis = netsim::view::analyze_manifests(&files);
-    analysis
+    /// The arguments of the engine's `simulate` for the current text and what-ifs (JSON).
+    pub fn simulate_args(&self) -> String {
+        serde_json::json!({ "text": &*self.text, "events": &*self.what_ifs }).to_string()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -116,6 +177,28 @@ pub enum Action {
     SetScenarios(Rc<Vec<ScenarioInfo>>),
     /// Jump the editor to a span (from the problems list).
     Reveal { from: u32, to: u32 },
+    /// The engine answered `simulate` number `seq`.
+    Simulated { seq: u64, result: Result<Rc<Simulated>, EngineError> },
+    /// Apply a what-if event (delete a Pod, scale, readiness, node down).
+    WhatIf(String),
+    /// Undo every what-if event.
+    ClearWhatIfs,
+    /// Show an element in the inspector (`None` closes it).
+    Select(Option<Rc<str>>),
+    /// Draw a request's path over the topology.
+    Highlight(Vec<String>),
+}
+
+impl PartialEq for Simulated {
+    fn eq(&self, other: &Simulated) -> bool {
+        self.view == other.view && self.cluster == other.cluster
+    }
+}
+
+impl std::fmt::Debug for Simulated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Simulated")
+    }
 }
 
 impl Reducible for AppState {
@@ -136,25 +219,77 @@ impl Reducible for AppState {
                 if revision != self.revision {
                     return self;
                 }
-                let analysis = analyze(&self.text);
-                if analysis == *self.analysis {
+                let mut next = (*self).clone();
+                next.full = false;
+                next.sim_seq += 1;
+                crate::browser::perf_mark("simulate", next.sim_seq);
+                Rc::new(next)
+            }
+            Action::Simulated { seq, result } => {
+                if seq != self.sim_seq {
                     return self;
                 }
                 let mut next = (*self).clone();
-                let analysis = Rc::new(analysis);
-                if analysis.errors == 0 {
-                    next.last_good = Rc::clone(&analysis);
+                match result {
+                    Ok(sim) => {
+                        let analysis = Rc::new(sim.view.clone());
+                        if analysis.errors == 0 {
+                            next.last_good = Rc::clone(&analysis);
+                        }
+                        next.analysis = analysis;
+                        next.cluster = Rc::new(sim.cluster.clone());
+                        next.full = true;
+                        next.engine_problem = None;
+                    }
+                    Err(EngineError::Crashed { message, report }) => {
+                        next.engine_problem = Some(Rc::new(EngineProblem::Crashed {
+                            message,
+                            report,
+                            text: Rc::clone(&self.text),
+                        }));
+                    }
+                    Err(e) => {
+                        next.engine_problem = Some(Rc::new(EngineProblem::Unavailable(e.to_string())))
+                    }
                 }
-                next.analysis = analysis;
+                Rc::new(next)
+            }
+            Action::WhatIf(event) => {
+                let mut next = (*self).clone();
+                let mut list = (*self.what_ifs).clone();
+                list.push(event);
+                next.what_ifs = Rc::new(list);
+                next.sim_seq += 1;
+                Rc::new(next)
+            }
+            Action::ClearWhatIfs => {
+                if self.what_ifs.is_empty() {
+                    return self;
+                }
+                let mut next = (*self).clone();
+                next.what_ifs = Rc::default();
+                next.sim_seq += 1;
+                Rc::new(next)
+            }
+            Action::Highlight(ids) => {
+                let mut next = (*self).clone();
+                next.highlight = Rc::new(ids);
+                Rc::new(next)
+            }
+            Action::Select(id) => {
+                if id == self.selected {
+                    return self;
+                }
+                let mut next = (*self).clone();
+                next.selected = id;
                 Rc::new(next)
             }
             Action::Load { text, scenario, pristine } => {
                 let mut next = (*self).clone();
-                let analysis = Rc::new(analyze(&text));
-                if analysis.errors == 0 {
-                    next.last_good = Rc::clone(&analysis);
-                }
-                next.analysis = analysis;
+                next.full = false;
+                next.sim_seq += 1;
+                next.what_ifs = Rc::default();
+                next.selected = None;
                 next.loaded = if pristine { Rc::clone(&text) } else { Rc::from("") };
                 next.text = text;
                 next.scenario = scenario;

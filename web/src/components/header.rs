@@ -32,8 +32,14 @@ fn initial_theme() -> String {
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct HeaderProps {
+    /// Opens the help overlay.
+    pub on_help: Callback<MouseEvent>,
+}
+
 #[component]
-pub fn Header() -> Html {
+pub fn Header(props: &HeaderProps) -> Html {
     let theme = use_state(initial_theme);
     {
         let theme = (*theme).clone();
@@ -57,6 +63,8 @@ pub fn Header() -> Html {
                 <span class="tagline">{"Kubernetes Service networking, simulated from your manifests"}</span>
             </div>
             <crate::components::scenario_picker::ScenarioPicker />
+            <button type="button" class="help-button" data-testid="help-button" onclick={props.on_help.clone()}
+                title="Keyboard shortcuts and help (?)" aria-label="Help">{ "?" }</button>
             <button type="button" class="theme" data-testid="theme-toggle" {onclick}
                 title={format!("Theme: {} (click for {next})", *theme)}>
                 { match theme.as_str() { "light" => "☀ Light", "dark" => "☾ Dark", _ => "◐ System" } }

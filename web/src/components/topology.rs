@@ -8,7 +8,10 @@ use netsim::view::{self, Edge, NodeBox, PodBox, PodGroup, Rect, ServiceBox, Text
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use std::rc::Rc;
+
 use crate::hooks::use_app;
+use crate::state::Action;
 
 /// The visible part of the canvas in topology units: x, y, width, height.
 type ViewBox = (f64, f64, f64, f64);
@@ -24,8 +27,38 @@ fn full_view(t: &Topology) -> ViewBox {
 pub fn TopologyPane() -> Html {
     let app = use_app();
     let stale = app.stale();
-    let shown = if stale { &app.last_good } else { &app.analysis };
-    let t = &shown.topology;
+    let t = &app.last_good.topology;
+    let sel: &str = app.selected.as_deref().unwrap_or("");
+    let path: &[String] = &app.highlight;
+    let mark = |id: &str| -> Option<&'static str> {
+        if id == sel {
+            Some("selected")
+        } else if path.iter().any(|p| p == id) {
+            Some("on-path")
+        } else {
+            None
+        }
+    };
+    {
+        // Timing: the topology of simulation `seq` is on screen (edit → redraw figures).
+        use_effect_with((app.sim_seq, app.full), |&(seq, full)| {
+            if full {
+                crate::browser::perf_drawn(seq);
+            }
+        });
+    }
+    // Clicking a box selects it for the inspector (one listener for the whole picture).
+    let onclick = {
+        let app = app.clone();
+        Callback::from(move |e: MouseEvent| {
+            let id = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|el| el.closest("[data-id]").ok().flatten())
+                .and_then(|el| el.get_attribute("data-id"));
+            app.dispatch(Action::Select(id.map(Rc::from)));
+        })
+    };
 
     // The view is fixed at first draw and changed only by the user, so the picture never
     // rescales while typing (new boxes appear; nothing moves).
@@ -151,7 +184,7 @@ pub fn TopologyPane() -> Html {
             <div class={classes!("topo-canvas", (*table).then_some("hidden"))}>
                 <svg ref={svg_ref} data-testid="topology" class="topo" viewBox={view_box}
                     preserveAspectRatio="xMinYMin meet" role="img" aria-label={summary.clone()}
-                    {onwheel} {onmousedown} {onmousemove} onmouseup={end_drag.clone()} onmouseleave={end_drag}>
+                    {onwheel} {onmousedown} {onmousemove} onmouseup={end_drag.clone()} onmouseleave={end_drag} {onclick}>
                     <defs>
                         <pattern id="topo-grid" width="24" height="24" patternUnits="userSpaceOnUse">
                             <circle cx="1" cy="1" r="1" class="grid-dot" />
@@ -163,11 +196,11 @@ pub fn TopologyPane() -> Html {
                             width={t.cluster.w.to_string()} height={t.cluster.h.to_string()} rx="10" />
                         <text class="t-cluster-label" x={(t.cluster.x + t.cluster.w - 52).to_string()} y={(t.cluster.y + 15).to_string()}>{ "cluster" }</text>
                     }
-                    { for t.nodes.iter().map(node_frame) }
-                    { for t.edges.iter().map(edge) }
-                    { for t.nodes.iter().flat_map(|n| n.pods.iter()).map(|p| pod(p, *labels)) }
-                    { for t.nodes.iter().flat_map(|n| n.groups.iter()).map(group) }
-                    { for t.services.iter().map(service) }
+                    { for t.nodes.iter().map(|n| node_frame(n, mark(&n.id))) }
+                    { for t.edges.iter().map(|e| edge(e, path.contains(&e.from) && path.contains(&e.to))) }
+                    { for t.nodes.iter().flat_map(|n| n.pods.iter()).map(|p| pod(p, *labels, mark(&p.id))) }
+                    { for t.nodes.iter().flat_map(|n| n.groups.iter()).map(|g| group(g, mark(&g.id))) }
+                    { for t.services.iter().map(|s| service(s, mark(&s.id))) }
                     { for t.entries.iter().map(|e| html! {
                         <g class="t-entry" key={e.id.clone()}>
                             <title>{ format!("{} entry to {}", e.kind.as_str(), e.service) }</title>
@@ -227,19 +260,19 @@ fn lines(r: Rect, ls: Vec<TextLine>) -> Html {
     }
 }
 
-fn node_frame(n: &NodeBox) -> Html {
+fn node_frame(n: &NodeBox, mark: Option<&'static str>) -> Html {
     let class = if n.ready || n.role == "unscheduled" { "t-node" } else { "t-node down" };
     html! {
-        <g data-testid="topology-node" data-id={n.id.clone()} key={n.id.clone()}>
+        <g class={classes!("t-node-g", mark)} data-testid="topology-node" data-id={n.id.clone()} key={n.id.clone()}>
             { rect_el(class, n.rect, "8") }
             { lines(n.rect, view::node_lines(n)) }
         </g>
     }
 }
 
-fn pod(p: &PodBox, labels: bool) -> Html {
+fn pod(p: &PodBox, labels: bool, mark: Option<&'static str>) -> Html {
     html! {
-        <g class={format!("t-pod {}", p.state.as_str())} data-testid="topology-pod" data-id={p.id.clone()}
+        <g class={classes!("t-pod", p.state.as_str(), mark)} data-testid="topology-pod" data-id={p.id.clone()}
             data-x={p.rect.x.to_string()} data-y={p.rect.y.to_string()} key={p.id.clone()}>
             <title>{ view::pod_title(p) }</title>
             { boxed("t-box", p.rect, p.color) }
@@ -249,9 +282,9 @@ fn pod(p: &PodBox, labels: bool) -> Html {
     }
 }
 
-fn group(g: &PodGroup) -> Html {
+fn group(g: &PodGroup, mark: Option<&'static str>) -> Html {
     html! {
-        <g class="t-group" data-testid="topology-pod" data-id={g.id.clone()} key={g.id.clone()}>
+        <g class={classes!("t-group", mark)} data-testid="topology-pod" data-id={g.id.clone()} key={g.id.clone()}>
             <title>{ format!("{} Pods of {} ({} ready)", g.count, g.owner, g.ready) }</title>
             { boxed("t-box t-group-box", g.rect, g.color) }
             { lines(g.rect, view::group_lines(g)) }
@@ -259,9 +292,9 @@ fn group(g: &PodGroup) -> Html {
     }
 }
 
-fn service(s: &ServiceBox) -> Html {
+fn service(s: &ServiceBox, mark: Option<&'static str>) -> Html {
     html! {
-        <g class="t-service" data-testid="topology-service" data-id={s.id.clone()}
+        <g class={classes!("t-service", mark)} data-testid="topology-service" data-id={s.id.clone()}
             data-x={s.rect.x.to_string()} data-y={s.rect.y.to_string()} key={s.id.clone()}>
             <title>{ &s.dns_name }</title>
             { boxed("t-box t-svc", s.rect, s.color) }
@@ -270,11 +303,11 @@ fn service(s: &ServiceBox) -> Html {
     }
 }
 
-fn edge(e: &Edge) -> Html {
+fn edge(e: &Edge, on_path: bool) -> Html {
     let [a, b, c, d] = e.points;
     let path = format!("M{} {} C{} {} {} {} {} {}", a.x, a.y, b.x, b.y, c.x, c.y, d.x, d.y);
     html! {
-        <path class={format!("t-edge {}", e.kind.as_str())} d={path} data-testid="topology-edge"
+        <path class={classes!("t-edge", e.kind.as_str(), on_path.then_some("on-path"))} d={path} data-testid="topology-edge"
             data-from={e.from.clone()} data-to={e.to.clone()} data-kind={e.kind.as_str()} key={e.id.clone()}>
             <title>{ view::edge_title(e) }</title>
         </path>

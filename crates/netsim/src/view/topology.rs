@@ -159,6 +159,8 @@ pub struct PodBox {
     /// The controller owner as `Kind/name`, if any.
     pub owner: Option<String>,
     pub node: String,
+    /// One line per container (sidecars included): `web (nginx:1.25) 80/TCP http`.
+    pub containers: Vec<String>,
     pub rect: Rect,
 }
 
@@ -990,8 +992,28 @@ fn pod_box(p: &Pod, id: String, rect: Rect) -> PodBox {
         state: pod_state(p),
         owner: owner_of(p),
         node: p.spec.node_name.clone().unwrap_or_default(),
+        containers: p
+            .spec
+            .init_containers
+            .iter()
+            .filter(|c| c.restart_policy.as_deref() == Some("Always"))
+            .chain(&p.spec.containers)
+            .map(container_line)
+            .collect(),
         rect,
     }
+}
+
+fn container_line(c: &crate::model::Container) -> String {
+    let mut line = format!("{} ({})", c.name, c.image);
+    for p in &c.ports {
+        line.push_str(&format!(" {}/{}", p.container_port, p.protocol.as_str()));
+        if let Some(name) = &p.name {
+            line.push(' ');
+            line.push_str(name);
+        }
+    }
+    line
 }
 
 fn pairs(l: &Labels) -> Vec<LabelPair> {

@@ -1,0 +1,66 @@
+// The playground's engine: a module Web Worker running the whole kube-netsim core (the JS
+// package under `pkg/`, the same one pages use without our UI). The page's first load carries
+// only the manifest stage (squiggles and problems as you type); this worker builds the cluster
+// off the main thread and answers everything else, so a big paste never freezes the page.
+//
+// Protocol: the page posts `{id, op, args}`; the worker answers `{id, ok}` with a JSON text,
+// `{id, err, code}` for a refused call, or `{id, panic, report}` when the core crashed — then it
+// is dead (a trapped wasm instance cannot be trusted) and the page starts a fresh one.
+import init, { Simulator, runCli } from "./pkg/netsim_wasm.js";
+
+const FILE = "manifests.yaml";
+let sim = null;
+let files = [];
+let dead = false;
+let lastConsoleError = "";
+
+// The package's panic hook writes the panic message with console.error before the trap.
+const consoleError = console.error.bind(console);
+console.error = (...args) => {
+  lastConsoleError = args.map(String).join(" ");
+  consoleError(...args);
+};
+
+const ready = init().then(() => {
+  sim = new Simulator();
+});
+
+const ops = {
+  // Builds the cluster from the text with the what-if events; the view model and the events.
+  simulate({ text, events }) {
+    files = [{ name: FILE, text }];
+    const r = sim.simulate(files, { events: events || [] });
+    return `{"view":${sim.viewModelJson()},"events":${JSON.stringify(r.events)},` +
+      `"whatIfErrors":${JSON.stringify(r.whatIfErrors)}}`;
+  },
+  request: ({ from, target, count, seed }) =>
+    JSON.stringify(sim.request(from, target, { count: count || 1, seed: seed || 0 })),
+  rules: ({ node, format }) => JSON.stringify(sim.rules(node, format || "save")),
+  resolvConf: ({ pod }) => JSON.stringify(sim.resolvConf(pod)),
+  resolve: ({ pod, name, type }) => JSON.stringify(sim.resolve(pod, name, type || "A")),
+  explain: ({ service }) => JSON.stringify(sim.explain(service)),
+  checkChallenge: ({ challenge }) => JSON.stringify(sim.checkChallenge(challenge)),
+  cli: ({ argv }) => JSON.stringify(runCli(argv, files)),
+};
+
+self.onmessage = async (e) => {
+  const { id, op, args } = e.data;
+  if (dead) {
+    self.postMessage({ id, panic: "the engine stopped after an earlier crash", report: "" });
+    return;
+  }
+  try {
+    await ready;
+    const run = ops[op];
+    if (!run) throw Object.assign(new Error(`unknown engine operation '${op}'`), { code: "bad-op" });
+    self.postMessage({ id, ok: run(args || {}) });
+  } catch (err) {
+    if (err instanceof WebAssembly.RuntimeError) {
+      dead = true;
+      const message = lastConsoleError || String(err);
+      self.postMessage({ id, panic: message, report: `operation: ${op}\n${message}` });
+    } else {
+      self.postMessage({ id, err: String(err && err.message || err), code: err && err.code || "" });
+    }
+  }
+};

@@ -1,0 +1,264 @@
+//! The request panel: pick a source (a Pod, a node, or a client outside the cluster), type a
+//! target, send one request (its path is drawn on the topology and the hops are listed, ending
+//! in the outcome, the reason and the fix) or a hundred (how they spread over the endpoints).
+//! Ctrl/Cmd+Enter sends from anywhere on the page.
+
+use serde::Deserialize;
+use yew::prelude::*;
+
+use crate::hooks::use_app;
+use crate::state::Action;
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+struct Report {
+    outcome: String,
+    reason: String,
+    fix: String,
+    hops: Vec<Hop>,
+    endpoint: Option<Endpoint>,
+    distribution: Vec<Share>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+struct Hop {
+    kind: String,
+    text: String,
+    rule: Option<String>,
+    node: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+struct Endpoint {
+    pod: String,
+    ip: String,
+    port: u16,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+struct Share {
+    pod: String,
+    ip: String,
+    port: u16,
+    count: u32,
+}
+
+/// How many requests "Send 100" sends.
+const MANY: u32 = 100;
+
+#[component]
+pub fn RequestsPanel() -> Html {
+    let app = use_app();
+    let t = &app.last_good.topology;
+    // Sources: every Pod, every node, and the outside world.
+    let mut sources: Vec<(String, String)> = t
+        .nodes
+        .iter()
+        .flat_map(|n| n.pods.iter())
+        .map(|p| (p.id.clone(), format!("Pod {}/{}", p.namespace, p.name)))
+        .collect();
+    sources.extend(
+        t.nodes
+            .iter()
+            .filter(|n| !n.name.is_empty())
+            .map(|n| (n.id.clone(), format!("Node {}", n.name))),
+    );
+    sources.push(("external".into(), "A client outside the cluster".into()));
+    let suggested = app.current_scenario().and_then(|s| s.requests.first().cloned());
+    let from = use_state(|| None::<String>);
+    let target = use_state(|| None::<String>);
+    let from_value = (*from)
+        .clone()
+        .or_else(|| suggested.as_ref().map(|s| s.0.clone()))
+        .filter(|f| sources.iter().any(|s| s.0 == *f) || f.starts_with("pod/"))
+        .or_else(|| sources.first().map(|s| s.0.clone()))
+        .unwrap_or_default();
+    let target_value = (*target)
+        .clone()
+        .or_else(|| suggested.as_ref().map(|s| s.1.clone()))
+        .or_else(|| t.services.first().map(|s| format!("http://{}.{}/", s.name, s.namespace)))
+        .unwrap_or_default();
+    let result = use_state(|| None::<(u32, Result<Report, String>)>);
+    let sent = use_mut_ref(|| 0u64);
+    let busy = use_state(|| false);
+
+    let send = {
+        let app = app.clone();
+        let result = result.clone();
+        let busy = busy.clone();
+        let (from_value, target_value) = (from_value.clone(), target_value.clone());
+        let services: Vec<(String, String, String)> =
+            t.services.iter().map(|s| (s.id.clone(), s.name.clone(), s.cluster_ip.clone())).collect();
+        Callback::from(move |count: u32| {
+            let seed = {
+                let mut n = sent.borrow_mut();
+                *n += 1;
+                *n - 1
+            };
+            let args = serde_json::json!({
+                "from": from_value, "target": target_value, "count": count, "seed": seed,
+            })
+            .to_string();
+            let (app, result, busy) = (app.clone(), result.clone(), busy.clone());
+            let (from, target, services) = (from_value.clone(), target_value.clone(), services.clone());
+            busy.set(true);
+            wasm_bindgen_futures::spawn_local(async move {
+                let r = app.engine.call("request", &args).await.map_err(|e| e.to_string()).and_then(
+                    |json| serde_json::from_str::<Report>(&json).map_err(|e| e.to_string()),
+                );
+                let path = match &r {
+                    Ok(report) => path_ids(&from, &target, report, &services),
+                    Err(_) => Vec::new(),
+                };
+                app.dispatch(Action::Highlight(path));
+                result.set(Some((count, r)));
+                busy.set(false);
+            });
+        })
+    };
+    {
+        // Ctrl/Cmd+Enter sends one request from anywhere on the page.
+        let send = send.clone();
+        use_effect_with(send, move |send| {
+            let send = send.clone();
+            let listener = crate::browser::on_key(move |e: &KeyboardEvent| {
+                if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
+                    e.prevent_default();
+                    send.emit(1);
+                }
+            });
+            move || drop(listener)
+        });
+    }
+    let on_from = {
+        let from = from.clone();
+        Callback::from(move |e: Event| {
+            if let Some(el) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                from.set(Some(el.value()));
+            }
+        })
+    };
+    let on_target = {
+        let target = target.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(el) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+                target.set(Some(el.value()));
+            }
+        })
+    };
+    let send_one = {
+        let send = send.clone();
+        Callback::from(move |_: MouseEvent| send.emit(1))
+    };
+    let send_many = Callback::from(move |_: MouseEvent| send.emit(MANY));
+    let onsubmit = Callback::from(|e: SubmitEvent| e.prevent_default());
+    html! {
+        <section class="requests" data-testid="requests" aria-label="Requests">
+            <form class="request-form" {onsubmit}>
+                <label>{ "From " }
+                    <select data-testid="request-from" onchange={on_from} aria-label="Source">
+                        { for sources.iter().map(|(id, label)| html! {
+                            <option value={id.clone()} selected={*id == from_value}>{ label }</option>
+                        }) }
+                    </select>
+                </label>
+                <label class="grow">{ "to " }
+                    <input type="text" data-testid="request-target" value={target_value.clone()} oninput={on_target}
+                        placeholder="http://web.default.svc.cluster.local/ or 10.96.0.10:53" aria-label="Target"
+                        spellcheck="false" autocomplete="off" />
+                </label>
+                <button type="button" class="primary" data-testid="request-send" onclick={send_one} disabled={*busy}
+                    title="Send one request (Ctrl/Cmd+Enter)">{ "Send" }</button>
+                <button type="button" data-testid="request-send-many" onclick={send_many} disabled={*busy}
+                    title="Send 100 requests and see how they spread over the endpoints">{ format!("Send {MANY}") }</button>
+            </form>
+            { match &*result {
+                None => html! { <p class="muted hint">{ "Send a request to see every hop: DNS, kube-proxy's rules, routing, delivery." }</p> },
+                Some((_, Err(e))) => html! { <p class="error" data-testid="request-error">{ e }</p> },
+                Some((count, Ok(r))) => report_view(*count, r),
+            } }
+        </section>
+    }
+}
+
+fn report_view(count: u32, r: &Report) -> Html {
+    let outcome = html! {
+        <div class={classes!("outcome", r.outcome.clone())} data-testid="request-outcome" data-outcome={r.outcome.clone()}>
+            <strong>{ outcome_title(&r.outcome) }</strong>
+            if let Some(e) = &r.endpoint { <span>{ format!(" → {} ({}:{})", e.pod, e.ip, e.port) }</span> }
+            <p data-testid="request-reason">{ &r.reason }</p>
+            if !r.fix.is_empty() { <p class="fix" data-testid="request-fix">{ format!("Fix: {}", r.fix) }</p> }
+        </div>
+    };
+    if count > 1 {
+        let total: u32 = r.distribution.iter().map(|s| s.count).sum::<u32>().max(1);
+        return html! {
+            <div class="request-result">
+                { outcome }
+                <figure class="distribution" data-testid="request-distribution">
+                    <figcaption>{ format!("{count} requests over {} endpoints", r.distribution.len()) }</figcaption>
+                    { for r.distribution.iter().map(|s| {
+                        let pct = s.count * 100 / total;
+                        html! {
+                            <div class="bar-row" data-pod={s.pod.clone()} data-count={s.count.to_string()}>
+                                <span class="bar-label">{ format!("{} {}:{}", s.pod, s.ip, s.port) }</span>
+                                <span class="bar"><span class="fill" style={format!("width:{pct}%")}></span></span>
+                                <span class="bar-count">{ s.count }</span>
+                            </div>
+                        }
+                    }) }
+                </figure>
+            </div>
+        };
+    }
+    html! {
+        <div class="request-result">
+            <ol class="hops" data-testid="request-hops">
+                { for r.hops.iter().enumerate().map(|(i, h)| html! {
+                    <li class={classes!("hop", h.kind.clone())} style={format!("animation-delay:{}ms", i * 90)}>
+                        <span class="hop-kind">{ &h.kind }</span>
+                        if let Some(n) = &h.node { <span class="hop-node">{ n }</span> }
+                        <span class="hop-text">{ &h.text }</span>
+                        if let Some(rule) = &h.rule { <code class="hop-rule">{ rule }</code> }
+                    </li>
+                }) }
+            </ol>
+            { outcome }
+        </div>
+    }
+}
+
+fn outcome_title(outcome: &str) -> &'static str {
+    match outcome {
+        "connected" => "✓ Connected",
+        "refused" => "✗ Connection refused",
+        "timeout" => "✗ Timed out",
+        "nxdomain" => "✗ Name not found (NXDOMAIN)",
+        _ => "Done",
+    }
+}
+
+/// The topology boxes the request went through: its source, the Service it addressed, the Pod
+/// that answered.
+fn path_ids(
+    from: &str,
+    target: &str,
+    r: &Report,
+    services: &[(String, String, String)],
+) -> Vec<String> {
+    let mut ids = vec![from.to_string()];
+    let host = target.split("://").last().unwrap_or(target);
+    let host = host.split(['/', ':']).next().unwrap_or(host);
+    for (id, name, ip) in services {
+        let ns = id.split('/').nth(1).unwrap_or("");
+        let hit = host == name
+            || host.starts_with(&format!("{name}.{ns}"))
+            || (!ip.is_empty() && host == ip);
+        if hit {
+            ids.push(id.clone());
+        }
+    }
+    if let Some(e) = &r.endpoint {
+        ids.push(if e.pod.contains('/') { format!("pod/{}", e.pod) } else { format!("pod/default/{}", e.pod) });
+    }
+    ids
+}

@@ -1,0 +1,260 @@
+//! The engine worker (`static/engine.js`) as the page sees it: `call(op, args)` posts a message
+//! and resolves with the worker's JSON answer. The worker runs the whole core (cluster, DNS,
+//! kube-proxy, requests) off the main thread; the page's own wasm carries only the manifest
+//! stage. A crash in the worker comes back as [`EngineError::Crashed`] with a report, and the
+//! next call starts a fresh worker.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use js_sys::{Function, Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
+
+/// Why a call has no answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EngineError {
+    /// The core refused the call (unknown Pod, bad target…): show the message.
+    Refused { message: String, code: String },
+    /// The core crashed (a bug): the message and a report to attach to a bug report.
+    Crashed { message: String, report: String },
+    /// The worker could not start (no Worker support, the package failed to load).
+    Unavailable(String),
+}
+
+impl std::fmt::Display for EngineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EngineError::Refused { message, .. } => f.write_str(message),
+            EngineError::Crashed { message, .. } => write!(f, "the simulator crashed: {message}"),
+            EngineError::Unavailable(m) => write!(f, "the simulator engine is unavailable: {m}"),
+        }
+    }
+}
+
+/// A handle on the engine worker; cheap to clone, shared through the app context.
+#[derive(Clone, Default)]
+pub struct Engine(Rc<RefCell<Inner>>);
+
+impl PartialEq for Engine {
+    fn eq(&self, other: &Engine) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Engine")
+    }
+}
+
+#[derive(Default)]
+struct Inner {
+    worker: Option<Worker>,
+    next_id: u32,
+    /// The `resolve` of each call's promise, by message id.
+    pending: BTreeMap<u32, Function>,
+    // Kept alive while the worker lives.
+    on_message: Option<Closure<dyn FnMut(MessageEvent)>>,
+    on_error: Option<Closure<dyn FnMut(web_sys::Event)>>,
+}
+
+const WORKER_URL: &str = "engine.js";
+
+impl Engine {
+    fn worker(&self) -> Result<Worker, EngineError> {
+        if let Some(w) = &self.0.borrow().worker {
+            return Ok(w.clone());
+        }
+        let opts = WorkerOptions::new();
+        opts.set_type(WorkerType::Module);
+        let worker = Worker::new_with_options(WORKER_URL, &opts)
+            .map_err(|e| EngineError::Unavailable(js_text(&e)))?;
+        let inner = Rc::downgrade(&self.0);
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            let Some(inner) = inner.upgrade() else { return };
+            let data = e.data();
+            let id = Reflect::get(&data, &"id".into()).ok().and_then(|v| v.as_f64()).unwrap_or(-1.0);
+            let resolve = inner.borrow_mut().pending.remove(&(id as u32));
+            if let Some(resolve) = resolve {
+                let _ = resolve.call1(&JsValue::NULL, &data);
+            }
+        });
+        let inner = Rc::downgrade(&self.0);
+        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+            // The script or the package failed to load: fail every waiting call.
+            let Some(inner) = inner.upgrade() else { return };
+            let message = Reflect::get(&e, &"message".into())
+                .ok()
+                .and_then(|m| m.as_string())
+                .unwrap_or_else(|| "the engine worker failed to start".into());
+            let pending = std::mem::take(&mut inner.borrow_mut().pending);
+            let answer = Object::new();
+            let _ = Reflect::set(&answer, &"unavailable".into(), &message.into());
+            for resolve in pending.into_values() {
+                let _ = resolve.call1(&JsValue::NULL, &answer);
+            }
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let mut inner = self.0.borrow_mut();
+        inner.worker = Some(worker.clone());
+        inner.on_message = Some(on_message);
+        inner.on_error = Some(on_error);
+        Ok(worker)
+    }
+
+    /// Stops the worker (after a crash); the next call starts a fresh one.
+    fn restart(&self) {
+        let mut inner = self.0.borrow_mut();
+        if let Some(w) = inner.worker.take() {
+            w.terminate();
+        }
+        inner.on_message = None;
+        inner.on_error = None;
+    }
+
+    /// Runs `op` in the worker with `args` (a JSON object's text) and returns the JSON answer.
+    pub async fn call(&self, op: &str, args: &str) -> Result<String, EngineError> {
+        #[cfg(feature = "local-engine")]
+        return local::call(op, args);
+        #[cfg(not(feature = "local-engine"))]
+        self.call_worker(op, args).await
+    }
+
+    #[cfg_attr(feature = "local-engine", allow(dead_code))]
+    async fn call_worker(&self, op: &str, args: &str) -> Result<String, EngineError> {
+        let worker = self.worker()?;
+        let id = {
+            let mut inner = self.0.borrow_mut();
+            inner.next_id = inner.next_id.wrapping_add(1);
+            inner.next_id
+        };
+        let args = js_sys::JSON::parse(args).map_err(|e| EngineError::Unavailable(js_text(&e)))?;
+        let message = Object::new();
+        let _ = Reflect::set(&message, &"id".into(), &id.into());
+        let _ = Reflect::set(&message, &"op".into(), &op.into());
+        let _ = Reflect::set(&message, &"args".into(), &args);
+        let engine = self.0.clone();
+        let promise = Promise::new(&mut |resolve, _reject| {
+            engine.borrow_mut().pending.insert(id, resolve);
+        });
+        if let Err(e) = worker.post_message(&message) {
+            self.0.borrow_mut().pending.remove(&id);
+            return Err(EngineError::Unavailable(js_text(&e)));
+        }
+        let data = JsFuture::from(promise).await.unwrap_or(JsValue::NULL);
+        let field = |k: &str| Reflect::get(&data, &k.into()).ok().and_then(|v| v.as_string());
+        if let Some(ok) = field("ok") {
+            return Ok(ok);
+        }
+        if let Some(message) = field("panic") {
+            self.restart();
+            let report = field("report").unwrap_or_default();
+            return Err(EngineError::Crashed { message, report });
+        }
+        if let Some(message) = field("unavailable") {
+            self.restart();
+            return Err(EngineError::Unavailable(message));
+        }
+        Err(EngineError::Refused {
+            message: field("err").unwrap_or_else(|| "no answer from the engine".into()),
+            code: field("code").unwrap_or_default(),
+        })
+    }
+}
+
+fn js_text(v: &JsValue) -> String {
+    v.as_string()
+        .or_else(|| Reflect::get(v, &"message".into()).ok().and_then(|m| m.as_string()))
+        .unwrap_or_else(|| "unknown error".into())
+}
+
+/// The same operations in-process, for the component tests (the test runner serves no worker
+/// script): `static/engine.js` in Rust, over the same JS package.
+#[cfg(feature = "local-engine")]
+mod local {
+    use super::EngineError;
+    use netsim_wasm::Simulator;
+    use wasm_bindgen::JsValue;
+
+    thread_local! {
+        static SIM: std::cell::RefCell<(Simulator, JsValue)> =
+            std::cell::RefCell::new((Simulator::new(), JsValue::NULL));
+    }
+
+    fn get(v: &JsValue, k: &str) -> JsValue {
+        js_sys::Reflect::get(v, &k.into()).unwrap_or(JsValue::UNDEFINED)
+    }
+
+    fn s(v: &JsValue, k: &str) -> String {
+        get(v, k).as_string().unwrap_or_default()
+    }
+
+    fn json(v: &JsValue) -> String {
+        js_sys::JSON::stringify(v).ok().and_then(|s| s.as_string()).unwrap_or_default()
+    }
+
+    pub(super) fn call(op: &str, args: &str) -> Result<String, EngineError> {
+        let a = js_sys::JSON::parse(args).unwrap_or(JsValue::NULL);
+        let refused = |e: JsValue| EngineError::Refused {
+            message: s(&e, "message"),
+            code: get(&e, "code").as_string().unwrap_or_default(),
+        };
+        SIM.with(|cell| {
+            let (sim, files) = &mut *cell.borrow_mut();
+            match op {
+                "simulate" => {
+                    let file = js_sys::Object::new();
+                    let _ = js_sys::Reflect::set(&file, &"name".into(), &"manifests.yaml".into());
+                    let _ = js_sys::Reflect::set(&file, &"text".into(), &get(&a, "text"));
+                    *files = js_sys::Array::of1(&file).into();
+                    let opts = js_sys::Object::new();
+                    let _ = js_sys::Reflect::set(&opts, &"events".into(), &get(&a, "events"));
+                    let r = sim
+                        .simulate(files.clone(), Some(JsValue::from(opts).into()))
+                        .map_err(refused)?;
+                    let view = sim.view_model_json().map_err(refused)?;
+                    Ok(format!(
+                        "{{\"view\":{view},\"events\":{},\"whatIfErrors\":{}}}",
+                        json(&get(&r, "events")),
+                        json(&get(&r, "whatIfErrors"))
+                    ))
+                }
+                "request" => {
+                    let opts = js_sys::Object::new();
+                    let _ = js_sys::Reflect::set(&opts, &"count".into(), &get(&a, "count"));
+                    let _ = js_sys::Reflect::set(&opts, &"seed".into(), &get(&a, "seed"));
+                    sim.request(&s(&a, "from"), &s(&a, "target"), Some(JsValue::from(opts).into()))
+                        .map(|v| json(&v))
+                        .map_err(refused)
+                }
+                "rules" => sim
+                    .rules(&s(&a, "node"), Some(JsValue::from("save").into()))
+                    .map(|t| json(&t.into()))
+                    .map_err(refused),
+                "resolvConf" => {
+                    sim.resolv_conf(&s(&a, "pod")).map(|t| json(&t.into())).map_err(refused)
+                }
+                "resolve" => sim
+                    .resolve(&s(&a, "pod"), &s(&a, "name"), None)
+                    .map(|v| json(&v))
+                    .map_err(refused),
+                "explain" => sim.explain(&s(&a, "service")).map(|v| json(&v)).map_err(refused),
+                "checkChallenge" => {
+                    sim.check_challenge(get(&a, "challenge")).map(|v| json(&v)).map_err(refused)
+                }
+                "cli" => netsim_wasm::run_cli(get(&a, "argv"), files.clone())
+                    .map(|v| json(&v))
+                    .map_err(refused),
+                other => Err(EngineError::Refused {
+                    message: format!("unknown engine operation '{other}'"),
+                    code: "bad-op".into(),
+                }),
+            }
+        })
+    }
+}

@@ -1,0 +1,35 @@
+//! Asking the engine worker something about the current cluster from a component.
+
+use yew::prelude::*;
+
+use crate::hooks::use_app;
+
+/// The engine's answer to `op(args)` for the cluster on screen: `None` while it is on its way,
+/// then the JSON text or the message of a refusal. Asked again whenever the cluster changes
+/// (new text or what-if events) or `args` change; nothing is asked while `args` is empty.
+#[hook]
+pub fn use_engine(op: &'static str, args: String) -> Option<Result<String, String>> {
+    let app = use_app();
+    let answer = use_state(|| None::<(String, u64, Result<String, String>)>);
+    let seq = app.sim_seq;
+    // Only once the engine has simulated the current text: it answers in order, so a question
+    // sent before the `simulate` would be answered about the previous cluster.
+    let ready = app.full;
+    {
+        let answer = answer.clone();
+        let engine = app.engine.clone();
+        use_effect_with((args.clone(), seq, ready), move |(args, seq, ready)| {
+            if *ready && !args.is_empty() {
+                let (args, seq) = (args.clone(), *seq);
+                wasm_bindgen_futures::spawn_local(async move {
+                    let r = engine.call(op, &args).await.map_err(|e| e.to_string());
+                    answer.set(Some((args, seq, r)));
+                });
+            }
+        });
+    }
+    match &*answer {
+        Some((a, _, r)) if *a == args => Some(r.clone()),
+        _ => None,
+    }
+}

@@ -133,30 +133,35 @@ impl SourceFiles {
 
     /// Renders one diagnostic as `file:line:col: severity[code]: message`, the source line, a
     /// caret underline, and `= hint:` lines — what `netsim check` prints.
+    ///
+    /// Everything taken from the input (the quoted source line, and user text inside messages,
+    /// notes, hints and file names) goes through [`visible`]: control characters, ANSI escapes,
+    /// bidi overrides and zero-width characters are shown as visible stand-ins instead of
+    /// reaching the terminal, and the carets stay under the replaced text.
     pub fn render(&self, d: &Diagnostic) -> String {
         use std::fmt::Write;
         let mut out = String::new();
         let text = self.text(d.span.file);
-        let name = self.name(d.span.file);
+        let name = visible(self.name(d.span.file));
+        let message = visible(&d.message);
         let Some(index) = self.line_index(d.span.file) else {
-            let _ = writeln!(out, "{name}: {}[{}]: {}", d.severity.as_str(), d.code, d.message);
+            let _ = writeln!(out, "{name}: {}[{}]: {message}", d.severity.as_str(), d.code);
             return out;
         };
         let start = index.line_col(text, d.span.range.start);
         let _ = writeln!(
             out,
-            "{name}:{}:{}: {}[{}]: {}",
+            "{name}:{}:{}: {}[{}]: {message}",
             start.line,
             start.col,
             d.severity.as_str(),
             d.code,
-            d.message
         );
         let line = index.line_text(text, start.line);
         if !line.is_empty() || !text.is_empty() {
             let gutter = start.line.to_string().len();
             let _ = writeln!(out, "{:gutter$} |", "");
-            let _ = writeln!(out, "{} | {}", start.line, line);
+            let _ = writeln!(out, "{} | {}", start.line, visible(line));
             // Underline within the first line of the span, at least one caret.
             let col0 = (start.col as usize).saturating_sub(1).min(line.len());
             let end = index.line_col(text, d.span.range.end);
@@ -165,12 +170,21 @@ impl SourceFiles {
             } else {
                 line.len().saturating_sub(col0)
             };
-            let pad: usize = line.get(..col0).map_or(col0, |p| p.chars().count());
-            let carets: usize = line
-                .get(col0..col0 + width.min(line.len() - col0))
-                .map_or(width, |s| s.chars().count())
-                .max(1);
-            let _ = writeln!(out, "{:gutter$} | {}{}", "", " ".repeat(pad), "^".repeat(carets));
+            // `line_col` never splits a UTF-8 sequence, so these slices exist; an empty prefix
+            // or underline is the safe fallback.
+            let prefix = line.get(..col0).unwrap_or("");
+            let under = line.get(col0..col0 + width.min(line.len() - col0)).unwrap_or("");
+            // Tabs are printed as they are (the terminal expands them), so the padding repeats
+            // them to stay aligned; every other character takes its shown width.
+            let pad: String = prefix
+                .chars()
+                .flat_map(|c| {
+                    let (fill, n) = if c == '\t' { ('\t', 1) } else { (' ', shown_width(c)) };
+                    std::iter::repeat_n(fill, n)
+                })
+                .collect();
+            let carets: usize = under.chars().map(shown_width).sum::<usize>().max(1);
+            let _ = writeln!(out, "{:gutter$} | {pad}{}", "", "^".repeat(carets));
         }
         for r in &d.related {
             let lc = self
@@ -180,16 +194,189 @@ impl SourceFiles {
                 let _ = writeln!(
                     out,
                     "  = note: {}:{}:{}: {}",
-                    self.name(r.span.file),
+                    visible(self.name(r.span.file)),
                     lc.line,
                     lc.col,
-                    r.message
+                    visible(&r.message)
                 );
             }
         }
         for h in &d.hints {
-            let _ = writeln!(out, "  = hint: {h}");
+            let _ = writeln!(out, "  = hint: {}", visible(h));
         }
         out
+    }
+}
+
+/// How `c` is shown in rendered diagnostics: `None` for as-is, else its visible stand-in.
+///
+/// Two conventions, both from existing tools:
+/// - C0 control characters (but tab) and DEL become their Unicode Control Pictures (`␛` for
+///   ESC, so an ANSI escape sequence shows as `␛[31m` instead of colouring the terminal), as
+///   rustc's emitter does (`OUTPUT_REPLACEMENTS` in rust-lang/annotate-snippets-rs
+///   `src/renderer/mod.rs`, used by `rustc_errors`).
+/// - Characters that are invisible or reorder the text around them — C1 controls (U+009B is
+///   CSI on 8-bit terminals), bidi embeddings/overrides/isolates (U+202A–U+202E,
+///   U+2066–U+2069), zero-width characters and marks (U+200B–U+200F, U+2060–U+2064, U+FEFF),
+///   other format characters (soft hyphen, U+061C, tags), spaces other than U+0020 (they look
+///   like a space but are not one to YAML), line/paragraph separators, private use and
+///   noncharacters — become `<U+202E>`, the form `less` shows for binary characters (its
+///   default `LESSUTFBINFMT`). rustc prints a bare `�` for the bidi ones; naming the code point
+///   tells the learner what to delete.
+///
+/// Tabs are left alone: the terminal expands them, and [`SourceFiles::render`] pads with tabs.
+pub fn visible_char(c: char) -> Option<String> {
+    let n = c as u32;
+    match n {
+        0x09 => None,
+        0x00..=0x1f => char::from_u32(0x2400 + n).map(String::from),
+        0x7f => Some("\u{2421}".to_string()),
+        0x80..=0x9f
+        | 0xa0
+        | 0xad
+        | 0x34f
+        | 0x600..=0x605
+        | 0x61c
+        | 0x6dd
+        | 0x70f
+        | 0x180e
+        | 0x1680
+        | 0x2000..=0x200f
+        | 0x2028..=0x202f
+        | 0x205f..=0x206f
+        | 0x3000
+        | 0x3164
+        | 0xe000..=0xf8ff
+        | 0xfdd0..=0xfdef
+        | 0xfeff
+        | 0xfff9..=0xfffb
+        | 0x1d173..=0x1d17a
+        | 0xe0000..=0xe007f
+        | 0xf0000..=0x10ffff => Some(format!("<U+{n:04X}>")),
+        _ if n & 0xfffe == 0xfffe => Some(format!("<U+{n:04X}>")),
+        _ => None,
+    }
+}
+
+/// `s` with every character [`visible_char`] replaces shown by its stand-in.
+pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(|c| visible_char(c).is_some()) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match visible_char(c) {
+            Some(r) => out.push_str(&r),
+            None => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Columns `c` takes once rendered (one per character, as the caret line always counted).
+fn shown_width(c: char) -> usize {
+    visible_char(c).map_or(1, |r| r.chars().count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::TextRange;
+
+    fn render_at(text: &str, needle: &str, len: u32, message: &str) -> String {
+        let mut files = SourceFiles::default();
+        let file = files.add("in.yaml", text);
+        let start = u32::try_from(text.find(needle).unwrap()).unwrap();
+        let span = Span { file, range: TextRange::new(start, start + len) };
+        files.render(&Diagnostic::error("invalid-value", span, message).with_hint(message))
+    }
+
+    /// The column of the first caret on the caret line (after the `  | ` gutter).
+    fn caret_line(out: &str) -> &str {
+        out.lines().find(|l| l.trim_start().starts_with('|') && l.contains('^')).unwrap()
+    }
+
+    #[test]
+    fn plain_lines_render_unchanged() {
+        let out = render_at("a: 1\nname: web\n", "web", 3, "bad");
+        assert_eq!(
+            out,
+            "in.yaml:2:7: error[invalid-value]: bad\n  |\n2 | name: web\n  |       ^^^\n  = hint: bad\n"
+        );
+    }
+
+    #[test]
+    fn control_characters_and_ansi_escapes_are_shown_as_control_pictures() {
+        let text = "name: \"a\u{1b}[31mb\u{7}\u{7f}\" # x\n";
+        let out = render_at(text, "#", 1, "value \"a\u{1b}[31mb\"");
+        assert!(!out.contains('\u{1b}') && !out.contains('\u{7}') && !out.contains('\u{7f}'));
+        assert!(out.contains("1 | name: \"a␛[31mb␇␡\" # x\n"), "{out}");
+        // One column per control picture: the caret is under `#`.
+        let source = out.lines().find(|l| l.starts_with("1 | ")).unwrap();
+        let caret = caret_line(&out);
+        assert_eq!(
+            source.chars().position(|c| c == '#'),
+            caret.chars().position(|c| c == '^'),
+            "{out}"
+        );
+        assert!(
+            out.starts_with("in.yaml:1:19: error[invalid-value]: value \"a␛[31mb\"\n"),
+            "{out}"
+        );
+        assert!(out.contains("  = hint: value \"a␛[31mb\"\n"), "{out}");
+    }
+
+    #[test]
+    fn bidi_and_zero_width_characters_are_named_and_carets_stay_aligned() {
+        // A Trojan-Source style line: the override would make `admin` display reversed.
+        let text = "name: \u{202E}nimda\u{2066}\u{200B}\u{FEFF}x\n";
+        let out = render_at(text, "x", 1, "name \"\u{202E}nimda\"");
+        for c in ['\u{202E}', '\u{2066}', '\u{200B}', '\u{FEFF}'] {
+            assert!(!out.contains(c), "{c:?} in {out}");
+        }
+        assert!(out.contains("1 | name: <U+202E>nimda<U+2066><U+200B><U+FEFF>x\n"), "{out}");
+        let source = out.lines().find(|l| l.starts_with("1 | ")).unwrap();
+        assert_eq!(
+            source.chars().position(|c| c == 'x'),
+            caret_line(&out).chars().position(|c| c == '^'),
+            "{out}"
+        );
+        assert!(out.contains("error[invalid-value]: name \"<U+202E>nimda\"\n"), "{out}");
+    }
+
+    #[test]
+    fn carets_cover_the_replaced_width_of_the_span() {
+        // The span covers `a`, U+202E and `b`: 1 + 8 + 1 columns.
+        let out = render_at("k: a\u{202E}b\n", "a", 5, "m");
+        assert!(caret_line(&out).ends_with(&format!("   {}", "^".repeat(10))), "{out}");
+    }
+
+    #[test]
+    fn tabs_are_kept_and_repeated_in_the_padding() {
+        let out = render_at("\tkey: x\n", "x", 1, "m");
+        assert!(out.contains("1 | \tkey: x\n"), "{out}");
+        assert!(out.contains("  | \t     ^\n"), "{out}");
+    }
+
+    #[test]
+    fn other_invisible_characters_are_named() {
+        assert_eq!(
+            visible("a\u{00A0}b\u{2028}c\u{9B}d\u{E0041}"),
+            "a<U+00A0>b<U+2028>c<U+009B>d<U+E0041>"
+        );
+        assert_eq!(visible("ü 😀 日本 \t"), "ü 😀 日本 \t");
+        assert_eq!(visible("\n\r\0"), "␊␍␀");
+        assert!(matches!(visible("plain"), std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn file_names_and_notes_are_shown_safely() {
+        let mut files = SourceFiles::default();
+        let file = files.add("x\u{1b}]0;pwned\u{7}.yaml", "a: 1\n");
+        let span = Span { file, range: TextRange::new(0, 1) };
+        let d = Diagnostic::error("c", span, "m").with_related(span, "first \u{202E} here");
+        let out = files.render(&d);
+        assert!(out.starts_with("x␛]0;pwned␇.yaml:1:1: error[c]: m\n"), "{out}");
+        assert!(out.contains("  = note: x␛]0;pwned␇.yaml:1:1: first <U+202E> here\n"), "{out}");
     }
 }

@@ -214,6 +214,9 @@ fn row(meta: &ObjectMeta, cells: Vec<String>, object: J) -> Row {
 /// kubectl's tabwriter: each column as wide as its widest cell plus 3 (at least 6); the last
 /// column is not padded.
 pub fn tabulate(lines: &[Vec<String>]) -> String {
+    let escaped: Vec<Vec<String>> =
+        lines.iter().map(|l| l.iter().map(|c| table_cell(c).into_owned()).collect()).collect();
+    let lines = escaped.as_slice();
     let cols = lines.iter().map(Vec::len).max().unwrap_or(0);
     let mut widths = vec![0usize; cols];
     for l in lines {
@@ -235,6 +238,25 @@ pub fn tabulate(lines: &[Vec<String>]) -> String {
         out.push('\n');
     }
     out
+}
+
+/// A cell as kubectl writes it: cut at the first newline, carriage return or form feed (then
+/// `...`), and ESC shown as `^[`, so text from an object cannot drive the terminal
+/// (k8s.io/cli-runtime `pkg/printers/tableprinter.go` `appendCellValue` and `terminal.go`
+/// `terminalEscaper`, kubernetes/kubernetes#101695).
+pub fn table_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    if !cell.contains(['\u{c}', '\n', '\r', '\u{1b}']) {
+        return std::borrow::Cow::Borrowed(cell);
+    }
+    let (kept, cut) = match cell.find(['\u{c}', '\n', '\r']) {
+        Some(i) => (cell.get(..i).unwrap_or(""), true),
+        None => (cell, false),
+    };
+    let mut out = kept.replace('\u{1b}', "^[");
+    if cut {
+        out.push_str("...");
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1348,6 +1370,19 @@ mod tests {
         ]);
         assert_eq!(t, "NAME         TYPE        X\nkubernetes   ClusterIP   y\n");
         assert_eq!(tabulate(&[vec!["a".into(), "b".into()]]), "a     b\n");
+    }
+
+    /// kubectl's tableprinter_test.go cases: ESC becomes `^[`, a cell ends at a line break.
+    #[test]
+    fn table_cells_are_escaped_like_kubectl() {
+        assert_eq!(table_cell("web"), "web");
+        assert_eq!(table_cell("a\u{1b}[31mb"), "a^[[31mb");
+        assert_eq!(table_cell("first\nsecond"), "first...");
+        assert_eq!(table_cell("x\u{1b}]0;t\ry"), "x^[]0;t...");
+        assert_eq!(table_cell("f\u{c}g"), "f...");
+        let t =
+            tabulate(&[vec!["NAME".into(), "X".into()], vec!["p\u{1b}[2J".into(), "a\nb".into()]]);
+        assert_eq!(t, "NAME     X\np^[[2J   a...\n");
     }
 
     #[test]

@@ -1092,3 +1092,38 @@ fn ipv6_single_stack() {
     assert_eq!(s[0].endpoints[0].addresses[0].to_string(), "fd00:10:244:1::2");
     assert_eq!(print::format_endpoints(eps(&c, "default", "web")), "[fd00:10:244:1::2]:8080");
 }
+
+/// The portallocator's range is inclusive at both ends (`net.PortRange.Contains`); a port just
+/// outside is `ErrNotInRange`, reported at the nodePort value, and the Service is not created.
+#[test]
+fn node_port_range_bounds_and_span() {
+    let svc_yaml = |name: &str, np: i32| {
+        format!(
+            "apiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\nspec:\n  type: NodePort\n  \
+             ports:\n  - port: 80\n    nodePort: {np}\n---\n"
+        )
+    };
+    let text: String = [("a", 29999), ("b", 30000), ("c", 32767), ("d", 32768)]
+        .iter()
+        .map(|(n, p)| svc_yaml(n, *p))
+        .collect();
+    let mut files = crate::diagnostic::SourceFiles::default();
+    files.add("s.yaml", text.as_str());
+    let c = build(&crate::manifest::load(&files).objects);
+    let errs: Vec<(String, &str)> = c
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let r = d.span.range;
+            (d.message.clone(), text.get(r.start as usize..r.end as usize).unwrap_or(""))
+        })
+        .collect();
+    let msg = |p: i32| {
+        format!("spec.ports[0].nodePort: Invalid value: {p}: provided port is not in the valid range. The range of valid ports is 30000-32767")
+    };
+    assert_eq!(errs, [(msg(29999), "29999"), (msg(32768), "32768")]);
+    let names: Vec<&str> = c.objects.services.iter().map(|s| s.meta.name.as_str()).collect();
+    assert!(names.contains(&"b") && names.contains(&"c"), "{names:?}");
+    assert!(!names.contains(&"a") && !names.contains(&"d"), "{names:?}");
+    assert_eq!(get_svc(&c, "default", "c").spec.ports[0].node_port, Some(32767));
+}

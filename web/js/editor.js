@@ -67,6 +67,11 @@ window.NetsimEditor = {
     editors.push(view);
     return editors.length - 1;
   },
+  /** The whole text. */
+  getText(id) {
+    const view = editors[id];
+    return view ? view.state.doc.toString() : "";
+  },
   /** Replaces the whole text (loading a scenario), keeping undo history. */
   setText(id, text) {
     const view = editors[id];

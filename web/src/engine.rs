@@ -77,7 +77,8 @@ impl Engine {
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
             let Some(inner) = inner.upgrade() else { return };
             let data = e.data();
-            let id = Reflect::get(&data, &"id".into()).ok().and_then(|v| v.as_f64()).unwrap_or(-1.0);
+            let id =
+                Reflect::get(&data, &"id".into()).ok().and_then(|v| v.as_f64()).unwrap_or(-1.0);
             let resolve = inner.borrow_mut().pending.remove(&(id as u32));
             if let Some(resolve) = resolve {
                 let _ = resolve.call1(&JsValue::NULL, &data);

@@ -249,7 +249,8 @@ impl Reducible for AppState {
                         }));
                     }
                     Err(e) => {
-                        next.engine_problem = Some(Rc::new(EngineProblem::Unavailable(e.to_string())))
+                        next.engine_problem =
+                            Some(Rc::new(EngineProblem::Unavailable(e.to_string())))
                     }
                 }
                 Rc::new(next)

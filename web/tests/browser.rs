@@ -95,12 +95,10 @@ async fn editing_updates_results_and_errors_keep_the_last_good_result() {
     root.remove();
 }
 
-#[cfg(feature = "topology")]
 fn attr(e: &Element, name: &str) -> String {
     e.get_attribute(name).unwrap_or_default()
 }
 
-#[cfg(feature = "topology")]
 /// Every Pod box as (id, x, y).
 fn pod_boxes(root: &Element) -> Vec<(String, String, String)> {
     all(root, "topology-pod")
@@ -109,7 +107,6 @@ fn pod_boxes(root: &Element) -> Vec<(String, String, String)> {
         .collect()
 }
 
-#[cfg(feature = "topology")]
 #[wasm_bindgen_test]
 async fn topology_draws_the_default_scenario() {
     let root = mount();
@@ -136,7 +133,6 @@ async fn topology_draws_the_default_scenario() {
     root.remove();
 }
 
-#[cfg(feature = "topology")]
 #[wasm_bindgen_test]
 async fn typing_a_pod_adds_a_box_and_moves_nothing() {
     let root = mount();
@@ -178,7 +174,6 @@ async fn typing_a_pod_adds_a_box_and_moves_nothing() {
     root.remove();
 }
 
-#[cfg(feature = "topology")]
 #[wasm_bindgen_test]
 async fn zoom_and_table_toggle() {
     let root = mount();

@@ -541,6 +541,7 @@ mod tests {
     //! The JSON shapes on the native target (the wasm tests check the same through JS).
 
     use super::*;
+    use netsim::diagnostic::SourceFiles;
 
     fn sim(yaml: &str) -> Simulated {
         let mut files = SourceFiles::default();

@@ -241,16 +241,18 @@ fn e2e(t: &mut Tally) -> Result {
             .map(drop),
     )?;
     assert(
-        "default scenario simulated: objects listed",
+        "default scenario simulated: the topology is drawn by the engine worker",
         driver
             .wait_for(
-                "objects in the results pane",
-                "return document.querySelectorAll('[data-testid=object-row]').length",
+                "Pods on the topology",
+                "return document.querySelectorAll('[data-testid=topology-pod]').length >= 4 \
+                 && document.querySelectorAll('[data-testid=topology-service]').length >= 1",
                 Duration::from_secs(30),
             )
             .map(drop),
     )?;
     eprintln!("  first render of the default scenario: {} ms", started.elapsed().as_millis());
+    playground(&driver, &mut assert)?;
     assert(
         "editor holds the default scenario",
         driver
@@ -327,6 +329,234 @@ fn e2e(t: &mut Tally) -> Result {
     Ok(())
 }
 
+/// Clicks an element (SVG groups have no `click()`): a bubbling click event at its centre.
+const CLICK: &str = "const el = document.querySelector(arguments[0]); if (!el) return false; \
+    const r = el.getBoundingClientRect(); \
+    el.dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: r.x + r.width / 2, clientY: r.y + r.height / 2})); \
+    return true;";
+
+/// The playground as a learner uses it, over the served site with the real engine worker:
+/// typing, breaking the YAML, inspecting a Service, sending requests, what-ifs, the text views,
+/// the help overlay; and the edit → redraw timings.
+fn playground(driver: &Driver, assert: &mut dyn FnMut(&str, Result) -> Result) -> Result {
+    let secs = Duration::from_secs;
+    let click = |selector: &str| -> Result {
+        let ok = driver.eval_args(CLICK, &[serde_json::json!(selector)])?;
+        if ok == serde_json::Value::Bool(true) {
+            Ok(())
+        } else {
+            Err(format!("no element {selector}"))
+        }
+    };
+    let set_text = |text: &str| -> Result {
+        driver
+            .eval_args(
+                "window.NetsimEditor.setText(0, arguments[0]); return true;",
+                &[serde_json::json!(text)],
+            )
+            .map(drop)
+    };
+    let original = driver.eval("return window.NetsimEditor.getText(0)")?;
+    let original = original.as_str().unwrap_or_default().to_string();
+    let positions = "return JSON.stringify([...document.querySelectorAll('[data-testid=topology-pod]')].map(g => [g.dataset.id, g.dataset.x, g.dataset.y]))";
+    let before = driver.eval(positions)?;
+    let extra = "\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: extra\n  labels: {app: web}\nspec:\n  containers: [{name: c, image: nginx}]\n";
+    set_text(&format!("{original}{extra}"))?;
+    assert(
+        "typing a Pod adds its box and moves no other",
+        (|| {
+            driver.wait_for("the new Pod", "return document.querySelector('[data-testid=topology-pod][data-id=\"pod/default/extra\"]') !== null", secs(10))?;
+            let after = driver.eval(positions)?;
+            let before: Vec<Vec<String>> =
+                serde_json::from_str(before.as_str().unwrap_or("[]")).map_err(|e| e.to_string())?;
+            let after: Vec<Vec<String>> =
+                serde_json::from_str(after.as_str().unwrap_or("[]")).map_err(|e| e.to_string())?;
+            for b in &before {
+                if !after.contains(b) {
+                    return Err(format!("{} moved", b[0]));
+                }
+            }
+            Ok(())
+        })(),
+    )?;
+    set_text(&format!(
+        "{original}\n---\napiVersion: v1\nkind: Service\nmetadata: {{name: broken\n"
+    ))?;
+    assert(
+        "broken YAML: squiggle, problem entry, stale topology kept",
+        (|| {
+            driver.wait_for(
+                "the stale banner",
+                "return document.querySelector('[data-testid=stale]') !== null",
+                secs(10),
+            )?;
+            driver.wait_for(
+                "a squiggle",
+                "return document.querySelector('.cm-lintRange-error') !== null",
+                secs(10),
+            )?;
+            driver.wait_for(
+                "a problem entry",
+                "return document.querySelectorAll('[data-testid=problem]').length > 0",
+                secs(10),
+            )?;
+            driver
+                .wait_for(
+                    "the last good topology",
+                    "return document.querySelectorAll('[data-testid=topology-pod]').length >= 4",
+                    secs(5),
+                )
+                .map(drop)
+        })(),
+    )?;
+    set_text(&original)?;
+    driver.wait_for("the fixed text", "return document.querySelector('[data-testid=stale]') === null && !document.querySelector('[data-testid=topology-pod][data-id=\"pod/default/extra\"]')", secs(10))?;
+    assert(
+        "clicking a Service shows its selector-match table",
+        (|| {
+            click("[data-testid=topology-service][data-id=\"svc/default/web\"]")?;
+            driver.wait_for("the match table", "const t = document.querySelector('[data-testid=inspector-match]'); \
+            return t !== null && t.querySelectorAll('tr.yes').length === 3 && t.querySelectorAll('tr.no').length >= 1", secs(10))?;
+            driver.wait_for("the checklist", "return document.querySelectorAll('[data-testid=inspector-checklist] li').length > 3", secs(10))?;
+            driver.wait_for("the Service's rules", "const r = document.querySelector('[data-testid=inspector-rules]'); return r !== null && r.textContent.includes('default/web')", secs(10)).map(drop)
+        })(),
+    )?;
+    assert(
+        "sending a request lists the hops and the outcome",
+        (|| {
+            driver.eval_args("const i = document.querySelector('[data-testid=request-target]'); i.value = arguments[0]; \
+            i.dispatchEvent(new InputEvent('input', {bubbles: true})); return true;", &[serde_json::json!("http://web/")])?;
+            click("[data-testid=request-send]")?;
+            driver.wait_for("a connected outcome", "const o = document.querySelector('[data-testid=request-outcome]'); return o !== null && o.dataset.outcome === 'connected'", secs(10))?;
+            driver.wait_for(
+                "hops",
+                "return document.querySelectorAll('[data-testid=request-hops] li').length >= 3",
+                secs(5),
+            )?;
+            driver
+                .wait_for(
+                    "the path on the topology",
+                    "return document.querySelectorAll('.t-edge.on-path').length >= 1",
+                    secs(5),
+                )
+                .map(drop)
+        })(),
+    )?;
+    assert(
+        "Ctrl+Enter sends; sending 100 draws the distribution",
+        (|| {
+            driver.eval("document.body.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', ctrlKey: true, bubbles: true})); return true;")?;
+            click("[data-testid=request-send-many]")?;
+            driver.wait_for("three bars adding up to 100", "const rows = [...document.querySelectorAll('[data-testid=request-distribution] .bar-row')]; \
+            return rows.length === 3 && rows.reduce((n, r) => n + Number(r.dataset.count), 0) === 100", secs(10)).map(drop)
+        })(),
+    )?;
+    assert(
+        "deleting a Pod: a new Pod with a new IP, the ClusterIP stays",
+        (|| {
+            let ip = driver.eval(
+                "return document.querySelector('[data-testid=inspector-cluster-ip]').textContent",
+            )?;
+            let old = driver.eval("return document.querySelector('[data-testid=topology-pod][data-id^=\"pod/default/web-\"]').dataset.id")?;
+            let old = old.as_str().unwrap_or_default().to_string();
+            click(&format!("[data-testid=topology-pod][data-id=\"{old}\"]"))?;
+            let old_ip = driver.wait_for("the Pod inspector", "const e = document.querySelector('[data-testid=inspector-pod-ip]'); return e && e.textContent", secs(10))?;
+            click("[data-testid=whatif-delete-pod]")?;
+            let ips = driver.wait_for("a replacement Pod", &format!("const pods = [...document.querySelectorAll('[data-testid=topology-pod][data-id^=\"pod/default/web-\"]:not(.terminating)')]; \
+            return pods.length === 3 && !pods.some(p => p.dataset.id === {old:?}) && JSON.stringify(pods.map(p => p.querySelector('title').textContent))"), secs(10))?;
+            if ips.as_str().unwrap_or_default().contains(old_ip.as_str().unwrap_or("?")) {
+                return Err(format!("the replacement reuses {old_ip}"));
+            }
+            click("[data-testid=topology-service][data-id=\"svc/default/web\"]")?;
+            let ip2 = driver.wait_for("the Service inspector", "const e = document.querySelector('[data-testid=inspector-cluster-ip]'); return e && e.textContent", secs(10))?;
+            if ip2 != ip {
+                return Err(format!("ClusterIP changed {ip} → {ip2}"));
+            }
+            click("[data-testid=tab-events]")?;
+            driver.wait_for("the Killing event", "const t = document.querySelector('[data-testid=events-table]'); return t && t.textContent.includes('Killing')", secs(10))?;
+            click("[data-testid=whatif-reset]")?;
+            driver
+                .wait_for(
+                    "what-ifs undone",
+                    "return document.querySelector('[data-testid=whatif-list]') === null",
+                    secs(10),
+                )
+                .map(drop)
+        })(),
+    )?;
+    assert(
+        "kubectl, DNS and iptables views",
+        (|| {
+            click("[data-testid=tab-kubectl]")?;
+            driver.wait_for("kubectl get", "const o = document.querySelector('[data-testid=kubectl-output]'); return o && o.textContent.includes('CLUSTER-IP') && o.textContent.includes('web')", secs(10))?;
+            click("[data-testid=tab-dns]")?;
+            driver.wait_for("resolv.conf", "const o = document.querySelector('[data-testid=resolv-conf]'); return o && o.textContent.includes('nameserver 10.96.0.10')", secs(10))?;
+            click("[data-testid=nslookup-send]")?;
+            driver.wait_for("nslookup", "const o = document.querySelector('[data-testid=nslookup-output]'); return o && o.textContent.includes('10.96.0.1')", secs(10))?;
+            click("[data-testid=tab-iptables]")?;
+            driver.wait_for("iptables-save with the Service's rules highlighted", "const o = document.querySelector('[data-testid=iptables-output]'); \
+            return o && o.textContent.includes('KUBE-SERVICES') && o.querySelectorAll('.line.hit').length > 0", secs(10))?;
+            click("[data-testid=tab-topology]")
+        })(),
+    )?;
+    assert(
+        "? opens the help overlay, Escape closes it",
+        (|| {
+            driver.eval("document.body.dispatchEvent(new KeyboardEvent('keydown', {key: '?', bubbles: true})); return true;")?;
+            driver.wait_for(
+                "help",
+                "return document.querySelector('[data-testid=help]') !== null",
+                secs(5),
+            )?;
+            driver.eval("document.body.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true})); return true;")?;
+            driver
+                .wait_for(
+                    "help closed",
+                    "return document.querySelector('[data-testid=help]') === null",
+                    secs(5),
+                )
+                .map(drop)
+        })(),
+    )?;
+    // Edit → redrawn topology (after the debounce), median of 15 edits: the default scenario,
+    // then a 500-Pod cluster.
+    for (label, text) in
+        [("default scenario", original.clone()), ("500-Pod cluster", big_cluster(500))]
+    {
+        set_text(&text)?;
+        driver.wait_for(
+            "the cluster",
+            "return document.querySelectorAll('[data-testid=topology-pod]').length >= 3",
+            secs(30),
+        )?;
+        driver.eval("window.netsimTimings = []; return true;")?;
+        for i in 0..15 {
+            set_text(&format!("{text}# edit {i}\n"))?;
+            driver.wait_for(
+                "the redraw",
+                &format!("return (window.netsimTimings || []).length >= {}", i + 1),
+                secs(30),
+            )?;
+        }
+        let times = driver.eval("return window.netsimTimings")?;
+        let mut ms: Vec<f64> = times
+            .as_array()
+            .map(|a| a.iter().filter_map(|v| v.as_f64()).collect())
+            .unwrap_or_default();
+        ms.sort_by(|a, b| a.total_cmp(b));
+        let median = ms.get(ms.len() / 2).copied().unwrap_or(f64::NAN);
+        eprintln!("  edit → redrawn topology, {label}: median {median:.1} ms (min {:.1}, max {:.1}, {} edits)",
+            ms.first().copied().unwrap_or(f64::NAN), ms.last().copied().unwrap_or(f64::NAN), ms.len());
+    }
+    set_text(&original)?;
+    Ok(())
+}
+
+/// A Deployment of `pods` replicas behind a Service, plus a client Pod.
+fn big_cluster(pods: usize) -> String {
+    format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: big\nspec:\n  replicas: {pods}\n  selector:\n    matchLabels: {{app: big}}\n  template:\n    metadata:\n      labels: {{app: big}}\n    spec:\n      containers:\n      - name: web\n        image: nginx\n        ports: [{{containerPort: 80}}]\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: big\nspec:\n  selector: {{app: big}}\n  ports: [{{port: 80}}]\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: client\nspec:\n  containers: [{{name: c, image: busybox}}]\n")
+}
+
 /// `cargo xtask e2e`: the site build and the end-to-end check alone.
 pub(crate) fn e2e_only() -> Result {
     let mut t = Tally::default();
@@ -354,8 +584,8 @@ pub(crate) fn screenshots() -> Result {
         let driver = Driver::start(1280, 720, &[flag])?;
         driver.goto(&format!("http://127.0.0.1:{port}/?theme={theme}"))?;
         driver.wait_for(
-            "objects",
-            "return document.querySelectorAll('[data-testid=object-row]').length",
+            "the topology",
+            "return document.querySelectorAll('[data-testid=topology-pod]').length >= 4",
             Duration::from_secs(30),
         )?;
         let png = driver.screenshot()?;

@@ -129,10 +129,15 @@ impl Driver {
 
     /// Runs `script` (a function body; `arguments` available) and returns its value.
     pub(crate) fn eval(&self, script: &str) -> Result<Value> {
+        self.eval_args(script, &[])
+    }
+
+    /// Runs `script` with `arguments[0..]` = `args` and returns its value.
+    pub(crate) fn eval_args(&self, script: &str, args: &[Value]) -> Result<Value> {
         let v = self.request(
             "POST",
             &self.session_path("/execute/sync"),
-            Some(&json!({"script": script, "args": []})),
+            Some(&json!({"script": script, "args": args})),
         )?;
         Ok(v["value"].clone())
     }

@@ -119,9 +119,10 @@ fn scalable_owner(
     match kind {
         "ReplicaSet" => {
             let deploy = name.rsplit_once('-').map(|(d, _)| d)?;
-            let has_deploy = app.analysis.objects.iter().any(|o| {
-                o.kind == "Deployment" && o.namespace == namespace && o.name == deploy
-            });
+            let has_deploy =
+                app.analysis.objects.iter().any(|o| {
+                    o.kind == "Deployment" && o.namespace == namespace && o.name == deploy
+                });
             Some(if has_deploy {
                 ("deployment", deploy.to_string(), replicas)
             } else {

@@ -9,10 +9,28 @@ use crate::hooks::{use_app, use_engine};
 #[component]
 pub fn IptablesView() -> Html {
     let app = use_app();
-    let nodes: Vec<String> = app.last_good.topology.nodes.iter().filter(|n| !n.name.is_empty()).map(|n| n.name.clone()).collect();
+    let nodes: Vec<String> = app
+        .last_good
+        .topology
+        .nodes
+        .iter()
+        .filter(|n| !n.name.is_empty())
+        .map(|n| n.name.clone())
+        .collect();
     let node = use_state(|| None::<String>);
-    let node_value = (*node).clone().filter(|n| nodes.contains(n)).or_else(|| nodes.first().cloned()).unwrap_or_default();
-    let rules = use_engine("rules", if node_value.is_empty() { String::new() } else { serde_json::json!({ "node": node_value }).to_string() });
+    let node_value = (*node)
+        .clone()
+        .filter(|n| nodes.contains(n))
+        .or_else(|| nodes.first().cloned())
+        .unwrap_or_default();
+    let rules = use_engine(
+        "rules",
+        if node_value.is_empty() {
+            String::new()
+        } else {
+            serde_json::json!({ "node": node_value }).to_string()
+        },
+    );
     // The selected Service (`svc/ns/name`) as kube-proxy's comments name it (`ns/name`).
     let service = app.selected.as_deref().and_then(|s| s.strip_prefix("svc/")).map(str::to_string);
     let onchange = {

@@ -33,7 +33,14 @@ pub fn KubectlView() -> Html {
     for e in app.what_ifs.iter() {
         argv.extend(["--event".into(), e.clone()]);
     }
-    let command = format!("kubectl {}", argv.iter().filter(|a| !a.starts_with("--event") && !a.contains('/')).cloned().collect::<Vec<_>>().join(" "));
+    let command = format!(
+        "kubectl {}",
+        argv.iter()
+            .filter(|a| !a.starts_with("--event") && !a.contains('/'))
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
     let out = use_engine("cli", serde_json::json!({ "argv": argv }).to_string());
     let onchange = {
         let kind = kind.clone();

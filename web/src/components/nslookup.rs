@@ -42,13 +42,28 @@ pub fn DnsView() -> Html {
         .map(|p| format!("{}/{}", p.namespace, p.name))
         .collect();
     let pod = use_state(|| None::<String>);
-    let pod_value = (*pod).clone().filter(|p| pods.contains(p)).or_else(|| pods.first().cloned()).unwrap_or_default();
+    let pod_value = (*pod)
+        .clone()
+        .filter(|p| pods.contains(p))
+        .or_else(|| pods.first().cloned())
+        .unwrap_or_default();
     let name = use_state(|| "kubernetes.default".to_string());
     let asked = use_state(String::new);
-    let rc = use_engine("resolvConf", if pod_value.is_empty() { String::new() } else { serde_json::json!({ "pod": pod_value }).to_string() });
+    let rc = use_engine(
+        "resolvConf",
+        if pod_value.is_empty() {
+            String::new()
+        } else {
+            serde_json::json!({ "pod": pod_value }).to_string()
+        },
+    );
     let walk = use_engine(
         "resolve",
-        if asked.is_empty() || pod_value.is_empty() { String::new() } else { serde_json::json!({ "pod": pod_value, "name": *asked }).to_string() },
+        if asked.is_empty() || pod_value.is_empty() {
+            String::new()
+        } else {
+            serde_json::json!({ "pod": pod_value, "name": *asked }).to_string()
+        },
     );
     let on_pod = {
         let pod = pod.clone();

@@ -86,8 +86,11 @@ pub fn RequestsPanel() -> Html {
         let result = result.clone();
         let busy = busy.clone();
         let (from_value, target_value) = (from_value.clone(), target_value.clone());
-        let services: Vec<(String, String, String)> =
-            t.services.iter().map(|s| (s.id.clone(), s.name.clone(), s.cluster_ip.clone())).collect();
+        let services: Vec<(String, String, String)> = t
+            .services
+            .iter()
+            .map(|s| (s.id.clone(), s.name.clone(), s.cluster_ip.clone()))
+            .collect();
         Callback::from(move |count: u32| {
             let seed = {
                 let mut n = sent.borrow_mut();
@@ -99,12 +102,14 @@ pub fn RequestsPanel() -> Html {
             })
             .to_string();
             let (app, result, busy) = (app.clone(), result.clone(), busy.clone());
-            let (from, target, services) = (from_value.clone(), target_value.clone(), services.clone());
+            let (from, target, services) =
+                (from_value.clone(), target_value.clone(), services.clone());
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
-                let r = app.engine.call("request", &args).await.map_err(|e| e.to_string()).and_then(
-                    |json| serde_json::from_str::<Report>(&json).map_err(|e| e.to_string()),
-                );
+                let r =
+                    app.engine.call("request", &args).await.map_err(|e| e.to_string()).and_then(
+                        |json| serde_json::from_str::<Report>(&json).map_err(|e| e.to_string()),
+                    );
                 let path = match &r {
                     Ok(report) => path_ids(&from, &target, report, &services),
                     Err(_) => Vec::new(),
@@ -258,7 +263,11 @@ fn path_ids(
         }
     }
     if let Some(e) = &r.endpoint {
-        ids.push(if e.pod.contains('/') { format!("pod/{}", e.pod) } else { format!("pod/default/{}", e.pod) });
+        ids.push(if e.pod.contains('/') {
+            format!("pod/{}", e.pod)
+        } else {
+            format!("pod/default/{}", e.pod)
+        });
     }
     ids
 }

@@ -66,6 +66,19 @@ pub fn TopologyPane() -> Html {
         let initial = full_view(t);
         use_state(move || initial)
     };
+    {
+        // The engine's first answer arrives after the first draw: fit to it once.
+        let view = view.clone();
+        let fitted = use_mut_ref(|| false);
+        let full = full_view(t);
+        let drawn = !t.nodes.is_empty();
+        use_effect_with(drawn, move |&drawn| {
+            if drawn && !*fitted.borrow() {
+                *fitted.borrow_mut() = true;
+                view.set(full);
+            }
+        });
+    }
     let labels = use_state(|| false);
     let table = use_state(|| false);
     let drag = use_mut_ref(|| None::<(f64, f64, ViewBox)>);

@@ -159,10 +159,44 @@ pub fn build(objects: &Objects) -> Cluster {
     workloads::expand_all(&mut c);
     namespaces(&mut c);
     addresses::reserve_explicit_pod_ips(&mut c);
-    let order: Vec<usize> = (0..c.objects.pods.len()).collect();
+    let order = apply_order(&c);
     schedule::schedule_and_start(&mut c, &order);
     endpoints::reconcile_all(&mut c);
     c
+}
+
+/// The order the scheduler sees the Pods in: as `kubectl apply` creates the objects, in input
+/// order — a workload's Pods at the workload's place — after the cluster's own Pods (CoreDNS
+/// runs before anything is applied). So a Pod added at the end of the input never moves the
+/// Pods of the objects above it, and the picture stays put while the learner types.
+fn apply_order(c: &Cluster) -> Vec<usize> {
+    let o = &c.objects;
+    // Where an object was defined: its own source, else its controller's (a ReplicaSet a
+    // Deployment made points on to the Deployment).
+    let place = |meta: &ObjectMeta| -> Option<(u32, u32)> {
+        let mut meta = meta;
+        for _ in 0..4 {
+            if let Some(s) = &meta.source {
+                return Some((s.file.0, s.range.start));
+            }
+            let owner = meta.owner_references.iter().find(|r| r.controller)?;
+            meta = &o
+                .workloads
+                .iter()
+                .find(|w| {
+                    w.kind.as_str() == owner.kind
+                        && w.meta.name == owner.name
+                        && w.meta.namespace == meta.namespace
+                })?
+                .meta;
+        }
+        None
+    };
+    let keys: Vec<Option<(u32, u32)>> = o.pods.iter().map(|p| place(&p.meta)).collect();
+    let mut order: Vec<usize> = (0..o.pods.len()).collect();
+    // Stable: Pods of one workload keep their creation order.
+    crate::sort::sort_by_key(&mut order, |&i| keys[i]);
+    order
 }
 
 /// Every namespace used by an object exists (the built-in four, plus ones the input uses; a

@@ -66,10 +66,12 @@ pub fn RequestsPanel() -> Html {
     let suggested = app.current_scenario().and_then(|s| s.requests.first().cloned());
     let from = use_state(|| None::<String>);
     let target = use_state(|| None::<String>);
+    // The scenario's first suggested request, else a Pod called `client`, else the first Pod.
     let from_value = (*from)
         .clone()
-        .or_else(|| suggested.as_ref().map(|s| s.0.clone()))
-        .filter(|f| sources.iter().any(|s| s.0 == *f) || f.starts_with("pod/"))
+        .or_else(|| suggested.as_ref().map(|s| full_source(&s.0)))
+        .filter(|f| sources.iter().any(|s| s.0 == *f))
+        .or_else(|| sources.iter().find(|s| s.0.ends_with("/client")).map(|s| s.0.clone()))
         .or_else(|| sources.first().map(|s| s.0.clone()))
         .unwrap_or_default();
     let target_value = (*target)
@@ -229,6 +231,14 @@ fn report_view(count: u32, r: &Report) -> Html {
             </ol>
             { outcome }
         </div>
+    }
+}
+
+/// `pod/NAME` means the Pod in default, as the CLI reads it; the picture's ids are complete.
+fn full_source(from: &str) -> String {
+    match from.strip_prefix("pod/") {
+        Some(rest) if !rest.contains('/') => format!("pod/default/{rest}"),
+        _ => from.to_string(),
     }
 }
 

@@ -8,7 +8,7 @@ use crate::components::{
     crash::CrashBanner, editor::Editor, events::EventsView, header::Header, help::HelpOverlay,
     inspector::Inspector, iptables::IptablesView, kubectl::KubectlView, nslookup::DnsView,
     objects::Objects, problems::Problems, requests::RequestsPanel,
-    scenario_info::ScenarioInfoPanel, topology::TopologyPane,
+    scenario_info::ScenarioInfoPanel, share::ShareDialog, topology::TopologyPane,
 };
 use std::rc::Rc;
 
@@ -18,40 +18,107 @@ use crate::state::{Action, AppState, Simulated};
 /// Quiet time after the last keystroke before re-simulating.
 const DEBOUNCE_MS: u32 = 120;
 
-/// The tabs of the results pane.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Tab {
-    Topology,
-    Objects,
-    Kubectl,
-    Dns,
-    Iptables,
-    Events,
+/// The tabs of the results pane: (view name, label, test id).
+const TABS: [(&str, &str, &str); 6] = [
+    ("topology", "Topology", "tab-topology"),
+    ("objects", "Objects", "tab-objects"),
+    ("kubectl", "kubectl get", "tab-kubectl"),
+    ("dns", "DNS", "tab-dns"),
+    ("iptables", "iptables", "tab-iptables"),
+    ("events", "Events", "tab-events"),
+];
+
+/// `?embed&view=topology,requests&readonly`: which panes an embed shows.
+#[derive(Clone, Debug, PartialEq)]
+struct Embed {
+    panes: Vec<String>,
 }
 
-const TABS: [(Tab, &str, &str); 6] = [
-    (Tab::Topology, "Topology", "tab-topology"),
-    (Tab::Objects, "Objects", "tab-objects"),
-    (Tab::Kubectl, "kubectl get", "tab-kubectl"),
-    (Tab::Dns, "DNS", "tab-dns"),
-    (Tab::Iptables, "iptables", "tab-iptables"),
-    (Tab::Events, "Events", "tab-events"),
-];
+impl Embed {
+    fn from_url() -> Option<Embed> {
+        if !crate::browser::has_query_flag("embed") {
+            return None;
+        }
+        let panes: Vec<String> = crate::browser::query_param("view")
+            .unwrap_or_else(|| "topology".into())
+            .split(',')
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty())
+            .collect();
+        Some(Embed { panes })
+    }
+
+    fn shows(&self, pane: &str) -> bool {
+        self.panes.iter().any(|p| p == pane)
+    }
+}
 
 #[component]
 pub fn App() -> Html {
-    let state = use_reducer(|| AppState::new(crate::DEFAULT_SCENARIO));
-    // Which results tab is open: layout state only, so it lives here and not in the reducer.
-    let tab = use_state(|| Tab::Topology);
+    let embed = use_memo((), |()| Embed::from_url());
+    let state =
+        use_reducer(|| {
+            let mut s = AppState::new(crate::DEFAULT_SCENARIO);
+            s.readonly = crate::browser::has_query_flag("readonly");
+            if let Some(first) = embed.as_ref().as_ref().and_then(|e| {
+                e.panes.iter().find(|p| TABS.iter().any(|t| t.0 == p.as_str())).cloned()
+            }) {
+                s.view = Rc::from(first);
+            }
+            s
+        });
     let help = use_state(|| false);
+    let share = use_state(|| false);
     {
-        // Once: fetch the scenario library, then open what the URL names (`?scenario=NAME`),
-        // else the learner's saved work, else stay on the default scenario.
+        // Once: a share link (`#s=…`) wins, then `?scenario=NAME`, then the learner's saved
+        // work, else the default scenario stays. Then fetch the scenario library.
         let dispatcher = state.dispatcher();
         use_effect_with((), move |()| {
             let wanted = crate::browser::query_param("scenario");
             let saved = crate::browser::saved_work();
-            if wanted.is_none() {
+            let shared = crate::browser::fragment().filter(|f| f.starts_with("#s="));
+            let mut opened_link = false;
+            if let Some(link) = shared {
+                match netsim::share::decode(&link) {
+                    Ok(st) => {
+                        let text: String = match st.files.len() {
+                            1 => st.files[0].1.clone(),
+                            _ => st
+                                .files
+                                .iter()
+                                .map(|f| f.1.as_str())
+                                .collect::<Vec<_>>()
+                                .join("\n---\n"),
+                        };
+                        // Nothing the learner typed is lost: ask before replacing it, and keep a copy.
+                        let own = saved.as_ref().map(|s| s.0.as_str()).filter(|own| *own != text);
+                        let go = own.is_none_or(|_| {
+                            crate::browser::confirm("This link opens shared manifests. Replace your current work with them? (A copy of your work stays saved in this browser.)")
+                        });
+                        if go {
+                            if let Some(own) = own {
+                                crate::browser::backup_work(own);
+                            }
+                            dispatcher.dispatch(Action::Load {
+                                text: Rc::from(text),
+                                scenario: st.scenario.map(Rc::from),
+                                pristine: true,
+                            });
+                            if TABS.iter().any(|t| t.0 == st.view) {
+                                dispatcher.dispatch(Action::SetView(Rc::from(st.view)));
+                            }
+                            if let Some((from, target)) = st.request {
+                                dispatcher.dispatch(Action::SetRequest(from, target));
+                            }
+                            opened_link = true;
+                        }
+                    }
+                    Err(e) => dispatcher.dispatch(Action::Notice(Some(Rc::from(format!(
+                        "This share link cannot be opened: {e}"
+                    ))))),
+                }
+            }
+            if !opened_link && wanted.is_none() {
                 if let Some((text, scenario)) = saved {
                     dispatcher.dispatch(Action::Load {
                         text: Rc::from(text),
@@ -65,7 +132,7 @@ pub fn App() -> Html {
                     return;
                 };
                 let list = crate::browser::parse_scenario_index(&json);
-                if let Some(name) = wanted {
+                if let Some(name) = wanted.filter(|_| !opened_link) {
                     if let Some(info) = list.iter().find(|s| s.name == name) {
                         open_scenario(dispatcher.clone(), info.name.clone(), info.file.clone());
                     }
@@ -136,44 +203,95 @@ pub fn App() -> Html {
         let help = help.clone();
         Callback::from(move |_: MouseEvent| help.set(true))
     };
-    let tab_button = |which: Tab, label: &'static str, testid: &'static str| {
-        let tab = tab.clone();
-        let selected = *tab == which;
-        let onclick = Callback::from(move |_: MouseEvent| tab.set(which));
+    let close_share = {
+        let share = share.clone();
+        Callback::from(move |_| share.set(false))
+    };
+    let open_share = {
+        let share = share.clone();
+        Callback::from(move |_: MouseEvent| share.set(true))
+    };
+    let embed = (*embed).clone();
+    let shown_tabs: Vec<(&str, &str, &str)> =
+        TABS.iter().copied().filter(|t| embed.as_ref().is_none_or(|e| e.shows(t.0))).collect();
+    let dispatcher = state.dispatcher();
+    let current = Rc::clone(&state.view);
+    let tab_button = |(which, label, testid): (&'static str, &'static str, &'static str)| {
+        let dispatcher = dispatcher.clone();
+        let selected = *current == *which;
+        let onclick = Callback::from(move |_: MouseEvent| {
+            dispatcher.dispatch(Action::SetView(Rc::from(which)))
+        });
         html! {
             <button type="button" role="tab" class={classes!("tab", selected.then_some("active"))}
                 aria-selected={selected.to_string()} data-testid={testid} {onclick}>{ label }</button>
         }
     };
     let inspecting = state.selected.is_some();
+    // An embed shows only its panes, whatever view a link asked for.
+    let view = if shown_tabs.iter().any(|t| *t.0 == *state.view) {
+        state.view.to_string()
+    } else {
+        shown_tabs.first().map_or("topology", |t| t.0).to_string()
+    };
+    let show_editor = embed.as_ref().is_none_or(|e| e.shows("editor"));
+    let show_requests = embed.as_ref().is_none_or(|e| e.shows("requests"));
+    let show_results = !shown_tabs.is_empty();
+    let open_link = embed.as_ref().map(|_| {
+        format!(
+            "{}{}",
+            crate::browser::page_base(),
+            crate::components::share::share_fragment(&state)
+        )
+    });
     html! {
         <ContextProvider<AppContext> context={state}>
-            <div class="app" data-testid="app">
-                <Header on_help={open_help} />
+            <div class={classes!("app", embed.is_some().then_some("embed"))} data-testid="app">
+                if embed.is_none() {
+                    <Header on_help={open_help} on_share={open_share} />
+                }
                 <CrashBanner />
-                <main class="panes">
-                    <section class="pane left" aria-label="Manifests">
-                        <Editor />
-                        <Problems />
-                    </section>
-                    <section class="pane right" aria-label="Results">
-                        <ScenarioInfoPanel />
-                        <nav class="tabs" role="tablist" aria-label="Results views">
-                            { for TABS.iter().map(|&(t, label, id)| tab_button(t, label, id)) }
-                        </nav>
-                        <div class={classes!("results", inspecting.then_some("inspecting"))}>
-                            <div class="tab-body" role="tabpanel">
-                                { results_pane(*tab) }
-                            </div>
-                            if inspecting {
-                                <Inspector />
+                <main class={classes!("panes", (!show_editor || !(show_results || show_requests)).then_some("single"))}>
+                    if show_editor {
+                        <section class="pane left" aria-label="Manifests">
+                            <Editor />
+                            <Problems />
+                        </section>
+                    }
+                    if show_results || show_requests {
+                        <section class="pane right" aria-label="Results">
+                            if embed.is_none() {
+                                <ScenarioInfoPanel />
                             }
-                        </div>
-                        <RequestsPanel />
-                    </section>
+                            if show_results {
+                                if shown_tabs.len() > 1 {
+                                    <nav class="tabs" role="tablist" aria-label="Results views">
+                                        { for shown_tabs.iter().copied().map(&tab_button) }
+                                    </nav>
+                                }
+                                <div class={classes!("results", inspecting.then_some("inspecting"))}>
+                                    <div class="tab-body" role="tabpanel">
+                                        { results_pane(&view) }
+                                    </div>
+                                    if inspecting {
+                                        <Inspector />
+                                    }
+                                </div>
+                            }
+                            if show_requests {
+                                <RequestsPanel />
+                            }
+                        </section>
+                    }
                 </main>
+                if let Some(href) = open_link {
+                    <a class="open-playground" href={href} target="_blank" rel="noopener" data-testid="open-in-playground">{ "Open in playground ↗" }</a>
+                }
                 if *help {
                     <HelpOverlay on_close={close_help} />
+                }
+                if *share {
+                    <ShareDialog on_close={close_share} />
                 }
             </div>
         </ContextProvider<AppContext>>
@@ -181,13 +299,13 @@ pub fn App() -> Html {
 }
 
 /// The pane of the open results tab.
-fn results_pane(tab: Tab) -> Html {
-    match tab {
-        Tab::Topology => html! { <TopologyPane /> },
-        Tab::Objects => html! { <Objects /> },
-        Tab::Kubectl => html! { <KubectlView /> },
-        Tab::Dns => html! { <DnsView /> },
-        Tab::Iptables => html! { <IptablesView /> },
-        Tab::Events => html! { <EventsView /> },
+fn results_pane(view: &str) -> Html {
+    match view {
+        "objects" => html! { <Objects /> },
+        "kubectl" => html! { <KubectlView /> },
+        "dns" => html! { <DnsView /> },
+        "iptables" => html! { <IptablesView /> },
+        "events" => html! { <EventsView /> },
+        _ => html! { <TopologyPane /> },
     }
 }

@@ -55,7 +55,12 @@ pub fn parse_scenario_index(json: &str) -> Vec<ScenarioInfo> {
                         .collect()
                 })
                 .unwrap_or_default();
+            let challenge = get(&s, "challenge")
+                .filter(|c| c.is_object())
+                .and_then(|c| js_sys::JSON::stringify(&c).ok())
+                .and_then(|c| c.as_string());
             Some(ScenarioInfo {
+                challenge,
                 file: text(&s, "file"),
                 title: text(&s, "title"),
                 lesson: text(&s, "lesson"),
@@ -198,4 +203,46 @@ pub fn perf_drawn(seq: u64) {
         list.push(&JsValue::from_f64(now() - start));
     }
     STARTED.with(|s| s.borrow_mut().retain(|&(q, _)| q != seq));
+}
+
+/// The page URL's fragment (`#s=…` for a share link), if any.
+pub fn fragment() -> Option<String> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    (!hash.is_empty()).then_some(hash)
+}
+
+/// Drops the fragment from the address bar (after a shared state was opened).
+pub fn clear_fragment() {
+    let Some(w) = web_sys::window() else { return };
+    let Ok(history) = w.history() else { return };
+    let url = format!(
+        "{}{}",
+        w.location().pathname().unwrap_or_else(|_| "/".into()),
+        w.location().search().unwrap_or_default()
+    );
+    let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+}
+
+/// The page's address without query or fragment (`https://host/path/`).
+pub fn page_base() -> String {
+    web_sys::window()
+        .map(|w| {
+            let l = w.location();
+            format!("{}{}", l.origin().unwrap_or_default(), l.pathname().unwrap_or_default())
+        })
+        .unwrap_or_default()
+}
+
+/// True when the URL has `?name` (with or without a value).
+pub fn has_query_flag(name: &str) -> bool {
+    web_sys::window().and_then(|w| w.location().search().ok()).is_some_and(|q| {
+        q.trim_start_matches('?').split('&').any(|kv| kv.split('=').next() == Some(name))
+    })
+}
+
+/// Keeps a copy of the learner's own work before a shared link replaces it.
+pub fn backup_work(text: &str) {
+    if let Some(s) = storage() {
+        let _ = s.set_item("netsim.text.before-link", text);
+    }
 }

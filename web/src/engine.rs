@@ -139,7 +139,7 @@ impl Engine {
         let _ = Reflect::set(&message, &"id".into(), &id.into());
         let _ = Reflect::set(&message, &"op".into(), &op.into());
         let _ = Reflect::set(&message, &"args".into(), &args);
-        let engine = self.0.clone();
+        let engine = Rc::clone(&self.0);
         let promise = Promise::new(&mut |resolve, _reject| {
             engine.borrow_mut().pending.insert(id, resolve);
         });

@@ -52,6 +52,14 @@ pub struct AppState {
     pub engine: Engine,
     /// Ids of the topology boxes the last request went through (drawn as its path).
     pub highlight: Rc<Vec<String>>,
+    /// The request in the request panel (source, target): shared in links.
+    pub request: Option<Rc<(String, String)>>,
+    /// The open results tab (`topology`, `objects`, `kubectl`, `dns`, `iptables`, `events`).
+    pub view: Rc<str>,
+    /// `?readonly` (embeds in slides): the editor cannot be changed.
+    pub readonly: bool,
+    /// A message for the learner about the page itself (a damaged share link…).
+    pub notice: Option<Rc<str>>,
 }
 
 /// The engine's answer to `simulate`, less the view model (kept in `AppState::analysis`).
@@ -102,6 +110,8 @@ pub struct ScenarioInfo {
     pub try_this: Vec<String>,
     /// Suggested requests as (from, target, expected outcome).
     pub requests: Vec<(String, String, String)>,
+    /// A challenge's goal and requirements as the index has them (JSON), for the engine.
+    pub challenge: Option<String>,
 }
 
 impl ScenarioInfo {
@@ -139,6 +149,10 @@ impl AppState {
             engine_problem: None,
             engine: Engine::default(),
             highlight: Rc::default(),
+            request: None,
+            view: Rc::from("topology"),
+            readonly: false,
+            notice: None,
         }
     }
 
@@ -187,6 +201,12 @@ pub enum Action {
     Select(Option<Rc<str>>),
     /// Draw a request's path over the topology.
     Highlight(Vec<String>),
+    /// The request panel's source and target changed (or a link set them).
+    SetRequest(String, String),
+    /// Open a results tab.
+    SetView(Rc<str>),
+    /// Say something about the page (`None` dismisses it).
+    Notice(Option<Rc<str>>),
 }
 
 impl PartialEq for Simulated {
@@ -270,6 +290,27 @@ impl Reducible for AppState {
                 let mut next = (*self).clone();
                 next.what_ifs = Rc::default();
                 next.sim_seq += 1;
+                Rc::new(next)
+            }
+            Action::SetRequest(from, target) => {
+                if self.request.as_deref() == Some(&(from.clone(), target.clone())) {
+                    return self;
+                }
+                let mut next = (*self).clone();
+                next.request = Some(Rc::new((from, target)));
+                Rc::new(next)
+            }
+            Action::Notice(notice) => {
+                let mut next = (*self).clone();
+                next.notice = notice;
+                Rc::new(next)
+            }
+            Action::SetView(view) => {
+                if view == self.view {
+                    return self;
+                }
+                let mut next = (*self).clone();
+                next.view = view;
                 Rc::new(next)
             }
             Action::Highlight(ids) => {

@@ -549,6 +549,130 @@ fn playground(driver: &Driver, assert: &mut dyn FnMut(&str, Result) -> Result) -
             ms.first().copied().unwrap_or(f64::NAN), ms.last().copied().unwrap_or(f64::NAN), ms.len());
     }
     set_text(&original)?;
+    share_and_embed(driver, &original, assert)
+}
+
+/// A share link reopens the same state in a fresh page (asking before it replaces the
+/// learner's own work), and the embed renders in an 800×450 iframe with only its panes.
+fn share_and_embed(
+    driver: &Driver,
+    original: &str,
+    assert: &mut dyn FnMut(&str, Result) -> Result,
+) -> Result {
+    let secs = Duration::from_secs;
+    let shared_text = format!("{original}# shared with the class\n");
+    driver.eval_args(
+        "window.NetsimEditor.setText(0, arguments[0]); return true;",
+        &[serde_json::json!(shared_text)],
+    )?;
+    driver.eval(&CLICK.replace("arguments[0]", "'[data-testid=tab-dns]'"))?;
+    driver.eval_args("const i = document.querySelector('[data-testid=request-target]'); i.value = arguments[0]; \
+        i.dispatchEvent(new InputEvent('input', {bubbles: true})); return true;", &[serde_json::json!("http://web.default.svc.cluster.local/")])?;
+    driver.eval(&CLICK.replace("arguments[0]", "'[data-testid=request-send]'"))?;
+    driver.wait_for(
+        "the request",
+        "return document.querySelector('[data-testid=request-outcome]') !== null",
+        secs(10),
+    )?;
+    driver.eval(&CLICK.replace("arguments[0]", "'[data-testid=share-button]'"))?;
+    let link = driver.wait_for(
+        "the share link",
+        "const i = document.querySelector('[data-testid=share-link]'); return i && i.value",
+        secs(10),
+    )?;
+    let link = link.as_str().unwrap_or_default().to_string();
+    let snippet =
+        driver.eval("return document.querySelector('[data-testid=embed-snippet]').value")?;
+    let snippet = snippet.as_str().unwrap_or_default().to_string();
+    assert(
+        "the share link is compact",
+        if link.contains("#s=") && link.len() < 2000 {
+            Ok(())
+        } else {
+            Err(format!("{} characters", link.len()))
+        },
+    )?;
+    // A learner with their own saved work opens the link: asked first, own work kept aside.
+    driver.eval("localStorage.setItem('netsim.text', 'kind: Pod # my own work\n'); localStorage.setItem('netsim.scenario', ''); return true;")?;
+    driver.goto("about:blank")?;
+    driver.goto(&link)?;
+    assert(
+        "opening a share link asks before replacing the learner's work",
+        (|| {
+            let deadline = Instant::now() + secs(10);
+            let text = loop {
+                if let Some(t) = driver.dialog_text() {
+                    break t;
+                }
+                if Instant::now() > deadline {
+                    return Err("no question asked".into());
+                }
+                std::thread::yield_now();
+            };
+            if !text.contains("Replace your current work") {
+                return Err(format!("asked {text:?}"));
+            }
+            driver.accept_dialog()
+        })(),
+    )?;
+    assert(
+        "the share link restores text, view and request",
+        (|| {
+            driver.wait_for(
+                "the shared text",
+                &format!(
+                    "return window.NetsimEditor && window.NetsimEditor.getText(0) === {}",
+                    serde_json::json!(shared_text)
+                ),
+                secs(15),
+            )?;
+            driver.wait_for("the DNS view", "const t = document.querySelector('[data-testid=tab-dns]'); return t && t.getAttribute('aria-selected') === 'true'", secs(10))?;
+            driver.wait_for("the request", "const i = document.querySelector('[data-testid=request-target]'); return i && i.value === 'http://web.default.svc.cluster.local/'", secs(10))?;
+            let kept = driver.eval("return localStorage.getItem('netsim.text.before-link')")?;
+            if kept.as_str() != Some("kind: Pod # my own work\n") {
+                return Err(format!("own work not kept: {kept}"));
+            }
+            Ok(())
+        })(),
+    )?;
+    let src = snippet
+        .split("src=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_default()
+        .replace("&amp;", "&");
+    assert(
+        "the embed renders in an 800×450 iframe with only the chosen panes",
+        (|| {
+            if !src.contains("?embed&view=topology,requests&readonly") {
+                return Err(format!("snippet {snippet}"));
+            }
+            driver.eval_args("document.body.innerHTML = ''; const f = document.createElement('iframe'); \
+            f.src = arguments[0]; f.width = 800; f.height = 450; f.style.border = '0'; f.dataset.testid = 'embed'; \
+            document.body.append(f); return true;", &[serde_json::json!(src)])?;
+            let doc = "const d = document.querySelector('[data-testid=embed]').contentDocument;";
+            driver.wait_for("the embedded topology", &format!("{doc} return d && d.querySelectorAll('[data-testid=topology-pod]').length >= 4"), secs(20))?;
+            let panes = driver.eval(&format!("{doc} return JSON.stringify({{header: !!d.querySelector('.topbar'), editor: !!d.querySelector('[data-testid=editor]'), \
+            tabs: !!d.querySelector('[data-testid=tab-objects]'), requests: !!d.querySelector('[data-testid=requests]'), \
+            link: !!d.querySelector('[data-testid=open-in-playground]'), width: d.documentElement.scrollWidth, height: d.documentElement.scrollHeight}})"))?;
+            let p: serde_json::Value =
+                serde_json::from_str(panes.as_str().unwrap_or("{}")).map_err(|e| e.to_string())?;
+            let want = serde_json::json!({"header": false, "editor": false, "tabs": false, "requests": true, "link": true});
+            for (k, v) in want.as_object().into_iter().flatten() {
+                if p[k] != *v {
+                    return Err(format!("{k}: {} in {p}", p[k]));
+                }
+            }
+            if p["width"].as_i64().unwrap_or(9999) > 800
+                || p["height"].as_i64().unwrap_or(9999) > 450
+            {
+                return Err(format!("overflows the frame: {p}"));
+            }
+            Ok(())
+        })(),
+    )?;
+    // Leave the browser as the scenario checks expect it: no saved work.
+    driver.goto("about:blank")?;
     Ok(())
 }
 

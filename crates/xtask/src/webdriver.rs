@@ -132,6 +132,17 @@ impl Driver {
         self.eval_args(script, &[])
     }
 
+    /// The text of the open `alert`/`confirm` dialog, if one is open.
+    pub(crate) fn dialog_text(&self) -> Option<String> {
+        let v = self.request("GET", &self.session_path("/alert/text"), None).ok()?;
+        v["value"].as_str().map(str::to_string)
+    }
+
+    /// Accepts the open `confirm` dialog (OK).
+    pub(crate) fn accept_dialog(&self) -> Result {
+        self.request("POST", &self.session_path("/alert/accept"), Some(&json!({}))).map(drop)
+    }
+
     /// Runs `script` with `arguments[0..]` = `args` and returns its value.
     pub(crate) fn eval_args(&self, script: &str, args: &[Value]) -> Result<Value> {
         let v = self.request(

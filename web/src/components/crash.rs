@@ -10,6 +10,18 @@ use crate::state::EngineProblem;
 #[component]
 pub fn CrashBanner() -> Html {
     let app = use_app();
+    if let Some(notice) = &app.notice {
+        let dismiss = {
+            let app = app.clone();
+            Callback::from(move |_: MouseEvent| app.dispatch(crate::state::Action::Notice(None)))
+        };
+        return html! {
+            <div class="banner warn" role="status" data-testid="notice">
+                { notice.to_string() }{ " " }
+                <button type="button" onclick={dismiss}>{ "Dismiss" }</button>
+            </div>
+        };
+    }
     match app.engine_problem.as_deref() {
         None => html! {},
         Some(EngineProblem::Unavailable(m)) => html! {

@@ -54,13 +54,14 @@ pub fn Editor() -> Html {
         let live = Rc::clone(&live);
         let dispatcher = app.dispatcher();
         let text = Rc::clone(&app.text);
+        let readonly = app.readonly;
         use_effect_with((), move |()| {
             if let Some(el) = host.cast::<web_sys::Element>() {
                 if codemirror_available() {
                     let on_change = Closure::<dyn FnMut(String)>::new(move |t: String| {
                         dispatcher.dispatch(Action::Edit(Rc::from(t)));
                     });
-                    let id = cm_create(&el, &text, on_change.as_ref().unchecked_ref(), false);
+                    let id = cm_create(&el, &text, on_change.as_ref().unchecked_ref(), readonly);
                     *live.borrow_mut() = Some(Live { id, _on_change: on_change });
                 }
             }

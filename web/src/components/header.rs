@@ -36,6 +36,8 @@ fn initial_theme() -> String {
 pub struct HeaderProps {
     /// Opens the help overlay.
     pub on_help: Callback<MouseEvent>,
+    /// Opens the share dialog.
+    pub on_share: Callback<MouseEvent>,
 }
 
 #[component]
@@ -63,6 +65,8 @@ pub fn Header(props: &HeaderProps) -> Html {
                 <span class="tagline">{"Kubernetes Service networking, simulated from your manifests"}</span>
             </div>
             <crate::components::scenario_picker::ScenarioPicker />
+            <button type="button" class="share-button" data-testid="share-button" onclick={props.on_share.clone()}
+                title="Link to this state, or embed it in slides">{ "Share" }</button>
             <button type="button" class="help-button" data-testid="help-button" onclick={props.on_help.clone()}
                 title="Keyboard shortcuts and help (?)" aria-label="Help">{ "?" }</button>
             <button type="button" class="theme" data-testid="theme-toggle" {onclick}

@@ -34,7 +34,7 @@ pub fn IptablesView() -> Html {
     // The selected Service (`svc/ns/name`) as kube-proxy's comments name it (`ns/name`).
     let service = app.selected.as_deref().and_then(|s| s.strip_prefix("svc/")).map(str::to_string);
     let onchange = {
-        let node = node.clone();
+        let node = node;
         Callback::from(move |e: Event| {
             if let Some(el) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
                 node.set(Some(el.value()));

@@ -14,4 +14,5 @@ pub mod problems;
 pub mod requests;
 pub mod scenario_info;
 pub mod scenario_picker;
+pub mod share;
 pub mod topology;

@@ -66,7 +66,7 @@ pub fn DnsView() -> Html {
         },
     );
     let on_pod = {
-        let pod = pod.clone();
+        let pod = pod;
         Callback::from(move |e: Event| {
             if let Some(el) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
                 pod.set(Some(el.value()));

@@ -69,6 +69,7 @@ pub fn RequestsPanel() -> Html {
     // The scenario's first suggested request, else a Pod called `client`, else the first Pod.
     let from_value = (*from)
         .clone()
+        .or_else(|| app.request.as_ref().map(|r| full_source(&r.0)))
         .or_else(|| suggested.as_ref().map(|s| full_source(&s.0)))
         .filter(|f| sources.iter().any(|s| s.0 == *f))
         .or_else(|| sources.iter().find(|s| s.0.ends_with("/client")).map(|s| s.0.clone()))
@@ -76,6 +77,7 @@ pub fn RequestsPanel() -> Html {
         .unwrap_or_default();
     let target_value = (*target)
         .clone()
+        .or_else(|| app.request.as_ref().map(|r| r.1.clone()))
         .or_else(|| suggested.as_ref().map(|s| s.1.clone()))
         .or_else(|| t.services.first().map(|s| format!("http://{}.{}/", s.name, s.namespace)))
         .unwrap_or_default();
@@ -107,6 +109,7 @@ pub fn RequestsPanel() -> Html {
             let (from, target, services) =
                 (from_value.clone(), target_value.clone(), services.clone());
             busy.set(true);
+            app.dispatch(Action::SetRequest(from.clone(), target.clone()));
             wasm_bindgen_futures::spawn_local(async move {
                 let r =
                     app.engine.call("request", &args).await.map_err(|e| e.to_string()).and_then(
@@ -137,7 +140,7 @@ pub fn RequestsPanel() -> Html {
         });
     }
     let on_from = {
-        let from = from.clone();
+        let from = from;
         Callback::from(move |e: Event| {
             if let Some(el) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
                 from.set(Some(el.value()));
@@ -145,7 +148,7 @@ pub fn RequestsPanel() -> Html {
         })
     };
     let on_target = {
-        let target = target.clone();
+        let target = target;
         Callback::from(move |e: InputEvent| {
             if let Some(el) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
                 target.set(Some(el.value()));

@@ -1,0 +1,90 @@
+//! The share dialog: a link that reopens exactly this state (manifests, open view, the request
+//! in the panel) from the URL fragment, and the `<iframe>` snippet that embeds it in slides with
+//! the chosen panes.
+
+use yew::prelude::*;
+
+use crate::hooks::use_app;
+
+#[derive(Properties, PartialEq)]
+pub struct ShareProps {
+    pub on_close: Callback<()>,
+}
+
+/// Panes an embed can show, in the order they are offered.
+const PANES: [&str; 8] =
+    ["editor", "topology", "requests", "objects", "kubectl", "dns", "iptables", "events"];
+
+/// The fragment (`#s=1.…`) of the app's current state.
+pub fn share_fragment(app: &crate::state::AppState) -> String {
+    netsim::share::fragment(&netsim::share::ShareState {
+        files: vec![(crate::state::EDITOR_FILE.to_string(), app.text.to_string())],
+        view: app.view.to_string(),
+        request: app.request.as_deref().cloned(),
+        scenario: app.scenario.as_deref().map(str::to_string),
+    })
+}
+
+#[component]
+pub fn ShareDialog(props: &ShareProps) -> Html {
+    let app = use_app();
+    let panes = use_state(|| vec!["topology".to_string(), "requests".to_string()]);
+    let readonly = use_state(|| true);
+    let fragment = share_fragment(&app);
+    let base = crate::browser::page_base();
+    let link = format!("{base}{fragment}");
+    let mut query = format!("?embed&view={}", panes.join(","));
+    if *readonly {
+        query.push_str("&readonly");
+    }
+    let snippet = format!(
+        "<iframe src=\"{base}{query}{fragment}\" width=\"800\" height=\"450\" style=\"border:0\" title=\"kube-netsim\" loading=\"lazy\"></iframe>"
+    );
+    let close = {
+        let on_close = props.on_close.clone();
+        Callback::from(move |_: MouseEvent| on_close.emit(()))
+    };
+    let toggle = |pane: &'static str| {
+        let panes = panes.clone();
+        Callback::from(move |_: MouseEvent| {
+            let mut next: Vec<String> = (*panes).clone();
+            if let Some(i) = next.iter().position(|p| p == pane) {
+                next.remove(i);
+            } else {
+                next.push(pane.to_string());
+                next.sort_by_key(|p| PANES.iter().position(|x| x == p));
+            }
+            panes.set(next);
+        })
+    };
+    let toggle_readonly = {
+        let readonly = readonly.clone();
+        Callback::from(move |_: MouseEvent| readonly.set(!*readonly))
+    };
+    let select_all = Callback::from(|e: FocusEvent| {
+        if let Some(el) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+            el.select();
+        } else if let Some(el) = e.target_dyn_into::<web_sys::HtmlTextAreaElement>() {
+            el.select();
+        }
+    });
+    let stop = Callback::from(|e: MouseEvent| e.stop_propagation());
+    html! {
+        <div class="overlay" data-testid="share-dialog" onclick={close.clone()}>
+            <div class="dialog" role="dialog" aria-modal="true" aria-label="Share" onclick={stop}>
+                <button type="button" class="close" onclick={close} aria-label="Close">{ "×" }</button>
+                <h2>{ "Share this state" }</h2>
+                <p class="muted">{ format!("The link holds the manifests, the open view and the request ({} characters); nothing is uploaded.", link.chars().count()) }</p>
+                <input type="text" readonly=true value={link} data-testid="share-link" onfocus={select_all.clone()} class="copy-field" />
+                <h2>{ "Embed in slides" }</h2>
+                <div class="what-ifs">
+                    { for PANES.iter().map(|p| html! {
+                        <label><input type="checkbox" checked={panes.iter().any(|x| x == p)} onclick={toggle(p)} />{ format!(" {p}") }</label>
+                    }) }
+                    <label><input type="checkbox" checked={*readonly} onclick={toggle_readonly} />{ " read-only" }</label>
+                </div>
+                <textarea readonly=true rows="4" value={snippet} data-testid="embed-snippet" onfocus={select_all} class="copy-field" />
+            </div>
+        </div>
+    }
+}

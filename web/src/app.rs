@@ -75,7 +75,9 @@ pub fn App() -> Html {
         let dispatcher = state.dispatcher();
         use_effect_with((), move |()| {
             let wanted = crate::browser::query_param("scenario");
-            let saved = crate::browser::saved_work();
+            // An embed shows what its link holds and never touches the learner's saved work.
+            let embedded = crate::browser::has_query_flag("embed");
+            let saved = if embedded { None } else { crate::browser::saved_work() };
             let shared = crate::browser::fragment().filter(|f| f.starts_with("#s="));
             let mut opened_link = false;
             if let Some(link) = shared {
@@ -145,7 +147,7 @@ pub fn App() -> Html {
         // Autosave: the learner's edits survive a reload (only once they edited something).
         let text = Rc::clone(&state.text);
         let scenario = state.scenario.clone();
-        let edited = state.edited();
+        let edited = state.edited() && embed.is_none();
         use_effect_with((text, scenario, edited), |(text, scenario, edited)| {
             if *edited {
                 crate::browser::save_work(text, scenario.as_deref());

@@ -593,7 +593,7 @@ fn share_and_embed(
         },
     )?;
     // A learner with their own saved work opens the link: asked first, own work kept aside.
-    driver.eval("localStorage.setItem('netsim.text', 'kind: Pod # my own work\n'); localStorage.setItem('netsim.scenario', ''); return true;")?;
+    driver.eval("localStorage.setItem('netsim.text', 'kind: Pod # my own work\\n'); localStorage.setItem('netsim.scenario', ''); return true;")?;
     driver.goto("about:blank")?;
     driver.goto(&link)?;
     assert(
@@ -671,9 +671,16 @@ fn share_and_embed(
             Ok(())
         })(),
     )?;
-    // Leave the browser as the scenario checks expect it: no saved work.
-    driver.goto("about:blank")?;
-    Ok(())
+    // Back to the page as the later checks expect it: the default scenario, no saved work.
+    driver.eval("localStorage.clear(); return true;")?;
+    driver.goto(link.split('#').next().unwrap_or_default())?;
+    driver
+        .wait_for(
+            "the page again",
+            "return document.querySelectorAll('[data-testid=topology-pod]').length >= 4",
+            secs(30),
+        )
+        .map(drop)
 }
 
 /// A Deployment of `pods` replicas behind a Service, plus a client Pod.

@@ -326,6 +326,48 @@ fn e2e(t: &mut Tally) -> Result {
         "no console errors across the scenarios",
         if errors.is_empty() { Ok(()) } else { Err(format!("{errors:?}")) },
     )?;
+    // Last (the browser reports the refusal as a console error): the Content-Security-Policy
+    // stops an injected inline script, in the page and in what the server sends.
+    assert(
+        "the Content-Security-Policy forbids inline script and remote loads",
+        (|| {
+            let csp = driver.eval(
+                "return document.querySelector('meta[http-equiv=Content-Security-Policy]').content",
+            )?;
+            let csp = csp.as_str().unwrap_or_default().to_string();
+            if !csp.contains("script-src 'self' 'wasm-unsafe-eval'")
+                || csp.contains("'unsafe-inline' ;")
+                || !csp.contains("default-src 'self'")
+            {
+                return Err(format!("meta CSP: {csp}"));
+            }
+            let ran = driver.eval(
+                "const s = document.createElement('script'); s.textContent = 'window.__inline = 1'; \
+                 document.body.append(s); return window.__inline === 1",
+            )?;
+            if ran != serde_json::Value::Bool(false) {
+                return Err("an inline script ran".into());
+            }
+            // What the server sends with the page and with the engine worker's script.
+            for path in ["/", "/engine.js"] {
+                use std::io::{Read, Write};
+                let mut conn =
+                    std::net::TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+                write!(conn, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+                    .map_err(|e| e.to_string())?;
+                let mut response = String::new();
+                let _ = conn.read_to_string(&mut response);
+                let head = response.split("\r\n\r\n").next().unwrap_or_default();
+                let ok = head.lines().any(|l| {
+                    l.starts_with("Content-Security-Policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval';")
+                });
+                if !ok {
+                    return Err(format!("{path} is served without the CSP header:\n{head}"));
+                }
+            }
+            Ok(())
+        })(),
+    )?;
     Ok(())
 }
 
@@ -518,6 +560,33 @@ fn playground(driver: &Driver, assert: &mut dyn FnMut(&str, Result) -> Result) -
                 .map(drop)
         })(),
     )?;
+    // Hostile names: markup in names, labels and comments is shown as text everywhere and never
+    // runs (the CSP forbids inline script too).
+    let hostile = "# <script>window.__pwned = 1</script>\napiVersion: v1\nkind: Pod\nmetadata:\n  name: hostile\nspec:\n  containers: [{name: c, image: \"<img/src=x/onerror=window.__pwned=2>\"}]\n";
+    set_text(&format!("{original}---\n{hostile}"))?;
+    assert(
+        "hostile names are shown as text and never run",
+        (|| {
+            click("[data-testid=topology-pod][data-id=\"pod/default/hostile\"]")
+            .or_else(|_| {
+                driver.wait_for("the hostile Pod", "return document.querySelector('[data-testid=topology-pod][data-id=\"pod/default/hostile\"]') !== null", secs(10))?;
+                click("[data-testid=topology-pod][data-id=\"pod/default/hostile\"]")
+            })?;
+            driver.wait_for("its inspector", "const i = document.querySelector('[data-testid=inspector-pod]'); return i && i.textContent.includes('<img/src=x/onerror')", secs(10))?;
+            // An invalid name: the problems list quotes it, as text.
+            set_text(&format!("{original}---\n{hostile}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: \"<svg/onload=window.__pwned=3>\"\nspec:\n  ports: [{{port: 80}}]\n"))?;
+            driver.wait_for("the problem", "return [...document.querySelectorAll('[data-testid=problem]')].some(p => p.textContent.includes('<svg/onload'))", secs(10))?;
+            let r = driver.eval("return JSON.stringify({pwned: window.__pwned === undefined ? null : window.__pwned, \
+            imgs: document.querySelectorAll('[data-testid=app] img').length, \
+            svgs: [...document.querySelectorAll('svg')].filter(s => s.getAttribute('onload')).length})")?;
+            if r.as_str() != Some("{\"pwned\":null,\"imgs\":0,\"svgs\":0}") {
+                return Err(format!("{r}"));
+            }
+            Ok(())
+        })(),
+    )?;
+    set_text(&original)?;
+    driver.eval("const c = document.querySelector('[data-testid=inspector-close]'); if (c) c.click(); return true;")?;
     // Edit → redrawn topology (after the debounce), median of 15 edits: the default scenario,
     // then a 500-Pod cluster.
     for (label, text) in

@@ -210,7 +210,22 @@ impl RuleTable {
             }
             if line == "COMMIT" {
                 match current.take() {
-                    Some(t) => merge_table(&mut out, t),
+                    Some(t) => {
+                        let name = t.name.clone();
+                        merge_table(&mut out, t);
+                        if let Some(cycle) =
+                            out.tables.iter().find(|x| x.name == name).and_then(jump_loop)
+                        {
+                            return Err(err(
+                                lineno,
+                                &format!(
+                                    "the jumps loop ({}): the kernel refuses a table whose chains \
+                                     jump in a circle (ELOOP, \"Too many levels of symbolic links\")",
+                                    cycle.join(" → ")
+                                ),
+                            ));
+                        }
+                    }
                     None => return Err(err(lineno, "COMMIT outside a table")),
                 }
                 continue;
@@ -314,6 +329,52 @@ fn merge_table(out: &mut RuleTable, t: Table) {
     } else {
         out.tables.push(t);
     }
+}
+
+/// A circle of jumps between the table's chains, as chain names (first repeated at the end),
+/// if there is one. The kernel checks the same when a table is loaded (`mark_source_chains` in
+/// net/ipv4/netfilter/ip_tables.c returns -ELOOP), so iptables-restore fails at COMMIT.
+fn jump_loop(t: &Table) -> Option<Vec<String>> {
+    let targets = |c: &Chain| -> Vec<usize> {
+        c.rules
+            .iter()
+            .filter_map(|r| match &r.target {
+                Some(Target::Jump(name)) => t.index.get(name).copied(),
+                _ => None,
+            })
+            .collect()
+    };
+    // Iterative depth-first search: 0 unvisited, 1 on the stack, 2 done.
+    let mut state = vec![0u8; t.chains.len()];
+    for start in 0..t.chains.len() {
+        if state[start] != 0 {
+            continue;
+        }
+        let mut stack: Vec<(usize, Vec<usize>)> = vec![(start, targets(&t.chains[start]))];
+        state[start] = 1;
+        while let Some((node, next)) = stack.last_mut() {
+            let node = *node;
+            match next.pop() {
+                Some(n) if state[n] == 1 => {
+                    let from = stack.iter().position(|(c, _)| *c == n).unwrap_or(0);
+                    let mut cycle: Vec<String> =
+                        stack[from..].iter().map(|(c, _)| t.chains[*c].name.clone()).collect();
+                    cycle.push(t.chains[n].name.clone());
+                    return Some(cycle);
+                }
+                Some(n) if state[n] == 0 => {
+                    state[n] = 1;
+                    stack.push((n, targets(&t.chains[n])));
+                }
+                Some(_) => {}
+                None => {
+                    state[node] = 2;
+                    stack.pop();
+                }
+            }
+        }
+    }
+    None
 }
 
 fn err(line: usize, message: &str) -> ParseError {

@@ -523,3 +523,22 @@ fn chain_names_with_spaces_are_invalid() {
     let e = RuleTable::parse(bad).err().map(|e| e.message);
     assert_eq!(e.as_deref(), Some("Invalid chain name `KUBE-a -> b'"));
 }
+
+// iptables-restore refuses a table whose jumps form a circle (the kernel's ELOOP at COMMIT);
+// found by fuzzing (a walk that followed the circle timed out).
+#[test]
+fn jump_loops_are_refused_at_commit() {
+    let text = "*nat\n:PREROUTING ACCEPT [0:0]\n:KUBE-SERVICES - [0:0]\n:KUBE-SVC-A - [0:0]\n\
+                -A PREROUTING -j KUBE-SERVICES\n-A KUBE-SERVICES -j KUBE-SVC-A\n\
+                -A KUBE-SVC-A -j KUBE-SERVICES\nCOMMIT\n";
+    let e = RuleTable::parse(text).unwrap_err();
+    assert_eq!(e.line, 8);
+    assert!(
+        e.message.starts_with("the jumps loop (KUBE-SERVICES → KUBE-SVC-A → KUBE-SERVICES)"),
+        "{}",
+        e.message
+    );
+    // The same chains without the jump back load fine.
+    let ok = text.replace("-A KUBE-SVC-A -j KUBE-SERVICES\n", "-A KUBE-SVC-A -j ACCEPT\n");
+    assert!(RuleTable::parse(&ok).is_ok());
+}

@@ -25,6 +25,9 @@ use crate::model::Protocol;
 
 const MAX_DEPTH: u32 = 32;
 const MAX_OUTCOMES: usize = 4096;
+/// Rules evaluated per walk at most: a table without loops can still branch exponentially
+/// (many statistic rules jumping into chains with more of them); the walk stops, truncated.
+const MAX_STEPS: u32 = 1_000_000;
 
 /// Where the packet comes from, which decides the first hook.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -285,6 +288,7 @@ struct Engine<'a> {
     rng: Option<&'a mut SplitMix64>,
     affinity: Option<&'a mut AffinityState>,
     outcomes_budget: usize,
+    steps: u32,
     truncated: bool,
 }
 
@@ -296,6 +300,7 @@ pub fn walk(rules: &RuleTable, node: &NodeInfo, packet: &Packet) -> Trace {
         rng: None,
         affinity: None,
         outcomes_budget: MAX_OUTCOMES,
+        steps: 0,
         truncated: false,
     };
     e.run(rules)
@@ -316,6 +321,7 @@ pub fn walk_seeded(
         rng: Some(rng),
         affinity: Some(affinity),
         outcomes_budget: MAX_OUTCOMES,
+        steps: 0,
         truncated: false,
     };
     e.run(rules)
@@ -469,6 +475,11 @@ impl Engine<'_> {
             let Some(rule) = chain.rules.get(idx) else {
                 break;
             };
+            self.steps += 1;
+            if self.steps > MAX_STEPS {
+                self.truncated = true;
+                return;
+            }
             let mut prob = None;
             match self.hit(rule, &w) {
                 Hit::No => continue,

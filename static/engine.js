@@ -6,7 +6,7 @@
 // Protocol: the page posts `{id, op, args}`; the worker answers `{id, ok}` with a JSON text,
 // `{id, err, code}` for a refused call, or `{id, panic, report}` when the core crashed — then it
 // is dead (a trapped wasm instance cannot be trusted) and the page starts a fresh one.
-import init, { Simulator, runCli } from "./pkg/netsim_wasm.js";
+import init, { Simulator, __testPanic } from "./pkg/netsim_wasm.js";
 
 const FILE = "manifests.yaml";
 let sim = null;
@@ -40,7 +40,9 @@ const ops = {
   resolve: ({ pod, name, type }) => JSON.stringify(sim.resolve(pod, name, type || "A")),
   explain: ({ service }) => JSON.stringify(sim.explain(service)),
   checkChallenge: ({ challenge }) => JSON.stringify(sim.checkChallenge(challenge)),
-  cli: ({ argv }) => JSON.stringify(runCli(argv, files)),
+  get: ({ kinds, wide }) => JSON.stringify(sim.get(kinds, { wide: !!wide })),
+  // For the end-to-end check of the crash report only.
+  __crash: () => __testPanic(),
 };
 
 self.onmessage = async (e) => {
@@ -58,7 +60,8 @@ self.onmessage = async (e) => {
     if (err instanceof WebAssembly.RuntimeError) {
       dead = true;
       const message = lastConsoleError || String(err);
-      self.postMessage({ id, panic: message, report: `operation: ${op}\n${message}` });
+      const input = files.length ? files[0].text : "";
+      self.postMessage({ id, panic: message, report: `operation: ${op}\n${message}`, input });
     } else {
       self.postMessage({ id, err: String(err && err.message || err), code: err && err.code || "" });
     }

@@ -246,3 +246,43 @@ pub fn backup_work(text: &str) {
         let _ = s.set_item("netsim.text.before-link", text);
     }
 }
+
+thread_local! {
+    /// The editor's text as last seen by the reducer, for the crash page.
+    static LAST_TEXT: std::cell::RefCell<Rc<str>> = std::cell::RefCell::new(Rc::from(""));
+}
+
+/// Remembers the learner's current text (called by the reducer on every change).
+pub fn remember_text(text: &Rc<str>) {
+    LAST_TEXT.with(|t| *t.borrow_mut() = Rc::clone(text));
+}
+
+/// The page hit a bug (a Rust panic on the main thread; the wasm instance is gone after it):
+/// save the text, and replace the page with a report that carries it. DOM text only, no markup
+/// from the input.
+pub fn show_crash_page(message: &str) {
+    let text = LAST_TEXT.with(|t| Rc::clone(&t.borrow()));
+    if !text.is_empty() {
+        save_work(&text, None);
+    }
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Some(body) = doc.body() else { return };
+    body.set_text_content(None);
+    let el = |tag: &str, text: &str| -> Option<web_sys::Element> {
+        let e = doc.create_element(tag).ok()?;
+        e.set_text_content(Some(text));
+        let _ = body.append_child(&e);
+        Some(e)
+    };
+    let _ = el("h1", "kube-netsim hit a bug");
+    let _ = el("p", "Your text is safe: it is saved in this browser and comes back when you reload the page. Please send this report (your input is attached):");
+    if let Some(area) = el(
+        "textarea",
+        &format!("kube-netsim crashed in the page.\n\npanic: {message}\n\n--- input (manifests.yaml) ---\n{text}"),
+    ) {
+        let _ = area.set_attribute("rows", "20");
+        let _ = area.set_attribute("cols", "100");
+        let _ = area.set_attribute("readonly", "");
+        let _ = area.set_attribute("data-testid", "crash-page-report");
+    }
+}

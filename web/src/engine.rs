@@ -248,9 +248,13 @@ mod local {
                 "checkChallenge" => {
                     sim.check_challenge(get(&a, "challenge")).map(|v| json(&v)).map_err(refused)
                 }
-                "cli" => netsim_wasm::run_cli(get(&a, "argv"), files.clone())
-                    .map(|v| json(&v))
-                    .map_err(refused),
+                "get" => {
+                    let opts = js_sys::Object::new();
+                    let _ = js_sys::Reflect::set(&opts, &"wide".into(), &get(&a, "wide"));
+                    sim.get(&s(&a, "kinds"), Some(JsValue::from(opts).into()))
+                        .map(|t| json(&t.into()))
+                        .map_err(refused)
+                }
                 other => Err(EngineError::Refused {
                     message: format!("unknown engine operation '{other}'"),
                     code: "bad-op".into(),

@@ -225,6 +225,14 @@ impl Reducible for AppState {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let next = self.reduce_inner(action);
+        crate::browser::remember_text(&next.text);
+        next
+    }
+}
+
+impl AppState {
+    fn reduce_inner(self: Rc<Self>, action: Action) -> Rc<Self> {
         match action {
             Action::Edit(text) => {
                 if *text == *self.text {
@@ -359,6 +367,31 @@ impl Reducible for AppState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_engine_crash_keeps_the_text_and_reports_it() {
+        let s = Rc::new(AppState::new("a: 1\n"));
+        let seq = s.sim_seq;
+        let s = s.reduce(Action::Simulated {
+            seq,
+            result: Err(EngineError::Crashed { message: "boom".into(), report: "op".into() }),
+        });
+        assert_eq!(&*s.text, "a: 1\n");
+        assert_eq!(
+            s.engine_problem.as_deref(),
+            Some(&EngineProblem::Crashed {
+                message: "boom".into(),
+                report: "op".into(),
+                text: Rc::from("a: 1\n")
+            })
+        );
+        // A late answer for an older simulation is dropped.
+        let same = Rc::clone(&s).reduce(Action::Simulated {
+            seq: seq - 1,
+            result: Err(EngineError::Unavailable("x".into())),
+        });
+        assert!(Rc::ptr_eq(&same, &s));
+    }
 
     #[test]
     fn edits_are_debounced_by_revision() {

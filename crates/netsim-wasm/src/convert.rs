@@ -543,6 +543,27 @@ mod tests {
     use super::*;
     use netsim::diagnostic::SourceFiles;
 
+    // `Simulator::get` prints exactly what `netsim get KINDS -A [-o wide]` prints.
+    #[test]
+    fn get_matches_the_cli() {
+        let text = include_str!("../../../static/scenarios/default.yaml");
+        let s = sim(text);
+        for (kinds, wide) in
+            [("pods,services,endpointslices", true), ("nodes", false), ("deploy,rs", false)]
+        {
+            let ours = netsim::cluster::print::get_all(&s.cluster, kinds, wide).unwrap();
+            let mut argv = vec!["get".to_string(), kinds.to_string(), "-A".to_string()];
+            if wide {
+                argv.extend(["-o".to_string(), "wide".to_string()]);
+            }
+            let cli = netsim_cli::run(
+                &argv,
+                &[netsim_cli::Input { name: "t.yaml".into(), text: text.into() }],
+            );
+            assert_eq!(ours, cli.stdout, "{kinds}");
+        }
+    }
+
     fn sim(yaml: &str) -> Simulated {
         let mut files = SourceFiles::default();
         files.add("t.yaml", yaml);

@@ -112,8 +112,8 @@ export interface Scenario {
   name: string; title: string; lesson: string; file: string; explanation: string;
   requests: SuggestedRequest[]; tryThis: string[]; challenge?: Challenge;
 }
-/** What a `netsim` command printed and its exit status. */
-export interface CliOutput { stdout: string; stderr: string; code: number; }
+/** Options of `get`. */
+export interface GetOptions { wide?: boolean; }
 export interface ScenarioIndex { default: string; scenarios: Scenario[]; }
 export interface RequirementStatus {
   side: "mustSucceed" | "mustFail"; from: string; target: string; actual: Outcome | null; met: boolean; message: string;
@@ -130,6 +130,9 @@ extern "C" {
     /// `RecordType` (optional argument of `resolve`).
     #[wasm_bindgen(typescript_type = "RecordType")]
     pub type RecordTypeJs;
+    /// `GetOptions` (optional argument of `get`).
+    #[wasm_bindgen(typescript_type = "GetOptions")]
+    pub type GetOptionsJs;
     /// `SimulateOptions` (optional argument of `simulate`).
     #[wasm_bindgen(typescript_type = "SimulateOptions")]
     pub type SimulateOptionsJs;
@@ -304,6 +307,18 @@ impl Simulator {
         serde_json::to_string(&last.analysis).map_err(|e| error(&e.to_string(), None))
     }
 
+    /// `kubectl get KINDS -A [-o wide]` over the last `simulate` (what-if events applied): the
+    /// same tables `netsim get` prints. `kinds` is kubectl's comma-separated list
+    /// (`pods,services`, short names too).
+    pub fn get(&self, kinds: &str, options: Option<GetOptionsJs>) -> Result<String, JsValue> {
+        let last = self.last()?;
+        let wide = options
+            .map(|o| js_sys::Reflect::get(&o, &"wide".into()).is_ok_and(|w| w.is_truthy()))
+            .unwrap_or(false);
+        netsim::cluster::print::get_all(&last.sim.cluster, kinds, wide)
+            .map_err(|e| error(&e, Some("unknown-kind")))
+    }
+
     /// The resolv.conf the kubelet writes into `pod` (`NAME` in default, or `NAMESPACE/NAME`).
     #[wasm_bindgen(js_name = resolvConf)]
     pub fn resolv_conf(&self, pod: &str) -> Result<String, JsValue> {
@@ -451,28 +466,12 @@ pub fn open_share_link(fragment: &str) -> Result<JsValue, JsValue> {
     })
 }
 
-/// Runs the `netsim` command line over `files` (passed as the `-f` inputs): the exact text the
-/// CLI prints, e.g. `runCli(["get", "pods", "-o", "wide"], files)`.
-#[wasm_bindgen(js_name = runCli, unchecked_return_type = "CliOutput")]
-pub fn run_cli(
-    #[wasm_bindgen(unchecked_param_type = "string[]")] argv: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "InputFile[]")] files: JsValue,
-) -> Result<JsValue, JsValue> {
-    let argv: Vec<String> = serde_wasm_bindgen::from_value(argv)
-        .map_err(|e| error(&format!("expected an array of strings: {e}"), Some("bad-argument")))?;
-    let files: Vec<InputFile> = serde_wasm_bindgen::from_value(files).map_err(|e| {
-        error(&format!("expected an array of {{name, text}}: {e}"), Some("bad-argument"))
-    })?;
-    let inputs: Vec<netsim_cli::Input> =
-        files.into_iter().map(|f| netsim_cli::Input { name: f.name, text: f.text }).collect();
-    let out = netsim_cli::run(&argv, &inputs);
-    #[derive(Serialize)]
-    struct CliOutput {
-        stdout: String,
-        stderr: String,
-        code: i32,
-    }
-    to_js(&CliOutput { stdout: out.stdout, stderr: out.stderr, code: out.code })
+/// Panics on purpose: lets the playground's end-to-end check prove that a crash in the engine
+/// worker is reported (with the input) and survived. Not part of the API.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __testPanic, skip_typescript)]
+pub fn test_panic() {
+    panic!("deliberate panic for the crash-report test");
 }
 
 /// Parses and checks `static/scenarios/index.json`.

@@ -108,11 +108,11 @@ fn what_if_events_view_model_resolv_conf_and_cli() {
     assert!(sim.resolv_conf("default/nope").is_err());
     let bad = js(serde_json::json!({"events": ["explode/x"]}));
     assert!(sim.simulate(input("default.yaml", DEFAULT), Some(bad.unchecked_into())).is_err());
-    // The CLI itself, over the same files.
-    let argv = js(serde_json::json!(["get", "svc", "web"]));
-    let out = netsim_wasm::run_cli(argv, input("default.yaml", DEFAULT)).unwrap();
-    assert_eq!(get(&out, "code").as_f64(), Some(0.0));
-    assert!(s(&out, "stdout").unwrap().starts_with("NAME   TYPE        CLUSTER-IP"));
+    // kubectl get over the same cluster, what-ifs applied.
+    let table = sim.get("deployments", None).unwrap();
+    assert!(table.starts_with("NAMESPACE   NAME   READY   UP-TO-DATE   AVAILABLE"), "{table}");
+    assert!(table.contains("default     web    1/1"), "{table}");
+    assert!(sim.get("nosuch", None).is_err());
 }
 
 // simulate reports each diagnostic once (load and build), as analyze does.

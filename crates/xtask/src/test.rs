@@ -326,6 +326,36 @@ fn e2e(t: &mut Tally) -> Result {
         "no console errors across the scenarios",
         if errors.is_empty() { Ok(()) } else { Err(format!("{errors:?}")) },
     )?;
+    // A crash inside the engine worker (a deliberate panic in the core's wasm) comes back as a
+    // report with the panic message and the input, and the dead worker says so afterwards.
+    assert(
+        "a panic in the engine worker is reported, with the input",
+        (|| {
+            let r = driver.eval(
+                "const w = new Worker('engine.js', {type: 'module'}); \
+                 const ask = (m) => new Promise((ok) => { w.onmessage = (e) => ok(e.data); w.postMessage(m); }); \
+                 return ask({id: 1, op: 'simulate', args: {text: 'kind: Pod # mine', events: []}}) \
+                   .then(() => ask({id: 2, op: '__crash'})) \
+                   .then((a) => ask({id: 3, op: 'rules', args: {node: 'kind-worker'}}).then((b) => { w.terminate(); return JSON.stringify([a, b]); }));",
+            )?;
+            let v: serde_json::Value =
+                serde_json::from_str(r.as_str().unwrap_or("null")).map_err(|e| e.to_string())?;
+            let crash = &v[0];
+            if !crash["panic"].as_str().unwrap_or_default().contains("deliberate panic")
+                || crash["input"] != "kind: Pod # mine"
+            {
+                return Err(format!("crash answer: {crash}"));
+            }
+            if !v[1]["panic"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("stopped after an earlier crash")
+            {
+                return Err(format!("after the crash: {}", v[1]));
+            }
+            Ok(())
+        })(),
+    )?;
     // Last (the browser reports the refusal as a console error): the Content-Security-Policy
     // stops an injected inline script, in the page and in what the server sends.
     assert(
@@ -617,6 +647,25 @@ fn playground(driver: &Driver, assert: &mut dyn FnMut(&str, Result) -> Result) -
         eprintln!("  edit → redrawn topology, {label}: median {median:.1} ms (min {:.1}, max {:.1}, {} edits)",
             ms.first().copied().unwrap_or(f64::NAN), ms.last().copied().unwrap_or(f64::NAN), ms.len());
     }
+    // A big paste (10,000 Pods, 1.2 MB): the engine works off the main thread; report the
+    // longest main-thread task from the end of the paste until the new topology is drawn.
+    let big: String = (0..10_000)
+        .map(|i| format!("---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p{i}\n  labels: {{app: big}}\nspec:\n  containers: [{{name: c, image: nginx}}]\n"))
+        .collect();
+    driver.eval("window.netsimTimings = []; return true;")?;
+    set_text(&big)?;
+    driver.eval("window.__long = []; new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__long.push(e.duration))) \
+        .observe({type: 'longtask'}); window.__pasted = performance.now(); return true;")?;
+    driver.wait_for(
+        "the big topology",
+        "return (window.netsimTimings || []).length >= 1",
+        secs(120),
+    )?;
+    let long = driver.eval(
+        "return JSON.stringify({max: Math.max(0, ...window.__long), count: window.__long.length, \
+        drawn: performance.now() - window.__pasted})",
+    )?;
+    eprintln!("  10,000-Pod paste (1.2 MB): main-thread long tasks after the paste {long} (ms)");
     set_text(&original)?;
     share_and_embed(driver, &original, assert)
 }

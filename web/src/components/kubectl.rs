@@ -1,9 +1,9 @@
-//! `kubectl get` over the simulated cluster: the CLI's own tables (`netsim get`), so the page and
-//! the terminal never disagree, with the what-if events applied.
+//! `kubectl get` over the simulated cluster, what-if events applied: the same tables `netsim get`
+//! prints (one core function draws both), so the page and the terminal never disagree.
 
 use yew::prelude::*;
 
-use crate::hooks::{use_app, use_engine};
+use crate::hooks::use_engine;
 
 const KINDS: [(&str, &str); 7] = [
     ("pods,services,endpointslices", "Pods, Services, EndpointSlices"),
@@ -15,33 +15,13 @@ const KINDS: [(&str, &str); 7] = [
     ("nodes", "nodes"),
 ];
 
-#[derive(serde::Deserialize)]
-struct CliOutput {
-    stdout: String,
-    stderr: String,
-}
-
 #[component]
 pub fn KubectlView() -> Html {
-    let app = use_app();
     let kind = use_state(|| KINDS[0].0.to_string());
     let wide = use_state(|| true);
-    let mut argv: Vec<String> = vec!["get".into(), (*kind).clone(), "-A".into()];
-    if *wide {
-        argv.extend(["-o".into(), "wide".into()]);
-    }
-    for e in app.what_ifs.iter() {
-        argv.extend(["--event".into(), e.clone()]);
-    }
-    let command = format!(
-        "kubectl {}",
-        argv.iter()
-            .filter(|a| !a.starts_with("--event") && !a.contains('/'))
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(" ")
-    );
-    let out = use_engine("cli", serde_json::json!({ "argv": argv }).to_string());
+    // What a learner would type; the what-if events are already in the engine's cluster.
+    let command = format!("kubectl get {} -A{}", *kind, if *wide { " -o wide" } else { "" });
+    let out = use_engine("get", serde_json::json!({ "kinds": *kind, "wide": *wide }).to_string());
     let onchange = {
         let kind = kind.clone();
         Callback::from(move |e: Event| {
@@ -66,9 +46,7 @@ pub fn KubectlView() -> Html {
                 match out {
                     None => "…".to_string(),
                     Some(Err(e)) => e,
-                    Some(Ok(json)) => serde_json::from_str::<CliOutput>(&json)
-                        .map(|o| format!("{}{}", o.stdout, o.stderr))
-                        .unwrap_or_else(|e| e.to_string()),
+                    Some(Ok(json)) => serde_json::from_str::<String>(&json).unwrap_or_else(|e| e.to_string()),
                 }
             }</pre>
         </section>

@@ -207,30 +207,7 @@ pub(crate) fn run(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
                             name_lines.push_str(&format!("{}/{}\n", kind.prefix(), r.name));
                         }
                     }
-                    _ => {
-                        let show_ns = all && kind.namespaced();
-                        let mut head: Vec<String> = Vec::new();
-                        if show_ns {
-                            head.push("NAMESPACE".into());
-                        }
-                        head.push("NAME".into());
-                        head.extend(print::headers(kind, wide).iter().map(|h| h.to_string()));
-                        let mut lines = vec![head];
-                        for r in rows {
-                            let mut l = Vec::new();
-                            if show_ns {
-                                l.push(r.namespace.clone());
-                            }
-                            l.push(if several {
-                                format!("{}/{}", kind.prefix(), r.name)
-                            } else {
-                                r.name.clone()
-                            });
-                            l.extend(r.cells);
-                            lines.push(l);
-                        }
-                        tables.push(print::tabulate(&lines));
-                    }
+                    _ => tables.push(print::table(kind, rows, all, wide, several)),
                 }
             }
         }

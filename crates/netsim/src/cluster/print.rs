@@ -105,6 +105,57 @@ pub struct Row {
     pub object: J,
 }
 
+/// One `kubectl get` table: NAMESPACE (with `-A`, namespaced kinds), NAME (`kind/name` when
+/// several kinds are listed together), then the kind's columns.
+pub fn table(
+    kind: Kind,
+    rows: Vec<Row>,
+    all_namespaces: bool,
+    wide: bool,
+    several: bool,
+) -> String {
+    let show_ns = all_namespaces && kind.namespaced();
+    let mut head: Vec<String> = Vec::new();
+    if show_ns {
+        head.push("NAMESPACE".into());
+    }
+    head.push("NAME".into());
+    head.extend(headers(kind, wide).iter().map(|h| h.to_string()));
+    let mut lines = vec![head];
+    for r in rows {
+        let mut l = Vec::new();
+        if show_ns {
+            l.push(r.namespace);
+        }
+        l.push(if several { format!("{}/{}", kind.prefix(), r.name) } else { r.name });
+        l.extend(r.cells);
+        lines.push(l);
+    }
+    tabulate(&lines)
+}
+
+/// `kubectl get KIND[,KIND…] -A [-o wide]` over the whole cluster: the tables, blank-line
+/// separated, or kubectl's "No resources found" when nothing exists. `None` names an unknown
+/// resource type (kubectl's "the server doesn't have a resource type" case).
+pub fn get_all(c: &super::Cluster, kinds: &str, wide: bool) -> Result<String, String> {
+    let mut parsed = Vec::new();
+    for k in kinds.split(',') {
+        parsed.push(
+            Kind::parse(k)
+                .ok_or_else(|| format!("the server doesn't have a resource type \"{k}\""))?,
+        );
+    }
+    let several = parsed.len() > 1;
+    let tables: Vec<String> = parsed
+        .iter()
+        .filter_map(|&kind| {
+            let rows = rows(c, kind, wide);
+            (!rows.is_empty()).then(|| table(kind, rows, true, wide, several))
+        })
+        .collect();
+    Ok(if tables.is_empty() { "No resources found\n".to_string() } else { tables.join("\n") })
+}
+
 /// The table headers after NAME (AGE left out).
 pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
     let mut h: Vec<&str> = match kind {

@@ -30,7 +30,8 @@ const ops = {
   simulate({ text, events }) {
     files = [{ name: FILE, text }];
     const r = sim.simulate(files, { events: events || [] });
-    return `{"view":${sim.viewModelJson()},"events":${JSON.stringify(r.events)},` +
+    // The page lists at most 1000 objects and diagnostics (MAX_ROWS in web/src/engine.rs).
+    return `{"view":${sim.viewModelJson(1000)},"events":${JSON.stringify(r.events)},` +
       `"whatIfErrors":${JSON.stringify(r.whatIfErrors)}}`;
   },
   request: ({ from, target, count, seed }) =>

@@ -168,10 +168,11 @@ pub fn App() -> Html {
         // The engine worker builds the cluster for every new text or what-if list.
         let dispatcher = state.dispatcher();
         let engine = state.engine.clone();
-        let args = state.simulate_args();
+        let text = Rc::clone(&state.text);
+        let events = Rc::clone(&state.what_ifs);
         use_effect_with(state.sim_seq, move |&seq| {
             wasm_bindgen_futures::spawn_local(async move {
-                let result = engine.call("simulate", &args).await.and_then(|json| {
+                let result = engine.simulate(&text, &events).await.and_then(|json| {
                     serde_json::from_str::<Simulated>(&json).map(Rc::new).map_err(|e| {
                         crate::engine::EngineError::Unavailable(format!(
                             "unreadable answer from the engine: {e}"

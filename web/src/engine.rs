@@ -64,6 +64,10 @@ struct Inner {
 
 const WORKER_URL: &str = "engine.js";
 
+/// Objects and diagnostics the engine sends at most (the page lists fewer; see
+/// `netsim::view::Analysis::truncate`). `static/engine.js` uses the same number.
+pub const MAX_ROWS: u32 = 1000;
+
 impl Engine {
     fn worker(&self) -> Result<Worker, EngineError> {
         if let Some(w) = &self.0.borrow().worker {
@@ -123,18 +127,42 @@ impl Engine {
         #[cfg(feature = "local-engine")]
         return local::call(op, args);
         #[cfg(not(feature = "local-engine"))]
-        self.call_worker(op, args).await
+        {
+            let args =
+                js_sys::JSON::parse(args).map_err(|e| EngineError::Unavailable(js_text(&e)))?;
+            self.call_worker(op, args).await
+        }
+    }
+
+    /// `simulate` for `text` and the what-if `events`. The text goes to the worker as it is
+    /// (no JSON round trip: a pasted megabyte costs the main thread nothing extra).
+    pub async fn simulate(&self, text: &str, events: &[String]) -> Result<String, EngineError> {
+        #[cfg(feature = "local-engine")]
+        return local::call(
+            "simulate",
+            &serde_json::json!({ "text": text, "events": events }).to_string(),
+        );
+        #[cfg(not(feature = "local-engine"))]
+        {
+            let args = Object::new();
+            let _ = Reflect::set(&args, &"text".into(), &text.into());
+            let list = js_sys::Array::new();
+            for e in events {
+                list.push(&e.into());
+            }
+            let _ = Reflect::set(&args, &"events".into(), &list);
+            self.call_worker("simulate", args.into()).await
+        }
     }
 
     #[cfg_attr(feature = "local-engine", allow(dead_code))]
-    async fn call_worker(&self, op: &str, args: &str) -> Result<String, EngineError> {
+    async fn call_worker(&self, op: &str, args: JsValue) -> Result<String, EngineError> {
         let worker = self.worker()?;
         let id = {
             let mut inner = self.0.borrow_mut();
             inner.next_id = inner.next_id.wrapping_add(1);
             inner.next_id
         };
-        let args = js_sys::JSON::parse(args).map_err(|e| EngineError::Unavailable(js_text(&e)))?;
         let message = Object::new();
         let _ = Reflect::set(&message, &"id".into(), &id.into());
         let _ = Reflect::set(&message, &"op".into(), &op.into());
@@ -218,7 +246,7 @@ mod local {
                     let r = sim
                         .simulate(files.clone(), Some(JsValue::from(opts).into()))
                         .map_err(refused)?;
-                    let view = sim.view_model_json().map_err(refused)?;
+                    let view = sim.view_model_json(Some(super::MAX_ROWS)).map_err(refused)?;
                     Ok(format!(
                         "{{\"view\":{view},\"events\":{},\"whatIfErrors\":{}}}",
                         json(&get(&r, "events")),

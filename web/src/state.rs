@@ -171,11 +171,6 @@ impl AppState {
     pub fn stale(&self) -> bool {
         self.analysis.errors > 0
     }
-
-    /// The arguments of the engine's `simulate` for the current text and what-ifs (JSON).
-    pub fn simulate_args(&self) -> String {
-        serde_json::json!({ "text": &*self.text, "events": &*self.what_ifs }).to_string()
-    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -260,12 +255,18 @@ impl AppState {
                 let mut next = (*self).clone();
                 match result {
                     Ok(sim) => {
-                        let analysis = Rc::new(sim.view.clone());
+                        // The answer is only here: move it (a big cluster's view model is
+                        // megabytes; a copy would cost the main thread).
+                        let (view, cluster) = match Rc::try_unwrap(sim) {
+                            Ok(s) => (s.view, s.cluster),
+                            Err(rc) => (rc.view.clone(), rc.cluster.clone()),
+                        };
+                        let analysis = Rc::new(view);
                         if analysis.errors == 0 {
                             next.last_good = Rc::clone(&analysis);
                         }
                         next.analysis = analysis;
-                        next.cluster = Rc::new(sim.cluster.clone());
+                        next.cluster = Rc::new(cluster);
                         next.full = true;
                         next.engine_problem = None;
                     }

@@ -300,11 +300,20 @@ impl Simulator {
     }
 
     /// The view model of the last `simulate` as JSON text: objects, diagnostics and the
-    /// topology the playground draws (what `netsim graph --format json` prints).
+    /// topology the playground draws. With `maxRows`, at most that many objects and
+    /// diagnostics (errors first; `omittedObjects`/`omittedDiagnostics` count the rest).
     #[wasm_bindgen(js_name = viewModelJson)]
-    pub fn view_model_json(&self) -> Result<String, JsValue> {
+    pub fn view_model_json(&self, max_rows: Option<u32>) -> Result<String, JsValue> {
         let last = self.last()?;
-        serde_json::to_string(&last.analysis).map_err(|e| error(&e.to_string(), None))
+        let json = match max_rows {
+            Some(max) => {
+                let mut a = last.analysis.clone();
+                a.truncate(max as usize);
+                serde_json::to_string(&a)
+            }
+            None => serde_json::to_string(&last.analysis),
+        };
+        json.map_err(|e| error(&e.to_string(), None))
     }
 
     /// `kubectl get KINDS -A [-o wide]` over the last `simulate` (what-if events applied): the

@@ -654,7 +654,7 @@ fn playground(driver: &Driver, assert: &mut dyn FnMut(&str, Result) -> Result) -
         .collect();
     driver.eval("window.netsimTimings = []; return true;")?;
     set_text(&big)?;
-    driver.eval("window.__long = []; new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__long.push(e.duration))) \
+    driver.eval("window.__long = []; new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__long.push([Math.round(e.startTime - window.__pasted), Math.round(e.duration)]))) \
         .observe({type: 'longtask'}); window.__pasted = performance.now(); return true;")?;
     driver.wait_for(
         "the big topology",
@@ -662,8 +662,8 @@ fn playground(driver: &Driver, assert: &mut dyn FnMut(&str, Result) -> Result) -
         secs(120),
     )?;
     let long = driver.eval(
-        "return JSON.stringify({max: Math.max(0, ...window.__long), count: window.__long.length, \
-        drawn: performance.now() - window.__pasted})",
+        "return JSON.stringify({max: Math.max(0, ...window.__long.map((t) => t[1])), tasks: window.__long, \
+        drawn: Math.round(performance.now() - window.__pasted)})",
     )?;
     eprintln!("  10,000-Pod paste (1.2 MB): main-thread long tasks after the paste {long} (ms)");
     set_text(&original)?;

@@ -81,9 +81,11 @@ pub fn Editor() -> Html {
         let live = Rc::clone(&live);
         use_effect_with(Rc::clone(&app.analysis), move |analysis| {
             if let Some(l) = live.borrow().as_ref() {
+                // CodeMirror draws each squiggle; a thousand is plenty to read.
                 let diags: Vec<_> = analysis
-                    .diagnostics
-                    .iter()
+                    .capped_diagnostics(1000)
+                    .0
+                    .into_iter()
                     .filter(|d| d.file == 0)
                     .map(|d| {
                         serde_json::json!({

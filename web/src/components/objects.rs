@@ -5,12 +5,16 @@ use yew::prelude::*;
 
 use crate::hooks::use_app;
 
+/// Rows the table draws at most.
+const SHOWN: usize = 500;
+
 #[component]
 pub fn Objects() -> Html {
     let app = use_app();
     let stale = app.stale();
     let shown = if stale { &app.last_good } else { &app.analysis };
-    let rows = shown.objects.iter().map(|o| {
+    let hidden = shown.objects.len().saturating_sub(SHOWN) + shown.omitted_objects;
+    let rows = shown.objects.iter().take(SHOWN).map(|o| {
         html! {
             <tr data-testid="object-row">
                 <td>{ &o.kind }</td>
@@ -28,9 +32,14 @@ pub fn Objects() -> Html {
                 </p>
             }
             <table>
-                <caption>{ format!("{} objects", shown.objects.len()) }</caption>
+                <caption>{ format!("{} objects", shown.objects.len() + shown.omitted_objects) }</caption>
                 <thead><tr><th>{"Kind"}</th><th>{"Namespace"}</th><th>{"Name"}</th><th class="num">{"Line"}</th></tr></thead>
-                <tbody>{ for rows }</tbody>
+                <tbody>
+                    { for rows }
+                    if hidden > 0 {
+                        <tr><td colspan="4" class="muted">{ format!("… and {hidden} more (kubectl get lists them all)") }</td></tr>
+                    }
+                </tbody>
             </table>
         </section>
     }

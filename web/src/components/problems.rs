@@ -6,6 +6,9 @@ use yew::prelude::*;
 use crate::hooks::use_app;
 use crate::state::Action;
 
+/// Rows the list draws at most; the rest are counted.
+const SHOWN: usize = 200;
+
 #[component]
 pub fn Problems() -> Html {
     let app = use_app();
@@ -14,7 +17,8 @@ pub fn Problems() -> Html {
         (0, 0) => "No problems".to_string(),
         (e, w) => format!("{} {}, {} {}", e, plural(e, "error"), w, plural(w, "warning")),
     };
-    let rows = a.diagnostics.iter().map(|d| {
+    let (shown, hidden) = a.capped_diagnostics(SHOWN);
+    let rows = shown.into_iter().map(|d| {
         let (from, to) = (d.from, d.to);
         let dispatcher = app.dispatcher();
         let onclick = Callback::from(move |_| dispatcher.dispatch(Action::Reveal { from, to }));
@@ -42,7 +46,14 @@ pub fn Problems() -> Html {
     html! {
         <section class="problems" aria-label="Problems" data-testid="problems">
             <h2>{ "Problems" }<span class="count" data-testid="problem-summary">{ summary }</span></h2>
-            <ul>{ for rows }</ul>
+            <ul>
+                { for rows }
+                if hidden > 0 {
+                    <li class="problem more" data-testid="problems-more">
+                        { format!("… and {hidden} more (the errors are all listed first)") }
+                    </li>
+                }
+            </ul>
         </section>
     }
 }

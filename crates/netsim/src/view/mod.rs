@@ -36,6 +36,15 @@ pub struct Analysis {
     pub warnings: usize,
     /// The cluster as the playground draws it.
     pub topology: Topology,
+    /// How many objects and diagnostics [`Analysis::truncate`] left out (0 when complete).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub omitted_objects: usize,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub omitted_diagnostics: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// One object found in the input.
@@ -66,6 +75,48 @@ pub struct DiagnosticRow {
     /// UTF-16 offsets of the span in its file, for squiggles.
     pub from: u32,
     pub to: u32,
+}
+
+impl Analysis {
+    /// At most `cap` diagnostics, for a problems list or an editor's squiggles: every error
+    /// first (up to the cap), then the others in input order; returned in input order, with
+    /// how many were left out. (10,000 Pods on a full node CIDR make 9,500 identical warnings.)
+    pub fn capped_diagnostics(&self, cap: usize) -> (Vec<&DiagnosticRow>, usize) {
+        let d = &self.diagnostics;
+        if d.len() <= cap {
+            return (d.iter().collect(), self.omitted_diagnostics);
+        }
+        let picked = capped_indices(d, cap);
+        (picked.into_iter().map(|i| &d[i]).collect(), d.len() - cap + self.omitted_diagnostics)
+    }
+
+    /// Keeps at most `max` objects (in input order) and `max` diagnostics (errors first, as
+    /// [`Analysis::capped_diagnostics`]), counting what it leaves out; the counts of errors and
+    /// warnings stay those of the whole input. For a page, which never lists more: the engine
+    /// worker sends a 10,000-Pod paste's view model without 9,500 identical warnings.
+    pub fn truncate(&mut self, max: usize) {
+        if self.objects.len() > max {
+            self.omitted_objects += self.objects.len() - max;
+            self.objects.truncate(max);
+        }
+        if self.diagnostics.len() > max {
+            let keep = capped_indices(&self.diagnostics, max);
+            self.omitted_diagnostics += self.diagnostics.len() - max;
+            let mut all =
+                std::mem::take(&mut self.diagnostics).into_iter().map(Some).collect::<Vec<_>>();
+            self.diagnostics = keep.into_iter().filter_map(|i| all[i].take()).collect();
+        }
+    }
+}
+
+/// The positions of at most `cap` diagnostics: every error first, then the others, in order.
+fn capped_indices(d: &[DiagnosticRow], cap: usize) -> Vec<usize> {
+    let mut picked: Vec<usize> =
+        (0..d.len()).filter(|&i| d[i].severity == Severity::Error).take(cap).collect();
+    let room = cap - picked.len();
+    picked.extend((0..d.len()).filter(|&i| d[i].severity != Severity::Error).take(room));
+    crate::sort::sort(&mut picked);
+    picked
 }
 
 impl DiagnosticRow {
@@ -169,5 +220,5 @@ fn assemble(
     crate::sort::sort_by_key(&mut diagnostics, |a| (a.file, a.from, a.to));
     let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
-    Analysis { objects, diagnostics, errors, warnings, topology }
+    Analysis { objects, diagnostics, errors, warnings, topology, ..Analysis::default() }
 }

@@ -432,3 +432,34 @@ fn unschedulable_and_terminating_pods() {
     // Neither is a ready endpoint.
     assert!(t.edges.iter().all(|e| e.kind != EdgeKind::Ready), "{:?}", edges(&t));
 }
+
+#[test]
+fn capped_diagnostics_keep_every_error_first() {
+    use crate::diagnostic::Severity;
+    let row = |sev: Severity, from: u32| DiagnosticRow {
+        severity: sev,
+        code: "x".into(),
+        message: String::new(),
+        hints: Vec::new(),
+        file: 0,
+        line: 1,
+        col: 1,
+        from,
+        to: from,
+    };
+    let mut a = Analysis::default();
+    for i in 0..10 {
+        a.diagnostics.push(row(Severity::Warning, i));
+    }
+    a.diagnostics.push(row(Severity::Error, 10));
+    let (shown, hidden) = a.capped_diagnostics(3);
+    assert_eq!(hidden, 8);
+    assert_eq!(shown.iter().map(|d| d.from).collect::<Vec<_>>(), [0, 1, 10]);
+    assert_eq!(a.capped_diagnostics(20).1, 0);
+    // Truncating for a page keeps the same rows and counts what it dropped.
+    let mut t = a.clone();
+    t.truncate(3);
+    assert_eq!(t.diagnostics.iter().map(|d| d.from).collect::<Vec<_>>(), [0, 1, 10]);
+    assert_eq!(t.omitted_diagnostics, 8);
+    assert_eq!(t.capped_diagnostics(2).1, 9);
+}

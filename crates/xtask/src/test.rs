@@ -841,7 +841,39 @@ pub(crate) fn screenshots() -> Result {
         let path = out.join(format!("default-{theme}.png"));
         std::fs::write(&path, png).map_err(|e| e.to_string())?;
         println!("{}", path.display());
+        // The same page in use: the web Service inspected, a request sent along its path.
+        driver.eval(&CLICK.replace(
+            "arguments[0]",
+            "'[data-testid=topology-service][data-id=\"svc/default/web\"]'",
+        ))?;
+        driver.wait_for(
+            "the inspector",
+            "return document.querySelector('[data-testid=inspector-match]') !== null",
+            Duration::from_secs(10),
+        )?;
+        driver.eval(&CLICK.replace("arguments[0]", "'[data-testid=request-send]'"))?;
+        driver.wait_for(
+            "the request",
+            "return document.querySelectorAll('[data-testid=request-hops] li').length > 3",
+            Duration::from_secs(10),
+        )?;
+        // Let the hop list's fade-in finish (a picture, not a test).
+        std::thread::sleep(Duration::from_millis(1500));
+        let path = out.join(format!("inspect-{theme}.png"));
+        std::fs::write(&path, driver.screenshot()?).map_err(|e| e.to_string())?;
+        println!("{}", path.display());
     }
+    // A phone (390×844): results first, the editor below.
+    let driver = Driver::start(390, 844, &[])?;
+    driver.goto(&format!("http://127.0.0.1:{port}/?theme=light"))?;
+    driver.wait_for(
+        "the topology",
+        "return document.querySelectorAll('[data-testid=topology-pod]').length >= 4",
+        Duration::from_secs(30),
+    )?;
+    let path = out.join("phone-light.png");
+    std::fs::write(&path, driver.screenshot()?).map_err(|e| e.to_string())?;
+    println!("{}", path.display());
     Ok(())
 }
 

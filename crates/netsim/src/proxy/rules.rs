@@ -377,6 +377,27 @@ fn jump_loop(t: &Table) -> Option<Vec<String>> {
     None
 }
 
+/// Protocol names iptables knows without /etc/protocols (libxtables' `xtables_chain_protos`)
+/// and the common /etc/protocols entries.
+const KNOWN_PROTOCOLS: &[&str] = &[
+    "all",
+    "tcp",
+    "udp",
+    "udplite",
+    "icmp",
+    "icmpv6",
+    "ipv6-icmp",
+    "esp",
+    "ah",
+    "sctp",
+    "mh",
+    "gre",
+    "ipip",
+    "ipv6",
+    "igmp",
+    "dccp",
+];
+
 fn err(line: usize, message: &str) -> ParseError {
     ParseError { line, message: message.to_string() }
 }
@@ -475,7 +496,13 @@ fn parse_rule(tokens: &[String], line: &str) -> Result<Rule, String> {
                 consumed = 2;
             }
             "-p" | "--protocol" => {
-                rule.proto = Some((was_neg, value()?.to_ascii_lowercase()));
+                let p = value()?.to_ascii_lowercase();
+                // iptables takes a number or a name from /etc/protocols (libxtables
+                // xtables_parse_protocol); anything else: `unknown protocol "…" specified`.
+                if !(KNOWN_PROTOCOLS.contains(&p.as_str()) || p.parse::<u8>().is_ok()) {
+                    return Err(format!("unknown protocol {p:?} specified"));
+                }
+                rule.proto = Some((was_neg, p));
                 consumed = 2;
             }
             "-m" | "--match" => {
@@ -630,7 +657,11 @@ fn match_option(
                 None => {
                     // `-p tcp --dport N` loads the tcp match implicitly.
                     let module = match &rule.proto {
-                        Some((false, p)) => p.clone(),
+                        Some((false, p)) if matches!(p.as_str(), "tcp" | "udp" | "sctp") => {
+                            p.clone()
+                        }
+                        // iptables: the protocol's match has no such option.
+                        Some((false, _)) => return Err(format!("unknown option \"{opt}\"")),
                         _ => return Err(format!("{opt} needs -p tcp|udp|sctp")),
                     };
                     rule.matches.push(Match::Port { module, sport: None, dport: None });

@@ -540,3 +540,22 @@ fn jump_loops_are_refused_at_commit() {
     let ok = text.replace("-A KUBE-SVC-A -j KUBE-SERVICES\n", "-A KUBE-SVC-A -j ACCEPT\n");
     assert!(RuleTable::parse(&ok).is_ok());
 }
+
+// `-p` takes what iptables knows (a number or a protocol name), and a table parsed from any
+// text saves as text that parses again (fuzz: `-p \x7ftcp --dport 9153` saved `-m \x7ftcp`).
+#[test]
+fn protocols_are_checked_and_saved_text_reparses() {
+    let rule = |r: &str| RuleTable::parse(&format!("*nat\n:KUBE-SERVICES - [0:0]\n{r}\nCOMMIT\n"));
+    let e = rule("-A KUBE-SERVICES -p \u{7f}tcp --dport 53 -j ACCEPT").unwrap_err();
+    assert_eq!(e.message, "unknown protocol \"\\u{7f}tcp\" specified");
+    for r in [
+        "-A KUBE-SERVICES -p tcp --dport 53 -j ACCEPT",
+        "-A KUBE-SERVICES -p 17 -j ACCEPT",
+        "-A KUBE-SERVICES -p esp -j ACCEPT",
+        "-A KUBE-SERVICES -p esp --dport 80 -j ACCEPT",
+    ] {
+        if let Ok(t) = rule(r) {
+            assert!(RuleTable::parse(&t.save_text()).is_ok(), "{r}: {}", t.save_text());
+        }
+    }
+}

@@ -177,7 +177,7 @@ fn now() -> f64 {
 }
 
 /// Notes that simulation `seq` started (the debounced edit fired, or a scenario loaded).
-pub fn perf_mark(_what: &str, seq: u64) {
+pub fn perf_mark(seq: u64) {
     STARTED.with(|s| {
         let mut s = s.borrow_mut();
         s.retain(|&(q, _)| q + 16 > seq);

@@ -245,7 +245,7 @@ impl AppState {
                 let mut next = (*self).clone();
                 next.full = false;
                 next.sim_seq += 1;
-                crate::browser::perf_mark("simulate", next.sim_seq);
+                crate::browser::perf_mark(next.sim_seq);
                 Rc::new(next)
             }
             Action::Simulated { seq, result } => {

@@ -60,17 +60,9 @@ fn build() -> Result {
     // wasm-opt from the npm `binaryen` package: Debian's is too old for what rustc emits. The
     // features are the ones rustc enables by default for wasm32-unknown-unknown.
     run(Command::new(tools::npm_bin("wasm-opt"))
-        .args([
-            "-Oz",
-            "--enable-bulk-memory",
-            "--enable-nontrapping-float-to-int",
-            "--enable-sign-ext",
-            "--enable-mutable-globals",
-            "--enable-reference-types",
-            "--enable-multivalue",
-            "--strip-debug",
-            "--strip-producers",
-        ])
+        .arg("-Oz")
+        .args(WASM_OPT_FEATURES)
+        .args(["--strip-debug", "--strip-producers"])
         .arg(tmp.join("netsim_web_bg.wasm"))
         .arg("-o")
         .arg(dist.join("netsim_web_bg.wasm")))?;

@@ -2,6 +2,8 @@
 
 use yew::prelude::*;
 
+use crate::components::dialog::Dialog;
+
 #[derive(Properties, PartialEq)]
 pub struct HelpProps {
     pub on_close: Callback<()>,
@@ -19,15 +21,8 @@ const SHORTCUTS: [(&str, &str); 7] = [
 
 #[component]
 pub fn HelpOverlay(props: &HelpProps) -> Html {
-    let close = {
-        let on_close = props.on_close.clone();
-        Callback::from(move |_: MouseEvent| on_close.emit(()))
-    };
-    let stop = Callback::from(|e: MouseEvent| e.stop_propagation());
     html! {
-        <div class="overlay" data-testid="help" onclick={close.clone()}>
-            <div class="dialog" role="dialog" aria-modal="true" aria-label="Help" onclick={stop}>
-                <button type="button" class="close" onclick={close} aria-label="Close help">{ "×" }</button>
+        <Dialog label="Help" testid="help" on_close={props.on_close.clone()}>
                 <h2>{ "Keyboard shortcuts" }</h2>
                 <table class="grid">
                     <tbody>
@@ -36,7 +31,6 @@ pub fn HelpOverlay(props: &HelpProps) -> Html {
                 </table>
                 <h2>{ "How it works" }</h2>
                 <p>{ "Paste Pods, Services, Deployments (or kubectl get -o yaml output) on the left. The cluster is built as Kubernetes would: IPs, EndpointSlices, CoreDNS answers and kube-proxy's iptables rules on every node. Click a Service to see which Pods its selector matches; send requests from any Pod, node or an outside client and follow every hop." }</p>
-            </div>
-        </div>
+        </Dialog>
     }
 }

@@ -311,23 +311,12 @@ struct RulesProps {
 #[component]
 fn ServiceRules(props: &RulesProps) -> Html {
     let app = use_app();
-    let nodes: Vec<String> = app
-        .last_good
-        .topology
-        .nodes
-        .iter()
-        .filter(|n| !n.name.is_empty())
-        .map(|n| n.name.clone())
-        .collect();
+    let nodes = app.last_good.topology.node_names();
     let node = use_state(|| nodes.first().cloned().unwrap_or_default());
     let rules = use_engine("rules", serde_json::json!({ "node": *node }).to_string());
     let onchange = {
         let node = node.clone();
-        Callback::from(move |e: Event| {
-            if let Some(el) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                node.set(el.value());
-            }
-        })
+        crate::components::on_select(move |v| node.set(v))
     };
     let lines: Vec<String> = match &rules {
         Some(Ok(json)) => serde_json::from_str::<String>(json)

@@ -9,14 +9,7 @@ use crate::hooks::{use_app, use_engine};
 #[component]
 pub fn IptablesView() -> Html {
     let app = use_app();
-    let nodes: Vec<String> = app
-        .last_good
-        .topology
-        .nodes
-        .iter()
-        .filter(|n| !n.name.is_empty())
-        .map(|n| n.name.clone())
-        .collect();
+    let nodes = app.last_good.topology.node_names();
     let node = use_state(|| None::<String>);
     let node_value = (*node)
         .clone()
@@ -33,14 +26,7 @@ pub fn IptablesView() -> Html {
     );
     // The selected Service (`svc/ns/name`) as kube-proxy's comments name it (`ns/name`).
     let service = app.selected.as_deref().and_then(|s| s.strip_prefix("svc/")).map(str::to_string);
-    let onchange = {
-        let node = node;
-        Callback::from(move |e: Event| {
-            if let Some(el) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                node.set(Some(el.value()));
-            }
-        })
-    };
+    let onchange = crate::components::on_select(move |v| node.set(Some(v)));
     let text = match rules {
         None => None,
         Some(Err(e)) => Some(Err(e)),

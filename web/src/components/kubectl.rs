@@ -24,11 +24,7 @@ pub fn KubectlView() -> Html {
     let out = use_engine("get", serde_json::json!({ "kinds": *kind, "wide": *wide }).to_string());
     let onchange = {
         let kind = kind.clone();
-        Callback::from(move |e: Event| {
-            if let Some(el) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                kind.set(el.value());
-            }
-        })
+        crate::components::on_select(move |v| kind.set(v))
     };
     let toggle = {
         let wide = wide.clone();

@@ -1,6 +1,7 @@
 //! One component per file. Components draw props and dispatch intents; no simulation logic here.
 
 pub mod crash;
+pub mod dialog;
 pub mod editor;
 pub mod events;
 pub mod header;
@@ -16,3 +17,14 @@ pub mod scenario_info;
 pub mod scenario_picker;
 pub mod share;
 pub mod topology;
+
+/// A `<select>`'s `onchange` that hands the chosen value to `set`.
+use yew::TargetCast;
+
+pub fn on_select(set: impl Fn(String) + 'static) -> yew::Callback<web_sys::Event> {
+    yew::Callback::from(move |e: web_sys::Event| {
+        if let Some(el) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+            set(el.value());
+        }
+    })
+}

@@ -65,14 +65,7 @@ pub fn DnsView() -> Html {
             serde_json::json!({ "pod": pod_value, "name": *asked }).to_string()
         },
     );
-    let on_pod = {
-        let pod = pod;
-        Callback::from(move |e: Event| {
-            if let Some(el) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                pod.set(Some(el.value()));
-            }
-        })
-    };
+    let on_pod = crate::components::on_select(move |v| pod.set(Some(v)));
     let on_name = {
         let name = name.clone();
         Callback::from(move |e: InputEvent| {

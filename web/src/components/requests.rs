@@ -139,14 +139,7 @@ pub fn RequestsPanel() -> Html {
             move || drop(listener)
         });
     }
-    let on_from = {
-        let from = from;
-        Callback::from(move |e: Event| {
-            if let Some(el) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                from.set(Some(el.value()));
-            }
-        })
-    };
+    let on_from = crate::components::on_select(move |v| from.set(Some(v)));
     let on_target = {
         let target = target;
         Callback::from(move |e: InputEvent| {

@@ -4,6 +4,7 @@
 
 use yew::prelude::*;
 
+use crate::components::dialog::Dialog;
 use crate::hooks::use_app;
 
 #[derive(Properties, PartialEq)]
@@ -40,10 +41,6 @@ pub fn ShareDialog(props: &ShareProps) -> Html {
     let snippet = format!(
         "<iframe src=\"{base}{query}{fragment}\" width=\"800\" height=\"450\" style=\"border:0\" title=\"kube-netsim\" loading=\"lazy\"></iframe>"
     );
-    let close = {
-        let on_close = props.on_close.clone();
-        Callback::from(move |_: MouseEvent| on_close.emit(()))
-    };
     let toggle = |pane: &'static str| {
         let panes = panes.clone();
         Callback::from(move |_: MouseEvent| {
@@ -68,11 +65,8 @@ pub fn ShareDialog(props: &ShareProps) -> Html {
             el.select();
         }
     });
-    let stop = Callback::from(|e: MouseEvent| e.stop_propagation());
     html! {
-        <div class="overlay" data-testid="share-dialog" onclick={close.clone()}>
-            <div class="dialog" role="dialog" aria-modal="true" aria-label="Share" onclick={stop}>
-                <button type="button" class="close" onclick={close} aria-label="Close">{ "×" }</button>
+        <Dialog label="Share" testid="share-dialog" on_close={props.on_close.clone()}>
                 <h2>{ "Share this state" }</h2>
                 <p class="muted">{ format!("The link holds the manifests, the open view and the request ({} characters); nothing is uploaded.", link.chars().count()) }</p>
                 <input type="text" readonly=true value={link} data-testid="share-link" onfocus={select_all.clone()} class="copy-field" />
@@ -84,7 +78,6 @@ pub fn ShareDialog(props: &ShareProps) -> Html {
                     <label><input type="checkbox" checked={*readonly} onclick={toggle_readonly} />{ " read-only" }</label>
                 </div>
                 <textarea readonly=true rows="4" value={snippet} data-testid="embed-snippet" onfocus={select_all} class="copy-field" />
-            </div>
-        </div>
+        </Dialog>
     }
 }

@@ -165,14 +165,6 @@ pub fn analyze_built(
     assemble(files, loaded, &cluster.diagnostics, topology)
 }
 
-/// The manifest stage alone: objects and the front end's diagnostics, no cluster and an empty
-/// topology. The playground's first-load build uses this while the topology does not fit the
-/// page's size budget (see `web/Cargo.toml`, feature `topology`).
-pub fn analyze_manifests(files: &SourceFiles) -> Analysis {
-    let loaded = crate::manifest::load(files);
-    assemble(files, &loaded, &[], Topology::default())
-}
-
 fn assemble(
     files: &SourceFiles,
     loaded: &crate::manifest::Loaded,

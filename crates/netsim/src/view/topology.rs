@@ -69,6 +69,13 @@ pub struct Topology {
     pub edges: Vec<Edge>,
 }
 
+impl Topology {
+    /// The names of the nodes drawn (not the column of unscheduled Pods), in order.
+    pub fn node_names(&self) -> Vec<String> {
+        self.nodes.iter().filter(|n| !n.name.is_empty()).map(|n| n.name.clone()).collect()
+    }
+}
+
 /// An axis-aligned box.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rect {

@@ -320,6 +320,28 @@ fn e2e(t: &mut Tally) -> Result {
         });
         assert(&format!("scenario {name} opens by name"), clean)?;
     }
+    // A container as the source: the scenario suggests `pod/duo:sidecar` → localhost:8080.
+    driver.goto(&format!("{url}?scenario=container-to-container"))?;
+    assert(
+        "a request from one container to another over localhost",
+        (|| {
+            driver.wait_for(
+                "the container source",
+                "const s = document.querySelector('[data-testid=request-from]'); \
+                 return s && s.value === 'pod/default/duo:sidecar'",
+                Duration::from_secs(15),
+            )?;
+            driver.eval(&CLICK.replace("arguments[0]", "'[data-testid=request-send]'"))?;
+            driver
+                .wait_for(
+                    "connected",
+                    "const o = document.querySelector('[data-testid=request-outcome]'); \
+                     return o && o.dataset.outcome === 'connected'",
+                    Duration::from_secs(10),
+                )
+                .map(drop)
+        })(),
+    )?;
     let console = driver.console()?;
     let errors: Vec<_> = console.iter().filter(|(level, _)| level == "SEVERE").collect();
     assert(

@@ -49,13 +49,21 @@ const MANY: u32 = 100;
 pub fn RequestsPanel() -> Html {
     let app = use_app();
     let t = &app.last_good.topology;
-    // Sources: every Pod, every node, and the outside world.
-    let mut sources: Vec<(String, String)> = t
-        .nodes
-        .iter()
-        .flat_map(|n| n.pods.iter())
-        .map(|p| (p.id.clone(), format!("Pod {}/{}", p.namespace, p.name)))
-        .collect();
+    // Sources: every Pod (and each container of a Pod with several: `pod/NS/NAME:CONTAINER`),
+    // every node, and the outside world.
+    let mut sources: Vec<(String, String)> = Vec::new();
+    for p in t.nodes.iter().flat_map(|n| n.pods.iter()) {
+        sources.push((p.id.clone(), format!("Pod {}/{}", p.namespace, p.name)));
+        if p.containers.len() > 1 {
+            for c in &p.containers {
+                let name = c.split(" (").next().unwrap_or(c);
+                sources.push((
+                    format!("{}:{name}", p.id),
+                    format!("  container {name} of {}/{}", p.namespace, p.name),
+                ));
+            }
+        }
+    }
     sources.extend(
         t.nodes
             .iter()
@@ -256,7 +264,8 @@ fn path_ids(
     r: &Report,
     services: &[(String, String, String)],
 ) -> Vec<String> {
-    let mut ids = vec![from.to_string()];
+    // `pod/NS/NAME:CONTAINER` is drawn as its Pod.
+    let mut ids = vec![from.split(':').next().unwrap_or(from).to_string()];
     let host = target.split("://").last().unwrap_or(target);
     let host = host.split(['/', ':']).next().unwrap_or(host);
     for (id, name, ip) in services {

@@ -202,6 +202,45 @@ fn cluster_pod_total_is_bounded() {
 }
 
 #[test]
+fn input_pods_beyond_the_total_are_left_out_and_coredns_still_runs() {
+    let _serial = serial();
+    let n = netsim::cluster::MAX_PODS + 3;
+    let mut text = String::new();
+    for i in 0..n {
+        let _ = writeln!(
+            text,
+            "---\n{{apiVersion: v1, kind: Pod, metadata: {{name: p{i}}}, spec: {{containers: [{{name: c, image: i}}]}}}}"
+        );
+    }
+    let mut files = SourceFiles::default();
+    files.add("pods.yaml", text);
+    let start = Instant::now();
+    let loaded = netsim::manifest::load(&files);
+    let cluster = netsim::cluster::build(&loaded.objects);
+    let elapsed = start.elapsed();
+    let d: Vec<_> = cluster.diagnostics.iter().filter(|d| d.code == "too-many-pods").collect();
+    assert_eq!(d.len(), 1, "one diagnostic for the cut, not one per Pod");
+    let max = netsim::cluster::MAX_PODS;
+    assert_eq!(
+        d[0].message,
+        format!("the input has {n} Pods; the simulator runs at most {max}: Pod \"p{max}\" and the 2 after it are left out")
+    );
+    // On the first Pod left out (document number MAX_PODS + 1, two lines each).
+    assert_eq!(
+        files
+            .line_index(d[0].span.file)
+            .map(|i| i.line_col(files.text(d[0].span.file), d[0].span.range.start).line),
+        u32::try_from(2 * max + 2).ok()
+    );
+    // The cluster's own CoreDNS Pods still run, on top of the input's first MAX_PODS.
+    let coredns = cluster.objects.pods.iter().filter(|p| p.meta.namespace == "kube-system").count();
+    assert_eq!(coredns, 2);
+    assert_eq!(cluster.objects.pods.len(), max + 2);
+    assert!(cluster.objects.pods.iter().all(|p| p.meta.name != format!("p{max}")));
+    assert!(elapsed < Duration::from_secs(30), "50k Pods took {elapsed:?}");
+}
+
+#[test]
 fn daemonset_on_too_many_nodes_says_where_it_stopped() {
     let _serial = serial();
     let mut text = String::new();

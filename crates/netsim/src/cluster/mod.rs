@@ -56,7 +56,9 @@ pub use whatif::{apply, parse_event, WhatIf};
 
 /// At most this many Pods per workload: more is reported and nothing is created for it.
 pub const MAX_REPLICAS: i64 = 10_000;
-/// At most this many Pods in the whole cluster.
+/// At most this many Pods in the whole cluster: the input's own Pods beyond it are left out, and a
+/// workload whose Pods would go beyond it gets none (the cluster's built-in CoreDNS Pods come on
+/// top).
 pub const MAX_PODS: usize = 50_000;
 
 /// `Normal` or `Warning`, as in `kubectl events`.
@@ -152,6 +154,7 @@ pub fn build(objects: &Objects) -> Cluster {
         events: Vec::new(),
         state: State::default(),
     };
+    cap_input_pods(&mut c);
     nodes::complete(&mut c);
     builtins::add(&mut c);
     addresses::allocate_services(&mut c);
@@ -163,6 +166,32 @@ pub fn build(objects: &Objects) -> Cluster {
     schedule::schedule_and_start(&mut c, &order);
     endpoints::reconcile_all(&mut c);
     c
+}
+
+/// Leaves out the input's Pods beyond [`MAX_PODS`], with one diagnostic on the first of them.
+fn cap_input_pods(c: &mut Cluster) {
+    let n = c.objects.pods.len();
+    if n <= MAX_PODS {
+        return;
+    }
+    let first = &c.objects.pods[MAX_PODS];
+    let span = match &first.meta.source {
+        Some(s) => Span { file: s.file, range: s.range },
+        None => Span::default(),
+    };
+    c.diagnostics.push(
+        Diagnostic::error(
+            "too-many-pods",
+            span,
+            format!(
+                "the input has {n} Pods; the simulator runs at most {MAX_PODS}: Pod {:?} and the {} after it are left out",
+                first.meta.name,
+                n - MAX_PODS - 1
+            ),
+        )
+        .with_hint("the Pods above this one are simulated as usual; split the input to see the rest"),
+    );
+    c.objects.pods.truncate(MAX_PODS);
 }
 
 /// The order the scheduler sees the Pods in: as `kubectl apply` creates the objects, in input

@@ -129,7 +129,10 @@ fn bounded(c: &mut Cluster, w: &Workload) -> bool {
         );
         return false;
     }
-    if c.objects.pods.len().saturating_add(usize::try_from(n.max(0)).unwrap_or(0)) > MAX_PODS {
+    // The cluster's own workloads (CoreDNS, no source) always run.
+    if w.meta.source.is_some()
+        && c.objects.pods.len().saturating_add(usize::try_from(n.max(0)).unwrap_or(0)) > MAX_PODS
+    {
         c.diagnostics.push(
             Diagnostic::error(
                 "too-many-pods",

@@ -93,8 +93,13 @@ impl Analysis {
     /// Keeps at most `max` objects (in input order) and `max` diagnostics (errors first, as
     /// [`Analysis::capped_diagnostics`]), counting what it leaves out; the counts of errors and
     /// warnings stay those of the whole input. For a page, which never lists more: the engine
-    /// worker sends a 10,000-Pod paste's view model without 9,500 identical warnings.
+    /// worker sends a 10,000-Pod paste's view model without 9,500 identical warnings. The
+    /// topology's Pod groups keep at most `max` member ids each (their `count` stays the whole
+    /// group's): 50,000 Pods drawn as a few groups are not 50,000 ids to send.
     pub fn truncate(&mut self, max: usize) {
+        for g in self.topology.nodes.iter_mut().flat_map(|n| n.groups.iter_mut()) {
+            g.pods.truncate(max);
+        }
         if self.objects.len() > max {
             self.omitted_objects += self.objects.len() - max;
             self.objects.truncate(max);

@@ -463,3 +463,27 @@ fn capped_diagnostics_keep_every_error_first() {
     assert_eq!(t.omitted_diagnostics, 8);
     assert_eq!(t.capped_diagnostics(2).1, 9);
 }
+
+#[test]
+fn truncating_keeps_group_counts_but_caps_member_ids() {
+    let text: String = (0..40)
+        .map(|i| format!("---\n{{apiVersion: v1, kind: Pod, metadata: {{name: p{i}}}, spec: {{nodeName: kind-worker, containers: [{{name: c, image: i}}]}}}}\n"))
+        .collect();
+    let mut files = SourceFiles::default();
+    files.add("pods.yaml", text);
+    let mut a = analyze(&files);
+    let group = |a: &Analysis| {
+        a.topology
+            .nodes
+            .iter()
+            .flat_map(|n| n.groups.iter())
+            .find(|g| g.namespace == "default")
+            .cloned()
+    };
+    let before = group(&a).expect("40 Pods on one node are drawn as a group");
+    assert_eq!((before.count, before.pods.len()), (40, 40));
+    a.truncate(5);
+    let after = group(&a).expect("still a group");
+    assert_eq!((after.count, after.pods.len()), (40, 5));
+    assert_eq!(after.pods[..], before.pods[..5]);
+}

@@ -9,6 +9,8 @@
 import init, { Simulator, __testPanic } from "./pkg/netsim_wasm.js";
 
 const FILE = "manifests.yaml";
+// Rows of each list the page gets at most (MAX_ROWS in web/src/engine.rs).
+const MAX_ROWS = 1000;
 let sim = null;
 let files = [];
 let dead = false;
@@ -30,9 +32,10 @@ const ops = {
   simulate({ text, events }) {
     files = [{ name: FILE, text }];
     const r = sim.simulate(files, { events: events || [] });
-    // The page lists at most 1000 objects and diagnostics (MAX_ROWS in web/src/engine.rs).
-    return `{"view":${sim.viewModelJson(1000)},"events":${JSON.stringify(r.events)},` +
-      `"whatIfErrors":${JSON.stringify(r.whatIfErrors)}}`;
+    // The page lists at most MAX_ROWS objects, diagnostics and (newest) events.
+    const shown = r.events.slice(Math.max(0, r.events.length - MAX_ROWS));
+    return `{"view":${sim.viewModelJson(MAX_ROWS)},"cluster":{"events":${JSON.stringify(shown)},` +
+      `"omittedEvents":${r.events.length - shown.length},"whatIfErrors":${JSON.stringify(r.whatIfErrors)}}}`;
   },
   request: ({ from, target, count, seed }) =>
     JSON.stringify(sim.request(from, target, { count: count || 1, seed: seed || 0 })),

@@ -1,10 +1,10 @@
 // The playground's editor: CodeMirror 6 with YAML highlighting, line numbers, undo/redo, Tab
 // inserting spaces, and lint squiggles fed by the Rust core. Bundled by esbuild (cargo xtask);
 // the Yew component `web/src/components/editor.rs` drives it through `window.NetsimEditor`.
-import { EditorState } from "@codemirror/state";
+import { EditorState, Compartment } from "@codemirror/state";
 import {
   EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter,
-  drawSelection, highlightSpecialChars,
+  drawSelection, highlightSpecialChars, showPanel,
 } from "@codemirror/view";
 import { history, defaultKeymap, historyKeymap, indentMore } from "@codemirror/commands";
 import { yaml } from "@codemirror/lang-yaml";
@@ -32,10 +32,123 @@ function insertSpaces(view) {
   return true;
 }
 
+// Big texts. The page must never hold the main thread for 100 ms (issue 10), whatever is pasted:
+// - CodeMirror takes a paste in one task (≈ 90 ms per megabyte), so a paste over PASTE_SLICE
+//   characters goes in slices, one task each, joined into one undo step (slices after the
+//   first carry no user event, touch the previous one and follow within history's 500 ms);
+// - the YAML parser behind the colours works in idle-time slices (bounded by the idle deadline:
+//   the bundle is built with `navigator.scheduling` undefined, see crates/xtask/src/site.rs, so
+//   @codemirror/language does not stretch them to 100 ms), but finishing a parse builds the
+//   tree in one go, ≈ 10 ms per 100 KB: over LARGE_TEXT characters the colours are off, with a
+//   note saying so (as big-file modes in other editors do).
+const PASTE_SLICE = 256 * 1024;
+const LARGE_TEXT = 1000 * 1000;
+
+const language = new Compartment();
+
+function largeNote() {
+  const dom = document.createElement("div");
+  dom.className = "cm-large-note";
+  dom.setAttribute("data-testid", "editor-large-note");
+  dom.textContent = "Syntax colours are off for texts over 1 MB, so typing stays fast.";
+  return { dom, top: true };
+}
+
+const languageFor = (length) => (length > LARGE_TEXT ? showPanel.of(largeNote) : yaml());
+
+// Sliced pastes in progress (the colours are off meanwhile, see pasteInSlices).
+let slicing = 0;
+
+// Switches the colours off (or back on) in the transaction that crosses LARGE_TEXT.
+const largeTextMode = EditorState.transactionExtender.of((tr) => {
+  if (!tr.docChanged || slicing > 0) return null;
+  const was = tr.startState.doc.length > LARGE_TEXT;
+  const is = tr.newDoc.length > LARGE_TEXT;
+  return was === is ? null : { effects: language.reconfigure(languageFor(tr.newDoc.length)) };
+});
+
+// The sliced paste in progress, per editor: where its next slice goes (mapped through every
+// change: the learner may type between slices) and pastes that came meanwhile.
+const pasting = new Map();
+
+function pasteInSlices(view, text, queued) {
+  const sel = view.state.selection.main;
+  const job = { at: sel.from, own: false, queued };
+  pasting.set(view, job);
+  slicing += 1;
+  let pos = 0;
+  const step = () => {
+    if (pasting.get(view) !== job || !view.dom.isConnected) {
+      slicing -= 1;
+      return;
+    }
+    const first = pos === 0;
+    // Cut after a line break, so no slice ends inside a CRLF pair or a surrogate pair.
+    let end = pos + PASTE_SLICE >= text.length ? -1 : text.indexOf("\n", pos + PASTE_SLICE);
+    end = end < 0 ? text.length : end + 1;
+    const insert = text.slice(pos, end);
+    const last = end === text.length;
+    const from = first ? sel.from : job.at;
+    // The parser would redo up to 20 ms of work and rebuild its tree in every slice: it is off
+    // from the first slice and back (if the text is not too large) with the last.
+    const effects = [];
+    if (first) effects.push(language.reconfigure([]));
+    if (last) {
+      slicing -= 1;
+      const length = view.state.doc.length + insert.length - (first ? sel.to - sel.from : 0);
+      effects.push(language.reconfigure(languageFor(length)));
+    }
+    job.own = true;
+    try {
+      view.dispatch({
+        changes: first ? { from, to: sel.to, insert } : { from, insert },
+        selection: { anchor: from + insert.length },
+        scrollIntoView: last,
+        effects,
+        ...(first ? { userEvent: "input.paste" } : {}),
+      });
+    } finally {
+      job.own = false;
+    }
+    job.at = from + insert.length;
+    pos = end;
+    if (!last) {
+      setTimeout(step, 0);
+      return;
+    }
+    pasting.delete(view);
+    if (job.queued.length) pasteInSlices(view, job.queued.shift(), job.queued);
+  };
+  step();
+}
+
+const slicedPaste = EditorView.domEventHandlers({
+  paste(event, view) {
+    const text = event.clipboardData && event.clipboardData.getData("text/plain");
+    if (!text || view.state.readOnly) return false;
+    // Read a selection the DOM made just now (CodeMirror's own paste handler does the same).
+    if (view.observer && view.observer.flush) view.observer.flush();
+    const job = pasting.get(view);
+    if (job) {
+      // After the paste still going in, in order.
+      event.preventDefault();
+      job.queued.push(text);
+      return true;
+    }
+    if (text.length <= PASTE_SLICE) return false;
+    event.preventDefault();
+    pasteInSlices(view, text, []);
+    return true;
+  },
+});
+
 const editors = [];
 
 window.NetsimEditor = {
-  /** Creates an editor in `parent`; `onChange(text)` is called after every edit. */
+  /**
+   * Creates an editor in `parent`; `onChange()` is called after every edit (read the text with
+   * `getText` when needed: copying it per keystroke would cost a big text dearly).
+   */
   create(parent, text, onChange, readOnly) {
     const view = new EditorView({
       parent,
@@ -50,7 +163,9 @@ window.NetsimEditor = {
           indentUnit.of("  "),
           bracketMatching(),
           highlightActiveLine(),
-          yaml(),
+          language.of(languageFor(text.length)),
+          largeTextMode,
+          slicedPaste,
           syntaxHighlighting(highlight),
           syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
           lintGutter(),
@@ -58,7 +173,10 @@ window.NetsimEditor = {
           // Mod-Enter belongs to the page (it sends the request), not to insertBlankLine.
           keymap.of([{ key: "Tab", run: insertSpaces }, { key: "Mod-Enter", run: () => true }, ...defaultKeymap, ...historyKeymap]),
           EditorView.updateListener.of((u) => {
-            if (u.docChanged) onChange(u.state.doc.toString());
+            if (!u.docChanged) return;
+            const job = pasting.get(u.view);
+            if (job && !job.own) job.at = u.changes.mapPos(job.at, 1);
+            onChange();
           }),
           EditorView.contentAttributes.of({ "aria-label": "Kubernetes manifests (YAML)" }),
         ],
@@ -71,6 +189,25 @@ window.NetsimEditor = {
   getText(id) {
     const view = editors[id];
     return view ? view.state.doc.toString() : "";
+  },
+  /** An immutable snapshot of the text: CodeMirror's `Text`, so taking one copies nothing. */
+  snapshot(id) {
+    const view = editors[id];
+    return view ? view.state.doc : null;
+  },
+  /** A snapshot's length in UTF-16 units. */
+  snapshotLength(doc) {
+    return doc ? doc.length : 0;
+  },
+  /**
+   * A snapshot's text from UTF-16 offset `from` to the end of the line at `from + max` (its line
+   * break included), so a big text can be copied a slice per task and no slice splits a
+   * character.
+   */
+  snapshotSlice(doc, from, max) {
+    const target = Math.min(from + max, doc.length);
+    const to = target >= doc.length ? doc.length : Math.min(doc.lineAt(target).to + 1, doc.length);
+    return doc.sliceString(from, to);
   },
   /** Replaces the whole text (loading a scenario), keeping undo history. */
   setText(id, text) {

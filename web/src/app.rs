@@ -148,9 +148,21 @@ pub fn App() -> Html {
         let text = Rc::clone(&state.text);
         let scenario = state.scenario.clone();
         let edited = state.edited() && embed.is_none();
-        use_effect_with((text, scenario, edited), |(text, scenario, edited)| {
+        let dispatcher = state.dispatcher();
+        let unsaved = use_mut_ref(|| false);
+        use_effect_with((text, scenario, edited), move |(text, scenario, edited)| {
             if *edited {
-                crate::browser::save_work(text, scenario.as_deref());
+                let saved = crate::browser::save_work(text, scenario.as_deref());
+                // Say so once, when the text stops being saved (not at every pause).
+                if !saved && !*unsaved.borrow() {
+                    dispatcher.dispatch(Action::Notice(Some(Rc::from(format!(
+                        "This text ({} MB) is too big to keep in this browser (at most {} MB): \
+                         it is not saved if you reload, so keep a copy of your own.",
+                        text.len().div_ceil(1024 * 1024),
+                        crate::browser::MAX_SAVED_BYTES / (1024 * 1024)
+                    )))));
+                }
+                *unsaved.borrow_mut() = !saved;
             }
         });
     }
@@ -159,7 +171,13 @@ pub fn App() -> Html {
         let dispatcher = state.dispatcher();
         use_effect_with(state.revision, move |&revision| {
             let timer = (revision > 0).then(|| {
-                Timeout::new(DEBOUNCE_MS, move || dispatcher.dispatch(Action::Simulate(revision)))
+                Timeout::new(DEBOUNCE_MS, move || {
+                    // The text is copied out of the editor once per pause, not per keystroke.
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let text = crate::components::editor::live_text().await.map(Rc::from);
+                        dispatcher.dispatch(Action::Simulate { revision, text })
+                    });
+                })
             });
             move || drop(timer)
         });
@@ -179,6 +197,8 @@ pub fn App() -> Html {
                         ))
                     })
                 });
+                // Reading a big answer and drawing it are two tasks, not one long one.
+                crate::browser::next_task().await;
                 dispatcher.dispatch(Action::Simulated { seq, result });
             });
         });
@@ -212,7 +232,14 @@ pub fn App() -> Html {
     };
     let open_share = {
         let share = share.clone();
-        Callback::from(move |_: MouseEvent| share.set(true))
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_: MouseEvent| {
+            // The link carries what the editor shows, even the last keystroke.
+            if let Some(text) = crate::components::editor::live_text_now() {
+                dispatcher.dispatch(Action::Flush(Rc::from(text)));
+            }
+            share.set(true)
+        })
     };
     let embed = (*embed).clone();
     let shown_tabs: Vec<(&str, &str, &str)> =

@@ -14,7 +14,21 @@ pub const SAVED_TEXT_KEY: &str = "netsim.text";
 /// Which scenario the saved text came from (empty for none).
 pub const SAVED_SCENARIO_KEY: &str = "netsim.scenario";
 /// Larger texts are not autosaved (local storage holds about 5 MB per site).
-const MAX_SAVED_BYTES: usize = 2 * 1024 * 1024;
+pub const MAX_SAVED_BYTES: usize = 2 * 1024 * 1024;
+
+/// Resolves in a later task (a zero `setTimeout`): long main-thread work split with it lets the
+/// page draw and take input in between (the 100 ms budget of issue 10).
+pub async fn next_task() {
+    let wait = js_sys::Promise::new(&mut |resolve, _reject| {
+        let scheduled = web_sys::window().and_then(|w| {
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0).ok()
+        });
+        if scheduled.is_none() {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    });
+    let _ = JsFuture::from(wait).await;
+}
 
 /// GETs a same-origin file as text.
 pub async fn fetch_text(url: &str) -> Option<String> {
@@ -87,14 +101,16 @@ pub fn saved_work() -> Option<(String, Option<Rc<str>>)> {
 
 /// Saves the learner's text (quietly skipped when storage is unavailable, full or the text
 /// is too large).
-pub fn save_work(text: &str, scenario: Option<&str>) {
+/// Saves the learner's work in this browser; false when the text is too big to keep there
+/// (over [`MAX_SAVED_BYTES`]: localStorage holds about 5 MB per site).
+pub fn save_work(text: &str, scenario: Option<&str>) -> bool {
     if text.len() > MAX_SAVED_BYTES {
-        return;
+        return false;
     }
-    if let Some(s) = storage() {
-        let _ = s.set_item(SAVED_TEXT_KEY, text);
-        let _ = s.set_item(SAVED_SCENARIO_KEY, scenario.unwrap_or(""));
-    }
+    let Some(s) = storage() else { return false };
+    // A full storage (quota) refuses the write.
+    s.set_item(SAVED_TEXT_KEY, text).is_ok()
+        && s.set_item(SAVED_SCENARIO_KEY, scenario.unwrap_or("")).is_ok()
 }
 
 /// Forgets the saved work.
@@ -261,9 +277,12 @@ pub fn remember_text(text: &Rc<str>) {
 /// save the text, and replace the page with a report that carries it. DOM text only, no markup
 /// from the input.
 pub fn show_crash_page(message: &str) {
-    let text = LAST_TEXT.with(|t| Rc::clone(&t.borrow()));
+    // The editor's own text first: edits reach the app state only once typing pauses.
+    let text = crate::components::editor::live_text_now()
+        .map(Rc::from)
+        .unwrap_or_else(|| LAST_TEXT.with(|t| Rc::clone(&t.borrow())));
     if !text.is_empty() {
-        save_work(&text, None);
+        let _ = save_work(&text, None);
     }
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
     let Some(body) = doc.body() else { return };

@@ -23,6 +23,8 @@ pub enum EngineError {
     Crashed { message: String, report: String },
     /// The worker could not start (no Worker support, the package failed to load).
     Unavailable(String),
+    /// A newer `simulate` came while this one waited for its turn: it was never sent.
+    Superseded,
 }
 
 impl std::fmt::Display for EngineError {
@@ -31,6 +33,7 @@ impl std::fmt::Display for EngineError {
             EngineError::Refused { message, .. } => f.write_str(message),
             EngineError::Crashed { message, .. } => write!(f, "the simulator crashed: {message}"),
             EngineError::Unavailable(m) => write!(f, "the simulator engine is unavailable: {m}"),
+            EngineError::Superseded => f.write_str("superseded by a newer text"),
         }
     }
 }
@@ -60,12 +63,23 @@ struct Inner {
     // Kept alive while the worker lives.
     on_message: Option<Closure<dyn FnMut(MessageEvent)>>,
     on_error: Option<Closure<dyn FnMut(web_sys::Event)>>,
+    /// `simulate` calls so far; a waiting call that is no longer the newest is dropped.
+    sim_calls: u64,
+    /// A `simulate` is in the worker; the next one waits (the worker answers in order, and a
+    /// learner typing into a 10 MB text must not queue a simulation per pause).
+    sim_busy: bool,
+    /// The `resolve` of each `simulate` waiting for its turn.
+    sim_waiting: Vec<Function>,
 }
 
 const WORKER_URL: &str = "engine.js";
 
-/// Objects and diagnostics the engine sends at most (the page lists fewer; see
-/// `netsim::view::Analysis::truncate`). `static/engine.js` uses the same number.
+/// The answer [`Engine::restart`] gives the calls the stopped worker left unanswered.
+const RESTARTED: &str = "the engine restarted";
+
+/// Objects, diagnostics and events the engine sends at most (the page lists fewer; see
+/// `netsim::view::Analysis::truncate`); of the events, the newest. `static/engine.js` uses the
+/// same number.
 pub const MAX_ROWS: u32 = 1000;
 
 impl Engine {
@@ -112,14 +126,23 @@ impl Engine {
         Ok(worker)
     }
 
-    /// Stops the worker (after a crash); the next call starts a fresh one.
+    /// Stops the worker (after a crash); the next call starts a fresh one. Calls still waiting
+    /// for the old worker get an answer now (it would never come).
     fn restart(&self) {
-        let mut inner = self.0.borrow_mut();
-        if let Some(w) = inner.worker.take() {
-            w.terminate();
+        let pending = {
+            let mut inner = self.0.borrow_mut();
+            if let Some(w) = inner.worker.take() {
+                w.terminate();
+            }
+            inner.on_message = None;
+            inner.on_error = None;
+            std::mem::take(&mut inner.pending)
+        };
+        let answer = Object::new();
+        let _ = Reflect::set(&answer, &"unavailable".into(), &RESTARTED.into());
+        for resolve in pending.into_values() {
+            let _ = resolve.call1(&JsValue::NULL, &answer);
         }
-        inner.on_message = None;
-        inner.on_error = None;
     }
 
     /// Runs `op` in the worker with `args` (a JSON object's text) and returns the JSON answer.
@@ -135,7 +158,9 @@ impl Engine {
     }
 
     /// `simulate` for `text` and the what-if `events`. The text goes to the worker as it is
-    /// (no JSON round trip: a pasted megabyte costs the main thread nothing extra).
+    /// (no JSON round trip: a pasted megabyte costs the main thread nothing extra). One runs at a
+    /// time: a call made while another is in the worker waits, and only the newest waiting call
+    /// is sent ([`EngineError::Superseded`] for the others).
     pub async fn simulate(&self, text: &str, events: &[String]) -> Result<String, EngineError> {
         #[cfg(feature = "local-engine")]
         return local::call(
@@ -144,19 +169,61 @@ impl Engine {
         );
         #[cfg(not(feature = "local-engine"))]
         {
-            let args = Object::new();
-            let _ = Reflect::set(&args, &"text".into(), &text.into());
-            let list = js_sys::Array::new();
-            for e in events {
-                list.push(&e.into());
+            let call = {
+                let mut inner = self.0.borrow_mut();
+                inner.sim_calls += 1;
+                inner.sim_calls
+            };
+            while self.0.borrow().sim_busy {
+                let engine = Rc::clone(&self.0);
+                let turn = Promise::new(&mut |resolve, _reject| {
+                    engine.borrow_mut().sim_waiting.push(resolve);
+                });
+                let _ = JsFuture::from(turn).await;
             }
-            let _ = Reflect::set(&args, &"events".into(), &list);
-            self.call_worker("simulate", args.into()).await
+            if self.0.borrow().sim_calls != call {
+                return Err(EngineError::Superseded);
+            }
+            self.0.borrow_mut().sim_busy = true;
+            let answer = self.send_simulate(text, events).await;
+            let waiting = {
+                let mut inner = self.0.borrow_mut();
+                inner.sim_busy = false;
+                std::mem::take(&mut inner.sim_waiting)
+            };
+            for resolve in waiting {
+                let _ = resolve.call0(&JsValue::NULL);
+            }
+            answer
         }
+    }
+
+    #[cfg(not(feature = "local-engine"))]
+    async fn send_simulate(&self, text: &str, events: &[String]) -> Result<String, EngineError> {
+        let args = Object::new();
+        let _ = Reflect::set(&args, &"text".into(), &text.into());
+        let list = js_sys::Array::new();
+        for e in events {
+            list.push(&e.into());
+        }
+        let _ = Reflect::set(&args, &"events".into(), &list);
+        self.call_worker("simulate", args.into()).await
     }
 
     #[cfg_attr(feature = "local-engine", allow(dead_code))]
     async fn call_worker(&self, op: &str, args: JsValue) -> Result<String, EngineError> {
+        // Once more on a fresh worker when the one it went to was stopped (another call crashed
+        // it) before answering.
+        match self.call_worker_once(op, &args).await {
+            Err(EngineError::Unavailable(m)) if m == RESTARTED => {
+                self.call_worker_once(op, &args).await
+            }
+            answer => answer,
+        }
+    }
+
+    #[cfg_attr(feature = "local-engine", allow(dead_code))]
+    async fn call_worker_once(&self, op: &str, args: &JsValue) -> Result<String, EngineError> {
         let worker = self.worker()?;
         let id = {
             let mut inner = self.0.borrow_mut();
@@ -166,7 +233,7 @@ impl Engine {
         let message = Object::new();
         let _ = Reflect::set(&message, &"id".into(), &id.into());
         let _ = Reflect::set(&message, &"op".into(), &op.into());
-        let _ = Reflect::set(&message, &"args".into(), &args);
+        let _ = Reflect::set(&message, &"args".into(), args);
         let engine = Rc::clone(&self.0);
         let promise = Promise::new(&mut |resolve, _reject| {
             engine.borrow_mut().pending.insert(id, resolve);
@@ -186,7 +253,9 @@ impl Engine {
             return Err(EngineError::Crashed { message, report });
         }
         if let Some(message) = field("unavailable") {
-            self.restart();
+            if message != RESTARTED {
+                self.restart();
+            }
             return Err(EngineError::Unavailable(message));
         }
         Err(EngineError::Refused {
@@ -247,9 +316,12 @@ mod local {
                         .simulate(files.clone(), Some(JsValue::from(opts).into()))
                         .map_err(refused)?;
                     let view = sim.view_model_json(Some(super::MAX_ROWS)).map_err(refused)?;
+                    let events = js_sys::Array::from(&get(&r, "events"));
+                    let omitted = events.length().saturating_sub(super::MAX_ROWS);
+                    let shown = events.slice(omitted, events.length());
                     Ok(format!(
-                        "{{\"view\":{view},\"events\":{},\"whatIfErrors\":{}}}",
-                        json(&get(&r, "events")),
+                        "{{\"view\":{view},\"cluster\":{{\"events\":{},\"omittedEvents\":{omitted},\"whatIfErrors\":{}}}}}",
+                        json(&shown),
                         json(&get(&r, "whatIfErrors"))
                     ))
                 }

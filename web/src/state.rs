@@ -66,7 +66,11 @@ pub struct AppState {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EngineView {
+    /// The newest events (at most [`crate::engine::MAX_ROWS`]).
     pub events: Vec<ClusterEvent>,
+    /// How many older events the engine left out.
+    #[serde(default)]
+    pub omitted_events: usize,
     pub what_if_errors: Vec<String>,
 }
 
@@ -86,7 +90,6 @@ pub struct ClusterEvent {
 #[serde(rename_all = "camelCase")]
 pub struct Simulated {
     pub view: Analysis,
-    #[serde(flatten)]
     pub cluster: EngineView,
 }
 
@@ -175,10 +178,17 @@ impl AppState {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
-    /// The editor text changed (not yet re-simulated).
+    /// The editor text changed to this (the plain `<textarea>` editor; not yet re-simulated).
     Edit(Rc<str>),
-    /// Re-simulate the current text (sent by the debounce timer with the revision it saw).
-    Simulate(u64),
+    /// The CodeMirror editor's text changed; the text itself comes with [`Action::Simulate`]
+    /// (a keystroke in a 10 MB text must not copy 10 MB).
+    Edited,
+    /// Re-simulate (sent by the debounce timer with the revision it saw, and the editor's text
+    /// when the editor holds it).
+    Simulate { revision: u64, text: Option<Rc<str>> },
+    /// Take the editor's text now, without waiting for the debounce (before a share link is
+    /// made of it).
+    Flush(Rc<str>),
     /// Replace the whole text and simulate it at once: a scenario as published (`pristine`),
     /// or the learner's saved work (which counts as edits: Reset offers the scenario back).
     Load { text: Rc<str>, scenario: Option<Rc<str>>, pristine: bool },
@@ -238,18 +248,34 @@ impl AppState {
                 next.revision += 1;
                 Rc::new(next)
             }
-            Action::Simulate(revision) => {
+            Action::Flush(text) => {
+                let revision = self.revision;
+                self.reduce_inner(Action::Simulate { revision, text: Some(text) })
+            }
+            Action::Edited => {
+                let mut next = (*self).clone();
+                next.revision += 1;
+                Rc::new(next)
+            }
+            Action::Simulate { revision, text } => {
                 if revision != self.revision {
                     return self;
                 }
                 let mut next = (*self).clone();
+                if let Some(text) = text {
+                    if *text == *self.text {
+                        // Typed and undone within the debounce: the analysis is of this text.
+                        return self;
+                    }
+                    next.text = text;
+                }
                 next.full = false;
                 next.sim_seq += 1;
                 crate::browser::perf_mark(next.sim_seq);
                 Rc::new(next)
             }
             Action::Simulated { seq, result } => {
-                if seq != self.sim_seq {
+                if seq != self.sim_seq || matches!(result, Err(EngineError::Superseded)) {
                     return self;
                 }
                 let mut next = (*self).clone();
@@ -400,10 +426,24 @@ mod tests {
         let s = s.reduce(Action::Edit(Rc::from("b: 2\n")));
         assert_eq!(s.revision, 1);
         // A timer from before the edit does nothing.
-        let same = Rc::clone(&s).reduce(Action::Simulate(0));
+        let same = Rc::clone(&s).reduce(Action::Simulate { revision: 0, text: None });
         assert!(Rc::ptr_eq(&same, &s));
         // Re-typing the same text is a no-op.
         let same = Rc::clone(&s).reduce(Action::Edit(Rc::from("b: 2\n")));
         assert!(Rc::ptr_eq(&same, &s));
+    }
+
+    #[test]
+    fn codemirror_edits_bring_their_text_with_the_timer() {
+        let s = Rc::new(AppState::new("a: 1\n"));
+        let s = s.reduce(Action::Edited);
+        assert_eq!((s.revision, &*s.text), (1, "a: 1\n"));
+        let seq = s.sim_seq;
+        // Typed and undone before the timer: nothing to simulate.
+        let same =
+            Rc::clone(&s).reduce(Action::Simulate { revision: 1, text: Some(Rc::from("a: 1\n")) });
+        assert!(Rc::ptr_eq(&same, &s));
+        let s = s.reduce(Action::Simulate { revision: 1, text: Some(Rc::from("b: 2\n")) });
+        assert_eq!((&*s.text, s.sim_seq), ("b: 2\n", seq + 1));
     }
 }

@@ -21,6 +21,14 @@ extern "C" {
         on_change: &js_sys::Function,
         read_only: bool,
     ) -> u32;
+    #[wasm_bindgen(js_namespace = NetsimEditor, js_name = getText)]
+    fn cm_get_text(id: u32) -> String;
+    #[wasm_bindgen(js_namespace = NetsimEditor, js_name = snapshot)]
+    fn cm_snapshot(id: u32) -> JsValue;
+    #[wasm_bindgen(js_namespace = NetsimEditor, js_name = snapshotLength)]
+    fn cm_snapshot_length(doc: &JsValue) -> u32;
+    #[wasm_bindgen(js_namespace = NetsimEditor, js_name = snapshotSlice)]
+    fn cm_snapshot_slice(doc: &JsValue, from: u32, max: u32) -> js_sys::JsString;
     #[wasm_bindgen(js_namespace = NetsimEditor, js_name = setText)]
     fn cm_set_text(id: u32, text: &str);
     #[wasm_bindgen(js_namespace = NetsimEditor, js_name = setDiagnostics)]
@@ -39,7 +47,43 @@ fn codemirror_available() -> bool {
 /// The live CodeMirror instance and the closure it calls on every edit.
 struct Live {
     id: u32,
-    _on_change: Closure<dyn FnMut(String)>,
+    _on_change: Closure<dyn FnMut()>,
+}
+
+thread_local! {
+    /// The page's CodeMirror editor, once created.
+    static LIVE_ID: std::cell::Cell<Option<u32>> = const { std::cell::Cell::new(None) };
+}
+
+/// UTF-16 units of the editor's text copied into the page's memory per task (≈ 10 ms).
+const COPY_SLICE: u32 = 1 << 20;
+
+/// The CodeMirror editor's whole text, when the page has one. Edits only say that the text
+/// changed ([`Action::Edited`]); the debounce timer reads it from here, a big text in slices
+/// of one task each (copying 10 MB into wasm at once holds the page for 100 ms and more).
+pub async fn live_text() -> Option<String> {
+    let id = LIVE_ID.with(std::cell::Cell::get)?;
+    let doc = cm_snapshot(id);
+    let len = cm_snapshot_length(&doc);
+    let mut out = String::with_capacity(len as usize);
+    let mut at = 0;
+    while at < len {
+        if at > 0 {
+            crate::browser::next_task().await;
+        }
+        let slice = cm_snapshot_slice(&doc, at, COPY_SLICE);
+        if slice.length() == 0 {
+            break;
+        }
+        at += slice.length();
+        out.push_str(&slice.as_string()?);
+    }
+    Some(out)
+}
+
+/// The editor's text at once (for the crash page, which cannot wait).
+pub fn live_text_now() -> Option<String> {
+    LIVE_ID.with(std::cell::Cell::get).map(cm_get_text)
 }
 
 #[component]
@@ -58,10 +102,11 @@ pub fn Editor() -> Html {
         use_effect_with((), move |()| {
             if let Some(el) = host.cast::<web_sys::Element>() {
                 if codemirror_available() {
-                    let on_change = Closure::<dyn FnMut(String)>::new(move |t: String| {
-                        dispatcher.dispatch(Action::Edit(Rc::from(t)));
+                    let on_change = Closure::<dyn FnMut()>::new(move || {
+                        dispatcher.dispatch(Action::Edited);
                     });
                     let id = cm_create(&el, &text, on_change.as_ref().unchecked_ref(), readonly);
+                    LIVE_ID.with(|l| l.set(Some(id)));
                     *live.borrow_mut() = Some(Live { id, _on_change: on_change });
                 }
             }
@@ -80,32 +125,38 @@ pub fn Editor() -> Html {
     {
         let live = Rc::clone(&live);
         use_effect_with(Rc::clone(&app.analysis), move |analysis| {
-            if let Some(l) = live.borrow().as_ref() {
-                // CodeMirror draws each squiggle; a thousand is plenty to read.
-                let diags: Vec<_> = analysis
-                    .capped_diagnostics(1000)
-                    .0
-                    .into_iter()
-                    .filter(|d| d.file == 0)
-                    .map(|d| {
-                        serde_json::json!({
-                            "from": d.from,
-                            "to": d.to,
-                            "severity": match d.severity {
-                                netsim::diagnostic::Severity::Error => "error",
-                                netsim::diagnostic::Severity::Warning => "warning",
-                                _ => "info",
-                            },
-                            "message": if d.hints.is_empty() {
-                                format!("{} [{}]", d.message, d.code)
-                            } else {
-                                format!("{} [{}]\n{}", d.message, d.code, d.hints.join("\n"))
-                            },
+            let analysis = Rc::clone(analysis);
+            // A task of its own: a thousand squiggles are not drawn in the task that drew the
+            // topology.
+            wasm_bindgen_futures::spawn_local(async move {
+                crate::browser::next_task().await;
+                if let Some(l) = live.borrow().as_ref() {
+                    // CodeMirror draws each squiggle; a thousand is plenty to read.
+                    let diags: Vec<_> = analysis
+                        .capped_diagnostics(1000)
+                        .0
+                        .into_iter()
+                        .filter(|d| d.file == 0)
+                        .map(|d| {
+                            serde_json::json!({
+                                "from": d.from,
+                                "to": d.to,
+                                "severity": match d.severity {
+                                    netsim::diagnostic::Severity::Error => "error",
+                                    netsim::diagnostic::Severity::Warning => "warning",
+                                    _ => "info",
+                                },
+                                "message": if d.hints.is_empty() {
+                                    format!("{} [{}]", d.message, d.code)
+                                } else {
+                                    format!("{} [{}]\n{}", d.message, d.code, d.hints.join("\n"))
+                                },
+                            })
                         })
-                    })
-                    .collect();
-                cm_set_diagnostics(l.id, &serde_json::Value::Array(diags).to_string());
-            }
+                        .collect();
+                    cm_set_diagnostics(l.id, &serde_json::Value::Array(diags).to_string());
+                }
+            });
         });
     }
     {

@@ -27,6 +27,9 @@ pub fn EventsView() -> Html {
             <table class="grid events" data-testid="events-table">
                 <thead><tr><th>{ "NAMESPACE" }</th><th>{ "TYPE" }</th><th>{ "REASON" }</th><th>{ "OBJECT" }</th><th>{ "MESSAGE" }</th></tr></thead>
                 <tbody>
+                    if app.cluster.omitted_events > 0 {
+                        <tr class="more" data-testid="events-omitted"><td colspan="5">{ format!("… {} earlier events not shown", app.cluster.omitted_events) }</td></tr>
+                    }
                     { for events.iter().map(|e| html! {
                         <tr class={e.type_.to_ascii_lowercase()}>
                             <td>{ &e.namespace }</td><td>{ &e.type_ }</td><td>{ &e.reason }</td><td>{ &e.object }</td><td>{ &e.message }</td>

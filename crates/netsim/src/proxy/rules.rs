@@ -927,7 +927,14 @@ impl Rule {
                         ordered.join(",")
                     ));
                 }
-                Match::Nfacct { name } => s.push_str(&format!(" -m nfacct --nfacct-name  {name}")),
+                // libxt_nfacct prints the name bare; one with blanks or quotes (never kube-proxy's)
+                // would not re-parse, so it is quoted as iptables-restore reads it back.
+                Match::Nfacct { name } => {
+                    let bare = !name.is_empty()
+                        && !name.chars().any(|c| c.is_whitespace() || c == '"' || c == '\\');
+                    let name = if bare { name.clone() } else { save_quote(name) };
+                    s.push_str(&format!(" -m nfacct --nfacct-name  {name}"))
+                }
             }
         }
         match &self.target {

@@ -415,4 +415,18 @@ mod tests {
              The Service \"c\" is invalid: spec.type: Unsupported value: \"Foo\": supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\"\n"
         );
     }
+
+    #[test]
+    fn kubectl_format_quotes_the_name_as_go_does() {
+        // apierrors.NewInvalid formats the name with %q: quotes and invisible runes escaped.
+        let text = "apiVersion: v1\nkind: Service\nmetadata: {name: \"we\\\"b\\u200b\"}\nspec:\n  ports: [{port: 80}]\n";
+        let out = check(&["--format", "kubectl"], text);
+        assert_eq!(out.code, 1);
+        let first = out.stderr.lines().next().unwrap_or_default();
+        assert!(
+            first.starts_with("The Service \"we\\\"b\\u200b\" is invalid: metadata.name: Invalid value: \"we\\\"b\\u200b\": "),
+            "{}",
+            out.stderr
+        );
+    }
 }

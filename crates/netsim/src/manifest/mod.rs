@@ -78,9 +78,11 @@ struct Loader {
     seen: BTreeMap<(&'static str, String, String), Span>,
 }
 
-/// The object label the API server uses in `The Service "x" is invalid`.
+/// The object label the API server uses in `The Service "x" is invalid`: the name with Go's
+/// `%q` (`apierrors.NewInvalid`: `fmt.Sprintf("%s %q is invalid: %v", …)`, k8s.io/apimachinery
+/// pkg/api/errors/errors.go), so quotes and invisible characters in a bad name show escaped.
 pub(crate) fn object_label(kind: &str, name: &str) -> String {
-    format!("{kind} \"{name}\"")
+    format!("{kind} {}", validate::go_quote(name))
 }
 
 fn api_version_for(kind: &str) -> Option<&'static str> {

@@ -67,6 +67,17 @@ const largeTextMode = EditorState.transactionExtender.of((tr) => {
   return was === is ? null : { effects: language.reconfigure(languageFor(tr.newDoc.length)) };
 });
 
+// Where the paste slice starting at `pos` ends: after a line break, so no slice ends inside a
+// surrogate pair; in a very long line, at PASTE_SLICE characters, past a pair's first half.
+function sliceEnd(text, pos) {
+  if (pos + PASTE_SLICE >= text.length) return text.length;
+  const nl = text.indexOf("\n", pos + PASTE_SLICE);
+  if (nl >= 0 && nl < pos + 2 * PASTE_SLICE) return nl + 1;
+  const end = pos + PASTE_SLICE;
+  const before = text.charCodeAt(end - 1);
+  return before >= 0xd800 && before < 0xdc00 ? end + 1 : end;
+}
+
 // The sliced paste in progress, per editor: where its next slice goes (mapped through every
 // change: the learner may type between slices) and pastes that came meanwhile.
 const pasting = new Map();
@@ -83,9 +94,7 @@ function pasteInSlices(view, text, queued) {
       return;
     }
     const first = pos === 0;
-    // Cut after a line break, so no slice ends inside a CRLF pair or a surrogate pair.
-    let end = pos + PASTE_SLICE >= text.length ? -1 : text.indexOf("\n", pos + PASTE_SLICE);
-    end = end < 0 ? text.length : end + 1;
+    const end = sliceEnd(text, pos);
     const insert = text.slice(pos, end);
     const last = end === text.length;
     const from = first ? sel.from : job.at;
@@ -132,12 +141,14 @@ const slicedPaste = EditorView.domEventHandlers({
     if (job) {
       // After the paste still going in, in order.
       event.preventDefault();
-      job.queued.push(text);
+      job.queued.push(text.replace(/\r\n?/g, "\n"));
       return true;
     }
     if (text.length <= PASTE_SLICE) return false;
     event.preventDefault();
-    pasteInSlices(view, text, []);
+    // The document keeps "\n" for every line break (CodeMirror splits on \r\n, \r and \n), so
+    // offsets are counted in the text as it will stand.
+    pasteInSlices(view, text.replace(/\r\n?/g, "\n"), []);
     return true;
   },
 });
@@ -201,12 +212,17 @@ window.NetsimEditor = {
   },
   /**
    * A snapshot's text from UTF-16 offset `from` to the end of the line at `from + max` (its line
-   * break included), so a big text can be copied a slice per task and no slice splits a
-   * character.
+   * break included; in a line longer than `2 * max`, at `from + max`), so a big text can be
+   * copied a slice per task and no slice splits a character.
    */
   snapshotSlice(doc, from, max) {
     const target = Math.min(from + max, doc.length);
-    const to = target >= doc.length ? doc.length : Math.min(doc.lineAt(target).to + 1, doc.length);
+    let to = target >= doc.length ? doc.length : Math.min(doc.lineAt(target).to + 1, doc.length);
+    if (to - from > 2 * max) {
+      // A very long line: cut inside it, never between the halves of a surrogate pair.
+      const last = doc.sliceString(target - 1, target).charCodeAt(0);
+      to = last >= 0xd800 && last < 0xdc00 ? target + 1 : target;
+    }
     return doc.sliceString(from, to);
   },
   /** Replaces the whole text (loading a scenario), keeping undo history. */

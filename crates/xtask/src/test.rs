@@ -736,6 +736,14 @@ fn playground(driver: &Driver, assert: &mut dyn FnMut(&str, Result) -> Result) -
         "an 11 MB paste arrives whole and the input limit says why",
         paste(92_000, "return [...document.querySelectorAll('[data-testid=problem]')].some(p => p.textContent.includes('input-too-large'))", "92,000 Pods (11 MB)").map(drop),
     )?;
+    assert(
+        "a pasted 1.2 MB line with emoji and CRLF line ends arrives whole",
+        (|| {
+            driver.eval("window.__text = 'a: 1\\r\\n# ' + '\u{1F600}x'.repeat(400000) + '\\r\\nb: 2\\r\\n'; return true;")?;
+            driver.eval(PASTE)?;
+            driver.wait_for("the long line", "return window.NetsimEditor.getText(0) === window.__text.replace(/\\r\\n/g, '\\n')", secs(30)).map(drop)
+        })(),
+    )?;
     click("[data-testid=notice] button")?;
     set_text(&original)?;
     driver.wait_for(

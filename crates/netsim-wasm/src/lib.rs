@@ -273,7 +273,7 @@ impl Simulator {
             })?,
         };
         let loaded = netsim::manifest::load(&sources);
-        let mut cluster = netsim::cluster::build(&loaded.objects);
+        let mut cluster = netsim::cluster::build(&loaded.accepted());
         let built = cluster.diagnostics.len();
         for text in &opts.events {
             let event = netsim::cluster::parse_event(text, "default")

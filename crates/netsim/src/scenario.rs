@@ -356,7 +356,7 @@ impl Simulated {
     /// Runs `manifest::load` then `cluster::build`.
     pub fn new(files: &SourceFiles) -> Simulated {
         let loaded = crate::manifest::load(files);
-        let cluster = crate::cluster::build(&loaded.objects);
+        let cluster = crate::cluster::build(&loaded.accepted());
         let mut diagnostics = loaded.diagnostics;
         diagnostics.extend(cluster.diagnostics.iter().cloned());
         Simulated { cluster, diagnostics }

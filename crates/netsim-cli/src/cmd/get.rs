@@ -104,7 +104,7 @@ pub(crate) fn run(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
 
     let files = source_files(inputs);
     let loaded = netsim::manifest::load(&files);
-    let mut c = cluster::build(&loaded.objects);
+    let mut c = cluster::build(&loaded.accepted());
     let built = c.diagnostics.len();
     for e in &events {
         c = cluster::apply(&c, e);

@@ -27,7 +27,7 @@ pub(crate) fn run(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
     }
     let files = source_files(inputs);
     let loaded = netsim::manifest::load(&files);
-    let cluster = netsim::cluster::build(&loaded.objects);
+    let cluster = netsim::cluster::build(&loaded.accepted());
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(cluster.diagnostics.iter().cloned());
     let (stderr, errors) = render_diagnostics(&files, &diagnostics);

@@ -39,7 +39,7 @@ pub(crate) struct Built {
 pub(crate) fn build(inputs: &[Input]) -> Result<Built, Output> {
     let files = source_files(inputs);
     let loaded = netsim::manifest::load(&files);
-    let cluster = netsim::cluster::build(&loaded.objects);
+    let cluster = netsim::cluster::build(&loaded.accepted());
     let mut diags = loaded.diagnostics;
     diags.extend(cluster.diagnostics.iter().cloned());
     let (stderr, errors) = render_diagnostics(&files, &diags);

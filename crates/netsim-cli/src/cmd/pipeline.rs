@@ -22,8 +22,8 @@ pub(crate) struct Built {
 pub(crate) fn build(inputs: &[Input]) -> Result<Built, Output> {
     let files = source_files(inputs);
     let loaded = netsim::manifest::load(&files);
+    let cluster = netsim::cluster::build(&loaded.accepted());
     let mut diags = loaded.diagnostics;
-    let cluster = netsim::cluster::build(&loaded.objects);
     diags.extend(cluster.diagnostics.iter().cloned());
     let settings = &cluster.settings;
     let corefile = match &settings.corefile {

@@ -64,7 +64,7 @@ pub(crate) fn run(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
     let target = parse_target(target_text).map_err(|e| UsageError(e.message))?;
     let files = source_files(inputs);
     let loaded = netsim::manifest::load(&files);
-    let cluster = netsim::cluster::build(&loaded.objects);
+    let cluster = netsim::cluster::build(&loaded.accepted());
     let mut diags = loaded.diagnostics;
     diags.extend(cluster.diagnostics.iter().cloned());
     let (warnings, errors) = render_diagnostics(&files, &diags);

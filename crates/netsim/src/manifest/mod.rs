@@ -6,10 +6,12 @@
 //! we do not simulate accepted silently, wrong types and YAML 1.1 traps reported), apply
 //! `SetDefaults_*`, run the API server's validation (`validate`), and convert to the model.
 //!
-//! Invalid objects: the API server would reject them, but the simulator keeps every object it
-//! can still make sense of (invalid fields dropped or replaced by their default, e.g. an
-//! unsupported protocol becomes TCP) so that the rest of the cluster still simulates; the
-//! validation errors make `netsim check` fail (exit 1) and are shown everywhere. Objects with
+//! Invalid objects: every object read is kept in [`Loaded::objects`] (invalid fields dropped or
+//! replaced by their default, e.g. an unsupported protocol becomes TCP) for the objects list and
+//! `check`; the cluster is built from [`Loaded::accepted`], without the objects that have an
+//! error of their own — the API server rejects those and `kubectl apply` creates the rest — so
+//! the rest of the cluster still simulates. The errors make `netsim check` fail (exit 1) and
+//! are shown everywhere. Objects with
 //! the same kind, namespace and name: the later one wins (what `kubectl apply` of the stream
 //! does), with a `duplicate-object` warning pointing at both.
 //!
@@ -47,6 +49,42 @@ use kinds::{fields, items};
 pub struct Loaded {
     pub objects: Objects,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    /// The objects `kubectl apply` would create: those without an error of their own (an API
+    /// validation error or a decoding error — the API server answers 422/400 and stores nothing).
+    /// The cluster is built from these; [`Loaded::objects`] keeps every object read, for the
+    /// objects list and `check`. Warnings (unknown fields, YAML 1.1 traps) reject nothing.
+    pub fn accepted(&self) -> Objects {
+        let rejected: std::collections::BTreeSet<(FileId, u32)> = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.object.is_some() && d.severity == crate::diagnostic::Severity::Error)
+            .map(|d| (d.span.file, d.span.range.start))
+            .collect();
+        if rejected.is_empty() {
+            return self.objects.clone();
+        }
+        let keep = |meta: &ObjectMeta| {
+            meta.source.as_ref().is_none_or(|src| {
+                rejected
+                    .range((src.file, src.range.start)..=(src.file, src.range.end))
+                    .next()
+                    .is_none()
+            })
+        };
+        let mut o = self.objects.clone();
+        o.namespaces.retain(|x| keep(&x.meta));
+        o.nodes.retain(|x| keep(&x.meta));
+        o.pods.retain(|x| keep(&x.meta));
+        o.services.retain(|x| keep(&x.meta));
+        o.endpoints.retain(|x| keep(&x.meta));
+        o.endpoint_slices.retain(|x| keep(&x.meta));
+        o.workloads.retain(|x| keep(&x.meta));
+        o.config_maps.retain(|x| keep(&x.meta));
+        o
+    }
 }
 
 /// Reads every file: YAML/JSON → objects, with diagnostics. Never fails.

@@ -298,3 +298,28 @@ fn mutated_manifests_never_panic() {
         }
     }
 }
+
+#[test]
+fn objects_with_errors_are_listed_but_not_created() {
+    let text = "apiVersion: v1\nkind: Service\nmetadata: {name: ok}\nspec: {ports: [{port: 80}]}\n---\n\
+                apiVersion: v1\nkind: Service\nmetadata: {name: Bad_Name}\nspec: {ports: [{port: 80}]}\n---\n\
+                apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {app: 'a b'}}\nspec: {containers: [{name: c, image: i}]}\n---\n\
+                apiVersion: v1\nkind: Pod\nmetadata: {name: q, labelz: {}}\nspec: {containers: [{name: c, image: i}]}\n";
+    let mut files = SourceFiles::default();
+    files.add("t.yaml", text);
+    let loaded = load(&files);
+    // Everything read is listed (objects pane, `check`)…
+    assert_eq!(loaded.objects.services.len(), 2);
+    assert_eq!(loaded.objects.pods.len(), 2);
+    // …but kubectl apply creates only what the API server accepts; a warning rejects nothing.
+    let accepted = loaded.accepted();
+    let names = |v: Vec<&str>| v.into_iter().map(String::from).collect::<Vec<_>>();
+    assert_eq!(
+        accepted.services.iter().map(|s| s.meta.name.clone()).collect::<Vec<_>>(),
+        names(vec!["ok"])
+    );
+    assert_eq!(
+        accepted.pods.iter().map(|p| p.meta.name.clone()).collect::<Vec<_>>(),
+        names(vec!["q"])
+    );
+}

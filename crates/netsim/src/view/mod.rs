@@ -155,7 +155,7 @@ impl DiagnosticRow {
 /// the topology of the simulated cluster.
 pub fn analyze(files: &SourceFiles) -> Analysis {
     let loaded = crate::manifest::load(files);
-    let cluster = crate::cluster::build(&loaded.objects);
+    let cluster = crate::cluster::build(&loaded.accepted());
     analyze_built(files, &loaded, &cluster)
 }
 

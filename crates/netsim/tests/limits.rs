@@ -43,6 +43,16 @@ fn simulate(text: &str) -> Run {
     Run { diagnostics, rendered, cluster, elapsed }
 }
 
+/// load + cluster build of every object read, timed (the cluster-size limits).
+fn build_timed(name: &str, text: String) -> (SourceFiles, netsim::cluster::Cluster, Duration) {
+    let mut files = SourceFiles::default();
+    files.add(name, text);
+    let start = Instant::now();
+    let loaded = netsim::manifest::load(&files);
+    let cluster = netsim::cluster::build(&loaded.objects);
+    (files, cluster, start.elapsed())
+}
+
 fn find<'a>(run: &'a Run, code: &str) -> &'a Diagnostic {
     match run.diagnostics.iter().find(|d| d.code == code) {
         Some(d) => d,
@@ -189,12 +199,7 @@ fn cluster_pod_total_is_bounded() {
             "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d{i}\nspec:\n  replicas: 10000\n  selector:\n    matchLabels: {{app: d{i}}}\n  template:\n    metadata:\n      labels: {{app: d{i}}}\n    spec:\n      containers:\n      - name: c\n        image: i\n"
         );
     }
-    let mut files = SourceFiles::default();
-    files.add("pods.yaml", text);
-    let start = Instant::now();
-    let loaded = netsim::manifest::load(&files);
-    let cluster = netsim::cluster::build(&loaded.objects);
-    let elapsed = start.elapsed();
+    let (_, cluster, elapsed) = build_timed("pods.yaml", text);
     assert!(cluster.diagnostics.iter().any(|d| d.code == "too-many-pods"));
     assert!(cluster.objects.pods.len() <= netsim::cluster::MAX_PODS);
     // 50,000 Pods really are built here: a larger budget than the cut-only cases.
@@ -212,12 +217,7 @@ fn input_pods_beyond_the_total_are_left_out_and_coredns_still_runs() {
             "---\n{{apiVersion: v1, kind: Pod, metadata: {{name: p{i}}}, spec: {{containers: [{{name: c, image: i}}]}}}}"
         );
     }
-    let mut files = SourceFiles::default();
-    files.add("pods.yaml", text);
-    let start = Instant::now();
-    let loaded = netsim::manifest::load(&files);
-    let cluster = netsim::cluster::build(&loaded.objects);
-    let elapsed = start.elapsed();
+    let (files, cluster, elapsed) = build_timed("pods.yaml", text);
     let d: Vec<_> = cluster.diagnostics.iter().filter(|d| d.code == "too-many-pods").collect();
     assert_eq!(d.len(), 1, "one diagnostic for the cut, not one per Pod");
     let max = netsim::cluster::MAX_PODS;
@@ -254,12 +254,7 @@ fn daemonset_on_too_many_nodes_says_where_it_stopped() {
             "---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: ds{i}\nspec:\n  selector:\n    matchLabels: {{app: ds{i}}}\n  template:\n    metadata:\n      labels: {{app: ds{i}}}\n    spec:\n      containers:\n      - name: c\n        image: i\n"
         );
     }
-    let mut files = SourceFiles::default();
-    files.add("ds.yaml", text);
-    let start = Instant::now();
-    let loaded = netsim::manifest::load(&files);
-    let cluster = netsim::cluster::build(&loaded.objects);
-    let elapsed = start.elapsed();
+    let (_, cluster, elapsed) = build_timed("ds.yaml", text);
     assert!(elapsed < Duration::from_secs(30), "5,001 nodes x 10 DaemonSets took {elapsed:?}");
     assert!(cluster.objects.pods.len() <= netsim::cluster::MAX_PODS);
     assert!(

@@ -81,7 +81,10 @@ pub fn App() -> Html {
             let shared = crate::browser::fragment().filter(|f| f.starts_with("#s="));
             let mut opened_link = false;
             if let Some(link) = shared {
-                match netsim::share::decode(&link) {
+                match netsim::share::decode_limited(
+                    &link,
+                    crate::components::share::MAX_LINK_TEXT_BYTES,
+                ) {
                     Ok(st) => {
                         let text: String = match st.files.len() {
                             1 => st.files[0].1.clone(),
@@ -156,10 +159,10 @@ pub fn App() -> Html {
                 // Say so once, when the text stops being saved (not at every pause).
                 if !saved && !*unsaved.borrow() {
                     dispatcher.dispatch(Action::Notice(Some(Rc::from(format!(
-                        "This text ({} MB) is too big to keep in this browser (at most {} MB): \
+                        "This text ({}) is too big to keep in this browser (at most {}): \
                          it is not saved if you reload, so keep a copy of your own.",
-                        text.len().div_ceil(1024 * 1024),
-                        crate::browser::MAX_SAVED_BYTES / (1024 * 1024)
+                        crate::browser::megabytes(text.len()),
+                        crate::browser::megabytes(crate::browser::MAX_SAVED_BYTES)
                     )))));
                 }
                 *unsaved.borrow_mut() = !saved;

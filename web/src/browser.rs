@@ -16,6 +16,16 @@ pub const SAVED_SCENARIO_KEY: &str = "netsim.scenario";
 /// Larger texts are not autosaved (local storage holds about 5 MB per site).
 pub const MAX_SAVED_BYTES: usize = 2 * 1024 * 1024;
 
+/// A size for people: `2.3 MB` (mebibytes, as the limits are set).
+pub fn megabytes(bytes: usize) -> String {
+    let mb = bytes as f64 / (1024.0 * 1024.0);
+    if mb.fract() == 0.0 {
+        format!("{mb:.0} MB")
+    } else {
+        format!("{mb:.1} MB")
+    }
+}
+
 /// Resolves in a later task (a zero `setTimeout`): long main-thread work split with it lets the
 /// page draw and take input in between (the 100 ms budget of issue 10).
 pub async fn next_task() {

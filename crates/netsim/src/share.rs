@@ -55,8 +55,9 @@ pub enum DecodeError {
     InvalidLength,
     /// The link is longer than any link this program writes.
     TooLong { len: usize },
-    /// The data announces more than [`MAX_DECODED`] bytes.
-    TooLarge { declared: u64 },
+    /// The data announces more bytes than the decoder's limit ([`MAX_DECODED`] unless the
+    /// caller asked for less, see [`decode_limited`]).
+    TooLarge { declared: u64, limit: usize },
     /// The compressed data ends early (the link was cut off).
     Truncated,
     /// The compressed or payload data is inconsistent (the link was altered).
@@ -85,10 +86,9 @@ impl fmt::Display for DecodeError {
             DecodeError::TooLong { len } => {
                 write!(f, "the share link is too long ({len} characters)")
             }
-            DecodeError::TooLarge { declared } => write!(
+            DecodeError::TooLarge { declared, limit } => write!(
                 f,
-                "the share link would expand to {declared} bytes, more than the limit of \
-                 {MAX_DECODED}"
+                "the share link would expand to {declared} bytes, more than the limit of {limit}"
             ),
             DecodeError::Truncated => {
                 write!(f, "the share link is cut off; was it copied completely?")
@@ -138,6 +138,14 @@ pub fn fragment(state: &ShareState) -> String {
 /// Decodes a link. Accepts the encoded string alone, or a whole fragment (`#s=…`, also with
 /// other `&`-separated parameters), or a whole URL containing such a fragment.
 pub fn decode(link: &str) -> Result<ShareState, DecodeError> {
+    decode_limited(link, MAX_DECODED)
+}
+
+/// [`decode`] with a smaller bound on the decoded size (checked against the size the link
+/// announces, before anything is decompressed): a page that must answer within 100 ms opens
+/// only links it can expand in that time.
+pub fn decode_limited(link: &str, max_decoded: usize) -> Result<ShareState, DecodeError> {
+    let max_decoded = max_decoded.min(MAX_DECODED);
     if link.len() > MAX_ENCODED {
         return Err(DecodeError::TooLong { len: link.len() });
     }
@@ -150,7 +158,7 @@ pub fn decode(link: &str) -> Result<ShareState, DecodeError> {
         return Err(DecodeError::UnknownVersion(version));
     };
     let packed = base64url_decode(body, PREFIX.len())?;
-    let payload = decompress(&packed, MAX_DECODED)?;
+    let payload = decompress(&packed, max_decoded)?;
     read_payload(&payload)
 }
 
@@ -425,7 +433,7 @@ pub fn decompress(data: &[u8], limit: usize) -> Result<Vec<u8>, DecodeError> {
     let mut r = Reader { data, pos: 0 };
     let declared = r.varint()?;
     if declared > limit as u64 {
-        return Err(DecodeError::TooLarge { declared });
+        return Err(DecodeError::TooLarge { declared, limit });
     }
     let d = DICTIONARY.len();
     let total = d + declared as usize;

@@ -744,6 +744,19 @@ fn playground(driver: &Driver, assert: &mut dyn FnMut(&str, Result) -> Result) -
             driver.wait_for("the long line", "return window.NetsimEditor.getText(0) === window.__text.replace(/\\r\\n/g, '\\n')", secs(30)).map(drop)
         })(),
     )?;
+    assert(
+        "a 2 MB text is too big for a share link and the dialog says so",
+        (|| {
+            click("[data-testid=share-button]")?;
+            let said = driver.wait_for("the message", "const p = document.querySelector('[data-testid=share-too-big]'); return p && p.textContent", secs(10))?;
+            click("[data-testid=share-dialog] .close")?;
+            if said.as_str().is_some_and(|t| t.contains("1.9 MB") && t.contains("at most 1 MB")) {
+                Ok(())
+            } else {
+                Err(format!("said {said}"))
+            }
+        })(),
+    )?;
     click("[data-testid=notice] button")?;
     set_text(&original)?;
     driver.wait_for(

@@ -2,6 +2,8 @@
 //! in the panel) from the URL fragment, and the `<iframe>` snippet that embeds it in slides with
 //! the chosen panes.
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
 use crate::components::dialog::Dialog;
@@ -15,6 +17,10 @@ pub struct ShareProps {
 /// Panes an embed can show, in the order they are offered.
 const PANES: [&str; 8] =
     ["editor", "topology", "requests", "objects", "kubectl", "dns", "iptables", "events"];
+
+/// Manifests a link holds at most (1 MiB, a ≈ 60,000-character link): encoding takes ≈ 40 ms
+/// per megabyte in wasm, opening a link a little less, and the page has 100 ms per task.
+pub const MAX_LINK_TEXT_BYTES: usize = 1024 * 1024;
 
 /// The fragment (`#s=1.…`) of the app's current state.
 pub fn share_fragment(app: &crate::state::AppState) -> String {
@@ -31,7 +37,44 @@ pub fn ShareDialog(props: &ShareProps) -> Html {
     let app = use_app();
     let panes = use_state(|| vec!["topology".to_string(), "requests".to_string()]);
     let readonly = use_state(|| true);
-    let fragment = share_fragment(&app);
+    let too_big = app.text.len() > MAX_LINK_TEXT_BYTES;
+    // Encoded in a task of its own once the dialog is drawn, and again only when what the link
+    // holds changes (not at every checkbox).
+    let fragment = use_state(|| None::<String>);
+    {
+        let app = app.clone();
+        let fragment = fragment.clone();
+        let deps =
+            (Rc::clone(&app.text), Rc::clone(&app.view), app.request.clone(), app.scenario.clone());
+        use_effect_with(deps, move |_| {
+            if !too_big {
+                wasm_bindgen_futures::spawn_local(async move {
+                    crate::browser::next_task().await;
+                    fragment.set(Some(share_fragment(&app)));
+                });
+            }
+        });
+    }
+    if too_big {
+        return html! {
+            <Dialog label="Share" testid="share-dialog" on_close={props.on_close.clone()}>
+                <h2>{ "Share this state" }</h2>
+                <p data-testid="share-too-big">{ format!(
+                    "These manifests are {}; a link holds at most {}. Share the file itself instead.",
+                    crate::browser::megabytes(app.text.len()),
+                    crate::browser::megabytes(MAX_LINK_TEXT_BYTES)
+                ) }</p>
+            </Dialog>
+        };
+    }
+    let Some(fragment) = (*fragment).clone() else {
+        return html! {
+            <Dialog label="Share" testid="share-dialog" on_close={props.on_close.clone()}>
+                <h2>{ "Share this state" }</h2>
+                <p class="muted">{ "Making the link…" }</p>
+            </Dialog>
+        };
+    };
     let base = crate::browser::page_base();
     let link = format!("{base}{fragment}");
     let mut query = format!("?embed&view={}", panes.join(","));

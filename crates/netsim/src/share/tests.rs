@@ -228,7 +228,10 @@ fn hostile_links_are_clear_errors() {
     // Declares 2^40 bytes: refused before allocating.
     let mut big = Vec::new();
     put_varint(&mut big, 1 << 40);
-    assert_eq!(decode(&link(&big)), Err(DecodeError::TooLarge { declared: 1 << 40 }));
+    assert_eq!(
+        decode(&link(&big)),
+        Err(DecodeError::TooLarge { declared: 1 << 40, limit: MAX_DECODED })
+    );
     // A back-reference before the start.
     let mut before = vec![10, 0x10, b'a'];
     put_varint(&mut before, DICTIONARY.len() as u64 + 2);
@@ -280,4 +283,29 @@ fn base64url_matches_rfc4648_vectors() {
     let mut s = String::new();
     base64url_encode(&[0xfb, 0xff], &mut s);
     assert_eq!(s, "-_8");
+}
+
+#[test]
+fn a_caller_can_ask_for_a_smaller_decoded_size() {
+    let state = ShareState {
+        files: vec![("m.yaml".into(), "a: 1\n".repeat(1000))],
+        view: "topology".into(),
+        request: None,
+        scenario: None,
+    };
+    let link = fragment(&state);
+    assert_eq!(decode_limited(&link, 1 << 20).as_ref(), Ok(&state));
+    match decode_limited(&link, 100) {
+        Err(DecodeError::TooLarge { declared, limit: 100 }) => assert!(declared > 5000),
+        other => panic!("{other:?}"),
+    }
+    // Never more than MAX_DECODED, whatever is asked.
+    let mut big = Vec::new();
+    put_varint(&mut big, (MAX_DECODED + 1) as u64);
+    let mut s = String::from(PREFIX);
+    base64url_encode(&big, &mut s);
+    assert!(matches!(
+        decode_limited(&s, usize::MAX),
+        Err(DecodeError::TooLarge { limit: MAX_DECODED, .. })
+    ));
 }

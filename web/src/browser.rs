@@ -16,13 +16,13 @@ pub const SAVED_SCENARIO_KEY: &str = "netsim.scenario";
 /// Larger texts are not autosaved (local storage holds about 5 MB per site).
 pub const MAX_SAVED_BYTES: usize = 2 * 1024 * 1024;
 
-/// A size for people: `2.3 MB` (mebibytes, as the limits are set).
+/// A size for people: `2.3 MB` (mebibytes, as the limits are set; rounded to tenths). Integer
+/// arithmetic: float formatting would add kilobytes to the page's wasm.
 pub fn megabytes(bytes: usize) -> String {
-    let mb = bytes as f64 / (1024.0 * 1024.0);
-    if mb.fract() == 0.0 {
-        format!("{mb:.0} MB")
-    } else {
-        format!("{mb:.1} MB")
+    let tenths = (bytes as u64 * 10 + 512 * 1024) / (1024 * 1024);
+    match tenths % 10 {
+        0 => format!("{} MB", tenths / 10),
+        t => format!("{}.{t} MB", tenths / 10),
     }
 }
 
@@ -317,5 +317,16 @@ pub fn show_crash_page(message: &str) {
         let _ = area.set_attribute("cols", "100");
         let _ = area.set_attribute("readonly", "");
         let _ = area.set_attribute("data-testid", "crash-page-report");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn megabytes_in_tenths() {
+        assert_eq!(super::megabytes(1024 * 1024), "1 MB");
+        assert_eq!(super::megabytes(2_000_013), "1.9 MB");
+        assert_eq!(super::megabytes(11_120_890), "10.6 MB");
+        assert_eq!(super::megabytes(0), "0 MB");
     }
 }

@@ -237,8 +237,11 @@ pub fn App() -> Html {
         let share = share.clone();
         let dispatcher = state.dispatcher();
         Callback::from(move |_: MouseEvent| {
-            // The link carries what the editor shows, even the last keystroke.
-            if let Some(text) = crate::components::editor::live_text_now() {
+            // The link carries what the editor shows, even the last keystroke (not worth
+            // copying a text too big for a link: the dialog only says so).
+            let fits = crate::components::editor::live_text_len()
+                .is_some_and(|n| n as usize <= crate::components::share::MAX_LINK_TEXT_BYTES);
+            if let Some(text) = fits.then(crate::components::editor::live_text_now).flatten() {
                 dispatcher.dispatch(Action::Flush(Rc::from(text)));
             }
             share.set(true)

@@ -81,6 +81,12 @@ pub async fn live_text() -> Option<String> {
     Some(out)
 }
 
+/// The length of the editor's text in UTF-16 units (never more than its UTF-8 bytes), without
+/// copying it.
+pub fn live_text_len() -> Option<u32> {
+    LIVE_ID.with(std::cell::Cell::get).map(|id| cm_snapshot_length(&cm_snapshot(id)))
+}
+
 /// The editor's text at once (for the crash page, which cannot wait).
 pub fn live_text_now() -> Option<String> {
     LIVE_ID.with(std::cell::Cell::get).map(cm_get_text)

@@ -16,7 +16,7 @@ use crate::hooks::{open_scenario, AppContext};
 use crate::state::{Action, AppState, Simulated};
 
 /// Quiet time after the last keystroke before re-simulating.
-const DEBOUNCE_MS: u32 = 120;
+pub(crate) const DEBOUNCE_MS: u32 = 120;
 
 /// The tabs of the results pane: (view name, label, test id).
 const TABS: [(&str, &str, &str); 6] = [
@@ -170,16 +170,13 @@ pub fn App() -> Html {
         });
     }
     {
-        // Each edit bumps the revision; the effect's cleanup cancels the previous timer.
+        // The plain editor's edits bump the revision; the effect's cleanup cancels the previous
+        // timer. (CodeMirror's edits keep their own timer: `components/editor.rs`.)
         let dispatcher = state.dispatcher();
         use_effect_with(state.revision, move |&revision| {
             let timer = (revision > 0).then(|| {
                 Timeout::new(DEBOUNCE_MS, move || {
-                    // The text is copied out of the editor once per pause, not per keystroke.
-                    wasm_bindgen_futures::spawn_local(async move {
-                        let text = crate::components::editor::live_text().await.map(Rc::from);
-                        dispatcher.dispatch(Action::Simulate { revision, text })
-                    });
+                    dispatcher.dispatch(Action::Simulate { revision, text: None })
                 })
             });
             move || drop(timer)

@@ -180,14 +180,12 @@ impl AppState {
 pub enum Action {
     /// The editor text changed to this (the plain `<textarea>` editor; not yet re-simulated).
     Edit(Rc<str>),
-    /// The CodeMirror editor's text changed; the text itself comes with [`Action::Simulate`]
-    /// (a keystroke in a 10 MB text must not copy 10 MB).
-    Edited,
-    /// Re-simulate (sent by the debounce timer with the revision it saw, and the editor's text
-    /// when the editor holds it).
+    /// Re-simulate (sent by the debounce timer with the revision it saw, and the new text when
+    /// it brings one).
     Simulate { revision: u64, text: Option<Rc<str>> },
-    /// Take the editor's text now, without waiting for the debounce (before a share link is
-    /// made of it).
+    /// The CodeMirror editor's text, once typing paused (or the Share button wants the last
+    /// keystroke): simulate it if it is new. CodeMirror's edits dispatch nothing per keystroke
+    /// (a keystroke in a 10 MB text must not copy 10 MB, nor redraw the page).
     Flush(Rc<str>),
     /// Replace the whole text and simulate it at once: a scenario as published (`pristine`),
     /// or the learner's saved work (which counts as edits: Reset offers the scenario back).
@@ -251,11 +249,6 @@ impl AppState {
             Action::Flush(text) => {
                 let revision = self.revision;
                 self.reduce_inner(Action::Simulate { revision, text: Some(text) })
-            }
-            Action::Edited => {
-                let mut next = (*self).clone();
-                next.revision += 1;
-                Rc::new(next)
             }
             Action::Simulate { revision, text } => {
                 if revision != self.revision {
@@ -436,14 +429,11 @@ mod tests {
     #[test]
     fn codemirror_edits_bring_their_text_with_the_timer() {
         let s = Rc::new(AppState::new("a: 1\n"));
-        let s = s.reduce(Action::Edited);
-        assert_eq!((s.revision, &*s.text), (1, "a: 1\n"));
         let seq = s.sim_seq;
         // Typed and undone before the timer: nothing to simulate.
-        let same =
-            Rc::clone(&s).reduce(Action::Simulate { revision: 1, text: Some(Rc::from("a: 1\n")) });
+        let same = Rc::clone(&s).reduce(Action::Flush(Rc::from("a: 1\n")));
         assert!(Rc::ptr_eq(&same, &s));
-        let s = s.reduce(Action::Simulate { revision: 1, text: Some(Rc::from("b: 2\n")) });
+        let s = s.reduce(Action::Flush(Rc::from("b: 2\n")));
         assert_eq!((&*s.text, s.sim_seq), ("b: 2\n", seq + 1));
     }
 }

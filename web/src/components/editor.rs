@@ -53,13 +53,15 @@ struct Live {
 thread_local! {
     /// The page's CodeMirror editor, once created.
     static LIVE_ID: std::cell::Cell<Option<u32>> = const { std::cell::Cell::new(None) };
+    /// Edits so far in the CodeMirror editor.
+    static EDITS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
 /// UTF-16 units of the editor's text copied into the page's memory per task (≈ 10 ms).
 const COPY_SLICE: u32 = 1 << 20;
 
-/// The CodeMirror editor's whole text, when the page has one. Edits only say that the text
-/// changed ([`Action::Edited`]); the debounce timer reads it from here, a big text in slices
+/// The CodeMirror editor's whole text, when the page has one. Edits dispatch nothing; the
+/// debounce timer reads the text from here once typing pauses, a big text in slices
 /// of one task each (copying 10 MB into wasm at once holds the page for 100 ms and more).
 pub async fn live_text() -> Option<String> {
     let id = LIVE_ID.with(std::cell::Cell::get)?;
@@ -108,8 +110,29 @@ pub fn Editor() -> Html {
         use_effect_with((), move |()| {
             if let Some(el) = host.cast::<web_sys::Element>() {
                 if codemirror_available() {
+                    // No action per keystroke (each would redraw the whole page): the text is
+                    // taken once typing pauses for DEBOUNCE_MS, copied in slices, and only if
+                    // no edit came while it was copied.
+                    let pause: Rc<RefCell<Option<gloo_timers::callback::Timeout>>> = Rc::default();
                     let on_change = Closure::<dyn FnMut()>::new(move || {
-                        dispatcher.dispatch(Action::Edited);
+                        let edit = EDITS.with(|e| {
+                            e.set(e.get() + 1);
+                            e.get()
+                        });
+                        let dispatcher = dispatcher.clone();
+                        let timer = gloo_timers::callback::Timeout::new(
+                            crate::app::DEBOUNCE_MS,
+                            move || {
+                                wasm_bindgen_futures::spawn_local(async move {
+                                    let Some(text) = live_text().await else { return };
+                                    if EDITS.with(std::cell::Cell::get) == edit {
+                                        dispatcher.dispatch(Action::Flush(Rc::from(text)));
+                                    }
+                                });
+                            },
+                        );
+                        // Replacing the timer cancels the previous one.
+                        *pause.borrow_mut() = Some(timer);
                     });
                     let id = cm_create(&el, &text, on_change.as_ref().unchecked_ref(), readonly);
                     LIVE_ID.with(|l| l.set(Some(id)));

@@ -175,9 +175,7 @@ pub fn App() -> Html {
         let dispatcher = state.dispatcher();
         use_effect_with(state.revision, move |&revision| {
             let timer = (revision > 0).then(|| {
-                Timeout::new(DEBOUNCE_MS, move || {
-                    dispatcher.dispatch(Action::Simulate { revision, text: None })
-                })
+                Timeout::new(DEBOUNCE_MS, move || dispatcher.dispatch(Action::Simulate(revision)))
             });
             move || drop(timer)
         });

@@ -109,10 +109,8 @@ pub fn saved_work() -> Option<(String, Option<Rc<str>>)> {
     Some((text, scenario.map(Rc::from)))
 }
 
-/// Saves the learner's text (quietly skipped when storage is unavailable, full or the text
-/// is too large).
-/// Saves the learner's work in this browser; false when the text is too big to keep there
-/// (over [`MAX_SAVED_BYTES`]: localStorage holds about 5 MB per site).
+/// Saves the learner's work in this browser; false when it was not saved: storage unavailable
+/// or full, or the text over [`MAX_SAVED_BYTES`] (localStorage holds about 5 MB per site).
 pub fn save_work(text: &str, scenario: Option<&str>) -> bool {
     if text.len() > MAX_SAVED_BYTES {
         return false;

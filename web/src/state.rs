@@ -180,9 +180,9 @@ impl AppState {
 pub enum Action {
     /// The editor text changed to this (the plain `<textarea>` editor; not yet re-simulated).
     Edit(Rc<str>),
-    /// Re-simulate (sent by the debounce timer with the revision it saw, and the new text when
-    /// it brings one).
-    Simulate { revision: u64, text: Option<Rc<str>> },
+    /// Re-simulate the current text (sent by the plain editor's debounce timer with the
+    /// revision it saw).
+    Simulate(u64),
     /// The CodeMirror editor's text, once typing paused (or the Share button wants the last
     /// keystroke): simulate it if it is new. CodeMirror's edits dispatch nothing per keystroke
     /// (a keystroke in a 10 MB text must not copy 10 MB, nor redraw the page).
@@ -235,6 +235,14 @@ impl Reducible for AppState {
 }
 
 impl AppState {
+    /// This state, asking the engine for a new simulation (of the text, with the what-ifs).
+    fn resimulate(mut self) -> Rc<Self> {
+        self.full = false;
+        self.sim_seq += 1;
+        crate::browser::perf_mark(self.sim_seq);
+        Rc::new(self)
+    }
+
     fn reduce_inner(self: Rc<Self>, action: Action) -> Rc<Self> {
         match action {
             Action::Edit(text) => {
@@ -247,25 +255,19 @@ impl AppState {
                 Rc::new(next)
             }
             Action::Flush(text) => {
-                let revision = self.revision;
-                self.reduce_inner(Action::Simulate { revision, text: Some(text) })
-            }
-            Action::Simulate { revision, text } => {
-                if revision != self.revision {
+                if *text == *self.text {
+                    // Typed and undone within the pause: the analysis is of this text.
                     return self;
                 }
                 let mut next = (*self).clone();
-                if let Some(text) = text {
-                    if *text == *self.text {
-                        // Typed and undone within the debounce: the analysis is of this text.
-                        return self;
-                    }
-                    next.text = text;
+                next.text = text;
+                next.resimulate()
+            }
+            Action::Simulate(revision) => {
+                if revision != self.revision {
+                    return self;
                 }
-                next.full = false;
-                next.sim_seq += 1;
-                crate::browser::perf_mark(next.sim_seq);
-                Rc::new(next)
+                (*self).clone().resimulate()
             }
             Action::Simulated { seq, result } => {
                 if seq != self.sim_seq || matches!(result, Err(EngineError::Superseded)) {
@@ -419,7 +421,7 @@ mod tests {
         let s = s.reduce(Action::Edit(Rc::from("b: 2\n")));
         assert_eq!(s.revision, 1);
         // A timer from before the edit does nothing.
-        let same = Rc::clone(&s).reduce(Action::Simulate { revision: 0, text: None });
+        let same = Rc::clone(&s).reduce(Action::Simulate(0));
         assert!(Rc::ptr_eq(&same, &s));
         // Re-typing the same text is a no-op.
         let same = Rc::clone(&s).reduce(Action::Edit(Rc::from("b: 2\n")));

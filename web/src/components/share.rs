@@ -55,25 +55,25 @@ pub fn ShareDialog(props: &ShareProps) -> Html {
             }
         });
     }
-    if too_big {
-        return html! {
+    let only = |body: Html| {
+        html! {
             <Dialog label="Share" testid="share-dialog" on_close={props.on_close.clone()}>
                 <h2>{ "Share this state" }</h2>
-                <p data-testid="share-too-big">{ format!(
-                    "These manifests are {}; a link holds at most {}. Share the file itself instead.",
-                    crate::browser::megabytes(app.text.len()),
-                    crate::browser::megabytes(MAX_LINK_TEXT_BYTES)
-                ) }</p>
+                { body }
             </Dialog>
-        };
+        }
+    };
+    if too_big {
+        return only(html! {
+            <p data-testid="share-too-big">{ format!(
+                "These manifests are {}; a link holds at most {}. Share the file itself instead.",
+                crate::browser::megabytes(app.text.len()),
+                crate::browser::megabytes(MAX_LINK_TEXT_BYTES)
+            ) }</p>
+        });
     }
     let Some(fragment) = (*fragment).clone() else {
-        return html! {
-            <Dialog label="Share" testid="share-dialog" on_close={props.on_close.clone()}>
-                <h2>{ "Share this state" }</h2>
-                <p class="muted">{ "Making the link…" }</p>
-            </Dialog>
-        };
+        return only(html! { <p class="muted">{ "Making the link…" }</p> });
     };
     let base = crate::browser::page_base();
     let link = format!("{base}{fragment}");

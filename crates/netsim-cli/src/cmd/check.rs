@@ -1,12 +1,10 @@
 //! `netsim check`: every diagnostic of the input, as a linter prints them, as `kubectl apply`
 //! would print the API server's answers (`--format kubectl`), or as JSON (`-o json`).
 
-use std::collections::BTreeSet;
 use std::fmt::Write;
 
 use netsim::diagnostic::{Diagnostic, Severity, SourceFiles};
 use netsim::manifest::{self, Loaded};
-use netsim::text::FileId;
 
 use crate::{Args, Input, Output, UsageError};
 
@@ -105,20 +103,8 @@ pub(crate) fn run(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
 /// taken. (Known gap: for a Service that validation rejects, the real API server answers with
 /// the allocation error instead when allocation fails first; `check` shows its validation errors.)
 fn allocation_errors(loaded: &Loaded) -> Vec<Diagnostic> {
-    let rejected: BTreeSet<(FileId, u32)> = loaded
-        .diagnostics
-        .iter()
-        .filter(|d| {
-            d.object.is_some() && (d.severity == Severity::Error || d.code == "unknown-field")
-        })
-        .map(|d| (d.span.file, d.span.range.start))
-        .collect();
-    let mut objects = loaded.objects.clone();
-    objects.services.retain(|svc| {
-        svc.meta.source.as_ref().is_none_or(|src| {
-            rejected.range((src.file, src.range.start)..=(src.file, src.range.end)).next().is_none()
-        })
-    });
+    let objects =
+        loaded.accepted_unless(|d| d.severity == Severity::Error || d.code == "unknown-field");
     netsim::cluster::build(&objects)
         .diagnostics
         .into_iter()

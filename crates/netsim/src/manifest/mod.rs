@@ -57,10 +57,16 @@ impl Loaded {
     /// The cluster is built from these; [`Loaded::objects`] keeps every object read, for the
     /// objects list and `check`. Warnings (unknown fields, YAML 1.1 traps) reject nothing.
     pub fn accepted(&self) -> Objects {
+        self.accepted_unless(|d| d.severity == crate::diagnostic::Severity::Error)
+    }
+
+    /// The objects without a diagnostic of their own for which `rejects` holds (e.g. also
+    /// unknown fields, as `kubectl apply --validate=strict` refuses them).
+    pub fn accepted_unless(&self, rejects: impl Fn(&Diagnostic) -> bool) -> Objects {
         let rejected: std::collections::BTreeSet<(FileId, u32)> = self
             .diagnostics
             .iter()
-            .filter(|d| d.object.is_some() && d.severity == crate::diagnostic::Severity::Error)
+            .filter(|d| d.object.is_some() && rejects(d))
             .map(|d| (d.span.file, d.span.range.start))
             .collect();
         if rejected.is_empty() {

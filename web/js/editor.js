@@ -211,6 +211,21 @@ window.NetsimEditor = {
     return doc ? doc.length : 0;
   },
   /**
+   * A snapshot's size in UTF-8 bytes (what the page stores and links), counted chunk by chunk
+   * without joining the text: a surrogate pair is 4 bytes, its halves counted 2 each.
+   */
+  snapshotUtf8Length(doc) {
+    if (!doc) return 0;
+    let n = doc.lines - 1; // the line breaks
+    for (const chunk of doc.iterLines()) {
+      for (let i = 0; i < chunk.length; i++) {
+        const c = chunk.charCodeAt(i);
+        n += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c < 0xe000 ? 2 : 3;
+      }
+    }
+    return n;
+  },
+  /**
    * A snapshot's text from UTF-16 offset `from` to the end of the line at `from + max` (its line
    * break included; in a line longer than `2 * max`, at `from + max`), so a big text can be
    * copied a slice per task and no slice splits a character.

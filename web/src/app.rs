@@ -68,7 +68,8 @@ pub fn App() -> Html {
             s
         });
     let help = use_state(|| false);
-    let share = use_state(|| false);
+    // Open: `Some(the editor's size in bytes when it is too big for a link)`.
+    let share = use_state(|| None::<Option<usize>>);
     {
         // Once: a share link (`#s=…`) wins, then `?scenario=NAME`, then the learner's saved
         // work, else the default scenario stays. Then fetch the scenario library.
@@ -226,7 +227,7 @@ pub fn App() -> Html {
     };
     let close_share = {
         let share = share.clone();
-        Callback::from(move |_| share.set(false))
+        Callback::from(move |_| share.set(None))
     };
     let open_share = {
         let share = share.clone();
@@ -234,12 +235,14 @@ pub fn App() -> Html {
         Callback::from(move |_: MouseEvent| {
             // The link carries what the editor shows, even the last keystroke (not worth
             // copying a text too big for a link: the dialog only says so).
-            let fits = crate::components::editor::live_text_len()
-                .is_some_and(|n| n as usize <= crate::components::share::MAX_LINK_TEXT_BYTES);
+            // The size is the editor's, not the last flushed text's: a paste a moment ago may
+            // not have reached the app yet.
+            let bytes = crate::components::editor::live_text_bytes();
+            let fits = bytes.is_some_and(|n| n <= crate::components::share::MAX_LINK_TEXT_BYTES);
             if let Some(text) = fits.then(crate::components::editor::live_text_now).flatten() {
                 dispatcher.dispatch(Action::Flush(Rc::from(text)));
             }
-            share.set(true)
+            share.set(Some(bytes.filter(|_| !fits)))
         })
     };
     let embed = (*embed).clone();
@@ -321,8 +324,8 @@ pub fn App() -> Html {
                 if *help {
                     <HelpOverlay on_close={close_help} />
                 }
-                if *share {
-                    <ShareDialog on_close={close_share} />
+                if let Some(too_big) = *share {
+                    <ShareDialog on_close={close_share} {too_big} />
                 }
             </div>
         </ContextProvider<AppContext>>

@@ -27,6 +27,8 @@ extern "C" {
     fn cm_snapshot(id: u32) -> JsValue;
     #[wasm_bindgen(js_namespace = NetsimEditor, js_name = snapshotLength)]
     fn cm_snapshot_length(doc: &JsValue) -> u32;
+    #[wasm_bindgen(js_namespace = NetsimEditor, js_name = snapshotUtf8Length)]
+    fn cm_snapshot_utf8_length(doc: &JsValue) -> f64;
     #[wasm_bindgen(js_namespace = NetsimEditor, js_name = snapshotSlice)]
     fn cm_snapshot_slice(doc: &JsValue, from: u32, max: u32) -> js_sys::JsString;
     #[wasm_bindgen(js_namespace = NetsimEditor, js_name = setText)]
@@ -87,6 +89,11 @@ pub async fn live_text() -> Option<String> {
 /// copying it.
 pub fn live_text_len() -> Option<u32> {
     LIVE_ID.with(std::cell::Cell::get).map(|id| cm_snapshot_length(&cm_snapshot(id)))
+}
+
+/// The size of the editor's text in UTF-8 bytes, without copying it.
+pub fn live_text_bytes() -> Option<usize> {
+    LIVE_ID.with(std::cell::Cell::get).map(|id| cm_snapshot_utf8_length(&cm_snapshot(id)) as usize)
 }
 
 /// The editor's text at once (for the crash page, which cannot wait).

@@ -12,6 +12,10 @@ use crate::hooks::use_app;
 #[derive(Properties, PartialEq)]
 pub struct ShareProps {
     pub on_close: Callback<()>,
+    /// The editor's text size in bytes when it is over [`MAX_LINK_TEXT_BYTES`] (measured when
+    /// the dialog opened; the app's copy of the text may still be on its way).
+    #[prop_or_default]
+    pub too_big: Option<usize>,
 }
 
 /// Panes an embed can show, in the order they are offered.
@@ -37,7 +41,8 @@ pub fn ShareDialog(props: &ShareProps) -> Html {
     let app = use_app();
     let panes = use_state(|| vec!["topology".to_string(), "requests".to_string()]);
     let readonly = use_state(|| true);
-    let too_big = app.text.len() > MAX_LINK_TEXT_BYTES;
+    let size = props.too_big.unwrap_or(app.text.len());
+    let too_big = size > MAX_LINK_TEXT_BYTES;
     // Encoded in a task of its own once the dialog is drawn, and again only when what the link
     // holds changes (not at every checkbox).
     let fragment = use_state(|| None::<String>);
@@ -67,7 +72,7 @@ pub fn ShareDialog(props: &ShareProps) -> Html {
         return only(html! {
             <p data-testid="share-too-big">{ format!(
                 "These manifests are {}; a link holds at most {}. Share the file itself instead.",
-                crate::browser::megabytes(app.text.len()),
+                crate::browser::megabytes(size),
                 crate::browser::megabytes(MAX_LINK_TEXT_BYTES)
             ) }</p>
         });

@@ -325,35 +325,9 @@ mod local {
                         json(&get(&r, "whatIfErrors"))
                     ))
                 }
-                "request" => {
-                    let opts = js_sys::Object::new();
-                    let _ = js_sys::Reflect::set(&opts, &"count".into(), &get(&a, "count"));
-                    let _ = js_sys::Reflect::set(&opts, &"seed".into(), &get(&a, "seed"));
-                    sim.request(&s(&a, "from"), &s(&a, "target"), Some(JsValue::from(opts).into()))
-                        .map(|v| json(&v))
-                        .map_err(refused)
-                }
-                "rules" => sim
-                    .rules(&s(&a, "node"), Some(JsValue::from("save").into()))
-                    .map(|t| json(&t.into()))
-                    .map_err(refused),
-                "resolvConf" => {
-                    sim.resolv_conf(&s(&a, "pod")).map(|t| json(&t.into())).map_err(refused)
-                }
-                "resolve" => sim
-                    .resolve(&s(&a, "pod"), &s(&a, "name"), None)
-                    .map(|v| json(&v))
-                    .map_err(refused),
-                "explain" => sim.explain(&s(&a, "service")).map(|v| json(&v)).map_err(refused),
+                "ask" => sim.ask(get(&a, "question")).map_err(refused),
                 "checkChallenge" => {
                     sim.check_challenge(get(&a, "challenge")).map(|v| json(&v)).map_err(refused)
-                }
-                "get" => {
-                    let opts = js_sys::Object::new();
-                    let _ = js_sys::Reflect::set(&opts, &"wide".into(), &get(&a, "wide"));
-                    sim.get(&s(&a, "kinds"), Some(JsValue::from(opts).into()))
-                        .map(|t| json(&t.into()))
-                        .map_err(refused)
                 }
                 other => Err(EngineError::Refused {
                     message: format!("unknown engine operation '{other}'"),

@@ -67,22 +67,12 @@ pub struct AppState {
 #[serde(rename_all = "camelCase")]
 pub struct EngineView {
     /// The newest events (at most [`crate::engine::MAX_ROWS`]).
-    pub events: Vec<ClusterEvent>,
+    /// What the controllers, scheduler and kubelet did (`kubectl events`).
+    pub events: Vec<netsim::cluster::Event>,
     /// How many older events the engine left out.
     #[serde(default)]
     pub omitted_events: usize,
     pub what_if_errors: Vec<String>,
-}
-
-/// What the controllers, scheduler and kubelet did (`kubectl events`).
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-pub struct ClusterEvent {
-    #[serde(rename = "type")]
-    pub type_: String,
-    pub reason: String,
-    pub object: String,
-    pub namespace: String,
-    pub message: String,
 }
 
 /// The whole answer of the engine's `simulate`.

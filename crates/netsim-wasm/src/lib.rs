@@ -17,12 +17,16 @@
 //! TypeScript declarations below describe it); every failure is a thrown `Error` with a message.
 
 use netsim::diagnostic::SourceFiles;
-use netsim::scenario::{Challenge, Scenario, Simulated};
+use netsim::dns::RecordType;
+use netsim::request::{Options, MAX_COUNT};
+use netsim::scenario::{Challenge, Scenario};
+use netsim::session::summary::ClusterSummary;
+use netsim::session::{
+    to_json, AskError, GetQuestion, OutputFormat, Question, RuleFormat, Session,
+};
 use netsim::view::{Analysis, DiagnosticRow, ObjectRow};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
-
-mod convert;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
@@ -185,9 +189,8 @@ pub struct Simulator {
 }
 
 struct Last {
+    session: Session,
     analysis: Analysis,
-    sim: Simulated,
-    what_if_errors: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -197,9 +200,9 @@ struct Simulation<'a> {
     diagnostics: &'a [DiagnosticRow],
     errors: usize,
     warnings: usize,
-    cluster: convert::ClusterSummary,
-    events: Vec<convert::EventSummary>,
-    what_if_errors: &'a [String],
+    cluster: ClusterSummary,
+    events: &'a [netsim::cluster::Event],
+    what_if_errors: Vec<&'a str>,
 }
 
 #[derive(Deserialize, Default)]
@@ -213,6 +216,12 @@ struct SimulateOptions {
 struct RequestOptions {
     count: Option<f64>,
     seed: Option<f64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct GetOptions {
+    wide: bool,
 }
 
 #[derive(Deserialize)]
@@ -234,6 +243,28 @@ struct ShareStateJs {
     scenario: Option<String>,
 }
 
+/// An answer as a plain object: parsed from exactly the JSON text `ask` (and `netsim … -o json`)
+/// gives for it.
+fn answer<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
+    js_sys::JSON::parse(&to_json(v)).map_err(|_| error("the answer is not JSON", None))
+}
+
+fn ask_error(e: AskError) -> JsValue {
+    error(&e.message, Some(&e.code))
+}
+
+fn options<T: for<'de> Deserialize<'de> + Default>(
+    v: Option<JsValue>,
+    shape: &str,
+) -> Result<T, JsValue> {
+    match v {
+        None => Ok(T::default()),
+        Some(o) if o.is_undefined() || o.is_null() => Ok(T::default()),
+        Some(o) => serde_wasm_bindgen::from_value(o)
+            .map_err(|e| error(&format!("options must be {shape}: {e}"), Some("bad-argument"))),
+    }
+}
+
 #[wasm_bindgen]
 impl Simulator {
     #[wasm_bindgen(constructor)]
@@ -241,8 +272,8 @@ impl Simulator {
         Simulator::default()
     }
 
-    /// Reads the files and returns the objects found and every manifest diagnostic (no cluster
-    /// build; stateless).
+    /// Reads the files and returns the objects found and every diagnostic with the topology
+    /// (stateless).
     #[wasm_bindgen(unchecked_return_type = "Analysis")]
     pub fn analyze(
         &self,
@@ -266,36 +297,31 @@ impl Simulator {
         options: Option<SimulateOptionsJs>,
     ) -> Result<JsValue, JsValue> {
         let sources = sources(files)?;
-        let opts: SimulateOptions = match options {
-            None => SimulateOptions::default(),
-            Some(o) => serde_wasm_bindgen::from_value(JsValue::from(o)).map_err(|e| {
-                error(&format!("options must be {{events?: string[]}}: {e}"), Some("bad-argument"))
-            })?,
-        };
-        let loaded = netsim::manifest::load(&sources);
-        let mut cluster = netsim::cluster::build(&loaded.accepted());
-        let built = cluster.diagnostics.len();
+        let opts: SimulateOptions =
+            self::options(options.map(JsValue::from), "{events?: string[]}")?;
+        let mut events = Vec::new();
         for text in &opts.events {
-            let event = netsim::cluster::parse_event(text, "default")
-                .map_err(|e| error(&e, Some("bad-event")))?;
-            cluster = netsim::cluster::apply(&cluster, &event);
+            events.push(
+                netsim::cluster::parse_event(text, "default")
+                    .map_err(|e| error(&e, Some("bad-event")))?,
+            );
         }
-        // What a what-if event could not do has no place in the input: report it apart.
-        let what_if_errors: Vec<String> =
-            cluster.diagnostics.drain(built..).map(|d| d.message).collect();
-        let analysis = netsim::view::analyze_built(&sources, &loaded, &cluster);
-        let mut diagnostics = loaded.diagnostics;
-        diagnostics.extend(cluster.diagnostics.iter().cloned());
-        let sim = Simulated { cluster, diagnostics };
-        let last = self.last.insert(Last { analysis, sim, what_if_errors });
+        let session = Session::with_what_ifs(sources, &events);
+        let analysis = session.view();
+        let last = self.last.insert(Last { session, analysis });
         to_js(&Simulation {
             objects: &last.analysis.objects,
             diagnostics: &last.analysis.diagnostics,
             errors: last.analysis.errors,
             warnings: last.analysis.warnings,
-            cluster: convert::cluster_summary(&last.sim.cluster),
-            events: last.sim.cluster.events.iter().map(convert::event).collect(),
-            what_if_errors: &last.what_if_errors,
+            cluster: netsim::session::summary::summary(last.session.cluster()),
+            events: &last.session.cluster().events,
+            what_if_errors: last
+                .session
+                .what_if_diagnostics()
+                .iter()
+                .map(|d| d.message.as_str())
+                .collect(),
         })
     }
 
@@ -316,25 +342,43 @@ impl Simulator {
         json.map_err(|e| error(&e.to_string(), None))
     }
 
+    /// Answers a question about the last `simulate` with the JSON text `netsim … -o json`
+    /// prints for it, byte for byte: `{ask: "request", from, target, count?, seed?}`,
+    /// `{ask: "dns", name, from?, namespace?, type?, exact?}`, `{ask: "resolvConf", pod,
+    /// namespace?}`, `{ask: "packet", node, src, dst, proto?}`, `{ask: "rules", node, format?,
+    /// service?}`, `{ask: "explain", service, namespace?}`, `{ask: "get", kinds, names?,
+    /// namespace?, allNamespaces?, selector?, output?}`. The methods below return the same
+    /// answers as objects.
+    pub fn ask(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Question")] question: JsValue,
+    ) -> Result<String, JsValue> {
+        let last = self.last()?;
+        let q: Question = serde_wasm_bindgen::from_value(question)
+            .map_err(|e| error(&format!("not a question: {e}"), Some("bad-argument")))?;
+        last.session.ask(&q).map_err(ask_error)
+    }
+
     /// `kubectl get KINDS -A [-o wide]` over the last `simulate` (what-if events applied): the
     /// same tables `netsim get` prints. `kinds` is kubectl's comma-separated list
     /// (`pods,services`, short names too).
     pub fn get(&self, kinds: &str, options: Option<GetOptionsJs>) -> Result<String, JsValue> {
         let last = self.last()?;
-        let wide = options
-            .map(|o| js_sys::Reflect::get(&o, &"wide".into()).is_ok_and(|w| w.is_truthy()))
-            .unwrap_or(false);
-        netsim::cluster::print::get_all(&last.sim.cluster, kinds, wide)
-            .map_err(|e| error(&e, Some("unknown-kind")))
+        let o: GetOptions = self::options(options.map(JsValue::from), "{wide?: boolean}")?;
+        let q = GetQuestion {
+            kinds: kinds.to_string(),
+            all_namespaces: true,
+            output: if o.wide { OutputFormat::Wide } else { OutputFormat::Table },
+            ..GetQuestion::default()
+        };
+        last.session.get(&q).map(|l| l.text).map_err(ask_error)
     }
 
     /// The resolv.conf the kubelet writes into `pod` (`NAME` in default, or `NAMESPACE/NAME`).
     #[wasm_bindgen(js_name = resolvConf)]
     pub fn resolv_conf(&self, pod: &str) -> Result<String, JsValue> {
         let last = self.last()?;
-        let p = convert::find_pod(&last.sim.cluster, pod)
-            .map_err(|(code, msg)| error(&msg, Some(code)))?;
-        Ok(convert::pod_resolv_conf(&last.sim.cluster, p).to_string())
+        last.session.resolv_conf(pod, None).map(|rc| rc.to_string()).map_err(ask_error)
     }
 
     fn last(&self) -> Result<&Last, JsValue> {
@@ -355,7 +399,7 @@ impl Simulator {
 
     /// Resolves `name` as the resolver of `pod` (`NAME` in default, or `NAMESPACE/NAME`) would:
     /// its resolv.conf search walk, each query answered as CoreDNS would. `type` defaults to A.
-    #[wasm_bindgen(unchecked_return_type = "DnsWalk")]
+    #[wasm_bindgen(unchecked_return_type = "Lookup")]
     pub fn resolve(
         &self,
         pod: &str,
@@ -363,15 +407,18 @@ impl Simulator {
         #[wasm_bindgen(js_name = "type")] qtype: Option<RecordTypeJs>,
     ) -> Result<JsValue, JsValue> {
         let last = self.last()?;
-        let qtype = qtype.map(|t| JsValue::from(t).as_string().unwrap_or_default());
-        let walk = convert::resolve(&last.sim.cluster, pod, name, qtype.as_deref())
-            .map_err(|(code, msg)| error(&msg, Some(code)))?;
-        to_js(&walk)
+        let qtype = qtype.and_then(|t| JsValue::from(t).as_string());
+        let qtype = match qtype.as_deref() {
+            None | Some("") => RecordType::A,
+            Some(t) => RecordType::parse(t).map_err(|e| error(&e.to_string(), Some("bad-type")))?,
+        };
+        let lookup = last.session.dns(name, Some(pod), None, qtype, false).map_err(ask_error)?;
+        answer(&lookup)
     }
 
     /// Sends a request (or `count` of them) from `from` (`pod/NAME`, `pod/NS/NAME[:CONTAINER]`,
     /// `node/NAME`, `external`) to `target` (`host:port` or a URL) and returns the trace.
-    #[wasm_bindgen(unchecked_return_type = "RequestReport")]
+    #[wasm_bindgen(unchecked_return_type = "Report")]
     pub fn request(
         &self,
         from: &str,
@@ -379,24 +426,43 @@ impl Simulator {
         options: Option<RequestOptionsJs>,
     ) -> Result<JsValue, JsValue> {
         let last = self.last()?;
-        let opts: RequestOptions = match options {
-            None => RequestOptions::default(),
-            Some(o) => serde_wasm_bindgen::from_value(JsValue::from(o)).map_err(|e| {
-                error(&format!("options must be {{count?, seed?}}: {e}"), Some("bad-argument"))
-            })?,
-        };
-        let report = convert::request(&last.sim, from, target, opts.count, opts.seed)
-            .map_err(|(code, msg)| error(&msg, Some(code)))?;
-        to_js(&report)
+        let o: RequestOptions =
+            self::options(options.map(JsValue::from), "{count?: number, seed?: number}")?;
+        let count = o.count.map_or(1, |c| c.clamp(1.0, f64::from(MAX_COUNT)) as u32);
+        let seed = o.seed.map_or(0, |s| s.max(0.0) as u64);
+        let report =
+            last.session.request(from, target, Options { count, seed }).map_err(ask_error)?;
+        answer(&report)
+    }
+
+    /// One packet arriving at (or leaving from) `node`, walked through its kube-proxy rules:
+    /// `src` an IP, `dst` `IP:PORT` (`[v6]:PORT`), `proto` tcp (default), udp or sctp.
+    #[wasm_bindgen(unchecked_return_type = "PacketWalk")]
+    pub fn packet(
+        &self,
+        node: &str,
+        src: &str,
+        dst: &str,
+        proto: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        let last = self.last()?;
+        let walk =
+            last.session.packet_text_args(node, src, dst, proto.as_deref()).map_err(ask_error)?;
+        answer(&walk)
     }
 
     /// The iptables rules kube-proxy writes on `node`: `restore` (what kube-proxy feeds to
     /// iptables-restore, the default) or `save` (what iptables-save shows afterwards).
     pub fn rules(&self, node: &str, format: Option<RulesFormatJs>) -> Result<String, JsValue> {
         let last = self.last()?;
-        let format = format.map(|f| JsValue::from(f).as_string().unwrap_or_default());
-        convert::rules(&last.sim.cluster, node, format.as_deref())
-            .map_err(|(code, msg)| error(&msg, Some(code)))
+        let format = format.and_then(|f| JsValue::from(f).as_string());
+        let format = match format.as_deref() {
+            None | Some("") => RuleFormat::Restore,
+            Some(f) => RuleFormat::parse(f).ok_or_else(|| {
+                error(&format!("unknown format '{f}': use restore or save"), Some("bad-format"))
+            })?,
+        };
+        last.session.rules(node, format, None).map(|r| r.text).map_err(ask_error)
     }
 
     /// The Debug Services checklist for `service` (`NAME` in default, or `NAMESPACE/NAME`): one
@@ -405,7 +471,11 @@ impl Simulator {
     #[wasm_bindgen(unchecked_return_type = "Explanation")]
     pub fn explain(&self, service: &str) -> Result<JsValue, JsValue> {
         let last = self.last()?;
-        to_js(&convert::explain(&last.sim, service))
+        let (ns, name) = match service.split_once('/') {
+            Some((ns, name)) => (ns, name),
+            None => ("default", service),
+        };
+        answer(&last.session.explain(ns, name))
     }
 
     /// Checks a challenge's requirements against the last input: which still fail.
@@ -417,7 +487,7 @@ impl Simulator {
         let last = self.last()?;
         let c: Challenge = serde_wasm_bindgen::from_value(challenge)
             .map_err(|e| error(&format!("not a challenge: {e}"), Some("bad-argument")))?;
-        to_js(&netsim::scenario::check_challenge(&c, last.sim.outcome()))
+        to_js(&netsim::scenario::check_challenge(&c, last.session.outcome()))
     }
 
     /// Sends a scenario's suggested requests on the last input and compares with the promise.
@@ -429,7 +499,7 @@ impl Simulator {
         let last = self.last()?;
         let s: Scenario = serde_wasm_bindgen::from_value(scenario)
             .map_err(|e| error(&format!("not a scenario: {e}"), Some("bad-argument")))?;
-        to_js(&netsim::scenario::check_requests(&s, last.sim.outcome()))
+        to_js(&netsim::scenario::check_requests(&s, last.session.outcome()))
     }
 }
 

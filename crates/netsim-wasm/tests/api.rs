@@ -196,7 +196,9 @@ fn request_traces_and_distributes() {
     let r = sim.request("pod/client", "http://web/", None).unwrap();
     assert_eq!(s(&r, "outcome").as_deref(), Some("connected"));
     assert!(arr(&get(&r, "hops")).length() >= 3);
-    assert!(s(&get(&r, "endpoint"), "pod").is_some_and(|p| p.starts_with("default/web-")));
+    let pod = get(&get(&r, "endpoint"), "pod");
+    assert_eq!(s(&pod, "namespace").as_deref(), Some("default"));
+    assert!(s(&pod, "name").is_some_and(|p| p.starts_with("web-")));
     let opts = js_sys::Object::new();
     js_sys::Reflect::set(&opts, &"count".into(), &100.into()).unwrap();
     js_sys::Reflect::set(&opts, &"seed".into(), &7.into()).unwrap();
@@ -221,7 +223,7 @@ fn explain_lists_the_debug_services_checklist() {
     let e = sim.explain("frontend").unwrap();
     let checks = arr(&get(&e, "checks"));
     let selector = checks.iter().find(|c| s(c, "id").as_deref() == Some("selector")).unwrap();
-    assert_eq!(s(&selector, "mark").as_deref(), Some("fail"));
+    assert_eq!(s(&selector, "result").as_deref(), Some("fail"));
     assert!(s(&selector, "fix").is_some_and(|f| !f.is_empty()));
 }
 
@@ -386,4 +388,56 @@ fn every_scenario_loads_and_keeps_its_promises_in_the_browser() {
             );
         }
     }
+}
+
+/// The stdout sections of a golden case (`tests/cases/**/*.case`), by run, and its one input.
+fn golden(case: &str) -> (String, Vec<String>) {
+    let mut input = String::new();
+    let mut outs: Vec<String> = Vec::new();
+    let mut section = "";
+    for line in case.split_inclusive('\n') {
+        if let Some(marker) = line.strip_prefix("#- ") {
+            section = match marker.trim_end() {
+                m if m.starts_with("file:") => "file",
+                "stdout" => {
+                    outs.push(String::new());
+                    "stdout"
+                }
+                _ => "",
+            };
+            continue;
+        }
+        match section {
+            "file" => input.push_str(line),
+            "stdout" => outs.last_mut().unwrap().push_str(line),
+            _ => {}
+        }
+    }
+    (input, outs)
+}
+
+/// The CLI's `-o json` (the golden case, checked by `cargo test --test golden`) and the JS
+/// package's `ask` give byte-identical JSON for the same input and question.
+#[wasm_bindgen_test]
+fn ask_answers_exactly_what_the_cli_prints() {
+    let (input_text, expected) = golden(include_str!("../../../tests/cases/cli/json_parity.case"));
+    let mut sim = Simulator::new();
+    sim.simulate(input("app.yaml", &input_text), None).unwrap();
+    // The questions of the case's runs, in order.
+    let questions = [
+        serde_json::json!({"ask": "request", "from": "pod/client", "target": "http://web/", "count": 100, "seed": 3}),
+        serde_json::json!({"ask": "dns", "name": "web", "from": "client"}),
+        serde_json::json!({"ask": "resolvConf", "pod": "client"}),
+        serde_json::json!({"ask": "packet", "node": "kind-worker", "src": "10.244.1.2", "dst": "10.96.100.100:80"}),
+        serde_json::json!({"ask": "explain", "service": "web"}),
+        serde_json::json!({"ask": "get", "kinds": "pods,services", "output": "json"}),
+    ];
+    assert_eq!(expected.len(), questions.len());
+    for (q, want) in questions.iter().zip(&expected) {
+        let got = sim.ask(js(q.clone())).unwrap_or_else(|e| panic!("{q}: {e:?}"));
+        assert_eq!(&got, want, "{q}");
+    }
+    // The object methods return the same answers, parsed.
+    let r = sim.request("pod/client", "http://web/", None).unwrap();
+    assert_eq!(s(&r, "outcome").as_deref(), Some("connected"));
 }

@@ -24,6 +24,7 @@ pub mod proxy;
 pub mod request;
 pub mod scenario;
 pub mod select;
+pub mod session;
 pub mod share;
 pub(crate) mod sort;
 pub mod syntax;

@@ -12,50 +12,10 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{Severity, SourceFiles};
-use crate::request::{parse_source, parse_target, Network, Options, Outcome};
+use crate::request::Outcome;
 
 /// At most this many requests are evaluated per scenario or challenge.
 pub const MAX_REQUIREMENTS: usize = 64;
-
-/// How a request ends, as the index spells it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Expect {
-    Connected,
-    Refused,
-    Timeout,
-    Nxdomain,
-}
-
-impl Expect {
-    /// The index spelling (`connected`, `refused`, `timeout`, `nxdomain`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Expect::Connected => "connected",
-            Expect::Refused => "refused",
-            Expect::Timeout => "timeout",
-            Expect::Nxdomain => "nxdomain",
-        }
-    }
-}
-
-impl From<Outcome> for Expect {
-    fn from(o: Outcome) -> Expect {
-        match o {
-            Outcome::Connected => Expect::Connected,
-            Outcome::Refused => Expect::Refused,
-            Outcome::Timeout => Expect::Timeout,
-            Outcome::NxDomain => Expect::Nxdomain,
-        }
-    }
-}
-
-impl fmt::Display for Expect {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// A suggested request: ready to send, with the outcome the scenario's text promises.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,7 +25,7 @@ pub struct SuggestedRequest {
     pub from: String,
     /// `host:port` or a URL.
     pub target: String,
-    pub expect: Expect,
+    pub expect: Outcome,
 }
 
 /// A challenge requirement: a request and what it must (not) do.
@@ -77,7 +37,7 @@ pub struct Requirement {
     /// For `mustFail`, a specific failure (e.g. `refused`); absent: any outcome but `connected`.
     /// For `mustSucceed` it may only be `connected` (the default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expect: Option<Expect>,
+    pub expect: Option<Outcome>,
 }
 
 /// A scenario broken on purpose, and the goal that says it is fixed.
@@ -188,13 +148,13 @@ pub fn parse_index(json: &str) -> Result<Index, IndexError> {
                     s.name
                 )));
             }
-            if c.must_succeed.iter().any(|r| r.expect.is_some_and(|e| e != Expect::Connected)) {
+            if c.must_succeed.iter().any(|r| r.expect.is_some_and(|e| e != Outcome::Connected)) {
                 return Err(IndexError::Invalid(format!(
                     "challenge {:?}: a mustSucceed request can only expect connected",
                     s.name
                 )));
             }
-            if c.must_fail.iter().any(|r| r.expect == Some(Expect::Connected)) {
+            if c.must_fail.iter().any(|r| r.expect == Some(Outcome::Connected)) {
                 return Err(IndexError::Invalid(format!(
                     "challenge {:?}: a mustFail request cannot expect connected",
                     s.name
@@ -213,7 +173,7 @@ pub fn parse_index(json: &str) -> Result<Index, IndexError> {
 
 /// What one request did: its outcome, or why it could not be sent at all (unknown Pod, bad
 /// target, or the input has errors).
-pub type RequestResult = Result<Expect, String>;
+pub type RequestResult = Result<Outcome, String>;
 
 /// Which side of the goal a requirement is on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -231,7 +191,7 @@ pub struct RequirementStatus {
     pub from: String,
     pub target: String,
     /// What happened (`None` when the request could not be sent).
-    pub actual: Option<Expect>,
+    pub actual: Option<Outcome>,
     pub met: bool,
     /// A sentence for the learner: `✓ pod/client → web:80 connects` or what is still wrong.
     pub message: String,
@@ -254,7 +214,7 @@ impl ChallengeStatus {
 }
 
 /// Checks a challenge given a way to send a request (`outcome(from, target)`). Pure: the caller
-/// decides how requests are simulated ([`Simulated::outcome`] on a built cluster is the usual
+/// decides how requests are simulated ([`Session::outcome`](crate::session::Session::outcome) on a built cluster is the usual
 /// one). Evaluates every requirement (bounded by [`MAX_REQUIREMENTS`]) so the page can show all.
 pub fn check_challenge(
     challenge: &Challenge,
@@ -273,7 +233,7 @@ pub fn check_challenge(
         let (actual, met, message) = match (&got, side) {
             (Err(e), _) => (None, false, format!("✗ {arrow} cannot be sent: {e}")),
             (Ok(a), Side::MustSucceed) => {
-                if *a == Expect::Connected {
+                if *a == Outcome::Connected {
                     (Some(*a), true, format!("✓ {arrow} connects"))
                 } else {
                     (Some(*a), false, format!("✗ {arrow} must connect, but it ends in {a}"))
@@ -284,7 +244,7 @@ pub fn check_challenge(
                 Some(want) => {
                     (Some(*a), false, format!("✗ {arrow} must end in {want}, but it ends in {a}"))
                 }
-                None if *a != Expect::Connected => {
+                None if *a != Outcome::Connected => {
                     (Some(*a), true, format!("✓ {arrow} does not connect ({a})"))
                 }
                 None => (Some(*a), false, format!("✗ {arrow} must not connect, but it connects")),
@@ -309,8 +269,8 @@ pub fn check_challenge(
 pub struct SuggestedStatus {
     pub from: String,
     pub target: String,
-    pub expect: Expect,
-    pub actual: Option<Expect>,
+    pub expect: Outcome,
+    pub actual: Option<Outcome>,
     /// Why the request could not be sent, if it could not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -342,51 +302,6 @@ pub fn check_requests(
             }
         })
         .collect()
-}
-
-/// The manifests of a scenario (or the learner's edit of them), loaded and built once, ready to
-/// answer requests.
-pub struct Simulated {
-    pub cluster: crate::cluster::Cluster,
-    /// Load and build diagnostics together.
-    pub diagnostics: Vec<crate::diagnostic::Diagnostic>,
-}
-
-impl Simulated {
-    /// Runs `manifest::load` then `cluster::build`.
-    pub fn new(files: &SourceFiles) -> Simulated {
-        let loaded = crate::manifest::load(files);
-        let cluster = crate::cluster::build(&loaded.accepted());
-        let mut diagnostics = loaded.diagnostics;
-        diagnostics.extend(cluster.diagnostics.iter().cloned());
-        Simulated { cluster, diagnostics }
-    }
-
-    /// Error-severity diagnostics (a challenge with errors cannot be solved).
-    pub fn errors(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
-    }
-
-    /// An outcome function for [`check_challenge`] / [`check_requests`] over this cluster:
-    /// each request sent once with seed 0.
-    pub fn outcome(&self) -> impl FnMut(&str, &str) -> RequestResult + '_ {
-        let net = Network::new(&self.cluster.objects, &self.cluster.settings);
-        let errors = self.errors();
-        move |from, target| {
-            if errors > 0 {
-                return Err(format!(
-                    "the manifests have {errors} error{}; fix {} first",
-                    if errors == 1 { "" } else { "s" },
-                    if errors == 1 { "it" } else { "them" }
-                ));
-            }
-            let src = parse_source(from).map_err(|e| e.to_string())?;
-            let dst = parse_target(target).map_err(|e| e.to_string())?;
-            net.request(&src, &dst, &Options::default())
-                .map(|r| Expect::from(r.outcome))
-                .map_err(|e| e.to_string())
-        }
-    }
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! Conformance: the DNS samples in `shared/conformance/dns/`, read at run time.
+//! Conformance: the DNS samples in `tests/conformance/dns/`, read at run time.
 //!
 //! `resolv_conf_and_search_expansion.yaml`: the cluster state, the expected resolv.conf, and for
 //! each case the candidate names in order with rcode and answer, and the result.
@@ -12,7 +12,7 @@ use std::net::IpAddr;
 use netsim::dns::*;
 use netsim::model::*;
 
-const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/conformance/dns/");
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/conformance/dns/");
 
 fn read(name: &str) -> String {
     std::fs::read_to_string(format!("{DIR}{name}")).unwrap_or_else(|e| panic!("read {name}: {e}"))

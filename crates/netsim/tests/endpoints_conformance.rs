@@ -1,4 +1,4 @@
-//! Conformance: `/work/shared/conformance/endpoints/pod_to_endpoint.yaml` (upstream
+//! Conformance: `tests/conformance/endpoints/pod_to_endpoint.yaml` (upstream
 //! `staging/src/k8s.io/endpointslice/utils_test.go` TestPodToEndpoint), read at runtime with our
 //! own YAML front end; every case is rebuilt on the upstream fixture (Pod `test/…` with IP
 //! 1.2.3.5 on node-1, Service `foo`, node1 labelled with zone us-central1-a) and checked against
@@ -11,10 +11,8 @@ use netsim::model::*;
 use netsim::syntax::{self, Node as Y};
 use netsim::text::FileId;
 
-const PATH: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/conformance/endpoints/pod_to_endpoint.yaml"
-);
+const PATH: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/tests/conformance/endpoints/pod_to_endpoint.yaml");
 
 fn s(n: &Y<'_>) -> String {
     n.as_scalar().map(|s| s.text.to_string()).unwrap_or_default()

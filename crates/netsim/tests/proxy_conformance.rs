@@ -1,5 +1,5 @@
-//! Conformance: kube-proxy iptables samples in `shared/conformance/iptables` and
-//! `shared/conformance/packet_flow`, read at runtime (transcribed from upstream
+//! Conformance: kube-proxy iptables samples in `tests/conformance/iptables` and
+//! `tests/conformance/packet_flow`, read at runtime (transcribed from upstream
 //! `pkg/proxy/iptables/proxier_test.go`).
 
 // std's sorts are fine in tests: `clippy.toml` bans them only to keep the wasm small.
@@ -15,7 +15,7 @@ use netsim::model::{
 };
 use netsim::proxy::{self, names, Cidr, NodeInfo, Origin, Packet, ProxyConfig, RuleTable};
 
-const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/conformance");
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/conformance");
 
 // ---------------------------------------------------------------------------------------------
 // A tiny YAML value tree over granit-parser events.

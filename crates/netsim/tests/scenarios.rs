@@ -5,8 +5,9 @@
 
 use std::collections::BTreeSet;
 
-use netsim::diagnostic::{Severity, SourceFiles};
-use netsim::scenario::{check_challenge, check_requests, parse_index, Index, Simulated};
+use netsim::diagnostic::Severity;
+use netsim::scenario::{check_challenge, check_requests, parse_index, Index};
+use netsim::session::Session;
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../static/scenarios");
 
@@ -21,10 +22,8 @@ fn read(file: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-fn simulate(file: &str, text: &str) -> Simulated {
-    let mut files = SourceFiles::default();
-    files.add(file, text);
-    Simulated::new(&files)
+fn simulate(file: &str, text: &str) -> Session {
+    Session::from_text(file, text)
 }
 
 #[test]
@@ -34,7 +33,7 @@ fn every_scenario_builds_without_errors() {
     for s in &idx.scenarios {
         let sim = simulate(&s.file, &read(&s.file));
         let errors: Vec<String> = sim
-            .diagnostics
+            .diagnostics()
             .iter()
             .filter(|d| d.severity == Severity::Error)
             .map(|d| format!("{}: {}", d.code, d.message))

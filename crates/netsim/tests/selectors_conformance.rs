@@ -1,4 +1,4 @@
-//! Conformance: `/work/shared/conformance/selectors/labels_selector_test.yaml` (upstream
+//! Conformance: `tests/conformance/selectors/labels_selector_test.yaml` (upstream
 //! `staging/src/k8s.io/apimachinery/pkg/labels/selector_test.go`), read at runtime with our own
 //! YAML front end and checked case by case against `netsim::select`.
 
@@ -7,10 +7,8 @@ use netsim::select::{self, Operator, Requirement};
 use netsim::syntax::{self, Node};
 use netsim::text::FileId;
 
-const PATH: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/conformance/selectors/labels_selector_test.yaml"
-);
+const PATH: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/tests/conformance/selectors/labels_selector_test.yaml");
 
 fn s(n: &Node<'_>) -> String {
     n.as_scalar().map(|s| s.text.to_string()).unwrap_or_default()

@@ -1,4 +1,4 @@
-//! Conformance: `/work/shared/conformance/validation/` — Service defaults
+//! Conformance: `tests/conformance/validation/` — Service defaults
 //! (`service_defaults.yaml`, upstream `SetDefaults_Service`) and the declarative-validation
 //! Service cases (`declarative_validation_service.yaml`, upstream
 //! `pkg/registry/core/service/declarative_validation_test.go`), read at runtime.
@@ -14,7 +14,7 @@ use netsim::model::{IntOrString, Protocol, ServiceType, TrafficPolicy};
 use netsim::syntax::{self, Node};
 use netsim::text::FileId;
 
-const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/conformance/validation/");
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/conformance/validation/");
 
 fn load(text: &str) -> manifest::Loaded {
     let mut files = SourceFiles::default();

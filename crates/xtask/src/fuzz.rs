@@ -7,7 +7,7 @@
 //! `static/scenarios/*.yaml`, the `#- file:` sections and `#- run:` lines of `tests/cases/**`,
 //! and the YAML of `../shared/conformance` when present. `--seeds-only` stops after seeding.
 //! Crash inputs land in `fuzz/artifacts/<target>/`; copy each into
-//! `crates/netsim/tests/fuzz_regressions/` once fixed.
+//! `tests/fuzz_regressions/` once fixed.
 //!
 //! Needs the nightly toolchain and cargo-fuzz (installed from crates.io when missing).
 

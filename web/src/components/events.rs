@@ -31,8 +31,8 @@ pub fn EventsView() -> Html {
                         <tr class="more" data-testid="events-omitted"><td colspan="5">{ format!("… {} earlier events not shown", app.cluster.omitted_events) }</td></tr>
                     }
                     { for events.iter().map(|e| html! {
-                        <tr class={e.type_.to_ascii_lowercase()}>
-                            <td>{ &e.namespace }</td><td>{ &e.type_ }</td><td>{ &e.reason }</td><td>{ &e.object }</td><td>{ &e.message }</td>
+                        <tr class={e.type_.as_str().to_ascii_lowercase()}>
+                            <td>{ &e.namespace }</td><td>{ e.type_.as_str() }</td><td>{ &e.reason }</td><td>{ &e.object }</td><td>{ &e.message }</td>
                         </tr>
                     }) }
                 </tbody>

@@ -5,11 +5,12 @@
 //! change the running cluster (delete a Pod, make it unready, scale its workload, take a node
 //! down). Everything shown comes from the view model or the engine.
 
-use netsim::view::{EdgeKind, NodeBox, PodBox, ServiceBox, Topology};
-use serde::Deserialize;
+use netsim::session::detail::{PodDetail, ServiceDetail};
+use netsim::session::{Question, RuleFormat, Rules};
+use netsim::view::{NodeBox, PodBox, Topology};
 use yew::prelude::*;
 
-use crate::hooks::{use_app, use_engine};
+use crate::hooks::{use_app, use_ask};
 use crate::state::Action;
 
 #[component]
@@ -24,7 +25,7 @@ pub fn Inspector() -> Html {
     let body = if let Some(s) = t.services.iter().find(|s| *s.id == *id) {
         html! { <ServiceInspector service={s.id.clone()} /> }
     } else if let Some(p) = all_pods(t).find(|p| *p.id == *id) {
-        pod_view(&app, t, p)
+        html! { <PodInspector pod={p.id.clone()} /> }
     } else if let Some(n) = t.nodes.iter().find(|n| *n.id == *id) {
         node_view(&app, n)
     } else {
@@ -48,16 +49,23 @@ fn what_if(app: &crate::hooks::AppContext, event: String) -> Callback<MouseEvent
     Callback::from(move |_| app.dispatch(Action::WhatIf(event.clone())))
 }
 
-fn pod_view(app: &crate::hooks::AppContext, t: &Topology, p: &PodBox) -> Html {
-    let selected_by: Vec<&ServiceBox> = t
-        .edges
-        .iter()
-        .filter(|e| e.to == p.id && matches!(e.kind, EdgeKind::Ready | EdgeKind::NotReady))
-        .filter_map(|e| t.services.iter().find(|s| s.id == e.from))
-        .collect();
-    let ns_name = format!("{}/{}", p.namespace, p.name);
+#[derive(Properties, PartialEq)]
+struct PodProps {
+    pod: String,
+}
+
+#[component]
+fn PodInspector(props: &PodProps) -> Html {
+    let app = use_app();
+    let t = &app.last_good.topology;
+    let p = all_pods(t).find(|p| p.id == props.pod);
+    let ns_name = p.map(|p| format!("{}/{}", p.namespace, p.name)).unwrap_or_default();
+    let detail =
+        use_ask::<PodDetail>((!ns_name.is_empty()).then(|| Question::Pod { pod: ns_name.clone() }));
+    let Some(p) = p else { return html! {} };
     let ready = p.state == netsim::view::PodState::Ready;
-    let scale = p.owner.as_deref().and_then(|o| scalable_owner(app, &p.namespace, o));
+    let detail = detail.and_then(Result::ok);
+    let scale = detail.as_ref().and_then(|d| d.scalable.clone());
     html! {
         <div data-testid="inspector-pod">
             <h3>{ "Pod " }<code>{ &p.name }</code></h3>
@@ -76,61 +84,34 @@ fn pod_view(app: &crate::hooks::AppContext, t: &Topology, p: &PodBox) -> Html {
             <h4>{ "Containers" }</h4>
             <ul class="plain">{ for p.containers.iter().map(|c| html! { <li><code>{ c }</code></li> }) }</ul>
             <h4>{ "Selected by" }</h4>
-            if selected_by.is_empty() {
-                <p class="muted" data-testid="inspector-selected-by">{ "No Service selects this Pod." }</p>
-            } else {
-                <ul class="plain" data-testid="inspector-selected-by">
-                    { for selected_by.iter().map(|s| html! { <li><code>{ format!("{}/{}", s.namespace, s.name) }</code>{ format!(" ({})", s.type_) }</li> }) }
-                </ul>
-            }
+            { match &detail {
+                None => html! { <p class="muted">{ "…" }</p> },
+                Some(d) if d.selected_by.is_empty() => html! {
+                    <p class="muted" data-testid="inspector-selected-by">{ "No Service selects this Pod." }</p>
+                },
+                Some(d) => html! {
+                    <ul class="plain" data-testid="inspector-selected-by">
+                        { for d.selected_by.iter().map(|s| html! { <li><code>{ s.service.to_string() }</code>{ format!(" ({})", s.type_.as_str()) }</li> }) }
+                    </ul>
+                },
+            } }
             <h4>{ "What if…" }</h4>
             <div class="what-ifs">
-                <button type="button" data-testid="whatif-delete-pod" onclick={what_if(app, format!("delete-pod/{ns_name}"))}
+                <button type="button" data-testid="whatif-delete-pod" onclick={what_if(&app, format!("delete-pod/{ns_name}"))}
                     title="kubectl delete pod: its controller (if any) creates a replacement with a new IP">{ "Delete Pod" }</button>
-                <button type="button" data-testid="whatif-ready" onclick={what_if(app, format!("pod-ready/{ns_name}={}", !ready))}
+                <button type="button" data-testid="whatif-ready" onclick={what_if(&app, format!("pod-ready/{ns_name}={}", !ready))}
                     title="Flip the Ready condition, as a failing or passing readiness probe would">
                     { if ready { "Make unready" } else { "Make ready" } }</button>
-                if let Some((kind, name, replicas)) = scale {
-                    <button type="button" data-testid="whatif-scale-up" onclick={what_if(app, format!("scale/{kind}/{}/{name}={}", p.namespace, replicas + 1))}>
-                        { format!("Scale {kind} to {}", replicas + 1) }</button>
-                    if replicas > 0 {
-                        <button type="button" data-testid="whatif-scale-down" onclick={what_if(app, format!("scale/{kind}/{}/{name}={}", p.namespace, replicas - 1))}>
-                            { format!("Scale to {}", replicas - 1) }</button>
+                if let Some(w) = scale {
+                    <button type="button" data-testid="whatif-scale-up" onclick={what_if(&app, format!("scale/{}/{}/{}={}", w.kind, p.namespace, w.name, w.replicas + 1))}>
+                        { format!("Scale {} to {}", w.kind, w.replicas + 1) }</button>
+                    if w.replicas > 0 {
+                        <button type="button" data-testid="whatif-scale-down" onclick={what_if(&app, format!("scale/{}/{}/{}={}", w.kind, p.namespace, w.name, w.replicas - 1))}>
+                            { format!("Scale to {}", w.replicas - 1) }</button>
                     }
                 }
             </div>
         </div>
-    }
-}
-
-/// The workload to scale for a Pod's owner (`ReplicaSet/web-7d4b9c8f5` → its Deployment when
-/// the input has one) and its current replica count (Pods of it on screen, not terminating).
-fn scalable_owner(
-    app: &crate::hooks::AppContext,
-    namespace: &str,
-    owner: &str,
-) -> Option<(&'static str, String, usize)> {
-    let (kind, name) = owner.split_once('/')?;
-    let t = &app.last_good.topology;
-    let replicas = all_pods(t)
-        .filter(|p| p.owner.as_deref() == Some(owner))
-        .filter(|p| p.state != netsim::view::PodState::Terminating)
-        .count();
-    match kind {
-        "ReplicaSet" => {
-            let deploy = name.rsplit_once('-').map(|(d, _)| d)?;
-            let has_deploy =
-                app.analysis.objects.iter().any(|o| {
-                    o.kind == "Deployment" && o.namespace == namespace && o.name == deploy
-                });
-            Some(if has_deploy {
-                ("deployment", deploy.to_string(), replicas)
-            } else {
-                ("replicaset", name.to_string(), replicas)
-            })
-        }
-        "StatefulSet" => Some(("statefulset", name.to_string(), replicas)),
-        _ => None,
     }
 }
 
@@ -161,40 +142,16 @@ struct ServiceProps {
     service: String,
 }
 
-#[derive(Deserialize)]
-struct Explanation {
-    checks: Vec<Check>,
-}
-
-#[derive(Deserialize)]
-struct Check {
-    mark: String,
-    symbol: String,
-    title: String,
-    evidence: Vec<String>,
-    fix: String,
-}
-
 #[component]
 fn ServiceInspector(props: &ServiceProps) -> Html {
     let app = use_app();
     let t = &app.last_good.topology;
     let s = t.services.iter().find(|s| s.id == props.service);
     let ns_name = s.map(|s| format!("{}/{}", s.namespace, s.name)).unwrap_or_default();
-    let explain = use_engine("explain", serde_json::json!({ "service": ns_name }).to_string());
+    let detail = use_ask::<ServiceDetail>(
+        (!ns_name.is_empty()).then(|| Question::Service { service: ns_name.clone() }),
+    );
     let Some(s) = s else { return html! {} };
-    let pods: Vec<&PodBox> = all_pods(t).filter(|p| p.namespace == s.namespace).collect();
-    let short = [
-        (s.name.clone(), format!("from Pods in {}", s.namespace)),
-        (format!("{}.{}", s.name, s.namespace), "from any namespace".to_string()),
-        (s.dns_name.clone(), "fully qualified".to_string()),
-    ];
-    let endpoints: Vec<(&PodBox, EdgeKind)> = t
-        .edges
-        .iter()
-        .filter(|e| e.from == s.id && matches!(e.kind, EdgeKind::Ready | EdgeKind::NotReady))
-        .filter_map(|e| pods.iter().find(|p| p.id == e.to).map(|p| (*p, e.kind)))
-        .collect();
     html! {
         <div data-testid="inspector-service">
             <h3>{ "Service " }<code>{ &s.name }</code></h3>
@@ -206,68 +163,62 @@ fn ServiceInspector(props: &ServiceProps) -> Html {
                 if let Some(name) = &s.external_name { <dt>{ "External name" }</dt><dd>{ format!("{name} (CNAME)") }</dd> }
                 <dt>{ "Ports" }</dt><dd>{ s.ports.join(", ") }</dd>
             </dl>
-            <h4>{ "DNS names" }</h4>
-            <ul class="plain">
-                { for short.iter().map(|(n, why)| html! { <li><code>{ n }</code><span class="muted">{ format!(" — {why}") }</span></li> }) }
-            </ul>
-            <h4>{ "Selector match" }</h4>
-            { match_table(s, &pods) }
-            <h4>{ format!("Endpoints ({} ready of {})", s.ready_endpoints, s.endpoints) }</h4>
-            if endpoints.is_empty() {
-                <p class="muted" data-testid="inspector-endpoints">{ "No endpoints: a request to this Service is rejected." }</p>
-            } else {
-                <table class="grid" data-testid="inspector-endpoints">
-                    <thead><tr><th>{ "Pod" }</th><th>{ "IP" }</th><th>{ "Node" }</th><th>{ "Conditions" }</th></tr></thead>
-                    <tbody>
-                        { for endpoints.iter().map(|(p, kind)| html! {
-                            <tr>
-                                <td>{ &p.name }</td><td>{ &p.ip }</td><td>{ &p.node }</td>
-                                <td>{ conditions(p, *kind) }</td>
-                            </tr>
-                        }) }
-                    </tbody>
-                </table>
-            }
-            <h4>{ "Debug Services checklist" }</h4>
-            { match explain {
-                None => html! { <p class="muted">{ "Checking…" }</p> },
+            { match &detail {
+                None => html! { <p class="muted">{ "…" }</p> },
                 Some(Err(e)) => html! { <p class="error">{ e }</p> },
-                Some(Ok(json)) => match serde_json::from_str::<Explanation>(&json) {
-                    Ok(x) => html! {
-                        <ul class="checklist" data-testid="inspector-checklist">
-                            { for x.checks.iter().map(|c| html! {
-                                <li class={c.mark.clone()}>
-                                    <span class="mark">{ &c.symbol }</span>{ " " }{ &c.title }
-                                    { for c.evidence.iter().map(|e| html! { <div class="evidence">{ e }</div> }) }
-                                    if !c.fix.is_empty() { <div class="fix">{ format!("Fix: {}", c.fix) }</div> }
-                                </li>
-                            }) }
-                        </ul>
-                    },
-                    Err(e) => html! { <p class="error">{ e.to_string() }</p> },
-                },
+                Some(Ok(d)) => service_detail(d, s.external_name.is_some(), s.ready_endpoints, s.endpoints),
             } }
             <ServiceRules service={ns_name} />
         </div>
     }
 }
 
-/// EndpointSlice conditions as kubectl describe words.
-fn conditions(p: &PodBox, kind: EdgeKind) -> &'static str {
-    use netsim::view::PodState;
-    match (p.state, kind) {
-        (PodState::Terminating, _) => "ready=false serving=true terminating=true",
-        (_, EdgeKind::Ready) => "ready=true serving=true terminating=false",
-        _ => "ready=false serving=false terminating=false",
+fn service_detail(d: &ServiceDetail, external_name: bool, ready: usize, all: usize) -> Html {
+    html! {
+        <>
+            <h4>{ "DNS names" }</h4>
+            <ul class="plain">
+                { for d.dns_names.iter().map(|n| html! { <li><code>{ &n.name }</code><span class="muted">{ format!(" — {}", n.scope) }</span></li> }) }
+            </ul>
+            <h4>{ "Selector match" }</h4>
+            { match_table(d, external_name) }
+            <h4>{ format!("Endpoints ({ready} ready of {all})") }</h4>
+            if d.endpoints.is_empty() {
+                <p class="muted" data-testid="inspector-endpoints">{ "No endpoints: a request to this Service is rejected." }</p>
+            } else {
+                <table class="grid" data-testid="inspector-endpoints">
+                    <thead><tr><th>{ "Pod" }</th><th>{ "IP" }</th><th>{ "Node" }</th><th>{ "Conditions" }</th></tr></thead>
+                    <tbody>
+                        { for d.endpoints.iter().map(|e| html! {
+                            <tr>
+                                <td>{ e.pod.as_ref().map(|p| p.name.clone()).unwrap_or_default() }</td>
+                                <td>{ &e.ip }</td><td>{ e.node.clone().unwrap_or_default() }</td>
+                                <td>{ format!("ready={} serving={} terminating={}", e.ready, e.serving, e.terminating) }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            }
+            <h4>{ "Debug Services checklist" }</h4>
+            <ul class="checklist" data-testid="inspector-checklist">
+                { for d.checklist.checks.iter().map(|c| html! {
+                    <li class={c.mark.as_str()}>
+                        <span class="mark">{ c.mark.symbol() }</span>{ " " }{ &c.title }
+                        { for c.evidence.iter().map(|e| html! { <div class="evidence">{ e }</div> }) }
+                        if !c.fix.is_empty() { <div class="fix">{ format!("Fix: {}", c.fix) }</div> }
+                    </li>
+                }) }
+            </ul>
+        </>
     }
 }
 
-/// Every Pod of the namespace against every selector pair.
-fn match_table(s: &ServiceBox, pods: &[&PodBox]) -> Html {
-    if s.external_name.is_some() {
+/// Every Pod of the namespace against every selector pair (the core's table).
+fn match_table(d: &ServiceDetail, external_name: bool) -> Html {
+    if external_name {
         return html! { <p class="muted">{ "An ExternalName Service has no selector: DNS answers with a CNAME." }</p> };
     }
-    if s.selector.is_empty() {
+    if d.selector.is_empty() {
         return html! { <p class="muted" data-testid="inspector-match">{ "No selector: endpoints are managed by hand (EndpointSlices in the input)." }</p> };
     }
     html! {
@@ -275,27 +226,17 @@ fn match_table(s: &ServiceBox, pods: &[&PodBox]) -> Html {
             <thead>
                 <tr>
                     <th>{ "Pod" }</th>
-                    { for s.selector.iter().map(|l| html! { <th><code>{ format!("{}={}", l.key, l.value) }</code></th> }) }
+                    { for d.selector.iter().map(|pair| html! { <th><code>{ pair }</code></th> }) }
                     <th>{ "Selected" }</th>
                 </tr>
             </thead>
             <tbody>
-                { for pods.iter().map(|p| {
-                    let cells: Vec<(bool, String)> = s.selector.iter().map(|want| {
-                        match p.labels.iter().find(|l| l.key == want.key) {
-                            Some(l) if l.value == want.value => (true, "✓".to_string()),
-                            Some(l) => (false, format!("✗ {}={}", l.key, l.value)),
-                            None => (false, format!("✗ no {}", want.key)),
-                        }
-                    }).collect();
-                    let all = cells.iter().all(|c| c.0);
-                    html! {
-                        <tr class={if all { "yes" } else { "no" }} data-pod={p.name.clone()}>
-                            <td>{ &p.name }</td>
-                            { for cells.into_iter().map(|(ok, text)| html! { <td class={if ok { "ok" } else { "bad" }}>{ text }</td> }) }
-                            <td>{ if all { "✓ yes" } else { "✗ no" } }</td>
-                        </tr>
-                    }
+                { for d.matches.iter().map(|row| html! {
+                    <tr class={if row.selected { "yes" } else { "no" }} data-pod={row.pod.name.clone()}>
+                        <td>{ &row.pod.name }</td>
+                        { for row.cells.iter().map(|c| html! { <td class={if c.ok { "ok" } else { "bad" }}>{ &c.text }</td> }) }
+                        <td>{ if row.selected { "✓ yes" } else { "✗ no" } }</td>
+                    </tr>
                 }) }
             </tbody>
         </table>
@@ -307,23 +248,28 @@ struct RulesProps {
     service: String,
 }
 
-/// The Service's kube-proxy rules on each node (the lines whose comment names it).
+/// The Service's kube-proxy rules on each node (the lines the core marks as its own).
 #[component]
 fn ServiceRules(props: &RulesProps) -> Html {
     let app = use_app();
     let nodes = app.last_good.topology.node_names();
     let node = use_state(|| nodes.first().cloned().unwrap_or_default());
-    let rules = use_engine("rules", serde_json::json!({ "node": *node }).to_string());
+    let rules = use_ask::<Rules>((!node.is_empty()).then(|| Question::Rules {
+        node: (*node).clone(),
+        format: RuleFormat::Save,
+        service: Some(props.service.clone()),
+    }));
     let onchange = {
         let node = node.clone();
         crate::components::on_select(move |v| node.set(v))
     };
-    let lines: Vec<String> = match &rules {
-        Some(Ok(json)) => serde_json::from_str::<String>(json)
-            .unwrap_or_default()
+    let lines: Vec<&str> = match &rules {
+        Some(Ok(r)) => r
+            .text
             .lines()
-            .filter(|l| mentions(l, &props.service))
-            .map(str::to_string)
+            .enumerate()
+            .filter(|(i, _)| r.highlight.binary_search(&(*i as u32)).is_ok())
+            .map(|(_, l)| l)
             .collect(),
         _ => Vec::new(),
     };
@@ -343,12 +289,4 @@ fn ServiceRules(props: &RulesProps) -> Html {
             } }
         </>
     }
-}
-
-/// True when an iptables line's comment names the Service (`"ns/name"` or `"ns/name:port…"`).
-pub fn mentions(line: &str, ns_name: &str) -> bool {
-    line.match_indices(ns_name).any(|(i, _)| {
-        line[..i].ends_with('"')
-            && matches!(line[i + ns_name.len()..].chars().next(), Some('"' | ':' | ' '))
-    })
 }

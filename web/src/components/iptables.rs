@@ -3,8 +3,9 @@
 
 use yew::prelude::*;
 
-use crate::components::inspector::mentions;
-use crate::hooks::{use_app, use_engine};
+use netsim::session::{Question, RuleFormat, Rules};
+
+use crate::hooks::{use_app, use_ask};
 
 #[component]
 pub fn IptablesView() -> Html {
@@ -16,22 +17,14 @@ pub fn IptablesView() -> Html {
         .filter(|n| nodes.contains(n))
         .or_else(|| nodes.first().cloned())
         .unwrap_or_default();
-    let rules = use_engine(
-        "rules",
-        if node_value.is_empty() {
-            String::new()
-        } else {
-            serde_json::json!({ "node": node_value }).to_string()
-        },
-    );
-    // The selected Service (`svc/ns/name`) as kube-proxy's comments name it (`ns/name`).
+    // The selected Service (`svc/ns/name`): the core marks its lines.
     let service = app.selected.as_deref().and_then(|s| s.strip_prefix("svc/")).map(str::to_string);
+    let rules = use_ask::<Rules>((!node_value.is_empty()).then(|| Question::Rules {
+        node: node_value.clone(),
+        format: RuleFormat::Save,
+        service: service.clone(),
+    }));
     let onchange = crate::components::on_select(move |v| node.set(Some(v)));
-    let text = match rules {
-        None => None,
-        Some(Err(e)) => Some(Err(e)),
-        Some(Ok(j)) => Some(Ok(serde_json::from_str::<String>(&j).unwrap_or_default())),
-    };
     html! {
         <section class="text-view" data-testid="iptables-view" aria-label="iptables-save">
             <div class="view-toolbar">
@@ -47,11 +40,11 @@ pub fn IptablesView() -> Html {
             </div>
             <pre class="terminal rules" data-testid="iptables-output">
                 <span class="prompt">{ format!("root@{node_value}:/# iptables-save\n") }</span>
-                { match text {
+                { match rules {
                     None => html! { "…" },
                     Some(Err(e)) => html! { e },
-                    Some(Ok(t)) => t.lines().map(|l| {
-                        let hit = service.as_deref().is_some_and(|s| mentions(l, s));
+                    Some(Ok(r)) => r.text.lines().enumerate().map(|(i, l)| {
+                        let hit = r.highlight.binary_search(&(i as u32)).is_ok();
                         html! { <span class={classes!("line", hit.then_some("hit"))}>{ l }{ "\n" }</span> }
                     }).collect::<Html>(),
                 } }

@@ -3,7 +3,9 @@
 
 use yew::prelude::*;
 
-use crate::hooks::use_engine;
+use netsim::session::{GetQuestion, Listing, OutputFormat, Question};
+
+use crate::hooks::use_ask;
 
 const KINDS: [(&str, &str); 7] = [
     ("pods,services,endpointslices", "Pods, Services, EndpointSlices"),
@@ -21,7 +23,12 @@ pub fn KubectlView() -> Html {
     let wide = use_state(|| true);
     // What a learner would type; the what-if events are already in the engine's cluster.
     let command = format!("kubectl get {} -A{}", *kind, if *wide { " -o wide" } else { "" });
-    let out = use_engine("get", serde_json::json!({ "kinds": *kind, "wide": *wide }).to_string());
+    let out = use_ask::<Listing>(Some(Question::Get(GetQuestion {
+        kinds: (*kind).clone(),
+        all_namespaces: true,
+        output: if *wide { OutputFormat::Wide } else { OutputFormat::Table },
+        ..GetQuestion::default()
+    })));
     let onchange = {
         let kind = kind.clone();
         crate::components::on_select(move |v| kind.set(v))
@@ -42,7 +49,8 @@ pub fn KubectlView() -> Html {
                 match out {
                     None => "…".to_string(),
                     Some(Err(e)) => e,
-                    Some(Ok(json)) => serde_json::from_str::<String>(&json).unwrap_or_else(|e| e.to_string()),
+                    Some(Ok(listing)) if listing.text.is_empty() => listing.problems.join("\n"),
+                    Some(Ok(listing)) => listing.text.clone(),
                 }
             }</pre>
         </section>

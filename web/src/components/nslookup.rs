@@ -1,34 +1,11 @@
 //! DNS from a Pod's point of view: the resolv.conf the kubelet wrote into it, and an nslookup
 //! box that walks its search list against CoreDNS's answers.
 
-use serde::Deserialize;
+use netsim::dns::ResolvConf;
+use netsim::session::{Lookup, Question};
 use yew::prelude::*;
 
-use crate::hooks::{use_app, use_engine};
-
-#[derive(Deserialize)]
-struct Walk {
-    queries: Vec<Query>,
-    result: serde_json::Value,
-}
-
-#[derive(Deserialize)]
-struct Query {
-    name: String,
-    #[serde(rename = "type")]
-    qtype: String,
-    rcode: Option<String>,
-    answer: Vec<Record>,
-    why: String,
-}
-
-#[derive(Deserialize)]
-struct Record {
-    name: String,
-    #[serde(rename = "type")]
-    rtype: String,
-    data: String,
-}
+use crate::hooks::{use_app, use_ask};
 
 #[component]
 pub fn DnsView() -> Html {
@@ -49,22 +26,18 @@ pub fn DnsView() -> Html {
         .unwrap_or_default();
     let name = use_state(|| "kubernetes.default".to_string());
     let asked = use_state(String::new);
-    let rc = use_engine(
-        "resolvConf",
-        if pod_value.is_empty() {
-            String::new()
-        } else {
-            serde_json::json!({ "pod": pod_value }).to_string()
-        },
+    let rc = use_ask::<ResolvConf>(
+        (!pod_value.is_empty())
+            .then(|| Question::ResolvConf { pod: pod_value.clone(), namespace: None }),
     );
-    let walk = use_engine(
-        "resolve",
-        if asked.is_empty() || pod_value.is_empty() {
-            String::new()
-        } else {
-            serde_json::json!({ "pod": pod_value, "name": *asked }).to_string()
-        },
-    );
+    let walk =
+        use_ask::<Lookup>((!asked.is_empty() && !pod_value.is_empty()).then(|| Question::Dns {
+            name: (*asked).clone(),
+            from: Some(pod_value.clone()),
+            namespace: None,
+            qtype: None,
+            exact: false,
+        }));
     let on_pod = crate::components::on_select(move |v| pod.set(Some(v)));
     let on_name = {
         let name = name.clone();
@@ -94,7 +67,7 @@ pub fn DnsView() -> Html {
             <pre class="terminal" data-testid="resolv-conf">{ match rc {
                 None => "…".to_string(),
                 Some(Err(e)) => e,
-                Some(Ok(j)) => serde_json::from_str::<String>(&j).unwrap_or_default(),
+                Some(Ok(rc)) => rc.to_string(),
             } }</pre>
             <form class="request-form" {onsubmit}>
                 <label class="grow">{ "nslookup " }
@@ -107,33 +80,10 @@ pub fn DnsView() -> Html {
                 <pre class="terminal" data-testid="nslookup-output">{ match walk {
                     None => "…".to_string(),
                     Some(Err(e)) => e,
-                    Some(Ok(j)) => serde_json::from_str::<Walk>(&j).map(|w| walk_text(&w)).unwrap_or_else(|e| e.to_string()),
+                    // The one rendering `netsim dns` prints: dig's sections, nslookup's summary.
+                    Some(Ok(lookup)) => lookup.text(),
                 } }</pre>
             }
         </section>
     }
-}
-
-/// The search walk as lines: each query with its rcode and answers, then the result.
-fn walk_text(w: &Walk) -> String {
-    let mut out = String::new();
-    for q in &w.queries {
-        out.push_str(&format!(
-            ";; {} {} → {}   ({})\n",
-            q.name,
-            q.qtype,
-            q.rcode.as_deref().unwrap_or("no answer"),
-            q.why
-        ));
-        for r in &q.answer {
-            out.push_str(&format!("   {}\t{}\t{}\n", r.name, r.rtype, r.data));
-        }
-    }
-    let kind = w.result.get("kind").and_then(|k| k.as_str()).unwrap_or("");
-    out.push_str(&match kind {
-        "resolved" => "=> resolved\n".to_string(),
-        "notFound" => "** server can't find the name: NXDOMAIN\n".to_string(),
-        other => format!("=> {other}\n"),
-    });
-    out
 }

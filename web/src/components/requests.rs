@@ -3,44 +3,12 @@
 //! in the outcome, the reason and the fix) or a hundred (how they spread over the endpoints).
 //! Ctrl/Cmd+Enter sends from anywhere on the page.
 
-use serde::Deserialize;
+use netsim::request::Report;
+use netsim::session::Question;
 use yew::prelude::*;
 
 use crate::hooks::use_app;
 use crate::state::Action;
-
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-struct Report {
-    outcome: String,
-    reason: String,
-    fix: String,
-    hops: Vec<Hop>,
-    endpoint: Option<Endpoint>,
-    distribution: Vec<Share>,
-}
-
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-struct Hop {
-    kind: String,
-    text: String,
-    rule: Option<String>,
-    node: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-struct Endpoint {
-    pod: String,
-    ip: String,
-    port: u16,
-}
-
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-struct Share {
-    pod: String,
-    ip: String,
-    port: u16,
-    count: u32,
-}
 
 /// How many requests "Send 100" sends.
 const MANY: u32 = 100;
@@ -54,9 +22,8 @@ pub fn RequestsPanel() -> Html {
     let mut sources: Vec<(String, String)> = Vec::new();
     for p in t.nodes.iter().flat_map(|n| n.pods.iter()) {
         sources.push((p.id.clone(), format!("Pod {}/{}", p.namespace, p.name)));
-        if p.containers.len() > 1 {
-            for c in &p.containers {
-                let name = c.split(" (").next().unwrap_or(c);
+        if p.container_names.len() > 1 {
+            for name in &p.container_names {
                 sources.push((
                     format!("{}:{name}", p.id),
                     format!("  container {name} of {}/{}", p.namespace, p.name),
@@ -98,35 +65,34 @@ pub fn RequestsPanel() -> Html {
         let result = result.clone();
         let busy = busy.clone();
         let (from_value, target_value) = (from_value.clone(), target_value.clone());
-        let services: Vec<(String, String, String)> = t
-            .services
-            .iter()
-            .map(|s| (s.id.clone(), s.name.clone(), s.cluster_ip.clone()))
-            .collect();
         Callback::from(move |count: u32| {
             let seed = {
                 let mut n = sent.borrow_mut();
                 *n += 1;
                 *n - 1
             };
-            let args = serde_json::json!({
-                "from": from_value, "target": target_value, "count": count, "seed": seed,
-            })
-            .to_string();
+            let question = Question::Request {
+                from: from_value.clone(),
+                target: target_value.clone(),
+                count,
+                seed,
+            };
+            let args = serde_json::json!({ "question": question }).to_string();
             let (app, result, busy) = (app.clone(), result.clone(), busy.clone());
-            let (from, target, services) =
-                (from_value.clone(), target_value.clone(), services.clone());
+            let (from, target) = (from_value.clone(), target_value.clone());
             busy.set(true);
-            app.dispatch(Action::SetRequest(from.clone(), target.clone()));
+            app.dispatch(Action::SetRequest(from.clone(), target));
             wasm_bindgen_futures::spawn_local(async move {
-                let r =
-                    app.engine.call("request", &args).await.map_err(|e| e.to_string()).and_then(
-                        |json| serde_json::from_str::<Report>(&json).map_err(|e| e.to_string()),
-                    );
-                let path = match &r {
-                    Ok(report) => path_ids(&from, &target, report, &services),
-                    Err(_) => Vec::new(),
-                };
+                let r = app.engine.call("ask", &args).await.map_err(|e| e.to_string()).and_then(
+                    |json| serde_json::from_str::<Report>(&json).map_err(|e| e.to_string()),
+                );
+                // The boxes the request went through: the core names them (an outside client
+                // is not an object; its box is the source itself).
+                let mut path: Vec<String> =
+                    r.iter().flat_map(|r| r.path.iter().map(|o| o.topology_id())).collect();
+                if from == "external" {
+                    path.insert(0, from);
+                }
                 app.dispatch(Action::Highlight(path));
                 result.set(Some((count, r)));
                 busy.set(false);
@@ -193,9 +159,9 @@ pub fn RequestsPanel() -> Html {
 
 fn report_view(count: u32, r: &Report) -> Html {
     let outcome = html! {
-        <div class={classes!("outcome", r.outcome.clone())} data-testid="request-outcome" data-outcome={r.outcome.clone()}>
-            <strong>{ outcome_title(&r.outcome) }</strong>
-            if let Some(e) = &r.endpoint { <span>{ format!(" → {} ({}:{})", e.pod, e.ip, e.port) }</span> }
+        <div class={classes!("outcome", r.outcome.as_str())} data-testid="request-outcome" data-outcome={r.outcome.as_str()}>
+            <strong>{ r.outcome.title() }</strong>
+            if let Some(e) = &r.endpoint { <span>{ format!(" → {} ({}:{})", e.who(), e.ip, e.port) }</span> }
             <p data-testid="request-reason">{ &r.reason }</p>
             if !r.fix.is_empty() { <p class="fix" data-testid="request-fix">{ format!("Fix: {}", r.fix) }</p> }
         </div>
@@ -209,9 +175,10 @@ fn report_view(count: u32, r: &Report) -> Html {
                     <figcaption>{ format!("{count} requests over {} endpoints", r.distribution.len()) }</figcaption>
                     { for r.distribution.iter().map(|s| {
                         let pct = s.count * 100 / total;
+                        let pod = s.pod.as_ref().map_or("-".to_string(), ToString::to_string);
                         html! {
-                            <div class="bar-row" data-pod={s.pod.clone()} data-count={s.count.to_string()}>
-                                <span class="bar-label">{ format!("{} {}:{}", s.pod, s.ip, s.port) }</span>
+                            <div class="bar-row" data-pod={pod.clone()} data-count={s.count.to_string()}>
+                                <span class="bar-label">{ format!("{pod} {}:{}", s.ip, s.port) }</span>
                                 <span class="bar"><span class="fill" style={format!("width:{pct}%")}></span></span>
                                 <span class="bar-count">{ s.count }</span>
                             </div>
@@ -225,8 +192,8 @@ fn report_view(count: u32, r: &Report) -> Html {
         <div class="request-result">
             <ol class="hops" data-testid="request-hops">
                 { for r.hops.iter().enumerate().map(|(i, h)| html! {
-                    <li class={classes!("hop", h.kind.clone())} style={format!("animation-delay:{}ms", i * 90)}>
-                        <span class="hop-kind">{ &h.kind }</span>
+                    <li class={classes!("hop", h.kind.as_str())} style={format!("animation-delay:{}ms", i * 90)}>
+                        <span class="hop-kind">{ h.kind.as_str() }</span>
                         if let Some(n) = &h.node { <span class="hop-node">{ n }</span> }
                         <span class="hop-text">{ &h.text }</span>
                         if let Some(rule) = &h.rule { <code class="hop-rule">{ rule }</code> }
@@ -244,45 +211,4 @@ fn full_source(from: &str) -> String {
         Some(rest) if !rest.contains('/') => format!("pod/default/{rest}"),
         _ => from.to_string(),
     }
-}
-
-fn outcome_title(outcome: &str) -> &'static str {
-    match outcome {
-        "connected" => "✓ Connected",
-        "refused" => "✗ Connection refused",
-        "timeout" => "✗ Timed out",
-        "nxdomain" => "✗ Name not found (NXDOMAIN)",
-        _ => "Done",
-    }
-}
-
-/// The topology boxes the request went through: its source, the Service it addressed, the Pod
-/// that answered.
-fn path_ids(
-    from: &str,
-    target: &str,
-    r: &Report,
-    services: &[(String, String, String)],
-) -> Vec<String> {
-    // `pod/NS/NAME:CONTAINER` is drawn as its Pod.
-    let mut ids = vec![from.split(':').next().unwrap_or(from).to_string()];
-    let host = target.split("://").last().unwrap_or(target);
-    let host = host.split(['/', ':']).next().unwrap_or(host);
-    for (id, name, ip) in services {
-        let ns = id.split('/').nth(1).unwrap_or("");
-        let hit = host == name
-            || host.starts_with(&format!("{name}.{ns}"))
-            || (!ip.is_empty() && host == ip);
-        if hit {
-            ids.push(id.clone());
-        }
-    }
-    if let Some(e) = &r.endpoint {
-        ids.push(if e.pod.contains('/') {
-            format!("pod/{}", e.pod)
-        } else {
-            format!("pod/default/{}", e.pod)
-        });
-    }
-    ids
 }

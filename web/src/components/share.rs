@@ -47,7 +47,6 @@ pub fn ShareDialog(props: &ShareProps) -> Html {
     // holds changes (not at every checkbox).
     let fragment = use_state(|| None::<String>);
     {
-        let app = app.clone();
         let fragment = fragment.clone();
         let deps =
             (Rc::clone(&app.text), Rc::clone(&app.view), app.request.clone(), app.scenario.clone());

@@ -1,5 +1,7 @@
 //! Asking the engine worker something about the current cluster from a component.
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
 use crate::hooks::use_app;
@@ -30,6 +32,35 @@ pub fn use_engine(op: &'static str, args: String) -> Option<Result<String, Strin
     }
     match &*answer {
         Some((a, _, r)) if *a == args => Some(r.clone()),
+        _ => None,
+    }
+}
+
+/// The engine's typed answer to `question` about the cluster on screen (`None` while it is on
+/// its way, or when there is no question): the same core type `netsim … -o json` prints, parsed
+/// once. Asked again whenever the cluster or the question changes.
+#[hook]
+pub fn use_ask<T>(question: Option<netsim::session::Question>) -> Option<Result<Rc<T>, String>>
+where
+    T: serde::de::DeserializeOwned + 'static,
+{
+    let args =
+        question.map(|q| serde_json::json!({ "question": q }).to_string()).unwrap_or_default();
+    let answer = use_state(|| None::<(String, Result<Rc<T>, String>)>);
+    let text = use_engine("ask", args.clone());
+    {
+        let answer = answer.clone();
+        use_effect_with((args.clone(), text), move |(args, text)| {
+            if let Some(text) = text {
+                let parsed = text.clone().and_then(|json| {
+                    serde_json::from_str::<T>(&json).map(Rc::new).map_err(|e| e.to_string())
+                });
+                answer.set(Some((args.clone(), parsed)));
+            }
+        });
+    }
+    match &*answer {
+        Some((a, r)) if *a == args => Some(r.clone()),
         _ => None,
     }
 }

@@ -1,11 +1,7 @@
 //! `netsim explain SERVICE [-n NS]`: the Debug Services checklist for one Service.
 
-use std::fmt::Write as _;
+use netsim::session::to_json;
 
-use netsim::request::{explain, Network};
-use serde_json::json;
-
-use super::{render_diagnostics, source_files};
 use crate::{Args, Input, Output, UsageError};
 
 pub(crate) const HELP: &str = "\
@@ -36,43 +32,11 @@ pub(crate) fn run(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
         Some((ns, n)) if a.value("namespace").is_none() => (ns.to_string(), n.to_string()),
         _ => (a.value("namespace").unwrap_or("default").to_string(), name.to_string()),
     };
-    let files = source_files(inputs);
-    let loaded = netsim::manifest::load(&files);
-    let cluster = netsim::cluster::build(&loaded.accepted());
-    let mut diags = loaded.diagnostics;
-    diags.extend(cluster.diagnostics.iter().cloned());
-    let (warnings, errors) = render_diagnostics(&files, &diags);
-    if errors {
-        return Ok(Output { stdout: String::new(), stderr: warnings, code: 1 });
-    }
-    let net = Network::new(&cluster.objects, &cluster.settings);
-    let e = explain(&net, &ns, &name);
-    let ok = e.checks.iter().all(|c| c.mark != netsim::request::Mark::Fail);
-    let stdout = if json_out {
-        let v = json!({
-            "service": {"namespace": e.namespace, "name": e.name},
-            "ok": ok,
-            "checks": e.checks.iter().map(|c| json!({
-                "id": c.id, "result": c.mark.as_str(), "title": c.title,
-                "evidence": c.evidence, "fix": c.fix,
-            })).collect::<Vec<_>>(),
-        });
-        let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
-        s.push('\n');
-        s
-    } else {
-        let mut out = String::new();
-        let _ = writeln!(out, "Debug Services checklist for {}/{}", e.namespace, e.name);
-        for c in &e.checks {
-            let _ = writeln!(out, "{} {}", c.mark.symbol(), c.title);
-            for l in &c.evidence {
-                let _ = writeln!(out, "    {l}");
-            }
-            if !c.fix.is_empty() {
-                let _ = writeln!(out, "    fix: {}", c.fix);
-            }
-        }
-        out
+    let (session, warnings) = match super::session(inputs, &[]) {
+        Ok(s) => s,
+        Err(out) => return Ok(out),
     };
+    let e = session.explain(&ns, &name);
+    let stdout = if json_out { to_json(&e) } else { e.text() };
     Ok(Output { stdout, stderr: warnings, code: 0 })
 }

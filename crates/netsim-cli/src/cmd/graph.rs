@@ -1,7 +1,6 @@
 //! `netsim graph [-o svg|json|dot] [-A]`: the topology the playground draws, from the same view
 //! model (`netsim::view::topology`), so the CLI and the page never disagree.
 
-use crate::cmd::{render_diagnostics, source_files};
 use crate::{Args, Input, Output, UsageError};
 
 pub(crate) const HELP: &str = "\
@@ -25,23 +24,15 @@ pub(crate) fn run(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
     if let Some(p) = a.positionals.first() {
         return Err(UsageError(format!("unexpected argument '{p}'")));
     }
-    let files = source_files(inputs);
-    let loaded = netsim::manifest::load(&files);
-    let cluster = netsim::cluster::build(&loaded.accepted());
-    let mut diagnostics = loaded.diagnostics;
-    diagnostics.extend(cluster.diagnostics.iter().cloned());
-    let (stderr, errors) = render_diagnostics(&files, &diagnostics);
-    if errors {
-        return Ok(Output { stdout: String::new(), stderr, code: 1 });
-    }
+    let (session, stderr) = match super::session(inputs, &[]) {
+        Ok(s) => s,
+        Err(out) => return Ok(out),
+    };
     let options = netsim::view::Options { system: a.flag("all-namespaces") };
-    let t = netsim::view::topology(&cluster.objects, &cluster.settings.dns_domain, options);
+    let c = session.cluster();
+    let t = netsim::view::topology(&c.objects, &c.settings.dns_domain, options);
     let stdout = match format {
-        "json" => {
-            let mut s = serde_json::to_string_pretty(&t).unwrap_or_default();
-            s.push('\n');
-            s
-        }
+        "json" => netsim::session::to_json(&t),
         "dot" => netsim::view::dot(&t),
         _ => netsim::view::svg(&t),
     };

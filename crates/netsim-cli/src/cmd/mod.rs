@@ -10,7 +10,6 @@ mod explain;
 mod graph;
 mod iptables;
 mod packet;
-mod pipeline;
 mod request;
 mod resolv_conf;
 
@@ -95,4 +94,35 @@ pub(crate) fn render_diagnostics(
         errors |= d.severity == netsim::diagnostic::Severity::Error;
     }
     (out, errors)
+}
+
+/// The session over the inputs (with what-if `events` applied), and the input's diagnostics
+/// rendered for stderr; input errors end the command with status 1.
+pub(crate) fn session(
+    inputs: &[Input],
+    events: &[netsim::cluster::WhatIf],
+) -> Result<(netsim::session::Session, String), Output> {
+    let session = netsim::session::Session::with_what_ifs(source_files(inputs), events);
+    let (rendered, errors) = render_diagnostics(session.files(), session.diagnostics());
+    if errors {
+        return Err(Output { stdout: String::new(), stderr: rendered, code: 1 });
+    }
+    Ok((session, rendered))
+}
+
+/// A question the session could not answer: a usage error (status 2), or the message after
+/// the warnings with status 1.
+pub(crate) fn ask_failed(
+    e: netsim::session::AskError,
+    warnings: String,
+) -> Result<Output, UsageError> {
+    if e.usage {
+        return Err(UsageError(e.message));
+    }
+    let line = if e.message.starts_with("Error from server") {
+        e.message
+    } else {
+        format!("error: {}", e.message)
+    };
+    Ok(Output { stdout: String::new(), stderr: format!("{warnings}{line}\n"), code: 1 })
 }

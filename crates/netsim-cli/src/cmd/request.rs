@@ -1,12 +1,9 @@
 //! `netsim request FROM TARGET [--count N] [--seed S]`: the end-to-end trace of one request
 //! (or N), one line per hop, then the outcome with its reason and fix.
 
-use std::fmt::Write as _;
+use netsim::request::{parse_source, parse_target, Options, MAX_COUNT};
+use netsim::session::to_json;
 
-use netsim::request::{parse_source, parse_target, Network, Options, Report, MAX_COUNT};
-use serde_json::json;
-
-use super::{render_diagnostics, source_files};
 use crate::{Args, Input, Output, UsageError};
 
 pub(crate) const HELP: &str = "\
@@ -38,8 +35,8 @@ Options:
 pub(crate) fn run(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
     a.only(&["filename", "output", "count", "seed"])?;
     let json_out = a.output_in(&["json"])?.is_some();
-    let from_text = a.positional(0, "FROM")?;
-    let target_text = a.positional(1, "TARGET")?;
+    let from = a.positional(0, "FROM")?;
+    let target = a.positional(1, "TARGET")?;
     if a.positionals.len() > 2 {
         return Err(UsageError(format!("unexpected argument '{}'", a.positionals[2])));
     }
@@ -60,97 +57,17 @@ pub(crate) fn run(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
             .parse::<u64>()
             .map_err(|_| UsageError(format!("--seed must be a non-negative number, not '{v}'")))?,
     };
-    let from = parse_source(from_text).map_err(|e| UsageError(e.message))?;
-    let target = parse_target(target_text).map_err(|e| UsageError(e.message))?;
-    let files = source_files(inputs);
-    let loaded = netsim::manifest::load(&files);
-    let cluster = netsim::cluster::build(&loaded.accepted());
-    let mut diags = loaded.diagnostics;
-    diags.extend(cluster.diagnostics.iter().cloned());
-    let (warnings, errors) = render_diagnostics(&files, &diags);
-    if errors {
-        return Ok(Output { stdout: String::new(), stderr: warnings, code: 1 });
-    }
-    let net = Network::new(&cluster.objects, &cluster.settings);
-    let report = match net.request(&from, &target, &Options { count, seed }) {
+    // The arguments are checked before the input is read.
+    parse_source(from).map_err(|e| UsageError(e.message))?;
+    parse_target(target).map_err(|e| UsageError(e.message))?;
+    let (session, warnings) = match super::session(inputs, &[]) {
+        Ok(s) => s,
+        Err(out) => return Ok(out),
+    };
+    let report = match session.request(from, target, Options { count, seed }) {
         Ok(r) => r,
-        Err(e) => {
-            return Ok(Output {
-                stdout: String::new(),
-                stderr: format!("{warnings}error: {}\n", e.message),
-                code: 1,
-            })
-        }
+        Err(e) => return super::ask_failed(e, warnings),
     };
-    let stdout = if json_out {
-        to_json(&report)
-    } else {
-        human(from_text, target_text, &target, &report, count, seed)
-    };
+    let stdout = if json_out { to_json(&report) } else { report.text() };
     Ok(Output { stdout, stderr: warnings, code: 0 })
-}
-
-fn human(
-    from: &str,
-    to: &str,
-    target: &netsim::request::Target,
-    r: &Report,
-    count: u32,
-    seed: u64,
-) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "request {from} → {to} (port {}/TCP)", target.port);
-    for h in &r.hops {
-        let _ = writeln!(out, "{:<8}{}", h.kind, h.text);
-    }
-    let _ = writeln!(out, "\noutcome: {}", r.outcome.as_str());
-    if let Some(e) = &r.endpoint {
-        let c = e.container.as_deref().map(|c| format!(" container {c}")).unwrap_or_default();
-        let src = e.source_ip.map(|s| format!(", sees source {s}")).unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "endpoint: {}{c} {}{src}",
-            e.pod,
-            if e.ip.contains(':') {
-                format!("[{}]:{}", e.ip, e.port)
-            } else {
-                format!("{}:{}", e.ip, e.port)
-            }
-        );
-    }
-    let _ = writeln!(out, "reason: {}", r.reason);
-    if !r.fix.is_empty() {
-        let _ = writeln!(out, "fix: {}", r.fix);
-    }
-    if count > 1 {
-        let outcomes: Vec<String> = r.outcomes.iter().map(|(k, v)| format!("{k} {v}")).collect();
-        let _ = writeln!(out, "\n{count} requests (seed {seed}): {}", outcomes.join(", "));
-        for d in &r.distribution {
-            let pod = if d.pod.is_empty() { "-".to_string() } else { d.pod.clone() };
-            let _ =
-                writeln!(out, "  {pod}  {}:{}  p={:.5}  {}", d.ip, d.port, d.probability, d.count);
-        }
-    }
-    out
-}
-
-fn to_json(r: &Report) -> String {
-    let v = json!({
-        "outcome": r.outcome.as_str(),
-        "reason": r.reason,
-        "fix": r.fix,
-        "hops": r.hops.iter().map(|h| json!({"kind": h.kind, "text": h.text, "rule": h.rule, "node": h.node})).collect::<Vec<_>>(),
-        "endpoint": r.endpoint.as_ref().map(|e| json!({
-            "pod": e.pod, "container": e.container, "ip": e.ip, "port": e.port, "node": e.node,
-            "sourceIp": e.source_ip.map(|s| s.to_string()),
-        })),
-        "distribution": r.distribution.iter().map(|d| json!({
-            "pod": d.pod, "ip": d.ip, "port": d.port,
-            "probability": (d.probability * 1e10).round() / 1e10, "count": d.count,
-        })).collect::<Vec<_>>(),
-        "outcomes": r.outcomes,
-    });
-    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
-    s.push('\n');
-    s
 }

@@ -62,7 +62,9 @@ pub const MAX_REPLICAS: i64 = 10_000;
 pub const MAX_PODS: usize = 50_000;
 
 /// `Normal` or `Warning`, as in `kubectl events`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum EventType {
     Normal,
     Warning,
@@ -78,8 +80,9 @@ impl EventType {
 }
 
 /// One Kubernetes event, in `kubectl events` words.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Event {
+    #[serde(rename = "type")]
     pub type_: EventType,
     /// `SuccessfulCreate`, `Scheduled`, `Killing`, `FailedScheduling`, …
     pub reason: String,

@@ -4,10 +4,10 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The query types the simulator understands. Anything else is a [`QueryError::UnknownType`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum RecordType {
     A,
     #[allow(clippy::upper_case_acronyms)]
@@ -72,7 +72,7 @@ impl RecordType {
         RecordType::ALL
             .into_iter()
             .find(|t| t.as_str().eq_ignore_ascii_case(text))
-            .ok_or_else(|| QueryError::UnknownType(text.chars().take(32).collect()))
+            .ok_or_else(|| QueryError::UnknownType { name: text.chars().take(32).collect() })
     }
 }
 
@@ -83,7 +83,7 @@ impl fmt::Display for RecordType {
 }
 
 /// The response codes CoreDNS gives in this simulation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Rcode {
     #[serde(rename = "NOERROR")]
     NoError,
@@ -116,7 +116,7 @@ impl fmt::Display for Rcode {
 /// One resource record. `name` is absolute (trailing dot); `data` is the RDATA in zone-file
 /// presentation format, exactly as `dig` prints it (`0 100 80 svc1.testns.svc.cluster.local.`,
 /// `"1.1.0"`).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Record {
     pub name: String,
     #[serde(rename = "type")]
@@ -133,7 +133,7 @@ impl fmt::Display for Record {
 }
 
 /// Why a query was never sent: the name or type is not something a resolver puts on the wire.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "error", rename_all = "kebab-case")]
 pub enum QueryError {
     /// The name is empty.
@@ -149,7 +149,7 @@ pub enum QueryError {
     /// Whitespace or control characters.
     BadCharacter { name: String },
     /// A record type the simulator does not know.
-    UnknownType(String),
+    UnknownType { name: String },
 }
 
 impl fmt::Display for QueryError {
@@ -172,7 +172,7 @@ impl fmt::Display for QueryError {
             QueryError::BadCharacter { name } => {
                 write!(f, "'{name}' is not a legal name (whitespace or control characters)")
             }
-            QueryError::UnknownType(t) => write!(
+            QueryError::UnknownType { name: t } => write!(
                 f,
                 "unknown record type '{t}' (known: A, AAAA, CNAME, PTR, SRV, TXT, NS, SOA, MX, ANY)"
             ),
@@ -231,7 +231,7 @@ pub fn fqdn(name: &str) -> String {
 }
 
 /// What happened to one query sent to cluster DNS.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Outcome {
     /// CoreDNS's `kubernetes` plugin answered (authoritatively) with `Response::rcode`.
@@ -251,14 +251,17 @@ pub enum Outcome {
 }
 
 /// One DNS response (or non-response, see [`Outcome`]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Response {
     /// The question name, absolute, with the case the client used.
     pub name: String,
+    #[serde(rename = "type")]
     pub qtype: RecordType,
     pub outcome: Outcome,
     /// `None` unless [`Outcome::Answered`].
     pub rcode: Option<Rcode>,
+    #[serde(rename = "answers")]
     pub answer: Vec<Record>,
     pub authority: Vec<Record>,
     pub additional: Vec<Record>,
@@ -284,8 +287,8 @@ mod tests {
     fn record_types_parse_case_insensitively() {
         assert_eq!(RecordType::parse("aaaa"), Ok(RecordType::AAAA));
         assert_eq!(RecordType::parse("Srv"), Ok(RecordType::SRV));
-        assert!(matches!(RecordType::parse("FOO"), Err(QueryError::UnknownType(_))));
-        assert!(matches!(RecordType::parse(""), Err(QueryError::UnknownType(_))));
+        assert!(matches!(RecordType::parse("FOO"), Err(QueryError::UnknownType { .. })));
+        assert!(matches!(RecordType::parse(""), Err(QueryError::UnknownType { .. })));
     }
 
     #[test]

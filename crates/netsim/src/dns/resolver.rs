@@ -18,7 +18,7 @@
 use std::fmt;
 use std::net::IpAddr;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::records::{check_name, Outcome, QueryError, Rcode, Record, RecordType, Response};
 use super::zone::Zone;
@@ -33,7 +33,7 @@ pub const MAX_SEARCH_LIST_CHARS: usize = 2048;
 pub const MAX_NDOTS: u32 = 15;
 
 /// A node's own resolver configuration (what kubelet's `--resolv-conf` file says).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HostResolvConf {
     pub nameservers: Vec<String>,
     pub searches: Vec<String>,
@@ -54,7 +54,7 @@ impl HostResolvConf {
 }
 
 /// What kubelet knows when it writes a Pod's resolv.conf.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResolverSettings {
     /// kubelet `clusterDNS` (kubeadm: the kube-dns ClusterIP, `10.96.0.10`).
     pub cluster_dns: Vec<IpAddr>,
@@ -75,7 +75,7 @@ impl ResolverSettings {
 }
 
 /// Which branch of `GetPodDNS` produced the file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DnsSource {
     /// `ClusterFirst` / `ClusterFirstWithHostNet`: cluster DNS and the cluster search list.
     Cluster,
@@ -86,7 +86,7 @@ pub enum DnsSource {
 }
 
 /// A Pod's `/etc/resolv.conf`. `Display` prints the file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResolvConf {
     pub nameservers: Vec<String>,
     pub searches: Vec<String>,
@@ -261,17 +261,13 @@ pub fn resolv_conf(pod: &Pod, settings: &ResolverSettings) -> ResolvConf {
 
 /// A DNS query as a packet: the Pod sends UDP to the first nameserver on port 53. The request
 /// simulation routes it (through kube-proxy's rules for the kube-dns ClusterIP) to a CoreDNS Pod.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DnsPacket {
     pub src: IpAddr,
     pub dst: IpAddr,
     pub dst_port: u16,
-    #[serde(serialize_with = "ser_protocol")]
     pub protocol: Protocol,
-}
-
-fn ser_protocol<S: serde::Serializer>(p: &Protocol, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(p.as_str())
 }
 
 /// The packet `pod`'s resolver sends (`None` when the Pod has no IP or resolv.conf has no usable
@@ -283,7 +279,7 @@ pub fn query_packet(pod: &Pod, rc: &ResolvConf) -> Option<DnsPacket> {
 }
 
 /// How the walk ended.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum WalkResult {
     /// A candidate got NOERROR with answers.
@@ -308,9 +304,11 @@ pub enum WalkResult {
 }
 
 /// The stub resolver's walk for one name and type.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Walk {
     pub name: String,
+    #[serde(rename = "type")]
     pub qtype: RecordType,
     pub nameserver: Option<String>,
     pub ndots: u32,

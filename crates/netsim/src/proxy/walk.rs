@@ -18,6 +18,8 @@
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
+use serde::{Deserialize, Serialize};
+
 use super::names::probability_fixed;
 use super::rules::{Chain, Match, RecentAction, Rule, RuleTable, Table, Target};
 use super::NodeInfo;
@@ -73,7 +75,7 @@ pub struct Packet {
 }
 
 /// One matched rule (or a note such as a probability branch) on the way.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Step {
     pub table: String,
     pub chain: String,
@@ -86,7 +88,8 @@ pub struct Step {
 }
 
 /// Final decision for one branch.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
 pub enum Verdict {
     Dnat,
     Reject,
@@ -123,7 +126,7 @@ pub struct Outcome {
 }
 
 /// A possible DNAT target with the share of traffic it gets.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Destination {
     pub ip: String,
     pub port: u16,

@@ -2,13 +2,17 @@
 //! `content/en/docs/tasks/debug/debug-application/debug-service.md`, summarised in
 //! kubernetes-networking.md §9) for one Service, as ✓/✗ rows with evidence and a fix each.
 
+use serde::{Deserialize, Serialize};
+
 use super::Network;
 use crate::cluster::{find_port, is_pod_ready, should_pod_be_in_endpoints};
 use crate::dns::RecordType;
 use crate::model::{IntOrString, Labels, Pod, Service, ServiceType, TrafficPolicy};
+use crate::session::ObjectRef;
 
 /// ✓, ✗, or a neutral note.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Mark {
     Pass,
     Fail,
@@ -33,11 +37,13 @@ impl Mark {
 }
 
 /// One checklist row.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Check {
     /// Stable id: `service-exists`, `selector`, `target-port`, `readiness`, `endpoints`, `dns`,
     /// `rules`, `load-balancer`, `traffic-policy`.
-    pub id: &'static str,
+    pub id: String,
+    #[serde(rename = "result")]
     pub mark: Mark,
     /// The row's headline.
     pub title: String,
@@ -47,16 +53,36 @@ pub struct Check {
     pub fix: String,
 }
 
-/// The checklist for one Service.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The checklist for one Service (`netsim explain -o json`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Explanation {
-    pub namespace: String,
-    pub name: String,
+    pub service: ObjectRef,
+    /// No row failed.
+    pub ok: bool,
     pub checks: Vec<Check>,
 }
 
+impl Explanation {
+    /// The checklist as `netsim explain` prints it: a ✓/✗ line per check, evidence and fix
+    /// indented under it.
+    pub fn text(&self) -> String {
+        let mut out = format!("Debug Services checklist for {}\n", self.service);
+        for c in &self.checks {
+            out.push_str(&format!("{} {}\n", c.mark.symbol(), c.title));
+            for l in &c.evidence {
+                out.push_str(&format!("    {l}\n"));
+            }
+            if !c.fix.is_empty() {
+                out.push_str(&format!("    fix: {}\n", c.fix));
+            }
+        }
+        out
+    }
+}
+
 fn check(id: &'static str, mark: Mark, title: String, evidence: Vec<String>, fix: &str) -> Check {
-    Check { id, mark, title, evidence, fix: fix.to_string() }
+    Check { id: id.to_string(), mark, title, evidence, fix: fix.to_string() }
 }
 
 /// Levenshtein distance, bounded (labels are short; longer inputs just count as far apart).
@@ -102,8 +128,14 @@ fn pair_problem(k: &str, v: &str, labels: &Labels) -> Option<String> {
 
 /// Runs the checklist for Service `namespace/name`.
 pub fn explain(net: &Network<'_>, namespace: &str, name: &str) -> Explanation {
+    let mut e = checklist(net, namespace, name);
+    e.ok = e.checks.iter().all(|c| c.mark != Mark::Fail);
+    e
+}
+
+fn checklist(net: &Network<'_>, namespace: &str, name: &str) -> Explanation {
     let mut out =
-        Explanation { namespace: namespace.into(), name: name.into(), checks: Vec::new() };
+        Explanation { service: ObjectRef::service(namespace, name), ok: false, checks: Vec::new() };
     let objs = net.objects;
     let Some(svc) =
         objs.services.iter().find(|s| s.meta.namespace == namespace && s.meta.name == name)

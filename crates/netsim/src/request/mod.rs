@@ -26,16 +26,17 @@ use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
-use crate::cluster::net::Cidr as PodCidr;
+use crate::cluster::net::Cidr;
 use crate::cluster::Settings;
-use crate::dns::{CorefileConfig, ResolverSettings, Zone, ZoneInput};
+use crate::dns::{ResolverSettings, Zone};
 use crate::model::{IpFamily, Objects, Pod};
-use crate::proxy::{NodeInfo, ProxyConfig, RuleTable};
-use crate::text::Span;
+use crate::proxy::{NodeInfo, ProxyConfig, RuleTable, Ruleset};
 
 pub use explain::{explain, Check, Explanation, Mark};
 pub use parse::{parse_source, parse_target, Host, Source, Target};
-pub use trace::{Endpoint, Hop, Options, Outcome, Report, Share, EXTERNAL_CLIENT_IP, MAX_COUNT};
+pub use trace::{
+    Endpoint, Hop, HopKind, Options, Outcome, Report, Share, EXTERNAL_CLIENT_IP, MAX_COUNT,
+};
 
 /// A request that cannot be made at all (bad argument, unknown Pod): a usage problem, not a
 /// simulated outcome.
@@ -60,26 +61,25 @@ impl std::fmt::Display for RequestError {
 }
 
 /// One node as the request simulation sees it: its addresses, pod CIDRs and (built on first
-/// use) the parsed kube-proxy rules.
+/// use) its kube-proxy rules, as text and parsed back for the walker.
 pub(crate) struct NodeCtx {
     pub name: String,
     pub ready: bool,
     pub info: NodeInfo,
-    pub pod_cidrs: Vec<PodCidr>,
-    rules: OnceCell<Option<RuleTable>>,
+    pub pod_cidrs: Vec<Cidr>,
+    /// The rules kube-proxy writes on this node.
+    ruleset: OnceCell<Ruleset>,
+    /// Those rules parsed back from their text (what the kernel evaluates).
+    table: OnceCell<Option<RuleTable>>,
 }
 
-/// A complete cluster prepared for requests: DNS zone, resolver settings, kube-proxy
-/// configuration, node contexts and indexes. Build it once and send any number of requests.
-pub struct Network<'a> {
-    pub objects: &'a Objects,
-    pub settings: &'a Settings,
-    pub(crate) zone: Zone,
-    pub(crate) resolver: ResolverSettings,
-    pub(crate) proxy: ProxyConfig,
+/// The indexes a [`Network`] answers from: nodes (with their rules, built on first use) and the
+/// lookups by name, address and port. Built once per cluster and kept (a
+/// [`Session`](crate::session::Session) keeps it); every request reads it.
+pub struct Index {
     pub(crate) nodes: Vec<NodeCtx>,
     /// (namespace, name) → Pod index.
-    pub(crate) pods_by_name: BTreeMap<(&'a str, &'a str), usize>,
+    pods_by_name: BTreeMap<(String, String), usize>,
     /// Pod IP → Pod index (Pods with their own network namespace only).
     pub(crate) pods_by_ip: BTreeMap<IpAddr, usize>,
     /// ClusterIP / externalIP / load-balancer IP → Service indexes.
@@ -92,40 +92,9 @@ pub struct Network<'a> {
         RefCell<BTreeMap<(usize, IpAddr, u16, &'static str), Result<String, (String, String)>>>,
 }
 
-impl<'a> Network<'a> {
-    /// Prepares `objects` (complete, as `cluster::build` returns them) with `settings`.
-    pub fn new(objects: &'a Objects, settings: &'a Settings) -> Network<'a> {
-        let corefile = match &settings.corefile {
-            Some(text) => CorefileConfig::parse(text, &settings.dns_domain, Span::default()).0,
-            None => CorefileConfig::kubeadm(&settings.dns_domain),
-        };
-        let zone = Zone::new(
-            corefile,
-            ZoneInput {
-                services: &objects.services,
-                endpoint_slices: &objects.endpoint_slices,
-                pods: &objects.pods,
-                namespaces: &objects.namespaces,
-            },
-        );
-        let resolver =
-            ResolverSettings::new(settings.cluster_dns.clone(), settings.cluster_domain.clone());
-        let p = &settings.proxy;
-        // The same configuration `netsim iptables` shows (cmd/iptables.rs): the cluster's
-        // KubeProxyConfiguration settings, the primary service family.
-        let proxy = ProxyConfig {
-            cluster_cidr: if p.cluster_cidrs.is_empty() {
-                None
-            } else {
-                Some(p.cluster_cidrs.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(","))
-            },
-            masquerade_bit: u32::try_from(p.masquerade_bit).ok().filter(|b| *b <= 31).unwrap_or(14),
-            masquerade_all: p.masquerade_all,
-            localhost_node_ports: p.localhost_node_ports,
-            node_port_addresses: p.node_port_addresses.clone(),
-            ip_family: settings.service_families().first().copied().unwrap_or(IpFamily::IPv4),
-            ..ProxyConfig::default()
-        };
+impl Index {
+    /// Indexes `objects` (complete, as `cluster::build` returns them).
+    pub fn new(objects: &Objects) -> Index {
         let nodes = objects
             .nodes
             .iter()
@@ -137,15 +106,16 @@ impl<'a> Network<'a> {
                     name: n.meta.name.clone(),
                     ready: n.ready,
                     info,
-                    pod_cidrs: n.pod_cidrs.iter().filter_map(|c| PodCidr::parse(c)).collect(),
-                    rules: OnceCell::new(),
+                    pod_cidrs: n.pod_cidrs.iter().filter_map(|c| Cidr::parse(c)).collect(),
+                    ruleset: OnceCell::new(),
+                    table: OnceCell::new(),
                 }
             })
             .collect();
         let mut pods_by_ip = BTreeMap::new();
         let mut pods_by_name = BTreeMap::new();
         for (i, pod) in objects.pods.iter().enumerate() {
-            pods_by_name.entry((pod.meta.namespace.as_str(), pod.meta.name.as_str())).or_insert(i);
+            pods_by_name.entry((pod.meta.namespace.clone(), pod.meta.name.clone())).or_insert(i);
             if pod.spec.host_network {
                 continue;
             }
@@ -170,12 +140,7 @@ impl<'a> Network<'a> {
                 }
             }
         }
-        Network {
-            objects,
-            settings,
-            zone,
-            resolver,
-            proxy,
+        Index {
             nodes,
             pods_by_name,
             pods_by_ip,
@@ -184,21 +149,66 @@ impl<'a> Network<'a> {
             dns_paths: RefCell::new(BTreeMap::new()),
         }
     }
+}
 
-    /// The parsed kube-proxy rules of node `i` (generated and parsed on first use, then kept).
-    pub(crate) fn rules(&self, i: usize) -> Option<&RuleTable> {
-        let n = self.nodes.get(i)?;
-        n.rules
-            .get_or_init(|| {
-                let rs = crate::proxy::generate(
+/// A complete cluster prepared for requests: the objects, the DNS zone, resolver and kube-proxy
+/// settings, and the [`Index`]. A view over parts a [`Session`](crate::session::Session) owns
+/// and builds once (`Session::network`); send any number of requests through it.
+#[derive(Clone, Copy)]
+pub struct Network<'a> {
+    pub objects: &'a Objects,
+    pub settings: &'a Settings,
+    pub(crate) zone: &'a Zone,
+    pub(crate) resolver: &'a ResolverSettings,
+    pub(crate) proxy: &'a ProxyConfig,
+    index: &'a Index,
+}
+
+impl<'a> std::ops::Deref for Network<'a> {
+    type Target = Index;
+    fn deref(&self) -> &Index {
+        self.index
+    }
+}
+
+impl<'a> Network<'a> {
+    /// The parts, as a [`Session`](crate::session::Session) keeps them.
+    pub(crate) fn from_parts(
+        objects: &'a Objects,
+        settings: &'a Settings,
+        zone: &'a Zone,
+        resolver: &'a ResolverSettings,
+        proxy: &'a ProxyConfig,
+        index: &'a Index,
+    ) -> Network<'a> {
+        Network { objects, settings, zone, resolver, proxy, index }
+    }
+
+    /// The kube-proxy rules of node `i` (generated on first use, then kept).
+    pub(crate) fn ruleset(&self, i: usize) -> Option<&'a Ruleset> {
+        let n = self.index.nodes.get(i)?;
+        Some(n.ruleset.get_or_init(|| {
+            // With the notes about endpoints kube-proxy treats as remote.
+            match crate::proxy::rules_for_node(self.objects, &n.name, self.proxy) {
+                Ok((_, rs)) => rs,
+                Err(_) => crate::proxy::generate(
                     &self.objects.services,
                     &self.objects.endpoint_slices,
                     &n.info,
-                    &self.proxy,
-                );
+                    self.proxy,
+                ),
+            }
+        }))
+    }
+
+    /// The parsed kube-proxy rules of node `i` (generated and parsed on first use, then kept).
+    pub(crate) fn rules(&self, i: usize) -> Option<&'a RuleTable> {
+        let n = self.index.nodes.get(i)?;
+        n.table
+            .get_or_init(|| {
                 // The walker runs on the text: kube-proxy's restore input plus the jumps it
                 // installs in the built-in chains (what the kernel evaluates).
-                RuleTable::parse(&rs.kernel_text()).ok()
+                RuleTable::parse(&self.ruleset(i)?.kernel_text()).ok()
             })
             .as_ref()
     }
@@ -224,11 +234,14 @@ impl<'a> Network<'a> {
 
     /// The Pod `namespace/name`.
     pub(crate) fn pod(&self, namespace: &str, name: &str) -> Option<&'a Pod> {
-        self.pods_by_name.get(&(namespace, name)).and_then(|i| self.objects.pods.get(*i))
+        self.index
+            .pods_by_name
+            .get(&(namespace.to_string(), name.to_string()))
+            .and_then(|i| self.objects.pods.get(*i))
     }
 
     pub(crate) fn pod_at(&self, ip: IpAddr) -> Option<&'a Pod> {
-        self.pods_by_ip.get(&ip).and_then(|i| self.objects.pods.get(*i))
+        self.index.pods_by_ip.get(&ip).and_then(|i| self.objects.pods.get(*i))
     }
 
     /// Sends a request (or `opts.count` of them) from `from` to `target`.

@@ -2,18 +2,14 @@
 //! (manifest::load → cluster::build).
 
 use super::*;
-use crate::cluster::{build, Cluster};
-use crate::diagnostic::SourceFiles;
+use crate::session::Session;
 
-fn cluster(yaml: &str) -> Cluster {
-    let mut files = SourceFiles::default();
-    files.add("t.yaml", yaml);
-    let loaded = crate::manifest::load(&files);
-    build(&loaded.objects)
+fn cluster(yaml: &str) -> Session {
+    Session::from_text("t.yaml", yaml)
 }
 
-fn send(c: &Cluster, from: &str, to: &str) -> Report {
-    let net = Network::new(&c.objects, &c.settings);
+fn send(c: &Session, from: &str, to: &str) -> Report {
+    let net = c.network();
     let from = parse_source(from).unwrap_or(Source::External);
     let to = match parse_target(to) {
         Ok(t) => t,
@@ -69,8 +65,11 @@ fn pod_to_service_by_name_connects() {
     let c = cluster(SHOP);
     let r = send(&c, "pod/shop/client", "http://web/");
     assert_eq!(r.outcome, Outcome::Connected, "{r:#?}");
-    assert!(r.hops.iter().any(|h| h.kind == "dns" && h.text.contains("DNAT")), "{r:#?}");
-    assert!(r.hops.iter().any(|h| h.kind == "nat" && h.text.contains("KUBE-SEP-")), "{r:#?}");
+    assert!(r.hops.iter().any(|h| h.kind == HopKind::Dns && h.text.contains("DNAT")), "{r:#?}");
+    assert!(
+        r.hops.iter().any(|h| h.kind == HopKind::Nat && h.text.contains("KUBE-SEP-")),
+        "{r:#?}"
+    );
     let ep = r.endpoint.unwrap_or_else(|| panic!("endpoint"));
     assert_eq!(ep.port, 8080);
     assert_eq!(ep.container.as_deref(), Some("web"));
@@ -95,7 +94,7 @@ fn undeclared_service_port_times_out() {
 #[test]
 fn count_spreads_and_affinity_pins() {
     let c = cluster(SHOP);
-    let net = Network::new(&c.objects, &c.settings);
+    let net = c.network();
     let from = parse_source("pod/shop/client").unwrap_or(Source::External);
     let to = parse_target("web.shop:80").unwrap_or_else(|e| panic!("{e}"));
     let r =
@@ -109,7 +108,7 @@ fn count_spreads_and_affinity_pins() {
         "  sessionAffinity: ClientIP\n  ports: [{port: 80, targetPort: http}]",
     );
     let c = cluster(&aff);
-    let net = Network::new(&c.objects, &c.settings);
+    let net = c.network();
     let r =
         net.request(&from, &to, &Options { count: 50, seed: 7 }).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.distribution.iter().filter(|d| d.count > 0).count(), 1, "{:?}", r.distribution);
@@ -118,7 +117,7 @@ fn count_spreads_and_affinity_pins() {
 #[test]
 fn bad_requests_are_errors() {
     let c = cluster(SHOP);
-    let net = Network::new(&c.objects, &c.settings);
+    let net = c.network();
     let to = parse_target("web:80").unwrap_or_else(|e| panic!("{e}"));
     let err = |s: &str| {
         net.request(&parse_source(s).unwrap_or(Source::External), &to, &Options::default())
@@ -134,7 +133,7 @@ fn bad_requests_are_errors() {
 fn explain_selector_near_miss() {
     let c =
         cluster(&SHOP.replace("selector: {app: web}\n  ports", "selector: {app: Web}\n  ports"));
-    let net = Network::new(&c.objects, &c.settings);
+    let net = c.network();
     let e = explain(&net, "shop", "web");
     let sel = e.checks.iter().find(|c| c.id == "selector").unwrap_or_else(|| panic!("row"));
     assert_eq!(sel.mark, Mark::Fail);
@@ -146,7 +145,7 @@ fn explain_selector_near_miss() {
 #[test]
 fn never_panics_on_odd_requests() {
     let c = cluster(SHOP);
-    let net = Network::new(&c.objects, &c.settings);
+    let net = c.network();
     let sources = [
         "pod/shop/client",
         "pod/shop/client:client",
@@ -212,7 +211,7 @@ fn never_panics_on_odd_requests() {
 fn pending_pod_cannot_send() {
     let y = format!("{SHOP}---\napiVersion: v1\nkind: Pod\nmetadata: {{name: stuck, namespace: shop}}\nspec:\n  nodeSelector: {{disk: ssd}}\n  containers: [{{name: c, image: busybox}}]\n");
     let c = cluster(&y);
-    let net = Network::new(&c.objects, &c.settings);
+    let net = c.network();
     let to = parse_target("web:80").unwrap_or_else(|e| panic!("{e}"));
     let from = parse_source("pod/shop/stuck").unwrap_or(Source::External);
     assert_eq!(
@@ -224,9 +223,9 @@ fn pending_pod_cannot_send() {
 #[test]
 fn explain_rows_for_a_healthy_service_all_pass() {
     let c = cluster(SHOP);
-    let net = Network::new(&c.objects, &c.settings);
+    let net = c.network();
     let e = explain(&net, "shop", "web");
-    let ids: Vec<&str> = e.checks.iter().map(|c| c.id).collect();
+    let ids: Vec<&str> = e.checks.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(
         ids,
         ["service-exists", "selector", "target-port", "readiness", "endpoints", "dns", "rules"]

@@ -9,6 +9,8 @@
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
+use serde::{Deserialize, Serialize};
+
 use super::{Host, Network, RequestError, Source, Target};
 use crate::dns::{
     query_packet, resolv_conf, resolve, DnsSource, Outcome as DnsOutcome, RecordType, ResolvConf,
@@ -16,6 +18,7 @@ use crate::dns::{
 };
 use crate::model::{Pod, Protocol, Service, ServiceType};
 use crate::proxy::{walk, walk_seeded, AffinityState, Origin, Packet, SplitMix64, Verdict};
+use crate::session::ObjectRef;
 
 /// The address the simulated outside client uses (TEST-NET-3, RFC 5737).
 pub const EXTERNAL_CLIENT_IP: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(203, 0, 113, 10));
@@ -37,44 +40,140 @@ impl Default for Options {
     }
 }
 
-/// How the request ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How a request ends (`netsim request`, docs/cli.md): the one outcome type of the core, also
+/// what scenarios promise and challenges require.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Outcome {
+    /// A container accepted the connection.
     Connected,
+    /// Refused at once (a REJECT rule, or nothing listening on a declared-port container).
     Refused,
+    /// Dropped somewhere: the client waits and gives up.
     Timeout,
+    /// The name does not resolve.
+    #[serde(rename = "nxdomain")]
     NxDomain,
+    /// The manifests cannot decide it (the request leaves the cluster; the container declares
+    /// no ports, so whether its process listens is not known).
+    Unknown,
 }
 
 impl Outcome {
+    pub const ALL: [Outcome; 5] = [
+        Outcome::Connected,
+        Outcome::Refused,
+        Outcome::Timeout,
+        Outcome::NxDomain,
+        Outcome::Unknown,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Connected => "connected",
             Outcome::Refused => "refused",
             Outcome::Timeout => "timeout",
             Outcome::NxDomain => "nxdomain",
+            Outcome::Unknown => "unknown",
+        }
+    }
+
+    /// Parses the JSON spelling (`connected`, `nxdomain`, …).
+    pub fn parse(s: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| o.as_str() == s)
+    }
+
+    /// The headline the page shows.
+    pub fn title(self) -> &'static str {
+        match self {
+            Outcome::Connected => "✓ Connected",
+            Outcome::Refused => "✗ Connection refused",
+            Outcome::Timeout => "✗ Timed out",
+            Outcome::NxDomain => "✗ Name not found (NXDOMAIN)",
+            Outcome::Unknown => "? Unknown: the manifests cannot decide",
+        }
+    }
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a hop of the trace is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HopKind {
+    /// Where the request starts: the client Pod, container, node or outside client.
+    Client,
+    /// The client's resolver configuration (its `/etc/resolv.conf`).
+    Resolv,
+    /// A query of the resolver's search walk and its rcode.
+    Resolve,
+    /// The DNS query itself on its way to a CoreDNS Pod (kube-dns Service, rules, route).
+    Dns,
+    /// The address the resolver returned.
+    Answer,
+    /// The packet entering the node that handles it (from a Pod's veth, the node itself, or
+    /// the outside).
+    Enter,
+    /// A matched rule in the nat table (DNAT, the Service and endpoint chains).
+    Nat,
+    /// A matched rule in the filter table (REJECT, DROP, ACCEPT).
+    Filter,
+    /// The packet crossing the node network, or leaving it.
+    Route,
+    /// Source NAT (MASQUERADE) on the way out of a node.
+    Snat,
+    /// Delivery into a container (or why there is none).
+    Deliver,
+    /// An explanation that is not a step (hairpin, a caveat).
+    Note,
+}
+
+impl HopKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HopKind::Client => "client",
+            HopKind::Resolv => "resolv",
+            HopKind::Resolve => "resolve",
+            HopKind::Dns => "dns",
+            HopKind::Answer => "answer",
+            HopKind::Enter => "enter",
+            HopKind::Nat => "nat",
+            HopKind::Filter => "filter",
+            HopKind::Route => "route",
+            HopKind::Snat => "snat",
+            HopKind::Deliver => "deliver",
+            HopKind::Note => "note",
         }
     }
 }
 
 /// One step of the trace.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Hop {
-    /// `client`, `resolve`, `dns`, `nat`, `filter`, `route`, `snat`, `deliver`, `note`.
-    pub kind: &'static str,
+    pub kind: HopKind,
     /// One line for people.
     pub text: String,
-    /// The iptables rule behind it, as written in the node's rules (for `nat`/`filter` hops).
+    /// The rule behind it, as written in the node's rules (for `nat`/`filter` hops).
     pub rule: Option<String>,
     /// The node the hop happens on, if any.
     pub node: Option<String>,
 }
 
 /// Who received the request.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Endpoint {
-    /// `namespace/name` of the Pod, or the outside host name for traffic leaving the cluster.
-    pub pod: String,
+    /// The Pod that accepted it (`None` when the request left the cluster or reached a node's
+    /// own process).
+    pub pod: Option<ObjectRef>,
+    /// The host outside the cluster, or the node process, that the request reached instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
     pub container: Option<String>,
     pub ip: String,
     pub port: u16,
@@ -83,33 +182,102 @@ pub struct Endpoint {
     pub source_ip: Option<IpAddr>,
 }
 
+impl Endpoint {
+    /// `ns/name` of the Pod, or the host.
+    pub fn who(&self) -> String {
+        match (&self.pod, &self.host) {
+            (Some(p), _) => p.to_string(),
+            (None, Some(h)) => h.clone(),
+            (None, None) => String::new(),
+        }
+    }
+}
+
 /// How `count` requests spread over the endpoints.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Share {
-    /// `namespace/name` of the Pod (empty if no Pod has the address).
-    pub pod: String,
+    /// The Pod with that address (`None` if no Pod has it).
+    pub pod: Option<ObjectRef>,
     pub ip: String,
     pub port: u16,
-    /// The share the rules give this endpoint (product of the statistic probabilities).
+    /// The share the rules give this endpoint (product of the statistic probabilities),
+    /// rounded to 10 decimals.
     pub probability: f64,
     /// How many of the simulated requests went there.
     pub count: u32,
 }
 
-/// The result of a request.
-#[derive(Clone, Debug, PartialEq)]
+/// The result of a request (`netsim request -o json`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Report {
     pub outcome: Outcome,
     /// Why, in one or two sentences.
     pub reason: String,
     /// What to change, in one sentence (empty when nothing needs fixing).
     pub fix: String,
+    /// The source as asked (`pod/NS/NAME`, `node/NAME`, `external`).
+    pub from: String,
+    /// The target as asked (`host:port` or a URL).
+    pub target: String,
+    /// The destination port.
+    pub port: u16,
+    /// How many requests were sent, and the seed of kube-proxy's random choices.
+    pub count: u32,
+    pub seed: u64,
     pub hops: Vec<Hop>,
     pub endpoint: Option<Endpoint>,
     /// Present when more than one request was sent.
     pub distribution: Vec<Share>,
-    /// Outcome counts over all requests (`connected` → n …), when more than one was sent.
-    pub outcomes: BTreeMap<&'static str, u32>,
+    /// Outcome counts over all requests, when more than one was sent.
+    pub outcomes: BTreeMap<Outcome, u32>,
+    /// The objects the request went through, in order: the client (Pod or Node), the Service
+    /// it addressed (if any), the Pod that answered (if any).
+    pub path: Vec<ObjectRef>,
+}
+
+impl Report {
+    /// The trace as `netsim request` prints it: a line per hop, the outcome, the endpoint, the
+    /// reason and the fix, then (for several requests) how they spread.
+    pub fn text(&self) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::new();
+        let _ = writeln!(out, "request {} → {} (port {}/TCP)", self.from, self.target, self.port);
+        for h in &self.hops {
+            let _ = writeln!(out, "{:<8}{}", h.kind.as_str(), h.text);
+        }
+        let _ = writeln!(out, "\noutcome: {}", self.outcome.as_str());
+        if let Some(e) = &self.endpoint {
+            let c = e.container.as_deref().map(|c| format!(" container {c}")).unwrap_or_default();
+            let src = e.source_ip.map(|s| format!(", sees source {s}")).unwrap_or_default();
+            let _ = writeln!(out, "endpoint: {}{c} {}{src}", e.who(), join_hp(&e.ip, e.port));
+        }
+        let _ = writeln!(out, "reason: {}", self.reason);
+        if !self.fix.is_empty() {
+            let _ = writeln!(out, "fix: {}", self.fix);
+        }
+        if self.count > 1 {
+            let outcomes: Vec<String> =
+                self.outcomes.iter().map(|(k, v)| format!("{} {v}", k.as_str())).collect();
+            let _ = writeln!(
+                out,
+                "\n{} requests (seed {}): {}",
+                self.count,
+                self.seed,
+                outcomes.join(", ")
+            );
+            for d in &self.distribution {
+                let pod = d.pod.as_ref().map_or("-".to_string(), ToString::to_string);
+                let _ = writeln!(
+                    out,
+                    "  {pod}  {}:{}  p={:.5}  {}",
+                    d.ip, d.port, d.probability, d.count
+                );
+            }
+        }
+        out
+    }
 }
 
 /// The client, looked up.
@@ -131,7 +299,7 @@ struct Conn {
     endpoint: Option<Endpoint>,
 }
 
-fn hop(kind: &'static str, text: String, node: Option<&str>) -> Hop {
+fn hop(kind: HopKind, text: String, node: Option<&str>) -> Hop {
     Hop { kind, text, rule: None, node: node.map(str::to_string) }
 }
 
@@ -141,6 +309,10 @@ fn svc_name(s: &Service) -> String {
 
 fn pod_name(p: &Pod) -> String {
     format!("{}/{}", p.meta.namespace, p.meta.name)
+}
+
+fn pod_ref(p: &Pod) -> ObjectRef {
+    ObjectRef::pod(&p.meta.namespace, &p.meta.name)
 }
 
 fn join_hp(ip: &str, port: u16) -> String {
@@ -157,21 +329,36 @@ pub(super) fn request(
     target: &Target,
     opts: &Options,
 ) -> Result<Report, RequestError> {
+    let mut r = trace(net, from, target, opts)?;
+    r.port = target.port;
+    Ok(r)
+}
+
+fn trace(
+    net: &Network<'_>,
+    from: &Source,
+    target: &Target,
+    opts: &Options,
+) -> Result<Report, RequestError> {
     let client = find_client(net, from)?;
-    let mut hops = vec![hop("client", client_line(net, &client), node_of(net, client.node))];
+    let mut hops = vec![hop(HopKind::Client, client_line(net, &client), node_of(net, client.node))];
     // 1. The address: localhost, an IP, or a name through the resolver.
     let ip = match &target.host {
         Host::Localhost => {
             let c = localhost(net, &client, target.port);
-            hops.extend(c.hops);
-            return Ok(single(c.outcome, c.reason, c.fix, hops, c.endpoint, opts));
+            hops.extend(c.hops.iter().cloned());
+            let path = path(net, &client, None, target.port, None, c.endpoint.as_ref());
+            return Ok(single(c, hops, path, opts));
         }
         Host::Ip(ip) => *ip,
         Host::Name(name) => match resolve_name(net, &client, name, target, &mut hops) {
             Ok(ip) => ip,
             Err(c) => {
-                hops.extend(c.hops);
-                return Ok(single(c.outcome, c.reason, c.fix, hops, c.endpoint, opts));
+                hops.extend(c.hops.iter().cloned());
+                let outside = c.endpoint.as_ref().and_then(|e| e.host.as_deref());
+                let cname = outside.map(|o| (name.as_str(), o));
+                let path = path(net, &client, None, target.port, cname, c.endpoint.as_ref());
+                return Ok(single(c, hops, path, opts));
             }
         },
     };
@@ -180,20 +367,27 @@ pub(super) fn request(
     let mut rng = SplitMix64::new(opts.seed);
     let mut affinity = AffinityState::default();
     let first = connect(net, &client, ip, target.port, Some((&mut rng, &mut affinity)));
+    let path = path(net, &client, Some(ip), target.port, None, first.endpoint.as_ref());
     let mut report = Report {
         outcome: first.outcome,
         reason: first.reason,
         fix: first.fix,
+        from: String::new(),
+        target: String::new(),
+        port: 0,
+        count,
+        seed: opts.seed,
         hops,
         endpoint: first.endpoint,
         distribution: Vec::new(),
         outcomes: BTreeMap::new(),
+        path,
     };
     report.hops.extend(first.hops);
     if count > 1 {
         let mut counts: BTreeMap<(String, u16), u32> = BTreeMap::new();
         let mut bump = |r: &Option<Endpoint>, o: Outcome, outcomes: &mut BTreeMap<_, u32>| {
-            *outcomes.entry(o.as_str()).or_insert(0) += 1;
+            *outcomes.entry(o).or_insert(0) += 1;
             if let Some(e) = r {
                 *counts.entry((e.ip.clone(), e.port)).or_insert(0) += 1;
             }
@@ -210,19 +404,27 @@ pub(super) fn request(
     Ok(report)
 }
 
-fn single(
-    outcome: Outcome,
-    reason: String,
-    fix: String,
-    hops: Vec<Hop>,
-    endpoint: Option<Endpoint>,
-    opts: &Options,
-) -> Report {
+/// The report of a request that ends before any connection (every one of `count` ends alike).
+fn single(c: Conn, hops: Vec<Hop>, path: Vec<ObjectRef>, opts: &Options) -> Report {
     let mut outcomes = BTreeMap::new();
     if opts.count > 1 {
-        outcomes.insert(outcome.as_str(), opts.count.min(MAX_COUNT));
+        outcomes.insert(c.outcome, opts.count.clamp(1, MAX_COUNT));
     }
-    Report { outcome, reason, fix, hops, endpoint, distribution: Vec::new(), outcomes }
+    Report {
+        outcome: c.outcome,
+        reason: c.reason,
+        fix: c.fix,
+        from: String::new(),
+        target: String::new(),
+        port: 0,
+        count: opts.count.clamp(1, MAX_COUNT),
+        seed: opts.seed,
+        hops,
+        endpoint: c.endpoint,
+        distribution: Vec::new(),
+        outcomes,
+        path,
+    }
 }
 
 fn node_of<'n>(net: &'n Network<'_>, i: Option<usize>) -> Option<&'n str> {
@@ -348,15 +550,14 @@ fn find_client<'a>(net: &Network<'a>, from: &Source) -> Result<Client<'a>, Reque
 fn localhost(net: &Network<'_>, client: &Client<'_>, port: u16) -> Conn {
     match client.pod {
         Some(pod) if !pod.spec.host_network => {
-            let mut hops = vec![hop(
-                "route",
+            let mut hops = vec![hop(HopKind::Route,
                 format!(
                     "localhost:{port} stays inside pod {}: its containers share one network namespace (lo)",
                     pod_name(pod)
                 ),
                 node_of(net, client.node),
             )];
-            let c = deliver(net, pod, port, Some(client.ip), &mut hops, node_of(net, client.node));
+            let c = deliver(pod, port, Some(client.ip), &mut hops, node_of(net, client.node));
             let listeners = listeners(pod, port, Protocol::Tcp);
             let mut reason = c.reason;
             if listeners.len() > 1 {
@@ -427,7 +628,7 @@ fn resolve_name(
 ) -> Result<IpAddr, Conn> {
     let node = node_of(net, client.node);
     let rc = match client.pod {
-        Some(p) => resolv_conf(p, &net.resolver),
+        Some(p) => resolv_conf(p, net.resolver),
         None => host_resolv_conf(net),
     };
     let cluster_dns = &net.settings.cluster_dns;
@@ -446,7 +647,7 @@ fn resolve_name(
     };
     let search = if rc.searches.is_empty() { "none".to_string() } else { rc.searches.join(" ") };
     hops.push(hop(
-        "resolv",
+        HopKind::Resolv,
         format!(
             "/etc/resolv.conf: nameserver {}, search {search}, ndots:{} ({whose})",
             rc.nameservers.first().map(String::as_str).unwrap_or("none"),
@@ -460,9 +661,9 @@ fn resolve_name(
             if let Some(pkt) = query_packet(pod, &rc) {
                 let origin = client.origin;
                 match dns_path(net, n, pkt.src, pkt.dst, pkt.dst_port, origin) {
-                    Ok(line) => hops.push(hop("dns", line, node)),
+                    Ok(line) => hops.push(hop(HopKind::Dns, line, node)),
                     Err((line, why)) => {
-                        hops.push(hop("dns", line, node));
+                        hops.push(hop(HopKind::Dns, line, node));
                         return Err(Conn {
                             outcome: Outcome::Timeout,
                             reason: format!("The name {name} cannot be resolved: the DNS query to {}:53/UDP gets no answer ({why}). Every name fails the same way.", pkt.dst),
@@ -475,7 +676,7 @@ fn resolve_name(
             }
         }
     }
-    let walk = resolve(&rc, name, RecordType::A, &net.zone, cluster_dns);
+    let walk = resolve(&rc, name, RecordType::A, net.zone, cluster_dns);
     for q in &walk.queries {
         let ans = match (&q.outcome, q.rcode) {
             (DnsOutcome::Answered, Some(rc)) if q.answer.is_empty() => {
@@ -497,7 +698,7 @@ fn resolve_name(
             }
             (DnsOutcome::Invalid { error }, _) => format!("not sent: {error}"),
         };
-        hops.push(hop("resolve", format!("{} A → {ans}", q.name), node));
+        hops.push(hop(HopKind::Resolve, format!("{} A → {ans}", q.name), node));
     }
     match walk.result {
         WalkResult::Resolved { name: found, answers, .. } => {
@@ -512,7 +713,7 @@ fn resolve_name(
                     } else {
                         String::new()
                     };
-                    hops.push(hop("answer", format!("{found} → {ip}{what}{more}"), node));
+                    hops.push(hop(HopKind::Answer, format!("{found} → {ip}{what}{more}"), node));
                     Ok(*ip)
                 }
                 (None, Some(c)) => Err(external(name, &c.data, target, &found)),
@@ -680,16 +881,16 @@ fn external(asked: &str, outside: &str, target: &Target, found: &str) -> Conn {
     };
     let is_cname = found.trim_end_matches('.') != outside;
     let hops = vec![hop(
-        "route",
+        HopKind::Route,
         format!("leaves the cluster for {outside}:{} (not simulated further)", target.port),
         None,
     )];
     Conn {
-        outcome: Outcome::Connected,
+        outcome: Outcome::Unknown,
         reason: if is_cname {
-            format!("{found} is a CNAME to {outside} (an ExternalName Service): CoreDNS answers with the CNAME and the client connects to the outside host, assumed to answer — no kube-proxy rule, no endpoints, no port mapping.{scheme_note}")
+            format!("{found} is a CNAME to {outside} (an ExternalName Service): CoreDNS answers with the CNAME and the client connects to the outside host — no kube-proxy rule, no endpoints, no port mapping. Whether {outside} answers is outside the cluster, so the manifests cannot decide.{scheme_note}")
         } else {
-            format!("{asked} is not a cluster name: CoreDNS forwards it upstream and the client connects outside the cluster (assumed to answer).")
+            format!("{asked} is not a cluster name: CoreDNS forwards it upstream and the client connects outside the cluster. Whether that host answers is not in the manifests.")
         },
         fix: if is_cname {
             "If the outside service needs its own name, make clients use it (or set the Host header / SNI explicitly); ExternalName cannot rewrite it.".into()
@@ -698,7 +899,8 @@ fn external(asked: &str, outside: &str, target: &Target, found: &str) -> Conn {
         },
         hops,
         endpoint: Some(Endpoint {
-            pod: outside.to_string(),
+            pod: None,
+            host: Some(outside.to_string()),
             container: None,
             ip: outside.to_string(),
             port: target.port,
@@ -796,7 +998,7 @@ fn connect(
             c.hops.insert(
                 0,
                 hop(
-                    "route",
+                    HopKind::Route,
                     format!(
                         "{} → {ip}:{port} arrives at node {}: {why}",
                         client.ip,
@@ -808,6 +1010,52 @@ fn connect(
             c
         }
     }
+}
+
+/// The Service a connection to `ip:port` addresses: the one holding the virtual IP, else (on a
+/// node address or loopback) the one with that NodePort.
+fn addressed_service<'a>(net: &Network<'a>, ip: IpAddr, port: u16) -> Option<&'a Service> {
+    let objects = net.objects;
+    let vip = net.vips.get(&ip).and_then(|v| v.first()).and_then(|i| objects.services.get(*i));
+    if vip.is_none() && net.node_by_ip(ip).is_some() || ip.is_loopback() {
+        return net.node_ports.get(&i32::from(port)).and_then(|i| objects.services.get(*i));
+    }
+    vip
+}
+
+/// The objects a request went through: its client, the Service it addressed (by address, or
+/// the ExternalName Service whose name it asked), the Pod that answered.
+fn path(
+    net: &Network<'_>,
+    client: &Client<'_>,
+    addressed: Option<IpAddr>,
+    port: u16,
+    cname_of: Option<(&str, &str)>,
+    endpoint: Option<&Endpoint>,
+) -> Vec<ObjectRef> {
+    let mut out = Vec::new();
+    match (client.pod, client.node) {
+        (Some(p), _) => out.push(pod_ref(p)),
+        (None, Some(n)) => out.extend(net.nodes.get(n).map(|n| ObjectRef::node(&n.name))),
+        (None, None) => {}
+    }
+    let by_address = addressed.and_then(|ip| addressed_service(net, ip, port));
+    // An ExternalName Service: the one named like the asked name (`name`, `name.ns`, FQDN)
+    // whose externalName is where the request went.
+    let by_name = cname_of.and_then(|(asked, outside)| {
+        let mut labels = asked.trim_end_matches('.').split('.');
+        let name = labels.next()?;
+        let ns = labels.next().or(client.pod.map(|p| p.meta.namespace.as_str()));
+        net.objects.services.iter().find(|s| {
+            s.meta.name == name
+                && ns.is_none_or(|ns| s.meta.namespace == ns)
+                && s.spec.external_name.as_deref().map(|e| e.trim_end_matches('.'))
+                    == Some(outside.trim_end_matches('.'))
+        })
+    });
+    out.extend(by_address.or(by_name).map(|s| ObjectRef::service(&s.meta.namespace, &s.meta.name)));
+    out.extend(endpoint.and_then(|e| e.pod.clone()));
+    out
 }
 
 fn unreachable_from_outside(net: &Network<'_>, ip: IpAddr, port: u16) -> Conn {
@@ -847,7 +1095,7 @@ fn unreachable_from_outside(net: &Network<'_>, ip: IpAddr, port: u16) -> Conn {
         reason,
         fix,
         hops: vec![hop(
-            "route",
+            HopKind::Route,
             format!("{EXTERNAL_CLIENT_IP} → {ip}:{port}: no route into the cluster"),
             None,
         )],
@@ -874,11 +1122,7 @@ fn connect_at(
     let mut dst = ip;
     let mut dport = port;
     let mut masq_at: Option<usize> = None;
-    let mut svc_hit: Option<&Service> =
-        net.vips.get(&ip).and_then(|v| v.first()).and_then(|i| net.objects.services.get(*i));
-    if svc_hit.is_none() && net.node_by_ip(ip).is_some() || ip.is_loopback() {
-        svc_hit = net.node_ports.get(&i32::from(port)).and_then(|i| net.objects.services.get(*i));
-    }
+    let svc_hit = addressed_service(net, ip, port);
     let mut dnat = false;
     for pass in 0..2 {
         let node_name = net.nodes.get(at).map(|x| x.name.clone()).unwrap_or_default();
@@ -895,7 +1139,7 @@ fn connect_at(
         let Some(o) = trace.outcomes.first() else { break };
         let hook = if origin == Origin::FromNode { "OUTPUT" } else { "PREROUTING" };
         hops.push(hop(
-            "enter",
+            HopKind::Enter,
             format!(
                 "{src} → {}:{dport}/TCP enters nat {hook} on {node_name} ({})",
                 dst_text(dst),
@@ -927,7 +1171,7 @@ fn connect_at(
                 .map(|(_, r)| r)
                 .unwrap_or(&s.rule);
             let p = s.probability.map(|p| format!("  [p={p:.5}]")).unwrap_or_default();
-            let kind = if s.table == "filter" { "filter" } else { "nat" };
+            let kind = if s.table == "filter" { HopKind::Filter } else { HopKind::Nat };
             hops.push(Hop {
                 kind,
                 text: format!("{} {rest}{p}", s.chain),
@@ -996,7 +1240,7 @@ fn connect_at(
                     Some(other) if other != at && pass == 0 => {
                         let other_name =
                             net.nodes.get(other).map(|x| x.name.clone()).unwrap_or_default();
-                        hops.push(hop("route", format!("{} is node {other_name}'s address: the packet goes there over the node network", dst), Some(&node_name)));
+                        hops.push(hop(HopKind::Route, format!("{} is node {other_name}'s address: the packet goes there over the node network", dst), Some(&node_name)));
                         at = other;
                         origin = match net.nodes.get(other) {
                             Some(x) => Origin::infer(src, &x.info, None).min_pod(net, src),
@@ -1013,7 +1257,7 @@ fn connect_at(
     let at_name = net.nodes.get(at).map(|x| x.name.clone()).unwrap_or_default();
     if let Some(m) = masq_at {
         let to = net.primary_ip(m).map(|i| i.to_string()).unwrap_or_default();
-        hops.push(hop("snat", format!("source {src} → {to} (MASQUERADE in KUBE-POSTROUTING: the packet carries mark 0x{:x})", 1u32 << net.proxy.masquerade_bit.min(31)), Some(&at_name)));
+        hops.push(hop(HopKind::Snat, format!("source {src} → {to} (MASQUERADE in KUBE-POSTROUTING: the packet carries mark 0x{:x})", 1u32 << net.proxy.masquerade_bit.min(31)), Some(&at_name)));
     }
     let seen = match masq_at.and_then(|m| net.primary_ip(m)) {
         Some(ip) => ip,
@@ -1033,14 +1277,14 @@ fn connect_at(
                 pod_node.and_then(|i| net.primary_ip(i)).map(|i| i.to_string()).unwrap_or_default();
             format!("{dst} is in {cidr}, node {pn}'s pod CIDR: routed across the pod network to {pn} ({via}) without NAT")
         };
-        hops.push(hop("route", line, Some(&at_name)));
+        hops.push(hop(HopKind::Route, line, Some(&at_name)));
         let hairpin = client.pod.is_some_and(|p| {
             p.meta.name == pod.meta.name && p.meta.namespace == pod.meta.namespace
         });
         if hairpin && dnat {
-            hops.push(hop("note", "hairpin: the Service sent the client to itself; the SEP rule `-s <podIP> -j KUBE-MARK-MASQ` masquerades it so the reply comes back through the node (kubelet --hairpin-mode hairpin-veth or promiscuous-bridge must let it back into the same veth)".into(), Some(&pn)));
+            hops.push(hop(HopKind::Note, "hairpin: the Service sent the client to itself; the SEP rule `-s <podIP> -j KUBE-MARK-MASQ` masquerades it so the reply comes back through the node (kubelet --hairpin-mode hairpin-veth or promiscuous-bridge must let it back into the same veth)".into(), Some(&pn)));
         }
-        let mut c = deliver(net, pod, dport, Some(seen), &mut hops, Some(&pn));
+        let mut c = deliver(pod, dport, Some(seen), &mut hops, Some(&pn));
         c.hops = hops;
         if c.outcome == Outcome::Connected {
             let mut r = c.reason.clone();
@@ -1074,11 +1318,11 @@ fn connect_at(
         });
         if let Some(p) = host_pod {
             hops.push(hop(
-                "route",
+                HopKind::Route,
                 format!("{dst} is node {name}: pod {} uses the host network", pod_name(p)),
                 Some(name),
             ));
-            let mut c = deliver(net, p, dport, Some(seen), &mut hops, Some(name));
+            let mut c = deliver(p, dport, Some(seen), &mut hops, Some(name));
             c.hops = hops;
             return c;
         }
@@ -1088,7 +1332,7 @@ fn connect_at(
             && svc_hit.is_some_and(|s| s.meta.namespace == "default" && s.meta.name == "kubernetes")
         {
             hops.push(hop(
-                "deliver",
+                HopKind::Deliver,
                 format!("{dst}:{dport} → kube-apiserver on node {name} (host network)"),
                 Some(name),
             ));
@@ -1097,7 +1341,15 @@ fn connect_at(
                 reason: format!("Connected to kube-apiserver on node {name} ({dst}:{dport}) through Service default/kubernetes; its endpoints are the API server addresses, written by the API server itself."),
                 fix: String::new(),
                 hops,
-                endpoint: Some(Endpoint { pod: format!("kube-system/kube-apiserver-{name}"), container: Some("kube-apiserver".into()), ip: dst.to_string(), port: dport, node: Some(name.to_string()), source_ip: Some(seen) }),
+                endpoint: Some(Endpoint {
+                    pod: Some(ObjectRef::pod("kube-system", &format!("kube-apiserver-{name}"))),
+                    host: None,
+                    container: Some("kube-apiserver".into()),
+                    ip: dst.to_string(),
+                    port: dport,
+                    node: Some(name.to_string()),
+                    source_ip: Some(seen),
+                }),
             };
         }
         return Conn {
@@ -1110,13 +1362,21 @@ fn connect_at(
     }
     if dnat && net.node_by_pod_cidr(dst).is_none() && !net.vips.contains_key(&dst) {
         let via = svc_hit.map(|s| format!(" through Service {}", svc_name(s))).unwrap_or_default();
-        hops.push(hop("route", format!("{dst}:{dport} is outside the pod network: it leaves through the node's default route (not simulated further)"), Some(&at_name)));
+        hops.push(hop(HopKind::Route, format!("{dst}:{dport} is outside the pod network: it leaves through the node's default route (not simulated further)"), Some(&at_name)));
         return Conn {
-            outcome: Outcome::Connected,
-            reason: format!("kube-proxy sent the connection{via} to {dst}:{dport}, an endpoint outside the cluster (a Service without a selector and hand-written endpoints); the simulation assumes it answers."),
+            outcome: Outcome::Unknown,
+            reason: format!("kube-proxy sent the connection{via} to {dst}:{dport}, an endpoint outside the cluster (a Service without a selector and hand-written endpoints). Whether that host answers is not in the manifests."),
             fix: String::new(),
             hops,
-            endpoint: Some(Endpoint { pod: String::new(), container: None, ip: dst.to_string(), port: dport, node: None, source_ip: Some(seen) }),
+            endpoint: Some(Endpoint {
+                pod: None,
+                host: Some(dst.to_string()),
+                container: None,
+                ip: dst.to_string(),
+                port: dport,
+                node: None,
+                source_ip: Some(seen),
+            }),
         };
     }
     if let Some(s) =
@@ -1133,7 +1393,7 @@ fn connect_at(
             "externalIP"
         };
         hops.push(hop(
-            "route",
+            HopKind::Route,
             format!("{dst}:{dport} left unchanged: no rule matched, and no host owns the {kind}"),
             Some(&at_name),
         ));
@@ -1148,7 +1408,7 @@ fn connect_at(
     if let Some(nn) = net.node_by_pod_cidr(dst) {
         let name = net.nodes.get(nn).map(|x| x.name.as_str()).unwrap_or("");
         hops.push(hop(
-            "route",
+            HopKind::Route,
             format!("{dst} is in node {name}'s pod CIDR, but no Pod has that IP"),
             Some(&at_name),
         ));
@@ -1172,8 +1432,7 @@ fn connect_at(
         .collect();
     if let Some(range) = net.settings.service_subnets.iter().find(|c| c.contains(dst)) {
         // A ClusterIP that no Service holds (any more): the rules went with the Service.
-        hops.push(hop(
-            "route",
+        hops.push(hop(HopKind::Route,
             format!("{dst}:{dport} is in the Service range {range}, but no Service has this ClusterIP: no kube-proxy rule matches"),
             Some(&at_name),
         ));
@@ -1186,7 +1445,7 @@ fn connect_at(
         };
     }
     hops.push(hop(
-        "route",
+        HopKind::Route,
         format!("{dst}:{dport} is outside the cluster: it leaves through the node's default route"),
         Some(&at_name),
     ));
@@ -1276,15 +1535,7 @@ fn source_sentence(
 
 /// Container names declaring `port`/`proto` (restartable init containers too), in spec order.
 fn listeners(pod: &Pod, port: u16, proto: Protocol) -> Vec<String> {
-    pod.spec
-        .containers
-        .iter()
-        .chain(
-            pod.spec
-                .init_containers
-                .iter()
-                .filter(|c| c.restart_policy.as_deref() == Some("Always")),
-        )
+    serving_containers(pod)
         .filter(|c| {
             c.ports.iter().any(|p| p.container_port == i32::from(port) && p.protocol == proto)
         })
@@ -1292,10 +1543,14 @@ fn listeners(pod: &Pod, port: u16, proto: Protocol) -> Vec<String> {
         .collect()
 }
 
-/// Delivery into the Pod: the first container that declares the port (a declared containerPort
-/// is what the simulation treats as listening).
+/// Delivery into the Pod: the first container that declares the port.
+///
+/// The model: where containers declare ports, a declared containerPort is what listens (a
+/// process may listen on an undeclared port — the API reference: "Not specifying a port here
+/// DOES NOT prevent that port from being exposed" — but a learner who declares ports means
+/// them). A container that declares no ports at all may listen on any: then the manifests
+/// cannot decide, and the outcome is `unknown`.
 fn deliver(
-    _net: &Network<'_>,
     pod: &Pod,
     port: u16,
     seen: Option<IpAddr>,
@@ -1303,64 +1558,97 @@ fn deliver(
     node: Option<&str>,
 ) -> Conn {
     let ip = pod.status.pod_ips.first().map(|i| i.to_string()).unwrap_or_default();
+    let ip_text =
+        dst_text(pod.status.pod_ips.first().copied().unwrap_or(IpAddr::from([0, 0, 0, 0])));
+    let endpoint = |container: Option<String>| Endpoint {
+        pod: Some(pod_ref(pod)),
+        host: None,
+        container,
+        ip: ip.clone(),
+        port,
+        node: pod.spec.node_name.clone(),
+        source_ip: seen,
+    };
     let l = listeners(pod, port, Protocol::Tcp);
-    match l.first() {
-        Some(c) => {
-            hops.push(hop(
-                "deliver",
-                format!(
-                    "{}:{port} → pod {} container {c} (declares containerPort {port}/TCP)",
-                    dst_text(
-                        pod.status.pod_ips.first().copied().unwrap_or(IpAddr::from([0, 0, 0, 0]))
-                    ),
-                    pod_name(pod)
-                ),
-                node,
-            ));
-            Conn {
-                outcome: Outcome::Connected,
-                reason: format!("Connected to pod {} container {c} on port {port}.", pod_name(pod)),
-                fix: String::new(),
-                hops: Vec::new(),
-                endpoint: Some(Endpoint {
-                    pod: pod_name(pod),
-                    container: Some(c.clone()),
-                    ip,
-                    port,
-                    node: pod.spec.node_name.clone(),
-                    source_ip: seen,
-                }),
-            }
-        }
-        None => {
-            let declared: Vec<String> = pod
-                .spec
-                .containers
-                .iter()
-                .flat_map(|c| {
-                    c.ports.iter().map(move |p| {
-                        format!("{} {}/{}", c.name, p.container_port, p.protocol.as_str())
-                    })
-                })
-                .collect();
-            hops.push(hop(
-                "deliver",
-                format!("{ip}:{port} → pod {}: no container listens on {port}/TCP", pod_name(pod)),
-                node,
-            ));
-            Conn {
-                outcome: Outcome::Refused,
-                reason: format!(
-                    "Pod {} has no container listening on port {port}/TCP (declared: {}); the simulation treats a declared containerPort as listening, so the Pod answers with a TCP reset.",
-                    pod_name(pod),
-                    if declared.is_empty() { "none".into() } else { declared.join(", ") }
-                ),
-                fix: format!("Point the Service's targetPort (or your request) at a port the container listens on, or declare containerPort {port} if the process listens there."),
-                hops: Vec::new(),
-                endpoint: None,
-            }
-        }
+    if let Some(c) = l.first() {
+        hops.push(hop(
+            HopKind::Deliver,
+            format!(
+                "{ip_text}:{port} → pod {} container {c} (declares containerPort {port}/TCP)",
+                pod_name(pod)
+            ),
+            node,
+        ));
+        return Conn {
+            outcome: Outcome::Connected,
+            reason: format!("Connected to pod {} container {c} on port {port}.", pod_name(pod)),
+            fix: String::new(),
+            hops: Vec::new(),
+            endpoint: Some(endpoint(Some(c.clone()))),
+        };
     }
+    let silent: Vec<&str> =
+        serving_containers(pod).filter(|c| c.ports.is_empty()).map(|c| c.name.as_str()).collect();
+    if !silent.is_empty() {
+        let names = silent.join(", ");
+        hops.push(hop(
+            HopKind::Deliver,
+            format!(
+                "{ip_text}:{port} → pod {}: container {names} declares no ports, so whether it listens on {port}/TCP is not in the manifests",
+                pod_name(pod)
+            ),
+            node,
+        ));
+        let one = silent.len() == 1;
+        return Conn {
+            outcome: Outcome::Unknown,
+            reason: format!(
+                "The request reaches pod {} on port {port}/TCP, but container{} {names} declare{} no ports: a process may listen on a port it does not declare, so whether the connection succeeds depends on the image, not on the manifests.",
+                pod_name(pod),
+                if one { "" } else { "s" },
+                if one { "s" } else { "" },
+            ),
+            fix: format!("Declare the port the container listens on (containerPort {port}, ideally with a name) so the Service and readers know it; the simulation then decides."),
+            hops: Vec::new(),
+            endpoint: Some(endpoint(None)),
+        };
+    }
+    let declared: Vec<String> = serving_containers(pod)
+        .flat_map(|c| {
+            c.ports
+                .iter()
+                .map(move |p| format!("{} {}/{}", c.name, p.container_port, p.protocol.as_str()))
+        })
+        .collect();
+    hops.push(hop(
+        HopKind::Deliver,
+        format!("{ip}:{port} → pod {}: no container listens on {port}/TCP", pod_name(pod)),
+        node,
+    ));
+    Conn {
+        outcome: Outcome::Refused,
+        reason: format!(
+            "Pod {} has no container listening on port {port}/TCP (declared: {}); where containers declare ports, the simulation treats the declared containerPorts as what listens, so the Pod answers with a TCP reset.",
+            pod_name(pod),
+            declared.join(", ")
+        ),
+        fix: format!("Point the Service's targetPort (or your request) at a port the container listens on, or declare containerPort {port} if the process listens there."),
+        hops: Vec::new(),
+        endpoint: None,
+    }
+}
+
+/// The containers that serve traffic: the regular ones and restartable init (sidecar) ones.
+fn serving_containers(pod: &Pod) -> impl Iterator<Item = &crate::model::Container> {
+    pod.spec.containers.iter().chain(
+        pod.spec.init_containers.iter().filter(|c| c.restart_policy.as_deref() == Some("Always")),
+    )
+}
+
+/// A probability rounded to 10 decimals (shares are products of `1/n`: keep `0.3333333333`,
+/// not the float noise of the product).
+fn round10(p: f64) -> f64 {
+    (p * 1e10).round() / 1e10
 }
 
 /// The distribution over endpoints: probabilities from an unseeded walk (every branch with its
@@ -1386,25 +1674,16 @@ fn distribution(
                 &Packet { src: client.ip, dst: ip, dport: port, proto: Protocol::Tcp, origin },
             );
             for d in t.destinations() {
-                let pod =
-                    d.ip.parse::<IpAddr>()
-                        .ok()
-                        .and_then(|i| net.pod_at(i))
-                        .map(pod_name)
-                        .unwrap_or_default();
+                let pod = d.ip.parse::<IpAddr>().ok().and_then(|i| net.pod_at(i)).map(pod_ref);
                 let count = counts.get(&(d.ip.clone(), d.port)).copied().unwrap_or(0);
-                out.push(Share { pod, ip: d.ip, port: d.port, probability: d.probability, count });
+                let probability = round10(d.probability);
+                out.push(Share { pod, ip: d.ip, port: d.port, probability, count });
             }
         }
     }
     for ((ip, port), count) in counts {
         if !out.iter().any(|s| s.ip == *ip && s.port == *port) {
-            let pod = ip
-                .parse::<IpAddr>()
-                .ok()
-                .and_then(|i| net.pod_at(i))
-                .map(pod_name)
-                .unwrap_or_default();
+            let pod = ip.parse::<IpAddr>().ok().and_then(|i| net.pod_at(i)).map(pod_ref);
             let probability = if out.is_empty() { 1.0 } else { 0.0 };
             out.push(Share { pod, ip: ip.clone(), port: *port, probability, count: *count });
         }

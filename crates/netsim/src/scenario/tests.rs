@@ -20,9 +20,9 @@ const INDEX: &str = r#"{
 fn parses_the_index() {
     let i = parse_index(INDEX).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(i.scenarios.len(), 2);
-    assert_eq!(i.get("a").map(|s| s.requests[0].expect), Some(Expect::Connected));
+    assert_eq!(i.get("a").map(|s| s.requests[0].expect), Some(Outcome::Connected));
     let c = i.get("b-2").and_then(|s| s.challenge.as_ref());
-    assert_eq!(c.map(|c| c.must_fail[1].expect), Some(Some(Expect::Timeout)));
+    assert_eq!(c.map(|c| c.must_fail[1].expect), Some(Some(Outcome::Timeout)));
 }
 
 #[test]
@@ -59,9 +59,9 @@ fn challenge_says_what_still_fails() {
     // Broken: web refused, db connects, NodePort times out.
     let st = check_challenge(c, |_, t| {
         Ok(match t {
-            "web:80" => Expect::Refused,
-            "db:5432" => Expect::Connected,
-            _ => Expect::Timeout,
+            "web:80" => Outcome::Refused,
+            "db:5432" => Outcome::Connected,
+            _ => Outcome::Timeout,
         })
     });
     assert!(!st.solved);
@@ -77,7 +77,7 @@ fn challenge_says_what_still_fails() {
     assert_eq!(st.first_failing().map(|r| r.target.as_str()), Some("web:80"));
     // Wrong kind of failure for a specific expectation.
     let st = check_challenge(c, |_, t| {
-        Ok(if t == "web:80" { Expect::Connected } else { Expect::Refused })
+        Ok(if t == "web:80" { Outcome::Connected } else { Outcome::Refused })
     });
     assert!(!st.solved);
     assert_eq!(
@@ -87,9 +87,9 @@ fn challenge_says_what_still_fails() {
     // Fixed.
     let st = check_challenge(c, |_, t| {
         Ok(match t {
-            "web:80" => Expect::Connected,
-            "db:5432" => Expect::Nxdomain,
-            _ => Expect::Timeout,
+            "web:80" => Outcome::Connected,
+            "db:5432" => Outcome::NxDomain,
+            _ => Outcome::Timeout,
         })
     });
     assert!(st.solved);
@@ -133,14 +133,12 @@ fn challenge_over_the_real_pipeline() {
         must_fail: vec![],
     };
     let run = |yaml: &str| {
-        let mut files = SourceFiles::default();
-        files.add("t.yaml", yaml);
-        let sim = Simulated::new(&files);
+        let sim = crate::session::Session::from_text("t.yaml", yaml);
         check_challenge(&c, sim.outcome())
     };
     let st = run(BROKEN);
     assert!(!st.solved);
-    assert_eq!(st.requirements[0].actual, Some(Expect::Refused));
+    assert_eq!(st.requirements[0].actual, Some(Outcome::Refused));
     assert!(run(&BROKEN.replace("app: wbe", "app: web")).solved);
     // Input errors: the requirement cannot be checked yet.
     let st = run(&BROKEN.replace("port: 80}]\n---", "port: 99999}]\n---"));

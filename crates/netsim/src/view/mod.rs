@@ -154,26 +154,23 @@ impl DiagnosticRow {
 /// Reads the input texts and builds the view model: objects, diagnostics of every stage, and
 /// the topology of the simulated cluster.
 pub fn analyze(files: &SourceFiles) -> Analysis {
-    let loaded = crate::manifest::load(files);
-    let cluster = crate::cluster::build(&loaded.accepted());
-    analyze_built(files, &loaded, &cluster)
+    crate::session::Session::new(files.clone()).view()
 }
 
-/// The view model of a cluster the caller built from `loaded` (and perhaps changed with what-if
-/// events since): objects and diagnostics of the input, the topology of `cluster`.
-pub fn analyze_built(
-    files: &SourceFiles,
-    loaded: &crate::manifest::Loaded,
-    cluster: &crate::cluster::Cluster,
-) -> Analysis {
-    let topology = topology(&cluster.objects, &cluster.settings.dns_domain, Options::default());
-    assemble(files, loaded, &cluster.diagnostics, topology)
+impl crate::session::Session {
+    /// The view model of this session: the input's objects, every diagnostic, the topology of
+    /// the cluster (what-if events applied).
+    pub fn view(&self) -> Analysis {
+        let c = self.cluster();
+        let topology = topology(&c.objects, &c.settings.dns_domain, Options::default());
+        assemble(self.files(), self.loaded(), self.diagnostics(), topology)
+    }
 }
 
 fn assemble(
     files: &SourceFiles,
     loaded: &crate::manifest::Loaded,
-    cluster_diagnostics: &[crate::diagnostic::Diagnostic],
+    diagnostics: &[crate::diagnostic::Diagnostic],
     topology: Topology,
 ) -> Analysis {
     let mut objects = Vec::new();
@@ -208,12 +205,8 @@ fn assemble(
     o.l2_advertisements.iter().for_each(|x| push("L2Advertisement", &x.meta));
     crate::sort::sort_by_key(&mut objects, |a| (a.file, a.line));
 
-    let mut diagnostics: Vec<DiagnosticRow> = loaded
-        .diagnostics
-        .iter()
-        .chain(cluster_diagnostics.iter())
-        .map(|d| DiagnosticRow::new(files, d))
-        .collect();
+    let mut diagnostics: Vec<DiagnosticRow> =
+        diagnostics.iter().map(|d| DiagnosticRow::new(files, d)).collect();
     crate::sort::sort_by_key(&mut diagnostics, |a| (a.file, a.from, a.to));
     let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();

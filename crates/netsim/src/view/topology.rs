@@ -168,6 +168,8 @@ pub struct PodBox {
     pub node: String,
     /// One line per container (sidecars included): `web (nginx:1.25) 80/TCP http`.
     pub containers: Vec<String>,
+    /// The containers' names, in the same order (what `pod/NS/NAME:CONTAINER` names).
+    pub container_names: Vec<String>,
     pub rect: Rect,
 }
 
@@ -999,16 +1001,19 @@ fn pod_box(p: &Pod, id: String, rect: Rect) -> PodBox {
         state: pod_state(p),
         owner: owner_of(p),
         node: p.spec.node_name.clone().unwrap_or_default(),
-        containers: p
-            .spec
-            .init_containers
-            .iter()
-            .filter(|c| c.restart_policy.as_deref() == Some("Always"))
-            .chain(&p.spec.containers)
-            .map(container_line)
-            .collect(),
+        containers: serving_containers(p).map(container_line).collect(),
+        container_names: serving_containers(p).map(|c| c.name.clone()).collect(),
         rect,
     }
+}
+
+/// Sidecars (restartable init containers) first, then the containers, as the kubelet starts them.
+fn serving_containers(p: &Pod) -> impl Iterator<Item = &crate::model::Container> {
+    p.spec
+        .init_containers
+        .iter()
+        .filter(|c| c.restart_policy.as_deref() == Some("Always"))
+        .chain(&p.spec.containers)
 }
 
 fn container_line(c: &crate::model::Container) -> String {

@@ -1,8 +1,6 @@
 //! Hostile text in manifests (markup, script, attribute breaking, XML tricks, bidi and
 //! zero-width characters) comes out of the core as text: verbatim in terminal output, escaped
 //! in JSON, SVG and DOT, and shown safely in the API server's validation messages.
-// Native only: drives the CLI library, which is a native dev-dependency.
-#![cfg(not(target_arch = "wasm32"))]
 
 use netsim::diagnostic::SourceFiles;
 use netsim_cli::{run, Input, Output};

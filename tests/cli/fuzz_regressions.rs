@@ -3,8 +3,6 @@
 //! `yaml_front_end-…`, `dns_name-…`, `rules_parser-…`, `request_target-…`, `share_decode-…`). A crash found by
 //! `cargo xtask fuzz` is fixed in its module (with a unit test there) and its input is copied
 //! here, so it can never come back. The harnesses mirror `fuzz/fuzz_targets/*.rs`.
-// Native only: drives the CLI library, which is a native dev-dependency.
-#![cfg(not(target_arch = "wasm32"))]
 // Native-only test code: std sorts are fine here (the ban in clippy.toml is about wasm size).
 #![allow(clippy::disallowed_methods)]
 
@@ -18,7 +16,7 @@ use netsim::proxy::{walk, NodeInfo, Origin, Packet, RuleTable};
 use netsim_cli::Input;
 
 fn dir() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fuzz_regressions"))
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz_regressions"))
 }
 
 fn yaml_front_end(text: &str) {
@@ -79,7 +77,7 @@ fn dns_name(data: &[u8]) {
     let qtype = types[usize::from(t) % types.len()];
     let name = String::from_utf8_lossy(rest);
     let mut files = SourceFiles::default();
-    files.add("cluster.yaml", include_str!("../../../fuzz/seeds/cluster.yaml"));
+    files.add("cluster.yaml", include_str!("../../fuzz/seeds/cluster.yaml"));
     let loaded = netsim::manifest::load(&files);
     let c = netsim::cluster::build(&loaded.objects);
     let o = &c.objects;

@@ -4,8 +4,6 @@
 //! - the order of documents and of files does not change the simulated cluster (`get -A -o json`
 //!   of every kind, the rules of each node), except where Kubernetes itself depends on creation
 //!   order — pinned in `order_dependent_outputs_are_exactly_these` below.
-// Native only: drives the CLI library, which is a native dev-dependency.
-#![cfg(not(target_arch = "wasm32"))]
 // Native-only test code: std sorts are fine here (the ban in clippy.toml is about wasm size).
 #![allow(clippy::disallowed_methods)]
 

@@ -1,0 +1,234 @@
+//! The answer to a rules question (`netsim iptables`, the page's rules view and inspector): the
+//! rules kube-proxy writes on one node, as text, and which lines belong to one Service.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use super::answer::AskError;
+use super::Session;
+use crate::diagnostic::Diagnostic;
+use crate::proxy::Note;
+use crate::text::Span;
+
+/// Which text of the rules.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleFormat {
+    /// What kube-proxy feeds to `iptables-restore`.
+    #[default]
+    Restore,
+    /// What `iptables-save` shows on the node afterwards.
+    Save,
+}
+
+impl RuleFormat {
+    pub fn parse(s: &str) -> Option<RuleFormat> {
+        match s {
+            "restore" => Some(RuleFormat::Restore),
+            "save" => Some(RuleFormat::Save),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleFormat::Restore => "restore",
+            RuleFormat::Save => "save",
+        }
+    }
+}
+
+/// One node's kube-proxy rules (`netsim iptables -o json`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Rules {
+    pub node: String,
+    /// The proxy mode the node's kube-proxy runs (`iptables`).
+    pub mode: String,
+    pub format: RuleFormat,
+    pub text: String,
+    /// More than 1000 endpoints: kube-proxy drops the per-endpoint comments.
+    pub large_cluster_mode: bool,
+    /// When asked about one Service: the 0-based numbers of the lines that are its rules (the
+    /// lines that name it, and every line of the chains those lines lead to).
+    pub highlight: Vec<u32>,
+}
+
+impl Session {
+    /// The rules kube-proxy writes on `node`. With `service` (`NS/NAME`, or `NAME` in
+    /// default), [`Rules::highlight`] marks that Service's lines.
+    pub fn rules(
+        &self,
+        node: &str,
+        format: RuleFormat,
+        service: Option<&str>,
+    ) -> Result<Rules, AskError> {
+        let i = self.node(node)?;
+        let net = self.network();
+        let rs = net
+            .ruleset(i)
+            .ok_or_else(|| AskError::usage("unknown-node", format!("node \"{node}\" not found")))?;
+        let text = match format {
+            RuleFormat::Restore => rs.restore_text(),
+            RuleFormat::Save => rs.save_text(),
+        };
+        let highlight = match service {
+            Some(s) => {
+                let (ns, name) = super::ask::split_name(s, None);
+                service_lines(&text, &format!("{ns}/{name}"))
+            }
+            None => Vec::new(),
+        };
+        Ok(Rules {
+            node: node.to_string(),
+            mode: "iptables".into(),
+            format,
+            text,
+            large_cluster_mode: rs.large_cluster_mode,
+            highlight,
+        })
+    }
+
+    /// What the rules of `node` could not express (a skipped Service or slice), as warnings on
+    /// the object's span when the input has it, else as plain notes.
+    pub fn rule_notes(&self, node: &str) -> Result<(Vec<Diagnostic>, Vec<String>), AskError> {
+        let i = self.node(node)?;
+        let Some(rs) = self.network().ruleset(i) else { return Ok((Vec::new(), Vec::new())) };
+        let mut spanned = Vec::new();
+        let mut plain = Vec::new();
+        for n in &rs.notes {
+            match self.note_span(n) {
+                Some(span) => spanned.push(Diagnostic::warning(n.code, span, n.message.clone())),
+                None => plain.push(format!("warning[{}]: {}", n.code, n.message)),
+            }
+        }
+        Ok((spanned, plain))
+    }
+
+    /// The source span of the note's `Service ns/name` or `EndpointSlice ns/name`.
+    fn note_span(&self, n: &Note) -> Option<Span> {
+        let (kind, rest) = n.object.split_once(' ')?;
+        let (ns, name) = rest.split_once('/')?;
+        let o = &self.cluster.objects;
+        let meta = match kind {
+            "Service" => o
+                .services
+                .iter()
+                .find(|s| s.meta.namespace == ns && s.meta.name == name)?
+                .meta
+                .source
+                .as_ref(),
+            "EndpointSlice" => o
+                .endpoint_slices
+                .iter()
+                .find(|s| s.meta.namespace == ns && s.meta.name == name)?
+                .meta
+                .source
+                .as_ref(),
+            _ => None,
+        }?;
+        Some(Span { file: meta.file, range: meta.range })
+    }
+}
+
+/// Whether a rule line's comment names the Service `ns/name` (kube-proxy writes
+/// `"ns/name"`, `"ns/name:port"` or `"ns/name:port cluster IP"`; `iptables-save` drops the
+/// quotes when the comment has no blank).
+fn names_service(line: &str, ns_name: &str) -> bool {
+    line.match_indices(ns_name).any(|(i, _)| {
+        let before = &line[..i];
+        let after = line[i + ns_name.len()..].chars().next();
+        (before.ends_with('"') || before.ends_with("--comment "))
+            && matches!(after, None | Some('"' | ':' | ' '))
+    })
+}
+
+/// The chain a rule line appends to (`-A CHAIN …`) and the chain it jumps to (`-j`/`-g`).
+fn chains_of(line: &str) -> (Option<&str>, Option<&str>) {
+    let mut words = line.split_whitespace();
+    let mut own = None;
+    let mut target = None;
+    while let Some(w) = words.next() {
+        match w {
+            "-A" if own.is_none() => own = words.next(),
+            "-j" | "-g" | "--jump" | "--goto" => target = words.next(),
+            _ => {}
+        }
+    }
+    (own, target)
+}
+
+/// A chain kube-proxy writes for one Service port or endpoint (iptables mode).
+fn per_service(chain: &str) -> bool {
+    ["KUBE-SVC-", "KUBE-SVL-", "KUBE-EXT-", "KUBE-FW-", "KUBE-SEP-"]
+        .iter()
+        .any(|p| chain.starts_with(p))
+}
+
+/// The lines of `text` that are the Service's: the lines that name it, and every line of the
+/// per-Service and per-endpoint chains (`KUBE-SVC-`, `KUBE-SEP-`, …) those lines lead to, so
+/// that large-cluster mode (no comments on endpoint rules) still shows them.
+fn service_lines(text: &str, ns_name: &str) -> Vec<u32> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut chains: BTreeSet<&str> = BTreeSet::new();
+    let mut hit = vec![false; lines.len()];
+    for (i, l) in lines.iter().enumerate() {
+        if names_service(l, ns_name) {
+            hit[i] = true;
+            if let (_, Some(t)) = chains_of(l) {
+                if per_service(t) {
+                    chains.insert(t);
+                }
+            }
+        }
+    }
+    // Follow jumps out of the owned chains (SVC → SEP, EXT → SVC …); bounded by the chain count.
+    for _ in 0..4 {
+        let before = chains.len();
+        for l in &lines {
+            if let (Some(own), Some(t)) = chains_of(l) {
+                if chains.contains(own) && per_service(t) {
+                    chains.insert(t);
+                }
+            }
+        }
+        if chains.len() == before {
+            break;
+        }
+    }
+    for (i, l) in lines.iter().enumerate() {
+        let (own, _) = chains_of(l);
+        let declared = l.strip_prefix(':').and_then(|r| r.split_whitespace().next());
+        if own.or(declared).is_some_and(|c| chains.contains(c)) {
+            hit[i] = true;
+        }
+    }
+    hit.iter().enumerate().filter(|(_, h)| **h).map(|(i, _)| i as u32).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_service_owns_its_commented_lines_and_their_chains() {
+        let text = "\
+*nat
+:KUBE-SERVICES - [0:0]
+:KUBE-SVC-AAAAAAAAAAAAAAAA - [0:0]
+:KUBE-SEP-BBBBBBBBBBBBBBBB - [0:0]
+:KUBE-SVC-CCCCCCCCCCCCCCCC - [0:0]
+-A KUBE-SERVICES -m comment --comment \"default/web:http cluster IP\" -m tcp -p tcp -d 10.96.0.5 --dport 80 -j KUBE-SVC-AAAAAAAAAAAAAAAA
+-A KUBE-SERVICES -m comment --comment \"default/webby cluster IP\" -j KUBE-SVC-CCCCCCCCCCCCCCCC
+-A KUBE-SVC-AAAAAAAAAAAAAAAA -j KUBE-SEP-BBBBBBBBBBBBBBBB
+-A KUBE-SEP-BBBBBBBBBBBBBBBB -m tcp -p tcp -j DNAT --to-destination 10.244.1.2:8080
+-A KUBE-SVC-CCCCCCCCCCCCCCCC -m comment --comment default/web -j KUBE-MARK-MASQ
+COMMIT
+";
+        // Line 9 names default/web bare (save form) although it sits in another Service's chain.
+        assert_eq!(service_lines(text, "default/web"), vec![2, 3, 5, 7, 8, 9]);
+        assert_eq!(service_lines(text, "default/webby"), vec![4, 6, 9]);
+        assert_eq!(service_lines(text, "other/web"), Vec::<u32>::new());
+    }
+}

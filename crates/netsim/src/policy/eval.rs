@@ -9,6 +9,11 @@
 
 use super::*;
 
+fn with_pass(mut j: Judged<'_>, passed: Option<Pid>) -> Judged<'_> {
+    j.passed_by = passed;
+    j
+}
+
 /// One end of a connection, resolved against the cluster.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct End<'a> {
@@ -90,7 +95,7 @@ pub(crate) enum Why {
 
 /// The judgement of one direction, before it is put into words.
 #[derive(Clone, Debug)]
-pub(crate) struct Judged {
+pub(crate) struct Judged<'s> {
     pub decision: Decision,
     pub isolation: Isolation,
     pub deciding: Option<Pid>,
@@ -99,11 +104,11 @@ pub(crate) struct Judged {
     /// Set when a ClusterNetworkPolicy passed the decision on.
     pub passed_by: Option<Pid>,
     /// Every NetworkPolicy isolating the subject in this direction.
-    pub isolating: Vec<usize>,
+    pub isolating: &'s [usize],
 }
 
-impl Judged {
-    fn new(decision: Decision, why: Why) -> Judged {
+impl Judged<'_> {
+    fn new<'s>(decision: Decision, why: Why) -> Judged<'s> {
         Judged {
             decision,
             isolation: Isolation::NotIsolated,
@@ -111,7 +116,7 @@ impl Judged {
             rule: None,
             why,
             passed_by: None,
-            isolating: Vec::new(),
+            isolating: &[],
         }
     }
 }
@@ -354,7 +359,7 @@ impl<'a> PolicySet<'a> {
         probe: &Probe<'_, '_>,
         effects: &mut Vec<(Pid, Effect)>,
         passed: &mut Option<Pid>,
-    ) -> Option<Judged> {
+    ) -> Option<Judged<'_>> {
         let subject = probe.subject.index?;
         let list = self.cnp_of.get(subject)?;
         for (pos, &k) in list.iter().enumerate() {
@@ -421,13 +426,15 @@ impl<'a> PolicySet<'a> {
     }
 
     /// The NetworkPolicy tier for an isolated subject.
-    fn np_tier(
-        &self,
+    fn np_tier<'s>(
+        &'s self,
         probe: &Probe<'_, '_>,
-        nps: &[usize],
+        nps: &'s [usize],
         effects: &mut Vec<(Pid, Effect)>,
-    ) -> Judged {
-        let mut allowed: Vec<(usize, usize)> = Vec::new();
+    ) -> Judged<'s> {
+        // The first allowing policy decides; every allowing one takes part. Effects are pushed
+        // as found (no allocation per judgement: the matrix calls this per cell).
+        let mut first_allow: Option<(usize, usize)> = None;
         let mut undefined: Option<(usize, usize, Why)> = None;
         for &k in nps {
             let Some(ix) = self.nps.get(k) else { continue };
@@ -438,7 +445,10 @@ impl<'a> PolicySet<'a> {
             for (i, (rule, r)) in rules.iter().zip(rix).enumerate() {
                 match self.np_rule_match(rule, r, probe) {
                     Tri::Yes => {
-                        allowed.push((k, i));
+                        if first_allow.is_none() {
+                            first_allow = Some((k, i));
+                        }
+                        effects.push((Pid::Np(k), Effect::Allow));
                         break;
                     }
                     Tri::Undefined(why) => {
@@ -451,13 +461,10 @@ impl<'a> PolicySet<'a> {
             }
         }
         let mut j;
-        if let Some(&(k, i)) = allowed.first() {
+        if let Some((k, i)) = first_allow {
             j = Judged::new(Decision::Allowed, Why::NpAllowed);
             j.deciding = Some(Pid::Np(k));
             j.rule = Some(i);
-            for &(k, _) in &allowed {
-                effects.push((Pid::Np(k), Effect::Allow));
-            }
         } else if let Some((k, i, why)) = undefined {
             j = Judged::new(Decision::Unknown, why);
             j.deciding = Some(Pid::Np(k));
@@ -469,20 +476,16 @@ impl<'a> PolicySet<'a> {
                 effects.push((Pid::Np(k), Effect::Deny));
             }
         }
-        j.isolating = nps.to_vec();
+        j.isolating = nps;
         j
     }
 
     /// Judges one direction: Admin tier, NetworkPolicy, Baseline tier, default allow.
-    fn judge(&self, probe: &Probe<'_, '_>, effects: &mut Vec<(Pid, Effect)>) -> Judged {
+    fn judge(&self, probe: &Probe<'_, '_>, effects: &mut Vec<(Pid, Effect)>) -> Judged<'_> {
         let Some(subject) = probe.subject.pod else {
             return Judged::new(Decision::Allowed, Why::NotAPod);
         };
         let mut passed = None;
-        let with_pass = |mut j: Judged, passed: Option<Pid>| {
-            j.passed_by = passed;
-            j
-        };
         // Host-networked Pods are never ClusterNetworkPolicy subjects (the subject bits leave
         // them out), so these tiers find nothing for them.
         if let Some(j) = self.cnp_tier(CnpTier::Admin, probe, effects, &mut passed) {
@@ -500,14 +503,14 @@ impl<'a> PolicySet<'a> {
                 // undefined ... Calico, Cillium, Antrea seem to do different things."
                 let mut j = Judged::new(Decision::Unknown, Why::HairpinNp);
                 j.deciding = nps.first().map(|&k| Pid::Np(k));
-                j.isolating = nps.to_vec();
+                j.isolating = nps;
                 j
             } else if own_node && probe.other.pod.is_none() {
                 // "the only allowed connections into the pod are those from the pod's node and
                 // those allowed by the ingress list"; "traffic to and from the node where a
                 // Pod is running is always allowed".
                 let mut j = Judged::new(Decision::Allowed, Why::OwnNode);
-                j.isolating = nps.to_vec();
+                j.isolating = nps;
                 j
             } else {
                 let mut j = self.np_tier(probe, nps, effects);
@@ -515,7 +518,7 @@ impl<'a> PolicySet<'a> {
                 // plugins (always allowed), a Pod for the others.
                 if own_node && j.decision != Decision::Allowed {
                     j = Judged::new(Decision::Unknown, Why::HostNetworkPeer);
-                    j.isolating = nps.to_vec();
+                    j.isolating = nps;
                 }
                 j
             };
@@ -525,7 +528,7 @@ impl<'a> PolicySet<'a> {
                 // them (then everything is allowed).
                 j.isolation = Isolation::Unknown;
                 if j.decision != Decision::Allowed {
-                    let isolating = std::mem::take(&mut j.isolating);
+                    let isolating = j.isolating;
                     let deciding = j.deciding.or(nps.first().map(|&k| Pid::Np(k)));
                     j = Judged::new(Decision::Unknown, Why::HostNetworkSubject);
                     j.isolation = Isolation::Unknown;
@@ -598,7 +601,7 @@ impl<'a> PolicySet<'a> {
                 if alt.decision != ingress.decision {
                     let isolation = ingress.isolation;
                     let deciding = ingress.deciding.or(alt.deciding);
-                    let isolating = std::mem::take(&mut ingress.isolating);
+                    let isolating = ingress.isolating;
                     ingress = Judged::new(Decision::Unknown, Why::Snat);
                     ingress.isolation = isolation;
                     ingress.deciding = deciding;
@@ -616,30 +619,37 @@ impl<'a> PolicySet<'a> {
         combine(eg, ing)
     }
 
+    /// The end of Pod `i` (for the matrix, resolved once per Pod).
+    pub(crate) fn end_of(&self, i: usize) -> Option<End<'a>> {
+        let p = self.objects.pods.get(i)?;
+        Some(End {
+            pod: Some(p),
+            index: Some(i),
+            addr: p.status.pod_ips.first().copied().or(p.status.host_ip),
+            node: p.spec.node_name.as_deref(),
+            is_node: p.spec.host_network,
+        })
+    }
+
     /// The compact judgement of a Pod-to-Pod connection for the matrix: (decision, deciding
     /// policy, direction that decided).
     pub(crate) fn judge_pods(
         &self,
-        src: usize,
-        dst: usize,
+        s: &End<'a>,
+        d: &End<'a>,
         port: u16,
         protocol: Protocol,
         scratch: &mut Vec<(Pid, Effect)>,
     ) -> (Decision, Option<Pid>, Option<Direction>) {
-        let (Some(sp), Some(dp)) = (self.objects.pods.get(src), self.objects.pods.get(dst)) else {
-            return (Decision::Allowed, None, None);
-        };
-        if src == dst {
+        if s.index.is_some() && s.index == d.index {
             return (Decision::Allowed, None, None);
         }
-        let s = self.resolve(&Peer::Pod(sp));
-        let d = self.resolve(&Peer::Pod(dp));
         scratch.clear();
         let e = self.judge(
             &Probe {
                 dir: Direction::Egress,
-                subject: &s,
-                other: &d,
+                subject: s,
+                other: d,
                 port,
                 protocol,
                 hairpin: false,
@@ -653,8 +663,8 @@ impl<'a> PolicySet<'a> {
         let i = self.judge(
             &Probe {
                 dir: Direction::Ingress,
-                subject: &d,
-                other: &s,
+                subject: d,
+                other: s,
                 port,
                 protocol,
                 hairpin: false,
@@ -840,7 +850,7 @@ impl PolicySet<'_> {
                 format!("{}NetworkPolicy {deciding_name} allows {flow} ({rule}){also}.", upper_first(&pass))
             }
             Why::NpDenied => {
-                let names = np_names(&j.isolating);
+                let names = np_names(j.isolating);
                 let (who, none) = if names.len() == 1 {
                     (format!("NetworkPolicy {}", names[0]), format!("no {} rule of it", dir.as_str()))
                 } else {

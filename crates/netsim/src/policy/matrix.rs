@@ -111,12 +111,14 @@ impl PolicySet<'_> {
             .collect();
         let mut scratch = Vec::new();
         let (mut allowed, mut denied, mut unknown) = (0, 0, 0);
-        let cells: Vec<Vec<Cell>> = idx
+        // Each Pod resolved once; a cell only looks up bitsets.
+        let ends: Vec<_> = idx.iter().filter_map(|&i| self.end_of(i)).collect();
+        let cells: Vec<Vec<Cell>> = ends
             .iter()
-            .map(|&s| {
-                idx.iter()
+            .map(|s| {
+                ends.iter()
                     .zip(&ports)
-                    .map(|(&d, &(p, proto))| {
+                    .map(|(d, &(p, proto))| {
                         let (decision, by, direction) =
                             self.judge_pods(s, d, p, proto, &mut scratch);
                         match decision {

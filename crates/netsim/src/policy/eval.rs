@@ -159,22 +159,31 @@ fn named_port(pod: Option<&Pod>, name: &str, proto: Protocol, port: u16) -> bool
 }
 
 fn np_ports_match(ports: &[NetworkPolicyPort], probe: &Probe<'_, '_>) -> bool {
+    ports_match_at(ports, probe.port, probe.protocol, probe.destination_pod())
+}
+
+/// A NetworkPolicy rule's `ports` match `port`/`protocol` on the destination Pod `dest` (which
+/// resolves named ports).
+pub(crate) fn ports_match_at(
+    ports: &[NetworkPolicyPort],
+    port: u16,
+    protocol: Protocol,
+    dest: Option<&Pod>,
+) -> bool {
     // "If this field is empty or missing, this rule matches all ports" (networking/v1 types).
     if ports.is_empty() {
         return true;
     }
-    let p = i32::from(probe.port);
+    let p = i32::from(port);
     ports.iter().any(|q| {
-        q.protocol == probe.protocol
+        q.protocol == protocol
             && match &q.port {
                 None => true,
                 Some(IntOrString::Int(n)) => match q.end_port {
                     Some(end) => *n <= p && p <= end,
                     None => *n == p,
                 },
-                Some(IntOrString::Str(name)) => {
-                    named_port(probe.destination_pod(), name, q.protocol, probe.port)
-                }
+                Some(IntOrString::Str(name)) => named_port(dest, name, q.protocol, port),
             }
     })
 }
@@ -646,14 +655,7 @@ impl<'a> PolicySet<'a> {
         }
         scratch.clear();
         let e = self.judge(
-            &Probe {
-                dir: Direction::Egress,
-                subject: s,
-                other: d,
-                port,
-                protocol,
-                hairpin: false,
-            },
+            &Probe { dir: Direction::Egress, subject: s, other: d, port, protocol, hairpin: false },
             scratch,
         );
         if e.decision == Decision::Denied {
@@ -829,10 +831,12 @@ impl PolicySet<'_> {
                     CnpAction::Deny => "denies",
                     CnpAction::Pass => "passes",
                 };
-                let tail = match action {
-                    CnpAction::Accept => " No NetworkPolicy can override it.",
-                    CnpAction::Deny => " No NetworkPolicy can allow it back.",
-                    CnpAction::Pass => "",
+                let tier = self.cnps.get(k).map(|ix| ix.policy.spec.tier);
+                let tail = match (tier, action) {
+                    (Some(CnpTier::Admin), CnpAction::Accept) => " No NetworkPolicy can override it.",
+                    (Some(CnpTier::Admin), CnpAction::Deny) => " No NetworkPolicy can allow it back.",
+                    (Some(CnpTier::Baseline), _) => " (Baseline rules apply only because no NetworkPolicy isolates the Pod.)",
+                    _ => "",
                 };
                 format!("{}{} {verb} {flow} ({rule}).{tail}", upper_first(&pass), self.cnp_text(k))
             }

@@ -767,3 +767,72 @@ fn plural(n: usize) -> &'static str {
         "s"
     }
 }
+
+/// One way in: a NetworkPolicy rule that allows ingress on the port asked about.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Allowance {
+    pub policy: PolicyRef,
+    pub rule: RuleRef,
+    /// The peers, as the inspector words them; empty: from anywhere.
+    pub from: Vec<String>,
+}
+
+/// Who may open connections to a Pod on one port, as far as NetworkPolicy says (for `netsim
+/// explain` on a Service's endpoints, with the target port).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IngressSummary {
+    pub pod: String,
+    pub port: u16,
+    pub protocol: String,
+    pub isolation: Isolation,
+    /// The NetworkPolicies isolating the Pod for ingress.
+    pub isolated_by: Vec<String>,
+    /// Their rules that allow this port (empty and isolated: nothing gets in but its node).
+    pub allowed_from: Vec<Allowance>,
+    /// ClusterNetworkPolicies whose subject includes the Pod (their rules come first or last).
+    pub cluster_policies: Vec<String>,
+}
+
+impl PolicySet<'_> {
+    /// Which NetworkPolicy rules let connections into `pod` on `port`/`protocol` (a named port
+    /// in a rule counts when the Pod's container port of that name is `port`).
+    pub fn ingress_summary(&self, pod: &Pod, port: u16, protocol: Protocol) -> IngressSummary {
+        let marks = self.pod_policies(pod);
+        let i = self.index_of(pod);
+        let pods_by_ns = self.pods_by_namespace();
+        let mut allowed_from = Vec::new();
+        for &k in self.isolating(i, Direction::Ingress) {
+            let Some(ix) = self.nps.get(k) else { continue };
+            let ns = ix.policy.meta.namespace.as_str();
+            for (r, (rule, rx)) in ix.policy.spec.ingress.iter().zip(&ix.ingress_rules).enumerate()
+            {
+                let ports_ok = eval::ports_match_at(&rule.ports, port, protocol, Some(pod));
+                if !ports_ok {
+                    continue;
+                }
+                let from = rule
+                    .peers
+                    .iter()
+                    .zip(&rx.peers)
+                    .map(|(p, px)| self.np_peer_view(ns, p, px, &pods_by_ns).text)
+                    .collect();
+                allowed_from.push(Allowance {
+                    policy: self.ref_of(Pid::Np(k)),
+                    rule: RuleRef { index: r, name: None },
+                    from,
+                });
+            }
+        }
+        IngressSummary {
+            pod: marks.pod,
+            port,
+            protocol: protocol.as_str().to_string(),
+            isolation: marks.ingress,
+            isolated_by: marks.ingress_policies,
+            allowed_from,
+            cluster_policies: marks.cluster_policies,
+        }
+    }
+}

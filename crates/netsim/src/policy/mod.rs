@@ -53,7 +53,8 @@ use crate::model::*;
 use net::IpNet;
 
 pub use inspect::{
-    pod_selector_column, NearMiss, PeerView, PodPolicies, PolicyInspection, RuleView,
+    pod_selector_column, Allowance, IngressSummary, NearMiss, PeerView, PodPolicies,
+    PolicyInspection, RuleView,
 };
 pub use matrix::{Cell, Matrix, MatrixPort};
 
@@ -62,6 +63,10 @@ pub use matrix::{Cell, Matrix, MatrixPort};
 pub const MAX_LISTED: usize = 100;
 /// At most this many near misses per selector, closest first.
 pub const MAX_NEAR_MISSES: usize = 8;
+/// At most this many policies (NetworkPolicies first, then ClusterNetworkPolicies in evaluation
+/// order) are indexed: each holds a bitset over the cluster's Pods per selector (6 KB each at
+/// 50,000 Pods). The rest are left out and counted in [`PolicySet::omitted`]; the caller says so.
+pub const MAX_POLICIES: usize = 1_000;
 
 // ---------------------------------------------------------------------------------------------
 // Public vocabulary
@@ -363,6 +368,8 @@ pub struct PolicySet<'a> {
     /// Per Pod: the ClusterNetworkPolicies whose subject selects it (indexes into `cnps`, in
     /// evaluation order).
     pub(crate) cnp_of: Vec<Vec<usize>>,
+    /// Policies beyond [`MAX_POLICIES`], not indexed (their effect is missing from every answer).
+    pub omitted: usize,
 }
 
 /// `kubernetes.io/metadata.name` is set on every namespace by the API server; a namespace the
@@ -398,6 +405,7 @@ impl<'a> PolicySet<'a> {
             np_ingress: vec![Vec::new(); n],
             np_egress: vec![Vec::new(); n],
             cnp_of: vec![Vec::new(); n],
+            omitted: 0,
         };
         // Namespace label matches are computed once per (selector, namespace), then spread to
         // the Pods: Pods of one namespace share the answer.
@@ -407,6 +415,9 @@ impl<'a> PolicySet<'a> {
         crate::sort::sort_by(&mut nps, |a, b| {
             (&a.meta.namespace, &a.meta.name).cmp(&(&b.meta.namespace, &b.meta.name))
         });
+        let total = nps.len() + objects.cluster_network_policies.len();
+        set.omitted = total.saturating_sub(MAX_POLICIES);
+        nps.truncate(MAX_POLICIES);
         for np in nps {
             let ns = np.meta.namespace.as_str();
             let mut selected = Bits::new(n);
@@ -458,6 +469,7 @@ impl<'a> PolicySet<'a> {
                 &b.meta.name,
             ))
         });
+        cnps.truncate(MAX_POLICIES.saturating_sub(set.nps.len()));
         for c in cnps {
             let subject = match &c.spec.subject {
                 CnpSubject::Namespaces(s) => set.pods_in(&pods_by_ns, s, None),

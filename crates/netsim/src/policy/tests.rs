@@ -1285,3 +1285,71 @@ fn website_default_policies() {
         None,
     );
 }
+
+#[test]
+fn service_rewritten_to_an_outside_address_is_undefined_for_ip_blocks() {
+    // "connections from pods to Service IPs that get rewritten to cluster-external IPs may or may
+    // not be subject to ipBlock-based policies": allowed by the ipBlock after DNAT, not before.
+    let p = np("shop", "to-partner", "  podSelector: {matchLabels: {app: client}}\n  policyTypes: [Egress]\n  egress:\n  - to: [{ipBlock: {cidr: 192.0.2.0/24}}]");
+    let c = cluster(&format!("{SHOP}{p}"));
+    let set = PolicySet::new(&c.objects);
+    let conn = Connection {
+        source: Peer::Pod(pod(&c, "shop/client")),
+        snat: None,
+        destination: Peer::External("192.0.2.10".parse().expect("ip")),
+        service_ip: Some("10.96.100.100".parse().expect("ip")),
+        port: 443,
+        protocol: TCP,
+    };
+    let v = set.evaluate(&conn);
+    assert_eq!((v.decision, v.decided_in), (Decision::Unknown, Some(Direction::Egress)));
+    assert!(
+        v.reason.contains("may or may not be subject to ipBlock-based policies"),
+        "{}",
+        v.reason
+    );
+    // Without the Service in between it is simply allowed.
+    let v = set.evaluate(&Connection { service_ip: None, ..conn });
+    assert_eq!(v.decision, Decision::Allowed);
+}
+
+#[test]
+fn ingress_summary_for_explain() {
+    let mut p = np("shop", "deny", "  podSelector: {}\n  policyTypes: [Ingress]");
+    p.push_str(&np("shop", "web-from-client", "  podSelector: {matchLabels: {app: web}}\n  ingress:\n  - from: [{podSelector: {matchLabels: {app: client}}}]\n    ports: [{port: http}]\n  - from: [{namespaceSelector: {}}]\n    ports: [{port: 9090}]"));
+    let c = cluster(&format!("{SHOP}{p}"));
+    let set = PolicySet::new(&c.objects);
+    let s = set.ingress_summary(pod(&c, "shop/web"), 8080, TCP);
+    assert_eq!(s.isolation, Isolation::Isolated);
+    assert_eq!(s.isolated_by, vec!["shop/deny", "shop/web-from-client"]);
+    assert_eq!(
+        s.allowed_from,
+        vec![Allowance {
+            policy: PolicyRef {
+                name: "shop/web-from-client".into(),
+                kind: PolicyKind::NetworkPolicy
+            },
+            rule: RuleRef { index: 0, name: None },
+            from: vec!["Pods app=client in namespace shop".into()],
+        }]
+    );
+    assert!(set.ingress_summary(pod(&c, "shop/client"), 8080, TCP).allowed_from.is_empty());
+}
+
+#[test]
+fn policy_limit_and_determinism() {
+    // MAX_POLICIES: the rest are counted, not indexed.
+    let many: String = (0..MAX_POLICIES + 3)
+        .map(|i| np("shop", &format!("p{i:04}"), "  podSelector: {}\n  ingress: [{}]"))
+        .collect();
+    let c = cluster(&format!("{SHOP}{many}"));
+    let set = PolicySet::new(&c.objects);
+    assert_eq!(set.omitted, 3);
+    assert_eq!(set.policies().len(), MAX_POLICIES);
+    // Same input, same bytes.
+    let a = serde_json::to_string(&set.matrix_all(None)).expect("json");
+    let b = serde_json::to_string(&PolicySet::new(&c.objects).matrix_all(None)).expect("json");
+    assert_eq!(a, b);
+    let m = set.matrix(&["shop/web", "nope/x", "shop/web"], None);
+    assert_eq!((m.pods.len(), m.missing), (1, vec!["nope/x".to_string()]));
+}

@@ -133,6 +133,8 @@ struct Probe<'e, 'a> {
     protocol: Protocol,
     /// A Pod reaching itself through a Service.
     hairpin: bool,
+    /// Name every NetworkPolicy that allows it (the trace); the matrix stops at the first.
+    all_allowers: bool,
 }
 
 impl Probe<'_, '_> {
@@ -446,6 +448,9 @@ impl<'a> PolicySet<'a> {
         let mut first_allow: Option<(usize, usize)> = None;
         let mut undefined: Option<(usize, usize, Why)> = None;
         for &k in nps {
+            if first_allow.is_some() && !probe.all_allowers {
+                break;
+            }
             let Some(ix) = self.nps.get(k) else { continue };
             let (rules, rix) = match probe.dir {
                 Direction::Ingress => (&ix.policy.spec.ingress, &ix.ingress_rules),
@@ -655,7 +660,15 @@ impl<'a> PolicySet<'a> {
         }
         scratch.clear();
         let e = self.judge(
-            &Probe { dir: Direction::Egress, subject: s, other: d, port, protocol, hairpin: false },
+            &Probe {
+                dir: Direction::Egress,
+                subject: s,
+                other: d,
+                port,
+                protocol,
+                hairpin: false,
+                all_allowers: false,
+            },
             scratch,
         );
         if e.decision == Decision::Denied {
@@ -670,6 +683,7 @@ impl<'a> PolicySet<'a> {
                 port,
                 protocol,
                 hairpin: false,
+                all_allowers: false,
             },
             scratch,
         );
@@ -700,7 +714,15 @@ fn make_probe<'e, 'a>(
     conn: &Connection<'_>,
     hairpin: bool,
 ) -> Probe<'e, 'a> {
-    Probe { dir, subject, other, port: conn.port, protocol: conn.protocol, hairpin }
+    Probe {
+        dir,
+        subject,
+        other,
+        port: conn.port,
+        protocol: conn.protocol,
+        hairpin,
+        all_allowers: true,
+    }
 }
 
 #[derive(Clone, Copy)]

@@ -300,12 +300,8 @@ impl<'a> PolicySet<'a> {
     }
 
     /// All namespaces (cluster objects and those only Pods name), sorted.
-    fn all_namespaces(&self, pods_by_ns: &BTreeMap<&'a str, Vec<usize>>) -> Vec<&'a str> {
-        let mut all: Vec<&'a str> = self.ns_labels.keys().copied().collect();
-        all.extend(pods_by_ns.keys().copied());
-        crate::sort::sort(&mut all);
-        all.dedup();
-        all
+    fn all_namespaces(&self) -> Vec<&'a str> {
+        self.ns_labels.keys().copied().collect()
     }
 
     fn pods_of_bits(&self, bits: &Bits) -> Vec<String> {
@@ -352,9 +348,8 @@ impl<'a> PolicySet<'a> {
                 }
             }
             (Some(nss), ps) => {
-                let matched = self.namespaces_matching(pods_by_ns, nss);
-                near =
-                    self.ns_near_misses(&self.all_namespaces(pods_by_ns), nss, "namespaceSelector");
+                let matched = self.namespaces_matching(nss);
+                near = self.ns_near_misses(&self.all_namespaces(), nss, "namespaceSelector");
                 if let Some(ps) = ps {
                     let in_matched: Vec<usize> = matched
                         .iter()
@@ -521,7 +516,7 @@ impl<'a> PolicySet<'a> {
         ix: &CnpPeerIx,
         pods_by_ns: &BTreeMap<&'a str, Vec<usize>>,
     ) -> PeerView {
-        let all_ns = self.all_namespaces(pods_by_ns);
+        let all_ns = self.all_namespaces();
         let (pods, pod_count) = match ix {
             CnpPeerIx::Pods(bits) => capped(self.pods_of_bits(bits)),
             _ => (Vec::new(), 0),
@@ -531,7 +526,7 @@ impl<'a> PolicySet<'a> {
         let text = match p {
             CnpPeer::Namespaces(s) => {
                 namespaces = self
-                    .namespaces_matching(pods_by_ns, s)
+                    .namespaces_matching(s)
                     .iter()
                     .take(MAX_LISTED)
                     .map(|s| s.to_string())
@@ -543,7 +538,7 @@ impl<'a> PolicySet<'a> {
                 }
             }
             CnpPeer::Pods(np) => {
-                let matched = self.namespaces_matching(pods_by_ns, &np.namespace_selector);
+                let matched = self.namespaces_matching(&np.namespace_selector);
                 namespaces = matched.iter().take(MAX_LISTED).map(|s| s.to_string()).collect();
                 near =
                     self.ns_near_misses(&all_ns, &np.namespace_selector, "pods.namespaceSelector");
@@ -584,7 +579,7 @@ impl<'a> PolicySet<'a> {
         let ix = self.cnps.get(k)?;
         let c = ix.policy;
         let pods_by_ns = self.pods_by_namespace();
-        let all_ns = self.all_namespaces(&pods_by_ns);
+        let all_ns = self.all_namespaces();
         let (selected, selected_count) = capped(self.pods_of_bits(&ix.subject));
         let (selector, subject_words, near_misses) = match &c.spec.subject {
             CnpSubject::Namespaces(s) => (
@@ -596,7 +591,7 @@ impl<'a> PolicySet<'a> {
                 self.ns_near_misses(&all_ns, s, "subject.namespaces"),
             ),
             CnpSubject::Pods(p) => {
-                let matched = self.namespaces_matching(&pods_by_ns, &p.namespace_selector);
+                let matched = self.namespaces_matching(&p.namespace_selector);
                 let in_matched: Vec<usize> = matched
                     .iter()
                     .flat_map(|m| pods_by_ns.get(m).map(Vec::as_slice).unwrap_or(&[]))

@@ -354,8 +354,9 @@ pub struct PolicySet<'a> {
     pub(crate) objects: &'a Objects,
     /// `(namespace, name)` → Pod index into `objects.pods` (first wins).
     pub(crate) pod_index: BTreeMap<(&'a str, &'a str), usize>,
-    /// Namespace name → labels (the namespaces of the cluster).
-    pub(crate) ns_labels: BTreeMap<&'a str, &'a Labels>,
+    /// Namespace name → labels, for every namespace of the cluster and every namespace a Pod
+    /// names, with `kubernetes.io/metadata.name` always set.
+    pub(crate) ns_labels: BTreeMap<&'a str, Labels>,
     /// Node address → node index.
     pub(crate) node_by_ip: BTreeMap<IpAddr, usize>,
     /// NetworkPolicies sorted by namespace, name.
@@ -370,6 +371,8 @@ pub struct PolicySet<'a> {
     pub(crate) cnp_of: Vec<Vec<usize>>,
     /// Policies beyond [`MAX_POLICIES`], not indexed (their effect is missing from every answer).
     pub omitted: usize,
+    /// The first policy left out, for the diagnostic.
+    first_omitted: Option<&'a ObjectMeta>,
 }
 
 /// `kubernetes.io/metadata.name` is set on every namespace by the API server; a namespace the
@@ -385,9 +388,16 @@ impl<'a> PolicySet<'a> {
         for (i, p) in objects.pods.iter().enumerate() {
             pod_index.entry((p.meta.namespace.as_str(), p.meta.name.as_str())).or_insert(i);
         }
-        let mut ns_labels = BTreeMap::new();
+        let mut ns_labels: BTreeMap<&'a str, Labels> = BTreeMap::new();
         for ns in &objects.namespaces {
-            ns_labels.entry(ns.meta.name.as_str()).or_insert(&ns.meta.labels);
+            ns_labels.entry(ns.meta.name.as_str()).or_insert_with(|| ns.meta.labels.clone());
+        }
+        for p in &objects.pods {
+            ns_labels.entry(p.meta.namespace.as_str()).or_default();
+        }
+        for (name, labels) in ns_labels.iter_mut() {
+            // Set by the API server on every namespace (NamespaceDefaultLabelName).
+            labels.entry(NS_NAME_LABEL.to_string()).or_insert_with(|| name.to_string());
         }
         let mut node_by_ip = BTreeMap::new();
         for (i, node) in objects.nodes.iter().enumerate() {
@@ -406,6 +416,7 @@ impl<'a> PolicySet<'a> {
             np_egress: vec![Vec::new(); n],
             cnp_of: vec![Vec::new(); n],
             omitted: 0,
+            first_omitted: None,
         };
         // Namespace label matches are computed once per (selector, namespace), then spread to
         // the Pods: Pods of one namespace share the answer.
@@ -417,6 +428,7 @@ impl<'a> PolicySet<'a> {
         });
         let total = nps.len() + objects.cluster_network_policies.len();
         set.omitted = total.saturating_sub(MAX_POLICIES);
+        set.first_omitted = nps.get(MAX_POLICIES).map(|np| &np.meta);
         nps.truncate(MAX_POLICIES);
         for np in nps {
             let ns = np.meta.namespace.as_str();
@@ -469,7 +481,11 @@ impl<'a> PolicySet<'a> {
                 &b.meta.name,
             ))
         });
-        cnps.truncate(MAX_POLICIES.saturating_sub(set.nps.len()));
+        let room = MAX_POLICIES.saturating_sub(set.nps.len());
+        if set.first_omitted.is_none() {
+            set.first_omitted = cnps.get(room).map(|c| &c.meta);
+        }
+        cnps.truncate(room);
         for c in cnps {
             let subject = match &c.spec.subject {
                 CnpSubject::Namespaces(s) => set.pods_in(&pods_by_ns, s, None),
@@ -514,29 +530,16 @@ impl<'a> PolicySet<'a> {
     }
 
     /// The labels of namespace `ns` (its `kubernetes.io/metadata.name` label at least).
-    pub(crate) fn namespace_labels(&self, ns: &str) -> Labels {
+    pub(crate) fn namespace_labels(&self, ns: &str) -> std::borrow::Cow<'_, Labels> {
         match self.ns_labels.get(ns) {
-            Some(l) if l.contains_key(NS_NAME_LABEL) => (*l).clone(),
-            Some(l) => {
-                let mut l = (*l).clone();
-                l.insert(NS_NAME_LABEL.to_string(), ns.to_string());
-                l
-            }
-            None => [(NS_NAME_LABEL.to_string(), ns.to_string())].into(),
+            Some(l) => std::borrow::Cow::Borrowed(l),
+            None => std::borrow::Cow::Owned([(NS_NAME_LABEL.to_string(), ns.to_string())].into()),
         }
     }
 
-    /// The namespaces a selector matches (the cluster's, plus those only Pods name).
-    pub(crate) fn namespaces_matching(
-        &self,
-        pods_by_ns: &BTreeMap<&'a str, Vec<usize>>,
-        sel: &LabelSelector,
-    ) -> Vec<&'a str> {
-        let mut all: Vec<&'a str> = self.ns_labels.keys().copied().collect();
-        all.extend(pods_by_ns.keys().copied());
-        crate::sort::sort(&mut all);
-        all.dedup();
-        all.into_iter().filter(|ns| selects(sel, &self.namespace_labels(ns))).collect()
+    /// The namespaces a selector matches (the cluster's, plus those only Pods name), sorted.
+    pub(crate) fn namespaces_matching(&self, sel: &LabelSelector) -> Vec<&'a str> {
+        self.ns_labels.iter().filter(|(_, l)| selects(sel, l)).map(|(ns, _)| *ns).collect()
     }
 
     /// Pods in namespaces matching `ns_sel` (and matching `pod_sel`, if given), hostNetwork Pods
@@ -548,7 +551,7 @@ impl<'a> PolicySet<'a> {
         pod_sel: Option<&LabelSelector>,
     ) -> Bits {
         let mut b = Bits::new(self.objects.pods.len());
-        for ns in self.namespaces_matching(pods_by_ns, ns_sel) {
+        for ns in self.namespaces_matching(ns_sel) {
             for &i in pods_by_ns.get(ns).map(Vec::as_slice).unwrap_or(&[]) {
                 let p = &self.objects.pods[i];
                 if p.spec.host_network {
@@ -583,7 +586,7 @@ impl<'a> PolicySet<'a> {
                 }
             }
             (Some(nss), ps) => {
-                for pns in self.namespaces_matching(pods_by_ns, nss) {
+                for pns in self.namespaces_matching(nss) {
                     for &i in pods_by_ns.get(pns).map(Vec::as_slice).unwrap_or(&[]) {
                         if ps
                             .as_ref()
@@ -650,6 +653,26 @@ impl<'a> PolicySet<'a> {
     pub fn pod(&self, key: &str) -> Option<&'a Pod> {
         let (ns, name) = key.split_once('/').unwrap_or(("default", key));
         self.pod_index.get(&(ns, name)).and_then(|&i| self.objects.pods.get(i))
+    }
+
+    /// What the caller should report about the set: `too-many-policies` (error) when
+    /// [`MAX_POLICIES`] was hit, on the first policy left out.
+    pub fn diagnostics(&self) -> Vec<crate::diagnostic::Diagnostic> {
+        let Some(meta) = self.first_omitted.filter(|_| self.omitted > 0) else { return Vec::new() };
+        let span = match &meta.source {
+            Some(s) => crate::text::Span { file: s.file, range: s.range },
+            None => crate::text::Span::default(),
+        };
+        vec![crate::diagnostic::Diagnostic::error(
+            "too-many-policies",
+            span,
+            format!(
+                "the input has {} NetworkPolicies and ClusterNetworkPolicies; the simulator evaluates at most {MAX_POLICIES}: this one and the {} after it are left out",
+                self.omitted + MAX_POLICIES,
+                self.omitted - 1
+            ),
+        )
+        .with_hint("requests, the matrix and the markers ignore the policies left out; split the input to see their effect")]
     }
 
     /// Whether the cluster has any NetworkPolicy or ClusterNetworkPolicy.

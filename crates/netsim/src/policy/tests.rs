@@ -1345,6 +1345,10 @@ fn policy_limit_and_determinism() {
     let c = cluster(&format!("{SHOP}{many}"));
     let set = PolicySet::new(&c.objects);
     assert_eq!(set.omitted, 3);
+    let d = set.diagnostics();
+    assert_eq!((d.len(), d[0].code), (1, "too-many-policies"));
+    assert_eq!(d[0].message, "the input has 1003 NetworkPolicies and ClusterNetworkPolicies; the simulator evaluates at most 1000: this one and the 2 after it are left out");
+    assert!(PolicySet::new(&cluster(SHOP).objects).diagnostics().is_empty());
     assert_eq!(set.policies().len(), MAX_POLICIES);
     // Same input, same bytes.
     let a = serde_json::to_string(&set.matrix_all(None)).expect("json");

@@ -511,15 +511,10 @@ impl<'a> PolicySet<'a> {
             let own_node = probe.other.is_node
                 && probe.other.node.is_some()
                 && probe.other.node == probe.subject.node;
-            let mut j = if probe.hairpin {
-                // Upstream's NetworkPolicy e2e suite ignores these "loopback" probes: "The
-                // semantics of the effect of network policies on loopback calls may be
-                // undefined ... Calico, Cillium, Antrea seem to do different things."
-                let mut j = Judged::new(Decision::Unknown, Why::HairpinNp);
-                j.deciding = nps.first().map(|&k| Pid::Np(k));
-                j.isolating = nps;
-                j
-            } else if own_node && probe.other.pod.is_none() {
+            // Effects pushed by the NetworkPolicy tier are dropped again when the outcome turns
+            // out undefined: they describe only one of the two readings.
+            let mark = effects.len();
+            let mut j = if own_node && probe.other.pod.is_none() && !probe.hairpin {
                 // "the only allowed connections into the pod are those from the pod's node and
                 // those allowed by the ingress list"; "traffic to and from the node where a
                 // Pod is running is always allowed".
@@ -528,10 +523,26 @@ impl<'a> PolicySet<'a> {
                 j
             } else {
                 let mut j = self.np_tier(probe, nps, effects);
-                // A hostNetwork peer on the subject's own node is node traffic for most
-                // plugins (always allowed), a Pod for the others.
-                if own_node && j.decision != Decision::Allowed {
-                    j = Judged::new(Decision::Unknown, Why::HostNetworkPeer);
+                let undefined = if j.decision == Decision::Allowed {
+                    None
+                } else if probe.hairpin {
+                    // Upstream's NetworkPolicy e2e suite ignores these "loopback" probes: "The
+                    // semantics of the effect of network policies on loopback calls may be
+                    // undefined ... Calico, Cillium, Antrea seem to do different things." Only
+                    // an allow is certain.
+                    Some(Why::HairpinNp)
+                } else if own_node {
+                    // A hostNetwork peer on the subject's own node is node traffic for most
+                    // plugins (always allowed), a Pod for the others.
+                    Some(Why::HostNetworkPeer)
+                } else {
+                    None
+                };
+                if let Some(why) = undefined {
+                    let deciding = j.deciding.or(nps.first().map(|&k| Pid::Np(k)));
+                    effects.truncate(mark);
+                    j = Judged::new(Decision::Unknown, why);
+                    j.deciding = deciding;
                     j.isolating = nps;
                 }
                 j
@@ -542,12 +553,12 @@ impl<'a> PolicySet<'a> {
                 // them (then everything is allowed).
                 j.isolation = Isolation::Unknown;
                 if j.decision != Decision::Allowed {
-                    let isolating = j.isolating;
                     let deciding = j.deciding.or(nps.first().map(|&k| Pid::Np(k)));
+                    effects.truncate(mark);
                     j = Judged::new(Decision::Unknown, Why::HostNetworkSubject);
                     j.isolation = Isolation::Unknown;
                     j.deciding = deciding;
-                    j.isolating = isolating;
+                    j.isolating = nps;
                 }
             }
             return with_pass(j, passed);
@@ -890,7 +901,7 @@ impl PolicySet<'_> {
                 format!("{}{who} {verb} pod {s} for {}, and {none} {other_side}.", upper_first(&pass), dir.as_str())
             }
             Why::HostNetworkSubject => format!("Pod {s} uses hostNetwork and NetworkPolicy {deciding_name} selects it for {}: the docs leave hostNetwork Pods to the network plugin (most plugins ignore them, so the traffic is allowed; others isolate them like any Pod, and then no rule allows this), so {flow} is unknown.", dir.as_str()),
-            Why::HostNetworkPeer => format!("{} is a hostNetwork Pod: whether NetworkPolicy {deciding_name} ({rule}) matches it is up to the network plugin (most treat it as its node's address, some as a Pod), so {flow} is unknown.", upper_first(&o)),
+            Why::HostNetworkPeer => format!("{} is a hostNetwork Pod: whether NetworkPolicy {deciding_name}{} matches it is up to the network plugin (most treat it as its node's address, some as a Pod), so {flow} is unknown.", upper_first(&o), if rule.is_empty() { String::new() } else { format!(" ({rule})") }),
             Why::IngressBlockPodIp => format!("NetworkPolicy {deciding_name} would allow {flow} only through an ipBlock that contains the Pod IP of {o} ({rule}); ipBlock \"should be cluster-external IPs\" and whether plugins match Pod IPs on ingress is not defined, so this is unknown. Select the Pod with a podSelector instead."),
             Why::DomainNames => format!("{} matches {flow} only if {o} is one of its domainNames ({rule}); the simulation does not know which name that address came from, so this is unknown.", self.name_or(j.deciding)),
             Why::SamePriority => format!("{} and another ClusterNetworkPolicy of the same tier and priority both match {flow} with different actions; upstream leaves it undefined which one applies, so this is unknown. Give them different priorities.", self.name_or(j.deciding)),

@@ -793,6 +793,20 @@ fn a_pod_cannot_block_itself_but_hairpin_is_undefined() {
     let v = set.evaluate(&conn);
     assert_eq!(v.decision, Decision::Unknown);
     assert!(v.reason.contains("hairpin"), "{}", v.reason);
+    assert!(v.policies.is_empty(), "no effect is claimed for an undefined outcome");
+    // ... unless the policies allow it anyway: then every reading agrees.
+    let allow = np("shop", "same-ns", "  podSelector: {}\n  ingress: [{from: [{podSelector: {}}]}]\n  egress: [{to: [{podSelector: {}}]}]");
+    let c = cluster(&format!("{SHOP}{deny}{allow}"));
+    let set = PolicySet::new(&c.objects);
+    let web = pod(&c, "shop/web");
+    let vip = c
+        .objects
+        .services
+        .iter()
+        .find(|s| s.meta.name == "web")
+        .and_then(|s| s.spec.cluster_ips.first().copied());
+    let v = set.evaluate(&Connection { service_ip: vip, ..pod_to_pod(web, web, 8080, TCP) });
+    assert_eq!(v.decision, Decision::Allowed, "{}", v.reason);
 }
 
 #[test]

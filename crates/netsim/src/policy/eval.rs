@@ -389,15 +389,24 @@ impl<'a> PolicySet<'a> {
             // matching policies". The simulator takes them by name; a sibling that would act
             // differently makes the outcome undefined.
             let prio = ix.policy.spec.priority;
-            let conflict = list.iter().skip(pos + 1).any(|&k2| {
-                self.cnps.get(k2).is_some_and(|o| {
-                    o.policy.spec.tier == tier
-                        && o.policy.spec.priority == prio
-                        && self
-                            .cnp_first_match(k2, probe)
-                            .is_some_and(|(_, m2, a2)| m2 != Tri::No && a2 != action)
+            // The subject's list is in evaluation order: equal priorities are neighbours.
+            let conflict = list
+                .iter()
+                .skip(pos + 1)
+                .take_while(|&&k2| {
+                    self.cnps.get(k2).is_some_and(|o| {
+                        o.policy.spec.tier == tier && o.policy.spec.priority == prio
+                    })
                 })
-            });
+                .any(|&k2| {
+                    self.cnps.get(k2).is_some_and(|o| {
+                        o.policy.spec.tier == tier
+                            && o.policy.spec.priority == prio
+                            && self
+                                .cnp_first_match(k2, probe)
+                                .is_some_and(|(_, m2, a2)| m2 != Tri::No && a2 != action)
+                    })
+                });
             if conflict {
                 let mut j = Judged::new(Decision::Unknown, Why::SamePriority);
                 j.deciding = Some(Pid::Cnp(k));

@@ -687,11 +687,13 @@ impl<'a> PolicySet<'a> {
     pub fn same_priority_overlaps(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
         for (i, a) in self.cnps.iter().enumerate() {
-            for b in self.cnps.iter().skip(i + 1) {
-                if a.policy.spec.tier == b.policy.spec.tier
+            // Sorted by (tier, priority, name): equal priorities are neighbours.
+            let same = |b: &&CnpIx<'_>| {
+                a.policy.spec.tier == b.policy.spec.tier
                     && a.policy.spec.priority == b.policy.spec.priority
-                    && a.subject.0.iter().zip(&b.subject.0).any(|(x, y)| x & y != 0)
-                {
+            };
+            for b in self.cnps.iter().skip(i + 1).take_while(same) {
+                if a.subject.0.iter().zip(&b.subject.0).any(|(x, y)| x & y != 0) {
                     out.push((a.policy.meta.name.clone(), b.policy.meta.name.clone()));
                 }
             }

@@ -1371,3 +1371,45 @@ fn policy_limit_and_determinism() {
     let m = set.matrix(&["shop/web", "nope/x", "shop/web"], None);
     assert_eq!((m.pods.len(), m.missing), (1, vec!["nope/x".to_string()]));
 }
+
+#[test]
+fn rejected_objects_never_panic() {
+    // Objects the API server would reject still reach the evaluator through `Loaded::objects`
+    // (the objects list keeps them): bad CIDRs, empty peers, one-of objects with no or two
+    // fields, unknown operators, ports out of range. Nothing panics and every answer is total.
+    let text = format!(
+        "{SHOP}{}{}{}{}",
+        np("shop", "bad", "  podSelector: {matchExpressions: [{key: app, operator: Near, values: [x]}]}\n  policyTypes: [ingress, Egress, Egress]\n  ingress:\n  - from: [{}, {ipBlock: {cidr: nonsense, except: [1.2.3.4/40]}}, {ipBlock: {cidr: 10.0.0.0/8}, podSelector: {}}]\n    ports: [{port: 0, endPort: -5, protocol: ICMP}, {port: \"\"}, {port: 70000}]\n  egress:\n  - to: [{namespaceSelector: {matchLabels: {\"bad key!\": v}}}]"),
+        cnp("c1", "Admin", -3, "  subject: {}\n  ingress:\n  - action: Deny\n    from: [{}, {namespaces: {}, pods: {}}]\n    protocols: [{}, {tcp: {}}, {udp: {destinationPort: {range: {start: 9, end: 1}}}}]\n  egress:\n  - action: Pass\n    to: [{networks: [garbage]}, {domainNames: [\"*.example.com\"]}]"),
+        cnp("c2", "Other", 5000, "  subject: {pods: {}}\n  egress:\n  - to: [{nodes: {matchLabels: {x: y}}}]"),
+        "apiVersion: policy.networking.k8s.io/v1alpha2\nkind: ClusterNetworkPolicy\nmetadata: {name: c3}\nspec: null\n---\n"
+    );
+    let mut files = SourceFiles::default();
+    files.add("t.yaml", text.as_str());
+    let loaded = crate::manifest::load(&files);
+    assert!(loaded.diagnostics.iter().any(|d| d.severity == Severity::Error));
+    let c = build(&loaded.objects);
+    let set = PolicySet::new(&c.objects);
+    let m = set.matrix_all(None);
+    assert_eq!(m.pods.len(), c.objects.pods.len());
+    for p in set.policies() {
+        let ns = p.name.split_once('/').map_or("", |(ns, _)| ns);
+        let name = p.name.rsplit('/').next().unwrap_or("");
+        assert!(set.inspect(p.kind, ns, name).is_some(), "{p:?}");
+    }
+    let _ = set.isolation();
+    let _ = set.same_priority_overlaps();
+    let web = pod(&c, "shop/web");
+    for dst in [Peer::Pod(web), Peer::External("203.0.113.1".parse().expect("ip"))] {
+        let v = set.evaluate(&Connection {
+            source: Peer::Pod(pod(&c, "shop/client")),
+            snat: None,
+            destination: dst,
+            service_ip: None,
+            port: 0,
+            protocol: Protocol::Sctp,
+        });
+        assert!(!v.reason.is_empty());
+    }
+    let _ = set.ingress_summary(web, 65535, Protocol::Udp);
+}

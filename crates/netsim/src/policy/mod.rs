@@ -32,6 +32,18 @@
 //! NetworkPolicy, an ingress `ipBlock` that would match a Pod IP, equal-priority
 //! ClusterNetworkPolicies that disagree, and `domainNames` peers.
 //!
+//! Egress `ipBlock`s match Pod IPs (upstream e2e "should allow egress access to server in CIDR
+//! block" expects it); an ingress `ipBlock` that contains a source Pod's IP is unknown (no
+//! upstream test; the concept page says ipBlocks "should be cluster-external IPs").
+//!
+//! In a request trace: build the set once per cluster; after kube-proxy has chosen the endpoint
+//! call [`PolicySet::evaluate`] with the client ([`Peer::Pod`], [`Peer::Node`] or
+//! [`Peer::External`]), `snat` = the masquerading node when the rules masqueraded, the endpoint
+//! Pod (or the outside / node address the DNAT led to), `service_ip` = the address dialled when
+//! DNAT happened, and the port after DNAT. `Denied` ends the request in a timeout (policies drop
+//! silently), `Unknown` ends it unknown; [`Verdict::policies`] is the `policies` JSON. The DNS
+//! query is a connection too: client Pod → CoreDNS Pod, 53/UDP.
+//!
 //! Invariants: no IO, no clock, no randomness; never panics; output ordered (policies by
 //! namespace/name, ClusterNetworkPolicies by tier, priority, name; Pods by namespace/name);
 //! every list shown to a person is capped ([`MAX_LISTED`], [`MAX_NEAR_MISSES`]).

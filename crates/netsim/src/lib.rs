@@ -9,6 +9,7 @@
 //!       ──dns──────▶ CoreDNS answers and the Pod resolver's search walk
 //!       ──proxy────▶ kube-proxy iptables rules per node, and a packet walker over them
 //!       ──request──▶ end-to-end traces (DNS + rules + routing + delivery) and explanations
+//!       ──policy───▶ NetworkPolicy / ClusterNetworkPolicy verdicts (beside request)
 //!       ──view─────▶ the POD view model the playground and `netsim graph` draw
 //! ```
 //!
@@ -20,6 +21,7 @@ pub mod diagnostic;
 pub mod dns;
 pub mod manifest;
 pub mod model;
+pub mod policy;
 pub mod proxy;
 pub mod request;
 pub mod scenario;

@@ -554,6 +554,196 @@ pub struct L2Advertisement {
     pub ip_address_pools: Vec<String>,
 }
 
+// ---------------------------------------------------------------------------------------------
+// NetworkPolicy (networking.k8s.io/v1) and ClusterNetworkPolicy (policy.networking.k8s.io)
+
+/// `spec.policyTypes` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PolicyType {
+    Ingress,
+    Egress,
+}
+
+impl PolicyType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PolicyType::Ingress => "Ingress",
+            PolicyType::Egress => "Egress",
+        }
+    }
+}
+
+/// `networking.k8s.io/v1` NetworkPolicy, defaulted (`SetDefaults_NetworkPolicy`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NetworkPolicy {
+    pub meta: ObjectMeta,
+    pub spec: NetworkPolicySpec,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NetworkPolicySpec {
+    /// `{}` (or absent) selects every Pod of the policy's namespace.
+    pub pod_selector: LabelSelector,
+    /// `ingress[]`: each rule's `from` peers and `ports`.
+    pub ingress: Vec<NetworkPolicyRule>,
+    /// `egress[]`: each rule's `to` peers and `ports`.
+    pub egress: Vec<NetworkPolicyRule>,
+    /// Defaulted: `[Ingress]`, plus `Egress` when `egress` has rules. Only valid values are kept.
+    pub policy_types: Vec<PolicyType>,
+}
+
+/// One ingress or egress rule. Empty `peers` matches every peer, empty `ports` every port.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NetworkPolicyRule {
+    /// `from` (ingress) or `to` (egress).
+    pub peers: Vec<NetworkPolicyPeer>,
+    pub ports: Vec<NetworkPolicyPort>,
+}
+
+/// A `from`/`to` item. `None` selectors are absent; `Some(empty)` selects everything.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NetworkPolicyPeer {
+    pub pod_selector: Option<LabelSelector>,
+    pub namespace_selector: Option<LabelSelector>,
+    pub ip_block: Option<IpBlock>,
+}
+
+/// `ipBlock`: `cidr` minus every `except`, as written.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IpBlock {
+    pub cidr: String,
+    pub except: Vec<String>,
+}
+
+/// A `ports` item; `protocol` defaulted to TCP (`SetDefaults_NetworkPolicyPort`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NetworkPolicyPort {
+    pub protocol: Protocol,
+    /// A number or a named port (a container port name of the destination Pod); `None`: all.
+    pub port: Option<IntOrString>,
+    /// With a numeric `port`: the inclusive end of the range.
+    pub end_port: Option<i32>,
+}
+
+/// `spec.tier` of a ClusterNetworkPolicy.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CnpTier {
+    /// Evaluated before NetworkPolicy.
+    #[default]
+    Admin,
+    /// Evaluated only where no NetworkPolicy decided.
+    Baseline,
+}
+
+impl CnpTier {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CnpTier::Admin => "Admin",
+            CnpTier::Baseline => "Baseline",
+        }
+    }
+}
+
+/// A rule's `action`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CnpAction {
+    #[default]
+    Accept,
+    Deny,
+    Pass,
+}
+
+impl CnpAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CnpAction::Accept => "Accept",
+            CnpAction::Deny => "Deny",
+            CnpAction::Pass => "Pass",
+        }
+    }
+}
+
+/// `policy.networking.k8s.io` ClusterNetworkPolicy (cluster-scoped; the successor of
+/// AdminNetworkPolicy / BaselineAdminNetworkPolicy).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClusterNetworkPolicy {
+    pub meta: ObjectMeta,
+    pub spec: ClusterNetworkPolicySpec,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClusterNetworkPolicySpec {
+    pub tier: CnpTier,
+    /// 0–1000; lower is evaluated first.
+    pub priority: i32,
+    pub subject: CnpSubject,
+    /// In precedence order (the first matching rule decides).
+    pub ingress: Vec<CnpRule>,
+    pub egress: Vec<CnpRule>,
+}
+
+/// `spec.subject` (exactly one of `namespaces` / `pods`; `None` when neither or both were given,
+/// which validation rejects).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum CnpSubject {
+    Namespaces(LabelSelector),
+    Pods(NamespacedPod),
+    #[default]
+    None,
+}
+
+/// `NamespacedPod`: Pods matching `pod_selector` in namespaces matching `namespace_selector`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NamespacedPod {
+    pub namespace_selector: LabelSelector,
+    pub pod_selector: LabelSelector,
+}
+
+/// One ingress or egress rule of a ClusterNetworkPolicy.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CnpRule {
+    pub name: String,
+    pub action: CnpAction,
+    /// `from` (ingress) or `to` (egress).
+    pub peers: Vec<CnpPeer>,
+    /// Empty: every port and protocol.
+    pub protocols: Vec<CnpProtocol>,
+}
+
+/// A `from`/`to` item (exactly one field set; `Invalid` otherwise — "fail closed").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CnpPeer {
+    Namespaces(LabelSelector),
+    Pods(NamespacedPod),
+    /// Egress only (experimental): the node addresses of matching Nodes.
+    Nodes(LabelSelector),
+    /// Egress only: CIDRs as written.
+    Networks(Vec<String>),
+    /// Egress only (experimental), Accept rules only.
+    DomainNames(Vec<String>),
+    Invalid,
+}
+
+/// A `protocols` item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CnpProtocol {
+    /// `tcp` / `udp` / `sctp`, with an optional `destinationPort`.
+    Port {
+        protocol: Protocol,
+        port: Option<CnpPort>,
+    },
+    /// `destinationNamedPort` (experimental).
+    NamedPort(String),
+    Invalid,
+}
+
+/// `destinationPort`: one `number` or an inclusive `range`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CnpPort {
+    Number(i32),
+    Range { start: i32, end: i32 },
+}
+
 /// Every object read from the input, by kind, in input order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Objects {
@@ -570,4 +760,6 @@ pub struct Objects {
     pub kubelet_configurations: Vec<KubeletConfiguration>,
     pub ip_address_pools: Vec<IpAddressPool>,
     pub l2_advertisements: Vec<L2Advertisement>,
+    pub network_policies: Vec<NetworkPolicy>,
+    pub cluster_network_policies: Vec<ClusterNetworkPolicy>,
 }

@@ -279,3 +279,38 @@ fn many_services_stay_fast() {
     // Load runs twice (once inside analyze).
     assert!(run.elapsed < Duration::from_secs(20), "5k Services took {:?}", run.elapsed);
 }
+
+fn assert_fast_secs(d: Duration, what: &str) {
+    assert!(d < BUDGET, "{what} took {d:?} (budget {BUDGET:?})");
+}
+
+#[test]
+fn policies_are_bounded_and_the_matrix_stays_fast() {
+    let _g = serial();
+    // MAX_POLICIES + 10 NetworkPolicies over 2,000 Pods: the rest are counted and reported, and
+    // indexing plus a 200 × 200 matrix stay within the budget.
+    let extra = 10;
+    let mut text =
+        netsim::testgen::generate_policies(2_000, 20, netsim::policy::MAX_POLICIES + extra, 20);
+    text.push('\n');
+    let (_files, cluster, _) = build_timed("policies.yaml", text);
+    let start = Instant::now();
+    let set = netsim::policy::PolicySet::new(&cluster.objects);
+    let keys: Vec<String> = cluster
+        .objects
+        .pods
+        .iter()
+        .filter(|p| p.meta.name.starts_with("pod-"))
+        .take(200)
+        .map(|p| format!("{}/{}", p.meta.namespace, p.meta.name))
+        .collect();
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let m = set.matrix(&keys, None);
+    assert_fast_secs(start.elapsed(), "policy index + 200x200 matrix");
+    assert_eq!(m.pods.len(), 200);
+    assert_eq!(set.omitted, extra);
+    let d = set.diagnostics();
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].code, "too-many-policies");
+    assert_eq!(d[0].severity, Severity::Error);
+}

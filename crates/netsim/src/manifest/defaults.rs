@@ -8,6 +8,9 @@ use std::net::IpAddr;
 use super::kinds::{parse_protocol, RawContainer, RawPodSpec, RawService};
 use crate::model::*;
 
+/// NetworkPolicy and ClusterNetworkPolicy.
+pub(crate) mod policy;
+
 /// Namespaced objects without a namespace go to `default` (what kubectl does with no `-n`).
 pub(crate) fn namespace(meta: &mut ObjectMeta) {
     if meta.namespace.is_empty() {

@@ -39,6 +39,9 @@ macro_rules! items {
 }
 pub(crate) use items;
 
+/// NetworkPolicy and ClusterNetworkPolicy.
+pub(crate) mod policy;
+
 pub(crate) fn ip(cx: &mut Cx<'_>, n: &Node<'_>) -> Option<IpAddr> {
     let t = cx.string(n)?;
     match t.parse::<IpAddr>() {

@@ -89,6 +89,8 @@ impl Loaded {
         o.endpoint_slices.retain(|x| keep(&x.meta));
         o.workloads.retain(|x| keep(&x.meta));
         o.config_maps.retain(|x| keep(&x.meta));
+        o.network_policies.retain(|x| keep(&x.meta));
+        o.cluster_network_policies.retain(|x| keep(&x.meta));
         o
     }
 }
@@ -138,6 +140,8 @@ fn api_version_for(kind: &str) -> Option<&'static str> {
         "KubeProxyConfiguration" => "kubeproxy.config.k8s.io/v1alpha1",
         "KubeletConfiguration" => "kubelet.config.k8s.io/v1beta1",
         "IPAddressPool" | "L2Advertisement" => "metallb.io/v1beta1",
+        "NetworkPolicy" => "networking.k8s.io/v1",
+        "ClusterNetworkPolicy" => "policy.networking.k8s.io/v1alpha2",
         _ => return None,
     })
 }
@@ -174,6 +178,11 @@ fn builtin_kinds(api: &str) -> &'static [&'static str] {
         "batch/v1" => &["CronJob", "Job"],
         "networking.k8s.io/v1" => {
             &["Ingress", "IngressClass", "NetworkPolicy", "IPAddress", "ServiceCIDR"]
+        }
+        // network-policy-api v0.2 (v1alpha2); the conformance suite's newest manifests use
+        // v1beta1 with the same fields (unverified beyond that).
+        "policy.networking.k8s.io/v1alpha2" | "policy.networking.k8s.io/v1beta1" => {
+            &["ClusterNetworkPolicy"]
         }
         "metallb.io/v1beta1" => &[
             "BFDProfile",
@@ -573,6 +582,39 @@ impl Loader {
                 c.meta = finish_meta(cx, meta, file, root.range);
                 self.objects.kubelet_configurations.push(c);
             }
+            ("networking.k8s.io/v1", "NetworkPolicy") => {
+                let mut np = kinds::policy::RawNetworkPolicy::default();
+                let mut meta = ObjectMeta::default();
+                fields!(cx, root, kinds::policy::NETWORK_POLICY_TOP, e => {
+                    "apiVersion" | "kind" => {},
+                    "metadata" => meta = kinds::meta(cx, &e.value),
+                    "spec" => kinds::policy::network_policy_spec(cx, &e.value, &mut np),
+                });
+                defaults::namespace(&mut meta);
+                np.meta = finish_meta(cx, meta, file, root.range);
+                defaults::policy::network_policy(&mut np);
+                validate::policy::network_policy(&np, &mut self.diagnostics);
+                let np = defaults::policy::network_policy_model(np);
+                let meta = np.meta.clone();
+                self.dedup("NetworkPolicy", &meta, |o| &mut o.network_policies, np);
+            }
+            (
+                "policy.networking.k8s.io/v1alpha2" | "policy.networking.k8s.io/v1beta1",
+                "ClusterNetworkPolicy",
+            ) => {
+                let mut c = kinds::policy::RawCnp::default();
+                let mut meta = ObjectMeta::default();
+                fields!(cx, root, kinds::policy::CNP_TOP, e => {
+                    "apiVersion" | "kind" | "status" => {},
+                    "metadata" => meta = kinds::meta(cx, &e.value),
+                    "spec" => kinds::policy::cnp_spec(cx, &e.value, &mut c),
+                });
+                c.meta = finish_meta(cx, meta, file, root.range);
+                validate::policy::cluster_network_policy(&c, &mut self.diagnostics);
+                let c = defaults::policy::cnp_model(c);
+                let meta = c.meta.clone();
+                self.dedup("ClusterNetworkPolicy", &meta, |o| &mut o.cluster_network_policies, c);
+            }
             ("metallb.io/v1beta1", "IPAddressPool") => {
                 let mut p = IpAddressPool { auto_assign: true, ..Default::default() };
                 let mut meta = ObjectMeta::default();
@@ -764,7 +806,8 @@ macro_rules! has_meta {
 }
 has_meta!(Namespace => "Namespace", crate::model::Node => "Node", Pod => "Pod", Service => "Service",
     Endpoints => "Endpoints", EndpointSlice => "EndpointSlice", ConfigMap => "ConfigMap",
-    IpAddressPool => "IPAddressPool", L2Advertisement => "L2Advertisement");
+    IpAddressPool => "IPAddressPool", L2Advertisement => "L2Advertisement",
+    NetworkPolicy => "NetworkPolicy", ClusterNetworkPolicy => "ClusterNetworkPolicy");
 
 impl HasMeta for Workload {
     fn meta(&self) -> &ObjectMeta {
@@ -848,6 +891,17 @@ pub fn applied_objects(o: &Objects) -> Vec<AppliedObject> {
     }
     for x in &o.l2_advertisements {
         add(&x.meta, "L2Advertisement", "v1beta1", "l2advertisement.metallb.io");
+    }
+    for x in &o.network_policies {
+        add(&x.meta, "NetworkPolicy", "v1", "networkpolicy.networking.k8s.io");
+    }
+    for x in &o.cluster_network_policies {
+        add(
+            &x.meta,
+            "ClusterNetworkPolicy",
+            "v1alpha2",
+            "clusternetworkpolicy.policy.networking.k8s.io",
+        );
     }
     out
 }

@@ -321,6 +321,7 @@ pub fn is_validation_code(code: &str) -> bool {
             | "unsupported-value"
             | "forbidden"
             | "too-long"
+            | "too-many"
     )
 }
 
@@ -433,6 +434,9 @@ impl V<'_> {
         self.push("forbidden", at, true, format!("{path}: Forbidden: {detail}"), hint);
     }
 }
+
+/// NetworkPolicy and ClusterNetworkPolicy (a child module, so it shares the helpers above).
+pub(crate) mod policy;
 
 fn name_hint(rule: NameRule, kind: &str) -> String {
     match rule {

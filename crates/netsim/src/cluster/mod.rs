@@ -52,7 +52,9 @@ pub use endpoints::{
 };
 pub use nodes::roles;
 pub use settings::{PortRange, ProxySettings, Settings};
-pub use whatif::{apply, parse_event, WhatIf};
+pub use whatif::{
+    apply, parse_event, pending, WhatIf, DEFAULT_GRACE_PERIOD_SECONDS, DELETION_TIMESTAMP,
+};
 
 /// At most this many Pods per workload: more is reported and nothing is created for it.
 pub const MAX_REPLICAS: i64 = 10_000;

@@ -4,8 +4,8 @@
 //! unpadded), and `-o yaml|json` of the objects in API shape with allocated and defaulted fields.
 //!
 //! Documented choices: AGE is left out (the simulator has no clock; docs/cli.md allows it);
-//! node VERSION / OS-IMAGE / KERNEL-VERSION / CONTAINER-RUNTIME are fixed kind-like values
-//! ([`NODE_INFO`]). JSON keys follow the Go structs' order with 4-space indentation (kubectl's
+//! node VERSION is the cluster's Kubernetes release; OS-IMAGE / KERNEL-VERSION /
+//! CONTAINER-RUNTIME are fixed kind-like values ([`NODE_INFO`]). JSON keys follow the Go structs' order with 4-space indentation (kubectl's
 //! `json.MarshalIndent`); YAML keys are sorted (kubectl converts JSON to YAML through a map), in
 //! go-yaml v2's style (lists not indented under their key, strings quoted only when needed).
 
@@ -14,16 +14,18 @@ use std::net::IpAddr;
 
 use super::{endpoints::is_pod_ready, nodes::roles, Cluster};
 use crate::model::{
-    Endpoint, EndpointPort, EndpointSlice, Endpoints, IntOrString, IpFamily, LabelSelector, Labels,
-    Namespace, Node, ObjectMeta, ObjectReference, OwnerReference, Pod, PodSpec, PodTemplate,
-    Service, ServiceType, Workload, WorkloadKind,
+    kind_info, Endpoint, EndpointPort, EndpointSlice, Endpoints, IntOrString, IpFamily, KindInfo,
+    LabelSelector, Labels, Namespace, Node, ObjectMeta, ObjectReference, OwnerReference, Pod,
+    PodSpec, PodTemplate, Service, ServiceType, Workload, WorkloadKind, KINDS,
 };
 
-/// (kubelet version, OS image, kernel, container runtime) printed for every node.
-pub const NODE_INFO: (&str, &str, &str, &str) =
-    ("v1.31.0", "Debian GNU/Linux 12 (bookworm)", "6.8.0-45-generic", "containerd://1.7.18");
+/// (OS image, kernel, container runtime) printed for every node: kind-like values. The kubelet
+/// (and kube-proxy) version is the cluster's release, `Settings::version`.
+pub const NODE_INFO: (&str, &str, &str) =
+    ("Debian GNU/Linux 12 (bookworm)", "6.8.0-45-generic", "containerd://1.7.18");
 
-/// A resource kind `netsim get` knows.
+/// A resource kind `netsim get` knows. Names, prefixes and scope come from the one kind table,
+/// [`crate::model::KINDS`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Kind {
     Pods,
@@ -36,62 +38,78 @@ pub enum Kind {
     ReplicaSets,
     StatefulSets,
     DaemonSets,
+    ReplicationControllers,
 }
 
 impl Kind {
-    /// kubectl's names, plural, singular and short forms (`po`, `svc`, `ep`, `no`, `ns`, …).
+    /// Every kind `get` lists, in `kubectl get all` section order where it applies.
+    pub const ALL: [Kind; 11] = [
+        Kind::Pods,
+        Kind::ReplicationControllers,
+        Kind::Services,
+        Kind::DaemonSets,
+        Kind::Deployments,
+        Kind::ReplicaSets,
+        Kind::StatefulSets,
+        Kind::Endpoints,
+        Kind::EndpointSlices,
+        Kind::Nodes,
+        Kind::Namespaces,
+    ];
+
+    /// The API kind (`Pod`).
+    pub fn api_kind(self) -> &'static str {
+        match self {
+            Kind::Pods => "Pod",
+            Kind::Services => "Service",
+            Kind::Endpoints => "Endpoints",
+            Kind::EndpointSlices => "EndpointSlice",
+            Kind::Nodes => "Node",
+            Kind::Namespaces => "Namespace",
+            Kind::Deployments => "Deployment",
+            Kind::ReplicaSets => "ReplicaSet",
+            Kind::StatefulSets => "StatefulSet",
+            Kind::DaemonSets => "DaemonSet",
+            Kind::ReplicationControllers => "ReplicationController",
+        }
+    }
+
+    /// The kind's row in the kind table.
+    pub fn info(self) -> &'static KindInfo {
+        // Every `Kind` has a row; the fallback is never taken.
+        kind_info(self.api_kind()).unwrap_or(&KINDS[0])
+    }
+
+    /// kubectl's names, plural, singular and short forms (`po`, `svc`, `ep`, `no`, `ns`, …),
+    /// optionally with the group (`deployments.apps`).
     pub fn parse(s: &str) -> Option<Kind> {
-        Some(match s.to_ascii_lowercase().as_str() {
-            "pods" | "pod" | "po" => Kind::Pods,
-            "services" | "service" | "svc" => Kind::Services,
-            "endpoints" | "ep" => Kind::Endpoints,
-            "endpointslices" | "endpointslice" | "endpointslices.discovery.k8s.io" => {
-                Kind::EndpointSlices
-            }
-            "nodes" | "node" | "no" => Kind::Nodes,
-            "namespaces" | "namespace" | "ns" => Kind::Namespaces,
-            "deployments" | "deployment" | "deploy" | "deployments.apps" => Kind::Deployments,
-            "replicasets" | "replicaset" | "rs" | "replicasets.apps" => Kind::ReplicaSets,
-            "statefulsets" | "statefulset" | "sts" | "statefulsets.apps" => Kind::StatefulSets,
-            "daemonsets" | "daemonset" | "ds" | "daemonsets.apps" => Kind::DaemonSets,
-            _ => return None,
-        })
+        Kind::ALL.into_iter().find(|k| k.info().named(s))
     }
 
-    /// The prefix kubectl shows when several kinds are listed (`pod/web-0`).
-    pub fn prefix(self) -> &'static str {
-        match self {
-            Kind::Pods => "pod",
-            Kind::Services => "service",
-            Kind::Endpoints => "endpoints",
-            Kind::EndpointSlices => "endpointslice.discovery.k8s.io",
-            Kind::Nodes => "node",
-            Kind::Namespaces => "namespace",
-            Kind::Deployments => "deployment.apps",
-            Kind::ReplicaSets => "replicaset.apps",
-            Kind::StatefulSets => "statefulset.apps",
-            Kind::DaemonSets => "daemonset.apps",
-        }
+    /// The prefix kubectl shows when several kinds are listed (`pod/web-0`, `deployment.apps/web`).
+    pub fn prefix(self) -> String {
+        self.info().kubectl_name()
     }
 
-    /// The plural resource name (`No resources found`, errors).
-    pub fn plural(self) -> &'static str {
-        match self {
-            Kind::Pods => "pods",
-            Kind::Services => "services",
-            Kind::Endpoints => "endpoints",
-            Kind::EndpointSlices => "endpointslices.discovery.k8s.io",
-            Kind::Nodes => "nodes",
-            Kind::Namespaces => "namespaces",
-            Kind::Deployments => "deployments.apps",
-            Kind::ReplicaSets => "replicasets.apps",
-            Kind::StatefulSets => "statefulsets.apps",
-            Kind::DaemonSets => "daemonsets.apps",
-        }
+    /// The plural resource name with its group (`No resources found`, errors).
+    pub fn plural(self) -> String {
+        self.info().qualified_plural()
     }
 
     pub fn namespaced(self) -> bool {
-        !matches!(self, Kind::Nodes | Kind::Namespaces)
+        self.info().namespaced
+    }
+
+    /// The workload kind behind a workload listing.
+    fn workload(self) -> Option<WorkloadKind> {
+        Some(match self {
+            Kind::Deployments => WorkloadKind::Deployment,
+            Kind::ReplicaSets => WorkloadKind::ReplicaSet,
+            Kind::StatefulSets => WorkloadKind::StatefulSet,
+            Kind::DaemonSets => WorkloadKind::DaemonSet,
+            Kind::ReplicationControllers => WorkloadKind::ReplicationController,
+            _ => return None,
+        })
     }
 }
 
@@ -171,6 +189,8 @@ pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
         Kind::DaemonSets => {
             vec!["DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR"]
         }
+        // printers.go `replicationControllerColumnDefinitions`.
+        Kind::ReplicationControllers => vec!["DESIRED", "CURRENT", "READY"],
     };
     if wide {
         h.extend(match kind {
@@ -183,7 +203,9 @@ pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
                 "KERNEL-VERSION",
                 "CONTAINER-RUNTIME",
             ],
-            Kind::Deployments | Kind::ReplicaSets => vec!["CONTAINERS", "IMAGES", "SELECTOR"],
+            Kind::Deployments | Kind::ReplicaSets | Kind::ReplicationControllers => {
+                vec!["CONTAINERS", "IMAGES", "SELECTOR"]
+            }
             Kind::StatefulSets => vec!["CONTAINERS", "IMAGES"],
             Kind::DaemonSets => vec!["CONTAINERS", "IMAGES", "SELECTOR"],
             _ => vec![],
@@ -225,7 +247,11 @@ pub fn rows(c: &Cluster, kind: Kind, wide: bool) -> Vec<Row> {
             })
             .collect(),
         Kind::Nodes => {
-            o.nodes.iter().map(|n| row(&n.meta, node_cells(n, wide), node_json(n))).collect()
+            let version = c.settings.version.to_string();
+            o.nodes
+                .iter()
+                .map(|n| row(&n.meta, node_cells(n, &version, wide), node_json(n, &version)))
+                .collect()
         }
         Kind::Namespaces => o
             .namespaces
@@ -233,12 +259,7 @@ pub fn rows(c: &Cluster, kind: Kind, wide: bool) -> Vec<Row> {
             .map(|n| row(&n.meta, vec!["Active".into()], namespace_json(n)))
             .collect(),
         _ => {
-            let wk = match kind {
-                Kind::Deployments => WorkloadKind::Deployment,
-                Kind::ReplicaSets => WorkloadKind::ReplicaSet,
-                Kind::StatefulSets => WorkloadKind::StatefulSet,
-                _ => WorkloadKind::DaemonSet,
-            };
+            let wk = kind.workload().unwrap_or(WorkloadKind::DaemonSet);
             o.workloads
                 .iter()
                 .filter(|w| w.kind == wk)
@@ -513,16 +534,16 @@ pub fn discovery_endpoints(eps: &[Endpoint]) -> String {
     list_with_more(list, more, count, max)
 }
 
-fn node_cells(n: &Node, wide: bool) -> Vec<String> {
+fn node_cells(n: &Node, version: &str, wide: bool) -> Vec<String> {
     let mut status = if n.ready { "Ready".to_string() } else { "NotReady".to_string() };
     if n.unschedulable {
         status.push_str(",SchedulingDisabled");
     }
-    let mut cells = vec![status, none_if_empty(roles(n).join(",")), NODE_INFO.0.into()];
+    let mut cells = vec![status, none_if_empty(roles(n).join(",")), version.to_string()];
     if wide {
         cells.push(n.internal_ips.first().map_or("<none>".into(), |i| i.to_string()));
         cells.push(n.external_ips.first().map_or("<none>".into(), |i| i.to_string()));
-        cells.extend([NODE_INFO.1.to_string(), NODE_INFO.2.to_string(), NODE_INFO.3.to_string()]);
+        cells.extend([NODE_INFO.0.to_string(), NODE_INFO.1.to_string(), NODE_INFO.2.to_string()]);
     }
     cells
 }
@@ -581,6 +602,10 @@ fn workload_cells(c: &Cluster, w: &Workload, wide: bool) -> Vec<String> {
             })
             .collect()
     };
+    // The controllers count active Pods only (`controller.FilterActivePods`): a terminating Pod
+    // is no longer a replica.
+    let pods: Vec<&Pod> =
+        pods.into_iter().filter(|p| p.meta.deletion_timestamp.is_none()).collect();
     let current = pods.len();
     let ready = pods.iter().filter(|p| p.status.phase == "Running" && is_pod_ready(p)).count();
     let desired = if w.kind == WorkloadKind::DaemonSet {
@@ -592,7 +617,7 @@ fn workload_cells(c: &Cluster, w: &Workload, wide: bool) -> Vec<String> {
         WorkloadKind::Deployment => {
             vec![format!("{ready}/{desired}"), current.to_string(), ready.to_string()]
         }
-        WorkloadKind::ReplicaSet => {
+        WorkloadKind::ReplicaSet | WorkloadKind::ReplicationController => {
             vec![desired.to_string(), current.to_string(), ready.to_string()]
         }
         WorkloadKind::StatefulSet => vec![format!("{ready}/{desired}")],
@@ -681,11 +706,8 @@ fn ips(v: &[IpAddr]) -> J {
     J::Arr(v.iter().map(|i| s(i.to_string())).collect())
 }
 
-fn api_version_of(kind: &str) -> &'static str {
-    match kind {
-        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" => "apps/v1",
-        _ => "v1",
-    }
+fn api_version_of(kind: &str) -> String {
+    kind_info(kind).map_or_else(|| "v1".to_string(), KindInfo::api_version)
 }
 
 fn owner_json(o: &OwnerReference, ns: &str) -> J {
@@ -1022,7 +1044,7 @@ fn endpoints_json(e: &Endpoints) -> J {
     top("v1", "Endpoints", &e.meta).opt("subsets", subsets)
 }
 
-fn node_json(n: &Node) -> J {
+fn node_json(n: &Node, version: &str) -> J {
     let taints = J::Arr(
         n.taints
             .iter()
@@ -1063,11 +1085,11 @@ fn node_json(n: &Node) -> J {
             "nodeInfo",
             J::obj()
                 .with("architecture", s("amd64"))
-                .with("containerRuntimeVersion", s(NODE_INFO.3))
-                .with("kernelVersion", s(NODE_INFO.2))
-                .with("kubeletVersion", s(NODE_INFO.0))
+                .with("containerRuntimeVersion", s(NODE_INFO.2))
+                .with("kernelVersion", s(NODE_INFO.1))
+                .with("kubeletVersion", s(version))
                 .with("operatingSystem", s("linux"))
-                .with("osImage", s(NODE_INFO.1)),
+                .with("osImage", s(NODE_INFO.0)),
         );
     top("v1", "Node", &n.meta).with("spec", spec).with("status", status)
 }
@@ -1109,11 +1131,17 @@ fn workload_json(w: &Workload) -> J {
     if w.kind != WorkloadKind::DaemonSet {
         spec.set("replicas", J::Int(w.replicas.into()));
     }
+    // A ReplicationController's selector is a plain label map.
+    let selector = match (&w.selector, w.kind) {
+        (Some(sel), WorkloadKind::ReplicationController) => map(&sel.match_labels),
+        (Some(sel), _) => selector_json(sel),
+        (None, _) => J::Null,
+    };
     let spec = spec
-        .opt("selector", w.selector.as_ref().map_or(J::Null, selector_json))
+        .opt("selector", selector)
         .with("template", template_json(&w.template))
         .opt("serviceName", s(w.service_name.clone().unwrap_or_default()));
-    top("apps/v1", w.kind.as_str(), &w.meta).with("spec", spec)
+    top(&w.kind.info().api_version(), w.kind.as_str(), &w.meta).with("spec", spec)
 }
 
 /// kubectl's `-o json` (`json.MarshalIndent` with 4 spaces, Go's HTML-safe escaping).
@@ -1355,16 +1383,7 @@ fn yaml_string(t: &str, indent: usize) -> String {
 /// and a hash of the event's position (upstream: a hex timestamp).
 pub fn event_json(e: &super::Event, index: usize) -> J {
     let (kind, name) = e.object.split_once('/').unwrap_or(("", e.object.as_str()));
-    let kind = match kind {
-        "pod" => "Pod",
-        "node" => "Node",
-        "service" => "Service",
-        "deployment" => "Deployment",
-        "replicaset" => "ReplicaSet",
-        "statefulset" => "StatefulSet",
-        "daemonset" => "DaemonSet",
-        other => other,
-    };
+    let kind = KINDS.iter().find(|k| k.singular() == kind).map_or(kind, |k| k.kind);
     let component = match e.reason.as_str() {
         "ScalingReplicaSet" => "deployment-controller",
         "Scheduled" | "FailedScheduling" => "default-scheduler",
@@ -1375,6 +1394,7 @@ pub fn event_json(e: &super::Event, index: usize) -> J {
         _ => match kind {
             "StatefulSet" => "statefulset-controller",
             "DaemonSet" => "daemonset-controller",
+            "ReplicationController" => "replication-controller",
             _ => "replicaset-controller",
         },
     };

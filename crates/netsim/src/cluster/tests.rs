@@ -719,9 +719,16 @@ fn whatif_delete_pod_replaces_it_with_new_name_and_ip() {
         &c,
         &WhatIf::DeletePod { namespace: "default".into(), name: victim.meta.name.clone() },
     );
-    assert!(c2.pod("default", &victim.meta.name).is_none());
-    let pods: Vec<&Pod> =
-        c2.objects.pods.iter().filter(|p| p.meta.namespace == "default").collect();
+    // Graceful deletion: the victim is Terminating, its replacement is already there.
+    let old = c2.pod("default", &victim.meta.name).unwrap();
+    assert_eq!(old.meta.deletion_timestamp.as_deref(), Some(DELETION_TIMESTAMP));
+    assert_eq!(old.meta.deletion_grace_period_seconds, Some(30));
+    let pods: Vec<&Pod> = c2
+        .objects
+        .pods
+        .iter()
+        .filter(|p| p.meta.namespace == "default" && p.meta.deletion_timestamp.is_none())
+        .collect();
     assert_eq!(pods.len(), 2);
     let new = pods.last().unwrap();
     assert_ne!(new.meta.name, victim.meta.name);
@@ -734,12 +741,53 @@ fn whatif_delete_pod_replaces_it_with_new_name_and_ip() {
     );
     assert!(lines[1].starts_with("Normal  SuccessfulCreate  replicaset/web-"));
     assert!(lines[2].starts_with("Normal  Scheduled  pod/web-"));
-    let addrs: Vec<String> = slices(&c2, "default", "web")[0]
+    // The terminating endpoint stays in the slice: not ready, still serving, terminating.
+    let slice = &slices(&c2, "default", "web")[0];
+    let cond = |n: &str| {
+        slice
+            .endpoints
+            .iter()
+            .find(|e| e.target_ref.as_ref().unwrap().name == n)
+            .map(|e| e.conditions)
+    };
+    let gone = cond(&victim.meta.name).unwrap();
+    assert_eq!((gone.ready, gone.serving, gone.terminating), (Some(false), Some(true), Some(true)));
+    assert_eq!(cond(&new.meta.name).unwrap().ready, Some(true));
+    // The legacy Endpoints drop it at once.
+    assert_eq!(eps(&c2, "default", "web").subsets[0].addresses.len(), 2);
+    assert!(!eps(&c2, "default", "web").subsets[0].addresses.iter().any(|a| a
+        .target_ref
+        .as_ref()
+        .unwrap()
+        .name
+        == victim.meta.name));
+    // The follow-up moment: the grace period is over and the Pod is gone.
+    assert_eq!(
+        pending(&c2),
+        vec![(
+            WhatIf::GracePeriodOver { namespace: "default".into(), name: victim.meta.name.clone() },
+            30
+        )]
+    );
+    let c3 = apply(
+        &c2,
+        &WhatIf::GracePeriodOver { namespace: "default".into(), name: victim.meta.name.clone() },
+    );
+    assert!(c3.pod("default", &victim.meta.name).is_none());
+    assert!(pending(&c3).is_empty());
+    let addrs: Vec<String> = slices(&c3, "default", "web")[0]
         .endpoints
         .iter()
         .map(|e| e.target_ref.as_ref().unwrap().name.clone())
         .collect();
     assert!(addrs.contains(&new.meta.name) && !addrs.contains(&victim.meta.name));
+    // A forced delete (grace period 0) does both at once.
+    let forced = apply(
+        &c,
+        &WhatIf::ForceDeletePod { namespace: "default".into(), name: victim.meta.name.clone() },
+    );
+    assert!(forced.pod("default", &victim.meta.name).is_none());
+    assert_eq!(forced.objects.pods.iter().filter(|p| p.meta.namespace == "default").count(), 2);
 }
 
 #[test]
@@ -798,13 +846,27 @@ fn whatif_scale_and_ready_and_label_and_node_down() {
     let s = slices(&relabeled, "default", "web");
     assert_eq!(s[0].endpoints.len(), 1);
     assert_ne!(s[0].endpoints[0].target_ref.as_ref().unwrap().name, name);
-    // Node down: its Pods are evicted and replaced elsewhere.
+    // Node down: its Pods are evicted (stuck Terminating: the kubelet cannot confirm) and
+    // replaced elsewhere.
     let node = left[0].spec.node_name.clone().unwrap();
     let nd = apply(&down, &WhatIf::NodeDown { name: node.clone() });
-    let pods: Vec<&Pod> =
-        nd.objects.pods.iter().filter(|p| p.meta.namespace == "default").collect();
+    let pods: Vec<&Pod> = nd
+        .objects
+        .pods
+        .iter()
+        .filter(|p| p.meta.namespace == "default" && p.meta.deletion_timestamp.is_none())
+        .collect();
     assert_eq!(pods.len(), 1);
     assert_ne!(pods[0].spec.node_name.as_deref(), Some(node.as_str()));
+    let evicted = nd.pod("default", &name).unwrap();
+    assert!(evicted.meta.deletion_timestamp.is_some());
+    let e = slices(&nd, "default", "web")[0]
+        .endpoints
+        .iter()
+        .find(|e| e.target_ref.as_ref().unwrap().name == name)
+        .unwrap()
+        .conditions;
+    assert_eq!((e.ready, e.serving, e.terminating), (Some(false), Some(false), Some(true)));
     assert!(nd.events.iter().any(|e| e.reason == "TaintManagerEviction"));
     // Unknown names are reported, never panic.
     let x = apply(&c, &WhatIf::DeletePod { namespace: "default".into(), name: "nope".into() });
@@ -858,7 +920,13 @@ fn whatif_statefulset_pod_comes_back_with_its_name() {
     let c = build(&o);
     let before = c.pod("default", "db-1").unwrap().status.pod_ips.clone();
     let c2 = apply(&c, &WhatIf::DeletePod { namespace: "default".into(), name: "db-1".into() });
+    // A StatefulSet waits for the old Pod to be gone before it recreates the name.
+    assert!(c2.pod("default", "db-1").unwrap().meta.deletion_timestamp.is_some());
+    assert_eq!(c2.pod("default", "db-1").unwrap().status.pod_ips, before);
+    let c2 =
+        apply(&c2, &WhatIf::GracePeriodOver { namespace: "default".into(), name: "db-1".into() });
     let after = c2.pod("default", "db-1").unwrap();
+    assert!(after.meta.deletion_timestamp.is_none());
     assert_ne!(after.status.pod_ips, before, "same name, new IP");
     assert_eq!(after.spec.hostname.as_deref(), Some("db-1"));
     let down = apply(
@@ -1046,6 +1114,10 @@ fn standalone_replicaset_and_daemonset_replacement() {
         &c,
         &WhatIf::DeletePod { namespace: "default".into(), name: victim.meta.name.clone() },
     );
+    let c2 = apply(
+        &c2,
+        &WhatIf::GracePeriodOver { namespace: "default".into(), name: victim.meta.name.clone() },
+    );
     let again: Vec<&Pod> = c2
         .objects
         .pods
@@ -1053,6 +1125,7 @@ fn standalone_replicaset_and_daemonset_replacement() {
         .filter(|p| {
             p.meta.labels.get("app").is_some_and(|a| a == "agent")
                 && p.spec.node_name == victim.spec.node_name
+                && p.meta.deletion_timestamp.is_none()
         })
         .collect();
     assert_eq!(again.len(), 1, "the DaemonSet refills its node");

@@ -25,8 +25,10 @@
 //! `builtins` (`default/kubernetes`, `kube-system/kube-dns` and CoreDNS), `workloads`
 //! (controllers' Pods and names), `schedule` (the scheduler's filters), `addresses` (IPAM and
 //! the apiserver allocators), `endpoints` (the EndpointSlice and Endpoints controllers),
-//! `whatif` (events), [`print`](mod@print) (`kubectl get` tables and `-o yaml|json`).
+//! `whatif` (events), [`print`](mod@print) (`kubectl get`: tables, `all`, `--show-labels`,
+//! `-o yaml|json|name`), [`describe`](mod@describe) (`kubectl describe`).
 
+pub mod describe;
 pub mod net;
 pub mod print;
 pub mod settings;

@@ -132,6 +132,19 @@ pub fn table(
     wide: bool,
     several: bool,
 ) -> String {
+    table_with(kind, rows, all_namespaces, wide, several, false)
+}
+
+/// [`table`], with kubectl's `--show-labels` LABELS column last (`printers`
+/// `PrintOptions.ShowLabels`: `labels.FormatLabels`, `<none>` when empty).
+pub fn table_with(
+    kind: Kind,
+    rows: Vec<Row>,
+    all_namespaces: bool,
+    wide: bool,
+    several: bool,
+    show_labels: bool,
+) -> String {
     let show_ns = all_namespaces && kind.namespaced();
     let mut head: Vec<String> = Vec::new();
     if show_ns {
@@ -139,6 +152,9 @@ pub fn table(
     }
     head.push("NAME".into());
     head.extend(headers(kind, wide).iter().map(|h| h.to_string()));
+    if show_labels {
+        head.push("LABELS".into());
+    }
     let mut lines = vec![head];
     for r in rows {
         let mut l = Vec::new();
@@ -147,31 +163,236 @@ pub fn table(
         }
         l.push(if several { format!("{}/{}", kind.prefix(), r.name) } else { r.name });
         l.extend(r.cells);
+        if show_labels {
+            l.push(format_labels(&r.labels));
+        }
         lines.push(l);
     }
     tabulate(&lines)
 }
 
 /// `kubectl get KIND[,KIND…] -A [-o wide]` over the whole cluster: the tables, blank-line
-/// separated, or kubectl's "No resources found" when nothing exists. `None` names an unknown
+/// separated, or kubectl's "No resources found" when nothing exists. `Err` names an unknown
 /// resource type (kubectl's "the server doesn't have a resource type" case).
 pub fn get_all(c: &super::Cluster, kinds: &str, wide: bool) -> Result<String, String> {
-    let mut parsed = Vec::new();
-    for k in kinds.split(',') {
-        parsed.push(
-            Kind::parse(k)
-                .ok_or_else(|| format!("the server doesn't have a resource type \"{k}\""))?,
-        );
+    let req = GetRequest {
+        resources: kinds.to_string(),
+        all_namespaces: true,
+        output: if wide { GetFormat::Wide } else { GetFormat::Table },
+        ..GetRequest::default()
+    };
+    let out = get(c, &req)?;
+    Ok(if out.stdout.is_empty() { "No resources found\n".to_string() } else { out.stdout })
+}
+
+/// `kubectl get`'s output formats.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum GetFormat {
+    #[default]
+    Table,
+    Wide,
+    Yaml,
+    Json,
+    Name,
+}
+
+/// The arguments of `kubectl get`, as the CLI and the page pass them.
+#[derive(Clone, Debug, Default)]
+pub struct GetRequest {
+    /// `pods`, `svc,ep`, `all` (kubectl's "all" category), `events`; kubectl's names and short
+    /// names, optionally with the group (`deployments.apps`).
+    pub resources: String,
+    /// Objects to list by name (one resource type only).
+    pub names: Vec<String>,
+    /// `-n`; `None` is the `default` namespace.
+    pub namespace: Option<String>,
+    /// `-A`.
+    pub all_namespaces: bool,
+    /// `-l`, kubectl's selector syntax (empty: everything).
+    pub selector: String,
+    /// `-o`.
+    pub output: GetFormat,
+    /// `--show-labels`: a LABELS column last (tables only).
+    pub show_labels: bool,
+}
+
+/// What `kubectl get` prints, and its exit status (0, or 1 when a named object is missing).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GetOutput {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+enum Target {
+    Kind(Kind),
+    Events,
+}
+
+/// `kubectl get` over the simulated cluster: kubectl's tables (one per resource type, blank-line
+/// separated, `kind/name` when several types are listed, `NAMESPACE` with `-A`, `LABELS` with
+/// `--show-labels`), `-o yaml|json|name`, `No resources found` and `NotFound` messages, and the
+/// API server's `Warning:` for `v1 Endpoints` lists. `all` is kubectl's "all" category
+/// (`kubectl get all`: pods, replicationcontrollers, services, daemonsets, deployments,
+/// replicasets, statefulsets, and the kinds the simulator does not run: horizontalpodautoscalers,
+/// cronjobs, jobs, which list nothing here). `Err` is a usage error (kubectl exits 1 with it;
+/// `netsim` exits 2).
+pub fn get(c: &Cluster, req: &GetRequest) -> Result<GetOutput, String> {
+    let mut targets = Vec::new();
+    for k in req.resources.split(',') {
+        let lk = k.to_ascii_lowercase();
+        if lk == "events" || lk == "event" || lk == "ev" {
+            targets.push(Target::Events);
+        } else if lk == "all" {
+            for info in crate::model::all_category() {
+                if let Some(kind) = Kind::ALL.into_iter().find(|x| x.info().kind == info.kind) {
+                    targets.push(Target::Kind(kind));
+                }
+            }
+        } else {
+            match Kind::parse(k) {
+                Some(kind) => targets.push(Target::Kind(kind)),
+                None => return Err(format!("the server doesn't have a resource type \"{k}\"")),
+            }
+        }
     }
-    let several = parsed.len() > 1;
-    let tables: Vec<String> = parsed
-        .iter()
-        .filter_map(|&kind| {
-            let rows = rows(c, kind, wide);
-            (!rows.is_empty()).then(|| table(kind, rows, true, wide, several))
-        })
-        .collect();
-    Ok(if tables.is_empty() { "No resources found\n".to_string() } else { tables.join("\n") })
+    let several = targets.len() > 1;
+    if !req.names.is_empty() && several {
+        return Err("names cannot be given with several resource types (use KIND/NAME lists one kind at a time)".into());
+    }
+    let all = req.all_namespaces;
+    if all && req.namespace.is_some() {
+        return Err("-n and -A cannot be used together".into());
+    }
+    let ns = req.namespace.clone().unwrap_or_else(|| "default".to_string());
+    let selector = crate::select::parse(&req.selector)?;
+    let wide = req.output == GetFormat::Wide;
+    let mut out = GetOutput::default();
+    let mut tables: Vec<String> = Vec::new();
+    let mut objects: Vec<J> = Vec::new();
+    let mut any_namespaced = false;
+    for t in &targets {
+        match t {
+            Target::Events => {
+                any_namespaced = true;
+                let events: Vec<(usize, &super::Event)> =
+                    c.events.iter().enumerate().filter(|(_, e)| all || e.namespace == ns).collect();
+                if events.is_empty() {
+                    continue;
+                }
+                match req.output {
+                    GetFormat::Yaml | GetFormat::Json => {
+                        objects.extend(events.iter().map(|(i, e)| event_json(e, *i)));
+                    }
+                    GetFormat::Name => {
+                        for (i, e) in &events {
+                            if let Some(J::Str(n)) =
+                                field(&event_json(e, *i), &["metadata", "name"])
+                            {
+                                out.stdout.push_str(&format!("event/{n}\n"));
+                            }
+                        }
+                    }
+                    _ => {
+                        let mut head: Vec<String> = ["TYPE", "REASON", "OBJECT", "MESSAGE"]
+                            .iter()
+                            .map(|s| s.to_string())
+                            .collect();
+                        if all {
+                            head.insert(0, "NAMESPACE".into());
+                        }
+                        let mut lines = vec![head];
+                        for (_, e) in events {
+                            let mut cells = vec![
+                                e.type_.as_str().to_string(),
+                                e.reason.clone(),
+                                e.object.clone(),
+                                e.message.clone(),
+                            ];
+                            if all {
+                                cells.insert(0, e.namespace.clone());
+                            }
+                            lines.push(cells);
+                        }
+                        tables.push(tabulate(&lines));
+                    }
+                }
+            }
+            Target::Kind(kind) => {
+                let kind = *kind;
+                any_namespaced |= kind.namespaced();
+                if kind == Kind::Endpoints {
+                    // Every list of v1 Endpoints gets the deprecation warning (v1.33+).
+                    let w =
+                        format!("Warning: {}\n", crate::manifest::validate::ENDPOINTS_DEPRECATED);
+                    if !out.stderr.contains(&w) {
+                        out.stderr.push_str(&w);
+                    }
+                }
+                let rows: Vec<Row> = rows(c, kind, wide)
+                    .into_iter()
+                    .filter(|r| !kind.namespaced() || all || r.namespace == ns)
+                    .filter(|r| req.names.is_empty() || req.names.contains(&r.name))
+                    .filter(|r| selector.matches(&r.labels))
+                    .collect();
+                for n in &req.names {
+                    if !rows.iter().any(|r| r.name == *n) {
+                        out.stderr.push_str(&format!(
+                            "Error from server (NotFound): {} \"{n}\" not found\n",
+                            kind.plural()
+                        ));
+                        out.code = 1;
+                    }
+                }
+                if rows.is_empty() {
+                    continue;
+                }
+                match req.output {
+                    GetFormat::Yaml | GetFormat::Json => {
+                        objects.extend(rows.into_iter().map(|r| r.object));
+                    }
+                    GetFormat::Name => {
+                        for r in rows {
+                            out.stdout.push_str(&format!("{}/{}\n", kind.prefix(), r.name));
+                        }
+                    }
+                    _ => tables.push(table_with(kind, rows, all, wide, several, req.show_labels)),
+                }
+            }
+        }
+    }
+    match req.output {
+        GetFormat::Yaml | GetFormat::Json => {
+            let doc = if req.names.len() == 1 && objects.len() == 1 {
+                objects.remove(0)
+            } else {
+                list(objects)
+            };
+            out.stdout = if req.output == GetFormat::Json { to_json(&doc) } else { to_yaml(&doc) };
+        }
+        GetFormat::Name => {}
+        _ => {
+            if tables.is_empty() && req.names.is_empty() {
+                if !all && any_namespaced {
+                    out.stderr.push_str(&format!("No resources found in {ns} namespace.\n"));
+                } else {
+                    out.stderr.push_str("No resources found\n");
+                }
+            }
+            out.stdout = tables.join("\n");
+        }
+    }
+    Ok(out)
+}
+
+/// The value at a path of object keys.
+fn field<'a>(v: &'a J, path: &[&str]) -> Option<&'a J> {
+    let mut cur = v;
+    for k in path {
+        let J::Obj(m) = cur else { return None };
+        cur = &m.iter().find(|(key, _)| key == k)?.1;
+    }
+    Some(cur)
 }
 
 /// The table headers after NAME (AGE left out).
@@ -1384,20 +1605,7 @@ fn yaml_string(t: &str, indent: usize) -> String {
 pub fn event_json(e: &super::Event, index: usize) -> J {
     let (kind, name) = e.object.split_once('/').unwrap_or(("", e.object.as_str()));
     let kind = KINDS.iter().find(|k| k.singular() == kind).map_or(kind, |k| k.kind);
-    let component = match e.reason.as_str() {
-        "ScalingReplicaSet" => "deployment-controller",
-        "Scheduled" | "FailedScheduling" => "default-scheduler",
-        "Killing" | "Unhealthy" => "kubelet",
-        "NodeNotReady" => "node-controller",
-        "TaintManagerEviction" => "taint-eviction-controller",
-        "IPAllocated" | "AllocationFailed" => "metallb-controller",
-        _ => match kind {
-            "StatefulSet" => "statefulset-controller",
-            "DaemonSet" => "daemonset-controller",
-            "ReplicationController" => "replication-controller",
-            _ => "replicaset-controller",
-        },
-    };
+    let component = event_component(e);
     let id = super::net::fnv64a(format!("{}/{}/{index}", e.object, e.reason).as_bytes());
     let meta = ObjectMeta {
         name: format!("{name}.{id:016x}"),
@@ -1418,6 +1626,25 @@ pub fn event_json(e: &super::Event, index: usize) -> J {
         .with("source", J::obj().with("component", s(component)))
         .with("count", J::Int(1))
         .with("type", s(e.type_.as_str()))
+}
+
+/// The component that records an event (`source.component`, describe's `From` column).
+pub(crate) fn event_component(e: &super::Event) -> &'static str {
+    let kind = e.object.split_once('/').map_or("", |(k, _)| k);
+    match e.reason.as_str() {
+        "ScalingReplicaSet" => "deployment-controller",
+        "Scheduled" | "FailedScheduling" => "default-scheduler",
+        "Killing" | "Unhealthy" => "kubelet",
+        "NodeNotReady" => "node-controller",
+        "TaintManagerEviction" => "taint-eviction-controller",
+        "IPAllocated" | "AllocationFailed" => "metallb-controller",
+        _ => match kind {
+            "statefulset" => "statefulset-controller",
+            "daemonset" => "daemonset-controller",
+            "replicationcontroller" => "replication-controller",
+            _ => "replicaset-controller",
+        },
+    }
 }
 
 /// `kind: List` wrapper kubectl prints for several objects.

@@ -1200,3 +1200,137 @@ fn node_port_range_bounds_and_span() {
     assert!(!names.contains(&"a") && !names.contains(&"d"), "{names:?}");
     assert_eq!(get_svc(&c, "default", "c").spec.ports[0].node_port, Some(32767));
 }
+
+// ---------------------------------------------------------------------------------------------
+// kubectl get all / --show-labels / describe (issue 16)
+
+fn loaded_cluster(text: &str) -> Cluster {
+    let mut files = crate::diagnostic::SourceFiles::default();
+    files.add("in.yaml", text);
+    let l = crate::manifest::load(&files);
+    assert!(
+        l.diagnostics.iter().all(|d| d.severity != crate::diagnostic::Severity::Error),
+        "{:#?}",
+        l.diagnostics
+    );
+    build(&l.accepted())
+}
+
+const WEB_APP: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, labels: {app: web}}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n      - {name: nginx, image: \"nginx:1.25\", ports: [{containerPort: 80, name: http}]}\n---\napiVersion: v1\nkind: ReplicationController\nmetadata: {name: redis}\nspec:\n  template:\n    metadata: {labels: {app: redis}}\n    spec: {containers: [{name: redis, image: redis}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web, annotations: {note: hello}}\nspec:\n  type: NodePort\n  selector: {app: web}\n  ports: [{name: http, port: 80, targetPort: http}]\n";
+
+#[test]
+fn get_all_lists_the_all_category_in_kubectl_order() {
+    let c = loaded_cluster(WEB_APP);
+    let req = print::GetRequest { resources: "all".into(), ..Default::default() };
+    let out = print::get(&c, &req).unwrap();
+    let heads: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.contains('/'))
+        .map(|l| l.split('/').next().unwrap_or(""))
+        .collect();
+    let mut order = heads.clone();
+    order.dedup();
+    assert_eq!(
+        order,
+        ["pod", "replicationcontroller", "service", "deployment.apps", "replicaset.apps"]
+    );
+    assert!(out.stdout.contains("\nNAME                          DESIRED   CURRENT   READY\nreplicationcontroller/redis   1         1         1\n"), "{}", out.stdout);
+    // --show-labels adds LABELS last; -A adds NAMESPACE first.
+    let req = print::GetRequest {
+        resources: "svc".into(),
+        show_labels: true,
+        all_namespaces: true,
+        ..Default::default()
+    };
+    let out = print::get(&c, &req).unwrap();
+    assert!(out.stdout.starts_with("NAMESPACE     NAME         TYPE        CLUSTER-IP      EXTERNAL-IP   PORT(S)                  LABELS\n"), "{}", out.stdout);
+    assert!(out.stdout.contains("default       kubernetes   ClusterIP   10.96.0.1       <none>        443/TCP                  component=apiserver,provider=kubernetes\n"), "{}", out.stdout);
+    assert!(out.stdout.contains("kube-dns     ClusterIP   10.96.0.10      <none>        53/UDP,53/TCP,9153/TCP   k8s-app=kube-dns,"), "{}", out.stdout);
+    // get rc, with -o wide's CONTAINERS IMAGES SELECTOR (printers.go).
+    let req = print::GetRequest {
+        resources: "rc".into(),
+        output: print::GetFormat::Wide,
+        ..Default::default()
+    };
+    assert_eq!(
+        print::get(&c, &req).unwrap().stdout,
+        "NAME    DESIRED   CURRENT   READY   CONTAINERS   IMAGES   SELECTOR\nredis   1         1         1       redis        redis    app=redis\n"
+    );
+    // Lists of v1 Endpoints get the API server's deprecation warning.
+    let req = print::GetRequest { resources: "ep".into(), ..Default::default() };
+    assert!(print::get(&c, &req).unwrap().stderr.starts_with(
+        "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n"
+    ));
+    let req = print::GetRequest { resources: "bogus".into(), ..Default::default() };
+    assert_eq!(
+        print::get(&c, &req).unwrap_err(),
+        "the server doesn't have a resource type \"bogus\""
+    );
+}
+
+#[test]
+fn go_tabwriter_blocks() {
+    // A line without a tab ends the column block; the last cell of a line is not padded.
+    let t = describe::tabwriter(
+        "Name:\tweb\nNamespace:\tdefault\nSubsets:\n  Addresses:\t1.2.3.4\n\nEvents:\t<none>\n",
+        2,
+    );
+    assert_eq!(t, "Name:       web\nNamespace:  default\nSubsets:\n  Addresses:  1.2.3.4\n\nEvents:  <none>\n");
+    // Nested columns align within their own block.
+    let t = describe::tabwriter("a\tb\tc\naaa\tb\tcc\nx\ty\n", 2);
+    assert_eq!(t, "a    b  c\naaa  b  cc\nx    y\n");
+}
+
+#[test]
+fn describe_service_endpoints_pod_and_node() {
+    let c = loaded_cluster(WEB_APP);
+    let svc = describe::describe(&c, "svc", Some("web"), "default").unwrap();
+    let slice = c.objects.endpoint_slices.iter().find(|s| s.service_name() == Some("web")).unwrap();
+    let ips: Vec<String> =
+        slice.endpoints.iter().map(|e| format!("{}:80", e.addresses[0])).collect();
+    let ip = get_svc(&c, "default", "web").spec.cluster_ips[0].to_string();
+    let np = get_svc(&c, "default", "web").spec.ports[0].node_port.unwrap();
+    assert_eq!(
+        svc,
+        format!(
+            "Name:                     web\nNamespace:                default\nLabels:                   <none>\nAnnotations:              note: hello\nSelector:                 app=web\nType:                     NodePort\nIP Family Policy:         SingleStack\nIP Families:              IPv4\nIP:                       {ip}\nIPs:                      {ip}\nPort:                     http  80/TCP\nTargetPort:               http/TCP\nNodePort:                 http  {np}/TCP\nEndpoints:                {}\nSession Affinity:         None\nExternal Traffic Policy:  Cluster\nInternal Traffic Policy:  Cluster\nEvents:                   <none>\n",
+            ips.join(",")
+        )
+    );
+    let ep = describe::describe(&c, "endpoints", Some("web"), "default").unwrap();
+    assert!(ep.starts_with("Name:         web\nNamespace:    default\nLabels:       <none>\nAnnotations:  <none>\nSubsets:\n  Addresses:          "), "{ep}");
+    assert!(ep.ends_with("  NotReadyAddresses:  <none>\n  Ports:\n    Name  Port  Protocol\n    ----  ----  --------\n    http  80    TCP\n\nEvents:  <none>\n"), "{ep}");
+    let pod = &c
+        .objects
+        .pods
+        .iter()
+        .find(|p| p.meta.labels.get("app").map(String::as_str) == Some("web"))
+        .unwrap()
+        .meta
+        .name;
+    let d = describe::describe(&c, "po", Some(pod), "default").unwrap();
+    for want in [
+        "Priority:         0\nService Account:  default\nNode:             kind-",
+        "Status:           Running\n",
+        "Controlled By:  ReplicaSet/web-",
+        "Containers:\n  nginx:\n    Image:          nginx:1.25\n    Port:           80/TCP\n    Host Port:      0/TCP\n    State:          Running\n    Ready:          True\n    Restart Count:  0\n    Environment:    <none>\n    Mounts:         <none>\nConditions:\n  Type                        Status\n  PodReadyToStartContainers   True \n",
+        "Tolerations:                  node.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n                              node.kubernetes.io/unreachable:NoExecute op=Exists for 300s\n",
+        "Events:\n  Type    Reason     Age        From               Message\n  ----    ------     ----       ----               -------\n  Normal  Scheduled  <unknown>  default-scheduler  Successfully assigned default/",
+    ] {
+        assert!(d.contains(want), "{want:?} not in\n{d}");
+    }
+    // Terminating, after a what-if delete.
+    let gone = apply(&c, &WhatIf::DeletePod { namespace: "default".into(), name: pod.clone() });
+    let d = describe::describe(&gone, "pod", Some(pod), "default").unwrap();
+    assert!(d.contains("Status:                    Terminating (lasts <unknown>)\nTermination Grace Period:  30s\n"), "{d}");
+    let n = describe::describe(&c, "node", Some("kind-worker"), "").unwrap();
+    assert!(n.contains("Unschedulable:  false\nLease:\n  HolderIdentity:  kind-worker\n  AcquireTime:     <unset>\nConditions:\n"), "{n}");
+    assert!(n.contains("  Kubelet Version:            v1.37.0\n"), "{n}");
+    let rc = describe::describe(&c, "rc", Some("redis"), "default").unwrap();
+    assert!(rc.starts_with("Name:         redis\nNamespace:    default\nSelector:     app=redis\nLabels:       app=redis\nAnnotations:  <none>\nReplicas:     1 current / 1 desired\nPods Status:  1 Running / 0 Waiting / 0 Succeeded / 0 Failed\nPod Template:\n  Labels:  app=redis\n  Containers:\n   redis:\n    Image:         redis\n    Port:          <none>\n    Host Port:     <none>\n    Environment:   <none>\n    Mounts:        <none>\n  Volumes:         <none>\n  Node-Selectors:  <none>\n  Tolerations:     <none>\nEvents:\n"), "{rc}");
+    assert_eq!(
+        describe::describe(&c, "svc", Some("nope"), "default").unwrap_err(),
+        "Error from server (NotFound): services \"nope\" not found"
+    );
+}

@@ -948,6 +948,7 @@ fn meta_json(m: &ObjectMeta) -> J {
         .opt("namespace", s(m.namespace.clone()))
         .opt("uid", s(m.uid.clone().unwrap_or_default()))
         .opt("deletionTimestamp", s(m.deletion_timestamp.clone().unwrap_or_default()))
+        .opt("deletionGracePeriodSeconds", m.deletion_grace_period_seconds.map_or(J::Null, J::Int))
         .opt("labels", map(&m.labels))
         .opt("annotations", map(&m.annotations))
         .opt(
@@ -1003,6 +1004,13 @@ fn pod_spec_json(p: &PodSpec) -> J {
         .opt("initContainers", containers(&p.init_containers))
         .with("containers", containers(&p.containers))
         .opt("restartPolicy", s(p.restart_policy.clone()))
+        // SetDefaults_PodSpec: 30 when unset.
+        .with(
+            "terminationGracePeriodSeconds",
+            J::Int(
+                p.termination_grace_period_seconds.unwrap_or(super::DEFAULT_GRACE_PERIOD_SECONDS),
+            ),
+        )
         .opt("dnsPolicy", s(p.dns_policy.clone()))
         .opt("nodeSelector", map(&p.node_selector))
         .opt("nodeName", s(p.node_name.clone().unwrap_or_default()))

@@ -66,6 +66,7 @@ pub(crate) fn meta(cx: &mut Cx<'_>, n: &Node<'_>) -> ObjectMeta {
         "annotations" => m.annotations = cx.string_map(&e.value),
         "uid" => m.uid = cx.string(&e.value),
         "deletionTimestamp" => m.deletion_timestamp = cx.string(&e.value),
+        "deletionGracePeriodSeconds" => m.deletion_grace_period_seconds = cx.int64(&e.value),
         "ownerReferences" => items!(cx, &e.value, _i, it => {
             let mut r = OwnerReference { kind: String::new(), name: String::new(), controller: false };
             fields!(cx, it, s::OWNER_REFERENCE, f => {

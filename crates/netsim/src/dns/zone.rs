@@ -891,9 +891,9 @@ impl Zone {
                     // exist.
                     if !r.endpoint.is_empty() || !r.port.is_empty() || !r.protocol.is_empty() {
                         why = if r.endpoint.is_empty() {
-                            "an ExternalName Service has no ports: `_port._proto` names under it do not exist".into()
+                            "CoreDNS gives an ExternalName Service no port names: `_port._proto` names under it do not exist, whatever its `ports`".into()
                         } else {
-                            "an ExternalName Service has no endpoint names".into()
+                            "an ExternalName Service has no endpoints, so no endpoint names under it".into()
                         };
                         continue;
                     }

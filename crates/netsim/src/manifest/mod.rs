@@ -1012,9 +1012,10 @@ impl Loader {
             if self.created_namespaces.contains(&ns) {
                 if let Some(d) = self.diagnostics.get_mut(i) {
                     d.fix = None;
-                    d.hints.insert(0, format!(
+                    // Replaces "add a Namespace" (hint 0); the kubectl line stays.
+                    d.hints.splice(..1.min(d.hints.len()), [format!(
                         "the Namespace {ns:?} is defined further down: kubectl apply creates objects in input order, so this object comes first and is refused; move the Namespace above it (applying the input a second time would also work)"
-                    ));
+                    )]);
                 }
             }
         }

@@ -505,3 +505,30 @@ fn kubectl_apply_prints_the_servers_answers() {
     );
     assert_eq!(out.code, 1);
 }
+
+/// The input of `tests/cases/manifest/missing-namespace.case`: kubectl apply creates what it
+/// can in input order (the Namespace defined below its objects comes too late for them) and
+/// prints the server's NotFound for each refused object.
+#[test]
+fn kubectl_apply_refuses_objects_in_missing_namespaces() {
+    let mut files = SourceFiles::default();
+    files.add(
+        "app.yaml",
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop, labels: {app: web}}\nspec: {containers: [{name: web, image: nginx}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: metrics, namespace: kube-system}\nspec: {selector: {app: metrics}, ports: [{port: 9090}]}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: api, namespace: staging}\nspec: {ports: [{port: 8080}]}\n",
+    );
+    let l = load(&files);
+    let out = apply::kubectl_apply(&files, &l);
+    assert_eq!(out.stdout, "service/metrics created\nnamespace/shop created\n");
+    assert_eq!(
+        out.stderr,
+        "Error from server (NotFound): error when creating \"app.yaml\": namespaces \"shop\" not found\nError from server (NotFound): error when creating \"app.yaml\": namespaces \"shop\" not found\nError from server (NotFound): error when creating \"app.yaml\": namespaces \"staging\" not found\n"
+    );
+    assert_eq!(out.code, 1);
+    // The later Namespace: the hint says to move it, and there is no "add" fix.
+    let shop: Vec<_> = l.diagnostics.iter().filter(|d| d.message.contains("\"shop\"")).collect();
+    assert_eq!(shop.len(), 2);
+    assert!(shop.iter().all(|d| d.fix.is_none() && d.hints[0].contains("further down")));
+    assert!(shop.iter().all(|d| d.hints.iter().any(|h| h.starts_with("kubectl apply: "))));
+    let staging = l.diagnostics.iter().find(|d| d.message.contains("staging")).unwrap();
+    assert!(staging.fix.is_some());
+}

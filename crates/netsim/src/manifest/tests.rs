@@ -532,3 +532,19 @@ fn kubectl_apply_refuses_objects_in_missing_namespaces() {
     let staging = l.diagnostics.iter().find(|d| d.message.contains("staging")).unwrap();
     assert!(staging.fix.is_some());
 }
+
+/// `netutils.ParseIPSloppy`: leading zeros are decimal, octets stay within 0-255, an
+/// IPv4-mapped IPv6 address is its IPv4 address.
+#[test]
+fn sloppy_ip_parse() {
+    use super::validate::parse_ip_sloppy as p;
+    let v4 = |a, b, c, d| Some(std::net::IpAddr::from([a, b, c, d]));
+    assert_eq!(p("010.000.002.001"), v4(10, 0, 2, 1));
+    assert_eq!(p("::ffff:192.0.2.7"), v4(192, 0, 2, 7));
+    assert_eq!(p("0000000000255.1.1.1"), None); // over the digit bound
+    assert_eq!(p("000000000255.1.1.1"), v4(255, 1, 1, 1));
+    for bad in ["256.0.0.1", "1.2.3", "1.2.3.4.5", "1..2.3", "+1.2.3.4", "1.2.3.4 ", ""] {
+        assert_eq!(p(bad), None, "{bad}");
+    }
+    assert_eq!(p("fd00::1").map(|i| i.is_ipv6()), Some(true));
+}

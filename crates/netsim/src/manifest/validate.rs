@@ -1343,8 +1343,57 @@ fn is_headless(svc: &RawService) -> bool {
     svc.cluster_ips.len() == 1 && svc.cluster_ips.first().map(String::as_str) == Some("None")
 }
 
+/// `netutils.ParseIPSloppy` (k8s.io/utils/net, a copy of Go 1.16's `net.ParseIP`): like the
+/// strict parse, but IPv4 octets may have leading zeros, read as decimal (`010.0.0.1` is
+/// 10.0.0.1). The legacy Service IP fields are parsed this way. An IPv4-mapped IPv6 address is
+/// the IPv4 address, as Go's `net.IP` treats it (`To4() != nil`).
+pub(crate) fn parse_ip_sloppy(s: &str) -> Option<IpAddr> {
+    if let Ok(ip) = s.parse::<IpAddr>() {
+        return Some(match ip {
+            IpAddr::V6(a) => a.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+            IpAddr::V4(_) => ip,
+        });
+    }
+    let mut octets = [0u8; 4];
+    let mut parts = s.split('.');
+    for o in &mut octets {
+        let p = parts.next()?;
+        // Go's dtoi stops at 0xFFFFFF; any octet over 255 fails. Bounded: at most 12 digits.
+        if p.is_empty() || p.len() > 12 || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        *o = u8::try_from(p.parse::<u64>().ok()?).ok()?;
+    }
+    if parts.next().is_some() {
+        return None;
+    }
+    Some(IpAddr::from(octets))
+}
+
 fn valid_ip(s: &str) -> bool {
-    s.parse::<IpAddr>().is_ok()
+    parse_ip_sloppy(s).is_some()
+}
+
+/// The StrictIPCIDRValidation checks of `IsValidIPForLegacyField` (apimachinery
+/// `util/validation/ip.go` `parseIP`) for a value the sloppy parse accepted: from v1.36 leading
+/// zeros and IPv4-mapped IPv6 addresses are errors (before, [`ip_warning`] warns). Returns
+/// whether the value passed.
+fn strict_ip(v: &mut V<'_>, version: KubeVersion, path: &str, at: &str, value: &str) -> bool {
+    if !version.strict_ip_cidr() {
+        return true;
+    }
+    let detail = match value.parse::<IpAddr>() {
+        Err(_) => "must not have leading 0s",
+        Ok(IpAddr::V6(a)) if a.to_ipv4_mapped().is_some() => {
+            "must not be an IPv4-mapped IPv6 address"
+        }
+        Ok(_) => return true,
+    };
+    let hint = parse_ip_sloppy(value).map(|c| {
+        format!("write {c}: Kubernetes v1.36+ (StrictIPCIDRValidation) refuses this form, which older releases accepted with a warning")
+    });
+    v.invalid(path, at, &go_quote(value), detail, hint);
+    false
 }
 
 const IP_MSG: &str = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)";
@@ -1530,16 +1579,17 @@ pub(crate) fn service(svc: &RawService, version: KubeVersion, diags: &mut Vec<Di
             ),
         ),
     }
-    cluster_ips(&mut v, svc);
+    cluster_ips(&mut v, svc, version);
     for (i, ip) in svc.external_ips.iter().enumerate() {
         let p = format!("spec.externalIPs[{i}]");
-        match ip.parse::<IpAddr>() {
-            Err(_) => v.invalid(&p, &p, &go_quote(ip), IP_MSG, None),
-            Ok(a) => {
+        match parse_ip_sloppy(ip) {
+            None => v.invalid(&p, &p, &go_quote(ip), IP_MSG, None),
+            Some(a) if strict_ip(&mut v, version, &p, &p, ip) => {
                 for m in special_ip(a) {
                     v.invalid(&p, &p, &go_quote(ip), &m, Some("externalIPs are addresses of the nodes (or routed to them) that clients use; they cannot be loopback, link-local or unspecified".to_string()));
                 }
             }
+            Some(_) => {}
         }
     }
     match ty {
@@ -1799,10 +1849,16 @@ pub(crate) fn service_warnings(
 }
 
 /// `utilvalidation.GetWarningsForIP` for a value validation accepted: an IPv4-mapped IPv6
-/// address is non-standard, an IPv6 address not in RFC 5952 form non-canonical. (Leading zeros,
-/// which Go's `ParseIPSloppy` accepts, are rejected by our parser before this.)
+/// address or an IPv4 address with leading zeros is non-standard, an IPv6 address not in RFC 5952
+/// form non-canonical. (From v1.36 the first two are errors and the object never gets here.)
 fn ip_warning(v: &mut V<'_>, path: &str, at: &str, value: &str) {
-    let Ok(ip) = value.parse::<IpAddr>() else { return };
+    let Ok(ip) = value.parse::<IpAddr>() else {
+        // Leading zeros: ParseIPSloppy accepted it, ParseAddr does not.
+        if let Some(ip) = parse_ip_sloppy(value) {
+            v.warn(at, format!("{path}: non-standard IP address {} will be considered invalid in a future Kubernetes release: use {}", go_quote(value), go_quote(&ip.to_string())), "drop the leading zeros: much software reads a 0-prefixed octet as octal, so the same text can mean two different addresses");
+        }
+        return;
+    };
     match ip {
         IpAddr::V6(v6) => {
             if let Some(v4) = v6.to_ipv4_mapped() {
@@ -1903,7 +1959,7 @@ pub(crate) fn replication_controller(
 }
 
 /// `ValidateServiceClusterIPsRelatedFields`.
-fn cluster_ips(v: &mut V<'_>, svc: &RawService) {
+fn cluster_ips(v: &mut V<'_>, svc: &RawService, version: KubeVersion) {
     if svc.type_.as_deref() == Some("ExternalName") {
         return;
     }
@@ -1990,6 +2046,8 @@ fn cluster_ips(v: &mut V<'_>, svc: &RawService) {
                 Some("clusterIP must be an IP address inside the service CIDR, `None` (headless), or left out to be allocated".to_string())
             };
             v.invalid(&format!("spec.clusterIPs[{i}]"), &ip_at(i), &go_quote(ip), IP_MSG, hint);
+        } else if !strict_ip(v, version, &format!("spec.clusterIPs[{i}]"), &ip_at(i), ip) {
+            invalid = true;
         }
     }
     if ips.len() > 2 {

@@ -18,6 +18,9 @@
 //!   (KEP-4974; `kubernetes/api` `core/v1` `APILifecycleDeprecated() = 1,33`);
 //!   `spec.externalIPs is deprecated …` from v1.36 (KEP-5707, `pkg/api/service/warnings.go`
 //!   1.36 revision) — [`KubeVersion::external_ips_deprecated`].
+//! * Leading-zero IPv4 and IPv4-mapped IPv6 in Service IP fields: accepted with a warning up to
+//!   v1.35, errors from v1.36 (KEP-4858 `StrictIPCIDRValidation`) —
+//!   [`KubeVersion::strict_ip_cidr`].
 
 use std::fmt;
 
@@ -61,6 +64,16 @@ impl KubeVersion {
     /// `spec.externalIPs is deprecated and may no longer be implemented in some clusters`
     /// (warnings.go from v1.36, KEP-5707).
     pub fn external_ips_deprecated(self) -> bool {
+        self.minor >= 36
+    }
+
+    /// `StrictIPCIDRValidation` (KEP-4858): legacy IP fields refuse IPv4 octets with leading
+    /// zeros and IPv4-mapped IPv6 addresses (`must not have leading 0s`, `must not be an
+    /// IPv4-mapped IPv6 address`, apimachinery `util/validation/ip.go` `parseIP`); with the gate
+    /// off they are accepted with a `non-standard IP address` warning. The gate is alpha and off
+    /// in 1.33-1.35 (`pkg/features/kube_features.go` versioned specs, read upstream: only the
+    /// 1.33 Alpha entry); kep.yaml gives beta in v1.36, taken as on by default *(unverified)*.
+    pub fn strict_ip_cidr(self) -> bool {
         self.minor >= 36
     }
 

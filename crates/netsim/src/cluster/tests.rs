@@ -1334,3 +1334,42 @@ fn describe_service_endpoints_pod_and_node() {
         "Error from server (NotFound): services \"nope\" not found"
     );
 }
+
+/// A terminating endpoint is not ready, and CoreDNS publishes only ready endpoints of a headless
+/// Service (plugin/kubernetes `endpointsFromSlice` keeps `Ready` addresses unless the Service
+/// has publishNotReadyAddresses): the deleted Pod's IP leaves the answer at once, though it
+/// stays in the EndpointSlice as serving and terminating until the grace period is over.
+#[test]
+fn whatif_delete_pod_leaves_the_headless_dns_answer_at_once() {
+    use crate::dns::{RecordType, Zone, ZoneInput};
+    let mut o = Objects::default();
+    o.workloads.push(deploy("web", 2, &[("app", "web")]));
+    let mut s = svc("web", &[("app", "web")]);
+    s.spec.headless = true;
+    o.services.push(s);
+    let c = build(&o);
+    let victim = c.objects.pods.iter().find(|p| p.meta.namespace == "default").unwrap().clone();
+    let c2 = apply(
+        &c,
+        &WhatIf::DeletePod { namespace: "default".into(), name: victim.meta.name.clone() },
+    );
+    let answer = |c: &Cluster| {
+        let zone = Zone::new(
+            crate::dns::CorefileConfig::kubeadm("cluster.local"),
+            ZoneInput {
+                services: &c.objects.services,
+                endpoint_slices: &c.objects.endpoint_slices,
+                pods: &c.objects.pods,
+                namespaces: &c.objects.namespaces,
+            },
+        );
+        let r = zone.query("web.default.svc.cluster.local.", RecordType::A);
+        r.answer.iter().map(|a| a.to_string()).collect::<Vec<String>>()
+    };
+    let victim_ip = victim.status.pod_ips[0].to_string();
+    assert_eq!(answer(&c).len(), 2);
+    assert!(answer(&c).iter().any(|a| a.ends_with(&format!(" {victim_ip}"))));
+    let after = answer(&c2);
+    assert_eq!(after.len(), 2, "the replacement and the other Pod: {after:?}");
+    assert!(!after.iter().any(|a| a.ends_with(&format!(" {victim_ip}"))), "{after:?}");
+}

@@ -28,6 +28,22 @@ impl Severity {
     }
 }
 
+/// A suggested change to the input that resolves a diagnostic: the editor offers it as a
+/// one-click fix. Edits are applied together; none overlap.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    /// What the fix does, as a button label: `Add Namespace "shop"`.
+    pub title: String,
+    pub edits: Vec<Edit>,
+}
+
+/// Replace the text at `span` with `text` (an empty span inserts).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Edit {
+    pub span: Span,
+    pub text: String,
+}
+
 /// A secondary location with its own message ("first defined here").
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Label {
@@ -50,6 +66,9 @@ pub struct Diagnostic {
     /// `netsim check --format kubectl` can group causes as `kubectl apply` does.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
+    /// A change to the input that resolves the problem, for the editor's one-click fix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
 }
 
 impl Diagnostic {
@@ -67,6 +86,7 @@ impl Diagnostic {
             related: Vec::new(),
             hints: Vec::new(),
             object: None,
+            fix: None,
         }
     }
 
@@ -81,6 +101,12 @@ impl Diagnostic {
     #[must_use]
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hints.push(hint.into());
+        self
+    }
+
+    #[must_use]
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
         self
     }
 

@@ -82,6 +82,9 @@ pub struct ObjectMeta {
     pub uid: Option<String>,
     /// RFC 3339 text as given; presence means the object is terminating.
     pub deletion_timestamp: Option<String>,
+    /// `deletionGracePeriodSeconds`: set with `deletionTimestamp` when a Pod is deleted
+    /// gracefully (its `terminationGracePeriodSeconds`).
+    pub deletion_grace_period_seconds: Option<i64>,
     pub owner_references: Vec<OwnerReference>,
     /// `None` for objects the simulator made itself (built-ins, controller-created Pods).
     pub source: Option<Source>,
@@ -228,6 +231,9 @@ pub struct PodSpec {
     pub dns_policy: String,
     pub dns_config: Option<PodDnsConfig>,
     pub containers: Vec<Container>,
+    /// `terminationGracePeriodSeconds`; `None` means the API default, 30
+    /// (`SetDefaults_PodSpec`). How long a deleted Pod stays `Terminating`.
+    pub termination_grace_period_seconds: Option<i64>,
     /// Only restartable ("sidecar", `restartPolicy: Always`) init containers matter for ports.
     pub init_containers: Vec<Container>,
     /// Defaulted to `Always`.
@@ -285,6 +291,9 @@ pub enum WorkloadKind {
     ReplicaSet,
     StatefulSet,
     DaemonSet,
+    /// `v1` ReplicationController: the ReplicaSet's predecessor, with an equality-map selector
+    /// (`LabelSelector::match_labels` only).
+    ReplicationController,
 }
 
 impl WorkloadKind {
@@ -294,11 +303,18 @@ impl WorkloadKind {
             WorkloadKind::ReplicaSet => "ReplicaSet",
             WorkloadKind::StatefulSet => "StatefulSet",
             WorkloadKind::DaemonSet => "DaemonSet",
+            WorkloadKind::ReplicationController => "ReplicationController",
         }
+    }
+
+    /// The kind's row in [`KINDS`].
+    pub fn info(self) -> &'static KindInfo {
+        // Every workload kind has a row; the fallback is never taken.
+        kind_info(self.as_str()).unwrap_or(&KINDS[0])
     }
 }
 
-/// Deployment, ReplicaSet, StatefulSet or DaemonSet.
+/// Deployment, ReplicaSet, StatefulSet, DaemonSet or ReplicationController.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Workload {
     pub kind: WorkloadKind,
@@ -385,6 +401,9 @@ pub struct ServiceSpec {
     pub ip_family_policy: String,
     pub external_ips: Vec<IpAddr>,
     pub external_name: Option<String>,
+    /// `spec.trafficDistribution` as given (`PreferClose`, `PreferSameZone`, `PreferSameNode`);
+    /// which values a release accepts is checked by the manifest stage.
+    pub traffic_distribution: Option<String>,
     /// `None` or `ClientIP`.
     pub session_affinity: String,
     /// For ClientIP affinity; defaulted to 10800.
@@ -504,6 +523,8 @@ pub struct EndpointAddress {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ClusterConfiguration {
     pub meta: ObjectMeta,
+    /// `kubernetesVersion` as given (`v1.35.2`); the cluster runs [`crate::manifest::KubeVersion`].
+    pub kubernetes_version: Option<String>,
     /// Comma-separated CIDRs as given (dual-stack when two).
     pub pod_subnet: Option<String>,
     pub service_subnet: Option<String>,
@@ -762,4 +783,442 @@ pub struct Objects {
     pub l2_advertisements: Vec<L2Advertisement>,
     pub network_policies: Vec<NetworkPolicy>,
     pub cluster_network_policies: Vec<ClusterNetworkPolicy>,
+}
+
+impl Objects {
+    /// Every object's kind and metadata, kind by kind in [`KINDS`] order (each kind's objects
+    /// in input order): one walk over all kinds for listings such as the page's objects table.
+    /// Configuration kinds (kubeadm, kube-proxy, kubelet) are included.
+    pub fn metas(&self) -> Vec<(&'static str, &ObjectMeta)> {
+        let mut out: Vec<(&'static str, &ObjectMeta)> = Vec::new();
+        out.extend(self.namespaces.iter().map(|x| ("Namespace", &x.meta)));
+        out.extend(self.nodes.iter().map(|x| ("Node", &x.meta)));
+        out.extend(self.pods.iter().map(|x| ("Pod", &x.meta)));
+        out.extend(self.services.iter().map(|x| ("Service", &x.meta)));
+        out.extend(self.endpoints.iter().map(|x| ("Endpoints", &x.meta)));
+        out.extend(self.endpoint_slices.iter().map(|x| ("EndpointSlice", &x.meta)));
+        out.extend(self.workloads.iter().map(|x| (x.kind.as_str(), &x.meta)));
+        out.extend(self.config_maps.iter().map(|x| ("ConfigMap", &x.meta)));
+        out.extend(self.cluster_configurations.iter().map(|x| ("ClusterConfiguration", &x.meta)));
+        out.extend(
+            self.kube_proxy_configurations.iter().map(|x| ("KubeProxyConfiguration", &x.meta)),
+        );
+        out.extend(self.kubelet_configurations.iter().map(|x| ("KubeletConfiguration", &x.meta)));
+        out.extend(self.ip_address_pools.iter().map(|x| ("IPAddressPool", &x.meta)));
+        out.extend(self.l2_advertisements.iter().map(|x| ("L2Advertisement", &x.meta)));
+        out.extend(self.network_policies.iter().map(|x| ("NetworkPolicy", &x.meta)));
+        out.extend(self.cluster_network_policies.iter().map(|x| ("ClusterNetworkPolicy", &x.meta)));
+        out
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kinds: the one table every stage reads
+
+/// How the simulator treats a kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Simulated {
+    /// Decoded, validated and simulated.
+    Yes,
+    /// A built-in API kind the simulator reads no further: warned as not simulated.
+    No,
+    /// A configuration file read by its tool (kubeadm, kube-proxy, kubelet), not an API object:
+    /// `kubectl apply` has no resource for it.
+    Config,
+}
+
+/// One kind: its API identity and the names kubectl knows it by.
+///
+/// Sources: `kubectl api-resources` of a v1.33–v1.37 cluster (names, short names, namespaced,
+/// the `all` category: `pkg/registry/*/rest.go` `Categories()`), kubeadm / kube-proxy /
+/// kubelet configuration groups, MetalLB's CRDs (`metallb.io`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KindInfo {
+    pub kind: &'static str,
+    /// API group; empty for the core group.
+    pub group: &'static str,
+    /// The versions the group serves this kind in, preferred first.
+    pub versions: &'static [&'static str],
+    /// The resource name (`pods`); empty for configuration kinds.
+    pub plural: &'static str,
+    /// kubectl's short names (`po`).
+    pub short: &'static [&'static str],
+    pub namespaced: bool,
+    pub simulated: Simulated,
+    /// Member of kubectl's `all` category (`kubectl get all`).
+    pub all: bool,
+}
+
+impl KindInfo {
+    /// The preferred `apiVersion` (`apps/v1`, `v1`).
+    pub fn api_version(&self) -> String {
+        let v = self.versions.first().copied().unwrap_or("v1");
+        if self.group.is_empty() {
+            v.to_string()
+        } else {
+            format!("{}/{v}", self.group)
+        }
+    }
+
+    /// Whether `api_version` (`apps/v1`) serves this kind.
+    pub fn serves(&self, api_version: &str) -> bool {
+        let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
+        group == self.group && self.versions.contains(&version)
+    }
+
+    /// The singular resource name (`pod`): the kind in lower case.
+    pub fn singular(&self) -> String {
+        self.kind.to_ascii_lowercase()
+    }
+
+    /// kubectl's `resource.group` name for messages and `kind/name` prefixes: `pod`,
+    /// `deployment.apps`, `endpointslice.discovery.k8s.io`.
+    pub fn kubectl_name(&self) -> String {
+        if self.group.is_empty() {
+            self.singular()
+        } else {
+            format!("{}.{}", self.singular(), self.group)
+        }
+    }
+
+    /// The plural with its group (`deployments.apps`), as `Error from server (NotFound)` and
+    /// `the server doesn't have …` name it.
+    pub fn qualified_plural(&self) -> String {
+        if self.group.is_empty() {
+            self.plural.to_string()
+        } else {
+            format!("{}.{}", self.plural, self.group)
+        }
+    }
+
+    /// Whether kubectl resolves `name` to this kind: plural, singular, short name, or either
+    /// with its group (`deploy`, `deployments.apps`), case-insensitively.
+    pub fn named(&self, name: &str) -> bool {
+        if self.plural.is_empty() {
+            return false;
+        }
+        let n = name.to_ascii_lowercase();
+        let (base, group) = match n.split_once('.') {
+            Some((b, g)) => (b, Some(g)),
+            None => (n.as_str(), None),
+        };
+        if group.is_some_and(|g| g != self.group) {
+            return false;
+        }
+        base == self.plural
+            || base == self.singular()
+            || (group.is_none() && self.short.contains(&base))
+    }
+}
+
+/// Every kind the simulator knows, simulated or not, in `kubectl api-resources` order (core
+/// group first, then groups by name).
+pub const KINDS: &[KindInfo] = &[
+    k("Binding", "", &["v1"], "bindings", &[], true, Simulated::No, false),
+    k("ComponentStatus", "", &["v1"], "componentstatuses", &["cs"], false, Simulated::No, false),
+    k("ConfigMap", "", &["v1"], "configmaps", &["cm"], true, Simulated::Yes, false),
+    k("Endpoints", "", &["v1"], "endpoints", &["ep"], true, Simulated::Yes, false),
+    k("Event", "", &["v1"], "events", &["ev"], true, Simulated::No, false),
+    k("LimitRange", "", &["v1"], "limitranges", &["limits"], true, Simulated::No, false),
+    k("Namespace", "", &["v1"], "namespaces", &["ns"], false, Simulated::Yes, false),
+    k("Node", "", &["v1"], "nodes", &["no"], false, Simulated::Yes, false),
+    k(
+        "PersistentVolumeClaim",
+        "",
+        &["v1"],
+        "persistentvolumeclaims",
+        &["pvc"],
+        true,
+        Simulated::No,
+        false,
+    ),
+    k("PersistentVolume", "", &["v1"], "persistentvolumes", &["pv"], false, Simulated::No, false),
+    k("Pod", "", &["v1"], "pods", &["po"], true, Simulated::Yes, true),
+    k("PodTemplate", "", &["v1"], "podtemplates", &[], true, Simulated::No, false),
+    k(
+        "ReplicationController",
+        "",
+        &["v1"],
+        "replicationcontrollers",
+        &["rc"],
+        true,
+        Simulated::Yes,
+        true,
+    ),
+    k("ResourceQuota", "", &["v1"], "resourcequotas", &["quota"], true, Simulated::No, false),
+    k("Secret", "", &["v1"], "secrets", &[], true, Simulated::No, false),
+    k("ServiceAccount", "", &["v1"], "serviceaccounts", &["sa"], true, Simulated::No, false),
+    k("Service", "", &["v1"], "services", &["svc"], true, Simulated::Yes, true),
+    k(
+        "CustomResourceDefinition",
+        "apiextensions.k8s.io",
+        &["v1"],
+        "customresourcedefinitions",
+        &["crd", "crds"],
+        false,
+        Simulated::No,
+        false,
+    ),
+    k(
+        "ControllerRevision",
+        "apps",
+        &["v1"],
+        "controllerrevisions",
+        &[],
+        true,
+        Simulated::No,
+        false,
+    ),
+    k("DaemonSet", "apps", &["v1"], "daemonsets", &["ds"], true, Simulated::Yes, true),
+    k("Deployment", "apps", &["v1"], "deployments", &["deploy"], true, Simulated::Yes, true),
+    k("ReplicaSet", "apps", &["v1"], "replicasets", &["rs"], true, Simulated::Yes, true),
+    k("StatefulSet", "apps", &["v1"], "statefulsets", &["sts"], true, Simulated::Yes, true),
+    k(
+        "HorizontalPodAutoscaler",
+        "autoscaling",
+        &["v2", "v1"],
+        "horizontalpodautoscalers",
+        &["hpa"],
+        true,
+        Simulated::No,
+        true,
+    ),
+    k("CronJob", "batch", &["v1"], "cronjobs", &["cj"], true, Simulated::No, true),
+    k("Job", "batch", &["v1"], "jobs", &[], true, Simulated::No, true),
+    k("Lease", "coordination.k8s.io", &["v1"], "leases", &[], true, Simulated::No, false),
+    // v1beta1 was removed in v1.25; the simulator still reads old dumps that use it.
+    k(
+        "EndpointSlice",
+        "discovery.k8s.io",
+        &["v1", "v1beta1"],
+        "endpointslices",
+        &[],
+        true,
+        Simulated::Yes,
+        false,
+    ),
+    k(
+        "IngressClass",
+        "networking.k8s.io",
+        &["v1"],
+        "ingressclasses",
+        &[],
+        false,
+        Simulated::No,
+        false,
+    ),
+    k("Ingress", "networking.k8s.io", &["v1"], "ingresses", &["ing"], true, Simulated::No, false),
+    k(
+        "IPAddress",
+        "networking.k8s.io",
+        &["v1"],
+        "ipaddresses",
+        &["ip"],
+        false,
+        Simulated::No,
+        false,
+    ),
+    k(
+        "NetworkPolicy",
+        "networking.k8s.io",
+        &["v1"],
+        "networkpolicies",
+        &["netpol"],
+        true,
+        Simulated::Yes,
+        false,
+    ),
+    k(
+        "ServiceCIDR",
+        "networking.k8s.io",
+        &["v1"],
+        "servicecidrs",
+        &[],
+        false,
+        Simulated::No,
+        false,
+    ),
+    // network-policy-api v0.2 (v1alpha2); the conformance suite's newest manifests use v1beta1
+    // with the same fields.
+    k(
+        "ClusterNetworkPolicy",
+        "policy.networking.k8s.io",
+        &["v1alpha2", "v1beta1"],
+        "clusternetworkpolicies",
+        &[],
+        false,
+        Simulated::Yes,
+        false,
+    ),
+    k(
+        "PodDisruptionBudget",
+        "policy",
+        &["v1"],
+        "poddisruptionbudgets",
+        &["pdb"],
+        true,
+        Simulated::No,
+        false,
+    ),
+    k(
+        "ClusterRoleBinding",
+        "rbac.authorization.k8s.io",
+        &["v1"],
+        "clusterrolebindings",
+        &[],
+        false,
+        Simulated::No,
+        false,
+    ),
+    k(
+        "ClusterRole",
+        "rbac.authorization.k8s.io",
+        &["v1"],
+        "clusterroles",
+        &[],
+        false,
+        Simulated::No,
+        false,
+    ),
+    k(
+        "RoleBinding",
+        "rbac.authorization.k8s.io",
+        &["v1"],
+        "rolebindings",
+        &[],
+        true,
+        Simulated::No,
+        false,
+    ),
+    k("Role", "rbac.authorization.k8s.io", &["v1"], "roles", &[], true, Simulated::No, false),
+    k(
+        "PriorityClass",
+        "scheduling.k8s.io",
+        &["v1"],
+        "priorityclasses",
+        &["pc"],
+        false,
+        Simulated::No,
+        false,
+    ),
+    k(
+        "StorageClass",
+        "storage.k8s.io",
+        &["v1"],
+        "storageclasses",
+        &["sc"],
+        false,
+        Simulated::No,
+        false,
+    ),
+    // MetalLB's CRDs (metallb.io), simulated when the input uses them.
+    k("BFDProfile", "metallb.io", &["v1beta1"], "bfdprofiles", &[], true, Simulated::No, false),
+    k(
+        "BGPAdvertisement",
+        "metallb.io",
+        &["v1beta1"],
+        "bgpadvertisements",
+        &[],
+        true,
+        Simulated::No,
+        false,
+    ),
+    k(
+        "BGPPeer",
+        "metallb.io",
+        &["v1beta2", "v1beta1"],
+        "bgppeers",
+        &[],
+        true,
+        Simulated::No,
+        false,
+    ),
+    k("Community", "metallb.io", &["v1beta1"], "communities", &[], true, Simulated::No, false),
+    k(
+        "IPAddressPool",
+        "metallb.io",
+        &["v1beta1"],
+        "ipaddresspools",
+        &[],
+        true,
+        Simulated::Yes,
+        false,
+    ),
+    k(
+        "L2Advertisement",
+        "metallb.io",
+        &["v1beta1"],
+        "l2advertisements",
+        &[],
+        true,
+        Simulated::Yes,
+        false,
+    ),
+    // Configuration files, read by their tools; kubeadm reads v1beta3 and v1beta4.
+    k(
+        "ClusterConfiguration",
+        "kubeadm.k8s.io",
+        &["v1beta4", "v1beta3"],
+        "",
+        &[],
+        false,
+        Simulated::Config,
+        false,
+    ),
+    k(
+        "KubeProxyConfiguration",
+        "kubeproxy.config.k8s.io",
+        &["v1alpha1"],
+        "",
+        &[],
+        false,
+        Simulated::Config,
+        false,
+    ),
+    k(
+        "KubeletConfiguration",
+        "kubelet.config.k8s.io",
+        &["v1beta1"],
+        "",
+        &[],
+        false,
+        Simulated::Config,
+        false,
+    ),
+];
+
+#[allow(clippy::too_many_arguments)]
+const fn k(
+    kind: &'static str,
+    group: &'static str,
+    versions: &'static [&'static str],
+    plural: &'static str,
+    short: &'static [&'static str],
+    namespaced: bool,
+    simulated: Simulated,
+    all: bool,
+) -> KindInfo {
+    KindInfo { kind, group, versions, plural, short, namespaced, simulated, all }
+}
+
+/// The row of `kind` (exact, case-sensitive as in manifests).
+pub fn kind_info(kind: &str) -> Option<&'static KindInfo> {
+    KINDS.iter().find(|k| k.kind == kind)
+}
+
+/// The kind kubectl means by a resource name (`po`, `services`, `deployments.apps`).
+pub fn kind_named(name: &str) -> Option<&'static KindInfo> {
+    KINDS.iter().find(|k| k.named(name))
+}
+
+/// The kinds an `apiVersion` (`apps/v1`) serves.
+pub fn kinds_served_by(api_version: &str) -> impl Iterator<Item = &'static KindInfo> + '_ {
+    KINDS.iter().filter(move |k| k.serves(api_version))
+}
+
+/// kubectl's `all` category in the order `kubectl get all` prints it: the core group's
+/// resources first, then the other groups by name (discovery order), each group's kinds by
+/// resource name.
+pub fn all_category() -> impl Iterator<Item = &'static KindInfo> {
+    KINDS.iter().filter(|k| k.all)
 }

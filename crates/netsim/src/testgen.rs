@@ -1,7 +1,7 @@
 //! Synthetic cluster manifests for benchmarks (no randomness: the same arguments give the same
 //! text).
 //!
-//! `generate(pods, services, nodes)` writes `nodes` Nodes (`node-<i>`, InternalIP `172.18.0.<i+2>`
+//! `generate(pods, services, nodes)` writes the Namespace `bench`, `nodes` Nodes (`node-<i>`, InternalIP `172.18.0.<i+2>`
 //! style), `services` ClusterIP Services (`svc-<i>` in namespace `bench`, selector `app:
 //! svc-<i>`, port 80 → targetPort 8080) and `pods` Pods (`pod-<j>`, label `app: svc-<j mod
 //! services>`, scheduled round-robin with `spec.nodeName`, one container exposing 8080).
@@ -12,7 +12,9 @@ use std::fmt::Write;
 pub fn generate(pods: usize, services: usize, nodes: usize) -> String {
     let services = services.max(1);
     let nodes = nodes.max(1);
-    let mut out = String::with_capacity(pods * 330 + services * 260 + nodes * 200);
+    let mut out = String::with_capacity(pods * 330 + services * 260 + nodes * 200 + 64);
+    // The namespace exists before the objects in it (the API server refuses them otherwise).
+    out.push_str("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: bench\n---\n");
     for n in 0..nodes {
         let _ = write!(
             out,

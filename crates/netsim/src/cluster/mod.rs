@@ -25,8 +25,10 @@
 //! `builtins` (`default/kubernetes`, `kube-system/kube-dns` and CoreDNS), `workloads`
 //! (controllers' Pods and names), `schedule` (the scheduler's filters), `addresses` (IPAM and
 //! the apiserver allocators), `endpoints` (the EndpointSlice and Endpoints controllers),
-//! `whatif` (events), [`print`](mod@print) (`kubectl get` tables and `-o yaml|json`).
+//! `whatif` (events), [`print`](mod@print) (`kubectl get`: tables, `all`, `--show-labels`,
+//! `-o yaml|json|name`), [`describe`](mod@describe) (`kubectl describe`).
 
+pub mod describe;
 pub mod net;
 pub mod print;
 pub mod settings;
@@ -52,7 +54,9 @@ pub use endpoints::{
 };
 pub use nodes::roles;
 pub use settings::{PortRange, ProxySettings, Settings};
-pub use whatif::{apply, parse_event, WhatIf};
+pub use whatif::{
+    apply, parse_event, pending, WhatIf, DEFAULT_GRACE_PERIOD_SECONDS, DELETION_TIMESTAMP,
+};
 
 /// At most this many Pods per workload: more is reported and nothing is created for it.
 pub const MAX_REPLICAS: i64 = 10_000;

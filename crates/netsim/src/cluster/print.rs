@@ -4,8 +4,8 @@
 //! unpadded), and `-o yaml|json` of the objects in API shape with allocated and defaulted fields.
 //!
 //! Documented choices: AGE is left out (the simulator has no clock; docs/cli.md allows it);
-//! node VERSION / OS-IMAGE / KERNEL-VERSION / CONTAINER-RUNTIME are fixed kind-like values
-//! ([`NODE_INFO`]). JSON keys follow the Go structs' order with 4-space indentation (kubectl's
+//! node VERSION is the cluster's Kubernetes release; OS-IMAGE / KERNEL-VERSION /
+//! CONTAINER-RUNTIME are fixed kind-like values ([`NODE_INFO`]). JSON keys follow the Go structs' order with 4-space indentation (kubectl's
 //! `json.MarshalIndent`); YAML keys are sorted (kubectl converts JSON to YAML through a map), in
 //! go-yaml v2's style (lists not indented under their key, strings quoted only when needed).
 
@@ -14,16 +14,18 @@ use std::net::IpAddr;
 
 use super::{endpoints::is_pod_ready, nodes::roles, Cluster};
 use crate::model::{
-    Endpoint, EndpointPort, EndpointSlice, Endpoints, IntOrString, IpFamily, LabelSelector, Labels,
-    Namespace, Node, ObjectMeta, ObjectReference, OwnerReference, Pod, PodSpec, PodTemplate,
-    Service, ServiceType, Workload, WorkloadKind,
+    kind_info, Endpoint, EndpointPort, EndpointSlice, Endpoints, IntOrString, IpFamily, KindInfo,
+    LabelSelector, Labels, Namespace, Node, ObjectMeta, ObjectReference, OwnerReference, Pod,
+    PodSpec, PodTemplate, Service, ServiceType, Workload, WorkloadKind, KINDS,
 };
 
-/// (kubelet version, OS image, kernel, container runtime) printed for every node.
-pub const NODE_INFO: (&str, &str, &str, &str) =
-    ("v1.31.0", "Debian GNU/Linux 12 (bookworm)", "6.8.0-45-generic", "containerd://1.7.18");
+/// (OS image, kernel, container runtime) printed for every node: kind-like values. The kubelet
+/// (and kube-proxy) version is the cluster's release, `Settings::version`.
+pub const NODE_INFO: (&str, &str, &str) =
+    ("Debian GNU/Linux 12 (bookworm)", "6.8.0-45-generic", "containerd://1.7.18");
 
-/// A resource kind `netsim get` knows.
+/// A resource kind `netsim get` knows. Names, prefixes and scope come from the one kind table,
+/// [`crate::model::KINDS`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Kind {
     Pods,
@@ -36,62 +38,78 @@ pub enum Kind {
     ReplicaSets,
     StatefulSets,
     DaemonSets,
+    ReplicationControllers,
 }
 
 impl Kind {
-    /// kubectl's names, plural, singular and short forms (`po`, `svc`, `ep`, `no`, `ns`, …).
+    /// Every kind `get` lists, in `kubectl get all` section order where it applies.
+    pub const ALL: [Kind; 11] = [
+        Kind::Pods,
+        Kind::ReplicationControllers,
+        Kind::Services,
+        Kind::DaemonSets,
+        Kind::Deployments,
+        Kind::ReplicaSets,
+        Kind::StatefulSets,
+        Kind::Endpoints,
+        Kind::EndpointSlices,
+        Kind::Nodes,
+        Kind::Namespaces,
+    ];
+
+    /// The API kind (`Pod`).
+    pub fn api_kind(self) -> &'static str {
+        match self {
+            Kind::Pods => "Pod",
+            Kind::Services => "Service",
+            Kind::Endpoints => "Endpoints",
+            Kind::EndpointSlices => "EndpointSlice",
+            Kind::Nodes => "Node",
+            Kind::Namespaces => "Namespace",
+            Kind::Deployments => "Deployment",
+            Kind::ReplicaSets => "ReplicaSet",
+            Kind::StatefulSets => "StatefulSet",
+            Kind::DaemonSets => "DaemonSet",
+            Kind::ReplicationControllers => "ReplicationController",
+        }
+    }
+
+    /// The kind's row in the kind table.
+    pub fn info(self) -> &'static KindInfo {
+        // Every `Kind` has a row; the fallback is never taken.
+        kind_info(self.api_kind()).unwrap_or(&KINDS[0])
+    }
+
+    /// kubectl's names, plural, singular and short forms (`po`, `svc`, `ep`, `no`, `ns`, …),
+    /// optionally with the group (`deployments.apps`).
     pub fn parse(s: &str) -> Option<Kind> {
-        Some(match s.to_ascii_lowercase().as_str() {
-            "pods" | "pod" | "po" => Kind::Pods,
-            "services" | "service" | "svc" => Kind::Services,
-            "endpoints" | "ep" => Kind::Endpoints,
-            "endpointslices" | "endpointslice" | "endpointslices.discovery.k8s.io" => {
-                Kind::EndpointSlices
-            }
-            "nodes" | "node" | "no" => Kind::Nodes,
-            "namespaces" | "namespace" | "ns" => Kind::Namespaces,
-            "deployments" | "deployment" | "deploy" | "deployments.apps" => Kind::Deployments,
-            "replicasets" | "replicaset" | "rs" | "replicasets.apps" => Kind::ReplicaSets,
-            "statefulsets" | "statefulset" | "sts" | "statefulsets.apps" => Kind::StatefulSets,
-            "daemonsets" | "daemonset" | "ds" | "daemonsets.apps" => Kind::DaemonSets,
-            _ => return None,
-        })
+        Kind::ALL.into_iter().find(|k| k.info().named(s))
     }
 
-    /// The prefix kubectl shows when several kinds are listed (`pod/web-0`).
-    pub fn prefix(self) -> &'static str {
-        match self {
-            Kind::Pods => "pod",
-            Kind::Services => "service",
-            Kind::Endpoints => "endpoints",
-            Kind::EndpointSlices => "endpointslice.discovery.k8s.io",
-            Kind::Nodes => "node",
-            Kind::Namespaces => "namespace",
-            Kind::Deployments => "deployment.apps",
-            Kind::ReplicaSets => "replicaset.apps",
-            Kind::StatefulSets => "statefulset.apps",
-            Kind::DaemonSets => "daemonset.apps",
-        }
+    /// The prefix kubectl shows when several kinds are listed (`pod/web-0`, `deployment.apps/web`).
+    pub fn prefix(self) -> String {
+        self.info().kubectl_name()
     }
 
-    /// The plural resource name (`No resources found`, errors).
-    pub fn plural(self) -> &'static str {
-        match self {
-            Kind::Pods => "pods",
-            Kind::Services => "services",
-            Kind::Endpoints => "endpoints",
-            Kind::EndpointSlices => "endpointslices.discovery.k8s.io",
-            Kind::Nodes => "nodes",
-            Kind::Namespaces => "namespaces",
-            Kind::Deployments => "deployments.apps",
-            Kind::ReplicaSets => "replicasets.apps",
-            Kind::StatefulSets => "statefulsets.apps",
-            Kind::DaemonSets => "daemonsets.apps",
-        }
+    /// The plural resource name with its group (`No resources found`, errors).
+    pub fn plural(self) -> String {
+        self.info().qualified_plural()
     }
 
     pub fn namespaced(self) -> bool {
-        !matches!(self, Kind::Nodes | Kind::Namespaces)
+        self.info().namespaced
+    }
+
+    /// The workload kind behind a workload listing.
+    fn workload(self) -> Option<WorkloadKind> {
+        Some(match self {
+            Kind::Deployments => WorkloadKind::Deployment,
+            Kind::ReplicaSets => WorkloadKind::ReplicaSet,
+            Kind::StatefulSets => WorkloadKind::StatefulSet,
+            Kind::DaemonSets => WorkloadKind::DaemonSet,
+            Kind::ReplicationControllers => WorkloadKind::ReplicationController,
+            _ => return None,
+        })
     }
 }
 
@@ -114,6 +132,19 @@ pub fn table(
     wide: bool,
     several: bool,
 ) -> String {
+    table_with(kind, rows, all_namespaces, wide, several, false)
+}
+
+/// [`table`], with kubectl's `--show-labels` LABELS column last (`printers`
+/// `PrintOptions.ShowLabels`: `labels.FormatLabels`, `<none>` when empty).
+pub fn table_with(
+    kind: Kind,
+    rows: Vec<Row>,
+    all_namespaces: bool,
+    wide: bool,
+    several: bool,
+    show_labels: bool,
+) -> String {
     let show_ns = all_namespaces && kind.namespaced();
     let mut head: Vec<String> = Vec::new();
     if show_ns {
@@ -121,6 +152,9 @@ pub fn table(
     }
     head.push("NAME".into());
     head.extend(headers(kind, wide).iter().map(|h| h.to_string()));
+    if show_labels {
+        head.push("LABELS".into());
+    }
     let mut lines = vec![head];
     for r in rows {
         let mut l = Vec::new();
@@ -129,31 +163,236 @@ pub fn table(
         }
         l.push(if several { format!("{}/{}", kind.prefix(), r.name) } else { r.name });
         l.extend(r.cells);
+        if show_labels {
+            l.push(format_labels(&r.labels));
+        }
         lines.push(l);
     }
     tabulate(&lines)
 }
 
 /// `kubectl get KIND[,KIND…] -A [-o wide]` over the whole cluster: the tables, blank-line
-/// separated, or kubectl's "No resources found" when nothing exists. `None` names an unknown
+/// separated, or kubectl's "No resources found" when nothing exists. `Err` names an unknown
 /// resource type (kubectl's "the server doesn't have a resource type" case).
 pub fn get_all(c: &super::Cluster, kinds: &str, wide: bool) -> Result<String, String> {
-    let mut parsed = Vec::new();
-    for k in kinds.split(',') {
-        parsed.push(
-            Kind::parse(k)
-                .ok_or_else(|| format!("the server doesn't have a resource type \"{k}\""))?,
-        );
+    let req = GetRequest {
+        resources: kinds.to_string(),
+        all_namespaces: true,
+        output: if wide { GetFormat::Wide } else { GetFormat::Table },
+        ..GetRequest::default()
+    };
+    let out = get(c, &req)?;
+    Ok(if out.stdout.is_empty() { "No resources found\n".to_string() } else { out.stdout })
+}
+
+/// `kubectl get`'s output formats.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum GetFormat {
+    #[default]
+    Table,
+    Wide,
+    Yaml,
+    Json,
+    Name,
+}
+
+/// The arguments of `kubectl get`, as the CLI and the page pass them.
+#[derive(Clone, Debug, Default)]
+pub struct GetRequest {
+    /// `pods`, `svc,ep`, `all` (kubectl's "all" category), `events`; kubectl's names and short
+    /// names, optionally with the group (`deployments.apps`).
+    pub resources: String,
+    /// Objects to list by name (one resource type only).
+    pub names: Vec<String>,
+    /// `-n`; `None` is the `default` namespace.
+    pub namespace: Option<String>,
+    /// `-A`.
+    pub all_namespaces: bool,
+    /// `-l`, kubectl's selector syntax (empty: everything).
+    pub selector: String,
+    /// `-o`.
+    pub output: GetFormat,
+    /// `--show-labels`: a LABELS column last (tables only).
+    pub show_labels: bool,
+}
+
+/// What `kubectl get` prints, and its exit status (0, or 1 when a named object is missing).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GetOutput {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+enum Target {
+    Kind(Kind),
+    Events,
+}
+
+/// `kubectl get` over the simulated cluster: kubectl's tables (one per resource type, blank-line
+/// separated, `kind/name` when several types are listed, `NAMESPACE` with `-A`, `LABELS` with
+/// `--show-labels`), `-o yaml|json|name`, `No resources found` and `NotFound` messages, and the
+/// API server's `Warning:` for `v1 Endpoints` lists. `all` is kubectl's "all" category
+/// (`kubectl get all`: pods, replicationcontrollers, services, daemonsets, deployments,
+/// replicasets, statefulsets, and the kinds the simulator does not run: horizontalpodautoscalers,
+/// cronjobs, jobs, which list nothing here). `Err` is a usage error (kubectl exits 1 with it;
+/// `netsim` exits 2).
+pub fn get(c: &Cluster, req: &GetRequest) -> Result<GetOutput, String> {
+    let mut targets = Vec::new();
+    for k in req.resources.split(',') {
+        let lk = k.to_ascii_lowercase();
+        if lk == "events" || lk == "event" || lk == "ev" {
+            targets.push(Target::Events);
+        } else if lk == "all" {
+            for info in crate::model::all_category() {
+                if let Some(kind) = Kind::ALL.into_iter().find(|x| x.info().kind == info.kind) {
+                    targets.push(Target::Kind(kind));
+                }
+            }
+        } else {
+            match Kind::parse(k) {
+                Some(kind) => targets.push(Target::Kind(kind)),
+                None => return Err(format!("the server doesn't have a resource type \"{k}\"")),
+            }
+        }
     }
-    let several = parsed.len() > 1;
-    let tables: Vec<String> = parsed
-        .iter()
-        .filter_map(|&kind| {
-            let rows = rows(c, kind, wide);
-            (!rows.is_empty()).then(|| table(kind, rows, true, wide, several))
-        })
-        .collect();
-    Ok(if tables.is_empty() { "No resources found\n".to_string() } else { tables.join("\n") })
+    let several = targets.len() > 1;
+    if !req.names.is_empty() && several {
+        return Err("names cannot be given with several resource types (use KIND/NAME lists one kind at a time)".into());
+    }
+    let all = req.all_namespaces;
+    if all && req.namespace.is_some() {
+        return Err("-n and -A cannot be used together".into());
+    }
+    let ns = req.namespace.clone().unwrap_or_else(|| "default".to_string());
+    let selector = crate::select::parse(&req.selector)?;
+    let wide = req.output == GetFormat::Wide;
+    let mut out = GetOutput::default();
+    let mut tables: Vec<String> = Vec::new();
+    let mut objects: Vec<J> = Vec::new();
+    let mut any_namespaced = false;
+    for t in &targets {
+        match t {
+            Target::Events => {
+                any_namespaced = true;
+                let events: Vec<(usize, &super::Event)> =
+                    c.events.iter().enumerate().filter(|(_, e)| all || e.namespace == ns).collect();
+                if events.is_empty() {
+                    continue;
+                }
+                match req.output {
+                    GetFormat::Yaml | GetFormat::Json => {
+                        objects.extend(events.iter().map(|(i, e)| event_json(e, *i)));
+                    }
+                    GetFormat::Name => {
+                        for (i, e) in &events {
+                            if let Some(J::Str(n)) =
+                                field(&event_json(e, *i), &["metadata", "name"])
+                            {
+                                out.stdout.push_str(&format!("event/{n}\n"));
+                            }
+                        }
+                    }
+                    _ => {
+                        let mut head: Vec<String> = ["TYPE", "REASON", "OBJECT", "MESSAGE"]
+                            .iter()
+                            .map(|s| s.to_string())
+                            .collect();
+                        if all {
+                            head.insert(0, "NAMESPACE".into());
+                        }
+                        let mut lines = vec![head];
+                        for (_, e) in events {
+                            let mut cells = vec![
+                                e.type_.as_str().to_string(),
+                                e.reason.clone(),
+                                e.object.clone(),
+                                e.message.clone(),
+                            ];
+                            if all {
+                                cells.insert(0, e.namespace.clone());
+                            }
+                            lines.push(cells);
+                        }
+                        tables.push(tabulate(&lines));
+                    }
+                }
+            }
+            Target::Kind(kind) => {
+                let kind = *kind;
+                any_namespaced |= kind.namespaced();
+                if kind == Kind::Endpoints {
+                    // Every list of v1 Endpoints gets the deprecation warning (v1.33+).
+                    let w =
+                        format!("Warning: {}\n", crate::manifest::validate::ENDPOINTS_DEPRECATED);
+                    if !out.stderr.contains(&w) {
+                        out.stderr.push_str(&w);
+                    }
+                }
+                let rows: Vec<Row> = rows(c, kind, wide)
+                    .into_iter()
+                    .filter(|r| !kind.namespaced() || all || r.namespace == ns)
+                    .filter(|r| req.names.is_empty() || req.names.contains(&r.name))
+                    .filter(|r| selector.matches(&r.labels))
+                    .collect();
+                for n in &req.names {
+                    if !rows.iter().any(|r| r.name == *n) {
+                        out.stderr.push_str(&format!(
+                            "Error from server (NotFound): {} \"{n}\" not found\n",
+                            kind.plural()
+                        ));
+                        out.code = 1;
+                    }
+                }
+                if rows.is_empty() {
+                    continue;
+                }
+                match req.output {
+                    GetFormat::Yaml | GetFormat::Json => {
+                        objects.extend(rows.into_iter().map(|r| r.object));
+                    }
+                    GetFormat::Name => {
+                        for r in rows {
+                            out.stdout.push_str(&format!("{}/{}\n", kind.prefix(), r.name));
+                        }
+                    }
+                    _ => tables.push(table_with(kind, rows, all, wide, several, req.show_labels)),
+                }
+            }
+        }
+    }
+    match req.output {
+        GetFormat::Yaml | GetFormat::Json => {
+            let doc = if req.names.len() == 1 && objects.len() == 1 {
+                objects.remove(0)
+            } else {
+                list(objects)
+            };
+            out.stdout = if req.output == GetFormat::Json { to_json(&doc) } else { to_yaml(&doc) };
+        }
+        GetFormat::Name => {}
+        _ => {
+            if tables.is_empty() && req.names.is_empty() {
+                if !all && any_namespaced {
+                    out.stderr.push_str(&format!("No resources found in {ns} namespace.\n"));
+                } else {
+                    out.stderr.push_str("No resources found\n");
+                }
+            }
+            out.stdout = tables.join("\n");
+        }
+    }
+    Ok(out)
+}
+
+/// The value at a path of object keys.
+fn field<'a>(v: &'a J, path: &[&str]) -> Option<&'a J> {
+    let mut cur = v;
+    for k in path {
+        let J::Obj(m) = cur else { return None };
+        cur = &m.iter().find(|(key, _)| key == k)?.1;
+    }
+    Some(cur)
 }
 
 /// The table headers after NAME (AGE left out).
@@ -171,6 +410,8 @@ pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
         Kind::DaemonSets => {
             vec!["DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR"]
         }
+        // printers.go `replicationControllerColumnDefinitions`.
+        Kind::ReplicationControllers => vec!["DESIRED", "CURRENT", "READY"],
     };
     if wide {
         h.extend(match kind {
@@ -183,7 +424,9 @@ pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
                 "KERNEL-VERSION",
                 "CONTAINER-RUNTIME",
             ],
-            Kind::Deployments | Kind::ReplicaSets => vec!["CONTAINERS", "IMAGES", "SELECTOR"],
+            Kind::Deployments | Kind::ReplicaSets | Kind::ReplicationControllers => {
+                vec!["CONTAINERS", "IMAGES", "SELECTOR"]
+            }
             Kind::StatefulSets => vec!["CONTAINERS", "IMAGES"],
             Kind::DaemonSets => vec!["CONTAINERS", "IMAGES", "SELECTOR"],
             _ => vec![],
@@ -225,7 +468,11 @@ pub fn rows(c: &Cluster, kind: Kind, wide: bool) -> Vec<Row> {
             })
             .collect(),
         Kind::Nodes => {
-            o.nodes.iter().map(|n| row(&n.meta, node_cells(n, wide), node_json(n))).collect()
+            let version = c.settings.version.to_string();
+            o.nodes
+                .iter()
+                .map(|n| row(&n.meta, node_cells(n, &version, wide), node_json(n, &version)))
+                .collect()
         }
         Kind::Namespaces => o
             .namespaces
@@ -233,12 +480,7 @@ pub fn rows(c: &Cluster, kind: Kind, wide: bool) -> Vec<Row> {
             .map(|n| row(&n.meta, vec!["Active".into()], namespace_json(n)))
             .collect(),
         _ => {
-            let wk = match kind {
-                Kind::Deployments => WorkloadKind::Deployment,
-                Kind::ReplicaSets => WorkloadKind::ReplicaSet,
-                Kind::StatefulSets => WorkloadKind::StatefulSet,
-                _ => WorkloadKind::DaemonSet,
-            };
+            let wk = kind.workload().unwrap_or(WorkloadKind::DaemonSet);
             o.workloads
                 .iter()
                 .filter(|w| w.kind == wk)
@@ -513,16 +755,16 @@ pub fn discovery_endpoints(eps: &[Endpoint]) -> String {
     list_with_more(list, more, count, max)
 }
 
-fn node_cells(n: &Node, wide: bool) -> Vec<String> {
+fn node_cells(n: &Node, version: &str, wide: bool) -> Vec<String> {
     let mut status = if n.ready { "Ready".to_string() } else { "NotReady".to_string() };
     if n.unschedulable {
         status.push_str(",SchedulingDisabled");
     }
-    let mut cells = vec![status, none_if_empty(roles(n).join(",")), NODE_INFO.0.into()];
+    let mut cells = vec![status, none_if_empty(roles(n).join(",")), version.to_string()];
     if wide {
         cells.push(n.internal_ips.first().map_or("<none>".into(), |i| i.to_string()));
         cells.push(n.external_ips.first().map_or("<none>".into(), |i| i.to_string()));
-        cells.extend([NODE_INFO.1.to_string(), NODE_INFO.2.to_string(), NODE_INFO.3.to_string()]);
+        cells.extend([NODE_INFO.0.to_string(), NODE_INFO.1.to_string(), NODE_INFO.2.to_string()]);
     }
     cells
 }
@@ -581,6 +823,10 @@ fn workload_cells(c: &Cluster, w: &Workload, wide: bool) -> Vec<String> {
             })
             .collect()
     };
+    // The controllers count active Pods only (`controller.FilterActivePods`): a terminating Pod
+    // is no longer a replica.
+    let pods: Vec<&Pod> =
+        pods.into_iter().filter(|p| p.meta.deletion_timestamp.is_none()).collect();
     let current = pods.len();
     let ready = pods.iter().filter(|p| p.status.phase == "Running" && is_pod_ready(p)).count();
     let desired = if w.kind == WorkloadKind::DaemonSet {
@@ -592,7 +838,7 @@ fn workload_cells(c: &Cluster, w: &Workload, wide: bool) -> Vec<String> {
         WorkloadKind::Deployment => {
             vec![format!("{ready}/{desired}"), current.to_string(), ready.to_string()]
         }
-        WorkloadKind::ReplicaSet => {
+        WorkloadKind::ReplicaSet | WorkloadKind::ReplicationController => {
             vec![desired.to_string(), current.to_string(), ready.to_string()]
         }
         WorkloadKind::StatefulSet => vec![format!("{ready}/{desired}")],
@@ -681,11 +927,8 @@ fn ips(v: &[IpAddr]) -> J {
     J::Arr(v.iter().map(|i| s(i.to_string())).collect())
 }
 
-fn api_version_of(kind: &str) -> &'static str {
-    match kind {
-        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" => "apps/v1",
-        _ => "v1",
-    }
+fn api_version_of(kind: &str) -> String {
+    kind_info(kind).map_or_else(|| "v1".to_string(), KindInfo::api_version)
 }
 
 fn owner_json(o: &OwnerReference, ns: &str) -> J {
@@ -705,6 +948,7 @@ fn meta_json(m: &ObjectMeta) -> J {
         .opt("namespace", s(m.namespace.clone()))
         .opt("uid", s(m.uid.clone().unwrap_or_default()))
         .opt("deletionTimestamp", s(m.deletion_timestamp.clone().unwrap_or_default()))
+        .opt("deletionGracePeriodSeconds", m.deletion_grace_period_seconds.map_or(J::Null, J::Int))
         .opt("labels", map(&m.labels))
         .opt("annotations", map(&m.annotations))
         .opt(
@@ -760,6 +1004,13 @@ fn pod_spec_json(p: &PodSpec) -> J {
         .opt("initContainers", containers(&p.init_containers))
         .with("containers", containers(&p.containers))
         .opt("restartPolicy", s(p.restart_policy.clone()))
+        // SetDefaults_PodSpec: 30 when unset.
+        .with(
+            "terminationGracePeriodSeconds",
+            J::Int(
+                p.termination_grace_period_seconds.unwrap_or(super::DEFAULT_GRACE_PERIOD_SECONDS),
+            ),
+        )
         .opt("dnsPolicy", s(p.dns_policy.clone()))
         .opt("nodeSelector", map(&p.node_selector))
         .opt("nodeName", s(p.node_name.clone().unwrap_or_default()))
@@ -1022,7 +1273,7 @@ fn endpoints_json(e: &Endpoints) -> J {
     top("v1", "Endpoints", &e.meta).opt("subsets", subsets)
 }
 
-fn node_json(n: &Node) -> J {
+fn node_json(n: &Node, version: &str) -> J {
     let taints = J::Arr(
         n.taints
             .iter()
@@ -1063,11 +1314,11 @@ fn node_json(n: &Node) -> J {
             "nodeInfo",
             J::obj()
                 .with("architecture", s("amd64"))
-                .with("containerRuntimeVersion", s(NODE_INFO.3))
-                .with("kernelVersion", s(NODE_INFO.2))
-                .with("kubeletVersion", s(NODE_INFO.0))
+                .with("containerRuntimeVersion", s(NODE_INFO.2))
+                .with("kernelVersion", s(NODE_INFO.1))
+                .with("kubeletVersion", s(version))
                 .with("operatingSystem", s("linux"))
-                .with("osImage", s(NODE_INFO.1)),
+                .with("osImage", s(NODE_INFO.0)),
         );
     top("v1", "Node", &n.meta).with("spec", spec).with("status", status)
 }
@@ -1109,11 +1360,17 @@ fn workload_json(w: &Workload) -> J {
     if w.kind != WorkloadKind::DaemonSet {
         spec.set("replicas", J::Int(w.replicas.into()));
     }
+    // A ReplicationController's selector is a plain label map.
+    let selector = match (&w.selector, w.kind) {
+        (Some(sel), WorkloadKind::ReplicationController) => map(&sel.match_labels),
+        (Some(sel), _) => selector_json(sel),
+        (None, _) => J::Null,
+    };
     let spec = spec
-        .opt("selector", w.selector.as_ref().map_or(J::Null, selector_json))
+        .opt("selector", selector)
         .with("template", template_json(&w.template))
         .opt("serviceName", s(w.service_name.clone().unwrap_or_default()));
-    top("apps/v1", w.kind.as_str(), &w.meta).with("spec", spec)
+    top(&w.kind.info().api_version(), w.kind.as_str(), &w.meta).with("spec", spec)
 }
 
 /// kubectl's `-o json` (`json.MarshalIndent` with 4 spaces, Go's HTML-safe escaping).
@@ -1355,29 +1612,8 @@ fn yaml_string(t: &str, indent: usize) -> String {
 /// and a hash of the event's position (upstream: a hex timestamp).
 pub fn event_json(e: &super::Event, index: usize) -> J {
     let (kind, name) = e.object.split_once('/').unwrap_or(("", e.object.as_str()));
-    let kind = match kind {
-        "pod" => "Pod",
-        "node" => "Node",
-        "service" => "Service",
-        "deployment" => "Deployment",
-        "replicaset" => "ReplicaSet",
-        "statefulset" => "StatefulSet",
-        "daemonset" => "DaemonSet",
-        other => other,
-    };
-    let component = match e.reason.as_str() {
-        "ScalingReplicaSet" => "deployment-controller",
-        "Scheduled" | "FailedScheduling" => "default-scheduler",
-        "Killing" | "Unhealthy" => "kubelet",
-        "NodeNotReady" => "node-controller",
-        "TaintManagerEviction" => "taint-eviction-controller",
-        "IPAllocated" | "AllocationFailed" => "metallb-controller",
-        _ => match kind {
-            "StatefulSet" => "statefulset-controller",
-            "DaemonSet" => "daemonset-controller",
-            _ => "replicaset-controller",
-        },
-    };
+    let kind = KINDS.iter().find(|k| k.singular() == kind).map_or(kind, |k| k.kind);
+    let component = event_component(e);
     let id = super::net::fnv64a(format!("{}/{}/{index}", e.object, e.reason).as_bytes());
     let meta = ObjectMeta {
         name: format!("{name}.{id:016x}"),
@@ -1398,6 +1634,25 @@ pub fn event_json(e: &super::Event, index: usize) -> J {
         .with("source", J::obj().with("component", s(component)))
         .with("count", J::Int(1))
         .with("type", s(e.type_.as_str()))
+}
+
+/// The component that records an event (`source.component`, describe's `From` column).
+pub(crate) fn event_component(e: &super::Event) -> &'static str {
+    let kind = e.object.split_once('/').map_or("", |(k, _)| k);
+    match e.reason.as_str() {
+        "ScalingReplicaSet" => "deployment-controller",
+        "Scheduled" | "FailedScheduling" => "default-scheduler",
+        "Killing" | "Unhealthy" => "kubelet",
+        "NodeNotReady" => "node-controller",
+        "TaintManagerEviction" => "taint-eviction-controller",
+        "IPAllocated" | "AllocationFailed" => "metallb-controller",
+        _ => match kind {
+            "statefulset" => "statefulset-controller",
+            "daemonset" => "daemonset-controller",
+            "replicationcontroller" => "replication-controller",
+            _ => "replicaset-controller",
+        },
+    }
 }
 
 /// `kind: List` wrapper kubectl prints for several objects.

@@ -14,6 +14,7 @@ use std::net::IpAddr;
 use super::net::{parse_list, Cidr};
 use super::span_of;
 use crate::diagnostic::Diagnostic;
+use crate::manifest::{version, KubeVersion};
 use crate::model::{IpFamily, Objects};
 
 /// The kube-proxy settings the cluster passes on (`KubeProxyConfiguration`).
@@ -59,6 +60,10 @@ impl std::fmt::Display for PortRange {
 /// Every cluster-wide setting later stages read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Settings {
+    /// The Kubernetes release the cluster runs: the first ClusterConfiguration's
+    /// `kubernetesVersion`, else the newest the simulator knows (an unusable value is
+    /// reported by the manifest stage, and the default is used).
+    pub version: KubeVersion,
     /// `networking.podSubnet`, one per family (dual-stack when two).
     pub pod_subnets: Vec<Cidr>,
     /// `networking.serviceSubnet`, one per family, primary first.
@@ -102,6 +107,10 @@ const DEFAULT_SERVICE_SUBNET: &str = "10.96.0.0/12";
 /// Reads the settings, reporting unusable values (and falling back to the default for them).
 pub(crate) fn read(objects: &Objects, diags: &mut Vec<Diagnostic>) -> Settings {
     let cc = objects.cluster_configurations.first();
+    let version = cc
+        .and_then(|c| c.kubernetes_version.as_deref())
+        .and_then(|t| version::parse(t).ok())
+        .unwrap_or_default();
     let pod_subnets = subnets(
         cc.and_then(|c| c.pod_subnet.as_deref()),
         DEFAULT_POD_SUBNET,
@@ -192,6 +201,7 @@ pub(crate) fn read(objects: &Objects, diags: &mut Vec<Diagnostic>) -> Settings {
         .find(|c| c.meta.namespace == "kube-system" && c.meta.name == "coredns")
         .and_then(|c| c.data.get("Corefile").cloned());
     Settings {
+        version,
         pod_subnets,
         service_subnets,
         dns_domain,

@@ -719,9 +719,16 @@ fn whatif_delete_pod_replaces_it_with_new_name_and_ip() {
         &c,
         &WhatIf::DeletePod { namespace: "default".into(), name: victim.meta.name.clone() },
     );
-    assert!(c2.pod("default", &victim.meta.name).is_none());
-    let pods: Vec<&Pod> =
-        c2.objects.pods.iter().filter(|p| p.meta.namespace == "default").collect();
+    // Graceful deletion: the victim is Terminating, its replacement is already there.
+    let old = c2.pod("default", &victim.meta.name).unwrap();
+    assert_eq!(old.meta.deletion_timestamp.as_deref(), Some(DELETION_TIMESTAMP));
+    assert_eq!(old.meta.deletion_grace_period_seconds, Some(30));
+    let pods: Vec<&Pod> = c2
+        .objects
+        .pods
+        .iter()
+        .filter(|p| p.meta.namespace == "default" && p.meta.deletion_timestamp.is_none())
+        .collect();
     assert_eq!(pods.len(), 2);
     let new = pods.last().unwrap();
     assert_ne!(new.meta.name, victim.meta.name);
@@ -734,12 +741,53 @@ fn whatif_delete_pod_replaces_it_with_new_name_and_ip() {
     );
     assert!(lines[1].starts_with("Normal  SuccessfulCreate  replicaset/web-"));
     assert!(lines[2].starts_with("Normal  Scheduled  pod/web-"));
-    let addrs: Vec<String> = slices(&c2, "default", "web")[0]
+    // The terminating endpoint stays in the slice: not ready, still serving, terminating.
+    let slice = &slices(&c2, "default", "web")[0];
+    let cond = |n: &str| {
+        slice
+            .endpoints
+            .iter()
+            .find(|e| e.target_ref.as_ref().unwrap().name == n)
+            .map(|e| e.conditions)
+    };
+    let gone = cond(&victim.meta.name).unwrap();
+    assert_eq!((gone.ready, gone.serving, gone.terminating), (Some(false), Some(true), Some(true)));
+    assert_eq!(cond(&new.meta.name).unwrap().ready, Some(true));
+    // The legacy Endpoints drop it at once.
+    assert_eq!(eps(&c2, "default", "web").subsets[0].addresses.len(), 2);
+    assert!(!eps(&c2, "default", "web").subsets[0].addresses.iter().any(|a| a
+        .target_ref
+        .as_ref()
+        .unwrap()
+        .name
+        == victim.meta.name));
+    // The follow-up moment: the grace period is over and the Pod is gone.
+    assert_eq!(
+        pending(&c2),
+        vec![(
+            WhatIf::GracePeriodOver { namespace: "default".into(), name: victim.meta.name.clone() },
+            30
+        )]
+    );
+    let c3 = apply(
+        &c2,
+        &WhatIf::GracePeriodOver { namespace: "default".into(), name: victim.meta.name.clone() },
+    );
+    assert!(c3.pod("default", &victim.meta.name).is_none());
+    assert!(pending(&c3).is_empty());
+    let addrs: Vec<String> = slices(&c3, "default", "web")[0]
         .endpoints
         .iter()
         .map(|e| e.target_ref.as_ref().unwrap().name.clone())
         .collect();
     assert!(addrs.contains(&new.meta.name) && !addrs.contains(&victim.meta.name));
+    // A forced delete (grace period 0) does both at once.
+    let forced = apply(
+        &c,
+        &WhatIf::ForceDeletePod { namespace: "default".into(), name: victim.meta.name.clone() },
+    );
+    assert!(forced.pod("default", &victim.meta.name).is_none());
+    assert_eq!(forced.objects.pods.iter().filter(|p| p.meta.namespace == "default").count(), 2);
 }
 
 #[test]
@@ -798,13 +846,27 @@ fn whatif_scale_and_ready_and_label_and_node_down() {
     let s = slices(&relabeled, "default", "web");
     assert_eq!(s[0].endpoints.len(), 1);
     assert_ne!(s[0].endpoints[0].target_ref.as_ref().unwrap().name, name);
-    // Node down: its Pods are evicted and replaced elsewhere.
+    // Node down: its Pods are evicted (stuck Terminating: the kubelet cannot confirm) and
+    // replaced elsewhere.
     let node = left[0].spec.node_name.clone().unwrap();
     let nd = apply(&down, &WhatIf::NodeDown { name: node.clone() });
-    let pods: Vec<&Pod> =
-        nd.objects.pods.iter().filter(|p| p.meta.namespace == "default").collect();
+    let pods: Vec<&Pod> = nd
+        .objects
+        .pods
+        .iter()
+        .filter(|p| p.meta.namespace == "default" && p.meta.deletion_timestamp.is_none())
+        .collect();
     assert_eq!(pods.len(), 1);
     assert_ne!(pods[0].spec.node_name.as_deref(), Some(node.as_str()));
+    let evicted = nd.pod("default", &name).unwrap();
+    assert!(evicted.meta.deletion_timestamp.is_some());
+    let e = slices(&nd, "default", "web")[0]
+        .endpoints
+        .iter()
+        .find(|e| e.target_ref.as_ref().unwrap().name == name)
+        .unwrap()
+        .conditions;
+    assert_eq!((e.ready, e.serving, e.terminating), (Some(false), Some(false), Some(true)));
     assert!(nd.events.iter().any(|e| e.reason == "TaintManagerEviction"));
     // Unknown names are reported, never panic.
     let x = apply(&c, &WhatIf::DeletePod { namespace: "default".into(), name: "nope".into() });
@@ -858,7 +920,13 @@ fn whatif_statefulset_pod_comes_back_with_its_name() {
     let c = build(&o);
     let before = c.pod("default", "db-1").unwrap().status.pod_ips.clone();
     let c2 = apply(&c, &WhatIf::DeletePod { namespace: "default".into(), name: "db-1".into() });
+    // A StatefulSet waits for the old Pod to be gone before it recreates the name.
+    assert!(c2.pod("default", "db-1").unwrap().meta.deletion_timestamp.is_some());
+    assert_eq!(c2.pod("default", "db-1").unwrap().status.pod_ips, before);
+    let c2 =
+        apply(&c2, &WhatIf::GracePeriodOver { namespace: "default".into(), name: "db-1".into() });
     let after = c2.pod("default", "db-1").unwrap();
+    assert!(after.meta.deletion_timestamp.is_none());
     assert_ne!(after.status.pod_ips, before, "same name, new IP");
     assert_eq!(after.spec.hostname.as_deref(), Some("db-1"));
     let down = apply(
@@ -1046,6 +1114,10 @@ fn standalone_replicaset_and_daemonset_replacement() {
         &c,
         &WhatIf::DeletePod { namespace: "default".into(), name: victim.meta.name.clone() },
     );
+    let c2 = apply(
+        &c2,
+        &WhatIf::GracePeriodOver { namespace: "default".into(), name: victim.meta.name.clone() },
+    );
     let again: Vec<&Pod> = c2
         .objects
         .pods
@@ -1053,6 +1125,7 @@ fn standalone_replicaset_and_daemonset_replacement() {
         .filter(|p| {
             p.meta.labels.get("app").is_some_and(|a| a == "agent")
                 && p.spec.node_name == victim.spec.node_name
+                && p.meta.deletion_timestamp.is_none()
         })
         .collect();
     assert_eq!(again.len(), 1, "the DaemonSet refills its node");
@@ -1126,4 +1199,177 @@ fn node_port_range_bounds_and_span() {
     assert!(names.contains(&"b") && names.contains(&"c"), "{names:?}");
     assert!(!names.contains(&"a") && !names.contains(&"d"), "{names:?}");
     assert_eq!(get_svc(&c, "default", "c").spec.ports[0].node_port, Some(32767));
+}
+
+// ---------------------------------------------------------------------------------------------
+// kubectl get all / --show-labels / describe (issue 16)
+
+fn loaded_cluster(text: &str) -> Cluster {
+    let mut files = crate::diagnostic::SourceFiles::default();
+    files.add("in.yaml", text);
+    let l = crate::manifest::load(&files);
+    assert!(
+        l.diagnostics.iter().all(|d| d.severity != crate::diagnostic::Severity::Error),
+        "{:#?}",
+        l.diagnostics
+    );
+    build(&l.accepted())
+}
+
+const WEB_APP: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, labels: {app: web}}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n      - {name: nginx, image: \"nginx:1.25\", ports: [{containerPort: 80, name: http}]}\n---\napiVersion: v1\nkind: ReplicationController\nmetadata: {name: redis}\nspec:\n  template:\n    metadata: {labels: {app: redis}}\n    spec: {containers: [{name: redis, image: redis}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web, annotations: {note: hello}}\nspec:\n  type: NodePort\n  selector: {app: web}\n  ports: [{name: http, port: 80, targetPort: http}]\n";
+
+#[test]
+fn get_all_lists_the_all_category_in_kubectl_order() {
+    let c = loaded_cluster(WEB_APP);
+    let req = print::GetRequest { resources: "all".into(), ..Default::default() };
+    let out = print::get(&c, &req).unwrap();
+    let heads: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.contains('/'))
+        .map(|l| l.split('/').next().unwrap_or(""))
+        .collect();
+    let mut order = heads.clone();
+    order.dedup();
+    assert_eq!(
+        order,
+        ["pod", "replicationcontroller", "service", "deployment.apps", "replicaset.apps"]
+    );
+    assert!(out.stdout.contains("\nNAME                          DESIRED   CURRENT   READY\nreplicationcontroller/redis   1         1         1\n"), "{}", out.stdout);
+    // --show-labels adds LABELS last; -A adds NAMESPACE first.
+    let req = print::GetRequest {
+        resources: "svc".into(),
+        show_labels: true,
+        all_namespaces: true,
+        ..Default::default()
+    };
+    let out = print::get(&c, &req).unwrap();
+    assert!(out.stdout.starts_with("NAMESPACE     NAME         TYPE        CLUSTER-IP      EXTERNAL-IP   PORT(S)                  LABELS\n"), "{}", out.stdout);
+    assert!(out.stdout.contains("default       kubernetes   ClusterIP   10.96.0.1       <none>        443/TCP                  component=apiserver,provider=kubernetes\n"), "{}", out.stdout);
+    assert!(out.stdout.contains("kube-dns     ClusterIP   10.96.0.10      <none>        53/UDP,53/TCP,9153/TCP   k8s-app=kube-dns,"), "{}", out.stdout);
+    // get rc, with -o wide's CONTAINERS IMAGES SELECTOR (printers.go).
+    let req = print::GetRequest {
+        resources: "rc".into(),
+        output: print::GetFormat::Wide,
+        ..Default::default()
+    };
+    assert_eq!(
+        print::get(&c, &req).unwrap().stdout,
+        "NAME    DESIRED   CURRENT   READY   CONTAINERS   IMAGES   SELECTOR\nredis   1         1         1       redis        redis    app=redis\n"
+    );
+    // Lists of v1 Endpoints get the API server's deprecation warning.
+    let req = print::GetRequest { resources: "ep".into(), ..Default::default() };
+    assert!(print::get(&c, &req).unwrap().stderr.starts_with(
+        "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n"
+    ));
+    let req = print::GetRequest { resources: "bogus".into(), ..Default::default() };
+    assert_eq!(
+        print::get(&c, &req).unwrap_err(),
+        "the server doesn't have a resource type \"bogus\""
+    );
+}
+
+#[test]
+fn go_tabwriter_blocks() {
+    // A line without a tab ends the column block; the last cell of a line is not padded.
+    let t = describe::tabwriter(
+        "Name:\tweb\nNamespace:\tdefault\nSubsets:\n  Addresses:\t1.2.3.4\n\nEvents:\t<none>\n",
+        2,
+    );
+    assert_eq!(t, "Name:       web\nNamespace:  default\nSubsets:\n  Addresses:  1.2.3.4\n\nEvents:  <none>\n");
+    // Nested columns align within their own block.
+    let t = describe::tabwriter("a\tb\tc\naaa\tb\tcc\nx\ty\n", 2);
+    assert_eq!(t, "a    b  c\naaa  b  cc\nx    y\n");
+}
+
+#[test]
+fn describe_service_endpoints_pod_and_node() {
+    let c = loaded_cluster(WEB_APP);
+    let svc = describe::describe(&c, "svc", Some("web"), "default").unwrap();
+    let slice = c.objects.endpoint_slices.iter().find(|s| s.service_name() == Some("web")).unwrap();
+    let ips: Vec<String> =
+        slice.endpoints.iter().map(|e| format!("{}:80", e.addresses[0])).collect();
+    let ip = get_svc(&c, "default", "web").spec.cluster_ips[0].to_string();
+    let np = get_svc(&c, "default", "web").spec.ports[0].node_port.unwrap();
+    assert_eq!(
+        svc,
+        format!(
+            "Name:                     web\nNamespace:                default\nLabels:                   <none>\nAnnotations:              note: hello\nSelector:                 app=web\nType:                     NodePort\nIP Family Policy:         SingleStack\nIP Families:              IPv4\nIP:                       {ip}\nIPs:                      {ip}\nPort:                     http  80/TCP\nTargetPort:               http/TCP\nNodePort:                 http  {np}/TCP\nEndpoints:                {}\nSession Affinity:         None\nExternal Traffic Policy:  Cluster\nInternal Traffic Policy:  Cluster\nEvents:                   <none>\n",
+            ips.join(",")
+        )
+    );
+    let ep = describe::describe(&c, "endpoints", Some("web"), "default").unwrap();
+    assert!(ep.starts_with("Name:         web\nNamespace:    default\nLabels:       <none>\nAnnotations:  <none>\nSubsets:\n  Addresses:          "), "{ep}");
+    assert!(ep.ends_with("  NotReadyAddresses:  <none>\n  Ports:\n    Name  Port  Protocol\n    ----  ----  --------\n    http  80    TCP\n\nEvents:  <none>\n"), "{ep}");
+    let pod = &c
+        .objects
+        .pods
+        .iter()
+        .find(|p| p.meta.labels.get("app").map(String::as_str) == Some("web"))
+        .unwrap()
+        .meta
+        .name;
+    let d = describe::describe(&c, "po", Some(pod), "default").unwrap();
+    for want in [
+        "Priority:         0\nService Account:  default\nNode:             kind-",
+        "Status:           Running\n",
+        "Controlled By:  ReplicaSet/web-",
+        "Containers:\n  nginx:\n    Image:          nginx:1.25\n    Port:           80/TCP\n    Host Port:      0/TCP\n    State:          Running\n    Ready:          True\n    Restart Count:  0\n    Environment:    <none>\n    Mounts:         <none>\nConditions:\n  Type                        Status\n  PodReadyToStartContainers   True \n",
+        "Tolerations:                  node.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n                              node.kubernetes.io/unreachable:NoExecute op=Exists for 300s\n",
+        "Events:\n  Type    Reason     Age        From               Message\n  ----    ------     ----       ----               -------\n  Normal  Scheduled  <unknown>  default-scheduler  Successfully assigned default/",
+    ] {
+        assert!(d.contains(want), "{want:?} not in\n{d}");
+    }
+    // Terminating, after a what-if delete.
+    let gone = apply(&c, &WhatIf::DeletePod { namespace: "default".into(), name: pod.clone() });
+    let d = describe::describe(&gone, "pod", Some(pod), "default").unwrap();
+    assert!(d.contains("Status:                    Terminating (lasts <unknown>)\nTermination Grace Period:  30s\n"), "{d}");
+    let n = describe::describe(&c, "node", Some("kind-worker"), "").unwrap();
+    assert!(n.contains("Unschedulable:  false\nLease:\n  HolderIdentity:  kind-worker\n  AcquireTime:     <unset>\nConditions:\n"), "{n}");
+    assert!(n.contains("  Kubelet Version:            v1.37.0\n"), "{n}");
+    let rc = describe::describe(&c, "rc", Some("redis"), "default").unwrap();
+    assert!(rc.starts_with("Name:         redis\nNamespace:    default\nSelector:     app=redis\nLabels:       app=redis\nAnnotations:  <none>\nReplicas:     1 current / 1 desired\nPods Status:  1 Running / 0 Waiting / 0 Succeeded / 0 Failed\nPod Template:\n  Labels:  app=redis\n  Containers:\n   redis:\n    Image:         redis\n    Port:          <none>\n    Host Port:     <none>\n    Environment:   <none>\n    Mounts:        <none>\n  Volumes:         <none>\n  Node-Selectors:  <none>\n  Tolerations:     <none>\nEvents:\n"), "{rc}");
+    assert_eq!(
+        describe::describe(&c, "svc", Some("nope"), "default").unwrap_err(),
+        "Error from server (NotFound): services \"nope\" not found"
+    );
+}
+
+/// A terminating endpoint is not ready, and CoreDNS publishes only ready endpoints of a headless
+/// Service (plugin/kubernetes `endpointsFromSlice` keeps `Ready` addresses unless the Service
+/// has publishNotReadyAddresses): the deleted Pod's IP leaves the answer at once, though it
+/// stays in the EndpointSlice as serving and terminating until the grace period is over.
+#[test]
+fn whatif_delete_pod_leaves_the_headless_dns_answer_at_once() {
+    use crate::dns::{RecordType, Zone, ZoneInput};
+    let mut o = Objects::default();
+    o.workloads.push(deploy("web", 2, &[("app", "web")]));
+    let mut s = svc("web", &[("app", "web")]);
+    s.spec.headless = true;
+    o.services.push(s);
+    let c = build(&o);
+    let victim = c.objects.pods.iter().find(|p| p.meta.namespace == "default").unwrap().clone();
+    let c2 = apply(
+        &c,
+        &WhatIf::DeletePod { namespace: "default".into(), name: victim.meta.name.clone() },
+    );
+    let answer = |c: &Cluster| {
+        let zone = Zone::new(
+            crate::dns::CorefileConfig::kubeadm("cluster.local"),
+            ZoneInput {
+                services: &c.objects.services,
+                endpoint_slices: &c.objects.endpoint_slices,
+                pods: &c.objects.pods,
+                namespaces: &c.objects.namespaces,
+            },
+        );
+        let r = zone.query("web.default.svc.cluster.local.", RecordType::A);
+        r.answer.iter().map(|a| a.to_string()).collect::<Vec<String>>()
+    };
+    let victim_ip = victim.status.pod_ips[0].to_string();
+    assert_eq!(answer(&c).len(), 2);
+    assert!(answer(&c).iter().any(|a| a.ends_with(&format!(" {victim_ip}"))));
+    let after = answer(&c2);
+    assert_eq!(after.len(), 2, "the replacement and the other Pod: {after:?}");
+    assert!(!after.iter().any(|a| a.ends_with(&format!(" {victim_ip}"))), "{after:?}");
 }

@@ -3,17 +3,33 @@
 //! keeps every Service's ClusterIP and NodePorts, and appends to `Cluster::events` in
 //! `kubectl events` words.
 //!
-//! * `DeletePod`: the kubelet stops the containers (`Killing`); a ReplicaSet or DaemonSet
-//!   creates a replacement with a new generated name, a StatefulSet recreates the same name; the
-//!   replacement is scheduled anew and gets a new IP — host-local IPAM continues after the last
-//!   address it handed out, so a released address is not reused until the CIDR wraps.
+//! * `DeletePod`: graceful deletion, in two moments (website tutorial "Explore Termination
+//!   Behavior for Pods And Their Endpoints"; KEP-1672; kubernetes-networking-2.md §5):
+//!   1. the Pod gets `deletionTimestamp` and `deletionGracePeriodSeconds` (its
+//!      `terminationGracePeriodSeconds`, default 30) and shows `Terminating`; the kubelet sends
+//!      SIGTERM (`Killing`). It keeps its IP and its Ready condition, so its EndpointSlice
+//!      endpoint stays with `ready: false, serving: <Ready>, terminating: true` (kube-proxy
+//!      may still use it when no ready endpoint is left); the legacy Endpoints and CoreDNS drop it
+//!      at once. A ReplicaSet, ReplicationController or DaemonSet does not count a terminating
+//!      Pod and creates the replacement now (new generated name, scheduled anew, a new IP —
+//!      host-local IPAM continues after the last address it handed out);
+//!   2. `GracePeriodOver`: the grace period has run out (or the containers exited), the Pod
+//!      object is gone, its IP is released and its endpoint leaves the slice; only now does a
+//!      StatefulSet recreate the same name (at most one Pod per ordinal) and a DaemonSet refill
+//!      the node (it creates a Pod only where none is left).
+//!
+//!   A grace period of 0 (`terminationGracePeriodSeconds: 0`, or `ForceDeletePod`, as
+//!   `kubectl delete --grace-period=0 --force`) removes the Pod in one step.
 //! * `Scale`: a Deployment scales its ReplicaSet (`ScalingReplicaSet`); a ReplicaSet creates Pods or
 //!   deletes the not-ready ones first, then the newest (`SuccessfulDelete`); a StatefulSet adds
 //!   ordinals or removes the highest first.
 //! * `SetPodReady`: flips the Pod's Ready condition (a readiness probe starting to fail or pass).
 //! * `NodeDown`: the node stops reporting: NotReady, tainted `node.kubernetes.io/unreachable`
 //!   (NoSchedule and NoExecute), its Pods marked not ready, and — once the default 300 s
-//!   toleration runs out — evicted (`TaintManagerEviction`) and replaced on other nodes;
+//!   toleration runs out — evicted (`TaintManagerEviction`): deleted gracefully, but the kubelet
+//!   that would confirm it is unreachable, so they stay `Terminating` (not ready, not serving)
+//!   until `GracePeriodOver` stands for their removal (a force delete, or the node coming back);
+//!   ReplicaSets replace them on other nodes at once, a StatefulSet only once they are gone;
 //!   DaemonSet Pods tolerate the taint and stay, not ready.
 //! * `SetLabel`: sets (`Some`) or removes (`None`) a label on a Pod, Service, Node or workload.
 //!   A Pod that no longer matches its ReplicaSet's selector is released and replaced — the classic
@@ -28,7 +44,18 @@ use crate::text::Span;
 /// One what-if event.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum WhatIf {
+    /// `kubectl delete pod`: the Pod starts terminating (see the module docs).
     DeletePod {
+        namespace: String,
+        name: String,
+    },
+    /// The deleted Pod's grace period is over: it is gone.
+    GracePeriodOver {
+        namespace: String,
+        name: String,
+    },
+    /// `kubectl delete pod --grace-period=0 --force`: gone at once.
+    ForceDeletePod {
         namespace: String,
         name: String,
     },
@@ -71,6 +98,31 @@ pub fn apply(cluster: &Cluster, event: &WhatIf) -> Cluster {
             }
             delete_pod(&mut c, namespace, name, None);
         }
+        WhatIf::GracePeriodOver { namespace, name } => match c.pod(namespace, name) {
+            None => {
+                warn(&mut c, format!("pods \"{name}\" not found"));
+                return c;
+            }
+            Some(p) if p.meta.deletion_timestamp.is_none() => {
+                c.diagnostics.push(Diagnostic::warning(
+                    "not-terminating",
+                    Span::default(),
+                    format!("pod \"{name}\" is not terminating: delete it first (delete-pod/{namespace}/{name})"),
+                ));
+                return c;
+            }
+            Some(_) => pod_gone(&mut c, namespace, name),
+        },
+        WhatIf::ForceDeletePod { namespace, name } => {
+            if c.pod(namespace, name).is_none() {
+                warn(&mut c, format!("pods \"{name}\" not found"));
+                return c;
+            }
+            delete_pod(&mut c, namespace, name, None);
+            if c.pod(namespace, name).is_some() {
+                pod_gone(&mut c, namespace, name);
+            }
+        }
         WhatIf::Scale { kind, namespace, name, replicas } => {
             scale(&mut c, *kind, namespace, name, *replicas)
         }
@@ -106,13 +158,56 @@ pub fn apply(cluster: &Cluster, event: &WhatIf) -> Cluster {
     c
 }
 
-/// Deletes one Pod (kubelet `Killing`, events) and lets its controller replace it.
+/// The deletion timestamp the what-ifs write. The simulation has no clock: the moment of a
+/// what-if deletion is shown as this fixed time (an RFC 3339 text, as the API prints it).
+pub const DELETION_TIMESTAMP: &str = "1970-01-01T00:00:00Z";
+
+/// `terminationGracePeriodSeconds` when the Pod does not set it (`SetDefaults_PodSpec`,
+/// `v1.DefaultTerminationGracePeriodSeconds`).
+pub const DEFAULT_GRACE_PERIOD_SECONDS: i64 = 30;
+
+/// The Pods a what-if deletion left terminating, with what ends their grace period: the
+/// follow-up moments of the timeline (`GracePeriodOver` for each, in Pod order).
+pub fn pending(c: &Cluster) -> Vec<(WhatIf, i64)> {
+    c.objects
+        .pods
+        .iter()
+        .filter(|p| p.meta.deletion_timestamp.as_deref() == Some(DELETION_TIMESTAMP))
+        .map(|p| {
+            (
+                WhatIf::GracePeriodOver {
+                    namespace: p.meta.namespace.clone(),
+                    name: p.meta.name.clone(),
+                },
+                p.meta.deletion_grace_period_seconds.unwrap_or(DEFAULT_GRACE_PERIOD_SECONDS),
+            )
+        })
+        .collect()
+}
+
+/// Deletes one Pod gracefully: it starts terminating (kubelet `Killing`: SIGTERM) and its
+/// controller creates a replacement when it does not count terminating Pods. A Pod already
+/// terminating is left as it is (a second delete changes nothing here); one with a grace period
+/// of 0 is gone at once.
 fn delete_pod(c: &mut Cluster, ns: &str, name: &str, reason: Option<&str>) {
     let Some(i) = c.objects.pods.iter().position(|p| p.meta.namespace == ns && p.meta.name == name)
     else {
         return;
     };
-    let pod = c.objects.pods.remove(i);
+    if c.objects.pods[i].meta.deletion_timestamp.is_some() {
+        return;
+    }
+    let grace = c.objects.pods[i]
+        .spec
+        .termination_grace_period_seconds
+        .unwrap_or(DEFAULT_GRACE_PERIOD_SECONDS)
+        .max(0);
+    {
+        let pod = &mut c.objects.pods[i];
+        pod.meta.deletion_timestamp = Some(DELETION_TIMESTAMP.to_string());
+        pod.meta.deletion_grace_period_seconds = Some(grace);
+    }
+    let pod = c.objects.pods[i].clone();
     if let Some(r) = reason {
         c.events.push(Event::new(
             EventType::Normal,
@@ -131,41 +226,69 @@ fn delete_pod(c: &mut Cluster, ns: &str, name: &str, reason: Option<&str>) {
             format!("Stopping container {}", ct.name),
         ));
     }
+    if let Some(w) = controller_of(c, &pod) {
+        let new = match w.kind {
+            WorkloadKind::ReplicaSet | WorkloadKind::ReplicationController => {
+                Some(workloads::create_rs_pod(c, &w))
+            }
+            // A StatefulSet and a DaemonSet wait until the old Pod is gone (`pod_gone`): the
+            // StatefulSet keeps at most one Pod per ordinal, the DaemonSet controller creates a
+            // Pod only on a node that has none (`podsShouldBeOnNode` counts the terminating
+            // one).
+            WorkloadKind::StatefulSet | WorkloadKind::DaemonSet | WorkloadKind::Deployment => None,
+        };
+        if let Some(n) = new {
+            schedule::schedule_and_start(c, &[n]);
+        }
+    }
+    if grace == 0 {
+        pod_gone(c, ns, name);
+    }
+}
+
+/// The workload that controls `pod` (its controller ownerReference), if it exists.
+fn controller_of(c: &Cluster, pod: &crate::model::Pod) -> Option<crate::model::Workload> {
+    let owner = pod.meta.owner_references.iter().find(|o| o.controller)?;
+    c.objects
+        .workloads
+        .iter()
+        .find(|w| {
+            w.meta.namespace == pod.meta.namespace
+                && w.kind.as_str() == owner.kind
+                && w.meta.name == owner.name
+        })
+        .cloned()
+}
+
+/// The end of a Pod's grace period: the object is gone, its addresses are free again, and a
+/// StatefulSet recreates the ordinal.
+fn pod_gone(c: &mut Cluster, ns: &str, name: &str) {
+    let Some(i) = c.objects.pods.iter().position(|p| p.meta.namespace == ns && p.meta.name == name)
+    else {
+        return;
+    };
+    let pod = c.objects.pods.remove(i);
     if !pod.spec.host_network {
         for ip in &pod.status.pod_ips {
             c.state.used_pod_ips.remove(ip);
             c.state.full_pod_cidrs.clear();
         }
     }
-    let Some(owner) = pod.meta.owner_references.iter().find(|o| o.controller).cloned() else {
-        return;
-    };
-    let Some(w) = c
-        .objects
-        .workloads
-        .iter()
-        .find(|w| {
-            w.meta.namespace == ns && w.kind.as_str() == owner.kind && w.meta.name == owner.name
-        })
-        .cloned()
-    else {
-        return;
-    };
-    let new = match w.kind {
-        WorkloadKind::ReplicaSet => Some(workloads::create_rs_pod(c, &w)),
-        WorkloadKind::StatefulSet => {
+    match controller_of(c, &pod) {
+        Some(w) if w.kind == WorkloadKind::StatefulSet => {
             let ord = name.rsplit('-').next().and_then(|o| o.parse::<i32>().ok()).unwrap_or(0);
-            workloads::create_sts_pod(c, &w, ord)
+            if let Some(n) = workloads::create_sts_pod(c, &w, ord) {
+                schedule::schedule_and_start(c, &[n]);
+            }
         }
-        WorkloadKind::DaemonSet => {
+        Some(w) if w.kind == WorkloadKind::DaemonSet => {
             let before = c.objects.pods.len();
             workloads::daemonset(c, &w);
-            (c.objects.pods.len() > before).then(|| c.objects.pods.len() - 1)
+            if c.objects.pods.len() > before {
+                schedule::schedule_and_start(c, &[c.objects.pods.len() - 1]);
+            }
         }
-        WorkloadKind::Deployment => None,
-    };
-    if let Some(n) = new {
-        schedule::schedule_and_start(c, &[n]);
+        _ => {}
     }
 }
 
@@ -223,7 +346,7 @@ fn scale(c: &mut Cluster, kind: WorkloadKind, ns: &str, name: &str, replicas: i3
                 scale(c, WorkloadKind::ReplicaSet, ns, &rs_name, replicas);
             }
         }
-        WorkloadKind::ReplicaSet => {
+        WorkloadKind::ReplicaSet | WorkloadKind::ReplicationController => {
             c.objects.workloads[wi].replicas = replicas;
             let w = c.objects.workloads[wi].clone();
             let mut owned = owned_pods(c, &w);
@@ -254,7 +377,7 @@ fn scale(c: &mut Cluster, kind: WorkloadKind, ns: &str, name: &str, replicas: i3
                     c.events.push(Event::new(
                         EventType::Normal,
                         "SuccessfulDelete",
-                        format!("replicaset/{name}"),
+                        format!("{}/{name}", kind.as_str().to_ascii_lowercase()),
                         ns,
                         format!("Deleted pod: {v}"),
                     ));
@@ -431,13 +554,7 @@ fn set_label(c: &mut Cluster, kind: &str, ns: &str, name: &str, key: &str, value
             None => warn(c, format!("nodes \"{name}\" not found")),
         },
         other => {
-            let kind = match other {
-                "deployment" | "deployments" | "deploy" => Some(WorkloadKind::Deployment),
-                "replicaset" | "replicasets" | "rs" => Some(WorkloadKind::ReplicaSet),
-                "statefulset" | "statefulsets" | "sts" => Some(WorkloadKind::StatefulSet),
-                "daemonset" | "daemonsets" | "ds" => Some(WorkloadKind::DaemonSet),
-                _ => None,
-            };
+            let kind = workload_kind(other);
             match kind.and_then(|k| {
                 c.objects
                     .workloads
@@ -452,8 +569,10 @@ fn set_label(c: &mut Cluster, kind: &str, ns: &str, name: &str, key: &str, value
 }
 
 /// Parses the CLI's `--event` text (see `netsim get --help`):
-/// `delete-pod/[NS/]NAME`, `scale/KIND/[NS/]NAME=N`, `pod-ready/[NS/]NAME=true|false`,
-/// `node-down/NAME`, `label/KIND/[NS/]NAME:KEY=VALUE` (or `:KEY-` to remove).
+/// `delete-pod/[NS/]NAME` (the Pod starts terminating), `grace-over/[NS/]NAME` (its grace period
+/// is over: it is gone), `force-delete-pod/[NS/]NAME` (both at once), `scale/KIND/[NS/]NAME=N`,
+/// `pod-ready/[NS/]NAME=true|false`, `node-down/NAME`, `label/KIND/[NS/]NAME:KEY=VALUE` (or
+/// `:KEY-` to remove). [`WhatIf::to_event`] writes the same text back.
 pub fn parse_event(text: &str, default_ns: &str) -> Result<WhatIf, String> {
     let (verb, rest) = text.split_once('/').ok_or_else(|| {
         format!("event {text:?} has no '/': expected e.g. delete-pod/default/web-abc")
@@ -467,19 +586,23 @@ pub fn parse_event(text: &str, default_ns: &str) -> Result<WhatIf, String> {
             _ => Err(format!("event {text:?}: expected [NAMESPACE/]NAME")),
         }
     };
-    let workload_kind = |k: &str| match k.to_lowercase().as_str() {
-        "deployment" | "deployments" | "deploy" => Ok(WorkloadKind::Deployment),
-        "replicaset" | "replicasets" | "rs" => Ok(WorkloadKind::ReplicaSet),
-        "statefulset" | "statefulsets" | "sts" => Ok(WorkloadKind::StatefulSet),
-        "daemonset" | "daemonsets" | "ds" => Ok(WorkloadKind::DaemonSet),
-        _ => Err(format!(
-            "event {text:?}: unknown workload kind {k:?} (deployment, replicaset, statefulset)"
-        )),
+    let workload_kind = |k: &str| {
+        workload_kind(k).ok_or_else(|| {
+            format!("event {text:?}: unknown workload kind {k:?} (deployment, replicaset, statefulset, replicationcontroller)")
+        })
     };
     match verb {
         "delete-pod" => {
             let (namespace, name) = ns_name(rest)?;
             Ok(WhatIf::DeletePod { namespace, name })
+        }
+        "grace-over" => {
+            let (namespace, name) = ns_name(rest)?;
+            Ok(WhatIf::GracePeriodOver { namespace, name })
+        }
+        "force-delete-pod" => {
+            let (namespace, name) = ns_name(rest)?;
+            Ok(WhatIf::ForceDeletePod { namespace, name })
         }
         "scale" => {
             let (kind, target) = rest.split_once('/').ok_or_else(|| format!("event {text:?}: expected scale/KIND/[NS/]NAME=N"))?;
@@ -516,7 +639,46 @@ pub fn parse_event(text: &str, default_ns: &str) -> Result<WhatIf, String> {
             Ok(WhatIf::SetLabel { kind: kind.to_lowercase(), namespace, name, key, value })
         }
         _ => Err(format!(
-            "unknown event {text:?}: expected delete-pod/…, scale/…, pod-ready/…, node-down/NODE or label/…"
+            "unknown event {text:?}: expected delete-pod/…, grace-over/…, force-delete-pod/…, scale/…, pod-ready/…, node-down/NODE or label/…"
         )),
+    }
+}
+
+/// A workload kind by kubectl's names (`deploy`, `replicasets`, `rc`, `statefulsets.apps`).
+fn workload_kind(name: &str) -> Option<WorkloadKind> {
+    [
+        WorkloadKind::Deployment,
+        WorkloadKind::ReplicaSet,
+        WorkloadKind::StatefulSet,
+        WorkloadKind::DaemonSet,
+        WorkloadKind::ReplicationController,
+    ]
+    .into_iter()
+    .find(|k| k.info().named(name))
+}
+
+impl WhatIf {
+    /// The event text [`parse_event`] reads (`delete-pod/default/web-abc`), for the page's
+    /// timeline and share links.
+    pub fn to_event(&self) -> String {
+        match self {
+            WhatIf::DeletePod { namespace, name } => format!("delete-pod/{namespace}/{name}"),
+            WhatIf::GracePeriodOver { namespace, name } => format!("grace-over/{namespace}/{name}"),
+            WhatIf::ForceDeletePod { namespace, name } => {
+                format!("force-delete-pod/{namespace}/{name}")
+            }
+            WhatIf::Scale { kind, namespace, name, replicas } => format!(
+                "scale/{}/{namespace}/{name}={replicas}",
+                kind.as_str().to_ascii_lowercase()
+            ),
+            WhatIf::SetPodReady { namespace, name, ready } => {
+                format!("pod-ready/{namespace}/{name}={ready}")
+            }
+            WhatIf::NodeDown { name } => format!("node-down/{name}"),
+            WhatIf::SetLabel { kind, namespace, name, key, value } => match value {
+                Some(v) => format!("label/{kind}/{namespace}/{name}:{key}={v}"),
+                None => format!("label/{kind}/{namespace}/{name}:{key}-"),
+            },
+        }
     }
 }

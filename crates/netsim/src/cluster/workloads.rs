@@ -1,5 +1,6 @@
 //! Workload controllers (cluster stage): the Pods (and ReplicaSets) that Deployment,
-//! ReplicaSet, StatefulSet and DaemonSet controllers create, with the names they generate.
+//! ReplicaSet, ReplicationController, StatefulSet and DaemonSet controllers create, with the
+//! names they generate.
 //!
 //! Names (deterministic stand-ins for the controllers' random parts):
 //! * Deployment → ReplicaSet `<deploy>-<pod-template-hash>` (`pkg/controller/deployment/sync.go`
@@ -8,7 +9,9 @@
 //!   hashes a spew dump of the Go struct; we hash a canonical dump of our template, so the shape and
 //!   alphabet are the real ones, the digits are ours. The `pod-template-hash` label is added to the
 //!   ReplicaSet, its selector and its Pods, as the controller does.
-//! * ReplicaSet (and DaemonSet) Pods: `generateName: <owner>-` plus 5 characters
+//! * ReplicationController: the ReplicationManager is the ReplicaSet controller over RCs
+//!   (`pkg/controller/replication`), so its Pods are named and counted as a ReplicaSet's.
+//! * ReplicaSet, ReplicationController (and DaemonSet) Pods: `generateName: <owner>-` plus 5 characters
 //!   (`staging/src/k8s.io/apiserver/pkg/storage/names/generate.go`: `randomLength = 5`, base cut to
 //!   58 chars), drawn here from an FNV hash of `namespace/owner/n` (n = Pods created so far by
 //!   that controller) in Kubernetes' alphabet `bcdfghjklmnpqrstvwxz2456789`.
@@ -36,8 +39,13 @@ use crate::model::{
 };
 
 /// `controller.ComputeHash` shape: SafeEncodeString(decimal FNV-32a of the template).
+///
+/// The dump leaves out fields the model gained later while they hold their default, so the
+/// names (and every expectation built on them) stay what they were: only a template that sets
+/// such a field gets a different hash, as it would upstream.
 pub(crate) fn template_hash(t: &PodTemplate) -> String {
-    safe_encode(&fnv32a(format!("{t:?}").as_bytes()).to_string())
+    let dump = format!("{t:?}").replace(", termination_grace_period_seconds: None", "");
+    safe_encode(&fnv32a(dump.as_bytes()).to_string())
 }
 
 pub(crate) fn expand_all(c: &mut Cluster) {
@@ -71,7 +79,11 @@ pub(crate) fn expand_all(c: &mut Cluster) {
                     }
                 }
             }
-            WorkloadKind::ReplicaSet => replicaset(c, &w, &owned),
+            // The ReplicationManager is the ReplicaSet controller run on ReplicationControllers
+            // (`pkg/controller/replication/replication_controller.go`).
+            WorkloadKind::ReplicaSet | WorkloadKind::ReplicationController => {
+                replicaset(c, &w, &owned)
+            }
             WorkloadKind::StatefulSet => {
                 if check(c, &w) && bounded(c, &w) {
                     for ord in 0..w.replicas.max(0) {
@@ -158,6 +170,7 @@ fn key(w: &Workload) -> String {
     format!("{}/{}/{}", w.meta.namespace, w.kind.as_str(), w.meta.name)
 }
 
+/// The active Pods `w` controls: terminating ones do not count (`controller.FilterActivePods`).
 pub(crate) fn owned_pods(c: &Cluster, w: &Workload) -> Vec<usize> {
     let kind = w.kind.as_str();
     c.objects
@@ -165,7 +178,8 @@ pub(crate) fn owned_pods(c: &Cluster, w: &Workload) -> Vec<usize> {
         .iter()
         .enumerate()
         .filter(|(_, p)| {
-            p.meta.namespace == w.meta.namespace
+            p.meta.deletion_timestamp.is_none()
+                && p.meta.namespace == w.meta.namespace
                 && p.meta
                     .owner_references
                     .iter()

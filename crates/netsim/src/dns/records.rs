@@ -6,8 +6,11 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// The query types the simulator understands. Anything else is a [`QueryError::UnknownType`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// A query type. The simulator answers any type as CoreDNS does: the types the kubernetes plugin
+/// has records for by name, every other one (`HINFO`, `CAA`, `TYPE65280`, …) as
+/// [`RecordType::Other`] with its number, answered like the plugin's `default:` branch
+/// (`handler.go` `ServeDNS`: a fake A lookup tells NXDOMAIN from NODATA).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum RecordType {
     A,
     #[allow(clippy::upper_case_acronyms)]
@@ -30,10 +33,90 @@ pub enum RecordType {
     AXFR,
     #[allow(clippy::upper_case_acronyms)]
     IXFR,
+    /// Any other type, by its number (RFC 1035 §3.2.2, IANA "DNS Parameters").
+    Other(u16),
 }
 
+/// IANA's RR type mnemonics and numbers ("Domain Name System (DNS) Parameters", Resource Record
+/// (RR) TYPEs; the types miekg/dns names in `TypeToString`), for the types without their own
+/// variant.
+const OTHER_TYPES: &[(&str, u16)] = &[
+    ("MD", 3),
+    ("MF", 4),
+    ("MB", 7),
+    ("MG", 8),
+    ("MR", 9),
+    ("NULL", 10),
+    ("HINFO", 13),
+    ("MINFO", 14),
+    ("RP", 17),
+    ("AFSDB", 18),
+    ("X25", 19),
+    ("ISDN", 20),
+    ("RT", 21),
+    ("NSAPPTR", 23),
+    ("SIG", 24),
+    ("KEY", 25),
+    ("PX", 26),
+    ("GPOS", 27),
+    ("LOC", 29),
+    ("NXT", 30),
+    ("EID", 31),
+    ("NIMLOC", 32),
+    ("ATMA", 34),
+    ("NAPTR", 35),
+    ("KX", 36),
+    ("CERT", 37),
+    ("DNAME", 39),
+    ("OPT", 41),
+    ("APL", 42),
+    ("DS", 43),
+    ("SSHFP", 44),
+    ("IPSECKEY", 45),
+    ("RRSIG", 46),
+    ("NSEC", 47),
+    ("DNSKEY", 48),
+    ("DHCID", 49),
+    ("NSEC3", 50),
+    ("NSEC3PARAM", 51),
+    ("TLSA", 52),
+    ("SMIMEA", 53),
+    ("HIP", 55),
+    ("NINFO", 56),
+    ("RKEY", 57),
+    ("TALINK", 58),
+    ("CDS", 59),
+    ("CDNSKEY", 60),
+    ("OPENPGPKEY", 61),
+    ("CSYNC", 62),
+    ("ZONEMD", 63),
+    ("SVCB", 64),
+    ("HTTPS", 65),
+    ("SPF", 99),
+    ("UINFO", 100),
+    ("UID", 101),
+    ("GID", 102),
+    ("UNSPEC", 103),
+    ("NID", 104),
+    ("L32", 105),
+    ("L64", 106),
+    ("LP", 107),
+    ("EUI48", 108),
+    ("EUI64", 109),
+    ("TKEY", 249),
+    ("TSIG", 250),
+    ("MAILB", 253),
+    ("MAILA", 254),
+    ("URI", 256),
+    ("CAA", 257),
+    ("AVC", 258),
+    ("AMTRELAY", 260),
+    ("TA", 32768),
+    ("DLV", 32769),
+];
+
 impl RecordType {
-    /// Every type, for help texts and error hints.
+    /// The types with their own variant, for help texts and error hints.
     pub const ALL: [RecordType; 12] = [
         RecordType::A,
         RecordType::AAAA,
@@ -49,7 +132,32 @@ impl RecordType {
         RecordType::IXFR,
     ];
 
-    /// The mnemonic as `dig` prints it.
+    /// The type's number (RFC 1035 §3.2.2 and successors).
+    pub fn code(self) -> u16 {
+        match self {
+            RecordType::A => 1,
+            RecordType::NS => 2,
+            RecordType::CNAME => 5,
+            RecordType::SOA => 6,
+            RecordType::PTR => 12,
+            RecordType::MX => 15,
+            RecordType::TXT => 16,
+            RecordType::AAAA => 28,
+            RecordType::SRV => 33,
+            RecordType::IXFR => 251,
+            RecordType::AXFR => 252,
+            RecordType::ANY => 255,
+            RecordType::Other(n) => n,
+        }
+    }
+
+    /// The type for a number: its own variant when it has one.
+    pub fn from_code(n: u16) -> RecordType {
+        RecordType::ALL.into_iter().find(|t| t.code() == n).unwrap_or(RecordType::Other(n))
+    }
+
+    /// The mnemonic as `dig` prints it; `TYPE` for a number without a mnemonic (the full
+    /// RFC 3597 form, `TYPE65280`, is [`Display`](fmt::Display)).
     pub fn as_str(self) -> &'static str {
         match self {
             RecordType::A => "A",
@@ -64,21 +172,58 @@ impl RecordType {
             RecordType::ANY => "ANY",
             RecordType::AXFR => "AXFR",
             RecordType::IXFR => "IXFR",
+            RecordType::Other(n) => {
+                OTHER_TYPES.iter().find(|(_, c)| *c == n).map_or("TYPE", |(name, _)| name)
+            }
         }
     }
 
-    /// Parses a mnemonic, case-insensitively (`aaaa`, `SRV`).
+    /// Parses a type as `dig` takes it: a mnemonic, case-insensitively (`aaaa`, `Hinfo`), the
+    /// RFC 3597 form `TYPE13`, or a bare number (`13`).
     pub fn parse(text: &str) -> Result<RecordType, QueryError> {
-        RecordType::ALL
-            .into_iter()
-            .find(|t| t.as_str().eq_ignore_ascii_case(text))
-            .ok_or_else(|| QueryError::UnknownType { name: text.chars().take(32).collect() })
+        let t = text.trim();
+        if let Some(known) =
+            RecordType::ALL.into_iter().find(|k| k.as_str().eq_ignore_ascii_case(t))
+        {
+            return Ok(known);
+        }
+        if let Some((_, n)) = OTHER_TYPES.iter().find(|(name, _)| name.eq_ignore_ascii_case(t)) {
+            return Ok(RecordType::Other(*n));
+        }
+        let digits = t
+            .get(..4)
+            .filter(|p| p.eq_ignore_ascii_case("TYPE"))
+            .map_or(t, |_| t.get(4..).unwrap_or(""));
+        match digits.parse::<u16>() {
+            Ok(n) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
+                Ok(RecordType::from_code(n))
+            }
+            _ => Err(QueryError::UnknownType { name: text.chars().take(32).collect() }),
+        }
     }
 }
 
 impl fmt::Display for RecordType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        match self.as_str() {
+            "TYPE" => write!(f, "TYPE{}", self.code()),
+            s => f.write_str(s),
+        }
+    }
+}
+
+impl Serialize for RecordType {
+    /// The mnemonic (`"A"`, `"HINFO"`, `"TYPE65280"`), as `dig` prints it.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for RecordType {
+    /// What [`RecordType::parse`] takes.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<RecordType, D::Error> {
+        let text = String::deserialize(d)?;
+        RecordType::parse(&text).map_err(serde::de::Error::custom)
     }
 }
 
@@ -148,7 +293,7 @@ pub enum QueryError {
     NonAscii { name: String },
     /// Whitespace or control characters.
     BadCharacter { name: String },
-    /// A record type the simulator does not know.
+    /// Not a record type: neither a mnemonic nor a number from 0 to 65535.
     UnknownType { name: String },
 }
 
@@ -174,7 +319,7 @@ impl fmt::Display for QueryError {
             }
             QueryError::UnknownType { name: t } => write!(
                 f,
-                "unknown record type '{t}' (known: A, AAAA, CNAME, PTR, SRV, TXT, NS, SOA, MX, ANY)"
+                "unknown record type '{t}' (a mnemonic such as A, AAAA, SRV, TXT, HINFO, CAA, or a number: 13, TYPE13)"
             ),
         }
     }
@@ -289,6 +434,16 @@ mod tests {
         assert_eq!(RecordType::parse("Srv"), Ok(RecordType::SRV));
         assert!(matches!(RecordType::parse("FOO"), Err(QueryError::UnknownType { .. })));
         assert!(matches!(RecordType::parse(""), Err(QueryError::UnknownType { .. })));
+        // Any type, as dig takes it: mnemonics, TYPEnnn (RFC 3597), numbers.
+        assert_eq!(RecordType::parse("hinfo"), Ok(RecordType::Other(13)));
+        assert_eq!(RecordType::parse("TYPE13"), Ok(RecordType::Other(13)));
+        assert_eq!(RecordType::parse("28"), Ok(RecordType::AAAA));
+        assert_eq!(RecordType::parse("type65280"), Ok(RecordType::Other(65280)));
+        assert!(matches!(RecordType::parse("TYPE70000"), Err(QueryError::UnknownType { .. })));
+        assert!(matches!(RecordType::parse("TYPE"), Err(QueryError::UnknownType { .. })));
+        assert_eq!(RecordType::Other(13).to_string(), "HINFO");
+        assert_eq!(RecordType::Other(65280).to_string(), "TYPE65280");
+        assert_eq!(serde_json::to_string(&RecordType::Other(257)).ok().as_deref(), Some("\"CAA\""));
     }
 
     #[test]

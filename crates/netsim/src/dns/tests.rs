@@ -657,9 +657,14 @@ fn apex_records() {
     let r = z.query("cluster.local.", RecordType::A);
     assert_eq!((r.rcode, r.answer.len()), (Some(Rcode::NoError), 0));
     assert_eq!(set(&r.authority), strs(&[soa]));
-    // TXT never says NXDOMAIN (Services returns nothing for non dns-version names).
+    // TXT: NXDOMAIN for a name that does not exist, as for A (kubernetes.go `Services`, TXT
+    // branch; handler_test.go "A TXT record does not exist and neither does another record").
     let r = z.query("nosuch.default.svc.cluster.local.", RecordType::TXT);
-    assert_eq!(r.rcode, Some(Rcode::NoError));
+    assert_eq!(r.rcode, Some(Rcode::NxDomain));
+    assert_eq!(
+        z.query("kube-dns.kube-system.svc.cluster.local.", RecordType::TXT).rcode,
+        Some(Rcode::NoError)
+    );
     assert_eq!(z.query("cluster.local.", RecordType::AXFR).rcode, Some(Rcode::Refused));
     assert_eq!(
         z.query("nosuch.default.svc.cluster.local.", RecordType::MX).rcode,
@@ -979,4 +984,87 @@ fn external_name_target_is_reported_in_the_walk() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+/// coredns/coredns plugin/kubernetes handler_case_test.go `dnsPreserveCaseCases` (TestPreserveCase,
+/// zone cluster.local., ttl 5): the answers keep the query's spelling of the zone — the SOA owner
+/// and mname of a negative answer, SRV targets and their additional records.
+#[test]
+fn coredns_preserve_case_cases() {
+    let z = coredns_fixture().zone(test_config());
+    let r = z.query("not-a-service.testns.svc.ClUsTeR.lOcAl.", RecordType::A);
+    assert_eq!(r.rcode, Some(Rcode::NxDomain));
+    assert_eq!(
+        set(&r.authority),
+        strs(&["ClUsTeR.lOcAl. 5 IN SOA ns.dns.ClUsTeR.lOcAl. hostmaster.ClUsTeR.lOcAl. 1 7200 1800 86400 5"])
+    );
+    let r = z.query("SvC1.TeStNs.SvC.cLuStEr.LoCaL.", RecordType::A);
+    assert_eq!(set(&r.answer), strs(&["SvC1.TeStNs.SvC.cLuStEr.LoCaL. 5 IN A 10.0.0.1"]));
+    let r = z.query("_HtTp._TcP.sVc1.TeStNs.SvC.cLuStEr.LoCaL.", RecordType::SRV);
+    assert_eq!(
+        set(&r.answer),
+        strs(&["_HtTp._TcP.sVc1.TeStNs.SvC.cLuStEr.LoCaL. 5 IN SRV 0 100 80 svc1.testns.svc.cLuStEr.LoCaL."])
+    );
+    assert_eq!(set(&r.additional), strs(&["svc1.testns.svc.cLuStEr.LoCaL. 5 IN A 10.0.0.1"]));
+    let r = z.query("Cluster.local.", RecordType::SOA);
+    assert_eq!(
+        set(&r.answer),
+        strs(&["Cluster.local. 5 IN SOA ns.dns.Cluster.local. hostmaster.Cluster.local. 1 7200 1800 86400 5"])
+    );
+}
+
+/// handler_test.go (newer revision): a name's rcode does not depend on the query type — TXT is
+/// NODATA for a name with other records and NXDOMAIN for one without; other types (HINFO, …)
+/// take the `default:` branch's fake A lookup (kubernetes_apex_test.go: HINFO at the apex is
+/// NODATA).
+#[test]
+fn coredns_rcode_does_not_depend_on_the_type() {
+    let z = coredns_fixture().zone(test_config());
+    let hinfo = RecordType::Other(13);
+    for (name, rcode) in [
+        ("svc1.testns.svc.cluster.local.", Rcode::NoError),
+        ("svc0.svc-nons.svc.cluster.local.", Rcode::NxDomain),
+        ("svc0.testns.svc.cluster.local.", Rcode::NxDomain),
+        ("hdls1.testns.svc.cluster.local.", Rcode::NoError),
+        ("bogusendpoint.hdls1.testns.svc.cluster.local.", Rcode::NxDomain),
+    ] {
+        for t in [RecordType::A, RecordType::TXT, hinfo, RecordType::Other(257)] {
+            let r = z.query(name, t);
+            assert_eq!(r.rcode, Some(rcode), "{name} {t}");
+            if t != RecordType::A || rcode == Rcode::NxDomain {
+                assert_eq!(set(&r.authority), strs(&[SOA5]), "{name} {t}");
+            }
+        }
+    }
+    let r = z.query("svc1.testns.svc.cluster.local.", RecordType::TXT);
+    assert!(r.answer.is_empty());
+    assert_eq!(z.query("cluster.local.", hinfo).rcode, Some(Rcode::NoError));
+    let r = z.query("dns-version.cluster.local.", RecordType::TXT);
+    assert_eq!(set(&r.answer), strs(&["dns-version.cluster.local. 28800 IN TXT \"1.1.0\""]));
+}
+
+/// kubernetes.go `findServices`: "External services do not have endpoints, nor can we accept
+/// port/protocol pseudo subdomains in an SRV query" — a name with more labels under an
+/// ExternalName Service than it has records is NXDOMAIN, not the Service's CNAME.
+#[test]
+fn coredns_extra_labels_under_a_service_do_not_exist() {
+    let z = coredns_fixture().zone(test_config());
+    for name in [
+        "_http._tcp.external.testns.svc.cluster.local.",
+        "ep.external.testns.svc.cluster.local.",
+        "a.b.svc1.testns.svc.cluster.local.",
+        "x.svc1.testns.svc.cluster.local.",
+        "a.b.c.svc1.testns.svc.cluster.local.",
+    ] {
+        for t in [RecordType::A, RecordType::CNAME, RecordType::SRV, RecordType::TXT] {
+            let r = z.query(name, t);
+            assert_eq!(r.rcode, Some(Rcode::NxDomain), "{name} {t}: {r:?}");
+        }
+    }
+    // The Service's own name still answers.
+    let r = z.query("external.testns.svc.cluster.local.", RecordType::CNAME);
+    assert_eq!(
+        set(&r.answer),
+        strs(&["external.testns.svc.cluster.local. 5 IN CNAME ext.interwebs.test."])
+    );
 }

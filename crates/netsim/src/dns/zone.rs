@@ -169,15 +169,23 @@ fn is_subdomain(parent: &str, child: &str) -> bool {
     parent == "." || child == parent || child.ends_with(&format!(".{parent}"))
 }
 
-/// Strips `zone` from `name` (`dnsutil.TrimZone`), both lowercase absolute.
+/// Strips `zone` from `name` (`dnsutil.TrimZone`), both absolute; the zone may be spelt in
+/// the query's case (CoreDNS keeps it, see [`Zone::query`]), so the suffix is compared without
+/// case.
 fn trim_zone<'a>(name: &'a str, zone: &str) -> &'a str {
     if zone == "." {
         return name.strip_suffix('.').unwrap_or(name);
     }
-    if name == zone {
+    if name.eq_ignore_ascii_case(zone) {
         return "";
     }
-    name.strip_suffix(zone).and_then(|s| s.strip_suffix('.')).unwrap_or("")
+    let Some(cut) = name.len().checked_sub(zone.len()) else { return "" };
+    match (name.get(..cut), name.get(cut..)) {
+        (Some(head), Some(tail)) if tail.eq_ignore_ascii_case(zone) => {
+            head.strip_suffix('.').unwrap_or("")
+        }
+        _ => "",
+    }
 }
 
 /// `dnsutil.ExtractAddressFromReverse`: the IP a full PTR name stands for.
@@ -512,6 +520,14 @@ impl Zone {
             self.next_plugin(&mut resp, &lname, "outside the kubernetes plugin's zones");
             return resp;
         };
+        // `handler.go`: `zone = qname[len(qname)-len(zone):] // maintain case of original
+        // query`: the SOA owner and mname, SRV targets and NS names spell the zone as the
+        // query did (plugin/kubernetes/handler_case_test.go).
+        let zone = qname
+            .len()
+            .checked_sub(zone.len())
+            .and_then(|cut| qname.get(cut..))
+            .map_or(zone, str::to_string);
         let mut upstream = Vec::new();
         let result: Lookup<(Vec<Record>, Vec<Record>)> = match qtype {
             RecordType::A | RecordType::AAAA => {
@@ -553,16 +569,22 @@ impl Zone {
                 self.services(k, &zone, &lname, qtype).map(|_| (Vec::new(), Vec::new()))
             }
             RecordType::SRV => self.srv(k, &zone, &qname, &lname),
-            RecordType::SOA => {
-                Ok((if lname == zone { vec![self.soa(k, &zone)] } else { Vec::new() }, Vec::new()))
-            }
+            RecordType::SOA => Ok((
+                if lname.eq_ignore_ascii_case(&zone) {
+                    vec![self.soa(k, &zone)]
+                } else {
+                    Vec::new()
+                },
+                Vec::new(),
+            )),
             RecordType::AXFR | RecordType::IXFR => {
                 resp.rcode = Some(Rcode::Refused);
                 resp.why = "zone transfers are refused (no transfer plugin)".into();
                 return resp;
             }
-            RecordType::NS if lname == zone => Ok(self.ns(k, &zone, &qname)),
-            RecordType::NS | RecordType::ANY => {
+            RecordType::NS if lname.eq_ignore_ascii_case(&zone) => Ok(self.ns(k, &zone, &qname)),
+            // `default:` — every other type (ANY, HINFO, CAA, TYPE65280 …).
+            RecordType::NS | RecordType::ANY | RecordType::Other(_) => {
                 // "Do a fake A lookup, so we can distinguish between NODATA and NXDOMAIN".
                 let mut prev = Vec::new();
                 let mut ignored = Vec::new();
@@ -694,7 +716,15 @@ impl Zone {
                         target: lname.to_string(),
                     }]);
                 }
-                return Ok(Vec::new());
+                // "Check if we have an existing record for this query of another type": NODATA
+                // when the name has records, NXDOMAIN otherwise (`kubernetes.go` `Services`,
+                // the TXT branch; handler_test.go "A TXT record does not exist and neither
+                // does another record for the same FQDN").
+                return match self.records(k, zone, lname) {
+                    Ok(found) if !found.is_empty() => Ok(Vec::new()),
+                    Ok(_) => Err(NameError("no record of any type has this name".into())),
+                    Err(e) => Err(e),
+                };
             }
             RecordType::NS => {
                 return Ok(self
@@ -706,7 +736,7 @@ impl Zone {
             _ => {}
         }
         let default_ns = if zone == "." { "ns.dns.".to_string() } else { format!("ns.dns.{zone}") };
-        if lname == default_ns {
+        if lname.eq_ignore_ascii_case(&default_ns) {
             return Ok(self
                 .ns_msgs(k, zone)
                 .into_iter()
@@ -856,8 +886,15 @@ impl Zone {
             }
             match &svc.kind {
                 SvcKind::External(target) => {
-                    if !r.endpoint.is_empty() {
-                        why = "an ExternalName Service has no endpoint names".into();
+                    // "External services do not have endpoints, nor can we accept port/protocol
+                    // pseudo subdomains in an SRV query" (`findServices`): such a name does not
+                    // exist.
+                    if !r.endpoint.is_empty() || !r.port.is_empty() || !r.protocol.is_empty() {
+                        why = if r.endpoint.is_empty() {
+                            "CoreDNS gives an ExternalName Service no port names: `_port._proto` names under it do not exist, whatever its `ports`".into()
+                        } else {
+                            "an ExternalName Service has no endpoints, so no endpoint names under it".into()
+                        };
                         continue;
                     }
                     // HostType: an IP "externalName" is not a CNAME and is dropped.
@@ -966,8 +1003,11 @@ impl Zone {
         let lname = qname.to_ascii_lowercase();
         let qtype = if v6 { RecordType::AAAA } else { RecordType::A };
         // checkForApex: the apex itself has no address records (NODATA).
-        let services =
-            if lname == zone { Vec::new() } else { self.services(k, zone, &lname, qtype)? };
+        let services = if lname.eq_ignore_ascii_case(zone) {
+            Vec::new()
+        } else {
+            self.services(k, zone, &lname, qtype)?
+        };
         let mut records = Vec::new();
         let mut dup = BTreeSet::new();
         for serv in services {
@@ -986,7 +1026,7 @@ impl Zone {
                     if prev.len() > 7 || prev.contains(&cname) {
                         continue;
                     }
-                    if is_subdomain(zone, &target_fq.to_ascii_lowercase()) {
+                    if is_subdomain(&zone.to_ascii_lowercase(), &target_fq.to_ascii_lowercase()) {
                         prev.push(cname.clone());
                         if let Ok(next) = self.address(k, zone, &target_fq, v6, prev, upstream) {
                             if !next.is_empty() {

@@ -153,7 +153,7 @@ pub(crate) fn service_model(svc: RawService) -> Service {
     let cluster_ips: Vec<IpAddr> = if headless || type_ == ServiceType::ExternalName {
         Vec::new()
     } else {
-        svc.cluster_ips.iter().filter_map(|s| s.parse().ok()).collect()
+        svc.cluster_ips.iter().filter_map(|s| super::validate::parse_ip_sloppy(s)).collect()
     };
     let ip_families = svc
         .ip_families
@@ -190,7 +190,11 @@ pub(crate) fn service_model(svc: RawService) -> Service {
             } else {
                 svc.ip_family_policy.unwrap_or_default()
             },
-            external_ips: svc.external_ips.iter().filter_map(|s| s.parse().ok()).collect(),
+            external_ips: svc
+                .external_ips
+                .iter()
+                .filter_map(|s| super::validate::parse_ip_sloppy(s))
+                .collect(),
             external_name: svc.external_name.filter(|s| !s.is_empty()),
             session_affinity: match svc.session_affinity.as_deref() {
                 Some("ClientIP") => "ClientIP".to_string(),
@@ -210,11 +214,15 @@ pub(crate) fn service_model(svc: RawService) -> Service {
             },
             health_check_node_port: (svc.health_check_node_port != 0)
                 .then_some(svc.health_check_node_port),
-            load_balancer_ip: svc.load_balancer_ip.as_deref().and_then(|s| s.parse().ok()),
+            load_balancer_ip: svc
+                .load_balancer_ip
+                .as_deref()
+                .and_then(super::validate::parse_ip_sloppy),
             load_balancer_source_ranges: svc.load_balancer_source_ranges,
             allocate_load_balancer_node_ports: svc.allocate_load_balancer_node_ports,
             publish_not_ready_addresses: svc.publish_not_ready_addresses,
             load_balancer_class: svc.load_balancer_class,
+            traffic_distribution: svc.traffic_distribution.filter(|t| !t.is_empty()),
         },
         status: svc.status,
     }

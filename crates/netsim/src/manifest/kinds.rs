@@ -69,6 +69,7 @@ pub(crate) fn meta(cx: &mut Cx<'_>, n: &Node<'_>) -> ObjectMeta {
         "annotations" => m.annotations = cx.string_map(&e.value),
         "uid" => m.uid = cx.string(&e.value),
         "deletionTimestamp" => m.deletion_timestamp = cx.string(&e.value),
+        "deletionGracePeriodSeconds" => m.deletion_grace_period_seconds = cx.int64(&e.value),
         "ownerReferences" => items!(cx, &e.value, _i, it => {
             let mut r = OwnerReference { kind: String::new(), name: String::new(), controller: false };
             fields!(cx, it, s::OWNER_REFERENCE, f => {
@@ -123,6 +124,8 @@ pub(crate) struct RawPodSpec {
     pub init_containers: Vec<RawContainer>,
     /// `tolerationSeconds` given, per toleration (the model does not keep it).
     pub toleration_seconds: Vec<Option<i64>>,
+    /// `activeDeadlineSeconds` (forbidden in a ReplicationController's template).
+    pub active_deadline_seconds: Option<i64>,
 }
 
 fn container(cx: &mut Cx<'_>, n: &Node<'_>) -> RawContainer {
@@ -169,6 +172,8 @@ pub(crate) fn pod_spec(cx: &mut Cx<'_>, n: &Node<'_>) -> RawPodSpec {
         "subdomain" => r.spec.subdomain = cx.string(&e.value),
         "dnsPolicy" => r.spec.dns_policy = cx.string(&e.value).unwrap_or_default(),
         "restartPolicy" => r.spec.restart_policy = cx.string(&e.value).unwrap_or_default(),
+        "terminationGracePeriodSeconds" => r.spec.termination_grace_period_seconds = cx.int64(&e.value),
+        "activeDeadlineSeconds" => r.active_deadline_seconds = cx.int64(&e.value),
         "containers" => items!(cx, &e.value, _i, it => {
             r.containers.push(container(cx, it));
             cx.go = "PodSpec";
@@ -303,6 +308,7 @@ pub(crate) struct RawService {
     pub ip_family_policy: Option<String>,
     pub allocate_load_balancer_node_ports: Option<bool>,
     pub load_balancer_class: Option<String>,
+    pub traffic_distribution: Option<String>,
     pub status: ServiceStatus,
 }
 
@@ -351,6 +357,7 @@ pub(crate) fn service_spec(cx: &mut Cx<'_>, n: &Node<'_>, svc: &mut RawService) 
         "loadBalancerIP" => svc.load_balancer_ip = cx.string(&e.value),
         "loadBalancerSourceRanges" => svc.load_balancer_source_ranges = cx.string_list(&e.value),
         "externalName" => svc.external_name = cx.string(&e.value),
+        "trafficDistribution" => svc.traffic_distribution = cx.string(&e.value),
         "externalTrafficPolicy" => svc.external_traffic_policy = cx.string(&e.value),
         "internalTrafficPolicy" => svc.internal_traffic_policy = cx.string(&e.value),
         "healthCheckNodePort" => svc.health_check_node_port = cx.int32(&e.value).unwrap_or(0),

@@ -1,7 +1,10 @@
 //! Stage 2 of the pipeline: spanned YAML documents → `model::Objects`, decoded, defaulted and
 //! validated as the API server would.
 //!
-//! For each document (and each item of a `kind: List`): dispatch on `apiVersion` + `kind`, walk
+//! For each document (and each item of a list: any document with top-level `items`, `kind: List`
+//! or `<Kind>List`, expanded breadth-first as kubectl's `FlattenListVisitor` does; bare items
+//! take the list's kind without `List` and its apiVersion): dispatch on `apiVersion` + `kind`
+//! (the kinds are [`crate::model::KINDS`]), walk
 //! the fields with their spans (unknown fields warned with a suggestion, fields Kubernetes has but
 //! we do not simulate accepted silently, wrong types and YAML 1.1 traps reported), apply
 //! `SetDefaults_*`, run the API server's validation (`validate`), and convert to the model.
@@ -14,6 +17,15 @@
 //! are shown everywhere. Objects with
 //! the same kind, namespace and name: the later one wins (what `kubectl apply` of the stream
 //! does), with a `duplicate-object` warning pointing at both.
+//!
+//! The cluster's Kubernetes release ([`KubeVersion`], kubeadm ClusterConfiguration's
+//! `kubernetesVersion`) is found first ([`version`]); validation and the API warnings
+//! (`api-warning`, printed by kubectl as `Warning: …`) follow it.
+//!
+//! Namespaces: an object in a namespace that neither an earlier Namespace of the input nor the
+//! cluster creates is refused as the NamespaceLifecycle admission plugin refuses it
+//! (`namespace-not-found`: `namespaces "X" not found`, with a one-click fix that adds the
+//! Namespace); `kubectl apply` creates objects in input order, so the Namespace must come first.
 //!
 //! Invariants: never panics; objects and diagnostics come in input order (within one object:
 //! decoding problems in position order, then validation errors in the API server's order).
@@ -29,15 +41,19 @@
 //! [`applied_objects`] names the objects as `kubectl apply` prints them. The name and label
 //! rules (`validate::is_dns1035_label`, `is_qualified_name`, …) are public for other stages.
 
+pub mod apply;
 pub(crate) mod decode;
 pub(crate) mod defaults;
 pub(crate) mod kinds;
 pub(crate) mod schema;
 pub mod validate;
+pub mod version;
+
+pub use version::KubeVersion;
 
 use std::collections::BTreeMap;
 
-use crate::diagnostic::{Diagnostic, SourceFiles};
+use crate::diagnostic::{Diagnostic, Edit, Fix, SourceFiles};
 use crate::model::*;
 use crate::syntax::{self, Node};
 use crate::text::{FileId, Span, TextRange};
@@ -49,6 +65,8 @@ use kinds::{fields, items};
 pub struct Loaded {
     pub objects: Objects,
     pub diagnostics: Vec<Diagnostic>,
+    /// The release the cluster runs (ClusterConfiguration `kubernetesVersion`, else the newest).
+    pub version: KubeVersion,
 }
 
 impl Loaded {
@@ -97,16 +115,17 @@ impl Loaded {
 
 /// Reads every file: YAML/JSON → objects, with diagnostics. Never fails.
 pub fn load(files: &SourceFiles) -> Loaded {
-    let mut l = Loader::default();
+    let mut l = Loader { version: find_version(files), ..Loader::default() };
     for (file, name, text) in files.iter() {
         l.file_name = name.to_string();
+        l.file_text_start = text.trim_start().chars().next();
         // Documents are decoded as the parser completes them and dropped right after, so the
         // spanned tree of at most one document is alive at a time.
         syntax::parse_each(file, text, |item| match item {
             syntax::Item::Diagnostic(d) => l.diagnostics.push(d),
             syntax::Item::Document(doc) => {
                 if let Some(root) = &doc.root {
-                    l.object(file, root, 0);
+                    l.document(file, text, root);
                 }
             }
         });
@@ -118,10 +137,69 @@ pub fn load(files: &SourceFiles) -> Loaded {
 struct Loader {
     /// The name of the file being read (for kubectl's messages, which name it).
     file_name: String,
+    /// The first non-blank character of the file being read (`{` or `[` for JSON).
+    file_text_start: Option<char>,
     objects: Objects,
     diagnostics: Vec<Diagnostic>,
     /// (kind, namespace, name) → span of the first definition.
     seen: BTreeMap<(&'static str, String, String), Span>,
+    version: KubeVersion,
+    /// Where the Namespace fix of the document being read is inserted: the start of the line
+    /// its root begins on (`None` where inserting YAML text would not be valid).
+    insert_at: Option<Span>,
+    /// Namespaces the input has created so far (kubectl applies in input order).
+    created_namespaces: std::collections::BTreeSet<String>,
+    /// `namespace-not-found` diagnostics by namespace, to note a Namespace defined later.
+    missing_namespaces: Vec<(usize, String)>,
+    /// Whether the input uses MetalLB (its install creates `metallb-system`).
+    uses_metallb: bool,
+}
+
+/// The namespaces every cluster has (kube-apiserver creates them at start: `default`,
+/// `kube-system`, `kube-public`, `kube-node-lease`; `pkg/controlplane/controller/systemnamespaces`).
+pub const BUILTIN_NAMESPACES: [&str; 4] =
+    ["default", "kube-node-lease", "kube-public", "kube-system"];
+
+/// The release named by the first kubeadm ClusterConfiguration's `kubernetesVersion`, found
+/// before anything is validated (validation depends on it). Only files that mention
+/// `ClusterConfiguration` are parsed for it; an unusable value is reported where the
+/// ClusterConfiguration is decoded and the newest release is used.
+fn find_version(files: &SourceFiles) -> KubeVersion {
+    let mut found: Option<String> = None;
+    for (file, _, text) in files.iter() {
+        if found.is_some() {
+            break;
+        }
+        if !text.contains("ClusterConfiguration") {
+            continue;
+        }
+        syntax::parse_each(file, text, |item| {
+            let syntax::Item::Document(doc) = item else { return };
+            if found.is_some() {
+                return;
+            }
+            let Some(root) = &doc.root else { return };
+            let scalar = |n: &Node<'_>, k: &str| {
+                n.get(k).and_then(|e| e.value.as_scalar()).map(|s| s.text.to_string())
+            };
+            // The document itself, or the items of a list document (one level).
+            let mut candidates: Vec<&Node<'_>> = vec![root];
+            if let Some(items) = root.get("items").and_then(|e| e.value.as_sequence()) {
+                candidates.extend(items.iter());
+            }
+            for n in candidates {
+                let cc = scalar(n, "kind").as_deref() == Some("ClusterConfiguration")
+                    && scalar(n, "apiVersion").is_some_and(|a| {
+                        kind_info("ClusterConfiguration").is_some_and(|k| k.serves(&a))
+                    });
+                if cc {
+                    found = Some(scalar(n, "kubernetesVersion").unwrap_or_default());
+                    return;
+                }
+            }
+        });
+    }
+    found.filter(|t| !t.is_empty()).and_then(|t| version::parse(&t).ok()).unwrap_or_default()
 }
 
 /// The object label the API server uses in `The Service "x" is invalid`: the name with Go's
@@ -131,69 +209,23 @@ pub(crate) fn object_label(kind: &str, name: &str) -> String {
     format!("{kind} {}", validate::go_quote(name))
 }
 
-fn api_version_for(kind: &str) -> Option<&'static str> {
-    Some(match kind {
-        "Namespace" | "Node" | "Pod" | "Service" | "Endpoints" | "ConfigMap" | "List" => "v1",
-        "EndpointSlice" => "discovery.k8s.io/v1",
-        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" => "apps/v1",
-        "ClusterConfiguration" => "kubeadm.k8s.io/v1beta4",
-        "KubeProxyConfiguration" => "kubeproxy.config.k8s.io/v1alpha1",
-        "KubeletConfiguration" => "kubelet.config.k8s.io/v1beta1",
-        "IPAddressPool" | "L2Advertisement" => "metallb.io/v1beta1",
-        "NetworkPolicy" => "networking.k8s.io/v1",
-        "ClusterNetworkPolicy" => "policy.networking.k8s.io/v1alpha2",
-        _ => return None,
-    })
+/// The preferred `apiVersion` of a kind ([`KINDS`]), `v1` for `List`.
+fn api_version_for(kind: &str) -> Option<String> {
+    if kind == "List" {
+        return Some("v1".into());
+    }
+    kind_info(kind).map(KindInfo::api_version)
 }
 
-/// The kinds a built-in API group/version serves (`kubectl api-resources`), for telling a typo
-/// (`kind: Deplyment`, `kind: service`) from a kind we merely do not simulate. Empty for groups
-/// we do not know (CRDs and others are then only "not simulated").
-fn builtin_kinds(api: &str) -> &'static [&'static str] {
-    match api {
-        "v1" => &[
-            "Binding",
-            "ComponentStatus",
-            "ConfigMap",
-            "Endpoints",
-            "Event",
-            "LimitRange",
-            "List",
-            "Namespace",
-            "Node",
-            "PersistentVolume",
-            "PersistentVolumeClaim",
-            "Pod",
-            "PodTemplate",
-            "ReplicationController",
-            "ResourceQuota",
-            "Secret",
-            "Service",
-            "ServiceAccount",
-        ],
-        "apps/v1" => {
-            &["ControllerRevision", "DaemonSet", "Deployment", "ReplicaSet", "StatefulSet"]
-        }
-        "discovery.k8s.io/v1" => &["EndpointSlice"],
-        "batch/v1" => &["CronJob", "Job"],
-        "networking.k8s.io/v1" => {
-            &["Ingress", "IngressClass", "NetworkPolicy", "IPAddress", "ServiceCIDR"]
-        }
-        // network-policy-api v0.2 (v1alpha2); the conformance suite's newest manifests use
-        // v1beta1 with the same fields (unverified beyond that).
-        "policy.networking.k8s.io/v1alpha2" | "policy.networking.k8s.io/v1beta1" => {
-            &["ClusterNetworkPolicy"]
-        }
-        "metallb.io/v1beta1" => &[
-            "BFDProfile",
-            "BGPAdvertisement",
-            "BGPPeer",
-            "Community",
-            "IPAddressPool",
-            "L2Advertisement",
-        ],
-        _ => &[],
+/// The kinds a built-in API group/version serves (`kubectl api-resources`, [`KINDS`]), for
+/// telling a typo (`kind: Deplyment`, `kind: service`) from a kind we merely do not simulate.
+/// Empty for groups we do not know (CRDs and others are then only "not simulated").
+fn builtin_kinds(api: &str) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = kinds_served_by(api).map(|k| k.kind).collect();
+    if !out.is_empty() {
+        out.push("List");
     }
+    out
 }
 
 impl Loader {
@@ -201,11 +233,91 @@ impl Loader {
         Span { file, range }
     }
 
+    /// Reads one top-level document: an object, or a list of them.
+    fn document(&mut self, file: FileId, text: &str, root: &Node<'_>) {
+        self.insert_at = namespace_insert_point(file, text, root.range.start, self.file_text_start);
+        if root.get("items").is_some() {
+            self.list(file, root);
+        } else {
+            self.object(file, root, None);
+        }
+    }
+
+    /// A list document (any document with top-level `items`: `kind: List`, `ServiceList`, …),
+    /// expanded as kubectl does (`apimachinery` `unstructured/helpers.go` `decodeToList`,
+    /// `cli-runtime` `visitor.go` `FlattenListVisitor`): nested lists breadth-first (a list's
+    /// own items before those of the lists inside it); an item with neither `kind` nor
+    /// `apiVersion` takes the list's kind without `List` and the list's `apiVersion`; the
+    /// list's `metadata` is ignored. A problem in one item does not stop the others.
+    fn list(&mut self, file: FileId, root: &Node<'_>) {
+        type Inherit = Option<(String, String)>;
+        let mut queue: std::collections::VecDeque<(&Node<'_>, Inherit)> =
+            std::collections::VecDeque::new();
+        queue.push_back((root, None));
+        let mut leaves: Vec<(&Node<'_>, Inherit)> = Vec::new();
+        while let Some((n, inherit)) = queue.pop_front() {
+            if n.as_mapping().is_none() || n.get("items").is_none() {
+                leaves.push((n, inherit));
+                continue;
+            }
+            let text = |key: &str| {
+                n.get(key)
+                    .and_then(|e| e.value.as_scalar())
+                    .map(|s| s.text.to_string())
+                    .filter(|s| !s.is_empty())
+            };
+            let (api, kind) = match (text("apiVersion"), text("kind"), &inherit) {
+                (None, None, Some((a, k))) => (a.clone(), k.clone()),
+                (a, k, _) => (a.unwrap_or_default(), k.unwrap_or_default()),
+            };
+            if !self.list_kind_ok(file, n, &api, &kind) {
+                continue;
+            }
+            let child = Some((api.clone(), kind.strip_suffix("List").unwrap_or(&kind).to_string()));
+            let mut cx = Cx::new(file, &mut self.diagnostics);
+            fields!(cx, n, schema::LIST_TOP, e => {
+                "apiVersion" | "kind" | "metadata" => {},
+                "items" => items!(cx, &e.value, _i, it => queue.push_back((it, child.clone()))),
+            });
+        }
+        for (n, inherit) in leaves {
+            let inherit = inherit.as_ref().map(|(a, k)| (a.as_str(), k.as_str()));
+            self.object(file, n, inherit);
+        }
+    }
+
+    /// Whether kubectl can map a list document: `List` exists in every group/version and
+    /// `<Kind>List` wherever `<Kind>` is served (`client-go` `restmapper/discovery.go`). A list
+    /// of an unknown group is expanded (its items are then reported one by one).
+    fn list_kind_ok(&mut self, file: FileId, n: &Node<'_>, api: &str, kind: &str) -> bool {
+        if kind == "List" {
+            return true;
+        }
+        let base = kind.strip_suffix("List").unwrap_or(kind);
+        let builtin = builtin_kinds(api);
+        if builtin.is_empty() || builtin.contains(&base) {
+            return true;
+        }
+        let span = n.get("kind").map_or(n.range, |e| e.value.range);
+        let mut d = Diagnostic::error(
+            "no-kind-match",
+            Self::span(file, span),
+            format!("no matches for kind \"{kind}\" in version \"{api}\""),
+        )
+        .with_hint("a list document's kind is `List`, or `<Kind>List` for a kind its apiVersion serves (e.g. `ServiceList` in `v1`)");
+        if let Some(info) = kind_info(base) {
+            d = d.with_hint(format!("{base} is served as `apiVersion: {}`", info.api_version()));
+        }
+        self.diagnostics.push(d);
+        false
+    }
+
     /// Reads one object, then attaches its label (`Service "web"`) to every diagnostic it
-    /// produced, so consumers can group them per object as `kubectl apply` does.
-    fn object(&mut self, file: FileId, root: &Node<'_>, depth: usize) {
+    /// produced, so consumers can group them per object as `kubectl apply` does. `inherit` is
+    /// the (apiVersion, kind) a list gives its bare items.
+    fn object(&mut self, file: FileId, root: &Node<'_>, inherit: Option<(&str, &str)>) {
         let start = self.diagnostics.len();
-        let label = self.object_inner(file, root, depth);
+        let label = self.object_inner(file, root, inherit, start);
         // A field that could not be decoded (wrong type, number out of range) holds its zero
         // value; the API server would have stopped at the decoding error, so validation errors
         // about that field (or containing it) are consequences, not news: drop them.
@@ -242,7 +354,13 @@ impl Loader {
         }
     }
 
-    fn object_inner(&mut self, file: FileId, root: &Node<'_>, depth: usize) -> Option<String> {
+    fn object_inner(
+        &mut self,
+        file: FileId,
+        root: &Node<'_>,
+        inherit: Option<(&str, &str)>,
+        start: usize,
+    ) -> Option<String> {
         if root.as_mapping().is_none() {
             if root.is_null() {
                 return None;
@@ -266,8 +384,12 @@ impl Loader {
                 .map(|s| s.text.to_string())
                 .filter(|s| !s.is_empty())
         };
-        let api = text("apiVersion");
-        let kind = text("kind");
+        let mut api = text("apiVersion");
+        let mut kind = text("kind");
+        if let (None, None, Some((a, k))) = (&api, &kind, inherit) {
+            api = Some(a.to_string()).filter(|a| !a.is_empty());
+            kind = Some(k.to_string()).filter(|k| !k.is_empty());
+        }
         let (api, kind) = match (api, kind) {
             (Some(a), Some(k)) => (a, k),
             (a, k) => {
@@ -303,19 +425,6 @@ impl Loader {
         let cx = &mut cx_owned;
         let group = api.split_once('/').map_or("", |(g, _)| g);
         match (api.as_str(), kind.as_str()) {
-            ("v1", "List") => {
-                if depth > 0 {
-                    return None;
-                }
-                let mut list_items: Vec<&Node<'_>> = Vec::new();
-                fields!(cx, root, schema::LIST_TOP, e => {
-                    "apiVersion" | "kind" | "metadata" => {},
-                    "items" => items!(cx, &e.value, _i, it => list_items.push(it)),
-                });
-                for it in list_items {
-                    self.object(file, it, depth + 1);
-                }
-            }
             ("v1", "Namespace") => {
                 let mut meta = ObjectMeta::default();
                 fields!(cx, root, schema::TYPE_META, e => {
@@ -380,10 +489,13 @@ impl Loader {
                 defaults::namespace(&mut meta);
                 svc.meta = finish_meta(cx, meta, file, root.range);
                 defaults::service(&mut svc);
-                validate::service(&svc, &mut self.diagnostics);
+                validate::service(&svc, self.version, &mut self.diagnostics);
+                let mut warnings = Vec::new();
+                validate::service_warnings(&svc, self.version, &mut warnings);
                 let s = defaults::service_model(svc);
                 let meta = s.meta.clone();
                 self.dedup("Service", &meta, |o| &mut o.services, s);
+                self.warn_if_created(start, warnings);
             }
             ("v1", "Endpoints") => {
                 let mut meta = ObjectMeta::default();
@@ -404,6 +516,9 @@ impl Loader {
                     |o| &mut o.endpoints,
                     Endpoints { meta: meta.clone(), subsets },
                 );
+                let mut warnings = Vec::new();
+                validate::endpoints_warning(&meta, &mut warnings);
+                self.warn_if_created(start, warnings);
             }
             ("discovery.k8s.io/v1" | "discovery.k8s.io/v1beta1", "EndpointSlice") => {
                 let mut slice = EndpointSlice::default();
@@ -421,6 +536,71 @@ impl Loader {
                 let meta = slice.meta.clone();
                 self.dedup("EndpointSlice", &meta, |o| &mut o.endpoint_slices, slice);
             }
+            ("v1", "ReplicationController") => {
+                let mut meta = ObjectMeta::default();
+                let mut replicas: Option<i32> = None;
+                let mut selector = Labels::new();
+                let mut min_ready: Option<i64> = None;
+                let mut template: Option<(ObjectMeta, kinds::RawPodSpec)> = None;
+                fields!(cx, root, schema::TYPE_META, e => {
+                    "apiVersion" | "kind" | "status" => {},
+                    "metadata" => meta = kinds::meta(cx, &e.value),
+                    "spec" => {
+                        cx.go = "ReplicationControllerSpec";
+                        fields!(cx, &e.value, schema::REPLICATION_CONTROLLER_SPEC, f => {
+                            "replicas" => replicas = cx.int32(&f.value),
+                            "minReadySeconds" => min_ready = cx.int64(&f.value),
+                            "selector" => { cx.go = "ReplicationControllerSpec"; selector = cx.string_map(&f.value) },
+                            "template" => if !f.value.is_null() {
+                                template = Some(kinds::pod_template(cx, &f.value));
+                                cx.go = "ReplicationControllerSpec";
+                            },
+                        });
+                    },
+                });
+                defaults::namespace(&mut meta);
+                let has_template = template.is_some();
+                let (tmeta, mut tspec) = template.unwrap_or_default();
+                // SetDefaults_ReplicationController (pkg/apis/core/v1/defaults.go): with template
+                // labels, an empty selector and empty object labels become those labels;
+                // replicas defaults to 1.
+                if !tmeta.labels.is_empty() {
+                    if selector.is_empty() {
+                        selector = tmeta.labels.clone();
+                    }
+                    if meta.labels.is_empty() {
+                        meta.labels = tmeta.labels.clone();
+                    }
+                }
+                let meta = finish_meta(cx, meta, file, root.range);
+                defaults::pod_spec(&mut tspec, false);
+                let w = Workload {
+                    kind: WorkloadKind::ReplicationController,
+                    meta,
+                    replicas: replicas.unwrap_or(1),
+                    selector: Some(LabelSelector {
+                        match_labels: selector,
+                        match_expressions: Vec::new(),
+                    }),
+                    template: PodTemplate {
+                        labels: tmeta.labels,
+                        annotations: tmeta.annotations,
+                        spec: PodSpec::default(),
+                    },
+                    service_name: None,
+                };
+                validate::replication_controller(
+                    &w,
+                    &tspec,
+                    has_template,
+                    min_ready,
+                    &mut self.diagnostics,
+                );
+                let mut w = w;
+                w.template.spec = defaults::pod_spec_model(tspec);
+                let meta = w.meta.clone();
+                self.dedup("ReplicationController", &meta, |o| &mut o.workloads, w);
+            }
             ("apps/v1", "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet") => {
                 let wk = match kind.as_str() {
                     "Deployment" => WorkloadKind::Deployment,
@@ -433,6 +613,7 @@ impl Loader {
                     WorkloadKind::ReplicaSet => schema::REPLICASET_SPEC,
                     WorkloadKind::StatefulSet => schema::STATEFULSET_SPEC,
                     WorkloadKind::DaemonSet => schema::DAEMONSET_SPEC,
+                    WorkloadKind::ReplicationController => schema::REPLICATION_CONTROLLER_SPEC,
                 };
                 let mut meta = ObjectMeta::default();
                 let mut replicas: Option<i32> = None;
@@ -449,6 +630,7 @@ impl Loader {
                             WorkloadKind::ReplicaSet => "ReplicaSetSpec",
                             WorkloadKind::StatefulSet => "StatefulSetSpec",
                             WorkloadKind::DaemonSet => "DaemonSetSpec",
+                            WorkloadKind::ReplicationController => "ReplicationControllerSpec",
                         };
                         let go = cx.go;
                         fields!(cx, &e.value, known, f => {
@@ -507,9 +689,14 @@ impl Loader {
                 let v4 = api.ends_with("v1beta4");
                 let mut c = ClusterConfiguration::default();
                 let mut meta = ObjectMeta::default();
+                let mut version_at = None;
                 fields!(cx, root, schema::KUBEADM_CLUSTER_CONFIGURATION, e => {
                     "apiVersion" | "kind" => {},
                     "metadata" => meta = kinds::meta(cx, &e.value),
+                    "kubernetesVersion" => {
+                        c.kubernetes_version = cx.string(&e.value);
+                        version_at = Some(e.value.range);
+                    },
                     "networking" => fields!(cx, &e.value, schema::KUBEADM_NETWORKING, f => {
                         "serviceSubnet" => c.service_subnet = cx.string(&f.value),
                         "podSubnet" => c.pod_subnet = cx.string(&f.value),
@@ -540,6 +727,11 @@ impl Loader {
                     }),
                 });
                 c.meta = finish_meta(cx, meta, file, root.range);
+                if let (Some(text), Some(at)) = (&c.kubernetes_version, version_at) {
+                    if let Err(e) = version::parse(text) {
+                        self.diagnostics.push(version_error(Self::span(file, at), text, &e));
+                    }
+                }
                 self.objects.cluster_configurations.push(c);
             }
             ("kubeproxy.config.k8s.io/v1alpha1", "KubeProxyConfiguration") => {
@@ -663,13 +855,19 @@ impl Loader {
                 let api_span = root.get("apiVersion").map_or(kind_span, |e| e.value.range);
                 let builtin = builtin_kinds(&api);
                 let d = match api_version_for(&kind) {
-                    Some(v) if v != api && kind != "ClusterConfiguration" => Diagnostic::error(
-                        "no-kind-match",
-                        Self::span(file, api_span),
-                        format!("no matches for kind \"{kind}\" in version \"{api}\""),
-                    )
-                    .with_hint(format!("{kind} is served as `apiVersion: {v}`"))
-                    .with_hint(mapping_error),
+                    Some(v)
+                        if kind_info(&kind).is_some_and(|k| {
+                            !k.serves(&api) && k.simulated != Simulated::Config
+                        }) =>
+                    {
+                        Diagnostic::error(
+                            "no-kind-match",
+                            Self::span(file, api_span),
+                            format!("no matches for kind \"{kind}\" in version \"{api}\""),
+                        )
+                        .with_hint(format!("{kind} is served as `apiVersion: {v}`"))
+                        .with_hint(mapping_error)
+                    }
                     // A kind the API group does not serve (a typo such as `Deplyment` or
                     // `service`): kubectl's REST mapping fails.
                     _ if !builtin.is_empty() && !builtin.contains(&kind.as_str()) => {
@@ -678,7 +876,7 @@ impl Loader {
                             Self::span(file, kind_span),
                             format!("no matches for kind \"{kind}\" in version \"{api}\""),
                         );
-                        if let Some(k) = decode::suggest(&kind, builtin) {
+                        if let Some(k) = decode::suggest(&kind, &builtin) {
                             d = d.with_hint(format!(
                                 "did you mean `kind: {k}`? (kinds are case-sensitive)"
                             ));
@@ -690,10 +888,7 @@ impl Loader {
                         Self::span(file, kind_span),
                         format!("{kind} ({api}) is not simulated; this object is ignored"),
                     )
-                    .with_hint(format!(
-                        "the simulator models Service networking; {} objects do not change it here",
-                        if group.is_empty() { kind.as_str() } else { group }
-                    )),
+                    .with_hint(not_simulated_hint(&kind, group)),
                 };
                 self.diagnostics.push(d);
             }
@@ -711,7 +906,76 @@ impl Loader {
     }
 
     fn objects_has_kind(&self, kind: &str) -> bool {
-        api_version_for(kind).is_some()
+        kind_info(kind).is_some_and(|k| k.simulated != Simulated::No)
+    }
+
+    /// Adds the API server's warnings for an object it created: none when the object has an
+    /// error of its own (the API server answers with the error instead, `rest.BeforeCreate`).
+    fn warn_if_created(&mut self, start: usize, warnings: Vec<Diagnostic>) {
+        let refused = self
+            .diagnostics
+            .iter()
+            .skip(start)
+            .any(|d| d.severity == crate::diagnostic::Severity::Error);
+        if !refused {
+            self.diagnostics.extend(warnings);
+        }
+    }
+
+    /// The NamespaceLifecycle admission plugin (`apiserver` `plugin/namespace/lifecycle`
+    /// `admission.go`): an object in a namespace that does not exist is refused with
+    /// `namespaces "X" not found` (404), before validation. `kubectl apply` creates objects in
+    /// input order, so a Namespace of the input counts only above the object.
+    fn check_namespace(&mut self, kind: &'static str, meta: &ObjectMeta) {
+        let Some(info) = kind_info(kind) else { return };
+        if info.group == "metallb.io" {
+            self.uses_metallb = true;
+        }
+        if kind == "Namespace" {
+            self.created_namespaces.insert(meta.name.clone());
+            return;
+        }
+        if !info.namespaced || info.simulated == Simulated::Config {
+            return;
+        }
+        let ns = meta.namespace.as_str();
+        // MetalLB's install manifest creates `metallb-system`; the simulator assumes MetalLB
+        // is installed when the input uses its kinds.
+        let builtin =
+            BUILTIN_NAMESPACES.contains(&ns) || (ns == "metallb-system" && self.uses_metallb);
+        if ns.is_empty() || builtin || self.created_namespaces.contains(ns) {
+            return;
+        }
+        if !validate::is_dns1123_label(ns).is_empty() {
+            return; // an invalid name: validation reports it
+        }
+        let span = meta.source.as_ref().map_or(Span::default(), |s| Span {
+            file: s.file,
+            range: s.fields.get("metadata.namespace").map_or(s.range, |f| f.value),
+        });
+        let message = format!("namespaces \"{ns}\" not found");
+        let mut d = Diagnostic::error(NAMESPACE_NOT_FOUND, span, message.clone())
+            .with_hint(format!(
+                "the namespace {ns:?} does not exist: add a Namespace object above this one (`apiVersion: v1`, `kind: Namespace`, `metadata: {{name: {ns}}}`), or use an existing namespace"
+            ))
+            .with_hint(format!(
+                "kubectl apply: Error from server (NotFound): error when creating \"{}\": {message}",
+                self.file_name
+            ));
+        if let Some(at) = self.insert_at {
+            d = d.with_fix(Fix {
+                title: format!("Add Namespace \"{ns}\""),
+                edits: vec![Edit {
+                    span: at,
+                    text: format!(
+                        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {ns}\n---\n"
+                    ),
+                }],
+            });
+        }
+        d.object = Some(object_label(kind, &meta.name));
+        self.missing_namespaces.push((self.diagnostics.len(), ns.to_string()));
+        self.diagnostics.push(d);
     }
 
     /// Adds an object, replacing an earlier one with the same kind/namespace/name (warned).
@@ -727,6 +991,7 @@ impl Loader {
     ) where
         T: HasMeta,
     {
+        self.check_namespace(kind, meta);
         let duplicate = self.note_duplicate(kind, meta);
         let l = list(&mut self.objects);
         if duplicate {
@@ -775,8 +1040,86 @@ impl Loader {
         false
     }
 
-    fn finish(self) -> Loaded {
-        Loaded { objects: self.objects, diagnostics: self.diagnostics }
+    fn finish(mut self) -> Loaded {
+        // A Namespace the input defines only below an object in it: kubectl still refuses the
+        // object (input order), the fix is to move the Namespace up, not to add a second one.
+        for (i, ns) in std::mem::take(&mut self.missing_namespaces) {
+            if self.created_namespaces.contains(&ns) {
+                if let Some(d) = self.diagnostics.get_mut(i) {
+                    d.fix = None;
+                    // Replaces "add a Namespace" (hint 0); the kubectl line stays.
+                    d.hints.splice(..1.min(d.hints.len()), [format!(
+                        "the Namespace {ns:?} is defined further down: kubectl apply creates objects in input order, so this object comes first and is refused; move the Namespace above it (applying the input a second time would also work)"
+                    )]);
+                }
+            }
+        }
+        Loaded { objects: self.objects, diagnostics: self.diagnostics, version: self.version }
+    }
+}
+
+/// The code of the NamespaceLifecycle refusal (see `Loader::check_namespace`).
+pub const NAMESPACE_NOT_FOUND: &str = "namespace-not-found";
+
+/// Where a Namespace manifest is inserted for the one-click fix: the start of the line the
+/// document's root begins on, when only blanks precede it there (else nothing: inserting at a
+/// `--- {…}` line or after a `%YAML` directive would break the stream).
+fn namespace_insert_point(
+    file: FileId,
+    text: &str,
+    root_start: u32,
+    first_char: Option<char>,
+) -> Option<Span> {
+    let start = usize::try_from(root_start).ok()?;
+    let before = text.get(..start)?;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let prefix = before.get(line_start..)?;
+    if !prefix.trim().is_empty() || first_char == Some('%') {
+        return None;
+    }
+    let at = u32::try_from(line_start).ok()?;
+    Some(Span { file, range: TextRange::new(at, at) })
+}
+
+/// An unusable `kubernetesVersion` (code `unsupported-version`): kubeadm's text for a malformed
+/// one, the supported range for a release the simulator does not model.
+fn version_error(span: Span, text: &str, e: &version::VersionError) -> Diagnostic {
+    let (oldest, newest) = (KubeVersion::OLDEST.minor_string(), KubeVersion::NEWEST.minor_string());
+    let message = match e {
+        version::VersionError::Malformed(m) => m.clone(),
+        version::VersionError::Unsupported(_) => format!(
+            "kubernetesVersion {text:?} is not simulated: the simulator runs Kubernetes {oldest} to {newest}"
+        ),
+    };
+    Diagnostic::error("unsupported-version", span, message)
+        .with_hint(format!(
+            "use a release from {oldest} to {newest} (e.g. `kubernetesVersion: {}`); the cluster runs {} meanwhile",
+            KubeVersion::NEWEST,
+            KubeVersion::NEWEST
+        ))
+}
+
+/// What a kind the simulator does not simulate would have done, in true words.
+fn not_simulated_hint(kind: &str, group: &str) -> String {
+    match kind {
+        "Job" | "CronJob" => format!(
+            "the Pods a {kind} creates are not simulated, so no Service gets endpoints from them here; run the Pods from a Deployment to see them behind a Service"
+        ),
+        "HorizontalPodAutoscaler" => "replica counts stay as written (no autoscaling); use the what-if scale to change them".into(),
+        "NetworkPolicy" | "ClusterNetworkPolicy" | "AdminNetworkPolicy" | "BaselineAdminNetworkPolicy" => {
+            "policies are not enforced here: requests are simulated as if no network policy existed".into()
+        }
+        "Ingress" | "IngressClass" | "Gateway" | "HTTPRoute" | "GatewayClass" => format!(
+            "no ingress or gateway controller is simulated: requests through the {kind} are not modelled; the Services it points at work as usual"
+        ),
+        "PodDisruptionBudget" => "no evictions are simulated, so the budget changes nothing here".into(),
+        _ if group.is_empty() || matches!(group, "rbac.authorization.k8s.io" | "storage.k8s.io" | "scheduling.k8s.io" | "coordination.k8s.io" | "apiextensions.k8s.io" | "policy") => format!(
+            "{kind} objects are not simulated: the simulator models Pods, Services, their endpoints, DNS and kube-proxy, and {kind} takes no part in how they route here"
+        ),
+        _ => format!(
+            "{kind} ({}) is not modelled: whatever its controller would do is not simulated",
+            if group.is_empty() { "core" } else { group }
+        ),
     }
 }
 
@@ -832,7 +1175,7 @@ pub struct AppliedObject {
     /// The version part of `apiVersion` (`v1` for `apps/v1`).
     pub version: &'static str,
     /// kubectl's resource name: `service`, `deployment.apps`, `endpointslice.discovery.k8s.io`.
-    pub resource: &'static str,
+    pub resource: String,
     pub name: String,
     /// `Service "web"`.
     pub label: String,
@@ -841,67 +1184,21 @@ pub struct AppliedObject {
 /// Every object that `kubectl apply` would send to the API server (configuration kinds such as
 /// kubeadm's ClusterConfiguration are files for their tools, not API objects, and are left out).
 pub fn applied_objects(o: &Objects) -> Vec<AppliedObject> {
-    let mut out = Vec::new();
-    let mut add =
-        |meta: &ObjectMeta, kind: &'static str, version: &'static str, resource: &'static str| {
+    o.metas()
+        .into_iter()
+        .filter_map(|(kind, meta)| {
+            let info = kind_info(kind).filter(|k| k.simulated == Simulated::Yes)?;
             let (file, offset) =
                 meta.source.as_ref().map_or((FileId(u32::MAX), 0), |s| (s.file, s.range.start));
-            out.push(AppliedObject {
+            Some(AppliedObject {
                 file,
                 offset,
-                kind,
-                version,
-                resource,
+                kind: info.kind,
+                version: info.versions.first().copied().unwrap_or("v1"),
+                resource: info.kubectl_name(),
                 name: meta.name.clone(),
                 label: object_label(kind, &meta.name),
-            });
-        };
-    for x in &o.namespaces {
-        add(&x.meta, "Namespace", "v1", "namespace");
-    }
-    for x in &o.nodes {
-        add(&x.meta, "Node", "v1", "node");
-    }
-    for x in &o.pods {
-        add(&x.meta, "Pod", "v1", "pod");
-    }
-    for x in &o.services {
-        add(&x.meta, "Service", "v1", "service");
-    }
-    for x in &o.endpoints {
-        add(&x.meta, "Endpoints", "v1", "endpoints");
-    }
-    for x in &o.endpoint_slices {
-        add(&x.meta, "EndpointSlice", "v1", "endpointslice.discovery.k8s.io");
-    }
-    for x in &o.workloads {
-        let (k, r) = match x.kind {
-            WorkloadKind::Deployment => ("Deployment", "deployment.apps"),
-            WorkloadKind::ReplicaSet => ("ReplicaSet", "replicaset.apps"),
-            WorkloadKind::StatefulSet => ("StatefulSet", "statefulset.apps"),
-            WorkloadKind::DaemonSet => ("DaemonSet", "daemonset.apps"),
-        };
-        add(&x.meta, k, "v1", r);
-    }
-    for x in &o.config_maps {
-        add(&x.meta, "ConfigMap", "v1", "configmap");
-    }
-    for x in &o.ip_address_pools {
-        add(&x.meta, "IPAddressPool", "v1beta1", "ipaddresspool.metallb.io");
-    }
-    for x in &o.l2_advertisements {
-        add(&x.meta, "L2Advertisement", "v1beta1", "l2advertisement.metallb.io");
-    }
-    for x in &o.network_policies {
-        add(&x.meta, "NetworkPolicy", "v1", "networkpolicy.networking.k8s.io");
-    }
-    for x in &o.cluster_network_policies {
-        add(
-            &x.meta,
-            "ClusterNetworkPolicy",
-            "v1alpha2",
-            "clusternetworkpolicy.policy.networking.k8s.io",
-        );
-    }
-    out
+            })
+        })
+        .collect()
 }

@@ -243,6 +243,9 @@ pub(crate) const DEPLOYMENT_SPEC: &[&str] = &[
 ];
 pub(crate) const REPLICASET_SPEC: &[&str] =
     &["replicas", "minReadySeconds", "selector", "template"];
+/// `core/v1` `ReplicationControllerSpec`; `selector` is a plain label map.
+pub(crate) const REPLICATION_CONTROLLER_SPEC: &[&str] =
+    &["replicas", "minReadySeconds", "selector", "template"];
 pub(crate) const STATEFULSET_SPEC: &[&str] = &[
     "replicas",
     "selector",

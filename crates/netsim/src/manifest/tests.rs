@@ -153,8 +153,12 @@ data:
         kubernetes cluster.local
     }
 "#;
-    let l = load_str(text);
-    assert!(l.diagnostics.is_empty(), "{:#?}", l.diagnostics);
+    let text = format!("apiVersion: v1\nkind: Namespace\nmetadata: {{name: shop}}\n---\n{text}");
+    let l = load_str(&text);
+    // kubectl prints the API server's warning for the Endpoints object, nothing else.
+    let codes: Vec<&str> = l.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["api-warning"], "{:#?}", l.diagnostics);
+    assert_eq!(l.diagnostics[0].message, validate::ENDPOINTS_DEPRECATED);
     let o = &l.objects;
     assert_eq!(o.workloads.len(), 2);
     assert_eq!(o.workloads[0].replicas, 1);
@@ -322,4 +326,225 @@ fn objects_with_errors_are_listed_but_not_created() {
         accepted.pods.iter().map(|p| p.meta.name.clone()).collect::<Vec<_>>(),
         names(vec!["q"])
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lists, ReplicationControllers, namespaces, versions (issue 16)
+
+fn codes(l: &Loaded) -> Vec<&'static str> {
+    l.diagnostics.iter().map(|d| d.code).collect()
+}
+
+#[test]
+fn kind_lists_take_the_item_kind_and_expand_breadth_first() {
+    // kubectl test data style: a ServiceList of bare bodies, a nested List, an item with its
+    // own kind. FlattenListVisitor: the outer list's items first, then the nested list's.
+    let l = load_str(
+        "apiVersion: v1\nkind: ServiceList\nitems:\n- metadata: {name: a}\n  spec: {ports: [{port: 80}]}\n- apiVersion: v1\n  kind: List\n  items:\n  - {apiVersion: v1, kind: Service, metadata: {name: c}, spec: {ports: [{port: 82}]}}\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: b}\n  spec: {containers: [{name: c, image: nginx}]}\n",
+    );
+    assert!(l.diagnostics.is_empty(), "{:#?}", l.diagnostics);
+    let svcs: Vec<&str> = l.objects.services.iter().map(|s| s.meta.name.as_str()).collect();
+    assert_eq!(svcs, ["a", "c"]);
+    assert_eq!(l.objects.pods[0].meta.name, "b");
+    let order: Vec<String> =
+        applied_objects(&l.objects).iter().map(|o| format!("{}/{}", o.resource, o.name)).collect();
+    assert_eq!(order.len(), 3);
+}
+
+#[test]
+fn a_bad_list_item_does_not_stop_the_others() {
+    let l = load_str(
+        "apiVersion: v1\nkind: ReplicationControllerList\nitems:\n- metadata: {name: Bad_Name}\n  spec:\n    template:\n      metadata: {labels: {app: x}}\n      spec: {containers: [{name: c, image: i}]}\n- metadata: {name: good}\n  spec:\n    template:\n      metadata: {labels: {app: good}}\n      spec: {containers: [{name: c, image: i}]}\n",
+    );
+    assert_eq!(codes(&l), ["invalid-value"]);
+    assert_eq!(l.objects.workloads.len(), 2);
+    let accepted = l.accepted();
+    assert_eq!(accepted.workloads.len(), 1);
+    assert_eq!(accepted.workloads[0].meta.name, "good");
+    assert_eq!(accepted.workloads[0].kind, WorkloadKind::ReplicationController);
+}
+
+#[test]
+fn list_kinds_must_name_a_served_kind() {
+    let l = load_str("apiVersion: v1\nkind: DeploymentList\nitems: []\n");
+    assert_eq!(codes(&l), ["no-kind-match"]);
+    assert_eq!(
+        l.diagnostics[0].message,
+        "no matches for kind \"DeploymentList\" in version \"v1\""
+    );
+    // `List` exists in every group/version; an empty list is fine.
+    assert!(load_str("apiVersion: apps/v1\nkind: List\nitems: []\n").diagnostics.is_empty());
+}
+
+#[test]
+fn replication_controller_defaults_and_validation() {
+    // SetDefaults_ReplicationController: selector and labels from the template, replicas 1.
+    let l = load_str(
+        "apiVersion: v1\nkind: ReplicationController\nmetadata: {name: redis}\nspec:\n  template:\n    metadata: {labels: {app: redis, role: master}}\n    spec: {containers: [{name: m, image: redis, ports: [{containerPort: 6379}]}]}\n",
+    );
+    assert!(l.diagnostics.is_empty(), "{:#?}", l.diagnostics);
+    let w = &l.objects.workloads[0];
+    assert_eq!(w.replicas, 1);
+    assert_eq!(
+        crate::cluster::print::format_labels(&w.selector.as_ref().unwrap().match_labels),
+        "app=redis,role=master"
+    );
+    assert_eq!(w.meta.labels, w.template.labels);
+    // ValidateReplicationControllerSpec, in upstream order.
+    let l = load_str(
+        "apiVersion: v1\nkind: ReplicationController\nmetadata: {name: r}\nspec:\n  replicas: -1\n  selector: {app: a}\n  template:\n    metadata: {labels: {app: b}}\n    spec:\n      restartPolicy: OnFailure\n      activeDeadlineSeconds: 5\n      containers: [{name: c, image: i}]\n",
+    );
+    let msgs: Vec<&str> = l.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        msgs,
+        [
+            "spec.replicas: Invalid value: -1: must be greater than or equal to 0",
+            "spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"b\"}: `selector` does not match template `labels`",
+            "spec.template.spec.restartPolicy: Unsupported value: \"OnFailure\": supported values: \"Always\"",
+            "spec.template.spec.activeDeadlineSeconds: Forbidden: activeDeadlineSeconds in ReplicationController is not Supported",
+        ]
+    );
+    let l =
+        load_str("apiVersion: v1\nkind: ReplicationController\nmetadata: {name: r}\nspec: {}\n");
+    let msgs: Vec<&str> = l.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(msgs, ["spec.selector: Required value", "spec.template: Required value"]);
+}
+
+#[test]
+fn a_missing_namespace_refuses_the_object_with_a_fix() {
+    let text = "# app\napiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {ports: [{port: 80}]}\n";
+    let l = load_str(text);
+    assert_eq!(codes(&l), ["namespace-not-found"]);
+    let d = &l.diagnostics[0];
+    assert_eq!(d.message, "namespaces \"shop\" not found");
+    assert_eq!(d.object.as_deref(), Some("Service \"web\""));
+    assert!(d.hints.iter().any(|h| h == "kubectl apply: Error from server (NotFound): error when creating \"t.yaml\": namespaces \"shop\" not found"));
+    // The span is the namespace field; the fix inserts a Namespace before the document.
+    assert_eq!(&text[d.span.range.start as usize..d.span.range.end as usize], "shop");
+    let fix = d.fix.as_ref().unwrap();
+    assert_eq!(fix.title, "Add Namespace \"shop\"");
+    assert_eq!(fix.edits[0].span.range.start, 6);
+    assert_eq!(
+        fix.edits[0].text,
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n---\n"
+    );
+    assert!(l.accepted().services.is_empty());
+    // Applying the fix makes the input clean.
+    let fixed = format!("{}{}{}", &text[..6], fix.edits[0].text, &text[6..]);
+    assert!(load_str(&fixed).diagnostics.is_empty());
+    // A Namespace further down does not help (kubectl applies in input order): no fix, a hint.
+    let later = format!("{text}---\napiVersion: v1\nkind: Namespace\nmetadata: {{name: shop}}\n");
+    let l = load_str(&later);
+    assert_eq!(codes(&l), ["namespace-not-found"]);
+    assert!(l.diagnostics[0].fix.is_none());
+    assert!(l.diagnostics[0].hints[0].contains("defined further down"));
+    // Built-in namespaces, and metallb-system with MetalLB objects, exist.
+    assert!(load_str(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: kube-system}\n"
+    )
+    .diagnostics
+    .is_empty());
+    assert!(load_str("apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\nmetadata: {name: p, namespace: metallb-system}\nspec: {addresses: [10.0.0.0/24]}\n").diagnostics.is_empty());
+}
+
+#[test]
+fn versions_change_validation_and_warnings() {
+    let cc = |v: &str| {
+        format!("apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernetesVersion: {v}\n---\n")
+    };
+    let svc =
+        "apiVersion: v1\nkind: Service\nmetadata: {name: 1web}\nspec: {ports: [{port: 80}]}\n";
+    // Default v1.37: a Service name may start with a digit (RelaxedServiceNameValidation).
+    assert!(load_str(svc).diagnostics.is_empty());
+    assert_eq!(load_str(svc).version, KubeVersion::NEWEST);
+    let l = load_str(&format!("{}{svc}", cc("v1.35.4")));
+    assert_eq!(l.version, KubeVersion { minor: 35, patch: 4 });
+    assert_eq!(l.diagnostics[0].message, "metadata.name: Invalid value: \"1web\": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')");
+    let bad = "apiVersion: v1\nkind: Service\nmetadata: {name: Web}\nspec: {ports: [{port: 80}]}\n";
+    assert_eq!(load_str(bad).diagnostics[0].message, "metadata.name: Invalid value: \"Web\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')");
+    // trafficDistribution: PreferSameZone arrives in v1.34.
+    let td = "apiVersion: v1\nkind: Service\nmetadata: {name: w}\nspec: {trafficDistribution: PreferSameZone, ports: [{port: 80}]}\n";
+    assert!(load_str(td).diagnostics.is_empty());
+    let l = load_str(&format!("{}{td}", cc("v1.33.0")));
+    assert_eq!(codes(&l), ["unsupported-value"]);
+    assert_eq!(l.diagnostics[0].message, "spec.trafficDistribution: Unsupported value: \"PreferSameZone\": supported values: \"PreferClose\"");
+    // Unsupported releases: a clear error with the range, and the default is used.
+    let l = load_str(&format!("{}{svc}", cc("v1.30.1")));
+    assert_eq!(codes(&l), ["unsupported-version"]);
+    assert_eq!(l.diagnostics[0].message, "kubernetesVersion \"v1.30.1\" is not simulated: the simulator runs Kubernetes v1.33 to v1.37");
+    assert_eq!(l.version, KubeVersion::NEWEST);
+    // Warnings the API server sends: externalIPs deprecated from v1.36, PreferClose.
+    let ext = "apiVersion: v1\nkind: Service\nmetadata: {name: w}\nspec: {externalIPs: [198.51.100.7], trafficDistribution: PreferClose, ports: [{port: 80}]}\n";
+    let msgs = |l: &Loaded| l.diagnostics.iter().map(|d| d.message.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        msgs(&load_str(ext)),
+        [
+            "spec.externalIPs is deprecated and may no longer be implemented in some clusters",
+            "spec.trafficDistribution: \"PreferClose\" is deprecated; use \"PreferSameZone\"",
+        ]
+    );
+    assert!(load_str(&format!("{}{ext}", cc("v1.34.0"))).diagnostics.is_empty());
+    // No warnings for a Service the API server refuses.
+    let refused = ext.replace("ports: [{port: 80}]", "ports: [{port: 0}]");
+    assert!(codes(&load_str(&refused)).iter().all(|c| *c == "invalid-value"));
+}
+
+#[test]
+fn kubectl_apply_prints_the_servers_answers() {
+    let mut files = SourceFiles::default();
+    files.add(
+        "app.yaml",
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {ports: [{port: 80}]}\n---\napiVersion: v1\nkind: Endpoints\nmetadata: {name: ext}\nsubsets: [{addresses: [{ip: 192.0.2.1}], ports: [{port: 80}]}]\n---\napiVersion: v1\nkind: ReplicationController\nmetadata: {name: rc}\nspec:\n  template:\n    metadata: {labels: {app: x}}\n    spec: {containers: [{name: c, image: i}]}\n",
+    );
+    let l = load(&files);
+    let out = apply::kubectl_apply(&files, &l);
+    assert_eq!(out.stdout, "endpoints/ext created\nreplicationcontroller/rc created\n");
+    assert_eq!(
+        out.stderr,
+        "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\nError from server (NotFound): error when creating \"app.yaml\": namespaces \"shop\" not found\n"
+    );
+    assert_eq!(out.code, 1);
+}
+
+/// The input of `tests/cases/manifest/missing-namespace.case`: kubectl apply creates what it
+/// can in input order (the Namespace defined below its objects comes too late for them) and
+/// prints the server's NotFound for each refused object.
+#[test]
+fn kubectl_apply_refuses_objects_in_missing_namespaces() {
+    let mut files = SourceFiles::default();
+    files.add(
+        "app.yaml",
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop, labels: {app: web}}\nspec: {containers: [{name: web, image: nginx}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: metrics, namespace: kube-system}\nspec: {selector: {app: metrics}, ports: [{port: 9090}]}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: api, namespace: staging}\nspec: {ports: [{port: 8080}]}\n",
+    );
+    let l = load(&files);
+    let out = apply::kubectl_apply(&files, &l);
+    assert_eq!(out.stdout, "service/metrics created\nnamespace/shop created\n");
+    assert_eq!(
+        out.stderr,
+        "Error from server (NotFound): error when creating \"app.yaml\": namespaces \"shop\" not found\nError from server (NotFound): error when creating \"app.yaml\": namespaces \"shop\" not found\nError from server (NotFound): error when creating \"app.yaml\": namespaces \"staging\" not found\n"
+    );
+    assert_eq!(out.code, 1);
+    // The later Namespace: the hint says to move it, and there is no "add" fix.
+    let shop: Vec<_> = l.diagnostics.iter().filter(|d| d.message.contains("\"shop\"")).collect();
+    assert_eq!(shop.len(), 2);
+    assert!(shop.iter().all(|d| d.fix.is_none() && d.hints[0].contains("further down")));
+    assert!(shop.iter().all(|d| d.hints.iter().any(|h| h.starts_with("kubectl apply: "))));
+    let staging = l.diagnostics.iter().find(|d| d.message.contains("staging")).unwrap();
+    assert!(staging.fix.is_some());
+}
+
+/// `netutils.ParseIPSloppy`: leading zeros are decimal, octets stay within 0-255, an
+/// IPv4-mapped IPv6 address is its IPv4 address.
+#[test]
+fn sloppy_ip_parse() {
+    use super::validate::parse_ip_sloppy as p;
+    let v4 = |a, b, c, d| Some(std::net::IpAddr::from([a, b, c, d]));
+    assert_eq!(p("010.000.002.001"), v4(10, 0, 2, 1));
+    assert_eq!(p("::ffff:192.0.2.7"), v4(192, 0, 2, 7));
+    assert_eq!(p("0000000000255.1.1.1"), None); // over the digit bound
+    assert_eq!(p("000000000255.1.1.1"), v4(255, 1, 1, 1));
+    for bad in ["256.0.0.1", "1.2.3", "1.2.3.4.5", "1..2.3", "+1.2.3.4", "1.2.3.4 ", ""] {
+        assert_eq!(p(bad), None, "{bad}");
+    }
+    assert_eq!(p("fd00::1").map(|i| i.is_ipv6()), Some(true));
 }

@@ -24,6 +24,7 @@
 use std::net::IpAddr;
 
 use super::kinds::{RawContainer, RawPodSpec, RawService};
+use super::version::KubeVersion;
 use crate::diagnostic::Diagnostic;
 use crate::model::*;
 use crate::text::{Span, TextRange};
@@ -433,14 +434,28 @@ impl V<'_> {
     fn forbidden(&mut self, path: &str, at: &str, detail: &str, hint: Option<String>) {
         self.push("forbidden", at, true, format!("{path}: Forbidden: {detail}"), hint);
     }
+
+    /// An API-server warning (`Warning: <text>` in kubectl), code `api-warning`.
+    fn warn(&mut self, at: &str, text: String, hint: &str) {
+        let mut d = Diagnostic::warning(API_WARNING, self.span(at, false), text.clone());
+        d.object = Some(self.object.clone());
+        d.hints.push(hint.to_string());
+        d.hints.push(format!("kubectl apply prints: Warning: {text}"));
+        self.diags.push(d);
+    }
 }
 
 /// NetworkPolicy and ClusterNetworkPolicy (a child module, so it shares the helpers above).
 pub(crate) mod policy;
 
+/// The code of the warnings the API server returns with an accepted object (kubectl prints each
+/// as `Warning: <text>`); the message is the warning's exact text.
+pub const API_WARNING: &str = "api-warning";
+
 fn name_hint(rule: NameRule, kind: &str) -> String {
     match rule {
         NameRule::Dns1035 => format!("{kind} names become DNS names: use lower-case letters, digits and '-', start with a letter and end with a letter or digit (at most 63 characters), e.g. `my-service`"),
+        NameRule::Label if kind == "Service" => "Service names become DNS names: use lower-case letters, digits and '-', start and end with a letter or digit (at most 63 characters), e.g. `my-service`".to_string(),
         NameRule::Label => format!("{kind} names use lower-case letters, digits and '-', start and end with a letter or digit (at most 63 characters)"),
         NameRule::Subdomain => format!("{kind} names use lower-case letters, digits, '-' and '.', start and end with a letter or digit (at most 253 characters), e.g. `web-1`"),
     }
@@ -1332,16 +1347,69 @@ fn is_headless(svc: &RawService) -> bool {
     svc.cluster_ips.len() == 1 && svc.cluster_ips.first().map(String::as_str) == Some("None")
 }
 
+/// `netutils.ParseIPSloppy` (k8s.io/utils/net, a copy of Go 1.16's `net.ParseIP`): like the
+/// strict parse, but IPv4 octets may have leading zeros, read as decimal (`010.0.0.1` is
+/// 10.0.0.1). The legacy Service IP fields are parsed this way. An IPv4-mapped IPv6 address is
+/// the IPv4 address, as Go's `net.IP` treats it (`To4() != nil`).
+pub(crate) fn parse_ip_sloppy(s: &str) -> Option<IpAddr> {
+    if let Ok(ip) = s.parse::<IpAddr>() {
+        return Some(match ip {
+            IpAddr::V6(a) => a.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+            IpAddr::V4(_) => ip,
+        });
+    }
+    let mut octets = [0u8; 4];
+    let mut parts = s.split('.');
+    for o in &mut octets {
+        let p = parts.next()?;
+        // Go's dtoi stops at 0xFFFFFF; any octet over 255 fails. Bounded: at most 12 digits.
+        if p.is_empty() || p.len() > 12 || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        *o = u8::try_from(p.parse::<u64>().ok()?).ok()?;
+    }
+    if parts.next().is_some() {
+        return None;
+    }
+    Some(IpAddr::from(octets))
+}
+
 fn valid_ip(s: &str) -> bool {
-    s.parse::<IpAddr>().is_ok()
+    parse_ip_sloppy(s).is_some()
+}
+
+/// The StrictIPCIDRValidation checks of `IsValidIPForLegacyField` (apimachinery
+/// `util/validation/ip.go` `parseIP`) for a value the sloppy parse accepted: from v1.36 leading
+/// zeros and IPv4-mapped IPv6 addresses are errors (before, [`ip_warning`] warns). Returns
+/// whether the value passed.
+fn strict_ip(v: &mut V<'_>, version: KubeVersion, path: &str, at: &str, value: &str) -> bool {
+    if !version.strict_ip_cidr() {
+        return true;
+    }
+    let detail = match value.parse::<IpAddr>() {
+        Err(_) => "must not have leading 0s",
+        Ok(IpAddr::V6(a)) if a.to_ipv4_mapped().is_some() => {
+            "must not be an IPv4-mapped IPv6 address"
+        }
+        Ok(_) => return true,
+    };
+    let hint = parse_ip_sloppy(value).map(|c| {
+        format!("write {c}: Kubernetes v1.36+ (StrictIPCIDRValidation) refuses this form, which older releases accepted with a warning")
+    });
+    v.invalid(path, at, &go_quote(value), detail, hint);
+    false
 }
 
 const IP_MSG: &str = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)";
 
-/// `ValidateService` (create), in upstream order.
-pub(crate) fn service(svc: &RawService, diags: &mut Vec<Diagnostic>) {
+/// `ValidateService` (create), in upstream order, as the cluster's release validates it.
+pub(crate) fn service(svc: &RawService, version: KubeVersion, diags: &mut Vec<Diagnostic>) {
     let mut v = V::new("Service", &svc.meta, diags);
-    object_meta(&mut v, "Service", &svc.meta, NameRule::Dns1035, true);
+    // `ValidateServiceName`: `NameIsDNS1035Label` up to v1.35, `NameIsDNSLabel` (an RFC 1123
+    // label, which may start with a digit) from v1.36 (KEP-5311 RelaxedServiceNameValidation).
+    let name_rule =
+        if version.relaxed_service_names() { NameRule::Label } else { NameRule::Dns1035 };
+    object_meta(&mut v, "Service", &svc.meta, name_rule, true);
     let ty = svc.type_.as_deref().unwrap_or("");
     let headless = is_headless(svc);
     if svc.ports.is_empty() && !headless && ty != "ExternalName" {
@@ -1515,16 +1583,17 @@ pub(crate) fn service(svc: &RawService, diags: &mut Vec<Diagnostic>) {
             ),
         ),
     }
-    cluster_ips(&mut v, svc);
+    cluster_ips(&mut v, svc, version);
     for (i, ip) in svc.external_ips.iter().enumerate() {
         let p = format!("spec.externalIPs[{i}]");
-        match ip.parse::<IpAddr>() {
-            Err(_) => v.invalid(&p, &p, &go_quote(ip), IP_MSG, None),
-            Ok(a) => {
+        match parse_ip_sloppy(ip) {
+            None => v.invalid(&p, &p, &go_quote(ip), IP_MSG, None),
+            Some(a) if strict_ip(&mut v, version, &p, &p, ip) => {
                 for m in special_ip(a) {
                     v.invalid(&p, &p, &go_quote(ip), &m, Some("externalIPs are addresses of the nodes (or routed to them) that clients use; they cannot be loopback, link-local or unspecified".to_string()));
                 }
             }
+            Some(_) => {}
         }
     }
     match ty {
@@ -1677,10 +1746,224 @@ pub(crate) fn service(svc: &RawService, diags: &mut Vec<Diagnostic>) {
             ),
         ),
     }
+    // validateServiceTrafficDistribution: the values depend on the release
+    // (PreferSameTrafficDistribution, see `KubeVersion::traffic_distributions`).
+    if let Some(td) = &svc.traffic_distribution {
+        let supported = version.traffic_distributions();
+        if !supported.contains(&td.as_str()) {
+            let hint = if supported.len() == 1 && td.starts_with("PreferSame") {
+                format!("{td} arrives in Kubernetes v1.34 (PreferSameTrafficDistribution); this cluster runs {}: use PreferClose, or raise `kubernetesVersion`", version.minor_string())
+            } else {
+                format!("one of {}", supported.join(", "))
+            };
+            v.unsupported("spec.trafficDistribution", td, supported, Some(hint));
+        }
+    }
+}
+
+/// The warnings the API server returns with a created Service (`pkg/api/service/warnings.go`
+/// `GetWarningsForService`, in its order), as the cluster's release sends them: kubectl prints
+/// each as `Warning: <text>`. Only for Services that passed validation (the API server adds
+/// warnings after `Validate`, `rest.BeforeCreate`).
+pub(crate) fn service_warnings(
+    svc: &RawService,
+    version: KubeVersion,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut v = V::new("Service", &svc.meta, diags);
+    let ty = svc.type_.as_deref().unwrap_or("ClusterIP");
+    let headless = ty == "ClusterIP" && is_headless(svc);
+    if svc.meta.annotations.contains_key("service.kubernetes.io/topology-aware-hints") {
+        v.warn(
+            "metadata.annotations.service.kubernetes.io/topology-aware-hints",
+            "annotation service.kubernetes.io/topology-aware-hints is deprecated, please use service.kubernetes.io/topology-mode instead".into(),
+            "rename the annotation to `service.kubernetes.io/topology-mode` (or use `spec.trafficDistribution`)",
+        );
+    }
+    if !headless {
+        for (i, ip) in svc.cluster_ips.iter().enumerate() {
+            let path = format!("spec.clusterIPs[{i}]");
+            let at = if i == 0
+                && svc
+                    .meta
+                    .source
+                    .as_ref()
+                    .is_some_and(|s| s.fields.get("spec.clusterIP").is_some())
+            {
+                "spec.clusterIP".to_string()
+            } else {
+                path.clone()
+            };
+            ip_warning(&mut v, &path, &at, ip);
+        }
+    }
+    if headless {
+        if svc.load_balancer_ip.as_deref().is_some_and(|s| !s.is_empty()) {
+            v.warn(
+                "spec.loadBalancerIP",
+                "spec.loadBalancerIP is ignored for headless services".into(),
+                "a headless Service has no virtual IP to load-balance; remove `loadBalancerIP`",
+            );
+        }
+        if !svc.external_ips.is_empty() {
+            v.warn("spec.externalIPs", "spec.externalIPs is ignored for headless services".into(), "a headless Service has no virtual IP for kube-proxy to route externalIPs to; remove `externalIPs`");
+        }
+        if svc.session_affinity.as_deref().is_some_and(|a| a != "None") {
+            v.warn("spec.sessionAffinity", "spec.SessionAffinity is ignored for headless services".into(), "clients of a headless Service pick a Pod IP themselves; session affinity needs a ClusterIP");
+        }
+    }
+    for (i, ip) in svc.external_ips.iter().enumerate() {
+        let path = format!("spec.externalIPs[{i}]");
+        ip_warning(&mut v, &path, &path, ip);
+    }
+    if version.external_ips_deprecated()
+        && !svc.external_ips.is_empty()
+        && !headless
+        && ty != "ExternalName"
+    {
+        v.warn("spec.externalIPs", "spec.externalIPs is deprecated and may no longer be implemented in some clusters".into(), "since Kubernetes v1.36 (KEP-5707) kube-proxy may be configured not to route externalIPs; a LoadBalancer Service is the supported way in");
+    }
+    if let Some(ip) = svc.load_balancer_ip.as_deref().filter(|s| !s.is_empty()) {
+        ip_warning(&mut v, "spec.loadBalancerIP", "spec.loadBalancerIP", ip);
+    }
+    if ty == "ExternalName" && !svc.external_ips.is_empty() {
+        v.warn(
+            "spec.externalIPs",
+            "spec.externalIPs is ignored when spec.type is \"ExternalName\"".into(),
+            "an ExternalName Service is only a DNS CNAME; remove `externalIPs`",
+        );
+    }
+    if ty != "ExternalName" && svc.external_name.as_deref().is_some_and(|n| !n.is_empty()) {
+        v.warn(
+            "spec.externalName",
+            "spec.externalName is ignored when spec.type is not \"ExternalName\"".into(),
+            "set `type: ExternalName` for a DNS alias, or remove `externalName`",
+        );
+    }
+    if version.prefer_close_deprecated()
+        && svc.traffic_distribution.as_deref() == Some("PreferClose")
+    {
+        v.warn(
+            "spec.trafficDistribution",
+            "spec.trafficDistribution: \"PreferClose\" is deprecated; use \"PreferSameZone\""
+                .into(),
+            "PreferSameZone has the same meaning (KEP-3015)",
+        );
+    }
+}
+
+/// `utilvalidation.GetWarningsForIP` for a value validation accepted: an IPv4-mapped IPv6
+/// address or an IPv4 address with leading zeros is non-standard, an IPv6 address not in RFC 5952
+/// form non-canonical. (From v1.36 the first two are errors and the object never gets here.)
+fn ip_warning(v: &mut V<'_>, path: &str, at: &str, value: &str) {
+    let Ok(ip) = value.parse::<IpAddr>() else {
+        // Leading zeros: ParseIPSloppy accepted it, ParseAddr does not.
+        if let Some(ip) = parse_ip_sloppy(value) {
+            v.warn(at, format!("{path}: non-standard IP address {} will be considered invalid in a future Kubernetes release: use {}", go_quote(value), go_quote(&ip.to_string())), "drop the leading zeros: much software reads a 0-prefixed octet as octal, so the same text can mean two different addresses");
+        }
+        return;
+    };
+    match ip {
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                v.warn(at, format!("{path}: non-standard IP address {} will be considered invalid in a future Kubernetes release: use {}", go_quote(value), go_quote(&v4.to_string())), "write the IPv4 address itself");
+            } else if v6.to_string() != value {
+                v.warn(at, format!("{path}: IPv6 address {} should be in RFC 5952 canonical format ({})", go_quote(value), go_quote(&v6.to_string())), "RFC 5952 form: lower case, leading zeros dropped, the longest run of zero groups as `::`");
+            }
+        }
+        IpAddr::V4(_) => {}
+    }
+}
+
+/// The `Warning:` kubectl prints for every `v1 Endpoints` object it creates (and lists) from
+/// v1.33: `apiserver` `pkg/endpoints/deprecation/deprecation.go` `WarningMessage` with
+/// `kubernetes/api` `core/v1` lifecycle (`APILifecycleDeprecated() = 1,33`, replacement
+/// `discovery.k8s.io/v1 EndpointSlice`); KEP-4974.
+pub const ENDPOINTS_DEPRECATED: &str =
+    "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice";
+
+pub(crate) fn endpoints_warning(meta: &ObjectMeta, diags: &mut Vec<Diagnostic>) {
+    let mut v = V::new("Endpoints", meta, diags);
+    v.warn("kind", ENDPOINTS_DEPRECATED.into(), "EndpointSlices (`discovery.k8s.io/v1`) replace Endpoints; kube-proxy and CoreDNS read only EndpointSlices (the EndpointSlice mirroring controller copies a hand-written Endpoints into a slice, which is what the simulator follows)");
+}
+
+/// `ValidateReplicationController` (create): name, then `ValidateReplicationControllerSpec`
+/// (`pkg/apis/core/validation/validation.go`, read for v1.31–1.37: minReadySeconds, the
+/// non-empty selector, replicas, `ValidatePodTemplateSpecForRC`).
+pub(crate) fn replication_controller(
+    w: &Workload,
+    spec: &RawPodSpec,
+    has_template: bool,
+    min_ready_seconds: Option<i64>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let kind = "ReplicationController";
+    let mut v = V::new(kind, &w.meta, diags);
+    object_meta(&mut v, kind, &w.meta, NameRule::Subdomain, true);
+    if let Some(m) = min_ready_seconds.filter(|m| *m < 0) {
+        v.invalid(
+            "spec.minReadySeconds",
+            "spec.minReadySeconds",
+            &m.to_string(),
+            "must be greater than or equal to 0",
+            None,
+        );
+    }
+    let selector = w.selector.as_ref().map(|s| &s.match_labels);
+    let empty = selector.is_none_or(|s| s.is_empty());
+    // `ValidateNonEmptySelector` only: the selector map's keys are not validated as labels.
+    if empty {
+        v.required("spec.selector", "", Some("a ReplicationController needs `spec.selector` (a label map) or labels on its Pod template, which become the selector".to_string()));
+    }
+    if w.replicas < 0 {
+        v.invalid(
+            "spec.replicas",
+            "spec.replicas",
+            &w.replicas.to_string(),
+            "must be greater than or equal to 0",
+            None,
+        );
+    }
+    if !has_template {
+        v.required("spec.template", "", Some("a ReplicationController needs a Pod template (`spec.template` with `metadata.labels` and `spec.containers`)".to_string()));
+        return;
+    }
+    if let Some(sel) = selector.filter(|s| !s.is_empty()) {
+        if !sel.iter().all(|(k, val)| w.template.labels.get(k) == Some(val)) {
+            v.invalid(
+                "spec.template.metadata.labels",
+                "spec.template.metadata.labels",
+                &go_string_map(&w.template.labels),
+                "`selector` does not match template `labels`",
+                Some("the selector must match the Pod template's labels, or the controller could never find the Pods it creates: copy the selector's labels into `spec.template.metadata.labels`".to_string()),
+            );
+        }
+    }
+    labels_at(&mut v, "spec.template.labels", "spec.template.metadata.labels", &w.template.labels);
+    pod_spec(&mut v, "spec.template.spec", spec);
+    if spec.spec.restart_policy != "Always" {
+        v.unsupported(
+            "spec.template.spec.restartPolicy",
+            &spec.spec.restart_policy,
+            &["Always"],
+            Some("ReplicationController Pods always restart: remove `restartPolicy` or set it to Always".to_string()),
+        );
+    }
+    if spec.active_deadline_seconds.is_some() {
+        v.forbidden(
+            "spec.template.spec.activeDeadlineSeconds",
+            "spec.template.spec.activeDeadlineSeconds",
+            "activeDeadlineSeconds in ReplicationController is not Supported",
+            Some(
+                "a ReplicationController's Pods run until deleted; remove `activeDeadlineSeconds`"
+                    .to_string(),
+            ),
+        );
+    }
 }
 
 /// `ValidateServiceClusterIPsRelatedFields`.
-fn cluster_ips(v: &mut V<'_>, svc: &RawService) {
+fn cluster_ips(v: &mut V<'_>, svc: &RawService, version: KubeVersion) {
     if svc.type_.as_deref() == Some("ExternalName") {
         return;
     }
@@ -1767,6 +2050,8 @@ fn cluster_ips(v: &mut V<'_>, svc: &RawService) {
                 Some("clusterIP must be an IP address inside the service CIDR, `None` (headless), or left out to be allocated".to_string())
             };
             v.invalid(&format!("spec.clusterIPs[{i}]"), &ip_at(i), &go_quote(ip), IP_MSG, hint);
+        } else if !strict_ip(v, version, &format!("spec.clusterIPs[{i}]"), &ip_at(i), ip) {
+            invalid = true;
         }
     }
     if ips.len() > 2 {

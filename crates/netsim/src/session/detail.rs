@@ -68,7 +68,8 @@ pub struct ServiceDetail {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Scalable {
-    /// `deployment`, `replicaset`, `statefulset` (the what-if's spelling).
+    /// `deployment`, `replicaset`, `statefulset`, `replicationcontroller` (the what-if's
+    /// spelling).
     pub kind: String,
     pub name: String,
     pub replicas: i32,
@@ -217,6 +218,7 @@ impl Session {
                 WorkloadKind::Deployment => "deployment",
                 WorkloadKind::ReplicaSet => "replicaset",
                 WorkloadKind::StatefulSet => "statefulset",
+                WorkloadKind::ReplicationController => "replicationcontroller",
                 WorkloadKind::DaemonSet => return None,
             };
             Some(Scalable { kind: kind.into(), name: w.meta.name.clone(), replicas: w.replicas })

@@ -295,7 +295,8 @@ fn namespaces_have_stable_colours_and_tags() {
     let text = text
         .replace("  name: a\n", "  name: a\n  namespace: shop\n")
         .replace("  namespace: shop\n  namespace: shop\n", "  namespace: shop\n");
-    let t = topo(&format!("{text}{}", pod_yaml("b", "{app: b}", "")));
+    let ns = "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n---\n";
+    let t = topo(&format!("{ns}{text}{}", pod_yaml("b", "{app: b}", "")));
     let names: Vec<&str> = t.namespaces.iter().map(|n| n.name.as_str()).collect();
     assert!(names.contains(&"shop") && names.contains(&"default"), "{names:?}");
     for n in &t.namespaces {

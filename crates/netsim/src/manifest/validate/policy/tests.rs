@@ -23,8 +23,9 @@ fn errors(l: &Loaded) -> Vec<String> {
 }
 
 /// `makeValidNetworkPolicy()` (name foo, namespace bar, podSelector a=b) with `spec` lines added.
+/// The namespace `bar` is created first (the API server refuses objects in a missing one).
 fn np(spec: &str) -> String {
-    format!("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: foo, namespace: bar}}\nspec:\n  podSelector: {{matchLabels: {{a: b}}}}\n{spec}\n")
+    format!("apiVersion: v1\nkind: Namespace\nmetadata: {{name: bar}}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: foo, namespace: bar}}\nspec:\n  podSelector: {{matchLabels: {{a: b}}}}\n{spec}\n")
 }
 
 const V4_BLOCK: &str = "{cidr: 192.168.0.0/16, except: [192.168.3.0/24, 192.168.4.0/24]}";

@@ -138,6 +138,7 @@ fn main() {
     let node = NodeInfo {
         name: "node-0".into(),
         ips: vec![v4(0xAC12_0002), IpAddr::V4(Ipv4Addr::LOCALHOST)],
+        zone: None,
     };
     let cfg = ProxyConfig { cluster_cidr: Some("10.244.0.0/16".into()), ..ProxyConfig::default() };
     let mut ruleset = None;

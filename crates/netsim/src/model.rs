@@ -384,6 +384,9 @@ pub struct ServiceSpec {
     pub allocate_load_balancer_node_ports: Option<bool>,
     pub publish_not_ready_addresses: bool,
     pub load_balancer_class: Option<String>,
+    /// `spec.trafficDistribution` as written (`PreferSameZone`, `PreferSameNode`, `PreferClose`);
+    /// the EndpointSlice controller turns it into endpoint hints.
+    pub traffic_distribution: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -435,6 +438,17 @@ pub struct Endpoint {
     pub node_name: Option<String>,
     pub zone: Option<String>,
     pub target_ref: Option<ObjectReference>,
+    /// `hints` (topology-aware routing): written by the EndpointSlice controller, read by
+    /// kube-proxy. `None` when the endpoint has no hints.
+    pub hints: Option<EndpointHints>,
+}
+
+/// `discovery/v1` `EndpointHints`: the zones (`forZones[].name`) and nodes (`forNodes[].name`)
+/// this endpoint should serve.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EndpointHints {
+    pub for_zones: Vec<String>,
+    pub for_nodes: Vec<String>,
 }
 
 /// Conditions as in the API: `None` means "unknown", which consumers read as ready/serving.
@@ -506,6 +520,10 @@ pub struct KubeProxyConfiguration {
     pub masquerade_all: Option<bool>,
     pub localhost_node_ports: Option<bool>,
     pub node_port_addresses: Vec<String>,
+    /// `nftables.masqueradeBit` (the nftables mode's own setting; default 14).
+    pub nftables_masquerade_bit: Option<i32>,
+    /// `nftables.masqueradeAll`.
+    pub nftables_masquerade_all: Option<bool>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

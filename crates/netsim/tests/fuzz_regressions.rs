@@ -114,6 +114,7 @@ fn rules_parser(text: &str) {
     let node = NodeInfo {
         name: "node-1".into(),
         ips: vec![IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)), IpAddr::V4(Ipv4Addr::LOCALHOST)],
+        zone: None,
     };
     let p = Packet {
         src: Ipv4Addr::new(10, 244, 1, 5).into(),

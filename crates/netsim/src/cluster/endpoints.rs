@@ -26,12 +26,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::net::suffix;
 use super::{service_selects, Cluster};
 use crate::model::{
-    Endpoint, EndpointAddress, EndpointConditions, EndpointPort, EndpointSlice, EndpointSubset,
-    Endpoints, IntOrString, IpFamily, Node, ObjectMeta, ObjectReference, OwnerReference, Pod,
-    Service, ServicePort, ServiceType,
+    Endpoint, EndpointAddress, EndpointConditions, EndpointHints, EndpointPort, EndpointSlice,
+    EndpointSubset, Endpoints, IntOrString, IpFamily, Node, ObjectMeta, ObjectReference,
+    OwnerReference, Pod, Service, ServicePort, ServiceType,
 };
 
 pub(crate) const MANAGED_BY: &str = "endpointslice.kubernetes.io/managed-by";
+/// `v1.LabelTopologyZone`: the Node label the controller copies into each endpoint's `zone`.
+pub const ZONE_LABEL: &str = "topology.kubernetes.io/zone";
 pub(crate) const CONTROLLER: &str = "endpointslice-controller.k8s.io";
 const MIRROR_CONTROLLER: &str = "endpointslicemirroring-controller.k8s.io";
 /// `--max-endpoints-per-slice` default.
@@ -117,8 +119,9 @@ pub fn pod_to_endpoint(
         },
         hostname: if should_set_hostname(pod, svc) { pod.spec.hostname.clone() } else { None },
         node_name: pod.spec.node_name.clone(),
-        zone: node.and_then(|n| n.meta.labels.get("topology.kubernetes.io/zone").cloned()),
+        zone: node.and_then(|n| n.meta.labels.get(ZONE_LABEL).cloned()),
         target_ref: Some(target_ref(pod)),
+        hints: None,
     }
 }
 
@@ -263,7 +266,69 @@ pub(crate) fn slices_for(
             });
         }
     }
+    reconcile_hints(svc, &mut out);
     out
+}
+
+/// `trafficDistribution` values the controller acts on (`reconciler.go`
+/// `validTrafficDistribution`; `PreferSameZone` and `PreferSameNode` need the
+/// `PreferSameTrafficDistribution` gate: beta and on from v1.34, GA in v1.35, so on for every
+/// version the simulator runs by default).
+fn hint_distribution(svc: &Service) -> Option<&str> {
+    match svc.spec.traffic_distribution.as_deref() {
+        Some(d @ ("PreferClose" | "PreferSameZone" | "PreferSameNode")) => Some(d),
+        _ => None,
+    }
+}
+
+/// `hintsEnabled` (`staging/src/k8s.io/endpointslice/utils.go`): the deprecated
+/// `service.kubernetes.io/topology-aware-hints` annotation decides when present, otherwise
+/// `service.kubernetes.io/topology-mode`; `Auto` or `auto` turns topology-aware hints on.
+pub fn topology_mode_auto(svc: &Service) -> bool {
+    let a = &svc.meta.annotations;
+    let v = a
+        .get("service.kubernetes.io/topology-aware-hints")
+        .or_else(|| a.get("service.kubernetes.io/topology-mode"));
+    matches!(v.map(String::as_str), Some("Auto" | "auto"))
+}
+
+/// The hints the EndpointSlice controller writes on freshly built slices
+/// (`trafficdist/trafficdist.go` `ReconcileHints`, `reconciler.go`).
+///
+/// * `topology-mode: Auto` takes precedence (`canUseTrafficDistribution := valid && !hintsEnabled`).
+///   The topology cache's CPU-proportional allocation is not simulated: its slices keep no hints
+///   (as when its safeguards trip), so kube-proxy spreads over every endpoint. *(Documented
+///   simplification.)*
+/// * `PreferClose` / `PreferSameZone` / `PreferSameNode` (`preferCloseHeuristic`): every ready
+///   endpoint gets `forZones: [{name: <zone>}]` when it has a zone, and with `PreferSameNode`
+///   also `forNodes: [{name: <nodeName>}]`; a ready endpoint with neither gets no hints.
+///   Not-ready endpoints are left alone (these slices are new, so they have none).
+/// * Anything else (`defaultHeuristic`): no hints.
+pub fn reconcile_hints(svc: &Service, slices: &mut [EndpointSlice]) {
+    let dist = if topology_mode_auto(svc) { None } else { hint_distribution(svc) };
+    for slice in slices.iter_mut() {
+        for ep in &mut slice.endpoints {
+            let Some(dist) = dist else {
+                ep.hints = None;
+                continue;
+            };
+            if ep.conditions.ready != Some(true) {
+                continue;
+            }
+            let for_zones: Vec<String> =
+                ep.zone.iter().filter(|z| !z.is_empty()).cloned().collect();
+            let for_nodes: Vec<String> = if dist == "PreferSameNode" {
+                ep.node_name.iter().filter(|n| !n.is_empty()).cloned().collect()
+            } else {
+                Vec::new()
+            };
+            ep.hints = if for_zones.is_empty() && for_nodes.is_empty() {
+                None
+            } else {
+                Some(EndpointHints { for_zones, for_nodes })
+            };
+        }
+    }
 }
 
 /// Addresses by `ip/pod`, with readiness.
@@ -387,6 +452,7 @@ fn mirror(c: &Cluster, ep: &Endpoints) -> Vec<EndpointSlice> {
                 node_name: a.node_name.clone(),
                 zone: None,
                 target_ref: a.target_ref.clone(),
+                hints: None,
             };
             let endpoints: Vec<Endpoint> = s
                 .addresses

@@ -212,6 +212,7 @@ pub(crate) fn service_model(svc: RawService) -> Service {
             allocate_load_balancer_node_ports: svc.allocate_load_balancer_node_ports,
             publish_not_ready_addresses: svc.publish_not_ready_addresses,
             load_balancer_class: svc.load_balancer_class,
+            traffic_distribution: svc.traffic_distribution,
         },
         status: svc.status,
     }

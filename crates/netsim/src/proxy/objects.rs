@@ -4,7 +4,7 @@
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr};
 
-use super::{generate, NodeInfo, Note, ProxyConfig, Ruleset};
+use super::{generate, NftablesSettings, NodeInfo, Note, ProxyConfig, ProxyMode, Ruleset};
 use crate::model::{KubeProxyConfiguration, Objects};
 
 /// The requested node does not exist.
@@ -39,6 +39,15 @@ impl ProxyConfig {
             masquerade_all: k.masquerade_all.unwrap_or(d.masquerade_all),
             localhost_node_ports: k.localhost_node_ports.unwrap_or(d.localhost_node_ports),
             node_port_addresses: k.node_port_addresses.clone(),
+            mode: ProxyMode::parse(k.mode.as_deref()).unwrap_or_default(),
+            nftables: NftablesSettings {
+                masquerade_bit: k
+                    .nftables_masquerade_bit
+                    .and_then(|b| u32::try_from(b).ok())
+                    .filter(|b| *b <= 31)
+                    .unwrap_or(d.nftables.masquerade_bit),
+                masquerade_all: k.nftables_masquerade_all.unwrap_or(d.nftables.masquerade_all),
+            },
             ..d
         }
     }
@@ -60,7 +69,8 @@ pub fn node_info(objects: &Objects, name: &str) -> Result<NodeInfo, UnknownNode>
         }
     }
     ips.push(IpAddr::V4(Ipv4Addr::LOCALHOST));
-    Ok(NodeInfo { name: name.to_string(), ips })
+    let zone = node.meta.labels.get(crate::cluster::ZONE_LABEL).filter(|z| !z.is_empty()).cloned();
+    Ok(NodeInfo { name: name.to_string(), ips, zone })
 }
 
 /// One node's rules for a complete cluster, plus notes for endpoints that name no node or an

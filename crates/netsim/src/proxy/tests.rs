@@ -18,6 +18,7 @@ fn node() -> NodeInfo {
     NodeInfo {
         name: "test-node".into(),
         ips: vec![ip("192.168.0.2"), ip("127.0.0.1"), ip("192.168.1.2")],
+        zone: None,
     }
 }
 
@@ -466,8 +467,11 @@ fn ipv6_proxier() {
         addresses: vec![ip("fd00:10:244::5")],
         ..Default::default()
     });
-    let n =
-        NodeInfo { name: "test-node".into(), ips: vec![ip("fc00:f853:ccd:e793::3"), ip("::1")] };
+    let n = NodeInfo {
+        name: "test-node".into(),
+        ips: vec![ip("fc00:f853:ccd:e793::3"), ip("::1")],
+        zone: None,
+    };
     let cfg = ProxyConfig {
         ip_family: crate::model::IpFamily::IPv6,
         cluster_cidr: Some("10.244.0.0/16,fd00:10:244::/56".into()),

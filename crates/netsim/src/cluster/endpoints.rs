@@ -566,3 +566,146 @@ fn has_selector(s: &Service) -> bool {
     s.spec.type_ != ServiceType::ExternalName
         && s.spec.selector.as_ref().is_some_and(|m| !m.is_empty())
 }
+
+#[cfg(test)]
+mod hint_tests {
+    use crate::model::{EndpointHints, EndpointSlice};
+
+    const NODES: &str = "apiVersion: v1\nkind: Node\nmetadata: {name: node-a, labels: {topology.kubernetes.io/zone: zone-a}}\nstatus: {addresses: [{type: InternalIP, address: 172.18.0.2}]}\n---\napiVersion: v1\nkind: Node\nmetadata: {name: node-b, labels: {topology.kubernetes.io/zone: zone-b}}\nstatus: {addresses: [{type: InternalIP, address: 172.18.0.3}]}\n---\n";
+
+    fn pods() -> String {
+        let mut out = String::new();
+        for (name, node) in [("web-a", "node-a"), ("web-b", "node-b"), ("web-x", "node-b")] {
+            out.push_str(&format!(
+                "apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, labels: {{app: web}}}}\nspec:\n  nodeName: {node}\n  containers: [{{name: c, image: nginx, ports: [{{containerPort: 8080}}]}}]\n---\n"
+            ));
+        }
+        out
+    }
+
+    fn cluster(svc_extra: &str) -> crate::cluster::Cluster {
+        let text = format!(
+            "{NODES}{}apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n{svc_extra}spec:\n  selector: {{app: web}}\n  ports: [{{port: 80, targetPort: 8080}}]\n",
+            pods()
+        );
+        let mut files = crate::diagnostic::SourceFiles::default();
+        files.add("c.yaml", text.as_str());
+        let loaded = crate::manifest::load(&files);
+        assert!(
+            loaded.diagnostics.iter().all(|d| d.severity != crate::diagnostic::Severity::Error),
+            "{:?}",
+            loaded.diagnostics
+        );
+        crate::cluster::build(&loaded.objects)
+    }
+
+    fn web_slice(c: &crate::cluster::Cluster) -> &EndpointSlice {
+        c.objects.endpoint_slices.iter().find(|s| s.service_name() == Some("web")).expect("slice")
+    }
+
+    fn hints(c: &crate::cluster::Cluster) -> Vec<(Option<String>, Option<EndpointHints>)> {
+        web_slice(c).endpoints.iter().map(|e| (e.zone.clone(), e.hints.clone())).collect()
+    }
+
+    fn z(zone: &str, nodes: &[&str]) -> (Option<String>, Option<EndpointHints>) {
+        (
+            Some(zone.to_string()),
+            Some(EndpointHints {
+                for_zones: vec![zone.to_string()],
+                for_nodes: nodes.iter().map(|n| n.to_string()).collect(),
+            }),
+        )
+    }
+
+    #[test]
+    fn traffic_distribution_writes_zone_and_node_hints() {
+        let none = cluster("");
+        assert_eq!(
+            hints(&none),
+            vec![
+                (Some("zone-a".into()), None),
+                (Some("zone-b".into()), None),
+                (Some("zone-b".into()), None)
+            ]
+        );
+        for d in ["PreferClose", "PreferSameZone"] {
+            let c = cluster_with_distribution(d);
+            assert_eq!(
+                hints(&c),
+                vec![z("zone-a", &[]), z("zone-b", &[]), z("zone-b", &[])],
+                "{d}"
+            );
+        }
+        let c = cluster_with_distribution("PreferSameNode");
+        assert_eq!(
+            hints(&c),
+            vec![z("zone-a", &["node-a"]), z("zone-b", &["node-b"]), z("zone-b", &["node-b"])]
+        );
+        // Unknown values and the topology-mode annotation (which takes precedence; its
+        // CPU-based allocation is not simulated) leave no hints.
+        assert!(hints(&cluster_with_distribution("Nearby")).iter().all(|(_, h)| h.is_none()));
+        let auto = cluster_with(
+            "  annotations: {service.kubernetes.io/topology-mode: Auto}\n",
+            "PreferSameZone",
+        );
+        assert!(hints(&auto).iter().all(|(_, h)| h.is_none()));
+    }
+
+    fn cluster_with_distribution(d: &str) -> crate::cluster::Cluster {
+        cluster_with("", d)
+    }
+
+    fn cluster_with(meta_extra: &str, d: &str) -> crate::cluster::Cluster {
+        let text = format!(
+            "{NODES}{}apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n{meta_extra}spec:\n  selector: {{app: web}}\n  trafficDistribution: {d}\n  ports: [{{port: 80, targetPort: 8080}}]\n",
+            pods()
+        );
+        let mut files = crate::diagnostic::SourceFiles::default();
+        files.add("c.yaml", text.as_str());
+        crate::cluster::build(&crate::manifest::load(&files).objects)
+    }
+
+    /// From YAML to kube-proxy: with PreferSameZone, node-a's rules send ClusterIP traffic only
+    /// to the zone-a endpoint, node-b's only to zone-b's two (both modes).
+    #[test]
+    fn kube_proxy_keeps_traffic_in_its_zone() {
+        use crate::proxy::{self, nft, Origin, Packet, ProxyConfig};
+        let c = cluster_with_distribution("PreferSameZone");
+        let svc = c.objects.services.iter().find(|s| s.meta.name == "web").expect("web");
+        let cip = svc.spec.cluster_ips[0];
+        let pod_ip = |name: &str| {
+            c.objects
+                .pods
+                .iter()
+                .find(|p| p.meta.name == name)
+                .map(|p| p.status.pod_ips[0])
+                .expect("pod")
+        };
+        let cfg =
+            ProxyConfig { cluster_cidr: Some("10.244.0.0/16".into()), ..ProxyConfig::default() };
+        for (node, want) in [
+            ("node-a", format!("{}:8080", pod_ip("web-a"))),
+            ("node-b", {
+                let mut v =
+                    [format!("{}:8080", pod_ip("web-b")), format!("{}:8080", pod_ip("web-x"))];
+                crate::sort::sort(&mut v);
+                v.join(", ")
+            }),
+        ] {
+            let info = proxy::node_info(&c.objects, node).expect("node");
+            let p = Packet {
+                src: pod_ip("web-a"),
+                dst: cip,
+                dport: 80,
+                proto: crate::model::Protocol::Tcp,
+                origin: Origin::FromPod,
+            };
+            let rs = nft::generate(&c.objects.services, &c.objects.endpoint_slices, &info, &cfg);
+            let t = nft::NftTables::parse(&rs.dump_text()).expect("parses");
+            assert_eq!(nft::walk(&t, &info, &p).upstream_output(), want, "{node} nftables");
+            let irs = proxy::generate(&c.objects.services, &c.objects.endpoint_slices, &info, &cfg);
+            let it = proxy::RuleTable::parse(&irs.kernel_text()).expect("parses");
+            assert_eq!(proxy::walk(&it, &info, &p).upstream_output(), want, "{node} iptables");
+        }
+    }
+}

@@ -563,3 +563,19 @@ fn protocols_are_checked_and_saved_text_reparses() {
         }
     }
 }
+
+/// `iptables-save` prints a comment bare when it is only letters, digits, `_` and `-`
+/// (libxtables `xtables_save_string`); the restore text keeps kube-proxy's quotes.
+#[test]
+fn save_quotes_comments_only_when_needed() {
+    let text = "*nat\n:KUBE-X - [0:0]\n-A KUBE-X -m comment --comment \"plain-name_1\" -j RETURN\n-A KUBE-X -m comment --comment \"ns/svc:p80\" -j RETURN\n-A KUBE-X -m comment --comment \"two words\" -j RETURN\n-A KUBE-X -m comment --comment \"it's \\\"q\\\"\" -j RETURN\nCOMMIT\n";
+    let t = RuleTable::parse(text).unwrap();
+    let save = t.save_text();
+    assert!(save.contains("-A KUBE-X -m comment --comment plain-name_1 -j RETURN\n"), "{save}");
+    assert!(save.contains("-A KUBE-X -m comment --comment \"ns/svc:p80\" -j RETURN\n"));
+    assert!(save.contains("-A KUBE-X -m comment --comment \"two words\" -j RETURN\n"));
+    assert!(save.contains("-A KUBE-X -m comment --comment \"it\\'s \\\"q\\\"\" -j RETURN\n"));
+    // What is printed parses back to the same comments.
+    let again = RuleTable::parse(&save).unwrap();
+    assert_eq!(again.save_text(), save);
+}

@@ -438,37 +438,44 @@ impl<'a> Engine<'a> {
             };
         }
         let mut out = Vec::new();
-        let mut covered: u32 = 0;
-        let mut seen: Vec<u32> = Vec::new();
-        for (k, (i, v)) in entries.iter().enumerate() {
-            if *i >= modulus || seen.contains(i) {
-                continue;
+        let mut valid: Vec<(u32, &NftVerdict)> = Vec::new();
+        for (i, v) in entries {
+            if *i < modulus && !valid.iter().any(|(j, _)| j == i) {
+                valid.push((*i, v));
             }
-            seen.push(*i);
-            covered += 1;
+        }
+        let missing = modulus - u32::try_from(valid.len()).unwrap_or(modulus);
+        for (k, (i, v)) in valid.into_iter().enumerate() {
             if k > 0 {
                 if self.outcomes_budget == 0 {
                     self.truncated = true;
-                    break;
+                    return out;
                 }
                 self.outcomes_budget -= 1;
             }
             let mut b = w.clone();
             b.share *= 1.0 / n;
-            b.order.push(*i);
+            b.order.push(i);
             if let Some(last) = b.path.last_mut() {
                 last.probability = Some(1.0 / n);
                 last.note = Some(format!("numgen {i} of {modulus}: {}", verdict_text(v)));
             }
             out.extend(self.verdict(t, v, b, depth));
         }
-        if covered < modulus {
+        if missing > 0 {
             // Indices without an element: the vmap lookup misses and the next rule runs.
+            if !out.is_empty() {
+                if self.outcomes_budget == 0 {
+                    self.truncated = true;
+                    return out;
+                }
+                self.outcomes_budget -= 1;
+            }
             let mut b = w;
-            b.share *= f64::from(modulus - covered) / n;
+            b.share *= f64::from(missing) / n;
             b.order.push(modulus);
             if let Some(last) = b.path.last_mut() {
-                last.probability = Some(f64::from(modulus - covered) / n);
+                last.probability = Some(f64::from(missing) / n);
                 last.note = Some("numgen: no element for this index".into());
             }
             out.push((b, Next::NextRule));

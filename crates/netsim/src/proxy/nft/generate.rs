@@ -119,6 +119,8 @@ struct Builder {
     table: Table,
     chains: BTreeMap<String, usize>,
     sets: BTreeMap<String, usize>,
+    /// Per set (same index as `table.sets`): element key → element index.
+    elements: Vec<BTreeMap<Vec<String>, usize>>,
 }
 
 impl Builder {
@@ -161,6 +163,7 @@ impl Builder {
         }
         self.sets.insert(set.name.clone(), self.table.sets.len());
         self.table.sets.push(set);
+        self.elements.push(BTreeMap::new());
     }
 
     fn element(
@@ -170,14 +173,18 @@ impl Builder {
         value: Option<String>,
         comment: Option<&str>,
     ) {
-        let Some(s) = self.sets.get(set).and_then(|i| self.table.sets.get_mut(*i)) else {
+        let Some(i) = self.sets.get(set).copied() else { return };
+        let (Some(s), Some(index)) = (self.table.sets.get_mut(i), self.elements.get_mut(i)) else {
             return;
         };
         // knftables' fake replaces an element with the same key (`findElement`).
         let e = Element { key, value, comment: comment.map(str::to_string) };
-        match s.elements.iter_mut().find(|x| x.key == e.key) {
+        match index.get(&e.key).and_then(|j| s.elements.get_mut(*j)) {
             Some(x) => *x = e,
-            None => s.elements.push(e),
+            None => {
+                index.insert(e.key.clone(), s.elements.len());
+                s.elements.push(e);
+            }
         }
     }
 }
@@ -328,6 +335,7 @@ fn generate_table(
         },
         chains: BTreeMap::new(),
         sets: BTreeMap::new(),
+        elements: Vec::new(),
     };
     let detector = local_detector(cfg, ip_family, notes);
     let np = node_port_ips(cfg, node, ip_family, notes);

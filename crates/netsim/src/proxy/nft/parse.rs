@@ -240,6 +240,8 @@ pub(super) struct PTable {
     pub set_index: BTreeMap<String, usize>,
     /// `ip kube-proxy`: how traces name the table.
     pub label: String,
+    /// Base chains by hook: (priority, chain index), by priority (creation order on ties).
+    pub hooks: BTreeMap<String, Vec<(i32, usize)>>,
 }
 
 impl PTable {
@@ -252,7 +254,22 @@ impl PTable {
             sets: Vec::new(),
             set_index: BTreeMap::new(),
             label: format!("{} {name}", family.as_str()),
+            hooks: BTreeMap::new(),
         }
+    }
+
+    /// Indexes the base chains by hook (after parsing).
+    fn index_hooks(&mut self) {
+        let mut hooks: BTreeMap<String, Vec<(i32, usize)>> = BTreeMap::new();
+        for (i, c) in self.chains.iter().enumerate() {
+            if let Some(b) = &c.base {
+                hooks.entry(b.hook.clone()).or_default().push((b.priority, i));
+            }
+        }
+        for v in hooks.values_mut() {
+            crate::sort::sort_by(v, |a, b| a.0.cmp(&b.0));
+        }
+        self.hooks = hooks;
     }
 
     fn chain_mut(&mut self, name: &str) -> &mut PChain {
@@ -325,9 +342,12 @@ impl NftTables {
             .map(str::trim)
             .find(|l| !l.is_empty() && !l.starts_with('#'))
             .unwrap_or_default();
-        let out =
+        let mut out =
             if first.starts_with("table ") { parse_ruleset(text)? } else { parse_dump(text)? };
         check_references(&out)?;
+        for t in &mut out.tables {
+            t.index_hooks();
+        }
         Ok(out)
     }
 

@@ -193,13 +193,13 @@ impl<'a> Engine<'a> {
     fn run_hook(&mut self, tables: &[&PTable], hook: &str, worlds: Vec<World>) -> Vec<World> {
         let mut chains: Vec<(i32, usize, usize)> = Vec::new();
         for (ti, t) in tables.iter().enumerate() {
-            for (ci, c) in t.chains.iter().enumerate() {
-                if let Some(b) = c.base.as_ref().filter(|b| b.hook == hook) {
-                    chains.push((b.priority, ti, ci));
-                }
+            for (prio, ci) in t.hooks.get(hook).map(Vec::as_slice).unwrap_or_default() {
+                chains.push((*prio, ti, *ci));
             }
         }
-        crate::sort::sort_by(&mut chains, |a, b| a.0.cmp(&b.0));
+        if tables.len() > 1 {
+            crate::sort::sort_by(&mut chains, |a, b| a.0.cmp(&b.0));
+        }
         let mut worlds = worlds;
         for (_, ti, ci) in chains {
             let (Some(t), Some(c)) =

@@ -19,10 +19,34 @@ fuzz_target!(|data: &[u8]| {
         zone: None,
     };
     let packets: [(IpAddr, IpAddr, u16, Protocol, Origin); 4] = [
-        (Ipv4Addr::new(10, 244, 1, 5).into(), Ipv4Addr::new(10, 96, 0, 10).into(), 53, Protocol::Udp, Origin::FromPod),
-        (Ipv4Addr::new(10, 0, 0, 1).into(), Ipv4Addr::new(10, 96, 0, 1).into(), 443, Protocol::Tcp, Origin::FromNode),
-        (Ipv4Addr::new(192, 168, 1, 9).into(), Ipv4Addr::new(10, 0, 0, 1).into(), 30080, Protocol::Tcp, Origin::FromOutside),
-        (Ipv6Addr::LOCALHOST.into(), "fd00::10".parse::<Ipv6Addr>().unwrap_or(Ipv6Addr::LOCALHOST).into(), 80, Protocol::Sctp, Origin::FromPod),
+        (
+            Ipv4Addr::new(10, 244, 1, 5).into(),
+            Ipv4Addr::new(10, 96, 0, 10).into(),
+            53,
+            Protocol::Udp,
+            Origin::FromPod,
+        ),
+        (
+            Ipv4Addr::new(10, 0, 0, 1).into(),
+            Ipv4Addr::new(10, 96, 0, 1).into(),
+            443,
+            Protocol::Tcp,
+            Origin::FromNode,
+        ),
+        (
+            Ipv4Addr::new(192, 168, 1, 9).into(),
+            Ipv4Addr::new(10, 0, 0, 1).into(),
+            30080,
+            Protocol::Tcp,
+            Origin::FromOutside,
+        ),
+        (
+            Ipv6Addr::LOCALHOST.into(),
+            "fd00::10".parse::<Ipv6Addr>().unwrap_or(Ipv6Addr::LOCALHOST).into(),
+            80,
+            Protocol::Sctp,
+            Origin::FromPod,
+        ),
     ];
     for (src, dst, dport, proto, origin) in packets {
         let p = Packet { src, dst, dport, proto, origin };

@@ -1,9 +1,12 @@
-//! kube-proxy, iptables mode: the rules each node gets, both textual views, and a packet walker.
+//! kube-proxy: the rules each node gets in iptables or nftables mode, their textual views, and
+//! packet walkers that read the text back.
 //!
 //! Stage: reads `model::Service` / `model::EndpointSlice` like kube-proxy reads API objects
-//! (independent of the manifest and cluster stages, exactly like upstream's unit tests) and
-//! produces the `iptables-restore` input that `pkg/proxy/iptables/proxier.go` writes for one node.
+//! (independent of the manifest and cluster stages, exactly like upstream's unit tests). Both
+//! modes share the service and endpoint maps and `CategorizeEndpoints` (topology hints,
+//! traffic policies, the serving-terminating fallback) in `ports`.
 //!
+//! iptables mode (`pkg/proxy/iptables/proxier.go`):
 //! * [`generate`] → [`Ruleset`]; [`Ruleset::restore_text`] is kube-proxy's restore input,
 //!   [`Ruleset::save_text`] is what `iptables-save` shows on the node afterwards,
 //!   [`Ruleset::kernel_text`] is the restore input plus the jump rules kube-proxy installs in the
@@ -11,6 +14,17 @@
 //! * [`RuleTable::parse`] parses rule text (restore or save syntax) back; [`walk`] and
 //!   [`walk_seeded`] evaluate a packet over the parsed rules only, so editing the text changes
 //!   the walk.
+//!
+//! nftables mode (`pkg/proxy/nftables/proxier.go`), in [`nft`]:
+//! * [`nft::generate`] → [`nft::NftRuleset`] (a table per IP family):
+//!   [`nft::NftRuleset::dump_text`] (knftables' dump, what upstream's tests compare) and
+//!   [`nft::NftRuleset::ruleset_text`] (`nft list ruleset`).
+//! * [`nft::NftTables::parse`] reads either back; [`nft::walk`] / [`nft::walk_seeded`] return
+//!   the same [`Trace`] as the iptables walker.
+//!
+//! For a built cluster: [`ProxyConfig::for_cluster`] (the KubeProxyConfiguration and cluster
+//! settings), [`rules_for_node`] / [`nft_rules_for_node`] (one node, with notes), [`mode_note`]
+//! (`mode: ipvs` and unknown modes).
 //!
 //! Invariants: deterministic (services visited in `ServicePortName` order, endpoints in `ip:port`
 //! byte order as upstream sorts them), no panics on any input, bounded walks.
@@ -31,7 +45,7 @@ use std::net::IpAddr;
 
 pub use cidr::Cidr;
 pub use generate::{generate, LARGE_CLUSTER_ENDPOINTS_THRESHOLD};
-pub use objects::{node_info, rules_for_node, UnknownNode};
+pub use objects::{mode_note, nft_rules_for_node, node_info, rules_for_node, UnknownNode};
 pub use rules::{Match, ParseError, Rule, RuleTable, Target};
 pub use walk::{
     walk, walk_seeded, AffinityState, Destination, Origin, Outcome, Packet, SplitMix64, Step,

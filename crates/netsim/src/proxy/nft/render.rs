@@ -13,7 +13,13 @@
 //! maps, then chains, each in creation order and separated by a blank line; standard priorities
 //! by name where the hook allows (`dstnat - 10`, `filter`, `srcnat`); marks as 32-bit hex with
 //! `meta mark … |`/`^`/`&`; a one-element anonymous set without braces; map elements one per
-//! line, set elements five per line; timeouts in nft's `3h` form.
+//! line, IPv4 set elements two per line (`calculate_delim`); timeouts in nft's `3h` form.
+//!
+//! Checked against a third-party k3s `nft list ruleset` (older base-chain layout): base-chain
+//! lines, priorities, marks, element lines and separators agree. That listing printed sets and
+//! chains interleaved in creation (handle) order with a blank line after the table comment, as
+//! newer nft releases do; this rendering keeps the classic order (sets and maps, then chains),
+//! which other published listings show. Either is one nft version's view of the same table.
 
 use std::fmt::Write as _;
 
@@ -203,13 +209,27 @@ fn ruleset_set(out: &mut String, s: &Set) {
         let _ = writeln!(out, "\t\tcomment {}", go_quote(c));
     }
     if !s.elements.is_empty() {
-        let mut items: Vec<String> = s.elements.iter().map(ruleset_element).collect();
-        crate::sort::sort(&mut items);
+        let mut elements: Vec<&Element> = s.elements.iter().collect();
+        // Plain address sets come back in address order (the k3s ruleset in the docs shows
+        // its `cluster-ips` sorted); map elements in the kernel's hash order, which cannot be
+        // predicted: sorted by text here.
+        crate::sort::sort_by(&mut elements, |a, b| {
+            let ip = |e: &Element| e.key.first().and_then(|k| k.parse::<std::net::IpAddr>().ok());
+            match (s.is_map || a.key.len() > 1, ip(a), ip(b)) {
+                (false, Some(x), Some(y)) => x.cmp(&y),
+                _ => ruleset_element(a).cmp(&ruleset_element(b)),
+            }
+        });
         out.push_str("\t\telements = { ");
-        // `calculate_delim`: concatenations and maps one per line; plain addresses five per
-        // line.
-        let per_line = if s.is_map || s.type_.contains(" . ") { 1 } else { 5 };
-        for (i, item) in items.iter().enumerate() {
+        // `calculate_delim` (nftables src/expression.c): IPv4 addresses two per line, integers
+        // and ports five, everything else (IPv6, concatenations, maps) one.
+        let per_line = match s.type_.as_str() {
+            _ if s.is_map => 1,
+            "ipv4_addr" => 2,
+            "inet_service" | "inet_proto" | "mark" => 5,
+            _ => 1,
+        };
+        for (i, e) in elements.iter().enumerate() {
             if i > 0 {
                 if i % per_line == 0 {
                     out.push_str(",\n\t\t\t     ");
@@ -217,7 +237,7 @@ fn ruleset_set(out: &mut String, s: &Set) {
                     out.push_str(", ");
                 }
             }
-            out.push_str(item);
+            out.push_str(&ruleset_element(e));
         }
         out.push_str(" }\n");
     }

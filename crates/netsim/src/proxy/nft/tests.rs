@@ -824,3 +824,30 @@ fn walks_are_bounded() {
     assert!(tr.truncated);
     assert!(tr.outcomes.len() <= 4097);
 }
+
+/// `nft list ruleset` element lines (nftables `calculate_delim`): IPv4 addresses two per line in
+/// address order, map elements one per line.
+#[test]
+fn ruleset_element_lines() {
+    let svcs: Vec<Service> = ["10.96.0.100", "10.96.0.9", "10.96.0.10"]
+        .iter()
+        .enumerate()
+        .map(|(i, cip)| svc("ns", &format!("s{i}"), cip, ("p", 80, None)))
+        .collect();
+    let text = generate(&svcs, &[], &node(), &fake()).ruleset_text();
+    assert!(
+        text.contains("\t\telements = { 10.96.0.9, 10.96.0.10,\n\t\t\t     10.96.0.100 }\n"),
+        "{text}"
+    );
+    assert!(text.contains(
+        "\t\telements = { 10.96.0.10 . tcp . 80 comment \"ns/s2:p\" : goto reject-chain,\n\t\t\t     10.96.0.100 . tcp . 80 comment \"ns/s0:p\" : goto reject-chain,\n"
+    ), "{text}");
+    // Parsed back, the multi-line elements are whole again.
+    let t = NftTables::parse(&text).unwrap();
+    let tr = walk(&t, &node(), &pkt("10.0.0.2", "10.96.0.100", 80, Origin::FromPod));
+    assert_eq!(tr.upstream_output(), "REJECT");
+    assert_eq!(
+        tr.outcomes[0].path.iter().filter(|s| s.rule.contains("10.96.0.100 . tcp . 80")).count(),
+        1
+    );
+}

@@ -24,7 +24,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::net::suffix;
-use super::{service_selects, Cluster};
+use super::{service_selects, Cluster, Event, EventType};
 use crate::model::{
     Endpoint, EndpointAddress, EndpointConditions, EndpointHints, EndpointPort, EndpointSlice,
     EndpointSubset, Endpoints, IntOrString, IpFamily, Node, ObjectMeta, ObjectReference,
@@ -292,13 +292,38 @@ pub fn topology_mode_auto(svc: &Service) -> bool {
     matches!(v.map(String::as_str), Some("Auto" | "auto"))
 }
 
+/// `topology-mode: Auto`: the topology cache needs every counted Node's zone and allocatable
+/// CPU (`topologycache.go` `SetNodes`). Node objects here carry no allocatable CPU, so its first
+/// safeguard always trips (`getAllocations`): hints are removed and the controller records a
+/// Warning per address type (`event.go` `InsufficientNodeInfo`, `FormatWithAddressType`).
+fn topology_auto_events(c: &mut Cluster, services: &[Service]) {
+    for svc in services.iter().filter(|s| has_selector(s) && topology_mode_auto(s)) {
+        let mut families = svc.spec.ip_families.clone();
+        if families.is_empty() {
+            families.push(c.settings.service_families().first().copied().unwrap_or(IpFamily::IPv4));
+        }
+        for fam in families {
+            c.events.push(Event::new(
+                EventType::Warning,
+                "TopologyAwareHintsDisabled",
+                format!("service/{}", svc.meta.name),
+                &svc.meta.namespace,
+                format!(
+                    "Insufficient Node information: allocatable CPU or zone not specified on one or more nodes, addressType: {}",
+                    family_name(fam)
+                ),
+            ));
+        }
+    }
+}
+
 /// The hints the EndpointSlice controller writes on freshly built slices
 /// (`trafficdist/trafficdist.go` `ReconcileHints`, `reconciler.go`).
 ///
 /// * `topology-mode: Auto` takes precedence (`canUseTrafficDistribution := valid && !hintsEnabled`).
-///   The topology cache's CPU-proportional allocation is not simulated: its slices keep no hints
-///   (as when its safeguards trip), so kube-proxy spreads over every endpoint. *(Documented
-///   simplification.)*
+///   Its topology cache needs allocatable CPU, which the Node model does not carry, so its
+///   safeguard removes the hints (see `topology_auto_events`) and kube-proxy spreads over every
+///   endpoint.
 /// * `PreferClose` / `PreferSameZone` / `PreferSameNode` (`preferCloseHeuristic`): every ready
 ///   endpoint gets `forZones: [{name: <zone>}]` when it has a zone, and with `PreferSameNode`
 ///   also `forNodes: [{name: <nodeName>}]`; a ready endpoint with neither gets no hints.
@@ -539,6 +564,7 @@ pub(crate) fn reconcile_all(c: &mut Cluster) {
             eps.push(endpoints_for(c, &idx, svc));
         }
     }
+    topology_auto_events(c, &services);
     // Mirroring: user Endpoints of selectorless Services that have no slice of their own.
     for ep in &c.objects.endpoints {
         let Some(svc) = services
@@ -649,6 +675,16 @@ mod hint_tests {
             "PreferSameZone",
         );
         assert!(hints(&auto).iter().all(|(_, h)| h.is_none()));
+        let events: Vec<String> = auto
+            .events
+            .iter()
+            .filter(|e| e.reason == "TopologyAwareHintsDisabled")
+            .map(|e| e.line())
+            .collect();
+        assert_eq!(
+            events,
+            vec!["Warning  TopologyAwareHintsDisabled  service/web  Insufficient Node information: allocatable CPU or zone not specified on one or more nodes, addressType: IPv4"]
+        );
     }
 
     fn cluster_with_distribution(d: &str) -> crate::cluster::Cluster {

@@ -18,6 +18,7 @@ fuzz_target!(|data: &[u8]| {
     let node = NodeInfo {
         name: "node-1".into(),
         ips: vec![IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)), IpAddr::V4(Ipv4Addr::LOCALHOST)],
+        zone: None,
     };
     let packets = [
         (Ipv4Addr::new(10, 244, 1, 5), Ipv4Addr::new(10, 96, 0, 10), 53, Protocol::Udp, Origin::FromPod),

@@ -1,6 +1,7 @@
 //! Replays every input kept in `tests/fuzz_regressions/` through the code path of the fuzz
 //! target it was found by (the file name starts with the target: `pipeline-…`,
-//! `yaml_front_end-…`, `dns_name-…`, `rules_parser-…`, `request_target-…`, `share_decode-…`). A crash found by
+//! `yaml_front_end-…`, `dns_name-…`, `rules_parser-…`, `request_target-…`, `share_decode-…`,
+//! `nft_parser-…`). A crash found by
 //! `cargo xtask fuzz` is fixed in its module (with a unit test there) and its input is copied
 //! here, so it can never come back. The harnesses mirror `fuzz/fuzz_targets/*.rs`.
 // Native-only test code: std sorts are fine here (the ban in clippy.toml is about wasm size).
@@ -112,6 +113,7 @@ fn rules_parser(text: &str) {
     let node = NodeInfo {
         name: "node-1".into(),
         ips: vec![IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)), IpAddr::V4(Ipv4Addr::LOCALHOST)],
+        zone: None,
     };
     let p = Packet {
         src: Ipv4Addr::new(10, 244, 1, 5).into(),
@@ -121,6 +123,23 @@ fn rules_parser(text: &str) {
         origin: Origin::FromPod,
     };
     std::hint::black_box(walk(&table, &node, &p));
+}
+
+fn nft_parser(text: &str) {
+    let Ok(tables) = netsim::proxy::nft::NftTables::parse(text) else { return };
+    let node = NodeInfo {
+        name: "node-1".into(),
+        ips: vec![IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)), IpAddr::V4(Ipv4Addr::LOCALHOST)],
+        zone: None,
+    };
+    let p = Packet {
+        src: Ipv4Addr::new(10, 244, 1, 5).into(),
+        dst: Ipv4Addr::new(10, 96, 0, 10).into(),
+        dport: 53,
+        proto: Protocol::Udp,
+        origin: Origin::FromPod,
+    };
+    std::hint::black_box(netsim::proxy::nft::walk(&tables, &node, &p));
 }
 
 fn share_decode(data: &[u8]) {
@@ -169,6 +188,7 @@ fn every_kept_fuzz_input_replays_without_panic() {
             "rules_parser" => rules_parser(&text),
             "request_target" => request_target(&text),
             "share_decode" => share_decode(&data),
+            "nft_parser" => nft_parser(&text),
             other => panic!("{name}: unknown fuzz target `{other}`"),
         }
         replayed += 1;

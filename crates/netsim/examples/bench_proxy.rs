@@ -7,7 +7,9 @@
 //! Pod fits under the kubelet maxPods of 110): `manifest::load`, `cluster::build`, then
 //! `proxy::rules_for_node` for node-0. It also times `proxy::generate` on equivalent model objects
 //! built here directly (one Service per selector, 5 Pods each), the rule text round trip, and
-//! 10,000 all-branch packet walks.
+//! 10,000 all-branch packet walks. The same for nftables mode: `proxy::nft::generate` for node-0
+//! of the built cluster and for the model objects, the dump text round trip, and walks over the
+//! parsed dump (all-branch and seeded), reported per packet.
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
@@ -18,7 +20,7 @@ use netsim::model::{
     Endpoint, EndpointConditions, EndpointPort, EndpointSlice, IntOrString, ObjectMeta, Protocol,
     Service, ServicePort, ServiceType,
 };
-use netsim::proxy::{self, NodeInfo, Origin, Packet, ProxyConfig, RuleTable};
+use netsim::proxy::{self, nft, NodeInfo, Origin, Packet, ProxyConfig, RuleTable};
 
 const PODS: usize = 10_000;
 const SERVICES: usize = 2_000;
@@ -138,6 +140,7 @@ fn main() {
     let node = NodeInfo {
         name: "node-0".into(),
         ips: vec![v4(0xAC12_0002), IpAddr::V4(Ipv4Addr::LOCALHOST)],
+        zone: None,
     };
     let cfg = ProxyConfig { cluster_cidr: Some("10.244.0.0/16".into()), ..ProxyConfig::default() };
     let mut ruleset = None;
@@ -169,6 +172,60 @@ fn main() {
             dnat += t.destinations().len();
         }
     });
+    // ---- nftables mode ----
+    let nft_cfg = ProxyConfig {
+        cluster_cidr: Some("10.244.0.0/16".into()),
+        service_cidrs: vec!["10.96.0.0/12".into()],
+        mode: proxy::ProxyMode::Nftables,
+        ..ProxyConfig::default()
+    };
+    let node0 = proxy::node_info(&cluster.objects, "node-0").ok();
+    let mut nft_piped = None;
+    let nft_pipeline = best_of(3, || {
+        if let Some(n) = &node0 {
+            nft_piped = Some(black_box(nft::generate(
+                &cluster.objects.services,
+                &cluster.objects.endpoint_slices,
+                n,
+                &nft_cfg,
+            )));
+        }
+    });
+    let nft_piped_rules: usize = nft_piped
+        .as_ref()
+        .map(|r| r.tables.iter().flat_map(|t| &t.chains).map(|c| c.rules.len()).sum())
+        .unwrap_or(0);
+    let mut nft_rs = None;
+    let nft_generate =
+        best_of(3, || nft_rs = Some(black_box(nft::generate(&services, &slices, &node, &nft_cfg))));
+    let Some(nft_rs) = nft_rs else { return };
+    let mut dump = String::new();
+    let nft_render = best_of(3, || dump = black_box(nft_rs.dump_text()));
+    let mut nft_tables = None;
+    let nft_parse = best_of(3, || nft_tables = Some(black_box(nft::NftTables::parse(&dump))));
+    let Some(Ok(nft_tables)) = nft_tables else {
+        eprintln!("nft dump did not parse");
+        return;
+    };
+    let mut nft_dnat = 0usize;
+    let nft_walk = secs(|| {
+        for p in &packets {
+            nft_dnat += nft::walk(&nft_tables, &node, p).destinations().len();
+        }
+    });
+    let mut rng = proxy::SplitMix64::new(1);
+    let mut aff = proxy::AffinityState::default();
+    let mut nft_one = 0usize;
+    let nft_seeded = secs(|| {
+        for p in &packets {
+            nft_one += nft::walk_seeded(&nft_tables, &node, p, &mut rng, &mut aff).outcomes.len();
+        }
+    });
+    let nft_rules: usize =
+        nft_rs.tables.iter().flat_map(|t| &t.chains).map(|c| c.rules.len()).sum();
+    let nft_elements: usize =
+        nft_rs.tables.iter().flat_map(|t| &t.sets).map(|s| s.elements.len()).sum();
+
     let rules = ruleset.nat_rules.len() + ruleset.filter_rules.len();
     println!(
         "kube-proxy iptables benchmark: {PODS} pods, {SERVICES} services, {NODES} nodes (node-0)"
@@ -212,5 +269,46 @@ fn main() {
         "  walk {PACKETS} packets (all branches) {:>8.2} ms  = {:.3} x parse ({dnat} destinations)",
         walk * 1e3,
         walk / parse
+    );
+    println!("kube-proxy nftables benchmark (same cluster, node-0)");
+    println!(
+        "  rules generated               {nft_rules:>10} rules, {nft_elements} elements ({} bytes of dump text)",
+        dump.len()
+    );
+    println!(
+        "  nft generate, built cluster   {:>10.2} ms  = {:.3} x parse ({nft_piped_rules} rules; budget <= 0.5)",
+        nft_pipeline * 1e3,
+        nft_pipeline / parse
+    );
+    println!(
+        "  nft generate, model objects   {:>10.2} ms  = {:.3} x parse (budget <= 0.5)",
+        nft_generate * 1e3,
+        nft_generate / parse
+    );
+    println!(
+        "  render dump text              {:>10.2} ms  = {:.3} x parse",
+        nft_render * 1e3,
+        nft_render / parse
+    );
+    println!(
+        "  parse dump text (walker)      {:>10.2} ms  = {:.3} x parse",
+        nft_parse * 1e3,
+        nft_parse / parse
+    );
+    println!(
+        "  walk {PACKETS} packets (all branches) {:>8.2} ms  = {:.3} x parse = {:.2} us/packet ({nft_dnat} destinations)",
+        nft_walk * 1e3,
+        nft_walk / parse,
+        nft_walk * 1e6 / PACKETS as f64
+    );
+    println!(
+        "  walk {PACKETS} packets (seeded)      {:>8.2} ms  = {:.3} x parse = {:.2} us/packet ({nft_one} outcomes)",
+        nft_seeded * 1e3,
+        nft_seeded / parse,
+        nft_seeded * 1e6 / PACKETS as f64
+    );
+    println!(
+        "  iptables walk per packet      {:>10.2} us (for comparison)",
+        walk * 1e6 / PACKETS as f64
     );
 }

@@ -402,7 +402,8 @@ pub struct ServiceSpec {
     pub external_ips: Vec<IpAddr>,
     pub external_name: Option<String>,
     /// `spec.trafficDistribution` as given (`PreferClose`, `PreferSameZone`, `PreferSameNode`);
-    /// which values a release accepts is checked by the manifest stage.
+    /// which values a release accepts is checked by the manifest stage; the EndpointSlice
+    /// controller turns it into endpoint hints.
     pub traffic_distribution: Option<String>,
     /// `None` or `ClientIP`.
     pub session_affinity: String,
@@ -469,6 +470,17 @@ pub struct Endpoint {
     pub node_name: Option<String>,
     pub zone: Option<String>,
     pub target_ref: Option<ObjectReference>,
+    /// `hints` (topology-aware routing): written by the EndpointSlice controller, read by
+    /// kube-proxy. `None` when the endpoint has no hints.
+    pub hints: Option<EndpointHints>,
+}
+
+/// `discovery/v1` `EndpointHints`: the zones (`forZones[].name`) and nodes (`forNodes[].name`)
+/// this endpoint should serve.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EndpointHints {
+    pub for_zones: Vec<String>,
+    pub for_nodes: Vec<String>,
 }
 
 /// Conditions as in the API: `None` means "unknown", which consumers read as ready/serving.
@@ -542,6 +554,10 @@ pub struct KubeProxyConfiguration {
     pub masquerade_all: Option<bool>,
     pub localhost_node_ports: Option<bool>,
     pub node_port_addresses: Vec<String>,
+    /// `nftables.masqueradeBit` (the nftables mode's own setting; default 14).
+    pub nftables_masquerade_bit: Option<i32>,
+    /// `nftables.masqueradeAll`.
+    pub nftables_masquerade_all: Option<bool>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -104,6 +104,7 @@ fn cases() -> Vec<Case> {
             hostname: get(e, "hostname").map(s),
             node_name: get(e, "nodeName").map(s),
             zone: get(e, "zone").map(s),
+            hints: None,
             target_ref: Some(ObjectReference {
                 kind: "Pod".into(),
                 namespace: "test".into(),

@@ -256,6 +256,7 @@ fn fake_node() -> NodeInfo {
         .iter()
         .map(|s| s.parse().unwrap())
         .collect(),
+        zone: None,
     }
 }
 

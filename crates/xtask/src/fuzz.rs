@@ -19,8 +19,15 @@ use std::time::Instant;
 use crate::Result;
 
 /// Every target of `fuzz/Cargo.toml`.
-pub(crate) const TARGETS: &[&str] =
-    &["yaml_front_end", "pipeline", "dns_name", "rules_parser", "request_target", "share_decode"];
+pub(crate) const TARGETS: &[&str] = &[
+    "yaml_front_end",
+    "pipeline",
+    "dns_name",
+    "rules_parser",
+    "request_target",
+    "share_decode",
+    "nft_parser",
+];
 
 pub(crate) fn run(args: &[String]) -> Result {
     let mut seconds = 60u64;
@@ -275,6 +282,15 @@ fn extract(root: &Path, target: &str) -> Vec<String> {
             for c in &cases {
                 for (cmd, stdout) in &c.runs {
                     if cmd.starts_with("iptables") && !stdout.is_empty() {
+                        out.push(stdout.clone());
+                    }
+                }
+            }
+        }
+        "nft_parser" => {
+            for c in &cases {
+                for (cmd, stdout) in &c.runs {
+                    if cmd.starts_with("nftables") && !stdout.is_empty() {
                         out.push(stdout.clone());
                     }
                 }

@@ -24,14 +24,16 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::net::suffix;
-use super::{service_selects, Cluster};
+use super::{service_selects, Cluster, Event, EventType};
 use crate::model::{
-    Endpoint, EndpointAddress, EndpointConditions, EndpointPort, EndpointSlice, EndpointSubset,
-    Endpoints, IntOrString, IpFamily, Node, ObjectMeta, ObjectReference, OwnerReference, Pod,
-    Service, ServicePort, ServiceType,
+    Endpoint, EndpointAddress, EndpointConditions, EndpointHints, EndpointPort, EndpointSlice,
+    EndpointSubset, Endpoints, IntOrString, IpFamily, Node, ObjectMeta, ObjectReference,
+    OwnerReference, Pod, Service, ServicePort, ServiceType,
 };
 
 pub(crate) const MANAGED_BY: &str = "endpointslice.kubernetes.io/managed-by";
+/// `v1.LabelTopologyZone`: the Node label the controller copies into each endpoint's `zone`.
+pub const ZONE_LABEL: &str = "topology.kubernetes.io/zone";
 pub(crate) const CONTROLLER: &str = "endpointslice-controller.k8s.io";
 const MIRROR_CONTROLLER: &str = "endpointslicemirroring-controller.k8s.io";
 /// `--max-endpoints-per-slice` default.
@@ -117,8 +119,9 @@ pub fn pod_to_endpoint(
         },
         hostname: if should_set_hostname(pod, svc) { pod.spec.hostname.clone() } else { None },
         node_name: pod.spec.node_name.clone(),
-        zone: node.and_then(|n| n.meta.labels.get("topology.kubernetes.io/zone").cloned()),
+        zone: node.and_then(|n| n.meta.labels.get(ZONE_LABEL).cloned()),
         target_ref: Some(target_ref(pod)),
+        hints: None,
     }
 }
 
@@ -263,7 +266,94 @@ pub(crate) fn slices_for(
             });
         }
     }
+    reconcile_hints(svc, &mut out);
     out
+}
+
+/// `trafficDistribution` values the controller acts on (`reconciler.go`
+/// `validTrafficDistribution`; `PreferSameZone` and `PreferSameNode` need the
+/// `PreferSameTrafficDistribution` gate: beta and on from v1.34, GA in v1.35, so on for every
+/// version the simulator runs by default).
+fn hint_distribution(svc: &Service) -> Option<&str> {
+    match svc.spec.traffic_distribution.as_deref() {
+        Some(d @ ("PreferClose" | "PreferSameZone" | "PreferSameNode")) => Some(d),
+        _ => None,
+    }
+}
+
+/// `hintsEnabled` (`staging/src/k8s.io/endpointslice/utils.go`): the deprecated
+/// `service.kubernetes.io/topology-aware-hints` annotation decides when present, otherwise
+/// `service.kubernetes.io/topology-mode`; `Auto` or `auto` turns topology-aware hints on.
+pub fn topology_mode_auto(svc: &Service) -> bool {
+    let a = &svc.meta.annotations;
+    let v = a
+        .get("service.kubernetes.io/topology-aware-hints")
+        .or_else(|| a.get("service.kubernetes.io/topology-mode"));
+    matches!(v.map(String::as_str), Some("Auto" | "auto"))
+}
+
+/// `topology-mode: Auto`: the topology cache needs every counted Node's zone and allocatable
+/// CPU (`topologycache.go` `SetNodes`). Node objects here carry no allocatable CPU, so its first
+/// safeguard always trips (`getAllocations`): hints are removed and the controller records a
+/// Warning per address type (`event.go` `InsufficientNodeInfo`, `FormatWithAddressType`).
+fn topology_auto_events(c: &mut Cluster, services: &[Service]) {
+    for svc in services.iter().filter(|s| has_selector(s) && topology_mode_auto(s)) {
+        let mut families = svc.spec.ip_families.clone();
+        if families.is_empty() {
+            families.push(c.settings.service_families().first().copied().unwrap_or(IpFamily::IPv4));
+        }
+        for fam in families {
+            c.events.push(Event::new(
+                EventType::Warning,
+                "TopologyAwareHintsDisabled",
+                format!("service/{}", svc.meta.name),
+                &svc.meta.namespace,
+                format!(
+                    "Insufficient Node information: allocatable CPU or zone not specified on one or more nodes, addressType: {}",
+                    family_name(fam)
+                ),
+            ));
+        }
+    }
+}
+
+/// The hints the EndpointSlice controller writes on freshly built slices
+/// (`trafficdist/trafficdist.go` `ReconcileHints`, `reconciler.go`).
+///
+/// * `topology-mode: Auto` takes precedence (`canUseTrafficDistribution := valid && !hintsEnabled`).
+///   Its topology cache needs allocatable CPU, which the Node model does not carry, so its
+///   safeguard removes the hints (see `topology_auto_events`) and kube-proxy spreads over every
+///   endpoint.
+/// * `PreferClose` / `PreferSameZone` / `PreferSameNode` (`preferCloseHeuristic`): every ready
+///   endpoint gets `forZones: [{name: <zone>}]` when it has a zone, and with `PreferSameNode`
+///   also `forNodes: [{name: <nodeName>}]`; a ready endpoint with neither gets no hints.
+///   Not-ready endpoints are left alone (these slices are new, so they have none).
+/// * Anything else (`defaultHeuristic`): no hints.
+pub fn reconcile_hints(svc: &Service, slices: &mut [EndpointSlice]) {
+    let dist = if topology_mode_auto(svc) { None } else { hint_distribution(svc) };
+    for slice in slices.iter_mut() {
+        for ep in &mut slice.endpoints {
+            let Some(dist) = dist else {
+                ep.hints = None;
+                continue;
+            };
+            if ep.conditions.ready != Some(true) {
+                continue;
+            }
+            let for_zones: Vec<String> =
+                ep.zone.iter().filter(|z| !z.is_empty()).cloned().collect();
+            let for_nodes: Vec<String> = if dist == "PreferSameNode" {
+                ep.node_name.iter().filter(|n| !n.is_empty()).cloned().collect()
+            } else {
+                Vec::new()
+            };
+            ep.hints = if for_zones.is_empty() && for_nodes.is_empty() {
+                None
+            } else {
+                Some(EndpointHints { for_zones, for_nodes })
+            };
+        }
+    }
 }
 
 /// Addresses by `ip/pod`, with readiness.
@@ -387,6 +477,7 @@ fn mirror(c: &Cluster, ep: &Endpoints) -> Vec<EndpointSlice> {
                 node_name: a.node_name.clone(),
                 zone: None,
                 target_ref: a.target_ref.clone(),
+                hints: None,
             };
             let endpoints: Vec<Endpoint> = s
                 .addresses
@@ -473,6 +564,7 @@ pub(crate) fn reconcile_all(c: &mut Cluster) {
             eps.push(endpoints_for(c, &idx, svc));
         }
     }
+    topology_auto_events(c, &services);
     // Mirroring: user Endpoints of selectorless Services that have no slice of their own.
     for ep in &c.objects.endpoints {
         let Some(svc) = services
@@ -499,4 +591,157 @@ pub(crate) fn reconcile_all(c: &mut Cluster) {
 fn has_selector(s: &Service) -> bool {
     s.spec.type_ != ServiceType::ExternalName
         && s.spec.selector.as_ref().is_some_and(|m| !m.is_empty())
+}
+
+#[cfg(test)]
+mod hint_tests {
+    use crate::model::{EndpointHints, EndpointSlice};
+
+    const NODES: &str = "apiVersion: v1\nkind: Node\nmetadata: {name: node-a, labels: {topology.kubernetes.io/zone: zone-a}}\nstatus: {addresses: [{type: InternalIP, address: 172.18.0.2}]}\n---\napiVersion: v1\nkind: Node\nmetadata: {name: node-b, labels: {topology.kubernetes.io/zone: zone-b}}\nstatus: {addresses: [{type: InternalIP, address: 172.18.0.3}]}\n---\n";
+
+    fn pods() -> String {
+        let mut out = String::new();
+        for (name, node) in [("web-a", "node-a"), ("web-b", "node-b"), ("web-x", "node-b")] {
+            out.push_str(&format!(
+                "apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, labels: {{app: web}}}}\nspec:\n  nodeName: {node}\n  containers: [{{name: c, image: nginx, ports: [{{containerPort: 8080}}]}}]\n---\n"
+            ));
+        }
+        out
+    }
+
+    fn cluster(svc_extra: &str) -> crate::cluster::Cluster {
+        let text = format!(
+            "{NODES}{}apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n{svc_extra}spec:\n  selector: {{app: web}}\n  ports: [{{port: 80, targetPort: 8080}}]\n",
+            pods()
+        );
+        let mut files = crate::diagnostic::SourceFiles::default();
+        files.add("c.yaml", text.as_str());
+        let loaded = crate::manifest::load(&files);
+        assert!(
+            loaded.diagnostics.iter().all(|d| d.severity != crate::diagnostic::Severity::Error),
+            "{:?}",
+            loaded.diagnostics
+        );
+        crate::cluster::build(&loaded.objects)
+    }
+
+    fn web_slice(c: &crate::cluster::Cluster) -> &EndpointSlice {
+        c.objects.endpoint_slices.iter().find(|s| s.service_name() == Some("web")).expect("slice")
+    }
+
+    fn hints(c: &crate::cluster::Cluster) -> Vec<(Option<String>, Option<EndpointHints>)> {
+        web_slice(c).endpoints.iter().map(|e| (e.zone.clone(), e.hints.clone())).collect()
+    }
+
+    fn z(zone: &str, nodes: &[&str]) -> (Option<String>, Option<EndpointHints>) {
+        (
+            Some(zone.to_string()),
+            Some(EndpointHints {
+                for_zones: vec![zone.to_string()],
+                for_nodes: nodes.iter().map(|n| n.to_string()).collect(),
+            }),
+        )
+    }
+
+    #[test]
+    fn traffic_distribution_writes_zone_and_node_hints() {
+        let none = cluster("");
+        assert_eq!(
+            hints(&none),
+            vec![
+                (Some("zone-a".into()), None),
+                (Some("zone-b".into()), None),
+                (Some("zone-b".into()), None)
+            ]
+        );
+        for d in ["PreferClose", "PreferSameZone"] {
+            let c = cluster_with_distribution(d);
+            assert_eq!(
+                hints(&c),
+                vec![z("zone-a", &[]), z("zone-b", &[]), z("zone-b", &[])],
+                "{d}"
+            );
+        }
+        let c = cluster_with_distribution("PreferSameNode");
+        assert_eq!(
+            hints(&c),
+            vec![z("zone-a", &["node-a"]), z("zone-b", &["node-b"]), z("zone-b", &["node-b"])]
+        );
+        // Unknown values and the topology-mode annotation (which takes precedence; its
+        // CPU-based allocation is not simulated) leave no hints.
+        assert!(hints(&cluster_with_distribution("Nearby")).iter().all(|(_, h)| h.is_none()));
+        let auto = cluster_with(
+            "  annotations: {service.kubernetes.io/topology-mode: Auto}\n",
+            "PreferSameZone",
+        );
+        assert!(hints(&auto).iter().all(|(_, h)| h.is_none()));
+        let events: Vec<String> = auto
+            .events
+            .iter()
+            .filter(|e| e.reason == "TopologyAwareHintsDisabled")
+            .map(|e| e.line())
+            .collect();
+        assert_eq!(
+            events,
+            vec!["Warning  TopologyAwareHintsDisabled  service/web  Insufficient Node information: allocatable CPU or zone not specified on one or more nodes, addressType: IPv4"]
+        );
+    }
+
+    fn cluster_with_distribution(d: &str) -> crate::cluster::Cluster {
+        cluster_with("", d)
+    }
+
+    fn cluster_with(meta_extra: &str, d: &str) -> crate::cluster::Cluster {
+        let text = format!(
+            "{NODES}{}apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n{meta_extra}spec:\n  selector: {{app: web}}\n  trafficDistribution: {d}\n  ports: [{{port: 80, targetPort: 8080}}]\n",
+            pods()
+        );
+        let mut files = crate::diagnostic::SourceFiles::default();
+        files.add("c.yaml", text.as_str());
+        crate::cluster::build(&crate::manifest::load(&files).objects)
+    }
+
+    /// From YAML to kube-proxy: with PreferSameZone, node-a's rules send ClusterIP traffic only
+    /// to the zone-a endpoint, node-b's only to zone-b's two (both modes).
+    #[test]
+    fn kube_proxy_keeps_traffic_in_its_zone() {
+        use crate::proxy::{self, nft, Origin, Packet, ProxyConfig};
+        let c = cluster_with_distribution("PreferSameZone");
+        let svc = c.objects.services.iter().find(|s| s.meta.name == "web").expect("web");
+        let cip = svc.spec.cluster_ips[0];
+        let pod_ip = |name: &str| {
+            c.objects
+                .pods
+                .iter()
+                .find(|p| p.meta.name == name)
+                .map(|p| p.status.pod_ips[0])
+                .expect("pod")
+        };
+        let cfg =
+            ProxyConfig { cluster_cidr: Some("10.244.0.0/16".into()), ..ProxyConfig::default() };
+        for (node, want) in [
+            ("node-a", format!("{}:8080", pod_ip("web-a"))),
+            ("node-b", {
+                let mut v =
+                    [format!("{}:8080", pod_ip("web-b")), format!("{}:8080", pod_ip("web-x"))];
+                crate::sort::sort(&mut v);
+                v.join(", ")
+            }),
+        ] {
+            let info = proxy::node_info(&c.objects, node).expect("node");
+            let p = Packet {
+                src: pod_ip("web-a"),
+                dst: cip,
+                dport: 80,
+                proto: crate::model::Protocol::Tcp,
+                origin: Origin::FromPod,
+            };
+            let rs = nft::generate(&c.objects.services, &c.objects.endpoint_slices, &info, &cfg);
+            let t = nft::NftTables::parse(&rs.dump_text()).expect("parses");
+            assert_eq!(nft::walk(&t, &info, &p).upstream_output(), want, "{node} nftables");
+            let irs = proxy::generate(&c.objects.services, &c.objects.endpoint_slices, &info, &cfg);
+            let it = proxy::RuleTable::parse(&irs.kernel_text()).expect("parses");
+            assert_eq!(proxy::walk(&it, &info, &p).upstream_output(), want, "{node} iptables");
+        }
+    }
 }

@@ -546,10 +546,27 @@ pub(crate) fn slice_endpoints(cx: &mut Cx<'_>, n: &Node<'_>) -> Vec<Endpoint> {
             "nodeName" => ep.node_name = cx.string(&e.value),
             "zone" => ep.zone = cx.string(&e.value),
             "targetRef" => ep.target_ref = Some(object_reference(cx, &e.value)),
+            "hints" => ep.hints = Some(slice_hints(cx, &e.value)),
         });
         out.push(ep);
     });
     out
+}
+
+/// `EndpointHints`: `forZones: [{name}]`, `forNodes: [{name}]`.
+fn slice_hints(cx: &mut Cx<'_>, n: &Node<'_>) -> EndpointHints {
+    let mut h = EndpointHints::default();
+    cx.go = "EndpointHints";
+    fields!(cx, n, s::SLICE_HINTS, e => {
+        "forZones" => items!(cx, &e.value, _j, it => fields!(cx, it, s::SLICE_HINT_NAME, f => {
+            "name" => h.for_zones.extend(cx.string(&f.value)),
+        })),
+        "forNodes" => items!(cx, &e.value, _j, it => fields!(cx, it, s::SLICE_HINT_NAME, f => {
+            "name" => h.for_nodes.extend(cx.string(&f.value)),
+        })),
+    });
+    cx.go = "Endpoint";
+    h
 }
 
 pub(crate) fn slice_ports(cx: &mut Cx<'_>, n: &Node<'_>) -> Vec<EndpointPort> {

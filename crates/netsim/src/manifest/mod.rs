@@ -751,6 +751,10 @@ impl Loader {
                     "linux" => fields!(cx, &e.value, schema::KUBE_PROXY_LINUX, f => {
                         "masqueradeAll" => c.masquerade_all = cx.boolean(&f.value),
                     }),
+                    "nftables" => fields!(cx, &e.value, schema::KUBE_PROXY_NFTABLES, f => {
+                        "masqueradeBit" => c.nftables_masquerade_bit = cx.int32(&f.value),
+                        "masqueradeAll" => c.nftables_masquerade_all = cx.boolean(&f.value),
+                    }),
                 });
                 c.meta = finish_meta(cx, meta, file, root.range);
                 self.objects.kube_proxy_configurations.push(c);

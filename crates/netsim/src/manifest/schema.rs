@@ -230,6 +230,8 @@ pub(crate) const SLICE_ENDPOINT: &[&str] = &[
     "deprecatedTopology",
 ];
 pub(crate) const SLICE_CONDITIONS: &[&str] = &["ready", "serving", "terminating"];
+pub(crate) const SLICE_HINTS: &[&str] = &["forZones", "forNodes"];
+pub(crate) const SLICE_HINT_NAME: &[&str] = &["name"];
 
 pub(crate) const DEPLOYMENT_SPEC: &[&str] = &[
     "replicas",
@@ -325,6 +327,8 @@ pub(crate) const KUBE_PROXY_CONFIGURATION: &[&str] = &[
 pub(crate) const KUBE_PROXY_IPTABLES: &[&str] =
     &["masqueradeBit", "masqueradeAll", "localhostNodePorts", "syncPeriod", "minSyncPeriod"];
 pub(crate) const KUBE_PROXY_LINUX: &[&str] = &["conntrack", "masqueradeAll", "oomScoreAdj"];
+pub(crate) const KUBE_PROXY_NFTABLES: &[&str] =
+    &["masqueradeBit", "masqueradeAll", "syncPeriod", "minSyncPeriod"];
 
 pub(crate) const METALLB_POOL_SPEC: &[&str] =
     &["addresses", "autoAssign", "avoidBuggyIPs", "serviceAllocation"];

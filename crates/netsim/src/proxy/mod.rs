@@ -1,9 +1,12 @@
-//! kube-proxy, iptables mode: the rules each node gets, both textual views, and a packet walker.
+//! kube-proxy: the rules each node gets in iptables or nftables mode, their textual views, and
+//! packet walkers that read the text back.
 //!
 //! Stage: reads `model::Service` / `model::EndpointSlice` like kube-proxy reads API objects
-//! (independent of the manifest and cluster stages, exactly like upstream's unit tests) and
-//! produces the `iptables-restore` input that `pkg/proxy/iptables/proxier.go` writes for one node.
+//! (independent of the manifest and cluster stages, exactly like upstream's unit tests). Both
+//! modes share the service and endpoint maps and `CategorizeEndpoints` (topology hints,
+//! traffic policies, the serving-terminating fallback) in `ports`.
 //!
+//! iptables mode (`pkg/proxy/iptables/proxier.go`):
 //! * [`generate`] → [`Ruleset`]; [`Ruleset::restore_text`] is kube-proxy's restore input,
 //!   [`Ruleset::save_text`] is what `iptables-save` shows on the node afterwards,
 //!   [`Ruleset::kernel_text`] is the restore input plus the jump rules kube-proxy installs in the
@@ -12,13 +15,26 @@
 //!   [`walk_seeded`] evaluate a packet over the parsed rules only, so editing the text changes
 //!   the walk.
 //!
+//! nftables mode (`pkg/proxy/nftables/proxier.go`), in [`nft`]:
+//! * [`nft::generate`] → [`nft::NftRuleset`] (a table per IP family):
+//!   [`nft::NftRuleset::dump_text`] (knftables' dump, what upstream's tests compare) and
+//!   [`nft::NftRuleset::ruleset_text`] (`nft list ruleset`).
+//! * [`nft::NftTables::parse`] reads either back; [`nft::walk`] / [`nft::walk_seeded`] return
+//!   the same [`Trace`] as the iptables walker.
+//!
+//! For a built cluster: [`ProxyConfig::for_cluster`] (the KubeProxyConfiguration and cluster
+//! settings), [`rules_for_node`] / [`nft_rules_for_node`] (one node, with notes), [`mode_note`]
+//! (`mode: ipvs` and unknown modes).
+//!
 //! Invariants: deterministic (services visited in `ServicePortName` order, endpoints in `ip:port`
 //! byte order as upstream sorts them), no panics on any input, bounded walks.
 
 mod cidr;
 mod generate;
 pub mod names;
+pub mod nft;
 mod objects;
+mod ports;
 mod rules;
 mod walk;
 
@@ -29,7 +45,7 @@ use std::net::IpAddr;
 
 pub use cidr::Cidr;
 pub use generate::{generate, LARGE_CLUSTER_ENDPOINTS_THRESHOLD};
-pub use objects::{node_info, rules_for_node, UnknownNode};
+pub use objects::{mode_note, nft_rules_for_node, node_info, rules_for_node, UnknownNode};
 pub use rules::{Match, ParseError, Rule, RuleTable, Target};
 pub use walk::{
     walk, walk_seeded, AffinityState, Destination, Origin, Outcome, Packet, SplitMix64, Step,
@@ -46,6 +62,9 @@ pub struct NodeInfo {
     /// Local addresses (what `-m addrtype --src-type/--dst-type LOCAL` matches), primary first.
     /// Include `127.0.0.1` for the loopback interface.
     pub ips: Vec<IpAddr>,
+    /// The Node's `topology.kubernetes.io/zone` label: topology hints for this zone apply
+    /// (`CategorizeEndpoints`). `None`: no zone, so zone hints are ignored on this node.
+    pub zone: Option<String>,
 }
 
 impl NodeInfo {
@@ -86,6 +105,65 @@ pub struct ProxyConfig {
     pub mark_style: MarkStyle,
     /// The family this proxier instance programs (`iptables` = IPv4, `ip6tables` = IPv6).
     pub ip_family: IpFamily,
+    /// KubeProxyConfiguration `mode`: which rules the node's kube-proxy writes.
+    pub mode: ProxyMode,
+    /// The `nftables` section (the nftables mode's own masquerade settings).
+    pub nftables: NftablesSettings,
+    /// The cluster's IP families, primary first (dual-stack: both). nftables mode writes one
+    /// table per family (`ip kube-proxy`, `ip6 kube-proxy`). Empty means `[ip_family]`.
+    pub ip_families: Vec<IpFamily>,
+    /// The Service CIDRs kube-proxy learns from ServiceCIDR objects (`OnServiceCIDRsChanged`),
+    /// any family: nftables mode drops traffic to unallocated addresses in them. Empty: no
+    /// such rule.
+    pub service_cidrs: Vec<String>,
+}
+
+/// KubeProxyConfiguration `mode`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ProxyMode {
+    /// `iptables` (also the default when `mode` is empty).
+    #[default]
+    Iptables,
+    /// `nftables` (GA since v1.33, KEP-3866).
+    Nftables,
+    /// `ipvs`: deprecated upstream since v1.35 (KEP-5495) and not simulated.
+    Ipvs,
+}
+
+impl ProxyMode {
+    /// Parses KubeProxyConfiguration `mode` (empty or absent: `iptables`). `None` for anything
+    /// kube-proxy would not accept on Linux.
+    pub fn parse(mode: Option<&str>) -> Option<ProxyMode> {
+        match mode.unwrap_or_default() {
+            "" | "iptables" => Some(ProxyMode::Iptables),
+            "nftables" => Some(ProxyMode::Nftables),
+            "ipvs" => Some(ProxyMode::Ipvs),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProxyMode::Iptables => "iptables",
+            ProxyMode::Nftables => "nftables",
+            ProxyMode::Ipvs => "ipvs",
+        }
+    }
+}
+
+/// KubeProxyConfiguration `nftables` (`KubeProxyNFTablesConfiguration`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NftablesSettings {
+    /// `nftables.masqueradeBit` (default 14).
+    pub masquerade_bit: u32,
+    /// `nftables.masqueradeAll`.
+    pub masquerade_all: bool,
+}
+
+impl Default for NftablesSettings {
+    fn default() -> Self {
+        NftablesSettings { masquerade_bit: 14, masquerade_all: false }
+    }
 }
 
 impl Default for ProxyConfig {
@@ -100,6 +178,10 @@ impl Default for ProxyConfig {
             random_fully: true,
             mark_style: MarkStyle::Padded,
             ip_family: IpFamily::IPv4,
+            mode: ProxyMode::Iptables,
+            nftables: NftablesSettings::default(),
+            ip_families: Vec::new(),
+            service_cidrs: Vec::new(),
         }
     }
 }
@@ -117,16 +199,56 @@ impl ProxyConfig {
         }
     }
 
+    /// The environment of upstream's nftables `NewFakeProxier`
+    /// (`pkg/proxy/nftables/proxier_test.go`): pod CIDR `10.0.0.0/8` (IPv6 `fd00:10::/64`),
+    /// Service CIDR `172.30.0.0/16` (`fd00:10:96::/112`), nodePortAddresses
+    /// `192.168.0.2/32` and `2001:db8::1/128`, mark `0x4000`, mode nftables.
+    pub fn upstream_fake_nft(family: IpFamily) -> Self {
+        let (pod, svc) = match family {
+            IpFamily::IPv4 => ("10.0.0.0/8", "172.30.0.0/16"),
+            IpFamily::IPv6 => ("fd00:10::/64", "fd00:10:96::/112"),
+        };
+        ProxyConfig {
+            cluster_cidr: Some(pod.to_string()),
+            mark_style: MarkStyle::Short,
+            ip_family: family,
+            mode: ProxyMode::Nftables,
+            ip_families: vec![family],
+            service_cidrs: vec![svc.to_string()],
+            node_port_addresses: vec!["192.168.0.2/32".into(), "2001:db8::1/128".into()],
+            ..ProxyConfig::default()
+        }
+    }
+
+    /// The families to program, primary first.
+    pub fn families(&self) -> Vec<IpFamily> {
+        if self.ip_families.is_empty() {
+            vec![self.ip_family]
+        } else {
+            self.ip_families.clone()
+        }
+    }
+
+    /// The nftables masquerade mark (`nftables.masqueradeBit`), spelled as kube-proxy writes it
+    /// (real: `%#08x` → `0x00004000`; upstream's fake proxier: `0x4000`).
+    pub fn nft_mark(&self) -> String {
+        mark_text(self.nftables.masquerade_bit, self.mark_style)
+    }
+
     /// The masquerade mark as written to the restore input. Bits above 31 are clamped to 31
     /// (the API server rejects them; this only keeps the function total).
     pub fn mark(&self) -> String {
-        let v: u32 = 1u32 << self.masquerade_bit.min(31);
-        match self.mark_style {
-            // Go's `%#08x` pads the digits to 8 (the `0x` is extra): 1<<14 → `0x00004000`,
-            // as real kube-proxy restore logs show.
-            MarkStyle::Padded => format!("{v:#010x}"),
-            MarkStyle::Short => format!("{v:#x}"),
-        }
+        mark_text(self.masquerade_bit, self.mark_style)
+    }
+}
+
+fn mark_text(bit: u32, style: MarkStyle) -> String {
+    let v: u32 = 1u32 << bit.min(31);
+    match style {
+        // Go's `%#08x` pads the digits to 8 (the `0x` is extra): 1<<14 → `0x00004000`,
+        // as real kube-proxy restore logs show.
+        MarkStyle::Padded => format!("{v:#010x}"),
+        MarkStyle::Short => format!("{v:#x}"),
     }
 }
 

@@ -2,7 +2,8 @@
 //! tables, and rendering rules in the canonical form `iptables-save` prints.
 //!
 //! The save form follows iptables userspace (`iptables/iptables-save.c` print order: `-s`, `-d`,
-//! `-p`, then matches in order, then the target; `libxt_comment` always quotes, `libxt_statistic`
+//! `-p`, then matches in order, then the target; `libxt_comment` quotes unless the value is only
+//! letters, digits, `_` and `-` (`xtables_save_string`), `libxt_statistic`
 //! prints `%.11f` of the stored fixed-point value, `libxt_MARK` prints `--or-mark`/`--xor-mark`
 //! as `--set-xmark value/mask`, `libxt_recent` prints `--set|--rcheck [--seconds N] [--reap]
 //! --name N --mask M --rsource`, `libxt_nfacct` prints `--nfacct-name  N` with two spaces,
@@ -830,6 +831,27 @@ fn save_quote(s: &str) -> String {
     out
 }
 
+/// `xtables_save_string` (libxtables/xtables.c), which `libxt_comment` saves with: a value made
+/// only of letters, digits, `_` and `-` is printed bare; anything else in double quotes with `"`,
+/// `\` and `'` escaped. (The restore text kube-proxy writes keeps its own quotes.)
+fn save_string(s: &str) -> String {
+    let bare =
+        !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if bare {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        if c == '"' || c == '\\' || c == '\'' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
+}
+
 fn neg_str(n: bool) -> &'static str {
     if n {
         "! "
@@ -856,7 +878,7 @@ impl Rule {
         for m in &self.matches {
             match m {
                 Match::Comment(c) => {
-                    s.push_str(&format!(" -m comment --comment {}", save_quote(c)))
+                    s.push_str(&format!(" -m comment --comment {}", save_string(c)))
                 }
                 Match::Port { module, sport, dport } => {
                     s.push_str(&format!(" -m {module}"));

@@ -18,6 +18,7 @@ fn node() -> NodeInfo {
     NodeInfo {
         name: "test-node".into(),
         ips: vec![ip("192.168.0.2"), ip("127.0.0.1"), ip("192.168.1.2")],
+        zone: None,
     }
 }
 
@@ -466,8 +467,11 @@ fn ipv6_proxier() {
         addresses: vec![ip("fd00:10:244::5")],
         ..Default::default()
     });
-    let n =
-        NodeInfo { name: "test-node".into(), ips: vec![ip("fc00:f853:ccd:e793::3"), ip("::1")] };
+    let n = NodeInfo {
+        name: "test-node".into(),
+        ips: vec![ip("fc00:f853:ccd:e793::3"), ip("::1")],
+        zone: None,
+    };
     let cfg = ProxyConfig {
         ip_family: crate::model::IpFamily::IPv6,
         cluster_cidr: Some("10.244.0.0/16,fd00:10:244::/56".into()),
@@ -558,4 +562,20 @@ fn protocols_are_checked_and_saved_text_reparses() {
             assert!(RuleTable::parse(&t.save_text()).is_ok(), "{r}: {}", t.save_text());
         }
     }
+}
+
+/// `iptables-save` prints a comment bare when it is only letters, digits, `_` and `-`
+/// (libxtables `xtables_save_string`); the restore text keeps kube-proxy's quotes.
+#[test]
+fn save_quotes_comments_only_when_needed() {
+    let text = "*nat\n:KUBE-X - [0:0]\n-A KUBE-X -m comment --comment \"plain-name_1\" -j RETURN\n-A KUBE-X -m comment --comment \"ns/svc:p80\" -j RETURN\n-A KUBE-X -m comment --comment \"two words\" -j RETURN\n-A KUBE-X -m comment --comment \"it's \\\"q\\\"\" -j RETURN\nCOMMIT\n";
+    let t = RuleTable::parse(text).unwrap();
+    let save = t.save_text();
+    assert!(save.contains("-A KUBE-X -m comment --comment plain-name_1 -j RETURN\n"), "{save}");
+    assert!(save.contains("-A KUBE-X -m comment --comment \"ns/svc:p80\" -j RETURN\n"));
+    assert!(save.contains("-A KUBE-X -m comment --comment \"two words\" -j RETURN\n"));
+    assert!(save.contains("-A KUBE-X -m comment --comment \"it\\'s \\\"q\\\"\" -j RETURN\n"));
+    // What is printed parses back to the same comments.
+    let again = RuleTable::parse(&save).unwrap();
+    assert_eq!(again.save_text(), save);
 }

@@ -243,7 +243,13 @@ pub struct AffinityState {
 }
 
 impl AffinityState {
-    fn check(&mut self, name: &str, src: IpAddr, seconds: Option<u64>, reap: bool) -> bool {
+    pub(crate) fn check(
+        &mut self,
+        name: &str,
+        src: IpAddr,
+        seconds: Option<u64>,
+        reap: bool,
+    ) -> bool {
         let now = self.now;
         let Some(list) = self.lists.get_mut(name) else {
             return false;
@@ -257,7 +263,7 @@ impl AffinityState {
             (None, _) => false,
         }
     }
-    fn set(&mut self, name: &str, src: IpAddr) {
+    pub(crate) fn set(&mut self, name: &str, src: IpAddr) {
         self.lists.entry(name.to_string()).or_default().insert(src, self.now);
     }
 }

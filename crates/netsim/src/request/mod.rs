@@ -100,7 +100,7 @@ impl Index {
             .iter()
             .map(|n| {
                 let info = crate::proxy::node_info(objects, &n.meta.name).unwrap_or_else(|_| {
-                    NodeInfo { name: n.meta.name.clone(), ips: n.internal_ips.clone() }
+                    NodeInfo { name: n.meta.name.clone(), ips: n.internal_ips.clone(), zone: None }
                 });
                 NodeCtx {
                     name: n.meta.name.clone(),

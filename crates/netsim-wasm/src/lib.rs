@@ -96,7 +96,7 @@ export interface RequestReport {
   outcome: Outcome; reason: string; fix: string; hops: Hop[];
   endpoint: RequestEndpoint | null; distribution: EndpointShare[]; outcomes: Record<Outcome, number>;
 }
-export type RulesFormat = "restore" | "save";
+export type RulesFormat = "restore" | "save" | "dump" | "ruleset";
 /** One row of the Debug Services checklist. */
 export interface ExplainCheck {
   id: string; mark: "pass" | "fail" | "info"; symbol: "✓" | "✗" | "-"; title: string; evidence: string[]; fix: string;
@@ -451,16 +451,21 @@ impl Simulator {
         answer(&walk)
     }
 
-    /// The iptables rules kube-proxy writes on `node`: `restore` (what kube-proxy feeds to
-    /// iptables-restore, the default) or `save` (what iptables-save shows afterwards).
+    /// The rules kube-proxy writes on `node`, in the mode it runs: `restore` (what kube-proxy
+    /// feeds to iptables-restore) or `save` (what iptables-save shows) in iptables mode, `dump`
+    /// (the `nft -f` state) or `ruleset` (what `nft list ruleset` shows) in nftables mode;
+    /// without a format, what an admin lists (`save`, `ruleset`).
     pub fn rules(&self, node: &str, format: Option<RulesFormatJs>) -> Result<String, JsValue> {
         let last = self.last()?;
         let format = format.and_then(|f| JsValue::from(f).as_string());
         let format = match format.as_deref() {
-            None | Some("") => RuleFormat::Restore,
-            Some(f) => RuleFormat::parse(f).ok_or_else(|| {
-                error(&format!("unknown format '{f}': use restore or save"), Some("bad-format"))
-            })?,
+            None | Some("") => None,
+            Some(f) => Some(RuleFormat::parse(f).ok_or_else(|| {
+                error(
+                    &format!("unknown format '{f}': use restore or save (iptables mode), dump or ruleset (nftables mode)"),
+                    Some("bad-format"),
+                )
+            })?),
         };
         last.session.rules(node, format, None).map(|r| r.text).map_err(ask_error)
     }

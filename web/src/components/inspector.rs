@@ -6,7 +6,7 @@
 //! down). Everything shown comes from the view model or the engine.
 
 use netsim::session::detail::{PodDetail, ServiceDetail};
-use netsim::session::{Question, RuleFormat, Rules};
+use netsim::session::{Question, Rules};
 use netsim::view::{NodeBox, PodBox, Topology};
 use yew::prelude::*;
 
@@ -256,8 +256,9 @@ fn ServiceRules(props: &RulesProps) -> Html {
     let node = use_state(|| nodes.first().cloned().unwrap_or_default());
     let rules = use_ask::<Rules>((!node.is_empty()).then(|| Question::Rules {
         node: (*node).clone(),
-        format: RuleFormat::Save,
+        format: None,
         service: Some(props.service.clone()),
+        mode: None,
     }));
     let onchange = {
         let node = node.clone();

@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use netsim::session::{Question, RuleFormat, Rules};
+use netsim::session::{Question, Rules};
 
 use crate::hooks::{use_app, use_ask};
 
@@ -21,8 +21,9 @@ pub fn IptablesView() -> Html {
     let service = app.selected.as_deref().and_then(|s| s.strip_prefix("svc/")).map(str::to_string);
     let rules = use_ask::<Rules>((!node_value.is_empty()).then(|| Question::Rules {
         node: node_value.clone(),
-        format: RuleFormat::Save,
+        format: None,
         service: service.clone(),
+        mode: None,
     }));
     let onchange = crate::components::on_select(move |v| node.set(Some(v)));
     html! {

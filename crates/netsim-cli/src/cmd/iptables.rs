@@ -18,10 +18,12 @@ Options:
   --format save       what 'iptables-save' shows on the node afterwards: built-in chains and
                       kube-proxy's jump rules, chains in name order, /32 prefixes, -p before the
                       matches, 11-decimal probabilities, MARK --set-xmark
-  -o json             {\"node\", \"format\", \"text\", \"largeClusterMode\"}
+  -o json             {\"node\", \"mode\", \"clusterMode\", \"format\", \"text\", \"largeClusterMode\",
+                       \"highlight\"}
 
-Settings come from the KubeProxyConfiguration in the input (clusterCIDR, masqueradeBit,
-masqueradeAll, localhostNodePorts, nodePortAddresses).
+Settings come from the KubeProxyConfiguration in the input (mode, clusterCIDR, masqueradeBit,
+masqueradeAll, localhostNodePorts, nodePortAddresses). On a node whose kube-proxy runs in
+nftables mode this prints one line naming the mode and exits 2: use 'netsim nftables'.
 ";
 
 /// The `--node` value (required).
@@ -45,18 +47,26 @@ pub(crate) fn notes(session: &Session, node: &str, warnings: &mut String) {
 }
 
 pub(crate) fn run(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
+    run_mode(a, inputs, &["restore", "save"])
+}
+
+/// `netsim iptables` and `netsim nftables`: the formats of one mode (the first is the default).
+pub(crate) fn run_mode(a: &Args, inputs: &[Input], formats: &[&str]) -> Result<Output, UsageError> {
     a.only(&["filename", "node", "format", "output"])?;
     let json = a.output_in(&["json"])?.is_some();
-    let format = a.value("format").unwrap_or("restore");
-    let Some(format) = RuleFormat::parse(format) else {
-        return Err(UsageError(format!("invalid --format '{format}': use restore or save")));
+    let format = a.value("format").unwrap_or(formats[0]);
+    let Some(format) = RuleFormat::parse(format).filter(|_| formats.contains(&format)) else {
+        return Err(UsageError(format!(
+            "invalid --format '{format}': use {}",
+            formats.join(" or ")
+        )));
     };
     let (session, mut warnings) = match super::session(inputs, &[]) {
         Ok(s) => s,
         Err(out) => return Ok(out),
     };
     let node = node_arg(a, &session)?;
-    let rules = match session.rules(node, format, None) {
+    let rules = match session.rules(node, Some(format), None) {
         Ok(r) => r,
         Err(e) => return super::ask_failed(e, warnings),
     };

@@ -9,6 +9,7 @@ mod dns;
 mod explain;
 mod graph;
 mod iptables;
+mod nftables;
 mod packet;
 mod request;
 mod resolv_conf;
@@ -24,6 +25,7 @@ Commands:
   dns          resolve a name as a Pod's resolver would, query by query
   resolv-conf  a Pod's /etc/resolv.conf
   iptables     the rules kube-proxy (iptables mode) writes on a node
+  nftables     the rules kube-proxy (nftables mode) writes on a node
   packet       walk one packet through a node's rules
   request      an end-to-end request: DNS, rules, routing, delivery
   explain      the Debug Services checklist for one Service
@@ -57,6 +59,7 @@ const COMMANDS: &[(&str, &str, Runner)] = &[
     ("dns", dns::HELP, dns::run),
     ("resolv-conf", resolv_conf::HELP, resolv_conf::run),
     ("iptables", iptables::HELP, iptables::run),
+    ("nftables", nftables::HELP, nftables::run),
     ("packet", packet::HELP, packet::run),
     ("request", request::HELP, request::run),
     ("explain", explain::HELP, explain::run),
@@ -116,6 +119,11 @@ pub(crate) fn ask_failed(
     e: netsim::session::AskError,
     warnings: String,
 ) -> Result<Output, UsageError> {
+    if e.code == "wrong-proxy-mode" {
+        // docs/cli.md: one line naming the node's mode, status 2.
+        let stderr = format!("{warnings}error: {}\n", e.message);
+        return Ok(Output { stdout: String::new(), stderr, code: 2 });
+    }
     if e.usage {
         return Err(UsageError(e.message));
     }

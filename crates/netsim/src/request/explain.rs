@@ -613,6 +613,92 @@ fn mentions(rule: &str, key: &str) -> bool {
     false
 }
 
+/// What iptables mode wrote for the Service `key` (`ns/name`) on one node.
+fn iptables_evidence(
+    node: &str,
+    rules: &crate::proxy::RuleTable,
+    key: &str,
+    ev: &mut Vec<String>,
+    missing: &mut bool,
+) {
+    let mut svc_rules = 0;
+    let mut seps = 0;
+    let mut reject = 0;
+    let mut svc_chains = 0;
+    for t in &rules.tables {
+        for c in &t.chains {
+            let k = c.rules.iter().filter(|r| mentions(&r.text, key)).count();
+            if t.name == "nat" && c.name == "KUBE-SERVICES" {
+                svc_rules += k;
+            }
+            if t.name == "filter" {
+                reject += c
+                    .rules
+                    .iter()
+                    .filter(|r| mentions(&r.text, key) && r.text.contains("-j REJECT"))
+                    .count();
+            }
+            if t.name == "nat"
+                && k > 0
+                && (c.name.starts_with("KUBE-SVC-") || c.name.starts_with("KUBE-SVL-"))
+            {
+                svc_chains += 1;
+            }
+            if t.name == "nat" && k > 0 && c.name.starts_with("KUBE-SEP-") {
+                seps += 1;
+            }
+        }
+    }
+    if reject > 0 {
+        ev.push(format!("{node}: {reject} REJECT rule(s) in filter (no endpoints)"));
+    } else if svc_rules == 0 {
+        *missing = true;
+        ev.push(format!("{node}: no rule in KUBE-SERVICES"));
+    } else {
+        ev.push(format!("{node}: {svc_rules} rule(s) in KUBE-SERVICES, {svc_chains} KUBE-SVC chain(s), {seps} KUBE-SEP chain(s)"));
+    }
+}
+
+/// What nftables mode wrote for the Service `key` (`ns/name`) on one node, read from the dump:
+/// its elements in the `service-ips` / `service-nodeports` verdict maps, its per-service and
+/// per-endpoint chains (their names carry `ns/name/`), its `no-endpoint-*` elements.
+fn nft_evidence(node: &str, dump: &str, key: &str, ev: &mut Vec<String>, missing: &mut bool) {
+    let in_name = format!("-{key}/");
+    let in_comment = |l: &str| {
+        l.match_indices(&format!("comment \"{key}"))
+            .any(|(i, m)| matches!(l[i + m.len()..].chars().next(), Some(':' | '"')))
+    };
+    let (mut elements, mut chains, mut endpoints, mut no_endpoints) = (0, 0, 0, 0);
+    for l in dump.lines() {
+        if l.starts_with("add element")
+            && (l.contains(" service-ips ") || l.contains(" service-nodeports "))
+            && l.contains(&in_name)
+        {
+            elements += 1;
+        } else if l.starts_with("add element") && l.contains(" no-endpoint-") && in_comment(l) {
+            no_endpoints += 1;
+        } else if let Some(name) =
+            l.strip_prefix("add chain ").and_then(|r| r.split_whitespace().nth(2))
+        {
+            if name.contains(&in_name) {
+                if name.starts_with("endpoint-") {
+                    endpoints += 1;
+                } else {
+                    chains += 1;
+                }
+            }
+        }
+    }
+    if no_endpoints > 0 && elements == 0 {
+        ev.push(format!("{node}: {no_endpoints} element(s) in no-endpoint-services/no-endpoint-nodeports (no endpoints: reject or drop)"));
+    } else if elements == 0 {
+        *missing = true;
+        ev.push(format!("{node}: no element in the service-ips or service-nodeports map"));
+    } else {
+        ev.push(format!("{node}: {elements} element(s) in service-ips/service-nodeports, {chains} service chain(s), {endpoints} endpoint chain(s)"));
+    }
+}
+
 fn rules_row(net: &Network<'_>, svc: &Service, checks: &mut Vec<Check>) {
     if svc.spec.headless {
         checks.push(check(
@@ -628,46 +714,19 @@ fn rules_row(net: &Network<'_>, svc: &Service, checks: &mut Vec<Check>) {
     let mut ev = Vec::new();
     let mut missing = false;
     for (i, n) in net.nodes.iter().enumerate() {
-        let Some(rules) = net.rules(i) else {
-            ev.push(format!("{}: rules could not be built", n.name));
-            missing = true;
-            continue;
-        };
-        let mut svc_rules = 0;
-        let mut seps = 0;
-        let mut reject = 0;
-        let mut svc_chains = 0;
-        for t in &rules.tables {
-            for c in &t.chains {
-                let k = c.rules.iter().filter(|r| mentions(&r.text, &key)).count();
-                if t.name == "nat" && c.name == "KUBE-SERVICES" {
-                    svc_rules += k;
-                }
-                if t.name == "filter" {
-                    reject += c
-                        .rules
-                        .iter()
-                        .filter(|r| mentions(&r.text, &key) && r.text.contains("-j REJECT"))
-                        .count();
-                }
-                if t.name == "nat"
-                    && k > 0
-                    && (c.name.starts_with("KUBE-SVC-") || c.name.starts_with("KUBE-SVL-"))
-                {
-                    svc_chains += 1;
-                }
-                if t.name == "nat" && k > 0 && c.name.starts_with("KUBE-SEP-") {
-                    seps += 1;
+        match net.rules(i) {
+            Some(super::NodeTables::Iptables(rules)) => {
+                iptables_evidence(&n.name, rules, &key, &mut ev, &mut missing)
+            }
+            Some(super::NodeTables::Nftables(_)) => {
+                if let Some(super::NodeRuleset::Nftables(rs)) = net.ruleset(i) {
+                    nft_evidence(&n.name, &rs.dump_text(), &key, &mut ev, &mut missing)
                 }
             }
-        }
-        if reject > 0 {
-            ev.push(format!("{}: {reject} REJECT rule(s) in filter (no endpoints)", n.name));
-        } else if svc_rules == 0 {
-            missing = true;
-            ev.push(format!("{}: no rule in KUBE-SERVICES", n.name));
-        } else {
-            ev.push(format!("{}: {svc_rules} rule(s) in KUBE-SERVICES, {svc_chains} KUBE-SVC chain(s), {seps} KUBE-SEP chain(s)", n.name));
+            None => {
+                ev.push(format!("{}: rules could not be built", n.name));
+                missing = true;
+            }
         }
     }
     checks.push(if missing {
@@ -676,7 +735,7 @@ fn rules_row(net: &Network<'_>, svc: &Service, checks: &mut Vec<Check>) {
             Mark::Fail,
             "kube-proxy rules missing on some node".into(),
             ev,
-            "Check that kube-proxy runs on every node (netsim iptables --node NODE).",
+            "Check that kube-proxy runs on every node (netsim iptables --node NODE, or netsim nftables in nftables mode).",
         )
     } else {
         check("rules", Mark::Pass, "kube-proxy rules present on every node".into(), ev, "")

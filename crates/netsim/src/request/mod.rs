@@ -68,9 +68,67 @@ pub(crate) struct NodeCtx {
     pub info: NodeInfo,
     pub pod_cidrs: Vec<Cidr>,
     /// The rules kube-proxy writes on this node.
-    ruleset: OnceCell<Ruleset>,
+    ruleset: OnceCell<NodeRuleset>,
     /// Those rules parsed back from their text (what the kernel evaluates).
-    table: OnceCell<Option<RuleTable>>,
+    table: OnceCell<Option<NodeTables>>,
+}
+
+/// The rules kube-proxy writes on a node, in the mode it runs (KubeProxyConfiguration `mode`;
+/// `ipvs` is not simulated and shows iptables mode).
+pub enum NodeRuleset {
+    Iptables(Ruleset),
+    Nftables(crate::proxy::nft::NftRuleset),
+}
+
+impl NodeRuleset {
+    /// What the rules could not express.
+    pub fn notes(&self) -> &[crate::proxy::Note] {
+        match self {
+            NodeRuleset::Iptables(r) => &r.notes,
+            NodeRuleset::Nftables(r) => &r.notes,
+        }
+    }
+
+    /// The text the walker reads: iptables' kernel view (restore input plus the jumps in the
+    /// built-in chains), or the nft dump.
+    fn walked_text(&self) -> String {
+        match self {
+            NodeRuleset::Iptables(r) => r.kernel_text(),
+            NodeRuleset::Nftables(r) => r.dump_text(),
+        }
+    }
+}
+
+/// A node's rules parsed back from their text: what the walker evaluates.
+pub enum NodeTables {
+    Iptables(RuleTable),
+    Nftables(crate::proxy::nft::NftTables),
+}
+
+impl NodeTables {
+    /// Every branch of the walk, each with its share (upstream's tracer).
+    pub fn walk(&self, node: &NodeInfo, packet: &crate::proxy::Packet) -> crate::proxy::Trace {
+        match self {
+            NodeTables::Iptables(t) => crate::proxy::walk(t, node, packet),
+            NodeTables::Nftables(t) => crate::proxy::nft::walk(t, node, packet),
+        }
+    }
+
+    /// One branch, chosen by `rng` as the kernel would, with ClientIP affinity.
+    pub fn walk_seeded(
+        &self,
+        node: &NodeInfo,
+        packet: &crate::proxy::Packet,
+        rng: &mut crate::proxy::SplitMix64,
+        affinity: &mut crate::proxy::AffinityState,
+    ) -> crate::proxy::Trace {
+        match self {
+            NodeTables::Iptables(t) => crate::proxy::walk_seeded(t, node, packet, rng, affinity),
+            NodeTables::Nftables(t) => {
+                crate::proxy::nft::walk_seeded(t, node, packet, rng, affinity)
+            }
+        }
+    }
 }
 
 /// The indexes a [`Network`] answers from: nodes (with their rules, built on first use) and the
@@ -184,31 +242,50 @@ impl<'a> Network<'a> {
         Network { objects, settings, zone, resolver, proxy, index }
     }
 
-    /// The kube-proxy rules of node `i` (generated on first use, then kept).
-    pub(crate) fn ruleset(&self, i: usize) -> Option<&'a Ruleset> {
+    /// The kube-proxy rules of node `i` (generated on first use, then kept), in the mode the
+    /// cluster's kube-proxy runs.
+    pub(crate) fn ruleset(&self, i: usize) -> Option<&'a NodeRuleset> {
         let n = self.index.nodes.get(i)?;
         Some(n.ruleset.get_or_init(|| {
+            let o = self.objects;
             // With the notes about endpoints kube-proxy treats as remote.
-            match crate::proxy::rules_for_node(self.objects, &n.name, self.proxy) {
-                Ok((_, rs)) => rs,
-                Err(_) => crate::proxy::generate(
-                    &self.objects.services,
-                    &self.objects.endpoint_slices,
-                    &n.info,
-                    self.proxy,
-                ),
+            if self.proxy.mode == crate::proxy::ProxyMode::Nftables {
+                return NodeRuleset::Nftables(
+                    match crate::proxy::nft_rules_for_node(o, &n.name, self.proxy) {
+                        Ok((_, rs)) => rs,
+                        Err(_) => crate::proxy::nft::generate(
+                            &o.services,
+                            &o.endpoint_slices,
+                            &n.info,
+                            self.proxy,
+                        ),
+                    },
+                );
             }
+            NodeRuleset::Iptables(match crate::proxy::rules_for_node(o, &n.name, self.proxy) {
+                Ok((_, rs)) => rs,
+                Err(_) => {
+                    crate::proxy::generate(&o.services, &o.endpoint_slices, &n.info, self.proxy)
+                }
+            })
         }))
     }
 
-    /// The parsed kube-proxy rules of node `i` (generated and parsed on first use, then kept).
-    pub(crate) fn rules(&self, i: usize) -> Option<&'a RuleTable> {
+    /// The parsed kube-proxy rules of node `i` (parsed from their text on first use, then
+    /// kept): routing comes from the rule text in both modes.
+    pub(crate) fn rules(&self, i: usize) -> Option<&'a NodeTables> {
         let n = self.index.nodes.get(i)?;
         n.table
             .get_or_init(|| {
-                // The walker runs on the text: kube-proxy's restore input plus the jumps it
-                // installs in the built-in chains (what the kernel evaluates).
-                RuleTable::parse(&self.ruleset(i)?.kernel_text()).ok()
+                let text = self.ruleset(i)?.walked_text();
+                match self.ruleset(i)? {
+                    NodeRuleset::Iptables(_) => {
+                        RuleTable::parse(&text).ok().map(NodeTables::Iptables)
+                    }
+                    NodeRuleset::Nftables(_) => {
+                        crate::proxy::nft::NftTables::parse(&text).ok().map(NodeTables::Nftables)
+                    }
+                }
             })
             .as_ref()
     }

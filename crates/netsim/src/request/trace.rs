@@ -17,7 +17,7 @@ use crate::dns::{
     WalkResult,
 };
 use crate::model::{Pod, Protocol, Service, ServiceType};
-use crate::proxy::{walk, walk_seeded, AffinityState, Origin, Packet, SplitMix64, Verdict};
+use crate::proxy::{AffinityState, Origin, Packet, SplitMix64, Verdict};
 use crate::session::ObjectRef;
 
 /// The address the simulated outside client uses (TEST-NET-3, RFC 5737).
@@ -821,7 +821,7 @@ fn dns_path_tail(
         return Err((": no rules".into(), "the node has no kube-proxy rules".into()));
     };
     let pkt = Packet { src, dst, dport: port, proto: Protocol::Udp, origin };
-    let trace = walk(rules, info, &pkt);
+    let trace = rules.walk(info, &pkt);
     let svc = net.vips.get(&dst).and_then(|v| v.first()).and_then(|i| net.objects.services.get(*i));
     let via = svc.map(|s| format!(" (Service {})", svc_name(s))).unwrap_or_default();
     match trace.verdict() {
@@ -1012,6 +1012,56 @@ fn connect(
     }
 }
 
+/// Whether a walked rule is a hop worth showing: every nat rule on the way to the DNAT, the
+/// masquerade itself, and filter rules that end the packet (reject, drop, accept); jumps that
+/// fall through (the base chains' plumbing) are left out. Both modes.
+fn decides(s: &crate::proxy::Step) -> bool {
+    let t = s.rule.as_str();
+    let (kind, _) = step_kind_and_text(s);
+    let postrouting = matches!(
+        s.chain.as_str(),
+        "POSTROUTING" | "KUBE-POSTROUTING" | "nat-postrouting" | "masquerading"
+    );
+    if postrouting {
+        return t.contains("MASQUERADE") || t.contains(" masquerade");
+    }
+    if kind == HopKind::Filter {
+        let ends = ["-j REJECT", "-j DROP", "-j ACCEPT", " reject", " drop", " accept"];
+        return ends.iter().any(|e| t.contains(e));
+    }
+    true
+}
+
+/// A walked rule as a hop: its kind (nat or filter) and its text without the chain it is in
+/// (`-A CHAIN …` in iptables, `add rule ip kube-proxy CHAIN …` or a map element in nftables).
+fn step_kind_and_text(s: &crate::proxy::Step) -> (HopKind, &str) {
+    let nft = s.table.starts_with("ip");
+    let rest = if nft {
+        let rule = format!("add rule {} {} ", s.table, s.chain);
+        let element = "add ";
+        s.rule
+            .strip_prefix(rule.as_str())
+            .or_else(|| s.rule.strip_prefix(element))
+            .unwrap_or(&s.rule)
+    } else {
+        s.rule
+            .strip_prefix("-A ")
+            .and_then(|r| r.split_once(' '))
+            .map_or(s.rule.as_str(), |(_, r)| r)
+    };
+    // nftables: the filter-hooked base chains and the checks they jump to; everything else
+    // (services, service-/local-/external-/endpoint- chains, masquerading) is dstnat/srcnat.
+    let filter = if nft {
+        s.chain.starts_with("filter-")
+            || s.chain.ends_with("-check")
+            || s.chain == "reject-chain"
+            || s.chain.starts_with("firewall-")
+    } else {
+        s.table == "filter"
+    };
+    (if filter { HopKind::Filter } else { HopKind::Nat }, rest)
+}
+
 /// The Service a connection to `ip:port` addresses: the one holding the virtual IP, else (on a
 /// node address or loopback) the one with that NodePort.
 fn addressed_service<'a>(net: &Network<'a>, ip: IpAddr, port: u16) -> Option<&'a Service> {
@@ -1133,15 +1183,21 @@ fn connect_at(
         };
         let pkt = Packet { src, dst, dport, proto: Protocol::Tcp, origin };
         let trace = match seeded.as_mut() {
-            Some((rng, aff)) => walk_seeded(rules, info, &pkt, rng, aff),
-            None => walk(rules, info, &pkt),
+            Some((rng, aff)) => rules.walk_seeded(info, &pkt, rng, aff),
+            None => rules.walk(info, &pkt),
         };
         let Some(o) = trace.outcomes.first() else { break };
-        let hook = if origin == Origin::FromNode { "OUTPUT" } else { "PREROUTING" };
+        let nft = matches!(rules, crate::request::NodeTables::Nftables(_));
+        let hook = match (origin == Origin::FromNode, nft) {
+            (true, false) => "nat OUTPUT",
+            (false, false) => "nat PREROUTING",
+            (true, true) => "the output hook (nftables, table ip kube-proxy)",
+            (false, true) => "the prerouting hook (nftables, table ip kube-proxy)",
+        };
         hops.push(hop(
             HopKind::Enter,
             format!(
-                "{src} → {}:{dport}/TCP enters nat {hook} on {node_name} ({})",
+                "{src} → {}:{dport}/TCP enters {hook} on {node_name} ({})",
                 dst_text(dst),
                 origin_text(origin)
             ),
@@ -1154,24 +1210,11 @@ fn connect_at(
             // Keep the hops that decide something: every nat rule on the way to the DNAT, the
             // MASQUERADE itself, and filter rules that end the packet (REJECT/DROP/ACCEPT);
             // jumps that fall through (the built-in chains' plumbing) are left out.
-            let t = s.rule.as_str();
-            let postrouting = s.chain == "POSTROUTING" || s.chain == "KUBE-POSTROUTING";
-            if postrouting && !t.contains("MASQUERADE") {
+            if !decides(s) {
                 continue;
             }
-            if s.table == "filter"
-                && !(t.contains("-j REJECT") || t.contains("-j DROP") || t.contains("-j ACCEPT"))
-            {
-                continue;
-            }
-            let rest = s
-                .rule
-                .strip_prefix("-A ")
-                .and_then(|r| r.split_once(' '))
-                .map(|(_, r)| r)
-                .unwrap_or(&s.rule);
             let p = s.probability.map(|p| format!("  [p={p:.5}]")).unwrap_or_default();
-            let kind = if s.table == "filter" { HopKind::Filter } else { HopKind::Nat };
+            let (kind, rest) = step_kind_and_text(s);
             hops.push(Hop {
                 kind,
                 text: format!("{} {rest}{p}", s.chain),
@@ -1668,8 +1711,7 @@ fn distribution(
     let origin = if client.node.is_some() { client.origin } else { Origin::FromOutside };
     if let (Some(n), true) = (entry, !ip.is_loopback()) {
         if let (Some(rules), Some(x)) = (net.rules(n), net.nodes.get(n)) {
-            let t = walk(
-                rules,
+            let t = rules.walk(
                 &x.info,
                 &Packet { src: client.ip, dst: ip, dport: port, proto: Protocol::Tcp, origin },
             );

@@ -12,9 +12,9 @@ use super::answer::{to_json, AskError, ObjectRef};
 use super::Session;
 use crate::dns::{fqdn, query_packet, resolv_conf, resolve, RecordType, ResolvConf};
 use crate::model::{Pod, Protocol};
-use crate::proxy::{Origin, Packet, RuleTable};
+use crate::proxy::{Origin, Packet};
 use crate::request::{
-    explain, parse_source, parse_target, Explanation, Options, Report, RequestError,
+    explain, parse_source, parse_target, Explanation, NodeTables, Options, Report, RequestError,
 };
 use crate::scenario::RequestResult;
 
@@ -62,13 +62,18 @@ pub enum Question {
         #[serde(default)]
         proto: Option<String>,
     },
-    /// `netsim iptables --node N [--format restore|save]`, with one Service's lines marked.
+    /// `netsim iptables --node N [--format restore|save]` or `netsim nftables --node N
+    /// [--format dump|ruleset]` (no format: what an admin lists in the node's mode), with one
+    /// Service's lines marked. With `mode`, the rules the node would have in that mode (the
+    /// page's iptables/nftables comparison).
     Rules {
         node: String,
         #[serde(default)]
-        format: RuleFormat,
+        format: Option<RuleFormat>,
         #[serde(default)]
         service: Option<String>,
+        #[serde(default)]
+        mode: Option<String>,
     },
     /// `netsim explain SERVICE [-n NS]`.
     Explain {
@@ -131,8 +136,19 @@ impl Session {
             Question::Packet { node, src, dst, proto } => {
                 to_json(&self.packet_text_args(node, src, dst, proto.as_deref())?)
             }
-            Question::Rules { node, format, service } => {
+            Question::Rules { node, format, service, mode: None } => {
                 to_json(&self.rules(node, *format, service.as_deref())?)
+            }
+            Question::Rules { node, service, mode: Some(mode), .. } => {
+                let mode = crate::proxy::ProxyMode::parse(Some(mode))
+                    .filter(|m| *m != crate::proxy::ProxyMode::Ipvs)
+                    .ok_or_else(|| {
+                        AskError::usage(
+                            "bad-mode",
+                            format!("unknown proxy mode '{mode}': use iptables or nftables"),
+                        )
+                    })?;
+                to_json(&self.rules_in_mode(node, mode, service.as_deref())?)
             }
             Question::Explain { service, namespace } => {
                 let (ns, name) = split_name(service, namespace.as_deref());
@@ -272,7 +288,7 @@ impl Session {
     }
 
     /// The parsed rules of node `i` (what the walker evaluates).
-    pub(super) fn rule_table(&self, i: usize) -> Result<&RuleTable, AskError> {
+    pub(super) fn rule_table(&self, i: usize) -> Result<&NodeTables, AskError> {
         self.network().rules(i).ok_or_else(|| {
             AskError::missing(
                 "rules-unparsable",
@@ -343,7 +359,7 @@ impl Session {
             Origin::FromOutside
         };
         let packet = Packet { src, dst, dport, proto, origin };
-        let trace = crate::proxy::walk(table, info, &packet);
+        let trace = table.walk(info, &packet);
         Ok(PacketWalk::new(&info.name, &packet, &trace))
     }
 }

@@ -5,7 +5,7 @@
 use crate::cluster::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::dns::{CorefileConfig, ResolverSettings};
-use crate::model::{IpFamily, Objects};
+use crate::model::Objects;
 use crate::proxy::ProxyConfig;
 use crate::text::Span;
 
@@ -33,22 +33,28 @@ pub(super) fn resolver(settings: &Settings) -> ResolverSettings {
     ResolverSettings::new(settings.cluster_dns.clone(), settings.cluster_domain.clone())
 }
 
-/// kube-proxy's configuration from the KubeProxyConfiguration settings, for the cluster's
-/// primary service family.
-pub fn proxy_config(settings: &Settings) -> ProxyConfig {
-    let p = &settings.proxy;
-    ProxyConfig {
-        cluster_cidr: if p.cluster_cidrs.is_empty() {
-            None
-        } else {
-            Some(p.cluster_cidrs.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(","))
-        },
-        // The API server refuses bits above 31; keep the function total anyway.
-        masquerade_bit: u32::try_from(p.masquerade_bit).ok().filter(|b| *b <= 31).unwrap_or(14),
-        masquerade_all: p.masquerade_all,
-        localhost_node_ports: p.localhost_node_ports,
-        node_port_addresses: p.node_port_addresses.clone(),
-        ip_family: settings.service_families().first().copied().unwrap_or(IpFamily::IPv4),
-        ..ProxyConfig::default()
-    }
+/// kube-proxy's configuration from the KubeProxyConfiguration settings (mode, clusterCIDR —
+/// an explicit `""` is no local-traffic detector —, masquerade bits of both modes,
+/// nodePortAddresses, the cluster's IP families and Service CIDRs).
+pub fn proxy_config(objects: &Objects, settings: &Settings) -> ProxyConfig {
+    ProxyConfig::for_cluster(objects, settings)
+}
+
+/// A warning for KubeProxyConfiguration `mode: ipvs` (deprecated upstream, not simulated) or a
+/// mode kube-proxy refuses, on the `mode` field.
+pub(super) fn mode_warning(input: &Objects) -> Option<Diagnostic> {
+    let k = input.kube_proxy_configurations.first()?;
+    let note = crate::proxy::mode_note(k)?;
+    let span = k
+        .meta
+        .source
+        .as_ref()
+        .map(|s| Span {
+            file: s.file,
+            range: s.fields.value_or_ancestor("mode").unwrap_or(s.range),
+        })
+        .unwrap_or_default();
+    let mut d = Diagnostic::warning(note.code, span, note.message);
+    d.hints.push("Set mode: iptables or mode: nftables (GA since v1.33) to see the rules kube-proxy writes; IPVS mode is being removed upstream (KEP-5495).".into());
+    Some(d)
 }

@@ -81,8 +81,9 @@ impl Session {
         diagnostics.extend(cluster.diagnostics.iter().cloned());
         let (corefile, corefile_diagnostics) = config::corefile(&loaded.objects, &cluster.settings);
         diagnostics.extend(corefile_diagnostics);
+        diagnostics.extend(config::mode_warning(&loaded.objects));
         let resolver = config::resolver(&cluster.settings);
-        let proxy = proxy_config(&cluster.settings);
+        let proxy = proxy_config(&cluster.objects, &cluster.settings);
         Session {
             files,
             loaded,

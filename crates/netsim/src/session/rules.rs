@@ -8,18 +8,22 @@ use serde::{Deserialize, Serialize};
 use super::answer::AskError;
 use super::Session;
 use crate::diagnostic::Diagnostic;
-use crate::proxy::Note;
+use crate::proxy::{Note, ProxyConfig, ProxyMode};
+use crate::request::NodeRuleset;
 use crate::text::Span;
 
 /// Which text of the rules.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RuleFormat {
-    /// What kube-proxy feeds to `iptables-restore`.
-    #[default]
+    /// iptables mode: what kube-proxy feeds to `iptables-restore`.
     Restore,
-    /// What `iptables-save` shows on the node afterwards.
+    /// iptables mode: what `iptables-save` shows on the node afterwards.
     Save,
+    /// nftables mode: the state after one sync as `nft -f` input (upstream's test form).
+    Dump,
+    /// nftables mode: what `nft list ruleset` shows afterwards.
+    Ruleset,
 }
 
 impl RuleFormat {
@@ -27,6 +31,8 @@ impl RuleFormat {
         match s {
             "restore" => Some(RuleFormat::Restore),
             "save" => Some(RuleFormat::Save),
+            "dump" => Some(RuleFormat::Dump),
+            "ruleset" => Some(RuleFormat::Ruleset),
             _ => None,
         }
     }
@@ -35,20 +41,50 @@ impl RuleFormat {
         match self {
             RuleFormat::Restore => "restore",
             RuleFormat::Save => "save",
+            RuleFormat::Dump => "dump",
+            RuleFormat::Ruleset => "ruleset",
+        }
+    }
+
+    /// The mode whose text this is.
+    pub fn mode(self) -> ProxyMode {
+        match self {
+            RuleFormat::Restore | RuleFormat::Save => ProxyMode::Iptables,
+            RuleFormat::Dump | RuleFormat::Ruleset => ProxyMode::Nftables,
+        }
+    }
+
+    /// What an admin lists on a node of that mode: `iptables-save`, `nft list ruleset`.
+    pub fn listing(mode: ProxyMode) -> RuleFormat {
+        match mode {
+            ProxyMode::Nftables => RuleFormat::Ruleset,
+            ProxyMode::Iptables | ProxyMode::Ipvs => RuleFormat::Save,
         }
     }
 }
 
-/// One node's kube-proxy rules (`netsim iptables -o json`).
+/// The mode's name as KubeProxyConfiguration spells it.
+pub(crate) fn mode_name(mode: ProxyMode) -> &'static str {
+    match mode {
+        ProxyMode::Iptables => "iptables",
+        ProxyMode::Nftables => "nftables",
+        ProxyMode::Ipvs => "ipvs",
+    }
+}
+
+/// One node's kube-proxy rules (`netsim iptables -o json`, `netsim nftables -o json`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Rules {
     pub node: String,
-    /// The proxy mode the node's kube-proxy runs (`iptables`).
+    /// The proxy mode these rules are for (`iptables` or `nftables`).
     pub mode: String,
+    /// The mode the cluster's kube-proxy runs (KubeProxyConfiguration `mode`; `ipvs` shows
+    /// iptables rules).
+    pub cluster_mode: String,
     pub format: RuleFormat,
     pub text: String,
-    /// More than 1000 endpoints: kube-proxy drops the per-endpoint comments.
+    /// iptables mode with more than 1000 endpoints: kube-proxy drops the per-endpoint comments.
     pub large_cluster_mode: bool,
     /// When asked about one Service: the 0-based numbers of the lines that are its rules (the
     /// lines that name it, and every line of the chains those lines lead to).
@@ -56,38 +92,73 @@ pub struct Rules {
 }
 
 impl Session {
-    /// The rules kube-proxy writes on `node`. With `service` (`NS/NAME`, or `NAME` in
-    /// default), [`Rules::highlight`] marks that Service's lines.
+    /// The rules kube-proxy writes on `node`, in the format asked (its mode must be the one
+    /// the cluster's kube-proxy runs; `None`: what an admin lists in that mode). With `service`
+    /// (`NS/NAME`, or `NAME` in default), [`Rules::highlight`] marks that Service's lines.
     pub fn rules(
         &self,
         node: &str,
-        format: RuleFormat,
+        format: Option<RuleFormat>,
         service: Option<&str>,
     ) -> Result<Rules, AskError> {
         let i = self.node(node)?;
+        let running = self.proxy_mode();
+        let format = format.unwrap_or(RuleFormat::listing(running));
+        if format.mode() != running {
+            let (tool, other) = match running {
+                ProxyMode::Nftables => ("nftables", "netsim nftables"),
+                _ => ("iptables", "netsim iptables"),
+            };
+            return Err(AskError::usage(
+                "wrong-proxy-mode",
+                format!("node \"{node}\" runs kube-proxy in {tool} mode (KubeProxyConfiguration mode); its rules are shown by {other}"),
+            ));
+        }
         let net = self.network();
         let rs = net
             .ruleset(i)
             .ok_or_else(|| AskError::usage("unknown-node", format!("node \"{node}\" not found")))?;
-        let text = match format {
-            RuleFormat::Restore => rs.restore_text(),
-            RuleFormat::Save => rs.save_text(),
+        Ok(rules_answer(node, running, rs, format, service))
+    }
+
+    /// The rules `node` would have if kube-proxy ran in `mode` (the page's side-by-side
+    /// comparison); generated on each call, nothing kept.
+    pub fn rules_in_mode(
+        &self,
+        node: &str,
+        mode: ProxyMode,
+        service: Option<&str>,
+    ) -> Result<Rules, AskError> {
+        if mode == self.proxy_mode() {
+            return self.rules(node, None, service);
+        }
+        let i = self.node(node)?;
+        let info = &self.network().nodes[i].info;
+        let o = &self.cluster.objects;
+        let cfg = ProxyConfig { mode, ..self.proxy.clone() };
+        let rs = match mode {
+            ProxyMode::Nftables => NodeRuleset::Nftables(crate::proxy::nft::generate(
+                &o.services,
+                &o.endpoint_slices,
+                info,
+                &cfg,
+            )),
+            _ => NodeRuleset::Iptables(crate::proxy::generate(
+                &o.services,
+                &o.endpoint_slices,
+                info,
+                &cfg,
+            )),
         };
-        let highlight = match service {
-            Some(s) => {
-                let (ns, name) = super::ask::split_name(s, None);
-                service_lines(&text, &format!("{ns}/{name}"))
-            }
-            None => Vec::new(),
-        };
-        Ok(Rules {
-            node: node.to_string(),
-            mode: "iptables".into(),
-            format,
-            text,
-            large_cluster_mode: rs.large_cluster_mode,
-            highlight,
-        })
+        Ok(rules_answer(node, self.proxy_mode(), &rs, RuleFormat::listing(mode), service))
+    }
+
+    /// The mode the cluster's kube-proxy runs (`ipvs`, not simulated, runs as iptables).
+    pub fn proxy_mode(&self) -> ProxyMode {
+        match self.proxy.mode {
+            ProxyMode::Nftables => ProxyMode::Nftables,
+            _ => ProxyMode::Iptables,
+        }
     }
 
     /// What the rules of `node` could not express (a skipped Service or slice), as warnings on
@@ -97,7 +168,7 @@ impl Session {
         let Some(rs) = self.network().ruleset(i) else { return Ok((Vec::new(), Vec::new())) };
         let mut spanned = Vec::new();
         let mut plain = Vec::new();
-        for n in &rs.notes {
+        for n in rs.notes() {
             match self.note_span(n) {
                 Some(span) => spanned.push(Diagnostic::warning(n.code, span, n.message.clone())),
                 None => plain.push(format!("warning[{}]: {}", n.code, n.message)),
@@ -130,6 +201,70 @@ impl Session {
         }?;
         Some(Span { file: meta.file, range: meta.range })
     }
+}
+
+fn rules_answer(
+    node: &str,
+    running: ProxyMode,
+    rs: &NodeRuleset,
+    format: RuleFormat,
+    service: Option<&str>,
+) -> Rules {
+    let (mode, text, large) = match (rs, format) {
+        (NodeRuleset::Iptables(r), RuleFormat::Restore) => {
+            ("iptables", r.restore_text(), r.large_cluster_mode)
+        }
+        (NodeRuleset::Iptables(r), _) => ("iptables", r.save_text(), r.large_cluster_mode),
+        (NodeRuleset::Nftables(r), RuleFormat::Dump) => ("nftables", r.dump_text(), false),
+        (NodeRuleset::Nftables(r), _) => ("nftables", r.ruleset_text(), false),
+    };
+    let highlight = match service {
+        Some(s) => {
+            let (ns, name) = super::ask::split_name(s, None);
+            let key = format!("{ns}/{name}");
+            match rs {
+                NodeRuleset::Iptables(_) => service_lines(&text, &key),
+                NodeRuleset::Nftables(_) => nft_service_lines(&text, &key),
+            }
+        }
+        None => Vec::new(),
+    };
+    Rules {
+        node: node.to_string(),
+        mode: mode.into(),
+        cluster_mode: mode_name(running).into(),
+        format,
+        text,
+        large_cluster_mode: large,
+        highlight,
+    }
+}
+
+/// The lines of nft text (dump or ruleset) that are the Service's: the per-service and
+/// per-endpoint chains and sets carry `ns/name/` in their names (`service-2QRHZV4L-ns/name/tcp/
+/// http`), map elements `goto` them, `no-endpoint-*` elements name it in their comment; in the
+/// ruleset form every line inside such a chain's block is its too.
+fn nft_service_lines(text: &str, key: &str) -> Vec<u32> {
+    let in_name = format!("-{key}/");
+    let comment = format!("comment \"{key}");
+    let mut out = Vec::new();
+    let mut inside = false;
+    for (i, l) in text.lines().enumerate() {
+        let t = l.trim_start();
+        let named = l.contains(&in_name)
+            || l.match_indices(&comment)
+                .any(|(j, m)| matches!(l[j + m.len()..].chars().next(), Some(':' | '"')));
+        if (t.starts_with("chain ") || t.starts_with("set ")) && t.ends_with('{') {
+            inside = named;
+        }
+        if named || inside {
+            out.push(i as u32);
+        }
+        if inside && t == "}" {
+            inside = false;
+        }
+    }
+    out
 }
 
 /// Whether a rule line's comment names the Service `ns/name` (kube-proxy writes

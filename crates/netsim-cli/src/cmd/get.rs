@@ -1,6 +1,5 @@
 //! `netsim get`: kubectl-style listings of the simulated cluster (docs/cli.md).
 
-use netsim::cluster;
 use netsim::session::{GetQuestion, OutputFormat};
 
 use crate::{Args, Input, Output, UsageError};
@@ -76,23 +75,9 @@ pub(crate) fn run(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
     };
     // The question is checked before the input is read (an unknown kind is a usage error).
     q.check().map_err(|e| UsageError(e.message))?;
-    let mut events = Vec::new();
-    for e in a.options.get("event").map(Vec::as_slice).unwrap_or(&[]) {
-        events.push(cluster::parse_event(e, ns).map_err(UsageError)?);
-    }
+    let events = super::what_ifs(a, ns)?;
     let session = netsim::session::Session::with_what_ifs(super::source_files(inputs), &events);
-    let (mut stderr, has_errors) =
-        super::render_diagnostics(session.files(), session.diagnostics());
-    let mut code = i32::from(has_errors);
-    // Problems of the --event what-ifs are about the command, worded as kubectl words them.
-    for d in session.what_if_diagnostics() {
-        if d.code == "unknown-object" {
-            stderr.push_str(&format!("Error from server (NotFound): {}\n", d.message));
-        } else {
-            stderr.push_str(&format!("error: {}\n", d.message));
-        }
-        code = 1;
-    }
+    let (mut stderr, mut code) = super::listing_diagnostics(&session);
     let listing = session.get(&q).map_err(|e| UsageError(e.message))?;
     for p in &listing.problems {
         stderr.push_str(p);

@@ -1,6 +1,7 @@
 //! One module per subcommand (docs/cli.md). Each exposes `run(&Args, &[Input]) -> Result<Output, UsageError>`.
 
 mod check;
+mod describe;
 mod get;
 
 use crate::{Args, Input, Output, UsageError};
@@ -56,6 +57,7 @@ type Runner = fn(&Args, &[Input]) -> Result<Output, UsageError>;
 const COMMANDS: &[(&str, &str, Runner)] = &[
     ("check", check::HELP, check::run),
     ("get", get::HELP, get::run),
+    ("describe", describe::HELP, describe::run),
     ("dns", dns::HELP, dns::run),
     ("resolv-conf", resolv_conf::HELP, resolv_conf::run),
     ("iptables", iptables::HELP, iptables::run),
@@ -111,6 +113,33 @@ pub(crate) fn session(
         return Err(Output { stdout: String::new(), stderr: rendered, code: 1 });
     }
     Ok((session, rendered))
+}
+
+/// The `--event` what-ifs of `get` and `describe` (`NS` is the namespace of names without one).
+pub(crate) fn what_ifs(a: &Args, ns: &str) -> Result<Vec<netsim::cluster::WhatIf>, UsageError> {
+    let mut events = Vec::new();
+    for e in a.options.get("event").map(Vec::as_slice).unwrap_or(&[]) {
+        events.push(netsim::cluster::parse_event(e, ns).map_err(UsageError)?);
+    }
+    Ok(events)
+}
+
+/// What `get` and `describe` print on stderr before their answer, and their status so far: the
+/// input's diagnostics (status 1 on errors; the accepted objects are still listed, as kubectl
+/// lists what the API server took), then what the `--event` what-ifs could not do, worded as
+/// kubectl words it (status 1).
+pub(crate) fn listing_diagnostics(session: &netsim::session::Session) -> (String, i32) {
+    let (mut stderr, has_errors) = render_diagnostics(session.files(), session.diagnostics());
+    let mut code = i32::from(has_errors);
+    for d in session.what_if_diagnostics() {
+        if d.code == "unknown-object" {
+            stderr.push_str(&format!("Error from server (NotFound): {}\n", d.message));
+        } else {
+            stderr.push_str(&format!("error: {}\n", d.message));
+        }
+        code = 1;
+    }
+    (stderr, code)
 }
 
 /// A question the session could not answer: a usage error (status 2), or the message after

@@ -18,6 +18,7 @@ use crate::request::{
 };
 use crate::scenario::RequestResult;
 
+pub use super::describe::Description;
 pub use super::dns::Lookup;
 pub use super::get::{GetQuestion, Listing, OutputFormat};
 pub use super::packet::PacketWalk;
@@ -83,6 +84,14 @@ pub enum Question {
     },
     /// `netsim get …`.
     Get(GetQuestion),
+    /// `netsim describe KIND [NAME] [-n NS]`.
+    Describe {
+        kind: String,
+        #[serde(default)]
+        name: Option<String>,
+        #[serde(default)]
+        namespace: Option<String>,
+    },
     /// What the inspector shows about a Service (`NS/NAME`).
     Service { service: String },
     /// What the inspector shows about a Pod (`NS/NAME`).
@@ -156,6 +165,9 @@ impl Session {
             }
             Question::Service { service } => to_json(&self.service_detail(service)?),
             Question::Pod { pod } => to_json(&self.pod_detail(pod)?),
+            Question::Describe { kind, name, namespace } => {
+                to_json(&self.describe(kind, name.as_deref(), namespace.as_deref())?)
+            }
             Question::Get(g) => {
                 let l = self.get(g)?;
                 match g.output {

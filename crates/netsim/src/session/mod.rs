@@ -17,6 +17,7 @@
 pub mod answer;
 mod ask;
 mod config;
+mod describe;
 pub mod detail;
 mod dns;
 mod get;
@@ -39,7 +40,8 @@ use crate::request::{Index, Network};
 
 pub use answer::{to_json, AskError, ObjectRef};
 pub use ask::{
-    GetQuestion, Listing, Lookup, OutputFormat, PacketWalk, Question, RuleFormat, Rules,
+    Description, GetQuestion, Listing, Lookup, OutputFormat, PacketWalk, Question, RuleFormat,
+    Rules,
 };
 pub use config::proxy_config;
 pub use packet::Branch;

@@ -20,10 +20,21 @@ Options:
   --from POD        the client Pod, as NAME or NAMESPACE/NAME (NAME alone: in --namespace, or default)
   -n, --namespace NS  without --from: a virtual client Pod (dnsPolicy ClusterFirst) in NS
                     (default: a virtual client in namespace default)
-  --type TYPE       A (default), AAAA, SRV, CNAME, PTR, TXT, NS, SOA, MX, ANY
+  --type TYPE       the query type, as dig takes it (default A): a mnemonic in any case (A,
+                    AAAA, SRV, CNAME, PTR, TXT, NS, SOA, MX, ANY, AXFR, IXFR, HINFO, CAA, …
+                    every IANA RR type), TYPEnnn or a number (13 is HINFO). CoreDNS answers
+                    every type: a type it has no records of is NODATA (NOERROR, no answers)
+                    for a name that exists and NXDOMAIN for one that does not. Types are
+                    printed by mnemonic, numbers without one as TYPEnnn (RFC 3597).
   --exact           send NAME once, as a fully qualified name, to cluster DNS (no search list)
-  -o json           {\"queries\":[{\"name\",\"type\",\"rcode\",\"outcome\",\"answers\":[{\"name\",\"type\",\"ttl\",\"data\"}],
-                    \"authority\",\"additional\",\"why\"}],\"result\":{\"kind\",…},\"resolvConf\",\"packet\"}
+  -o json           {\"client\":{\"kind\",\"namespace\",\"name\"}, \"virtualClient\", \"exact\",
+                    \"searches\", \"resolvConf\" (the file's text), \"packet\":{\"src\",\"dst\",
+                    \"dstPort\",\"protocol\"}|null, \"name\", \"type\", \"nameserver\", \"ndots\",
+                    \"queries\":[{\"name\",\"type\",\"outcome\":{\"kind\":\"answered\"|\"forwarded\"|
+                    \"otherNameserver\"|\"invalid\",…},\"rcode\",\"answers\":[{\"name\",\"type\",\"ttl\",
+                    \"data\"}],\"authority\",\"additional\",\"upstreamLookups\",\"why\"}],
+                    \"result\":{\"kind\":\"resolved\"|\"notFound\"|\"leavesCluster\"|\"failed\"|
+                    \"invalidName\"|\"noNameserver\",…}}
                     rcode is NOERROR, NXDOMAIN, SERVFAIL, REFUSED, or null when the query left the
                     cluster or was never sent.
 ";

@@ -102,7 +102,8 @@ pub(crate) fn render_diagnostics(
 }
 
 /// The session over the inputs (with what-if `events` applied), and the input's diagnostics
-/// rendered for stderr; input errors end the command with status 1.
+/// rendered for stderr; input errors, and what-if events that could not happen, end the command
+/// with status 1.
 pub(crate) fn session(
     inputs: &[Input],
     events: &[netsim::cluster::WhatIf],
@@ -112,10 +113,16 @@ pub(crate) fn session(
     if errors {
         return Err(Output { stdout: String::new(), stderr: rendered, code: 1 });
     }
+    // A what-if that could not happen (an unknown Pod, a grace period of a Pod not deleted):
+    // the question would be about another cluster than the one asked for.
+    let (stderr, code) = listing_diagnostics(&session);
+    if code != 0 {
+        return Err(Output { stdout: String::new(), stderr, code });
+    }
     Ok((session, rendered))
 }
 
-/// The `--event` what-ifs of `get` and `describe` (`NS` is the namespace of names without one).
+/// The `--event` what-ifs of a command (`ns` is the namespace of names without one).
 pub(crate) fn what_ifs(a: &Args, ns: &str) -> Result<Vec<netsim::cluster::WhatIf>, UsageError> {
     let mut events = Vec::new();
     for e in a.options.get("event").map(Vec::as_slice).unwrap_or(&[]) {

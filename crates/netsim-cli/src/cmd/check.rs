@@ -15,7 +15,9 @@ Reads every document (YAML or JSON, multi-document streams, kind: List) and repo
 syntax errors, unknown fields (with a suggestion), YAML 1.1 traps (yes/no/on, 1.10, 0777 where
 a string is expected), wrong types, and the API server's validation errors with its exact text,
 including its answers to explicit clusterIPs and nodePorts that are taken or outside the
-cluster's ranges (the Service is then not created).
+cluster's ranges (the Service is then not created), objects in namespaces that do not exist,
+and what the cluster makes of the input: a Corefile CoreDNS would refuse, a kube-proxy mode
+that is not simulated (ipvs), a full pod CIDR.
 
 Output:
   stderr  one block per problem: file:line:col: severity[code]: message, the source line with a
@@ -59,8 +61,17 @@ pub(crate) fn run(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
     }
     let files = super::source_files(inputs);
     let mut loaded = manifest::load(&files);
+    let load_diagnostics = loaded.diagnostics.len();
     let allocation = allocation_errors(&loaded);
     loaded.diagnostics.extend(allocation);
+    if format == Some("kubectl") {
+        let out = manifest::apply::kubectl_apply(&files, &loaded);
+        return Ok(Output { stdout: out.stdout, stderr: out.stderr, code: out.code });
+    }
+    // What the cluster makes of the input beyond the API server's answers, as every other
+    // command reports it: the build's own diagnostics (a full pod CIDR…), the Corefile CoreDNS
+    // would refuse, a kube-proxy mode that is not simulated.
+    loaded.diagnostics.extend(cluster_diagnostics(&files, load_diagnostics));
     let errors = loaded.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = loaded.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
     let objects = count_objects(&loaded);
@@ -75,10 +86,6 @@ pub(crate) fn run(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
         let mut stdout = serde_json::to_string_pretty(&v).unwrap_or_default();
         stdout.push('\n');
         return Ok(Output { stdout, stderr: String::new(), code });
-    }
-    if format == Some("kubectl") {
-        let out = manifest::apply::kubectl_apply(&files, &loaded);
-        return Ok(Output { stdout: out.stdout, stderr: out.stderr, code: out.code });
     }
     let (stderr, _) = super::render_diagnostics(&files, &loaded.diagnostics);
     let stdout = format!(
@@ -114,6 +121,13 @@ fn allocation_errors(loaded: &Loaded) -> Vec<Diagnostic> {
         .into_iter()
         .filter(|d| d.code == ALLOCATION)
         .collect()
+}
+
+/// The session's diagnostics after the load's (the first `loaded`): cluster build, Corefile and
+/// kube-proxy mode, without the allocation answers [`allocation_errors`] already gave.
+fn cluster_diagnostics(files: &SourceFiles, loaded: usize) -> Vec<Diagnostic> {
+    let session = netsim::session::Session::new(files.clone());
+    session.diagnostics().iter().skip(loaded).filter(|d| d.code != ALLOCATION).cloned().collect()
 }
 
 fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {

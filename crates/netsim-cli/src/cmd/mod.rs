@@ -22,19 +22,24 @@ Usage: netsim <COMMAND> -f <PATH>... [OPTIONS]
 
 Commands:
   check        print every diagnostic in the input (--format kubectl: as kubectl apply would)
-  get          kubectl-style tables: pods, services, endpoints, endpointslices, nodes
-  dns          resolve a name as a Pod's resolver would, query by query
+  get          kubectl get: pods, services, endpoints, endpointslices, nodes, namespaces,
+               workloads, replicationcontrollers, networkpolicies, events, all
+  describe     kubectl describe: services, pods, endpoints, endpointslices, nodes, rc
+  dns          resolve a name as a Pod's resolver would, query by query (any query type)
   resolv-conf  a Pod's /etc/resolv.conf
   iptables     the rules kube-proxy (iptables mode) writes on a node
   nftables     the rules kube-proxy (nftables mode) writes on a node
-  packet       walk one packet through a node's rules
+  packet       walk one packet through a node's rules (the node's kube-proxy mode)
   request      an end-to-end request: DNS, rules, routing, delivery
   explain      the Debug Services checklist for one Service
   graph        the topology the playground draws (json, svg, dot)
 
 Common options:
   -f, --filename PATH  input file, directory (read in name order) or - for stdin; repeatable
-  -o, --output FORMAT  json on every command; other formats per command
+  -o, --output FORMAT  json on every command (keys in each command's help); other formats per
+                       command
+      --event EVENT    a what-if event applied first (get, describe, dns, packet, request,
+                       iptables, nftables, explain): delete-pod/POD, grace-over/POD, scale/…
   -h, --help           help for netsim or for one command
 
 Exit status: 0 success, 1 the input has errors, 2 bad usage.
@@ -169,4 +174,79 @@ pub(crate) fn ask_failed(
         format!("error: {}", e.message)
     };
     Ok(Output { stdout: String::new(), stderr: format!("{warnings}{line}\n"), code: 1 })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{run, Input};
+
+    const INPUT: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: client}\nspec:\n  nodeName: kind-worker\n  containers: [{name: shell, image: busybox}]\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: web, labels: {app: web}}\nspec:\n  containers: [{name: web, image: nginx, ports: [{containerPort: 80}]}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n";
+
+    fn json_of(args: &str, extra: &str) -> serde_json::Value {
+        let argv: Vec<String> = args.split_whitespace().map(String::from).collect();
+        let inputs = [Input { name: "in.yaml".into(), text: format!("{INPUT}{extra}") }];
+        let out = run(&argv, &inputs);
+        assert_eq!(out.code, 0, "{args}: {}", out.stderr);
+        serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{args}: {e}"))
+    }
+
+    /// Object keys at every depth, except inside values that are maps of names (`outcomes`)
+    /// or tagged variants the help text abbreviates (`result`, `outcome` of a DNS query).
+    fn keys(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, x) in m {
+                    out.push(k.clone());
+                    if !matches!(k.as_str(), "outcomes" | "result" | "outcome") {
+                        keys(x, out);
+                    }
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| keys(x, out)),
+            _ => {}
+        }
+    }
+
+    /// Every command's `--help` documents the JSON keys its `-o json` prints (docs/cli.md).
+    #[test]
+    fn help_documents_the_json_keys() {
+        let nft = "---\napiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: nftables\n";
+        let cases = [
+            ("check -o json", ""),
+            ("describe svc web -o json", ""),
+            ("dns web --from client -o json", ""),
+            ("resolv-conf client -o json", ""),
+            ("iptables --node kind-worker -o json", ""),
+            ("nftables --node kind-worker -o json", nft),
+            ("packet --node kind-worker --src 10.244.1.2 --dst 10.107.138.14:80 -o json", ""),
+            ("packet --node kind-worker --src 10.244.1.2 --dst 10.107.138.14:80 -o json", nft),
+            ("request pod/client http://web/ --count 4 -o json", ""),
+            ("request pod/client http://web/ -o json", nft),
+            ("explain web -o json", ""),
+        ];
+        for (args, extra) in cases {
+            let command = args.split_whitespace().next().unwrap_or_default();
+            let help = super::help(Some(command));
+            let mut found = Vec::new();
+            keys(&json_of(args, extra), &mut found);
+            for k in found {
+                assert!(
+                    help.contains(&format!("\"{k}\"")),
+                    "netsim {command} --help lacks \"{k}\""
+                );
+            }
+        }
+    }
+
+    /// The top-level help lists every command.
+    #[test]
+    fn usage_lists_every_command() {
+        for (name, help, _) in super::COMMANDS {
+            assert!(
+                super::USAGE.contains(&format!("\n  {name} ")),
+                "{name} missing from netsim --help"
+            );
+            assert!(help.starts_with(&format!("netsim {name} — ")), "{name}");
+        }
+    }
 }

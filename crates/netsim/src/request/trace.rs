@@ -17,6 +17,7 @@ use crate::dns::{
     WalkResult,
 };
 use crate::model::{Pod, Protocol, Service, ServiceType};
+use crate::policy::{Decision, Direction, Peer, PolicyEffect};
 use crate::proxy::{AffinityState, Origin, Packet, SplitMix64, Verdict};
 use crate::session::ObjectRef;
 
@@ -126,6 +127,9 @@ pub enum HopKind {
     Route,
     /// Source NAT (MASQUERADE) on the way out of a node.
     Snat,
+    /// NetworkPolicy / ClusterNetworkPolicy judging the connection (egress at the client,
+    /// ingress at the destination Pod), with the policies that took part.
+    Policy,
     /// Delivery into a container (or why there is none).
     Deliver,
     /// An explanation that is not a step (hairpin, a caveat).
@@ -145,6 +149,7 @@ impl HopKind {
             HopKind::Filter => "filter",
             HopKind::Route => "route",
             HopKind::Snat => "snat",
+            HopKind::Policy => "policy",
             HopKind::Deliver => "deliver",
             HopKind::Note => "note",
         }
@@ -162,6 +167,9 @@ pub struct Hop {
     pub rule: Option<String>,
     /// The node the hop happens on, if any.
     pub node: Option<String>,
+    /// For `policy` hops: every policy that took part, and what it did.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policies: Vec<PolicyEffect>,
 }
 
 /// Who received the request.
@@ -199,6 +207,9 @@ impl Endpoint {
 pub struct Share {
     /// The Pod with that address (`None` if no Pod has it).
     pub pod: Option<ObjectRef>,
+    /// The zone of the Pod's node (`topology.kubernetes.io/zone`), when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
     pub ip: String,
     pub port: u16,
     /// The share the rules give this endpoint (product of the statistic probabilities),
@@ -223,6 +234,10 @@ pub struct Report {
     pub target: String,
     /// The destination port.
     pub port: u16,
+    /// The zone of the client's node (`topology.kubernetes.io/zone`), when it has one: topology
+    /// hints (trafficDistribution) keep traffic there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_zone: Option<String>,
     /// How many requests were sent, and the seed of kube-proxy's random choices.
     pub count: u32,
     pub seed: u64,
@@ -235,6 +250,9 @@ pub struct Report {
     /// The objects the request went through, in order: the client (Pod or Node), the Service
     /// it addressed (if any), the Pod that answered (if any).
     pub path: Vec<ObjectRef>,
+    /// Every NetworkPolicy / ClusterNetworkPolicy that took part (the DNS query's and the
+    /// connection's), in the order the packets met them (docs/cli.md `policies`).
+    pub policies: Vec<PolicyEffect>,
 }
 
 impl Report {
@@ -267,11 +285,15 @@ impl Report {
                 self.seed,
                 outcomes.join(", ")
             );
+            if let Some(z) = &self.source_zone {
+                let _ = writeln!(out, "  (from zone {z})");
+            }
             for d in &self.distribution {
                 let pod = d.pod.as_ref().map_or("-".to_string(), ToString::to_string);
+                let zone = d.zone.as_deref().map(|z| format!("  zone {z}")).unwrap_or_default();
                 let _ = writeln!(
                     out,
-                    "  {pod}  {}:{}  p={:.5}  {}",
+                    "  {pod}  {}:{}{zone}  p={:.5}  {}",
                     d.ip, d.port, d.probability, d.count
                 );
             }
@@ -300,7 +322,7 @@ struct Conn {
 }
 
 fn hop(kind: HopKind, text: String, node: Option<&str>) -> Hop {
-    Hop { kind, text, rule: None, node: node.map(str::to_string) }
+    Hop { kind, text, rule: None, node: node.map(str::to_string), policies: Vec::new() }
 }
 
 fn svc_name(s: &Service) -> String {
@@ -331,6 +353,17 @@ pub(super) fn request(
 ) -> Result<Report, RequestError> {
     let mut r = trace(net, from, target, opts)?;
     r.port = target.port;
+    r.source_zone = match find_client(net, from) {
+        Ok(c) => c.node.and_then(|i| net.nodes.get(i)).and_then(|n| n.info.zone.clone()),
+        Err(_) => None,
+    };
+    for h in &r.hops {
+        for p in &h.policies {
+            if !r.policies.contains(p) {
+                r.policies.push(p.clone());
+            }
+        }
+    }
     Ok(r)
 }
 
@@ -375,6 +408,7 @@ fn trace(
         from: String::new(),
         target: String::new(),
         port: 0,
+        source_zone: None,
         count,
         seed: opts.seed,
         hops,
@@ -382,6 +416,7 @@ fn trace(
         distribution: Vec::new(),
         outcomes: BTreeMap::new(),
         path,
+        policies: Vec::new(),
     };
     report.hops.extend(first.hops);
     if count > 1 {
@@ -417,6 +452,7 @@ fn single(c: Conn, hops: Vec<Hop>, path: Vec<ObjectRef>, opts: &Options) -> Repo
         from: String::new(),
         target: String::new(),
         port: 0,
+        source_zone: None,
         count: opts.count.clamp(1, MAX_COUNT),
         seed: opts.seed,
         hops,
@@ -424,6 +460,7 @@ fn single(c: Conn, hops: Vec<Hop>, path: Vec<ObjectRef>, opts: &Options) -> Repo
         distribution: Vec::new(),
         outcomes,
         path,
+        policies: Vec::new(),
     }
 }
 
@@ -661,7 +698,28 @@ fn resolve_name(
             if let Some(pkt) = query_packet(pod, &rc) {
                 let origin = client.origin;
                 match dns_path(net, n, pkt.src, pkt.dst, pkt.dst_port, origin) {
-                    Ok(line) => hops.push(hop(HopKind::Dns, line, node)),
+                    Ok(line) => {
+                        hops.push(hop(HopKind::Dns, line, node));
+                        // The query is a connection like any other: the client's egress
+                        // policies judge it (and CoreDNS's ingress ones).
+                        if let Some(server) = dns_server(net, pkt.dst) {
+                            let dest = Peer::Pod(server);
+                            let judged = judge(
+                                net,
+                                client,
+                                None,
+                                dest,
+                                Some(pkt.dst),
+                                53,
+                                Protocol::Udp,
+                                hops,
+                                node,
+                            );
+                            if let Err((d, why)) = judged {
+                                return Err(dns_blocked(name, pkt.dst, d, why));
+                            }
+                        }
+                    }
                     Err((line, why)) => {
                         hops.push(hop(HopKind::Dns, line, node));
                         return Err(Conn {
@@ -771,6 +829,7 @@ fn resolve_name(
             hops: Vec::new(),
             endpoint: None,
         }),
+        WalkResult::TimedOut { why } => Err(dns_blocked(name, ns_ip.unwrap_or(IpAddr::from([0, 0, 0, 0])), Decision::Denied, why)),
         WalkResult::NoNameserver => Err(Conn {
             outcome: Outcome::Timeout,
             reason: format!("The client's resolv.conf has no nameserver, so {name} cannot be looked up."),
@@ -778,6 +837,45 @@ fn resolve_name(
             hops: Vec::new(),
             endpoint: None,
         }),
+    }
+}
+
+/// The CoreDNS Pod a query to the cluster DNS address `ip` reaches: the first ready endpoint
+/// of the Service that holds it.
+pub(crate) fn dns_server<'a>(net: &Network<'a>, ip: IpAddr) -> Option<&'a Pod> {
+    let objects = net.objects;
+    let svc = net.vips.get(&ip)?.first().and_then(|i| objects.services.get(*i))?;
+    objects
+        .endpoint_slices
+        .iter()
+        .filter(|sl| {
+            sl.meta.namespace == svc.meta.namespace
+                && sl.service_name() == Some(svc.meta.name.as_str())
+        })
+        .flat_map(|sl| &sl.endpoints)
+        .filter(|e| e.conditions.ready.unwrap_or(true))
+        .flat_map(|e| &e.addresses)
+        .find_map(|a| net.pod_at(*a))
+}
+
+/// A DNS query a policy dropped (or could not decide): every name fails the same way, and
+/// nslookup says its servers cannot be reached.
+fn dns_blocked(name: &str, server: IpAddr, d: Decision, why: String) -> Conn {
+    if d == Decision::Unknown {
+        return Conn {
+            outcome: Outcome::Unknown,
+            reason: format!("Whether the DNS query for {name} to {server}:53/UDP gets through is not decided by the manifests: {why}"),
+            fix: String::new(),
+            hops: Vec::new(),
+            endpoint: None,
+        };
+    }
+    Conn {
+        outcome: Outcome::Timeout,
+        reason: format!("The DNS query for {name} to {server}:53/UDP is dropped: {why} The resolver waits and gives up, as nslookup says: \";; connection timed out; no servers could be reached\". Every name fails the same way."),
+        fix: "Allow DNS egress: a NetworkPolicy egress rule to the kube-dns Pods (namespaceSelector kubernetes.io/metadata.name: kube-system, podSelector k8s-app: kube-dns) on port 53 UDP and TCP.".into(),
+        hops: Vec::new(),
+        endpoint: None,
     }
 }
 
@@ -1012,6 +1110,98 @@ fn connect(
     }
 }
 
+/// NetworkPolicy and ClusterNetworkPolicy on a TCP connection that reached `dest` (egress at the
+/// client, ingress at the destination — the address and port after DNAT, the source as it
+/// arrives: `snat` is the node that masqueraded and the address it gave). Adds a `policy` hop
+/// when any policy took part; `Err` ends the request: dropped (timeout) or undecidable
+/// (unknown). Nothing happens in a cluster without policies.
+#[allow(clippy::too_many_arguments)]
+fn police(
+    net: &Network<'_>,
+    client: &Client<'_>,
+    snat: Option<(usize, IpAddr)>,
+    dest: Peer<'_>,
+    service_ip: Option<IpAddr>,
+    port: u16,
+    hops: &mut Vec<Hop>,
+    node: Option<&str>,
+) -> Result<(), Conn> {
+    judge(net, client, snat, dest, service_ip, port, Protocol::Tcp, hops, node).map_err(|(v, why)| {
+        let denied = v == Decision::Denied;
+        Conn {
+            outcome: if denied { Outcome::Timeout } else { Outcome::Unknown },
+            reason: if denied {
+                format!("{why} Policies drop without an answer, so the client times out.")
+            } else {
+                why
+            },
+            fix: if denied {
+                "Add a policy rule that allows this connection (egress from the client and ingress into the Pod both must allow it), or remove the policy that isolates the Pod.".into()
+            } else {
+                String::new()
+            },
+            hops: Vec::new(),
+            endpoint: None,
+        }
+    })
+}
+
+/// The policy judgement of one connection (see [`police`]); `Err((decision, reason))` when it
+/// is not allowed.
+#[allow(clippy::too_many_arguments)]
+fn judge(
+    net: &Network<'_>,
+    client: &Client<'_>,
+    snat: Option<(usize, IpAddr)>,
+    dest: Peer<'_>,
+    service_ip: Option<IpAddr>,
+    port: u16,
+    protocol: Protocol,
+    hops: &mut Vec<Hop>,
+    node: Option<&str>,
+) -> Result<(), (Decision, String)> {
+    let Some(set) = net.policies() else { return Ok(()) };
+    let source = match (client.pod, client.node) {
+        (Some(p), _) => Peer::Pod(p),
+        (None, Some(n)) => {
+            Peer::Node { name: net.nodes.get(n).map_or("", |x| x.name.as_str()), ip: client.ip }
+        }
+        (None, None) => Peer::External(client.ip),
+    };
+    let snat =
+        snat.and_then(|(m, ip)| net.nodes.get(m).map(|x| Peer::Node { name: x.name.as_str(), ip }));
+    let v = set.evaluate(&crate::policy::Connection {
+        source,
+        snat,
+        destination: dest,
+        service_ip,
+        port,
+        protocol,
+    });
+    if v.policies.is_empty() && v.decision == Decision::Allowed {
+        return Ok(());
+    }
+    let what = match v.decision {
+        Decision::Allowed => "allowed",
+        Decision::Denied => match v.decided_in {
+            Some(Direction::Egress) => "dropped (egress)",
+            _ => "dropped (ingress)",
+        },
+        Decision::Unknown => "unknown",
+    };
+    hops.push(Hop {
+        kind: HopKind::Policy,
+        text: format!("{port}/{} {what}: {}", protocol.as_str(), v.reason),
+        rule: None,
+        node: node.map(str::to_string),
+        policies: v.policies.clone(),
+    });
+    match v.decision {
+        Decision::Allowed => Ok(()),
+        d => Err((d, v.reason)),
+    }
+}
+
 /// Whether a walked rule is a hop worth showing: every nat rule on the way to the DNAT, the
 /// masquerade itself, and filter rules that end the packet (reject, drop, accept); jumps that
 /// fall through (the base chains' plumbing) are left out. Both modes.
@@ -1220,6 +1410,7 @@ fn connect_at(
                 text: format!("{} {rest}{p}", s.chain),
                 rule: Some(s.rule.clone()),
                 node: Some(node_name.clone()),
+                policies: Vec::new(),
             });
         }
         let svc_txt = svc_hit
@@ -1327,6 +1518,13 @@ fn connect_at(
         if hairpin && dnat {
             hops.push(hop(HopKind::Note, "hairpin: the Service sent the client to itself; the SEP rule `-s <podIP> -j KUBE-MARK-MASQ` masquerades it so the reply comes back through the node (kubelet --hairpin-mode hairpin-veth or promiscuous-bridge must let it back into the same veth)".into(), Some(&pn)));
         }
+        let service_ip = dnat.then_some(ip);
+        let snat = masq_at.map(|m| (m, seen));
+        if let Err(c) =
+            police(net, client, snat, Peer::Pod(pod), service_ip, dport, &mut hops, Some(&pn))
+        {
+            return Conn { hops, ..c };
+        }
         let mut c = deliver(pod, dport, Some(seen), &mut hops, Some(&pn));
         c.hops = hops;
         if c.outcome == Outcome::Connected {
@@ -1365,6 +1563,13 @@ fn connect_at(
                 format!("{dst} is node {name}: pod {} uses the host network", pod_name(p)),
                 Some(name),
             ));
+            let snat = masq_at.map(|m| (m, seen));
+            let service_ip = dnat.then_some(ip);
+            if let Err(c) =
+                police(net, client, snat, Peer::Pod(p), service_ip, dport, &mut hops, Some(name))
+            {
+                return Conn { hops, ..c };
+            }
             let mut c = deliver(p, dport, Some(seen), &mut hops, Some(name));
             c.hops = hops;
             return c;
@@ -1406,6 +1611,13 @@ fn connect_at(
     if dnat && net.node_by_pod_cidr(dst).is_none() && !net.vips.contains_key(&dst) {
         let via = svc_hit.map(|s| format!(" through Service {}", svc_name(s))).unwrap_or_default();
         hops.push(hop(HopKind::Route, format!("{dst}:{dport} is outside the pod network: it leaves through the node's default route (not simulated further)"), Some(&at_name)));
+        let snat = masq_at.map(|m| (m, seen));
+        let outside = Peer::External(dst);
+        if let Err(c) =
+            police(net, client, snat, outside, Some(ip), dport, &mut hops, Some(&at_name))
+        {
+            return Conn { hops, ..c };
+        }
         return Conn {
             outcome: Outcome::Unknown,
             reason: format!("kube-proxy sent the connection{via} to {dst}:{dport}, an endpoint outside the cluster (a Service without a selector and hand-written endpoints). Whether that host answers is not in the manifests."),
@@ -1688,6 +1900,12 @@ fn serving_containers(pod: &Pod) -> impl Iterator<Item = &crate::model::Containe
     )
 }
 
+/// The zone of the node a Pod runs on.
+fn pod_zone(net: &Network<'_>, p: &Pod) -> Option<String> {
+    let i = p.spec.node_name.as_deref().and_then(|n| net.node_index(n))?;
+    net.nodes.get(i)?.info.zone.clone()
+}
+
 /// A probability rounded to 10 decimals (shares are products of `1/n`: keep `0.3333333333`,
 /// not the float noise of the product).
 fn round10(p: f64) -> f64 {
@@ -1716,18 +1934,20 @@ fn distribution(
                 &Packet { src: client.ip, dst: ip, dport: port, proto: Protocol::Tcp, origin },
             );
             for d in t.destinations() {
-                let pod = d.ip.parse::<IpAddr>().ok().and_then(|i| net.pod_at(i)).map(pod_ref);
+                let p = d.ip.parse::<IpAddr>().ok().and_then(|i| net.pod_at(i));
                 let count = counts.get(&(d.ip.clone(), d.port)).copied().unwrap_or(0);
                 let probability = round10(d.probability);
-                out.push(Share { pod, ip: d.ip, port: d.port, probability, count });
+                let (pod, zone) = (p.map(pod_ref), p.and_then(|p| pod_zone(net, p)));
+                out.push(Share { pod, zone, ip: d.ip, port: d.port, probability, count });
             }
         }
     }
     for ((ip, port), count) in counts {
         if !out.iter().any(|s| s.ip == *ip && s.port == *port) {
-            let pod = ip.parse::<IpAddr>().ok().and_then(|i| net.pod_at(i)).map(pod_ref);
+            let p = ip.parse::<IpAddr>().ok().and_then(|i| net.pod_at(i));
+            let (pod, zone) = (p.map(pod_ref), p.and_then(|p| pod_zone(net, p)));
             let probability = if out.is_empty() { 1.0 } else { 0.0 };
-            out.push(Share { pod, ip: ip.clone(), port: *port, probability, count: *count });
+            out.push(Share { pod, zone, ip: ip.clone(), port: *port, probability, count: *count });
         }
     }
     out

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::answer::{to_json, AskError, ObjectRef};
 use super::Session;
-use crate::dns::{fqdn, query_packet, resolv_conf, resolve, RecordType, ResolvConf};
+use crate::dns::{fqdn, query_packet, resolv_conf, resolve, RecordType, ResolvConf, WalkResult};
 use crate::model::{Pod, Protocol};
 use crate::proxy::{Origin, Packet};
 use crate::request::{
@@ -246,7 +246,33 @@ impl Session {
         } else {
             resolve(&rc, name, qtype, self.zone(), cluster_dns)
         };
+        // The queries are packets too: a NetworkPolicy may drop them (egress of the client,
+        // ingress of CoreDNS), and then every query times out.
+        let net = self.network();
+        let verdict = match (virtual_client, rc.nameservers.first().and_then(|n| n.parse().ok())) {
+            (false, Some(server)) if cluster_dns.contains(&server) => {
+                net.dns_query_verdict(&pod, server)
+            }
+            _ => None,
+        };
+        let mut walk = walk;
+        let mut policies = Vec::new();
+        if let Some(v) = verdict {
+            policies = v.policies.clone();
+            if v.decision == crate::policy::Decision::Denied {
+                for q in &mut walk.queries {
+                    q.rcode = None;
+                    q.answer.clear();
+                    q.authority.clear();
+                    q.additional.clear();
+                    q.why = "dropped by NetworkPolicy: no answer".into();
+                }
+                walk.queries.truncate(1);
+                walk.result = WalkResult::TimedOut { why: v.reason };
+            }
+        }
         Ok(Lookup {
+            policies,
             client: ObjectRef::pod(&pod.meta.namespace, &pod.meta.name),
             virtual_client,
             exact,

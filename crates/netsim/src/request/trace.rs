@@ -1125,10 +1125,10 @@ fn police(
     port: u16,
     hops: &mut Vec<Hop>,
     node: Option<&str>,
-) -> Result<(), Conn> {
+) -> Result<(), Box<Conn>> {
     judge(net, client, snat, dest, service_ip, port, Protocol::Tcp, hops, node).map_err(|(v, why)| {
         let denied = v == Decision::Denied;
-        Conn {
+        Box::new(Conn {
             outcome: if denied { Outcome::Timeout } else { Outcome::Unknown },
             reason: if denied {
                 format!("{why} Policies drop without an answer, so the client times out.")
@@ -1142,7 +1142,7 @@ fn police(
             },
             hops: Vec::new(),
             endpoint: None,
-        }
+        })
     })
 }
 
@@ -1523,7 +1523,7 @@ fn connect_at(
         if let Err(c) =
             police(net, client, snat, Peer::Pod(pod), service_ip, dport, &mut hops, Some(&pn))
         {
-            return Conn { hops, ..c };
+            return Conn { hops, ..*c };
         }
         let mut c = deliver(pod, dport, Some(seen), &mut hops, Some(&pn));
         c.hops = hops;
@@ -1568,7 +1568,7 @@ fn connect_at(
             if let Err(c) =
                 police(net, client, snat, Peer::Pod(p), service_ip, dport, &mut hops, Some(name))
             {
-                return Conn { hops, ..c };
+                return Conn { hops, ..*c };
             }
             let mut c = deliver(p, dport, Some(seen), &mut hops, Some(name));
             c.hops = hops;
@@ -1616,7 +1616,7 @@ fn connect_at(
         if let Err(c) =
             police(net, client, snat, outside, Some(ip), dport, &mut hops, Some(&at_name))
         {
-            return Conn { hops, ..c };
+            return Conn { hops, ..*c };
         }
         return Conn {
             outcome: Outcome::Unknown,

@@ -87,6 +87,18 @@ pub enum Question {
     Service { service: String },
     /// What the inspector shows about a Pod (`NS/NAME`).
     Pod { pod: String },
+    /// The cluster's policies and the Pods they isolate.
+    Policies,
+    /// One policy for the inspector: `kind` NetworkPolicy (`NS/NAME`) or ClusterNetworkPolicy.
+    Policy { kind: String, name: String },
+    /// The reachability matrix over `pods` (`NS/NAME`; all Pods when empty), on `port`
+    /// (`80/TCP`; default: each destination's first declared port).
+    Matrix {
+        #[serde(default)]
+        pods: Vec<String>,
+        #[serde(default)]
+        port: Option<String>,
+    },
 }
 
 fn one() -> u32 {
@@ -156,6 +168,15 @@ impl Session {
             }
             Question::Service { service } => to_json(&self.service_detail(service)?),
             Question::Pod { pod } => to_json(&self.pod_detail(pod)?),
+            Question::Policies => to_json(&self.policy_overview()),
+            Question::Policy { kind, name } => to_json(&self.policy_inspection(kind, name)?),
+            Question::Matrix { pods, port } => {
+                let port = match port.as_deref() {
+                    None | Some("") => None,
+                    Some(p) => Some(parse_port(p)?),
+                };
+                to_json(&self.policy_matrix(pods, port))
+            }
             Question::Get(g) => {
                 let l = self.get(g)?;
                 match g.output {
@@ -388,6 +409,20 @@ impl Session {
         let trace = table.walk(info, &packet);
         Ok(PacketWalk::new(&info.name, &packet, &trace))
     }
+}
+
+/// `80`, `80/TCP`, `53/udp`.
+fn parse_port(s: &str) -> Result<(u16, Protocol), AskError> {
+    let (n, proto) = s.split_once('/').unwrap_or((s, "TCP"));
+    let bad = || AskError::usage("bad-port", format!("invalid port '{s}': expected e.g. 80/TCP"));
+    let port: u16 = n.trim().parse().ok().filter(|p| *p > 0).ok_or_else(bad)?;
+    let proto = match proto.trim().to_ascii_uppercase().as_str() {
+        "TCP" => Protocol::Tcp,
+        "UDP" => Protocol::Udp,
+        "SCTP" => Protocol::Sctp,
+        _ => return Err(bad()),
+    };
+    Ok((port, proto))
 }
 
 /// `IP:PORT`, or `[IPv6]:PORT`.

@@ -22,6 +22,7 @@ pub mod detail;
 mod dns;
 mod get;
 mod packet;
+pub mod policy;
 mod rules;
 pub mod summary;
 

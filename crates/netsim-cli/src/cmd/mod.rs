@@ -211,6 +211,8 @@ mod tests {
     #[test]
     fn help_documents_the_json_keys() {
         let nft = "---\napiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: nftables\n";
+        let netpol = "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny}\nspec: {podSelector: {}, policyTypes: [Ingress]}\n";
+        let zones = "---\napiVersion: v1\nkind: Node\nmetadata: {name: kind-worker, labels: {topology.kubernetes.io/zone: a}}\nstatus: {addresses: [{type: InternalIP, address: 172.18.0.3}]}\n";
         let cases = [
             ("check -o json", ""),
             ("describe svc web -o json", ""),
@@ -222,6 +224,8 @@ mod tests {
             ("packet --node kind-worker --src 10.244.1.2 --dst 10.107.138.14:80 -o json", nft),
             ("request pod/client http://web/ --count 4 -o json", ""),
             ("request pod/client http://web/ -o json", nft),
+            ("request pod/client http://web/ -o json", netpol),
+            ("request pod/client http://web/ --count 3 -o json", zones),
             ("explain web -o json", ""),
         ];
         for (args, extra) in cases {

@@ -35,17 +35,25 @@ Options:
                    delete-pod/[NS/]POD, grace-over/[NS/]POD, force-delete-pod/[NS/]POD,
                    scale/KIND/[NS/]NAME=N, pod-ready/[NS/]POD=true|false, node-down/NODE,
                    label/KIND/[NS/]NAME:KEY=VALUE; one that cannot happen ends with status 1
-  -o json          {\"outcome\", \"reason\", \"fix\", \"from\", \"target\", \"port\", \"count\", \"seed\",
-                   \"hops\": [{\"kind\", \"text\", \"rule\", \"node\"}],
+  -o json          {\"outcome\", \"reason\", \"fix\", \"from\", \"target\", \"port\", \"sourceZone\"?,
+                   \"count\", \"seed\",
+                   \"hops\": [{\"kind\", \"text\", \"rule\", \"node\", \"policies\"?}],
                    \"endpoint\": {\"pod\": {\"kind\", \"namespace\", \"name\"}|null, \"host\"?,
                    \"container\", \"ip\", \"port\", \"node\", \"sourceIp\"}|null,
-                   \"distribution\": [{\"pod\", \"ip\", \"port\", \"probability\", \"count\"}],
-                   \"outcomes\": {OUTCOME: count}, \"path\": [{\"kind\", \"namespace\", \"name\"}]}
+                   \"distribution\": [{\"pod\", \"zone\"?, \"ip\", \"port\", \"probability\",
+                   \"count\"}],
+                   \"outcomes\": {OUTCOME: count}, \"path\": [{\"kind\", \"namespace\", \"name\"}],
+                   \"policies\": [{\"name\": \"NS/NAME\", \"kind\", \"direction\": \"egress\"|\"ingress\",
+                   \"effect\": \"allow\"|\"deny\"|\"pass\"}]}
                    outcome is connected, refused, timeout, nxdomain or unknown; hop kinds are
                    client, resolv, resolve, dns, answer, enter, nat, filter, route, snat,
-                   deliver, note; host (the node process or outside host reached) only when
-                   there is one; distribution and outcomes only with --count above 1; path
-                   lists the client, the Service and the Pod that answered
+                   policy (with the policies it weighed), deliver, note; host (the node
+                   process or outside host reached) only when there is one; distribution and
+                   outcomes only with --count above 1; sourceZone and each endpoint's zone
+                   when the nodes have topology.kubernetes.io/zone; path lists the client,
+                   the Service and the Pod that answered; policies lists every NetworkPolicy
+                   or ClusterNetworkPolicy (kind) that took part (a request a policy drops
+                   ends timeout)
 ";
 
 pub(crate) fn run(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {

@@ -1419,6 +1419,32 @@ fn connect_at(
         match o.verdict {
             Verdict::Reject => {
                 let rule = o.path.last().map(|s| s.rule.clone()).unwrap_or_default();
+                // nftables `cluster-ips-check`: an active ClusterIP on a port no Service port
+                // defines (KEP-3866 "Behavior of service IPs"), not a Service without endpoints.
+                if rule.contains("@cluster-ips reject") {
+                    let s = net
+                        .vips
+                        .get(&dst)
+                        .and_then(|v| v.first())
+                        .and_then(|i| net.objects.services.get(*i));
+                    let ports: Vec<String> = s
+                        .map(|s| {
+                            s.spec
+                                .ports
+                                .iter()
+                                .map(|p| format!("{}/{}", p.port, p.protocol.as_str()))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    let name = s.map(svc_name).unwrap_or_else(|| "the Service".into());
+                    return Conn {
+                        outcome: Outcome::Refused,
+                        reason: format!("{dst} is the ClusterIP of Service {name}, which does not declare port {dport}/TCP (its ports: {}); in nftables mode kube-proxy on {node_name} rejects traffic to undefined ports of a ClusterIP (\"connection refused\" at once; iptables mode lets the packet go and the client times out). Rule: {rule}", if ports.is_empty() { "none".into() } else { ports.join(", ") }),
+                        fix: format!("Connect to a declared port, or add port {dport} (protocol TCP) to spec.ports of Service {name}."),
+                        hops,
+                        endpoint: None,
+                    };
+                }
                 return Conn {
                     outcome: Outcome::Refused,
                     reason: format!("{svc_txt} has no ready endpoints, so kube-proxy on {node_name} REJECTs the connection (ICMP port unreachable: \"connection refused\" at once). Rule: {rule}"),
@@ -1573,6 +1599,17 @@ fn connect_at(
             let mut c = deliver(p, dport, Some(seen), &mut hops, Some(name));
             c.hops = hops;
             return c;
+        }
+        // The node's own address (the API server behind `default/kubernetes`, or nothing
+        // listening): the client's egress policies judge it like any node address — an
+        // isolated Pod needs an ipBlock for it unless it is the Pod's own node.
+        let snat = masq_at.map(|m| (m, seen));
+        let service_ip = dnat.then_some(ip);
+        let node_peer = Peer::Node { name, ip: dst };
+        if let Err(c) =
+            police(net, client, snat, node_peer, service_ip, dport, &mut hops, Some(name))
+        {
+            return Conn { hops, ..*c };
         }
         // The API server: a static Pod on the control-plane node's host network, not in the
         // simulated objects; `default/kubernetes`'s endpoints point at it.

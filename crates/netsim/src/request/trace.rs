@@ -1527,13 +1527,30 @@ fn stopped(net: &Network<'_>, a: &Arrival<'_>, o: &crate::proxy::Outcome, node_n
         .unwrap_or_else(|| "the Service".into());
     let rule = o.path.last().map(|s| s.rule.clone()).unwrap_or_default();
     if o.verdict == Verdict::Reject {
-        // nftables mode rejects a ClusterIP's undeclared ports in `cluster-ips-check`
-        // (KEP-3866 README "Behavior of service IPs"); iptables mode lets them through.
-        if rule.contains("Reject traffic to invalid ports of ClusterIPs") {
+        // nftables `cluster-ips-check`: an active ClusterIP on a port no Service port defines
+        // (KEP-3866 README "Behavior of service IPs"), not a Service without endpoints; iptables
+        // mode lets such a packet through un-NATed.
+        if rule.contains("@cluster-ips reject") {
+            let s = net
+                .vips
+                .get(&a.dst)
+                .and_then(|v| v.first())
+                .and_then(|i| net.objects.services.get(*i));
+            let ports: Vec<String> = s
+                .map(|s| {
+                    s.spec
+                        .ports
+                        .iter()
+                        .map(|p| format!("{}/{}", p.port, p.protocol.as_str()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let name = s.map(svc_name).unwrap_or_else(|| "the Service".into());
+            let (dst, dport) = (a.dst, a.dport);
             return Conn {
                 outcome: Outcome::Refused,
-                reason: format!("{svc_txt} does not declare port {}/TCP: in nftables mode kube-proxy rejects connections to undeclared ports of a ClusterIP (cluster-ips-check), so the client sees \"connection refused\" at once. Rule: {rule}", a.dport),
-                fix: "Connect to a port the Service declares, or add this port to its spec.ports.".into(),
+                reason: format!("{dst} is the ClusterIP of Service {name}, which does not declare port {dport}/TCP (its ports: {}); in nftables mode kube-proxy on {node_name} rejects traffic to undefined ports of a ClusterIP (\"connection refused\" at once; iptables mode lets the packet go and the client times out). Rule: {rule}", if ports.is_empty() { "none".into() } else { ports.join(", ") }),
+                fix: format!("Connect to a declared port, or add port {dport} (protocol TCP) to spec.ports of Service {name}."),
                 hops: Vec::new(),
                 endpoint: None,
             };
@@ -1705,6 +1722,13 @@ fn to_node(net: &Network<'_>, client: &Client<'_>, a: Arrival<'_>, nn: usize) ->
         let mut c = deliver(p, dport, Some(seen), &mut hops, Some(name));
         c.hops = hops;
         return c;
+    }
+    // The node's own address (the API server behind `default/kubernetes`, or nothing
+    // listening): the client's egress policies judge it like any node address — an isolated
+    // Pod needs an ipBlock for it unless it is the Pod's own node.
+    let node_peer = Peer::Node { name, ip: dst };
+    if let Err(c) = police(net, client, snat, node_peer, service_ip, dport, &mut hops, Some(name)) {
+        return Conn { hops, ..*c };
     }
     // The API server: a static Pod on the control-plane node's host network, not in the
     // simulated objects; `default/kubernetes`'s endpoints point at it.

@@ -799,6 +799,16 @@ fn resolve_name(
                 Err(c)
             } else if to_cluster {
                 Err(external(name, bare, target, &n))
+            } else if !in_cluster_like {
+                // A public name through the client's own resolver: outside the simulation.
+                let who = if client.pod.is_some() { "this Pod" } else if client.node.is_some() { "the node" } else { "the outside client" };
+                Err(Conn {
+                    outcome: Outcome::Unknown,
+                    reason: format!("{who} does not use cluster DNS: its resolver is {upstream}, outside the cluster, so whether {name} resolves (and answers) is not in the manifests."),
+                    fix: String::new(),
+                    hops: Vec::new(),
+                    endpoint: None,
+                })
             } else {
                 let who = if client.pod.is_some() { "this Pod" } else if client.node.is_some() { "the node" } else { "the outside client" };
                 Err(Conn {
@@ -1645,7 +1655,8 @@ fn arrive(net: &Network<'_>, client: &Client<'_>, mut a: Arrival<'_>) -> Conn {
 fn to_pod(net: &Network<'_>, client: &Client<'_>, a: Arrival<'_>, pod: &Pod) -> Conn {
     let (seen, snat, service_ip, at_name) =
         (a.seen(net), a.snat(net), a.service_ip(), a.at_name(net));
-    let Arrival { mut hops, at, src, dst, dport, ip, dnat, svc_hit, .. } = a;
+    let Arrival { mut hops, at, src, dst, dport, ip, dnat, svc_hit, masq_at, .. } = a;
+    let a_masq = masq_at.is_some();
     let pod_node = pod.spec.node_name.as_deref().and_then(|x| net.node_index(x));
     let pn = node_of(net, pod_node).unwrap_or("?").to_string();
     let line = if pod_node == Some(at) {
@@ -1677,7 +1688,7 @@ fn to_pod(net: &Network<'_>, client: &Client<'_>, a: Arrival<'_>, pod: &Pod) -> 
         let mut r = c.reason.clone();
         if let (true, Some(s)) = (dnat, svc_hit) {
             r = format!("{} through Service {}.", r.trim_end_matches('.'), svc_name(s));
-            r.push_str(&source_sentence(src, seen, s, ip, net));
+            r.push_str(&source_sentence(src, seen, a_masq, s, ip, net));
             if s.spec.session_affinity == "ClientIP" {
                 r.push_str(&format!(
                     " sessionAffinity ClientIP: the `-m recent` rules send later connections from {src} to the same Pod for {}s.",
@@ -1848,6 +1859,31 @@ fn unanswered(net: &Network<'_>, a: Arrival<'_>) -> Conn {
         .map(svc_name)
         .take(3)
         .collect();
+    if dst.is_loopback() {
+        // The node's own loopback and no kube-proxy rule took it: the host stack answers.
+        let nodeport = net.node_ports.contains_key(&i32::from(dport));
+        let nft = net.proxy.mode == crate::proxy::ProxyMode::Nftables;
+        hops.push(hop(
+            HopKind::Route,
+            format!("{dst}:{dport} stays on node {at_name}: no kube-proxy rule matched"),
+            Some(&at_name),
+        ));
+        return Conn {
+            outcome: Outcome::Refused,
+            reason: if nft && nodeport {
+                format!("kube-proxy in nftables mode does not serve NodePorts on 127.0.0.1 (KEP-3866 \"Localhost NodePorts\"; the alpha KubeProxyNFTablesLocalhostNodePorts gate of v1.37 is off), so {dst}:{dport} reaches the node's own network stack, where nothing listens: the connection is refused.")
+            } else {
+                format!("Nothing on node {at_name} listens on {dst}:{dport}: no kube-proxy rule matched it, so the node's own network stack answers with a TCP reset.")
+            },
+            fix: if nft && nodeport {
+                "Use the node's primary IP with the NodePort (nodePortAddresses defaults to primary in nftables mode), or the Service's ClusterIP.".into()
+            } else {
+                "Connect to a Service's ClusterIP or a node IP and NodePort.".into()
+            },
+            hops,
+            endpoint: None,
+        };
+    }
     if let Some(range) = net.settings.service_subnets.iter().find(|c| c.contains(dst)) {
         // A ClusterIP that no Service holds (any more): the rules went with the Service.
         hops.push(hop(HopKind::Route,
@@ -1927,6 +1963,7 @@ fn split_hp(s: &str) -> Option<(IpAddr, u16)> {
 fn source_sentence(
     src: IpAddr,
     seen: IpAddr,
+    masqueraded: bool,
     s: &Service,
     ip: IpAddr,
     net: &Network<'_>,
@@ -1934,7 +1971,9 @@ fn source_sentence(
     let external = !s.spec.cluster_ips.contains(&ip);
     let etp = s.spec.external_traffic_policy.map(|p| p.as_str()).unwrap_or("Cluster");
     let local = s.spec.external_traffic_policy == Some(crate::model::TrafficPolicy::Local);
-    if seen == src {
+    if seen == src && masqueraded {
+        format!(" The Pod sees {src}: the connection was masqueraded to the node's own address, which is already the source.")
+    } else if seen == src {
         if external && local {
             format!(" The Pod sees the real client address {src}: externalTrafficPolicy {etp} delivers only to local endpoints and does not masquerade.")
         } else {

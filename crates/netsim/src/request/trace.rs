@@ -1648,7 +1648,7 @@ fn arrive(net: &Network<'_>, client: &Client<'_>, mut a: Arrival<'_>) -> Conn {
     if a.dnat && net.node_by_pod_cidr(a.dst).is_none() && !net.vips.contains_key(&a.dst) {
         return to_outside(net, client, a);
     }
-    unanswered(net, a)
+    unanswered(net, client, a)
 }
 
 /// Delivery into a Pod (policies first), with what the connection went through.
@@ -1805,8 +1805,8 @@ fn to_outside(net: &Network<'_>, client: &Client<'_>, a: Arrival<'_>) -> Conn {
 
 /// No Pod, node or outside endpoint took the packet: an undeclared Service port, a Pod IP
 /// nobody has, an unallocated ClusterIP, or an address outside the cluster.
-fn unanswered(net: &Network<'_>, a: Arrival<'_>) -> Conn {
-    let at_name = a.at_name(net);
+fn unanswered(net: &Network<'_>, client: &Client<'_>, a: Arrival<'_>) -> Conn {
+    let (at_name, seen, snat) = (a.at_name(net), a.seen(net), a.snat(net));
     let Arrival { mut hops, dst, dport, .. } = a;
     if let Some(s) =
         net.vips.get(&dst).and_then(|v| v.first()).and_then(|i| net.objects.services.get(*i))
@@ -1903,16 +1903,36 @@ fn unanswered(net: &Network<'_>, a: Arrival<'_>) -> Conn {
         format!("{dst}:{dport} is outside the cluster: it leaves through the node's default route"),
         Some(&at_name),
     ));
+    if !pending.is_empty() {
+        return Conn {
+            outcome: Outcome::Timeout,
+            reason: format!("{dst} is no Service, Pod or node address of the cluster. LoadBalancer Service {} is <pending>: no load-balancer IP was ever assigned, so there is no such IP.", pending.join(", ")),
+            fix: "Use a Service name, ClusterIP, Pod IP or node IP + NodePort.".into(),
+            hops,
+            endpoint: None,
+        };
+    }
+    // An address outside the cluster: the client's egress policies apply, then the request
+    // leaves the simulation.
+    if let Err(c) =
+        police(net, client, snat, Peer::External(dst), None, dport, &mut hops, Some(&at_name))
+    {
+        return Conn { hops, ..*c };
+    }
     Conn {
-        outcome: Outcome::Timeout,
-        reason: if pending.is_empty() {
-            format!("{dst} is no Service, Pod or node address of the cluster; the simulation does not follow traffic outside it.")
-        } else {
-            format!("{dst} is no Service, Pod or node address of the cluster. LoadBalancer Service {} is <pending>: no load-balancer IP was ever assigned, so there is no such IP.", pending.join(", "))
-        },
-        fix: "Use a Service name, ClusterIP, Pod IP or node IP + NodePort.".into(),
+        outcome: Outcome::Unknown,
+        reason: format!("{dst} is no Service, Pod or node address of the cluster: the request leaves the cluster, and whether that host answers is not in the manifests."),
+        fix: String::new(),
         hops,
-        endpoint: None,
+        endpoint: Some(Endpoint {
+            pod: None,
+            host: Some(dst.to_string()),
+            container: None,
+            ip: dst.to_string(),
+            port: dport,
+            node: None,
+            source_ip: Some(seen),
+        }),
     }
 }
 

@@ -21,9 +21,7 @@ use netsim::dns::RecordType;
 use netsim::request::{Options, MAX_COUNT};
 use netsim::scenario::{Challenge, Scenario};
 use netsim::session::summary::ClusterSummary;
-use netsim::session::{
-    to_json, AskError, GetQuestion, OutputFormat, Question, RuleFormat, Session,
-};
+use netsim::session::{to_json, AskError, GetFormat, GetRequest, Question, RuleFormat, Session};
 use netsim::view::{Analysis, DiagnosticRow, ObjectRow};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -365,11 +363,11 @@ impl Simulator {
     pub fn get(&self, kinds: &str, options: Option<GetOptionsJs>) -> Result<String, JsValue> {
         let last = self.last()?;
         let o: GetOptions = self::options(options.map(JsValue::from), "{wide?: boolean}")?;
-        let q = GetQuestion {
+        let q = GetRequest {
             kinds: kinds.to_string(),
             all_namespaces: true,
-            output: if o.wide { OutputFormat::Wide } else { OutputFormat::Table },
-            ..GetQuestion::default()
+            output: if o.wide { GetFormat::Wide } else { GetFormat::Table },
+            ..GetRequest::default()
         };
         last.session.get(&q).map(|l| l.text).map_err(ask_error)
     }

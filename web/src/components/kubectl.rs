@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use netsim::session::{GetQuestion, Listing, OutputFormat, Question};
+use netsim::session::{GetFormat, GetRequest, Listing, Question};
 
 use crate::hooks::use_ask;
 
@@ -23,11 +23,11 @@ pub fn KubectlView() -> Html {
     let wide = use_state(|| true);
     // What a learner would type; the what-if events are already in the engine's cluster.
     let command = format!("kubectl get {} -A{}", *kind, if *wide { " -o wide" } else { "" });
-    let out = use_ask::<Listing>(Some(Question::Get(GetQuestion {
+    let out = use_ask::<Listing>(Some(Question::Get(GetRequest {
         kinds: (*kind).clone(),
         all_namespaces: true,
-        output: if *wide { OutputFormat::Wide } else { OutputFormat::Table },
-        ..GetQuestion::default()
+        output: if *wide { GetFormat::Wide } else { GetFormat::Table },
+        ..GetRequest::default()
     })));
     let onchange = {
         let kind = kind.clone();

@@ -1,6 +1,6 @@
 //! `netsim get`: kubectl-style listings of the simulated cluster (docs/cli.md).
 
-use netsim::session::{GetQuestion, OutputFormat};
+use netsim::session::{GetFormat, GetRequest};
 
 use crate::{Args, Input, Output, UsageError};
 
@@ -64,17 +64,17 @@ pub(crate) fn run(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
     let output = a.output_in(&["wide", "yaml", "json", "name"])?;
     let kinds = a.positional(0, "resource type (e.g. netsim get pods)")?;
     let ns = a.value("namespace").unwrap_or("default");
-    let q = GetQuestion {
+    let q = GetRequest {
         kinds: kinds.to_string(),
         names: a.positionals.iter().skip(1).cloned().collect(),
         namespace: a.value("namespace").map(str::to_string),
         all_namespaces: a.flag("all-namespaces"),
         selector: a.value("selector").unwrap_or("").to_string(),
-        output: output.and_then(OutputFormat::parse).unwrap_or_default(),
+        output: output.and_then(GetFormat::parse).unwrap_or_default(),
         show_labels: a.flag("show-labels"),
     };
     // The question is checked before the input is read (an unknown kind is a usage error).
-    q.check().map_err(|e| UsageError(e.message))?;
+    netsim::session::check_get(&q).map_err(|e| UsageError(e.message))?;
     let events = super::what_ifs(a, ns)?;
     let session = netsim::session::Session::with_what_ifs(super::source_files(inputs), &events);
     let (mut stderr, mut code) = super::listing_diagnostics(&session);

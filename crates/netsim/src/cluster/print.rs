@@ -180,7 +180,7 @@ pub fn table_with(
 /// resource type (kubectl's "the server doesn't have a resource type" case).
 pub fn get_all(c: &super::Cluster, kinds: &str, wide: bool) -> Result<String, String> {
     let req = GetRequest {
-        resources: kinds.to_string(),
+        kinds: kinds.to_string(),
         all_namespaces: true,
         output: if wide { GetFormat::Wide } else { GetFormat::Table },
         ..GetRequest::default()
@@ -189,8 +189,9 @@ pub fn get_all(c: &super::Cluster, kinds: &str, wide: bool) -> Result<String, St
     Ok(if out.stdout.is_empty() { "No resources found\n".to_string() } else { out.stdout })
 }
 
-/// `kubectl get`'s output formats.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// `kubectl get`'s output formats (`-o`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum GetFormat {
     #[default]
     Table,
@@ -200,12 +201,26 @@ pub enum GetFormat {
     Name,
 }
 
-/// The arguments of `kubectl get`, as the CLI and the page pass them.
-#[derive(Clone, Debug, Default)]
+impl GetFormat {
+    /// `-o wide|yaml|json|name` (the table has no name).
+    pub fn parse(s: &str) -> Option<GetFormat> {
+        match s {
+            "wide" => Some(GetFormat::Wide),
+            "yaml" => Some(GetFormat::Yaml),
+            "json" => Some(GetFormat::Json),
+            "name" => Some(GetFormat::Name),
+            _ => None,
+        }
+    }
+}
+
+/// The arguments of `kubectl get`, as the CLI and the page pass them (`Question::Get`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct GetRequest {
     /// `pods`, `svc,ep`, `all` (kubectl's "all" category), `events`; kubectl's names and short
     /// names, optionally with the group (`deployments.apps`).
-    pub resources: String,
+    pub kinds: String,
     /// Objects to list by name (one resource type only).
     pub names: Vec<String>,
     /// `-n`; `None` is the `default` namespace.
@@ -241,7 +256,7 @@ pub fn check(req: &GetRequest) -> Result<(), String> {
 
 fn parse_request(req: &GetRequest) -> Result<(Vec<Target>, crate::select::Selector), String> {
     let mut targets = Vec::new();
-    for k in req.resources.split(',') {
+    for k in req.kinds.split(',') {
         let lk = k.to_ascii_lowercase();
         if lk == "events" || lk == "event" || lk == "ev" {
             targets.push(Target::Events);

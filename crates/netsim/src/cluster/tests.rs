@@ -1221,7 +1221,7 @@ const WEB_APP: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w
 #[test]
 fn get_all_lists_the_all_category_in_kubectl_order() {
     let c = loaded_cluster(WEB_APP);
-    let req = print::GetRequest { resources: "all".into(), ..Default::default() };
+    let req = print::GetRequest { kinds: "all".into(), ..Default::default() };
     let out = print::get(&c, &req).unwrap();
     let heads: Vec<&str> = out
         .stdout
@@ -1238,7 +1238,7 @@ fn get_all_lists_the_all_category_in_kubectl_order() {
     assert!(out.stdout.contains("\nNAME                          DESIRED   CURRENT   READY\nreplicationcontroller/redis   1         1         1\n"), "{}", out.stdout);
     // --show-labels adds LABELS last; -A adds NAMESPACE first.
     let req = print::GetRequest {
-        resources: "svc".into(),
+        kinds: "svc".into(),
         show_labels: true,
         all_namespaces: true,
         ..Default::default()
@@ -1249,7 +1249,7 @@ fn get_all_lists_the_all_category_in_kubectl_order() {
     assert!(out.stdout.contains("kube-dns     ClusterIP   10.96.0.10      <none>        53/UDP,53/TCP,9153/TCP   k8s-app=kube-dns,"), "{}", out.stdout);
     // get rc, with -o wide's CONTAINERS IMAGES SELECTOR (printers.go).
     let req = print::GetRequest {
-        resources: "rc".into(),
+        kinds: "rc".into(),
         output: print::GetFormat::Wide,
         ..Default::default()
     };
@@ -1258,11 +1258,11 @@ fn get_all_lists_the_all_category_in_kubectl_order() {
         "NAME    DESIRED   CURRENT   READY   CONTAINERS   IMAGES   SELECTOR\nredis   1         1         1       redis        redis    app=redis\n"
     );
     // Lists of v1 Endpoints get the API server's deprecation warning.
-    let req = print::GetRequest { resources: "ep".into(), ..Default::default() };
+    let req = print::GetRequest { kinds: "ep".into(), ..Default::default() };
     assert!(print::get(&c, &req).unwrap().stderr.starts_with(
         "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n"
     ));
-    let req = print::GetRequest { resources: "bogus".into(), ..Default::default() };
+    let req = print::GetRequest { kinds: "bogus".into(), ..Default::default() };
     assert_eq!(
         print::get(&c, &req).unwrap_err(),
         "the server doesn't have a resource type \"bogus\""

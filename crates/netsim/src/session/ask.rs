@@ -20,9 +20,10 @@ use crate::scenario::RequestResult;
 
 pub use super::describe::Description;
 pub use super::dns::Lookup;
-pub use super::get::{GetQuestion, Listing, OutputFormat};
+pub use super::get::Listing;
 pub use super::packet::PacketWalk;
 pub use super::rules::{RuleFormat, Rules};
+pub use crate::cluster::print::{GetFormat, GetRequest};
 
 /// Every question, as the JS package and the engine worker pass it (`{"ask": "request", …}`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -83,7 +84,7 @@ pub enum Question {
         namespace: Option<String>,
     },
     /// `netsim get …`.
-    Get(GetQuestion),
+    Get(GetRequest),
     /// `netsim describe KIND [NAME] [-n NS]`.
     Describe {
         kind: String,
@@ -192,7 +193,7 @@ impl Session {
             Question::Get(g) => {
                 let l = self.get(g)?;
                 match g.output {
-                    OutputFormat::Json => l.text,
+                    GetFormat::Json => l.text,
                     _ => to_json(&l),
                 }
             }

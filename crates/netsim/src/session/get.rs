@@ -7,51 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::answer::AskError;
 use super::Session;
-use crate::cluster::print::{self, GetFormat, GetRequest};
-
-/// `-o`: kubectl's output formats.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum OutputFormat {
-    /// The table.
-    #[default]
-    Table,
-    /// The table with the extra columns.
-    Wide,
-    Yaml,
-    Json,
-    /// `KIND/NAME` lines.
-    Name,
-}
-
-impl OutputFormat {
-    pub fn parse(s: &str) -> Option<OutputFormat> {
-        match s {
-            "wide" => Some(OutputFormat::Wide),
-            "yaml" => Some(OutputFormat::Yaml),
-            "json" => Some(OutputFormat::Json),
-            "name" => Some(OutputFormat::Name),
-            _ => None,
-        }
-    }
-}
-
-/// `kubectl get KINDS [NAMES] [-n NS | -A] [-l SELECTOR] [-o FORMAT]`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct GetQuestion {
-    /// kubectl's comma-separated kinds, short names too (`pods,svc`).
-    pub kinds: String,
-    pub names: Vec<String>,
-    /// The namespace to list (`None`: default).
-    pub namespace: Option<String>,
-    pub all_namespaces: bool,
-    /// kubectl's `-l` selector syntax.
-    pub selector: String,
-    pub output: OutputFormat,
-    /// `--show-labels`: kubectl's LABELS column last (tables only).
-    pub show_labels: bool,
-}
+use crate::cluster::print::{self, GetRequest};
 
 /// What `get` prints.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,29 +24,10 @@ pub struct Listing {
     pub ok: bool,
 }
 
-impl GetQuestion {
-    /// Checks the question without a cluster (what kubectl refuses before it asks the server).
-    pub fn check(&self) -> Result<(), AskError> {
-        print::check(&self.request()).map_err(|e| AskError::usage(usage_code(&e), e))
-    }
-
-    fn request(&self) -> GetRequest {
-        GetRequest {
-            resources: self.kinds.clone(),
-            names: self.names.clone(),
-            namespace: self.namespace.clone(),
-            all_namespaces: self.all_namespaces,
-            selector: self.selector.clone(),
-            output: match self.output {
-                OutputFormat::Table => GetFormat::Table,
-                OutputFormat::Wide => GetFormat::Wide,
-                OutputFormat::Yaml => GetFormat::Yaml,
-                OutputFormat::Json => GetFormat::Json,
-                OutputFormat::Name => GetFormat::Name,
-            },
-            show_labels: self.show_labels,
-        }
-    }
+/// Checks a `get` question without a cluster (what kubectl refuses before it asks the
+/// server).
+pub fn check(q: &GetRequest) -> Result<(), AskError> {
+    print::check(q).map_err(|e| AskError::usage(usage_code(&e), e))
 }
 
 /// The stable code of a `get` usage error.
@@ -108,9 +45,8 @@ fn usage_code(message: &str) -> &'static str {
 
 impl Session {
     /// `kubectl get` over the cluster (what-if events applied).
-    pub fn get(&self, q: &GetQuestion) -> Result<Listing, AskError> {
-        let out = print::get(&self.cluster, &q.request())
-            .map_err(|e| AskError::usage(usage_code(&e), e))?;
+    pub fn get(&self, q: &GetRequest) -> Result<Listing, AskError> {
+        let out = print::get(&self.cluster, q).map_err(|e| AskError::usage(usage_code(&e), e))?;
         Ok(Listing {
             text: out.stdout,
             problems: out.stderr.lines().map(str::to_string).collect(),

@@ -41,10 +41,10 @@ use crate::request::{Index, Network};
 
 pub use answer::{to_json, AskError, ObjectRef};
 pub use ask::{
-    Description, GetQuestion, Listing, Lookup, OutputFormat, PacketWalk, Question, RuleFormat,
-    Rules,
+    Description, GetFormat, GetRequest, Listing, Lookup, PacketWalk, Question, RuleFormat, Rules,
 };
 pub use config::proxy_config;
+pub use get::check as check_get;
 pub use packet::Branch;
 
 /// One input, loaded and built, answering questions. See the module docs.

@@ -290,7 +290,41 @@ fn scenarios_and_challenges() {
 }
 
 /// Every scenario file, compiled in (the test fails if the index names a file missing here).
+/// Every scenario file of the library (a test in `crates/netsim/tests/scenarios.rs` checks that
+/// this list names them all).
 const SCENARIO_FILES: &[(&str, &str)] = &[
+    (
+        "challenge-allow-dns-egress.yaml",
+        include_str!("../../../static/scenarios/challenge-allow-dns-egress.yaml"),
+    ),
+    (
+        "challenge-and-or-selector.yaml",
+        include_str!("../../../static/scenarios/challenge-and-or-selector.yaml"),
+    ),
+    (
+        "challenge-policy-target-port.yaml",
+        include_str!("../../../static/scenarios/challenge-policy-target-port.yaml"),
+    ),
+    (
+        "nftables-same-service.yaml",
+        include_str!("../../../static/scenarios/nftables-same-service.yaml"),
+    ),
+    (
+        "policy-cluster-tiers.yaml",
+        include_str!("../../../static/scenarios/policy-cluster-tiers.yaml"),
+    ),
+    (
+        "policy-default-deny.yaml",
+        include_str!("../../../static/scenarios/policy-default-deny.yaml"),
+    ),
+    (
+        "policy-namespace-isolation.yaml",
+        include_str!("../../../static/scenarios/policy-namespace-isolation.yaml"),
+    ),
+    (
+        "zones-prefer-same-zone.yaml",
+        include_str!("../../../static/scenarios/zones-prefer-same-zone.yaml"),
+    ),
     ("default.yaml", include_str!("../../../static/scenarios/default.yaml")),
     (
         "container-to-container.yaml",

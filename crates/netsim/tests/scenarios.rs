@@ -184,3 +184,21 @@ fn the_default_scenario_link_is_under_2000_characters() {
     assert!(link.len() < 2000, "{} characters", link.len());
     assert_eq!(netsim::share::decode(&link), Ok(state));
 }
+
+/// The JS package's browser test embeds every scenario file by name (it cannot read the
+/// folder): it must list them all.
+#[test]
+fn the_browser_test_embeds_every_scenario_file() {
+    let api = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../netsim-wasm/tests/api.rs"
+    ))
+    .unwrap_or_else(|e| panic!("{e}"));
+    for s in &index().scenarios {
+        assert!(
+            api.contains(&format!("\"{}\"", s.file)),
+            "{} is missing from SCENARIO_FILES in crates/netsim-wasm/tests/api.rs",
+            s.file
+        );
+    }
+}

@@ -21,6 +21,7 @@ pub mod diagnostic;
 pub mod dns;
 pub mod manifest;
 pub mod model;
+pub mod net;
 pub mod policy;
 pub mod proxy;
 pub mod request;

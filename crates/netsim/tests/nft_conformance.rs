@@ -17,7 +17,8 @@ use netsim::model::{
     TrafficPolicy,
 };
 use netsim::proxy::nft::{self, NftTables};
-use netsim::proxy::{Cidr, NodeInfo, Origin, Packet, ProxyConfig};
+use netsim::net::Cidr;
+use netsim::proxy::{NodeInfo, Origin, Packet, ProxyConfig};
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/nftables");
 

@@ -28,7 +28,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
-use super::net::{fnv64a, to_u128, Cidr};
+use super::net::fnv64a;
+use crate::net::{to_u128, Cidr};
 use super::{span_of, Cluster, Event, EventType, State};
 use crate::diagnostic::Diagnostic;
 use crate::model::{IpFamily, LoadBalancerIngress, Service, ServiceType, TrafficPolicy};
@@ -495,7 +496,7 @@ pub(crate) fn allocate_services(c: &mut Cluster) {
 
 fn pool_addresses(text: &str) -> Option<(u128, u128, bool)> {
     let t = text.trim();
-    if let Some(c) = Cidr::parse(t) {
+    if let Some(c) = Cidr::parse_lenient(t) {
         let a = to_u128(c.addr);
         return Some((a, a + (c.size() - 1), c.addr.is_ipv4()));
     }
@@ -579,7 +580,7 @@ pub(crate) fn assign_load_balancers(c: &mut Cluster) {
                     }
                     // Bounded: at most 65536 addresses per range are tried.
                     for k in 0..=(b - a).min(65535) {
-                        let ip = super::net::from_u128(v4, a + k);
+                        let ip = crate::net::from_u128(v4, a + k);
                         if !used.contains(&ip) {
                             got = Some(ip);
                             break 'pools;

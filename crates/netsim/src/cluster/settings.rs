@@ -11,7 +11,7 @@
 
 use std::net::IpAddr;
 
-use super::net::{parse_list, Cidr};
+use crate::net::{parse_list, Cidr};
 use super::span_of;
 use crate::diagnostic::Diagnostic;
 use crate::manifest::{version, KubeVersion};

@@ -14,7 +14,7 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use super::cidr::Cidr;
+use crate::net::Cidr;
 use super::names::{compute_probability, endpoint_chain, service_hash};
 use super::ports::{self, family_matches, Categorized, Ep, SvcPort};
 use super::{NodeInfo, Note, ProxyConfig, Ruleset};

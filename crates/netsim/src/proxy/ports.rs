@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
-use super::cidr::Cidr;
+use crate::net::Cidr;
 use super::names::{join_host_port, service_port_name};
 use super::{NodeInfo, Note};
 use crate::model::{EndpointSlice, IpFamily, Protocol, Service, ServiceType, TrafficPolicy};

@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::cidr::Cidr;
+use crate::net::Cidr;
 use super::names::probability_readback;
 
 /// Longest input accepted, in lines (a 10,000-service node has ~100,000 rules).

@@ -45,7 +45,7 @@ pub enum Origin {
 impl Origin {
     /// Guesses the origin from the source address: a local address of the node → `FromNode`,
     /// inside the cluster CIDR → `FromPod`, otherwise `FromOutside`.
-    pub fn infer(src: IpAddr, node: &NodeInfo, cluster_cidr: Option<&super::Cidr>) -> Origin {
+    pub fn infer(src: IpAddr, node: &NodeInfo, cluster_cidr: Option<&crate::net::Cidr>) -> Origin {
         if src.is_loopback() || node.ips.contains(&src) {
             Origin::FromNode
         } else if cluster_cidr.is_some_and(|c| c.contains(src)) {

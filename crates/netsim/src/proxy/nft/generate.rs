@@ -14,7 +14,7 @@ use std::net::IpAddr;
 
 use sha2::{Digest, Sha256};
 
-use super::super::cidr::Cidr;
+use crate::net::Cidr;
 use super::super::generate::local_detector;
 use super::super::names::base32_std;
 use super::super::ports::{self, family_matches, Categorized, Ep, SvcPort};

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::net::IpAddr;
 
-use super::super::cidr::Cidr;
+use crate::net::Cidr;
 use super::BaseChain;
 
 /// Longest input accepted, in lines (as the iptables parser).

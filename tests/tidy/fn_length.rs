@@ -106,8 +106,7 @@ fn functions(text: &str) -> Vec<Function> {
         }
         if is_word_at(&code, i, "fn") {
             let name_start = skip_space(&code, i + 2);
-            let name: String =
-                code[name_start..].iter().take_while(|c| is_ident(**c)).collect();
+            let name: String = code[name_start..].iter().take_while(|c| is_ident(**c)).collect();
             if !name.is_empty() {
                 if let Some(close) =
                     body_start(&code, name_start).and_then(|open| matching_brace(&code, open))
@@ -249,7 +248,9 @@ fn raw_string_end(s: &[char], from: usize) -> Option<usize> {
 /// or label (`'a`) is only its quote.
 fn char_end(s: &[char], from: usize) -> usize {
     match s.get(from + 1) {
-        Some('\\') => s[from + 3..].iter().position(|c| *c == '\'').map_or(s.len(), |p| from + 4 + p),
+        Some('\\') => {
+            s[from + 3..].iter().position(|c| *c == '\'').map_or(s.len(), |p| from + 4 + p)
+        }
         Some(_) if s.get(from + 2) == Some(&'\'') => from + 3,
         _ => from + 1,
     }

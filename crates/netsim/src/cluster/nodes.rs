@@ -23,10 +23,10 @@
 use std::collections::BTreeSet;
 use std::net::IpAddr;
 
-use crate::net::Cidr;
 use super::{span_of, Cluster};
 use crate::diagnostic::Diagnostic;
 use crate::model::{IpFamily, Node, ObjectMeta, Taint};
+use crate::net::Cidr;
 
 pub(crate) const CONTROL_PLANE_LABEL: &str = "node-role.kubernetes.io/control-plane";
 

@@ -26,10 +26,10 @@ use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
-use crate::net::Cidr;
 use crate::cluster::Settings;
 use crate::dns::{ResolverSettings, Zone};
 use crate::model::{IpFamily, Objects, Pod};
+use crate::net::Cidr;
 use crate::proxy::{NodeInfo, ProxyConfig, RuleTable, Ruleset};
 
 pub use explain::{explain, Check, Explanation, Mark};

@@ -257,14 +257,8 @@ fn char_end(s: &[char], from: usize) -> usize {
 }
 
 fn starts_with(s: &[char], at: usize, pat: &str) -> bool {
-    let mut k = at;
-    for p in pat.chars() {
-        if s.get(k) != Some(&p) {
-            return false;
-        }
-        k += 1;
-    }
-    true
+    let mut rest = s.get(at..).unwrap_or(&[]).iter();
+    pat.chars().all(|p| rest.next() == Some(&p))
 }
 
 fn is_ident(c: char) -> bool {

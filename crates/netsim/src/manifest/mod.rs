@@ -948,11 +948,11 @@ impl Loader {
             self.file_name
         );
         let api_span = root.get("apiVersion").map_or(kind_span, |e| e.value.range);
-        let builtin = builtin_kinds(&api);
-        let d = match api_version_for(&kind) {
+        let builtin = builtin_kinds(api);
+        let d = match api_version_for(kind) {
             Some(v)
-                if kind_info(&kind)
-                    .is_some_and(|k| !k.serves(&api) && k.simulated != Simulated::Config) =>
+                if kind_info(kind)
+                    .is_some_and(|k| !k.serves(api) && k.simulated != Simulated::Config) =>
             {
                 Diagnostic::error(
                     "no-kind-match",
@@ -970,7 +970,7 @@ impl Loader {
                     Self::span(file, kind_span),
                     format!("no matches for kind \"{kind}\" in version \"{api}\""),
                 );
-                if let Some(k) = decode::suggest(&kind, &builtin) {
+                if let Some(k) = decode::suggest(kind, &builtin) {
                     d = d
                         .with_hint(format!("did you mean `kind: {k}`? (kinds are case-sensitive)"));
                 }
@@ -981,7 +981,7 @@ impl Loader {
                 Self::span(file, kind_span),
                 format!("{kind} ({api}) is not simulated; this object is ignored"),
             )
-            .with_hint(not_simulated_hint(&kind, group)),
+            .with_hint(not_simulated_hint(kind, group)),
         };
         self.diagnostics.push(d);
     }

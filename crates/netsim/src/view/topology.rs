@@ -49,6 +49,7 @@ const LINE_CHARS: usize = 28;
 /// The whole picture.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Topology {
     /// Canvas size (the SVG `viewBox` is `0 0 width height`).
     pub width: i32,
@@ -78,6 +79,7 @@ impl Topology {
 
 /// An axis-aligned box.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Rect {
     pub x: i32,
     pub y: i32,
@@ -86,6 +88,7 @@ pub struct Rect {
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Point {
     pub x: i32,
     pub y: i32,
@@ -94,6 +97,7 @@ pub struct Point {
 /// A namespace and its colour index, derived from the name alone (stable across inputs).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NamespaceTag {
     pub name: String,
     pub color: u8,
@@ -101,6 +105,7 @@ pub struct NamespaceTag {
 
 /// A `key=value` label or selector pair.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LabelPair {
     pub key: String,
     pub value: String,
@@ -109,6 +114,7 @@ pub struct LabelPair {
 /// A node column holding its Pods (or per-owner groups when it has many).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NodeBox {
     /// `node/<name>`; `node/` (empty name) is the column of Pods not scheduled to a known node.
     pub id: String,
@@ -127,6 +133,7 @@ pub struct NodeBox {
 /// The state a Pod box is drawn in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum PodState {
     Ready,
     NotReady,
@@ -149,6 +156,7 @@ impl PodState {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PodBox {
     /// `pod/<namespace>/<name>`.
     pub id: String,
@@ -176,6 +184,7 @@ pub struct PodBox {
 /// Pods of one owner on one node, drawn as a count box.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PodGroup {
     /// `group/<node>/<namespace>/<owner>`.
     pub id: String,
@@ -194,6 +203,7 @@ pub struct PodGroup {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ServiceBox {
     /// `svc/<namespace>/<name>`.
     pub id: String,
@@ -221,6 +231,7 @@ pub struct ServiceBox {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum OutsideKind {
     /// A client outside the cluster (shown when some Service is reachable from outside).
     Client,
@@ -230,6 +241,7 @@ pub enum OutsideKind {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OutsideBox {
     /// `client`, or `ext/<namespace>/<service>`.
     pub id: String,
@@ -240,6 +252,7 @@ pub struct OutsideBox {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum EntryKind {
     NodePort,
     LoadBalancer,
@@ -260,6 +273,7 @@ impl EntryKind {
 /// A way into a Service from outside the cluster.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EntryPoint {
     /// `entry/<namespace>/<service>/<nodePort|loadBalancer|externalIp>`.
     pub id: String,
@@ -272,6 +286,7 @@ pub struct EntryPoint {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum EdgeKind {
     /// Service → Pod that is a ready endpoint.
     Ready,
@@ -300,6 +315,7 @@ impl EdgeKind {
 /// Which selector pair a near-miss Pod lacks, and what it has instead.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NearMiss {
     /// The selector pair the Pod does not match.
     pub want: LabelPair,
@@ -309,6 +325,7 @@ pub struct NearMiss {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Edge {
     /// `<from>-><to>`.
     pub id: String,
@@ -391,7 +408,7 @@ pub fn topology(objects: &Objects, dns_domain: &str, options: Options) -> Topolo
 
 /// The Pods and Services drawn: system namespaces only where the input wrote objects (or
 /// with `options.system`); Pods in input order.
-fn shown_objects<'o>(objects: &'o Objects, options: Options) -> (Vec<&'o Pod>, Vec<&'o Service>) {
+fn shown_objects(objects: &Objects, options: Options) -> (Vec<&Pod>, Vec<&Service>) {
     // Namespaces the input itself wrote objects into: their system objects are shown too.
     let mut user_namespaces: BTreeSet<&str> = BTreeSet::new();
     for m in objects

@@ -33,4 +33,6 @@ pub(crate) mod sort;
 pub mod syntax;
 pub mod testgen;
 pub mod text;
+#[cfg(feature = "ts")]
+pub mod ts;
 pub mod view;

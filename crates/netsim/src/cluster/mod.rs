@@ -69,6 +69,7 @@ pub const MAX_PODS: usize = 50_000;
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum EventType {
     Normal,
     Warning,
@@ -85,6 +86,7 @@ impl EventType {
 
 /// One Kubernetes event, in `kubectl events` words.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ClusterEvent"))]
 pub struct Event {
     #[serde(rename = "type")]
     pub type_: EventType,

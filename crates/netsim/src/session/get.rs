@@ -12,6 +12,7 @@ use crate::cluster::Cluster;
 /// `-o`: kubectl's output formats.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum OutputFormat {
     /// The table.
     #[default]
@@ -39,21 +40,29 @@ impl OutputFormat {
 /// `kubectl get KINDS [NAMES] [-n NS | -A] [-l SELECTOR] [-o FORMAT]`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GetQuestion {
     /// kubectl's comma-separated kinds, short names too (`pods,svc`).
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub kinds: String,
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub names: Vec<String>,
     /// The namespace to list (`None`: default).
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub namespace: Option<String>,
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub all_namespaces: bool,
     /// kubectl's `-l` selector syntax.
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub selector: String,
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub output: OutputFormat,
 }
 
 /// What `get` prints.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Listing {
     /// stdout: the tables (one per kind, a blank line between), the `-o name` lines, or the
     /// YAML/JSON document.

@@ -28,6 +28,7 @@ use crate::diagnostic::{Severity, SourceFiles};
 /// Everything the results pane shows for one version of the input.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Analysis {
     pub objects: Vec<ObjectRow>,
     pub diagnostics: Vec<DiagnosticRow>,
@@ -49,6 +50,7 @@ fn is_zero(n: &usize) -> bool {
 /// One object found in the input.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ObjectRow {
     pub kind: String,
     /// Empty for cluster-scoped kinds.
@@ -62,6 +64,7 @@ pub struct ObjectRow {
 /// One diagnostic, positioned for the editor.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DiagnosticRow {
     pub severity: Severity,
     pub code: String,

@@ -1,0 +1,67 @@
+//! The JS package's TypeScript declarations (`crates/netsim-wasm/src/types.d.ts`) are generated
+//! from the Rust types (`derive(ts_rs::TS)` under the `ts` feature, `netsim::ts`), so they cannot
+//! drift from what the package returns: this test fails when the checked-in file differs from
+//! what the types declare. `UPDATE_GOLDEN=1` rewrites it (review the diff, as with the golden
+//! cases).
+
+use std::path::Path;
+
+use netsim::diagnostic::SourceFiles;
+use netsim::request::Options;
+use netsim::session::{Question, Session};
+
+#[test]
+fn types_d_ts_is_what_the_types_declare() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/netsim-wasm/src/types.d.ts");
+    let expected = netsim_wasm::declarations().unwrap();
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, &expected).unwrap();
+        return;
+    }
+    let actual = std::fs::read_to_string(&path).unwrap_or_default();
+    if actual != expected {
+        let line = actual.lines().zip(expected.lines()).position(|(a, e)| a != e);
+        panic!(
+            "{} is not what the Rust types declare (first difference at line {}); run \
+             `UPDATE_GOLDEN=1 cargo test -p netsim-tests --test ts_declarations` and review the diff",
+            path.display(),
+            line.map_or(actual.lines().count().min(expected.lines().count()), |l| l) + 1
+        );
+    }
+}
+
+/// The report, the checklist and the questions are declared through mirror types for now
+/// (`netsim::ts::mirror`): they must serialise exactly as the real types do.
+#[test]
+fn mirrors_serialise_as_their_types() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let text = std::fs::read_to_string(root.join("static/scenarios/default.yaml")).unwrap();
+    let mut files = SourceFiles::default();
+    files.add("default.yaml".to_string(), text);
+    let session = Session::new(files);
+    let one = session.request("pod/client", "http://web/", Options::default()).unwrap();
+    let many =
+        session.request("pod/client", "http://web/", Options { count: 50, seed: 7 }).unwrap();
+    let outside = session.request("pod/client", "http://example.com/", Options::default()).unwrap();
+    let explanation = session.explain("default", "web");
+    let questions: Vec<Question> = [
+        r#"{"ask": "request", "from": "pod/client", "target": "web:80"}"#,
+        r#"{"ask": "request", "from": "pod/client", "target": "web:80", "count": 5, "seed": 2}"#,
+        r#"{"ask": "dns", "name": "web", "from": "client", "type": "SRV", "exact": true}"#,
+        r#"{"ask": "dns", "name": "web", "namespace": "default"}"#,
+        r#"{"ask": "resolvConf", "pod": "client"}"#,
+        r#"{"ask": "packet", "node": "kind-worker", "src": "10.244.1.2", "dst": "10.96.0.10:53", "proto": "udp"}"#,
+        r#"{"ask": "rules", "node": "kind-worker", "format": "save", "service": "default/web"}"#,
+        r#"{"ask": "rules", "node": "kind-worker", "mode": "nftables"}"#,
+        r#"{"ask": "explain", "service": "web", "namespace": "default"}"#,
+        r#"{"ask": "get", "kinds": "pods", "allNamespaces": true, "output": "wide"}"#,
+        r#"{"ask": "service", "service": "default/web"}"#,
+        r#"{"ask": "pod", "pod": "default/client"}"#,
+    ]
+    .iter()
+    .map(|q| serde_json::from_str(q).unwrap())
+    .collect();
+    for report in [&one, &many, &outside] {
+        netsim::ts::check_mirrors(report, &explanation, &questions).unwrap();
+    }
+}

@@ -36,7 +36,7 @@ const VALUED: &[(&str, Option<char>)] = &[
 
 /// Options that are flags, as (long name, short letter).
 const FLAGS: &[(&str, Option<char>)] =
-    &[("all-namespaces", Some('A')), ("exact", None), ("help", Some('h'))];
+    &[("all-namespaces", Some('A')), ("exact", None), ("show-labels", None), ("help", Some('h'))];
 
 pub(crate) fn parse(argv: &[String]) -> Result<Args, UsageError> {
     let mut a = Args::default();

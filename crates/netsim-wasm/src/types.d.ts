@@ -134,6 +134,27 @@ export type ContainerSummary = { name: string, ports: Array<ContainerPortSummary
 export type Decision = "allowed" | "denied" | "unknown";
 
 /**
+ * What `kubectl describe KIND [NAME]` prints.
+ */
+export type Description = {
+    /**
+     * The API kind described (`Service`, `Pod`, …).
+     */
+    kind: string,
+    /**
+     * stdout: the descriptions (several, without a NAME, separated by a blank line); empty
+     * when nothing matched.
+     */
+    text: string,
+    /**
+     * stderr lines: the API server's `Warning: …` for reading v1 Endpoints (v1.33+), `No
+     * resources found in NS namespace.` when no NAME was given and the namespace has none of
+     * the kind.
+     */
+    problems: Array<string>,
+};
+
+/**
  * A possible DNAT target with the share of traffic it gets.
  */
 export type Destination = { ip: string, port: number, probability: number, };
@@ -355,6 +376,10 @@ export type GetQuestion = {
      * kubectl's `-l` selector syntax.
      */
     selector?: string, output?: OutputFormat,
+    /**
+     * `--show-labels`: kubectl's LABELS column last (tables only).
+     */
+    showLabels: boolean,
 };
 
 /**
@@ -374,12 +399,16 @@ export type Hop = {
      * The node the hop happens on, if any.
      */
     node: string | null,
+    /**
+     * For `policy` hops: every policy that took part, and what it did.
+     */
+    policies?: Array<PolicyEffect>,
 };
 
 /**
  * What a hop of the trace is.
  */
-export type HopKind = "client" | "resolv" | "resolve" | "dns" | "answer" | "enter" | "nat" | "filter" | "route" | "snat" | "deliver" | "note";
+export type HopKind = "client" | "resolv" | "resolve" | "dns" | "answer" | "enter" | "nat" | "filter" | "route" | "snat" | "policy" | "deliver" | "note";
 
 /**
  * One input text: a file name (shown in diagnostics) and its YAML or JSON.
@@ -406,8 +435,9 @@ export type Listing = {
      */
     text: string,
     /**
-     * stderr lines: `Error from server (NotFound): …` for a named object that does not
-     * exist, `No resources found in NS namespace.` when nothing matched.
+     * stderr lines, as kubectl prints them: the API server's `Warning: …` (a list of v1
+     * Endpoints), `Error from server (NotFound): …` for a named object that does not exist,
+     * `No resources found in NS namespace.` when nothing matched.
      */
     problems: Array<string>,
     /**
@@ -461,6 +491,10 @@ export type Lookup = {
      * How the walk ended.
      */
     result: WalkResult,
+    /**
+     * The NetworkPolicies that judged the queries (the client's egress, CoreDNS's ingress).
+     */
+    policies?: Array<PolicyEffect>,
 };
 
 /**
@@ -844,6 +878,24 @@ export type PolicyNearMiss = {
 };
 
 /**
+ * The cluster's policies and which Pods they isolate (`{ask: "policies"}`).
+ */
+export type PolicyOverview = {
+    /**
+     * NetworkPolicies by namespace/name, then ClusterNetworkPolicies in evaluation order.
+     */
+    policies: Array<PolicyRef>,
+    /**
+     * The Pods some policy isolates, with the direction and the policies (topology markers).
+     */
+    isolated: Array<PodPolicies>,
+    /**
+     * Policies beyond the limit, left out of every answer.
+     */
+    omitted: number,
+};
+
+/**
  * A policy by name: `NS/NAME` for a NetworkPolicy, `NAME` for a (cluster-scoped)
  * ClusterNetworkPolicy.
  */
@@ -884,7 +936,7 @@ export type QueryError = { "error": "empty-name" } | { "error": "empty-label", n
  * Every question, as the JS package's `ask` and the engine worker pass it
  * (`{"ask": "request", …}`). Fields marked `?` may be left out.
  */
-export type Question = { "ask": "request", from: string, target: string, count?: number, seed?: number, } | { "ask": "dns", name: string, from?: string, namespace?: string, type?: string, exact?: boolean, } | { "ask": "resolvConf", pod: string, namespace?: string, } | { "ask": "packet", node: string, src: string, dst: string, proto?: string, } | { "ask": "rules", node: string, format?: RuleFormat, service?: string, mode?: string, } | { "ask": "explain", service: string, namespace?: string, } | { "ask": "get" } & GetQuestion | { "ask": "service", service: string, } | { "ask": "pod", pod: string, };
+export type Question = { "ask": "request", from: string, target: string, count?: number, seed?: number, } | { "ask": "dns", name: string, from?: string, namespace?: string, type?: string, exact?: boolean, } | { "ask": "resolvConf", pod: string, namespace?: string, } | { "ask": "packet", node: string, src: string, dst: string, proto?: string, } | { "ask": "rules", node: string, format?: RuleFormat, service?: string, mode?: string, } | { "ask": "explain", service: string, namespace?: string, } | { "ask": "get" } & GetQuestion | { "ask": "describe", kind: string, name?: string, namespace?: string, } | { "ask": "service", service: string, } | { "ask": "pod", pod: string, } | { "ask": "policies" } | { "ask": "policy", kind: string, name: string, } | { "ask": "matrix", pods?: Array<string>, port?: string, };
 
 /**
  * The response codes CoreDNS gives in this simulation.
@@ -930,6 +982,11 @@ export type Report = {
      */
     port: number,
     /**
+     * The zone of the client's node (`topology.kubernetes.io/zone`), when it has one:
+     * topology hints (trafficDistribution) keep traffic there.
+     */
+    sourceZone?: string | null,
+    /**
      * How many requests were sent, and the seed of kube-proxy's random choices.
      */
     count: number, seed: number, hops: Array<Hop>, endpoint: Endpoint | null,
@@ -946,6 +1003,11 @@ export type Report = {
      * Service it addressed (if any), the Pod that answered (if any).
      */
     path: Array<ObjectRef>,
+    /**
+     * Every NetworkPolicy / ClusterNetworkPolicy that took part (the DNS query's and the
+     * connection's), in the order the packets met them.
+     */
+    policies: Array<PolicyEffect>,
 };
 
 /**
@@ -1165,7 +1227,11 @@ export type Share = {
     /**
      * The Pod with that address (`null` if no Pod has it).
      */
-    pod: ObjectRef | null, ip: string, port: number,
+    pod: ObjectRef | null,
+    /**
+     * The zone of the Pod's node (`topology.kubernetes.io/zone`), when it has one.
+     */
+    zone?: string | null, ip: string, port: number,
     /**
      * The share the rules give this endpoint, rounded to 10 decimals.
      */
@@ -1295,4 +1361,4 @@ export type WalkResult = {
      * final addresses come from outside the cluster and are not simulated).
      */
     upstream: Array<string>,
-} | { "kind": "notFound", rcode: Rcode, nodata: boolean, } | { "kind": "leavesCluster", name: string, upstream: string, } | { "kind": "failed", rcode: Rcode, } | { "kind": "invalidName", error: QueryError, } | { "kind": "noNameserver" };
+} | { "kind": "notFound", rcode: Rcode, nodata: boolean, } | { "kind": "leavesCluster", name: string, upstream: string, } | { "kind": "failed", rcode: Rcode, } | { "kind": "invalidName", error: QueryError, } | { "kind": "noNameserver" } | { "kind": "timedOut", why: string, };

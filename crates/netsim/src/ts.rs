@@ -81,6 +81,8 @@ impl Declarations {
         self.add::<crate::session::Listing>();
         self.add::<crate::session::detail::ServiceDetail>();
         self.add::<crate::session::detail::PodDetail>();
+        self.add::<crate::session::Description>();
+        self.add::<crate::session::policy::PolicyOverview>();
         // The built cluster, its events and the page's view model.
         self.add::<crate::session::summary::ClusterSummary>();
         self.add::<crate::cluster::Event>();
@@ -294,6 +296,7 @@ pub mod mirror {
     use serde::Serialize;
     use ts_rs::TS;
 
+    use crate::policy::PolicyEffect;
     use crate::request as real;
     use crate::session::{GetQuestion, ObjectRef, RuleFormat};
 
@@ -351,6 +354,9 @@ pub mod mirror {
         Route,
         /// Source NAT (MASQUERADE) on the way out of a node.
         Snat,
+        /// NetworkPolicy / ClusterNetworkPolicy judging the connection (egress at the client,
+        /// ingress at the destination Pod), with the policies that took part.
+        Policy,
         /// Delivery into a container (or why there is none).
         Deliver,
         /// An explanation that is not a step (hairpin, a caveat).
@@ -370,6 +376,7 @@ pub mod mirror {
                 real::HopKind::Filter => HopKind::Filter,
                 real::HopKind::Route => HopKind::Route,
                 real::HopKind::Snat => HopKind::Snat,
+                real::HopKind::Policy => HopKind::Policy,
                 real::HopKind::Deliver => HopKind::Deliver,
                 real::HopKind::Note => HopKind::Note,
             }
@@ -387,12 +394,21 @@ pub mod mirror {
         pub rule: Option<String>,
         /// The node the hop happens on, if any.
         pub node: Option<String>,
+        /// For `policy` hops: every policy that took part, and what it did.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub policies: Vec<PolicyEffect>,
     }
 
     impl From<&real::Hop> for Hop {
         fn from(h: &real::Hop) -> Self {
-            let real::Hop { kind, text, rule, node } = h;
-            Hop { kind: (*kind).into(), text: text.clone(), rule: rule.clone(), node: node.clone() }
+            let real::Hop { kind, text, rule, node, policies } = h;
+            Hop {
+                kind: (*kind).into(),
+                text: text.clone(),
+                rule: rule.clone(),
+                node: node.clone(),
+                policies: policies.clone(),
+            }
         }
     }
 
@@ -435,6 +451,9 @@ pub mod mirror {
     pub struct Share {
         /// The Pod with that address (`null` if no Pod has it).
         pub pod: Option<ObjectRef>,
+        /// The zone of the Pod's node (`topology.kubernetes.io/zone`), when it has one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub zone: Option<String>,
         pub ip: String,
         pub port: u16,
         /// The share the rules give this endpoint, rounded to 10 decimals.
@@ -445,9 +464,10 @@ pub mod mirror {
 
     impl From<&real::Share> for Share {
         fn from(s: &real::Share) -> Self {
-            let real::Share { pod, ip, port, probability, count } = s;
+            let real::Share { pod, zone, ip, port, probability, count } = s;
             Share {
                 pod: pod.clone(),
+                zone: zone.clone(),
                 ip: ip.clone(),
                 port: *port,
                 probability: *probability,
@@ -471,6 +491,10 @@ pub mod mirror {
         pub target: String,
         /// The destination port.
         pub port: u16,
+        /// The zone of the client's node (`topology.kubernetes.io/zone`), when it has one:
+        /// topology hints (trafficDistribution) keep traffic there.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub source_zone: Option<String>,
         /// How many requests were sent, and the seed of kube-proxy's random choices.
         pub count: u32,
         pub seed: u64,
@@ -483,6 +507,9 @@ pub mod mirror {
         /// The objects the request went through, in order: the client (Pod or Node), the
         /// Service it addressed (if any), the Pod that answered (if any).
         pub path: Vec<ObjectRef>,
+        /// Every NetworkPolicy / ClusterNetworkPolicy that took part (the DNS query's and the
+        /// connection's), in the order the packets met them.
+        pub policies: Vec<PolicyEffect>,
     }
 
     impl From<&real::Report> for Report {
@@ -494,6 +521,7 @@ pub mod mirror {
                 from,
                 target,
                 port,
+                source_zone,
                 count,
                 seed,
                 hops,
@@ -501,6 +529,7 @@ pub mod mirror {
                 distribution,
                 outcomes,
                 path,
+                policies,
             } = r;
             Report {
                 outcome: (*outcome).into(),
@@ -509,6 +538,7 @@ pub mod mirror {
                 from: from.clone(),
                 target: target.clone(),
                 port: *port,
+                source_zone: source_zone.clone(),
                 count: *count,
                 seed: *seed,
                 hops: hops.iter().map(Hop::from).collect(),
@@ -516,6 +546,7 @@ pub mod mirror {
                 distribution: distribution.iter().map(Share::from).collect(),
                 outcomes: outcomes.iter().map(|(k, v)| (Outcome::from(*k), *v)).collect(),
                 path: path.clone(),
+                policies: policies.clone(),
             }
         }
     }
@@ -650,10 +681,31 @@ pub mod mirror {
         },
         /// `netsim get …`.
         Get(GetQuestion),
+        /// `netsim describe KIND [NAME] [-n NS]`.
+        Describe {
+            kind: String,
+            #[ts(optional)]
+            name: Option<String>,
+            #[ts(optional)]
+            namespace: Option<String>,
+        },
         /// What the inspector shows about a Service (`NS/NAME`).
         Service { service: String },
         /// What the inspector shows about a Pod (`NS/NAME`).
         Pod { pod: String },
+        /// The cluster's policies and the Pods they isolate.
+        Policies,
+        /// One policy for the inspector: `kind` NetworkPolicy (`NS/NAME`) or
+        /// ClusterNetworkPolicy.
+        Policy { kind: String, name: String },
+        /// The reachability matrix over `pods` (`NS/NAME`; all Pods when empty), on `port`
+        /// (`80/TCP`; default: each destination's first declared port).
+        Matrix {
+            #[ts(optional)]
+            pods: Option<Vec<String>>,
+            #[ts(optional)]
+            port: Option<String>,
+        },
     }
 
     impl From<&crate::session::Question> for Question {
@@ -673,8 +725,14 @@ pub mod mirror {
                 }
                 Q::Explain { service, namespace } => Question::Explain { service, namespace },
                 Q::Get(g) => Question::Get(g),
+                Q::Describe { kind, name, namespace } => {
+                    Question::Describe { kind, name, namespace }
+                }
                 Q::Service { service } => Question::Service { service },
                 Q::Pod { pod } => Question::Pod { pod },
+                Q::Policies => Question::Policies,
+                Q::Policy { kind, name } => Question::Policy { kind, name },
+                Q::Matrix { pods, port } => Question::Matrix { pods: Some(pods), port },
             }
         }
     }

@@ -80,6 +80,19 @@ fn solution(name: &str) -> Vec<(&'static str, &'static str)> {
             ("  type: NodePort\n  selector:\n    app: admin", "  selector:\n    app: admin"),
             ("    nodePort: 30090\n", ""),
         ],
+        "challenge-allow-dns-egress" => vec![(
+            "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web",
+            "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-dns\nspec:\n  podSelector: {}\n  policyTypes:\n  - Egress\n  egress:\n  - to:\n    - namespaceSelector:\n        matchLabels:\n          kubernetes.io/metadata.name: kube-system\n      podSelector:\n        matchLabels:\n          k8s-app: kube-dns\n    ports:\n    - protocol: UDP\n      port: 53\n    - protocol: TCP\n      port: 53\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web",
+        )],
+        // One peer with both selectors (AND) instead of two peers (OR).
+        "challenge-and-or-selector" => vec![(
+            "          kubernetes.io/metadata.name: ops\n    - podSelector:",
+            "          kubernetes.io/metadata.name: ops\n      podSelector:",
+        )],
+        // The target port, not the Service port.
+        "challenge-policy-target-port" => {
+            vec![("    - protocol: TCP\n      port: 80\n", "    - protocol: TCP\n      port: 8080\n")]
+        }
         _ => vec![],
     }
 }
@@ -89,7 +102,7 @@ fn challenges_start_broken_and_the_reference_fix_solves_them() {
     let idx = index();
     let challenges: Vec<_> =
         idx.scenarios.iter().filter_map(|s| s.challenge.as_ref().map(|c| (s, c))).collect();
-    assert!((2..=4).contains(&challenges.len()), "{} challenges", challenges.len());
+    assert!((2..=8).contains(&challenges.len()), "{} challenges", challenges.len());
     for (s, c) in challenges {
         let text = read(&s.file);
         let st = check_challenge(c, simulate(&s.file, &text).outcome());
@@ -135,6 +148,16 @@ fn the_library_covers_every_lesson_and_classic_mistake() {
         "mistake-headless-surprise",
         "mistake-externalname-host-header",
         "mistake-etp-local",
+        // Wave 2: kube-proxy's nftables mode and zones (issue 17).
+        "nftables-same-service",
+        "zones-prefer-same-zone",
+        // Wave 2: NetworkPolicy in the trace (issue 18).
+        "policy-default-deny",
+        "challenge-allow-dns-egress",
+        "policy-namespace-isolation",
+        "challenge-and-or-selector",
+        "challenge-policy-target-port",
+        "policy-cluster-tiers",
     ] {
         assert!(names.contains(required), "no scenario {required}");
     }

@@ -1,8 +1,6 @@
 //! `netsim check`: every diagnostic of the input, as a linter prints them, as `kubectl apply`
 //! would print the API server's answers (`--format kubectl`), or as JSON (`-o json`).
 
-use std::fmt::Write;
-
 use netsim::diagnostic::{Diagnostic, Severity, SourceFiles};
 use netsim::manifest::{self, Loaded};
 
@@ -17,7 +15,9 @@ Reads every document (YAML or JSON, multi-document streams, kind: List) and repo
 syntax errors, unknown fields (with a suggestion), YAML 1.1 traps (yes/no/on, 1.10, 0777 where
 a string is expected), wrong types, and the API server's validation errors with its exact text,
 including its answers to explicit clusterIPs and nodePorts that are taken or outside the
-cluster's ranges (the Service is then not created).
+cluster's ranges (the Service is then not created), objects in namespaces that do not exist,
+and what the cluster makes of the input: a Corefile CoreDNS would refuse, a kube-proxy mode
+that is not simulated (ipvs), a full pod CIDR.
 
 Output:
   stderr  one block per problem: file:line:col: severity[code]: message, the source line with a
@@ -25,11 +25,16 @@ Output:
   stdout  a one-line summary: `N objects, E errors, W warnings`
 
 Options:
-  --format kubectl  print what `kubectl apply -f` would: `<resource>/<name> created` on stdout
-                    for each accepted object; on stderr `The Service \"x\" is invalid: <cause>`
-                    (several causes: one `* <cause>` line each) and the API server's decoding
-                    errors; problems kubectl does not report (warnings, YAML syntax) keep the
-                    linter format
+  --format kubectl  print what `kubectl apply -f` would, object by object in input order:
+                    `<resource>/<name> created` on stdout for each object the API server
+                    accepts; on stderr its warnings (`Warning: <text>`), then its errors:
+                    `Error from server (NotFound): error when creating \"FILE\": namespaces
+                    \"X\" not found` (the namespace does not exist, or is created later in
+                    the input), `The Service \"x\" is invalid: <cause>` (several causes: one
+                    `* <cause>` line each), `Error from server (BadRequest): …` for decoding
+                    errors; problems kubectl finds before it sends anything (YAML syntax, a
+                    missing kind) stop the whole apply and keep the linter format; exit 1
+                    when any object is refused
   -o json           {\"objects\": N, \"errors\": E, \"warnings\": W, \"diagnostics\": [{\"file\",
                     \"line\", \"column\", \"columnUtf16\", \"endLine\", \"endColumn\", \"severity\",
                     \"code\", \"message\", \"object\", \"hints\", \"related\": [{\"file\", \"line\",
@@ -56,8 +61,17 @@ pub(crate) fn run(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
     }
     let files = super::source_files(inputs);
     let mut loaded = manifest::load(&files);
+    let load_diagnostics = loaded.diagnostics.len();
     let allocation = allocation_errors(&loaded);
     loaded.diagnostics.extend(allocation);
+    if format == Some("kubectl") {
+        let out = manifest::apply::kubectl_apply(&files, &loaded);
+        return Ok(Output { stdout: out.stdout, stderr: out.stderr, code: out.code });
+    }
+    // What the cluster makes of the input beyond the API server's answers, as every other
+    // command reports it: the build's own diagnostics (a full pod CIDR…), the Corefile CoreDNS
+    // would refuse, a kube-proxy mode that is not simulated.
+    loaded.diagnostics.extend(cluster_diagnostics(&files, load_diagnostics));
     let errors = loaded.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = loaded.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
     let objects = count_objects(&loaded);
@@ -72,9 +86,6 @@ pub(crate) fn run(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
         let mut stdout = serde_json::to_string_pretty(&v).unwrap_or_default();
         stdout.push('\n');
         return Ok(Output { stdout, stderr: String::new(), code });
-    }
-    if format == Some("kubectl") {
-        return Ok(kubectl(&files, &loaded, code));
     }
     let (stderr, _) = super::render_diagnostics(&files, &loaded.diagnostics);
     let stdout = format!(
@@ -110,6 +121,13 @@ fn allocation_errors(loaded: &Loaded) -> Vec<Diagnostic> {
         .into_iter()
         .filter(|d| d.code == ALLOCATION)
         .collect()
+}
+
+/// The session's diagnostics after the load's (the first `loaded`): cluster build, Corefile and
+/// kube-proxy mode, without the allocation answers [`allocation_errors`] already gave.
+fn cluster_diagnostics(files: &SourceFiles, loaded: usize) -> Vec<Diagnostic> {
+    let session = netsim::session::Session::new(files.clone());
+    session.diagnostics().iter().skip(loaded).filter(|d| d.code != ALLOCATION).cloned().collect()
 }
 
 fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
@@ -170,148 +188,8 @@ fn diagnostic_json(files: &SourceFiles, d: &Diagnostic) -> serde_json::Value {
     })
 }
 
-/// Validation codes: the API server's `field.Error` types.
-fn is_validation(code: &str) -> bool {
-    matches!(
-        code,
-        "invalid-value"
-            | "required-value"
-            | "duplicate-value"
-            | "unsupported-value"
-            | "forbidden"
-            | "too-long"
-    )
-}
-
 /// The cluster stage's code for the API server's allocation answers (see [`allocation_errors`]).
-const ALLOCATION: &str = "service-allocation";
-
-fn is_internal(d: &Diagnostic) -> bool {
-    d.message.starts_with("Internal error occurred: ")
-}
-
-/// The JSON decoding error text the API server answers with (kept as our hint).
-fn decode_error(d: &Diagnostic) -> Option<&str> {
-    d.hints.iter().find_map(|h| {
-        h.strip_prefix("kubectl apply fails: ")
-            .or_else(|| h.strip_prefix("the API server rejects it: "))
-    })
-}
-
-/// kubectl's own text for a problem, kept by the front end as a `kubectl apply: …` hint.
-fn kubectl_text(d: &Diagnostic) -> Option<&str> {
-    d.hints.iter().find_map(|h| h.strip_prefix("kubectl apply: "))
-}
-
-/// `kubectl apply -f …` as a learner would see it against a real API server.
-fn kubectl(files: &SourceFiles, l: &Loaded, code: i32) -> Output {
-    let mut stdout = String::new();
-    let mut stderr = String::new();
-    // Problems kubectl would report before sending anything (YAML syntax, missing kind…) or not
-    // at all (our warnings): our own format.
-    let client_side: Vec<&Diagnostic> = l
-        .diagnostics
-        .iter()
-        .filter(|d| {
-            d.object.is_none()
-                || (!is_validation(d.code)
-                    && decode_error(d).is_none()
-                    && d.code != "unknown-field"
-                    && d.code != ALLOCATION)
-        })
-        .collect();
-    // A document kubectl cannot decode or validate client-side stops the whole apply; an
-    // unknown kind fails only that object (REST mapping, during the apply). Where the front end
-    // kept kubectl's exact text (a `kubectl apply: …` hint), print that.
-    let aborts =
-        client_side.iter().any(|d| d.severity == Severity::Error && d.code != "no-kind-match");
-    let mut mapping_errors = String::new();
-    for d in &client_side {
-        match kubectl_text(d) {
-            Some(t) if d.code == "no-kind-match" => {
-                mapping_errors.push_str(t);
-                mapping_errors.push_str("\nensure CRDs are installed first\n");
-            }
-            Some(t) => {
-                stderr.push_str(t);
-                stderr.push('\n');
-            }
-            None => stderr.push_str(&files.render(d)),
-        }
-    }
-    // Objects in input order, with the problems the API server reports for each.
-    let mut objs = manifest::applied_objects(&l.objects);
-    objs.sort_by_key(|o| (o.file, o.offset));
-    let mut blocks = String::new();
-    for o in &objs {
-        let label = &o.label;
-        let mine: Vec<&Diagnostic> =
-            l.diagnostics.iter().filter(|d| d.object.as_deref() == Some(label.as_str())).collect();
-        // Decoding fails first (strict decoding, then JSON types), as the API server decodes
-        // before it validates.
-        let source = files.name(o.file);
-        let unknown: Vec<String> =
-            mine.iter().filter(|d| d.code == "unknown-field").map(|d| d.message.clone()).collect();
-        let json_errs: Vec<&str> = mine.iter().filter_map(|d| decode_error(d)).collect();
-        if let Some(first) = json_errs.first() {
-            let _ = writeln!(
-                blocks,
-                "Error from server (BadRequest): error when creating \"{source}\": {} in version \"{}\" cannot be handled as a {}: {first}",
-                o.kind, o.version, o.kind
-            );
-            continue;
-        }
-        if !unknown.is_empty() {
-            let _ = writeln!(
-                blocks,
-                "Error from server (BadRequest): error when creating \"{source}\": {} in version \"{}\" cannot be handled as a {}: strict decoding error: {}",
-                o.kind,
-                o.version,
-                o.kind,
-                unknown.join(", ")
-            );
-            continue;
-        }
-        // alloc.go answers a health-check nodePort it cannot reserve with an InternalError
-        // (500), not a 422 Invalid.
-        if let Some(d) = mine.iter().find(|d| d.code == ALLOCATION && is_internal(d)) {
-            let _ = writeln!(
-                blocks,
-                "Error from server (InternalError): error when creating \"{source}\": {}",
-                d.message
-            );
-            continue;
-        }
-        let causes: Vec<&str> = mine
-            .iter()
-            .filter(|d| is_validation(d.code) || (d.code == ALLOCATION && !is_internal(d)))
-            .map(|d| d.message.as_str())
-            .collect();
-        match causes.as_slice() {
-            [] => {
-                if !aborts {
-                    let _ = writeln!(stdout, "{}/{} created", o.resource, o.name);
-                }
-            }
-            [one] => {
-                let _ = writeln!(blocks, "The {label} is invalid: {one}");
-            }
-            many => {
-                let _ = writeln!(blocks, "The {label} is invalid: ");
-                for c in many {
-                    let _ = writeln!(blocks, "* {c}");
-                }
-            }
-        }
-    }
-    if !aborts {
-        stderr.push_str(&blocks);
-        stderr.push_str(&mapping_errors);
-    }
-    let code =
-        if aborts || !blocks.is_empty() || !mapping_errors.is_empty() { 1 } else { code.min(0) };
-    Output { stdout, stderr, code }
-}
+const ALLOCATION: &str = manifest::apply::ALLOCATION;
 
 #[cfg(test)]
 mod tests {

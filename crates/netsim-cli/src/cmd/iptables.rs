@@ -9,7 +9,7 @@ use crate::{Args, Input, Output, UsageError};
 pub(crate) const HELP: &str = "\
 netsim iptables — the rules kube-proxy (iptables mode) writes on a node
 
-Usage: netsim iptables -f <PATH>... --node NODE [--format restore|save] [-o json]
+Usage: netsim iptables -f <PATH>... --node NODE [--format restore|save] [--event EVENT]... [-o json]
 
 Options:
   --node NODE         the node whose rules to print (required)
@@ -18,8 +18,11 @@ Options:
   --format save       what 'iptables-save' shows on the node afterwards: built-in chains and
                       kube-proxy's jump rules, chains in name order, /32 prefixes, -p before the
                       matches, 11-decimal probabilities, MARK --set-xmark
-  -o json             {\"node\", \"mode\", \"clusterMode\", \"format\", \"text\", \"largeClusterMode\",
-                       \"highlight\"}
+  --event EVENT       apply a what-if event first (repeatable; see 'netsim get --help')
+  -o json             {\"node\", \"mode\", \"clusterMode\", \"format\", \"text\",
+                       \"largeClusterMode\", \"highlight\"}: mode iptables, clusterMode the
+                       mode the cluster's kube-proxy runs, text the rules above, highlight []
+                       (line numbers of one Service's rules, for the page)
 
 Settings come from the KubeProxyConfiguration in the input (mode, clusterCIDR, masqueradeBit,
 masqueradeAll, localhostNodePorts, nodePortAddresses). On a node whose kube-proxy runs in
@@ -52,7 +55,7 @@ pub(crate) fn run(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
 
 /// `netsim iptables` and `netsim nftables`: the formats of one mode (the first is the default).
 pub(crate) fn run_mode(a: &Args, inputs: &[Input], formats: &[&str]) -> Result<Output, UsageError> {
-    a.only(&["filename", "node", "format", "output"])?;
+    a.only(&["filename", "node", "format", "output", "event"])?;
     let json = a.output_in(&["json"])?.is_some();
     let format = a.value("format").unwrap_or(formats[0]);
     let Some(format) = RuleFormat::parse(format).filter(|_| formats.contains(&format)) else {
@@ -61,7 +64,8 @@ pub(crate) fn run_mode(a: &Args, inputs: &[Input], formats: &[&str]) -> Result<O
             formats.join(" or ")
         )));
     };
-    let (session, mut warnings) = match super::session(inputs, &[]) {
+    let events = super::what_ifs(a, "default")?;
+    let (session, mut warnings) = match super::session(inputs, &events) {
         Ok(s) => s,
         Err(out) => return Ok(out),
     };

@@ -9,7 +9,7 @@ use crate::{Args, Input, Output, UsageError};
 pub(crate) const HELP: &str = "\
 netsim request — send a request through the simulated cluster and follow every hop
 
-Usage: netsim request FROM TARGET [--count N] [--seed S] -f PATH... [-o json]
+Usage: netsim request FROM TARGET [--count N] [--seed S] [--event EVENT]... -f PATH... [-o json]
 
 FROM:    pod/NAME or pod/NAMESPACE/NAME, optionally :CONTAINER (pod/shop/web-0:sidecar);
          node/NAME (a process on the node); external (a client outside the cluster, 203.0.113.10)
@@ -22,18 +22,42 @@ CoreDNS Pod through the kube-dns Service, then the netfilter path on the entry n
 PREROUTING for Pods, OUTPUT for the node itself) walked through kube-proxy's rules, DNAT, the
 route to the Pod's node, SNAT where kube-proxy masquerades, and delivery into the container that
 declares the port (a declared containerPort is what the simulation treats as listening).
-The outcome is one of connected, refused, timeout, nxdomain; each is a result (exit 0).
+The outcome is one of connected, refused, timeout, nxdomain, or unknown where the manifests
+cannot decide it (the request leaves the cluster, e.g. through an ExternalName CNAME; the
+container declares no ports, so whether its process listens is not known); each is a result
+(exit 0). The node's kube-proxy mode (KubeProxyConfiguration mode: iptables or nftables) decides
+which rules are walked.
 
 Options:
-  --count N   send N requests (1..100000) and show how they spread over the endpoints
-  --seed S    seed of kube-proxy's random endpoint choice (default 0)
-  -o json     {\"outcome\",\"reason\",\"fix\",\"hops\":[{\"kind\",\"text\",\"rule\",\"node\"}],
-              \"endpoint\":{\"pod\",\"container\",\"ip\",\"port\",\"node\",\"sourceIp\"}|null,
-              \"distribution\":[{\"pod\",\"ip\",\"port\",\"probability\",\"count\"}],\"outcomes\":{…}}
+  --count N        send N requests (1..100000) and show how they spread over the endpoints
+  --seed S         seed of kube-proxy's random endpoint choice (default 0)
+  --event EVENT    apply a what-if event first (repeatable, in order; see 'netsim get --help'):
+                   delete-pod/[NS/]POD, grace-over/[NS/]POD, force-delete-pod/[NS/]POD,
+                   scale/KIND/[NS/]NAME=N, pod-ready/[NS/]POD=true|false, node-down/NODE,
+                   label/KIND/[NS/]NAME:KEY=VALUE; one that cannot happen ends with status 1
+  -o json          {\"outcome\", \"reason\", \"fix\", \"from\", \"target\", \"port\", \"sourceZone\"?,
+                   \"count\", \"seed\",
+                   \"hops\": [{\"kind\", \"text\", \"rule\", \"node\", \"policies\"?}],
+                   \"endpoint\": {\"pod\": {\"kind\", \"namespace\", \"name\"}|null, \"host\"?,
+                   \"container\", \"ip\", \"port\", \"node\", \"sourceIp\"}|null,
+                   \"distribution\": [{\"pod\", \"zone\"?, \"ip\", \"port\", \"probability\",
+                   \"count\"}],
+                   \"outcomes\": {OUTCOME: count}, \"path\": [{\"kind\", \"namespace\", \"name\"}],
+                   \"policies\": [{\"name\": \"NS/NAME\", \"kind\", \"direction\": \"egress\"|\"ingress\",
+                   \"effect\": \"allow\"|\"deny\"|\"pass\"}]}
+                   outcome is connected, refused, timeout, nxdomain or unknown; hop kinds are
+                   client, resolv, resolve, dns, answer, enter, nat, filter, route, snat,
+                   policy (with the policies it weighed), deliver, note; host (the node
+                   process or outside host reached) only when there is one; distribution and
+                   outcomes only with --count above 1; sourceZone and each endpoint's zone
+                   when the nodes have topology.kubernetes.io/zone; path lists the client,
+                   the Service and the Pod that answered; policies lists every NetworkPolicy
+                   or ClusterNetworkPolicy (kind) that took part (a request a policy drops
+                   ends timeout)
 ";
 
 pub(crate) fn run(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
-    a.only(&["filename", "output", "count", "seed"])?;
+    a.only(&["filename", "output", "count", "seed", "event"])?;
     let json_out = a.output_in(&["json"])?.is_some();
     let from = a.positional(0, "FROM")?;
     let target = a.positional(1, "TARGET")?;
@@ -60,7 +84,8 @@ pub(crate) fn run(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
     // The arguments are checked before the input is read.
     parse_source(from).map_err(|e| UsageError(e.message))?;
     parse_target(target).map_err(|e| UsageError(e.message))?;
-    let (session, warnings) = match super::session(inputs, &[]) {
+    let events = super::what_ifs(a, "default")?;
+    let (session, warnings) = match super::session(inputs, &events) {
         Ok(s) => s,
         Err(out) => return Ok(out),
     };

@@ -15,8 +15,9 @@ use std::net::IpAddr;
 use super::{endpoints::is_pod_ready, nodes::roles, Cluster};
 use crate::model::{
     kind_info, Endpoint, EndpointPort, EndpointSlice, Endpoints, IntOrString, IpFamily, KindInfo,
-    LabelSelector, Labels, Namespace, Node, ObjectMeta, ObjectReference, OwnerReference, Pod,
-    PodSpec, PodTemplate, Service, ServiceType, Workload, WorkloadKind, KINDS,
+    LabelSelector, Labels, Namespace, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort,
+    NetworkPolicyRule, Node, ObjectMeta, ObjectReference, OwnerReference, Pod, PodSpec,
+    PodTemplate, Service, ServiceType, Workload, WorkloadKind, KINDS,
 };
 
 /// (OS image, kernel, container runtime) printed for every node: kind-like values. The kubelet
@@ -39,11 +40,12 @@ pub enum Kind {
     StatefulSets,
     DaemonSets,
     ReplicationControllers,
+    NetworkPolicies,
 }
 
 impl Kind {
     /// Every kind `get` lists, in `kubectl get all` section order where it applies.
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 12] = [
         Kind::Pods,
         Kind::ReplicationControllers,
         Kind::Services,
@@ -55,6 +57,7 @@ impl Kind {
         Kind::EndpointSlices,
         Kind::Nodes,
         Kind::Namespaces,
+        Kind::NetworkPolicies,
     ];
 
     /// The API kind (`Pod`).
@@ -71,6 +74,7 @@ impl Kind {
             Kind::StatefulSets => "StatefulSet",
             Kind::DaemonSets => "DaemonSet",
             Kind::ReplicationControllers => "ReplicationController",
+            Kind::NetworkPolicies => "NetworkPolicy",
         }
     }
 
@@ -229,15 +233,13 @@ enum Target {
     Events,
 }
 
-/// `kubectl get` over the simulated cluster: kubectl's tables (one per resource type, blank-line
-/// separated, `kind/name` when several types are listed, `NAMESPACE` with `-A`, `LABELS` with
-/// `--show-labels`), `-o yaml|json|name`, `No resources found` and `NotFound` messages, and the
-/// API server's `Warning:` for `v1 Endpoints` lists. `all` is kubectl's "all" category
-/// (`kubectl get all`: pods, replicationcontrollers, services, daemonsets, deployments,
-/// replicasets, statefulsets, and the kinds the simulator does not run: horizontalpodautoscalers,
-/// cronjobs, jobs, which list nothing here). `Err` is a usage error (kubectl exits 1 with it;
-/// `netsim` exits 2).
-pub fn get(c: &Cluster, req: &GetRequest) -> Result<GetOutput, String> {
+/// Checks a `get` request without a cluster (what kubectl refuses before it asks the server):
+/// unknown resource types, names with several types, `-n` with `-A`, a bad selector.
+pub fn check(req: &GetRequest) -> Result<(), String> {
+    parse_request(req).map(drop)
+}
+
+fn parse_request(req: &GetRequest) -> Result<(Vec<Target>, crate::select::Selector), String> {
     let mut targets = Vec::new();
     for k in req.resources.split(',') {
         let lk = k.to_ascii_lowercase();
@@ -258,14 +260,30 @@ pub fn get(c: &Cluster, req: &GetRequest) -> Result<GetOutput, String> {
     }
     let several = targets.len() > 1;
     if !req.names.is_empty() && several {
-        return Err("names cannot be given with several resource types (use KIND/NAME lists one kind at a time)".into());
+        // cli-runtime resource/builder.go visitByName.
+        return Err("you must specify only one resource".into());
     }
     let all = req.all_namespaces;
     if all && req.namespace.is_some() {
         return Err("-n and -A cannot be used together".into());
     }
-    let ns = req.namespace.clone().unwrap_or_else(|| "default".to_string());
     let selector = crate::select::parse(&req.selector)?;
+    Ok((targets, selector))
+}
+
+/// `kubectl get` over the simulated cluster: kubectl's tables (one per resource type, blank-line
+/// separated, `kind/name` when several types are listed, `NAMESPACE` with `-A`, `LABELS` with
+/// `--show-labels`), `-o yaml|json|name`, `No resources found` and `NotFound` messages, and the
+/// API server's `Warning:` for `v1 Endpoints` lists. `all` is kubectl's "all" category
+/// (`kubectl get all`: pods, replicationcontrollers, services, daemonsets, deployments,
+/// replicasets, statefulsets, and the kinds the simulator does not run: horizontalpodautoscalers,
+/// cronjobs, jobs, which list nothing here). `Err` is a usage error (kubectl exits 1 with it;
+/// `netsim` exits 2).
+pub fn get(c: &Cluster, req: &GetRequest) -> Result<GetOutput, String> {
+    let (targets, selector) = parse_request(req)?;
+    let several = targets.len() > 1;
+    let all = req.all_namespaces;
+    let ns = req.namespace.clone().unwrap_or_else(|| "default".to_string());
     let wide = req.output == GetFormat::Wide;
     let mut out = GetOutput::default();
     let mut tables: Vec<String> = Vec::new();
@@ -412,6 +430,8 @@ pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
         }
         // printers.go `replicationControllerColumnDefinitions`.
         Kind::ReplicationControllers => vec!["DESIRED", "CURRENT", "READY"],
+        // printers.go `networkPolicyColumnDefinitions` (Name, Pod-Selector, Age).
+        Kind::NetworkPolicies => vec!["POD-SELECTOR"],
     };
     if wide {
         h.extend(match kind {
@@ -478,6 +498,14 @@ pub fn rows(c: &Cluster, kind: Kind, wide: bool) -> Vec<Row> {
             .namespaces
             .iter()
             .map(|n| row(&n.meta, vec!["Active".into()], namespace_json(n)))
+            .collect(),
+        Kind::NetworkPolicies => o
+            .network_policies
+            .iter()
+            .map(|n| {
+                let cell = crate::policy::pod_selector_column(&n.spec.pod_selector);
+                row(&n.meta, vec![cell], network_policy_json(n))
+            })
             .collect(),
         _ => {
             let wk = kind.workload().unwrap_or(WorkloadKind::DaemonSet);
@@ -1180,7 +1208,8 @@ fn service_json(svc: &Service) -> J {
         .opt(
             "internalTrafficPolicy",
             s(sp.internal_traffic_policy.map(|t| t.as_str()).unwrap_or_default()),
-        );
+        )
+        .opt("trafficDistribution", s(sp.traffic_distribution.clone().unwrap_or_default()));
     let ingress = J::Arr(
         svc.status
             .load_balancer_ingress
@@ -1228,6 +1257,7 @@ fn slice_json(sl: &EndpointSlice) -> J {
                 .opt("targetRef", e.target_ref.as_ref().map_or(J::Null, target_ref_json))
                 .opt("nodeName", s(e.node_name.clone().unwrap_or_default()))
                 .opt("zone", s(e.zone.clone().unwrap_or_default()))
+                .opt("hints", e.hints.as_ref().map_or(J::Null, hints_json))
         })
         .collect();
     // Name and port of a slice port are pointers: `name: ""` is printed when set.
@@ -1246,6 +1276,13 @@ fn slice_json(sl: &EndpointSlice) -> J {
         .with("addressType", s(sl.address_type.clone()))
         .with("endpoints", if eps.is_empty() { J::Null } else { J::Arr(eps) })
         .with("ports", if ports.is_empty() { J::Null } else { J::Arr(ports) })
+}
+
+/// discovery/v1 `EndpointHints`: `forZones`, `forNodes`, each a list of `{name}`.
+fn hints_json(h: &crate::model::EndpointHints) -> J {
+    let names =
+        |v: &[String]| J::Arr(v.iter().map(|n| J::obj().with("name", s(n.clone()))).collect());
+    J::obj().opt("forZones", names(&h.for_zones)).opt("forNodes", names(&h.for_nodes))
 }
 
 fn endpoints_json(e: &Endpoints) -> J {
@@ -1371,6 +1408,66 @@ fn workload_json(w: &Workload) -> J {
         .with("template", template_json(&w.template))
         .opt("serviceName", s(w.service_name.clone().unwrap_or_default()));
     top(&w.kind.info().api_version(), w.kind.as_str(), &w.meta).with("spec", spec)
+}
+
+/// A NetworkPolicy as the API server returns it (`networking/v1` types.go field order:
+/// spec `podSelector` (always printed), `ingress` (`ports`, `from`), `egress` (`ports`, `to`),
+/// `policyTypes` (defaulted); peers `podSelector`, `namespaceSelector`, `ipBlock`).
+fn network_policy_json(n: &NetworkPolicy) -> J {
+    let peer = |p: &NetworkPolicyPeer| {
+        let mut j = J::obj();
+        if let Some(sel) = &p.pod_selector {
+            j.set("podSelector", selector_json(sel));
+        }
+        if let Some(sel) = &p.namespace_selector {
+            j.set("namespaceSelector", selector_json(sel));
+        }
+        if let Some(b) = &p.ip_block {
+            j.set(
+                "ipBlock",
+                J::obj()
+                    .with("cidr", s(b.cidr.clone()))
+                    .opt("except", J::Arr(b.except.iter().map(|e| s(e.clone())).collect())),
+            );
+        }
+        j
+    };
+    let port = |p: &NetworkPolicyPort| {
+        J::obj()
+            .with("protocol", s(p.protocol.as_str()))
+            .opt(
+                "port",
+                match &p.port {
+                    None => J::Null,
+                    Some(IntOrString::Int(n)) => J::Int((*n).into()),
+                    Some(IntOrString::Str(t)) => s(t.clone()),
+                },
+            )
+            .opt("endPort", p.end_port.map_or(J::Null, |e| J::Int(e.into())))
+    };
+    let rules = |rules: &[NetworkPolicyRule], peers: &str| {
+        J::Arr(
+            rules
+                .iter()
+                .map(|r| {
+                    J::obj()
+                        .opt("ports", J::Arr(r.ports.iter().map(port).collect()))
+                        .opt(peers, J::Arr(r.peers.iter().map(peer).collect()))
+                })
+                .collect(),
+        )
+    };
+    let spec = J::obj()
+        .with("podSelector", selector_json(&n.spec.pod_selector))
+        .opt("ingress", rules(&n.spec.ingress, "from"))
+        .opt("egress", rules(&n.spec.egress, "to"))
+        .opt("policyTypes", J::Arr(n.spec.policy_types.iter().map(|t| s(t.as_str())).collect()));
+    // The API server gives every object a uid; the cluster stage assigns none to policies.
+    let mut meta = n.meta.clone();
+    if meta.uid.is_none() {
+        meta.uid = Some(super::uid_for("NetworkPolicy", &meta.namespace, &meta.name));
+    }
+    top("networking.k8s.io/v1", "NetworkPolicy", &meta).with("spec", spec)
 }
 
 /// kubectl's `-o json` (`json.MarshalIndent` with 4 spaces, Go's HTML-safe escaping).

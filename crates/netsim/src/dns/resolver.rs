@@ -305,6 +305,8 @@ pub enum WalkResult {
     InvalidName { error: QueryError },
     /// resolv.conf has no nameserver.
     NoNameserver,
+    /// The queries never got an answer: a NetworkPolicy dropped them on the way (`why`).
+    TimedOut { why: String },
 }
 
 /// The stub resolver's walk for one name and type.

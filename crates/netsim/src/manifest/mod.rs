@@ -871,7 +871,7 @@ impl Loader {
         defaults::namespace(&mut meta);
         np.meta = finish_meta(cx, meta, file, root.range);
         defaults::policy::network_policy(&mut np);
-        validate::policy::network_policy(&np, &mut self.diagnostics);
+        validate::policy::network_policy(&np, self.version, &mut self.diagnostics);
         let np = defaults::policy::network_policy_model(np);
         let meta = np.meta.clone();
         self.dedup("NetworkPolicy", &meta, |o| &mut o.network_policies, np);

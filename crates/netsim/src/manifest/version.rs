@@ -77,6 +77,12 @@ impl KubeVersion {
         self.minor >= 36
     }
 
+    /// NetworkPolicy `endPort < port` reports the `endPort` value (kubernetes#137960, merged
+    /// March 2026: v1.37); before, the `port` value.
+    pub fn end_port_value_fixed(self) -> bool {
+        self.minor >= 37
+    }
+
     /// The `PreferClose` deprecation warning (`spec.trafficDistribution: "PreferClose" is
     /// deprecated; use "PreferSameZone"`, warnings.go). kubernetes#134457 deprecated the value
     /// in the 1.35 cycle; the release that added the warning is *unverified* (probably 1.35).

@@ -79,6 +79,9 @@ pub(crate) enum Why {
     HostNetworkSubject,
     /// Undefined: a hostNetwork Pod as the peer of a NetworkPolicy selector.
     HostNetworkPeer,
+    /// Undefined: a hostNetwork Pod on the subject's own node (node traffic for most plugins,
+    /// always allowed; a Pod for the others).
+    HostNetworkOwnNode,
     /// Undefined: an ingress ipBlock that contains the source Pod's IP.
     IngressBlockPodIp,
     /// Undefined: a `domainNames` peer and an outside destination.
@@ -543,7 +546,7 @@ impl<'a> PolicySet<'a> {
                 } else if own_node {
                     // A hostNetwork peer on the subject's own node is node traffic for most
                     // plugins (always allowed), a Pod for the others.
-                    Some(Why::HostNetworkPeer)
+                    Some(Why::HostNetworkOwnNode)
                 } else {
                     None
                 };
@@ -910,7 +913,9 @@ impl PolicySet<'_> {
                 format!("{}{who} {verb} pod {s} for {}, and {none} {other_side}.", upper_first(&pass), dir.as_str())
             }
             Why::HostNetworkSubject => format!("Pod {s} uses hostNetwork and NetworkPolicy {deciding_name} selects it for {}: the docs leave hostNetwork Pods to the network plugin (most plugins ignore them, so the traffic is allowed; others isolate them like any Pod, and then no rule allows this), so {flow} is unknown.", dir.as_str()),
-            Why::HostNetworkPeer => format!("{} is a hostNetwork Pod: whether NetworkPolicy {deciding_name}{} matches it is up to the network plugin (most treat it as its node's address, some as a Pod), so {flow} is unknown.", upper_first(&o), if rule.is_empty() { String::new() } else { format!(" ({rule})") }),
+            // `o` already reads "hostNetwork pod NS/NAME (the node address IP)".
+            Why::HostNetworkPeer => format!("Whether NetworkPolicy {deciding_name}{} matches {o} is up to the network plugin (most treat a hostNetwork Pod as its node's address, some as a Pod), so {flow} is unknown.", if rule.is_empty() { String::new() } else { format!(" ({rule})") }),
+            Why::HostNetworkOwnNode => format!("{} runs on the node of pod {s}: most network plugins treat its traffic as the node's, which is always allowed; others treat it as a Pod, and then no {} rule of NetworkPolicy {deciding_name} allows it. So {flow} is unknown.", upper_first(&o), dir.as_str()),
             Why::IngressBlockPodIp => format!("NetworkPolicy {deciding_name} would allow {flow} only through an ipBlock that contains the Pod IP of {o} ({rule}); ipBlock \"should be cluster-external IPs\" and whether plugins match Pod IPs on ingress is not defined, so this is unknown. Select the Pod with a podSelector instead."),
             Why::DomainNames => format!("{} matches {flow} only if {o} is one of its domainNames ({rule}); the simulation does not know which name that address came from, so this is unknown.", self.name_or(j.deciding)),
             Why::SamePriority => format!("{} and another ClusterNetworkPolicy of the same tier and priority both match {flow} with different actions; upstream leaves it undefined which one applies, so this is unknown. Give them different priorities.", self.name_or(j.deciding)),

@@ -846,6 +846,23 @@ fn host_network_pods_are_undefined() {
 }
 
 #[test]
+fn a_host_network_pod_on_the_subjects_own_node_is_unknown_and_says_why() {
+    // Node traffic is always allowed, but a hostNetwork Pod is node traffic only for the plugins
+    // that ignore hostNetwork Pods; for the others it is a Pod that no rule allows.
+    let yaml = format!(
+        "{SHOP}apiVersion: v1\nkind: Pod\nmetadata: {{name: agent, namespace: shop}}\nspec:\n  nodeName: kind-worker2\n  hostNetwork: true\n  containers: [{{name: a, image: busybox, ports: [{{containerPort: 9100}}]}}]\n---\n{}",
+        np("shop", "deny-egress", "  podSelector: {matchLabels: {app: client}}\n  policyTypes: [Egress]")
+    );
+    let c = cluster(&yaml);
+    let v = judge(&c, "shop/client", "shop/agent", 9100, TCP);
+    assert_eq!(v.decision, Decision::Unknown, "{}", v.reason);
+    assert!(v.reason.starts_with("HostNetwork pod shop/agent"), "{}", v.reason);
+    assert!(v.reason.contains("runs on the node of pod shop/client"), "{}", v.reason);
+    assert!(v.reason.contains("no egress rule of NetworkPolicy shop/deny-egress"), "{}", v.reason);
+    assert!(v.policies.is_empty(), "undefined outcomes claim no effects: {:?}", v.policies);
+}
+
+#[test]
 fn snat_and_ip_blocks() {
     // "it is not defined whether this happens before or after NetworkPolicy processing": an
     // outside client allowed by ipBlock, masqueraded to a node address on the way (a NodePort

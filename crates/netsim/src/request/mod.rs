@@ -212,7 +212,6 @@ impl Index {
 /// A complete cluster prepared for requests: the objects, the DNS zone, resolver and kube-proxy
 /// settings, and the [`Index`]. A view over parts a [`Session`](crate::session::Session) owns
 /// and builds once (`Session::network`); send any number of requests through it.
-#[derive(Clone, Copy)]
 pub struct Network<'a> {
     pub objects: &'a Objects,
     pub settings: &'a Settings,
@@ -220,6 +219,9 @@ pub struct Network<'a> {
     pub(crate) resolver: &'a ResolverSettings,
     pub(crate) proxy: &'a ProxyConfig,
     index: &'a Index,
+    /// The cluster's NetworkPolicies and ClusterNetworkPolicies, indexed on first use (`None`
+    /// when there are none: nothing to judge).
+    policies: OnceCell<Option<crate::policy::PolicySet<'a>>>,
 }
 
 impl<'a> std::ops::Deref for Network<'a> {
@@ -239,7 +241,34 @@ impl<'a> Network<'a> {
         proxy: &'a ProxyConfig,
         index: &'a Index,
     ) -> Network<'a> {
-        Network { objects, settings, zone, resolver, proxy, index }
+        Network { objects, settings, zone, resolver, proxy, index, policies: OnceCell::new() }
+    }
+
+    /// The policy verdict on `pod`'s DNS query to the cluster DNS address `server` (53/UDP to a
+    /// CoreDNS Pod); `None` when no policy takes part.
+    pub fn dns_query_verdict(&self, pod: &Pod, server: IpAddr) -> Option<crate::policy::Verdict> {
+        let set = self.policies()?;
+        let coredns = trace::dns_server(self, server)?;
+        let v = set.evaluate(&crate::policy::Connection {
+            source: crate::policy::Peer::Pod(pod),
+            snat: None,
+            destination: crate::policy::Peer::Pod(coredns),
+            service_ip: Some(server),
+            port: 53,
+            protocol: crate::model::Protocol::Udp,
+        });
+        (!v.policies.is_empty()).then_some(v)
+    }
+
+    /// The policies, indexed on first use; `None` in a cluster without any.
+    pub(crate) fn policies(&self) -> Option<&crate::policy::PolicySet<'a>> {
+        self.policies
+            .get_or_init(|| {
+                let o = self.objects;
+                let any = !o.network_policies.is_empty() || !o.cluster_network_policies.is_empty();
+                any.then(|| crate::policy::PolicySet::new(o))
+            })
+            .as_ref()
     }
 
     /// The kube-proxy rules of node `i` (generated on first use, then kept), in the mode the

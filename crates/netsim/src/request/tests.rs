@@ -236,3 +236,49 @@ fn explain_rows_for_a_healthy_service_all_pass() {
     assert_eq!(missing.checks[0].mark, Mark::Fail);
     assert!(missing.checks[0].fix.contains("-n shop"));
 }
+
+#[test]
+fn egress_policy_judges_node_addresses_and_the_api_server() {
+    // client (kind-worker) isolated for egress: the API server behind default/kubernetes and
+    // another node's address are node addresses, dropped unless an ipBlock allows them; the
+    // Pod's own node is always allowed ("traffic to and from the node where a Pod is running
+    // is always allowed").
+    let deny = "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny-egress, namespace: shop}\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n";
+    let y = format!("{SHOP}{deny}").replace(
+        "metadata: {name: client, namespace: shop}\nspec:\n",
+        "metadata: {name: client, namespace: shop}\nspec:\n  nodeName: kind-worker\n",
+    );
+    let c = cluster(&y);
+    for to in ["10.96.0.1:443", "172.18.0.2:6443", "172.18.0.4:10250"] {
+        let r = send(&c, "pod/shop/client", to);
+        assert_eq!(r.outcome, Outcome::Timeout, "{to}: {}", r.text());
+        assert!(
+            r.reason.contains("shop/deny-egress") && r.reason.contains("egress"),
+            "{}",
+            r.reason
+        );
+        assert!(r.hops.iter().any(|h| h.kind == HopKind::Policy), "{}", r.text());
+    }
+    // The Pod's own node: allowed, then refused by the node (nothing listens there).
+    let r = send(&c, "pod/shop/client", "172.18.0.3:10250");
+    assert_eq!(r.outcome, Outcome::Refused, "{}", r.text());
+    // An ipBlock for the control-plane node lets the API server in again.
+    let allow = "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: api, namespace: shop}\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n  - to: [{ipBlock: {cidr: 172.18.0.2/32}}]\n    ports: [{port: 6443}]\n";
+    let c = cluster(&format!("{y}{allow}"));
+    let r = send(&c, "pod/shop/client", "10.96.0.1:443");
+    assert_eq!(r.outcome, Outcome::Connected, "{}", r.text());
+}
+
+#[test]
+fn nftables_rejects_an_undefined_clusterip_port_and_says_so() {
+    // KEP-3866 "Behavior of service IPs": cluster-ips-check rejects traffic to active
+    // ClusterIPs on ports no Service port defines; the Service has endpoints all along.
+    let nft = "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: nftables\n---\n";
+    let c = cluster(&format!("{nft}{SHOP}"));
+    let ip =
+        c.objects().services.iter().find(|s| s.meta.name == "web").map(|s| s.spec.cluster_ips[0]);
+    let r = send(&c, "pod/shop/client", &format!("{}:81", ip.unwrap_or_else(|| panic!("web"))));
+    assert_eq!(r.outcome, Outcome::Refused, "{}", r.text());
+    assert!(r.reason.contains("does not declare port 81/TCP"), "{}", r.reason);
+    assert!(!r.reason.contains("no ready endpoints"), "{}", r.reason);
+}

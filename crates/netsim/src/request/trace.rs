@@ -17,6 +17,7 @@ use crate::dns::{
     WalkResult,
 };
 use crate::model::{Pod, Protocol, Service, ServiceType};
+use crate::policy::{Decision, Direction, Peer, PolicyEffect};
 use crate::proxy::{AffinityState, Origin, Packet, SplitMix64, Verdict};
 use crate::session::ObjectRef;
 
@@ -126,6 +127,9 @@ pub enum HopKind {
     Route,
     /// Source NAT (MASQUERADE) on the way out of a node.
     Snat,
+    /// NetworkPolicy / ClusterNetworkPolicy judging the connection (egress at the client,
+    /// ingress at the destination Pod), with the policies that took part.
+    Policy,
     /// Delivery into a container (or why there is none).
     Deliver,
     /// An explanation that is not a step (hairpin, a caveat).
@@ -145,6 +149,7 @@ impl HopKind {
             HopKind::Filter => "filter",
             HopKind::Route => "route",
             HopKind::Snat => "snat",
+            HopKind::Policy => "policy",
             HopKind::Deliver => "deliver",
             HopKind::Note => "note",
         }
@@ -162,6 +167,9 @@ pub struct Hop {
     pub rule: Option<String>,
     /// The node the hop happens on, if any.
     pub node: Option<String>,
+    /// For `policy` hops: every policy that took part, and what it did.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policies: Vec<PolicyEffect>,
 }
 
 /// Who received the request.
@@ -199,6 +207,9 @@ impl Endpoint {
 pub struct Share {
     /// The Pod with that address (`None` if no Pod has it).
     pub pod: Option<ObjectRef>,
+    /// The zone of the Pod's node (`topology.kubernetes.io/zone`), when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
     pub ip: String,
     pub port: u16,
     /// The share the rules give this endpoint (product of the statistic probabilities),
@@ -223,6 +234,10 @@ pub struct Report {
     pub target: String,
     /// The destination port.
     pub port: u16,
+    /// The zone of the client's node (`topology.kubernetes.io/zone`), when it has one: topology
+    /// hints (trafficDistribution) keep traffic there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_zone: Option<String>,
     /// How many requests were sent, and the seed of kube-proxy's random choices.
     pub count: u32,
     pub seed: u64,
@@ -235,6 +250,9 @@ pub struct Report {
     /// The objects the request went through, in order: the client (Pod or Node), the Service
     /// it addressed (if any), the Pod that answered (if any).
     pub path: Vec<ObjectRef>,
+    /// Every NetworkPolicy / ClusterNetworkPolicy that took part (the DNS query's and the
+    /// connection's), in the order the packets met them (docs/cli.md `policies`).
+    pub policies: Vec<PolicyEffect>,
 }
 
 impl Report {
@@ -267,11 +285,15 @@ impl Report {
                 self.seed,
                 outcomes.join(", ")
             );
+            if let Some(z) = &self.source_zone {
+                let _ = writeln!(out, "  (from zone {z})");
+            }
             for d in &self.distribution {
                 let pod = d.pod.as_ref().map_or("-".to_string(), ToString::to_string);
+                let zone = d.zone.as_deref().map(|z| format!("  zone {z}")).unwrap_or_default();
                 let _ = writeln!(
                     out,
-                    "  {pod}  {}:{}  p={:.5}  {}",
+                    "  {pod}  {}:{}{zone}  p={:.5}  {}",
                     d.ip, d.port, d.probability, d.count
                 );
             }
@@ -300,7 +322,7 @@ struct Conn {
 }
 
 fn hop(kind: HopKind, text: String, node: Option<&str>) -> Hop {
-    Hop { kind, text, rule: None, node: node.map(str::to_string) }
+    Hop { kind, text, rule: None, node: node.map(str::to_string), policies: Vec::new() }
 }
 
 fn svc_name(s: &Service) -> String {
@@ -331,6 +353,17 @@ pub(super) fn request(
 ) -> Result<Report, RequestError> {
     let mut r = trace(net, from, target, opts)?;
     r.port = target.port;
+    r.source_zone = match find_client(net, from) {
+        Ok(c) => c.node.and_then(|i| net.nodes.get(i)).and_then(|n| n.info.zone.clone()),
+        Err(_) => None,
+    };
+    for h in &r.hops {
+        for p in &h.policies {
+            if !r.policies.contains(p) {
+                r.policies.push(p.clone());
+            }
+        }
+    }
     Ok(r)
 }
 
@@ -375,6 +408,7 @@ fn trace(
         from: String::new(),
         target: String::new(),
         port: 0,
+        source_zone: None,
         count,
         seed: opts.seed,
         hops,
@@ -382,6 +416,7 @@ fn trace(
         distribution: Vec::new(),
         outcomes: BTreeMap::new(),
         path,
+        policies: Vec::new(),
     };
     report.hops.extend(first.hops);
     if count > 1 {
@@ -417,6 +452,7 @@ fn single(c: Conn, hops: Vec<Hop>, path: Vec<ObjectRef>, opts: &Options) -> Repo
         from: String::new(),
         target: String::new(),
         port: 0,
+        source_zone: None,
         count: opts.count.clamp(1, MAX_COUNT),
         seed: opts.seed,
         hops,
@@ -424,6 +460,7 @@ fn single(c: Conn, hops: Vec<Hop>, path: Vec<ObjectRef>, opts: &Options) -> Repo
         distribution: Vec::new(),
         outcomes,
         path,
+        policies: Vec::new(),
     }
 }
 
@@ -661,7 +698,28 @@ fn resolve_name(
             if let Some(pkt) = query_packet(pod, &rc) {
                 let origin = client.origin;
                 match dns_path(net, n, pkt.src, pkt.dst, pkt.dst_port, origin) {
-                    Ok(line) => hops.push(hop(HopKind::Dns, line, node)),
+                    Ok(line) => {
+                        hops.push(hop(HopKind::Dns, line, node));
+                        // The query is a connection like any other: the client's egress
+                        // policies judge it (and CoreDNS's ingress ones).
+                        if let Some(server) = dns_server(net, pkt.dst) {
+                            let dest = Peer::Pod(server);
+                            let judged = judge(
+                                net,
+                                client,
+                                None,
+                                dest,
+                                Some(pkt.dst),
+                                53,
+                                Protocol::Udp,
+                                hops,
+                                node,
+                            );
+                            if let Err((d, why)) = judged {
+                                return Err(dns_blocked(name, pkt.dst, d, why));
+                            }
+                        }
+                    }
                     Err((line, why)) => {
                         hops.push(hop(HopKind::Dns, line, node));
                         return Err(Conn {
@@ -741,6 +799,16 @@ fn resolve_name(
                 Err(c)
             } else if to_cluster {
                 Err(external(name, bare, target, &n))
+            } else if !in_cluster_like {
+                // A public name through the client's own resolver: outside the simulation.
+                let who = if client.pod.is_some() { "this Pod" } else if client.node.is_some() { "the node" } else { "the outside client" };
+                Err(Conn {
+                    outcome: Outcome::Unknown,
+                    reason: format!("{who} does not use cluster DNS: its resolver is {upstream}, outside the cluster, so whether {name} resolves (and answers) is not in the manifests."),
+                    fix: String::new(),
+                    hops: Vec::new(),
+                    endpoint: None,
+                })
             } else {
                 let who = if client.pod.is_some() { "this Pod" } else if client.node.is_some() { "the node" } else { "the outside client" };
                 Err(Conn {
@@ -771,6 +839,7 @@ fn resolve_name(
             hops: Vec::new(),
             endpoint: None,
         }),
+        WalkResult::TimedOut { why } => Err(dns_blocked(name, ns_ip.unwrap_or(IpAddr::from([0, 0, 0, 0])), Decision::Denied, why)),
         WalkResult::NoNameserver => Err(Conn {
             outcome: Outcome::Timeout,
             reason: format!("The client's resolv.conf has no nameserver, so {name} cannot be looked up."),
@@ -778,6 +847,45 @@ fn resolve_name(
             hops: Vec::new(),
             endpoint: None,
         }),
+    }
+}
+
+/// The CoreDNS Pod a query to the cluster DNS address `ip` reaches: the first ready endpoint
+/// of the Service that holds it.
+pub(crate) fn dns_server<'a>(net: &Network<'a>, ip: IpAddr) -> Option<&'a Pod> {
+    let objects = net.objects;
+    let svc = net.vips.get(&ip)?.first().and_then(|i| objects.services.get(*i))?;
+    objects
+        .endpoint_slices
+        .iter()
+        .filter(|sl| {
+            sl.meta.namespace == svc.meta.namespace
+                && sl.service_name() == Some(svc.meta.name.as_str())
+        })
+        .flat_map(|sl| &sl.endpoints)
+        .filter(|e| e.conditions.ready.unwrap_or(true))
+        .flat_map(|e| &e.addresses)
+        .find_map(|a| net.pod_at(*a))
+}
+
+/// A DNS query a policy dropped (or could not decide): every name fails the same way, and
+/// nslookup says its servers cannot be reached.
+fn dns_blocked(name: &str, server: IpAddr, d: Decision, why: String) -> Conn {
+    if d == Decision::Unknown {
+        return Conn {
+            outcome: Outcome::Unknown,
+            reason: format!("Whether the DNS query for {name} to {server}:53/UDP gets through is not decided by the manifests: {why}"),
+            fix: String::new(),
+            hops: Vec::new(),
+            endpoint: None,
+        };
+    }
+    Conn {
+        outcome: Outcome::Timeout,
+        reason: format!("The DNS query for {name} to {server}:53/UDP is dropped: {why} The resolver waits and gives up, as nslookup says: \";; connection timed out; no servers could be reached\". Every name fails the same way."),
+        fix: "Allow DNS egress: a NetworkPolicy egress rule to the kube-dns Pods (namespaceSelector kubernetes.io/metadata.name: kube-system, podSelector k8s-app: kube-dns) on port 53 UDP and TCP.".into(),
+        hops: Vec::new(),
+        endpoint: None,
     }
 }
 
@@ -1012,6 +1120,98 @@ fn connect(
     }
 }
 
+/// NetworkPolicy and ClusterNetworkPolicy on a TCP connection that reached `dest` (egress at the
+/// client, ingress at the destination — the address and port after DNAT, the source as it
+/// arrives: `snat` is the node that masqueraded and the address it gave). Adds a `policy` hop
+/// when any policy took part; `Err` ends the request: dropped (timeout) or undecidable
+/// (unknown). Nothing happens in a cluster without policies.
+#[allow(clippy::too_many_arguments)]
+fn police(
+    net: &Network<'_>,
+    client: &Client<'_>,
+    snat: Option<(usize, IpAddr)>,
+    dest: Peer<'_>,
+    service_ip: Option<IpAddr>,
+    port: u16,
+    hops: &mut Vec<Hop>,
+    node: Option<&str>,
+) -> Result<(), Box<Conn>> {
+    judge(net, client, snat, dest, service_ip, port, Protocol::Tcp, hops, node).map_err(|(v, why)| {
+        let denied = v == Decision::Denied;
+        Box::new(Conn {
+            outcome: if denied { Outcome::Timeout } else { Outcome::Unknown },
+            reason: if denied {
+                format!("{why} Policies drop without an answer, so the client times out.")
+            } else {
+                why
+            },
+            fix: if denied {
+                "Add a policy rule that allows this connection (egress from the client and ingress into the Pod both must allow it), or remove the policy that isolates the Pod.".into()
+            } else {
+                String::new()
+            },
+            hops: Vec::new(),
+            endpoint: None,
+        })
+    })
+}
+
+/// The policy judgement of one connection (see [`police`]); `Err((decision, reason))` when it
+/// is not allowed.
+#[allow(clippy::too_many_arguments)]
+fn judge(
+    net: &Network<'_>,
+    client: &Client<'_>,
+    snat: Option<(usize, IpAddr)>,
+    dest: Peer<'_>,
+    service_ip: Option<IpAddr>,
+    port: u16,
+    protocol: Protocol,
+    hops: &mut Vec<Hop>,
+    node: Option<&str>,
+) -> Result<(), (Decision, String)> {
+    let Some(set) = net.policies() else { return Ok(()) };
+    let source = match (client.pod, client.node) {
+        (Some(p), _) => Peer::Pod(p),
+        (None, Some(n)) => {
+            Peer::Node { name: net.nodes.get(n).map_or("", |x| x.name.as_str()), ip: client.ip }
+        }
+        (None, None) => Peer::External(client.ip),
+    };
+    let snat =
+        snat.and_then(|(m, ip)| net.nodes.get(m).map(|x| Peer::Node { name: x.name.as_str(), ip }));
+    let v = set.evaluate(&crate::policy::Connection {
+        source,
+        snat,
+        destination: dest,
+        service_ip,
+        port,
+        protocol,
+    });
+    if v.policies.is_empty() && v.decision == Decision::Allowed {
+        return Ok(());
+    }
+    let what = match v.decision {
+        Decision::Allowed => "allowed",
+        Decision::Denied => match v.decided_in {
+            Some(Direction::Egress) => "dropped (egress)",
+            _ => "dropped (ingress)",
+        },
+        Decision::Unknown => "unknown",
+    };
+    hops.push(Hop {
+        kind: HopKind::Policy,
+        text: format!("{port}/{} {what}: {}", protocol.as_str(), v.reason),
+        rule: None,
+        node: node.map(str::to_string),
+        policies: v.policies.clone(),
+    });
+    match v.decision {
+        Decision::Allowed => Ok(()),
+        d => Err((d, v.reason)),
+    }
+}
+
 /// Whether a walked rule is a hop worth showing: every nat rule on the way to the DNAT, the
 /// masquerade itself, and filter rules that end the packet (reject, drop, accept); jumps that
 /// fall through (the base chains' plumbing) are left out. Both modes.
@@ -1162,266 +1362,452 @@ fn connect_at(
     ip: IpAddr,
     port: u16,
     origin: Origin,
-    mut seeded: Seeded<'_>,
+    seeded: Seeded<'_>,
 ) -> Conn {
-    let mut hops = Vec::new();
-    let mut at = n;
+    match walk_rules(net, client, n, ip, port, origin, seeded) {
+        Ok(a) => arrive(net, client, a),
+        Err(c) => *c,
+    }
+}
+
+/// Where a connection stands after kube-proxy's rules: what delivery reads.
+struct Arrival<'a> {
+    hops: Vec<Hop>,
+    /// The node the packet is on.
+    at: usize,
+    /// The client's address (127.0.0.1 for a connection to loopback).
+    src: IpAddr,
+    /// The destination after any DNAT.
+    dst: IpAddr,
+    dport: u16,
+    /// The destination as dialled.
+    ip: IpAddr,
+    /// The node whose rules masqueraded the packet, if any.
+    masq_at: Option<usize>,
+    dnat: bool,
+    /// The Service the dialled address belongs to.
+    svc_hit: Option<&'a Service>,
+}
+
+impl Arrival<'_> {
+    /// The source the destination sees: the masquerading node's address, or the client's.
+    fn seen(&self, net: &Network<'_>) -> IpAddr {
+        self.masq_at.and_then(|m| net.primary_ip(m)).unwrap_or(self.src)
+    }
+
+    /// The masquerade, as the policy stage reads it: the node and the address it gave.
+    fn snat(&self, net: &Network<'_>) -> Option<(usize, IpAddr)> {
+        self.masq_at.map(|m| (m, self.seen(net)))
+    }
+
+    /// The Service address dialled, when kube-proxy DNATed it.
+    fn service_ip(&self) -> Option<IpAddr> {
+        self.dnat.then_some(self.ip)
+    }
+
+    fn at_name(&self, net: &Network<'_>) -> String {
+        net.nodes.get(self.at).map(|x| x.name.clone()).unwrap_or_default()
+    }
+}
+
+/// The netfilter path: the rules of the entry node, and of a second node when the packet is
+/// sent on to its address (a NodePort on another node). `Err` when the rules end it (REJECT,
+/// DROP).
+fn walk_rules<'a>(
+    net: &Network<'a>,
+    client: &Client<'_>,
+    n: usize,
+    ip: IpAddr,
+    port: u16,
+    origin: Origin,
+    mut seeded: Seeded<'_>,
+) -> Result<Arrival<'a>, Box<Conn>> {
+    let mut a = Arrival {
+        hops: Vec::new(),
+        at: n,
+        // A connection to 127.0.0.1 leaves from the loopback address.
+        src: if ip.is_loopback() { ip } else { client.ip },
+        dst: ip,
+        dport: port,
+        ip,
+        masq_at: None,
+        dnat: false,
+        svc_hit: addressed_service(net, ip, port),
+    };
     let mut origin = origin;
-    // A connection to 127.0.0.1 leaves from the loopback address.
-    let src = if ip.is_loopback() { ip } else { client.ip };
-    let mut dst = ip;
-    let mut dport = port;
-    let mut masq_at: Option<usize> = None;
-    let svc_hit = addressed_service(net, ip, port);
-    let mut dnat = false;
     for pass in 0..2 {
-        let node_name = net.nodes.get(at).map(|x| x.name.clone()).unwrap_or_default();
-        let Some(rules) = net.rules(at) else { break };
-        let info = match net.nodes.get(at) {
-            Some(x) => &x.info,
-            None => break,
-        };
-        let pkt = Packet { src, dst, dport, proto: Protocol::Tcp, origin };
+        let node_name = a.at_name(net);
+        let Some(rules) = net.rules(a.at) else { break };
+        let Some(info) = net.nodes.get(a.at).map(|x| &x.info) else { break };
+        let pkt = Packet { src: a.src, dst: a.dst, dport: a.dport, proto: Protocol::Tcp, origin };
         let trace = match seeded.as_mut() {
             Some((rng, aff)) => rules.walk_seeded(info, &pkt, rng, aff),
             None => rules.walk(info, &pkt),
         };
         let Some(o) = trace.outcomes.first() else { break };
         let nft = matches!(rules, crate::request::NodeTables::Nftables(_));
-        let hook = match (origin == Origin::FromNode, nft) {
-            (true, false) => "nat OUTPUT",
-            (false, false) => "nat PREROUTING",
-            (true, true) => "the output hook (nftables, table ip kube-proxy)",
-            (false, true) => "the prerouting hook (nftables, table ip kube-proxy)",
-        };
-        hops.push(hop(
-            HopKind::Enter,
-            format!(
-                "{src} → {}:{dport}/TCP enters {hook} on {node_name} ({})",
-                dst_text(dst),
-                origin_text(origin)
-            ),
-            Some(&node_name),
-        ));
-        for s in &o.path {
-            if s.note.as_deref() == Some("not taken") {
-                continue;
-            }
-            // Keep the hops that decide something: every nat rule on the way to the DNAT, the
-            // MASQUERADE itself, and filter rules that end the packet (REJECT/DROP/ACCEPT);
-            // jumps that fall through (the built-in chains' plumbing) are left out.
-            if !decides(s) {
-                continue;
-            }
-            let p = s.probability.map(|p| format!("  [p={p:.5}]")).unwrap_or_default();
-            let (kind, rest) = step_kind_and_text(s);
-            hops.push(Hop {
-                kind,
-                text: format!("{} {rest}{p}", s.chain),
-                rule: Some(s.rule.clone()),
-                node: Some(node_name.clone()),
-            });
-        }
-        let svc_txt = svc_hit
-            .map(|s| format!("Service {}", svc_name(s)))
-            .unwrap_or_else(|| "the Service".into());
+        walk_hops(&mut a.hops, &pkt, o, nft, &node_name);
         match o.verdict {
-            Verdict::Reject => {
-                let rule = o.path.last().map(|s| s.rule.clone()).unwrap_or_default();
-                return Conn {
-                    outcome: Outcome::Refused,
-                    reason: format!("{svc_txt} has no ready endpoints, so kube-proxy on {node_name} REJECTs the connection (ICMP port unreachable: \"connection refused\" at once). Rule: {rule}"),
-                    fix: "Give the Service ready endpoints: make its selector match running, ready Pods (check with 'netsim explain').".into(),
-                    hops,
-                    endpoint: None,
-                };
-            }
-            Verdict::Drop => {
-                let rule = o.path.last().map(|s| s.rule.clone()).unwrap_or_default();
-                let local = rule.contains("has no local endpoints");
-                // filter KUBE-SERVICES drops ClusterIP traffic (internalTrafficPolicy Local);
-                // KUBE-EXTERNAL-SERVICES drops external traffic (externalTrafficPolicy Local).
-                let internal = rule.starts_with("-A KUBE-SERVICES ");
-                return Conn {
-                    outcome: Outcome::Timeout,
-                    reason: if local && internal {
-                        format!("{svc_txt} has no local endpoints on {node_name}: with internalTrafficPolicy Local kube-proxy only sends ClusterIP traffic to Pods on the client's own node, and DROPs it here (the client times out). Rule: {rule}")
-                    } else if local {
-                        format!("{svc_txt} has no local endpoints on {node_name}: with externalTrafficPolicy Local kube-proxy only sends external traffic to Pods on the node it arrives at, and DROPs it here (the client times out). Rule: {rule}")
-                    } else {
-                        format!("kube-proxy on {node_name} DROPs the packet. Rule: {rule}")
-                    },
-                    fix: if local && internal {
-                        "Run an endpoint on every node that has clients (e.g. a DaemonSet), or use internalTrafficPolicy: Cluster.".into()
-                    } else if local {
-                        "Send the traffic to a node that runs a ready endpoint (the load balancer's health check on healthCheckNodePort does this), or use externalTrafficPolicy: Cluster (the source IP is then masqueraded).".into()
-                    } else {
-                        "Check the node's rules with 'netsim iptables'.".into()
-                    },
-                    hops,
-                    endpoint: None,
-                };
+            Verdict::Reject | Verdict::Drop => {
+                let hops = std::mem::take(&mut a.hops);
+                return Err(Box::new(Conn { hops, ..stopped(net, &a, o, &node_name) }));
             }
             Verdict::Dnat => {
-                if let Some(to) = &o.dnat {
-                    if let Some((h, p)) = split_hp(to) {
-                        dst = h;
-                        dport = p;
-                    }
+                if let Some((h, p)) = o.dnat.as_deref().and_then(split_hp) {
+                    a.dst = h;
+                    a.dport = p;
                 }
                 if o.masquerade {
-                    masq_at = Some(at);
+                    a.masq_at = Some(a.at);
                 }
-                dnat = true;
+                a.dnat = true;
                 break;
             }
             Verdict::Accept | Verdict::None => {
                 if o.masquerade {
-                    masq_at = Some(at);
+                    a.masq_at = Some(a.at);
                 }
-                match net.node_by_ip(dst) {
-                    Some(other) if other != at && pass == 0 => {
+                match net.node_by_ip(a.dst) {
+                    Some(other) if other != a.at && pass == 0 => {
                         let other_name =
                             net.nodes.get(other).map(|x| x.name.clone()).unwrap_or_default();
-                        hops.push(hop(HopKind::Route, format!("{} is node {other_name}'s address: the packet goes there over the node network", dst), Some(&node_name)));
-                        at = other;
+                        let line = format!("{} is node {other_name}'s address: the packet goes there over the node network", a.dst);
+                        a.hops.push(hop(HopKind::Route, line, Some(&node_name)));
+                        a.at = other;
                         origin = match net.nodes.get(other) {
-                            Some(x) => Origin::infer(src, &x.info, None).min_pod(net, src),
+                            Some(x) => Origin::infer(a.src, &x.info, None).min_pod(net, a.src),
                             None => origin,
                         };
-                        continue;
                     }
                     _ => break,
                 }
             }
         }
     }
-    // Route to the destination.
-    let at_name = net.nodes.get(at).map(|x| x.name.clone()).unwrap_or_default();
-    if let Some(m) = masq_at {
-        let to = net.primary_ip(m).map(|i| i.to_string()).unwrap_or_default();
-        hops.push(hop(HopKind::Snat, format!("source {src} → {to} (MASQUERADE in KUBE-POSTROUTING: the packet carries mark 0x{:x})", 1u32 << net.proxy.masquerade_bit.min(31)), Some(&at_name)));
-    }
-    let seen = match masq_at.and_then(|m| net.primary_ip(m)) {
-        Some(ip) => ip,
-        None => src,
+    Ok(a)
+}
+
+/// The hops of one node's walk: where the packet enters, and the rules that decide.
+fn walk_hops(
+    hops: &mut Vec<Hop>,
+    pkt: &Packet,
+    o: &crate::proxy::Outcome,
+    nft: bool,
+    node_name: &str,
+) {
+    let hook = match (pkt.origin == Origin::FromNode, nft) {
+        (true, false) => "nat OUTPUT",
+        (false, false) => "nat PREROUTING",
+        (true, true) => "the output hook (nftables, table ip kube-proxy)",
+        (false, true) => "the prerouting hook (nftables, table ip kube-proxy)",
     };
-    if let Some(pod) = net.pod_at(dst) {
-        let pod_node = pod.spec.node_name.as_deref().and_then(|x| net.node_index(x));
-        let pn = node_of(net, pod_node).unwrap_or("?").to_string();
-        let line = if pod_node == Some(at) {
-            format!("{} is pod {} on this node ({pn}): delivered over its veth", dst, pod_name(pod))
-        } else {
-            let cidr = pod_node
-                .and_then(|i| net.nodes.get(i))
-                .and_then(|x| x.pod_cidrs.iter().find(|c| c.contains(dst)).map(|c| c.to_string()))
-                .unwrap_or_else(|| "?".into());
-            let via =
-                pod_node.and_then(|i| net.primary_ip(i)).map(|i| i.to_string()).unwrap_or_default();
-            format!("{dst} is in {cidr}, node {pn}'s pod CIDR: routed across the pod network to {pn} ({via}) without NAT")
-        };
-        hops.push(hop(HopKind::Route, line, Some(&at_name)));
-        let hairpin = client.pod.is_some_and(|p| {
-            p.meta.name == pod.meta.name && p.meta.namespace == pod.meta.namespace
+    hops.push(hop(
+        HopKind::Enter,
+        format!(
+            "{} → {}:{}/TCP enters {hook} on {node_name} ({})",
+            pkt.src,
+            dst_text(pkt.dst),
+            pkt.dport,
+            origin_text(pkt.origin)
+        ),
+        Some(node_name),
+    ));
+    for s in &o.path {
+        // Keep the hops that decide something (see `decides`).
+        if s.note.as_deref() == Some("not taken") || !decides(s) {
+            continue;
+        }
+        let p = s.probability.map(|p| format!("  [p={p:.5}]")).unwrap_or_default();
+        let (kind, rest) = step_kind_and_text(s);
+        hops.push(Hop {
+            kind,
+            text: format!("{} {rest}{p}", s.chain),
+            rule: Some(s.rule.clone()),
+            node: Some(node_name.to_string()),
+            policies: Vec::new(),
         });
-        if hairpin && dnat {
-            hops.push(hop(HopKind::Note, "hairpin: the Service sent the client to itself; the SEP rule `-s <podIP> -j KUBE-MARK-MASQ` masquerades it so the reply comes back through the node (kubelet --hairpin-mode hairpin-veth or promiscuous-bridge must let it back into the same veth)".into(), Some(&pn)));
-        }
-        let mut c = deliver(pod, dport, Some(seen), &mut hops, Some(&pn));
-        c.hops = hops;
-        if c.outcome == Outcome::Connected {
-            let mut r = c.reason.clone();
-            if let (true, Some(s)) = (dnat, svc_hit) {
-                r = format!("{} through Service {}.", r.trim_end_matches('.'), svc_name(s));
-                r.push_str(&source_sentence(src, seen, s, ip, net));
-                if s.spec.session_affinity == "ClientIP" {
-                    r.push_str(&format!(
-                        " sessionAffinity ClientIP: the `-m recent` rules send later connections from {src} to the same Pod for {}s.",
-                        s.spec.session_affinity_timeout.unwrap_or(10800)
-                    ));
-                }
-            } else if !dnat {
-                r.push_str(&format!(
-                    " Pod-to-Pod traffic is not NATed: the Pod sees the client address {seen}."
-                ));
-            }
-            c.reason = r;
-        } else if dnat && svc_hit.is_some() {
-            c.reason = format!("{} {}", c.reason, "kube-proxy cannot see this: it DNATs to every endpoint whatever listens there (a wrong targetPort shows up only as refused connections).");
-        }
-        return c;
     }
-    if let Some(nn) = net.node_by_ip(dst) {
-        // The node itself: hostNetwork Pods on it share its address.
-        let name = net.nodes.get(nn).map(|x| x.name.as_str()).unwrap_or("");
-        let host_pod = net.objects.pods.iter().find(|p| {
-            p.spec.host_network
-                && p.spec.node_name.as_deref() == Some(name)
-                && !listeners(p, dport, Protocol::Tcp).is_empty()
-        });
-        if let Some(p) = host_pod {
-            hops.push(hop(
-                HopKind::Route,
-                format!("{dst} is node {name}: pod {} uses the host network", pod_name(p)),
-                Some(name),
-            ));
-            let mut c = deliver(p, dport, Some(seen), &mut hops, Some(name));
-            c.hops = hops;
-            return c;
-        }
-        // The API server: a static Pod on the control-plane node's host network, not in the
-        // simulated objects; `default/kubernetes`'s endpoints point at it.
-        if dnat
-            && svc_hit.is_some_and(|s| s.meta.namespace == "default" && s.meta.name == "kubernetes")
-        {
-            hops.push(hop(
-                HopKind::Deliver,
-                format!("{dst}:{dport} → kube-apiserver on node {name} (host network)"),
-                Some(name),
-            ));
+}
+
+/// A connection the rules ended: REJECT (refused at once) or DROP (a timeout), with why.
+fn stopped(net: &Network<'_>, a: &Arrival<'_>, o: &crate::proxy::Outcome, node_name: &str) -> Conn {
+    let svc_txt = a
+        .svc_hit
+        .map(|s| format!("Service {}", svc_name(s)))
+        .unwrap_or_else(|| "the Service".into());
+    let rule = o.path.last().map(|s| s.rule.clone()).unwrap_or_default();
+    if o.verdict == Verdict::Reject {
+        // nftables `cluster-ips-check`: an active ClusterIP on a port no Service port defines
+        // (KEP-3866 README "Behavior of service IPs"), not a Service without endpoints; iptables
+        // mode lets such a packet through un-NATed.
+        if rule.contains("@cluster-ips reject") {
+            let s = net
+                .vips
+                .get(&a.dst)
+                .and_then(|v| v.first())
+                .and_then(|i| net.objects.services.get(*i));
+            let ports: Vec<String> = s
+                .map(|s| {
+                    s.spec
+                        .ports
+                        .iter()
+                        .map(|p| format!("{}/{}", p.port, p.protocol.as_str()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let name = s.map(svc_name).unwrap_or_else(|| "the Service".into());
+            let (dst, dport) = (a.dst, a.dport);
             return Conn {
-                outcome: Outcome::Connected,
-                reason: format!("Connected to kube-apiserver on node {name} ({dst}:{dport}) through Service default/kubernetes; its endpoints are the API server addresses, written by the API server itself."),
-                fix: String::new(),
-                hops,
-                endpoint: Some(Endpoint {
-                    pod: Some(ObjectRef::pod("kube-system", &format!("kube-apiserver-{name}"))),
-                    host: None,
-                    container: Some("kube-apiserver".into()),
-                    ip: dst.to_string(),
-                    port: dport,
-                    node: Some(name.to_string()),
-                    source_ip: Some(seen),
-                }),
+                outcome: Outcome::Refused,
+                reason: format!("{dst} is the ClusterIP of Service {name}, which does not declare port {dport}/TCP (its ports: {}); in nftables mode kube-proxy on {node_name} rejects traffic to undefined ports of a ClusterIP (\"connection refused\" at once; iptables mode lets the packet go and the client times out). Rule: {rule}", if ports.is_empty() { "none".into() } else { ports.join(", ") }),
+                fix: format!("Connect to a declared port, or add port {dport} (protocol TCP) to spec.ports of Service {name}."),
+                hops: Vec::new(),
+                endpoint: None,
             };
         }
         return Conn {
             outcome: Outcome::Refused,
-            reason: format!("Nothing on node {name} listens on {dport}/TCP: no Service has nodePort {dport} (kube-proxy only catches allocated NodePorts) and no hostNetwork Pod declares it; the node answers with a TCP reset."),
-            fix: format!("Use the Service's nodePort (range {}), or its ClusterIP from inside the cluster.", net.settings.node_port_range),
-            hops,
+            reason: format!("{svc_txt} has no ready endpoints, so kube-proxy on {node_name} REJECTs the connection (ICMP port unreachable: \"connection refused\" at once). Rule: {rule}"),
+            fix: "Give the Service ready endpoints: make its selector match running, ready Pods (check with 'netsim explain').".into(),
+            hops: Vec::new(),
             endpoint: None,
         };
     }
-    if dnat && net.node_by_pod_cidr(dst).is_none() && !net.vips.contains_key(&dst) {
-        let via = svc_hit.map(|s| format!(" through Service {}", svc_name(s))).unwrap_or_default();
-        hops.push(hop(HopKind::Route, format!("{dst}:{dport} is outside the pod network: it leaves through the node's default route (not simulated further)"), Some(&at_name)));
+    if rule.contains("Drop traffic to unallocated ClusterIPs") {
         return Conn {
-            outcome: Outcome::Unknown,
-            reason: format!("kube-proxy sent the connection{via} to {dst}:{dport}, an endpoint outside the cluster (a Service without a selector and hand-written endpoints). Whether that host answers is not in the manifests."),
+            outcome: Outcome::Timeout,
+            reason: format!("No Service has the ClusterIP {}: in nftables mode kube-proxy drops traffic to addresses of the Service range that no Service holds (cluster-ips-check), so the client times out. Rule: {rule}", a.dst),
+            fix: "Use the Service's DNS name rather than a remembered ClusterIP; check 'netsim get services -A'.".into(),
+            hops: Vec::new(),
+            endpoint: None,
+        };
+    }
+    // iptables: "has no local endpoints" in filter KUBE-SERVICES (internalTrafficPolicy Local)
+    // or KUBE-EXTERNAL-SERVICES (externalTrafficPolicy Local); nftables: a `drop` element of
+    // the no-endpoint-services / no-endpoint-nodeports maps.
+    let nft_drop = rule.contains(" no-endpoint-") && rule.contains(": drop");
+    let local = rule.contains("has no local endpoints") || nft_drop;
+    let to_cluster_ip = a.svc_hit.is_some_and(|s| s.spec.cluster_ips.contains(&a.ip));
+    let internal =
+        rule.starts_with("-A KUBE-SERVICES ") || (nft_drop && to_cluster_ip && a.masq_at.is_none());
+    Conn {
+        outcome: Outcome::Timeout,
+        reason: if local && internal {
+            format!("{svc_txt} has no local endpoints on {node_name}: with internalTrafficPolicy Local kube-proxy only sends ClusterIP traffic to Pods on the client's own node, and DROPs it here (the client times out). Rule: {rule}")
+        } else if local {
+            format!("{svc_txt} has no local endpoints on {node_name}: with externalTrafficPolicy Local kube-proxy only sends external traffic to Pods on the node it arrives at, and DROPs it here (the client times out). Rule: {rule}")
+        } else {
+            format!("kube-proxy on {node_name} DROPs the packet. Rule: {rule}")
+        },
+        fix: if local && internal {
+            "Run an endpoint on every node that has clients (e.g. a DaemonSet), or use internalTrafficPolicy: Cluster.".into()
+        } else if local {
+            "Send the traffic to a node that runs a ready endpoint (the load balancer's health check on healthCheckNodePort does this), or use externalTrafficPolicy: Cluster (the source IP is then masqueraded).".into()
+        } else {
+            format!(
+                "Check the node's rules with 'netsim {}'.",
+                if net.proxy.mode == crate::proxy::ProxyMode::Nftables {
+                    "nftables"
+                } else {
+                    "iptables"
+                }
+            )
+        },
+        hops: Vec::new(),
+        endpoint: None,
+    }
+}
+
+/// After the rules: the source NAT, then the destination — a Pod, a node, an address outside
+/// the cluster, or nothing.
+fn arrive(net: &Network<'_>, client: &Client<'_>, mut a: Arrival<'_>) -> Conn {
+    let at_name = a.at_name(net);
+    if let Some(m) = a.masq_at {
+        let to = net.primary_ip(m).map(|i| i.to_string()).unwrap_or_default();
+        let line = if net.proxy.mode == crate::proxy::ProxyMode::Nftables {
+            format!(
+                "source {} → {to} (masquerade in chain masquerading: the packet carries mark {})",
+                a.src,
+                net.proxy.nft_mark()
+            )
+        } else {
+            format!(
+                "source {} → {to} (MASQUERADE in KUBE-POSTROUTING: the packet carries mark 0x{:x})",
+                a.src,
+                1u32 << net.proxy.masquerade_bit.min(31)
+            )
+        };
+        a.hops.push(hop(HopKind::Snat, line, Some(&at_name)));
+    }
+    if let Some(pod) = net.pod_at(a.dst) {
+        return to_pod(net, client, a, pod);
+    }
+    if let Some(nn) = net.node_by_ip(a.dst) {
+        return to_node(net, client, a, nn);
+    }
+    if a.dnat && net.node_by_pod_cidr(a.dst).is_none() && !net.vips.contains_key(&a.dst) {
+        return to_outside(net, client, a);
+    }
+    unanswered(net, client, a)
+}
+
+/// Delivery into a Pod (policies first), with what the connection went through.
+fn to_pod(net: &Network<'_>, client: &Client<'_>, a: Arrival<'_>, pod: &Pod) -> Conn {
+    let (seen, snat, service_ip, at_name) =
+        (a.seen(net), a.snat(net), a.service_ip(), a.at_name(net));
+    let Arrival { mut hops, at, src, dst, dport, ip, dnat, svc_hit, masq_at, .. } = a;
+    let a_masq = masq_at.is_some();
+    let pod_node = pod.spec.node_name.as_deref().and_then(|x| net.node_index(x));
+    let pn = node_of(net, pod_node).unwrap_or("?").to_string();
+    let line = if pod_node == Some(at) {
+        format!("{} is pod {} on this node ({pn}): delivered over its veth", dst, pod_name(pod))
+    } else {
+        let cidr = pod_node
+            .and_then(|i| net.nodes.get(i))
+            .and_then(|x| x.pod_cidrs.iter().find(|c| c.contains(dst)).map(|c| c.to_string()))
+            .unwrap_or_else(|| "?".into());
+        let via =
+            pod_node.and_then(|i| net.primary_ip(i)).map(|i| i.to_string()).unwrap_or_default();
+        format!("{dst} is in {cidr}, node {pn}'s pod CIDR: routed across the pod network to {pn} ({via}) without NAT")
+    };
+    hops.push(hop(HopKind::Route, line, Some(&at_name)));
+    let hairpin = client
+        .pod
+        .is_some_and(|p| p.meta.name == pod.meta.name && p.meta.namespace == pod.meta.namespace);
+    if hairpin && dnat {
+        hops.push(hop(HopKind::Note, "hairpin: the Service sent the client to itself; the SEP rule `-s <podIP> -j KUBE-MARK-MASQ` masquerades it so the reply comes back through the node (kubelet --hairpin-mode hairpin-veth or promiscuous-bridge must let it back into the same veth)".into(), Some(&pn)));
+    }
+    if let Err(c) =
+        police(net, client, snat, Peer::Pod(pod), service_ip, dport, &mut hops, Some(&pn))
+    {
+        return Conn { hops, ..*c };
+    }
+    let mut c = deliver(pod, dport, Some(seen), &mut hops, Some(&pn));
+    c.hops = hops;
+    if c.outcome == Outcome::Connected {
+        let mut r = c.reason.clone();
+        if let (true, Some(s)) = (dnat, svc_hit) {
+            r = format!("{} through Service {}.", r.trim_end_matches('.'), svc_name(s));
+            r.push_str(&source_sentence(src, seen, a_masq, s, ip, net));
+            if s.spec.session_affinity == "ClientIP" {
+                r.push_str(&format!(
+                    " sessionAffinity ClientIP: the `-m recent` rules send later connections from {src} to the same Pod for {}s.",
+                    s.spec.session_affinity_timeout.unwrap_or(10800)
+                ));
+            }
+        } else if !dnat {
+            r.push_str(&format!(
+                " Pod-to-Pod traffic is not NATed: the Pod sees the client address {seen}."
+            ));
+        }
+        c.reason = r;
+    } else if dnat && svc_hit.is_some() {
+        c.reason = format!("{} {}", c.reason, "kube-proxy cannot see this: it DNATs to every endpoint whatever listens there (a wrong targetPort shows up only as refused connections).");
+    }
+    c
+}
+
+/// A node address: a hostNetwork Pod on it, the API server behind `default/kubernetes`, or
+/// nothing listening.
+fn to_node(net: &Network<'_>, client: &Client<'_>, a: Arrival<'_>, nn: usize) -> Conn {
+    let (seen, snat, service_ip) = (a.seen(net), a.snat(net), a.service_ip());
+    let Arrival { mut hops, dst, dport, dnat, svc_hit, .. } = a;
+    // The node itself: hostNetwork Pods on it share its address.
+    let name = net.nodes.get(nn).map(|x| x.name.as_str()).unwrap_or("");
+    let host_pod = net.objects.pods.iter().find(|p| {
+        p.spec.host_network
+            && p.spec.node_name.as_deref() == Some(name)
+            && !listeners(p, dport, Protocol::Tcp).is_empty()
+    });
+    if let Some(p) = host_pod {
+        hops.push(hop(
+            HopKind::Route,
+            format!("{dst} is node {name}: pod {} uses the host network", pod_name(p)),
+            Some(name),
+        ));
+        if let Err(c) =
+            police(net, client, snat, Peer::Pod(p), service_ip, dport, &mut hops, Some(name))
+        {
+            return Conn { hops, ..*c };
+        }
+        let mut c = deliver(p, dport, Some(seen), &mut hops, Some(name));
+        c.hops = hops;
+        return c;
+    }
+    // The node's own address (the API server behind `default/kubernetes`, or nothing
+    // listening): the client's egress policies judge it like any node address — an isolated
+    // Pod needs an ipBlock for it unless it is the Pod's own node.
+    let node_peer = Peer::Node { name, ip: dst };
+    if let Err(c) = police(net, client, snat, node_peer, service_ip, dport, &mut hops, Some(name)) {
+        return Conn { hops, ..*c };
+    }
+    // The API server: a static Pod on the control-plane node's host network, not in the
+    // simulated objects; `default/kubernetes`'s endpoints point at it.
+    if dnat && svc_hit.is_some_and(|s| s.meta.namespace == "default" && s.meta.name == "kubernetes")
+    {
+        hops.push(hop(
+            HopKind::Deliver,
+            format!("{dst}:{dport} → kube-apiserver on node {name} (host network)"),
+            Some(name),
+        ));
+        return Conn {
+            outcome: Outcome::Connected,
+            reason: format!("Connected to kube-apiserver on node {name} ({dst}:{dport}) through Service default/kubernetes; its endpoints are the API server addresses, written by the API server itself."),
             fix: String::new(),
             hops,
             endpoint: Some(Endpoint {
-                pod: None,
-                host: Some(dst.to_string()),
-                container: None,
+                pod: Some(ObjectRef::pod("kube-system", &format!("kube-apiserver-{name}"))),
+                host: None,
+                container: Some("kube-apiserver".into()),
                 ip: dst.to_string(),
                 port: dport,
-                node: None,
+                node: Some(name.to_string()),
                 source_ip: Some(seen),
             }),
         };
     }
+    Conn {
+        outcome: Outcome::Refused,
+        reason: format!("Nothing on node {name} listens on {dport}/TCP: no Service has nodePort {dport} (kube-proxy only catches allocated NodePorts) and no hostNetwork Pod declares it; the node answers with a TCP reset."),
+        fix: format!("Use the Service's nodePort (range {}), or its ClusterIP from inside the cluster.", net.settings.node_port_range),
+        hops,
+        endpoint: None,
+    }
+}
+
+/// A DNAT to an address outside the cluster (a Service without a selector and hand-written
+/// endpoints): the client's egress policies apply; whether the host answers is unknown.
+fn to_outside(net: &Network<'_>, client: &Client<'_>, a: Arrival<'_>) -> Conn {
+    let (seen, snat, at_name) = (a.seen(net), a.snat(net), a.at_name(net));
+    let Arrival { mut hops, dst, dport, ip, svc_hit, .. } = a;
+    let via = svc_hit.map(|s| format!(" through Service {}", svc_name(s))).unwrap_or_default();
+    hops.push(hop(HopKind::Route, format!("{dst}:{dport} is outside the pod network: it leaves through the node's default route (not simulated further)"), Some(&at_name)));
+    let outside = Peer::External(dst);
+    if let Err(c) = police(net, client, snat, outside, Some(ip), dport, &mut hops, Some(&at_name)) {
+        return Conn { hops, ..*c };
+    }
+    Conn {
+        outcome: Outcome::Unknown,
+        reason: format!("kube-proxy sent the connection{via} to {dst}:{dport}, an endpoint outside the cluster (a Service without a selector and hand-written endpoints). Whether that host answers is not in the manifests."),
+        fix: String::new(),
+        hops,
+        endpoint: Some(Endpoint {
+            pod: None,
+            host: Some(dst.to_string()),
+            container: None,
+            ip: dst.to_string(),
+            port: dport,
+            node: None,
+            source_ip: Some(seen),
+        }),
+    }
+}
+
+/// No Pod, node or outside endpoint took the packet: an undeclared Service port, a Pod IP
+/// nobody has, an unallocated ClusterIP, or an address outside the cluster.
+fn unanswered(net: &Network<'_>, client: &Client<'_>, a: Arrival<'_>) -> Conn {
+    let (at_name, seen, snat) = (a.at_name(net), a.seen(net), a.snat(net));
+    let Arrival { mut hops, dst, dport, .. } = a;
     if let Some(s) =
         net.vips.get(&dst).and_then(|v| v.first()).and_then(|i| net.objects.services.get(*i))
     {
@@ -1473,6 +1859,31 @@ fn connect_at(
         .map(svc_name)
         .take(3)
         .collect();
+    if dst.is_loopback() {
+        // The node's own loopback and no kube-proxy rule took it: the host stack answers.
+        let nodeport = net.node_ports.contains_key(&i32::from(dport));
+        let nft = net.proxy.mode == crate::proxy::ProxyMode::Nftables;
+        hops.push(hop(
+            HopKind::Route,
+            format!("{dst}:{dport} stays on node {at_name}: no kube-proxy rule matched"),
+            Some(&at_name),
+        ));
+        return Conn {
+            outcome: Outcome::Refused,
+            reason: if nft && nodeport {
+                format!("kube-proxy in nftables mode does not serve NodePorts on 127.0.0.1 (KEP-3866 \"Localhost NodePorts\"; the alpha KubeProxyNFTablesLocalhostNodePorts gate of v1.37 is off), so {dst}:{dport} reaches the node's own network stack, where nothing listens: the connection is refused.")
+            } else {
+                format!("Nothing on node {at_name} listens on {dst}:{dport}: no kube-proxy rule matched it, so the node's own network stack answers with a TCP reset.")
+            },
+            fix: if nft && nodeport {
+                "Use the node's primary IP with the NodePort (nodePortAddresses defaults to primary in nftables mode), or the Service's ClusterIP.".into()
+            } else {
+                "Connect to a Service's ClusterIP or a node IP and NodePort.".into()
+            },
+            hops,
+            endpoint: None,
+        };
+    }
     if let Some(range) = net.settings.service_subnets.iter().find(|c| c.contains(dst)) {
         // A ClusterIP that no Service holds (any more): the rules went with the Service.
         hops.push(hop(HopKind::Route,
@@ -1492,16 +1903,36 @@ fn connect_at(
         format!("{dst}:{dport} is outside the cluster: it leaves through the node's default route"),
         Some(&at_name),
     ));
+    if !pending.is_empty() {
+        return Conn {
+            outcome: Outcome::Timeout,
+            reason: format!("{dst} is no Service, Pod or node address of the cluster. LoadBalancer Service {} is <pending>: no load-balancer IP was ever assigned, so there is no such IP.", pending.join(", ")),
+            fix: "Use a Service name, ClusterIP, Pod IP or node IP + NodePort.".into(),
+            hops,
+            endpoint: None,
+        };
+    }
+    // An address outside the cluster: the client's egress policies apply, then the request
+    // leaves the simulation.
+    if let Err(c) =
+        police(net, client, snat, Peer::External(dst), None, dport, &mut hops, Some(&at_name))
+    {
+        return Conn { hops, ..*c };
+    }
     Conn {
-        outcome: Outcome::Timeout,
-        reason: if pending.is_empty() {
-            format!("{dst} is no Service, Pod or node address of the cluster; the simulation does not follow traffic outside it.")
-        } else {
-            format!("{dst} is no Service, Pod or node address of the cluster. LoadBalancer Service {} is <pending>: no load-balancer IP was ever assigned, so there is no such IP.", pending.join(", "))
-        },
-        fix: "Use a Service name, ClusterIP, Pod IP or node IP + NodePort.".into(),
+        outcome: Outcome::Unknown,
+        reason: format!("{dst} is no Service, Pod or node address of the cluster: the request leaves the cluster, and whether that host answers is not in the manifests."),
+        fix: String::new(),
         hops,
-        endpoint: None,
+        endpoint: Some(Endpoint {
+            pod: None,
+            host: Some(dst.to_string()),
+            container: None,
+            ip: dst.to_string(),
+            port: dport,
+            node: None,
+            source_ip: Some(seen),
+        }),
     }
 }
 
@@ -1552,6 +1983,7 @@ fn split_hp(s: &str) -> Option<(IpAddr, u16)> {
 fn source_sentence(
     src: IpAddr,
     seen: IpAddr,
+    masqueraded: bool,
     s: &Service,
     ip: IpAddr,
     net: &Network<'_>,
@@ -1559,7 +1991,9 @@ fn source_sentence(
     let external = !s.spec.cluster_ips.contains(&ip);
     let etp = s.spec.external_traffic_policy.map(|p| p.as_str()).unwrap_or("Cluster");
     let local = s.spec.external_traffic_policy == Some(crate::model::TrafficPolicy::Local);
-    if seen == src {
+    if seen == src && masqueraded {
+        format!(" The Pod sees {src}: the connection was masqueraded to the node's own address, which is already the source.")
+    } else if seen == src {
         if external && local {
             format!(" The Pod sees the real client address {src}: externalTrafficPolicy {etp} delivers only to local endpoints and does not masquerade.")
         } else {
@@ -1688,6 +2122,12 @@ fn serving_containers(pod: &Pod) -> impl Iterator<Item = &crate::model::Containe
     )
 }
 
+/// The zone of the node a Pod runs on.
+fn pod_zone(net: &Network<'_>, p: &Pod) -> Option<String> {
+    let i = p.spec.node_name.as_deref().and_then(|n| net.node_index(n))?;
+    net.nodes.get(i)?.info.zone.clone()
+}
+
 /// A probability rounded to 10 decimals (shares are products of `1/n`: keep `0.3333333333`,
 /// not the float noise of the product).
 fn round10(p: f64) -> f64 {
@@ -1716,18 +2156,20 @@ fn distribution(
                 &Packet { src: client.ip, dst: ip, dport: port, proto: Protocol::Tcp, origin },
             );
             for d in t.destinations() {
-                let pod = d.ip.parse::<IpAddr>().ok().and_then(|i| net.pod_at(i)).map(pod_ref);
+                let p = d.ip.parse::<IpAddr>().ok().and_then(|i| net.pod_at(i));
                 let count = counts.get(&(d.ip.clone(), d.port)).copied().unwrap_or(0);
                 let probability = round10(d.probability);
-                out.push(Share { pod, ip: d.ip, port: d.port, probability, count });
+                let (pod, zone) = (p.map(pod_ref), p.and_then(|p| pod_zone(net, p)));
+                out.push(Share { pod, zone, ip: d.ip, port: d.port, probability, count });
             }
         }
     }
     for ((ip, port), count) in counts {
         if !out.iter().any(|s| s.ip == *ip && s.port == *port) {
-            let pod = ip.parse::<IpAddr>().ok().and_then(|i| net.pod_at(i)).map(pod_ref);
+            let p = ip.parse::<IpAddr>().ok().and_then(|i| net.pod_at(i));
+            let (pod, zone) = (p.map(pod_ref), p.and_then(|p| pod_zone(net, p)));
             let probability = if out.is_empty() { 1.0 } else { 0.0 };
-            out.push(Share { pod, ip: ip.clone(), port: *port, probability, count: *count });
+            out.push(Share { pod, zone, ip: ip.clone(), port: *port, probability, count: *count });
         }
     }
     out

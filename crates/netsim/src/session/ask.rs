@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::answer::{to_json, AskError, ObjectRef};
 use super::Session;
-use crate::dns::{fqdn, query_packet, resolv_conf, resolve, RecordType, ResolvConf};
+use crate::dns::{fqdn, query_packet, resolv_conf, resolve, RecordType, ResolvConf, WalkResult};
 use crate::model::{Pod, Protocol};
 use crate::proxy::{Origin, Packet};
 use crate::request::{
@@ -18,6 +18,7 @@ use crate::request::{
 };
 use crate::scenario::RequestResult;
 
+pub use super::describe::Description;
 pub use super::dns::Lookup;
 pub use super::get::{GetQuestion, Listing, OutputFormat};
 pub use super::packet::PacketWalk;
@@ -83,10 +84,30 @@ pub enum Question {
     },
     /// `netsim get …`.
     Get(GetQuestion),
+    /// `netsim describe KIND [NAME] [-n NS]`.
+    Describe {
+        kind: String,
+        #[serde(default)]
+        name: Option<String>,
+        #[serde(default)]
+        namespace: Option<String>,
+    },
     /// What the inspector shows about a Service (`NS/NAME`).
     Service { service: String },
     /// What the inspector shows about a Pod (`NS/NAME`).
     Pod { pod: String },
+    /// The cluster's policies and the Pods they isolate.
+    Policies,
+    /// One policy for the inspector: `kind` NetworkPolicy (`NS/NAME`) or ClusterNetworkPolicy.
+    Policy { kind: String, name: String },
+    /// The reachability matrix over `pods` (`NS/NAME`; all Pods when empty), on `port`
+    /// (`80/TCP`; default: each destination's first declared port).
+    Matrix {
+        #[serde(default)]
+        pods: Vec<String>,
+        #[serde(default)]
+        port: Option<String>,
+    },
 }
 
 fn one() -> u32 {
@@ -156,6 +177,18 @@ impl Session {
             }
             Question::Service { service } => to_json(&self.service_detail(service)?),
             Question::Pod { pod } => to_json(&self.pod_detail(pod)?),
+            Question::Describe { kind, name, namespace } => {
+                to_json(&self.describe(kind, name.as_deref(), namespace.as_deref())?)
+            }
+            Question::Policies => to_json(&self.policy_overview()),
+            Question::Policy { kind, name } => to_json(&self.policy_inspection(kind, name)?),
+            Question::Matrix { pods, port } => {
+                let port = match port.as_deref() {
+                    None | Some("") => None,
+                    Some(p) => Some(parse_port(p)?),
+                };
+                to_json(&self.policy_matrix(pods, port))
+            }
             Question::Get(g) => {
                 let l = self.get(g)?;
                 match g.output {
@@ -246,7 +279,33 @@ impl Session {
         } else {
             resolve(&rc, name, qtype, self.zone(), cluster_dns)
         };
+        // The queries are packets too: a NetworkPolicy may drop them (egress of the client,
+        // ingress of CoreDNS), and then every query times out.
+        let net = self.network();
+        let verdict = match (virtual_client, rc.nameservers.first().and_then(|n| n.parse().ok())) {
+            (false, Some(server)) if cluster_dns.contains(&server) => {
+                net.dns_query_verdict(&pod, server)
+            }
+            _ => None,
+        };
+        let mut walk = walk;
+        let mut policies = Vec::new();
+        if let Some(v) = verdict {
+            policies = v.policies.clone();
+            if v.decision == crate::policy::Decision::Denied {
+                for q in &mut walk.queries {
+                    q.rcode = None;
+                    q.answer.clear();
+                    q.authority.clear();
+                    q.additional.clear();
+                    q.why = "dropped by NetworkPolicy: no answer".into();
+                }
+                walk.queries.truncate(1);
+                walk.result = WalkResult::TimedOut { why: v.reason };
+            }
+        }
         Ok(Lookup {
+            policies,
             client: ObjectRef::pod(&pod.meta.namespace, &pod.meta.name),
             virtual_client,
             exact,
@@ -362,6 +421,20 @@ impl Session {
         let trace = table.walk(info, &packet);
         Ok(PacketWalk::new(&info.name, &packet, &trace))
     }
+}
+
+/// `80`, `80/TCP`, `53/udp`.
+fn parse_port(s: &str) -> Result<(u16, Protocol), AskError> {
+    let (n, proto) = s.split_once('/').unwrap_or((s, "TCP"));
+    let bad = || AskError::usage("bad-port", format!("invalid port '{s}': expected e.g. 80/TCP"));
+    let port: u16 = n.trim().parse().ok().filter(|p| *p > 0).ok_or_else(bad)?;
+    let proto = match proto.trim().to_ascii_uppercase().as_str() {
+        "TCP" => Protocol::Tcp,
+        "UDP" => Protocol::Udp,
+        "SCTP" => Protocol::Sctp,
+        _ => return Err(bad()),
+    };
+    Ok((port, proto))
 }
 
 /// `IP:PORT`, or `[IPv6]:PORT`.

@@ -38,6 +38,9 @@ pub struct Lookup {
     pub queries: Vec<Response>,
     /// How the walk ended.
     pub result: WalkResult,
+    /// The NetworkPolicies that judged the queries (the client's egress, CoreDNS's ingress).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policies: Vec<crate::policy::PolicyEffect>,
 }
 
 impl Lookup {
@@ -167,6 +170,10 @@ fn summary(out: &mut String, w: &Lookup) {
         }
         WalkResult::NoNameserver => {
             let _ = writeln!(out, "** no nameserver in resolv.conf");
+        }
+        WalkResult::TimedOut { why } => {
+            let _ = writeln!(out, ";; connection timed out; no servers could be reached");
+            let _ = writeln!(out, ";; ({why})");
         }
     }
 }

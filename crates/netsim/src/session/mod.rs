@@ -17,10 +17,12 @@
 pub mod answer;
 mod ask;
 mod config;
+mod describe;
 pub mod detail;
 mod dns;
 mod get;
 mod packet;
+pub mod policy;
 mod rules;
 pub mod summary;
 
@@ -39,7 +41,8 @@ use crate::request::{Index, Network};
 
 pub use answer::{to_json, AskError, ObjectRef};
 pub use ask::{
-    GetQuestion, Listing, Lookup, OutputFormat, PacketWalk, Question, RuleFormat, Rules,
+    Description, GetQuestion, Listing, Lookup, OutputFormat, PacketWalk, Question, RuleFormat,
+    Rules,
 };
 pub use config::proxy_config;
 pub use packet::Branch;

@@ -107,14 +107,12 @@ impl Session {
         let running = self.proxy_mode();
         let format = format.unwrap_or(RuleFormat::listing(running));
         if format.mode() != running {
-            let (tool, other) = match running {
-                ProxyMode::Nftables => ("nftables", "netsim nftables"),
-                _ => ("iptables", "netsim iptables"),
+            let message = match (self.proxy.mode, running) {
+                (ProxyMode::Ipvs, _) => format!("node \"{node}\" runs kube-proxy in ipvs mode (KubeProxyConfiguration mode), which is not simulated; iptables mode's rules are shown instead, by netsim iptables"),
+                (_, ProxyMode::Nftables) => format!("node \"{node}\" runs kube-proxy in nftables mode (KubeProxyConfiguration mode); its rules are shown by netsim nftables"),
+                _ => format!("node \"{node}\" runs kube-proxy in iptables mode (KubeProxyConfiguration mode); its rules are shown by netsim iptables"),
             };
-            return Err(AskError::usage(
-                "wrong-proxy-mode",
-                format!("node \"{node}\" runs kube-proxy in {tool} mode (KubeProxyConfiguration mode); its rules are shown by {other}"),
-            ));
+            return Err(AskError::usage("wrong-proxy-mode", message));
         }
         let net = self.network();
         let rs = net

@@ -1,1 +1,145 @@
+//! The session answers every question from one build, in both proxy modes, with policies.
 
+use super::*;
+use crate::request::{HopKind, Options, Outcome};
+
+const APP: &str = "
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: nginx, ports: [{containerPort: 8080, name: http}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: http}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client, labels: {role: client}}
+spec:
+  containers: [{name: c, image: busybox}]
+";
+
+fn ask(s: &Session, q: serde_json::Value) -> serde_json::Value {
+    let q: Question = serde_json::from_value(q).unwrap_or_else(|e| panic!("{e}"));
+    let text = s.ask(&q).unwrap_or_else(|e| panic!("{e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+#[test]
+fn the_rules_follow_the_clusters_proxy_mode() {
+    let ipt = Session::from_text("a.yaml", APP);
+    let r = ipt.rules("kind-worker", None, Some("web")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((r.mode.as_str(), r.format), ("iptables", RuleFormat::Save));
+    assert!(!r.highlight.is_empty());
+    let err = ipt.rules("kind-worker", Some(RuleFormat::Dump), None).err();
+    assert_eq!(err.map(|e| e.code), Some("wrong-proxy-mode".to_string()));
+
+    let nft = Session::from_text(
+        "a.yaml",
+        &format!("apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: nftables\n---{APP}"),
+    );
+    let r = nft.rules("kind-worker", None, Some("default/web")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((r.mode.as_str(), r.format), ("nftables", RuleFormat::Ruleset));
+    // Every line naming the Service is marked; no line of another Service is.
+    for (i, l) in r.text.lines().enumerate() {
+        let marked = r.highlight.contains(&(i as u32));
+        if l.contains("-default/web/") {
+            assert!(marked, "{l}");
+        }
+        if l.contains("default/kubernetes") || l.contains("kube-system/kube-dns") {
+            assert!(!marked, "{l}");
+        }
+    }
+    // The same Service, connected through the nft rules text.
+    let report = nft
+        .request("pod/client", "http://web/", Options::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.outcome, Outcome::Connected, "{}", report.text());
+    assert!(report
+        .hops
+        .iter()
+        .any(|h| h.kind == HopKind::Nat && h.text.contains("numgen random mod 2")));
+    // And the other mode, for the page's comparison.
+    let other = nft.rules_in_mode("kind-worker", crate::proxy::ProxyMode::Iptables, Some("web"));
+    assert!(other.is_ok_and(|r| r.mode == "iptables" && r.text.contains("KUBE-SVC-")));
+}
+
+#[test]
+fn a_policy_on_the_service_port_instead_of_the_target_port_drops_the_request() {
+    let policy = "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web-in}\nspec:\n  podSelector: {matchLabels: {app: web}}\n  ingress:\n  - from: [{podSelector: {matchLabels: {role: client}}}]\n    ports: [{port: 80}]\n";
+    let s = Session::from_text("a.yaml", &format!("{APP}{policy}"));
+    let r = s
+        .request("pod/client", "http://web/", Options::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.outcome, Outcome::Timeout, "{}", r.text());
+    assert_eq!(r.policies.len(), 1);
+    assert_eq!(r.policies[0].name, "default/web-in");
+    assert!(r.reason.contains("default/web-in") && r.reason.contains("ingress"), "{}", r.reason);
+    // The fix: the target port (by name or number) lets it in.
+    let fixed =
+        Session::from_text("a.yaml", &format!("{APP}{}", policy.replace("port: 80", "port: http")));
+    let r = fixed
+        .request("pod/client", "http://web/", Options::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.outcome, Outcome::Connected, "{}", r.text());
+    assert!(r.hops.iter().any(|h| h.kind == HopKind::Policy));
+    // The overview, the inspector and the matrix answer about the same policy.
+    let o = ask(&s, serde_json::json!({"ask": "policies"}));
+    assert_eq!(o["policies"][0]["name"], "default/web-in");
+    let i = ask(
+        &s,
+        serde_json::json!({"ask": "policy", "kind": "NetworkPolicy", "name": "default/web-in"}),
+    );
+    assert!(i.is_object());
+    let m = ask(&s, serde_json::json!({"ask": "matrix", "port": "8080/TCP"}));
+    assert!(m["denied"].as_u64().is_some_and(|d| d > 0), "{m}");
+}
+
+#[test]
+fn default_deny_egress_makes_name_lookups_time_out() {
+    let deny = "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny-egress}\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n";
+    let s = Session::from_text("a.yaml", &format!("{APP}{deny}"));
+    let r = s
+        .request("pod/client", "http://web/", Options::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.outcome, Outcome::Timeout);
+    assert!(r.reason.contains("no servers could be reached"), "{}", r.reason);
+    let l = s
+        .dns("web", Some("client"), None, crate::dns::RecordType::A, false)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(l.result, crate::dns::WalkResult::TimedOut { .. }));
+    assert!(l.text().contains(";; connection timed out; no servers could be reached"));
+}
+
+#[test]
+fn details_come_from_the_core() {
+    let s = Session::from_text("a.yaml", APP);
+    let d = s.service_detail("web").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(d.selector, vec!["app=web"]);
+    assert_eq!(d.matches.iter().filter(|m| m.selected).count(), 2);
+    assert_eq!(d.endpoints.len(), 2);
+    let client = d.matches.iter().find(|m| m.pod.name == "client");
+    assert!(client.is_some_and(|m| m.cells[0].text == "✗ no app"));
+    let pod = s
+        .objects()
+        .pods
+        .iter()
+        .find(|p| p.meta.name.starts_with("web-"))
+        .map(|p| p.meta.name.clone());
+    let p = s.pod_detail(&pod.unwrap_or_default()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        p.scalable.map(|w| (w.kind, w.name, w.replicas)),
+        Some(("deployment".into(), "web".into(), 2))
+    );
+    assert_eq!(p.selected_by.len(), 1);
+}

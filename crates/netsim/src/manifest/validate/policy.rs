@@ -26,7 +26,12 @@ const CIDR_MSG: &str = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db
 // NetworkPolicy
 
 /// `ValidateNetworkPolicyPort`.
-fn np_port(v: &mut V<'_>, base: &str, p: &RawNpPort) {
+fn np_port(
+    v: &mut V<'_>,
+    version: crate::manifest::version::KubeVersion,
+    base: &str,
+    p: &RawNpPort,
+) {
     if let Some(proto) = p.protocol.as_deref() {
         if !matches!(proto, "TCP" | "UDP" | "SCTP") {
             v.unsupported(
@@ -46,11 +51,13 @@ fn np_port(v: &mut V<'_>, base: &str, p: &RawNpPort) {
             }
             if let Some(end) = p.end_port {
                 if end < *n {
-                    // Upstream reports the `port` value here, not `endPort`.
+                    // The bad value is the `endPort` since kubernetes#137960 (merged
+                    // 2026-03-24, v1.37); earlier releases reported the `port` value (#98726).
+                    let bad = if version.end_port_value_fixed() { end } else { *n };
                     v.invalid(
                         &end_path,
                         &end_path,
-                        &n.to_string(),
+                        &bad.to_string(),
                         "must be greater than or equal to `port`",
                         Some(format!("a port range runs from `port` up to `endPort`: make endPort {n} or more")),
                     );
@@ -147,14 +154,18 @@ fn np_peer(v: &mut V<'_>, base: &str, p: &NetworkPolicyPeer) {
 }
 
 /// `ValidateNetworkPolicy` (create): metadata, then the spec in upstream's order.
-pub(crate) fn network_policy(np: &RawNetworkPolicy, diags: &mut Vec<Diagnostic>) {
+pub(crate) fn network_policy(
+    np: &RawNetworkPolicy,
+    version: crate::manifest::version::KubeVersion,
+    diags: &mut Vec<Diagnostic>,
+) {
     let mut v = V::new("NetworkPolicy", &np.meta, diags);
     object_meta(&mut v, "NetworkPolicy", &np.meta, NameRule::Subdomain, true);
     label_selector(&mut v, "spec.podSelector", &np.pod_selector);
     for (dir, peers, rules) in [("ingress", "from", &np.ingress), ("egress", "to", &np.egress)] {
         for (i, r) in rules.iter().enumerate() {
             for (j, p) in r.ports.iter().enumerate() {
-                np_port(&mut v, &format!("spec.{dir}[{i}].ports[{j}]"), p);
+                np_port(&mut v, version, &format!("spec.{dir}[{i}].ports[{j}]"), p);
             }
             for (j, p) in r.peers.iter().enumerate() {
                 np_peer(&mut v, &format!("spec.{dir}[{i}].{peers}[{j}]"), p);

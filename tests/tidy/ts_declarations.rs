@@ -30,6 +30,28 @@ fn types_d_ts_is_what_the_types_declare() {
     }
 }
 
+/// `GetQuestion` is read with `#[serde(default)]` on the whole struct, so every field may be
+/// left out: each needs `#[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]` (or
+/// `ts(optional)` on an `Option`).
+#[test]
+fn every_get_question_field_is_optional() {
+    let text = netsim_wasm::declarations().unwrap();
+    let block = text
+        .split("export type GetQuestion = {")
+        .nth(1)
+        .and_then(|rest| rest.split("\n};").next())
+        .unwrap();
+    let required: Vec<&str> = block
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.starts_with('*') && !l.starts_with("/**"))
+        .flat_map(|l| l.split(", "))
+        .filter_map(|field| field.split_once(':').map(|(name, _)| name.trim()))
+        .filter(|name| !name.is_empty() && !name.ends_with('?'))
+        .collect();
+    assert!(required.is_empty(), "GetQuestion fields declared as required: {required:?}");
+}
+
 /// The report, the checklist and the questions are declared through mirror types for now
 /// (`netsim::ts::mirror`): they must serialise exactly as the real types do.
 #[test]

@@ -379,7 +379,7 @@ export type GetQuestion = {
     /**
      * `--show-labels`: kubectl's LABELS column last (tables only).
      */
-    showLabels: boolean,
+    showLabels?: boolean,
 };
 
 /**

@@ -58,6 +58,7 @@ pub struct GetQuestion {
     #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub output: OutputFormat,
     /// `--show-labels`: kubectl's LABELS column last (tables only).
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub show_labels: bool,
 }
 

@@ -26,103 +26,10 @@ use netsim::view::{Analysis, DiagnosticRow, ObjectRow};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
+// The TypeScript declarations of everything the API takes and returns, generated from the Rust
+// types (core answers and the option types below) by the `ts_declarations` test in `tests/`.
 #[wasm_bindgen(typescript_custom_section)]
-const TYPES: &'static str = r#"
-/** One input text: a file name (shown in diagnostics) and its YAML or JSON. */
-export interface InputFile { name: string; text: string; }
-/** An object found in the input. */
-export interface ObjectRow { kind: string; namespace: string; name: string; file: number; line: number; }
-/** A diagnostic positioned for an editor (UTF-16 columns and offsets). */
-export interface DiagnosticRow {
-  severity: "hint" | "info" | "warning" | "error";
-  code: string; message: string; hints: string[];
-  file: number; line: number; col: number; from: number; to: number;
-}
-export interface Analysis { objects: ObjectRow[]; diagnostics: DiagnosticRow[]; errors: number; warnings: number; }
-
-/** A node of the built cluster. */
-export interface NodeSummary { name: string; ready: boolean; internalIPs: string[]; podCIDRs: string[]; }
-/** A Pod of the built cluster (from the input or made by a workload controller). */
-export interface PodSummary {
-  namespace: string; name: string; node: string | null; ips: string[]; phase: string; ready: boolean;
-  labels: Record<string, string>; containers: { name: string; ports: { name: string | null; port: number; protocol: string }[] }[];
-}
-export interface ServicePortSummary { name: string; protocol: string; port: number; targetPort: number | string; nodePort: number | null; }
-/** A Service of the built cluster, with the ready endpoint addresses kube-proxy would use. */
-export interface ServiceSummary {
-  namespace: string; name: string; type: "ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalName";
-  clusterIPs: string[]; headless: boolean; externalName: string | null; externalIPs: string[];
-  loadBalancerIngress: string[]; selector: Record<string, string> | null; ports: ServicePortSummary[];
-  endpoints: { ip: string; ready: boolean; node: string | null; pod: string | null }[];
-  dnsName: string;
-}
-export interface ClusterSummary {
-  nodes: NodeSummary[]; pods: PodSummary[]; services: ServiceSummary[];
-  dnsDomain: string; clusterDNS: string[];
-}
-/** What the controllers, scheduler and kubelet did (`kubectl events`). */
-export interface ClusterEvent { type: "Normal" | "Warning"; reason: string; object: string; namespace: string; message: string; }
-/** Options of `simulate`: what-if events applied after the build, in order. */
-export interface SimulateOptions { events?: string[]; }
-/** What `simulate` returns. */
-export interface Simulation extends Analysis { cluster: ClusterSummary; events: ClusterEvent[]; whatIfErrors: string[]; }
-
-/** A DNS resource record, as dig prints it. */
-export interface DnsRecord { name: string; type: string; ttl: number; data: string; }
-/** One query of the resolver's search walk and CoreDNS's answer. */
-export interface DnsQuery {
-  name: string; type: string; rcode: "NOERROR" | "NXDOMAIN" | "SERVFAIL" | "REFUSED" | null;
-  outcome: unknown; answer: DnsRecord[]; authority: DnsRecord[]; additional: DnsRecord[];
-  upstreamLookups: string[]; why: string;
-}
-/** The resolver's walk for one name (glibc search list, ndots). */
-export interface DnsWalk {
-  name: string; type: string; nameserver: string | null; ndots: number;
-  queries: DnsQuery[];
-  result: { kind: "resolved" | "notFound" | "leavesCluster" | "failed" | "invalidName" | "noNameserver"; [k: string]: unknown };
-  resolvConf: string;
-}
-export type RecordType = "A" | "AAAA" | "SRV" | "CNAME" | "PTR" | "TXT" | "NS" | "SOA" | "MX" | "ANY";
-
-export type Outcome = "connected" | "refused" | "timeout" | "nxdomain";
-export interface RequestOptions { count?: number; seed?: number; }
-export interface Hop { kind: string; text: string; rule: string | null; node: string | null; }
-export interface RequestEndpoint { pod: string; container: string | null; ip: string; port: number; node: string | null; sourceIP: string | null; }
-export interface EndpointShare { pod: string; ip: string; port: number; probability: number; count: number; }
-/** An end-to-end request trace and its outcome. */
-export interface RequestReport {
-  outcome: Outcome; reason: string; fix: string; hops: Hop[];
-  endpoint: RequestEndpoint | null; distribution: EndpointShare[]; outcomes: Record<Outcome, number>;
-}
-export type RulesFormat = "restore" | "save" | "dump" | "ruleset";
-/** One row of the Debug Services checklist. */
-export interface ExplainCheck {
-  id: string; mark: "pass" | "fail" | "info"; symbol: "✓" | "✗" | "-"; title: string; evidence: string[]; fix: string;
-}
-export interface Explanation { namespace: string; name: string; checks: ExplainCheck[]; }
-
-/** Everything a share link restores. */
-export interface ShareState {
-  files: InputFile[]; view: string;
-  request: { from: string; target: string } | null; scenario: string | null;
-}
-
-export interface SuggestedRequest { from: string; target: string; expect: Outcome; }
-export interface Requirement { from: string; target: string; expect?: Outcome; }
-export interface Challenge { goal: string; mustSucceed: Requirement[]; mustFail: Requirement[]; }
-export interface Scenario {
-  name: string; title: string; lesson: string; file: string; explanation: string;
-  requests: SuggestedRequest[]; tryThis: string[]; challenge?: Challenge;
-}
-/** Options of `get`. */
-export interface GetOptions { wide?: boolean; }
-export interface ScenarioIndex { default: string; scenarios: Scenario[]; }
-export interface RequirementStatus {
-  side: "mustSucceed" | "mustFail"; from: string; target: string; actual: Outcome | null; met: boolean; message: string;
-}
-export interface ChallengeStatus { solved: boolean; requirements: RequirementStatus[]; }
-export interface SuggestedStatus { from: string; target: string; expect: Outcome; actual: Outcome | null; error?: string; }
-"#;
+const TYPES: &'static str = include_str!("types.d.ts");
 
 #[wasm_bindgen]
 extern "C" {
@@ -138,9 +45,9 @@ extern "C" {
     /// `SimulateOptions` (optional argument of `simulate`).
     #[wasm_bindgen(typescript_type = "SimulateOptions")]
     pub type SimulateOptionsJs;
-    /// `RulesFormat` (optional argument of `rules`).
-    #[wasm_bindgen(typescript_type = "RulesFormat")]
-    pub type RulesFormatJs;
+    /// `RuleFormat` (optional argument of `rules`).
+    #[wasm_bindgen(typescript_type = "RuleFormat")]
+    pub type RuleFormatJs;
 }
 
 #[wasm_bindgen(start)]
@@ -148,7 +55,9 @@ fn start() {
     console_error_panic_hook::set_once();
 }
 
+/// One input text: a file name (shown in diagnostics) and its YAML or JSON.
 #[derive(Deserialize, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 struct InputFile {
     name: String,
     text: String,
@@ -191,8 +100,11 @@ struct Last {
     analysis: Analysis,
 }
 
+/// What `simulate` returns: the input's objects and diagnostics, the built cluster, the
+/// controllers' events and what a what-if event could not do.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 struct Simulation<'a> {
     objects: &'a [ObjectRow],
     diagnostics: &'a [DiagnosticRow],
@@ -203,34 +115,47 @@ struct Simulation<'a> {
     what_if_errors: Vec<&'a str>,
 }
 
+/// Options of `simulate`: what-if events applied after the build, in order.
 #[derive(Deserialize, Default)]
 #[serde(default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 struct SimulateOptions {
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     events: Vec<String>,
 }
 
+/// Options of `request`: how many requests (1 to 100000) and the seed of kube-proxy's random
+/// choices.
 #[derive(Deserialize, Default)]
 #[serde(default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 struct RequestOptions {
     count: Option<f64>,
     seed: Option<f64>,
 }
 
+/// Options of `get`.
 #[derive(Deserialize, Default)]
 #[serde(default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 struct GetOptions {
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     wide: bool,
 }
 
-#[derive(Deserialize)]
+/// The request a share link restores.
+#[derive(Deserialize, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 struct ShareRequest {
     from: String,
     target: String,
 }
 
-#[derive(Deserialize)]
+/// Everything a share link restores (`shareLink` takes it, `openShareLink` returns it).
+#[derive(Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct ShareStateJs {
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+struct ShareState {
     #[serde(default)]
     files: Vec<InputFile>,
     #[serde(default)]
@@ -453,7 +378,7 @@ impl Simulator {
     /// feeds to iptables-restore) or `save` (what iptables-save shows) in iptables mode, `dump`
     /// (the `nft -f` state) or `ruleset` (what `nft list ruleset` shows) in nftables mode;
     /// without a format, what an admin lists (`save`, `ruleset`).
-    pub fn rules(&self, node: &str, format: Option<RulesFormatJs>) -> Result<String, JsValue> {
+    pub fn rules(&self, node: &str, format: Option<RuleFormatJs>) -> Result<String, JsValue> {
         let last = self.last()?;
         let format = format.and_then(|f| JsValue::from(f).as_string());
         let format = match format.as_deref() {
@@ -511,7 +436,7 @@ impl Simulator {
 pub fn share_link(
     #[wasm_bindgen(unchecked_param_type = "ShareState")] state: JsValue,
 ) -> Result<String, JsValue> {
-    let s: ShareStateJs = serde_wasm_bindgen::from_value(state).map_err(|e| {
+    let s: ShareState = serde_wasm_bindgen::from_value(state).map_err(|e| {
         error(&format!("expected {{files, view, request, scenario}}: {e}"), Some("bad-argument"))
     })?;
     Ok(netsim::share::fragment(&netsim::share::ShareState {
@@ -528,24 +453,31 @@ pub fn share_link(
 #[wasm_bindgen(js_name = openShareLink, unchecked_return_type = "ShareState")]
 pub fn open_share_link(fragment: &str) -> Result<JsValue, JsValue> {
     let s = netsim::share::decode(fragment).map_err(|e| error(&e.to_string(), Some(e.code())))?;
-    #[derive(Serialize)]
-    struct Req {
-        from: String,
-        target: String,
-    }
-    #[derive(Serialize)]
-    struct Out {
-        files: Vec<InputFile>,
-        view: String,
-        request: Option<Req>,
-        scenario: Option<String>,
-    }
-    to_js(&Out {
+    to_js(&ShareState {
         files: s.files.into_iter().map(|(name, text)| InputFile { name, text }).collect(),
         view: s.view,
-        request: s.request.map(|(from, target)| Req { from, target }),
+        request: s.request.map(|(from, target)| ShareRequest { from, target }),
         scenario: s.scenario,
     })
+}
+
+/// The text of `types.d.ts`: the declarations of every core answer and question and of the
+/// option types above (the `ts_declarations` test in `tests/` writes and checks the file).
+#[cfg(feature = "ts")]
+pub fn declarations() -> Result<String, String> {
+    let mut d = netsim::ts::Declarations::default();
+    d.add_core();
+    d.add::<InputFile>();
+    d.add::<Simulation<'static>>();
+    d.add::<SimulateOptions>();
+    d.add::<RequestOptions>();
+    d.add::<GetOptions>();
+    d.add::<ShareState>();
+    d.render(
+        "// The TypeScript declarations of kube-netsim's JavaScript package, generated from the Rust\n\
+         // types (derive(ts_rs::TS), feature `ts`) by `cargo test -p netsim-tests --test\n\
+         // ts_declarations`; `UPDATE_GOLDEN=1` rewrites this file. Do not edit it by hand.\n",
+    )
 }
 
 /// Panics on purpose: lets the playground's end-to-end check prove that a crash in the engine

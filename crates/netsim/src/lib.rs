@@ -21,6 +21,7 @@ pub mod diagnostic;
 pub mod dns;
 pub mod manifest;
 pub mod model;
+pub mod net;
 pub mod policy;
 pub mod proxy;
 pub mod request;
@@ -32,4 +33,6 @@ pub(crate) mod sort;
 pub mod syntax;
 pub mod testgen;
 pub mod text;
+#[cfg(feature = "ts")]
+pub mod ts;
 pub mod view;

@@ -101,6 +101,7 @@ pub struct OwnerReference {
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
 )]
 #[serde(rename_all = "UPPERCASE")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Protocol {
     Tcp,
     Udp,
@@ -343,6 +344,7 @@ pub struct Workload {
     serde::Serialize,
     serde::Deserialize,
 )]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ServiceType {
     #[default]
     ClusterIP,

@@ -20,6 +20,7 @@ pub const MAX_REQUIREMENTS: usize = 64;
 /// A suggested request: ready to send, with the outcome the scenario's text promises.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SuggestedRequest {
     /// `pod/NAME`, `pod/NS/NAME[:CONTAINER]`, `node/NAME` or `external` (as `netsim request`).
     pub from: String,
@@ -31,6 +32,7 @@ pub struct SuggestedRequest {
 /// A challenge requirement: a request and what it must (not) do.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Requirement {
     pub from: String,
     pub target: String,
@@ -43,6 +45,7 @@ pub struct Requirement {
 /// A scenario broken on purpose, and the goal that says it is fixed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Challenge {
     /// The goal in a sentence or two.
     pub goal: String,
@@ -57,6 +60,7 @@ pub struct Challenge {
 /// One scenario of the library.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Scenario {
     /// Kebab-case, unique; `?scenario=NAME` opens it.
     pub name: String,
@@ -78,6 +82,7 @@ pub struct Scenario {
 /// The index file: `{"scenarios": [...]}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ScenarioIndex"))]
 pub struct Index {
     /// The scenario opened when no other is asked for.
     pub default: String,
@@ -178,6 +183,7 @@ pub type RequestResult = Result<Outcome, String>;
 /// Which side of the goal a requirement is on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Side {
     MustSucceed,
     MustFail,
@@ -186,6 +192,7 @@ pub enum Side {
 /// One requirement checked.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RequirementStatus {
     pub side: Side,
     pub from: String,
@@ -200,6 +207,7 @@ pub struct RequirementStatus {
 /// The state of a challenge after the learner's latest edit.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ChallengeStatus {
     pub solved: bool,
     /// Every requirement, `mustSucceed` first, in index order.
@@ -266,6 +274,7 @@ pub fn check_challenge(
 /// One suggested request checked against its promise.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SuggestedStatus {
     pub from: String,
     pub target: String,
@@ -273,6 +282,7 @@ pub struct SuggestedStatus {
     pub actual: Option<Outcome>,
     /// Why the request could not be sent, if it could not.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub error: Option<String>,
 }
 

@@ -16,8 +16,9 @@ use netsim::model::{
     IpFamily, LoadBalancerIngress, ObjectMeta, Protocol, Service, ServicePort, ServiceType,
     TrafficPolicy,
 };
+use netsim::net::Cidr;
 use netsim::proxy::nft::{self, NftTables};
-use netsim::proxy::{Cidr, NodeInfo, Origin, Packet, ProxyConfig};
+use netsim::proxy::{NodeInfo, Origin, Packet, ProxyConfig};
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/nftables");
 

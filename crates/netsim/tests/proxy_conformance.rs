@@ -13,7 +13,8 @@ use netsim::model::{
     Endpoint, EndpointConditions, EndpointPort, EndpointSlice, IntOrString, LoadBalancerIngress,
     ObjectMeta, Protocol, Service, ServicePort, ServiceType, TrafficPolicy,
 };
-use netsim::proxy::{self, names, Cidr, NodeInfo, Origin, Packet, ProxyConfig, RuleTable};
+use netsim::net::Cidr;
+use netsim::proxy::{self, names, NodeInfo, Origin, Packet, ProxyConfig, RuleTable};
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/conformance");
 

@@ -28,10 +28,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
-use super::net::{fnv64a, to_u128, Cidr};
-use super::{span_of, Cluster, Event, EventType, State};
+use super::net::fnv64a;
+use super::{span_of, Cluster, Event, EventType, PortRange, State};
 use crate::diagnostic::Diagnostic;
 use crate::model::{IpFamily, LoadBalancerIngress, Service, ServiceType, TrafficPolicy};
+use crate::net::{to_u128, Cidr};
 
 // ---------------------------------------------------------------------------------------------
 // Pod IPs
@@ -270,15 +271,17 @@ fn fam_str(f: IpFamily) -> &'static str {
 /// ClusterIPs, ip families and NodePorts for every Service; rejected Services are removed.
 pub(crate) fn allocate_services(c: &mut Cluster) {
     let families = c.settings.service_families();
-    let mut ipalloc: Vec<IpAllocator> = c
-        .settings
-        .service_subnets
-        .iter()
-        .map(|&cidr| IpAllocator { cidr, bands: Bands::for_cidr(cidr) })
-        .collect();
     let range = c.settings.node_port_range;
-    let mut ports = Bands::for_ports(u128::try_from(range.size()).unwrap_or(0));
-    let port_index = |p: i32| u128::try_from(p - range.first).ok();
+    let mut alloc = ServiceAllocators {
+        ips: c
+            .settings
+            .service_subnets
+            .iter()
+            .map(|&cidr| IpAllocator { cidr, bands: Bands::for_cidr(cidr) })
+            .collect(),
+        ports: Bands::for_ports(u128::try_from(range.size()).unwrap_or(0)),
+        range,
+    };
     let mut rejected: BTreeSet<usize> = BTreeSet::new();
     let mut diags = Vec::new();
     let mut services = std::mem::take(&mut c.objects.services);
@@ -295,98 +298,7 @@ pub(crate) fn allocate_services(c: &mut Cluster) {
             rejected.insert(si);
             continue;
         }
-        let mut taken_ips: Vec<(usize, u128)> = Vec::new();
-        let mut failed = false;
-        if s.spec.type_ != ServiceType::ExternalName && !s.spec.headless {
-            for ip in s.spec.cluster_ips.clone() {
-                let fam = IpFamily::of(ip);
-                let Some(ai) = ipalloc.iter().position(|a| a.cidr.family() == fam) else {
-                    continue;
-                };
-                let ips: Vec<String> = s.spec.cluster_ips.iter().map(|i| i.to_string()).collect();
-                let a = &mut ipalloc[ai];
-                let err = match a.index(ip) {
-                    None => Some(format!(
-                        "provided IP is not in the valid range. The range of valid IPs is {}",
-                        a.cidr
-                    )),
-                    Some(i) if !a.bands.used.insert(i) => {
-                        Some("provided IP is already allocated".to_string())
-                    }
-                    Some(i) => {
-                        taken_ips.push((ai, i));
-                        None
-                    }
-                };
-                if let Some(e) = err {
-                    diags.push(svc_error(
-                        s,
-                        "spec.clusterIP",
-                        format!("spec.clusterIPs: Invalid value: {}: failed to allocate IP {ip}: {e}", go_strings(&ips)),
-                        "the API server rejects this Service; it is not created (leave clusterIP out to get a free one)",
-                    ));
-                    failed = true;
-                    break;
-                }
-            }
-        }
-        let mut taken_ports: Vec<u128> = Vec::new();
-        if !failed && matches!(s.spec.type_, ServiceType::NodePort | ServiceType::LoadBalancer) {
-            let mut by_port: BTreeMap<i32, i32> = BTreeMap::new();
-            for (pi, p) in s.spec.ports.iter().enumerate() {
-                let Some(np) = p.node_port else { continue };
-                if by_port.get(&p.port) == Some(&np) {
-                    continue;
-                }
-                let err = match port_index(np).filter(|_| range.contains(np)) {
-                    None => Some(format!("provided port is not in the valid range. The range of valid ports is {range}")),
-                    Some(i) if !ports.used.insert(i) => Some("provided port is already allocated".to_string()),
-                    Some(i) => {
-                        taken_ports.push(i);
-                        None
-                    }
-                };
-                if let Some(e) = err {
-                    diags.push(svc_error(
-                        s,
-                        &format!("spec.ports[{pi}].nodePort"),
-                        format!("spec.ports[{pi}].nodePort: Invalid value: {np}: {e}"),
-                        "the API server rejects this Service; it is not created (leave nodePort out to get a free one)",
-                    ));
-                    failed = true;
-                    break;
-                }
-                by_port.insert(p.port, np);
-            }
-            if !failed && needs_health_check(s) {
-                if let Some(h) = s.spec.health_check_node_port.filter(|h| *h != 0) {
-                    let err = match port_index(h).filter(|_| range.contains(h)) {
-                        None => Some(format!("provided port is not in the valid range. The range of valid ports is {range}")),
-                        Some(i) if !ports.used.insert(i) => Some("provided port is already allocated".to_string()),
-                        Some(i) => {
-                            taken_ports.push(i);
-                            None
-                        }
-                    };
-                    if let Some(e) = err {
-                        diags.push(svc_error(
-                            s,
-                            "spec.healthCheckNodePort",
-                            format!("Internal error occurred: failed to allocate requested HealthCheck NodePort {h}: {e}"),
-                            "the API server rejects this Service; it is not created",
-                        ));
-                        failed = true;
-                    }
-                }
-            }
-        }
-        if failed {
-            for (ai, i) in taken_ips {
-                ipalloc[ai].bands.used.remove(&i);
-            }
-            for i in taken_ports {
-                ports.used.remove(&i);
-            }
+        if !alloc.take_requested(s, &mut diags) {
             rejected.insert(si);
         }
     }
@@ -397,87 +309,7 @@ pub(crate) fn allocate_services(c: &mut Cluster) {
             continue;
         }
         let id = format!("{}/{}", s.meta.namespace, s.meta.name);
-        let mut failed = false;
-        if s.spec.type_ == ServiceType::ExternalName || s.spec.headless {
-            s.spec.cluster_ips.clear();
-        } else {
-            let mut ips = Vec::new();
-            for fam in s.spec.ip_families.clone() {
-                if let Some(ip) =
-                    s.spec.cluster_ips.iter().copied().find(|ip| IpFamily::of(*ip) == fam)
-                {
-                    ips.push(ip);
-                    continue;
-                }
-                let Some(a) = ipalloc.iter_mut().find(|a| a.cidr.family() == fam) else { continue };
-                let h = fnv64a(format!("{id}/{}", fam_str(fam)).as_bytes());
-                match a.bands.next(h).and_then(|i| a.ip(i)) {
-                    Some(ip) => ips.push(ip),
-                    None => {
-                        diags.push(svc_error(
-                            s,
-                            "metadata.name",
-                            "Internal error occurred: failed to allocate a serviceIP: range is full".into(),
-                            "every address of the service range is taken; the Service is not created (use a larger serviceSubnet)",
-                        ));
-                        failed = true;
-                        break;
-                    }
-                }
-            }
-            s.spec.cluster_ips = ips;
-        }
-        if !failed && matches!(s.spec.type_, ServiceType::NodePort | ServiceType::LoadBalancer) {
-            let alloc = should_allocate_node_ports(s);
-            let mut by_port: BTreeMap<i32, i32> = BTreeMap::new();
-            for p in &s.spec.ports {
-                if let Some(np) = p.node_port {
-                    by_port.entry(p.port).or_insert(np);
-                }
-            }
-            for (pi, p) in s.spec.ports.iter_mut().enumerate() {
-                if p.node_port.is_some() || !alloc {
-                    continue;
-                }
-                if let Some(np) = by_port.get(&p.port) {
-                    p.node_port = Some(*np);
-                    continue;
-                }
-                let h = fnv64a(format!("{id}/{pi}").as_bytes());
-                match ports.next(h) {
-                    Some(i) => {
-                        let np = range.first + i32::try_from(i).unwrap_or(0);
-                        p.node_port = Some(np);
-                        by_port.insert(p.port, np);
-                    }
-                    None => {
-                        failed = true;
-                        break;
-                    }
-                }
-            }
-            if !failed
-                && needs_health_check(s)
-                && s.spec.health_check_node_port.is_none_or(|h| h == 0)
-            {
-                match ports.next(fnv64a(format!("{id}/healthCheckNodePort").as_bytes())) {
-                    Some(i) => {
-                        s.spec.health_check_node_port =
-                            Some(range.first + i32::try_from(i).unwrap_or(0))
-                    }
-                    None => failed = true,
-                }
-            }
-            if failed {
-                diags.push(svc_error(
-                    s,
-                    "spec.ports",
-                    "Internal error occurred: failed to allocate a nodePort: range is full".into(),
-                    "every port of the node-port range is taken; the Service is not created",
-                ));
-            }
-        }
-        if failed {
+        if !(alloc.allocate_ips(s, &id, &mut diags) && alloc.allocate_ports(s, &id, &mut diags)) {
             rejected.insert(si);
         }
     }
@@ -490,12 +322,232 @@ pub(crate) fn allocate_services(c: &mut Cluster) {
     c.diagnostics.extend(diags);
 }
 
+/// The Service allocators: ClusterIPs per service subnet, NodePorts in the node-port range.
+struct ServiceAllocators {
+    ips: Vec<IpAllocator>,
+    ports: Bands,
+    range: PortRange,
+}
+
+impl ServiceAllocators {
+    /// Takes the ClusterIPs and NodePorts `s` asks for; on the first refusal reports it, gives
+    /// back what it took and returns false (the Service is rejected).
+    fn take_requested(&mut self, s: &Service, diags: &mut Vec<Diagnostic>) -> bool {
+        let mut taken_ips: Vec<(usize, u128)> = Vec::new();
+        let mut taken_ports: Vec<u128> = Vec::new();
+        let ok = self.take_requested_ips(s, &mut taken_ips, diags)
+            && self.take_requested_ports(s, &mut taken_ports, diags);
+        if !ok {
+            for (ai, i) in taken_ips {
+                self.ips[ai].bands.used.remove(&i);
+            }
+            for i in taken_ports {
+                self.ports.used.remove(&i);
+            }
+        }
+        ok
+    }
+
+    fn take_requested_ips(
+        &mut self,
+        s: &Service,
+        taken: &mut Vec<(usize, u128)>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> bool {
+        if s.spec.type_ == ServiceType::ExternalName || s.spec.headless {
+            return true;
+        }
+        for &ip in &s.spec.cluster_ips {
+            let fam = IpFamily::of(ip);
+            let Some(ai) = self.ips.iter().position(|a| a.cidr.family() == fam) else {
+                continue;
+            };
+            let ips: Vec<String> = s.spec.cluster_ips.iter().map(|i| i.to_string()).collect();
+            let a = &mut self.ips[ai];
+            let err = match a.index(ip) {
+                None => Some(format!(
+                    "provided IP is not in the valid range. The range of valid IPs is {}",
+                    a.cidr
+                )),
+                Some(i) if !a.bands.used.insert(i) => {
+                    Some("provided IP is already allocated".to_string())
+                }
+                Some(i) => {
+                    taken.push((ai, i));
+                    None
+                }
+            };
+            if let Some(e) = err {
+                diags.push(svc_error(
+                    s,
+                    "spec.clusterIP",
+                    format!("spec.clusterIPs: Invalid value: {}: failed to allocate IP {ip}: {e}", go_strings(&ips)),
+                    "the API server rejects this Service; it is not created (leave clusterIP out to get a free one)",
+                ));
+                return false;
+            }
+        }
+        true
+    }
+
+    fn take_requested_ports(
+        &mut self,
+        s: &Service,
+        taken: &mut Vec<u128>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> bool {
+        if !matches!(s.spec.type_, ServiceType::NodePort | ServiceType::LoadBalancer) {
+            return true;
+        }
+        let mut by_port: BTreeMap<i32, i32> = BTreeMap::new();
+        for (pi, p) in s.spec.ports.iter().enumerate() {
+            let Some(np) = p.node_port else { continue };
+            if by_port.get(&p.port) == Some(&np) {
+                continue;
+            }
+            if let Some(e) = self.take_port(np, taken) {
+                diags.push(svc_error(
+                    s,
+                    &format!("spec.ports[{pi}].nodePort"),
+                    format!("spec.ports[{pi}].nodePort: Invalid value: {np}: {e}"),
+                    "the API server rejects this Service; it is not created (leave nodePort out to get a free one)",
+                ));
+                return false;
+            }
+            by_port.insert(p.port, np);
+        }
+        if needs_health_check(s) {
+            if let Some(h) = s.spec.health_check_node_port.filter(|h| *h != 0) {
+                if let Some(e) = self.take_port(h, taken) {
+                    diags.push(svc_error(
+                        s,
+                        "spec.healthCheckNodePort",
+                        format!("Internal error occurred: failed to allocate requested HealthCheck NodePort {h}: {e}"),
+                        "the API server rejects this Service; it is not created",
+                    ));
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    /// Takes the requested node port `np`, or says why it cannot be had.
+    fn take_port(&mut self, np: i32, taken: &mut Vec<u128>) -> Option<String> {
+        let range = self.range;
+        match u128::try_from(np - range.first).ok().filter(|_| range.contains(np)) {
+            None => Some(format!(
+                "provided port is not in the valid range. The range of valid ports is {range}"
+            )),
+            Some(i) if !self.ports.used.insert(i) => {
+                Some("provided port is already allocated".to_string())
+            }
+            Some(i) => {
+                taken.push(i);
+                None
+            }
+        }
+    }
+
+    /// A ClusterIP of each of the Service's families it did not ask for (none for ExternalName
+    /// and headless Services); false when a range is full.
+    fn allocate_ips(&mut self, s: &mut Service, id: &str, diags: &mut Vec<Diagnostic>) -> bool {
+        if s.spec.type_ == ServiceType::ExternalName || s.spec.headless {
+            s.spec.cluster_ips.clear();
+            return true;
+        }
+        let mut failed = false;
+        let mut ips = Vec::new();
+        for fam in s.spec.ip_families.clone() {
+            if let Some(ip) = s.spec.cluster_ips.iter().copied().find(|ip| IpFamily::of(*ip) == fam)
+            {
+                ips.push(ip);
+                continue;
+            }
+            let Some(a) = self.ips.iter_mut().find(|a| a.cidr.family() == fam) else { continue };
+            let h = fnv64a(format!("{id}/{}", fam_str(fam)).as_bytes());
+            match a.bands.next(h).and_then(|i| a.ip(i)) {
+                Some(ip) => ips.push(ip),
+                None => {
+                    diags.push(svc_error(
+                        s,
+                        "metadata.name",
+                        "Internal error occurred: failed to allocate a serviceIP: range is full".into(),
+                        "every address of the service range is taken; the Service is not created (use a larger serviceSubnet)",
+                    ));
+                    failed = true;
+                    break;
+                }
+            }
+        }
+        s.spec.cluster_ips = ips;
+        !failed
+    }
+
+    /// The NodePorts (and healthCheckNodePort) a NodePort or LoadBalancer Service did not ask
+    /// for; false when the range is full.
+    fn allocate_ports(&mut self, s: &mut Service, id: &str, diags: &mut Vec<Diagnostic>) -> bool {
+        if !matches!(s.spec.type_, ServiceType::NodePort | ServiceType::LoadBalancer) {
+            return true;
+        }
+        let range = self.range;
+        let mut failed = false;
+        let alloc = should_allocate_node_ports(s);
+        let mut by_port: BTreeMap<i32, i32> = BTreeMap::new();
+        for p in &s.spec.ports {
+            if let Some(np) = p.node_port {
+                by_port.entry(p.port).or_insert(np);
+            }
+        }
+        for (pi, p) in s.spec.ports.iter_mut().enumerate() {
+            if p.node_port.is_some() || !alloc {
+                continue;
+            }
+            if let Some(np) = by_port.get(&p.port) {
+                p.node_port = Some(*np);
+                continue;
+            }
+            let h = fnv64a(format!("{id}/{pi}").as_bytes());
+            match self.ports.next(h) {
+                Some(i) => {
+                    let np = range.first + i32::try_from(i).unwrap_or(0);
+                    p.node_port = Some(np);
+                    by_port.insert(p.port, np);
+                }
+                None => {
+                    failed = true;
+                    break;
+                }
+            }
+        }
+        if !failed && needs_health_check(s) && s.spec.health_check_node_port.is_none_or(|h| h == 0)
+        {
+            match self.ports.next(fnv64a(format!("{id}/healthCheckNodePort").as_bytes())) {
+                Some(i) => {
+                    s.spec.health_check_node_port =
+                        Some(range.first + i32::try_from(i).unwrap_or(0))
+                }
+                None => failed = true,
+            }
+        }
+        if failed {
+            diags.push(svc_error(
+                s,
+                "spec.ports",
+                "Internal error occurred: failed to allocate a nodePort: range is full".into(),
+                "every port of the node-port range is taken; the Service is not created",
+            ));
+        }
+        !failed
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // LoadBalancer (MetalLB)
 
 fn pool_addresses(text: &str) -> Option<(u128, u128, bool)> {
     let t = text.trim();
-    if let Some(c) = Cidr::parse(t) {
+    if let Some(c) = Cidr::parse_lenient(t) {
         let a = to_u128(c.addr);
         return Some((a, a + (c.size() - 1), c.addr.is_ipv4()));
     }
@@ -579,7 +631,7 @@ pub(crate) fn assign_load_balancers(c: &mut Cluster) {
                     }
                     // Bounded: at most 65536 addresses per range are tried.
                     for k in 0..=(b - a).min(65535) {
-                        let ip = super::net::from_u128(v4, a + k);
+                        let ip = crate::net::from_u128(v4, a + k);
                         if !used.contains(&ip) {
                             got = Some(ip);
                             break 'pools;

@@ -41,207 +41,223 @@ fn port(name: &str, protocol: Protocol, port: i32, target: i32) -> ServicePort {
     }
 }
 
+/// The objects every cluster has: the `default/kubernetes` Service with its Endpoints and
+/// EndpointSlice, the `kube-system/kube-dns` Service and the CoreDNS Deployment (each unless the
+/// input defines it).
 pub(crate) fn add(c: &mut Cluster) {
     let family = c.settings.service_subnets.first().map_or(IpFamily::IPv4, |s| s.family());
-    let has_service = |c: &Cluster, ns: &str, n: &str| {
-        c.objects.services.iter().any(|s| s.meta.namespace == ns && s.meta.name == n)
-    };
+    kubernetes_service(c, family);
+    kube_dns_service(c, family);
+    coredns_deployment(c);
+}
 
-    // default/kubernetes
-    if !has_service(c, "default", "kubernetes") {
-        let ip = c.settings.service_subnets.first().and_then(|s| s.nth(1));
-        let svc = Service {
-            meta: meta(
-                "default",
-                "kubernetes",
-                &[("component", "apiserver"), ("provider", "kubernetes")],
-            ),
-            spec: ServiceSpec {
-                type_: ServiceType::ClusterIP,
-                ports: vec![port("https", Protocol::Tcp, 443, 6443)],
-                cluster_ips: ip.into_iter().collect(),
-                ip_families: vec![family],
-                ip_family_policy: "SingleStack".into(),
-                session_affinity: "None".into(),
-                internal_traffic_policy: Some(TrafficPolicy::Cluster),
-                ..Default::default()
-            },
-            status: Default::default(),
-        };
-        c.objects.services.insert(0, svc);
-        let cp_ips: Vec<std::net::IpAddr> = control_plane_ips(c, family);
-        let https = EndpointPort {
-            name: Some("https".into()),
-            port: Some(6443),
-            protocol: Protocol::Tcp,
-            app_protocol: None,
-        };
-        if !c
-            .objects
-            .endpoints
-            .iter()
-            .any(|e| e.meta.namespace == "default" && e.meta.name == "kubernetes")
-        {
-            c.objects.endpoints.insert(
-                0,
-                Endpoints {
-                    meta: meta(
-                        "default",
-                        "kubernetes",
-                        &[("endpointslice.kubernetes.io/skip-mirror", "true")],
-                    ),
-                    subsets: vec![EndpointSubset {
-                        addresses: cp_ips
-                            .iter()
-                            .map(|ip| EndpointAddress {
-                                ip: *ip,
-                                hostname: None,
-                                node_name: None,
-                                target_ref: None,
-                            })
-                            .collect(),
-                        not_ready_addresses: Vec::new(),
-                        ports: vec![https.clone()],
-                    }],
-                },
-            );
-        }
-        if !c
-            .objects
-            .endpoint_slices
-            .iter()
-            .any(|e| e.meta.namespace == "default" && e.service_name() == Some("kubernetes"))
-        {
-            c.objects.endpoint_slices.insert(
-                0,
-                EndpointSlice {
-                    meta: meta(
-                        "default",
-                        "kubernetes",
-                        &[("kubernetes.io/service-name", "kubernetes")],
-                    ),
-                    address_type: match family {
-                        IpFamily::IPv4 => "IPv4".into(),
-                        IpFamily::IPv6 => "IPv6".into(),
-                    },
-                    endpoints: cp_ips
+fn has_service(c: &Cluster, ns: &str, n: &str) -> bool {
+    c.objects.services.iter().any(|s| s.meta.namespace == ns && s.meta.name == n)
+}
+
+/// `default/kubernetes`: the API server's Service, its Endpoints and EndpointSlice.
+fn kubernetes_service(c: &mut Cluster, family: IpFamily) {
+    if has_service(c, "default", "kubernetes") {
+        return;
+    }
+    let ip = c.settings.service_subnets.first().and_then(|s| s.nth(1));
+    let svc = Service {
+        meta: meta(
+            "default",
+            "kubernetes",
+            &[("component", "apiserver"), ("provider", "kubernetes")],
+        ),
+        spec: ServiceSpec {
+            type_: ServiceType::ClusterIP,
+            ports: vec![port("https", Protocol::Tcp, 443, 6443)],
+            cluster_ips: ip.into_iter().collect(),
+            ip_families: vec![family],
+            ip_family_policy: "SingleStack".into(),
+            session_affinity: "None".into(),
+            internal_traffic_policy: Some(TrafficPolicy::Cluster),
+            ..Default::default()
+        },
+        status: Default::default(),
+    };
+    c.objects.services.insert(0, svc);
+    let cp_ips: Vec<std::net::IpAddr> = control_plane_ips(c, family);
+    let https = EndpointPort {
+        name: Some("https".into()),
+        port: Some(6443),
+        protocol: Protocol::Tcp,
+        app_protocol: None,
+    };
+    if !c
+        .objects
+        .endpoints
+        .iter()
+        .any(|e| e.meta.namespace == "default" && e.meta.name == "kubernetes")
+    {
+        c.objects.endpoints.insert(
+            0,
+            Endpoints {
+                meta: meta(
+                    "default",
+                    "kubernetes",
+                    &[("endpointslice.kubernetes.io/skip-mirror", "true")],
+                ),
+                subsets: vec![EndpointSubset {
+                    addresses: cp_ips
                         .iter()
-                        .map(|ip| Endpoint {
-                            addresses: vec![*ip],
-                            conditions: EndpointConditions {
-                                ready: Some(true),
-                                serving: None,
-                                terminating: None,
-                            },
-                            ..Default::default()
+                        .map(|ip| EndpointAddress {
+                            ip: *ip,
+                            hostname: None,
+                            node_name: None,
+                            target_ref: None,
                         })
                         .collect(),
-                    ports: vec![https],
-                },
-            );
-        }
-    }
-
-    // kube-system/kube-dns
-    if !has_service(c, "kube-system", "kube-dns") {
-        let ip = c.settings.service_subnets.first().and_then(|s| s.nth(10));
-        let mut m = meta(
-            "kube-system",
-            "kube-dns",
-            &[
-                ("k8s-app", "kube-dns"),
-                ("kubernetes.io/cluster-service", "true"),
-                ("kubernetes.io/name", "CoreDNS"),
-            ],
-        );
-        m.annotations = labels(&[("prometheus.io/port", "9153"), ("prometheus.io/scrape", "true")]);
-        let svc = Service {
-            meta: m,
-            spec: ServiceSpec {
-                type_: ServiceType::ClusterIP,
-                selector: Some(labels(&[("k8s-app", "kube-dns")])),
-                ports: vec![
-                    port("dns", Protocol::Udp, 53, 53),
-                    port("dns-tcp", Protocol::Tcp, 53, 53),
-                    port("metrics", Protocol::Tcp, 9153, 9153),
-                ],
-                cluster_ips: ip.into_iter().collect(),
-                ip_families: vec![family],
-                ip_family_policy: "SingleStack".into(),
-                session_affinity: "None".into(),
-                internal_traffic_policy: Some(TrafficPolicy::Cluster),
-                ..Default::default()
+                    not_ready_addresses: Vec::new(),
+                    ports: vec![https.clone()],
+                }],
             },
-            status: Default::default(),
-        };
-        let at = usize::from(
-            c.objects
-                .services
-                .first()
-                .is_some_and(|s| s.meta.namespace == "default" && s.meta.name == "kubernetes"),
         );
-        c.objects.services.insert(at, svc);
     }
+    if !c
+        .objects
+        .endpoint_slices
+        .iter()
+        .any(|e| e.meta.namespace == "default" && e.service_name() == Some("kubernetes"))
+    {
+        c.objects.endpoint_slices.insert(
+            0,
+            EndpointSlice {
+                meta: meta(
+                    "default",
+                    "kubernetes",
+                    &[("kubernetes.io/service-name", "kubernetes")],
+                ),
+                address_type: match family {
+                    IpFamily::IPv4 => "IPv4".into(),
+                    IpFamily::IPv6 => "IPv6".into(),
+                },
+                endpoints: cp_ips
+                    .iter()
+                    .map(|ip| Endpoint {
+                        addresses: vec![*ip],
+                        conditions: EndpointConditions {
+                            ready: Some(true),
+                            serving: None,
+                            terminating: None,
+                        },
+                        ..Default::default()
+                    })
+                    .collect(),
+                ports: vec![https],
+            },
+        );
+    }
+}
 
-    // kube-system/coredns Deployment
-    if !c.objects.workloads.iter().any(|w| {
+/// `kube-system/kube-dns`: CoreDNS's Service, after `default/kubernetes`.
+fn kube_dns_service(c: &mut Cluster, family: IpFamily) {
+    if has_service(c, "kube-system", "kube-dns") {
+        return;
+    }
+    let ip = c.settings.service_subnets.first().and_then(|s| s.nth(10));
+    let mut m = meta(
+        "kube-system",
+        "kube-dns",
+        &[
+            ("k8s-app", "kube-dns"),
+            ("kubernetes.io/cluster-service", "true"),
+            ("kubernetes.io/name", "CoreDNS"),
+        ],
+    );
+    m.annotations = labels(&[("prometheus.io/port", "9153"), ("prometheus.io/scrape", "true")]);
+    let svc = Service {
+        meta: m,
+        spec: ServiceSpec {
+            type_: ServiceType::ClusterIP,
+            selector: Some(labels(&[("k8s-app", "kube-dns")])),
+            ports: vec![
+                port("dns", Protocol::Udp, 53, 53),
+                port("dns-tcp", Protocol::Tcp, 53, 53),
+                port("metrics", Protocol::Tcp, 9153, 9153),
+            ],
+            cluster_ips: ip.into_iter().collect(),
+            ip_families: vec![family],
+            ip_family_policy: "SingleStack".into(),
+            session_affinity: "None".into(),
+            internal_traffic_policy: Some(TrafficPolicy::Cluster),
+            ..Default::default()
+        },
+        status: Default::default(),
+    };
+    let at = usize::from(
+        c.objects
+            .services
+            .first()
+            .is_some_and(|s| s.meta.namespace == "default" && s.meta.name == "kubernetes"),
+    );
+    c.objects.services.insert(at, svc);
+}
+
+/// `kube-system/coredns`: the Deployment kubeadm installs.
+fn coredns_deployment(c: &mut Cluster) {
+    if c.objects.workloads.iter().any(|w| {
         w.kind == WorkloadKind::Deployment
             && w.meta.namespace == "kube-system"
             && w.meta.name == "coredns"
     }) {
-        let cport = |name: &str, p: Protocol, n: i32| ContainerPort {
-            name: Some(name.into()),
-            container_port: n,
-            protocol: p,
-            host_port: None,
-        };
-        let tpl = PodTemplate {
-            labels: labels(&[("k8s-app", "kube-dns")]),
-            annotations: Default::default(),
-            spec: PodSpec {
-                node_selector: labels(&[("kubernetes.io/os", "linux")]),
-                tolerations: vec![
-                    Toleration {
-                        key: "CriticalAddonsOnly".into(),
-                        operator: "Exists".into(),
-                        ..Default::default()
-                    },
-                    Toleration {
-                        key: "node-role.kubernetes.io/control-plane".into(),
-                        effect: "NoSchedule".into(),
-                        ..Default::default()
-                    },
-                ],
-                dns_policy: "Default".into(),
-                restart_policy: "Always".into(),
-                containers: vec![Container {
-                    name: "coredns".into(),
-                    image: "registry.k8s.io/coredns/coredns:v1.11.3".into(),
-                    ports: vec![
-                        cport("dns", Protocol::Udp, 53),
-                        cport("dns-tcp", Protocol::Tcp, 53),
-                        cport("metrics", Protocol::Tcp, 9153),
-                    ],
-                    restart_policy: None,
-                }],
-                ..Default::default()
-            },
-        };
-        c.objects.workloads.insert(
-            0,
-            Workload {
-                kind: WorkloadKind::Deployment,
-                meta: meta("kube-system", "coredns", &[("k8s-app", "kube-dns")]),
-                replicas: 2,
-                selector: Some(LabelSelector {
-                    match_labels: labels(&[("k8s-app", "kube-dns")]),
-                    match_expressions: vec![],
-                }),
-                template: tpl,
-                service_name: None,
-            },
-        );
+        return;
     }
+    let cport = |name: &str, p: Protocol, n: i32| ContainerPort {
+        name: Some(name.into()),
+        container_port: n,
+        protocol: p,
+        host_port: None,
+    };
+    let tpl = PodTemplate {
+        labels: labels(&[("k8s-app", "kube-dns")]),
+        annotations: Default::default(),
+        spec: PodSpec {
+            node_selector: labels(&[("kubernetes.io/os", "linux")]),
+            tolerations: vec![
+                Toleration {
+                    key: "CriticalAddonsOnly".into(),
+                    operator: "Exists".into(),
+                    ..Default::default()
+                },
+                Toleration {
+                    key: "node-role.kubernetes.io/control-plane".into(),
+                    effect: "NoSchedule".into(),
+                    ..Default::default()
+                },
+            ],
+            dns_policy: "Default".into(),
+            restart_policy: "Always".into(),
+            containers: vec![Container {
+                name: "coredns".into(),
+                image: "registry.k8s.io/coredns/coredns:v1.11.3".into(),
+                ports: vec![
+                    cport("dns", Protocol::Udp, 53),
+                    cport("dns-tcp", Protocol::Tcp, 53),
+                    cport("metrics", Protocol::Tcp, 9153),
+                ],
+                restart_policy: None,
+            }],
+            ..Default::default()
+        },
+    };
+    c.objects.workloads.insert(
+        0,
+        Workload {
+            kind: WorkloadKind::Deployment,
+            meta: meta("kube-system", "coredns", &[("k8s-app", "kube-dns")]),
+            replicas: 2,
+            selector: Some(LabelSelector {
+                match_labels: labels(&[("k8s-app", "kube-dns")]),
+                match_expressions: vec![],
+            }),
+            template: tpl,
+            service_name: None,
+        },
+    );
 }
 
 fn control_plane_ips(c: &Cluster, family: IpFamily) -> Vec<std::net::IpAddr> {

@@ -69,6 +69,7 @@ pub const MAX_PODS: usize = 50_000;
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum EventType {
     Normal,
     Warning,
@@ -85,6 +86,7 @@ impl EventType {
 
 /// One Kubernetes event, in `kubectl events` words.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ClusterEvent"))]
 pub struct Event {
     #[serde(rename = "type")]
     pub type_: EventType,
@@ -119,12 +121,12 @@ impl Event {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct State {
     /// Next host index to try, per node pod CIDR (host-local IPAM's "last reserved IP").
-    pub(crate) pod_ip_cursor: BTreeMap<net::Cidr, u128>,
+    pub(crate) pod_ip_cursor: BTreeMap<crate::net::Cidr, u128>,
     pub(crate) used_pod_ips: BTreeSet<IpAddr>,
     /// Pod CIDRs a probe found full: the next Pod fails at once instead of probing every
     /// address again (Pods beyond a full node made the build quadratic). Cleared whenever an
     /// address is released.
-    pub(crate) full_pod_cidrs: BTreeSet<net::Cidr>,
+    pub(crate) full_pod_cidrs: BTreeSet<crate::net::Cidr>,
     /// Pods created so far per controller (`ns/kind/name`), seeding generated name suffixes.
     pub(crate) created: BTreeMap<String, u64>,
     /// Generated object names, so a suffix collision is probed past.

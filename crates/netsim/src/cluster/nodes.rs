@@ -23,10 +23,10 @@
 use std::collections::BTreeSet;
 use std::net::IpAddr;
 
-use super::net::Cidr;
 use super::{span_of, Cluster};
 use crate::diagnostic::Diagnostic;
 use crate::model::{IpFamily, Node, ObjectMeta, Taint};
+use crate::net::Cidr;
 
 pub(crate) const CONTROL_PLANE_LABEL: &str = "node-role.kubernetes.io/control-plane";
 
@@ -136,14 +136,14 @@ fn assign_pod_cidrs(c: &mut Cluster) {
         .objects
         .nodes
         .iter()
-        .flat_map(|n| n.pod_cidrs.iter().filter_map(|t| Cidr::parse(t)))
+        .flat_map(|n| n.pod_cidrs.iter().filter_map(|t| Cidr::parse_lenient(t)))
         .collect();
     let mut next: Vec<u128> = vec![0; subnets.len()];
     let mut diags = Vec::new();
     for node in &mut c.objects.nodes {
         if !node.pod_cidrs.is_empty() {
             for t in &node.pod_cidrs {
-                if Cidr::parse(t).is_none() {
+                if Cidr::parse_lenient(t).is_none() {
                     diags.push(Diagnostic::error(
                         "invalid-cidr",
                         span_of(&node.meta, "spec.podCIDRs"),

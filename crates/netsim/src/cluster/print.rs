@@ -192,6 +192,7 @@ pub fn get_all(c: &super::Cluster, kinds: &str, wide: bool) -> Result<String, St
 /// `kubectl get`'s output formats (`-o`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum GetFormat {
     #[default]
     Table,
@@ -217,21 +218,29 @@ impl GetFormat {
 /// The arguments of `kubectl get`, as the CLI and the page pass them (`Question::Get`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase", default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GetRequest {
     /// `pods`, `svc,ep`, `all` (kubectl's "all" category), `events`; kubectl's names and short
     /// names, optionally with the group (`deployments.apps`).
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub kinds: String,
     /// Objects to list by name (one resource type only).
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub names: Vec<String>,
     /// `-n`; `None` is the `default` namespace.
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub namespace: Option<String>,
     /// `-A`.
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub all_namespaces: bool,
     /// `-l`, kubectl's selector syntax (empty: everything).
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub selector: String,
     /// `-o`.
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub output: GetFormat,
     /// `--show-labels`: a LABELS column last (tables only).
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub show_labels: bool,
 }
 

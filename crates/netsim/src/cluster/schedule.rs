@@ -253,7 +253,7 @@ fn start(c: &mut Cluster, i: usize, node_ix: usize) {
     if host_network {
         ips = node.internal_ips.clone();
     } else if ips.is_empty() {
-        for cidr in node.pod_cidrs.iter().filter_map(|t| super::net::Cidr::parse(t)) {
+        for cidr in node.pod_cidrs.iter().filter_map(|t| crate::net::Cidr::parse_lenient(t)) {
             match addresses::alloc_pod_ip(&mut c.state, cidr) {
                 Some(ip) => ips.push(ip),
                 None => c.diagnostics.push(

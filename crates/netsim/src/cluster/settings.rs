@@ -11,11 +11,11 @@
 
 use std::net::IpAddr;
 
-use super::net::{parse_list, Cidr};
 use super::span_of;
 use crate::diagnostic::Diagnostic;
 use crate::manifest::{version, KubeVersion};
 use crate::model::{IpFamily, Objects};
+use crate::net::{parse_list, Cidr};
 
 /// The kube-proxy settings the cluster passes on (`KubeProxyConfiguration`).
 #[derive(Clone, Debug, PartialEq, Eq)]

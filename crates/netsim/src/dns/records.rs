@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 /// [`RecordType::Other`] with its number, answered like the plugin's `default:` branch
 /// (`handler.go` `ServeDNS`: a fake A lookup tells NXDOMAIN from NODATA).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
 pub enum RecordType {
     A,
     #[allow(clippy::upper_case_acronyms)]
@@ -229,6 +230,7 @@ impl<'de> Deserialize<'de> for RecordType {
 
 /// The response codes CoreDNS gives in this simulation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Rcode {
     #[serde(rename = "NOERROR")]
     NoError,
@@ -262,6 +264,7 @@ impl fmt::Display for Rcode {
 /// presentation format, exactly as `dig` prints it (`0 100 80 svc1.testns.svc.cluster.local.`,
 /// `"1.1.0"`).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "DnsRecord"))]
 pub struct Record {
     pub name: String,
     #[serde(rename = "type")]
@@ -280,6 +283,7 @@ impl fmt::Display for Record {
 /// Why a query was never sent: the name or type is not something a resolver puts on the wire.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "error", rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum QueryError {
     /// The name is empty.
     EmptyName,
@@ -378,6 +382,7 @@ pub fn fqdn(name: &str) -> String {
 /// What happened to one query sent to cluster DNS.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "DnsOutcome"))]
 pub enum Outcome {
     /// CoreDNS's `kubernetes` plugin answered (authoritatively) with `Response::rcode`.
     Answered,
@@ -398,6 +403,7 @@ pub enum Outcome {
 /// One DNS response (or non-response, see [`Outcome`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "DnsResponse"))]
 pub struct Response {
     /// The question name, absolute, with the case the client used.
     pub name: String,

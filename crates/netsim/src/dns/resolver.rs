@@ -76,6 +76,7 @@ impl ResolverSettings {
 
 /// Which branch of `GetPodDNS` produced the file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum DnsSource {
     /// `ClusterFirst` / `ClusterFirstWithHostNet`: cluster DNS and the cluster search list.
     Cluster,
@@ -87,6 +88,7 @@ pub enum DnsSource {
 
 /// A Pod's `/etc/resolv.conf`. `Display` prints the file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ResolvConf {
     pub nameservers: Vec<String>,
     pub searches: Vec<String>,
@@ -263,6 +265,7 @@ pub fn resolv_conf(pod: &Pod, settings: &ResolverSettings) -> ResolvConf {
 /// simulation routes it (through kube-proxy's rules for the kube-dns ClusterIP) to a CoreDNS Pod.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DnsPacket {
     pub src: IpAddr,
     pub dst: IpAddr,
@@ -281,6 +284,7 @@ pub fn query_packet(pod: &Pod, rc: &ResolvConf) -> Option<DnsPacket> {
 /// How the walk ended.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum WalkResult {
     /// A candidate got NOERROR with answers.
     Resolved {

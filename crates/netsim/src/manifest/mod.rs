@@ -361,6 +361,59 @@ impl Loader {
         inherit: Option<(&str, &str)>,
         start: usize,
     ) -> Option<String> {
+        let (api, kind) = self.object_kind(file, root, inherit)?;
+        match (api.as_str(), kind.as_str()) {
+            ("v1", "Namespace") => self.namespace(file, root),
+            ("v1", "Node") => self.node(file, root),
+            ("v1", "Pod") => self.pod(file, root),
+            ("v1", "Service") => self.service(file, root, start),
+            ("v1", "Endpoints") => self.endpoints(file, root, start),
+            ("discovery.k8s.io/v1" | "discovery.k8s.io/v1beta1", "EndpointSlice") => {
+                self.endpoint_slice(file, root)
+            }
+            ("v1", "ReplicationController") => self.replication_controller(file, root),
+            ("apps/v1", "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet") => {
+                self.apps_workload(file, root, &kind)
+            }
+            ("v1", "ConfigMap") => self.config_map(file, root),
+            ("kubeadm.k8s.io/v1beta3" | "kubeadm.k8s.io/v1beta4", "ClusterConfiguration") => {
+                self.cluster_configuration(file, root, &api)
+            }
+            ("kubeproxy.config.k8s.io/v1alpha1", "KubeProxyConfiguration") => {
+                self.kube_proxy_configuration(file, root)
+            }
+            ("kubelet.config.k8s.io/v1beta1", "KubeletConfiguration") => {
+                self.kubelet_configuration(file, root)
+            }
+            ("networking.k8s.io/v1", "NetworkPolicy") => self.network_policy(file, root),
+            (
+                "policy.networking.k8s.io/v1alpha2" | "policy.networking.k8s.io/v1beta1",
+                "ClusterNetworkPolicy",
+            ) => self.cluster_network_policy(file, root),
+            ("metallb.io/v1beta1", "IPAddressPool") => self.ip_address_pool(file, root),
+            ("metallb.io/v1beta1", "L2Advertisement") => self.l2_advertisement(file, root),
+            _ => self.unknown_kind(file, root, &api, &kind),
+        }
+        let name = root
+            .get("metadata")
+            .and_then(|m| m.value.get("name"))
+            .and_then(|e| e.value.as_scalar())
+            .map(|s| s.text.to_string())
+            .unwrap_or_default();
+        if kind == "List" || !self.objects_has_kind(&kind) {
+            return None;
+        }
+        Some(object_label(&kind, &name))
+    }
+
+    /// The apiVersion and kind of the object at `root` (a list's for its bare items:
+    /// `inherit`), or `None` after the diagnostic when it is not an object or has neither.
+    fn object_kind(
+        &mut self,
+        file: FileId,
+        root: &Node<'_>,
+        inherit: Option<(&str, &str)>,
+    ) -> Option<(String, String)> {
         if root.as_mapping().is_none() {
             if root.is_null() {
                 return None;
@@ -421,492 +474,516 @@ impl Loader {
                 return None;
             }
         };
-        let mut cx_owned = Cx::new(file, &mut self.diagnostics);
-        let cx = &mut cx_owned;
-        let group = api.split_once('/').map_or("", |(g, _)| g);
-        match (api.as_str(), kind.as_str()) {
-            ("v1", "Namespace") => {
-                let mut meta = ObjectMeta::default();
-                fields!(cx, root, schema::TYPE_META, e => {
-                    "apiVersion" | "kind" => {},
-                    "metadata" => meta = kinds::meta(cx, &e.value),
-                    "spec" => fields!(cx, &e.value, schema::NAMESPACE_SPEC, _f => {}),
-                    "status" => fields!(cx, &e.value, schema::NAMESPACE_STATUS, _f => {}),
-                });
-                meta.namespace.clear();
-                let meta = finish_meta(cx, meta, file, root.range);
-                validate::namespace(&meta, &mut self.diagnostics);
-                self.dedup(
-                    "Namespace",
-                    &meta,
-                    |o| &mut o.namespaces,
-                    Namespace { meta: meta.clone() },
-                );
-            }
-            ("v1", "Node") => {
-                let mut meta = ObjectMeta::default();
-                let mut node = kinds::Node_ { ready: true, ..Default::default() };
-                fields!(cx, root, schema::TYPE_META, e => {
-                    "apiVersion" | "kind" => {},
-                    "metadata" => meta = kinds::meta(cx, &e.value),
-                    "spec" => kinds::node_spec(cx, &e.value, &mut node),
-                    "status" => kinds::node_status(cx, &e.value, &mut node),
-                });
-                meta.namespace.clear();
-                node.meta = finish_meta(cx, meta, file, root.range);
-                validate::node(&node, &mut self.diagnostics);
-                let meta = node.meta.clone();
-                self.dedup("Node", &meta, |o| &mut o.nodes, node);
-            }
-            ("v1", "Pod") => {
-                let mut meta = ObjectMeta::default();
-                let mut spec = kinds::RawPodSpec::default();
-                let mut status = PodStatus::default();
-                fields!(cx, root, schema::TYPE_META, e => {
-                    "apiVersion" | "kind" => {},
-                    "metadata" => meta = kinds::meta(cx, &e.value),
-                    "spec" => { cx.go = "Pod"; spec = kinds::pod_spec(cx, &e.value) },
-                    "status" => status = kinds::pod_status(cx, &e.value),
-                });
-                defaults::namespace(&mut meta);
-                let meta = finish_meta(cx, meta, file, root.range);
-                defaults::pod_spec(&mut spec, true);
-                let mut pod = Pod { meta, spec: PodSpec::default(), status };
-                validate::pod(&pod.meta, &spec, &mut self.diagnostics);
-                pod.spec = defaults::pod_spec_model(spec);
-                let meta = pod.meta.clone();
-                self.dedup("Pod", &meta, |o| &mut o.pods, pod);
-            }
-            ("v1", "Service") => {
-                let mut svc = kinds::RawService::default();
-                let mut meta = ObjectMeta::default();
-                fields!(cx, root, schema::TYPE_META, e => {
-                    "apiVersion" | "kind" => {},
-                    "metadata" => meta = kinds::meta(cx, &e.value),
-                    "spec" => kinds::service_spec(cx, &e.value, &mut svc),
-                    "status" => svc.status = kinds::service_status(cx, &e.value),
-                });
-                defaults::namespace(&mut meta);
-                svc.meta = finish_meta(cx, meta, file, root.range);
-                defaults::service(&mut svc);
-                validate::service(&svc, self.version, &mut self.diagnostics);
-                let mut warnings = Vec::new();
-                validate::service_warnings(&svc, self.version, &mut warnings);
-                let s = defaults::service_model(svc);
-                let meta = s.meta.clone();
-                self.dedup("Service", &meta, |o| &mut o.services, s);
-                self.warn_if_created(start, warnings);
-            }
-            ("v1", "Endpoints") => {
-                let mut meta = ObjectMeta::default();
-                let mut subsets = Vec::new();
-                fields!(cx, root, schema::ENDPOINTS_TOP, e => {
-                    "apiVersion" | "kind" => {},
-                    "metadata" => meta = kinds::meta(cx, &e.value),
-                    "subsets" => subsets = kinds::endpoints_subsets(cx, &e.value),
-                });
-                defaults::namespace(&mut meta);
-                let meta = finish_meta(cx, meta, file, root.range);
-                let eps = Endpoints { meta: meta.clone(), subsets };
-                validate::endpoints(&eps, &mut self.diagnostics);
-                let subsets = eps.subsets;
-                self.dedup(
-                    "Endpoints",
-                    &meta,
-                    |o| &mut o.endpoints,
-                    Endpoints { meta: meta.clone(), subsets },
-                );
-                let mut warnings = Vec::new();
-                validate::endpoints_warning(&meta, &mut warnings);
-                self.warn_if_created(start, warnings);
-            }
-            ("discovery.k8s.io/v1" | "discovery.k8s.io/v1beta1", "EndpointSlice") => {
-                let mut slice = EndpointSlice::default();
-                let mut meta = ObjectMeta::default();
-                fields!(cx, root, schema::ENDPOINTSLICE_TOP, e => {
-                    "apiVersion" | "kind" => {},
-                    "metadata" => meta = kinds::meta(cx, &e.value),
-                    "addressType" => slice.address_type = cx.string(&e.value).unwrap_or_default(),
-                    "endpoints" => slice.endpoints = kinds::slice_endpoints(cx, &e.value),
-                    "ports" => slice.ports = kinds::slice_ports(cx, &e.value),
-                });
-                defaults::namespace(&mut meta);
-                slice.meta = finish_meta(cx, meta, file, root.range);
-                validate::endpoint_slice(&slice, &mut self.diagnostics);
-                let meta = slice.meta.clone();
-                self.dedup("EndpointSlice", &meta, |o| &mut o.endpoint_slices, slice);
-            }
-            ("v1", "ReplicationController") => {
-                let mut meta = ObjectMeta::default();
-                let mut replicas: Option<i32> = None;
-                let mut selector = Labels::new();
-                let mut min_ready: Option<i64> = None;
-                let mut template: Option<(ObjectMeta, kinds::RawPodSpec)> = None;
-                fields!(cx, root, schema::TYPE_META, e => {
-                    "apiVersion" | "kind" | "status" => {},
-                    "metadata" => meta = kinds::meta(cx, &e.value),
-                    "spec" => {
+        Some((api, kind))
+    }
+
+    /// A Namespace.
+    fn namespace(&mut self, file: FileId, root: &Node<'_>) {
+        let cx = &mut Cx::new(file, &mut self.diagnostics);
+        let mut meta = ObjectMeta::default();
+        fields!(cx, root, schema::TYPE_META, e => {
+            "apiVersion" | "kind" => {},
+            "metadata" => meta = kinds::meta(cx, &e.value),
+            "spec" => fields!(cx, &e.value, schema::NAMESPACE_SPEC, _f => {}),
+            "status" => fields!(cx, &e.value, schema::NAMESPACE_STATUS, _f => {}),
+        });
+        meta.namespace.clear();
+        let meta = finish_meta(cx, meta, file, root.range);
+        validate::namespace(&meta, &mut self.diagnostics);
+        self.dedup("Namespace", &meta, |o| &mut o.namespaces, Namespace { meta: meta.clone() });
+    }
+
+    /// A Node.
+    fn node(&mut self, file: FileId, root: &Node<'_>) {
+        let cx = &mut Cx::new(file, &mut self.diagnostics);
+        let mut meta = ObjectMeta::default();
+        let mut node = kinds::Node_ { ready: true, ..Default::default() };
+        fields!(cx, root, schema::TYPE_META, e => {
+            "apiVersion" | "kind" => {},
+            "metadata" => meta = kinds::meta(cx, &e.value),
+            "spec" => kinds::node_spec(cx, &e.value, &mut node),
+            "status" => kinds::node_status(cx, &e.value, &mut node),
+        });
+        meta.namespace.clear();
+        node.meta = finish_meta(cx, meta, file, root.range);
+        validate::node(&node, &mut self.diagnostics);
+        let meta = node.meta.clone();
+        self.dedup("Node", &meta, |o| &mut o.nodes, node);
+    }
+
+    /// A Pod.
+    fn pod(&mut self, file: FileId, root: &Node<'_>) {
+        let cx = &mut Cx::new(file, &mut self.diagnostics);
+        let mut meta = ObjectMeta::default();
+        let mut spec = kinds::RawPodSpec::default();
+        let mut status = PodStatus::default();
+        fields!(cx, root, schema::TYPE_META, e => {
+            "apiVersion" | "kind" => {},
+            "metadata" => meta = kinds::meta(cx, &e.value),
+            "spec" => { cx.go = "Pod"; spec = kinds::pod_spec(cx, &e.value) },
+            "status" => status = kinds::pod_status(cx, &e.value),
+        });
+        defaults::namespace(&mut meta);
+        let meta = finish_meta(cx, meta, file, root.range);
+        defaults::pod_spec(&mut spec, true);
+        let mut pod = Pod { meta, spec: PodSpec::default(), status };
+        validate::pod(&pod.meta, &spec, &mut self.diagnostics);
+        pod.spec = defaults::pod_spec_model(spec);
+        let meta = pod.meta.clone();
+        self.dedup("Pod", &meta, |o| &mut o.pods, pod);
+    }
+
+    /// A Service (`start`: its first diagnostic, for the warnings printed only if it is created).
+    fn service(&mut self, file: FileId, root: &Node<'_>, start: usize) {
+        let cx = &mut Cx::new(file, &mut self.diagnostics);
+        let mut svc = kinds::RawService::default();
+        let mut meta = ObjectMeta::default();
+        fields!(cx, root, schema::TYPE_META, e => {
+            "apiVersion" | "kind" => {},
+            "metadata" => meta = kinds::meta(cx, &e.value),
+            "spec" => kinds::service_spec(cx, &e.value, &mut svc),
+            "status" => svc.status = kinds::service_status(cx, &e.value),
+        });
+        defaults::namespace(&mut meta);
+        svc.meta = finish_meta(cx, meta, file, root.range);
+        defaults::service(&mut svc);
+        validate::service(&svc, self.version, &mut self.diagnostics);
+        let mut warnings = Vec::new();
+        validate::service_warnings(&svc, self.version, &mut warnings);
+        let s = defaults::service_model(svc);
+        let meta = s.meta.clone();
+        self.dedup("Service", &meta, |o| &mut o.services, s);
+        self.warn_if_created(start, warnings);
+    }
+
+    /// An Endpoints object (`start` as for [`Loader::service`]).
+    fn endpoints(&mut self, file: FileId, root: &Node<'_>, start: usize) {
+        let cx = &mut Cx::new(file, &mut self.diagnostics);
+        let mut meta = ObjectMeta::default();
+        let mut subsets = Vec::new();
+        fields!(cx, root, schema::ENDPOINTS_TOP, e => {
+            "apiVersion" | "kind" => {},
+            "metadata" => meta = kinds::meta(cx, &e.value),
+            "subsets" => subsets = kinds::endpoints_subsets(cx, &e.value),
+        });
+        defaults::namespace(&mut meta);
+        let meta = finish_meta(cx, meta, file, root.range);
+        let eps = Endpoints { meta: meta.clone(), subsets };
+        validate::endpoints(&eps, &mut self.diagnostics);
+        let subsets = eps.subsets;
+        self.dedup(
+            "Endpoints",
+            &meta,
+            |o| &mut o.endpoints,
+            Endpoints { meta: meta.clone(), subsets },
+        );
+        let mut warnings = Vec::new();
+        validate::endpoints_warning(&meta, &mut warnings);
+        self.warn_if_created(start, warnings);
+    }
+
+    /// An EndpointSlice.
+    fn endpoint_slice(&mut self, file: FileId, root: &Node<'_>) {
+        let cx = &mut Cx::new(file, &mut self.diagnostics);
+        let mut slice = EndpointSlice::default();
+        let mut meta = ObjectMeta::default();
+        fields!(cx, root, schema::ENDPOINTSLICE_TOP, e => {
+            "apiVersion" | "kind" => {},
+            "metadata" => meta = kinds::meta(cx, &e.value),
+            "addressType" => slice.address_type = cx.string(&e.value).unwrap_or_default(),
+            "endpoints" => slice.endpoints = kinds::slice_endpoints(cx, &e.value),
+            "ports" => slice.ports = kinds::slice_ports(cx, &e.value),
+        });
+        defaults::namespace(&mut meta);
+        slice.meta = finish_meta(cx, meta, file, root.range);
+        validate::endpoint_slice(&slice, &mut self.diagnostics);
+        let meta = slice.meta.clone();
+        self.dedup("EndpointSlice", &meta, |o| &mut o.endpoint_slices, slice);
+    }
+
+    /// A ReplicationController.
+    fn replication_controller(&mut self, file: FileId, root: &Node<'_>) {
+        let cx = &mut Cx::new(file, &mut self.diagnostics);
+        let mut meta = ObjectMeta::default();
+        let mut replicas: Option<i32> = None;
+        let mut selector = Labels::new();
+        let mut min_ready: Option<i64> = None;
+        let mut template: Option<(ObjectMeta, kinds::RawPodSpec)> = None;
+        fields!(cx, root, schema::TYPE_META, e => {
+            "apiVersion" | "kind" | "status" => {},
+            "metadata" => meta = kinds::meta(cx, &e.value),
+            "spec" => {
+                cx.go = "ReplicationControllerSpec";
+                fields!(cx, &e.value, schema::REPLICATION_CONTROLLER_SPEC, f => {
+                    "replicas" => replicas = cx.int32(&f.value),
+                    "minReadySeconds" => min_ready = cx.int64(&f.value),
+                    "selector" => { cx.go = "ReplicationControllerSpec"; selector = cx.string_map(&f.value) },
+                    "template" => if !f.value.is_null() {
+                        template = Some(kinds::pod_template(cx, &f.value));
                         cx.go = "ReplicationControllerSpec";
-                        fields!(cx, &e.value, schema::REPLICATION_CONTROLLER_SPEC, f => {
-                            "replicas" => replicas = cx.int32(&f.value),
-                            "minReadySeconds" => min_ready = cx.int64(&f.value),
-                            "selector" => { cx.go = "ReplicationControllerSpec"; selector = cx.string_map(&f.value) },
-                            "template" => if !f.value.is_null() {
-                                template = Some(kinds::pod_template(cx, &f.value));
-                                cx.go = "ReplicationControllerSpec";
-                            },
-                        });
                     },
                 });
-                defaults::namespace(&mut meta);
-                let has_template = template.is_some();
-                let (tmeta, mut tspec) = template.unwrap_or_default();
-                // SetDefaults_ReplicationController (pkg/apis/core/v1/defaults.go): with template
-                // labels, an empty selector and empty object labels become those labels;
-                // replicas defaults to 1.
-                if !tmeta.labels.is_empty() {
-                    if selector.is_empty() {
-                        selector = tmeta.labels.clone();
-                    }
-                    if meta.labels.is_empty() {
-                        meta.labels = tmeta.labels.clone();
-                    }
-                }
-                let meta = finish_meta(cx, meta, file, root.range);
-                defaults::pod_spec(&mut tspec, false);
-                let w = Workload {
-                    kind: WorkloadKind::ReplicationController,
-                    meta,
-                    replicas: replicas.unwrap_or(1),
-                    selector: Some(LabelSelector {
-                        match_labels: selector,
-                        match_expressions: Vec::new(),
-                    }),
-                    template: PodTemplate {
-                        labels: tmeta.labels,
-                        annotations: tmeta.annotations,
-                        spec: PodSpec::default(),
-                    },
-                    service_name: None,
-                };
-                validate::replication_controller(
-                    &w,
-                    &tspec,
-                    has_template,
-                    min_ready,
-                    &mut self.diagnostics,
-                );
-                let mut w = w;
-                w.template.spec = defaults::pod_spec_model(tspec);
-                let meta = w.meta.clone();
-                self.dedup("ReplicationController", &meta, |o| &mut o.workloads, w);
+            },
+        });
+        defaults::namespace(&mut meta);
+        let has_template = template.is_some();
+        let (tmeta, mut tspec) = template.unwrap_or_default();
+        // SetDefaults_ReplicationController (pkg/apis/core/v1/defaults.go): with template
+        // labels, an empty selector and empty object labels become those labels;
+        // replicas defaults to 1.
+        if !tmeta.labels.is_empty() {
+            if selector.is_empty() {
+                selector = tmeta.labels.clone();
             }
-            ("apps/v1", "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet") => {
-                let wk = match kind.as_str() {
-                    "Deployment" => WorkloadKind::Deployment,
-                    "ReplicaSet" => WorkloadKind::ReplicaSet,
-                    "StatefulSet" => WorkloadKind::StatefulSet,
-                    _ => WorkloadKind::DaemonSet,
+            if meta.labels.is_empty() {
+                meta.labels = tmeta.labels.clone();
+            }
+        }
+        let meta = finish_meta(cx, meta, file, root.range);
+        defaults::pod_spec(&mut tspec, false);
+        let w = Workload {
+            kind: WorkloadKind::ReplicationController,
+            meta,
+            replicas: replicas.unwrap_or(1),
+            selector: Some(LabelSelector { match_labels: selector, match_expressions: Vec::new() }),
+            template: PodTemplate {
+                labels: tmeta.labels,
+                annotations: tmeta.annotations,
+                spec: PodSpec::default(),
+            },
+            service_name: None,
+        };
+        validate::replication_controller(
+            &w,
+            &tspec,
+            has_template,
+            min_ready,
+            &mut self.diagnostics,
+        );
+        let mut w = w;
+        w.template.spec = defaults::pod_spec_model(tspec);
+        let meta = w.meta.clone();
+        self.dedup("ReplicationController", &meta, |o| &mut o.workloads, w);
+    }
+
+    /// A Deployment, ReplicaSet, StatefulSet or DaemonSet (`kind`).
+    fn apps_workload(&mut self, file: FileId, root: &Node<'_>, kind: &str) {
+        let cx = &mut Cx::new(file, &mut self.diagnostics);
+        let wk = match kind {
+            "Deployment" => WorkloadKind::Deployment,
+            "ReplicaSet" => WorkloadKind::ReplicaSet,
+            "StatefulSet" => WorkloadKind::StatefulSet,
+            _ => WorkloadKind::DaemonSet,
+        };
+        let known = match wk {
+            WorkloadKind::Deployment => schema::DEPLOYMENT_SPEC,
+            WorkloadKind::ReplicaSet => schema::REPLICASET_SPEC,
+            WorkloadKind::StatefulSet => schema::STATEFULSET_SPEC,
+            WorkloadKind::DaemonSet => schema::DAEMONSET_SPEC,
+            WorkloadKind::ReplicationController => schema::REPLICATION_CONTROLLER_SPEC,
+        };
+        let mut meta = ObjectMeta::default();
+        let mut replicas: Option<i32> = None;
+        let mut selector: Option<LabelSelector> = None;
+        let mut tmeta = ObjectMeta::default();
+        let mut tspec = kinds::RawPodSpec::default();
+        let mut service_name = None;
+        fields!(cx, root, schema::TYPE_META, e => {
+            "apiVersion" | "kind" | "status" => {},
+            "metadata" => meta = kinds::meta(cx, &e.value),
+            "spec" => {
+                cx.go = match wk {
+                    WorkloadKind::Deployment => "DeploymentSpec",
+                    WorkloadKind::ReplicaSet => "ReplicaSetSpec",
+                    WorkloadKind::StatefulSet => "StatefulSetSpec",
+                    WorkloadKind::DaemonSet => "DaemonSetSpec",
+                    WorkloadKind::ReplicationController => "ReplicationControllerSpec",
                 };
-                let known = match wk {
-                    WorkloadKind::Deployment => schema::DEPLOYMENT_SPEC,
-                    WorkloadKind::ReplicaSet => schema::REPLICASET_SPEC,
-                    WorkloadKind::StatefulSet => schema::STATEFULSET_SPEC,
-                    WorkloadKind::DaemonSet => schema::DAEMONSET_SPEC,
-                    WorkloadKind::ReplicationController => schema::REPLICATION_CONTROLLER_SPEC,
-                };
-                let mut meta = ObjectMeta::default();
-                let mut replicas: Option<i32> = None;
-                let mut selector: Option<LabelSelector> = None;
-                let mut tmeta = ObjectMeta::default();
-                let mut tspec = kinds::RawPodSpec::default();
-                let mut service_name = None;
-                fields!(cx, root, schema::TYPE_META, e => {
-                    "apiVersion" | "kind" | "status" => {},
-                    "metadata" => meta = kinds::meta(cx, &e.value),
-                    "spec" => {
-                        cx.go = match wk {
-                            WorkloadKind::Deployment => "DeploymentSpec",
-                            WorkloadKind::ReplicaSet => "ReplicaSetSpec",
-                            WorkloadKind::StatefulSet => "StatefulSetSpec",
-                            WorkloadKind::DaemonSet => "DaemonSetSpec",
-                            WorkloadKind::ReplicationController => "ReplicationControllerSpec",
-                        };
-                        let go = cx.go;
-                        fields!(cx, &e.value, known, f => {
-                            "replicas" => replicas = cx.int32(&f.value),
-                            "selector" => if !f.value.is_null() { selector = Some(kinds::label_selector(cx, &f.value)) },
-                            "template" => { let t = kinds::pod_template(cx, &f.value); tmeta = t.0; tspec = t.1; cx.go = go; },
-                            "serviceName" => service_name = cx.string(&f.value),
-                        });
-                    },
+                let go = cx.go;
+                fields!(cx, &e.value, known, f => {
+                    "replicas" => replicas = cx.int32(&f.value),
+                    "selector" => if !f.value.is_null() { selector = Some(kinds::label_selector(cx, &f.value)) },
+                    "template" => { let t = kinds::pod_template(cx, &f.value); tmeta = t.0; tspec = t.1; cx.go = go; },
+                    "serviceName" => service_name = cx.string(&f.value),
                 });
-                defaults::namespace(&mut meta);
-                let meta = finish_meta(cx, meta, file, root.range);
-                defaults::pod_spec(&mut tspec, false);
-                let w = Workload {
-                    kind: wk,
-                    meta,
-                    replicas: replicas.unwrap_or(1),
-                    selector,
-                    template: PodTemplate {
-                        labels: tmeta.labels,
-                        annotations: tmeta.annotations,
-                        spec: PodSpec::default(),
-                    },
-                    service_name,
-                };
-                validate::workload(&w, &tspec, &mut self.diagnostics);
-                let mut w = w;
-                w.template.spec = defaults::pod_spec_model(tspec);
-                let meta = w.meta.clone();
-                self.dedup(wk.as_str(), &meta, |o| &mut o.workloads, w);
-            }
-            ("v1", "ConfigMap") => {
-                let mut meta = ObjectMeta::default();
-                let mut data = Labels::new();
-                fields!(cx, root, schema::CONFIGMAP_TOP, e => {
-                    "apiVersion" | "kind" => {},
-                    "metadata" => meta = kinds::meta(cx, &e.value),
-                    "data" => { cx.go = "ConfigMap"; data = cx.string_map(&e.value) },
-                });
-                defaults::namespace(&mut meta);
-                let meta = finish_meta(cx, meta, file, root.range);
-                validate::meta_common(
-                    "ConfigMap",
-                    &meta,
-                    validate::NameRule::Subdomain,
-                    &mut self.diagnostics,
-                );
-                self.dedup(
-                    "ConfigMap",
-                    &meta,
-                    |o| &mut o.config_maps,
-                    ConfigMap { meta: meta.clone(), data },
-                );
-            }
-            ("kubeadm.k8s.io/v1beta3" | "kubeadm.k8s.io/v1beta4", "ClusterConfiguration") => {
-                let v4 = api.ends_with("v1beta4");
-                let mut c = ClusterConfiguration::default();
-                let mut meta = ObjectMeta::default();
-                let mut version_at = None;
-                fields!(cx, root, schema::KUBEADM_CLUSTER_CONFIGURATION, e => {
-                    "apiVersion" | "kind" => {},
-                    "metadata" => meta = kinds::meta(cx, &e.value),
-                    "kubernetesVersion" => {
-                        c.kubernetes_version = cx.string(&e.value);
-                        version_at = Some(e.value.range);
-                    },
-                    "networking" => fields!(cx, &e.value, schema::KUBEADM_NETWORKING, f => {
-                        "serviceSubnet" => c.service_subnet = cx.string(&f.value),
-                        "podSubnet" => c.pod_subnet = cx.string(&f.value),
-                        "dnsDomain" => c.dns_domain = cx.string(&f.value),
-                    }),
-                    "apiServer" => fields!(cx, &e.value, schema::KUBEADM_API_SERVER, f => {
-                        "extraArgs" => {
-                            if v4 {
-                                // v1beta4: a list of {name, value}.
-                                items!(cx, &f.value, _i, it => {
-                                    let mut name = String::new();
-                                    let mut value = None;
-                                    fields!(cx, it, &["name", "value"], g => {
-                                        "name" => name = cx.string(&g.value).unwrap_or_default(),
-                                        "value" => value = cx.string(&g.value),
-                                    });
-                                    if name == "service-node-port-range" {
-                                        c.service_node_port_range = value;
-                                    }
-                                });
-                            } else {
-                                let args = cx.string_map(&f.value);
-                                if let Some(v) = args.get("service-node-port-range") {
-                                    c.service_node_port_range = Some(v.clone());
-                                }
+            },
+        });
+        defaults::namespace(&mut meta);
+        let meta = finish_meta(cx, meta, file, root.range);
+        defaults::pod_spec(&mut tspec, false);
+        let w = Workload {
+            kind: wk,
+            meta,
+            replicas: replicas.unwrap_or(1),
+            selector,
+            template: PodTemplate {
+                labels: tmeta.labels,
+                annotations: tmeta.annotations,
+                spec: PodSpec::default(),
+            },
+            service_name,
+        };
+        validate::workload(&w, &tspec, &mut self.diagnostics);
+        let mut w = w;
+        w.template.spec = defaults::pod_spec_model(tspec);
+        let meta = w.meta.clone();
+        self.dedup(wk.as_str(), &meta, |o| &mut o.workloads, w);
+    }
+
+    /// A ConfigMap.
+    fn config_map(&mut self, file: FileId, root: &Node<'_>) {
+        let cx = &mut Cx::new(file, &mut self.diagnostics);
+        let mut meta = ObjectMeta::default();
+        let mut data = Labels::new();
+        fields!(cx, root, schema::CONFIGMAP_TOP, e => {
+            "apiVersion" | "kind" => {},
+            "metadata" => meta = kinds::meta(cx, &e.value),
+            "data" => { cx.go = "ConfigMap"; data = cx.string_map(&e.value) },
+        });
+        defaults::namespace(&mut meta);
+        let meta = finish_meta(cx, meta, file, root.range);
+        validate::meta_common(
+            "ConfigMap",
+            &meta,
+            validate::NameRule::Subdomain,
+            &mut self.diagnostics,
+        );
+        self.dedup(
+            "ConfigMap",
+            &meta,
+            |o| &mut o.config_maps,
+            ConfigMap { meta: meta.clone(), data },
+        );
+    }
+
+    /// kubeadm's ClusterConfiguration (`api`: its apiVersion; v1beta4 changed `extraArgs`).
+    fn cluster_configuration(&mut self, file: FileId, root: &Node<'_>, api: &str) {
+        let cx = &mut Cx::new(file, &mut self.diagnostics);
+        let v4 = api.ends_with("v1beta4");
+        let mut c = ClusterConfiguration::default();
+        let mut meta = ObjectMeta::default();
+        let mut version_at = None;
+        fields!(cx, root, schema::KUBEADM_CLUSTER_CONFIGURATION, e => {
+            "apiVersion" | "kind" => {},
+            "metadata" => meta = kinds::meta(cx, &e.value),
+            "kubernetesVersion" => {
+                c.kubernetes_version = cx.string(&e.value);
+                version_at = Some(e.value.range);
+            },
+            "networking" => fields!(cx, &e.value, schema::KUBEADM_NETWORKING, f => {
+                "serviceSubnet" => c.service_subnet = cx.string(&f.value),
+                "podSubnet" => c.pod_subnet = cx.string(&f.value),
+                "dnsDomain" => c.dns_domain = cx.string(&f.value),
+            }),
+            "apiServer" => fields!(cx, &e.value, schema::KUBEADM_API_SERVER, f => {
+                "extraArgs" => {
+                    if v4 {
+                        // v1beta4: a list of {name, value}.
+                        items!(cx, &f.value, _i, it => {
+                            let mut name = String::new();
+                            let mut value = None;
+                            fields!(cx, it, &["name", "value"], g => {
+                                "name" => name = cx.string(&g.value).unwrap_or_default(),
+                                "value" => value = cx.string(&g.value),
+                            });
+                            if name == "service-node-port-range" {
+                                c.service_node_port_range = value;
                             }
-                        },
-                    }),
-                });
-                c.meta = finish_meta(cx, meta, file, root.range);
-                if let (Some(text), Some(at)) = (&c.kubernetes_version, version_at) {
-                    if let Err(e) = version::parse(text) {
-                        self.diagnostics.push(version_error(Self::span(file, at), text, &e));
-                    }
-                }
-                self.objects.cluster_configurations.push(c);
-            }
-            ("kubeproxy.config.k8s.io/v1alpha1", "KubeProxyConfiguration") => {
-                let mut c = KubeProxyConfiguration::default();
-                let mut meta = ObjectMeta::default();
-                fields!(cx, root, schema::KUBE_PROXY_CONFIGURATION, e => {
-                    "apiVersion" | "kind" => {},
-                    "metadata" => meta = kinds::meta(cx, &e.value),
-                    "mode" => c.mode = cx.string(&e.value),
-                    "clusterCIDR" => c.cluster_cidr = cx.string(&e.value),
-                    "nodePortAddresses" => c.node_port_addresses = cx.string_list(&e.value),
-                    "iptables" => fields!(cx, &e.value, schema::KUBE_PROXY_IPTABLES, f => {
-                        "masqueradeBit" => c.masquerade_bit = cx.int32(&f.value),
-                        "masqueradeAll" => c.masquerade_all = cx.boolean(&f.value),
-                        "localhostNodePorts" => c.localhost_node_ports = cx.boolean(&f.value),
-                    }),
-                    "linux" => fields!(cx, &e.value, schema::KUBE_PROXY_LINUX, f => {
-                        "masqueradeAll" => c.masquerade_all = cx.boolean(&f.value),
-                    }),
-                    "nftables" => fields!(cx, &e.value, schema::KUBE_PROXY_NFTABLES, f => {
-                        "masqueradeBit" => c.nftables_masquerade_bit = cx.int32(&f.value),
-                        "masqueradeAll" => c.nftables_masquerade_all = cx.boolean(&f.value),
-                    }),
-                });
-                c.meta = finish_meta(cx, meta, file, root.range);
-                self.objects.kube_proxy_configurations.push(c);
-            }
-            ("kubelet.config.k8s.io/v1beta1", "KubeletConfiguration") => {
-                let mut c = KubeletConfiguration::default();
-                let mut meta = ObjectMeta::default();
-                // KubeletConfiguration has well over a hundred fields; we read two and accept
-                // every other field without checking it.
-                for e in cx.mapping(root) {
-                    let Some(k) = e.key_str() else { continue };
-                    let m = cx.enter(k, e);
-                    match k {
-                        "metadata" => meta = kinds::meta(cx, &e.value),
-                        "clusterDNS" => c.cluster_dns = cx.string_list(&e.value),
-                        "clusterDomain" => c.cluster_domain = cx.string(&e.value),
-                        _ => {}
-                    }
-                    cx.leave(m);
-                }
-                c.meta = finish_meta(cx, meta, file, root.range);
-                self.objects.kubelet_configurations.push(c);
-            }
-            ("networking.k8s.io/v1", "NetworkPolicy") => {
-                let mut np = kinds::policy::RawNetworkPolicy::default();
-                let mut meta = ObjectMeta::default();
-                fields!(cx, root, kinds::policy::NETWORK_POLICY_TOP, e => {
-                    "apiVersion" | "kind" => {},
-                    "metadata" => meta = kinds::meta(cx, &e.value),
-                    "spec" => kinds::policy::network_policy_spec(cx, &e.value, &mut np),
-                });
-                defaults::namespace(&mut meta);
-                np.meta = finish_meta(cx, meta, file, root.range);
-                defaults::policy::network_policy(&mut np);
-                validate::policy::network_policy(&np, self.version, &mut self.diagnostics);
-                let np = defaults::policy::network_policy_model(np);
-                let meta = np.meta.clone();
-                self.dedup("NetworkPolicy", &meta, |o| &mut o.network_policies, np);
-            }
-            (
-                "policy.networking.k8s.io/v1alpha2" | "policy.networking.k8s.io/v1beta1",
-                "ClusterNetworkPolicy",
-            ) => {
-                let mut c = kinds::policy::RawCnp::default();
-                let mut meta = ObjectMeta::default();
-                fields!(cx, root, kinds::policy::CNP_TOP, e => {
-                    "apiVersion" | "kind" | "status" => {},
-                    "metadata" => meta = kinds::meta(cx, &e.value),
-                    "spec" => kinds::policy::cnp_spec(cx, &e.value, &mut c),
-                });
-                c.meta = finish_meta(cx, meta, file, root.range);
-                validate::policy::cluster_network_policy(&c, &mut self.diagnostics);
-                let c = defaults::policy::cnp_model(c);
-                let meta = c.meta.clone();
-                self.dedup("ClusterNetworkPolicy", &meta, |o| &mut o.cluster_network_policies, c);
-            }
-            ("metallb.io/v1beta1", "IPAddressPool") => {
-                let mut p = IpAddressPool { auto_assign: true, ..Default::default() };
-                let mut meta = ObjectMeta::default();
-                fields!(cx, root, schema::TYPE_META, e => {
-                    "apiVersion" | "kind" | "status" => {},
-                    "metadata" => meta = kinds::meta(cx, &e.value),
-                    "spec" => fields!(cx, &e.value, schema::METALLB_POOL_SPEC, f => {
-                        "addresses" => p.addresses = cx.string_list(&f.value),
-                        "autoAssign" => p.auto_assign = cx.boolean(&f.value).unwrap_or(true),
-                    }),
-                });
-                defaults::namespace(&mut meta);
-                p.meta = finish_meta(cx, meta, file, root.range);
-                let meta = p.meta.clone();
-                self.dedup("IPAddressPool", &meta, |o| &mut o.ip_address_pools, p);
-            }
-            ("metallb.io/v1beta1", "L2Advertisement") => {
-                let mut l2 = L2Advertisement::default();
-                let mut meta = ObjectMeta::default();
-                fields!(cx, root, schema::TYPE_META, e => {
-                    "apiVersion" | "kind" | "status" => {},
-                    "metadata" => meta = kinds::meta(cx, &e.value),
-                    "spec" => fields!(cx, &e.value, schema::METALLB_L2_SPEC, f => {
-                        "ipAddressPools" => l2.ip_address_pools = cx.string_list(&f.value),
-                    }),
-                });
-                defaults::namespace(&mut meta);
-                l2.meta = finish_meta(cx, meta, file, root.range);
-                let meta = l2.meta.clone();
-                self.dedup("L2Advertisement", &meta, |o| &mut o.l2_advertisements, l2);
-            }
-            _ => {
-                let kind_span = root.get("kind").map_or(root.range, |e| e.value.range);
-                let meta = root.get("metadata").map(|e| &e.value);
-                let field = |k: &str| {
-                    meta.and_then(|m| m.get(k))
-                        .and_then(|e| e.value.as_scalar())
-                        .map_or(String::new(), |s| s.text.to_string())
-                };
-                let mapping_error = format!(
-                    "kubectl apply: error: resource mapping not found for name: \"{}\" namespace: \"{}\" from \"{}\": no matches for kind \"{kind}\" in version \"{api}\"",
-                    field("name"),
-                    field("namespace"),
-                    self.file_name
-                );
-                let api_span = root.get("apiVersion").map_or(kind_span, |e| e.value.range);
-                let builtin = builtin_kinds(&api);
-                let d = match api_version_for(&kind) {
-                    Some(v)
-                        if kind_info(&kind).is_some_and(|k| {
-                            !k.serves(&api) && k.simulated != Simulated::Config
-                        }) =>
-                    {
-                        Diagnostic::error(
-                            "no-kind-match",
-                            Self::span(file, api_span),
-                            format!("no matches for kind \"{kind}\" in version \"{api}\""),
-                        )
-                        .with_hint(format!("{kind} is served as `apiVersion: {v}`"))
-                        .with_hint(mapping_error)
-                    }
-                    // A kind the API group does not serve (a typo such as `Deplyment` or
-                    // `service`): kubectl's REST mapping fails.
-                    _ if !builtin.is_empty() && !builtin.contains(&kind.as_str()) => {
-                        let mut d = Diagnostic::error(
-                            "no-kind-match",
-                            Self::span(file, kind_span),
-                            format!("no matches for kind \"{kind}\" in version \"{api}\""),
-                        );
-                        if let Some(k) = decode::suggest(&kind, &builtin) {
-                            d = d.with_hint(format!(
-                                "did you mean `kind: {k}`? (kinds are case-sensitive)"
-                            ));
+                        });
+                    } else {
+                        let args = cx.string_map(&f.value);
+                        if let Some(v) = args.get("service-node-port-range") {
+                            c.service_node_port_range = Some(v.clone());
                         }
-                        d.with_hint(mapping_error)
                     }
-                    _ => Diagnostic::warning(
-                        "unsupported-kind",
-                        Self::span(file, kind_span),
-                        format!("{kind} ({api}) is not simulated; this object is ignored"),
-                    )
-                    .with_hint(not_simulated_hint(&kind, group)),
-                };
-                self.diagnostics.push(d);
+                },
+            }),
+        });
+        c.meta = finish_meta(cx, meta, file, root.range);
+        if let (Some(text), Some(at)) = (&c.kubernetes_version, version_at) {
+            if let Err(e) = version::parse(text) {
+                self.diagnostics.push(version_error(Self::span(file, at), text, &e));
             }
         }
-        let name = root
-            .get("metadata")
-            .and_then(|m| m.value.get("name"))
-            .and_then(|e| e.value.as_scalar())
-            .map(|s| s.text.to_string())
-            .unwrap_or_default();
-        if kind == "List" || !self.objects_has_kind(&kind) {
-            return None;
+        self.objects.cluster_configurations.push(c);
+    }
+
+    /// A KubeProxyConfiguration.
+    fn kube_proxy_configuration(&mut self, file: FileId, root: &Node<'_>) {
+        let cx = &mut Cx::new(file, &mut self.diagnostics);
+        let mut c = KubeProxyConfiguration::default();
+        let mut meta = ObjectMeta::default();
+        fields!(cx, root, schema::KUBE_PROXY_CONFIGURATION, e => {
+            "apiVersion" | "kind" => {},
+            "metadata" => meta = kinds::meta(cx, &e.value),
+            "mode" => c.mode = cx.string(&e.value),
+            "clusterCIDR" => c.cluster_cidr = cx.string(&e.value),
+            "nodePortAddresses" => c.node_port_addresses = cx.string_list(&e.value),
+            "iptables" => fields!(cx, &e.value, schema::KUBE_PROXY_IPTABLES, f => {
+                "masqueradeBit" => c.masquerade_bit = cx.int32(&f.value),
+                "masqueradeAll" => c.masquerade_all = cx.boolean(&f.value),
+                "localhostNodePorts" => c.localhost_node_ports = cx.boolean(&f.value),
+            }),
+            "linux" => fields!(cx, &e.value, schema::KUBE_PROXY_LINUX, f => {
+                "masqueradeAll" => c.masquerade_all = cx.boolean(&f.value),
+            }),
+            "nftables" => fields!(cx, &e.value, schema::KUBE_PROXY_NFTABLES, f => {
+                "masqueradeBit" => c.nftables_masquerade_bit = cx.int32(&f.value),
+                "masqueradeAll" => c.nftables_masquerade_all = cx.boolean(&f.value),
+            }),
+        });
+        c.meta = finish_meta(cx, meta, file, root.range);
+        self.objects.kube_proxy_configurations.push(c);
+    }
+
+    /// A KubeletConfiguration.
+    fn kubelet_configuration(&mut self, file: FileId, root: &Node<'_>) {
+        let cx = &mut Cx::new(file, &mut self.diagnostics);
+        let mut c = KubeletConfiguration::default();
+        let mut meta = ObjectMeta::default();
+        // KubeletConfiguration has well over a hundred fields; we read two and accept
+        // every other field without checking it.
+        for e in cx.mapping(root) {
+            let Some(k) = e.key_str() else { continue };
+            let m = cx.enter(k, e);
+            match k {
+                "metadata" => meta = kinds::meta(cx, &e.value),
+                "clusterDNS" => c.cluster_dns = cx.string_list(&e.value),
+                "clusterDomain" => c.cluster_domain = cx.string(&e.value),
+                _ => {}
+            }
+            cx.leave(m);
         }
-        Some(object_label(&kind, &name))
+        c.meta = finish_meta(cx, meta, file, root.range);
+        self.objects.kubelet_configurations.push(c);
+    }
+
+    /// A NetworkPolicy.
+    fn network_policy(&mut self, file: FileId, root: &Node<'_>) {
+        let cx = &mut Cx::new(file, &mut self.diagnostics);
+        let mut np = kinds::policy::RawNetworkPolicy::default();
+        let mut meta = ObjectMeta::default();
+        fields!(cx, root, kinds::policy::NETWORK_POLICY_TOP, e => {
+            "apiVersion" | "kind" => {},
+            "metadata" => meta = kinds::meta(cx, &e.value),
+            "spec" => kinds::policy::network_policy_spec(cx, &e.value, &mut np),
+        });
+        defaults::namespace(&mut meta);
+        np.meta = finish_meta(cx, meta, file, root.range);
+        defaults::policy::network_policy(&mut np);
+        validate::policy::network_policy(&np, self.version, &mut self.diagnostics);
+        let np = defaults::policy::network_policy_model(np);
+        let meta = np.meta.clone();
+        self.dedup("NetworkPolicy", &meta, |o| &mut o.network_policies, np);
+    }
+
+    /// A ClusterNetworkPolicy.
+    fn cluster_network_policy(&mut self, file: FileId, root: &Node<'_>) {
+        let cx = &mut Cx::new(file, &mut self.diagnostics);
+        let mut c = kinds::policy::RawCnp::default();
+        let mut meta = ObjectMeta::default();
+        fields!(cx, root, kinds::policy::CNP_TOP, e => {
+            "apiVersion" | "kind" | "status" => {},
+            "metadata" => meta = kinds::meta(cx, &e.value),
+            "spec" => kinds::policy::cnp_spec(cx, &e.value, &mut c),
+        });
+        c.meta = finish_meta(cx, meta, file, root.range);
+        validate::policy::cluster_network_policy(&c, &mut self.diagnostics);
+        let c = defaults::policy::cnp_model(c);
+        let meta = c.meta.clone();
+        self.dedup("ClusterNetworkPolicy", &meta, |o| &mut o.cluster_network_policies, c);
+    }
+
+    /// A MetalLB IPAddressPool.
+    fn ip_address_pool(&mut self, file: FileId, root: &Node<'_>) {
+        let cx = &mut Cx::new(file, &mut self.diagnostics);
+        let mut p = IpAddressPool { auto_assign: true, ..Default::default() };
+        let mut meta = ObjectMeta::default();
+        fields!(cx, root, schema::TYPE_META, e => {
+            "apiVersion" | "kind" | "status" => {},
+            "metadata" => meta = kinds::meta(cx, &e.value),
+            "spec" => fields!(cx, &e.value, schema::METALLB_POOL_SPEC, f => {
+                "addresses" => p.addresses = cx.string_list(&f.value),
+                "autoAssign" => p.auto_assign = cx.boolean(&f.value).unwrap_or(true),
+            }),
+        });
+        defaults::namespace(&mut meta);
+        p.meta = finish_meta(cx, meta, file, root.range);
+        let meta = p.meta.clone();
+        self.dedup("IPAddressPool", &meta, |o| &mut o.ip_address_pools, p);
+    }
+
+    /// A MetalLB L2Advertisement.
+    fn l2_advertisement(&mut self, file: FileId, root: &Node<'_>) {
+        let cx = &mut Cx::new(file, &mut self.diagnostics);
+        let mut l2 = L2Advertisement::default();
+        let mut meta = ObjectMeta::default();
+        fields!(cx, root, schema::TYPE_META, e => {
+            "apiVersion" | "kind" | "status" => {},
+            "metadata" => meta = kinds::meta(cx, &e.value),
+            "spec" => fields!(cx, &e.value, schema::METALLB_L2_SPEC, f => {
+                "ipAddressPools" => l2.ip_address_pools = cx.string_list(&f.value),
+            }),
+        });
+        defaults::namespace(&mut meta);
+        l2.meta = finish_meta(cx, meta, file, root.range);
+        let meta = l2.meta.clone();
+        self.dedup("L2Advertisement", &meta, |o| &mut o.l2_advertisements, l2);
+    }
+
+    /// A kind that is not simulated, or that its apiVersion does not serve: the error or warning kubectl's REST mapping gives.
+    fn unknown_kind(&mut self, file: FileId, root: &Node<'_>, api: &str, kind: &str) {
+        let group = api.split_once('/').map_or("", |(g, _)| g);
+        let kind_span = root.get("kind").map_or(root.range, |e| e.value.range);
+        let meta = root.get("metadata").map(|e| &e.value);
+        let field = |k: &str| {
+            meta.and_then(|m| m.get(k))
+                .and_then(|e| e.value.as_scalar())
+                .map_or(String::new(), |s| s.text.to_string())
+        };
+        let mapping_error = format!(
+            "kubectl apply: error: resource mapping not found for name: \"{}\" namespace: \"{}\" from \"{}\": no matches for kind \"{kind}\" in version \"{api}\"",
+            field("name"),
+            field("namespace"),
+            self.file_name
+        );
+        let api_span = root.get("apiVersion").map_or(kind_span, |e| e.value.range);
+        let builtin = builtin_kinds(api);
+        let d = match api_version_for(kind) {
+            Some(v)
+                if kind_info(kind)
+                    .is_some_and(|k| !k.serves(api) && k.simulated != Simulated::Config) =>
+            {
+                Diagnostic::error(
+                    "no-kind-match",
+                    Self::span(file, api_span),
+                    format!("no matches for kind \"{kind}\" in version \"{api}\""),
+                )
+                .with_hint(format!("{kind} is served as `apiVersion: {v}`"))
+                .with_hint(mapping_error)
+            }
+            // A kind the API group does not serve (a typo such as `Deplyment` or
+            // `service`): kubectl's REST mapping fails.
+            _ if !builtin.is_empty() && !builtin.contains(&kind) => {
+                let mut d = Diagnostic::error(
+                    "no-kind-match",
+                    Self::span(file, kind_span),
+                    format!("no matches for kind \"{kind}\" in version \"{api}\""),
+                );
+                if let Some(k) = decode::suggest(kind, &builtin) {
+                    d = d
+                        .with_hint(format!("did you mean `kind: {k}`? (kinds are case-sensitive)"));
+                }
+                d.with_hint(mapping_error)
+            }
+            _ => Diagnostic::warning(
+                "unsupported-kind",
+                Self::span(file, kind_span),
+                format!("{kind} ({api}) is not simulated; this object is ignored"),
+            )
+            .with_hint(not_simulated_hint(kind, group)),
+        };
+        self.diagnostics.push(d);
     }
 
     fn objects_has_kind(&self, kind: &str) -> bool {

@@ -1415,6 +1415,24 @@ pub(crate) fn service(svc: &RawService, version: KubeVersion, diags: &mut Vec<Di
     if svc.ports.is_empty() && !headless && ty != "ExternalName" {
         v.required("spec.ports", "", Some("a Service needs at least one port, e.g. `ports: [{port: 80, targetPort: 8080}]` (only headless and ExternalName Services may have none)".to_string()));
     }
+    headless_and_external_name(&mut v, svc, ty, headless);
+    service_ports(&mut v, svc);
+    if let Some(sel) = &svc.selector {
+        labels(&mut v, "spec.selector", sel);
+    }
+    session_affinity(&mut v, svc);
+    cluster_ips(&mut v, svc, version);
+    external_ips(&mut v, svc, version);
+    service_type(&mut v, svc, ty);
+    duplicate_ports(&mut v, svc);
+    load_balancer_fields(&mut v, svc, ty);
+    external_traffic_policy(&mut v, svc, ty);
+    internal_traffic_policy(&mut v, svc, ty);
+    traffic_distribution(&mut v, svc, version);
+}
+
+/// What a headless Service cannot be, and what an ExternalName Service may not and must set.
+fn headless_and_external_name(v: &mut V<'_>, svc: &RawService, ty: &str, headless: bool) {
     match ty {
         "LoadBalancer" | "NodePort" if headless => {
             v.invalid(
@@ -1480,7 +1498,10 @@ pub(crate) fn service(svc: &RawService, version: KubeVersion, diags: &mut Vec<Di
         }
         _ => {}
     }
-    // validateServicePort
+}
+
+/// `validateServicePort` for each port: names, numbers, protocols, target ports, app protocols.
+fn service_ports(v: &mut V<'_>, svc: &RawService) {
     let require_name = svc.ports.len() > 1;
     let mut names: Vec<&str> = Vec::new();
     for (i, p) in svc.ports.iter().enumerate() {
@@ -1553,9 +1574,10 @@ pub(crate) fn service(svc: &RawService, version: KubeVersion, diags: &mut Vec<Di
             }
         }
     }
-    if let Some(sel) = &svc.selector {
-        labels(&mut v, "spec.selector", sel);
-    }
+}
+
+/// `sessionAffinity` and its ClientIP timeout.
+fn session_affinity(v: &mut V<'_>, svc: &RawService) {
     match svc.session_affinity.as_deref().unwrap_or("") {
         "" => v.required("spec.sessionAffinity", "", None),
         "ClientIP" => {
@@ -1583,12 +1605,15 @@ pub(crate) fn service(svc: &RawService, version: KubeVersion, diags: &mut Vec<Di
             ),
         ),
     }
-    cluster_ips(&mut v, svc, version);
+}
+
+/// `externalIPs`: addresses, in the release's strictness, and not special ones.
+fn external_ips(v: &mut V<'_>, svc: &RawService, version: KubeVersion) {
     for (i, ip) in svc.external_ips.iter().enumerate() {
         let p = format!("spec.externalIPs[{i}]");
         match parse_ip_sloppy(ip) {
             None => v.invalid(&p, &p, &go_quote(ip), IP_MSG, None),
-            Some(a) if strict_ip(&mut v, version, &p, &p, ip) => {
+            Some(a) if strict_ip(v, version, &p, &p, ip) => {
                 for m in special_ip(a) {
                     v.invalid(&p, &p, &go_quote(ip), &m, Some("externalIPs are addresses of the nodes (or routed to them) that clients use; they cannot be loopback, link-local or unspecified".to_string()));
                 }
@@ -1596,6 +1621,10 @@ pub(crate) fn service(svc: &RawService, version: KubeVersion, diags: &mut Vec<Di
             Some(_) => {}
         }
     }
+}
+
+/// `type`, and no `nodePort` on a ClusterIP Service.
+fn service_type(v: &mut V<'_>, svc: &RawService, ty: &str) {
     match ty {
         "" => v.required("spec.type", "", None),
         "ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalName" => {}
@@ -1609,7 +1638,10 @@ pub(crate) fn service(svc: &RawService, version: KubeVersion, diags: &mut Vec<Di
             }
         }
     }
-    // Duplicate (protocol, nodePort) and (protocol, port) pairs.
+}
+
+/// Duplicate (protocol, nodePort) and (protocol, port) pairs.
+fn duplicate_ports(v: &mut V<'_>, svc: &RawService) {
     let mut seen_np: Vec<(String, i32)> = Vec::new();
     for (i, p) in svc.ports.iter().enumerate() {
         if p.node_port == 0 {
@@ -1650,6 +1682,10 @@ pub(crate) fn service(svc: &RawService, version: KubeVersion, diags: &mut Vec<Di
         }
         seen_p.push(key);
     }
+}
+
+/// The fields only a LoadBalancer Service may set: source ranges, node-port allocation, class.
+fn load_balancer_fields(v: &mut V<'_>, svc: &RawService, ty: &str) {
     if !svc.load_balancer_source_ranges.is_empty() {
         if ty != "LoadBalancer" {
             v.forbidden("spec.LoadBalancerSourceRanges", "spec.loadBalancerSourceRanges", "may only be used when `type` is 'LoadBalancer'", Some("source ranges restrict who may reach a load balancer; they only apply to `type: LoadBalancer`".to_string()));
@@ -1697,7 +1733,10 @@ pub(crate) fn service(svc: &RawService, version: KubeVersion, diags: &mut Vec<Di
             );
         }
     }
-    // validateServiceExternalTrafficPolicy
+}
+
+/// `validateServiceExternalTrafficPolicy`, and `healthCheckNodePort` that goes with it.
+fn external_traffic_policy(v: &mut V<'_>, svc: &RawService, ty: &str) {
     let etp = svc.external_traffic_policy.as_deref().unwrap_or("");
     if !super::defaults::externally_accessible(svc) {
         if !etp.is_empty() {
@@ -1728,7 +1767,10 @@ pub(crate) fn service(svc: &RawService, version: KubeVersion, diags: &mut Vec<Di
             );
         }
     }
-    // validateServiceInternalTrafficFieldsValue
+}
+
+/// `validateServiceInternalTrafficFieldsValue`.
+fn internal_traffic_policy(v: &mut V<'_>, svc: &RawService, ty: &str) {
     match svc.internal_traffic_policy.as_deref() {
         None => {
             if matches!(ty, "NodePort" | "LoadBalancer" | "ClusterIP") {
@@ -1746,8 +1788,11 @@ pub(crate) fn service(svc: &RawService, version: KubeVersion, diags: &mut Vec<Di
             ),
         ),
     }
-    // validateServiceTrafficDistribution: the values depend on the release
-    // (PreferSameTrafficDistribution, see `KubeVersion::traffic_distributions`).
+}
+
+/// `validateServiceTrafficDistribution`: the values depend on the release.
+fn traffic_distribution(v: &mut V<'_>, svc: &RawService, version: KubeVersion) {
+    // PreferSameTrafficDistribution, see `KubeVersion::traffic_distributions`.
     if let Some(td) = &svc.traffic_distribution {
         let supported = version.traffic_distributions();
         if !supported.contains(&td.as_str()) {

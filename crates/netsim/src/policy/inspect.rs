@@ -26,6 +26,7 @@ pub fn pod_selector_column(sel: &LabelSelector) -> String {
 /// The policies that apply to one Pod (a topology marker).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PodPolicies {
     /// `NS/NAME`.
     pub pod: String,
@@ -41,6 +42,7 @@ pub struct PodPolicies {
 /// A Pod or namespace that misses a selector by one requirement.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "PolicyNearMiss"))]
 pub struct NearMiss {
     /// `pod/NS/NAME` or `namespace/NAME`.
     pub object: String,
@@ -55,6 +57,7 @@ pub struct NearMiss {
 /// One peer of a rule, resolved.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PeerView {
     /// "Pods app=client in namespace shop", "every Pod in namespaces team=a", "10.0.0.0/24
     /// except 10.0.0.5/32", …
@@ -70,6 +73,7 @@ pub struct PeerView {
 /// One rule of a policy, resolved.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RuleView {
     pub direction: Direction,
     /// Position in the policy's `ingress`/`egress` list (0-based).
@@ -90,6 +94,7 @@ pub struct RuleView {
 /// Everything the policy inspector shows about one policy.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PolicyInspection {
     /// `NS/NAME` (NetworkPolicy) or `NAME` (ClusterNetworkPolicy).
     pub name: String,

@@ -11,6 +11,7 @@ use super::*;
 /// The port a destination column is probed on.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MatrixPort {
     pub port: u16,
     /// `TCP`, `UDP` or `SCTP`.
@@ -20,6 +21,7 @@ pub struct MatrixPort {
 /// One cell: may the row's Pod open a connection to the column's Pod?
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "MatrixCell"))]
 pub struct Cell {
     pub decision: Decision,
     /// Index into [`Matrix::policies`] of the policy that decided (for allowed cells: the one
@@ -32,6 +34,7 @@ pub struct Cell {
 /// Sources (rows) × destinations (columns).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Matrix {
     /// `NS/NAME`, the order of both rows and columns.
     pub pods: Vec<String>,

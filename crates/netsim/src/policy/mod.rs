@@ -86,6 +86,7 @@ pub const MAX_POLICIES: usize = 1_000;
 /// Which way a connection is judged: egress at the source Pod, ingress at the destination Pod.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Direction {
     Egress,
     Ingress,
@@ -102,6 +103,7 @@ impl Direction {
 
 /// The kind of a policy, spelled as the API kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum PolicyKind {
     NetworkPolicy,
     ClusterNetworkPolicy,
@@ -119,6 +121,7 @@ impl PolicyKind {
 /// What one policy did to a connection in one direction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Effect {
     /// A NetworkPolicy rule allowed it, or a ClusterNetworkPolicy rule accepted it.
     Allow,
@@ -143,6 +146,7 @@ impl Effect {
 /// ClusterNetworkPolicy.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PolicyRef {
     pub name: String,
     pub kind: PolicyKind,
@@ -152,6 +156,7 @@ pub struct PolicyRef {
 /// `{"name":"NS/NAME","kind":"NetworkPolicy","direction":"ingress","effect":"deny"}`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PolicyEffect {
     pub name: String,
     pub kind: PolicyKind,
@@ -162,6 +167,7 @@ pub struct PolicyEffect {
 /// The outcome for one direction, or for the whole connection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Decision {
     Allowed,
     Denied,
@@ -182,6 +188,7 @@ impl Decision {
 /// Whether NetworkPolicy isolates a Pod for one direction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Isolation {
     /// No NetworkPolicy selects the Pod for this direction (or this end is not a Pod).
     NotIsolated,
@@ -205,6 +212,7 @@ impl Isolation {
 /// for ClusterNetworkPolicy rules, its `name` when it has one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RuleRef {
     pub index: usize,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -214,6 +222,7 @@ pub struct RuleRef {
 /// The judgement of one direction of a connection.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DirectionVerdict {
     pub direction: Direction,
     /// The Pod judged (`NS/NAME`): the source for egress, the destination for ingress. `None`
@@ -234,6 +243,7 @@ pub struct DirectionVerdict {
 /// The judgement of a connection: egress at the source and ingress at the destination.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "PolicyVerdict"))]
 pub struct Verdict {
     /// Allowed only when both directions are; denied when either is; unknown otherwise.
     pub decision: Decision,

@@ -11,6 +11,8 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use crate::net::{bits, from_u128, mask, to_u128};
+
 /// A network: the masked address and the prefix length.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct IpNet {
@@ -18,39 +20,6 @@ pub struct IpNet {
     pub prefix: u8,
     /// Whether the text had bits set beyond the prefix (`10.0.0.1/24`).
     pub host_bits_set: bool,
-}
-
-fn to_u128(ip: IpAddr) -> u128 {
-    match ip {
-        IpAddr::V4(a) => u128::from(u32::from(a)),
-        IpAddr::V6(a) => u128::from(a),
-    }
-}
-
-fn from_u128(v4: bool, v: u128) -> IpAddr {
-    if v4 {
-        IpAddr::V4(Ipv4Addr::from(u32::try_from(v & 0xffff_ffff).unwrap_or(0)))
-    } else {
-        IpAddr::V6(Ipv6Addr::from(v))
-    }
-}
-
-fn bits(ip: IpAddr) -> u8 {
-    if ip.is_ipv4() {
-        32
-    } else {
-        128
-    }
-}
-
-fn mask(bits: u8, prefix: u8) -> u128 {
-    let all: u128 = if bits == 32 { 0xffff_ffff } else { u128::MAX };
-    let host = u32::from(bits.saturating_sub(prefix));
-    if host >= 128 {
-        0
-    } else {
-        all & !((1u128 << host).wrapping_sub(1)) & all
-    }
 }
 
 /// `ParseIPSloppy` for IPv4: four decimal octets, leading zeros allowed (read as decimal).

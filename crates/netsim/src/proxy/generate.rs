@@ -14,11 +14,11 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use super::cidr::Cidr;
 use super::names::{compute_probability, endpoint_chain, service_hash};
 use super::ports::{self, family_matches, Categorized, Ep, SvcPort};
 use super::{NodeInfo, Note, ProxyConfig, Ruleset};
 use crate::model::{EndpointSlice, IpFamily, Service};
+use crate::net::Cidr;
 
 /// Upstream `largeClusterEndpointsThreshold`.
 pub const LARGE_CLUSTER_ENDPOINTS_THRESHOLD: usize = 1000;

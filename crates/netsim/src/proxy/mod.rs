@@ -29,7 +29,6 @@
 //! Invariants: deterministic (services visited in `ServicePortName` order, endpoints in `ip:port`
 //! byte order as upstream sorts them), no panics on any input, bounded walks.
 
-mod cidr;
 mod generate;
 pub mod names;
 pub mod nft;
@@ -43,7 +42,8 @@ mod tests;
 
 use std::net::IpAddr;
 
-pub use cidr::Cidr;
+/// The core's one CIDR type, re-exported where kube-proxy's API takes it.
+pub use crate::net::Cidr;
 pub use generate::{generate, LARGE_CLUSTER_ENDPOINTS_THRESHOLD};
 pub use objects::{mode_note, nft_rules_for_node, node_info, rules_for_node, UnknownNode};
 pub use rules::{Match, ParseError, Rule, RuleTable, Target};

@@ -11,10 +11,10 @@
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
-use super::cidr::Cidr;
 use super::names::{join_host_port, service_port_name};
 use super::{NodeInfo, Note};
 use crate::model::{EndpointSlice, IpFamily, Protocol, Service, ServiceType, TrafficPolicy};
+use crate::net::Cidr;
 
 /// One usable endpoint of a service port (`BaseEndpointInfo`).
 #[derive(Clone, Debug)]

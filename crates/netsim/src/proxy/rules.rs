@@ -12,8 +12,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::cidr::Cidr;
 use super::names::probability_readback;
+use crate::net::Cidr;
 
 /// Longest input accepted, in lines (a 10,000-service node has ~100,000 rules).
 const MAX_LINES: usize = 2_000_000;

@@ -45,7 +45,7 @@ pub enum Origin {
 impl Origin {
     /// Guesses the origin from the source address: a local address of the node → `FromNode`,
     /// inside the cluster CIDR → `FromPod`, otherwise `FromOutside`.
-    pub fn infer(src: IpAddr, node: &NodeInfo, cluster_cidr: Option<&super::Cidr>) -> Origin {
+    pub fn infer(src: IpAddr, node: &NodeInfo, cluster_cidr: Option<&crate::net::Cidr>) -> Origin {
         if src.is_loopback() || node.ips.contains(&src) {
             Origin::FromNode
         } else if cluster_cidr.is_some_and(|c| c.contains(src)) {
@@ -76,6 +76,7 @@ pub struct Packet {
 
 /// One matched rule (or a note such as a probability branch) on the way.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Step {
     pub table: String,
     pub chain: String,
@@ -90,6 +91,7 @@ pub struct Step {
 /// Final decision for one branch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Verdict {
     Dnat,
     Reject,
@@ -127,6 +129,7 @@ pub struct Outcome {
 
 /// A possible DNAT target with the share of traffic it gets.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Destination {
     pub ip: String,
     pub port: u16,

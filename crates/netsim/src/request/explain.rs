@@ -13,6 +13,7 @@ use crate::session::ObjectRef;
 /// ✓, ✗, or a neutral note.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Mark {
     Pass,
     Fail,
@@ -39,6 +40,7 @@ impl Mark {
 /// One checklist row.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Check {
     /// Stable id: `service-exists`, `selector`, `target-port`, `readiness`, `endpoints`, `dns`,
     /// `rules`, `load-balancer`, `traffic-policy`.
@@ -56,6 +58,7 @@ pub struct Check {
 /// The checklist for one Service (`netsim explain -o json`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Explanation {
     pub service: ObjectRef,
     /// No row failed.

@@ -26,10 +26,10 @@ use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
-use crate::cluster::net::Cidr;
 use crate::cluster::Settings;
 use crate::dns::{ResolverSettings, Zone};
 use crate::model::{IpFamily, Objects, Pod};
+use crate::net::Cidr;
 use crate::proxy::{NodeInfo, ProxyConfig, RuleTable, Ruleset};
 
 pub use explain::{explain, Check, Explanation, Mark};
@@ -164,7 +164,7 @@ impl Index {
                     name: n.meta.name.clone(),
                     ready: n.ready,
                     info,
-                    pod_cidrs: n.pod_cidrs.iter().filter_map(|c| Cidr::parse(c)).collect(),
+                    pod_cidrs: n.pod_cidrs.iter().filter_map(|c| Cidr::parse_lenient(c)).collect(),
                     ruleset: OnceCell::new(),
                     table: OnceCell::new(),
                 }

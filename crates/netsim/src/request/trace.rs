@@ -45,6 +45,7 @@ impl Default for Options {
 /// what scenarios promise and challenges require.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Outcome {
     /// A container accepted the connection.
     Connected,
@@ -105,6 +106,7 @@ impl std::fmt::Display for Outcome {
 /// What a hop of the trace is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum HopKind {
     /// Where the request starts: the client Pod, container, node or outside client.
     Client,
@@ -159,6 +161,7 @@ impl HopKind {
 /// One step of the trace.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Hop {
     pub kind: HopKind,
     /// One line for people.
@@ -175,6 +178,7 @@ pub struct Hop {
 /// Who received the request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Endpoint {
     /// The Pod that accepted it (`None` when the request left the cluster or reached a node's
     /// own process).
@@ -204,6 +208,7 @@ impl Endpoint {
 /// How `count` requests spread over the endpoints.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Share {
     /// The Pod with that address (`None` if no Pod has it).
     pub pod: Option<ObjectRef>,
@@ -222,6 +227,7 @@ pub struct Share {
 /// The result of a request (`netsim request -o json`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Report {
     pub outcome: Outcome,
     /// Why, in one or two sentences.

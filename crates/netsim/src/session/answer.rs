@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 /// cluster-scoped kinds such as Node).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ObjectRef {
     pub kind: String,
     pub namespace: String,
@@ -64,6 +65,7 @@ impl fmt::Display for ObjectRef {
 /// exist (exit 1), with a stable code and the message to show.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AskError {
     /// Stable kebab-case code (`bad-target`, `unknown-pod`, `unknown-node`, …).
     pub code: String,

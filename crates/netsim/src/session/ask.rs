@@ -28,32 +28,40 @@ pub use crate::cluster::print::{GetFormat, GetRequest};
 /// Every question, as the JS package and the engine worker pass it (`{"ask": "request", …}`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "ask", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Question {
     /// `netsim request FROM TARGET [--count N] [--seed S]`.
     Request {
         from: String,
         target: String,
         #[serde(default = "one")]
+        #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
         count: u32,
         #[serde(default)]
+        #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
         seed: u64,
     },
     /// `netsim dns NAME [--from POD | --namespace NS] [--type T] [--exact]`.
     Dns {
         name: String,
         #[serde(default)]
+        #[cfg_attr(feature = "ts", ts(optional))]
         from: Option<String>,
         #[serde(default)]
+        #[cfg_attr(feature = "ts", ts(optional))]
         namespace: Option<String>,
         #[serde(default, rename = "type")]
+        #[cfg_attr(feature = "ts", ts(optional))]
         qtype: Option<String>,
         #[serde(default)]
+        #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
         exact: bool,
     },
     /// `netsim resolv-conf POD [-n NS]`.
     ResolvConf {
         pod: String,
         #[serde(default)]
+        #[cfg_attr(feature = "ts", ts(optional))]
         namespace: Option<String>,
     },
     /// `netsim packet --node N --src IP --dst IP:PORT [--proto P]`.
@@ -62,6 +70,7 @@ pub enum Question {
         src: String,
         dst: String,
         #[serde(default)]
+        #[cfg_attr(feature = "ts", ts(optional))]
         proto: Option<String>,
     },
     /// `netsim iptables --node N [--format restore|save]` or `netsim nftables --node N
@@ -71,16 +80,20 @@ pub enum Question {
     Rules {
         node: String,
         #[serde(default)]
+        #[cfg_attr(feature = "ts", ts(optional))]
         format: Option<RuleFormat>,
         #[serde(default)]
+        #[cfg_attr(feature = "ts", ts(optional))]
         service: Option<String>,
         #[serde(default)]
+        #[cfg_attr(feature = "ts", ts(optional))]
         mode: Option<String>,
     },
     /// `netsim explain SERVICE [-n NS]`.
     Explain {
         service: String,
         #[serde(default)]
+        #[cfg_attr(feature = "ts", ts(optional))]
         namespace: Option<String>,
     },
     /// `netsim get …`.
@@ -89,8 +102,10 @@ pub enum Question {
     Describe {
         kind: String,
         #[serde(default)]
+        #[cfg_attr(feature = "ts", ts(optional))]
         name: Option<String>,
         #[serde(default)]
+        #[cfg_attr(feature = "ts", ts(optional))]
         namespace: Option<String>,
     },
     /// What the inspector shows about a Service (`NS/NAME`).
@@ -105,8 +120,10 @@ pub enum Question {
     /// (`80/TCP`; default: each destination's first declared port).
     Matrix {
         #[serde(default)]
+        #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
         pods: Vec<String>,
         #[serde(default)]
+        #[cfg_attr(feature = "ts", ts(optional))]
         port: Option<String>,
     },
 }

@@ -12,6 +12,7 @@ const NOT_DESCRIBED: &str = "describe is simulated for services, pods, endpoints
 /// What `kubectl describe KIND [NAME]` prints.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Description {
     /// The API kind described (`Service`, `Pod`, …).
     pub kind: String,

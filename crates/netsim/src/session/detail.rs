@@ -13,6 +13,7 @@ use crate::request::Explanation;
 /// One cell of the selector-match table: a selector pair against one Pod's labels.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MatchCell {
     pub ok: bool,
     /// `✓`, `✗ app=api` (the Pod's value), or `✗ no app`.
@@ -22,6 +23,7 @@ pub struct MatchCell {
 /// One Pod of the Service's namespace against every selector pair.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MatchRow {
     pub pod: ObjectRef,
     pub cells: Vec<MatchCell>,
@@ -32,6 +34,7 @@ pub struct MatchRow {
 /// One endpoint of the Service's EndpointSlices, with its conditions.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EndpointRow {
     pub pod: Option<ObjectRef>,
     pub ip: String,
@@ -44,6 +47,7 @@ pub struct EndpointRow {
 /// A name the Service answers to, and from where it works.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DnsName {
     pub name: String,
     /// `from Pods in NS`, `from any namespace`, `fully qualified`.
@@ -53,6 +57,7 @@ pub struct DnsName {
 /// The inspector's Service (`{ask: "service", service}`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ServiceDetail {
     pub service: ObjectRef,
     /// `key=value` pairs of the selector, in order (empty: no selector).
@@ -67,6 +72,7 @@ pub struct ServiceDetail {
 /// The workload that owns a Pod and can be scaled.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Scalable {
     /// `deployment`, `replicaset`, `statefulset`, `replicationcontroller` (the what-if's
     /// spelling).
@@ -78,6 +84,7 @@ pub struct Scalable {
 /// A Service that selects the Pod.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SelectedBy {
     pub service: ObjectRef,
     #[serde(rename = "type")]
@@ -87,6 +94,7 @@ pub struct SelectedBy {
 /// The inspector's Pod (`{ask: "pod", pod}`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PodDetail {
     pub pod: ObjectRef,
     /// The controller chain, nearest first (`ReplicaSet web-7d4…`, `Deployment web`).

@@ -12,6 +12,7 @@ use crate::dns::{DnsPacket, Outcome, RecordType, Response, WalkResult};
 /// What a resolver in a Pod sees for one name (`netsim dns -o json`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Lookup {
     /// The client Pod.
     pub client: ObjectRef,

@@ -12,6 +12,7 @@ use crate::cluster::print::{self, GetRequest};
 /// What `get` prints.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Listing {
     /// stdout: the tables (one per kind, a blank line between), the `-o name` lines, or the
     /// YAML/JSON document.

@@ -8,6 +8,7 @@ use crate::proxy::{Destination, Packet, Step, Trace, Verdict};
 /// One way the packet can go after the path all branches share.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Branch {
     /// The share of new connections that take it.
     pub probability: f64,
@@ -22,6 +23,7 @@ pub struct Branch {
 /// The walk (`netsim packet -o json`, docs/cli.md).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PacketWalk {
     pub node: String,
     /// Where the packet comes from: `pod`, `node` or `outside` (which decides the first hook).

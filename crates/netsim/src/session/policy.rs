@@ -12,6 +12,7 @@ use crate::policy::{Matrix, PodPolicies, PolicyInspection, PolicyKind, PolicyRef
 /// The cluster's policies and which Pods they isolate (`{ask: "policies"}`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PolicyOverview {
     /// NetworkPolicies by namespace/name, then ClusterNetworkPolicies in evaluation order.
     pub policies: Vec<PolicyRef>,

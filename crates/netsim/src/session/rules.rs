@@ -15,6 +15,7 @@ use crate::text::Span;
 /// Which text of the rules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum RuleFormat {
     /// iptables mode: what kube-proxy feeds to `iptables-restore`.
     Restore,
@@ -75,6 +76,7 @@ pub(crate) fn mode_name(mode: ProxyMode) -> &'static str {
 /// One node's kube-proxy rules (`netsim iptables -o json`, `netsim nftables -o json`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Rules {
     pub node: String,
     /// The proxy mode these rules are for (`iptables` or `nftables`).

@@ -11,6 +11,7 @@ use crate::model::{IntOrString, Pod, Protocol, ServiceType};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ClusterSummary {
     pub nodes: Vec<NodeSummary>,
     pub pods: Vec<PodSummary>,
@@ -22,6 +23,7 @@ pub struct ClusterSummary {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NodeSummary {
     pub name: String,
     pub ready: bool,
@@ -32,12 +34,14 @@ pub struct NodeSummary {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ContainerSummary {
     pub name: String,
     pub ports: Vec<ContainerPortSummary>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ContainerPortSummary {
     pub name: Option<String>,
     pub port: i32,
@@ -46,6 +50,7 @@ pub struct ContainerPortSummary {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PodSummary {
     pub namespace: String,
     pub name: String,
@@ -59,6 +64,7 @@ pub struct PodSummary {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum PortRef {
     Number(i32),
     Name(String),
@@ -66,6 +72,7 @@ pub enum PortRef {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ServicePortSummary {
     pub name: String,
     pub protocol: Protocol,
@@ -75,6 +82,7 @@ pub struct ServicePortSummary {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EndpointSummary {
     pub ip: String,
     pub ready: bool,
@@ -84,6 +92,7 @@ pub struct EndpointSummary {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ServiceSummary {
     pub namespace: String,
     pub name: String,

@@ -149,26 +149,7 @@ pub(super) fn scan_error(file: FileId, text: &str, e: &ScanError) -> Diagnostic 
     let (code, message): (&'static str, String) = match e.kind() {
         ErrorKind::UnclosedQuotedScalar
         | ErrorKind::DocumentIndicatorInQuotedScalar
-        | ErrorKind::InvalidQuotedScalarIndent => {
-            let found = opening_quote(text, o as usize);
-            if let Some((q, c)) = found {
-                let q = u32::try_from(q).unwrap_or(0);
-                span.range = TextRange::new(q, q + 1);
-                hints.push(format!(
-                    "add the closing {} at the end of the value",
-                    if c == '"' { "`\"`" } else { "`'`" }
-                ));
-                (
-                    "yaml-unclosed-quote",
-                    format!(
-                        "this {} quote is never closed",
-                        if c == '"' { "double" } else { "single" }
-                    ),
-                )
-            } else {
-                ("yaml-unclosed-quote", "a quoted value is never closed".to_string())
-            }
-        }
+        | ErrorKind::InvalidQuotedScalarIndent => unclosed_quote(text, o, &mut span, &mut hints),
         ErrorKind::TabInIndentation
         | ErrorKind::TabInBlockIndentation
         | ErrorKind::TabNotAllowed
@@ -187,86 +168,13 @@ pub(super) fn scan_error(file: FileId, text: &str, e: &ScanError) -> Diagnostic 
             )
         }
         ErrorKind::MappingValueNotAllowed | ErrorKind::InvalidColonPlacement => {
-            let ls = line_start(text, o as usize);
-            let line = line_text(text, ls);
-            let (ind, key) = key_of_line(line);
-            let colon_in_value = text
-                .get(ls..o as usize)
-                .is_some_and(|before| before.trim_start().trim_start_matches("- ").contains(": "));
-            match previous_content_line(text, ls) {
-                Some((_, prev)) if !colon_in_value && !key.is_empty() => {
-                    let (pind, pkey) = key_of_line(prev);
-                    let prev_has_value = !prev.trim_end().ends_with(':');
-                    if ind > pind && prev_has_value {
-                        span.range = key_range(ls, line);
-                        hints.push(format!("`{key}` lines up with nothing: put it in the same column as `{pkey}` if it belongs to the same mapping"));
-                        (
-                            "yaml-indentation",
-                            format!("bad indentation: `{key}` is indented {ind} spaces, more than `{pkey}` above it ({pind}), but `{pkey}` already has a value"),
-                        )
-                    } else {
-                        hints.push("a value that contains `: ` must be quoted, e.g. `command: \"echo a: b\"`; otherwise check the indentation of this line".into());
-                        (
-                            "yaml-mapping-value",
-                            "unexpected `:` here: a mapping value is not allowed in this place"
-                                .to_string(),
-                        )
-                    }
-                }
-                _ => {
-                    hints.push(format!("quote the value if the `: ` is part of it, e.g. `{}\"{}\"`, or put the nested key on its own line, indented", line.get(..line.find(": ").map_or(0, |i| i + 2)).unwrap_or("").trim_start(), line.get(line.find(": ").map_or(0, |i| i + 2)..).unwrap_or("").trim_end()));
-                    (
-                        "yaml-mapping-value",
-                        "a second `: ` on this line: YAML cannot start a mapping inside a plain value".to_string(),
-                    )
-                }
-            }
+            mapping_value(text, o, &mut span, &mut hints)
         }
         ErrorKind::ExpectedBlockMappingKey
         | ErrorKind::InvalidIndentation
         | ErrorKind::ExpectedBlockSequenceEntry
         | ErrorKind::InvalidSimpleKey
-        | ErrorKind::SimpleKeyExpected => {
-            let ls = line_start(text, o as usize);
-            let line = line_text(text, ls);
-            let (ind, key) = key_of_line(line);
-            span.range = key_range(ls, line);
-            let plural = |n: usize| if n == 1 { "" } else { "s" };
-            let dash = line.trim_start().starts_with("- ") || line.trim_start() == "-";
-            let prev_dash = if dash { previous_list_item(text, ls) } else { None };
-            let msg = match previous_content_line(text, ls) {
-                _ if prev_dash.is_some_and(|p| p != line.len() - line.trim_start().len()) => {
-                    let d = line.len() - line.trim_start().len();
-                    let p = prev_dash.unwrap_or(0);
-                    let at = u32::try_from(ls + d).unwrap_or(0);
-                    span.range = TextRange::new(at, at + 1);
-                    hints.push(
-                        "items of the same list must start with `-` in the same column".into(),
-                    );
-                    format!("bad indentation: this list item `-` is indented {d} space{} but the list item above uses {p}", plural(d))
-                }
-                Some((_, prev)) => {
-                    let (pind, pkey) = key_of_line(prev);
-                    if ind != pind && !prev.trim_end().ends_with(':') && !key.is_empty() {
-                        format!(
-                            "bad indentation: `{key}` is indented {ind} space{} but `{pkey}` above it uses {pind}",
-                            plural(ind)
-                        )
-                    } else if key.is_empty() {
-                        format!("bad indentation: this line is indented {ind} space{}, which does not line up with any mapping above", plural(ind))
-                    } else {
-                        format!("bad indentation: `{key}` is indented {ind} space{}, which does not line up with any mapping above", plural(ind))
-                    }
-                }
-                None => {
-                    "bad indentation: this line does not line up with the lines above".to_string()
-                }
-            };
-            if hints.is_empty() {
-                hints.push("keys of the same mapping must start in the same column; nested keys go further right than their parent".into());
-            }
-            ("yaml-indentation", msg)
-        }
+        | ErrorKind::SimpleKeyExpected => indentation(text, o, &mut span, &mut hints),
         ErrorKind::UnclosedFlowCollection { open } => {
             let close = if *open == '[' { ']' } else { '}' };
             hints.push(format!("add the closing `{close}` after the last item"));
@@ -314,27 +222,7 @@ pub(super) fn scan_error(file: FileId, text: &str, e: &ScanError) -> Diagnostic 
             ("yaml-syntax", "a list item `- ` is not allowed here".to_string())
         }
         ErrorKind::UnexpectedCharacter { character } => {
-            // The parser points at the token that contains the character; find the character.
-            let from = o as usize;
-            if let Some(i) = text.get(from..).and_then(|t| {
-                t.char_indices().take(10_000).find(|&(_, c)| c == *character).map(|(i, _)| i)
-            }) {
-                let at = u32::try_from(from + i).unwrap_or(o);
-                span.range =
-                    TextRange::new(at, at + u32::try_from(character.len_utf8()).unwrap_or(1));
-            }
-            if character.is_control() {
-                hints.push("YAML text may not contain control characters; is this a binary file, or was it pasted from a terminal?".into());
-                (
-                    "yaml-syntax",
-                    format!(
-                        "the control character U+{:04X} is not allowed in YAML",
-                        *character as u32
-                    ),
-                )
-            } else {
-                ("yaml-syntax", format!("unexpected character `{character}`"))
-            }
+            unexpected_character(text, o, character, &mut span, &mut hints)
         }
         ErrorKind::UnknownQuotedScalarEscape
         | ErrorKind::InvalidQuotedScalarHexEscape
@@ -355,6 +243,147 @@ pub(super) fn scan_error(file: FileId, text: &str, e: &ScanError) -> Diagnostic 
     d.hints = hints;
     d.hints.push("this document is skipped; the other documents are still read".into());
     d
+}
+
+/// An unclosed quote: points at the opening quote when it can be found.
+fn unclosed_quote(
+    text: &str,
+    o: u32,
+    span: &mut Span,
+    hints: &mut Vec<String>,
+) -> (&'static str, String) {
+    let found = opening_quote(text, o as usize);
+    if let Some((q, c)) = found {
+        let q = u32::try_from(q).unwrap_or(0);
+        span.range = TextRange::new(q, q + 1);
+        hints.push(format!(
+            "add the closing {} at the end of the value",
+            if c == '"' { "`\"`" } else { "`'`" }
+        ));
+        (
+            "yaml-unclosed-quote",
+            format!("this {} quote is never closed", if c == '"' { "double" } else { "single" }),
+        )
+    } else {
+        ("yaml-unclosed-quote", "a quoted value is never closed".to_string())
+    }
+}
+
+/// A `:` where no mapping value may start: a key indented too far under a key that has a
+/// value, or a `: ` inside a plain value.
+fn mapping_value(
+    text: &str,
+    o: u32,
+    span: &mut Span,
+    hints: &mut Vec<String>,
+) -> (&'static str, String) {
+    let ls = line_start(text, o as usize);
+    let line = line_text(text, ls);
+    let (ind, key) = key_of_line(line);
+    let colon_in_value = text
+        .get(ls..o as usize)
+        .is_some_and(|before| before.trim_start().trim_start_matches("- ").contains(": "));
+    match previous_content_line(text, ls) {
+        Some((_, prev)) if !colon_in_value && !key.is_empty() => {
+            let (pind, pkey) = key_of_line(prev);
+            let prev_has_value = !prev.trim_end().ends_with(':');
+            if ind > pind && prev_has_value {
+                span.range = key_range(ls, line);
+                hints.push(format!("`{key}` lines up with nothing: put it in the same column as `{pkey}` if it belongs to the same mapping"));
+                (
+                    "yaml-indentation",
+                    format!("bad indentation: `{key}` is indented {ind} spaces, more than `{pkey}` above it ({pind}), but `{pkey}` already has a value"),
+                )
+            } else {
+                hints.push("a value that contains `: ` must be quoted, e.g. `command: \"echo a: b\"`; otherwise check the indentation of this line".into());
+                (
+                    "yaml-mapping-value",
+                    "unexpected `:` here: a mapping value is not allowed in this place".to_string(),
+                )
+            }
+        }
+        _ => {
+            hints.push(format!("quote the value if the `: ` is part of it, e.g. `{}\"{}\"`, or put the nested key on its own line, indented", line.get(..line.find(": ").map_or(0, |i| i + 2)).unwrap_or("").trim_start(), line.get(line.find(": ").map_or(0, |i| i + 2)..).unwrap_or("").trim_end()));
+            (
+                "yaml-mapping-value",
+                "a second `: ` on this line: YAML cannot start a mapping inside a plain value"
+                    .to_string(),
+            )
+        }
+    }
+}
+
+/// A line that lines up with nothing above it: names the columns of the key or list item.
+fn indentation(
+    text: &str,
+    o: u32,
+    span: &mut Span,
+    hints: &mut Vec<String>,
+) -> (&'static str, String) {
+    let ls = line_start(text, o as usize);
+    let line = line_text(text, ls);
+    let (ind, key) = key_of_line(line);
+    span.range = key_range(ls, line);
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let dash = line.trim_start().starts_with("- ") || line.trim_start() == "-";
+    let prev_dash = if dash { previous_list_item(text, ls) } else { None };
+    let msg = match previous_content_line(text, ls) {
+        _ if prev_dash.is_some_and(|p| p != line.len() - line.trim_start().len()) => {
+            let d = line.len() - line.trim_start().len();
+            let p = prev_dash.unwrap_or(0);
+            let at = u32::try_from(ls + d).unwrap_or(0);
+            span.range = TextRange::new(at, at + 1);
+            hints.push("items of the same list must start with `-` in the same column".into());
+            format!("bad indentation: this list item `-` is indented {d} space{} but the list item above uses {p}", plural(d))
+        }
+        Some((_, prev)) => {
+            let (pind, pkey) = key_of_line(prev);
+            if ind != pind && !prev.trim_end().ends_with(':') && !key.is_empty() {
+                format!(
+                    "bad indentation: `{key}` is indented {ind} space{} but `{pkey}` above it uses {pind}",
+                    plural(ind)
+                )
+            } else if key.is_empty() {
+                format!("bad indentation: this line is indented {ind} space{}, which does not line up with any mapping above", plural(ind))
+            } else {
+                format!("bad indentation: `{key}` is indented {ind} space{}, which does not line up with any mapping above", plural(ind))
+            }
+        }
+        None => "bad indentation: this line does not line up with the lines above".to_string(),
+    };
+    if hints.is_empty() {
+        hints.push("keys of the same mapping must start in the same column; nested keys go further right than their parent".into());
+    }
+    ("yaml-indentation", msg)
+}
+
+/// A character the scanner cannot read here: points at it; control characters get their own
+/// message.
+fn unexpected_character(
+    text: &str,
+    o: u32,
+    character: &char,
+    span: &mut Span,
+    hints: &mut Vec<String>,
+) -> (&'static str, String) {
+    // The parser points at the token that contains the character; find the character.
+    let from = o as usize;
+    if let Some(i) = text
+        .get(from..)
+        .and_then(|t| t.char_indices().take(10_000).find(|&(_, c)| c == *character).map(|(i, _)| i))
+    {
+        let at = u32::try_from(from + i).unwrap_or(o);
+        span.range = TextRange::new(at, at + u32::try_from(character.len_utf8()).unwrap_or(1));
+    }
+    if character.is_control() {
+        hints.push("YAML text may not contain control characters; is this a binary file, or was it pasted from a terminal?".into());
+        (
+            "yaml-syntax",
+            format!("the control character U+{:04X} is not allowed in YAML", *character as u32),
+        )
+    } else {
+        ("yaml-syntax", format!("unexpected character `{character}`"))
+    }
 }
 
 fn next_char_end(text: &str, o: u32) -> u32 {

@@ -24,11 +24,11 @@ pub use topology::{
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Severity, SourceFiles};
-use crate::model::ObjectMeta;
 
 /// Everything the results pane shows for one version of the input.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Analysis {
     pub objects: Vec<ObjectRow>,
     pub diagnostics: Vec<DiagnosticRow>,
@@ -50,6 +50,7 @@ fn is_zero(n: &usize) -> bool {
 /// One object found in the input.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ObjectRow {
     pub kind: String,
     /// Empty for cluster-scoped kinds.
@@ -63,6 +64,7 @@ pub struct ObjectRow {
 /// One diagnostic, positioned for the editor.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DiagnosticRow {
     pub severity: Severity,
     pub code: String,
@@ -173,37 +175,31 @@ fn assemble(
     diagnostics: &[crate::diagnostic::Diagnostic],
     topology: Topology,
 ) -> Analysis {
-    let mut objects = Vec::new();
-    let o = &loaded.objects;
-    let mut push = |kind: &str, meta: &ObjectMeta| {
-        let (file, line) = meta.source.as_ref().map_or((0, 0), |s| {
-            let line = files
-                .line_index(s.file)
-                .map_or(0, |i| i.line_col(files.text(s.file), s.range.start).line);
-            (s.file.0, line)
-        });
-        objects.push(ObjectRow {
-            kind: kind.to_string(),
-            namespace: meta.namespace.clone(),
-            name: meta.name.clone(),
-            file,
-            line,
-        });
-    };
-    o.namespaces.iter().for_each(|x| push("Namespace", &x.meta));
-    o.nodes.iter().for_each(|x| push("Node", &x.meta));
-    o.workloads.iter().for_each(|x| push(x.kind.as_str(), &x.meta));
-    o.pods.iter().for_each(|x| push("Pod", &x.meta));
-    o.services.iter().for_each(|x| push("Service", &x.meta));
-    o.endpoints.iter().for_each(|x| push("Endpoints", &x.meta));
-    o.endpoint_slices.iter().for_each(|x| push("EndpointSlice", &x.meta));
-    o.config_maps.iter().for_each(|x| push("ConfigMap", &x.meta));
-    o.cluster_configurations.iter().for_each(|x| push("ClusterConfiguration", &x.meta));
-    o.kube_proxy_configurations.iter().for_each(|x| push("KubeProxyConfiguration", &x.meta));
-    o.kubelet_configurations.iter().for_each(|x| push("KubeletConfiguration", &x.meta));
-    o.ip_address_pools.iter().for_each(|x| push("IPAddressPool", &x.meta));
-    o.l2_advertisements.iter().for_each(|x| push("L2Advertisement", &x.meta));
-    crate::sort::sort_by_key(&mut objects, |a| (a.file, a.line));
+    // Every object of the input, from the one list of kinds `Objects::metas` keeps, in the
+    // order of the text (file, then offset: objects on one line of JSON keep theirs).
+    let mut objects: Vec<(u32, ObjectRow)> = loaded
+        .objects
+        .metas()
+        .into_iter()
+        .map(|(kind, meta)| {
+            let (file, offset, line) = meta.source.as_ref().map_or((0, 0, 0), |s| {
+                let line = files
+                    .line_index(s.file)
+                    .map_or(0, |i| i.line_col(files.text(s.file), s.range.start).line);
+                (s.file.0, s.range.start, line)
+            });
+            let row = ObjectRow {
+                kind: kind.to_string(),
+                namespace: meta.namespace.clone(),
+                name: meta.name.clone(),
+                file,
+                line,
+            };
+            (offset, row)
+        })
+        .collect();
+    crate::sort::sort_by_key(&mut objects, |(offset, row)| (row.file, *offset));
+    let objects = objects.into_iter().map(|(_, row)| row).collect();
 
     let mut diagnostics: Vec<DiagnosticRow> =
         diagnostics.iter().map(|d| DiagnosticRow::new(files, d)).collect();

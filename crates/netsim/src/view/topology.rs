@@ -49,6 +49,7 @@ const LINE_CHARS: usize = 28;
 /// The whole picture.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Topology {
     /// Canvas size (the SVG `viewBox` is `0 0 width height`).
     pub width: i32,
@@ -78,6 +79,7 @@ impl Topology {
 
 /// An axis-aligned box.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Rect {
     pub x: i32,
     pub y: i32,
@@ -86,6 +88,7 @@ pub struct Rect {
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Point {
     pub x: i32,
     pub y: i32,
@@ -94,6 +97,7 @@ pub struct Point {
 /// A namespace and its colour index, derived from the name alone (stable across inputs).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NamespaceTag {
     pub name: String,
     pub color: u8,
@@ -101,6 +105,7 @@ pub struct NamespaceTag {
 
 /// A `key=value` label or selector pair.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LabelPair {
     pub key: String,
     pub value: String,
@@ -109,6 +114,7 @@ pub struct LabelPair {
 /// A node column holding its Pods (or per-owner groups when it has many).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NodeBox {
     /// `node/<name>`; `node/` (empty name) is the column of Pods not scheduled to a known node.
     pub id: String,
@@ -127,6 +133,7 @@ pub struct NodeBox {
 /// The state a Pod box is drawn in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum PodState {
     Ready,
     NotReady,
@@ -149,6 +156,7 @@ impl PodState {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PodBox {
     /// `pod/<namespace>/<name>`.
     pub id: String,
@@ -176,6 +184,7 @@ pub struct PodBox {
 /// Pods of one owner on one node, drawn as a count box.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PodGroup {
     /// `group/<node>/<namespace>/<owner>`.
     pub id: String,
@@ -194,6 +203,7 @@ pub struct PodGroup {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ServiceBox {
     /// `svc/<namespace>/<name>`.
     pub id: String,
@@ -221,6 +231,7 @@ pub struct ServiceBox {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum OutsideKind {
     /// A client outside the cluster (shown when some Service is reachable from outside).
     Client,
@@ -230,6 +241,7 @@ pub enum OutsideKind {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OutsideBox {
     /// `client`, or `ext/<namespace>/<service>`.
     pub id: String,
@@ -240,6 +252,7 @@ pub struct OutsideBox {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum EntryKind {
     NodePort,
     LoadBalancer,
@@ -260,6 +273,7 @@ impl EntryKind {
 /// A way into a Service from outside the cluster.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EntryPoint {
     /// `entry/<namespace>/<service>/<nodePort|loadBalancer|externalIp>`.
     pub id: String,
@@ -272,6 +286,7 @@ pub struct EntryPoint {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum EdgeKind {
     /// Service → Pod that is a ready endpoint.
     Ready,
@@ -300,6 +315,7 @@ impl EdgeKind {
 /// Which selector pair a near-miss Pod lacks, and what it has instead.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NearMiss {
     /// The selector pair the Pod does not match.
     pub want: LabelPair,
@@ -309,6 +325,7 @@ pub struct NearMiss {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Edge {
     /// `<from>-><to>`.
     pub id: String,
@@ -341,6 +358,57 @@ pub fn namespace_color(namespace: &str) -> u8 {
 
 /// Lays out a complete cluster. `dns_domain` is the cluster domain (`cluster.local`).
 pub fn topology(objects: &Objects, dns_domain: &str, options: Options) -> Topology {
+    let (pods, services) = shown_objects(objects, options);
+    let mut t = Topology { dns_domain: dns_domain.to_string(), ..Topology::default() };
+    t.namespaces = namespace_legend(&pods, &services);
+    let (mut columns, per_column) = node_columns(objects, &pods);
+    let endpoints = service_endpoints(objects, &pods);
+
+    // Vertical bands: legend, outside row (if any), Services, nodes.
+    let has_client = services.iter().any(|s| reachable_from_outside(s));
+    let has_outside =
+        has_client || services.iter().any(|s| s.spec.type_ == ServiceType::ExternalName);
+    let outside_y = MARGIN + LEGEND_H + 16;
+    let services_top = if has_outside { outside_y + OUT_H + 56 } else { outside_y + 16 };
+    let cols = columns.len().max(4);
+    let svc_rows = services.len().div_ceil(cols);
+    let svc_row_stride = SVC_H + 44;
+    let nodes_top = services_top + (svc_rows as i32) * svc_row_stride + 20;
+
+    // Outside boxes.
+    if has_client {
+        t.outside.push(OutsideBox {
+            id: "client".into(),
+            kind: OutsideKind::Client,
+            label: "External client".into(),
+            rect: Rect { x: MARGIN, y: outside_y, w: OUT_W, h: OUT_H },
+        });
+    }
+
+    // Services, with their entry points.
+    let band = Bands { cols, outside_y, services_top, svc_row_stride };
+    for (i, s) in services.iter().enumerate() {
+        place_service(&mut t, s, i, dns_domain, &endpoints, &band);
+    }
+    let placed = place_pods(&mut columns, &per_column, nodes_top);
+
+    // Service → Pod edges (endpoints), then dashed near misses.
+    let pod_ids: Vec<String> = pods.iter().map(|p| pod_id(p)).collect();
+    let order = PodOrder::new(&pods, &pod_ids);
+    for (s, sb) in services.iter().zip(&t.services) {
+        let mut done = BTreeSet::new();
+        endpoint_edges(&mut t.edges, s, sb, &order, &endpoints, &placed, &mut done);
+        near_miss_edges(&mut t.edges, s, sb, &order, &placed, &mut done);
+    }
+    // Canvas and cluster frame, edge labels.
+    frame(&mut t, columns, services_top, nodes_top);
+    place_labels(&mut t.edges);
+    t
+}
+
+/// The Pods and Services drawn: system namespaces only where the input wrote objects (or
+/// with `options.system`); Pods in input order.
+fn shown_objects(objects: &Objects, options: Options) -> (Vec<&Pod>, Vec<&Service>) {
     // Namespaces the input itself wrote objects into: their system objects are shown too.
     let mut user_namespaces: BTreeSet<&str> = BTreeSet::new();
     for m in objects
@@ -377,20 +445,26 @@ pub fn topology(objects: &Objects, dns_domain: &str, options: Options) -> Topolo
                 || !(s.meta.namespace == "default" && s.meta.name == "kubernetes")
         })
         .collect();
+    (pods, services)
+}
 
-    let mut t = Topology { dns_domain: dns_domain.to_string(), ..Topology::default() };
-
-    // Namespace legend, in order of first appearance (Services, then Pods).
+/// The namespace legend, in order of first appearance (Services, then Pods).
+fn namespace_legend(pods: &[&Pod], services: &[&Service]) -> Vec<NamespaceTag> {
+    let mut legend = Vec::new();
     let mut seen_ns = BTreeSet::new();
     for ns in
         services.iter().map(|s| &s.meta.namespace).chain(pods.iter().map(|p| &p.meta.namespace))
     {
         if seen_ns.insert(ns.clone()) {
-            t.namespaces.push(NamespaceTag { name: ns.clone(), color: namespace_color(ns) });
+            legend.push(NamespaceTag { name: ns.clone(), color: namespace_color(ns) });
         }
     }
+    legend
+}
 
-    // Node columns: cluster nodes in order, then one column for Pods on no known node.
+/// The node columns: cluster nodes in order, then one column for Pods on no known node;
+/// with the Pods of each column.
+fn node_columns<'o>(objects: &Objects, pods: &[&'o Pod]) -> (Vec<NodeBox>, Vec<Vec<&'o Pod>>) {
     let mut columns: Vec<NodeBox> = objects
         .nodes
         .iter()
@@ -412,7 +486,7 @@ pub fn topology(objects: &Objects, dns_domain: &str, options: Options) -> Topolo
     let node_index: BTreeMap<&str, usize> =
         objects.nodes.iter().enumerate().map(|(i, n)| (n.meta.name.as_str(), i)).collect();
     let mut per_column: Vec<Vec<&Pod>> = vec![Vec::new(); columns.len() + 1];
-    for p in &pods {
+    for p in pods {
         let i = p
             .spec
             .node_name
@@ -435,16 +509,22 @@ pub fn topology(objects: &Objects, dns_domain: &str, options: Options) -> Topolo
             groups: Vec::new(),
         });
     }
+    (columns, per_column)
+}
 
-    // Endpoints of each Service, from its EndpointSlices: Pod id → ready. An endpoint without
-    // a Pod targetRef (user-managed slices) still counts when its address is a Pod's IP.
+/// Ready state of each endpoint Pod, by Service (namespace, name) and Pod id.
+type EndpointsByService = BTreeMap<(String, String), BTreeMap<String, bool>>;
+
+/// The endpoints of each Service, from its EndpointSlices: Pod id → ready. An endpoint without
+/// a Pod targetRef (user-managed slices) still counts when its address is a Pod's IP.
+fn service_endpoints(objects: &Objects, pods: &[&Pod]) -> EndpointsByService {
     let mut pod_by_ip: BTreeMap<std::net::IpAddr, String> = BTreeMap::new();
-    for p in &pods {
+    for p in pods {
         for ip in &p.status.pod_ips {
             pod_by_ip.entry(*ip).or_insert_with(|| pod_id(p));
         }
     }
-    let mut endpoints: BTreeMap<(String, String), BTreeMap<String, bool>> = BTreeMap::new();
+    let mut endpoints = EndpointsByService::new();
     for slice in &objects.endpoint_slices {
         let Some(svc) = slice.service_name() else { continue };
         let entry = endpoints.entry((slice.meta.namespace.clone(), svc.to_string())).or_default();
@@ -467,273 +547,331 @@ pub fn topology(objects: &Objects, dns_domain: &str, options: Options) -> Topolo
             *v |= ready;
         }
     }
+    endpoints
+}
 
-    // Vertical bands: legend, outside row (if any), Services, nodes.
-    let has_client = services.iter().any(|s| reachable_from_outside(s));
-    let has_outside =
-        has_client || services.iter().any(|s| s.spec.type_ == ServiceType::ExternalName);
-    let outside_y = MARGIN + LEGEND_H + 16;
-    let services_top = if has_outside { outside_y + OUT_H + 56 } else { outside_y + 16 };
-    let cols = columns.len().max(4);
-    let svc_rows = services.len().div_ceil(cols);
-    let svc_row_stride = SVC_H + 44;
-    let nodes_top = services_top + (svc_rows as i32) * svc_row_stride + 20;
+/// The vertical bands the Service boxes are placed in.
+struct Bands {
+    /// Services per row.
+    cols: usize,
+    /// The top of the outside row (clients, ExternalName targets).
+    outside_y: i32,
+    services_top: i32,
+    svc_row_stride: i32,
+}
 
-    // Outside boxes.
-    if has_client {
+/// The `i`-th Service's box, its entry points (NodePort, LoadBalancer, external IP) with their
+/// edges from the outside client, and an ExternalName Service's target outside the cluster.
+fn place_service(
+    t: &mut Topology,
+    s: &Service,
+    i: usize,
+    dns_domain: &str,
+    endpoints: &EndpointsByService,
+    band: &Bands,
+) {
+    let col = (i % band.cols) as i32;
+    let row = (i / band.cols) as i32;
+    let rect = Rect {
+        x: MARGIN + col * COL,
+        y: band.services_top + row * band.svc_row_stride,
+        w: SVC_W,
+        h: SVC_H,
+    };
+    let ns = &s.meta.namespace;
+    let id = format!("svc/{ns}/{}", s.meta.name);
+    let eps = endpoints.get(&(ns.clone(), s.meta.name.clone()));
+    let boxed = service_box(s, dns_domain, &id, rect, eps);
+    t.services.push(boxed);
+    service_entries(t, s, &id, rect);
+
+    // ExternalName target outside the cluster.
+    if let (ServiceType::ExternalName, Some(target)) = (s.spec.type_, s.spec.external_name.as_ref())
+    {
+        let slot = t.outside.len() as i32;
+        let or = Rect { x: MARGIN + slot * COL, y: band.outside_y, w: OUT_W, h: OUT_H };
+        let oid = format!("ext/{ns}/{}", s.meta.name);
+        t.edges.push(Edge {
+            id: format!("{id}->{oid}"),
+            from: id.clone(),
+            to: oid.clone(),
+            kind: EdgeKind::ExternalName,
+            label: "CNAME".into(),
+            near_miss: None,
+            points: vertical(top_center(rect), bottom_center(or)),
+            label_at: Point::default(),
+        });
         t.outside.push(OutsideBox {
-            id: "client".into(),
-            kind: OutsideKind::Client,
-            label: "External client".into(),
-            rect: Rect { x: MARGIN, y: outside_y, w: OUT_W, h: OUT_H },
+            id: oid,
+            kind: OutsideKind::ExternalName,
+            label: fit(target, LINE_CHARS),
+            rect: or,
         });
     }
+}
 
-    // Services.
-    for (i, s) in services.iter().enumerate() {
-        let col = (i % cols) as i32;
-        let row = (i / cols) as i32;
-        let rect = Rect {
-            x: MARGIN + col * COL,
-            y: services_top + row * svc_row_stride,
-            w: SVC_W,
-            h: SVC_H,
-        };
-        let ns = &s.meta.namespace;
-        let id = format!("svc/{ns}/{}", s.meta.name);
-        let eps = endpoints.get(&(ns.clone(), s.meta.name.clone()));
-        let boxed = service_box(s, dns_domain, &id, rect, eps);
-        t.services.push(boxed);
-
-        // Entry points, left to right on the Service's top edge.
-        let mut entry_x = rect.x + 8;
-        let mut add_entry = |t: &mut Topology, kind: EntryKind, key: &str, label: String| {
-            let er = Rect { x: entry_x, y: rect.y - ENTRY_H - 6, w: ENTRY_W, h: ENTRY_H };
-            entry_x += ENTRY_W + 4;
-            let eid = format!("entry/{ns}/{}/{key}", s.meta.name);
-            if let Some(client) = t.outside.first().map(|o| o.rect) {
-                t.edges.push(Edge {
-                    id: format!("client->{eid}"),
-                    from: "client".into(),
-                    to: eid.clone(),
-                    kind: EdgeKind::Entry,
-                    label: String::new(),
-                    near_miss: None,
-                    points: vertical(bottom_center(client), top_center(er)),
-                    label_at: Point::default(),
-                });
-            }
+/// A Service's entry points, left to right on its top edge, each with an edge from the outside
+/// client (if drawn) and one into the Service.
+fn service_entries(t: &mut Topology, s: &Service, id: &str, rect: Rect) {
+    let ns = &s.meta.namespace;
+    let mut entry_x = rect.x + 8;
+    let mut add_entry = |t: &mut Topology, kind: EntryKind, key: &str, label: String| {
+        let er = Rect { x: entry_x, y: rect.y - ENTRY_H - 6, w: ENTRY_W, h: ENTRY_H };
+        entry_x += ENTRY_W + 4;
+        let eid = format!("entry/{ns}/{}/{key}", s.meta.name);
+        if let Some(client) = t.outside.first().map(|o| o.rect) {
             t.edges.push(Edge {
-                id: format!("{eid}->{id}"),
-                from: eid.clone(),
-                to: id.clone(),
+                id: format!("client->{eid}"),
+                from: "client".into(),
+                to: eid.clone(),
                 kind: EdgeKind::Entry,
                 label: String::new(),
                 near_miss: None,
-                points: vertical(bottom_center(er), Point { x: er.x + er.w / 2, y: rect.y }),
+                points: vertical(bottom_center(client), top_center(er)),
                 label_at: Point::default(),
             });
-            t.entries.push(EntryPoint { id: eid, service: id.clone(), kind, label, rect: er });
-        };
-        let node_ports: Vec<String> =
-            s.spec.ports.iter().filter_map(|p| p.node_port).map(|n| format!(":{n}")).collect();
-        if matches!(s.spec.type_, ServiceType::NodePort | ServiceType::LoadBalancer)
-            && !node_ports.is_empty()
-        {
-            add_entry(&mut t, EntryKind::NodePort, "nodePort", fit(&node_ports.join(","), 14));
         }
-        if s.spec.type_ == ServiceType::LoadBalancer {
-            let ingress = lb_addresses(s);
-            let label = match ingress.first() {
-                Some(a) => a.clone(),
-                None => "<pending>".into(),
-            };
-            add_entry(&mut t, EntryKind::LoadBalancer, "loadBalancer", fit(&label, 14));
-        }
-        if let Some(ip) = s.spec.external_ips.first() {
-            add_entry(&mut t, EntryKind::ExternalIp, "externalIp", fit(&ip.to_string(), 14));
-        }
-
-        // ExternalName target outside the cluster.
-        if let (ServiceType::ExternalName, Some(target)) =
-            (s.spec.type_, s.spec.external_name.as_ref())
-        {
-            let slot = t.outside.len() as i32;
-            let or = Rect { x: MARGIN + slot * COL, y: outside_y, w: OUT_W, h: OUT_H };
-            let oid = format!("ext/{ns}/{}", s.meta.name);
-            t.edges.push(Edge {
-                id: format!("{id}->{oid}"),
-                from: id.clone(),
-                to: oid.clone(),
-                kind: EdgeKind::ExternalName,
-                label: "CNAME".into(),
-                near_miss: None,
-                points: vertical(top_center(rect), bottom_center(or)),
-                label_at: Point::default(),
-            });
-            t.outside.push(OutsideBox {
-                id: oid,
-                kind: OutsideKind::ExternalName,
-                label: fit(target, LINE_CHARS),
-                rect: or,
-            });
-        }
+        t.edges.push(Edge {
+            id: format!("{eid}->{id}"),
+            from: eid.clone(),
+            to: id.to_string(),
+            kind: EdgeKind::Entry,
+            label: String::new(),
+            near_miss: None,
+            points: vertical(bottom_center(er), Point { x: er.x + er.w / 2, y: rect.y }),
+            label_at: Point::default(),
+        });
+        t.entries.push(EntryPoint { id: eid, service: id.to_string(), kind, label, rect: er });
+    };
+    let node_ports: Vec<String> =
+        s.spec.ports.iter().filter_map(|p| p.node_port).map(|n| format!(":{n}")).collect();
+    if matches!(s.spec.type_, ServiceType::NodePort | ServiceType::LoadBalancer)
+        && !node_ports.is_empty()
+    {
+        add_entry(t, EntryKind::NodePort, "nodePort", fit(&node_ports.join(","), 14));
     }
+    if s.spec.type_ == ServiceType::LoadBalancer {
+        let ingress = lb_addresses(s);
+        let label = match ingress.first() {
+            Some(a) => a.clone(),
+            None => "<pending>".into(),
+        };
+        add_entry(t, EntryKind::LoadBalancer, "loadBalancer", fit(&label, 14));
+    }
+    if let Some(ip) = s.spec.external_ips.first() {
+        add_entry(t, EntryKind::ExternalIp, "externalIp", fit(&ip.to_string(), 14));
+    }
+}
 
-    // Nodes and their Pods.
-    let mut pod_at: BTreeMap<String, Rect> = BTreeMap::new();
-    // Pod id → the id of the box that stands for it (itself, or its group).
-    let mut drawn_as: BTreeMap<String, String> = BTreeMap::new();
+/// Where the Pods were drawn.
+struct PlacedPods {
+    /// Box id (a Pod's or a group's) → its rectangle.
+    pod_at: BTreeMap<String, Rect>,
+    /// Pod id → the id of the box that stands for it (itself, or its group).
+    drawn_as: BTreeMap<String, String>,
+}
+
+/// The Pods of each node column, one box each, or grouped when a column has more than
+/// [`GROUP_THRESHOLD`]; sizes each node box to its Pods.
+fn place_pods(columns: &mut [NodeBox], per_column: &[Vec<&Pod>], nodes_top: i32) -> PlacedPods {
+    let mut placed = PlacedPods { pod_at: BTreeMap::new(), drawn_as: BTreeMap::new() };
     for (ci, node) in columns.iter_mut().enumerate() {
         let x = MARGIN + (ci as i32) * COL;
         let col_pods: &[&Pod] = per_column.get(ci).map_or(&[], |v| v.as_slice());
         let inner_x = x + (NODE_W - POD_W) / 2;
         let mut y = nodes_top + NODE_HEAD;
         if col_pods.len() > GROUP_THRESHOLD {
-            // Group per (namespace, owner), in order of first appearance; when even that gives
-            // more boxes than the threshold, per namespace only.
-            let owners: BTreeSet<(&str, Option<String>)> =
-                col_pods.iter().map(|p| (p.meta.namespace.as_str(), owner_of(p))).collect();
-            let per_owner = owners.len() <= GROUP_THRESHOLD;
-            let mut order: Vec<(String, String)> = Vec::new();
-            let mut members: BTreeMap<(String, String), Vec<&Pod>> = BTreeMap::new();
-            for p in col_pods {
-                let owner = if per_owner { owner_of(p).unwrap_or_default() } else { "*".into() };
-                let key = (p.meta.namespace.clone(), owner);
-                let list = members.entry(key.clone()).or_default();
-                if list.is_empty() {
-                    order.push(key);
-                }
-                list.push(p);
-            }
-            for key in order {
-                let list = members.get(&key).map_or(&[][..], |v| v.as_slice());
-                let (ns, owner) = key;
-                let rect = Rect { x: inner_x, y, w: POD_W, h: POD_H };
-                y += POD_H + POD_GAP;
-                let id = format!("group/{}/{ns}/{owner}", node.name);
-                let ready = list.iter().filter(|p| pod_state(p) == PodState::Ready).count();
-                let ids: Vec<String> = list.iter().map(|p| pod_id(p)).collect();
-                for pid in &ids {
-                    drawn_as.insert(pid.clone(), id.clone());
-                }
-                pod_at.insert(id.clone(), rect);
-                let shown_owner = match owner.as_str() {
-                    "" => "(no owner)".to_string(),
-                    "*" => format!("Pods in {ns}"),
-                    o => o.to_string(),
-                };
-                node.groups.push(PodGroup {
-                    id,
-                    label: format!("{} ×{}", fit(&shown_owner, LINE_CHARS - 6), list.len()),
-                    owner,
-                    color: namespace_color(&ns),
-                    namespace: ns,
-                    count: list.len(),
-                    ready,
-                    pods: ids,
-                    rect,
-                });
-            }
+            group_pods(node, col_pods, inner_x, &mut y, &mut placed);
         } else {
             for p in col_pods {
                 let rect = Rect { x: inner_x, y, w: POD_W, h: POD_H };
                 y += POD_H + POD_GAP;
                 let id = pod_id(p);
-                drawn_as.insert(id.clone(), id.clone());
-                pod_at.insert(id.clone(), rect);
+                placed.drawn_as.insert(id.clone(), id.clone());
+                placed.pod_at.insert(id.clone(), rect);
                 node.pods.push(pod_box(p, id, rect));
             }
         }
         let h = (y - nodes_top).max(NODE_HEAD + POD_H) + 4;
         node.rect = Rect { x, y: nodes_top, w: NODE_W, h };
     }
+    placed
+}
 
-    // Service → Pod edges (endpoints), then dashed near misses.
-    let pod_ids: Vec<String> = pods.iter().map(|p| pod_id(p)).collect();
-    // First occurrence wins, as the Pod-order walk it replaces.
-    let mut pod_index: BTreeMap<&str, usize> = BTreeMap::new();
-    for (i, id) in pod_ids.iter().enumerate() {
-        pod_index.entry(id.as_str()).or_insert(i);
-    }
-    for (s, sb) in services.iter().zip(t.services.iter()) {
-        let start = bottom_center(sb.rect);
-        let mut done: BTreeSet<String> = BTreeSet::new();
-        if let Some(eps) = endpoints.get(&(s.meta.namespace.clone(), s.meta.name.clone())) {
-            // Ready first per target box, so a group with any ready Pod draws a ready edge.
-            // In Pod order, visiting only this Service's endpoints (not every Pod per Service:
-            // that was Services × Pods string formatting, seconds on a 10k-Pod cluster).
-            let mut at: Vec<usize> =
-                eps.keys().filter_map(|pid| pod_index.get(pid.as_str()).copied()).collect();
-            crate::sort::sort(&mut at);
-            let mut per_box: Vec<(String, bool)> = Vec::new();
-            let mut box_at: BTreeMap<&str, usize> = BTreeMap::new();
-            for i in at {
-                let Some(pid) = pod_ids.get(i) else { continue };
-                let Some(&ready) = eps.get(pid) else { continue };
-                let Some(target) = drawn_as.get(pid) else { continue };
-                match box_at.get(target.as_str()).and_then(|&b| per_box.get_mut(b)) {
-                    Some((_, r)) => *r |= ready,
-                    None => {
-                        box_at.insert(target.as_str(), per_box.len());
-                        per_box.push((target.clone(), ready));
-                    }
-                }
-            }
-            for (target, ready) in per_box {
-                let Some(&r) = pod_at.get(&target) else { continue };
-                done.insert(target.clone());
-                t.edges.push(Edge {
-                    id: format!("{}->{target}", sb.id),
-                    from: sb.id.clone(),
-                    to: target,
-                    kind: if ready { EdgeKind::Ready } else { EdgeKind::NotReady },
-                    label: String::new(),
-                    near_miss: None,
-                    points: to_pod(start, r),
-                    label_at: Point::default(),
-                });
-            }
+/// The Pods of a full column as groups, from `*y` down: per (namespace, owner), in order of
+/// first appearance; when even that gives more boxes than the threshold, per namespace only.
+fn group_pods(
+    node: &mut NodeBox,
+    col_pods: &[&Pod],
+    inner_x: i32,
+    y: &mut i32,
+    placed: &mut PlacedPods,
+) {
+    let owners: BTreeSet<(&str, Option<String>)> =
+        col_pods.iter().map(|p| (p.meta.namespace.as_str(), owner_of(p))).collect();
+    let per_owner = owners.len() <= GROUP_THRESHOLD;
+    let mut order: Vec<(String, String)> = Vec::new();
+    let mut members: BTreeMap<(String, String), Vec<&Pod>> = BTreeMap::new();
+    for p in col_pods {
+        let owner = if per_owner { owner_of(p).unwrap_or_default() } else { "*".into() };
+        let key = (p.meta.namespace.clone(), owner);
+        let list = members.entry(key.clone()).or_default();
+        if list.is_empty() {
+            order.push(key);
         }
-        let Some(selector) = s.spec.selector.as_ref().filter(|sel| !sel.is_empty()) else {
-            continue;
+        list.push(p);
+    }
+    for key in order {
+        let list = members.get(&key).map_or(&[][..], |v| v.as_slice());
+        let (ns, owner) = key;
+        let rect = Rect { x: inner_x, y: *y, w: POD_W, h: POD_H };
+        *y += POD_H + POD_GAP;
+        let id = format!("group/{}/{ns}/{owner}", node.name);
+        let ready = list.iter().filter(|p| pod_state(p) == PodState::Ready).count();
+        let ids: Vec<String> = list.iter().map(|p| pod_id(p)).collect();
+        for pid in &ids {
+            placed.drawn_as.insert(pid.clone(), id.clone());
+        }
+        placed.pod_at.insert(id.clone(), rect);
+        let shown_owner = match owner.as_str() {
+            "" => "(no owner)".to_string(),
+            "*" => format!("Pods in {ns}"),
+            o => o.to_string(),
         };
-        let mut misses = 0;
-        for (p, pid) in pods.iter().zip(&pod_ids) {
-            if misses >= MAX_NEAR_MISSES {
-                break;
+        node.groups.push(PodGroup {
+            id,
+            label: format!("{} ×{}", fit(&shown_owner, LINE_CHARS - 6), list.len()),
+            owner,
+            color: namespace_color(&ns),
+            namespace: ns,
+            count: list.len(),
+            ready,
+            pods: ids,
+            rect,
+        });
+    }
+}
+
+/// The Pods in drawing order, with their ids and where each id first appears.
+struct PodOrder<'p> {
+    pods: &'p [&'p Pod],
+    ids: &'p [String],
+    index: BTreeMap<&'p str, usize>,
+}
+
+impl<'p> PodOrder<'p> {
+    fn new(pods: &'p [&'p Pod], ids: &'p [String]) -> Self {
+        // First occurrence wins, as the Pod-order walk it replaces.
+        let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+        for (i, id) in ids.iter().enumerate() {
+            index.entry(id.as_str()).or_insert(i);
+        }
+        PodOrder { pods, ids, index }
+    }
+}
+
+/// One Service's edges to the boxes of its endpoint Pods (ready or not).
+fn endpoint_edges(
+    edges: &mut Vec<Edge>,
+    s: &Service,
+    sb: &ServiceBox,
+    order: &PodOrder<'_>,
+    endpoints: &EndpointsByService,
+    placed: &PlacedPods,
+    done: &mut BTreeSet<String>,
+) {
+    let start = bottom_center(sb.rect);
+    let Some(eps) = endpoints.get(&(s.meta.namespace.clone(), s.meta.name.clone())) else {
+        return;
+    };
+    // Ready first per target box, so a group with any ready Pod draws a ready edge.
+    // In Pod order, visiting only this Service's endpoints (not every Pod per Service:
+    // that was Services × Pods string formatting, seconds on a 10k-Pod cluster).
+    let mut at: Vec<usize> =
+        eps.keys().filter_map(|pid| order.index.get(pid.as_str()).copied()).collect();
+    crate::sort::sort(&mut at);
+    let mut per_box: Vec<(String, bool)> = Vec::new();
+    let mut box_at: BTreeMap<&str, usize> = BTreeMap::new();
+    for i in at {
+        let Some(pid) = order.ids.get(i) else { continue };
+        let Some(&ready) = eps.get(pid) else { continue };
+        let Some(target) = placed.drawn_as.get(pid) else { continue };
+        match box_at.get(target.as_str()).and_then(|&b| per_box.get_mut(b)) {
+            Some((_, r)) => *r |= ready,
+            None => {
+                box_at.insert(target.as_str(), per_box.len());
+                per_box.push((target.clone(), ready));
             }
-            if p.meta.namespace != s.meta.namespace {
-                continue;
-            }
-            // Cheap checks first: a box that already has an edge from this Service gets no
-            // second one (groups of many Pods are one box).
-            let Some(target) = drawn_as.get(pid) else { continue };
-            if done.contains(target) {
-                continue;
-            }
-            let Some(miss) = near_miss(selector, &p.meta.labels) else { continue };
-            done.insert(target.clone());
-            let Some(&r) = pod_at.get(target) else { continue };
-            misses += 1;
-            let label = match &miss.have {
-                Some(h) => format!("{}={} ≠ {}={}", miss.want.key, miss.want.value, h.key, h.value),
-                None => format!("no {}={}", miss.want.key, miss.want.value),
-            };
-            t.edges.push(Edge {
-                id: format!("{}->{target}", sb.id),
-                from: sb.id.clone(),
-                to: target.clone(),
-                kind: EdgeKind::NearMiss,
-                label: fit(&label, 40),
-                near_miss: Some(miss),
-                points: to_pod(start, r),
-                label_at: Point::default(),
-            });
         }
     }
+    for (target, ready) in per_box {
+        let Some(&r) = placed.pod_at.get(&target) else { continue };
+        done.insert(target.clone());
+        edges.push(Edge {
+            id: format!("{}->{target}", sb.id),
+            from: sb.id.clone(),
+            to: target,
+            kind: if ready { EdgeKind::Ready } else { EdgeKind::NotReady },
+            label: String::new(),
+            near_miss: None,
+            points: to_pod(start, r),
+            label_at: Point::default(),
+        });
+    }
+}
 
-    // Canvas and cluster frame.
+/// One Service's dashed near-miss edges: Pods of its namespace whose labels almost match its
+/// selector (at most [`MAX_NEAR_MISSES`]), to boxes it has no edge to yet.
+fn near_miss_edges(
+    edges: &mut Vec<Edge>,
+    s: &Service,
+    sb: &ServiceBox,
+    order: &PodOrder<'_>,
+    placed: &PlacedPods,
+    done: &mut BTreeSet<String>,
+) {
+    let start = bottom_center(sb.rect);
+    let Some(selector) = s.spec.selector.as_ref().filter(|sel| !sel.is_empty()) else {
+        return;
+    };
+    let mut misses = 0;
+    for (p, pid) in order.pods.iter().zip(order.ids) {
+        if misses >= MAX_NEAR_MISSES {
+            break;
+        }
+        if p.meta.namespace != s.meta.namespace {
+            continue;
+        }
+        // Cheap checks first: a box that already has an edge from this Service gets no
+        // second one (groups of many Pods are one box).
+        let Some(target) = placed.drawn_as.get(pid) else { continue };
+        if done.contains(target) {
+            continue;
+        }
+        let Some(miss) = near_miss(selector, &p.meta.labels) else { continue };
+        done.insert(target.clone());
+        let Some(&r) = placed.pod_at.get(target) else { continue };
+        misses += 1;
+        let label = match &miss.have {
+            Some(h) => format!("{}={} ≠ {}={}", miss.want.key, miss.want.value, h.key, h.value),
+            None => format!("no {}={}", miss.want.key, miss.want.value),
+        };
+        edges.push(Edge {
+            id: format!("{}->{target}", sb.id),
+            from: sb.id.clone(),
+            to: target.clone(),
+            kind: EdgeKind::NearMiss,
+            label: fit(&label, 40),
+            near_miss: Some(miss),
+            points: to_pod(start, r),
+            label_at: Point::default(),
+        });
+    }
+}
+
+/// The canvas size and the cluster frame around the Services and nodes; takes the node
+/// columns into the topology.
+fn frame(t: &mut Topology, columns: Vec<NodeBox>, services_top: i32, nodes_top: i32) {
     let right = columns
         .iter()
         .map(|n| n.rect.x + n.rect.w)
@@ -757,8 +895,12 @@ pub fn topology(objects: &Objects, dns_domain: &str, options: Options) -> Topolo
     t.width = right + MARGIN;
     t.height = bottom + MARGIN + 12;
     t.nodes = columns;
+}
+
+/// Where each edge's label goes.
+fn place_labels(edges: &mut [Edge]) {
     let mut near_misses_of: BTreeMap<String, i32> = BTreeMap::new();
-    for e in &mut t.edges {
+    for e in edges {
         // The Bézier midpoint B(1/2) = (p0 + 3·p1 + 3·p2 + p3) / 8, which lies in the gap
         // between the Service row and the nodes; near-miss labels of one Service are staggered
         // so they do not overlap.
@@ -774,7 +916,6 @@ pub fn topology(objects: &Objects, dns_domain: &str, options: Options) -> Topolo
         }
         e.label_at = at;
     }
-    t
 }
 
 /// One line of text inside a box, positioned relative to the box's top-left corner. Both the

@@ -14,13 +14,13 @@ use std::net::IpAddr;
 
 use sha2::{Digest, Sha256};
 
-use super::super::cidr::Cidr;
 use super::super::generate::local_detector;
 use super::super::names::base32_std;
 use super::super::ports::{self, family_matches, Categorized, Ep, SvcPort};
 use super::super::{NodeInfo, Note, ProxyConfig};
 use super::{BaseChain, Chain, Element, Family, NftRuleset, Rule, Set, Table, TABLE};
 use crate::model::{EndpointSlice, IpFamily, Service};
+use crate::net::Cidr;
 
 /// knftables `NameLengthMax`: the longest chain/set name nft accepts.
 pub const NAME_LENGTH_MAX: usize = 256;

@@ -17,8 +17,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::net::IpAddr;
 
-use super::super::cidr::Cidr;
 use super::BaseChain;
+use crate::net::Cidr;
 
 /// Longest input accepted, in lines (as the iptables parser).
 const MAX_LINES: usize = 2_000_000;

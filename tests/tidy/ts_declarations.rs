@@ -6,7 +6,6 @@
 
 use std::path::Path;
 
-
 #[test]
 fn types_d_ts_is_what_the_types_declare() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/netsim-wasm/src/types.d.ts");

@@ -283,7 +283,7 @@ pub fn query_packet(pod: &Pod, rc: &ResolvConf) -> Option<DnsPacket> {
 
 /// How the walk ended.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[serde(tag = "kind", rename_all = "camelCase", try_from = "WalkResultRepr")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum WalkResult {
     /// A candidate got NOERROR with answers.
@@ -307,6 +307,69 @@ pub enum WalkResult {
     NoNameserver,
     /// The queries never got an answer: a NetworkPolicy dropped them on the way (`why`).
     TimedOut { why: String },
+}
+
+/// The flat form [`WalkResult`] is read back from (its JSON, `{"kind": "resolved", …}`): a plain
+/// struct costs the page's wasm a fraction of what an internally tagged enum does.
+#[derive(Deserialize)]
+struct WalkResultRepr {
+    kind: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    answers: Vec<Record>,
+    /// A list for `resolved`, one resolver for `leavesCluster`.
+    #[serde(default)]
+    upstream: Upstream,
+    rcode: Option<Rcode>,
+    #[serde(default)]
+    nodata: bool,
+    error: Option<QueryError>,
+    #[serde(default)]
+    why: String,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(untagged)]
+enum Upstream {
+    #[default]
+    None,
+    One(String),
+    Many(Vec<String>),
+}
+
+impl TryFrom<WalkResultRepr> for WalkResult {
+    type Error = String;
+    fn try_from(r: WalkResultRepr) -> Result<WalkResult, String> {
+        let rcode = || r.rcode.ok_or("a walk result without its rcode");
+        Ok(match r.kind.as_str() {
+            "resolved" => WalkResult::Resolved {
+                name: r.name.clone(),
+                answers: r.answers.clone(),
+                upstream: match &r.upstream {
+                    Upstream::Many(v) => v.clone(),
+                    Upstream::One(u) => vec![u.clone()],
+                    Upstream::None => Vec::new(),
+                },
+            },
+            "notFound" => WalkResult::NotFound { rcode: rcode()?, nodata: r.nodata },
+            "leavesCluster" => WalkResult::LeavesCluster {
+                name: r.name.clone(),
+                upstream: match &r.upstream {
+                    Upstream::One(u) => u.clone(),
+                    Upstream::Many(v) => v.join(", "),
+                    Upstream::None => String::new(),
+                },
+            },
+            "failed" => WalkResult::Failed { rcode: rcode()? },
+            "invalidName" => WalkResult::InvalidName {
+                error: r.error.clone().ok_or("an invalid name without its error")?,
+            },
+            "noNameserver" => WalkResult::NoNameserver,
+            "timedOut" => WalkResult::TimedOut { why: r.why.clone() },
+            other => return Err(format!("unknown walk result '{other}'")),
+        })
+    }
 }
 
 /// The stub resolver's walk for one name and type.

@@ -143,3 +143,49 @@ fn details_come_from_the_core() {
     );
     assert_eq!(p.selected_by.len(), 1);
 }
+
+/// The DNS answer types are read back (by the page) from the JSON they write, every variant.
+#[test]
+fn dns_answers_round_trip_through_json() {
+    use crate::dns::{Outcome as Q, QueryError as E, Rcode, Record, RecordType, WalkResult as W};
+    let rec = Record { name: "a.".into(), rtype: RecordType::A, ttl: 5, data: "10.0.0.1".into() };
+    let errors = [
+        E::EmptyName,
+        E::EmptyLabel { name: "a..b".into() },
+        E::LabelTooLong { label: "x".into(), len: 64 },
+        E::NameTooLong { len: 300 },
+        E::NonAscii { name: "é".into() },
+        E::BadCharacter { name: "a b".into() },
+        E::UnknownType { name: "FOO".into() },
+    ];
+    for e in &errors {
+        let back: E = serde_json::from_str(&serde_json::to_string(e).unwrap_or_default())
+            .unwrap_or_else(|x| panic!("{e:?}: {x}"));
+        assert_eq!(&back, e);
+    }
+    let outcomes = [
+        Q::Answered,
+        Q::Forwarded { upstream: "/etc/resolv.conf".into() },
+        Q::OtherNameserver { nameserver: "8.8.8.8".into() },
+        Q::Invalid { error: E::NameTooLong { len: 300 } },
+    ];
+    for o in &outcomes {
+        let back: Q = serde_json::from_str(&serde_json::to_string(o).unwrap_or_default())
+            .unwrap_or_else(|x| panic!("{o:?}: {x}"));
+        assert_eq!(&back, o);
+    }
+    let results = [
+        W::Resolved { name: "a.".into(), answers: vec![rec], upstream: vec!["x.example.".into()] },
+        W::NotFound { rcode: Rcode::NxDomain, nodata: true },
+        W::LeavesCluster { name: "b.".into(), upstream: "172.18.0.1".into() },
+        W::Failed { rcode: Rcode::ServFail },
+        W::InvalidName { error: E::EmptyName },
+        W::NoNameserver,
+        W::TimedOut { why: "dropped".into() },
+    ];
+    for w in &results {
+        let back: W = serde_json::from_str(&serde_json::to_string(w).unwrap_or_default())
+            .unwrap_or_else(|x| panic!("{w:?}: {x}"));
+        assert_eq!(&back, w);
+    }
+}

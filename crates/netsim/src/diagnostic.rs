@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::text::{FileId, LineIndex, Span};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase", try_from = "String")]
 pub enum Severity {
     Hint,
     Info,
@@ -27,6 +27,7 @@ impl Severity {
         }
     }
 }
+from_name!(Severity: Severity::Hint, Severity::Info, Severity::Warning, Severity::Error);
 
 /// A suggested change to the input that resolves a diagnostic: the editor offers it as a
 /// one-click fix. Edits are applied together; none overlap.

@@ -343,6 +343,7 @@ pub struct Workload {
     serde::Serialize,
     serde::Deserialize,
 )]
+#[serde(try_from = "String")]
 pub enum ServiceType {
     #[default]
     ClusterIP,
@@ -361,6 +362,7 @@ impl ServiceType {
         }
     }
 }
+from_name!(ServiceType: ServiceType::ClusterIP, ServiceType::NodePort, ServiceType::LoadBalancer, ServiceType::ExternalName);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum TrafficPolicy {

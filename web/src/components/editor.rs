@@ -37,6 +37,8 @@ extern "C" {
     fn cm_set_diagnostics(id: u32, json: &str);
     #[wasm_bindgen(js_namespace = NetsimEditor, js_name = reveal)]
     fn cm_reveal(id: u32, from: u32, to: u32);
+    #[wasm_bindgen(js_namespace = NetsimEditor, js_name = applyEdits)]
+    fn cm_apply_edits(id: u32, json: &str) -> bool;
 }
 
 /// Whether the CodeMirror bundle is loaded on this page.
@@ -99,6 +101,56 @@ pub fn live_text_bytes() -> Option<usize> {
 /// The editor's text at once (for the crash page, which cannot wait).
 pub fn live_text_now() -> Option<String> {
     LIVE_ID.with(std::cell::Cell::get).map(cm_get_text)
+}
+
+/// Applies the core's edits (a diagnostic's fix, the version select) to the editor's text, as
+/// one undo step; the edited text is then simulated as any edit is. The edits' offsets are
+/// those of the text the engine last simulated: when the editor holds another text (typed since),
+/// nothing is applied and the learner is told to try again once the page has caught up.
+pub fn apply_edits(app: &crate::hooks::AppContext, edits: &[netsim::view::TextEdit]) -> bool {
+    let edits: Vec<&netsim::view::TextEdit> = edits.iter().filter(|e| e.file == 0).collect();
+    let live = LIVE_ID.with(std::cell::Cell::get);
+    let current =
+        app.analysis_is_current() && live.is_none_or(|id| cm_get_text(id).as_str() == &*app.text);
+    if !current {
+        if let Some(text) = live_text_now() {
+            app.dispatch(Action::Flush(Rc::from(text)));
+        }
+        app.dispatch(Action::Notice(Some(Rc::from(
+            "The text changed since it was last checked: try again in a moment.",
+        ))));
+        return false;
+    }
+    match live {
+        Some(id) => {
+            let json: Vec<serde_json::Value> = edits
+                .iter()
+                .map(|e| serde_json::json!({ "from": e.from, "to": e.to, "text": e.text }))
+                .collect();
+            cm_apply_edits(id, &serde_json::Value::Array(json).to_string())
+        }
+        None => {
+            app.dispatch(Action::Edit(Rc::from(splice_utf16(&app.text, &edits))));
+            true
+        }
+    }
+}
+
+/// `text` with `edits` applied: UTF-16 offsets into `text`, in ascending order and not
+/// overlapping, as the core makes them.
+fn splice_utf16(text: &str, edits: &[&netsim::view::TextEdit]) -> String {
+    let units: Vec<u16> = text.encode_utf16().collect();
+    let mut out: Vec<u16> = Vec::with_capacity(units.len());
+    let mut at = 0usize;
+    for e in edits {
+        let from = (e.from as usize).clamp(at, units.len());
+        let to = (e.to as usize).clamp(from, units.len());
+        out.extend_from_slice(&units[at..from]);
+        out.extend(e.text.encode_utf16());
+        at = to;
+    }
+    out.extend_from_slice(&units[at..]);
+    String::from_utf16_lossy(&out)
 }
 
 #[component]

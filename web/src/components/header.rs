@@ -42,6 +42,7 @@ pub struct HeaderProps {
 
 #[component]
 pub fn Header(props: &HeaderProps) -> Html {
+    let app = crate::hooks::use_app();
     let theme = use_state(initial_theme);
     {
         let theme = (*theme).clone();
@@ -65,6 +66,7 @@ pub fn Header(props: &HeaderProps) -> Html {
                 <span class="tagline">{"Kubernetes Service networking, simulated from your manifests"}</span>
             </div>
             <crate::components::scenario_picker::ScenarioPicker />
+            { crate::components::version::version_select(&app) }
             <button type="button" class="share-button" data-testid="share-button" onclick={props.on_share.clone()}
                 title="Link to this state, or embed it in slides">{ "Share" }</button>
             <button type="button" class="help-button" data-testid="help-button" onclick={props.on_help.clone()}

@@ -69,6 +69,37 @@ pub struct AppState {
     pub readonly: bool,
     /// A message for the learner about the page itself (a damaged share link…).
     pub notice: Option<Rc<str>>,
+    /// An edit the learner asked for (a fix, a version), applied by the editor as soon as the
+    /// analysis is of the text in the editor (the edit's offsets come from it).
+    pub pending_edit: Option<Rc<PendingEdit>>,
+}
+
+/// An edit the core prepares in the view model, named so that it can be found again in the
+/// analysis of the text the editor holds when it is applied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PendingEdit {
+    /// The version select's choice (`v1.35`): `VersionView.choices[].edit`.
+    Version(String),
+    /// A diagnostic's fix, by the diagnostic's code and the fix's title.
+    Fix { code: String, title: String },
+}
+
+impl PendingEdit {
+    /// The edits in `a` (the analysis of the editor's text); `None` when there are none any
+    /// more (the version already chosen, the problem gone).
+    pub fn edits(&self, a: &Analysis) -> Option<Vec<netsim::view::TextEdit>> {
+        match self {
+            PendingEdit::Version(v) => {
+                a.version.choices.iter().find(|c| c.version == *v)?.edit.clone().map(|e| vec![e])
+            }
+            PendingEdit::Fix { code, title } => a
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == *code)
+                .find_map(|d| d.fix.as_ref().filter(|f| f.title == *title))
+                .map(|f| f.edits.clone()),
+        }
+    }
 }
 
 /// The engine's answer to `simulate`, less the view model (kept in `AppState::analysis`).
@@ -158,6 +189,7 @@ impl AppState {
             view: Rc::from("topology"),
             readonly: false,
             notice: None,
+            pending_edit: None,
         }
     }
 
@@ -175,7 +207,7 @@ impl AppState {
     /// True when `analysis` is the engine's answer for the text as it is now: positions in
     /// it (a fix's edits, the version select's) fit the text.
     pub fn analysis_is_current(&self) -> bool {
-        self.full && *self.sim_text == *self.text
+        self.full && (Rc::ptr_eq(&self.sim_text, &self.text) || *self.sim_text == *self.text)
     }
 
     /// True while the text has errors and the results shown are the last good ones.
@@ -220,6 +252,9 @@ pub enum Action {
     SetView(Rc<str>),
     /// Say something about the page (`None` dismisses it).
     Notice(Option<Rc<str>>),
+    /// Apply an edit the core prepared, once the analysis is of the editor's text (`None`: it
+    /// was applied, or there is nothing to apply any more).
+    ApplyEdit(Option<Rc<PendingEdit>>),
 }
 
 impl PartialEq for Simulated {
@@ -339,6 +374,11 @@ impl AppState {
                 }
                 let mut next = (*self).clone();
                 next.request = Some(Rc::new((from, target)));
+                Rc::new(next)
+            }
+            Action::ApplyEdit(pending) => {
+                let mut next = (*self).clone();
+                next.pending_edit = pending;
                 Rc::new(next)
             }
             Action::Notice(notice) => {

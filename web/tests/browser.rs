@@ -356,6 +356,19 @@ async fn a_missing_namespace_is_fixed_in_one_click() {
     .await;
     wait_until("no problems", || text_of(&root, "problem-summary") == "No problems").await;
     assert!(all(&root, "problem-fix").is_empty());
+
+    // Clicked right after typing (the analysis is of the older text): the fix waits for the
+    // analysis of the new text and applies to it.
+    type_text(&root, text);
+    wait_until("the fix again", || !all(&root, "problem-fix").is_empty()).await;
+    let typed = format!("# typed just now\n{text}");
+    type_text(&root, &typed);
+    click(&root, "problem-fix");
+    wait_until("the fix applied to the new text", || {
+        editor_text(&root)
+            == format!("# typed just now\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n---\n{text}")
+    })
+    .await;
     root.remove();
 }
 
@@ -642,5 +655,26 @@ async fn policies_mark_pods_open_an_inspector_decide_traces_and_fill_the_matrix(
         .unwrap()
         .value();
     assert!(target.ends_with(":80") && target.starts_with("10.244."), "{target}");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn kubectl_lists_replication_controllers() {
+    let root = mount();
+    wait_until("topology", || all(&root, "topology-pod").len() == 4).await;
+    click(&root, "tab-kubectl");
+    wait_until("the kinds", || !all(&root, "kubectl-kind").is_empty()).await;
+    choose("kubectl-kind", "replicationcontrollers");
+    // Nothing of the kind: what kubectl says on stderr.
+    wait_until("no resources", || text_of(&root, "kubectl-output").contains("No resources found"))
+        .await;
+    type_text(&root, "apiVersion: v1\nkind: ReplicationController\nmetadata: {name: legacy}\nspec:\n  replicas: 2\n  selector: {app: legacy}\n  template:\n    metadata: {labels: {app: legacy}}\n    spec:\n      containers: [{name: c, image: nginx}]\n");
+    wait_until("the ReplicationController", || {
+        let o = text_of(&root, "kubectl-output");
+        o.contains("$ kubectl get replicationcontrollers -A")
+            && o.contains("DESIRED")
+            && o.contains("legacy")
+    })
+    .await;
     root.remove();
 }

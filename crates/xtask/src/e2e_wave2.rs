@@ -2,8 +2,8 @@
 //! CodeMirror editor and engine worker: a diagnostic's one-click fix and the version select
 //! (both one undo step), the unknown outcome's own colour, graceful termination and kube-proxy's
 //! fallback to a terminating endpoint, both proxy modes side by side, zones, NetworkPolicy (marks,
-//! inspector, the deciding policy in a trace, the reachability matrix), `kubectl get all`, and the
-//! contrast of the new colours in both themes.
+//! inspector, the deciding policy in a trace, the reachability matrix), `kubectl get` of
+//! ReplicationControllers, and the contrast of the new colours in both themes.
 
 use std::time::Duration;
 
@@ -108,7 +108,7 @@ pub(crate) fn run(driver: &Driver, assert: &mut dyn FnMut(&str, Result) -> Resul
             wait("back to v1.35", &text_is(&edited))?;
             driver.eval(UNDO)?;
             wait("back to the default", &text_is(&original))?;
-            wait("the cluster on v1.37 again", "return document.querySelector('[data-testid=version-select]').dataset.current === 'v1.37'").map(drop)
+            wait("the cluster on v1.37 again, shown by the select", "const s = document.querySelector('[data-testid=version-select]'); return s.dataset.current === 'v1.37' && s.value === 'v1.37'").map(drop)
         })(),
     )?;
     assert(
@@ -257,13 +257,17 @@ pub(crate) fn run(driver: &Driver, assert: &mut dyn FnMut(&str, Result) -> Resul
         })(),
     )?;
     assert(
-        "kubectl get all",
+        "kubectl get replicationcontrollers",
         (|| {
-            set_text(&original)?;
+            set_text("apiVersion: v1\nkind: ReplicationController\nmetadata: {name: legacy}\nspec:\n  replicas: 2\n  selector: {app: legacy}\n  template:\n    metadata: {labels: {app: legacy}}\n    spec:\n      containers: [{name: c, image: nginx}]\n")?;
             click("[data-testid=tab-kubectl]")?;
-            choose("kubectl-kind", "all")?;
-            wait("the all category", "const o = document.querySelector('[data-testid=kubectl-output]'); \
-                return o && o.textContent.includes('kubectl get all') && o.textContent.includes('deployment.apps/web') && o.textContent.includes('service/web')")?;
+            wait(
+                "the kinds",
+                "return document.querySelector('[data-testid=kubectl-kind]') !== null",
+            )?;
+            choose("kubectl-kind", "replicationcontrollers")?;
+            wait("the ReplicationController", "const o = document.querySelector('[data-testid=kubectl-output]'); \
+                return o && o.textContent.includes('kubectl get replicationcontrollers') && o.textContent.includes('DESIRED') && o.textContent.includes('legacy')")?;
             click("[data-testid=tab-topology]")
         })(),
     )?;

@@ -103,37 +103,39 @@ pub fn live_text_now() -> Option<String> {
     LIVE_ID.with(std::cell::Cell::get).map(cm_get_text)
 }
 
-/// Applies the core's edits (a diagnostic's fix, the version select) to the editor's text, as
-/// one undo step; the edited text is then simulated as any edit is. The edits' offsets are
-/// those of the text the engine last simulated: when the editor holds another text (typed since),
-/// nothing is applied and the learner is told to try again once the page has caught up.
-pub fn apply_edits(app: &crate::hooks::AppContext, edits: &[netsim::view::TextEdit]) -> bool {
-    let edits: Vec<&netsim::view::TextEdit> = edits.iter().filter(|e| e.file == 0).collect();
+/// Asks for an edit the core prepared (a diagnostic's fix, a version): the editor applies it as
+/// one undo step once the analysis on screen is of the text in the editor, since the edit's
+/// offsets come from that analysis. A learner who clicks right after typing gets it applied to
+/// the text they typed, as soon as the engine has caught up.
+pub fn request_edit(app: &crate::hooks::AppContext, edit: crate::state::PendingEdit) {
+    app.dispatch(Action::ApplyEdit(Some(Rc::new(edit))));
+}
+
+/// Applies `pending` if the analysis is of the editor's text; else makes the app catch up
+/// (the effect runs again with the new analysis). Returns true when it is done with it.
+fn try_apply(app: &crate::hooks::AppContext, pending: &crate::state::PendingEdit) -> bool {
     let live = LIVE_ID.with(std::cell::Cell::get);
-    let current =
-        app.analysis_is_current() && live.is_none_or(|id| cm_get_text(id).as_str() == &*app.text);
-    if !current {
-        if let Some(text) = live_text_now() {
-            app.dispatch(Action::Flush(Rc::from(text)));
-        }
-        app.dispatch(Action::Notice(Some(Rc::from(
-            "The text changed since it was last checked: try again in a moment.",
-        ))));
+    if let Some(text) = live.map(cm_get_text).filter(|t| t.as_str() != &*app.text) {
+        // Typed since the last pause: simulate what the editor holds first.
+        app.dispatch(Action::Flush(Rc::from(text)));
         return false;
     }
+    if !app.analysis_is_current() {
+        return false;
+    }
+    let Some(edits) = pending.edits(&app.analysis) else { return true };
+    let edits: Vec<&netsim::view::TextEdit> = edits.iter().filter(|e| e.file == 0).collect();
     match live {
         Some(id) => {
             let json: Vec<serde_json::Value> = edits
                 .iter()
                 .map(|e| serde_json::json!({ "from": e.from, "to": e.to, "text": e.text }))
                 .collect();
-            cm_apply_edits(id, &serde_json::Value::Array(json).to_string())
+            cm_apply_edits(id, &serde_json::Value::Array(json).to_string());
         }
-        None => {
-            app.dispatch(Action::Edit(Rc::from(splice_utf16(&app.text, &edits))));
-            true
-        }
+        None => app.dispatch(Action::Edit(Rc::from(splice_utf16(&app.text, &edits)))),
     }
+    true
 }
 
 /// `text` with `edits` applied: UTF-16 offsets into `text`, in ascending order and not
@@ -246,6 +248,20 @@ pub fn Editor() -> Html {
                 }
             });
         });
+    }
+    {
+        // An edit the learner asked for, once the analysis is of the editor's text.
+        let app2 = app.clone();
+        use_effect_with(
+            (app.pending_edit.clone(), Rc::clone(&app.analysis), app.full, app.sim_seq),
+            move |(pending, ..)| {
+                if let Some(p) = pending {
+                    if try_apply(&app2, p) {
+                        app2.dispatch(Action::ApplyEdit(None));
+                    }
+                }
+            },
+        );
     }
     {
         let live = Rc::clone(&live);

@@ -7,9 +7,8 @@ use netsim::session::{GetQuestion, OutputFormat, Question};
 
 use crate::hooks::use_ask;
 
-const KINDS: [(&str, &str); 9] = [
+const KINDS: [(&str, &str); 8] = [
     ("pods,services,endpointslices", "Pods, Services, EndpointSlices"),
-    ("all", "all"),
     ("pods", "pods"),
     ("services", "services"),
     ("endpointslices", "endpointslices"),

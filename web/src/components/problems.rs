@@ -43,7 +43,7 @@ pub fn Problems() -> Html {
                 { for d.hints.iter().map(|h| html! { <div class="hint">{ h }</div> }) }
                 if let Some(fix) = &d.fix {
                     <button type="button" class="fix-button" data-testid="problem-fix" disabled={app.readonly}
-                        onclick={apply_fix(&app, fix)} title="Apply this fix in the editor (one undo step)">
+                        onclick={apply_fix(&app, d, fix)} title="Apply this fix in the editor (one undo step)">
                         { format!("Fix: {}", fix.title) }
                     </button>
                 }
@@ -65,12 +65,14 @@ pub fn Problems() -> Html {
     }
 }
 
-fn apply_fix(app: &crate::hooks::AppContext, fix: &netsim::view::FixRow) -> Callback<MouseEvent> {
+fn apply_fix(
+    app: &crate::hooks::AppContext,
+    d: &netsim::view::DiagnosticRow,
+    fix: &netsim::view::FixRow,
+) -> Callback<MouseEvent> {
     let app = app.clone();
-    let edits = fix.edits.clone();
-    Callback::from(move |_| {
-        crate::components::editor::apply_edits(&app, &edits);
-    })
+    let edit = crate::state::PendingEdit::Fix { code: d.code.clone(), title: fix.title.clone() };
+    Callback::from(move |_| crate::components::editor::request_edit(&app, edit.clone()))
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -155,6 +155,17 @@ pub fn RequestsPanel() -> Html {
     };
     let send_many = Callback::from(move |_: MouseEvent| send.emit(MANY));
     let onsubmit = Callback::from(|e: SubmitEvent| e.prevent_default());
+    // The select shows the source even when it changes from elsewhere (a matrix cell): once a
+    // learner has picked an option, the options' `selected` attributes no longer move it.
+    let from_ref = use_node_ref();
+    {
+        let from_ref = from_ref.clone();
+        use_effect_with(from_value.clone(), move |v| {
+            if let Some(el) = from_ref.cast::<web_sys::HtmlSelectElement>() {
+                el.set_value(v);
+            }
+        });
+    }
     let select = {
         let app = app.clone();
         Callback::from(move |id: String| app.dispatch(Action::Select(Some(std::rc::Rc::from(id)))))
@@ -163,7 +174,7 @@ pub fn RequestsPanel() -> Html {
         <section class="requests" data-testid="requests" aria-label="Requests">
             <form class="request-form" {onsubmit}>
                 <label>{ "From " }
-                    <select data-testid="request-from" onchange={on_from} aria-label="Source">
+                    <select data-testid="request-from" onchange={on_from} aria-label="Source" ref={from_ref}>
                         { for sources.iter().map(|(id, label)| html! {
                             <option value={id.clone()} selected={*id == from_value}>{ label }</option>
                         }) }

@@ -9,19 +9,18 @@ use crate::hooks::AppContext;
 
 /// The select (nothing before the engine's first answer). A function, not a component: each
 /// component type costs the page's first load.
-pub fn version_select(app: &AppContext) -> Html {
+pub fn version_select(app: &AppContext, select: &NodeRef) -> Html {
     let v = &app.analysis.version;
     if v.choices.is_empty() {
         return html! {};
     }
     let onchange = {
         let app = app.clone();
-        let choices = v.choices.clone();
         crate::components::on_select(move |chosen| {
-            let edit = choices.iter().find(|c| c.version == chosen).and_then(|c| c.edit.clone());
-            if let Some(edit) = edit {
-                crate::components::editor::apply_edits(&app, std::slice::from_ref(&edit));
-            }
+            crate::components::editor::request_edit(
+                &app,
+                crate::state::PendingEdit::Version(chosen),
+            )
         })
     };
     let title = match &v.written {
@@ -37,7 +36,7 @@ pub fn version_select(app: &AppContext) -> Html {
     html! {
         <label class="version-select" {title}>
             <span>{ "Kubernetes" }</span>
-            <select data-testid="version-select" aria-label="Kubernetes version" {onchange}
+            <select data-testid="version-select" aria-label="Kubernetes version" {onchange} ref={select.clone()}
                 disabled={app.readonly} data-current={v.current.clone()}>
                 { for v.choices.iter().map(|c| html! {
                     <option value={c.version.clone()} selected={c.version == v.current}>{ &c.version }</option>

@@ -514,7 +514,8 @@ mod more_tests {
         // Typed in the plain editor: the answer is of the old text until simulated again.
         let s = s.reduce(Action::Edit(Rc::from("b: 2\n")));
         assert!(!s.analysis_is_current());
-        let s = s.reduce(Action::Simulate(s.revision));
+        let revision = s.revision;
+        let s = s.reduce(Action::Simulate(revision));
         assert!(!s.analysis_is_current(), "on its way");
         let seq = s.sim_seq;
         let answer = Simulated { view: Analysis::default(), cluster: EngineView::default() };

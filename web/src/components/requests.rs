@@ -79,7 +79,7 @@ pub fn RequestsPanel() -> Html {
             };
             let args = serde_json::json!({ "question": question }).to_string();
             let (app, result, busy) = (app.clone(), result.clone(), busy.clone());
-            let (from, target) = (from_value.clone(), target_value.clone());
+            let (from, target) = (from_value, target_value);
             busy.set(true);
             app.dispatch(Action::SetRequest(from.clone(), target));
             wasm_bindgen_futures::spawn_local(async move {
@@ -137,12 +137,8 @@ pub fn RequestsPanel() -> Html {
             move || drop(listener)
         });
     }
-    let on_from = {
-        let from = from.clone();
-        crate::components::on_select(move |v| from.set(Some(v)))
-    };
+    let on_from = crate::components::on_select(move |v| from.set(Some(v)));
     let on_target = {
-        let target = target.clone();
         Callback::from(move |e: InputEvent| {
             if let Some(el) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
                 target.set(Some(el.value()));

@@ -360,7 +360,7 @@ mod tests {
         let d = a.diagnostics.iter().find(|d| d.code == "namespace-not-found").expect("the error");
         let fix = d.fix.as_ref().expect("a fix");
         assert_eq!(fix.title, "Add Namespace \"shop\"");
-        let mut after = text.clone();
+        let mut after = text;
         for e in fix.edits.iter().rev() {
             after = apply(&after, e);
         }

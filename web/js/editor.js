@@ -6,7 +6,7 @@ import {
   EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter,
   drawSelection, highlightSpecialChars, showPanel,
 } from "@codemirror/view";
-import { history, defaultKeymap, historyKeymap, indentMore } from "@codemirror/commands";
+import { history, defaultKeymap, historyKeymap, indentMore, isolateHistory } from "@codemirror/commands";
 import { yaml } from "@codemirror/lang-yaml";
 import {
   syntaxHighlighting, defaultHighlightStyle, indentUnit, bracketMatching, HighlightStyle,
@@ -245,6 +245,25 @@ window.NetsimEditor = {
     const view = editors[id];
     if (!view || view.state.doc.toString() === text) return;
     view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+  },
+  /**
+   * Applies edits as JSON: [{from, to, text}] with UTF-16 offsets into the current text (a
+   * diagnostic's fix, the version select), as one transaction: one undo step of its own.
+   */
+  applyEdits(id, json) {
+    const view = editors[id];
+    if (!view) return false;
+    const len = view.state.doc.length;
+    const changes = JSON.parse(json)
+      .map((e) => ({ from: Math.min(e.from, len), to: Math.min(Math.max(e.to, e.from), len), insert: e.text }))
+      .sort((a, b) => a.from - b.from);
+    view.dispatch({
+      changes,
+      annotations: isolateHistory.of("full"),
+      userEvent: "input.fix",
+      scrollIntoView: true,
+    });
+    return true;
   },
   /** Diagnostics as JSON: [{from, to, severity, message}] with UTF-16 offsets. */
   setDiagnostics(id, json) {

@@ -6,8 +6,8 @@ use yew::prelude::*;
 
 use crate::components::{
     crash::CrashBanner, editor::Editor, events::EventsView, header::Header, help::HelpOverlay,
-    inspector::Inspector, iptables::IptablesView, kubectl::KubectlView, nslookup::DnsView,
-    objects::Objects, problems::Problems, requests::RequestsPanel,
+    inspector::Inspector, iptables::IptablesView, kubectl::KubectlView, matrix::ReachabilityView,
+    nslookup::DnsView, objects::Objects, problems::Problems, requests::RequestsPanel,
     scenario_info::ScenarioInfoPanel, share::ShareDialog, topology::TopologyPane,
 };
 use std::rc::Rc;
@@ -19,12 +19,13 @@ use crate::state::{Action, AppState, Simulated};
 pub(crate) const DEBOUNCE_MS: u32 = 120;
 
 /// The tabs of the results pane: (view name, label, test id).
-const TABS: [(&str, &str, &str); 6] = [
+const TABS: [(&str, &str, &str); 7] = [
     ("topology", "Topology", "tab-topology"),
     ("objects", "Objects", "tab-objects"),
     ("kubectl", "kubectl get", "tab-kubectl"),
     ("dns", "DNS", "tab-dns"),
-    ("iptables", "iptables", "tab-iptables"),
+    ("iptables", "Rules", "tab-iptables"),
+    ("reach", "Reachability", "tab-reach"),
     ("events", "Events", "tab-events"),
 ];
 
@@ -340,6 +341,7 @@ fn results_pane(view: &str) -> Html {
         "dns" => html! { <DnsView /> },
         "iptables" => html! { <IptablesView /> },
         "events" => html! { <EventsView /> },
+        "reach" => html! { <ReachabilityView /> },
         _ => html! { <TopologyPane /> },
     }
 }

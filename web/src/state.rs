@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use netsim::request::Outcome;
 use netsim::view::Analysis;
 use serde::Deserialize;
 use yew::Reducible;
@@ -52,14 +53,53 @@ pub struct AppState {
     pub engine: Engine,
     /// Ids of the topology boxes the last request went through (drawn as its path).
     pub highlight: Rc<Vec<String>>,
+    /// How that request ended (the path is drawn in the outcome's colour).
+    pub path_outcome: Option<Outcome>,
+    /// Bumped when another pane asks the request panel to send `request` (a matrix cell).
+    pub send_seq: u64,
+    /// The text the current `sim_seq` simulates: `analysis` is of `text` only when this is
+    /// `text` and the answer is in (`full`).
+    pub sim_text: Rc<str>,
     /// The request in the request panel (source, target): shared in links.
     pub request: Option<Rc<(String, String)>>,
-    /// The open results tab (`topology`, `objects`, `kubectl`, `dns`, `iptables`, `events`).
+    /// The open results tab (`topology`, `objects`, `kubectl`, `dns`, `iptables`, `events`,
+    /// `reach`).
     pub view: Rc<str>,
     /// `?readonly` (embeds in slides): the editor cannot be changed.
     pub readonly: bool,
     /// A message for the learner about the page itself (a damaged share link…).
     pub notice: Option<Rc<str>>,
+    /// An edit the learner asked for (a fix, a version), applied by the editor as soon as the
+    /// analysis is of the text in the editor (the edit's offsets come from it).
+    pub pending_edit: Option<Rc<PendingEdit>>,
+}
+
+/// An edit the core prepares in the view model, named so that it can be found again in the
+/// analysis of the text the editor holds when it is applied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PendingEdit {
+    /// The version select's choice (`v1.35`): `VersionView.choices[].edit`.
+    Version(String),
+    /// A diagnostic's fix, by the diagnostic's code and the fix's title.
+    Fix { code: String, title: String },
+}
+
+impl PendingEdit {
+    /// The edits in `a` (the analysis of the editor's text); `None` when there are none any
+    /// more (the version already chosen, the problem gone).
+    pub fn edits(&self, a: &Analysis) -> Option<Vec<netsim::view::TextEdit>> {
+        match self {
+            PendingEdit::Version(v) => {
+                a.version.choices.iter().find(|c| c.version == *v)?.edit.clone().map(|e| vec![e])
+            }
+            PendingEdit::Fix { code, title } => a
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == *code)
+                .find_map(|d| d.fix.as_ref().filter(|f| f.title == *title))
+                .map(|f| f.edits.clone()),
+        }
+    }
 }
 
 /// The engine's answer to `simulate`, less the view model (kept in `AppState::analysis`).
@@ -142,10 +182,14 @@ impl AppState {
             engine_problem: None,
             engine: Engine::default(),
             highlight: Rc::default(),
+            path_outcome: None,
+            send_seq: 0,
+            sim_text: Rc::from(text),
             request: None,
             view: Rc::from("topology"),
             readonly: false,
             notice: None,
+            pending_edit: None,
         }
     }
 
@@ -158,6 +202,12 @@ impl AppState {
     pub fn current_scenario(&self) -> Option<&ScenarioInfo> {
         let name = self.scenario.as_deref()?;
         self.scenarios.iter().find(|s| s.name == name)
+    }
+
+    /// True when `analysis` is the engine's answer for the text as it is now: positions in
+    /// it (a fix's edits, the version select's) fit the text.
+    pub fn analysis_is_current(&self) -> bool {
+        self.full && (Rc::ptr_eq(&self.sim_text, &self.text) || *self.sim_text == *self.text)
     }
 
     /// True while the text has errors and the results shown are the last good ones.
@@ -192,14 +242,19 @@ pub enum Action {
     ClearWhatIfs,
     /// Show an element in the inspector (`None` closes it).
     Select(Option<Rc<str>>),
-    /// Draw a request's path over the topology.
-    Highlight(Vec<String>),
+    /// Draw a request's path over the topology, in the colour of its outcome.
+    Highlight(Vec<String>, Option<Outcome>),
+    /// Ask the request panel to send a request from `from` to `target` (a matrix cell's).
+    Send(String, String),
     /// The request panel's source and target changed (or a link set them).
     SetRequest(String, String),
     /// Open a results tab.
     SetView(Rc<str>),
     /// Say something about the page (`None` dismisses it).
     Notice(Option<Rc<str>>),
+    /// Apply an edit the core prepared, once the analysis is of the editor's text (`None`: it
+    /// was applied, or there is nothing to apply any more).
+    ApplyEdit(Option<Rc<PendingEdit>>),
 }
 
 impl PartialEq for Simulated {
@@ -229,6 +284,7 @@ impl AppState {
     fn resimulate(mut self) -> Rc<Self> {
         self.full = false;
         self.sim_seq += 1;
+        self.sim_text = Rc::clone(&self.text);
         crate::browser::perf_mark(self.sim_seq);
         Rc::new(self)
     }
@@ -320,6 +376,11 @@ impl AppState {
                 next.request = Some(Rc::new((from, target)));
                 Rc::new(next)
             }
+            Action::ApplyEdit(pending) => {
+                let mut next = (*self).clone();
+                next.pending_edit = pending;
+                Rc::new(next)
+            }
             Action::Notice(notice) => {
                 let mut next = (*self).clone();
                 next.notice = notice;
@@ -333,9 +394,16 @@ impl AppState {
                 next.view = view;
                 Rc::new(next)
             }
-            Action::Highlight(ids) => {
+            Action::Highlight(ids, outcome) => {
                 let mut next = (*self).clone();
                 next.highlight = Rc::new(ids);
+                next.path_outcome = outcome;
+                Rc::new(next)
+            }
+            Action::Send(from, target) => {
+                let mut next = (*self).clone();
+                next.request = Some(Rc::new((from, target)));
+                next.send_seq += 1;
                 Rc::new(next)
             }
             Action::Select(id) => {
@@ -353,6 +421,7 @@ impl AppState {
                 next.what_ifs = Rc::default();
                 next.selected = None;
                 next.loaded = if pristine { Rc::clone(&text) } else { Rc::from("") };
+                next.sim_text = Rc::clone(&text);
                 next.text = text;
                 next.scenario = scenario;
                 // A new revision with no pending edit: the debounce timer it starts finds
@@ -427,5 +496,41 @@ mod tests {
         assert!(Rc::ptr_eq(&same, &s));
         let s = s.reduce(Action::Flush(Rc::from("b: 2\n")));
         assert_eq!((&*s.text, s.sim_seq), ("b: 2\n", seq + 1));
+    }
+}
+
+#[cfg(test)]
+mod more_tests {
+    use super::*;
+
+    #[test]
+    fn the_analysis_is_current_only_for_the_text_it_simulated() {
+        let s = Rc::new(AppState::new("a: 1\n"));
+        assert!(!s.analysis_is_current(), "no answer yet");
+        let seq = s.sim_seq;
+        let answer = Simulated { view: Analysis::default(), cluster: EngineView::default() };
+        let s = s.reduce(Action::Simulated { seq, result: Ok(Rc::new(answer)) });
+        assert!(s.analysis_is_current());
+        // Typed in the plain editor: the answer is of the old text until simulated again.
+        let s = s.reduce(Action::Edit(Rc::from("b: 2\n")));
+        assert!(!s.analysis_is_current());
+        let revision = s.revision;
+        let s = s.reduce(Action::Simulate(revision));
+        assert!(!s.analysis_is_current(), "on its way");
+        let seq = s.sim_seq;
+        let answer = Simulated { view: Analysis::default(), cluster: EngineView::default() };
+        let s = s.reduce(Action::Simulated { seq, result: Ok(Rc::new(answer)) });
+        assert!(s.analysis_is_current());
+    }
+
+    #[test]
+    fn another_pane_can_ask_the_request_panel_to_send() {
+        let s = Rc::new(AppState::new("a: 1\n"));
+        let s = s.reduce(Action::Send("pod/default/a".into(), "10.244.1.2:80".into()));
+        assert_eq!(s.send_seq, 1);
+        assert_eq!(
+            s.request.as_deref(),
+            Some(&("pod/default/a".to_string(), "10.244.1.2:80".to_string()))
+        );
     }
 }

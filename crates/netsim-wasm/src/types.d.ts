@@ -15,6 +15,15 @@ export type Analysis = {
      * How many objects and diagnostics [`Analysis::truncate`] left out (0 when complete).
      */
     omittedObjects?: number, omittedDiagnostics?: number,
+    /**
+     * The Kubernetes release the cluster runs, and the edits that choose another.
+     */
+    version: VersionView,
+    /**
+     * The next moments of the what-if timeline (a deleted Pod's grace period running out),
+     * each with the event that makes it happen.
+     */
+    pending?: Array<PendingMoment>,
 };
 
 /**
@@ -172,6 +181,10 @@ export type DiagnosticRow = {
      * UTF-16 offsets of the span in its file, for squiggles.
      */
     from: number, to: number,
+    /**
+     * A one-click fix (e.g. add the missing Namespace), in the editor's UTF-16 offsets.
+     */
+    fix?: FixRow | null,
 };
 
 /**
@@ -319,7 +332,22 @@ export type Endpoint = {
 /**
  * One endpoint of the Service's EndpointSlices, with its conditions.
  */
-export type EndpointRow = { pod: ObjectRef | null, ip: string, node: string | null, ready: boolean, serving: boolean, terminating: boolean, };
+export type EndpointRow = {
+    pod: ObjectRef | null, ip: string, node: string | null, ready: boolean, serving: boolean, terminating: boolean,
+    /**
+     * The endpoint's `zone` (its node's `topology.kubernetes.io/zone`), when it has one.
+     */
+    zone?: string | null,
+    /**
+     * The EndpointSlice controller's `hints.forZones` (trafficDistribution PreferSameZone /
+     * PreferClose): kube-proxy in those zones prefers this endpoint.
+     */
+    forZones?: Array<string>,
+    /**
+     * `hints.forNodes` (trafficDistribution PreferSameNode).
+     */
+    forNodes?: Array<string>,
+};
 
 export type EndpointSummary = { ip: string, ready: boolean, node: string | null, pod: string | null, };
 
@@ -353,6 +381,20 @@ export type Explanation = {
      * No row failed.
      */
     ok: boolean, checks: Array<Check>,
+};
+
+/**
+ * A diagnostic's one-click fix, for the editor: apply `edits` together (one undo step).
+ */
+export type FixRow = {
+    /**
+     * The button's label: `Add Namespace "shop"`.
+     */
+    title: string,
+    /**
+     * In text order (file, then offset), so an editor applies them in one pass.
+     */
+    edits: Array<TextEdit>,
 };
 
 /**
@@ -593,6 +635,11 @@ export type MatrixPort = {
      * `TCP`, `UDP` or `SCTP`.
      */
     protocol: string,
+    /**
+     * The request target that probes this column from a row's Pod: the Pod's first IP and the
+     * port (`10.244.1.5:8080`, `[fd00::5]:8080`); empty while the Pod has no IP.
+     */
+    target: string,
 };
 
 /**
@@ -629,7 +676,11 @@ export type NodeBox = {
     /**
      * First InternalIP, empty if none.
      */
-    internalIp: string, rect: Rect, pods: Array<PodBox>,
+    internalIp: string,
+    /**
+     * The node's `topology.kubernetes.io/zone` label, when it has one.
+     */
+    zone?: string | null, rect: Rect, pods: Array<PodBox>,
     /**
      * Non-empty only when the node has more than [`GROUP_THRESHOLD`] Pods (then `pods` is empty).
      */
@@ -726,6 +777,32 @@ export type PeerView = {
      * For namespace selectors: the namespaces it matches (at most [`MAX_LISTED`]).
      */
     namespaces: Array<string>, nearMisses: Array<PolicyNearMiss>,
+};
+
+/**
+ * A moment the what-if timeline can go to next.
+ */
+export type PendingMoment = {
+    /**
+     * The what-if event that makes it happen (`grace-over/default/web-abc`).
+     */
+    event: string,
+    /**
+     * The topology id of the Pod it is about (`pod/default/web-abc`).
+     */
+    pod: string,
+    /**
+     * When it happens, in seconds after the deletion (the grace period).
+     */
+    seconds: number,
+    /**
+     * The button: `Grace period over: web-abc (30 s later)`.
+     */
+    title: string,
+    /**
+     * What happens then, in one sentence.
+     */
+    text: string,
 };
 
 export type PodBox = {
@@ -948,7 +1025,7 @@ export type QueryError = { "error": "empty-name" } | { "error": "empty-label", n
 /**
  * Every question, as the JS package and the engine worker pass it (`{"ask": "request", …}`).
  */
-export type Question = { "ask": "request", from: string, target: string, count?: number, seed?: number, } | { "ask": "dns", name: string, from?: string, namespace?: string, type?: string, exact?: boolean, } | { "ask": "resolvConf", pod: string, namespace?: string, } | { "ask": "packet", node: string, src: string, dst: string, proto?: string, } | { "ask": "rules", node: string, format?: RuleFormat, service?: string, mode?: string, } | { "ask": "explain", service: string, namespace?: string, } | { "ask": "get" } & GetRequest | { "ask": "describe", kind: string, name?: string, namespace?: string, } | { "ask": "service", service: string, } | { "ask": "pod", pod: string, } | { "ask": "policies" } | { "ask": "policy", kind: string, name: string, } | { "ask": "matrix", pods?: Array<string>, port?: string, };
+export type Question = { "ask": "request", from: string, target: string, count?: number, seed?: number, } | { "ask": "dns", name: string, from?: string, namespace?: string, type?: string, exact?: boolean, } | { "ask": "resolvConf", pod: string, namespace?: string, } | { "ask": "packet", node: string, src: string, dst: string, proto?: string, } | { "ask": "rules", node: string, format?: RuleFormat, service?: string, mode?: string, } | { "ask": "explain", service: string, namespace?: string, } | { "ask": "get" } & GetRequest | { "ask": "describe", kind: string, name?: string, namespace?: string, } | { "ask": "service", service: string, } | { "ask": "pod", pod: string, } | { "ask": "policies" } | { "ask": "policy", kind: string, name: string, } | { "ask": "text", question: Question, } | { "ask": "matrix", pods?: Array<string>, port?: string, };
 
 /**
  * The response codes CoreDNS gives in this simulation.
@@ -1326,6 +1403,11 @@ export type SuggestedStatus = {
 };
 
 /**
+ * Replace UTF-16 offsets `from..to` of file `file` with `text` (an empty range inserts).
+ */
+export type TextEdit = { file: number, from: number, to: number, text: string, };
+
+/**
  * The whole picture.
  */
 export type Topology = {
@@ -1363,6 +1445,38 @@ export type Topology = {
  * Final decision for one branch.
  */
 export type Verdict = "DNAT" | "REJECT" | "DROP" | "ACCEPT" | "NONE";
+
+/**
+ * One release of the version select.
+ */
+export type VersionChoice = {
+    /**
+     * `v1.35`.
+     */
+    version: string,
+    /**
+     * The edit that makes the text choose it; `None` when the text already runs it.
+     */
+    edit: TextEdit | null,
+};
+
+/**
+ * The Kubernetes release the cluster runs, and how to choose another (the version select).
+ */
+export type VersionView = {
+    /**
+     * `v1.37`: the release simulated.
+     */
+    current: string,
+    /**
+     * `kubernetesVersion` as the text writes it, when it does (else the default, the newest).
+     */
+    written: string | null,
+    /**
+     * Every release simulated, oldest first.
+     */
+    choices: Array<VersionChoice>,
+};
 
 /**
  * How the walk ended.

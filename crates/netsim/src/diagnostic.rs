@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::text::{FileId, LineIndex, Span};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase", try_from = "String")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Severity {
     Hint,
@@ -28,6 +28,7 @@ impl Severity {
         }
     }
 }
+from_name!(Severity: Severity::Hint, Severity::Info, Severity::Warning, Severity::Error);
 
 /// A suggested change to the input that resolves a diagnostic: the editor offers it as a
 /// one-click fix. Edits are applied together; none overlap.

@@ -16,6 +16,27 @@
 //! Invariants: no IO, no clock, no randomness (choices Kubernetes makes at random take a seed);
 //! nothing panics on any input; the same input gives byte-identical output.
 
+/// `impl TryFrom<String>` for a unit enum from its `as_str()` names, for
+/// `#[serde(try_from = "String")]`: the enum is read back from JSON through one shared `String`
+/// visitor and a match. Size measure for the page's first load (the page deserializes the view
+/// model and the session's answers): serde's derived per-enum variant visitors cost about 1 KB of
+/// wasm each. `as_str()` must spell every variant as serde writes it (a round-trip test per enum).
+macro_rules! from_name {
+    ($t:ty: $($v:expr),+) => {
+        impl TryFrom<String> for $t {
+            type Error = String;
+            fn try_from(s: String) -> Result<$t, String> {
+                let all = [$($v),+];
+                all.into_iter().find(|v| v.as_str() == s).ok_or_else(|| {
+                    // serde's own words for an unknown variant.
+                    let names: Vec<String> = all.iter().map(|v| format!("`{}`", v.as_str())).collect();
+                    format!("unknown variant `{s}`, expected one of {}", names.join(", "))
+                })
+            }
+        }
+    };
+}
+
 pub mod cluster;
 pub mod diagnostic;
 pub mod dns;

@@ -344,6 +344,7 @@ pub struct Workload {
     serde::Serialize,
     serde::Deserialize,
 )]
+#[serde(try_from = "String")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ServiceType {
     #[default]
@@ -363,6 +364,7 @@ impl ServiceType {
         }
     }
 }
+from_name!(ServiceType: ServiceType::ClusterIP, ServiceType::NodePort, ServiceType::LoadBalancer, ServiceType::ExternalName);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum TrafficPolicy {

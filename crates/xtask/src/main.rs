@@ -5,6 +5,7 @@
 //! version, the npm packages pinned by `web/js/package-lock.json`, and for tests Debian's
 //! chromium + chromium-driver) and never download anything outside the package registries.
 
+mod e2e_wave2;
 mod fuzz;
 mod serve;
 mod site;

@@ -253,6 +253,7 @@ fn e2e(t: &mut Tally) -> Result {
     )?;
     eprintln!("  first render of the default scenario: {} ms", started.elapsed().as_millis());
     playground(&driver, &mut assert)?;
+    crate::e2e_wave2::run(&driver, &mut assert)?;
     assert(
         "editor holds the default scenario",
         driver
@@ -424,7 +425,7 @@ fn e2e(t: &mut Tally) -> Result {
 }
 
 /// Clicks an element (SVG groups have no `click()`): a bubbling click event at its centre.
-const CLICK: &str = "const el = document.querySelector(arguments[0]); if (!el) return false; \
+pub(crate) const CLICK: &str = "const el = document.querySelector(arguments[0]); if (!el) return false; \
     const r = el.getBoundingClientRect(); \
     el.dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: r.x + r.width / 2, clientY: r.y + r.height / 2})); \
     return true;";
@@ -444,7 +445,7 @@ const PASTE: &str = "window.__before = window.NetsimEditor.getText(0); window.ne
     c.dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbles: true, cancelable: true})); return true;";
 
 /// Ctrl+Z in the editor.
-const UNDO: &str = "const c = document.querySelector('.cm-content'); c.focus(); \
+pub(crate) const UNDO: &str = "const c = document.querySelector('.cm-content'); c.focus(); \
     c.dispatchEvent(new KeyboardEvent('keydown', {key: 'z', code: 'KeyZ', keyCode: 90, ctrlKey: true, bubbles: true, cancelable: true})); return true;";
 
 /// The playground as a learner uses it, over the served site with the real engine worker:

@@ -37,6 +37,8 @@ extern "C" {
     fn cm_set_diagnostics(id: u32, json: &str);
     #[wasm_bindgen(js_namespace = NetsimEditor, js_name = reveal)]
     fn cm_reveal(id: u32, from: u32, to: u32);
+    #[wasm_bindgen(js_namespace = NetsimEditor, js_name = applyEdits)]
+    fn cm_apply_edits(id: u32, json: &str) -> bool;
 }
 
 /// Whether the CodeMirror bundle is loaded on this page.
@@ -99,6 +101,58 @@ pub fn live_text_bytes() -> Option<usize> {
 /// The editor's text at once (for the crash page, which cannot wait).
 pub fn live_text_now() -> Option<String> {
     LIVE_ID.with(std::cell::Cell::get).map(cm_get_text)
+}
+
+/// Asks for an edit the core prepared (a diagnostic's fix, a version): the editor applies it as
+/// one undo step once the analysis on screen is of the text in the editor, since the edit's
+/// offsets come from that analysis. A learner who clicks right after typing gets it applied to
+/// the text they typed, as soon as the engine has caught up.
+pub fn request_edit(app: &crate::hooks::AppContext, edit: crate::state::PendingEdit) {
+    app.dispatch(Action::ApplyEdit(Some(Rc::new(edit))));
+}
+
+/// Applies `pending` if the analysis is of the editor's text; else makes the app catch up
+/// (the effect runs again with the new analysis). Returns true when it is done with it.
+fn try_apply(app: &crate::hooks::AppContext, pending: &crate::state::PendingEdit) -> bool {
+    let live = LIVE_ID.with(std::cell::Cell::get);
+    if let Some(text) = live.map(cm_get_text).filter(|t| t.as_str() != &*app.text) {
+        // Typed since the last pause: simulate what the editor holds first.
+        app.dispatch(Action::Flush(Rc::from(text)));
+        return false;
+    }
+    if !app.analysis_is_current() {
+        return false;
+    }
+    let Some(edits) = pending.edits(&app.analysis) else { return true };
+    let edits: Vec<&netsim::view::TextEdit> = edits.iter().filter(|e| e.file == 0).collect();
+    match live {
+        Some(id) => {
+            let json: Vec<serde_json::Value> = edits
+                .iter()
+                .map(|e| serde_json::json!({ "from": e.from, "to": e.to, "text": e.text }))
+                .collect();
+            cm_apply_edits(id, &serde_json::Value::Array(json).to_string());
+        }
+        None => app.dispatch(Action::Edit(Rc::from(splice_utf16(&app.text, &edits)))),
+    }
+    true
+}
+
+/// `text` with `edits` applied: UTF-16 offsets into `text`, in ascending order and not
+/// overlapping, as the core makes them.
+fn splice_utf16(text: &str, edits: &[&netsim::view::TextEdit]) -> String {
+    let units: Vec<u16> = text.encode_utf16().collect();
+    let mut out: Vec<u16> = Vec::with_capacity(units.len());
+    let mut at = 0usize;
+    for e in edits {
+        let from = (e.from as usize).clamp(at, units.len());
+        let to = (e.to as usize).clamp(from, units.len());
+        out.extend_from_slice(&units[at..from]);
+        out.extend(e.text.encode_utf16());
+        at = to;
+    }
+    out.extend_from_slice(&units[at..]);
+    String::from_utf16_lossy(&out)
 }
 
 #[component]
@@ -194,6 +248,20 @@ pub fn Editor() -> Html {
                 }
             });
         });
+    }
+    {
+        // An edit the learner asked for, once the analysis is of the editor's text.
+        let app2 = app.clone();
+        use_effect_with(
+            (app.pending_edit.clone(), Rc::clone(&app.analysis), app.full, app.sim_seq),
+            move |(pending, ..)| {
+                if let Some(p) = pending {
+                    if try_apply(&app2, p) {
+                        app2.dispatch(Action::ApplyEdit(None));
+                    }
+                }
+            },
+        );
     }
     {
         let live = Rc::clone(&live);

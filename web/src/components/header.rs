@@ -42,6 +42,18 @@ pub struct HeaderProps {
 
 #[component]
 pub fn Header(props: &HeaderProps) -> Html {
+    let app = crate::hooks::use_app();
+    // The version select shows the release the cluster runs, also after an undo (the options'
+    // `selected` attributes no longer move a select the learner has used).
+    let version_ref = use_node_ref();
+    {
+        let version_ref = version_ref.clone();
+        use_effect_with(app.analysis.version.current.clone(), move |v| {
+            if let Some(el) = version_ref.cast::<web_sys::HtmlSelectElement>() {
+                el.set_value(v);
+            }
+        });
+    }
     let theme = use_state(initial_theme);
     {
         let theme = (*theme).clone();
@@ -65,6 +77,7 @@ pub fn Header(props: &HeaderProps) -> Html {
                 <span class="tagline">{"Kubernetes Service networking, simulated from your manifests"}</span>
             </div>
             <crate::components::scenario_picker::ScenarioPicker />
+            { crate::components::version::version_select(&app, &version_ref) }
             <button type="button" class="share-button" data-testid="share-button" onclick={props.on_share.clone()}
                 title="Link to this state, or embed it in slides">{ "Share" }</button>
             <button type="button" class="help-button" data-testid="help-button" onclick={props.on_help.clone()}

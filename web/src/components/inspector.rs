@@ -5,6 +5,7 @@
 //! change the running cluster (delete a Pod, make it unready, scale its workload, take a node
 //! down). Everything shown comes from the view model or the engine.
 
+use netsim::policy::{PolicyInspection, PolicyKind};
 use netsim::session::detail::{PodDetail, ServiceDetail};
 use netsim::session::{Question, Rules};
 use netsim::view::{NodeBox, PodBox, Topology};
@@ -28,6 +29,8 @@ pub fn Inspector() -> Html {
         html! { <PodInspector pod={p.id.clone()} /> }
     } else if let Some(n) = t.nodes.iter().find(|n| *n.id == *id) {
         node_view(&app, n)
+    } else if let Some((kind, name)) = parse_policy_id(&id) {
+        html! { <PolicyInspector {kind} name={name.to_string()} /> }
     } else {
         html! { <p class="muted">{ format!("{id} is no longer in the cluster.") }</p> }
     };
@@ -37,6 +40,22 @@ pub fn Inspector() -> Html {
                 data-testid="inspector-close">{ "×" }</button>
             { body }
         </aside>
+    }
+}
+
+/// The inspector's id of a policy: `netpol/NS/NAME` or `cnp/NAME`.
+pub fn policy_id(kind: PolicyKind, name: &str) -> String {
+    match kind {
+        PolicyKind::NetworkPolicy => format!("netpol/{name}"),
+        PolicyKind::ClusterNetworkPolicy => format!("cnp/{name}"),
+    }
+}
+
+fn parse_policy_id(id: &str) -> Option<(PolicyKind, &str)> {
+    if let Some(name) = id.strip_prefix("netpol/") {
+        Some((PolicyKind::NetworkPolicy, name))
+    } else {
+        id.strip_prefix("cnp/").map(|name| (PolicyKind::ClusterNetworkPolicy, name))
     }
 }
 
@@ -66,6 +85,8 @@ fn PodInspector(props: &PodProps) -> Html {
     let ready = p.state == netsim::view::PodState::Ready;
     let detail = detail.and_then(Result::ok);
     let scale = detail.as_ref().and_then(|d| d.scalable.clone());
+    let terminating = p.state == netsim::view::PodState::Terminating;
+    let moment = app.last_good.pending.iter().find(|m| m.pod == p.id).cloned();
     html! {
         <div data-testid="inspector-pod">
             <h3>{ "Pod " }<code>{ &p.name }</code></h3>
@@ -76,6 +97,23 @@ fn PodInspector(props: &PodProps) -> Html {
                 <dt>{ "State" }</dt><dd>{ p.state.as_str() }</dd>
                 <dt>{ "Owner" }</dt><dd>{ p.owner.as_deref().unwrap_or("none (a bare Pod: nothing recreates it)") }</dd>
             </dl>
+            if terminating {
+                <div class="terminating-note" data-testid="inspector-terminating">
+                    <p>
+                        { "Terminating: the kubelet sent SIGTERM and the Pod has its grace period to finish. \
+                           Its EndpointSlice endpoint stays with ready=false, serving=true, terminating=true \
+                           (the Services' inspectors show it); DNS and the legacy Endpoints dropped it at once." }
+                    </p>
+                    <p>
+                        { "Meanwhile kube-proxy sends new connections only to ready endpoints — unless none is \
+                           left: then it falls back to the serving terminating ones, so requests still reach this Pod." }
+                    </p>
+                    if let Some(m) = &moment {
+                        <button type="button" data-testid="whatif-grace-over" onclick={what_if(&app, m.event.clone())}
+                            title={m.text.clone()}>{ format!("⏭ {}", m.title) }</button>
+                    }
+                </div>
+            }
             <h4>{ "Labels" }</h4>
             <ul class="chips">
                 { for p.labels.iter().map(|l| html! { <li><code>{ format!("{}={}", l.key, l.value) }</code></li> }) }
@@ -123,6 +161,7 @@ fn node_view(app: &crate::hooks::AppContext, n: &NodeBox) -> Html {
             <dl class="facts">
                 <dt>{ "Role" }</dt><dd>{ &n.role }</dd>
                 <dt>{ "InternalIP" }</dt><dd>{ &n.internal_ip }</dd>
+                if let Some(z) = &n.zone { <dt>{ "Zone" }</dt><dd data-testid="inspector-node-zone">{ z }</dd> }
                 <dt>{ "Ready" }</dt><dd>{ if n.ready { "True" } else { "False (NotReady)" } }</dd>
                 <dt>{ "Pods" }</dt><dd>{ pods }</dd>
             </dl>
@@ -173,6 +212,20 @@ fn ServiceInspector(props: &ServiceProps) -> Html {
     }
 }
 
+/// The endpoint's topology hints (`hints.forZones` / `forNodes`: where kube-proxy prefers it).
+fn hints(e: &netsim::session::detail::EndpointRow) -> Html {
+    let mut parts: Vec<String> = e.for_zones.iter().map(|z| format!("zone {z}")).collect();
+    parts.extend(e.for_nodes.iter().map(|n| format!("node {n}")));
+    if parts.is_empty() {
+        return Html::default();
+    }
+    html! {
+        <div class="hints" data-testid="endpoint-hints" title="hints: kube-proxy in these zones/nodes prefers this endpoint">
+            { format!("for {}", parts.join(", ")) }
+        </div>
+    }
+}
+
 fn service_detail(d: &ServiceDetail, external_name: bool, ready: usize, all: usize) -> Html {
     html! {
         <>
@@ -190,10 +243,12 @@ fn service_detail(d: &ServiceDetail, external_name: bool, ready: usize, all: usi
                     <thead><tr><th>{ "Pod" }</th><th>{ "IP" }</th><th>{ "Node" }</th><th>{ "Conditions" }</th></tr></thead>
                     <tbody>
                         { for d.endpoints.iter().map(|e| html! {
-                            <tr>
+                            <tr class={classes!(e.terminating.then_some("terminating"))} data-testid="endpoint-row"
+                                data-terminating={e.terminating.to_string()} data-zone={e.zone.clone().unwrap_or_default()}>
                                 <td>{ e.pod.as_ref().map(|p| p.name.clone()).unwrap_or_default() }</td>
-                                <td>{ &e.ip }</td><td>{ e.node.clone().unwrap_or_default() }</td>
-                                <td>{ format!("ready={} serving={} terminating={}", e.ready, e.serving, e.terminating) }</td>
+                                <td>{ &e.ip }</td>
+                                <td>{ e.node.clone().unwrap_or_default() }{ e.zone.as_ref().map(|z| format!(" · zone {z}")).unwrap_or_default() }</td>
+                                <td>{ format!("ready={} serving={} terminating={}", e.ready, e.serving, e.terminating) }{ hints(e) }</td>
                             </tr>
                         }) }
                     </tbody>
@@ -276,8 +331,11 @@ fn ServiceRules(props: &RulesProps) -> Html {
     };
     html! {
         <>
-            <h4>
-                { "kube-proxy rules on " }
+            <h4 data-testid="inspector-rules-mode">
+                { match &rules {
+                    Some(Ok(r)) => format!("kube-proxy rules ({} mode) on ", r.mode),
+                    _ => "kube-proxy rules on ".to_string(),
+                } }
                 <select {onchange} aria-label="Node" data-testid="inspector-rules-node">
                     { for nodes.iter().map(|n| html! { <option value={n.clone()} selected={*n == *node}>{ n }</option> }) }
                 </select>
@@ -290,4 +348,115 @@ fn ServiceRules(props: &RulesProps) -> Html {
             } }
         </>
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct PolicyProps {
+    kind: PolicyKind,
+    name: String,
+}
+
+/// One NetworkPolicy or ClusterNetworkPolicy: the Pods it selects, each rule in words with its
+/// peers, the near misses of its selectors, and the notes (the core's `PolicyInspection`).
+#[component]
+fn PolicyInspector(props: &PolicyProps) -> Html {
+    let app = use_app();
+    let p = use_ask::<PolicyInspection>(Some(Question::Policy {
+        kind: props.kind.as_str().to_string(),
+        name: props.name.clone(),
+    }));
+    let select = |id: String| {
+        let app = app.clone();
+        Callback::from(move |_: MouseEvent| {
+            app.dispatch(Action::Select(Some(std::rc::Rc::from(id.as_str()))))
+        })
+    };
+    let pod_link = |key: &String| {
+        html! {
+            <li><button type="button" class="link" onclick={select(format!("pod/{key}"))}>{ key }</button></li>
+        }
+    };
+    let body = match &p {
+        None => html! { <p class="muted">{ "…" }</p> },
+        Some(Err(e)) => html! { <p class="error">{ e }</p> },
+        Some(Ok(p)) => html! {
+            <>
+                <dl class="facts">
+                    if let Some(ns) = &p.namespace { <dt>{ "Namespace" }</dt><dd>{ ns }</dd> }
+                    if let Some(tier) = &p.tier { <dt>{ "Tier" }</dt><dd>{ tier }</dd> }
+                    if let Some(prio) = p.priority { <dt>{ "Priority" }</dt><dd>{ prio }</dd> }
+                    <dt>{ "Directions" }</dt>
+                    <dd>{ p.directions.iter().map(|d| d.as_str()).collect::<Vec<_>>().join(", ") }</dd>
+                    <dt>{ "Selector" }</dt><dd>{ &p.selector }</dd>
+                </dl>
+                <p data-testid="policy-selects">{ &p.selects }</p>
+                if !p.selected.is_empty() {
+                    <ul class="plain" data-testid="policy-selected">{ for p.selected.iter().map(pod_link) }</ul>
+                    if p.selected_count > p.selected.len() {
+                        <p class="muted">{ format!("… and {} more", p.selected_count - p.selected.len()) }</p>
+                    }
+                }
+                if !p.near_misses.is_empty() {
+                    <h4>{ "Near misses of its selector" }</h4>
+                    <ul class="plain near-misses" data-testid="policy-near-misses">
+                        { for p.near_misses.iter().map(near_miss) }
+                    </ul>
+                }
+                <h4>{ "Rules" }</h4>
+                if p.rules.is_empty() {
+                    <p class="muted" data-testid="policy-rules">{ "No rules: every connection in its directions is denied to the Pods it selects." }</p>
+                } else {
+                    <ol class="policy-rules" data-testid="policy-rules">
+                        { for p.rules.iter().map(|r| html! {
+                            <li class={classes!("rule", r.action.clone())} data-direction={r.direction.as_str()}>
+                                <span class={classes!("rule-action", r.action.clone())}>{ &r.action }</span>{ " " }
+                                if let Some(n) = &r.name { <code>{ n }</code>{ " " } }
+                                { &r.text }
+                                { for r.peers.iter().map(peer) }
+                            </li>
+                        }) }
+                    </ol>
+                }
+                if !p.notes.is_empty() {
+                    <h4>{ "Notes" }</h4>
+                    <ul class="plain notes" data-testid="policy-notes">{ for p.notes.iter().map(|n| html! { <li>{ n }</li> }) }</ul>
+                }
+            </>
+        },
+    };
+    html! {
+        <div data-testid="inspector-policy">
+            <h3>{ format!("{} ", props.kind.as_str()) }<code>{ &props.name }</code></h3>
+            <p class="plugin-note" data-testid="policy-plugin-note">
+                { match props.kind {
+                    PolicyKind::NetworkPolicy => "NetworkPolicy is enforced by the cluster's network plugin (Calico, Cilium, …): with a plugin that does not implement it, this policy has no effect.",
+                    PolicyKind::ClusterNetworkPolicy => "ClusterNetworkPolicy (policy.networking.k8s.io/v1alpha2) is alpha: it needs a network plugin that implements it; most clusters ignore it.",
+                } }
+            </p>
+            { body }
+        </div>
+    }
+}
+
+/// One peer of a rule: what it matches (Pods, namespaces) and what nearly matches.
+fn peer(p: &netsim::policy::PeerView) -> Html {
+    let mut matched = Vec::new();
+    if p.pod_count > 0 {
+        matched.push(format!("{} Pod(s): {}", p.pod_count, p.pods.join(", ")));
+    }
+    if !p.namespaces.is_empty() {
+        matched.push(format!("namespaces {}", p.namespaces.join(", ")));
+    }
+    html! {
+        <div class="peer">
+            { &p.text }
+            <span class="muted">{ if matched.is_empty() { String::new() } else { format!(" — {}", matched.join("; ")) } }</span>
+            <ul class="plain near-misses">{ for p.near_misses.iter().map(near_miss) }</ul>
+        </div>
+    }
+}
+
+fn near_miss(m: &netsim::policy::NearMiss) -> Html {
+    let have = m.have.as_ref().map(|h| format!(" (has {h})")).unwrap_or_default();
+    html! { <li><code>{ &m.object }</code>{ format!(" misses {} by {}{have}", m.selector, m.want) }</li> }
 }

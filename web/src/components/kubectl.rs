@@ -3,17 +3,18 @@
 
 use yew::prelude::*;
 
-use netsim::session::{GetFormat, GetRequest, Listing, Question};
+use netsim::session::{GetFormat, GetRequest, Question};
 
 use crate::hooks::use_ask;
 
-const KINDS: [(&str, &str); 7] = [
+const KINDS: [(&str, &str); 8] = [
     ("pods,services,endpointslices", "Pods, Services, EndpointSlices"),
     ("pods", "pods"),
     ("services", "services"),
     ("endpointslices", "endpointslices"),
     ("endpoints", "endpoints"),
     ("deployments,replicasets,statefulsets,daemonsets", "workloads"),
+    ("replicationcontrollers", "replicationcontrollers"),
     ("nodes", "nodes"),
 ];
 
@@ -23,12 +24,15 @@ pub fn KubectlView() -> Html {
     let wide = use_state(|| true);
     // What a learner would type; the what-if events are already in the engine's cluster.
     let command = format!("kubectl get {} -A{}", *kind, if *wide { " -o wide" } else { "" });
-    let out = use_ask::<Listing>(Some(Question::Get(GetRequest {
-        kinds: (*kind).clone(),
-        all_namespaces: true,
-        output: if *wide { GetFormat::Wide } else { GetFormat::Table },
-        ..GetRequest::default()
-    })));
+    // What the terminal shows (stderr above the tables): the core renders it.
+    let out = use_ask::<String>(Some(Question::Text {
+        question: Box::new(Question::Get(GetRequest {
+            kinds: (*kind).clone(),
+            all_namespaces: true,
+            output: if *wide { GetFormat::Wide } else { GetFormat::Table },
+            ..GetRequest::default()
+        })),
+    }));
     let onchange = {
         let kind = kind.clone();
         crate::components::on_select(move |v| kind.set(v))
@@ -49,8 +53,7 @@ pub fn KubectlView() -> Html {
                 match out {
                     None => "…".to_string(),
                     Some(Err(e)) => e,
-                    Some(Ok(listing)) if listing.text.is_empty() => listing.problems.join("\n"),
-                    Some(Ok(listing)) => listing.text.clone(),
+                    Some(Ok(text)) => (*text).clone(),
                 }
             }</pre>
         </section>

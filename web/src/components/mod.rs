@@ -9,6 +9,7 @@ pub mod help;
 pub mod inspector;
 pub mod iptables;
 pub mod kubectl;
+pub mod matrix;
 pub mod nslookup;
 pub mod objects;
 pub mod problems;
@@ -16,7 +17,9 @@ pub mod requests;
 pub mod scenario_info;
 pub mod scenario_picker;
 pub mod share;
+pub mod timeline;
 pub mod topology;
+pub mod version;
 
 /// A `<select>`'s `onchange` that hands the chosen value to `set`.
 use yew::TargetCast;

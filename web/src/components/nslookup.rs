@@ -1,8 +1,7 @@
 //! DNS from a Pod's point of view: the resolv.conf the kubelet wrote into it, and an nslookup
 //! box that walks its search list against CoreDNS's answers.
 
-use netsim::dns::ResolvConf;
-use netsim::session::{Lookup, Question};
+use netsim::session::Question;
 use yew::prelude::*;
 
 use crate::hooks::{use_app, use_ask};
@@ -26,17 +25,19 @@ pub fn DnsView() -> Html {
         .unwrap_or_default();
     let name = use_state(|| "kubernetes.default".to_string());
     let asked = use_state(String::new);
-    let rc = use_ask::<ResolvConf>(
-        (!pod_value.is_empty())
-            .then(|| Question::ResolvConf { pod: pod_value.clone(), namespace: None }),
-    );
+    // What the terminal shows (`netsim resolv-conf`, `netsim dns`): the core renders both.
+    let rc = use_ask::<String>((!pod_value.is_empty()).then(|| Question::Text {
+        question: Box::new(Question::ResolvConf { pod: pod_value.clone(), namespace: None }),
+    }));
     let walk =
-        use_ask::<Lookup>((!asked.is_empty() && !pod_value.is_empty()).then(|| Question::Dns {
-            name: (*asked).clone(),
-            from: Some(pod_value.clone()),
-            namespace: None,
-            qtype: None,
-            exact: false,
+        use_ask::<String>((!asked.is_empty() && !pod_value.is_empty()).then(|| Question::Text {
+            question: Box::new(Question::Dns {
+                name: (*asked).clone(),
+                from: Some(pod_value.clone()),
+                namespace: None,
+                qtype: None,
+                exact: false,
+            }),
         }));
     let on_pod = crate::components::on_select(move |v| pod.set(Some(v)));
     let on_name = {
@@ -67,7 +68,7 @@ pub fn DnsView() -> Html {
             <pre class="terminal" data-testid="resolv-conf">{ match rc {
                 None => "…".to_string(),
                 Some(Err(e)) => e,
-                Some(Ok(rc)) => rc.to_string(),
+                Some(Ok(rc)) => (*rc).clone(),
             } }</pre>
             <form class="request-form" {onsubmit}>
                 <label class="grow">{ "nslookup " }
@@ -81,7 +82,7 @@ pub fn DnsView() -> Html {
                     None => "…".to_string(),
                     Some(Err(e)) => e,
                     // The one rendering `netsim dns` prints: dig's sections, nslookup's summary.
-                    Some(Ok(lookup)) => lookup.text(),
+                    Some(Ok(lookup)) => (*lookup).clone(),
                 } }</pre>
             }
         </section>

@@ -1,4 +1,5 @@
-//! The problems list: every diagnostic with its position; clicking one reveals it in the editor.
+//! The problems list: every diagnostic with its position; clicking one reveals it in the editor,
+//! and a diagnostic that carries a fix (a missing Namespace…) offers it as a button.
 
 use netsim::diagnostic::Severity;
 use yew::prelude::*;
@@ -40,6 +41,12 @@ pub fn Problems() -> Html {
                     <code class="code">{ &d.code }</code>
                 </button>
                 { for d.hints.iter().map(|h| html! { <div class="hint">{ h }</div> }) }
+                if let Some(fix) = &d.fix {
+                    <button type="button" class="fix-button" data-testid="problem-fix" disabled={app.readonly}
+                        onclick={apply_fix(&app, d, fix)} title="Apply this fix in the editor (one undo step)">
+                        { format!("Fix: {}", fix.title) }
+                    </button>
+                }
             </li>
         }
     });
@@ -56,6 +63,16 @@ pub fn Problems() -> Html {
             </ul>
         </section>
     }
+}
+
+fn apply_fix(
+    app: &crate::hooks::AppContext,
+    d: &netsim::view::DiagnosticRow,
+    fix: &netsim::view::FixRow,
+) -> Callback<MouseEvent> {
+    let app = app.clone();
+    let edit = crate::state::PendingEdit::Fix { code: d.code.clone(), title: fix.title.clone() };
+    Callback::from(move |_| crate::components::editor::request_edit(&app, edit.clone()))
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -3,7 +3,7 @@
 //! in the outcome, the reason and the fix) or a hundred (how they spread over the endpoints).
 //! Ctrl/Cmd+Enter sends from anywhere on the page.
 
-use netsim::request::Report;
+use netsim::request::{Outcome, Report};
 use netsim::session::Question;
 use yew::prelude::*;
 
@@ -60,12 +60,12 @@ pub fn RequestsPanel() -> Html {
     let sent = use_mut_ref(|| 0u64);
     let busy = use_state(|| false);
 
-    let send = {
+    // Sends `count` requests from `from` to `target`.
+    let send_to = {
         let app = app.clone();
         let result = result.clone();
         let busy = busy.clone();
-        let (from_value, target_value) = (from_value.clone(), target_value.clone());
-        Callback::from(move |count: u32| {
+        Callback::from(move |(count, from_value, target_value): (u32, String, String)| {
             let seed = {
                 let mut n = sent.borrow_mut();
                 *n += 1;
@@ -79,7 +79,7 @@ pub fn RequestsPanel() -> Html {
             };
             let args = serde_json::json!({ "question": question }).to_string();
             let (app, result, busy) = (app.clone(), result.clone(), busy.clone());
-            let (from, target) = (from_value.clone(), target_value.clone());
+            let (from, target) = (from_value, target_value);
             busy.set(true);
             app.dispatch(Action::SetRequest(from.clone(), target));
             wasm_bindgen_futures::spawn_local(async move {
@@ -93,12 +93,36 @@ pub fn RequestsPanel() -> Html {
                 if from == "external" {
                     path.insert(0, from);
                 }
-                app.dispatch(Action::Highlight(path));
+                app.dispatch(Action::Highlight(path, r.as_ref().ok().map(|r| r.outcome)));
                 result.set(Some((count, r)));
                 busy.set(false);
             });
         })
     };
+    let send = {
+        let send_to = send_to.clone();
+        let (from_value, target_value) = (from_value.clone(), target_value.clone());
+        Callback::from(move |count: u32| {
+            send_to.emit((count, from_value.clone(), target_value.clone()))
+        })
+    };
+    {
+        // Another pane asked to send a request (a reachability matrix cell): show it here as
+        // the panel's own request, and send it.
+        let seen = use_mut_ref(|| app.send_seq);
+        let (from, target) = (from.clone(), target.clone());
+        let request = app.request.clone();
+        use_effect_with(app.send_seq, move |&seq| {
+            if *seen.borrow() != seq {
+                *seen.borrow_mut() = seq;
+                if let Some(r) = request {
+                    from.set(Some(r.0.clone()));
+                    target.set(Some(r.1.clone()));
+                    send_to.emit((1, r.0.clone(), r.1.clone()));
+                }
+            }
+        });
+    }
     {
         // Ctrl/Cmd+Enter sends one request from anywhere on the page.
         let send = send.clone();
@@ -115,7 +139,6 @@ pub fn RequestsPanel() -> Html {
     }
     let on_from = crate::components::on_select(move |v| from.set(Some(v)));
     let on_target = {
-        let target = target;
         Callback::from(move |e: InputEvent| {
             if let Some(el) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
                 target.set(Some(el.value()));
@@ -128,11 +151,26 @@ pub fn RequestsPanel() -> Html {
     };
     let send_many = Callback::from(move |_: MouseEvent| send.emit(MANY));
     let onsubmit = Callback::from(|e: SubmitEvent| e.prevent_default());
+    // The select shows the source even when it changes from elsewhere (a matrix cell): once a
+    // learner has picked an option, the options' `selected` attributes no longer move it.
+    let from_ref = use_node_ref();
+    {
+        let from_ref = from_ref.clone();
+        use_effect_with(from_value.clone(), move |v| {
+            if let Some(el) = from_ref.cast::<web_sys::HtmlSelectElement>() {
+                el.set_value(v);
+            }
+        });
+    }
+    let select = {
+        let app = app.clone();
+        Callback::from(move |id: String| app.dispatch(Action::Select(Some(std::rc::Rc::from(id)))))
+    };
     html! {
         <section class="requests" data-testid="requests" aria-label="Requests">
             <form class="request-form" {onsubmit}>
                 <label>{ "From " }
-                    <select data-testid="request-from" onchange={on_from} aria-label="Source">
+                    <select data-testid="request-from" onchange={on_from} aria-label="Source" ref={from_ref}>
                         { for sources.iter().map(|(id, label)| html! {
                             <option value={id.clone()} selected={*id == from_value}>{ label }</option>
                         }) }
@@ -151,34 +189,61 @@ pub fn RequestsPanel() -> Html {
             { match &*result {
                 None => html! { <p class="muted hint">{ "Send a request to see every hop: DNS, kube-proxy's rules, routing, delivery." }</p> },
                 Some((_, Err(e))) => html! { <p class="error" data-testid="request-error">{ e }</p> },
-                Some((count, Ok(r))) => report_view(*count, r),
+                Some((count, Ok(r))) => report_view(*count, r, &select),
             } }
         </section>
     }
 }
 
-fn report_view(count: u32, r: &Report) -> Html {
+fn report_view(count: u32, r: &Report, select: &Callback<String>) -> Html {
+    let unknown = r.outcome == Outcome::Unknown;
     let outcome = html! {
         <div class={classes!("outcome", r.outcome.as_str())} data-testid="request-outcome" data-outcome={r.outcome.as_str()}>
             <strong>{ r.outcome.title() }</strong>
             if let Some(e) = &r.endpoint { <span>{ format!(" → {} ({}:{})", e.who(), e.ip, e.port) }</span> }
             <p data-testid="request-reason">{ &r.reason }</p>
+            if unknown {
+                <p class="unknown-note" data-testid="request-unknown-note">
+                    { "Not a failure: the manifests cannot decide this, so the simulator does not guess. A real cluster may answer either way." }
+                </p>
+            }
             if !r.fix.is_empty() { <p class="fix" data-testid="request-fix">{ format!("Fix: {}", r.fix) }</p> }
+            if !r.policies.is_empty() {
+                <div class="policy-effects" data-testid="request-policies">
+                    <span class="muted">{ "Policies: " }</span>
+                    { policy_chips(&r.policies, r.outcome, select) }
+                </div>
+            }
         </div>
     };
     if count > 1 {
         let total: u32 = r.distribution.iter().map(|s| s.count).sum::<u32>().max(1);
+        let outcomes: Vec<String> =
+            r.outcomes.iter().map(|(o, n)| format!("{} {n}", o.as_str())).collect();
+        let zoned = r.source_zone.is_some() || r.distribution.iter().any(|s| s.zone.is_some());
         return html! {
             <div class="request-result">
                 { outcome }
-                <figure class="distribution" data-testid="request-distribution">
-                    <figcaption>{ format!("{count} requests over {} endpoints", r.distribution.len()) }</figcaption>
+                <figure class="distribution" data-testid="request-distribution" data-source-zone={r.source_zone.clone().unwrap_or_default()}>
+                    <figcaption>
+                        { format!("{count} requests over {} endpoints ({})", r.distribution.len(), outcomes.join(", ")) }
+                        if let Some(z) = &r.source_zone {
+                            <span class="zone-chip" data-testid="request-source-zone">{ format!("client in zone {z}") }</span>
+                        }
+                    </figcaption>
                     { for r.distribution.iter().map(|s| {
                         let pct = s.count * 100 / total;
                         let pod = s.pod.as_ref().map_or("-".to_string(), ToString::to_string);
+                        let same = zoned && s.zone.is_some() && s.zone == r.source_zone;
                         html! {
-                            <div class="bar-row" data-pod={pod.clone()} data-count={s.count.to_string()}>
-                                <span class="bar-label">{ format!("{pod} {}:{}", s.ip, s.port) }</span>
+                            <div class={classes!("bar-row", same.then_some("same-zone"))} data-pod={pod.clone()} data-count={s.count.to_string()}
+                                data-zone={s.zone.clone().unwrap_or_default()}>
+                                <span class="bar-label">
+                                    { format!("{pod} {}:{}", s.ip, s.port) }
+                                    if zoned {
+                                        <span class="zone-chip">{ s.zone.as_deref().map_or("no zone".to_string(), |z| format!("zone {z}")) }</span>
+                                    }
+                                </span>
                                 <span class="bar"><span class="fill" style={format!("width:{pct}%")}></span></span>
                                 <span class="bar-count">{ s.count }</span>
                             </div>
@@ -192,16 +257,47 @@ fn report_view(count: u32, r: &Report) -> Html {
         <div class="request-result">
             <ol class="hops" data-testid="request-hops">
                 { for r.hops.iter().enumerate().map(|(i, h)| html! {
-                    <li class={classes!("hop", h.kind.as_str())} style={format!("animation-delay:{}ms", i * 90)}>
+                    <li class={classes!("hop", h.kind.as_str())} style={format!("animation-delay:{}ms", i * 90)} data-kind={h.kind.as_str()}>
                         <span class="hop-kind">{ h.kind.as_str() }</span>
                         if let Some(n) = &h.node { <span class="hop-node">{ n }</span> }
                         <span class="hop-text">{ &h.text }</span>
                         if let Some(rule) = &h.rule { <code class="hop-rule">{ rule }</code> }
+                        if !h.policies.is_empty() {
+                            <div class="hop-policies">{ policy_chips(&h.policies, r.outcome, select) }</div>
+                        }
                     </li>
                 }) }
             </ol>
             { outcome }
         </div>
+    }
+}
+
+/// The policies that took part, each a button that opens it in the inspector. The ones that
+/// decided are marked: a deny when the request was dropped, the allows when it went through.
+fn policy_chips(
+    policies: &[netsim::policy::PolicyEffect],
+    outcome: Outcome,
+    select: &Callback<String>,
+) -> Html {
+    html! {
+        { for policies.iter().map(|p| {
+            let effect = p.effect.as_str();
+            let decided = match outcome {
+                Outcome::Connected => p.effect == netsim::policy::Effect::Allow,
+                _ => p.effect == netsim::policy::Effect::Deny,
+            };
+            let id = crate::components::inspector::policy_id(p.kind, &p.name);
+            let select = select.clone();
+            let onclick = Callback::from(move |_: MouseEvent| select.emit(id.clone()));
+            html! {
+                <button type="button" class={classes!("policy-chip", effect, decided.then_some("decided"))}
+                    data-testid="policy-effect" data-effect={effect} data-decided={decided.to_string()} data-policy={p.name.clone()}
+                    title={p.kind.as_str()} {onclick}>
+                    { format!("{} {} {} {}", if decided { "★" } else { "·" }, p.name, p.direction.as_str(), effect) }
+                </button>
+            }
+        }) }
     }
 }
 

@@ -10,7 +10,11 @@ use yew::prelude::*;
 
 use std::rc::Rc;
 
-use crate::hooks::use_app;
+use netsim::policy::{Isolation, PodPolicies};
+use netsim::session::policy::PolicyOverview;
+use netsim::session::Question;
+
+use crate::hooks::{use_app, use_ask};
 use crate::state::Action;
 
 /// The visible part of the canvas in topology units: x, y, width, height.
@@ -155,6 +159,26 @@ pub fn TopologyPane() -> Html {
         Callback::from(move |_: MouseEvent| download_svg(&view::svg(&t)))
     };
 
+    // NetworkPolicy: the policies (a strip to open each in the inspector) and the Pods they
+    // isolate (a mark on each box).
+    let overview = use_ask::<PolicyOverview>(Some(Question::Policies));
+    let overview = overview.and_then(Result::ok).unwrap_or_default();
+    // The marks of a Pod box (`pod/NS/NAME`), if a policy isolates it.
+    let isolated = |id: &str| -> Option<&PodPolicies> {
+        let key = id.strip_prefix("pod/")?;
+        overview.isolated.iter().find(|p| p.pod == key)
+    };
+    let select_policy = {
+        let app = app.clone();
+        move |id: String| {
+            let app = app.clone();
+            Callback::from(move |_: MouseEvent| {
+                app.dispatch(Action::Select(Some(Rc::from(id.as_str()))))
+            })
+        }
+    };
+    let path_class = app.path_outcome.map(|o| format!("path-{}", o.as_str()));
+
     let v = *view;
     // Whole units: formatting integers keeps float printing out of the wasm.
     let view_box = format!("{} {} {} {}", v.0 as i64, v.1 as i64, v.2 as i64, v.3 as i64);
@@ -194,8 +218,31 @@ pub fn TopologyPane() -> Html {
                     { "The manifests have errors — showing the last good topology." }
                 </p>
             }
+            { crate::components::timeline::timeline(&app) }
+            if !overview.policies.is_empty() {
+                <div class="policy-strip" data-testid="policy-strip" role="group" aria-label="Network policies">
+                    <span class="muted" title="NetworkPolicy is enforced by the network plugin: a cluster whose plugin does not implement it lets everything through.">
+                        { "Policies (need a network plugin that enforces them):" }
+                    </span>
+                    { for overview.policies.iter().map(|p| {
+                        let id = crate::components::inspector::policy_id(p.kind, &p.name);
+                        let selected = sel == id;
+                        html! {
+                            <button type="button" class={classes!("policy-button", selected.then_some("active"))} data-testid="policy-button"
+                                data-id={id.clone()} aria-pressed={selected.to_string()} onclick={select_policy(id)}
+                                title={format!("{} {}: click to inspect", p.kind.as_str(), p.name)}>
+                                { if p.kind == netsim::policy::PolicyKind::ClusterNetworkPolicy { format!("⛨ {} (cluster)", p.name) } else { format!("⛨ {}", p.name) } }
+                            </button>
+                        }
+                    }) }
+                    if overview.omitted > 0 {
+                        <span class="muted">{ format!("… and {} more, left out (at most {} are evaluated)", overview.omitted, netsim::policy::MAX_POLICIES) }</span>
+                    }
+                </div>
+            }
             <div class={classes!("topo-canvas", (*table).then_some("hidden"))}>
-                <svg ref={svg_ref} data-testid="topology" class="topo" viewBox={view_box}
+                <svg ref={svg_ref} data-testid="topology" class={classes!("topo", path_class.clone())} viewBox={view_box}
+                    data-path-outcome={app.path_outcome.map_or("", |o| o.as_str())}
                     preserveAspectRatio="xMinYMin meet" role="img" aria-label={summary.clone()}
                     {onwheel} {onmousedown} {onmousemove} onmouseup={end_drag.clone()} onmouseleave={end_drag} {onclick}>
                     <defs>
@@ -211,7 +258,7 @@ pub fn TopologyPane() -> Html {
                     }
                     { for t.nodes.iter().map(|n| node_frame(n, mark(&n.id))) }
                     { for t.edges.iter().map(|e| edge(e, path.contains(&e.from) && path.contains(&e.to))) }
-                    { for t.nodes.iter().flat_map(|n| n.pods.iter()).map(|p| pod(p, *labels, mark(&p.id))) }
+                    { for t.nodes.iter().flat_map(|n| n.pods.iter()).map(|p| pod(p, *labels, mark(&p.id), isolated(&p.id))) }
                     { for t.nodes.iter().flat_map(|n| n.groups.iter()).map(|g| group(g, mark(&g.id))) }
                     { for t.services.iter().map(|s| service(s, mark(&s.id))) }
                     { for t.entries.iter().map(|e| html! {
@@ -283,7 +330,12 @@ fn node_frame(n: &NodeBox, mark: Option<&'static str>) -> Html {
     }
 }
 
-fn pod(p: &PodBox, labels: bool, mark: Option<&'static str>) -> Html {
+fn pod(
+    p: &PodBox,
+    labels: bool,
+    mark: Option<&'static str>,
+    policies: Option<&PodPolicies>,
+) -> Html {
     html! {
         <g class={classes!("t-pod", p.state.as_str(), mark)} data-testid="topology-pod" data-id={p.id.clone()}
             data-x={p.rect.x.to_string()} data-y={p.rect.y.to_string()} key={p.id.clone()}>
@@ -291,6 +343,40 @@ fn pod(p: &PodBox, labels: bool, mark: Option<&'static str>) -> Html {
             { boxed("t-box", p.rect, p.color) }
             <circle class={format!("t-dot {}", p.state.as_str())} cx={(p.rect.x + p.rect.w - 12).to_string()} cy={(p.rect.y + 28).to_string()} r="4" />
             { lines(p.rect, view::pod_lines(p, labels)) }
+            if let Some(pp) = policies.filter(|pp| pp.ingress != Isolation::NotIsolated || pp.egress != Isolation::NotIsolated) {
+                { isolation_mark(p.rect, pp) }
+            }
+        </g>
+    }
+}
+
+/// A tab on the Pod box's top edge: the directions NetworkPolicy isolates it for (`?` where the
+/// network plugin decides), the policies named in its tooltip.
+fn isolation_mark(r: Rect, pp: &PodPolicies) -> Html {
+    let part = |dir: &str, i: Isolation| match i {
+        Isolation::Isolated => Some(dir.to_string()),
+        Isolation::Unknown => Some(format!("{dir}?")),
+        Isolation::NotIsolated => None,
+    };
+    let parts: Vec<String> =
+        [part("in", pp.ingress), part("out", pp.egress)].into_iter().flatten().collect();
+    let mut why = Vec::new();
+    if !pp.ingress_policies.is_empty() {
+        why.push(format!("ingress isolated by {}", pp.ingress_policies.join(", ")));
+    }
+    if !pp.egress_policies.is_empty() {
+        why.push(format!("egress isolated by {}", pp.egress_policies.join(", ")));
+    }
+    if pp.ingress == Isolation::Unknown || pp.egress == Isolation::Unknown {
+        why.push("a hostNetwork Pod: whether the plugin isolates it is not defined".into());
+    }
+    html! {
+        <g class="t-iso" data-testid="isolation-mark" data-ingress={pp.ingress.as_str()} data-egress={pp.egress.as_str()}>
+            <title>{ format!("NetworkPolicy: {}", why.join("; ")) }</title>
+            <rect class="t-iso-box" x={(r.x + r.w - 66).to_string()} y={(r.y - 7).to_string()} width="58" height="13" rx="3" />
+            <text class="t-iso-text" x={(r.x + r.w - 37).to_string()} y={(r.y + 3).to_string()} text-anchor="middle">
+                { format!("⛨ {}", parts.join("·")) }
+            </text>
         </g>
     }
 }

@@ -1,5 +1,6 @@
 //! Asking the engine worker something about the current cluster from a component.
 
+use std::any::Any;
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -39,6 +40,9 @@ pub fn use_engine(op: &'static str, args: String) -> Option<Result<String, Strin
 /// The engine's typed answer to `question` about the cluster on screen (`None` while it is on
 /// its way, or when there is no question): the same core type `netsim … -o json` prints, parsed
 /// once. Asked again whenever the cluster or the question changes.
+///
+/// Only the parse is generic: the asking and the state live in [`use_ask_parsed`], once in the
+/// page's wasm whatever the answer type (each generic hook instance costs the first load).
 #[hook]
 pub fn use_ask<T>(question: Option<netsim::session::Question>) -> Option<Result<Rc<T>, String>>
 where
@@ -46,16 +50,25 @@ where
 {
     let args =
         question.map(|q| serde_json::json!({ "question": q }).to_string()).unwrap_or_default();
-    let answer = use_state(|| None::<(String, Result<Rc<T>, String>)>);
+    use_ask_parsed(args, parse::<T>).map(|r| {
+        r.and_then(|any| any.downcast::<T>().map_err(|_| "an answer of another type".to_string()))
+    })
+}
+
+fn parse<T: serde::de::DeserializeOwned + 'static>(json: &str) -> Result<Rc<dyn Any>, String> {
+    serde_json::from_str::<T>(json).map(|t| Rc::new(t) as Rc<dyn Any>).map_err(|e| e.to_string())
+}
+
+/// The answer to `ask(args)`, parsed by `parse` once per answer.
+#[hook]
+fn use_ask_parsed(args: String, parse: Parser) -> Option<Result<Rc<dyn Any>, String>> {
+    let answer = use_state(|| None::<(String, Result<Rc<dyn Any>, String>)>);
     let text = use_engine("ask", args.clone());
     {
         let answer = answer.clone();
         use_effect_with((args.clone(), text), move |(args, text)| {
             if let Some(text) = text {
-                let parsed = text.clone().and_then(|json| {
-                    serde_json::from_str::<T>(&json).map(Rc::new).map_err(|e| e.to_string())
-                });
-                answer.set(Some((args.clone(), parsed)));
+                answer.set(Some((args.clone(), text.clone().and_then(|json| parse(&json)))));
             }
         });
     }
@@ -64,3 +77,5 @@ where
         _ => None,
     }
 }
+
+type Parser = fn(&str) -> Result<Rc<dyn Any>, String>;

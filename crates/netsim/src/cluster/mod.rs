@@ -69,6 +69,7 @@ pub const MAX_PODS: usize = 50_000;
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
+#[serde(try_from = "String")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum EventType {
     Normal,
@@ -83,6 +84,7 @@ impl EventType {
         }
     }
 }
+from_name!(EventType: EventType::Normal, EventType::Warning);
 
 /// One Kubernetes event, in `kubectl events` words.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

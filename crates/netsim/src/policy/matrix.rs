@@ -16,6 +16,10 @@ pub struct MatrixPort {
     pub port: u16,
     /// `TCP`, `UDP` or `SCTP`.
     pub protocol: String,
+    /// The request target that probes this column from a row's Pod: the Pod's first IP and the
+    /// port (`10.244.1.5:8080`, `[fd00::5]:8080`); empty while the Pod has no IP.
+    #[serde(default)]
+    pub target: String,
 }
 
 /// One cell: may the row's Pod open a connection to the column's Pod?
@@ -136,9 +140,23 @@ impl PolicySet<'_> {
             .collect();
         Matrix {
             pods: idx.iter().filter_map(|&i| self.objects.pods.get(i)).map(pod_key).collect(),
-            ports: ports
+            ports: idx
                 .iter()
-                .map(|&(port, p)| MatrixPort { port, protocol: p.as_str().to_string() })
+                .zip(&ports)
+                .map(|(&i, &(port, p))| MatrixPort {
+                    port,
+                    protocol: p.as_str().to_string(),
+                    target: self
+                        .objects
+                        .pods
+                        .get(i)
+                        .and_then(|pod| pod.status.pod_ips.first())
+                        .map(|ip| match ip {
+                            IpAddr::V4(v4) => format!("{v4}:{port}"),
+                            IpAddr::V6(v6) => format!("[{v6}]:{port}"),
+                        })
+                        .unwrap_or_default(),
+                })
                 .collect(),
             policies: self.policies(),
             cells,

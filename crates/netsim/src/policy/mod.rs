@@ -85,7 +85,7 @@ pub const MAX_POLICIES: usize = 1_000;
 
 /// Which way a connection is judged: egress at the source Pod, ingress at the destination Pod.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", try_from = "String")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Direction {
     Egress,
@@ -103,6 +103,7 @@ impl Direction {
 
 /// The kind of a policy, spelled as the API kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum PolicyKind {
     NetworkPolicy,
@@ -120,7 +121,7 @@ impl PolicyKind {
 
 /// What one policy did to a connection in one direction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", try_from = "String")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Effect {
     /// A NetworkPolicy rule allowed it, or a ClusterNetworkPolicy rule accepted it.
@@ -141,6 +142,13 @@ impl Effect {
         }
     }
 }
+
+// Read back from their names (size measure: see `from_name!` in lib.rs).
+from_name!(Direction: Direction::Egress, Direction::Ingress);
+from_name!(PolicyKind: PolicyKind::NetworkPolicy, PolicyKind::ClusterNetworkPolicy);
+from_name!(Effect: Effect::Allow, Effect::Deny, Effect::Pass);
+from_name!(Decision: Decision::Allowed, Decision::Denied, Decision::Unknown);
+from_name!(Isolation: Isolation::NotIsolated, Isolation::Isolated, Isolation::Unknown);
 
 /// A policy by name: `NS/NAME` for a NetworkPolicy, `NAME` for a (cluster-scoped)
 /// ClusterNetworkPolicy.
@@ -166,7 +174,7 @@ pub struct PolicyEffect {
 
 /// The outcome for one direction, or for the whole connection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", try_from = "String")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Decision {
     Allowed,
@@ -187,7 +195,7 @@ impl Decision {
 
 /// Whether NetworkPolicy isolates a Pod for one direction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", try_from = "String")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Isolation {
     /// No NetworkPolicy selects the Pod for this direction (or this end is not a Pod).

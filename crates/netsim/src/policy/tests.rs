@@ -1266,7 +1266,13 @@ fn verdict_json_shape() {
         json["cells"][0][1],
         serde_json::json!({"decision": "denied", "by": 0, "direction": "ingress"})
     );
-    assert_eq!(json["ports"][1], serde_json::json!({"port": 8080, "protocol": "TCP"}));
+    // Each column says which request probes it: the Pod's IP and the port.
+    let web = c.objects.pods.iter().find(|p| p.meta.namespace == "shop" && p.meta.name == "web");
+    let ip = web.and_then(|p| p.status.pod_ips.first()).map(ToString::to_string);
+    assert_eq!(
+        json["ports"][1],
+        serde_json::json!({"port": 8080, "protocol": "TCP", "target": format!("{}:8080", ip.unwrap_or_default())})
+    );
 }
 
 #[test]
@@ -1429,4 +1435,30 @@ fn rejected_objects_never_panic() {
         assert!(!v.reason.is_empty());
     }
     let _ = set.ingress_summary(web, 65535, Protocol::Udp);
+}
+
+#[test]
+fn the_unit_enums_read_back_what_they_write() {
+    fn round<T: Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(v: T) {
+        let json = serde_json::to_string(&v).expect("json");
+        let back: T = serde_json::from_str(&json).expect("back");
+        assert_eq!(back, v, "{json}");
+    }
+    for d in [Direction::Egress, Direction::Ingress] {
+        round(d);
+    }
+    for k in [PolicyKind::NetworkPolicy, PolicyKind::ClusterNetworkPolicy] {
+        round(k);
+    }
+    for e in [Effect::Allow, Effect::Deny, Effect::Pass] {
+        round(e);
+    }
+    for d in [Decision::Allowed, Decision::Denied, Decision::Unknown] {
+        round(d);
+    }
+    for i in [Isolation::NotIsolated, Isolation::Isolated, Isolation::Unknown] {
+        round(i);
+    }
+    assert_eq!(serde_json::to_string(&Isolation::NotIsolated).expect("json"), "\"notIsolated\"");
+    assert!(serde_json::from_str::<Effect>("\"maybe\"").is_err());
 }

@@ -12,7 +12,7 @@ use crate::session::ObjectRef;
 
 /// ✓, ✗, or a neutral note.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase", try_from = "String")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Mark {
     Pass,
@@ -36,6 +36,7 @@ impl Mark {
         }
     }
 }
+from_name!(Mark: Mark::Pass, Mark::Fail, Mark::Info);
 
 /// One checklist row.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

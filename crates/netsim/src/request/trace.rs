@@ -44,7 +44,7 @@ impl Default for Options {
 /// How a request ends (`netsim request`, docs/cli.md): the one outcome type of the core, also
 /// what scenarios promise and challenges require.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase", try_from = "String")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Outcome {
     /// A container accepted the connection.
@@ -97,6 +97,8 @@ impl Outcome {
     }
 }
 
+from_name!(Outcome: Outcome::Connected, Outcome::Refused, Outcome::Timeout, Outcome::NxDomain, Outcome::Unknown);
+
 impl std::fmt::Display for Outcome {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -105,7 +107,7 @@ impl std::fmt::Display for Outcome {
 
 /// What a hop of the trace is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase", try_from = "String")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum HopKind {
     /// Where the request starts: the client Pod, container, node or outside client.
@@ -157,6 +159,7 @@ impl HopKind {
         }
     }
 }
+from_name!(HopKind: HopKind::Client, HopKind::Resolv, HopKind::Resolve, HopKind::Dns, HopKind::Answer, HopKind::Enter, HopKind::Nat, HopKind::Filter, HopKind::Route, HopKind::Snat, HopKind::Policy, HopKind::Deliver, HopKind::Note);
 
 /// One step of the trace.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

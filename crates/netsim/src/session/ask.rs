@@ -116,6 +116,11 @@ pub enum Question {
     Policies,
     /// One policy for the inspector: `kind` NetworkPolicy (`NS/NAME`) or ClusterNetworkPolicy.
     Policy { kind: String, name: String },
+    /// The text `netsim …` prints for `question` without `-o json` (a JSON string): for views
+    /// that show only what a terminal shows (the page's resolv.conf and nslookup), so they need
+    /// neither the typed answer nor its rendering. Defined for `dns`, `resolvConf`, `request`,
+    /// `explain`, `packet`, `rules` and `get`.
+    Text { question: Box<Question> },
     /// The reachability matrix over `pods` (`NS/NAME`; all Pods when empty), on `port`
     /// (`80/TCP`; default: each destination's first declared port).
     Matrix {
@@ -207,12 +212,61 @@ impl Session {
                 };
                 to_json(&self.policy_matrix(pods, port))
             }
+            Question::Text { question } => to_json(&self.ask_text(question)?),
             Question::Get(g) => {
                 let l = self.get(g)?;
                 match g.output {
                     GetFormat::Json => l.text,
                     _ => to_json(&l),
                 }
+            }
+        })
+    }
+
+    /// The text `netsim …` prints for `q` without `-o json` ([`Question::Text`]).
+    pub fn ask_text(&self, q: &Question) -> Result<String, AskError> {
+        Ok(match q {
+            Question::Dns { name, from, namespace, qtype, exact } => {
+                let qtype = match qtype.as_deref() {
+                    None => RecordType::A,
+                    Some(t) => RecordType::parse(t)
+                        .map_err(|e| AskError::usage("bad-type", e.to_string()))?,
+                };
+                self.dns(name, from.as_deref(), namespace.as_deref(), qtype, *exact)?.text()
+            }
+            Question::ResolvConf { pod, namespace } => {
+                self.resolv_conf(pod, namespace.as_deref())?.to_string()
+            }
+            Question::Request { from, target, count, seed } => {
+                self.request(from, target, Options { count: *count, seed: *seed })?.text()
+            }
+            Question::Explain { service, namespace } => {
+                let (ns, name) = split_name(service, namespace.as_deref());
+                self.explain(&ns, &name).text()
+            }
+            Question::Packet { node, src, dst, proto } => {
+                self.packet_text_args(node, src, dst, proto.as_deref())?.text()
+            }
+            Question::Rules { node, format, service, mode: None } => {
+                self.rules(node, *format, service.as_deref())?.text
+            }
+            Question::Get(g) => {
+                // As a terminal shows `kubectl get`: stderr (warnings, `No resources found`)
+                // above the tables.
+                let l = self.get(g)?;
+                let mut out = String::new();
+                for p in &l.problems {
+                    out.push_str(p);
+                    out.push('\n');
+                }
+                out.push_str(&l.text);
+                out
+            }
+            _ => {
+                return Err(AskError::usage(
+                    "no-text",
+                    "this question has no text form: ask for its JSON answer",
+                ))
             }
         })
     }

@@ -42,6 +42,16 @@ pub struct EndpointRow {
     pub ready: bool,
     pub serving: bool,
     pub terminating: bool,
+    /// The endpoint's `zone` (its node's `topology.kubernetes.io/zone`), when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
+    /// The EndpointSlice controller's `hints.forZones` (trafficDistribution PreferSameZone /
+    /// PreferClose): kube-proxy in those zones prefers this endpoint.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub for_zones: Vec<String>,
+    /// `hints.forNodes` (trafficDistribution PreferSameNode).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub for_nodes: Vec<String>,
 }
 
 /// A name the Service answers to, and from where it works.
@@ -176,6 +186,9 @@ impl Session {
                     ready,
                     serving: e.conditions.serving.unwrap_or(ready),
                     terminating: e.conditions.terminating.unwrap_or(false),
+                    zone: e.zone.clone(),
+                    for_zones: e.hints.as_ref().map(|h| h.for_zones.clone()).unwrap_or_default(),
+                    for_nodes: e.hints.as_ref().map(|h| h.for_nodes.clone()).unwrap_or_default(),
                 })
             })
             .collect();

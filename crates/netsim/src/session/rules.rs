@@ -14,7 +14,7 @@ use crate::text::Span;
 
 /// Which text of the rules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase", try_from = "String")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum RuleFormat {
     /// iptables mode: what kube-proxy feeds to `iptables-restore`.
@@ -63,6 +63,7 @@ impl RuleFormat {
         }
     }
 }
+from_name!(RuleFormat: RuleFormat::Restore, RuleFormat::Save, RuleFormat::Dump, RuleFormat::Ruleset);
 
 /// The mode's name as KubeProxyConfiguration spells it.
 pub(crate) fn mode_name(mode: ProxyMode) -> &'static str {

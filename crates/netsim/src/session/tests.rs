@@ -189,3 +189,90 @@ fn dns_answers_round_trip_through_json() {
         assert_eq!(&back, w);
     }
 }
+
+/// Two zoned workers, a Pod on each, a Service that prefers its own zone.
+const ZONED: &str = "
+apiVersion: v1
+kind: Node
+metadata: {name: a1, labels: {topology.kubernetes.io/zone: zone-a}}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: b1, labels: {topology.kubernetes.io/zone: zone-b}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web-a, labels: {app: web}}
+spec:
+  nodeName: a1
+  containers: [{name: web, image: nginx, ports: [{containerPort: 80}]}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web-b, labels: {app: web}}
+spec:
+  nodeName: b1
+  containers: [{name: web, image: nginx, ports: [{containerPort: 80}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  trafficDistribution: PreferSameZone
+  ports: [{port: 80}]
+";
+
+#[test]
+fn the_service_inspector_shows_each_endpoints_zone_and_hints() {
+    let s = Session::from_text("a.yaml", ZONED);
+    let d = s.service_detail("default/web").unwrap_or_else(|e| panic!("{e}"));
+    let rows: Vec<(String, Option<String>, Vec<String>)> = d
+        .endpoints
+        .iter()
+        .map(|e| {
+            (
+                e.pod.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
+                e.zone.clone(),
+                e.for_zones.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("web-a".to_string(), Some("zone-a".to_string()), vec!["zone-a".to_string()]),
+            ("web-b".to_string(), Some("zone-b".to_string()), vec!["zone-b".to_string()]),
+        ]
+    );
+    // Without zones, nothing is said (and the JSON has no keys for it).
+    let plain = Session::from_text("a.yaml", APP);
+    let d = plain.service_detail("default/web").unwrap_or_else(|e| panic!("{e}"));
+    assert!(d.endpoints.iter().all(|e| e.zone.is_none() && e.for_zones.is_empty()));
+    assert!(!serde_json::to_string(&d).unwrap_or_default().contains("forZones"));
+}
+
+#[test]
+fn a_text_question_answers_what_the_terminal_shows() {
+    let s = Session::from_text("a.yaml", APP);
+    let text = |q: serde_json::Value| -> String {
+        let a = ask(&s, serde_json::json!({"ask": "text", "question": q}));
+        a.as_str().map(str::to_string).unwrap_or_else(|| panic!("not a string: {a}"))
+    };
+    let lookup = s
+        .dns("web", Some("client"), None, crate::dns::RecordType::A, false)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        text(serde_json::json!({"ask": "dns", "name": "web", "from": "client"})),
+        lookup.text()
+    );
+    let rc = s.resolv_conf("client", None).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(text(serde_json::json!({"ask": "resolvConf", "pod": "client"})), rc.to_string());
+    assert!(text(serde_json::json!({"ask": "resolvConf", "pod": "client"}))
+        .contains("nameserver 10.96.0.10"));
+    // A question without a text form says so.
+    let q: Question =
+        serde_json::from_value(serde_json::json!({"ask": "text", "question": {"ask": "policies"}}))
+            .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s.ask(&q).err().map(|e| e.code), Some("no-text".to_string()));
+}

@@ -7,12 +7,16 @@
 //! list, the diagnostics and the [`Topology`]; [`svg`] and [`dot`] draw a topology for the
 //! export button and `netsim graph`.
 
+mod controls;
 mod render;
 mod topology;
 
 #[cfg(test)]
 mod tests;
 
+pub use controls::{
+    pending_moments, version_view, FixRow, PendingMoment, TextEdit, VersionChoice, VersionView,
+};
 pub use render::{dot, edge_title, esc, pod_title, svg, PALETTE};
 pub use topology::{
     fit, group_lines, namespace_color, near_miss, node_lines, pod_lines, service_lines, summary,
@@ -41,6 +45,13 @@ pub struct Analysis {
     pub omitted_objects: usize,
     #[serde(default, skip_serializing_if = "is_zero")]
     pub omitted_diagnostics: usize,
+    /// The Kubernetes release the cluster runs, and the edits that choose another.
+    #[serde(default)]
+    pub version: VersionView,
+    /// The next moments of the what-if timeline (a deleted Pod's grace period running out),
+    /// each with the event that makes it happen.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pending: Vec<PendingMoment>,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -77,6 +88,9 @@ pub struct DiagnosticRow {
     /// UTF-16 offsets of the span in its file, for squiggles.
     pub from: u32,
     pub to: u32,
+    /// A one-click fix (e.g. add the missing Namespace), in the editor's UTF-16 offsets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix: Option<FixRow>,
 }
 
 impl Analysis {
@@ -149,6 +163,7 @@ impl DiagnosticRow {
             col,
             from,
             to,
+            fix: d.fix.as_ref().map(|f| FixRow::new(files, f)),
         }
     }
 }
@@ -165,7 +180,10 @@ impl crate::session::Session {
     pub fn view(&self) -> Analysis {
         let c = self.cluster();
         let topology = topology(&c.objects, &c.settings.dns_domain, Options::default());
-        assemble(self.files(), self.loaded(), self.diagnostics(), topology)
+        let mut a = assemble(self.files(), self.loaded(), self.diagnostics(), topology);
+        a.version = version_view(self.files(), self.loaded().version);
+        a.pending = pending_moments(c);
+        a
     }
 }
 

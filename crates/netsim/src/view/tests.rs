@@ -452,6 +452,7 @@ fn capped_diagnostics_keep_every_error_first() {
         col: 1,
         from,
         to: from,
+        fix: None,
     };
     let mut a = Analysis::default();
     for i in 0..10 {
@@ -492,4 +493,70 @@ fn truncating_keeps_group_counts_but_caps_member_ids() {
     let after = group(&a).expect("still a group");
     assert_eq!((after.count, after.pods.len()), (40, 5));
     assert_eq!(after.pods[..], before.pods[..5]);
+}
+
+#[test]
+fn zoned_nodes_carry_their_zone_and_show_it() {
+    let t = topo("apiVersion: v1\nkind: Node\nmetadata: {name: a1, labels: {topology.kubernetes.io/zone: zone-a}}\n---\napiVersion: v1\nkind: Node\nmetadata: {name: b1}\n");
+    let zones: Vec<(&str, Option<&str>)> =
+        t.nodes.iter().map(|n| (n.name.as_str(), n.zone.as_deref())).collect();
+    assert_eq!(zones, [("a1", Some("zone-a")), ("b1", None)]);
+    let shown: Vec<String> = node_lines(&t.nodes[0]).into_iter().map(|l| l.text).collect();
+    assert!(shown.contains(&"zone zone-a".to_string()), "{shown:?}");
+    assert!(node_lines(&t.nodes[1]).iter().all(|l| l.class != "zone"));
+}
+
+/// The unit enums the page reads back through `from_name!` (lib.rs): every variant round-trips
+/// through JSON, so `as_str` spells each as serde writes it.
+#[test]
+fn enums_read_back_by_name_round_trip() {
+    use crate::cluster::EventType;
+    use crate::diagnostic::Severity;
+    use crate::model::ServiceType;
+    use crate::request::{HopKind, Mark, Outcome};
+    use crate::session::RuleFormat;
+    #[track_caller]
+    fn round<T: Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(all: &[T]) {
+        for v in all {
+            let json = serde_json::to_string(v).expect("json");
+            let back: T = serde_json::from_str(&json).expect("back");
+            assert_eq!(&back, v, "{json}");
+        }
+        assert!(serde_json::from_str::<T>("\"no-such-variant\"").is_err());
+    }
+    round(&[Severity::Hint, Severity::Info, Severity::Warning, Severity::Error]);
+    round(&[Mark::Pass, Mark::Fail, Mark::Info]);
+    round(&[
+        ServiceType::ClusterIP,
+        ServiceType::NodePort,
+        ServiceType::LoadBalancer,
+        ServiceType::ExternalName,
+    ]);
+    round(&[EventType::Normal, EventType::Warning]);
+    round(&[
+        EdgeKind::Ready,
+        EdgeKind::NotReady,
+        EdgeKind::NearMiss,
+        EdgeKind::Entry,
+        EdgeKind::ExternalName,
+    ]);
+    round(&[PodState::Ready, PodState::NotReady, PodState::Pending, PodState::Terminating]);
+    round(&Outcome::ALL);
+    round(&[
+        HopKind::Client,
+        HopKind::Resolv,
+        HopKind::Resolve,
+        HopKind::Dns,
+        HopKind::Answer,
+        HopKind::Enter,
+        HopKind::Nat,
+        HopKind::Filter,
+        HopKind::Route,
+        HopKind::Snat,
+        HopKind::Policy,
+        HopKind::Deliver,
+        HopKind::Note,
+    ]);
+    round(&[RuleFormat::Restore, RuleFormat::Save, RuleFormat::Dump, RuleFormat::Ruleset]);
+    assert_eq!(serde_json::to_string(&Outcome::NxDomain).expect("json"), "\"nxdomain\"");
 }

@@ -124,6 +124,9 @@ pub struct NodeBox {
     pub ready: bool,
     /// First InternalIP, empty if none.
     pub internal_ip: String,
+    /// The node's `topology.kubernetes.io/zone` label, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
     pub rect: Rect,
     pub pods: Vec<PodBox>,
     /// Non-empty only when the node has more than [`GROUP_THRESHOLD`] Pods (then `pods` is empty).
@@ -132,7 +135,7 @@ pub struct NodeBox {
 
 /// The state a Pod box is drawn in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", try_from = "String")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum PodState {
     Ready,
@@ -153,6 +156,7 @@ impl PodState {
         }
     }
 }
+from_name!(PodState: PodState::Ready, PodState::NotReady, PodState::Pending, PodState::Terminating);
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -285,7 +289,7 @@ pub struct EntryPoint {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", try_from = "String")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum EdgeKind {
     /// Service → Pod that is a ready endpoint.
@@ -311,6 +315,7 @@ impl EdgeKind {
         }
     }
 }
+from_name!(EdgeKind: EdgeKind::Ready, EdgeKind::NotReady, EdgeKind::NearMiss, EdgeKind::Entry, EdgeKind::ExternalName);
 
 /// Which selector pair a near-miss Pod lacks, and what it has instead.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -478,6 +483,7 @@ fn node_columns<'o>(objects: &Objects, pods: &[&'o Pod]) -> (Vec<NodeBox>, Vec<V
             },
             ready: n.ready,
             internal_ip: n.internal_ips.first().map(|ip| ip.to_string()).unwrap_or_default(),
+            zone: n.meta.labels.get(crate::cluster::ZONE_LABEL).filter(|z| !z.is_empty()).cloned(),
             rect: Rect::default(),
             pods: Vec::new(),
             groups: Vec::new(),
@@ -504,6 +510,7 @@ fn node_columns<'o>(objects: &Objects, pods: &[&'o Pod]) -> (Vec<NodeBox>, Vec<V
             role: "unscheduled".into(),
             ready: false,
             internal_ip: String::new(),
+            zone: None,
             rect: Rect::default(),
             pods: Vec::new(),
             groups: Vec::new(),
@@ -1002,7 +1009,15 @@ pub fn node_lines(n: &NodeBox) -> Vec<TextLine> {
     if !n.ready && n.role != "unscheduled" {
         second.push_str(" · NotReady");
     }
-    vec![line("title", fit(&n.name, 26), 12, 18), line("sub", fit(&second, 30), 12, 34)]
+    let mut lines =
+        vec![line("title", fit(&n.name, 26), 12, 18), line("sub", fit(&second, 30), 12, 34)];
+    if let Some(zone) = &n.zone {
+        // Above the box's top edge, right-aligned: the node's zone.
+        let mut z = line("zone", fit(&format!("zone {zone}"), 30), n.rect.w - 8, -6);
+        z.end = true;
+        lines.push(z);
+    }
+    lines
 }
 
 /// True when a Service can be reached from outside (NodePort, LoadBalancer, externalIPs).

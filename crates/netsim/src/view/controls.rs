@@ -127,7 +127,10 @@ pub fn version_view(files: &SourceFiles, version: KubeVersion) -> VersionView {
 }
 
 /// Where the version edit goes (its text empty) and the text that writes release `v` there.
-fn version_edit(files: &SourceFiles, place: &Place) -> (TextEdit, Box<dyn Fn(&str) -> String>) {
+/// The text that writes a release at an edit's place.
+type VersionText = Box<dyn Fn(&str) -> String>;
+
+fn version_edit(files: &SourceFiles, place: &Place) -> (TextEdit, VersionText) {
     match *place {
         Place::Value(file, range) => {
             (TextEdit::new(files, file, range, String::new()), Box::new(|v| v.to_string()))

@@ -400,21 +400,14 @@ pub(crate) fn endpoints_for(c: &Cluster, idx: &PodIndex<'_>, svc: &Service) -> E
         let ready = pnr || is_pod_ready(pod);
         let mut pod_key = String::with_capacity(40 + pod.meta.name.len());
         let _ = write!(pod_key, "{ip}/{}", pod.meta.name);
-        let mut add = |port: Option<EndpointPort>| {
-            let key = pod_key.clone();
-            match per_port.iter_mut().find(|(p, _)| *p == port) {
-                Some((_, set)) => {
-                    set.insert(key, (addr.clone(), ready));
-                }
-                None => per_port.push((port, [(key, (addr.clone(), ready))].into())),
-            }
-        };
+        // The ports this Pod serves (none for a headless Service without ports).
+        let mut ports: Vec<Option<EndpointPort>> = Vec::new();
         if svc.spec.ports.is_empty() && svc.spec.headless {
-            add(None);
+            ports.push(None);
         }
         for p in &svc.spec.ports {
             if let Some(n) = find_port(pod, p) {
-                add(Some(EndpointPort {
+                ports.push(Some(EndpointPort {
                     name: Some(p.name.clone()),
                     port: Some(n),
                     protocol: p.protocol,
@@ -422,12 +415,37 @@ pub(crate) fn endpoints_for(c: &Cluster, idx: &PodIndex<'_>, svc: &Service) -> E
                 }));
             }
         }
+        // The address under each port; the last port takes it (and its key) without a copy.
+        let mut entry = Some((pod_key, addr));
+        let last = ports.len().saturating_sub(1);
+        for (i, port) in ports.into_iter().enumerate() {
+            let (key, addr) = match (i == last, entry.as_ref()) {
+                (false, Some((k, a))) => (k.clone(), a.clone()),
+                _ => match entry.take() {
+                    Some(e) => e,
+                    None => break,
+                },
+            };
+            match per_port.iter_mut().find(|(p, _)| *p == port) {
+                Some((_, set)) => {
+                    set.insert(key, (addr, ready));
+                }
+                None => per_port.push((port, [(key, (addr, ready))].into())),
+            }
+        }
     }
     // RepackSubsets: ports with identical address sets share one subset.
     // A set's identity: its (`ip/pod`, ready) pairs in order.
     let mut subsets: Vec<(Vec<(String, bool)>, EndpointSubset)> = Vec::new();
-    for (port, set) in per_port {
-        let key: Vec<(String, bool)> = set.iter().map(|(k, (_, r))| (k.clone(), *r)).collect();
+    let sets = per_port.len();
+    for (n, (port, set)) in per_port.into_iter().enumerate() {
+        // Needed only to compare with a subset made before or after this one (a Service
+        // with one port has none to compare).
+        let key: Vec<(String, bool)> = if subsets.is_empty() && n + 1 == sets {
+            Vec::new()
+        } else {
+            set.iter().map(|(k, (_, r))| (k.clone(), *r)).collect()
+        };
         let idx = match subsets.iter().position(|(k, _)| *k == key) {
             Some(i) => i,
             None => {

@@ -1,6 +1,6 @@
 //! Benchmark: building the cluster model (`cluster::build`) for the synthetic cluster of
 //! 10,000 Pods, 2,000 Services and 50 nodes (`testgen::generate`), as a ratio to parsing the same
-//! YAML (`manifest::load`) in the same run, each the best of 7 interleaved runs. Budget:
+//! YAML (`manifest::load`) in the same run, each the best of 11 interleaved runs. Budget:
 //! build / parse ≤ 1.0.
 //!
 //! The next lines measure the same cluster with the Pods made by controllers (no nodeName: the
@@ -27,7 +27,7 @@ use netsim::{cluster, manifest, testgen};
 const PODS: usize = 10_000;
 const SERVICES: usize = 2_000;
 const NODES: usize = 50;
-const RUNS: usize = 7;
+const RUNS: usize = 11;
 
 /// The best of the runs: on a shared machine the minimum is the stable figure (a median moves
 /// with the load).

@@ -311,4 +311,23 @@ fn main() {
         "  iptables walk per packet      {:>10.2} us (for comparison)",
         walk * 1e6 / PACKETS as f64
     );
+    // Machine-readable, for `cargo xtask bench`: `ratio <name> <value> <budget or ->`, each a
+    // ratio to the bare YAML event stream above.
+    for (name, secs, budget) in [
+        ("load", load, "-"),
+        ("build", build, "1.0"),
+        ("iptables-generate", generate_pipeline, "0.5"),
+        ("iptables-generate-objects", generate, "0.5"),
+        ("iptables-render", render, "-"),
+        ("iptables-parse-rules", parse_rules, "-"),
+        ("iptables-walk-10k", walk, "-"),
+        ("nft-generate", nft_pipeline, "0.5"),
+        ("nft-generate-objects", nft_generate, "0.5"),
+        ("nft-render", nft_render, "-"),
+        ("nft-parse", nft_parse, "-"),
+        ("nft-walk-10k", nft_walk, "-"),
+        ("nft-walk-seeded-10k", nft_seeded, "-"),
+    ] {
+        println!("ratio proxy/{name} {:.3} {budget}", secs / parse);
+    }
 }

@@ -26,7 +26,7 @@ fn median_us(runs: usize, mut f: impl FnMut()) -> f64 {
     t.get(t.len() / 2).copied().unwrap_or(0.0)
 }
 
-fn report(name: &str, text: &str, runs: usize) {
+fn report(name: &str, key: &str, text: &str, runs: usize) {
     let mut files = SourceFiles::default();
     files.add("bench.yaml", text);
     let loaded = netsim::manifest::load(&files);
@@ -55,9 +55,18 @@ fn report(name: &str, text: &str, runs: usize) {
         topo / pipeline.max(1e-9),
         svg / pipeline.max(1e-9),
     );
+    // Machine-readable, for `cargo xtask bench`: `ratio <name> <value> <budget or ->`, each a
+    // ratio to load + build.
+    println!("ratio view/{key}-topology {:.3} -", topo / pipeline.max(1e-9));
+    println!("ratio view/{key}-svg {:.3} -", svg / pipeline.max(1e-9));
 }
 
 fn main() {
-    report("default scenario", DEFAULT, 200);
-    report("500 Pods / 50 Services / 5 nodes", &netsim::testgen::generate(500, 50, 5), 30);
+    report("default scenario", "default", DEFAULT, 200);
+    report(
+        "500 Pods / 50 Services / 5 nodes",
+        "500-pods",
+        &netsim::testgen::generate(500, 50, 5),
+        30,
+    );
 }

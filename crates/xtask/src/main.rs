@@ -5,6 +5,7 @@
 //! version, the npm packages pinned by `web/js/package-lock.json`, and for tests Debian's
 //! chromium + chromium-driver) and never download anything outside the package registries.
 
+mod bench;
 mod e2e_wave2;
 mod fuzz;
 mod serve;
@@ -27,6 +28,9 @@ Commands:
   package            build the JS package (crates/netsim-wasm) with wasm-pack into target/pkg/
   e2e                build the site and run only the end-to-end check
   screenshots        build the site and save light and dark screenshots under target/screenshots/
+  bench [NAME...]    build the core's benchmarks (crates/netsim/examples/bench_*.rs) at full
+                     optimisation, run them one by one and print one table of their ratios
+                     against the budgets; fails if one is over (e.g. 'cargo xtask bench cluster')
   fuzz [--seconds N] [--seeds-only] [TARGET...]
                      seed and run the cargo-fuzz targets of fuzz/ (nightly), N seconds each
                      (default 60), one at a time; prints executions and findings per target
@@ -51,6 +55,7 @@ fn main() -> ExitCode {
         Some("test") => test::run(),
         Some("screenshots") => test::screenshots(),
         Some("fuzz") => fuzz::run(&args[1..]),
+        Some("bench") => bench::run_all(&args[1..]),
         Some("e2e") => test::e2e_only(),
         Some("package") => site::package(),
         Some("-h" | "--help") | None => {

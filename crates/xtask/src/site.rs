@@ -1,5 +1,5 @@
-//! Building the static site into `dist/`: the Yew app (release wasm, wasm-bindgen, wasm-opt), the
-//! CodeMirror bundle (esbuild), and everything under `static/`.
+//! Building the static site into `dist/`: the Yew app (size-optimised wasm, wasm-bindgen,
+//! wasm-opt), the CodeMirror bundle (esbuild), and everything under `static/`.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -7,6 +7,10 @@ use std::process::Command;
 
 use crate::tools::{self, run};
 use crate::{root, Result};
+
+/// The cargo profile of every wasm the site and the JS package ship (`Cargo.toml`): `release`
+/// at `opt-level = "z"`, so the native `release` profile can run at full speed.
+pub(crate) const WASM_PROFILE: &str = "wasm-release";
 
 /// First-load transfer budget (HTML, CSS, JS, wasm; gzip), from issue 2.
 pub(crate) const BUDGET_BYTES: u64 = 400 * 1000;
@@ -41,9 +45,17 @@ fn build() -> Result {
     let dist = dist();
     let tmp = root.join("target/site");
     run(Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["build", "--release", "--target", "wasm32-unknown-unknown", "-p", "netsim-web"])
+        .args([
+            "build",
+            "--profile",
+            WASM_PROFILE,
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "netsim-web",
+        ])
         .current_dir(&root))?;
-    let wasm = root.join("target/wasm32-unknown-unknown/release/netsim-web.wasm");
+    let wasm = wasm_out(&root, "netsim-web.wasm");
     let _ = std::fs::remove_dir_all(&tmp);
     run(Command::new("wasm-bindgen")
         .args(["--target", "web", "--no-typescript", "--out-name", "netsim_web", "--out-dir"])
@@ -79,6 +91,11 @@ fn build() -> Result {
     precompress(&dist)
 }
 
+/// Where cargo puts `file` of a wasm32 build in [`WASM_PROFILE`].
+fn wasm_out(root: &Path, file: &str) -> PathBuf {
+    root.join("target/wasm32-unknown-unknown").join(WASM_PROFILE).join(file)
+}
+
 const WASM_OPT_FEATURES: &[&str] = &[
     "--enable-bulk-memory",
     "--enable-nontrapping-float-to-int",
@@ -94,9 +111,17 @@ const WASM_OPT_FEATURES: &[&str] = &[
 fn build_js_package(out: &Path) -> Result {
     let root = root();
     run(Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["build", "--release", "--target", "wasm32-unknown-unknown", "-p", "netsim-wasm"])
+        .args([
+            "build",
+            "--profile",
+            WASM_PROFILE,
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "netsim-wasm",
+        ])
         .current_dir(&root))?;
-    let wasm = root.join("target/wasm32-unknown-unknown/release/netsim_wasm.wasm");
+    let wasm = wasm_out(&root, "netsim_wasm.wasm");
     let _ = std::fs::remove_dir_all(out);
     run(Command::new("wasm-bindgen")
         .args(["--target", "web", "--out-name", "netsim_wasm", "--out-dir"])
@@ -129,7 +154,8 @@ pub(crate) fn package() -> Result {
         .args([
             "build",
             "crates/netsim-wasm",
-            "--release",
+            "--profile",
+            WASM_PROFILE,
             "--target",
             "web",
             "--mode",

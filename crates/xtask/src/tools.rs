@@ -78,13 +78,23 @@ pub(crate) fn ensure_wasm_bindgen() -> Result {
 }
 
 /// wasm-pack (for `cargo xtask package`); it uses the wasm-bindgen on PATH with `--mode no-install`.
+/// At least 0.14, the first with `--profile NAME` (the package is built in the wasm profile).
 pub(crate) fn ensure_wasm_pack() -> Result {
-    if output_of(Command::new("wasm-pack").arg("--version")).is_some() {
+    let have = output_of(Command::new("wasm-pack").arg("--version")).unwrap_or_default();
+    // `wasm-pack 0.15.1`
+    let version: Vec<u32> = have
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("")
+        .split('.')
+        .map_while(|p| p.parse().ok())
+        .collect();
+    if version.as_slice() >= [0, 14].as_slice() {
         return Ok(());
     }
-    if run(cargo().args(["install", "--locked", "wasm-pack"])).is_err() {
+    if run(cargo().args(["install", "--force", "--locked", "wasm-pack"])).is_err() {
         eprintln!("retrying without --locked");
-        run(cargo().args(["install", "wasm-pack"]))?;
+        run(cargo().args(["install", "--force", "wasm-pack"]))?;
     }
     Ok(())
 }

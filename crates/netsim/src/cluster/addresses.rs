@@ -135,11 +135,16 @@ impl Bands {
             if n == 0 {
                 continue;
             }
+            let start = u128::from(hash) % n;
+            // The hashed start is usually free: taken at once, without counting the band (a
+            // count per allocation made many Services quadratic).
+            if self.used.insert(lo + start) {
+                return Some(lo + start);
+            }
             let in_band = self.used.range(lo..hi).count() as u128;
             if in_band >= n {
                 continue;
             }
-            let start = u128::from(hash) % n;
             for k in 0..n {
                 let i = lo + (start + k) % n;
                 if self.used.insert(i) {

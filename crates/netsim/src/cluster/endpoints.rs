@@ -22,6 +22,7 @@
 //! order (upstream sorts them by an object hash).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 use super::net::suffix;
 use super::{service_selects, Cluster, Event, EventType};
@@ -162,10 +163,16 @@ pub(crate) struct PodIndex<'a> {
 }
 
 impl<'a> PodIndex<'a> {
-    pub(crate) fn new(pods: &'a [Pod]) -> PodIndex<'a> {
+    /// The index for `services`: only the label keys some Service's first selector pair uses
+    /// are indexed (a StatefulSet's Pod-name and ordinal labels, say, never are).
+    pub(crate) fn new(pods: &'a [Pod], services: &[Service]) -> PodIndex<'a> {
+        let keys: BTreeSet<&str> = services
+            .iter()
+            .filter_map(|s| s.spec.selector.as_ref()?.keys().next().map(String::as_str))
+            .collect();
         let mut by_label: BTreeMap<(&str, &str, &str), Vec<usize>> = BTreeMap::new();
         for (i, p) in pods.iter().enumerate() {
-            for (k, v) in &p.meta.labels {
+            for (k, v) in p.meta.labels.iter().filter(|(k, _)| keys.contains(k.as_str())) {
                 by_label
                     .entry((p.meta.namespace.as_str(), k.as_str(), v.as_str()))
                     .or_default()
@@ -226,8 +233,14 @@ pub(crate) fn slices_for(
         }
         let mut chunks: Vec<(Vec<EndpointPort>, Vec<Endpoint>)> = Vec::new();
         for (ports, eps) in groups {
-            for chunk in eps.chunks(MAX_ENDPOINTS_PER_SLICE) {
-                chunks.push((ports.clone(), chunk.to_vec()));
+            // `chunks(MAX_ENDPOINTS_PER_SLICE)`, moved rather than cloned.
+            let mut eps = eps.into_iter();
+            loop {
+                let chunk: Vec<Endpoint> = eps.by_ref().take(MAX_ENDPOINTS_PER_SLICE).collect();
+                if chunk.is_empty() {
+                    break;
+                }
+                chunks.push((ports.clone(), chunk));
             }
         }
         if chunks.is_empty() {
@@ -356,6 +369,11 @@ pub fn reconcile_hints(svc: &Service, slices: &mut [EndpointSlice]) {
     }
 }
 
+/// The IP text and the Pod name of an [`AddressSet`] key (an IP's text has no '/').
+fn ip_and_pod(key: &str) -> (&str, &str) {
+    key.split_once('/').unwrap_or((key, ""))
+}
+
 /// Addresses by `ip/pod`, with readiness.
 type AddressSet = BTreeMap<String, (EndpointAddress, bool)>;
 
@@ -380,21 +398,16 @@ pub(crate) fn endpoints_for(c: &Cluster, idx: &PodIndex<'_>, svc: &Service) -> E
             target_ref: Some(target_ref(pod)),
         };
         let ready = pnr || is_pod_ready(pod);
-        let mut add = |port: Option<EndpointPort>| {
-            let key = format!("{ip}/{}", pod.meta.name);
-            match per_port.iter_mut().find(|(p, _)| *p == port) {
-                Some((_, set)) => {
-                    set.insert(key, (addr.clone(), ready));
-                }
-                None => per_port.push((port, [(key, (addr.clone(), ready))].into())),
-            }
-        };
+        let mut pod_key = String::with_capacity(40 + pod.meta.name.len());
+        let _ = write!(pod_key, "{ip}/{}", pod.meta.name);
+        // The ports this Pod serves (none for a headless Service without ports).
+        let mut ports: Vec<Option<EndpointPort>> = Vec::new();
         if svc.spec.ports.is_empty() && svc.spec.headless {
-            add(None);
+            ports.push(None);
         }
         for p in &svc.spec.ports {
             if let Some(n) = find_port(pod, p) {
-                add(Some(EndpointPort {
+                ports.push(Some(EndpointPort {
                     name: Some(p.name.clone()),
                     port: Some(n),
                     protocol: p.protocol,
@@ -402,25 +415,46 @@ pub(crate) fn endpoints_for(c: &Cluster, idx: &PodIndex<'_>, svc: &Service) -> E
                 }));
             }
         }
+        // The address under each port; the last port takes it (and its key) without a copy.
+        let mut entry = Some((pod_key, addr));
+        let last = ports.len().saturating_sub(1);
+        for (i, port) in ports.into_iter().enumerate() {
+            let (key, addr) = match (i == last, entry.as_ref()) {
+                (false, Some((k, a))) => (k.clone(), a.clone()),
+                _ => match entry.take() {
+                    Some(e) => e,
+                    None => break,
+                },
+            };
+            match per_port.iter_mut().find(|(p, _)| *p == port) {
+                Some((_, set)) => {
+                    set.insert(key, (addr, ready));
+                }
+                None => per_port.push((port, [(key, (addr, ready))].into())),
+            }
+        }
     }
     // RepackSubsets: ports with identical address sets share one subset.
-    let mut subsets: Vec<(Vec<String>, EndpointSubset)> = Vec::new();
-    for (port, set) in per_port {
-        let key: Vec<String> = set.iter().map(|(k, (_, r))| format!("{k}/{r}")).collect();
+    // A set's identity: its (`ip/pod`, ready) pairs in order.
+    let mut subsets: Vec<(Vec<(String, bool)>, EndpointSubset)> = Vec::new();
+    let sets = per_port.len();
+    for (n, (port, set)) in per_port.into_iter().enumerate() {
+        // Needed only to compare with a subset made before or after this one (a Service
+        // with one port has none to compare).
+        let key: Vec<(String, bool)> = if subsets.is_empty() && n + 1 == sets {
+            Vec::new()
+        } else {
+            set.iter().map(|(k, (_, r))| (k.clone(), *r)).collect()
+        };
         let idx = match subsets.iter().position(|(k, _)| *k == key) {
             Some(i) => i,
             None => {
                 let mut s = EndpointSubset::default();
-                let mut addrs: Vec<(EndpointAddress, bool)> = set.into_values().collect();
-                crate::sort::sort_by(&mut addrs, |a, b| {
-                    a.0.ip.to_string().cmp(&b.0.ip.to_string()).then(
-                        a.0.target_ref
-                            .as_ref()
-                            .map(|t| t.name.clone())
-                            .cmp(&b.0.target_ref.as_ref().map(|t| t.name.clone())),
-                    )
-                });
-                for (a, ready) in addrs {
+                // By IP text, then Pod name (the target): both are in the set's key
+                // `ip/pod` (an IP's text has no '/'), so nothing is formatted per comparison.
+                let mut addrs: Vec<(String, (EndpointAddress, bool))> = set.into_iter().collect();
+                crate::sort::sort_by(&mut addrs, |a, b| ip_and_pod(&a.0).cmp(&ip_and_pod(&b.0)));
+                for (_, (a, ready)) in addrs {
                     if ready {
                         s.addresses.push(a);
                     } else {
@@ -549,11 +583,13 @@ pub(crate) fn reconcile_all(c: &mut Cluster) {
     c.objects
         .endpoints
         .retain(|e| !controlled.contains(&(e.meta.namespace.clone(), e.meta.name.clone())));
-    let services = c.objects.services.clone();
+    // Taken out while the controllers run (nothing below reads `c.objects.services`), put back
+    // at the end: cheaper than a copy of every Service.
+    let services = std::mem::take(&mut c.objects.services);
     let mut slices = Vec::new();
     let mut eps = Vec::new();
     {
-        let idx = PodIndex::new(&c.objects.pods);
+        let idx = PodIndex::new(&c.objects.pods, &services);
         let nodes: BTreeMap<&str, &Node> =
             c.objects.nodes.iter().map(|n| (n.meta.name.as_str(), n)).collect();
         for svc in &services {
@@ -565,12 +601,15 @@ pub(crate) fn reconcile_all(c: &mut Cluster) {
         }
     }
     topology_auto_events(c, &services);
-    // Mirroring: user Endpoints of selectorless Services that have no slice of their own.
+    // Mirroring: user Endpoints of selectorless Services that have no slice of their own. The
+    // Services by (namespace, name), the first of each (a `kubectl get -o yaml` dump has an
+    // Endpoints per Service: no scan of every Service per Endpoints).
+    let mut by_name: BTreeMap<(&str, &str), &Service> = BTreeMap::new();
+    for s in &services {
+        by_name.entry((s.meta.namespace.as_str(), s.meta.name.as_str())).or_insert(s);
+    }
     for ep in &c.objects.endpoints {
-        let Some(svc) = services
-            .iter()
-            .find(|s| s.meta.namespace == ep.meta.namespace && s.meta.name == ep.meta.name)
-        else {
+        let Some(&svc) = by_name.get(&(ep.meta.namespace.as_str(), ep.meta.name.as_str())) else {
             continue;
         };
         if has_selector(svc)
@@ -586,6 +625,7 @@ pub(crate) fn reconcile_all(c: &mut Cluster) {
     }
     c.objects.endpoint_slices.extend(slices);
     c.objects.endpoints.extend(eps);
+    c.objects.services = services;
 }
 
 fn has_selector(s: &Service) -> bool {

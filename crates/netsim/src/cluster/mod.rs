@@ -45,7 +45,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{LabelSelector, Labels, ObjectMeta, Objects, Pod};
+use crate::model::{LabelSelector, Labels, ObjectMeta, Objects, OwnerReference, Pod};
 use crate::text::Span;
 
 pub use endpoints::{
@@ -210,29 +210,56 @@ fn cap_input_pods(c: &mut Cluster) {
 /// runs before anything is applied). So a Pod added at the end of the input never moves the
 /// Pods of the objects above it, and the picture stays put while the learner types.
 fn apply_order(c: &Cluster) -> Vec<usize> {
+    /// Where an object was defined: (file, offset).
+    type Place = Option<(u32, u32)>;
     let o = &c.objects;
+    // The workloads by (kind, namespace, name), the first of each kept: an index instead of a
+    // scan of every workload per Pod and per owner (that was Pods × workloads).
+    let mut workloads: BTreeMap<(&str, &str, &str), &ObjectMeta> = BTreeMap::new();
+    for w in &o.workloads {
+        workloads
+            .entry((w.kind.as_str(), w.meta.namespace.as_str(), w.meta.name.as_str()))
+            .or_insert(&w.meta);
+    }
     // Where an object was defined: its own source, else its controller's (a ReplicaSet a
     // Deployment made points on to the Deployment).
-    let place = |meta: &ObjectMeta| -> Option<(u32, u32)> {
+    let place = |meta: &ObjectMeta| -> Place {
         let mut meta = meta;
         for _ in 0..4 {
             if let Some(s) = &meta.source {
                 return Some((s.file.0, s.range.start));
             }
             let owner = meta.owner_references.iter().find(|r| r.controller)?;
-            meta = &o
-                .workloads
-                .iter()
-                .find(|w| {
-                    w.kind.as_str() == owner.kind
-                        && w.meta.name == owner.name
-                        && w.meta.namespace == meta.namespace
-                })?
-                .meta;
+            meta = workloads.get(&(
+                owner.kind.as_str(),
+                meta.namespace.as_str(),
+                owner.name.as_str(),
+            ))?;
         }
         None
     };
-    let keys: Vec<Option<(u32, u32)>> = o.pods.iter().map(|p| place(&p.meta)).collect();
+    // A workload's Pods come one after another: the previous Pod's answer serves while the
+    // controller (kind, namespace, name) is the same.
+    let mut last: Option<(&OwnerReference, &str, Place)> = None;
+    let keys: Vec<Place> = o
+        .pods
+        .iter()
+        .map(|p| {
+            let owner =
+                match (&p.meta.source, p.meta.owner_references.iter().find(|r| r.controller)) {
+                    (None, Some(owner)) => owner,
+                    _ => return place(&p.meta),
+                };
+            if let Some((o, ns, key)) = last {
+                if o.kind == owner.kind && o.name == owner.name && ns == p.meta.namespace {
+                    return key;
+                }
+            }
+            let key = place(&p.meta);
+            last = Some((owner, p.meta.namespace.as_str(), key));
+            key
+        })
+        .collect();
     let mut order: Vec<usize> = (0..o.pods.len()).collect();
     // Stable: Pods of one workload keep their creation order.
     crate::sort::sort_by_key(&mut order, |&i| keys[i]);
@@ -244,26 +271,33 @@ fn apply_order(c: &Cluster) -> Vec<usize> {
 fn namespaces(c: &mut Cluster) {
     let mut have: BTreeSet<String> =
         c.objects.namespaces.iter().map(|n| n.meta.name.clone()).collect();
-    let mut wanted: Vec<String> = ["default", "kube-node-lease", "kube-public", "kube-system"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let o = &c.objects;
-    wanted.extend(o.pods.iter().map(|p| p.meta.namespace.clone()));
-    wanted.extend(o.services.iter().map(|p| p.meta.namespace.clone()));
-    wanted.extend(o.workloads.iter().map(|p| p.meta.namespace.clone()));
-    wanted.extend(o.endpoints.iter().map(|p| p.meta.namespace.clone()));
-    wanted.extend(o.endpoint_slices.iter().map(|p| p.meta.namespace.clone()));
-    for ns in wanted {
-        if !ns.is_empty() && have.insert(ns.clone()) {
-            c.objects.namespaces.push(crate::model::Namespace {
-                meta: ObjectMeta {
-                    labels: [("kubernetes.io/metadata.name".to_string(), ns.clone())].into(),
-                    name: ns,
-                    ..Default::default()
-                },
-            });
+    // The namespaces to create, in first-use order (borrowed: one clone per new namespace, not
+    // one per object).
+    let mut new: Vec<String> = Vec::new();
+    {
+        let o = &c.objects;
+        let wanted = ["default", "kube-node-lease", "kube-public", "kube-system"]
+            .into_iter()
+            .chain(o.pods.iter().map(|p| p.meta.namespace.as_str()))
+            .chain(o.services.iter().map(|p| p.meta.namespace.as_str()))
+            .chain(o.workloads.iter().map(|p| p.meta.namespace.as_str()))
+            .chain(o.endpoints.iter().map(|p| p.meta.namespace.as_str()))
+            .chain(o.endpoint_slices.iter().map(|p| p.meta.namespace.as_str()));
+        for ns in wanted {
+            if !ns.is_empty() && !have.contains(ns) {
+                have.insert(ns.to_string());
+                new.push(ns.to_string());
+            }
         }
+    }
+    for ns in new {
+        c.objects.namespaces.push(crate::model::Namespace {
+            meta: ObjectMeta {
+                labels: [("kubernetes.io/metadata.name".to_string(), ns.clone())].into(),
+                name: ns,
+                ..Default::default()
+            },
+        });
     }
     // The apiserver gives every object a UID; ours are derived from the identity.
     for p in &mut c.objects.pods {
@@ -329,11 +363,27 @@ pub fn service_selects(selector: Option<&Labels>, labels: &Labels) -> bool {
 }
 
 /// A deterministic UID in the API's 8-4-4-4-12 shape, from the object's identity.
+///
+/// The 32 hex digits are FNV-64a of `kind/namespace/name` and of `name/namespace/kind#`. Written
+/// digit by digit: every Pod gets one, and `format!` made it a tenth of the build.
 pub(crate) fn uid_for(kind: &str, namespace: &str, name: &str) -> String {
-    let a = net::fnv64a(format!("{kind}/{namespace}/{name}").as_bytes());
-    let b = net::fnv64a(format!("{name}/{namespace}/{kind}#").as_bytes());
-    let hex = format!("{a:016x}{b:016x}");
-    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+    let (kind, namespace, name) = (kind.as_bytes(), namespace.as_bytes(), name.as_bytes());
+    let a = net::fnv64a_parts(&[kind, b"/", namespace, b"/", name]);
+    let b = net::fnv64a_parts(&[name, b"/", namespace, b"/", kind, b"#"]);
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [b'-'; 36];
+    let mut at = 0;
+    for word in [a, b] {
+        for d in 0..16 {
+            if matches!(at, 8 | 13 | 18 | 23) {
+                at += 1;
+            }
+            out[at] = HEX[((word >> (60 - 4 * d)) & 0xf) as usize];
+            at += 1;
+        }
+    }
+    // ASCII throughout, so never the empty fallback.
+    String::from_utf8(out.to_vec()).unwrap_or_default()
 }
 
 #[cfg(test)]

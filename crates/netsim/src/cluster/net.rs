@@ -22,6 +22,26 @@ pub fn fnv64a(data: &[u8]) -> u64 {
     h
 }
 
+/// [`fnv32a`] of the concatenation of `parts`, without building it.
+pub(crate) fn fnv32a_parts(parts: &[&[u8]]) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in parts.iter().flat_map(|p| p.iter()) {
+        h ^= u32::from(*b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+/// [`fnv64a`] of the concatenation of `parts`, without building it (FNV runs byte by byte).
+pub(crate) fn fnv64a_parts(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in parts.iter().flat_map(|p| p.iter()) {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
 /// The alphabet of `k8s.io/apimachinery/pkg/util/rand` (`alphanums`): no vowels, no
 /// confusable characters, so generated names never spell words.
 pub const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";

@@ -55,7 +55,7 @@ pub(crate) fn tolerates(t: &Toleration, taint: &Taint) -> bool {
     }
 }
 
-fn effective_taints(node: &Node) -> Vec<Taint> {
+pub(crate) fn effective_taints(node: &Node) -> Vec<Taint> {
     let mut taints = node.taints.clone();
     if !node.ready && !taints.iter().any(|t| t.key.starts_with("node.kubernetes.io/")) {
         taints.push(Taint {
@@ -67,12 +67,8 @@ fn effective_taints(node: &Node) -> Vec<Taint> {
     taints
 }
 
-/// The scheduler's filters for one node.
-pub(crate) fn filter(node: &Node, pod: &Pod) -> Result<(), Reason> {
-    filter_with(node, &effective_taints(node), pod)
-}
-
-fn filter_with(node: &Node, taints: &[Taint], pod: &Pod) -> Result<(), Reason> {
+/// The scheduler's filters for one node, given its [`effective_taints`].
+pub(crate) fn filter_with(node: &Node, taints: &[Taint], pod: &Pod) -> Result<(), Reason> {
     if node.unschedulable {
         let t = Taint {
             key: "node.kubernetes.io/unschedulable".into(),
@@ -116,7 +112,7 @@ fn owner_key(p: &Pod) -> Option<String> {
         .owner_references
         .iter()
         .find(|o| o.controller)
-        .map(|o| format!("{}/{}/{}", p.meta.namespace, o.kind, o.name))
+        .map(|o| [p.meta.namespace.as_str(), "/", &o.kind, "/", &o.name].concat())
 }
 
 fn counts_as_load(p: &Pod) -> bool {
@@ -131,13 +127,50 @@ pub(crate) fn schedule_and_start(c: &mut Cluster, order: &[usize]) {
     let taints: Vec<Vec<Taint>> = c.objects.nodes.iter().map(effective_taints).collect();
     let control_plane: Vec<bool> =
         c.objects.nodes.iter().map(super::nodes::is_control_plane).collect();
+    // Each node's place in name order (equal names, equal places): the last tie-break as a
+    // number, not a string comparison per candidate node.
+    let mut by_name: Vec<usize> = (0..node_count).collect();
+    crate::sort::sort_by(&mut by_name, |&a, &b| {
+        c.objects.nodes[a].meta.name.cmp(&c.objects.nodes[b].meta.name)
+    });
+    let mut name_rank = vec![0usize; node_count];
+    for (k, pair) in by_name.iter().enumerate() {
+        let same =
+            k > 0 && c.objects.nodes[by_name[k - 1]].meta.name == c.objects.nodes[*pair].meta.name;
+        name_rank[*pair] = if same { name_rank[by_name[k - 1]] } else { k };
+    }
+    // Each Pod's controller (`namespace/kind/name`) as a number; a workload's Pods come one
+    // after another, so the previous Pod's answer usually serves.
+    let mut owner_ids: BTreeMap<String, usize> = BTreeMap::new();
+    let mut last: Option<(String, usize)> = None;
+    let owner_of: Vec<Option<usize>> = c
+        .objects
+        .pods
+        .iter()
+        .map(|p| {
+            let key = owner_key(p)?;
+            if let Some((k, id)) = &last {
+                if *k == key {
+                    return Some(*id);
+                }
+            }
+            let next = owner_ids.len();
+            let id = *owner_ids.entry(key.clone()).or_insert(next);
+            last = Some((key, id));
+            Some(id)
+        })
+        .collect();
     let mut load = vec![0usize; node_count];
-    let mut owner_load: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for p in c.objects.pods.iter().filter(|p| counts_as_load(p)) {
+    // Pods per node of each controller (by id; none yet: all zero).
+    let mut owner_load: Vec<Vec<usize>> = vec![Vec::new(); owner_ids.len()];
+    for (p, owner) in c.objects.pods.iter().zip(&owner_of).filter(|(p, _)| counts_as_load(p)) {
         if let Some(&ix) = p.spec.node_name.as_ref().and_then(|n| node_ix.get(n)) {
             load[ix] += 1;
-            if let Some(o) = owner_key(p) {
-                owner_load.entry(o).or_insert_with(|| vec![0; node_count])[ix] += 1;
+            if let Some(v) = owner.and_then(|o| owner_load.get_mut(o)) {
+                if v.is_empty() {
+                    *v = vec![0; node_count];
+                }
+                v[ix] += 1;
             }
         }
     }
@@ -146,8 +179,7 @@ pub(crate) fn schedule_and_start(c: &mut Cluster, order: &[usize]) {
         if pod.status.phase == "Succeeded" || pod.status.phase == "Failed" {
             continue;
         }
-        let pod_ref = format!("{}/{}", pod.meta.namespace, pod.meta.name);
-        let owner = owner_key(pod);
+        let owner = owner_of.get(i).copied().flatten();
         let node_idx = match pod.spec.node_name.clone() {
             Some(n) => match node_ix.get(&n) {
                 Some(&ix) => {
@@ -166,46 +198,65 @@ pub(crate) fn schedule_and_start(c: &mut Cluster, order: &[usize]) {
                 }
             },
             None => {
-                let results: Vec<Result<(), Reason>> = c
-                    .objects
-                    .nodes
-                    .iter()
-                    .zip(&taints)
-                    .map(|(n, t)| filter_with(n, t, pod))
-                    .collect();
+                let fits = |ix: usize| filter_with(&c.objects.nodes[ix], &taints[ix], pod).is_ok();
                 let coredns = builtins::is_builtin_coredns(pod);
-                let own = owner.as_ref().and_then(|o| owner_load.get(o));
-                let best = (0..node_count).filter(|&ix| results[ix].is_ok()).min_by(|&a, &b| {
-                    let key = |ix: usize| {
-                        (!(coredns && control_plane[ix]), own.map_or(0, |v| v[ix]), load[ix])
-                    };
-                    key(a).cmp(&key(b)).then_with(|| {
-                        c.objects.nodes[a].meta.name.cmp(&c.objects.nodes[b].meta.name)
-                    })
-                });
+                let own = owner.and_then(|o| owner_load.get(o)).filter(|v| !v.is_empty());
+                let key = |ix: usize| {
+                    (
+                        !(coredns && control_plane[ix]),
+                        own.map_or(0, |v| v[ix]),
+                        load[ix],
+                        name_rank[ix],
+                    )
+                };
+                // The first of the smallest (spread key, node name), as `min_by` picks.
+                let mut best: Option<(usize, (bool, usize, usize, usize))> = None;
+                for ix in (0..node_count).filter(|&ix| fits(ix)) {
+                    let k = key(ix);
+                    if best.is_none_or(|(_, b)| k < b) {
+                        best = Some((ix, k));
+                    }
+                }
+                let best = best.map(|(ix, _)| ix);
                 match best {
                     Some(ix) => {
                         let node = c.objects.nodes[ix].meta.name.clone();
+                        let message = [
+                            "Successfully assigned ",
+                            pod.meta.namespace.as_str(),
+                            "/",
+                            &pod.meta.name,
+                            " to ",
+                            &node,
+                        ]
+                        .concat();
                         c.events.push(Event::new(
                             EventType::Normal,
                             "Scheduled",
-                            format!("pod/{}", pod.meta.name),
+                            ["pod/", pod.meta.name.as_str()].concat(),
                             &pod.meta.namespace,
-                            format!("Successfully assigned {pod_ref} to {node}"),
+                            message,
                         ));
                         if let Some(p) = c.objects.pods.get_mut(i) {
                             p.spec.node_name = Some(node);
                         }
                         load[ix] += 1;
-                        if let Some(o) = &owner {
-                            owner_load.entry(o.clone()).or_insert_with(|| vec![0; node_count])
-                                [ix] += 1;
+                        if let Some(v) = owner.and_then(|o| owner_load.get_mut(o)) {
+                            if v.is_empty() {
+                                *v = vec![0; node_count];
+                            }
+                            v[ix] += 1;
                         }
                         Some(ix)
                     }
                     None => {
-                        let reasons: Vec<Reason> =
-                            results.into_iter().filter_map(Result::err).collect();
+                        let reasons: Vec<Reason> = c
+                            .objects
+                            .nodes
+                            .iter()
+                            .zip(&taints)
+                            .filter_map(|(n, t)| filter_with(n, t, pod).err())
+                            .collect();
                         let msg = fit_error(node_count, &reasons);
                         c.events.push(Event::new(
                             EventType::Warning,

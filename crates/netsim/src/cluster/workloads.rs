@@ -27,15 +27,17 @@
 //! cluster total over [`MAX_PODS`]) are reported and nothing is created for that workload.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
-use super::net::{fnv32a, safe_encode, suffix};
+use super::net::{fnv32a_parts, safe_encode, suffix};
 use super::schedule;
 use super::{
     selector_matches, span_of, uid_for, Cluster, Event, EventType, MAX_PODS, MAX_REPLICAS,
 };
 use crate::diagnostic::Diagnostic;
 use crate::model::{
-    ObjectMeta, OwnerReference, Pod, PodSpec, PodTemplate, Toleration, Workload, WorkloadKind,
+    ObjectMeta, OwnerReference, Pod, PodSpec, PodTemplate, Taint, Toleration, Workload,
+    WorkloadKind,
 };
 
 /// `controller.ComputeHash` shape: SafeEncodeString(decimal FNV-32a of the template).
@@ -44,15 +46,30 @@ use crate::model::{
 /// names (and every expectation built on them) stay what they were: only a template that sets
 /// such a field gets a different hash, as it would upstream.
 pub(crate) fn template_hash(t: &PodTemplate) -> String {
-    let dump = format!("{t:?}").replace(", termination_grace_period_seconds: None", "");
-    safe_encode(&fnv32a(dump.as_bytes()).to_string())
+    const LEFT_OUT: &str = ", termination_grace_period_seconds: None";
+    let mut dump = String::with_capacity(1024);
+    let _ = write!(dump, "{t:?}");
+    // FNV-32a of the dump with every `LEFT_OUT` removed (as `str::replace` would), hashed
+    // piece by piece instead of copied.
+    let mut parts: Vec<&[u8]> = Vec::new();
+    let mut rest = dump.as_str();
+    while let Some(at) = rest.find(LEFT_OUT) {
+        parts.push(&rest.as_bytes()[..at]);
+        rest = &rest[at + LEFT_OUT.len()..];
+    }
+    parts.push(rest.as_bytes());
+    safe_encode(&fnv32a_parts(&parts).to_string())
 }
 
 pub(crate) fn expand_all(c: &mut Cluster) {
     // In input order; a Deployment's new ReplicaSet is expanded right after it (the built-in
     // CoreDNS Deployment comes first, so its Pods are the first of the cluster, as in kind).
-    let existing: Vec<String> =
-        c.objects.pods.iter().map(|p| format!("{}/{}", p.meta.namespace, p.meta.name)).collect();
+    let existing: Vec<String> = c
+        .objects
+        .pods
+        .iter()
+        .map(|p| [p.meta.namespace.as_str(), "/", &p.meta.name].concat())
+        .collect();
     c.state.names.extend(existing);
     // Pods the input already has, by controller (adopted instead of created again).
     let mut owned: BTreeMap<(String, String, String), usize> = BTreeMap::new();
@@ -63,41 +80,88 @@ pub(crate) fn expand_all(c: &mut Cluster) {
                 .or_insert(0) += 1;
         }
     }
-    let original = c.objects.workloads.len();
-    let mut i = 0;
-    while i < original {
-        let w = c.objects.workloads[i].clone();
-        i += 1;
+    // Deployments that already have a ReplicaSet (`namespace`, Deployment name): from the
+    // input, then each one made here. One set instead of a scan of every workload per
+    // Deployment (that was Deployments × workloads).
+    let mut rolled_out: BTreeSet<(String, String)> = BTreeSet::new();
+    for w in c.objects.workloads.iter().filter(|w| w.kind == WorkloadKind::ReplicaSet) {
+        for o in w.meta.owner_references.iter().filter(|o| o.kind == "Deployment") {
+            rolled_out.insert((w.meta.namespace.clone(), o.name.clone()));
+        }
+    }
+    // The Pods so far (namespace, name), for the StatefulSet controller's "exists"
+    // check; brought up to date from `pods[indexed..]` before each use (Pods are only added
+    // here), instead of a scan of every Pod per ordinal.
+    let mut pod_names: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut indexed = 0;
+    let mut ds_nodes: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+    let mut ds_indexed = 0;
+    let mut node_taints: Option<Vec<Vec<Taint>>> = None;
+    // The input's workloads are taken out while the controllers run (none of them reads the
+    // list: borrowed, not cloned one by one), and the ReplicaSets made here go after them.
+    let input = std::mem::take(&mut c.objects.workloads);
+    let mut made: Vec<Workload> = Vec::new();
+    for w in &input {
         match w.kind {
             WorkloadKind::Deployment => {
-                if check(c, &w) {
-                    let before = c.objects.workloads.len();
-                    deployment(c, &w);
-                    let created: Vec<Workload> = c.objects.workloads[before..].to_vec();
-                    for rs in &created {
-                        replicaset(c, rs, &owned);
+                if check(c, w) {
+                    if let Some(rs) = deployment(c, w, &mut rolled_out) {
+                        replicaset(c, &rs, &owned);
+                        made.push(rs);
                     }
                 }
             }
             // The ReplicationManager is the ReplicaSet controller run on ReplicationControllers
             // (`pkg/controller/replication/replication_controller.go`).
             WorkloadKind::ReplicaSet | WorkloadKind::ReplicationController => {
-                replicaset(c, &w, &owned)
+                replicaset(c, w, &owned)
             }
             WorkloadKind::StatefulSet => {
-                if check(c, &w) && bounded(c, &w) {
+                if check(c, w) && bounded(c, w) {
+                    for p in &c.objects.pods[indexed..] {
+                        pod_names.insert((p.meta.namespace.clone(), p.meta.name.clone()));
+                    }
+                    indexed = c.objects.pods.len();
+                    let rev = revision(w);
                     for ord in 0..w.replicas.max(0) {
-                        create_sts_pod(c, &w, ord);
+                        let key = (w.meta.namespace.clone(), sts_pod_name(w, ord));
+                        if pod_names.contains(&key) {
+                            continue;
+                        }
+                        add_sts_pod(c, w, ord, key.1, &rev);
                     }
                 }
             }
             WorkloadKind::DaemonSet => {
-                if check(c, &w) {
-                    daemonset(c, &w);
+                if check(c, w) {
+                    // The nodes each DaemonSet (namespace, name) already has Pods on, brought
+                    // up to date from `pods[ds_indexed..]`: one pass over the Pods in all,
+                    // not one per DaemonSet (that was DaemonSets × Pods).
+                    for p in &c.objects.pods[ds_indexed..] {
+                        let Some(node) = &p.spec.node_name else { continue };
+                        for o in p.meta.owner_references.iter().filter(|o| o.kind == "DaemonSet") {
+                            ds_nodes
+                                .entry((p.meta.namespace.clone(), o.name.clone()))
+                                .or_default()
+                                .insert(node.clone());
+                        }
+                    }
+                    ds_indexed = c.objects.pods.len();
+                    let served = ds_nodes
+                        .get(&(w.meta.namespace.clone(), w.meta.name.clone()))
+                        .cloned()
+                        .unwrap_or_default();
+                    // Every node's taints, once for all DaemonSets (nodes do not change here).
+                    let taints = node_taints.get_or_insert_with(|| {
+                        c.objects.nodes.iter().map(schedule::effective_taints).collect()
+                    });
+                    daemonset_serving(c, w, served, taints);
                 }
             }
         }
     }
+    c.objects.workloads = input;
+    c.objects.workloads.extend(made);
 }
 
 fn replicaset(c: &mut Cluster, w: &Workload, owned: &BTreeMap<(String, String, String), usize>) {
@@ -107,8 +171,9 @@ fn replicaset(c: &mut Cluster, w: &Workload, owned: &BTreeMap<(String, String, S
         let key = (w.meta.namespace.clone(), "ReplicaSet".to_string(), w.meta.name.clone());
         let have = owned.get(&key).copied().unwrap_or(0);
         let want = usize::try_from(w.replicas.max(0)).unwrap_or(0);
+        let names = NameGen::new(w);
         for _ in have..want {
-            create_rs_pod(c, w);
+            create_rs_pod_with(c, w, &names);
         }
     }
 }
@@ -167,7 +232,7 @@ fn owner(kind: &str, name: &str) -> OwnerReference {
 }
 
 fn key(w: &Workload) -> String {
-    format!("{}/{}/{}", w.meta.namespace, w.kind.as_str(), w.meta.name)
+    [w.meta.namespace.as_str(), "/", w.kind.as_str(), "/", &w.meta.name].concat()
 }
 
 /// The active Pods `w` controls: terminating ones do not count (`controller.FilterActivePods`).
@@ -189,20 +254,19 @@ pub(crate) fn owned_pods(c: &Cluster, w: &Workload) -> Vec<usize> {
         .collect()
 }
 
-fn deployment(c: &mut Cluster, d: &Workload) {
+/// The Deployment controller makes `d`'s ReplicaSet, unless it has one (`rolled_out`: the
+/// Deployments that have a ReplicaSet, by namespace and name; updated here). The caller lists
+/// it.
+fn deployment(
+    c: &mut Cluster,
+    d: &Workload,
+    rolled_out: &mut BTreeSet<(String, String)>,
+) -> Option<Workload> {
     if !bounded(c, d) {
-        return;
+        return None;
     }
-    let owned = c.objects.workloads.iter().any(|w| {
-        w.kind == WorkloadKind::ReplicaSet
-            && w.meta.namespace == d.meta.namespace
-            && w.meta
-                .owner_references
-                .iter()
-                .any(|o| o.kind == "Deployment" && o.name == d.meta.name)
-    });
-    if owned {
-        return;
+    if !rolled_out.insert((d.meta.namespace.clone(), d.meta.name.clone())) {
+        return None;
     }
     let hash = template_hash(&d.template);
     // `rs.Name = deployment.Name + "-" + podTemplateSpecHash` (names longer than 63 are cut by
@@ -234,14 +298,14 @@ fn deployment(c: &mut Cluster, d: &Workload) {
         &d.meta.namespace,
         format!("Scaled up replica set {name} from 0 to {}", d.replicas),
     ));
-    c.objects.workloads.push(Workload {
+    Some(Workload {
         kind: WorkloadKind::ReplicaSet,
         meta,
         replicas: d.replicas,
         selector: Some(selector),
         template,
         service_name: None,
-    });
+    })
 }
 
 /// Default RollingUpdate maxSurge 25%, rounded up (`deploymentutil.MaxSurge`).
@@ -276,40 +340,99 @@ fn new_pod(w: &Workload, name: String, generate_name: Option<String>, owner_kind
 /// `names.SimpleNameGenerator`: the `generateName` prefix `<name>-`, cut to 58 characters
 /// (`maxGeneratedNameLength = 63 - 5`) before the 5 random characters are appended.
 pub(crate) fn generate_base(name: &str) -> String {
-    format!("{name}-").chars().take(58).collect()
+    let base = [name, "-"].concat();
+    // Fewer bytes than the cut means fewer characters too.
+    if base.len() <= 58 {
+        base
+    } else {
+        base.chars().take(58).collect()
+    }
+}
+
+/// What a controller's generated names are made of, computed once per workload.
+struct NameGen {
+    /// `namespace/kind/name`: the key of `State::created` and the seed prefix.
+    key: String,
+    /// `generate_base(name)`.
+    base: String,
+    /// `<owner>-`, the Pod's `generateName`.
+    generate_name: String,
+}
+
+impl NameGen {
+    fn new(w: &Workload) -> NameGen {
+        NameGen {
+            key: key(w),
+            base: generate_base(&w.meta.name),
+            generate_name: [w.meta.name.as_str(), "-"].concat(),
+        }
+    }
 }
 
 /// A fresh generated name `<base>xxxxx` not used before in this cluster, and the
 /// `generateName` the controller set (`<owner>-`).
-pub(crate) fn generated_name(c: &mut Cluster, w: &Workload) -> (String, String) {
-    let k = key(w);
-    let base = generate_base(&w.meta.name);
+fn generated_name_with(c: &mut Cluster, w: &Workload, g: &NameGen) -> (String, String) {
+    // `n`: the Pods this controller created so far; each try counts.
+    let mut n = c.state.created.get(&g.key).copied().unwrap_or(0);
+    let mut seed = String::with_capacity(g.key.len() + 21);
+    let mut found = None;
     // Bounded probing past (unlikely) collisions.
     for _ in 0..64 {
-        let n = c.state.created.entry(k.clone()).or_insert(0);
-        let seed = format!("{k}/{n}");
-        *n += 1;
-        let name = format!("{base}{}", suffix(&seed, 5));
-        let full = format!("{}/{name}", w.meta.namespace);
+        seed.clear();
+        let _ = write!(seed, "{}/{n}", g.key);
+        n += 1;
+        let name = [g.base.as_str(), &suffix(&seed, 5)].concat();
+        let full = [w.meta.namespace.as_str(), "/", &name].concat();
         // `state.names` holds every Pod name ever used in this cluster (never reused).
         if c.state.names.insert(full) {
-            return (name, format!("{}-", w.meta.name));
+            found = Some(name);
+            break;
         }
     }
-    let n = c.state.created.get(&k).copied().unwrap_or(0);
-    (format!("{base}{n}"), format!("{}-", w.meta.name))
+    match c.state.created.get_mut(&g.key) {
+        Some(count) => *count = n,
+        None => {
+            c.state.created.insert(g.key.clone(), n);
+        }
+    }
+    match found {
+        Some(name) => (name, g.generate_name.clone()),
+        None => (format!("{}{n}", g.base), g.generate_name.clone()),
+    }
+}
+
+/// `pod/<name>`, `replicaset/<name>`…: an event's object in kubectl's lower-case form.
+fn event_object(kind: &str, name: &str) -> String {
+    [kind, "/", name].concat()
+}
+
+/// A workload kind as events name it.
+fn lower_kind(kind: WorkloadKind) -> &'static str {
+    match kind {
+        WorkloadKind::Deployment => "deployment",
+        WorkloadKind::ReplicaSet => "replicaset",
+        WorkloadKind::StatefulSet => "statefulset",
+        WorkloadKind::DaemonSet => "daemonset",
+        WorkloadKind::ReplicationController => "replicationcontroller",
+    }
 }
 
 /// The ReplicaSet controller creates one Pod (`SuccessfulCreate`). Returns its index.
 pub(crate) fn create_rs_pod(c: &mut Cluster, w: &Workload) -> usize {
-    let (name, base) = generated_name(c, w);
-    let pod = new_pod(w, name.clone(), Some(base), w.kind.as_str());
+    create_rs_pod_with(c, w, &NameGen::new(w))
+}
+
+/// [`create_rs_pod`] with `w`'s [`NameGen`].
+fn create_rs_pod_with(c: &mut Cluster, w: &Workload, g: &NameGen) -> usize {
+    let (name, base) = generated_name_with(c, w, g);
+    let message = ["Created pod: ", name.as_str()].concat();
+    let pod = new_pod(w, name, Some(base), w.kind.as_str());
     c.events.push(Event::new(
         EventType::Normal,
         "SuccessfulCreate",
-        format!("{}/{}", w.kind.as_str().to_lowercase(), w.meta.name),
+        event_object(lower_kind(w.kind), &w.meta.name),
         &w.meta.namespace,
-        format!("Created pod: {name}"),
+        message,
     ));
     c.objects.pods.push(pod);
     c.objects.pods.len() - 1
@@ -317,14 +440,29 @@ pub(crate) fn create_rs_pod(c: &mut Cluster, w: &Workload) -> usize {
 
 /// The StatefulSet controller creates ordinal `ord` unless it exists. Returns its index.
 pub(crate) fn create_sts_pod(c: &mut Cluster, w: &Workload, ord: i32) -> Option<usize> {
-    let name = format!("{}-{ord}", w.meta.name);
+    let name = sts_pod_name(w, ord);
     if c.pod(&w.meta.namespace, &name).is_some() {
         return None;
     }
+    Some(add_sts_pod(c, w, ord, name, &revision(w)))
+}
+
+/// `getPodName`: `<sts>-<ordinal>`.
+fn sts_pod_name(w: &Workload, ord: i32) -> String {
+    [w.meta.name.as_str(), "-", &ord.to_string()].concat()
+}
+
+/// The StatefulSet's `controller-revision-hash`: `<sts>-<template hash>`.
+fn revision(w: &Workload) -> String {
+    format!("{}-{}", w.meta.name, template_hash(&w.template))
+}
+
+/// Ordinal `ord` of StatefulSet `w`, named `name` (checked free by the caller), at revision
+/// `rev` ([`revision`]). Returns its index.
+fn add_sts_pod(c: &mut Cluster, w: &Workload, ord: i32, name: String, rev: &str) -> usize {
     let mut pod = new_pod(w, name.clone(), None, "StatefulSet");
-    let rev = format!("{}-{}", w.meta.name, template_hash(&w.template));
     pod.meta.labels.insert("apps.kubernetes.io/pod-index".into(), ord.to_string());
-    pod.meta.labels.insert("controller-revision-hash".into(), rev);
+    pod.meta.labels.insert("controller-revision-hash".into(), rev.to_string());
     pod.meta.labels.insert("statefulset.kubernetes.io/pod-name".into(), name.clone());
     // `initIdentity`: hostname = Pod name, subdomain = spec.serviceName.
     pod.spec.hostname = Some(name.clone());
@@ -332,12 +470,12 @@ pub(crate) fn create_sts_pod(c: &mut Cluster, w: &Workload, ord: i32) -> Option<
     c.events.push(Event::new(
         EventType::Normal,
         "SuccessfulCreate",
-        format!("statefulset/{}", w.meta.name),
+        event_object("statefulset", &w.meta.name),
         &w.meta.namespace,
-        format!("create Pod {name} in StatefulSet {} successful", w.meta.name),
+        ["create Pod ", name.as_str(), " in StatefulSet ", &w.meta.name, " successful"].concat(),
     ));
     c.objects.pods.push(pod);
-    Some(c.objects.pods.len() - 1)
+    c.objects.pods.len() - 1
 }
 
 fn daemon_tolerations() -> Vec<Toleration> {
@@ -357,7 +495,34 @@ fn daemon_tolerations() -> Vec<Toleration> {
     ]
 }
 
+/// Does `p` belong to DaemonSet `name` (any owner reference of that kind and name)?
+fn of_daemonset(p: &Pod, name: &str) -> bool {
+    p.meta.owner_references.iter().any(|o| o.kind == "DaemonSet" && o.name == name)
+}
+
+/// The DaemonSet controller for `w`: a Pod on every eligible node that has none of its Pods.
 pub(crate) fn daemonset(c: &mut Cluster, w: &Workload) {
+    // Nodes that already run a Pod of this DaemonSet: one scan, not one per node (that was
+    // nodes × Pods).
+    let served: BTreeSet<String> = c
+        .objects
+        .pods
+        .iter()
+        .filter(|p| p.meta.namespace == w.meta.namespace && of_daemonset(p, &w.meta.name))
+        .filter_map(|p| p.spec.node_name.clone())
+        .collect();
+    let taints: Vec<Vec<Taint>> = c.objects.nodes.iter().map(schedule::effective_taints).collect();
+    daemonset_serving(c, w, served, &taints);
+}
+
+/// [`daemonset`] given the nodes that already run one of its Pods (`served`) and every node's
+/// [`schedule::effective_taints`] (`taints`, in node order).
+fn daemonset_serving(
+    c: &mut Cluster,
+    w: &Workload,
+    mut served: BTreeSet<String>,
+    taints: &[Vec<Taint>],
+) {
     let hash = template_hash(&w.template);
     let mut probe = new_pod(w, String::new(), None, "DaemonSet");
     probe.spec.tolerations.extend(daemon_tolerations());
@@ -365,24 +530,11 @@ pub(crate) fn daemonset(c: &mut Cluster, w: &Workload) {
         .objects
         .nodes
         .iter()
-        .filter(|n| n.ready && schedule::filter(n, &probe).is_ok())
-        .map(|n| n.meta.name.clone())
+        .zip(taints)
+        .filter(|(n, t)| n.ready && schedule::filter_with(n, t, &probe).is_ok())
+        .map(|(n, _)| n.meta.name.clone())
         .collect();
-    // Nodes that already run a Pod of this DaemonSet: one scan, not one per node (that was
-    // nodes × Pods).
-    let mut served: BTreeSet<String> = c
-        .objects
-        .pods
-        .iter()
-        .filter(|p| {
-            p.meta.namespace == w.meta.namespace
-                && p.meta
-                    .owner_references
-                    .iter()
-                    .any(|o| o.kind == "DaemonSet" && o.name == w.meta.name)
-        })
-        .filter_map(|p| p.spec.node_name.clone())
-        .collect();
+    let names = NameGen::new(w);
     for node in nodes {
         if served.contains(&node) {
             continue;
@@ -402,7 +554,7 @@ pub(crate) fn daemonset(c: &mut Cluster, w: &Workload) {
             return;
         }
         served.insert(node.clone());
-        let (name, base) = generated_name(c, w);
+        let (name, base) = generated_name_with(c, w, &names);
         let mut pod = new_pod(w, name.clone(), Some(base), "DaemonSet");
         pod.spec.tolerations.extend(daemon_tolerations());
         pod.meta.labels.insert("controller-revision-hash".into(), hash.clone());
@@ -413,9 +565,9 @@ pub(crate) fn daemonset(c: &mut Cluster, w: &Workload) {
         c.events.push(Event::new(
             EventType::Normal,
             "SuccessfulCreate",
-            format!("daemonset/{}", w.meta.name),
+            event_object("daemonset", &w.meta.name),
             &w.meta.namespace,
-            format!("Created pod: {name}"),
+            ["Created pod: ", name.as_str()].concat(),
         ));
         c.objects.pods.push(pod);
     }

@@ -189,7 +189,9 @@ window.NetsimEditor = {
             if (job && !job.own) job.at = u.changes.mapPos(job.at, 1);
             onChange();
           }),
-          EditorView.contentAttributes.of({ "aria-label": "Kubernetes manifests (YAML)" }),
+          // An explicit tabindex: the text is the scroller's keyboard-focusable content (axe
+          // scrollable-region-focusable), also when read-only (contenteditable is then false).
+          EditorView.contentAttributes.of({ "aria-label": "Kubernetes manifests (YAML)", tabindex: "0" }),
         ],
       }),
     });

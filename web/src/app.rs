@@ -284,6 +284,8 @@ pub fn App() -> Html {
             <div class={classes!("app", embed.is_some().then_some("embed"))} data-testid="app">
                 if embed.is_none() {
                     <Header on_help={open_help} on_share={open_share} />
+                } else {
+                    <h1 class="sr-only">{ "kube-netsim playground" }</h1>
                 }
                 <CrashBanner />
                 <main class={classes!("panes", (!show_editor || !(show_results || show_requests)).then_some("single"))}>
@@ -320,7 +322,9 @@ pub fn App() -> Html {
                     }
                 </main>
                 if let Some(href) = open_link {
-                    <a class="open-playground" href={href} target="_blank" rel="noopener" data-testid="open-in-playground">{ "Open in playground ↗" }</a>
+                    <footer>
+                        <a class="open-playground" href={href} target="_blank" rel="noopener" data-testid="open-in-playground">{ "Open in playground ↗" }</a>
+                    </footer>
                 }
                 if *help {
                     <HelpOverlay on_close={close_help} />

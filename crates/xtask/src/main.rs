@@ -6,6 +6,7 @@
 //! chromium + chromium-driver) and never download anything outside the package registries.
 
 mod bench;
+mod e2e_a11y;
 mod e2e_wave2;
 mod fuzz;
 mod serve;

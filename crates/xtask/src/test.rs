@@ -379,6 +379,7 @@ fn e2e(t: &mut Tally) -> Result {
             Ok(())
         })(),
     )?;
+    crate::e2e_a11y::run(&driver, &url, &mut assert)?;
     // Last (the browser reports the refusal as a console error): the Content-Security-Policy
     // stops an injected inline script, in the page and in what the server sends.
     assert(

@@ -175,6 +175,24 @@ impl Driver {
         }
     }
 
+    /// Presses `keys` on the keyboard as a user would (WebDriver actions: real key events to
+    /// whatever has focus). WebDriver's key codes: `\u{E004}` Tab, `\u{E007}` Enter,
+    /// `\u{E00C}` Escape, `\u{E015}` ArrowDown, `\u{E008}` Shift (held until released).
+    pub(crate) fn keys(&self, keys: &str) -> Result {
+        let mut actions = Vec::new();
+        for k in keys.chars() {
+            let k = k.to_string();
+            actions.push(json!({"type": "keyDown", "value": k}));
+            if k != "\u{E008}" {
+                actions.push(json!({"type": "keyUp", "value": k}));
+            }
+        }
+        let body = json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]});
+        self.request("POST", &self.session_path("/actions"), Some(&body))?;
+        // Lets go of any held modifier.
+        self.request("DELETE", &self.session_path("/actions"), None).map(drop)
+    }
+
     /// Browser console entries (`[level, message]`), drained.
     pub(crate) fn console(&self) -> Result<Vec<(String, String)>> {
         let v =

@@ -9,11 +9,12 @@ pub struct HelpProps {
     pub on_close: Callback<()>,
 }
 
-const SHORTCUTS: [(&str, &str); 7] = [
+const SHORTCUTS: [(&str, &str); 8] = [
     ("?", "Show or hide this help"),
     ("Ctrl/Cmd + Enter", "Send the request in the request panel"),
     ("Ctrl/Cmd + Z, Shift + Ctrl/Cmd + Z", "Undo, redo in the editor"),
     ("Tab", "Indent with two spaces (YAML forbids tabs)"),
+    ("Escape, then Tab", "Leave the editor with the keyboard"),
     ("Escape", "Close this help"),
     ("Wheel, drag", "Zoom and pan the topology"),
     ("Click a box", "Inspect a Service, Pod or node"),

@@ -344,7 +344,7 @@ fn ServiceRules(props: &RulesProps) -> Html {
                 None => html! { <p class="muted">{ "Loading rules…" }</p> },
                 Some(Err(e)) => html! { <p class="error">{ e }</p> },
                 Some(Ok(_)) if lines.is_empty() => html! { <p class="muted">{ "No rules mention this Service." }</p> },
-                Some(Ok(_)) => html! { <pre class="rules" data-testid="inspector-rules">{ lines.join("\n") }</pre> },
+                Some(Ok(_)) => html! { <pre class="rules" data-testid="inspector-rules" tabindex="0" aria-label="This Service's rules">{ lines.join("\n") }</pre> },
             } }
         </>
     }

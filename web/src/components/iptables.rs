@@ -82,7 +82,7 @@ pub fn IptablesView() -> Html {
                     { rules_pane(&node_value, "nftables", nft.as_ref(), cluster_mode.as_deref(), "rules-nftables") }
                 </div>
             } else {
-                <pre class="terminal rules" data-testid="iptables-output">
+                <pre class="terminal rules" data-testid="iptables-output" tabindex="0" aria-label="Rules">
                     <span class="prompt">{ format!("root@{node_value}:/# {}\n", command(cluster_mode.as_deref().unwrap_or("iptables"))) }</span>
                     { rule_lines(own.as_ref()) }
                 </pre>
@@ -122,7 +122,7 @@ fn rules_pane(
                 { format!("{mode} mode") }
                 <span class="muted">{ if runs { " — what this cluster runs" } else { " — if kube-proxy ran in this mode" } }</span>
             </h4>
-            <pre class="terminal rules" data-testid={testid} data-mode={mode.to_string()}>
+            <pre class="terminal rules" data-testid={testid} data-mode={mode.to_string()} tabindex="0" aria-label={format!("{mode} rules")}>
                 <span class="prompt">{ format!("root@{node}:/# {}\n", command(mode)) }</span>
                 { rule_lines(rules) }
             </pre>

@@ -49,7 +49,7 @@ pub fn KubectlView() -> Html {
                 </select>
                 <label><input type="checkbox" checked={*wide} onclick={toggle} />{ " -o wide" }</label>
             </div>
-            <pre class="terminal" data-testid="kubectl-output"><span class="prompt">{ format!("$ {command}\n") }</span>{
+            <pre class="terminal" data-testid="kubectl-output" tabindex="0" aria-label="kubectl output"><span class="prompt">{ format!("$ {command}\n") }</span>{
                 match out {
                     None => "…".to_string(),
                     Some(Err(e)) => e,

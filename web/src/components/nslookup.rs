@@ -65,7 +65,7 @@ pub fn DnsView() -> Html {
                 </label>
             </div>
             <h4>{ "/etc/resolv.conf" }</h4>
-            <pre class="terminal" data-testid="resolv-conf">{ match rc {
+            <pre class="terminal" data-testid="resolv-conf" tabindex="0" aria-label="resolv.conf">{ match rc {
                 None => "…".to_string(),
                 Some(Err(e)) => e,
                 Some(Ok(rc)) => (*rc).clone(),
@@ -78,7 +78,7 @@ pub fn DnsView() -> Html {
                 <button type="submit" class="primary" data-testid="nslookup-send">{ "Look up" }</button>
             </form>
             if !asked.is_empty() {
-                <pre class="terminal" data-testid="nslookup-output">{ match walk {
+                <pre class="terminal" data-testid="nslookup-output" tabindex="0" aria-label="DNS answer">{ match walk {
                     None => "…".to_string(),
                     Some(Err(e)) => e,
                     // The one rendering `netsim dns` prints: dig's sections, nslookup's summary.

@@ -149,8 +149,18 @@ pub fn RequestsPanel() -> Html {
         let send = send.clone();
         Callback::from(move |_: MouseEvent| send.emit(1))
     };
+    // Enter in the target field sends one, as a form does (Ctrl/Cmd+Enter is handled above and
+    // stops this default).
+    let onsubmit = {
+        let (send, busy) = (send.clone(), busy.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if !*busy {
+                send.emit(1);
+            }
+        })
+    };
     let send_many = Callback::from(move |_: MouseEvent| send.emit(MANY));
-    let onsubmit = Callback::from(|e: SubmitEvent| e.prevent_default());
     // The select shows the source even when it changes from elsewhere (a matrix cell): once a
     // learner has picked an option, the options' `selected` attributes no longer move it.
     let from_ref = use_node_ref();
@@ -186,11 +196,14 @@ pub fn RequestsPanel() -> Html {
                 <button type="button" data-testid="request-send-many" onclick={send_many} disabled={*busy}
                     title="Send 100 requests and see how they spread over the endpoints">{ format!("Send {MANY}") }</button>
             </form>
-            { match &*result {
-                None => html! { <p class="muted hint">{ "Send a request to see every hop: DNS, kube-proxy's rules, routing, delivery." }</p> },
-                Some((_, Err(e))) => html! { <p class="error" data-testid="request-error">{ e }</p> },
-                Some((count, Ok(r))) => report_view(*count, r, &select),
-            } }
+            // A live region: a screen reader reads the outcome when a request comes back.
+            <div class="request-result" aria-live="polite" data-testid="request-result">
+                { match &*result {
+                    None => html! { <p class="muted hint">{ "Send a request to see every hop: DNS, kube-proxy's rules, routing, delivery." }</p> },
+                    Some((_, Err(e))) => html! { <p class="error" data-testid="request-error">{ e }</p> },
+                    Some((count, Ok(r))) => report_view(*count, r, &select),
+                } }
+            </div>
         </section>
     }
 }

@@ -3,7 +3,8 @@
 //! Everything a newcomer needs is two commands: `cargo xtask serve` and `cargo xtask test`. Both
 //! install what is missing (the wasm32 target, wasm-bindgen-cli at exactly the Cargo.lock
 //! version, the npm packages pinned by `web/js/package-lock.json`, and for tests Debian's
-//! chromium + chromium-driver) and never download anything outside the package registries.
+//! chromium + chromium-driver, Debian's firefox-esr and geckodriver from crates.io) and never
+//! download anything outside the package registries.
 
 mod fuzz;
 mod serve;
@@ -24,7 +25,9 @@ Commands:
   test               install what is missing, then run every check (fmt, clippy, native tests,
                      browser tests, site build + size budget, end-to-end); ends with 'N passed, M failed'
   package            build the JS package (crates/netsim-wasm) with wasm-pack into target/pkg/
-  e2e                build the site and run only the end-to-end check
+  e2e [--browser chromium|firefox] [--no-build]
+                     build the site and run only the end-to-end check (both browsers by default;
+                     --no-build tests the dist/ there is)
   screenshots        build the site and save light and dark screenshots under target/screenshots/
   fuzz [--seconds N] [--seeds-only] [TARGET...]
                      seed and run the cargo-fuzz targets of fuzz/ (nightly), N seconds each
@@ -50,7 +53,7 @@ fn main() -> ExitCode {
         Some("test") => test::run(),
         Some("screenshots") => test::screenshots(),
         Some("fuzz") => fuzz::run(&args[1..]),
-        Some("e2e") => test::e2e_only(),
+        Some("e2e") => test::e2e_only(&args[1..]),
         Some("package") => site::package(),
         Some("-h" | "--help") | None => {
             print!("{USAGE}");

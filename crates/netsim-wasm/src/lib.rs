@@ -69,39 +69,85 @@ export interface SimulateOptions { events?: string[]; }
 /** What `simulate` returns. */
 export interface Simulation extends Analysis { cluster: ClusterSummary; events: ClusterEvent[]; whatIfErrors: string[]; }
 
+/** A Kubernetes object named in an answer. */
+export interface ObjectRef { kind: string; namespace: string; name: string; }
+
 /** A DNS resource record, as dig prints it. */
 export interface DnsRecord { name: string; type: string; ttl: number; data: string; }
-/** One query of the resolver's search walk and CoreDNS's answer. */
-export interface DnsQuery {
-  name: string; type: string; rcode: "NOERROR" | "NXDOMAIN" | "SERVFAIL" | "REFUSED" | null;
-  outcome: unknown; answer: DnsRecord[]; authority: DnsRecord[]; additional: DnsRecord[];
+/** One query of the resolver's search walk and CoreDNS's response. */
+export interface DnsResponse {
+  name: string; type: string;
+  /** `answered` by the kubernetes plugin, `forwarded` upstream (never answered here), … */
+  outcome: { kind: string; [key: string]: unknown };
+  rcode: "NOERROR" | "NXDOMAIN" | "SERVFAIL" | "REFUSED" | null;
+  answers: DnsRecord[]; authority: DnsRecord[]; additional: DnsRecord[];
   upstreamLookups: string[]; why: string;
 }
-/** The resolver's walk for one name (glibc search list, ndots). */
-export interface DnsWalk {
-  name: string; type: string; nameserver: string | null; ndots: number;
-  queries: DnsQuery[];
-  result: { kind: "resolved" | "notFound" | "leavesCluster" | "failed" | "invalidName" | "noNameserver"; [k: string]: unknown };
-  resolvConf: string;
+/** What a resolver in a Pod sees for one name (`resolve`, `netsim dns -o json`). */
+export interface Lookup {
+  client: ObjectRef; virtualClient: boolean; exact: boolean; searches: string[]; resolvConf: string;
+  packet: { src: string; dst: string; dstPort: number; protocol: string } | null;
+  name: string; type: RecordType; nameserver: string | null; ndots: number;
+  queries: DnsResponse[];
+  result: { kind: "resolved" | "notFound" | "leavesCluster" | "failed" | "invalidName" | "noNameserver"; [key: string]: unknown };
+  [key: string]: unknown;
 }
 export type RecordType = "A" | "AAAA" | "SRV" | "CNAME" | "PTR" | "TXT" | "NS" | "SOA" | "MX" | "ANY";
 
-export type Outcome = "connected" | "refused" | "timeout" | "nxdomain";
+/** How a request ends; `unknown` where the manifests cannot decide it. */
+export type Outcome = "connected" | "refused" | "timeout" | "nxdomain" | "unknown";
 export interface RequestOptions { count?: number; seed?: number; }
-export interface Hop { kind: string; text: string; rule: string | null; node: string | null; }
-export interface RequestEndpoint { pod: string; container: string | null; ip: string; port: number; node: string | null; sourceIP: string | null; }
-export interface EndpointShare { pod: string; ip: string; port: number; probability: number; count: number; }
-/** An end-to-end request trace and its outcome. */
-export interface RequestReport {
-  outcome: Outcome; reason: string; fix: string; hops: Hop[];
-  endpoint: RequestEndpoint | null; distribution: EndpointShare[]; outcomes: Record<Outcome, number>;
+export type HopKind = "client" | "resolv" | "resolve" | "dns" | "answer" | "enter" | "nat" | "filter" | "route" | "snat" | "deliver" | "note";
+/** One step of a request's trace: a line for people, the rule behind it, the node. */
+export interface Hop { kind: HopKind; text: string; rule: string | null; node: string | null; [key: string]: unknown; }
+/** Who received the request: a Pod's container, or (`pod` null) the outside host or node process in `host`. */
+export interface RequestEndpoint {
+  pod: ObjectRef | null; host?: string; container: string | null; ip: string; port: number;
+  node: string | null; sourceIp: string | null; [key: string]: unknown;
+}
+/** How many of `count` requests went to one endpoint, and the share the rules give it. */
+export interface EndpointShare { pod: ObjectRef | null; ip: string; port: number; probability: number; count: number; [key: string]: unknown; }
+/** An end-to-end request trace and its outcome (`request`, `netsim request -o json`). */
+export interface Report {
+  outcome: Outcome; reason: string; fix: string;
+  from: string; target: string; port: number; count: number; seed: number;
+  hops: Hop[]; endpoint: RequestEndpoint | null;
+  /** With `count > 1`: the spread over the endpoints and the outcome counts. */
+  distribution: EndpointShare[]; outcomes: Partial<Record<Outcome, number>>;
+  /** The client, the Service addressed (if any), the Pod that answered (if any). */
+  path: ObjectRef[];
+  [key: string]: unknown;
+}
+/** One rule matched on a packet's way through a node's rules. */
+export interface PacketStep { table: string; chain: string; rule: string; probability: number | null; note: string | null; }
+export type PacketVerdict = "DNAT" | "REJECT" | "DROP" | "ACCEPT" | "NONE";
+/** One packet walked through a node's kube-proxy rules, every random branch followed (`packet`). */
+export interface PacketWalk {
+  node: string; from: "pod" | "node" | "outside"; src: string; dst: string; proto: string;
+  verdict: PacketVerdict;
+  destinations: { ip: string; port: number; probability: number }[];
+  masquerade: boolean; path: PacketStep[];
+  branches: { probability: number; verdict: PacketVerdict; destination: string | null; masquerade: boolean; path: PacketStep[] }[];
+  truncated: boolean;
+  [key: string]: unknown;
 }
 export type RulesFormat = "restore" | "save";
 /** One row of the Debug Services checklist. */
-export interface ExplainCheck {
-  id: string; mark: "pass" | "fail" | "info"; symbol: "✓" | "✗" | "-"; title: string; evidence: string[]; fix: string;
-}
-export interface Explanation { namespace: string; name: string; checks: ExplainCheck[]; }
+export interface ExplainCheck { id: string; result: "pass" | "fail" | "info"; title: string; evidence: string[]; fix: string; }
+/** The Debug Services checklist for one Service (`explain`, `netsim explain -o json`). */
+export interface Explanation { service: ObjectRef; ok: boolean; checks: ExplainCheck[]; }
+
+/** A question for `ask`; the answer is the JSON text `netsim … -o json` prints for it. */
+export type Question =
+  | { ask: "request"; from: string; target: string; count?: number; seed?: number }
+  | { ask: "dns"; name: string; from?: string; namespace?: string; type?: RecordType; exact?: boolean }
+  | { ask: "resolvConf"; pod: string; namespace?: string }
+  | { ask: "packet"; node: string; src: string; dst: string; proto?: "tcp" | "udp" | "sctp" }
+  | { ask: "rules"; node: string; format?: RulesFormat; service?: string }
+  | { ask: "explain"; service: string; namespace?: string }
+  | { ask: "get"; kinds: string; names?: string[]; namespace?: string; allNamespaces?: boolean; selector?: string; output?: "table" | "wide" | "yaml" | "json" | "name" }
+  | { ask: "service"; service: string }
+  | { ask: "pod"; pod: string };
 
 /** Everything a share link restores. */
 export interface ShareState {

@@ -7,6 +7,7 @@
 //! download anything outside the package registries.
 
 mod fuzz;
+mod npm;
 mod serve;
 mod site;
 mod test;
@@ -24,7 +25,8 @@ Commands:
   build              build the site into dist/ and print its first-load transfer size
   test               install what is missing, then run every check (fmt, clippy, native tests,
                      browser tests, site build + size budget, end-to-end); ends with 'N passed, M failed'
-  package            build the JS package (crates/netsim-wasm) with wasm-pack into target/pkg/
+  package [--check]  build the npm package kube-netsim (crates/netsim-wasm) with wasm-pack into
+                     target/pkg/, ready to publish; --check: and run its tests (as in `test`)
   e2e [--browser chromium|firefox] [--no-build]
                      build the site and run only the end-to-end check (both browsers by default;
                      --no-build tests the dist/ there is)
@@ -54,7 +56,7 @@ fn main() -> ExitCode {
         Some("screenshots") => test::screenshots(),
         Some("fuzz") => fuzz::run(&args[1..]),
         Some("e2e") => test::e2e_only(&args[1..]),
-        Some("package") => site::package(),
+        Some("package") => npm::package_command(&args[1..]),
         Some("-h" | "--help") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

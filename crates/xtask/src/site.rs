@@ -57,15 +57,8 @@ fn build() -> Result {
         .arg(tmp.join("netsim_web.js"))
         .args(["--minify", "--format=esm", "--target=es2020", "--legal-comments=none"])
         .arg(format!("--outfile={}", dist.join("netsim_web.js").display())))?;
-    // wasm-opt from the npm `binaryen` package: Debian's is too old for what rustc emits. The
-    // features are the ones rustc enables by default for wasm32-unknown-unknown.
-    run(Command::new(tools::npm_bin("wasm-opt"))
-        .arg("-Oz")
-        .args(WASM_OPT_FEATURES)
-        .args(["--strip-debug", "--strip-producers"])
-        .arg(tmp.join("netsim_web_bg.wasm"))
-        .arg("-o")
-        .arg(dist.join("netsim_web_bg.wasm")))?;
+    // wasm-opt from the npm `binaryen` package: Debian's is too old for what rustc emits.
+    wasm_opt(&tmp.join("netsim_web_bg.wasm"), &dist.join("netsim_web_bg.wasm"))?;
     bundle_editor(&dist.join("editor.js"))?;
     build_js_package(&dist.join("pkg"))?;
     precompress(&dist)
@@ -100,39 +93,54 @@ fn build_js_package(out: &Path) -> Result {
 /// `wasm-opt -Oz` from the npm `binaryen` package, in place.
 pub(crate) fn wasm_opt_in_place(file: &Path) -> Result {
     let tmp = file.with_extension("opt.wasm");
-    run(Command::new(tools::npm_bin("wasm-opt"))
-        .arg("-Oz")
-        .args(WASM_OPT_FEATURES)
-        .args(["--strip-debug", "--strip-producers"])
-        .arg(file)
-        .arg("-o")
-        .arg(&tmp))?;
+    wasm_opt(file, &tmp)?;
     std::fs::rename(&tmp, file).map_err(|e| format!("rename {}: {e}", tmp.display()))
 }
 
-/// `cargo xtask package`: the npm package of the JS API with wasm-pack (installed from
-/// crates.io when missing), optimised with the pinned wasm-opt, into `target/pkg/`.
-pub(crate) fn package() -> Result {
-    tools::ensure_site_tools()?;
-    tools::ensure_wasm_pack()?;
-    let root = root();
-    let out = root.join("target/pkg");
-    run(Command::new("wasm-pack")
-        .args([
-            "build",
-            "crates/netsim-wasm",
-            "--release",
-            "--target",
-            "web",
-            "--mode",
-            "no-install",
-            "--out-dir",
-        ])
-        .arg(&out)
-        .current_dir(&root))?;
-    wasm_opt_in_place(&out.join("netsim_wasm_bg.wasm"))?;
-    println!("npm package in {}", out.display());
-    Ok(())
+/// `wasm-opt -Oz` (the features are the ones rustc enables by default for
+/// wasm32-unknown-unknown), remembered in `target/wasm-opt-cache/` by the SHA-256 of the input,
+/// the flags and wasm-opt's version: it takes minutes on the engine, which the site and the npm
+/// package share and a second `cargo xtask test` meets unchanged.
+fn wasm_opt(input: &Path, output: &Path) -> Result {
+    use sha2::{Digest, Sha256};
+    let bytes = std::fs::read(input).map_err(|e| format!("{}: {e}", input.display()))?;
+    let version = Command::new(tools::npm_bin("wasm-opt"))
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    let mut h = Sha256::new();
+    h.update(version.as_bytes());
+    for flag in WASM_OPT_FEATURES {
+        h.update(flag.as_bytes());
+    }
+    h.update(&bytes);
+    let key = hex(&h.finalize());
+    let cache = root().join("target/wasm-opt-cache");
+    let cached = cache.join(format!("{key}.wasm"));
+    if cached.is_file() {
+        eprintln!("wasm-opt: {} is unchanged, optimized before", input.display());
+    } else {
+        std::fs::create_dir_all(&cache).map_err(|e| format!("{}: {e}", cache.display()))?;
+        let tmp = cache.join(format!("{key}.tmp"));
+        run(Command::new(tools::npm_bin("wasm-opt"))
+            .arg("-Oz")
+            .args(WASM_OPT_FEATURES)
+            .args(["--strip-debug", "--strip-producers"])
+            .arg(input)
+            .arg("-o")
+            .arg(&tmp))?;
+        std::fs::rename(&tmp, &cached).map_err(|e| format!("{}: {e}", cached.display()))?;
+    }
+    std::fs::copy(&cached, output).map_err(|e| format!("{}: {e}", output.display())).map(drop)
+}
+
+/// Lower-case hex of `bytes`.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
 
 /// Writes a Zopfli `.gz` beside every compressible file of the site (gzip format, ~5% smaller

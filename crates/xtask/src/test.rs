@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::tools::{self, show};
 use crate::webdriver::{self, Browser, Driver};
-use crate::{root, serve, site, Result};
+use crate::{npm, root, serve, site, Result};
 
 #[derive(Default)]
 struct Tally {
@@ -74,6 +74,7 @@ const BROWSERS: [Browser; 2] = [Browser::Chromium, Browser::Firefox];
 fn run_steps(t: &mut Tally) -> Result {
     step(t, "install tools", |_| {
         tools::ensure_site_tools()?;
+        tools::ensure_wasm_pack()?;
         tools::ensure_chromium()?;
         tools::ensure_firefox()
     })?;
@@ -156,6 +157,7 @@ fn run_steps(t: &mut Tally) -> Result {
             }
         }
     })?;
+    step(t, "npm package: pack, install, types, the autograder example", npm_package)?;
     for browser in BROWSERS {
         step(t, &format!("end-to-end: served dist/ in headless {}", browser.name()), |t| {
             e2e(t, browser)
@@ -229,6 +231,24 @@ fn parse_result_line(line: &str) -> Option<(u64, u64)> {
         }
     }
     Some((passed?, failed?))
+}
+
+/// The npm package's checks (`npm::check`), each counted.
+fn npm_package(t: &mut Tally) -> Result {
+    npm::check(&mut |name: &str, r: Result| -> Result {
+        match r {
+            Ok(()) => {
+                eprintln!("  ok   {name}");
+                t.passed += 1;
+                Ok(())
+            }
+            Err(e) => {
+                eprintln!("  FAIL {name}: {e}");
+                t.failed += 1;
+                Err(format!("{name}: {e}"))
+            }
+        }
+    })
 }
 
 /// Serves `dist/` on a free port in this process and loads it in a headless browser: the default

@@ -3,10 +3,13 @@ import init from "./netsim_web.js";
 
 function start() {
   document.getElementById("loading")?.remove();
-  init().catch((e) => {
-    console.error("kube-netsim failed to start", e);
-    document.body.textContent = "kube-netsim could not start: " + e;
-  });
+  init().then(
+    () => import("./offline.js").catch((e) => console.warn("no offline use:", e)),
+    (e) => {
+      console.error("kube-netsim failed to start", e);
+      document.body.textContent = "kube-netsim could not start: " + e;
+    },
+  );
 }
 
 // Module scripts run after deferred scripts in document order, so `editor.js` is loaded here.

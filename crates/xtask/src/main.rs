@@ -8,6 +8,7 @@
 
 mod fuzz;
 mod npm;
+mod offline;
 mod serve;
 mod site;
 mod test;

@@ -15,6 +15,10 @@ pub(crate) const BUDGET_BYTES: u64 = 400 * 1000;
 const FIRST_LOAD: &[&str] =
     &["index.html", "style.css", "boot.js", "editor.js", "netsim_web.js", "netsim_web_bg.wasm"];
 
+/// Offline use, once the page runs: the script that registers the service worker, and the
+/// worker (it then fetches every file of the build, apart from the page's loads).
+const OFFLINE: &[&str] = &["offline.js", "sw.js"];
+
 /// The engine worker the page starts at once (the whole core, off the main thread): fetched in
 /// parallel with the page and reported apart from the first-load budget.
 const ENGINE: &[&str] = &["engine.js", "pkg/netsim_wasm.js", "pkg/netsim_wasm_bg.wasm"];
@@ -61,7 +65,65 @@ fn build() -> Result {
     wasm_opt(&tmp.join("netsim_web_bg.wasm"), &dist.join("netsim_web_bg.wasm"))?;
     bundle_editor(&dist.join("editor.js"))?;
     build_js_package(&dist.join("pkg"))?;
+    write_service_worker(&dist)?;
     precompress(&dist)
+}
+
+/// The service worker's placeholder in `static/sw.js`.
+const BUILD_PLACEHOLDER: &str = "/* NETSIM_BUILD */ null";
+
+/// Writes `sw.js` into the site at `dir` (a built `dist/`): `static/sw.js` with the build's
+/// manifest in place of [`BUILD_PLACEHOLDER`] — every file of the site but `sw.js` and the `.gz`
+/// twins, with its SHA-256, and a version that is the SHA-256 of that list (the cache's name, so
+/// a new deploy is a new cache). Returns the version and the manifest.
+pub(crate) fn write_service_worker(dir: &Path) -> Result<(String, Vec<(String, String)>)> {
+    let (version, manifest) = build_manifest(dir)?;
+    let files: serde_json::Map<String, serde_json::Value> =
+        manifest.iter().map(|(p, h)| (p.clone(), serde_json::Value::String(h.clone()))).collect();
+    let build = serde_json::json!({"version": version, "files": files});
+    let template = std::fs::read_to_string(root().join("static/sw.js"))
+        .map_err(|e| format!("static/sw.js: {e}"))?;
+    if !template.contains(BUILD_PLACEHOLDER) {
+        return Err(format!("static/sw.js lacks the placeholder {BUILD_PLACEHOLDER}"));
+    }
+    let sw = template.replace(BUILD_PLACEHOLDER, &build.to_string());
+    std::fs::write(dir.join("sw.js"), sw).map_err(|e| format!("sw.js: {e}"))?;
+    Ok((version, manifest))
+}
+
+/// The build's version and files (path, SHA-256) as [`write_service_worker`] writes them.
+pub(crate) fn build_manifest(dir: &Path) -> Result<(String, Vec<(String, String)>)> {
+    use sha2::{Digest, Sha256};
+    let mut files = Vec::new();
+    collect_files(dir, dir, &mut files)?;
+    files.retain(|p| p != "sw.js" && !p.ends_with(".gz"));
+    files.sort();
+    let mut manifest = Vec::with_capacity(files.len());
+    let mut all = Sha256::new();
+    for path in files {
+        let bytes = std::fs::read(dir.join(&path)).map_err(|e| format!("{path}: {e}"))?;
+        let hash = hex(&Sha256::digest(&bytes));
+        all.update(format!("{path} {hash}\n").as_bytes());
+        manifest.push((path, hash));
+    }
+    let version = hex(&all.finalize())[..16].to_string();
+    Ok((version, manifest))
+}
+
+/// Every file under `dir`, as `/`-separated paths relative to `base`.
+fn collect_files(base: &Path, dir: &Path, out: &mut Vec<String>) -> Result {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("read {}: {e}", dir.display()))?;
+    for e in entries.filter_map(std::result::Result::ok) {
+        let path = e.path();
+        if path.is_dir() {
+            collect_files(base, &path, out)?;
+        } else if let Ok(rel) = path.strip_prefix(base) {
+            let parts: Vec<String> =
+                rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            out.push(parts.join("/"));
+        }
+    }
+    Ok(())
 }
 
 const WASM_OPT_FEATURES: &[&str] = &[
@@ -184,7 +246,7 @@ pub(crate) fn bundle_editor(out: &Path) -> Result {
         .arg(format!("--outfile={}", out.display())))
 }
 
-fn copy_dir(from: &Path, to: &Path) -> Result {
+pub(crate) fn copy_dir(from: &Path, to: &Path) -> Result {
     std::fs::create_dir_all(to).map_err(|e| format!("create {}: {e}", to.display()))?;
     let mut entries: Vec<_> = std::fs::read_dir(from)
         .map_err(|e| format!("read {}: {e}", from.display()))?
@@ -201,6 +263,20 @@ fn copy_dir(from: &Path, to: &Path) -> Result {
         }
     }
     Ok(())
+}
+
+/// The transfer size of every file of the site (its `.gz` twin when it has one): what the
+/// service worker saves.
+fn walk_sizes(dist: &Path) -> Result<Vec<u64>> {
+    let mut files = Vec::new();
+    collect_files(dist, dist, &mut files)?;
+    let mut sizes = Vec::new();
+    for f in files.iter().filter(|f| !f.ends_with(".gz")) {
+        let gz = dist.join(format!("{f}.gz"));
+        let path = if gz.is_file() { gz } else { dist.join(f) };
+        sizes.push(std::fs::metadata(&path).map_err(|e| format!("{}: {e}", path.display()))?.len());
+    }
+    Ok(sizes)
 }
 
 /// Size of each first-load file as transferred (its precompressed `.gz`), and the total.
@@ -235,6 +311,21 @@ pub(crate) fn size_report() -> Result<(String, u64)> {
         engine += gz;
         let _ = writeln!(report, "  {name:<22} {gz:>36} B gz");
     }
-    let _ = write!(report, "  {:<22} {:>36} B gz", "engine total", engine);
+    let _ = writeln!(report, "  {:<22} {:>36} B gz", "engine total", engine);
+    let _ = writeln!(
+        report,
+        "offline use (once the page runs; the worker then saves the whole build):"
+    );
+    let mut all = 0;
+    for name in OFFLINE {
+        let gz_path = dist.join(format!("{name}.gz"));
+        let gz =
+            std::fs::metadata(&gz_path).map_err(|e| format!("{}: {e}", gz_path.display()))?.len();
+        let _ = writeln!(report, "  {name:<22} {gz:>36} B gz");
+    }
+    for e in walk_sizes(&dist)? {
+        all += e;
+    }
+    let _ = write!(report, "  {:<22} {:>36} B gz", "whole build", all);
     Ok((report, total))
 }

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::tools::{self, show};
 use crate::webdriver::{self, Browser, Driver};
-use crate::{npm, root, serve, site, Result};
+use crate::{npm, offline, root, serve, site, Result};
 
 #[derive(Default)]
 struct Tally {
@@ -487,7 +487,7 @@ fn e2e(t: &mut Tally, browser: Browser) -> Result {
             Ok(())
         })(),
     )?;
-    Ok(())
+    offline::check(&driver, &mut assert)
 }
 
 /// Clicks an element (SVG groups have no `click()`): a bubbling click event at its centre.

@@ -12,5 +12,10 @@ function start() {
   );
 }
 
+// `?theme=light|dark` before the first paint: an embed has no theme switch of its own (the
+// `theme` attribute of `<netsim-playground>` arrives this way); the page's switch starts from it.
+const theme = /[?&]theme=(light|dark)(&|$)/.exec(location.search);
+if (theme) document.documentElement.dataset.theme = theme[1];
+
 // Module scripts run after deferred scripts in document order, so `editor.js` is loaded here.
 start();

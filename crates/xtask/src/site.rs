@@ -56,6 +56,10 @@ fn build() -> Result {
 
     let _ = std::fs::remove_dir_all(&dist);
     copy_dir(&root.join("static"), &dist)?;
+    // The page's own stylesheet and boot script are sent minified (they are first-load bytes).
+    minify(&dist.join("style.css"), &[])?;
+    minify(&dist.join("boot.js"), &["--format=esm"])?;
+    vendor_reveal(&dist.join("embed/vendor/reveal"))?;
     // The wasm-bindgen glue, minified (it stays an ES module: `boot.js` imports it).
     run(Command::new(tools::npm_bin("esbuild"))
         .arg(tmp.join("netsim_web.js"))
@@ -122,6 +126,38 @@ fn collect_files(base: &Path, dir: &Path, out: &mut Vec<String>) -> Result {
                 rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
             out.push(parts.join("/"));
         }
+    }
+    Ok(())
+}
+
+/// Minifies a CSS or JS file of the site in place with esbuild (no bundling).
+fn minify(file: &Path, args: &[&str]) -> Result {
+    let tmp = file.with_extension(format!(
+        "min.{}",
+        file.extension().and_then(|e| e.to_str()).unwrap_or_default()
+    ));
+    run(Command::new(tools::npm_bin("esbuild"))
+        .arg(file)
+        .args(["--minify", "--legal-comments=none", "--log-level=warning"])
+        .args(args)
+        .arg(format!("--outfile={}", tmp.display())))?;
+    std::fs::rename(&tmp, file).map_err(|e| format!("rename {}: {e}", tmp.display()))
+}
+
+/// reveal.js for the example deck (`static/embed/deck.html`), from the npm package pinned in
+/// `web/js/package-lock.json`: the script, its stylesheet, a theme without web fonts, and its
+/// licence.
+fn vendor_reveal(to: &Path) -> Result {
+    let from = tools::js_dir().join("node_modules/reveal.js");
+    std::fs::create_dir_all(to).map_err(|e| format!("create {}: {e}", to.display()))?;
+    for (src, dst) in [
+        ("dist/reveal.js", "reveal.js"),
+        ("dist/reveal.css", "reveal.css"),
+        ("dist/theme/serif.css", "serif.css"),
+        ("LICENSE", "LICENSE"),
+    ] {
+        std::fs::copy(from.join(src), to.join(dst))
+            .map_err(|e| format!("reveal.js {src} (run npm ci in web/js): {e}"))?;
     }
     Ok(())
 }

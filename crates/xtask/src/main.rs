@@ -6,6 +6,7 @@
 //! chromium + chromium-driver, Debian's firefox-esr and geckodriver from crates.io) and never
 //! download anything outside the package registries.
 
+mod embed;
 mod fuzz;
 mod npm;
 mod offline;
@@ -28,9 +29,10 @@ Commands:
                      browser tests, site build + size budget, end-to-end); ends with 'N passed, M failed'
   package [--check]  build the npm package kube-netsim (crates/netsim-wasm) with wasm-pack into
                      target/pkg/, ready to publish; --check: and run its tests (as in `test`)
-  e2e [--browser chromium|firefox] [--no-build]
+  e2e [--browser chromium|firefox] [--no-build] [--only embed]
                      build the site and run only the end-to-end check (both browsers by default;
-                     --no-build tests the dist/ there is)
+                     --no-build tests the dist/ there is; --only embed: just the checks of
+                     <netsim-playground> and its example pages)
   screenshots        build the site and save light and dark screenshots under target/screenshots/
   fuzz [--seconds N] [--seeds-only] [TARGET...]
                      seed and run the cargo-fuzz targets of fuzz/ (nightly), N seconds each

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::tools::{self, show};
 use crate::webdriver::{self, Browser, Driver};
-use crate::{npm, offline, root, serve, site, Result};
+use crate::{embed, npm, offline, root, serve, site, Result};
 
 #[derive(Default)]
 struct Tally {
@@ -254,6 +254,12 @@ fn npm_package(t: &mut Tally) -> Result {
 /// Serves `dist/` on a free port in this process and loads it in a headless browser: the default
 /// scenario must be simulated and drawn, with no console errors.
 fn e2e(t: &mut Tally, browser: Browser) -> Result {
+    e2e_checks(t, browser, false)
+}
+
+/// The end-to-end check; `embed_only`: only the checks of `<netsim-playground>`
+/// ([`embed::check`]).
+fn e2e_checks(t: &mut Tally, browser: Browser, embed_only: bool) -> Result {
     let listener = serve::bind(0)?;
     let port = listener.local_addr().map_err(|e| e.to_string())?.port();
     let dist = site::dist();
@@ -274,6 +280,9 @@ fn e2e(t: &mut Tally, browser: Browser) -> Result {
             }
         }
     };
+    if embed_only {
+        return embed::check(&driver, &url, &mut assert);
+    }
     let started = Instant::now();
     driver.goto(&url)?;
     assert(
@@ -444,6 +453,15 @@ fn e2e(t: &mut Tally, browser: Browser) -> Result {
             }
             Ok(())
         })(),
+    )?;
+    // `<netsim-playground>` on the example pages of `static/embed/`; back to the app after.
+    embed::check(&driver, &url, &mut assert)?;
+    driver.goto(&url)?;
+    driver.wait_for(
+        "the app again",
+        "return document.querySelector('meta[http-equiv=Content-Security-Policy]') !== null \
+         && document.querySelector('[data-testid=app]') !== null",
+        Duration::from_secs(30),
     )?;
     // Last (the browser reports the refusal as a console error): the Content-Security-Policy
     // stops an injected inline script, in the page and in what the server sends.
@@ -1002,13 +1020,18 @@ fn big_cluster(pods: usize) -> String {
 /// end-to-end check alone, in both browsers unless one is named (`--no-build`: test the `dist/`
 /// there is).
 pub(crate) fn e2e_only(args: &[String]) -> Result {
-    let usage = "usage: cargo xtask e2e [--browser chromium|firefox] [--no-build]";
+    let usage = "usage: cargo xtask e2e [--browser chromium|firefox] [--no-build] [--only embed]";
     let mut browsers = BROWSERS.to_vec();
     let mut build = true;
+    let mut embed_only = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--no-build" => build = false,
+            "--only" => match it.next().map(String::as_str) {
+                Some("embed") => embed_only = true,
+                _ => return Err(usage.into()),
+            },
             "--browser" => {
                 browsers = match it.next().map(String::as_str) {
                     Some("chromium" | "chrome") => vec![Browser::Chromium],
@@ -1031,7 +1054,7 @@ pub(crate) fn e2e_only(args: &[String]) -> Result {
         }
         let start = Instant::now();
         eprintln!("\n==> end-to-end in {}", browser.name());
-        r = r.and(e2e(&mut t, browser));
+        r = r.and(e2e_checks(&mut t, browser, embed_only));
         eprintln!("  {:.1}s in {}", start.elapsed().as_secs_f64(), browser.name());
     }
     println!("{}", t.summary());

@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::webdriver::Driver;
-use crate::Result;
+use crate::{site, Result};
 
 /// `const d = …`: the document inside the playground element `#id` (its shadow root's iframe),
 /// or null while it has not started.
@@ -47,6 +47,31 @@ pub(crate) fn check(
     assert: &mut dyn FnMut(&str, Result) -> Result,
 ) -> Result {
     let secs = Duration::from_secs;
+    assert(
+        "embed: the service worker's file list holds the element and the example pages",
+        (|| {
+            let sw =
+                std::fs::read_to_string(site::dist().join("sw.js")).map_err(|e| e.to_string())?;
+            let missing: Vec<&str> = [
+                "netsim-playground.js",
+                "embed/index.html",
+                "embed/course.html",
+                "embed/chapter.html",
+                "embed/deck.html",
+                "embed/shop.yaml",
+                "embed/vendor/reveal/reveal.js",
+                "embed/vendor/reveal/reveal.css",
+            ]
+            .into_iter()
+            .filter(|f| !sw.contains(&format!("\"{f}\":\"")))
+            .collect();
+            if missing.is_empty() {
+                Ok(())
+            } else {
+                Err(format!("sw.js does not list {missing:?}"))
+            }
+        })(),
+    )?;
     // Anything logged before belongs to earlier checks.
     driver.console()?;
     driver.goto(&format!("{url}embed/course.html"))?;

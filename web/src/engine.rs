@@ -127,6 +127,12 @@ impl Engine {
             && !self.0.borrow().crashed
             && Reflect::has(&js_sys::global(), &"SharedWorker".into()).unwrap_or(false);
         let worker = if shared {
+            // Named after the build's engine (`<html data-engine>`, written by `cargo xtask
+            // build`): pages of another deploy, open at the same time, get an engine of their own.
+            let build = web_sys::window()
+                .and_then(|w| w.document()?.document_element()?.get_attribute("data-engine"))
+                .unwrap_or_default();
+            opts.set_name(&format!("netsim-{build}"));
             SharedWorker::new_with_worker_options(WORKER_URL, &opts).map(|w| {
                 w.set_onerror(Some(on_error.as_ref().unchecked_ref()));
                 w.port().unchecked_into::<Worker>()

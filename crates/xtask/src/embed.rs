@@ -131,14 +131,24 @@ pub(crate) fn check(
     assert(
         "embed: the playgrounds of a page share one engine (a SharedWorker)",
         (|| {
-            let v = driver.eval(
-                "return new Promise((ok, fail) => { \
-                   const w = new SharedWorker('../engine.js', {type: 'module'}); \
+            let v = driver.eval(&format!(
+                "{} const name = 'netsim-' + d.documentElement.dataset.engine; \
+                 return new Promise((ok, fail) => {{ \
+                   const w = new SharedWorker('../engine.js', {{type: 'module', name}}); \
                    w.onerror = (e) => fail(String(e.message || e)); \
-                   w.port.onmessage = (e) => { w.port.close(); ok(e.data.ok || JSON.stringify(e.data)); }; \
-                   w.port.postMessage({id: 1, op: '__engine'}); })",
-            )?;
+                   w.port.onmessage = (e) => {{ w.port.close(); ok(e.data.ok || JSON.stringify(e.data)); }}; \
+                   w.port.postMessage({{id: 1, op: '__engine'}}); }})",
+                doc("lesson")
+            ))?;
             let v = json(&v)?;
+            let mark = driver
+                .eval(&format!("{} return d.documentElement.dataset.engine", doc("lesson")))?;
+            if !mark
+                .as_str()
+                .is_some_and(|m| m.len() == 16 && m.bytes().all(|b| b.is_ascii_hexdigit()))
+            {
+                return Err(format!("the build did not name its engine: data-engine={mark}"));
+            }
             // Both playgrounds' inputs are sessions of the one engine this probe reached.
             let inputs: Vec<&str> = v["inputs"]
                 .as_array()

@@ -69,8 +69,31 @@ fn build() -> Result {
     wasm_opt(&tmp.join("netsim_web_bg.wasm"), &dist.join("netsim_web_bg.wasm"))?;
     bundle_editor(&dist.join("editor.js"))?;
     build_js_package(&dist.join("pkg"))?;
+    mark_engine(&dist)?;
     write_service_worker(&dist)?;
     precompress(&dist)
+}
+
+/// The engine's mark in `static/index.html`, replaced by [`mark_engine`].
+const ENGINE_PLACEHOLDER: &str = "data-engine=\"dev\"";
+
+/// Writes into `index.html` which engine this build is (`<html data-engine>`: the SHA-256 of the
+/// page's wasm and glue and of the engine worker's files): embeds name their shared engine after
+/// it, so pages of two deploys open at once never share one.
+fn mark_engine(dist: &Path) -> Result {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for f in ["netsim_web.js", "netsim_web_bg.wasm"].iter().chain(ENGINE) {
+        h.update(std::fs::read(dist.join(f)).map_err(|e| format!("{f}: {e}"))?);
+    }
+    let index = dist.join("index.html");
+    let html = std::fs::read_to_string(&index).map_err(|e| format!("index.html: {e}"))?;
+    if !html.contains(ENGINE_PLACEHOLDER) {
+        return Err(format!("static/index.html lacks {ENGINE_PLACEHOLDER}"));
+    }
+    let mark = format!("data-engine=\"{}\"", &hex(&h.finalize())[..16]);
+    std::fs::write(&index, html.replace(ENGINE_PLACEHOLDER, &mark))
+        .map_err(|e| format!("index.html: {e}"))
 }
 
 /// The service worker's placeholder in `static/sw.js`.

@@ -2,7 +2,9 @@
 //! and resolves with the worker's JSON answer. The worker runs the whole core (cluster, DNS,
 //! kube-proxy, requests) off the main thread; the page's own wasm carries only the manifest
 //! stage. A crash in the worker comes back as [`EngineError::Crashed`] with a report, and the
-//! next call starts a fresh worker.
+//! next call starts a fresh worker. Embeds (`?embed`, e.g. the `<netsim-playground>` elements of
+//! a course page) share one engine: a SharedWorker of the site's origin, one session per page;
+//! after a crash an embed goes on with a worker of its own.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -12,7 +14,7 @@ use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
+use web_sys::{MessageEvent, MessagePort, SharedWorker, Worker, WorkerOptions, WorkerType};
 
 /// Why a call has no answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,7 +58,13 @@ impl std::fmt::Debug for Engine {
 
 #[derive(Default)]
 struct Inner {
+    /// The worker, or this page's port to the shared engine (it takes the same `postMessage` and
+    /// `onmessage`, so it is held as a `Worker`).
     worker: Option<Worker>,
+    /// `worker` is a port to the shared engine.
+    shared: bool,
+    /// The shared engine crashed: this page's next engine is its own.
+    crashed: bool,
     next_id: u32,
     /// The `resolve` of each call's promise, by message id.
     pending: BTreeMap<u32, Function>,
@@ -87,10 +95,6 @@ impl Engine {
         if let Some(w) = &self.0.borrow().worker {
             return Ok(w.clone());
         }
-        let opts = WorkerOptions::new();
-        opts.set_type(WorkerType::Module);
-        let worker = Worker::new_with_options(WORKER_URL, &opts)
-            .map_err(|e| EngineError::Unavailable(js_text(&e)))?;
         let inner = Rc::downgrade(&self.0);
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
             let Some(inner) = inner.upgrade() else { return };
@@ -117,10 +121,33 @@ impl Engine {
                 let _ = resolve.call1(&JsValue::NULL, &answer);
             }
         });
+        let opts = WorkerOptions::new();
+        opts.set_type(WorkerType::Module);
+        let shared = crate::browser::has_query_flag("embed")
+            && !self.0.borrow().crashed
+            && Reflect::has(&js_sys::global(), &"SharedWorker".into()).unwrap_or(false);
+        let worker = if shared {
+            // Named after the build's engine (`<html data-engine>`, written by `cargo xtask
+            // build`): pages of another deploy, open at the same time, get an engine of their own.
+            let build = web_sys::window()
+                .and_then(|w| w.document()?.document_element()?.get_attribute("data-engine"))
+                .unwrap_or_default();
+            opts.set_name(&format!("netsim-{build}"));
+            SharedWorker::new_with_worker_options(WORKER_URL, &opts).map(|w| {
+                w.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+                w.port().unchecked_into::<Worker>()
+            })
+        } else {
+            Worker::new_with_options(WORKER_URL, &opts).inspect(|w| {
+                w.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+            })
+        }
+        .map_err(|e| EngineError::Unavailable(js_text(&e)))?;
+        // Setting a port's `onmessage` also starts it.
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         let mut inner = self.0.borrow_mut();
         inner.worker = Some(worker.clone());
+        inner.shared = shared;
         inner.on_message = Some(on_message);
         inner.on_error = Some(on_error);
         Ok(worker)
@@ -132,7 +159,14 @@ impl Engine {
         let pending = {
             let mut inner = self.0.borrow_mut();
             if let Some(w) = inner.worker.take() {
-                w.terminate();
+                if inner.shared {
+                    // A shared engine is not ours to stop: leave it, and go on with our own.
+                    w.set_onmessage(None);
+                    w.unchecked_into::<MessagePort>().close();
+                    inner.crashed = true;
+                } else {
+                    w.terminate();
+                }
             }
             inner.on_message = None;
             inner.on_error = None;

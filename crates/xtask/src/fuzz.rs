@@ -5,7 +5,7 @@
 //! Before running, the corpus `fuzz/corpus/<target>/` (generated, not committed) is seeded from
 //! the committed seeds `fuzz/seeds/<target>/` and from what the repository already holds:
 //! `static/scenarios/*.yaml`, the `#- file:` sections and `#- run:` lines of `tests/cases/**`,
-//! and the YAML of `../shared/conformance` when present. `--seeds-only` stops after seeding.
+//! and the YAML of the core's conformance data (`crates/netsim/tests/conformance`). `--seeds-only` stops after seeding.
 //! Crash inputs land in `fuzz/artifacts/<target>/`; copy each into
 //! `tests/fuzz_regressions/` once fixed.
 //!
@@ -237,7 +237,7 @@ fn extract(root: &Path, target: &str) -> Vec<String> {
         cases.iter().filter_map(|p| fs::read_to_string(p).ok()).map(|t| parse_case(&t)).collect();
     let mut yaml = Vec::new();
     walk(&root.join("static").join("scenarios"), "yaml", &mut yaml);
-    walk(&root.join("..").join("shared").join("conformance"), "yaml", &mut yaml);
+    walk(&root.join("crates/netsim/tests/conformance"), "yaml", &mut yaml);
     let yaml: Vec<String> = yaml.iter().filter_map(|p| fs::read_to_string(p).ok()).collect();
     let mut out = Vec::new();
     match target {

@@ -3,12 +3,16 @@
 //! Everything a newcomer needs is two commands: `cargo xtask serve` and `cargo xtask test`. Both
 //! install what is missing (the wasm32 target, wasm-bindgen-cli at exactly the Cargo.lock
 //! version, the npm packages pinned by `web/js/package-lock.json`, and for tests Debian's
-//! chromium + chromium-driver) and never download anything outside the package registries.
+//! chromium + chromium-driver, Debian's firefox-esr and geckodriver from crates.io) and never
+//! download anything outside the package registries.
 
 mod bench;
 mod e2e_a11y;
 mod e2e_wave2;
+mod embed;
 mod fuzz;
+mod npm;
+mod offline;
 mod serve;
 mod site;
 mod test;
@@ -26,8 +30,12 @@ Commands:
   build              build the site into dist/ and print its first-load transfer size
   test               install what is missing, then run every check (fmt, clippy, native tests,
                      browser tests, site build + size budget, end-to-end); ends with 'N passed, M failed'
-  package            build the JS package (crates/netsim-wasm) with wasm-pack into target/pkg/
-  e2e                build the site and run only the end-to-end check
+  package [--check]  build the npm package kube-netsim (crates/netsim-wasm) with wasm-pack into
+                     target/pkg/, ready to publish; --check: and run its tests (as in `test`)
+  e2e [--browser chromium|firefox] [--no-build] [--only embed]
+                     build the site and run only the end-to-end check (both browsers by default;
+                     --no-build tests the dist/ there is; --only embed: just the checks of
+                     <netsim-playground> and its example pages)
   screenshots        build the site and save light and dark screenshots under target/screenshots/
   bench [NAME...]    build the core's benchmarks (crates/netsim/examples/bench_*.rs) at full
                      optimisation, run them one by one and print one table of their ratios
@@ -57,8 +65,8 @@ fn main() -> ExitCode {
         Some("screenshots") => test::screenshots(),
         Some("fuzz") => fuzz::run(&args[1..]),
         Some("bench") => bench::run_all(&args[1..]),
-        Some("e2e") => test::e2e_only(),
-        Some("package") => site::package(),
+        Some("e2e") => test::e2e_only(&args[1..]),
+        Some("package") => npm::package_command(&args[1..]),
         Some("-h" | "--help") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -4,6 +4,8 @@
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
 
 use crate::{site, Result};
 
@@ -29,11 +31,57 @@ pub(crate) fn bind(port: u16) -> Result<TcpListener> {
 
 /// Serves `dir` on `listener` until the process ends, one thread per connection.
 pub(crate) fn serve_forever(listener: TcpListener, dir: PathBuf) {
+    serve_site(listener, &Arc::new(Site { dir: RwLock::new(dir), down: AtomicBool::new(false) }));
+}
+
+/// What a server serves: a folder that can change (a new deploy), and whether it is down.
+struct Site {
+    dir: RwLock<PathBuf>,
+    down: AtomicBool,
+}
+
+fn serve_site(listener: TcpListener, site: &Arc<Site>) {
     for stream in listener.incoming().flatten() {
-        let dir = dir.clone();
+        if site.down.load(Ordering::SeqCst) {
+            // Down: the connection is dropped unanswered, and the browser's request fails.
+            drop(stream);
+            continue;
+        }
+        let dir = site.dir.read().map(|d| d.clone()).unwrap_or_default();
         std::thread::spawn(move || {
             let _ = handle(stream, &dir);
         });
+    }
+}
+
+/// A site served for the end-to-end check on its own port (its own origin, so its service
+/// worker and caches start empty), whose folder can be swapped for another build and which can
+/// go down, as the network does.
+pub(crate) struct TestSite {
+    pub(crate) port: u16,
+    site: Arc<Site>,
+}
+
+impl TestSite {
+    pub(crate) fn start(dir: PathBuf) -> Result<TestSite> {
+        let listener = bind(0)?;
+        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        let site = Arc::new(Site { dir: RwLock::new(dir), down: AtomicBool::new(false) });
+        let served = Arc::clone(&site);
+        std::thread::spawn(move || serve_site(listener, &served));
+        Ok(TestSite { port, site })
+    }
+
+    /// Serves `dir` from now on (a new deploy).
+    pub(crate) fn deploy(&self, dir: PathBuf) {
+        if let Ok(mut d) = self.site.dir.write() {
+            *d = dir;
+        }
+    }
+
+    /// Down: every request fails; up: served again.
+    pub(crate) fn set_down(&self, down: bool) {
+        self.site.down.store(down, Ordering::SeqCst);
     }
 }
 

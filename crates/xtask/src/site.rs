@@ -19,6 +19,10 @@ pub(crate) const BUDGET_BYTES: u64 = 400 * 1000;
 const FIRST_LOAD: &[&str] =
     &["index.html", "style.css", "boot.js", "editor.js", "netsim_web.js", "netsim_web_bg.wasm"];
 
+/// Offline use, once the page runs: the script that registers the service worker, and the
+/// worker (it then fetches every file of the build, apart from the page's loads).
+const OFFLINE: &[&str] = &["offline.js", "sw.js"];
+
 /// The engine worker the page starts at once (the whole core, off the main thread): fetched in
 /// parallel with the page and reported apart from the first-load budget.
 const ENGINE: &[&str] = &["engine.js", "pkg/netsim_wasm.js", "pkg/netsim_wasm_bg.wasm"];
@@ -64,36 +68,145 @@ fn build() -> Result {
 
     let _ = std::fs::remove_dir_all(&dist);
     copy_dir(&root.join("static"), &dist)?;
+    // The page's own stylesheet and boot script are sent minified (they are first-load bytes).
+    minify(&dist.join("style.css"), &[])?;
+    minify(&dist.join("boot.js"), &["--format=esm"])?;
+    vendor_reveal(&dist.join("embed/vendor/reveal"))?;
     // The wasm-bindgen glue, minified (it stays an ES module: `boot.js` imports it).
     run(Command::new(tools::npm_bin("esbuild"))
         .arg(tmp.join("netsim_web.js"))
         .args(["--minify", "--format=esm", "--target=es2020", "--legal-comments=none"])
         .arg(format!("--outfile={}", dist.join("netsim_web.js").display())))?;
-    // wasm-opt from the npm `binaryen` package: Debian's is too old for what rustc emits. The
-    // features are the ones rustc enables by default for wasm32-unknown-unknown.
+    // wasm-opt from the npm `binaryen` package: Debian's is too old for what rustc emits.
     // `--low-memory-unused`: rustc's wasm32 output never uses the first 1 KB of memory (the data
     // starts at `__global_base`, 1024 by default), so wasm-opt may fold constant offsets into
     // loads and stores: about 2.5 KB off the page's gzip (`--converge`: 0.3 KB more).
-    run(Command::new(tools::npm_bin("wasm-opt"))
-        .args(["-Oz", "--low-memory-unused", "--converge"])
-        .args(WASM_OPT_FEATURES)
-        .args(["--strip-debug", "--strip-producers"])
-        .arg(tmp.join("netsim_web_bg.wasm"))
-        .arg("-o")
-        .arg(dist.join("netsim_web_bg.wasm")))?;
-    // The page's stylesheet, minified in place (comments and whitespace: ~0.7 KB of gzip).
-    run(Command::new(tools::npm_bin("esbuild"))
-        .arg(dist.join("style.css"))
-        .args(["--minify", "--allow-overwrite", "--legal-comments=none"])
-        .arg(format!("--outfile={}", dist.join("style.css").display())))?;
+    wasm_opt(
+        &tmp.join("netsim_web_bg.wasm"),
+        &dist.join("netsim_web_bg.wasm"),
+        &["--low-memory-unused", "--converge"],
+    )?;
     bundle_editor(&dist.join("editor.js"))?;
     build_js_package(&dist.join("pkg"))?;
+    mark_engine(&dist)?;
+    write_service_worker(&dist)?;
     precompress(&dist)
 }
 
 /// Where cargo puts `file` of a wasm32 build in [`WASM_PROFILE`].
 fn wasm_out(root: &Path, file: &str) -> PathBuf {
     root.join("target/wasm32-unknown-unknown").join(WASM_PROFILE).join(file)
+}
+
+/// The engine's mark in `static/index.html`, replaced by [`mark_engine`].
+const ENGINE_PLACEHOLDER: &str = "data-engine=\"dev\"";
+
+/// Writes into `index.html` which engine this build is (`<html data-engine>`: the SHA-256 of the
+/// page's wasm and glue and of the engine worker's files): embeds name their shared engine after
+/// it, so pages of two deploys open at once never share one.
+fn mark_engine(dist: &Path) -> Result {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for f in ["netsim_web.js", "netsim_web_bg.wasm"].iter().chain(ENGINE) {
+        h.update(std::fs::read(dist.join(f)).map_err(|e| format!("{f}: {e}"))?);
+    }
+    let index = dist.join("index.html");
+    let html = std::fs::read_to_string(&index).map_err(|e| format!("index.html: {e}"))?;
+    if !html.contains(ENGINE_PLACEHOLDER) {
+        return Err(format!("static/index.html lacks {ENGINE_PLACEHOLDER}"));
+    }
+    let mark = format!("data-engine=\"{}\"", &hex(&h.finalize())[..16]);
+    std::fs::write(&index, html.replace(ENGINE_PLACEHOLDER, &mark))
+        .map_err(|e| format!("index.html: {e}"))
+}
+
+/// The service worker's placeholder in `static/sw.js`.
+const BUILD_PLACEHOLDER: &str = "/* NETSIM_BUILD */ null";
+
+/// Writes `sw.js` into the site at `dir` (a built `dist/`): `static/sw.js` with the build's
+/// manifest in place of [`BUILD_PLACEHOLDER`] — every file of the site but `sw.js` and the `.gz`
+/// twins, with its SHA-256, and a version that is the SHA-256 of that list (the cache's name, so
+/// a new deploy is a new cache). Returns the version and the manifest.
+pub(crate) fn write_service_worker(dir: &Path) -> Result<(String, Vec<(String, String)>)> {
+    let (version, manifest) = build_manifest(dir)?;
+    let files: serde_json::Map<String, serde_json::Value> =
+        manifest.iter().map(|(p, h)| (p.clone(), serde_json::Value::String(h.clone()))).collect();
+    let build = serde_json::json!({"version": version, "files": files});
+    let template = std::fs::read_to_string(root().join("static/sw.js"))
+        .map_err(|e| format!("static/sw.js: {e}"))?;
+    if !template.contains(BUILD_PLACEHOLDER) {
+        return Err(format!("static/sw.js lacks the placeholder {BUILD_PLACEHOLDER}"));
+    }
+    let sw = template.replace(BUILD_PLACEHOLDER, &build.to_string());
+    std::fs::write(dir.join("sw.js"), sw).map_err(|e| format!("sw.js: {e}"))?;
+    Ok((version, manifest))
+}
+
+/// The build's version and files (path, SHA-256) as [`write_service_worker`] writes them.
+pub(crate) fn build_manifest(dir: &Path) -> Result<(String, Vec<(String, String)>)> {
+    use sha2::{Digest, Sha256};
+    let mut files = Vec::new();
+    collect_files(dir, dir, &mut files)?;
+    files.retain(|p| p != "sw.js" && !p.ends_with(".gz"));
+    files.sort();
+    let mut manifest = Vec::with_capacity(files.len());
+    let mut all = Sha256::new();
+    for path in files {
+        let bytes = std::fs::read(dir.join(&path)).map_err(|e| format!("{path}: {e}"))?;
+        let hash = hex(&Sha256::digest(&bytes));
+        all.update(format!("{path} {hash}\n").as_bytes());
+        manifest.push((path, hash));
+    }
+    let version = hex(&all.finalize())[..16].to_string();
+    Ok((version, manifest))
+}
+
+/// Every file under `dir`, as `/`-separated paths relative to `base`.
+fn collect_files(base: &Path, dir: &Path, out: &mut Vec<String>) -> Result {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("read {}: {e}", dir.display()))?;
+    for e in entries.filter_map(std::result::Result::ok) {
+        let path = e.path();
+        if path.is_dir() {
+            collect_files(base, &path, out)?;
+        } else if let Ok(rel) = path.strip_prefix(base) {
+            let parts: Vec<String> =
+                rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            out.push(parts.join("/"));
+        }
+    }
+    Ok(())
+}
+
+/// Minifies a CSS or JS file of the site in place with esbuild (no bundling).
+fn minify(file: &Path, args: &[&str]) -> Result {
+    let tmp = file.with_extension(format!(
+        "min.{}",
+        file.extension().and_then(|e| e.to_str()).unwrap_or_default()
+    ));
+    run(Command::new(tools::npm_bin("esbuild"))
+        .arg(file)
+        .args(["--minify", "--legal-comments=none", "--log-level=warning"])
+        .args(args)
+        .arg(format!("--outfile={}", tmp.display())))?;
+    std::fs::rename(&tmp, file).map_err(|e| format!("rename {}: {e}", tmp.display()))
+}
+
+/// reveal.js for the example deck (`static/embed/deck.html`), from the npm package pinned in
+/// `web/js/package-lock.json`: the script, its stylesheet, a theme without web fonts, and its
+/// licence.
+fn vendor_reveal(to: &Path) -> Result {
+    let from = tools::js_dir().join("node_modules/reveal.js");
+    std::fs::create_dir_all(to).map_err(|e| format!("create {}: {e}", to.display()))?;
+    for (src, dst) in [
+        ("dist/reveal.js", "reveal.js"),
+        ("dist/reveal.css", "reveal.css"),
+        ("dist/theme/serif.css", "serif.css"),
+        ("LICENSE", "LICENSE"),
+    ] {
+        std::fs::copy(from.join(src), to.join(dst))
+            .map_err(|e| format!("reveal.js {src} (run npm ci in web/js): {e}"))?;
+    }
+    Ok(())
 }
 
 const WASM_OPT_FEATURES: &[&str] = &[
@@ -133,40 +246,55 @@ fn build_js_package(out: &Path) -> Result {
 /// `wasm-opt -Oz` from the npm `binaryen` package, in place.
 pub(crate) fn wasm_opt_in_place(file: &Path) -> Result {
     let tmp = file.with_extension("opt.wasm");
-    run(Command::new(tools::npm_bin("wasm-opt"))
-        .arg("-Oz")
-        .args(WASM_OPT_FEATURES)
-        .args(["--strip-debug", "--strip-producers"])
-        .arg(file)
-        .arg("-o")
-        .arg(&tmp))?;
+    wasm_opt(file, &tmp, &[])?;
     std::fs::rename(&tmp, file).map_err(|e| format!("rename {}: {e}", tmp.display()))
 }
 
-/// `cargo xtask package`: the npm package of the JS API with wasm-pack (installed from
-/// crates.io when missing), optimised with the pinned wasm-opt, into `target/pkg/`.
-pub(crate) fn package() -> Result {
-    tools::ensure_site_tools()?;
-    tools::ensure_wasm_pack()?;
-    let root = root();
-    let out = root.join("target/pkg");
-    run(Command::new("wasm-pack")
-        .args([
-            "build",
-            "crates/netsim-wasm",
-            "--profile",
-            WASM_PROFILE,
-            "--target",
-            "web",
-            "--mode",
-            "no-install",
-            "--out-dir",
-        ])
-        .arg(&out)
-        .current_dir(&root))?;
-    wasm_opt_in_place(&out.join("netsim_wasm_bg.wasm"))?;
-    println!("npm package in {}", out.display());
-    Ok(())
+/// `wasm-opt -Oz` (the features are the ones rustc enables by default for
+/// wasm32-unknown-unknown), remembered in `target/wasm-opt-cache/` by the SHA-256 of the input,
+/// the flags and wasm-opt's version: it takes minutes on the engine, which the site and the npm
+/// package share and a second `cargo xtask test` meets unchanged.
+fn wasm_opt(input: &Path, output: &Path, extra: &[&str]) -> Result {
+    use sha2::{Digest, Sha256};
+    let bytes = std::fs::read(input).map_err(|e| format!("{}: {e}", input.display()))?;
+    let version = Command::new(tools::npm_bin("wasm-opt"))
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    let mut h = Sha256::new();
+    h.update(version.as_bytes());
+    for flag in WASM_OPT_FEATURES.iter().chain(extra) {
+        h.update(flag.as_bytes());
+    }
+    h.update(&bytes);
+    let key = hex(&h.finalize());
+    let cache = root().join("target/wasm-opt-cache");
+    let cached = cache.join(format!("{key}.wasm"));
+    if cached.is_file() {
+        eprintln!("wasm-opt: {} is unchanged, optimized before", input.display());
+    } else {
+        std::fs::create_dir_all(&cache).map_err(|e| format!("{}: {e}", cache.display()))?;
+        let tmp = cache.join(format!("{key}.tmp"));
+        run(Command::new(tools::npm_bin("wasm-opt"))
+            .arg("-Oz")
+            .args(extra)
+            .args(WASM_OPT_FEATURES)
+            .args(["--strip-debug", "--strip-producers"])
+            .arg(input)
+            .arg("-o")
+            .arg(&tmp))?;
+        std::fs::rename(&tmp, &cached).map_err(|e| format!("{}: {e}", cached.display()))?;
+    }
+    std::fs::copy(&cached, output).map_err(|e| format!("{}: {e}", output.display())).map(drop)
+}
+
+/// Lower-case hex of `bytes`.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
 
 /// Writes a Zopfli `.gz` beside every compressible file of the site (gzip format, ~5% smaller
@@ -210,7 +338,7 @@ pub(crate) fn bundle_editor(out: &Path) -> Result {
         .arg(format!("--outfile={}", out.display())))
 }
 
-fn copy_dir(from: &Path, to: &Path) -> Result {
+pub(crate) fn copy_dir(from: &Path, to: &Path) -> Result {
     std::fs::create_dir_all(to).map_err(|e| format!("create {}: {e}", to.display()))?;
     let mut entries: Vec<_> = std::fs::read_dir(from)
         .map_err(|e| format!("read {}: {e}", from.display()))?
@@ -227,6 +355,20 @@ fn copy_dir(from: &Path, to: &Path) -> Result {
         }
     }
     Ok(())
+}
+
+/// The transfer size of every file of the site (its `.gz` twin when it has one): what the
+/// service worker saves.
+fn walk_sizes(dist: &Path) -> Result<Vec<u64>> {
+    let mut files = Vec::new();
+    collect_files(dist, dist, &mut files)?;
+    let mut sizes = Vec::new();
+    for f in files.iter().filter(|f| !f.ends_with(".gz")) {
+        let gz = dist.join(format!("{f}.gz"));
+        let path = if gz.is_file() { gz } else { dist.join(f) };
+        sizes.push(std::fs::metadata(&path).map_err(|e| format!("{}: {e}", path.display()))?.len());
+    }
+    Ok(sizes)
 }
 
 /// Size of each first-load file as transferred (its precompressed `.gz`), and the total.
@@ -261,6 +403,21 @@ pub(crate) fn size_report() -> Result<(String, u64)> {
         engine += gz;
         let _ = writeln!(report, "  {name:<22} {gz:>36} B gz");
     }
-    let _ = write!(report, "  {:<22} {:>36} B gz", "engine total", engine);
+    let _ = writeln!(report, "  {:<22} {:>36} B gz", "engine total", engine);
+    let _ = writeln!(
+        report,
+        "offline use (once the page runs; the worker then saves the whole build):"
+    );
+    let mut all = 0;
+    for name in OFFLINE {
+        let gz_path = dist.join(format!("{name}.gz"));
+        let gz =
+            std::fs::metadata(&gz_path).map_err(|e| format!("{}: {e}", gz_path.display()))?.len();
+        let _ = writeln!(report, "  {name:<22} {gz:>36} B gz");
+    }
+    for e in walk_sizes(&dist)? {
+        all += e;
+    }
+    let _ = write!(report, "  {:<22} {:>36} B gz", "whole build", all);
     Ok((report, total))
 }

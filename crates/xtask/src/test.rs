@@ -7,8 +7,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::tools::{self, show};
-use crate::webdriver::Driver;
-use crate::{root, serve, site, Result};
+use crate::webdriver::{self, Browser, Driver};
+use crate::{embed, npm, offline, root, serve, site, Result};
 
 #[derive(Default)]
 struct Tally {
@@ -48,18 +48,35 @@ fn cargo() -> Command {
     c
 }
 
-fn browser_env(cmd: &mut Command) -> &mut Command {
-    cmd.env(
-        "CHROMEDRIVER",
-        std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into()),
-    )
-    .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
+/// The wasm-bindgen test runner's browser: Chromium through chromedriver (each crate's
+/// `webdriver.json`), or Firefox through geckodriver (`crates/xtask/firefox.json`). The runner
+/// takes the first driver it finds in the environment, geckodriver first, so each run names only
+/// its own.
+fn browser_env(cmd: &mut Command, browser: Browser) -> Result<&mut Command> {
+    cmd.env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+    match browser {
+        Browser::Chromium => Ok(cmd
+            .env(
+                "CHROMEDRIVER",
+                std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into()),
+            )
+            .env_remove("GECKODRIVER")
+            .env_remove("WASM_BINDGEN_TEST_WEBDRIVER_JSON")),
+        Browser::Firefox => Ok(cmd
+            .env("GECKODRIVER", tools::geckodriver().ok_or("geckodriver is not installed")?)
+            .env_remove("CHROMEDRIVER")
+            .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", webdriver::firefox_capabilities_file())),
+    }
 }
+
+const BROWSERS: [Browser; 2] = [Browser::Chromium, Browser::Firefox];
 
 fn run_steps(t: &mut Tally) -> Result {
     step(t, "install tools", |_| {
         tools::ensure_site_tools()?;
-        tools::ensure_chromium()
+        tools::ensure_wasm_pack()?;
+        tools::ensure_chromium()?;
+        tools::ensure_firefox()
     })?;
     step(t, "cargo fmt --check", |t| check(t, cargo().args(["fmt", "--all", "--check"])))?;
     step(t, "clippy (host)", |t| {
@@ -86,40 +103,46 @@ fn run_steps(t: &mut Tally) -> Result {
         )
     })?;
     step(t, "native tests", |t| tests(t, cargo().args(["test", "--workspace"])))?;
-    step(t, "wasm-bindgen-test: core + netsim-wasm (headless Chrome)", |t| {
-        tests(
+    for browser in BROWSERS {
+        step(
             t,
-            browser_env(&mut cargo()).args([
-                "test",
-                "--target",
-                "wasm32-unknown-unknown",
-                "-p",
-                "netsim",
-                "--test",
-                "wasm",
-                "-p",
-                "netsim-wasm",
-                "--test",
-                "api",
-            ]),
-        )
-    })?;
-    step(t, "web component tests (headless Chrome)", |t| {
-        tests(
-            t,
-            browser_env(&mut cargo()).args([
-                "test",
-                "--target",
-                "wasm32-unknown-unknown",
-                "-p",
-                "netsim-web",
-                "--features",
-                "local-engine",
-                "--test",
-                "browser",
-            ]),
-        )
-    })?;
+            &format!("wasm-bindgen-test: core + netsim-wasm (headless {})", browser.name()),
+            |t| {
+                tests(
+                    t,
+                    browser_env(&mut cargo(), browser)?.args([
+                        "test",
+                        "--target",
+                        "wasm32-unknown-unknown",
+                        "-p",
+                        "netsim",
+                        "--test",
+                        "wasm",
+                        "-p",
+                        "netsim-wasm",
+                        "--test",
+                        "api",
+                    ]),
+                )
+            },
+        )?;
+        step(t, &format!("web component tests (headless {})", browser.name()), |t| {
+            tests(
+                t,
+                browser_env(&mut cargo(), browser)?.args([
+                    "test",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                    "-p",
+                    "netsim-web",
+                    "--features",
+                    "local-engine",
+                    "--test",
+                    "browser",
+                ]),
+            )
+        })?;
+    }
     step(t, "release site build + size budget", |t| {
         let result = site::build_release();
         match result {
@@ -134,7 +157,12 @@ fn run_steps(t: &mut Tally) -> Result {
             }
         }
     })?;
-    step(t, "end-to-end: served dist/ in headless Chromium", e2e)?;
+    step(t, "npm package: pack, install, types, the autograder example", npm_package)?;
+    for browser in BROWSERS {
+        step(t, &format!("end-to-end: served dist/ in headless {}", browser.name()), |t| {
+            e2e(t, browser)
+        })?;
+    }
     Ok(())
 }
 
@@ -205,14 +233,38 @@ fn parse_result_line(line: &str) -> Option<(u64, u64)> {
     Some((passed?, failed?))
 }
 
-/// Serves `dist/` on a free port in this process and loads it in headless Chromium: the default
+/// The npm package's checks (`npm::check`), each counted.
+fn npm_package(t: &mut Tally) -> Result {
+    npm::check(&mut |name: &str, r: Result| -> Result {
+        match r {
+            Ok(()) => {
+                eprintln!("  ok   {name}");
+                t.passed += 1;
+                Ok(())
+            }
+            Err(e) => {
+                eprintln!("  FAIL {name}: {e}");
+                t.failed += 1;
+                Err(format!("{name}: {e}"))
+            }
+        }
+    })
+}
+
+/// Serves `dist/` on a free port in this process and loads it in a headless browser: the default
 /// scenario must be simulated and drawn, with no console errors.
-fn e2e(t: &mut Tally) -> Result {
+fn e2e(t: &mut Tally, browser: Browser) -> Result {
+    e2e_checks(t, browser, false)
+}
+
+/// The end-to-end check; `embed_only`: only the checks of `<netsim-playground>`
+/// ([`embed::check`]).
+fn e2e_checks(t: &mut Tally, browser: Browser, embed_only: bool) -> Result {
     let listener = serve::bind(0)?;
     let port = listener.local_addr().map_err(|e| e.to_string())?.port();
     let dist = site::dist();
     std::thread::spawn(move || serve::serve_forever(listener, dist));
-    let driver = Driver::start(1280, 720, &[])?;
+    let driver = Driver::start(browser, 1280, 720, &[])?;
     let url = format!("http://127.0.0.1:{port}/");
     let mut assert = |name: &str, r: Result| -> Result {
         match r {
@@ -228,6 +280,9 @@ fn e2e(t: &mut Tally) -> Result {
             }
         }
     };
+    if embed_only {
+        return embed::check(&driver, &url, &mut assert);
+    }
     let started = Instant::now();
     driver.goto(&url)?;
     assert(
@@ -270,6 +325,27 @@ fn e2e(t: &mut Tally) -> Result {
     assert(
         "no console errors",
         if errors.is_empty() { Ok(()) } else { Err(format!("{errors:?}")) },
+    )?;
+    // The check above can fail: an error the page logs is seen (and drained).
+    assert(
+        "the console check sees the page's console.error",
+        (|| {
+            driver.eval("console.error('e2e probe: ' + 'seen'); return true;")?;
+            let deadline = Instant::now() + Duration::from_secs(10);
+            loop {
+                if driver
+                    .console()?
+                    .iter()
+                    .any(|(l, m)| l == "SEVERE" && m.contains("e2e probe: seen"))
+                {
+                    return Ok(());
+                }
+                if Instant::now() > deadline {
+                    return Err("a console.error did not reach the console check".into());
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        })(),
     )?;
 
     // Every scenario of the library opens by name (`?scenario=NAME`), shows its title, and —
@@ -380,6 +456,15 @@ fn e2e(t: &mut Tally) -> Result {
         })(),
     )?;
     crate::e2e_a11y::run(&driver, &url, &mut assert)?;
+    // `<netsim-playground>` on the example pages of `static/embed/`; back to the app after.
+    embed::check(&driver, &url, &mut assert)?;
+    driver.goto(&url)?;
+    driver.wait_for(
+        "the app again",
+        "return document.querySelector('meta[http-equiv=Content-Security-Policy]') !== null \
+         && document.querySelector('[data-testid=app]') !== null",
+        Duration::from_secs(30),
+    )?;
     // Last (the browser reports the refusal as a console error): the Content-Security-Policy
     // stops an injected inline script, in the page and in what the server sends.
     assert(
@@ -422,7 +507,7 @@ fn e2e(t: &mut Tally) -> Result {
             Ok(())
         })(),
     )?;
-    Ok(())
+    offline::check(&driver, &mut assert)
 }
 
 /// Clicks an element (SVG groups have no `click()`): a bubbling click event at its centre.
@@ -438,7 +523,35 @@ const MAKE_PODS: &str = "window.__makePods = (n) => { const parts = []; for (let
     window.__long = []; new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__long.push([e.startTime, Math.round(e.duration)]))) \
     .observe({type: 'longtask'}); return true;";
 
-/// Selects all with CodeMirror's Ctrl+A and pastes `window.__text` with a real paste event.
+/// Pastes `window.__text` over the editor's text as a learner does: Ctrl+A, then a paste.
+/// Chromium: a synthetic paste event that carries the text. Firefox hands an untrusted paste
+/// event's data to no one, so there the text goes to the clipboard (a trusted click on a button
+/// that writes it) and Ctrl+A, Ctrl+V are pressed for real.
+fn paste_text(driver: &Driver) -> Result {
+    if driver.browser == Browser::Chromium {
+        return driver.eval(PASTE).map(drop);
+    }
+    driver.eval(
+        "const b = document.createElement('button'); b.id = 'e2e-copy'; b.textContent = 'copy'; \
+         b.style = 'position:fixed;top:0;left:0;z-index:99999'; \
+         b.onclick = () => navigator.clipboard.writeText(window.__text).then(() => { window.__copied = true; b.remove(); }, \
+           (e) => { window.__copied = String(e); b.remove(); }); \
+         window.__copied = false; document.body.append(b); return true;",
+    )?;
+    driver.click("#e2e-copy")?;
+    let copied =
+        driver.wait_for("the clipboard", "return window.__copied", Duration::from_secs(30))?;
+    if copied != serde_json::Value::Bool(true) {
+        return Err(format!("the clipboard refused the text: {copied}"));
+    }
+    driver.eval(
+        "window.__before = window.NetsimEditor.getText(0); window.netsimTimings = []; window.__t0 = performance.now(); \
+         document.querySelector('.cm-content').focus(); return true;",
+    )?;
+    driver.ctrl_keys(&['a', 'v'])
+}
+
+/// Selects all with CodeMirror's Ctrl+A and pastes `window.__text` with a synthetic paste event.
 const PASTE: &str = "window.__before = window.NetsimEditor.getText(0); window.netsimTimings = []; window.__t0 = performance.now(); \
     const c = document.querySelector('.cm-content'); c.focus(); \
     c.dispatchEvent(new KeyboardEvent('keydown', {key: 'a', code: 'KeyA', keyCode: 65, ctrlKey: true, bubbles: true, cancelable: true})); \
@@ -698,7 +811,7 @@ fn playground(driver: &Driver, assert: &mut dyn FnMut(&str, Result) -> Result) -
             "window.__text = window.__makePods(arguments[0]); return window.__text.length;",
             &[serde_json::json!(pods)],
         )?;
-        driver.eval(PASTE)?;
+        paste_text(driver)?;
         driver.wait_for(label, done, secs(180))?;
         let same = driver.eval("const t = window.NetsimEditor.getText(0); if (t === window.__text) return true; \
             let i = 0; while (i < t.length && t[i] === window.__text[i]) i++; \
@@ -742,7 +855,7 @@ fn playground(driver: &Driver, assert: &mut dyn FnMut(&str, Result) -> Result) -
         "a pasted 1.2 MB line with emoji and CRLF line ends arrives whole",
         (|| {
             driver.eval("window.__text = 'a: 1\\r\\n# ' + '\u{1F600}x'.repeat(400000) + '\\r\\nb: 2\\r\\n'; return true;")?;
-            driver.eval(PASTE)?;
+            paste_text(driver)?;
             driver.wait_for("the long line", "return window.NetsimEditor.getText(0) === window.__text.replace(/\\r\\n/g, '\\n')", secs(30)).map(drop)
         })(),
     )?;
@@ -905,12 +1018,47 @@ fn big_cluster(pods: usize) -> String {
     format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: big\nspec:\n  replicas: {pods}\n  selector:\n    matchLabels: {{app: big}}\n  template:\n    metadata:\n      labels: {{app: big}}\n    spec:\n      containers:\n      - name: web\n        image: nginx\n        ports: [{{containerPort: 80}}]\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: big\nspec:\n  selector: {{app: big}}\n  ports: [{{port: 80}}]\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: client\nspec:\n  containers: [{{name: c, image: busybox}}]\n")
 }
 
-/// `cargo xtask e2e`: the site build and the end-to-end check alone.
-pub(crate) fn e2e_only() -> Result {
+/// `cargo xtask e2e [--browser chromium|firefox] [--no-build]`: the site build and the
+/// end-to-end check alone, in both browsers unless one is named (`--no-build`: test the `dist/`
+/// there is).
+pub(crate) fn e2e_only(args: &[String]) -> Result {
+    let usage = "usage: cargo xtask e2e [--browser chromium|firefox] [--no-build] [--only embed]";
+    let mut browsers = BROWSERS.to_vec();
+    let mut build = true;
+    let mut embed_only = false;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--no-build" => build = false,
+            "--only" => match it.next().map(String::as_str) {
+                Some("embed") => embed_only = true,
+                _ => return Err(usage.into()),
+            },
+            "--browser" => {
+                browsers = match it.next().map(String::as_str) {
+                    Some("chromium" | "chrome") => vec![Browser::Chromium],
+                    Some("firefox") => vec![Browser::Firefox],
+                    _ => return Err(usage.into()),
+                }
+            }
+            _ => return Err(usage.into()),
+        }
+    }
     let mut t = Tally::default();
-    site::build_release()?;
-    tools::ensure_chromium()?;
-    let r = e2e(&mut t);
+    if build {
+        site::build_release()?;
+    }
+    let mut r = Ok(());
+    for browser in browsers {
+        match browser {
+            Browser::Chromium => tools::ensure_chromium()?,
+            Browser::Firefox => tools::ensure_firefox()?,
+        }
+        let start = Instant::now();
+        eprintln!("\n==> end-to-end in {}", browser.name());
+        r = r.and(e2e_checks(&mut t, browser, embed_only));
+        eprintln!("  {:.1}s in {}", start.elapsed().as_secs_f64(), browser.name());
+    }
     println!("{}", t.summary());
     r
 }
@@ -929,7 +1077,7 @@ pub(crate) fn screenshots() -> Result {
         ("light", "--force-prefers-color-scheme=light"),
         ("dark", "--blink-settings=preferredColorScheme=0"),
     ] {
-        let driver = Driver::start(1280, 720, &[flag])?;
+        let driver = Driver::start(Browser::Chromium, 1280, 720, &[flag])?;
         driver.goto(&format!("http://127.0.0.1:{port}/?theme={theme}"))?;
         driver.wait_for(
             "the topology",
@@ -963,7 +1111,7 @@ pub(crate) fn screenshots() -> Result {
         println!("{}", path.display());
     }
     // A phone (390×844): results first, the editor below.
-    let driver = Driver::start(390, 844, &[])?;
+    let driver = Driver::start(Browser::Chromium, 390, 844, &[])?;
     driver.goto(&format!("http://127.0.0.1:{port}/?theme=light"))?;
     driver.wait_for(
         "the topology",

@@ -130,6 +130,49 @@ pub(crate) fn ensure_chromium() -> Result {
     if Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() {
         return Ok(());
     }
+    apt_install(&["chromium", "chromium-driver"])
+}
+
+/// Debian's Firefox ESR (apt) and geckodriver (built from crates.io), installed when absent.
+pub(crate) fn ensure_firefox() -> Result {
+    if !Path::new(FIREFOX).exists() {
+        apt_install(&["firefox-esr"])?;
+    }
+    if geckodriver().is_none() {
+        if run(cargo().args(["install", "--locked", "geckodriver"])).is_err() {
+            eprintln!("retrying without --locked");
+            run(cargo().args(["install", "geckodriver"]))?;
+        }
+        if geckodriver().is_none() {
+            return Err("geckodriver was installed but is not on PATH (add ~/.cargo/bin)".into());
+        }
+    }
+    Ok(())
+}
+
+/// Debian's Firefox ESR.
+pub(crate) const FIREFOX: &str = "/usr/bin/firefox-esr";
+
+/// The geckodriver to use: `$GECKODRIVER`, else the one on PATH (cargo's bin directory).
+pub(crate) fn geckodriver() -> Option<PathBuf> {
+    let path = match std::env::var_os("GECKODRIVER") {
+        Some(p) => PathBuf::from(p),
+        None => {
+            let bin = std::env::var_os("CARGO_HOME")
+                .map(PathBuf::from)
+                .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+                .map(|home| home.join("bin/geckodriver"));
+            std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+                .map(|dir| dir.join("geckodriver"))
+                .chain(bin)
+                .find(|p| p.is_file())?
+        }
+    };
+    output_of(Command::new(&path).arg("--version")).map(|_| path)
+}
+
+/// `apt-get update` and `apt-get install` (with sudo when not root).
+fn apt_install(packages: &[&str]) -> Result {
     let sudo: &[&str] = if is_root() { &[] } else { &["sudo"] };
     let apt = |args: &[&str]| {
         let mut all: Vec<&str> = sudo.to_vec();
@@ -140,7 +183,9 @@ pub(crate) fn ensure_chromium() -> Result {
         run(&mut cmd)
     };
     apt(&["update", "-qq"])?;
-    apt(&["install", "-y", "-qq", "chromium", "chromium-driver"])
+    let mut args = vec!["install", "-y", "-qq"];
+    args.extend_from_slice(packages);
+    apt(&args)
 }
 
 fn is_root() -> bool {

@@ -1,15 +1,17 @@
-//! A minimal W3C WebDriver client (std + serde_json) driving Debian's chromedriver, for the
-//! end-to-end check and the screenshots. Waits poll a condition with a deadline; nothing sleeps
-//! for a fixed time and hopes.
+//! A minimal W3C WebDriver client (std + serde_json) driving Debian's chromedriver or
+//! geckodriver (Firefox ESR), for the end-to-end check and the screenshots. Waits poll a condition
+//! with a deadline; nothing sleeps for a fixed time and hopes.
 
+use std::cell::Cell;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::Result;
+use crate::{tools, Result};
 
 /// Chromium flags for this closed network (see README): without the background-networking
 /// flags Chromium stalls on connections the sandbox refuses.
@@ -26,50 +28,132 @@ pub(crate) const CHROME_ARGS: &[&str] = &[
     "--hide-scrollbars",
 ];
 
+/// Firefox's capabilities (`moz:firefoxOptions`: the binary, `-headless`, and the prefs that
+/// keep a fresh profile off the closed network and print the page's console on stdout). The
+/// wasm-bindgen test runner reads the same file (`WASM_BINDGEN_TEST_WEBDRIVER_JSON`).
+pub(crate) const FIREFOX_CAPABILITIES: &str = include_str!("../firefox.json");
+
+/// The file behind [`FIREFOX_CAPABILITIES`].
+pub(crate) fn firefox_capabilities_file() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("firefox.json")
+}
+
+/// The browsers the end-to-end check runs in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Browser {
+    /// Debian's `chromium` through `chromedriver`.
+    Chromium,
+    /// Debian's `firefox-esr` through `geckodriver`.
+    Firefox,
+}
+
+impl Browser {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Browser::Chromium => "Chromium",
+            Browser::Firefox => "Firefox",
+        }
+    }
+}
+
 pub(crate) struct Driver {
     child: Child,
     port: u16,
     session: String,
-    profile: std::path::PathBuf,
+    /// Chromium's fresh profile; Firefox's is geckodriver's own temporary one.
+    profile: PathBuf,
+    pub(crate) browser: Browser,
+    /// Firefox: geckodriver's output (Firefox's stdout, where the page's console goes) and how
+    /// much of it [`Driver::console`] has read.
+    log: Option<(PathBuf, Cell<u64>)>,
 }
 
 impl Driver {
-    /// Starts chromedriver and a headless Chromium session with a fresh profile.
-    pub(crate) fn start(width: u32, height: u32, extra_args: &[&str]) -> Result<Driver> {
+    /// Starts the browser's driver and a headless session with a fresh profile and a
+    /// `width`×`height` window. `extra_args` are Chromium flags (ignored for Firefox).
+    pub(crate) fn start(
+        browser: Browser,
+        width: u32,
+        height: u32,
+        extra_args: &[&str],
+    ) -> Result<Driver> {
         let port = free_port()?;
-        let chromedriver =
-            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
-        let child = Command::new(&chromedriver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("cannot start {chromedriver}: {e}"))?;
-        let profile =
-            std::env::temp_dir().join(format!("netsim-chrome-{}-{port}", std::process::id()));
-        let mut driver = Driver { child, port, session: String::new(), profile };
+        let profile = std::env::temp_dir().join(format!(
+            "netsim-{}-{}-{port}",
+            browser.name().to_ascii_lowercase(),
+            std::process::id()
+        ));
+        let (child, log) = match browser {
+            Browser::Chromium => {
+                let chromedriver = std::env::var("CHROMEDRIVER")
+                    .unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+                let child = Command::new(&chromedriver)
+                    .arg(format!("--port={port}"))
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .map_err(|e| format!("cannot start {chromedriver}: {e}"))?;
+                (child, None)
+            }
+            Browser::Firefox => {
+                let geckodriver = tools::geckodriver().ok_or("geckodriver is not installed")?;
+                std::fs::create_dir_all(&profile).map_err(|e| e.to_string())?;
+                let log = profile.join("geckodriver.log");
+                let out = std::fs::File::create(&log).map_err(|e| e.to_string())?;
+                let err = out.try_clone().map_err(|e| e.to_string())?;
+                // Its fresh Firefox profile goes under ours, and goes with it.
+                let child = Command::new(&geckodriver)
+                    .arg(format!("--port={port}"))
+                    .arg("--profile-root")
+                    .arg(&profile)
+                    .stdout(out)
+                    .stderr(err)
+                    .spawn()
+                    .map_err(|e| format!("cannot start {}: {e}", geckodriver.display()))?;
+                (child, Some((log, Cell::new(0))))
+            }
+        };
+        let mut driver = Driver { child, port, session: String::new(), profile, browser, log };
         let deadline = Instant::now() + Duration::from_secs(20);
         while driver.request("GET", "/status", None).is_err() {
             if Instant::now() > deadline {
-                return Err("chromedriver did not start within 20 s".into());
+                return Err(format!("the {} driver did not start within 20 s", browser.name()));
             }
             std::thread::yield_now();
         }
-        let mut args: Vec<String> = CHROME_ARGS.iter().map(ToString::to_string).collect();
-        args.push(format!("--window-size={width},{height}"));
-        args.push(format!("--user-data-dir={}", driver.profile.display()));
-        args.extend(extra_args.iter().map(ToString::to_string));
-        let caps = json!({"capabilities": {"alwaysMatch": {
-            "browserName": "chrome",
-            "goog:chromeOptions": {"args": args, "binary": "/usr/bin/chromium"},
-            "goog:loggingPrefs": {"browser": "ALL"}
-        }}});
+        let caps = match browser {
+            Browser::Chromium => {
+                let mut args: Vec<String> = CHROME_ARGS.iter().map(ToString::to_string).collect();
+                args.push(format!("--window-size={width},{height}"));
+                args.push(format!("--user-data-dir={}", driver.profile.display()));
+                args.extend(extra_args.iter().map(ToString::to_string));
+                json!({"capabilities": {"alwaysMatch": {
+                    "browserName": "chrome",
+                    "goog:chromeOptions": {"args": args, "binary": "/usr/bin/chromium"},
+                    "goog:loggingPrefs": {"browser": "ALL"}
+                }}})
+            }
+            Browser::Firefox => {
+                let mut always: Value = serde_json::from_str(FIREFOX_CAPABILITIES)
+                    .map_err(|e| format!("firefox.json: {e}"))?;
+                always["browserName"] = json!("firefox");
+                json!({"capabilities": {"alwaysMatch": always}})
+            }
+        };
         let v = driver.request("POST", "/session", Some(&caps))?;
         driver.session = v["value"]["sessionId"]
             .as_str()
             .or_else(|| v["sessionId"].as_str())
             .ok_or("no session id")?
             .to_string();
+        if browser == Browser::Firefox {
+            // The viewport: Firefox takes no size flag; headless, the window is the viewport.
+            driver.request(
+                "POST",
+                &driver.session_path("/window/rect"),
+                Some(&json!({"width": width, "height": height})),
+            )?;
+        }
         Ok(driver)
     }
 
@@ -78,8 +162,9 @@ impl Driver {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).map_err(|e| e.to_string())?;
         stream.set_read_timeout(Some(Duration::from_secs(60))).map_err(|e| e.to_string())?;
         let req = format!(
-            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/json\r\n\
              Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.port,
             body.len()
         );
         stream.write_all(req.as_bytes()).map_err(|e| e.to_string())?;
@@ -111,8 +196,8 @@ impl Driver {
             reader.read_to_end(&mut buf).map_err(|e| e.to_string())?;
             String::from_utf8_lossy(&buf).into_owned()
         };
-        let v: Value =
-            serde_json::from_str(&body).map_err(|e| format!("bad JSON from chromedriver: {e}"))?;
+        let v: Value = serde_json::from_str(&body)
+            .map_err(|e| format!("bad JSON from the {} driver: {e}", self.browser.name()))?;
         if let Some(err) = v["value"].get("error") {
             return Err(format!("webdriver {path}: {err}: {}", v["value"]["message"]));
         }
@@ -141,6 +226,41 @@ impl Driver {
     /// Accepts the open `confirm` dialog (OK).
     pub(crate) fn accept_dialog(&self) -> Result {
         self.request("POST", &self.session_path("/alert/accept"), Some(&json!({}))).map(drop)
+    }
+
+    /// Clicks the element `selector` finds as a user would (a trusted click, with the user
+    /// activation that clipboard writes need).
+    pub(crate) fn click(&self, selector: &str) -> Result {
+        let v = self.request(
+            "POST",
+            &self.session_path("/element"),
+            Some(&json!({"using": "css selector", "value": selector})),
+        )?;
+        let id = v["value"]
+            .as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str)
+            .ok_or_else(|| format!("no element {selector}"))?
+            .to_string();
+        self.request("POST", &self.session_path(&format!("/element/{id}/click")), Some(&json!({})))
+            .map(drop)
+    }
+
+    /// Presses Ctrl + each of `keys` in turn, as trusted key events to the focused element.
+    pub(crate) fn ctrl_keys(&self, keys: &[char]) -> Result {
+        const CONTROL: &str = "\u{e009}";
+        let mut actions = vec![json!({"type": "keyDown", "value": CONTROL})];
+        for k in keys {
+            actions.push(json!({"type": "keyDown", "value": k.to_string()}));
+            actions.push(json!({"type": "keyUp", "value": k.to_string()}));
+        }
+        actions.push(json!({"type": "keyUp", "value": CONTROL}));
+        self.request(
+            "POST",
+            &self.session_path("/actions"),
+            Some(&json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})),
+        )?;
+        self.request("DELETE", &self.session_path("/actions"), None).map(drop)
     }
 
     /// Runs `script` with `arguments[0..]` = `args` and returns its value.
@@ -193,8 +313,17 @@ impl Driver {
         self.request("DELETE", &self.session_path("/actions"), None).map(drop)
     }
 
-    /// Browser console entries (`[level, message]`), drained.
+    /// Browser console entries (`[level, message]`), drained. Chromium: its browser log.
+    /// Firefox (which has no log endpoint): the page's `console.error` and uncaught errors
+    /// (`JavaScript error: URL, line N: …` for http pages), which Firefox prints on stdout with
+    /// `devtools.console.stdout.content`, as `SEVERE`.
     pub(crate) fn console(&self) -> Result<Vec<(String, String)>> {
+        if let Some((log, read)) = &self.log {
+            let text = std::fs::read(log).map_err(|e| format!("{}: {e}", log.display()))?;
+            let start = usize::try_from(read.get()).unwrap_or(usize::MAX).min(text.len());
+            read.set(text.len() as u64);
+            return Ok(firefox_console(&String::from_utf8_lossy(&text[start..])));
+        }
         let v =
             self.request("POST", &self.session_path("/se/log"), Some(&json!({"type": "browser"})))?;
         Ok(v["value"]
@@ -228,6 +357,35 @@ impl Drop for Driver {
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.profile);
     }
+}
+
+/// The page's errors in Firefox's stdout: `console.error: …` (with its continuation lines) and
+/// `JavaScript error: http…` (an uncaught exception or rejection in a page or its workers).
+fn firefox_console(out: &str) -> Vec<(String, String)> {
+    let mut entries: Vec<(String, String)> = Vec::new();
+    let mut open = false;
+    for line in out.lines() {
+        if let Some(m) = line.strip_prefix("console.error: ") {
+            entries.push(("SEVERE".into(), m.to_string()));
+            open = true;
+        } else if let Some(m) = line.strip_prefix("JavaScript error: ") {
+            if m.starts_with("http") {
+                entries.push(("SEVERE".into(), m.to_string()));
+            }
+            open = false;
+        } else if open && line.starts_with("  ") {
+            if let Some(last) = entries.last_mut() {
+                last.1.push('\n');
+                last.1.push_str(line.trim());
+            }
+        } else {
+            open = false;
+        }
+    }
+    // Firefox's own privileged code logs here too (e.g. Remote Settings failing on the closed
+    // network): its messages carry `resource://` or `chrome://` stacks, a page's never do.
+    entries.retain(|(_, m)| !m.contains("resource://") && !m.contains("chrome://"));
+    entries
 }
 
 fn free_port() -> Result<u16> {
@@ -273,4 +431,31 @@ fn base64_decode(s: &str) -> Result<Vec<u8>> {
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::firefox_console;
+
+    #[test]
+    fn firefox_console_keeps_the_page_errors_only() {
+        let out = "*** You are running in headless mode.\n\
+            console.error: RSLoader: \n  Failed to retrieve recipes\n  Stack:\n    f@resource://nimbus/lib/x.sys.mjs:1:5\n\n\
+            console.error: \"boom\" ({a:1})\n\
+            console.warn: \"a warning\"\n\
+            console.log: \"a log\"\n\
+            JavaScript error: http://127.0.0.1:1/a.js, line 2: Error: uncaught\n\
+            JavaScript error: resource://gre/modules/P.sys.mjs, line 50: TypeError: x\n";
+        let got = firefox_console(out);
+        assert_eq!(
+            got,
+            vec![
+                ("SEVERE".to_string(), "\"boom\" ({a:1})".to_string()),
+                (
+                    "SEVERE".to_string(),
+                    "http://127.0.0.1:1/a.js, line 2: Error: uncaught".to_string()
+                ),
+            ]
+        );
+    }
 }

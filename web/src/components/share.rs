@@ -125,6 +125,7 @@ pub fn ShareDialog(props: &ShareProps) -> Html {
                     <label><input type="checkbox" checked={*readonly} onclick={toggle_readonly} />{ " read-only" }</label>
                 </div>
                 <textarea readonly=true rows="4" value={snippet} data-testid="embed-snippet" onfocus={select_all} class="copy-field" />
+                <p><a href="embed/" target="_blank" rel="noopener" data-testid="embed-howto">{ "How to embed: course pages, books, slides" }</a></p>
         </Dialog>
     }
 }

@@ -1,0 +1,95 @@
+// Offline use: registers the service worker (`sw.js`, which keeps every file of this build in the
+// browser) and says how things stand, in `<html data-offline="…">` and in a small status at the
+// end of the page's top bar (`[data-testid=offline-status]`, added here: nothing of it weighs on
+// the page's first load):
+//   saving   the files of this build are being saved
+//   ready    saved: the playground works with no network
+//   offline  no network: this page came from the saved copy
+//   update   a newer build is saved; it is used on the next visit (a reload)
+// `boot.js` imports this once the page runs. Only a top-level page registers (an embed in a
+// course page's iframe does not, and has no top bar).
+const root = document.documentElement;
+
+const LABELS = {
+  saving: ["Saving for offline…", "Keeping this version in your browser for use without a network."],
+  ready: ["✓ Works offline", "This version is kept in your browser: the playground opens and runs with no network."],
+  offline: ["Offline", "No network: the playground runs from the copy kept in your browser."],
+  update: ["Update ready", "A newer version is kept in your browser; reload to use it."],
+};
+
+// The top bar is the app's; the status is one element appended to it, which the app leaves be.
+function paint(tries = 0) {
+  const bar = document.querySelector(".topbar");
+  if (!bar) {
+    if (tries < 600) requestAnimationFrame(() => paint(tries + 1));
+    return;
+  }
+  let slot = bar.querySelector("[data-testid=offline-status]");
+  if (!slot) {
+    slot = document.createElement("span");
+    slot.setAttribute("role", "status");
+    slot.dataset.testid = "offline-status";
+    slot.style.cssText = "font-size:0.8rem;white-space:nowrap;border:1px solid;border-radius:999px;padding:0.1rem 0.55rem";
+    bar.append(slot);
+  }
+  const state = root.dataset.offline || "";
+  const [label, title] = LABELS[state] || ["", ""];
+  slot.dataset.state = state;
+  slot.textContent = label;
+  slot.title = title;
+  slot.hidden = !label;
+  slot.style.color = slot.style.borderColor = state === "ready" || state === "saving" ? "var(--muted)" : "var(--info)";
+}
+
+function say(state) {
+  root.dataset.offline = state;
+  paint();
+}
+
+async function start() {
+  const sw = navigator.serviceWorker;
+  const reg = await sw.register("sw.js");
+  // Whether the last try to reach the site failed, and whether this page runs an older build
+  // than the newest one kept (the worker answers "build?").
+  let unreachable = false;
+  let behind = false;
+  const follow = () => {
+    if (reg.active) say(unreachable || !navigator.onLine ? "offline" : behind ? "update" : "ready");
+    else if (reg.installing || reg.waiting) say("saving");
+  };
+  sw.addEventListener("message", (e) => {
+    if (e.data && e.data.latest) {
+      behind = e.data.page !== e.data.latest;
+      follow();
+    }
+  });
+  const ask = () => sw.controller && sw.controller.postMessage("build?");
+  sw.addEventListener("controllerchange", ask);
+  reg.addEventListener("updatefound", () => {
+    follow();
+    reg.installing?.addEventListener("statechange", () => {
+      follow();
+      ask();
+    });
+  });
+  reg.installing?.addEventListener("statechange", follow);
+  follow();
+  ask();
+  // Served from the saved copy: ask the network for a newer build; no answer means offline.
+  const check = async () => {
+    try {
+      await reg.update();
+      unreachable = false;
+    } catch {
+      unreachable = true;
+    }
+    follow();
+  };
+  window.addEventListener("online", check);
+  window.addEventListener("offline", follow);
+  if (sw.controller) await check();
+}
+
+if ("serviceWorker" in navigator && window.top === window) {
+  start().catch((e) => console.warn("offline use is not available:", e));
+}

@@ -1,0 +1,139 @@
+// The playground's service worker: after one visit the site works with no network.
+//
+// `cargo xtask build` writes BUILD below: every file of this build (paths relative to the site)
+// with its SHA-256, and a version that is the hash of that whole list. Installing fetches every
+// file, checks each against its hash and keeps them in one cache named after the version; a file
+// that does not match (a deploy landed while we were fetching) fails the install, so a cache never
+// holds two builds. Once a build's cache is complete it is the `latest`.
+//
+// A page keeps the build it was loaded from: a navigation gets the latest build, and the page (and
+// each worker it starts) is pinned to that build's cache by client id; every request it makes is
+// answered from there. So a new deploy is picked up on the next visit once it is saved, an open
+// page never mixes two builds, and a superseded build's cache is deleted once no page uses it.
+// None of this waits for the browser to switch service workers: whichever version is active
+// serves any build's cache the same way, and the new one takes over when the tabs of the old one
+// are closed. Requests for files not in a build go to the network.
+const BUILD = /* NETSIM_BUILD */ null;
+
+const PREFIX = "netsim-";
+const CACHE = BUILD && `${PREFIX}${BUILD.version}`;
+// The bookkeeping, shared by every version of this worker: `client/<id>` → the build cache of
+// that page or worker, `latest` → the newest complete build, `retired` → the builds it replaced.
+const STATE = "kube-netsim-state";
+const SCOPE = new URL(self.registration.scope);
+
+function hex(buffer) {
+  return [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+const at = (key) => new URL(`.netsim/${key}`, SCOPE);
+
+async function read(key, fallback) {
+  const hit = await caches.match(at(key), { cacheName: STATE });
+  return hit ? hit.json() : fallback;
+}
+
+async function write(key, value) {
+  await (await caches.open(STATE)).put(at(key), new Response(JSON.stringify(value)));
+}
+
+async function fetchChecked(cache, path, hash) {
+  const url = new URL(path, SCOPE);
+  const response = await fetch(url, { cache: "no-store" });
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  const body = await response.arrayBuffer();
+  if (hex(await crypto.subtle.digest("SHA-256", body)) !== hash) {
+    throw new Error(`${path} is not the file of build ${BUILD.version}: the site changed meanwhile`);
+  }
+  // The body arrives decoded: the stored copy keeps the headers (the CSP among them) but not the
+  // transfer encoding.
+  const headers = new Headers(response.headers);
+  headers.delete("Content-Encoding");
+  headers.delete("Content-Length");
+  await cache.put(url, new Response(body, { status: 200, headers }));
+}
+
+self.addEventListener("install", (event) => {
+  if (!BUILD) return;
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHE);
+    const saved = await Promise.allSettled(
+      Object.entries(BUILD.files).map(([path, hash]) => fetchChecked(cache, path, hash)),
+    );
+    const failed = saved.find((r) => r.status === "rejected");
+    if (failed) {
+      await caches.delete(CACHE);
+      throw failed.reason;
+    }
+    const before = await read("latest", null);
+    if (before !== CACHE) {
+      if (before) await write("retired", [...(await read("retired", [])), before]);
+      await write("latest", CACHE);
+    }
+    // No skipWaiting(): the active worker already serves this build to new pages, and Chromium
+    // holds every fetch while it swaps workers under a busy page.
+  })());
+});
+
+// The build a request is answered from: a new page's is the latest; a worker's, its page's;
+// anything else, its page's or worker's.
+async function buildFor(event) {
+  const latest = await read("latest", CACHE);
+  let build = latest;
+  if (event.request.mode !== "navigate") build = await read(`client/${event.clientId}`, latest);
+  if (event.resultingClientId) await write(`client/${event.resultingClientId}`, build);
+  return build;
+}
+
+// Forgets the pages and workers that are gone, and deletes the replaced builds none of the rest
+// uses. (A build being installed is neither latest nor retired: never touched here.)
+async function tidy() {
+  const live = new Set(
+    (await self.clients.matchAll({ type: "all", includeUncontrolled: true })).map((c) => c.id),
+  );
+  const state = await caches.open(STATE);
+  const used = new Set([await read("latest", CACHE)]);
+  for (const key of await state.keys()) {
+    const name = new URL(key.url).pathname.split("/").pop();
+    if (!new URL(key.url).pathname.includes("/.netsim/client/")) continue;
+    if (live.has(decodeURIComponent(name))) used.add(await (await state.match(key)).json());
+    else await state.delete(key);
+  }
+  const retired = await read("retired", []);
+  const keep = [];
+  for (const name of retired) {
+    if (used.has(name)) keep.push(name);
+    else await caches.delete(name);
+  }
+  if (keep.length !== retired.length) await write("retired", keep);
+}
+
+self.addEventListener("activate", (event) => event.waitUntil(tidy()));
+
+// A page asks which build it runs and which is the latest (`static/offline.js`); replaced builds
+// it no longer needs are deleted then.
+self.addEventListener("message", (event) => {
+  if (event.data !== "build?" || !event.source) return;
+  event.waitUntil((async () => {
+    const latest = await read("latest", CACHE);
+    const page = await read(`client/${event.source.id}`, latest);
+    event.source.postMessage({ page, latest });
+    await tidy();
+  })());
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (!BUILD || request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== SCOPE.origin || !url.pathname.startsWith(SCOPE.pathname)) return;
+  let path = decodeURIComponent(url.pathname.slice(SCOPE.pathname.length));
+  if (path === "" || path.endsWith("/")) path += "index.html";
+  if (path.startsWith(".netsim/")) return;
+  event.respondWith((async () => {
+    const key = new URL(path, SCOPE);
+    const hit = await caches.match(key, { cacheName: await buildFor(event) });
+    // Not a file of that build (or its cache was evicted): the network.
+    return hit || fetch(request);
+  })());
+});

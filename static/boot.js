@@ -1,10 +1,26 @@
-// Starts the playground once the editor bundle (a deferred classic script) has run.
+// Starts the playground. The editor bundle (CodeMirror, `editor.js`) is not needed for the
+// first topology: the app asks for it (`netsimLoadEditor`) once the engine has answered, and
+// shows a plain textarea until it has run (`netsim-editor-ready`).
 import init from "./netsim_web.js";
+
+let editor = null;
+window.netsimLoadEditor = () => {
+  if (editor) return;
+  editor = document.createElement("script");
+  editor.src = "editor.js";
+  editor.onload = () => dispatchEvent(new Event("netsim-editor-ready"));
+  editor.onerror = () => console.warn("the code editor did not load; the plain editor stays");
+  document.head.append(editor);
+};
 
 function start() {
   document.getElementById("loading")?.remove();
   init().then(
-    () => import("./offline.js").catch((e) => console.warn("no offline use:", e)),
+    () => {
+      // If the engine is slow to answer, the editor does not wait for it.
+      setTimeout(window.netsimLoadEditor, 4000);
+      return import("./offline.js").catch((e) => console.warn("no offline use:", e));
+    },
     (e) => {
       console.error("kube-netsim failed to start", e);
       document.body.textContent = "kube-netsim could not start: " + e;
@@ -17,5 +33,4 @@ function start() {
 const theme = /[?&]theme=(light|dark)(&|$)/.exec(location.search);
 if (theme) document.documentElement.dataset.theme = theme[1];
 
-// Module scripts run after deferred scripts in document order, so `editor.js` is loaded here.
 start();

@@ -16,6 +16,7 @@ use crate::Result;
 const TAB: &str = "\u{E004}";
 const ENTER: &str = "\u{E007}";
 const ESCAPE: &str = "\u{E00C}";
+const ARROW_UP: &str = "\u{E013}";
 const ARROW_DOWN: &str = "\u{E015}";
 const BACKSPACE: &str = "\u{E003}";
 
@@ -44,7 +45,9 @@ fn drawn(driver: &Driver) -> Result {
     driver
         .wait_for(
             "the topology",
-            "return document.querySelectorAll('[data-testid=topology-pod]').length >= 1",
+            "return document.querySelectorAll('[data-testid=topology-pod]').length >= 1 \
+             && (document.querySelector('[data-testid=editor]') === null \
+                 || document.querySelector('[data-testid=editor] .cm-content') !== null)",
             Duration::from_secs(30),
         )
         .map(drop)
@@ -117,15 +120,17 @@ pub(crate) fn run(
             // Another Pod as the source (a node's resolver has no cluster search path).
             let before = driver.eval("return document.activeElement.value")?;
             let mut after = before.clone();
-            for _ in 0..30 {
-                driver.keys(ARROW_DOWN)?;
-                after = driver.eval("return document.activeElement.value")?;
-                if after != before && after.as_str().is_some_and(|v| v.starts_with("pod/")) {
-                    break;
+            'pick: for key in [ARROW_UP, ARROW_DOWN] {
+                for _ in 0..30 {
+                    driver.keys(key)?;
+                    after = driver.eval("return document.activeElement.value")?;
+                    if after != before && after.as_str().is_some_and(|v| v.starts_with("pod/")) {
+                        break 'pick;
+                    }
                 }
             }
             if after == before || !after.as_str().is_some_and(|v| v.starts_with("pod/")) {
-                return Err(format!("ArrowDown did not pick another Pod ({before} → {after})"));
+                return Err(format!("the arrow keys did not pick another Pod ({before} → {after})"));
             }
             driver.keys(TAB)?;
             if focused(driver)? != "request-target" {

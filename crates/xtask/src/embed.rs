@@ -166,6 +166,14 @@ pub(crate) fn check(
     assert(
         "embed: markup in the inline YAML stays text (<b>, <img onerror>, <svg onload>)",
         (|| {
+            driver.wait_for(
+                "the lesson's code editor",
+                &format!(
+                    "{} return d.querySelector('[data-testid=editor] .cm-content') !== null",
+                    doc("lesson")
+                ),
+                Duration::from_secs(20),
+            )?;
             let v = driver.eval(&format!(
                 "{} const text = d.querySelector('[data-testid=editor] .cm-content').textContent; \
                  return JSON.stringify({{ \

@@ -15,9 +15,22 @@ pub(crate) const WASM_PROFILE: &str = "wasm-release";
 /// First-load transfer budget (HTML, CSS, JS, wasm; gzip), from issue 2.
 pub(crate) const BUDGET_BYTES: u64 = 400 * 1000;
 
-/// The files a browser fetches on first load of `index.html`: the page, the editor and the UI.
+/// What the first topology needs, page and engine together (issue 19's target; not met yet, see
+/// [`FIRST_TOPOLOGY_CEILING`]).
+pub(crate) const FIRST_TOPOLOGY_TARGET: u64 = 500 * 1000;
+
+/// The enforced ceiling on page + engine: what the build measures now (1,054,000 B before the
+/// editor left the first load; 938,700 B after), so no change grows it unnoticed while the
+/// target above is worked towards.
+pub(crate) const FIRST_TOPOLOGY_CEILING: u64 = 945 * 1000;
+
+/// The files a browser fetches on first load of `index.html`: the page and the UI.
 const FIRST_LOAD: &[&str] =
-    &["index.html", "style.css", "boot.js", "editor.js", "netsim_web.js", "netsim_web_bg.wasm"];
+    &["index.html", "style.css", "boot.js", "netsim_web.js", "netsim_web_bg.wasm"];
+
+/// Fetched once the first topology is drawn: the code editor (CodeMirror), which a textarea
+/// stands in for until then.
+const AFTER_FIRST_TOPOLOGY: &[&str] = &["editor.js"];
 
 /// Offline use, once the page runs: the script that registers the service worker, and the
 /// worker (it then fetches every file of the build, apart from the page's loads).
@@ -35,10 +48,15 @@ pub(crate) fn dist() -> PathBuf {
 pub(crate) fn build_release() -> Result<String> {
     tools::ensure_site_tools()?;
     build()?;
-    let (report, total) = size_report()?;
+    let (report, total, topology) = size_report()?;
     if total > BUDGET_BYTES {
         return Err(format!(
             "{report}\nfirst-load transfer {total} B is over the budget of {BUDGET_BYTES} B"
+        ));
+    }
+    if topology > FIRST_TOPOLOGY_CEILING {
+        return Err(format!(
+            "{report}\npage + engine {topology} B is over the ceiling of {FIRST_TOPOLOGY_CEILING} B"
         ));
     }
     Ok(report)
@@ -372,7 +390,8 @@ fn walk_sizes(dist: &Path) -> Result<Vec<u64>> {
 }
 
 /// Size of each first-load file as transferred (its precompressed `.gz`), and the total.
-pub(crate) fn size_report() -> Result<(String, u64)> {
+/// The size report, the first load's gzip bytes and the first topology's (page + engine).
+pub(crate) fn size_report() -> Result<(String, u64, u64)> {
     let dist = dist();
     let mut report =
         String::from("first-load transfer (gzip, as served from the precompressed .gz files):\n");
@@ -404,6 +423,20 @@ pub(crate) fn size_report() -> Result<(String, u64)> {
         let _ = writeln!(report, "  {name:<22} {gz:>36} B gz");
     }
     let _ = writeln!(report, "  {:<22} {:>36} B gz", "engine total", engine);
+    let topology = total + engine;
+    let _ = writeln!(
+        report,
+        "first topology (page + engine)  {topology:>20} B gz (target {FIRST_TOPOLOGY_TARGET} B, {:.0}%; \
+         ceiling {FIRST_TOPOLOGY_CEILING} B)",
+        topology as f64 * 100.0 / FIRST_TOPOLOGY_TARGET as f64
+    );
+    let _ = writeln!(report, "after the first topology:");
+    for name in AFTER_FIRST_TOPOLOGY {
+        let gz_path = dist.join(format!("{name}.gz"));
+        let gz =
+            std::fs::metadata(&gz_path).map_err(|e| format!("{}: {e}", gz_path.display()))?.len();
+        let _ = writeln!(report, "  {name:<22} {gz:>36} B gz");
+    }
     let _ = writeln!(
         report,
         "offline use (once the page runs; the worker then saves the whole build):"
@@ -419,5 +452,5 @@ pub(crate) fn size_report() -> Result<(String, u64)> {
         all += e;
     }
     let _ = write!(report, "  {:<22} {:>36} B gz", "whole build", all);
-    Ok((report, total))
+    Ok((report, total, topology))
 }

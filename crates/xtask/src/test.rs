@@ -307,6 +307,32 @@ fn e2e_checks(t: &mut Tally, browser: Browser, embed_only: bool) -> Result {
             .map(drop),
     )?;
     eprintln!("  first render of the default scenario: {} ms", started.elapsed().as_millis());
+    assert(
+        "the code editor is loaded after the first topology and takes the plain editor's place",
+        (|| {
+            let first = driver.eval(
+                "return performance.getEntriesByType('resource').some(e => e.name.endsWith('/editor.js')) \
+                 && performance.getEntriesByType('resource').find(e => e.name.endsWith('/editor.js')).startTime",
+            )?;
+            driver.wait_for(
+                "CodeMirror",
+                "return document.querySelector('[data-testid=editor] .cm-content') !== null \
+                 && document.querySelector('[data-testid=editor-input]') === null \
+                 && window.NetsimEditor.getText(0).includes('kind: Service')",
+                Duration::from_secs(20),
+            )?;
+            // Not fetched with the page: its request starts after the page's wasm was fetched.
+            let order = driver.eval(
+                "const r = performance.getEntriesByType('resource'); \
+                 const at = (f) => (r.find(e => e.name.endsWith(f)) || {}).startTime; \
+                 return [at('/netsim_web_bg.wasm'), at('/editor.js')]",
+            )?;
+            match (order[0].as_f64(), order[1].as_f64()) {
+                (Some(wasm), Some(editor)) if editor > wasm => Ok(()),
+                _ => Err(format!("editor.js fetched at {order} (first check {first})")),
+            }
+        })(),
+    )?;
     playground(&driver, &mut assert)?;
     crate::e2e_wave2::run(&driver, &mut assert)?;
     assert(
@@ -1007,7 +1033,8 @@ fn share_and_embed(
     driver
         .wait_for(
             "the page again",
-            "return document.querySelectorAll('[data-testid=topology-pod]').length >= 4",
+            "return document.querySelectorAll('[data-testid=topology-pod]').length >= 4 \
+             && document.querySelector('[data-testid=editor] .cm-content') !== null",
             secs(30),
         )
         .map(drop)

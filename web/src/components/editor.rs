@@ -1,5 +1,6 @@
-//! The YAML editor: CodeMirror 6 (bundled `editor.js`, `window.NetsimEditor`) when present, a
-//! plain `<textarea>` otherwise (e.g. in component tests, which run without the bundle).
+//! The YAML editor: CodeMirror 6 (bundled `editor.js`, `window.NetsimEditor`) once loaded, a
+//! plain `<textarea>` until then (the bundle is loaded after the first topology) and where there
+//! is none (component tests run without it).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -46,6 +47,17 @@ fn codemirror_available() -> bool {
     web_sys::window()
         .and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str("NetsimEditor")).ok())
         .is_some_and(|v| !v.is_undefined())
+}
+
+/// Asks `boot.js` to load the CodeMirror bundle (`window.netsimLoadEditor`, once; absent in
+/// component tests, which run without it).
+fn load_editor() {
+    let Some(w) = web_sys::window() else { return };
+    if let Ok(f) = js_sys::Reflect::get(&w, &JsValue::from_str("netsimLoadEditor")) {
+        if let Some(f) = f.dyn_ref::<js_sys::Function>() {
+            let _ = f.call0(&JsValue::NULL);
+        }
+    }
 }
 
 /// The live CodeMirror instance and the closure it calls on every edit.
@@ -160,7 +172,38 @@ pub fn Editor() -> Html {
     let app = use_app();
     let host = use_node_ref();
     let live: Rc<RefCell<Option<Live>>> = use_mut_ref(|| None);
-    let use_cm = use_memo((), |()| codemirror_available());
+    // CodeMirror (`editor.js`) is not part of the first load: the page draws the first topology
+    // with a plain textarea and asks for the bundle once the engine has answered (or after a
+    // few seconds); the textarea gives way to CodeMirror, with the text as it is then.
+    let use_cm = use_state(codemirror_available);
+    {
+        let use_cm = use_cm.clone();
+        use_effect_with((), move |()| {
+            if !*use_cm {
+                if let Some(w) = web_sys::window() {
+                    let ready = use_cm.clone();
+                    let on_ready = Closure::once_into_js(move || ready.set(true));
+                    let _ = w.add_event_listener_with_callback(
+                        "netsim-editor-ready",
+                        on_ready.unchecked_ref(),
+                    );
+                }
+                // Loaded between the first render and this effect: no event will come.
+                if codemirror_available() {
+                    use_cm.set(true);
+                }
+            }
+        });
+    }
+    {
+        // The first answer of the engine is in (the topology is drawn): time for the editor.
+        let use_cm = *use_cm;
+        use_effect_with(app.full, move |&answered| {
+            if answered && !use_cm {
+                load_editor();
+            }
+        });
+    }
 
     {
         let host = host.clone();
@@ -168,9 +211,9 @@ pub fn Editor() -> Html {
         let dispatcher = app.dispatcher();
         let text = Rc::clone(&app.text);
         let readonly = app.readonly;
-        use_effect_with((), move |()| {
+        use_effect_with(*use_cm, move |&ready| {
             if let Some(el) = host.cast::<web_sys::Element>() {
-                if codemirror_available() {
+                if ready && live.borrow().is_none() {
                     // No action per keystroke (each would redraw the whole page): the text is
                     // taken once typing pauses for DEBOUNCE_MS, copied in slices, and only if
                     // no edit came while it was copied.
@@ -214,7 +257,7 @@ pub fn Editor() -> Html {
     }
     {
         let live = Rc::clone(&live);
-        use_effect_with(Rc::clone(&app.analysis), move |analysis| {
+        use_effect_with((Rc::clone(&app.analysis), *use_cm), move |(analysis, _)| {
             let analysis = Rc::clone(analysis);
             // A task of its own: a thousand squiggles are not drawn in the task that drew the
             // topology.
@@ -295,6 +338,7 @@ pub fn Editor() -> Html {
                     data-testid="editor-input"
                     aria-label="Kubernetes manifests (YAML)"
                     spellcheck="false"
+                    readonly={app.readonly}
                     value={app.text.to_string()}
                     {oninput}
                 />

@@ -284,11 +284,12 @@ pub fn App() -> Html {
             <div class={classes!("app", embed.is_some().then_some("embed"))} data-testid="app">
                 if embed.is_none() {
                     <Header on_help={open_help} on_share={open_share} />
-                } else {
-                    <h1 class="sr-only">{ "kube-netsim playground" }</h1>
                 }
                 <CrashBanner />
                 <main class={classes!("panes", (!show_editor || !(show_results || show_requests)).then_some("single"))}>
+                    if embed.is_some() {
+                        <h1 class="sr-only">{ "kube-netsim playground" }</h1>
+                    }
                     if show_editor {
                         <section class="pane left" aria-label="Manifests">
                             <Editor />

@@ -22,6 +22,14 @@ const BACKSPACE: &str = "\u{E003}";
 
 /// Runs axe over the document and fails with every violation (rule, impact, the first nodes).
 fn axe(driver: &Driver, source: &str) -> Result {
+    // What a reader sees once things settle: fade-ins (the request's hops) finished; endless
+    // animations (the path's dashes) do not change colours.
+    driver.wait_for(
+        "the page's animations to finish",
+        "return document.getAnimations().every(a => a.playState !== 'running' \
+           || a.effect.getComputedTiming().iterations === Infinity)",
+        Duration::from_secs(10),
+    )?;
     if driver.eval("return typeof window.axe === 'undefined'")? == Value::Bool(true) {
         driver.eval(&format!("{source}\n;return true;"))?;
     }

@@ -121,12 +121,21 @@ struct Builder {
     sets: BTreeMap<String, usize>,
     /// Per set (same index as `table.sets`): element key → element index.
     elements: Vec<BTreeMap<Vec<String>, usize>>,
+    /// The chain the last rule went to.
+    last_chain: usize,
 }
 
 impl Builder {
     fn chain(&mut self, name: &str) -> usize {
-        if let Some(i) = self.chains.get(name) {
-            return *i;
+        // Rules mostly go to the chain the previous one went to: no map lookup then.
+        if let Some(c) = self.table.chains.get(self.last_chain) {
+            if c.name == name {
+                return self.last_chain;
+            }
+        }
+        if let Some(&i) = self.chains.get(name) {
+            self.last_chain = i;
+            return i;
         }
         self.table.chains.push(Chain {
             name: name.to_string(),
@@ -136,6 +145,7 @@ impl Builder {
         });
         let i = self.table.chains.len() - 1;
         self.chains.insert(name.to_string(), i);
+        self.last_chain = i;
         i
     }
 
@@ -336,6 +346,7 @@ fn generate_table(
         chains: BTreeMap::new(),
         sets: BTreeMap::new(),
         elements: Vec::new(),
+        last_chain: 0,
     };
     let detector = local_detector(cfg, ip_family, notes);
     let np = node_port_ips(cfg, node, ip_family, notes);

@@ -198,6 +198,19 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
+    /// A host outside the cluster at `host:port` (its name or address), seen from `source_ip`.
+    fn outside(host: String, port: u16, source_ip: Option<IpAddr>) -> Endpoint {
+        Endpoint {
+            pod: None,
+            ip: host.clone(),
+            host: Some(host),
+            container: None,
+            port,
+            node: None,
+            source_ip,
+        }
+    }
+
     /// `ns/name` of the Pod, or the host.
     pub fn who(&self) -> String {
         match (&self.pod, &self.host) {
@@ -1015,15 +1028,7 @@ fn external(asked: &str, outside: &str, target: &Target, found: &str) -> Conn {
             String::new()
         },
         hops,
-        endpoint: Some(Endpoint {
-            pod: None,
-            host: Some(outside.to_string()),
-            container: None,
-            ip: outside.to_string(),
-            port: target.port,
-            node: None,
-            source_ip: None,
-        }),
+        endpoint: Some(Endpoint::outside(outside.to_string(), target.port, None)),
     }
 }
 
@@ -1800,15 +1805,7 @@ fn to_outside(net: &Network<'_>, client: &Client<'_>, a: Arrival<'_>) -> Conn {
         reason: format!("kube-proxy sent the connection{via} to {dst}:{dport}, an endpoint outside the cluster (a Service without a selector and hand-written endpoints). Whether that host answers is not in the manifests."),
         fix: String::new(),
         hops,
-        endpoint: Some(Endpoint {
-            pod: None,
-            host: Some(dst.to_string()),
-            container: None,
-            ip: dst.to_string(),
-            port: dport,
-            node: None,
-            source_ip: Some(seen),
-        }),
+        endpoint: Some(Endpoint::outside(dst.to_string(), dport, Some(seen))),
     }
 }
 
@@ -1933,15 +1930,7 @@ fn unanswered(net: &Network<'_>, client: &Client<'_>, a: Arrival<'_>) -> Conn {
         reason: format!("{dst} is no Service, Pod or node address of the cluster: the request leaves the cluster, and whether that host answers is not in the manifests."),
         fix: String::new(),
         hops,
-        endpoint: Some(Endpoint {
-            pod: None,
-            host: Some(dst.to_string()),
-            container: None,
-            ip: dst.to_string(),
-            port: dport,
-            node: None,
-            source_ip: Some(seen),
-        }),
+        endpoint: Some(Endpoint::outside(dst.to_string(), dport, Some(seen))),
     }
 }
 

@@ -96,14 +96,7 @@ fn build() -> Result {
         .args(["--minify", "--format=esm", "--target=es2020", "--legal-comments=none"])
         .arg(format!("--outfile={}", dist.join("netsim_web.js").display())))?;
     // wasm-opt from the npm `binaryen` package: Debian's is too old for what rustc emits.
-    // `--low-memory-unused`: rustc's wasm32 output never uses the first 1 KB of memory (the data
-    // starts at `__global_base`, 1024 by default), so wasm-opt may fold constant offsets into
-    // loads and stores: about 2.5 KB off the page's gzip (`--converge`: 0.3 KB more).
-    wasm_opt(
-        &tmp.join("netsim_web_bg.wasm"),
-        &dist.join("netsim_web_bg.wasm"),
-        &["--low-memory-unused", "--converge"],
-    )?;
+    wasm_opt(&tmp.join("netsim_web_bg.wasm"), &dist.join("netsim_web_bg.wasm"), WASM_OPT_SIZE)?;
     bundle_editor(&dist.join("editor.js"))?;
     build_js_package(&dist.join("pkg"))?;
     mark_engine(&dist)?;
@@ -261,10 +254,16 @@ fn build_js_package(out: &Path) -> Result {
     wasm_opt_in_place(&out.join("netsim_wasm_bg.wasm"))
 }
 
+/// wasm-opt's size flags beside `-Oz`, for the page and the engine alike.
+/// `--low-memory-unused`: rustc's wasm32 output never uses the first 1 KB of memory (the data
+/// starts at `__global_base`, 1024 by default), so wasm-opt may fold constant offsets into loads
+/// and stores: about 2.5 KB off the page's gzip (`--converge`: 0.3 KB more).
+const WASM_OPT_SIZE: &[&str] = &["--low-memory-unused", "--converge"];
+
 /// `wasm-opt -Oz` from the npm `binaryen` package, in place.
 pub(crate) fn wasm_opt_in_place(file: &Path) -> Result {
     let tmp = file.with_extension("opt.wasm");
-    wasm_opt(file, &tmp, &[])?;
+    wasm_opt(file, &tmp, WASM_OPT_SIZE)?;
     std::fs::rename(&tmp, file).map_err(|e| format!("rename {}: {e}", tmp.display()))
 }
 

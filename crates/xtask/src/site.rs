@@ -20,9 +20,9 @@ pub(crate) const BUDGET_BYTES: u64 = 400 * 1000;
 pub(crate) const FIRST_TOPOLOGY_TARGET: u64 = 500 * 1000;
 
 /// The enforced ceiling on page + engine: what the build measures now (1,054,000 B before the
-/// editor left the first load; 938,700 B after), so no change grows it unnoticed while the
-/// target above is worked towards.
-pub(crate) const FIRST_TOPOLOGY_CEILING: u64 = 945 * 1000;
+/// editor left the first load; 938,700 B after; 930,400 B with the page's wasm-opt flags on the
+/// engine too), so no change grows it unnoticed while the target above is worked towards.
+pub(crate) const FIRST_TOPOLOGY_CEILING: u64 = 935 * 1000;
 
 /// The files a browser fetches on first load of `index.html`: the page and the UI.
 const FIRST_LOAD: &[&str] =

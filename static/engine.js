@@ -1,7 +1,11 @@
-// The playground's engine: a module Web Worker running the whole kube-netsim core (the JS
-// package under `pkg/`, the same one pages use without our UI). The page's first load carries
-// only the manifest stage (squiggles and problems as you type); this worker builds the cluster
-// off the main thread and answers everything else, so a big paste never freezes the page.
+// The playground's engine: a module Web Worker running the kube-netsim core off the main
+// thread, so a big paste never freezes the page. It runs in two steps:
+// - the first-topology engine (`lite/`, crates/netsim-lite: load, build and draw, nothing
+//   else) answers `simulate` from the start, so the first topology needs only its bytes;
+// - the full engine (the JS package under `pkg/`, the same one pages use without our UI) is
+//   fetched once the first answer is out (or at the first question), and answers everything
+//   from then on: each question first brings the full engine's session up to the newest input.
+// Both answer `simulate` with the same text (`netsim::view::Simulated::json`).
 //
 // Protocol: the page posts `{id, op, args}`; the worker answers `{id, ok}` with a JSON text,
 // `{id, err, code}` for a refused call, or `{id, panic, report}` when the core crashed — then it
@@ -9,8 +13,8 @@
 //
 // The playground starts it as its own worker. Embeds (`?embed`: the `<netsim-playground>`
 // elements of a course page, each an iframe) start it as a SharedWorker, so they share one
-// engine: every page connected gets a session (its own Simulator and input) over its port.
-import init, { Simulator, __testPanic } from "./pkg/netsim_wasm.js";
+// engine: every page connected gets a session (its own simulators and input) over its port.
+import initLite, { Simulator as FirstTopology } from "./lite/netsim_lite.js";
 
 const FILE = "manifests.yaml";
 // Rows of each list the page gets at most (MAX_ROWS in web/src/engine.rs).
@@ -21,41 +25,89 @@ const shared = typeof SharedWorkerGlobalScope !== "undefined" && self instanceof
 let connections = 0;
 // The sessions of a shared engine, for `__engine` (weakly: a page that is gone lets its go).
 const sessions = [];
+// Which engine answered the first `simulate`, and the engines in the order they were ready.
+let firstAnswer = "";
+const ready = [];
 
-// The package's panic hook writes the panic message with console.error before the trap.
+// The core's panic hook writes the panic message with console.error before the trap.
 const consoleError = console.error.bind(console);
 console.error = (...args) => {
   lastConsoleError = args.map(String).join(" ");
   consoleError(...args);
 };
 
-const ready = init();
+const lite = initLite().then(() => ready.push("lite"));
+// The full engine's module once it is ready (`full` the promise of it; null again after a
+// failed fetch, so the next question tries again).
+let full = null;
+let fullModule = null;
+function fullEngine() {
+  full ??= import("./pkg/netsim_wasm.js").then(async (m) => {
+    await m.default();
+    ready.push("full");
+    fullModule = m;
+    return m;
+  }, (e) => {
+    full = null;
+    throw e;
+  });
+  return full;
+}
+
+// Runs `input` ({text, events}) in the session's full engine; its answer.
+function simulateFull(m, s, input) {
+  s.sim ??= new m.Simulator();
+  const answer = s.sim.simulateJson([{ name: FILE, text: input.text }], { events: input.events }, MAX_ROWS);
+  s.simInput = input;
+  s.lite?.free();
+  s.lite = null;
+  return answer;
+}
+
+// The session's full simulator, with the newest input simulated.
+async function fullSimulator(s) {
+  const m = await fullEngine();
+  if (s.input && s.simInput !== s.input) simulateFull(m, s, s.input);
+  return s.sim ??= new m.Simulator();
+}
 
 const ops = {
   // Builds the cluster from the text with the what-if events; the view model and the events.
-  simulate(s, { text, events }) {
-    s.files = [{ name: FILE, text }];
-    const r = s.sim.simulate(s.files, { events: events || [] });
-    // The page lists at most MAX_ROWS objects, diagnostics and (newest) events.
-    const shown = r.events.slice(Math.max(0, r.events.length - MAX_ROWS));
-    return `{"view":${s.sim.viewModelJson(MAX_ROWS)},"cluster":{"events":${JSON.stringify(shown)},` +
-      `"omittedEvents":${r.events.length - shown.length},"whatIfErrors":${JSON.stringify(r.whatIfErrors)}}}`;
+  async simulate(s, { text, events }) {
+    const input = { text, events: events || [] };
+    s.text = text;
+    let answer;
+    if (fullModule) {
+      answer = simulateFull(fullModule, s, input);
+    } else {
+      await lite;
+      s.lite ??= new FirstTopology();
+      answer = s.lite.simulateJson(FILE, text, input.events, MAX_ROWS);
+      // The first topology is on its way: fetch the rest (a failure shows at the first question).
+      fullEngine().catch(() => {});
+    }
+    firstAnswer ||= fullModule ? "full" : "lite";
+    s.input = input;
+    return answer;
   },
   // Any question about the cluster (`Question` in the core): the answer is the JSON text
   // `netsim … -o json` prints, passed on as it is.
-  ask: (s, { question }) => s.sim.ask(question),
-  checkChallenge: (s, { challenge }) => JSON.stringify(s.sim.checkChallenge(challenge)),
-  get: (s, { kinds, wide }) => JSON.stringify(s.sim.get(kinds, { wide: !!wide })),
-  // Which engine answers: shared or not, how many pages have connected to it, and the first
-  // line of each live session's input (the end-to-end check of embeds sharing one engine).
+  ask: async (s, { question }) => (await fullSimulator(s)).ask(question),
+  checkChallenge: async (s, { challenge }) => JSON.stringify((await fullSimulator(s)).checkChallenge(challenge)),
+  get: async (s, { kinds, wide }) => JSON.stringify((await fullSimulator(s)).get(kinds, { wide: !!wide })),
+  // Which engine answers: shared or not, how many pages have connected to it, the first line of
+  // each live session's input (the end-to-end check of embeds sharing one engine), which engine
+  // answered the first `simulate` and the engines ready so far (the check of the two steps).
   __engine: () => JSON.stringify({
     shared,
     connections,
-    inputs: sessions.map((w) => w.deref()).filter((x) => x && x.files.length)
-      .map((x) => x.files[0].text.split("\n")[0]),
+    inputs: sessions.map((w) => w.deref()).filter((x) => x && x.text !== undefined)
+      .map((x) => x.text.split("\n")[0]),
+    firstAnswer,
+    ready,
   }),
   // For the end-to-end check of the crash report only.
-  __crash: () => __testPanic(),
+  __crash: async () => (await fullEngine()).__testPanic(),
 };
 
 // Answers one message of the session `s` with `reply`.
@@ -66,16 +118,14 @@ async function answer(s, data, reply) {
     return;
   }
   try {
-    await ready;
-    s.sim ??= new Simulator();
     const run = ops[op];
     if (!run) throw Object.assign(new Error(`unknown engine operation '${op}'`), { code: "bad-op" });
-    reply({ id, ok: run(s, args || {}) });
+    reply({ id, ok: await run(s, args || {}) });
   } catch (err) {
     if (err instanceof WebAssembly.RuntimeError) {
       dead = true;
       const message = lastConsoleError || String(err);
-      const input = s.files.length ? s.files[0].text : "";
+      const input = s.text ?? "";
       reply({ id, panic: message, report: `operation: ${op}\n${message}`, input });
     } else {
       reply({ id, err: String(err && err.message || err), code: err && err.code || "" });
@@ -86,13 +136,13 @@ async function answer(s, data, reply) {
 if (shared) {
   self.onconnect = (e) => {
     const port = e.ports[0];
-    const s = { sim: null, files: [] };
+    const s = { lite: null, sim: null, input: null, simInput: null, text: undefined };
     connections += 1;
     sessions.push(new WeakRef(s));
     port.onmessage = (m) => answer(s, m.data, (r) => port.postMessage(r));
   };
 } else {
-  const s = { sim: null, files: [] };
+  const s = { lite: null, sim: null, input: null, simInput: null, text: undefined };
   connections = 1;
   self.onmessage = (e) => answer(s, e.data, (r) => self.postMessage(r));
 }

@@ -5,7 +5,6 @@ use std::rc::Rc;
 
 use netsim::request::Outcome;
 use netsim::view::Analysis;
-use serde::Deserialize;
 use yew::Reducible;
 
 use crate::engine::{Engine, EngineError};
@@ -102,26 +101,12 @@ impl PendingEdit {
     }
 }
 
-/// The engine's answer to `simulate`, less the view model (kept in `AppState::analysis`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EngineView {
-    /// The newest events (at most [`crate::engine::MAX_ROWS`]).
-    /// What the controllers, scheduler and kubelet did (`kubectl events`).
-    pub events: Vec<netsim::cluster::Event>,
-    /// How many older events the engine left out.
-    #[serde(default)]
-    pub omitted_events: usize,
-    pub what_if_errors: Vec<String>,
-}
+/// The engine's answer to `simulate`, less the view model (kept in `AppState::analysis`): the
+/// newest events and what a what-if event could not do.
+pub use netsim::view::ClusterEvents as EngineView;
 
 /// The whole answer of the engine's `simulate`.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Simulated {
-    pub view: Analysis,
-    pub cluster: EngineView,
-}
+pub use netsim::view::Simulated;
 
 /// Why the engine has no answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -255,18 +240,6 @@ pub enum Action {
     /// Apply an edit the core prepared, once the analysis is of the editor's text (`None`: it
     /// was applied, or there is nothing to apply any more).
     ApplyEdit(Option<Rc<PendingEdit>>),
-}
-
-impl PartialEq for Simulated {
-    fn eq(&self, other: &Simulated) -> bool {
-        self.view == other.view && self.cluster == other.cluster
-    }
-}
-
-impl std::fmt::Debug for Simulated {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Simulated")
-    }
 }
 
 impl Reducible for AppState {

@@ -219,19 +219,7 @@ impl Simulator {
         #[wasm_bindgen(unchecked_param_type = "InputFile[]")] files: JsValue,
         options: Option<SimulateOptionsJs>,
     ) -> Result<JsValue, JsValue> {
-        let sources = sources(files)?;
-        let opts: SimulateOptions =
-            self::options(options.map(JsValue::from), "{events?: string[]}")?;
-        let mut events = Vec::new();
-        for text in &opts.events {
-            events.push(
-                netsim::cluster::parse_event(text, "default")
-                    .map_err(|e| error(&e, Some("bad-event")))?,
-            );
-        }
-        let session = Session::with_what_ifs(sources, &events);
-        let analysis = session.view();
-        let last = self.last.insert(Last { session, analysis });
+        let last = self.load(files, options)?;
         to_js(&Simulation {
             objects: &last.analysis.objects,
             diagnostics: &last.analysis.diagnostics,
@@ -246,6 +234,22 @@ impl Simulator {
                 .map(|d| d.message.as_str())
                 .collect(),
         })
+    }
+
+    /// `simulate` as the playground's engine answers it: the same input and what-if events, and
+    /// the answer as compact JSON text: `{view, cluster: {events, omittedEvents, whatIfErrors}}`
+    /// (the view model and the newest events, at most `maxRows` rows of each list, all without
+    /// it). The playground's first-topology engine (`crates/netsim-lite`) answers the same text.
+    #[wasm_bindgen(js_name = simulateJson)]
+    pub fn simulate_json(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "InputFile[]")] files: JsValue,
+        options: Option<SimulateOptionsJs>,
+        max_rows: Option<u32>,
+    ) -> Result<String, JsValue> {
+        let last = self.load(files, options)?;
+        let max = max_rows.map_or(usize::MAX, |m| m as usize);
+        Ok(netsim::view::Simulated::json(&last.session, &last.analysis, max))
     }
 
     /// The view model of the last `simulate` as JSON text: objects, diagnostics and the
@@ -302,6 +306,27 @@ impl Simulator {
     pub fn resolv_conf(&self, pod: &str) -> Result<String, JsValue> {
         let last = self.last()?;
         last.session.resolv_conf(pod, None).map(|rc| rc.to_string()).map_err(ask_error)
+    }
+
+    /// Loads and builds `files` with the what-if events of `options`, and keeps the session.
+    fn load(
+        &mut self,
+        files: JsValue,
+        options: Option<SimulateOptionsJs>,
+    ) -> Result<&Last, JsValue> {
+        let sources = sources(files)?;
+        let opts: SimulateOptions =
+            self::options(options.map(JsValue::from), "{events?: string[]}")?;
+        let mut events = Vec::new();
+        for text in &opts.events {
+            events.push(
+                netsim::cluster::parse_event(text, "default")
+                    .map_err(|e| error(&e, Some("bad-event")))?,
+            );
+        }
+        let session = Session::with_what_ifs(sources, &events);
+        let analysis = session.view();
+        Ok(self.last.insert(Last { session, analysis }))
     }
 
     fn last(&self) -> Result<&Last, JsValue> {

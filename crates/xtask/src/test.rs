@@ -251,6 +251,55 @@ fn npm_package(t: &mut Tally) -> Result {
     })
 }
 
+/// A worker of the served `engine.js` of its own (the page's is not reachable from a script):
+/// the default scenario's `simulate` is answered by the first-topology engine (`lite/`) before
+/// the full engine (`pkg/`) is ready; a question then brings the full engine in, and the same
+/// `simulate` answered by it is the same text, byte for byte.
+fn two_step_engine(driver: &Driver) -> Result {
+    let v = driver.eval(
+        "return new Promise((ok, fail) => { \
+           const w = new Worker('engine.js', {type: 'module'}); \
+           let id = 0; const waiting = new Map(); \
+           w.onerror = (e) => fail(String(e.message || e)); \
+           w.onmessage = (e) => { const r = waiting.get(e.data.id); waiting.delete(e.data.id); r(e.data); }; \
+           const call = (op, args) => new Promise((r) => { id += 1; waiting.set(id, r); w.postMessage({id, op, args}); }); \
+           (async () => { \
+             const text = await (await fetch('scenarios/default.yaml')).text(); \
+             const first = await call('simulate', {text, events: []}); \
+             const before = JSON.parse((await call('__engine', {})).ok); \
+             const asked = await call('ask', {question: {ask: 'policies'}}); \
+             const after = JSON.parse((await call('__engine', {})).ok); \
+             const again = await call('simulate', {text, events: []}); \
+             w.terminate(); \
+             ok({first: first.ok || JSON.stringify(first), again: again.ok || JSON.stringify(again), \
+                 before, after, asked: asked.ok ? 'ok' : JSON.stringify(asked)}); \
+           })().catch((e) => fail(String(e))); })",
+    )?;
+    if v["before"]["firstAnswer"] != "lite" || v["before"]["ready"][0] != "lite" {
+        return Err(format!(
+            "the first answer did not come from the first-topology engine: {}",
+            v["before"]
+        ));
+    }
+    if v["asked"] != "ok" {
+        return Err(format!("the full engine did not answer a question: {}", v["asked"]));
+    }
+    if !v["after"]["ready"].as_array().is_some_and(|r| r.iter().any(|m| m == "full")) {
+        return Err(format!("the full engine is not ready after a question: {}", v["after"]));
+    }
+    let (first, again) = (v["first"].as_str().unwrap_or(""), v["again"].as_str().unwrap_or(""));
+    if !first.starts_with("{\"view\":") || first != again {
+        return Err(format!(
+            "the two engines answer differently ({} and {} bytes): {:.200} … {:.200}",
+            first.len(),
+            again.len(),
+            first,
+            again
+        ));
+    }
+    Ok(())
+}
+
 /// Serves `dist/` on a free port in this process and loads it in a headless browser: the default
 /// scenario must be simulated and drawn, with no console errors.
 fn e2e(t: &mut Tally, browser: Browser) -> Result {
@@ -332,6 +381,11 @@ fn e2e_checks(t: &mut Tally, browser: Browser, embed_only: bool) -> Result {
                 _ => Err(format!("editor.js fetched at {order} (first check {first})")),
             }
         })(),
+    )?;
+    assert(
+        "the engine worker answers first with the first-topology engine, then with the full one, \
+         and both give the same simulate answer",
+        two_step_engine(&driver),
     )?;
     playground(&driver, &mut assert)?;
     crate::e2e_wave2::run(&driver, &mut assert)?;

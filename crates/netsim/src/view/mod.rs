@@ -54,6 +54,61 @@ pub struct Analysis {
     pub pending: Vec<PendingMoment>,
 }
 
+/// The engine's answer to a new input (the playground's worker and the JS package's
+/// `simulateJson`): the view model, at most `max_rows` rows of each list
+/// ([`Analysis::truncate`]), and what the controllers did. Both engine builds (the first-topology
+/// one and the full one) answer with this one type, so the page cannot tell them apart.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Simulated {
+    pub view: Analysis,
+    pub cluster: ClusterEvents,
+}
+
+/// What the controllers, scheduler and kubelet did for one input (`kubectl events`), and what
+/// a what-if event could not do.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClusterEvents {
+    /// The newest events, at most `max_rows`.
+    pub events: Vec<crate::cluster::Event>,
+    /// How many older events were left out.
+    #[serde(default)]
+    pub omitted_events: usize,
+    pub what_if_errors: Vec<String>,
+}
+
+impl Simulated {
+    /// The answer for `session` (whose view model is `analysis`), each list cut to `max_rows`.
+    pub fn new(
+        session: &crate::session::Session,
+        analysis: &Analysis,
+        max_rows: usize,
+    ) -> Simulated {
+        let mut view = analysis.clone();
+        view.truncate(max_rows);
+        let events = &session.cluster().events;
+        let from = events.len().saturating_sub(max_rows);
+        Simulated {
+            view,
+            cluster: ClusterEvents {
+                events: events[from..].to_vec(),
+                omitted_events: from,
+                what_if_errors: session
+                    .what_if_diagnostics()
+                    .iter()
+                    .map(|d| d.message.clone())
+                    .collect(),
+            },
+        }
+    }
+
+    /// [`Simulated::new`] as the compact JSON text the engine sends the page.
+    pub fn json(session: &crate::session::Session, analysis: &Analysis, max_rows: usize) -> String {
+        serde_json::to_string(&Simulated::new(session, analysis, max_rows)).unwrap_or_default()
+    }
+}
+
 fn is_zero(n: &usize) -> bool {
     *n == 0
 }

@@ -1,6 +1,7 @@
 // Starts the playground. The editor bundle (CodeMirror, `editor.js`) is not needed for the
-// first topology: the app asks for it (`netsimLoadEditor`) once the engine has answered, and
-// shows a plain textarea until it has run (`netsim-editor-ready`).
+// first topology: the app asks for it (`netsimLoadEditor`) when the learner focuses the editor
+// or a few seconds after the first topology, and shows a plain textarea until it has run
+// (`netsim-editor-ready`).
 import init from "./netsim_web.js";
 
 let editor = null;
@@ -17,8 +18,8 @@ function start() {
   document.getElementById("loading")?.remove();
   init().then(
     () => {
-      // If the engine is slow to answer, the editor does not wait for it.
-      setTimeout(window.netsimLoadEditor, 4000);
+      // If the engine is slow to answer, the editor does not wait for it for ever.
+      setTimeout(window.netsimLoadEditor, 15000);
       return import("./offline.js").catch((e) => console.warn("no offline use:", e));
     },
     (e) => {

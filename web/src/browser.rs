@@ -194,6 +194,8 @@ pub fn typing_in_field(e: &web_sys::KeyboardEvent) -> bool {
 thread_local! {
     /// When each simulation (by `sim_seq`) started, for the edit → redraw timings.
     static STARTED: std::cell::RefCell<Vec<(u64, f64)>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// The first topology of this page is drawn.
+    static FIRST_DRAWN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 fn now() -> f64 {
@@ -216,6 +218,13 @@ pub fn perf_mark(seq: u64) {
 /// Notes that the topology of simulation `seq` is on screen: appends the milliseconds since
 /// its start to `window.netsimTimings` (read by the end-to-end check and by curious learners).
 pub fn perf_drawn(seq: u64) {
+    if !FIRST_DRAWN.with(|f| f.replace(true)) {
+        // The first topology of this page: navigation → topology drawn, as a performance mark
+        // (`netsim-topology`) the end-to-end check reads.
+        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+            let _ = p.mark("netsim-topology");
+        }
+    }
     let Some(start) = STARTED.with(|s| s.borrow().iter().find(|&&(q, _)| q == seq).map(|x| x.1))
     else {
         return;

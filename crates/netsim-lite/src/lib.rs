@@ -7,7 +7,7 @@
 //! only what `simulateJson` reaches (the linker leaves the rest out), so the worker
 //! (`static/engine.js`) can draw the first topology from far fewer bytes and fetch the full
 //! engine after it. Its answer is the same text as the full engine's `simulateJson`: both are
-//! [`netsim::view::Simulated::json`] of the same session (a test below checks it).
+//! [`netsim::view::Simulated::json`] of the same session (the end-to-end check compares them).
 
 use netsim::diagnostic::SourceFiles;
 use netsim::session::Session;

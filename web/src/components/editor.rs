@@ -60,6 +60,10 @@ fn load_editor() {
     }
 }
 
+/// How long the first topology is on screen before the code editor is fetched, unless the
+/// learner turns to the editor first, in ms.
+const EDITOR_AFTER_MS: u32 = 5000;
+
 /// The live CodeMirror instance and the closure it calls on every edit.
 struct Live {
     id: u32,
@@ -173,16 +177,36 @@ pub fn Editor() -> Html {
     let host = use_node_ref();
     let live: Rc<RefCell<Option<Live>>> = use_mut_ref(|| None);
     // CodeMirror (`editor.js`) is not part of the first load: the page draws the first topology
-    // with a plain textarea and asks for the bundle once the engine has answered (or after a
-    // few seconds); the textarea gives way to CodeMirror, with the text as it is then.
+    // with a plain textarea (a working editor: the problems pane lists the diagnostics) and asks
+    // for the bundle when the learner turns to the editor (focus), or once the first topology
+    // has been on screen for EDITOR_AFTER_MS (creating CodeMirror is the longest task of the
+    // page's start; a phone is left to draw and answer first). The textarea gives way to
+    // CodeMirror with the text as it is then, and its focus and selection.
     let use_cm = use_state(codemirror_available);
+    // The textarea's selection when CodeMirror arrived, if it had the focus.
+    let handoff: Rc<RefCell<Option<(u32, u32)>>> = use_mut_ref(|| None);
     {
         let use_cm = use_cm.clone();
+        let host = host.clone();
+        let handoff = Rc::clone(&handoff);
         use_effect_with((), move |()| {
             if !*use_cm {
                 if let Some(w) = web_sys::window() {
                     let ready = use_cm.clone();
-                    let on_ready = Closure::once_into_js(move || ready.set(true));
+                    let on_ready = Closure::once_into_js(move || {
+                        if let Some(ta) = host.cast::<HtmlTextAreaElement>() {
+                            let focused = web_sys::window()
+                                .and_then(|w| w.document())
+                                .and_then(|d| d.active_element())
+                                .is_some_and(|a| a == **ta);
+                            if focused {
+                                let from = ta.selection_start().ok().flatten().unwrap_or(0);
+                                let to = ta.selection_end().ok().flatten().unwrap_or(from);
+                                *handoff.borrow_mut() = Some((from, to));
+                            }
+                        }
+                        ready.set(true);
+                    });
                     let _ = w.add_event_listener_with_callback(
                         "netsim-editor-ready",
                         on_ready.unchecked_ref(),
@@ -196,12 +220,13 @@ pub fn Editor() -> Html {
         });
     }
     {
-        // The first answer of the engine is in (the topology is drawn): time for the editor.
+        // The first topology has been on screen for a while: time for the editor.
         let use_cm = *use_cm;
         use_effect_with(app.full, move |&answered| {
-            if answered && !use_cm {
-                load_editor();
-            }
+            let timer = (answered && !use_cm)
+                .then(|| gloo_timers::callback::Timeout::new(EDITOR_AFTER_MS, load_editor));
+            // A new text before then starts the wait again.
+            move || drop(timer)
         });
     }
 
@@ -239,6 +264,11 @@ pub fn Editor() -> Html {
                         *pause.borrow_mut() = Some(timer);
                     });
                     let id = cm_create(&el, &text, on_change.as_ref().unchecked_ref(), readonly);
+                    let handed = handoff.borrow_mut().take();
+                    if let Some((from, to)) = handed {
+                        // The learner was in the textarea: go on where they were.
+                        cm_reveal(id, from, to);
+                    }
                     LIVE_ID.with(|l| l.set(Some(id)));
                     *live.borrow_mut() = Some(Live { id, _on_change: on_change });
                 }
@@ -330,9 +360,12 @@ pub fn Editor() -> Html {
                 dispatcher.dispatch(Action::Edit(Rc::from(ta.value())));
             }
         });
+        // The learner turns to the editor: bring CodeMirror now.
+        let onfocus = Callback::from(|_: FocusEvent| load_editor());
         html! {
             <div class="editor" data-testid="editor">
                 <textarea
+                    {onfocus}
                     ref={host}
                     class="editor-fallback"
                     data-testid="editor-input"

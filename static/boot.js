@@ -14,6 +14,28 @@ window.netsimLoadEditor = () => {
   document.head.append(editor);
 };
 
+// The engine worker starts now, beside the page's wasm rather than after it has run: the app
+// takes it at its first call (`netsimTakeWorker`, once). Embeds share one engine, a
+// SharedWorker named after the build (as `web/src/engine.rs` names it).
+let early = null;
+try {
+  const embed = new URLSearchParams(location.search).has("embed");
+  const name = "netsim-" + (document.documentElement.dataset.engine || "");
+  const worker = embed && typeof SharedWorker === "function"
+    ? new SharedWorker("engine.js", { type: "module", name })
+    : new Worker("engine.js", { type: "module" });
+  early = { worker, shared: !(worker instanceof Worker), error: "" };
+  // A failure before the app takes it over is kept for the app to see.
+  worker.onerror = (e) => { early && (early.error = e.message || "the engine worker failed to start"); };
+} catch (e) {
+  early = null;
+}
+window.netsimTakeWorker = () => {
+  const w = early;
+  early = null;
+  return w;
+};
+
 function start() {
   document.getElementById("loading")?.remove();
   init().then(

@@ -1,7 +1,8 @@
 // Offline use: registers the service worker (`sw.js`, which keeps every file of this build in the
 // browser) and says how things stand, in `<html data-offline="…">` and in a small status at the
-// end of the page's top bar (`[data-testid=offline-status]`, added here: nothing of it weighs on
-// the page's first load):
+// end of the page's top bar (`[data-testid=offline-status]`: the app keeps its place, of a fixed
+// size, from the first paint, so writing it moves nothing; nothing of it weighs on the page's
+// first load):
 //   saving   the files of this build are being saved
 //   ready    saved: the playground works with no network
 //   offline  no network: this page came from the saved copy
@@ -17,7 +18,8 @@ const LABELS = {
   update: ["Update ready", "A newer version is kept in your browser; reload to use it."],
 };
 
-// The top bar is the app's; the status is one element appended to it, which the app leaves be.
+// The top bar is the app's, and so is the status's place in it (an older page without it gets
+// one appended); the app leaves what is written there be.
 function paint(tries = 0) {
   const bar = document.querySelector(".topbar");
   if (!bar) {
@@ -29,7 +31,7 @@ function paint(tries = 0) {
     slot = document.createElement("span");
     slot.setAttribute("role", "status");
     slot.dataset.testid = "offline-status";
-    slot.style.cssText = "font-size:0.8rem;white-space:nowrap;border:1px solid;border-radius:999px;padding:0.1rem 0.55rem";
+    slot.className = "offline-status";
     bar.append(slot);
   }
   const state = root.dataset.offline || "";
@@ -37,7 +39,8 @@ function paint(tries = 0) {
   slot.dataset.state = state;
   slot.textContent = label;
   slot.title = title;
-  slot.hidden = !label;
+  // Hidden, it keeps its place (`hidden` would take it away, and the bar would reflow).
+  slot.style.visibility = label ? "visible" : "hidden";
   slot.style.color = slot.style.borderColor = state === "ready" || state === "saving" ? "var(--muted)" : "var(--info)";
 }
 

@@ -94,6 +94,24 @@ const RESTARTED: &str = "the engine restarted";
 /// same number.
 pub const MAX_ROWS: u32 = 1000;
 
+/// The worker `boot.js` started with the page (`window.netsimTakeWorker`, once), and whether it
+/// is a SharedWorker; `None` when there is none or it has already failed (the caller starts a
+/// fresh one, whose failure it then hears of).
+fn take_early_worker() -> Option<(JsValue, bool)> {
+    let take = Reflect::get(&js_sys::global(), &"netsimTakeWorker".into()).ok()?;
+    let early = take.dyn_ref::<Function>()?.call0(&JsValue::NULL).ok()?;
+    if early.is_null() || early.is_undefined() {
+        return None;
+    }
+    let error = Reflect::get(&early, &"error".into()).ok()?.as_string().unwrap_or_default();
+    if !error.is_empty() {
+        return None;
+    }
+    let worker = Reflect::get(&early, &"worker".into()).ok()?;
+    let shared = Reflect::get(&early, &"shared".into()).ok()?.as_bool().unwrap_or(false);
+    Some((worker, shared))
+}
+
 impl Engine {
     fn worker(&self) -> Result<Worker, EngineError> {
         if let Some(w) = &self.0.borrow().worker {
@@ -127,10 +145,23 @@ impl Engine {
         });
         let opts = WorkerOptions::new();
         opts.set_type(WorkerType::Module);
-        let shared = crate::browser::has_query_flag("embed")
+        let mut shared = crate::browser::has_query_flag("embed")
             && !self.0.borrow().crashed
             && Reflect::has(&js_sys::global(), &"SharedWorker".into()).unwrap_or(false);
-        let worker = if shared {
+        let early = (!self.0.borrow().crashed).then(take_early_worker).flatten();
+        let worker = if let Some((w, is_shared)) = early {
+            // Started by `boot.js` beside the page's wasm.
+            shared = is_shared;
+            if shared {
+                let w = w.unchecked_into::<SharedWorker>();
+                w.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+                Ok(w.port().unchecked_into::<Worker>())
+            } else {
+                let w = w.unchecked_into::<Worker>();
+                w.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+                Ok(w)
+            }
+        } else if shared {
             // Named after the build's engine (`<html data-engine>`, written by `cargo xtask
             // build`): pages of another deploy, open at the same time, get an engine of their own.
             let build = web_sys::window()

@@ -86,6 +86,9 @@ pub fn Header(props: &HeaderProps) -> Html {
                 title={format!("Theme: {} (click for {next})", *theme)}>
                 { match theme.as_str() { "light" => "☀ Light", "dark" => "☾ Dark", _ => "◐ System" } }
             </button>
+            // Offline use's status, which `offline.js` writes once the page runs: its place is
+            // kept from the start, so nothing in the bar moves when it appears.
+            <span class="offline-status" data-testid="offline-status" role="status"></span>
         </header>
     }
 }

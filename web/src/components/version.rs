@@ -12,7 +12,17 @@ use crate::hooks::AppContext;
 pub fn version_select(app: &AppContext, select: &NodeRef) -> Html {
     let v = &app.analysis.version;
     if v.choices.is_empty() {
-        return html! {};
+        // Before the engine's first answer: the same control, waiting, so nothing in the top
+        // bar moves when the answer comes (a phone's bar wraps: the page below would shift).
+        let newest = netsim::manifest::version::KubeVersion::NEWEST;
+        return html! {
+            <label class="version-select" title="The Kubernetes release, once the cluster is built">
+                <span>{ "Kubernetes" }</span>
+                <select data-testid="version-select-pending" aria-label="Kubernetes version" disabled=true>
+                    <option>{ format!("v1.{}", newest.minor) }</option>
+                </select>
+            </label>
+        };
     }
     let onchange = {
         let app = app.clone();

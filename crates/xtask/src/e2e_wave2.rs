@@ -228,10 +228,18 @@ pub(crate) fn run(driver: &Driver, assert: &mut dyn FnMut(&str, Result) -> Resul
                 return Err(format!("client → web-b: {allowed}"));
             }
             click(&cell("client", "web-b"))?;
-            let o = wait("the cell's request", outcome)?;
-            if o != json!("connected") {
-                return Err(format!("the cell's request: {o}"));
-            }
+            // The intruder's outcome stays on screen until the cell's request is answered:
+            // wait for the new one rather than read whatever is there.
+            wait(
+                "the cell's request to connect",
+                "const o = document.querySelector('[data-testid=request-outcome]'); \
+                 return o && o.dataset.outcome === 'connected' \
+                 && document.querySelector('[data-testid=request-from]').value === 'pod/default/client'",
+            )
+            .map_err(|e| {
+                let o = driver.eval(outcome).unwrap_or_default();
+                format!("{e}; the outcome on screen: {o}")
+            })?;
             let from =
                 driver.eval("return document.querySelector('[data-testid=request-from]').value")?;
             if from != json!("pod/default/client") {

@@ -12,7 +12,8 @@
 //! Each line ends in a machine-readable `ratio cluster/<name> <build/parse> 1.0` line, which
 //! `cargo xtask bench` collects.
 //!
-//! `cargo run --release -p netsim --example bench_cluster`
+//! `cargo run --release -p netsim --example bench_cluster [NAME…]` (e.g. `deployments`: only
+//! that line)
 
 // std's sorts are fine outside the wasm: `clippy.toml` bans them only to keep it small.
 #![allow(clippy::disallowed_methods)]
@@ -111,15 +112,21 @@ fn workloads(kind: &str, replicas: usize, count: usize, node_count: usize) -> St
 }
 
 fn main() {
-    measure("pods", &testgen::generate(PODS, SERVICES, NODES));
+    // `bench_cluster NAME…` measures only those lines (to profile one).
+    let only: Vec<String> = std::env::args().skip(1).collect();
+    let run = |name: &str, yaml: &dyn Fn() -> String| {
+        if only.is_empty() || only.iter().any(|o| o == name) {
+            measure(name, &yaml());
+        }
+    };
+    run("pods", &|| testgen::generate(PODS, SERVICES, NODES));
     let replicas = PODS / SERVICES;
-    measure("deployments", &workloads("Deployment", replicas, SERVICES, NODES));
-    measure("replicasets", &workloads("ReplicaSet", replicas, SERVICES, NODES));
-    measure("statefulsets", &workloads("StatefulSet", replicas, SERVICES, NODES));
-    measure(
-        "replicationcontrollers",
-        &workloads("ReplicationController", replicas, SERVICES, NODES),
-    );
+    run("deployments", &|| workloads("Deployment", replicas, SERVICES, NODES));
+    run("replicasets", &|| workloads("ReplicaSet", replicas, SERVICES, NODES));
+    run("statefulsets", &|| workloads("StatefulSet", replicas, SERVICES, NODES));
+    run("replicationcontrollers", &|| {
+        workloads("ReplicationController", replicas, SERVICES, NODES)
+    });
     // 2,000 DaemonSets of 5 Pods: each on the 5 nodes of its pool.
-    measure("daemonsets", &workloads("DaemonSet", 0, SERVICES, NODES));
+    run("daemonsets", &|| workloads("DaemonSet", 0, SERVICES, NODES));
 }

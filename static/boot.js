@@ -37,9 +37,11 @@ window.netsimTakeWorker = () => {
 };
 
 function start() {
-  document.getElementById("loading")?.remove();
   init().then(
     () => {
+      // The app has drawn its first frame: the loading page gives way (it stays until then,
+      // so a slow network shows what is coming rather than a blank page).
+      document.getElementById("loading")?.remove();
       // If the engine is slow to answer, the editor does not wait for it for ever.
       setTimeout(window.netsimLoadEditor, 15000);
       return import("./offline.js").catch((e) => console.warn("no offline use:", e));

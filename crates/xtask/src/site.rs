@@ -74,17 +74,7 @@ fn build() -> Result {
     let root = root();
     let dist = dist();
     let tmp = root.join("target/site");
-    run(Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args([
-            "build",
-            "--profile",
-            WASM_PROFILE,
-            "--target",
-            "wasm32-unknown-unknown",
-            "-p",
-            "netsim-web",
-        ])
-        .current_dir(&root))?;
+    cargo_wasm("netsim-web")?;
     let wasm = wasm_out(&root, "netsim-web.wasm");
     let _ = std::fs::remove_dir_all(&tmp);
     run(Command::new("wasm-bindgen")
@@ -99,10 +89,7 @@ fn build() -> Result {
     minify(&dist.join("boot.js"), &["--format=esm"])?;
     vendor_reveal(&dist.join("embed/vendor/reveal"))?;
     // The wasm-bindgen glue, minified (it stays an ES module: `boot.js` imports it).
-    run(Command::new(tools::npm_bin("esbuild"))
-        .arg(tmp.join("netsim_web.js"))
-        .args(["--minify", "--format=esm", "--target=es2020", "--legal-comments=none"])
-        .arg(format!("--outfile={}", dist.join("netsim_web.js").display())))?;
+    minify_glue(&tmp.join("netsim_web.js"), &dist.join("netsim_web.js"))?;
     // wasm-opt from the npm `binaryen` package: Debian's is too old for what rustc emits.
     wasm_opt(&tmp.join("netsim_web_bg.wasm"), &dist.join("netsim_web_bg.wasm"), WASM_OPT_SIZE)?;
     bundle_editor(&dist.join("editor.js"))?;
@@ -111,6 +98,22 @@ fn build() -> Result {
     mark_engine(&dist)?;
     write_service_worker(&dist)?;
     precompress(&dist)
+}
+
+/// `cargo build` of `package` for wasm32 in [`WASM_PROFILE`].
+fn cargo_wasm(package: &str) -> Result {
+    run(Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["build", "--profile", WASM_PROFILE, "--target", "wasm32-unknown-unknown", "-p"])
+        .arg(package)
+        .current_dir(root()))
+}
+
+/// wasm-bindgen's glue `from`, minified into `to` (it stays an ES module).
+fn minify_glue(from: &Path, to: &Path) -> Result {
+    run(Command::new(tools::npm_bin("esbuild"))
+        .arg(from)
+        .args(["--minify", "--format=esm", "--target=es2020", "--legal-comments=none"])
+        .arg(format!("--outfile={}", to.display())))
 }
 
 /// Where cargo puts `file` of a wasm32 build in [`WASM_PROFILE`].
@@ -243,17 +246,7 @@ const WASM_OPT_FEATURES: &[&str] = &[
 /// wasm-bindgen step), built directly so the site build needs no extra tool.
 fn build_js_package(out: &Path) -> Result {
     let root = root();
-    run(Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args([
-            "build",
-            "--profile",
-            WASM_PROFILE,
-            "--target",
-            "wasm32-unknown-unknown",
-            "-p",
-            "netsim-wasm",
-        ])
-        .current_dir(&root))?;
+    cargo_wasm("netsim-wasm")?;
     let wasm = wasm_out(&root, "netsim_wasm.wasm");
     let _ = std::fs::remove_dir_all(out);
     run(Command::new("wasm-bindgen")
@@ -267,17 +260,7 @@ fn build_js_package(out: &Path) -> Result {
 /// module (glue minified) and its wasm, size-optimised like the page's.
 fn build_lite_engine(out: &Path) -> Result {
     let root = root();
-    run(Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args([
-            "build",
-            "--profile",
-            WASM_PROFILE,
-            "--target",
-            "wasm32-unknown-unknown",
-            "-p",
-            "netsim-lite",
-        ])
-        .current_dir(&root))?;
+    cargo_wasm("netsim-lite")?;
     let tmp = root.join("target/site-lite");
     let _ = std::fs::remove_dir_all(&tmp);
     run(Command::new("wasm-bindgen")
@@ -285,10 +268,7 @@ fn build_lite_engine(out: &Path) -> Result {
         .arg(&tmp)
         .arg(wasm_out(&root, "netsim_lite.wasm")))?;
     std::fs::create_dir_all(out).map_err(|e| format!("create {}: {e}", out.display()))?;
-    run(Command::new(tools::npm_bin("esbuild"))
-        .arg(tmp.join("netsim_lite.js"))
-        .args(["--minify", "--format=esm", "--target=es2020", "--legal-comments=none"])
-        .arg(format!("--outfile={}", out.join("netsim_lite.js").display())))?;
+    minify_glue(&tmp.join("netsim_lite.js"), &out.join("netsim_lite.js"))?;
     wasm_opt(&tmp.join("netsim_lite_bg.wasm"), &out.join("netsim_lite_bg.wasm"), WASM_OPT_SIZE)
 }
 

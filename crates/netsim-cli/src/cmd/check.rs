@@ -138,21 +138,10 @@ fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
     }
 }
 
+/// The objects the input holds, of every kind the simulator reads (`Objects::metas`, the one
+/// list of them: NetworkPolicies and ClusterNetworkPolicies count too).
 fn count_objects(l: &Loaded) -> usize {
-    let o = &l.objects;
-    o.namespaces.len()
-        + o.nodes.len()
-        + o.pods.len()
-        + o.services.len()
-        + o.endpoints.len()
-        + o.endpoint_slices.len()
-        + o.workloads.len()
-        + o.config_maps.len()
-        + o.cluster_configurations.len()
-        + o.kube_proxy_configurations.len()
-        + o.kubelet_configurations.len()
-        + o.ip_address_pools.len()
-        + o.l2_advertisements.len()
+    l.objects.metas().len()
 }
 
 fn diagnostic_json(files: &SourceFiles, d: &Diagnostic) -> serde_json::Value {

@@ -1460,7 +1460,8 @@ fn walk_rules<'a>(
         };
         let Some(o) = trace.outcomes.first() else { break };
         let nft = matches!(rules, crate::request::NodeTables::Nftables(_));
-        walk_hops(&mut a.hops, &pkt, o, nft, &node_name);
+        // The second pass: the packet came over the node network, not through a veth here.
+        walk_hops(&mut a.hops, &pkt, o, nft, &node_name, pass > 0);
         match o.verdict {
             Verdict::Reject | Verdict::Drop => {
                 let hops = std::mem::take(&mut a.hops);
@@ -1508,6 +1509,7 @@ fn walk_hops(
     o: &crate::proxy::Outcome,
     nft: bool,
     node_name: &str,
+    sent_on: bool,
 ) {
     let hook = match (pkt.origin == Origin::FromNode, nft) {
         (true, false) => "nat OUTPUT",
@@ -1522,7 +1524,7 @@ fn walk_hops(
             pkt.src,
             dst_text(pkt.dst),
             pkt.dport,
-            origin_text(pkt.origin)
+            origin_text(pkt.origin, sent_on)
         ),
         Some(node_name),
     ));
@@ -1952,11 +1954,14 @@ impl MinPod for Origin {
     }
 }
 
-fn origin_text(o: Origin) -> &'static str {
-    match o {
-        Origin::FromPod => "from a Pod, through its veth",
-        Origin::FromNode => "a local process",
-        Origin::FromOutside => "from the network",
+/// Where the packet comes from, as the entry hop says it; `sent_on`: it arrived from another
+/// node over the node network (its rules still see a Pod's source as pod traffic).
+fn origin_text(o: Origin, sent_on: bool) -> &'static str {
+    match (o, sent_on) {
+        (Origin::FromPod, false) => "from a Pod, through its veth",
+        (Origin::FromPod, true) => "from a Pod on another node, over the node network",
+        (Origin::FromNode, _) => "a local process",
+        (Origin::FromOutside, _) => "from the network",
     }
 }
 

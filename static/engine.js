@@ -9,7 +9,8 @@
 //
 // Protocol: the page posts `{id, op, args}`; the worker answers `{id, ok}` with a JSON text,
 // `{id, err, code}` for a refused call, or `{id, panic, report}` when the core crashed — then it
-// is dead (a trapped wasm instance cannot be trusted) and the page starts a fresh one.
+// is dead (a trapped wasm instance cannot be trusted) and the page starts a fresh one; a dead
+// engine answers every later call `{id, stopped}`.
 //
 // The playground starts it as its own worker. Embeds (`?embed`: the `<netsim-playground>`
 // elements of a course page, each an iframe) start it as a SharedWorker, so they share one
@@ -114,7 +115,9 @@ const ops = {
 async function answer(s, data, reply) {
   const { id, op, args } = data;
   if (dead) {
-    reply({ id, panic: "the engine stopped after an earlier crash", report: "" });
+    // Not this input's crash (in a shared engine, maybe another page's): the page starts an
+    // engine of its own and asks again.
+    reply({ id, stopped: "the engine stopped after an earlier crash" });
     return;
   }
   try {

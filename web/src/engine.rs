@@ -79,6 +79,9 @@ struct Inner {
     /// learner typing into a 10 MB text must not queue a simulation per pause).
     #[cfg_attr(feature = "local-engine", allow(dead_code))]
     sim_busy: bool,
+    /// The last `simulate`'s arguments, for a fresh worker that takes over.
+    #[cfg_attr(feature = "local-engine", allow(dead_code))]
+    last_simulate: Option<JsValue>,
     /// The `resolve` of each `simulate` waiting for its turn.
     #[cfg_attr(feature = "local-engine", allow(dead_code))]
     sim_waiting: Vec<Function>,
@@ -188,6 +191,11 @@ impl Engine {
         Ok(worker)
     }
 
+    /// `worker` is the one calls go to now (not one a restart already replaced).
+    fn is_current(&self, worker: &Worker) -> bool {
+        self.0.borrow().worker.as_ref().is_some_and(|w| JsValue::from(w) == JsValue::from(worker))
+    }
+
     /// Stops the worker (after a crash); the next call starts a fresh one. Calls still waiting
     /// for the old worker get an answer now (it would never come).
     fn restart(&self) {
@@ -281,10 +289,18 @@ impl Engine {
 
     #[cfg_attr(feature = "local-engine", allow(dead_code))]
     async fn call_worker(&self, op: &str, args: JsValue) -> Result<String, EngineError> {
-        // Once more on a fresh worker when the one it went to was stopped (another call crashed
-        // it) before answering.
+        if op == "simulate" {
+            self.0.borrow_mut().last_simulate = Some(args.clone());
+        }
+        // Once more on a fresh worker when the one it went to was stopped (another call, or in
+        // a shared engine another page, crashed it) before answering. The fresh worker has no
+        // input yet: a question is asked after the last text is simulated there again.
         match self.call_worker_once(op, &args).await {
             Err(EngineError::Unavailable(m)) if m == RESTARTED => {
+                let last = self.0.borrow().last_simulate.clone();
+                if let Some(sim) = last.filter(|_| op != "simulate") {
+                    self.call_worker_once("simulate", &sim).await?;
+                }
                 self.call_worker_once(op, &args).await
             }
             answer => answer,
@@ -315,6 +331,13 @@ impl Engine {
         let field = |k: &str| Reflect::get(&data, &k.into()).ok().and_then(|v| v.as_string());
         if let Some(ok) = field("ok") {
             return Ok(ok);
+        }
+        if field("stopped").is_some() {
+            // Stopped by an earlier crash, not this call's: go on with a fresh engine.
+            if self.is_current(&worker) {
+                self.restart();
+            }
+            return Err(EngineError::Unavailable(RESTARTED.into()));
         }
         if let Some(message) = field("panic") {
             self.restart();

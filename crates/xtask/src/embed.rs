@@ -310,5 +310,71 @@ pub(crate) fn check(
         "embed: no console errors on the embed pages",
         if errors.is_empty() { Ok(()) } else { Err(format!("{errors:?}")) },
     )?;
+    assert(
+        "embed: after the shared engine crashed elsewhere, a playground goes on with an engine of \
+         its own, no crash shown",
+        shared_engine_crash(driver, url),
+    )?;
+    // The crash's console errors are this check's own.
+    driver.console()?;
+    Ok(())
+}
+
+/// On the course page, another page of the site (a probe connected to the same shared engine)
+/// crashes it; the lesson's next request must still connect, on a worker of its own that first
+/// simulates the lesson's text again, and the lesson must show no crash report (the crash was
+/// not its input's).
+fn shared_engine_crash(driver: &Driver, url: &str) -> Result {
+    let secs = Duration::from_secs;
+    driver.goto(&format!("{url}embed/course.html"))?;
+    drawn(driver, "lesson", 3)?;
+    let crash = driver.eval(&format!(
+        "{} const name = 'netsim-' + d.documentElement.dataset.engine; \
+         return new Promise((ok, fail) => {{ \
+           const w = new SharedWorker('../engine.js', {{type: 'module', name}}); \
+           w.onerror = (e) => fail(String(e.message || e)); \
+           w.port.onmessage = (e) => {{ w.port.close(); ok(JSON.stringify(e.data)); }}; \
+           w.port.postMessage({{id: 1, op: '__crash'}}); }})",
+        doc("lesson")
+    ))?;
+    if !crash.as_str().unwrap_or_default().contains("deliberate panic") {
+        return Err(format!("the probe's crash: {crash}"));
+    }
+    driver.wait_for(
+        "the suggested request",
+        &format!(
+            "{} const t = d && d.querySelector('[data-testid=request-target]'); \
+             return !!t && t.value === 'http://web/'",
+            doc("lesson")
+        ),
+        secs(10),
+    )?;
+    driver.eval(&format!(
+        "{} d.querySelector('[data-testid=request-send]').click(); return true;",
+        doc("lesson")
+    ))?;
+    driver
+        .wait_for(
+            "connected on an engine of its own",
+            &format!(
+                "{} const o = d.querySelector('[data-testid=request-outcome]'); \
+                 return !!o && o.dataset.outcome === 'connected'",
+                doc("lesson")
+            ),
+            secs(30),
+        )
+        .map_err(|e| {
+            let page = driver
+                .eval(&format!("{} return d.body.innerText.slice(0, 400)", doc("lesson")))
+                .unwrap_or_default();
+            format!("{e}; the playground shows {page}")
+        })?;
+    let banner = driver.eval(&format!(
+        "{} return d.querySelector('[data-testid=crash-report]') !== null",
+        doc("lesson")
+    ))?;
+    if banner == Value::Bool(true) {
+        return Err("the playground shows a crash report for another page's crash".into());
+    }
     Ok(())
 }

@@ -566,10 +566,11 @@ fn e2e_checks(t: &mut Tally, browser: Browser, embed_only: bool) -> Result {
             {
                 return Err(format!("crash answer: {crash}"));
             }
-            if !v[1]["panic"]
+            if !v[1]["stopped"]
                 .as_str()
                 .unwrap_or_default()
                 .contains("stopped after an earlier crash")
+                || v[1].get("panic").is_some()
             {
                 return Err(format!("after the crash: {}", v[1]));
             }

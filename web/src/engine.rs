@@ -148,39 +148,40 @@ impl Engine {
         });
         let opts = WorkerOptions::new();
         opts.set_type(WorkerType::Module);
-        let mut shared = crate::browser::has_query_flag("embed")
+        let shared = crate::browser::has_query_flag("embed")
             && !self.0.borrow().crashed
             && Reflect::has(&js_sys::global(), &"SharedWorker".into()).unwrap_or(false);
+        // The worker `boot.js` started beside the page's wasm, or a new one.
         let early = (!self.0.borrow().crashed).then(take_early_worker).flatten();
-        let worker = if let Some((w, is_shared)) = early {
-            // Started by `boot.js` beside the page's wasm.
-            shared = is_shared;
-            if shared {
-                let w = w.unchecked_into::<SharedWorker>();
-                w.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-                Ok(w.port().unchecked_into::<Worker>())
-            } else {
-                let w = w.unchecked_into::<Worker>();
-                w.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-                Ok(w)
+        let (started, shared) = match early {
+            Some(early) => early,
+            None if shared => {
+                // Named after the build's engine (`<html data-engine>`, written by `cargo xtask
+                // build`): pages of another deploy, open at the same time, get an engine of
+                // their own.
+                let build = web_sys::window()
+                    .and_then(|w| w.document()?.document_element()?.get_attribute("data-engine"))
+                    .unwrap_or_default();
+                opts.set_name(&format!("netsim-{build}"));
+                let w = SharedWorker::new_with_worker_options(WORKER_URL, &opts)
+                    .map_err(|e| EngineError::Unavailable(js_text(&e)))?;
+                (w.into(), true)
             }
-        } else if shared {
-            // Named after the build's engine (`<html data-engine>`, written by `cargo xtask
-            // build`): pages of another deploy, open at the same time, get an engine of their own.
-            let build = web_sys::window()
-                .and_then(|w| w.document()?.document_element()?.get_attribute("data-engine"))
-                .unwrap_or_default();
-            opts.set_name(&format!("netsim-{build}"));
-            SharedWorker::new_with_worker_options(WORKER_URL, &opts).map(|w| {
-                w.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-                w.port().unchecked_into::<Worker>()
-            })
+            None => {
+                let w = Worker::new_with_options(WORKER_URL, &opts)
+                    .map_err(|e| EngineError::Unavailable(js_text(&e)))?;
+                (w.into(), false)
+            }
+        };
+        let worker = if shared {
+            let w = started.unchecked_into::<SharedWorker>();
+            w.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+            w.port().unchecked_into::<Worker>()
         } else {
-            Worker::new_with_options(WORKER_URL, &opts).inspect(|w| {
-                w.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-            })
-        }
-        .map_err(|e| EngineError::Unavailable(js_text(&e)))?;
+            let w = started.unchecked_into::<Worker>();
+            w.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+            w
+        };
         // Setting a port's `onmessage` also starts it.
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         let mut inner = self.0.borrow_mut();

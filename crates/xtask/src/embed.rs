@@ -36,6 +36,43 @@ fn drawn(driver: &Driver, id: &str, pods: usize) -> Result {
         .map(drop)
 }
 
+/// Sends the lesson playground's suggested request (`pod/client http://web/`), once it is in
+/// the form.
+fn send_lesson_request(driver: &Driver) -> Result {
+    driver.wait_for(
+        "the suggested request",
+        &format!(
+            "{} const t = d && d.querySelector('[data-testid=request-target]'); \
+             return !!t && t.value === 'http://web/'",
+            doc("lesson")
+        ),
+        Duration::from_secs(10),
+    )?;
+    driver
+        .eval(&format!(
+            "{} d.querySelector('[data-testid=request-send]').click(); return true;",
+            doc("lesson")
+        ))
+        .map(drop)
+}
+
+/// Posts `op` to the shared engine of the lesson's page from a probe of its own (a
+/// SharedWorker of the same name): the answer's `ok` text, or the whole answer as JSON.
+fn shared_engine_call(driver: &Driver, op: &str) -> Result<Value> {
+    driver.eval_args(
+        &format!(
+            "{} const name = 'netsim-' + d.documentElement.dataset.engine; \
+             return new Promise((ok, fail) => {{ \
+               const w = new SharedWorker('../engine.js', {{type: 'module', name}}); \
+               w.onerror = (e) => fail(String(e.message || e)); \
+               w.port.onmessage = (e) => {{ w.port.close(); ok(e.data.ok || JSON.stringify(e.data)); }}; \
+               w.port.postMessage({{id: 1, op: arguments[0]}}); }})",
+            doc("lesson")
+        ),
+        &[Value::String(op.into())],
+    )
+}
+
 fn json(v: &Value) -> Result<Value> {
     serde_json::from_str(v.as_str().unwrap_or("null")).map_err(|e| format!("{e}: {v}"))
 }
@@ -101,19 +138,7 @@ pub(crate) fn check(
         "embed: a request sent in one playground connects, with its hops",
         (|| {
             driver.eval("document.getElementById('lesson').scrollIntoView(); return true;")?;
-            driver.wait_for(
-                "the suggested request",
-                &format!(
-                    "{} const t = d && d.querySelector('[data-testid=request-target]'); \
-                     return !!t && t.value === 'http://web/'",
-                    doc("lesson")
-                ),
-                secs(10),
-            )?;
-            driver.eval(&format!(
-                "{} d.querySelector('[data-testid=request-send]').click(); return true;",
-                doc("lesson")
-            ))?;
+            send_lesson_request(driver)?;
             driver
                 .wait_for(
                     "connected",
@@ -131,16 +156,7 @@ pub(crate) fn check(
     assert(
         "embed: the playgrounds of a page share one engine (a SharedWorker)",
         (|| {
-            let v = driver.eval(&format!(
-                "{} const name = 'netsim-' + d.documentElement.dataset.engine; \
-                 return new Promise((ok, fail) => {{ \
-                   const w = new SharedWorker('../engine.js', {{type: 'module', name}}); \
-                   w.onerror = (e) => fail(String(e.message || e)); \
-                   w.port.onmessage = (e) => {{ w.port.close(); ok(e.data.ok || JSON.stringify(e.data)); }}; \
-                   w.port.postMessage({{id: 1, op: '__engine'}}); }})",
-                doc("lesson")
-            ))?;
-            let v = json(&v)?;
+            let v = json(&shared_engine_call(driver, "__engine")?)?;
             let mark = driver
                 .eval(&format!("{} return d.documentElement.dataset.engine", doc("lesson")))?;
             if !mark
@@ -328,31 +344,11 @@ fn shared_engine_crash(driver: &Driver, url: &str) -> Result {
     let secs = Duration::from_secs;
     driver.goto(&format!("{url}embed/course.html"))?;
     drawn(driver, "lesson", 3)?;
-    let crash = driver.eval(&format!(
-        "{} const name = 'netsim-' + d.documentElement.dataset.engine; \
-         return new Promise((ok, fail) => {{ \
-           const w = new SharedWorker('../engine.js', {{type: 'module', name}}); \
-           w.onerror = (e) => fail(String(e.message || e)); \
-           w.port.onmessage = (e) => {{ w.port.close(); ok(JSON.stringify(e.data)); }}; \
-           w.port.postMessage({{id: 1, op: '__crash'}}); }})",
-        doc("lesson")
-    ))?;
+    let crash = shared_engine_call(driver, "__crash")?;
     if !crash.as_str().unwrap_or_default().contains("deliberate panic") {
         return Err(format!("the probe's crash: {crash}"));
     }
-    driver.wait_for(
-        "the suggested request",
-        &format!(
-            "{} const t = d && d.querySelector('[data-testid=request-target]'); \
-             return !!t && t.value === 'http://web/'",
-            doc("lesson")
-        ),
-        secs(10),
-    )?;
-    driver.eval(&format!(
-        "{} d.querySelector('[data-testid=request-send]').click(); return true;",
-        doc("lesson")
-    ))?;
+    send_lesson_request(driver)?;
     driver
         .wait_for(
             "connected on an engine of its own",

@@ -2,7 +2,6 @@
 // first topology: the app asks for it (`netsimLoadEditor`) when the learner focuses the editor
 // or a few seconds after the first topology, and shows a plain textarea until it has run
 // (`netsim-editor-ready`).
-import init from "./netsim_web.js";
 
 let editor = null;
 window.netsimLoadEditor = () => {
@@ -14,9 +13,11 @@ window.netsimLoadEditor = () => {
   document.head.append(editor);
 };
 
-// The engine worker starts now, beside the page's wasm rather than after it has run: the app
-// takes it at its first call (`netsimTakeWorker`, once). Embeds share one engine, a
-// SharedWorker named after the build (as `web/src/engine.rs` names it).
+// The engine worker starts first thing, beside the page's wasm rather than after it has run,
+// and before the page's glue is imported (a static import would hold this script until the
+// glue is in: a round trip on a phone's link). The app takes it at its first call
+// (`netsimTakeWorker`, once). Embeds share one engine, a SharedWorker named after the build
+// (as `web/src/engine.rs` names it).
 let early = null;
 try {
   const embed = new URLSearchParams(location.search).has("embed");
@@ -37,7 +38,8 @@ window.netsimTakeWorker = () => {
 };
 
 function start() {
-  init().then(
+  // `index.html` preloads the glue and the wasm it fetches.
+  import("./netsim_web.js").then((glue) => glue.default()).then(
     () => {
       // The app has drawn its first frame: the loading page gives way (it stays until then,
       // so a slow network shows what is coming rather than a blank page).

@@ -5,7 +5,8 @@
 // - the full engine (the JS package under `pkg/`, the same one pages use without our UI) is
 //   fetched once the first answer is out (or at the first question), and answers everything
 //   from then on: each question first brings the full engine's session up to the newest input.
-// Both answer `simulate` with the same text (`netsim::view::Simulated::json`).
+// Both answer `simulate` with the same text (`netsim::view::Simulated::json`). The site build
+// bundles this script with the first-topology engine's glue (one request less before its wasm).
 //
 // Protocol: the page posts `{id, op, args}`; the worker answers `{id, ok}` with a JSON text,
 // `{id, err, code}` for a refused call, or `{id, panic, report}` when the core crashed — then it
@@ -37,7 +38,9 @@ console.error = (...args) => {
   consoleError(...args);
 };
 
-const lite = initLite().then(() => ready.push("lite"));
+// Its wasm's address is given: the site build bundles this script with the glue.
+const lite = initLite({ module_or_path: new URL("lite/netsim_lite_bg.wasm", import.meta.url) })
+  .then(() => ready.push("lite"));
 // The full engine's module once it is ready (`full` the promise of it; null again after a
 // failed fetch, so the next question tries again).
 let full = null;

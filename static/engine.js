@@ -3,8 +3,9 @@
 // - the first-topology engine (`lite/`, crates/netsim-lite: load, build and draw, nothing
 //   else) answers `simulate` from the start, so the first topology needs only its bytes;
 // - the full engine (the JS package under `pkg/`, the same one pages use without our UI) is
-//   fetched once the first answer is out (or at the first question), and answers everything
-//   from then on: each question first brings the full engine's session up to the newest input.
+//   fetched once the page has drawn the first answer and is idle (`prepare`), or at the first
+//   question, and answers everything from then on: each question first brings the full
+//   engine's session up to the newest input.
 // Both answer `simulate` with the same text (`netsim::view::Simulated::json`). The site build
 // bundles this script with the first-topology engine's glue (one request less before its wasm).
 //
@@ -87,12 +88,16 @@ const ops = {
       await lite;
       s.lite ??= new FirstTopology();
       answer = s.lite.simulateJson(FILE, text, input.events, MAX_ROWS);
-      // The first topology is on its way: fetch the rest (a failure shows at the first question).
-      fullEngine().catch(() => {});
     }
     firstAnswer ||= fullModule ? "full" : "lite";
     s.input = input;
     return answer;
+  },
+  // The page has drawn its first topology and is idle: fetch the full engine now (not while
+  // the page draws: its compile would take the CPU from it). A question fetches it too.
+  prepare: async () => {
+    await fullEngine();
+    return "ready";
   },
   // Any question about the cluster (`Question` in the core): the answer is the JSON text
   // `netsim … -o json` prints, passed on as it is.

@@ -69,6 +69,20 @@ pub fn App() -> Html {
             s
         });
     let help = use_state(|| false);
+    // The first render comes in steps, one task each, top to bottom (the bar and the editor,
+    // then the results, then the requests panel): a phone compiles the page's wasm function by
+    // function as it first runs, and one render of everything was the start's longest task
+    // (240–290 ms at Lighthouse's 4× CPU slowdown). Later parts only appear below or beside
+    // earlier ones, so nothing drawn moves.
+    let stage = use_state(|| 0u8);
+    {
+        let stage = stage.clone();
+        use_effect_with(*stage, move |&now| {
+            let next = (now < LAST_STAGE).then(|| Timeout::new(0, move || stage.set(now + 1)));
+            move || drop(next)
+        });
+    }
+    let stage = *stage;
     // Open: `Some(the editor's size in bytes when it is too big for a link)`.
     let share = use_state(|| None::<Option<usize>>);
     {
@@ -204,6 +218,22 @@ pub fn App() -> Html {
         });
     }
     {
+        // Once the first answer is drawn and the page is idle, the worker fetches the full
+        // engine (every question), not while the page draws: on a phone its compile took the
+        // CPU from drawing the first topology.
+        let engine = state.engine.clone();
+        let asked = use_mut_ref(|| false);
+        use_effect_with(state.full, move |&full| {
+            if full && !asked.replace(true) {
+                wasm_bindgen_futures::spawn_local(async move {
+                    crate::browser::idle().await;
+                    // A failure shows at the first question, which fetches it again.
+                    let _ = engine.call("prepare", "{}").await;
+                });
+            }
+        });
+    }
+    {
         // Keyboard: `?` toggles the help overlay (not while typing), Escape closes it.
         let help = help.clone();
         use_effect_with((), move |()| {
@@ -272,6 +302,9 @@ pub fn App() -> Html {
     let show_editor = embed.as_ref().is_none_or(|e| e.shows("editor"));
     let show_requests = embed.as_ref().is_none_or(|e| e.shows("requests"));
     let show_results = !shown_tabs.is_empty();
+    let panes_class = (!show_editor || !(show_results || show_requests)).then_some("single");
+    let show_editor_now = show_editor && stage >= 1;
+    let (show_results_now, show_requests_now) = (show_results && stage >= 2, show_requests && stage >= 3);
     let open_link = embed.as_ref().map(|_| {
         format!(
             "{}{}",
@@ -286,22 +319,24 @@ pub fn App() -> Html {
                     <Header on_help={open_help} on_share={open_share} />
                 }
                 <CrashBanner />
-                <main class={classes!("panes", (!show_editor || !(show_results || show_requests)).then_some("single"))}>
+                <main class={classes!("panes", panes_class)}>
                     if embed.is_some() {
                         <h1 class="sr-only">{ "kube-netsim playground" }</h1>
                     }
                     if show_editor {
                         <section class="pane left" aria-label="Manifests">
-                            <Editor />
-                            <Problems />
+                            if show_editor_now {
+                                <Editor />
+                                <Problems />
+                            }
                         </section>
                     }
                     if show_results || show_requests {
                         <section class="pane right" aria-label="Results">
-                            if embed.is_none() {
+                            if embed.is_none() && stage >= 2 {
                                 <ScenarioInfoPanel />
                             }
-                            if show_results {
+                            if show_results_now {
                                 if shown_tabs.len() > 1 {
                                     <nav class="tabs" role="tablist" aria-label="Results views">
                                         { for shown_tabs.iter().copied().map(&tab_button) }
@@ -316,7 +351,7 @@ pub fn App() -> Html {
                                     }
                                 </div>
                             }
-                            if show_requests {
+                            if show_requests_now {
                                 <RequestsPanel />
                             }
                         </section>
@@ -337,6 +372,9 @@ pub fn App() -> Html {
         </ContextProvider<AppContext>>
     }
 }
+
+/// The steps of the first render (see `stage` in [`App`]).
+const LAST_STAGE: u8 = 3;
 
 /// The pane of the open results tab.
 fn results_pane(view: &str) -> Html {

@@ -358,6 +358,13 @@ impl Engine {
     }
 }
 
+/// The arguments of `ask` for `question` (`{"question": …}`), written as JSON text directly:
+/// building a `serde_json::Value` on the way would cost the page's wasm that type's serializer
+/// and maps.
+pub fn ask_args(question: &netsim::session::Question) -> String {
+    format!("{{\"question\":{}}}", serde_json::to_string(question).unwrap_or_default())
+}
+
 fn js_text(v: &JsValue) -> String {
     v.as_string()
         .or_else(|| Reflect::get(v, &"message".into()).ok().and_then(|m| m.as_string()))
@@ -413,6 +420,8 @@ mod local {
                     .map_err(refused)
                 }
                 "ask" => sim.ask(get(&a, "question")).map_err(refused),
+                // In-process, the full engine is always there.
+                "prepare" => Ok("ready".into()),
                 "checkChallenge" => {
                     sim.check_challenge(get(&a, "challenge")).map(|v| json(&v)).map_err(refused)
                 }

@@ -290,7 +290,8 @@ fn navigation_to_topology(driver: &Driver, url: &str, runs: usize) -> Result {
 
 /// A worker of the served `engine.js` of its own (the page's is not reachable from a script):
 /// the default scenario's `simulate` is answered by the first-topology engine (`lite/`) before
-/// the full engine (`pkg/`) is ready; a question then brings the full engine in, and the same
+/// the full engine (`pkg/`) is ready; `prepare` (which the page sends once it has drawn the first
+/// topology and is idle) brings the full engine in, a question is answered by it, and the same
 /// `simulate` answered by it is the same text, byte for byte.
 fn two_step_engine(driver: &Driver) -> Result {
     let v = driver.eval(
@@ -304,12 +305,14 @@ fn two_step_engine(driver: &Driver) -> Result {
              const text = await (await fetch('scenarios/default.yaml')).text(); \
              const first = await call('simulate', {text, events: []}); \
              const before = JSON.parse((await call('__engine', {})).ok); \
-             const asked = await call('ask', {question: {ask: 'policies'}}); \
+             const prepared = await call('prepare', {}); \
              const after = JSON.parse((await call('__engine', {})).ok); \
+             const asked = await call('ask', {question: {ask: 'policies'}}); \
              const again = await call('simulate', {text, events: []}); \
              w.terminate(); \
              ok({first: first.ok || JSON.stringify(first), again: again.ok || JSON.stringify(again), \
-                 before, after, asked: asked.ok ? 'ok' : JSON.stringify(asked)}); \
+                 before, after, prepared: prepared.ok || JSON.stringify(prepared), \
+                 asked: asked.ok ? 'ok' : JSON.stringify(asked)}); \
            })().catch((e) => fail(String(e))); })",
     )?;
     if v["before"]["firstAnswer"] != "lite" || v["before"]["ready"][0] != "lite" {
@@ -318,11 +321,16 @@ fn two_step_engine(driver: &Driver) -> Result {
             v["before"]
         ));
     }
+    if v["prepared"] != "ready"
+        || !v["after"]["ready"].as_array().is_some_and(|r| r.iter().any(|m| m == "full"))
+    {
+        return Err(format!(
+            "the full engine is not ready after `prepare` ({}): {}",
+            v["prepared"], v["after"]
+        ));
+    }
     if v["asked"] != "ok" {
         return Err(format!("the full engine did not answer a question: {}", v["asked"]));
-    }
-    if !v["after"]["ready"].as_array().is_some_and(|r| r.iter().any(|m| m == "full")) {
-        return Err(format!("the full engine is not ready after a question: {}", v["after"]));
     }
     let (first, again) = (v["first"].as_str().unwrap_or(""), v["again"].as_str().unwrap_or(""));
     if !first.starts_with("{\"view\":") || first != again {

@@ -13,6 +13,23 @@ use yew::prelude::*;
 use crate::hooks::use_app;
 use crate::state::Action;
 
+/// A fix applied in CodeMirror (`cm_apply_edits`), in its UTF-16 offsets.
+#[derive(serde::Serialize)]
+struct CmEdit<'a> {
+    from: u32,
+    to: u32,
+    text: &'a str,
+}
+
+/// A squiggle in CodeMirror (`cm_set_diagnostics`), in its UTF-16 offsets.
+#[derive(serde::Serialize)]
+struct CmDiagnostic {
+    from: u32,
+    to: u32,
+    severity: &'static str,
+    message: String,
+}
+
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(js_namespace = NetsimEditor, js_name = create)]
@@ -143,11 +160,9 @@ fn try_apply(app: &crate::hooks::AppContext, pending: &crate::state::PendingEdit
     let edits: Vec<&netsim::view::TextEdit> = edits.iter().filter(|e| e.file == 0).collect();
     match live {
         Some(id) => {
-            let json: Vec<serde_json::Value> = edits
-                .iter()
-                .map(|e| serde_json::json!({ "from": e.from, "to": e.to, "text": e.text }))
-                .collect();
-            cm_apply_edits(id, &serde_json::Value::Array(json).to_string());
+            let json: Vec<CmEdit> =
+                edits.iter().map(|e| CmEdit { from: e.from, to: e.to, text: &e.text }).collect();
+            cm_apply_edits(id, &serde_json::to_string(&json).unwrap_or_default());
         }
         None => app.dispatch(Action::Edit(Rc::from(splice_utf16(&app.text, &edits)))),
     }
@@ -300,24 +315,22 @@ pub fn Editor() -> Html {
                         .0
                         .into_iter()
                         .filter(|d| d.file == 0)
-                        .map(|d| {
-                            serde_json::json!({
-                                "from": d.from,
-                                "to": d.to,
-                                "severity": match d.severity {
-                                    netsim::diagnostic::Severity::Error => "error",
-                                    netsim::diagnostic::Severity::Warning => "warning",
-                                    _ => "info",
-                                },
-                                "message": if d.hints.is_empty() {
-                                    format!("{} [{}]", d.message, d.code)
-                                } else {
-                                    format!("{} [{}]\n{}", d.message, d.code, d.hints.join("\n"))
-                                },
-                            })
+                        .map(|d| CmDiagnostic {
+                            from: d.from,
+                            to: d.to,
+                            severity: match d.severity {
+                                netsim::diagnostic::Severity::Error => "error",
+                                netsim::diagnostic::Severity::Warning => "warning",
+                                _ => "info",
+                            },
+                            message: if d.hints.is_empty() {
+                                format!("{} [{}]", d.message, d.code)
+                            } else {
+                                format!("{} [{}]\n{}", d.message, d.code, d.hints.join("\n"))
+                            },
                         })
                         .collect();
-                    cm_set_diagnostics(l.id, &serde_json::Value::Array(diags).to_string());
+                    cm_set_diagnostics(l.id, &serde_json::to_string(&diags).unwrap_or_default());
                 }
             });
         });

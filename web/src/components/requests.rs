@@ -77,7 +77,7 @@ pub fn RequestsPanel() -> Html {
                 count,
                 seed,
             };
-            let args = serde_json::json!({ "question": question }).to_string();
+            let args = crate::engine::ask_args(&question);
             let (app, result, busy) = (app.clone(), result.clone(), busy.clone());
             let (from, target) = (from_value, target_value);
             busy.set(true);

@@ -48,8 +48,7 @@ pub fn use_ask<T>(question: Option<netsim::session::Question>) -> Option<Result<
 where
     T: serde::de::DeserializeOwned + 'static,
 {
-    let args =
-        question.map(|q| serde_json::json!({ "question": q }).to_string()).unwrap_or_default();
+    let args = question.map(|q| crate::engine::ask_args(&q)).unwrap_or_default();
     use_ask_parsed(args, parse::<T>).map(|r| {
         r.and_then(|any| any.downcast::<T>().map_err(|_| "an answer of another type".to_string()))
     })

@@ -304,7 +304,8 @@ pub fn App() -> Html {
     let show_results = !shown_tabs.is_empty();
     let panes_class = (!show_editor || !(show_results || show_requests)).then_some("single");
     let show_editor_now = show_editor && stage >= 1;
-    let (show_results_now, show_requests_now) = (show_results && stage >= 2, show_requests && stage >= 3);
+    let (show_results_now, show_requests_now) =
+        (show_results && stage >= 2, show_requests && stage >= 3);
     let open_link = embed.as_ref().map(|_| {
         format!(
             "{}{}",

@@ -187,16 +187,20 @@ pub fn TopologyPane() -> Html {
     html! {
         <section class={classes!("topology", stale.then_some("stale"))} data-testid="topology-pane" aria-label="Topology">
             <div class="topo-toolbar" role="toolbar" aria-label="Topology view">
+                // The edge key first: the namespaces come with the first answer, after it.
                 <div class="legend" aria-label="Namespaces">
-                    { for t.namespaces.iter().map(|ns| html! {
-                        <span class="ns-chip" title={format!("namespace {}", ns.name)}>
-                            <span class={format!("swatch ns{}", ns.color)}></span>{ &ns.name }
-                        </span>
-                    }) }
                     <span class="edge-key" title="Edges from a Service to its Pods">
                         <svg width="18" height="6" aria-hidden="true"><line class="t-edge ready" x1="0" y1="3" x2="18" y2="3" /></svg>{ "ready" }
                         <svg width="18" height="6" aria-hidden="true"><line class="t-edge notReady" x1="0" y1="3" x2="18" y2="3" /></svg>{ "not ready" }
                         <svg width="18" height="6" aria-hidden="true"><line class="t-edge nearMiss" x1="0" y1="3" x2="18" y2="3" /></svg>{ "misses by one label" }
+                    </span>
+                    // In an element of their own, so the key is never redrawn as a chip.
+                    <span class="ns-chips">
+                        { for t.namespaces.iter().map(|ns| html! {
+                            <span class="ns-chip" title={format!("namespace {}", ns.name)}>
+                                <span class={format!("swatch ns{}", ns.color)}></span>{ &ns.name }
+                            </span>
+                        }) }
                     </span>
                 </div>
                 <div class="tools">

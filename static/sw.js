@@ -86,18 +86,25 @@ async function buildFor(event) {
 }
 
 // Forgets the pages and workers that are gone, and deletes the replaced builds none of the rest
-// uses. (A build being installed is neither latest nor retired: never touched here.)
+// uses. (A build being installed is neither latest nor retired: never touched here.) True when a
+// replaced build is kept for workers alone: most likely those of a page that is closing (they
+// outlive it a moment), so worth a second look.
 async function tidy() {
-  const live = new Set(
-    (await self.clients.matchAll({ type: "all", includeUncontrolled: true })).map((c) => c.id),
-  );
+  const clients = await self.clients.matchAll({ type: "all", includeUncontrolled: true });
+  const live = new Map(clients.map((c) => [c.id, c.type]));
   const state = await caches.open(STATE);
-  const used = new Set([await read("latest", CACHE)]);
+  const latest = await read("latest", CACHE);
+  const used = new Set([latest]);
+  const usedByPages = new Set([latest]);
   for (const key of await state.keys()) {
     const name = new URL(key.url).pathname.split("/").pop();
     if (!new URL(key.url).pathname.includes("/.netsim/client/")) continue;
-    if (live.has(decodeURIComponent(name))) used.add(await (await state.match(key)).json());
-    else await state.delete(key);
+    const type = live.get(decodeURIComponent(name));
+    if (type) {
+      const build = await (await state.match(key)).json();
+      used.add(build);
+      if (type === "window") usedByPages.add(build);
+    } else await state.delete(key);
   }
   const retired = await read("retired", []);
   const keep = [];
@@ -106,6 +113,7 @@ async function tidy() {
     else await caches.delete(name);
   }
   if (keep.length !== retired.length) await write("retired", keep);
+  return keep.some((name) => !usedByPages.has(name));
 }
 
 self.addEventListener("activate", (event) => event.waitUntil(tidy()));
@@ -118,7 +126,9 @@ self.addEventListener("message", (event) => {
     const latest = await read("latest", CACHE);
     const page = await read(`client/${event.source.id}`, latest);
     event.source.postMessage({ page, latest });
-    await tidy();
+    // The workers of the page before this one may still be closing: look again a moment later
+    // (a few times), so their build goes at this visit, not the next.
+    for (let i = 0; i < 5 && (await tidy()); i++) await new Promise((r) => setTimeout(r, 2000));
   })());
 });
 

@@ -69,8 +69,8 @@ pub fn App() -> Html {
             s
         });
     let help = use_state(|| false);
-    // The first render comes in steps, one task each, top to bottom (the bar and the editor,
-    // then the results, then the requests panel): a phone compiles the page's wasm function by
+    // The first render comes in four steps, one task each, top to bottom (the bar; the editor
+    // and problems; the results; the requests panel): a phone compiles the page's wasm function by
     // function as it first runs, and one render of everything was the start's longest task
     // (240–290 ms at Lighthouse's 4× CPU slowdown). Later parts only appear below or beside
     // earlier ones, so nothing drawn moves.

@@ -43,22 +43,17 @@ pub async fn next_task() {
 /// Resolves when the page is idle (`requestIdleCallback`, at most a second away; where there is
 /// none, as [`next_task`] does).
 pub async fn idle() {
+    let window = js_sys::global();
+    let Some(ric) = js_sys::Reflect::get(&window, &"requestIdleCallback".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    else {
+        return next_task().await;
+    };
     let wait = js_sys::Promise::new(&mut |resolve, _reject| {
-        let window = js_sys::global();
-        let ric = js_sys::Reflect::get(&window, &"requestIdleCallback".into())
-            .ok()
-            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
         let options = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&options, &"timeout".into(), &1000.into());
-        let scheduled = match ric {
-            Some(ric) => ric.call2(&window, &resolve, &options).is_ok(),
-            None => web_sys::window()
-                .and_then(|w| {
-                    w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0).ok()
-                })
-                .is_some(),
-        };
-        if !scheduled {
+        if ric.call2(&window, &resolve, &options).is_err() {
             let _ = resolve.call0(&JsValue::NULL);
         }
     });

@@ -18,6 +18,7 @@
 // elements of a course page, each an iframe) start it as a SharedWorker, so they share one
 // engine: every page connected gets a session (its own simulators and input) over its port.
 import initLite, { Simulator as FirstTopology } from "./lite/netsim_lite.js";
+import { secondPart, SplitLoadError } from "./split.js";
 
 const FILE = "manifests.yaml";
 // Rows of each list the page gets at most (MAX_ROWS in web/src/engine.rs).
@@ -39,9 +40,15 @@ console.error = (...args) => {
   consoleError(...args);
 };
 
-// Its wasm's address is given: the site build bundles this script with the glue.
+// Its wasm's address is given: the site build bundles this script with the glue. That wasm is
+// the engine's first part (what the bundled scenarios run); `split.js` fetches the second when a
+// text needs it.
+secondPart.url = new URL("lite/netsim_lite_split.wasm", import.meta.url).href;
 const lite = initLite({ module_or_path: new URL("lite/netsim_lite_bg.wasm", import.meta.url) })
   .then(() => ready.push("lite"));
+// The first-topology engine stopped in the middle of a call (its second part could not be
+// fetched): the full engine answers from then on.
+let liteBroken = false;
 // The full engine's module once it is ready (`full` the promise of it; null again after a
 // failed fetch, so the next question tries again).
 let full = null;
@@ -64,7 +71,7 @@ function simulateFull(m, s, input) {
   s.sim ??= new m.Simulator();
   const answer = s.sim.simulateJson([{ name: FILE, text: input.text }], { events: input.events }, MAX_ROWS);
   s.simInput = input;
-  s.lite?.free();
+  if (!liteBroken) s.lite?.free();
   s.lite = null;
   return answer;
 }
@@ -81,15 +88,25 @@ const ops = {
   async simulate(s, { text, events }) {
     const input = { text, events: events || [] };
     s.text = text;
-    let answer;
+    let answer, by = "full";
     if (fullModule) {
       answer = simulateFull(fullModule, s, input);
     } else {
       await lite;
-      s.lite ??= new FirstTopology();
-      answer = s.lite.simulateJson(FILE, text, input.events, MAX_ROWS);
+      try {
+        if (liteBroken) throw new SplitLoadError("not fetched earlier");
+        s.lite ??= new FirstTopology();
+        answer = s.lite.simulateJson(FILE, text, input.events, MAX_ROWS);
+        by = "lite";
+      } catch (e) {
+        if (!(e instanceof SplitLoadError)) throw e;
+        // Offline before the second part was kept, say: the instance stopped in the middle of
+        // a call and cannot be trusted again; the full engine answers instead.
+        liteBroken = true;
+        answer = simulateFull(await fullEngine(), s, input);
+      }
     }
-    firstAnswer ||= fullModule ? "full" : "lite";
+    firstAnswer ||= by;
     s.input = input;
     return answer;
   },
@@ -114,6 +131,8 @@ const ops = {
       .map((x) => x.text.split("\n")[0]),
     firstAnswer,
     ready,
+    // Whether the first-topology engine's second part was needed (and fetched) so far.
+    secondPart: secondPart.loaded > 0,
   }),
   // For the end-to-end check of the crash report only.
   __crash: async () => (await fullEngine()).__testPanic(),

@@ -2,7 +2,8 @@
 //!
 //! Everything a newcomer needs is two commands: `cargo xtask serve` and `cargo xtask test`. Both
 //! install what is missing (the wasm32 target, wasm-bindgen-cli at exactly the Cargo.lock
-//! version, the npm packages pinned by `web/js/package-lock.json`, and for tests Debian's
+//! version, the npm packages pinned by `web/js/package-lock.json`, Debian's binaryen package for
+//! `wasm-split` (unpacked under `target/tools/`), and for tests Debian's
 //! chromium + chromium-driver, Debian's firefox-esr and geckodriver from crates.io) and never
 //! download anything outside the package registries.
 
@@ -15,6 +16,7 @@ mod npm;
 mod offline;
 mod serve;
 mod site;
+mod split;
 mod test;
 mod tools;
 mod webdriver;

@@ -290,9 +290,11 @@ fn navigation_to_topology(driver: &Driver, url: &str, runs: usize) -> Result {
 
 /// A worker of the served `engine.js` of its own (the page's is not reachable from a script):
 /// the default scenario's `simulate` is answered by the first-topology engine (`lite/`) before
-/// the full engine (`pkg/`) is ready; `prepare` (which the page sends once it has drawn the first
-/// topology and is idle) brings the full engine in, a question is answered by it, and the same
-/// `simulate` answered by it is the same text, byte for byte.
+/// the full engine (`pkg/`) is ready, without the first-topology engine's second part; a text
+/// the bundled scenarios do not prepare it for (broken YAML) is answered by it too, fetching
+/// the second part; `prepare` (which the page sends once it has drawn the first topology and is
+/// idle) brings the full engine in, a question is answered by it, and the same two `simulate`s
+/// answered by it are the same texts, byte for byte.
 fn two_step_engine(driver: &Driver) -> Result {
     let v = driver.eval(
         "return new Promise((ok, fail) => { \
@@ -305,12 +307,17 @@ fn two_step_engine(driver: &Driver) -> Result {
              const text = await (await fetch('scenarios/default.yaml')).text(); \
              const first = await call('simulate', {text, events: []}); \
              const before = JSON.parse((await call('__engine', {})).ok); \
+             const odd = 'apiVersion: v1\\nkind: Pod\\nmetadata: {name: web\\n'; \
+             const oddLite = await call('simulate', {text: odd, events: []}); \
+             const mid = JSON.parse((await call('__engine', {})).ok); \
              const prepared = await call('prepare', {}); \
              const after = JSON.parse((await call('__engine', {})).ok); \
              const asked = await call('ask', {question: {ask: 'policies'}}); \
              const again = await call('simulate', {text, events: []}); \
+             const oddFull = await call('simulate', {text: odd, events: []}); \
              w.terminate(); \
              ok({first: first.ok || JSON.stringify(first), again: again.ok || JSON.stringify(again), \
+                 oddLite: oddLite.ok || JSON.stringify(oddLite), oddFull: oddFull.ok || JSON.stringify(oddFull), mid, \
                  before, after, prepared: prepared.ok || JSON.stringify(prepared), \
                  asked: asked.ok ? 'ok' : JSON.stringify(asked)}); \
            })().catch((e) => fail(String(e))); })",
@@ -319,6 +326,18 @@ fn two_step_engine(driver: &Driver) -> Result {
         return Err(format!(
             "the first answer did not come from the first-topology engine: {}",
             v["before"]
+        ));
+    }
+    if v["before"]["secondPart"] != false {
+        return Err(format!(
+            "the default scenario needed the first-topology engine's second part: {}",
+            v["before"]
+        ));
+    }
+    if v["mid"]["secondPart"] != true || v["mid"]["ready"].as_array().map_or(0, Vec::len) != 1 {
+        return Err(format!(
+            "broken YAML was not answered by the first-topology engine with its second part: {}",
+            v["mid"]
         ));
     }
     if v["prepared"] != "ready"
@@ -332,15 +351,17 @@ fn two_step_engine(driver: &Driver) -> Result {
     if v["asked"] != "ok" {
         return Err(format!("the full engine did not answer a question: {}", v["asked"]));
     }
-    let (first, again) = (v["first"].as_str().unwrap_or(""), v["again"].as_str().unwrap_or(""));
-    if !first.starts_with("{\"view\":") || first != again {
-        return Err(format!(
-            "the two engines answer differently ({} and {} bytes): {:.200} … {:.200}",
-            first.len(),
-            again.len(),
-            first,
-            again
-        ));
+    for (lite, full) in [("first", "again"), ("oddLite", "oddFull")] {
+        let (first, again) = (v[lite].as_str().unwrap_or(""), v[full].as_str().unwrap_or(""));
+        if !first.starts_with("{\"view\":") || first != again {
+            return Err(format!(
+                "the two engines answer differently ({} and {} bytes): {:.200} … {:.200}",
+                first.len(),
+                again.len(),
+                first,
+                again
+            ));
+        }
     }
     Ok(())
 }
@@ -432,8 +453,8 @@ fn e2e_checks(t: &mut Tally, browser: Browser, embed_only: bool) -> Result {
         })(),
     )?;
     assert(
-        "the engine worker answers first with the first-topology engine, then with the full one, \
-         and both give the same simulate answer",
+        "the engine worker answers first with the first-topology engine (its second part fetched \
+         only for broken YAML), then with the full one, and both give the same simulate answers",
         two_step_engine(&driver),
     )?;
     playground(&driver, &mut assert)?;

@@ -173,19 +173,25 @@ pub(crate) fn geckodriver() -> Option<PathBuf> {
 
 /// `apt-get update` and `apt-get install` (with sudo when not root).
 fn apt_install(packages: &[&str]) -> Result {
-    let sudo: &[&str] = if is_root() { &[] } else { &["sudo"] };
-    let apt = |args: &[&str]| {
-        let mut all: Vec<&str> = sudo.to_vec();
-        all.push("apt-get");
-        all.extend_from_slice(args);
-        let mut cmd = Command::new(all[0]);
-        cmd.args(&all[1..]).env("DEBIAN_FRONTEND", "noninteractive");
-        run(&mut cmd)
-    };
-    apt(&["update", "-qq"])?;
+    apt_update()?;
     let mut args = vec!["install", "-y", "-qq"];
     args.extend_from_slice(packages);
     apt(&args)
+}
+
+/// `apt-get update` (with sudo when not root).
+pub(crate) fn apt_update() -> Result {
+    apt(&["update", "-qq"])
+}
+
+fn apt(args: &[&str]) -> Result {
+    let sudo: &[&str] = if is_root() { &[] } else { &["sudo"] };
+    let mut all: Vec<&str> = sudo.to_vec();
+    all.push("apt-get");
+    all.extend_from_slice(args);
+    let mut cmd = Command::new(all[0]);
+    cmd.args(&all[1..]).env("DEBIAN_FRONTEND", "noninteractive");
+    run(&mut cmd)
 }
 
 fn is_root() -> bool {

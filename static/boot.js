@@ -37,16 +37,27 @@ window.netsimTakeWorker = () => {
   return w;
 };
 
+// Offline use (`offline.js`: the service worker, which then downloads and saves every file of
+// the build) starts when the app says the start is over (`netsim-settled`: the first topology
+// drawn, the page idle, the full engine in), or 15 s after the app's first frame: its downloads
+// would take a phone's link from the first topology's, and hashing the build the CPU.
+let offline = false;
+const startOffline = () => {
+  if (offline) return;
+  offline = true;
+  import("./offline.js").catch((e) => console.warn("no offline use:", e));
+};
+addEventListener("netsim-settled", startOffline, { once: true });
+
 function start() {
   // `index.html` preloads the glue and the wasm it fetches.
   import("./netsim_web.js").then((glue) => glue.default()).then(
     () => {
-      // The app has drawn its first frame: the loading page gives way (it stays until then,
-      // so a slow network shows what is coming rather than a blank page).
-      document.getElementById("loading")?.remove();
-      // If the engine is slow to answer, the editor does not wait for it for ever.
+      // The app runs (it takes the loading page away once it has drawn its first step: the
+      // loading page stays until then, so a slow network shows what is coming, not a blank
+      // page). If the engine is slow to answer, the editor and offline use do not wait for ever.
       setTimeout(window.netsimLoadEditor, 15000);
-      return import("./offline.js").catch((e) => console.warn("no offline use:", e));
+      setTimeout(startOffline, 15000);
     },
     (e) => {
       console.error("kube-netsim failed to start", e);

@@ -7,8 +7,8 @@
 //   ready    saved: the playground works with no network
 //   offline  no network: this page came from the saved copy
 //   update   a newer build is saved; it is used on the next visit (a reload)
-// `boot.js` imports this once the page runs. Only a top-level page registers (an embed in a
-// course page's iframe does not, and has no top bar).
+// `boot.js` imports this once the start is over (`netsim-settled`). Only a top-level page
+// registers (an embed in a course page's iframe does not, and has no top bar).
 const root = document.documentElement;
 
 const LABELS = {

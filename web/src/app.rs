@@ -82,6 +82,7 @@ pub fn App() -> Html {
             move || drop(next)
         });
     }
+    use_effect_with((), |()| crate::browser::remove_loading_page());
     let stage = *stage;
     // Open: `Some(the editor's size in bytes when it is too big for a link)`.
     let share = use_state(|| None::<Option<usize>>);
@@ -220,7 +221,7 @@ pub fn App() -> Html {
     {
         // Once the first answer is drawn and the page is idle, the worker fetches the full
         // engine (every question), not while the page draws: on a phone its compile took the
-        // CPU from drawing the first topology.
+        // CPU from drawing the first topology. Then offline use starts (`browser::settled`).
         let engine = state.engine.clone();
         let asked = use_mut_ref(|| false);
         use_effect_with(state.full, move |&full| {
@@ -229,6 +230,7 @@ pub fn App() -> Html {
                     crate::browser::idle().await;
                     // A failure shows at the first question, which fetches it again.
                     let _ = engine.call("prepare", "{}").await;
+                    crate::browser::settled();
                 });
             }
         });

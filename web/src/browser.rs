@@ -262,6 +262,26 @@ pub fn perf_drawn(seq: u64) {
     STARTED.with(|s| s.borrow_mut().retain(|&(q, _)| q != seq));
 }
 
+/// Takes `index.html`'s loading page away: the app has drawn its first step (the bar), in the
+/// same frame.
+pub fn remove_loading_page() {
+    if let Some(el) =
+        web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("loading"))
+    {
+        el.remove();
+    }
+}
+
+/// Tells `boot.js` the start is over (the first answer drawn, the page idle and the full engine
+/// fetched): the event `netsim-settled` on the window, which starts offline use (the service
+/// worker then saves every file of the build; not while the first topology's files download).
+pub fn settled() {
+    let Some(w) = web_sys::window() else { return };
+    if let Ok(e) = web_sys::Event::new("netsim-settled") {
+        let _ = w.dispatch_event(&e);
+    }
+}
+
 /// The page URL's fragment (`#s=…` for a share link), if any.
 pub fn fragment() -> Option<String> {
     let hash = web_sys::window()?.location().hash().ok()?;

@@ -16,7 +16,14 @@ pub const DEFAULT_SCENARIO: &str = include_str!("../../static/scenarios/default.
 
 /// Mounts the app on `<body>`, with a panic hook that never loses the learner's text: a bug in
 /// the page itself replaces the app with a report that has the input attached.
+///
+/// The first render is a task of its own, after the one that instantiated the page's wasm
+/// (which `boot.js`'s import ends): on a phone each was about half of the start's longest task.
+/// The app takes the loading page away when it has drawn (see `App`).
 pub fn start() {
     std::panic::set_hook(Box::new(|info| browser::show_crash_page(&info.to_string())));
-    yew::Renderer::<app::App>::new().render();
+    gloo_timers::callback::Timeout::new(0, || {
+        yew::Renderer::<app::App>::new().render();
+    })
+    .forget();
 }

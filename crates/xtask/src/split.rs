@@ -222,12 +222,19 @@ impl WasmSplit {
 
 fn ensure_wasm_split() -> Result<WasmSplit> {
     let dir = root().join("target/tools/binaryen");
-    let split = WasmSplit {
-        bin: dir.join("usr/bin/wasm-split"),
-        lib: dir.join("usr/lib/x86_64-linux-gnu"),
+    // Where the package's `libbinaryen.so` is (`usr/lib/<multiarch triple>/`, or `usr/lib/`).
+    let lib = |dir: &Path| -> PathBuf {
+        let usr_lib = dir.join("usr/lib");
+        std::fs::read_dir(&usr_lib)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .find(|d| d.join("libbinaryen.so").exists())
+            .unwrap_or(usr_lib)
     };
-    if split.bin.is_file() {
-        return Ok(split);
+    let bin = dir.join("usr/bin/wasm-split");
+    if bin.is_file() {
+        return Ok(WasmSplit { bin, lib: lib(&dir) });
     }
     let debs = root().join("target/tools/debs");
     std::fs::create_dir_all(&debs).map_err(|e| format!("{}: {e}", debs.display()))?;
@@ -244,10 +251,10 @@ fn ensure_wasm_split() -> Result<WasmSplit> {
         .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("binaryen_")))
         .ok_or("apt-get download binaryen left no .deb")?;
     run(Command::new("dpkg-deb").arg("-x").arg(&deb).arg(&dir))?;
-    if !split.bin.is_file() {
+    if !bin.is_file() {
         return Err(format!("{} has no usr/bin/wasm-split", deb.display()));
     }
-    Ok(split)
+    Ok(WasmSplit { bin, lib: lib(&dir) })
 }
 
 /// Points the export `__wbindgen_externrefs` at the module's externref table (wasm-split 108

@@ -274,8 +274,9 @@ impl Simulator {
     /// `{ask: "dns", name, from?, namespace?, type?, exact?}`, `{ask: "resolvConf", pod,
     /// namespace?}`, `{ask: "packet", node, src, dst, proto?}`, `{ask: "rules", node, format?,
     /// service?}`, `{ask: "explain", service, namespace?}`, `{ask: "get", kinds, names?,
-    /// namespace?, allNamespaces?, selector?, output?}`. The methods below return the same
-    /// answers as objects.
+    /// namespace?, allNamespaces?, selector?, output?}`; beyond the CLI's, what the playground
+    /// asks (the `Question` type lists them all), e.g. `{ask: "topologySvg"}`, the topology as
+    /// an SVG document (a JSON string). The methods below return the same answers as objects.
     pub fn ask(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Question")] question: JsValue,

@@ -736,6 +736,47 @@ fn playground(driver: &Driver, assert: &mut dyn FnMut(&str, Result) -> Result) -
     };
     let original = driver.eval("return window.NetsimEditor.getText(0)")?;
     let original = original.as_str().unwrap_or_default().to_string();
+    assert(
+        "Export SVG downloads the engine's drawing of the cluster (topology.svg)",
+        (|| {
+            // The download is caught at the link's click (a headless browser would save it
+            // somewhere unseen); the button is clicked as a user would.
+            driver.eval(
+                "window.__exported = null; window.__blob = null; \
+                 const make = URL.createObjectURL; \
+                 URL.createObjectURL = function (b) { window.__blob = b; URL.createObjectURL = make; return make.call(URL, b); }; \
+                 const click = HTMLAnchorElement.prototype.click; \
+                 HTMLAnchorElement.prototype.click = function () { \
+                   if (this.download) { window.__exported = {name: this.download, href: this.href}; \
+                     HTMLAnchorElement.prototype.click = click; return; } \
+                   return click.call(this); }; return true;",
+            )?;
+            driver.click("[data-testid=topology-export]")?;
+            driver.wait_for("the download", "return window.__exported", secs(10))?;
+            // The page's CSP lets nothing fetch a blob: URL; the Blob itself is read.
+            let v = driver.eval(
+                "const b = window.__blob; \
+                 return b.text().then((text) => ({name: window.__exported.name, type: b.type, text, \
+                   blob: window.__exported.href.startsWith('blob:')}));",
+            )?;
+            let text = v["text"].as_str().unwrap_or_default();
+            if v["name"] != "topology.svg"
+                || v["blob"] != true
+                || !v["type"].as_str().is_some_and(|t| t.starts_with("image/svg+xml"))
+            {
+                return Err(format!("not an SVG download: {} {}", v["name"], v["type"]));
+            }
+            if !text.starts_with("<svg")
+                || !text.contains("xmlns=\"http://www.w3.org/2000/svg\"")
+                || !text.contains("web")
+                || !text.contains("client")
+                || !text.contains("<style")
+            {
+                return Err(format!("not the cluster's drawing: {text:.200}"));
+            }
+            Ok(())
+        })(),
+    )?;
     let positions = "return JSON.stringify([...document.querySelectorAll('[data-testid=topology-pod]')].map(g => [g.dataset.id, g.dataset.x, g.dataset.y]))";
     let before = driver.eval(positions)?;
     let extra = "\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: extra\n  labels: {app: web}\nspec:\n  containers: [{name: c, image: nginx}]\n";

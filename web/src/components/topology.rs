@@ -1,6 +1,6 @@
 //! The topology pane: draws the core's [`netsim::view::Topology`] as inline SVG built with
 //! `html!` (so user text is always text, never markup), with pan (drag) and zoom (wheel,
-//! buttons), labels on demand, SVG export (the core's `view::svg`, as a download), and a table of
+//! buttons), labels on demand, SVG export (the engine's `view::svg`, as a download), and a table of
 //! the same data for screen readers. Positions and texts all come from the core; this component
 //! only keeps the view transform and the toggles.
 
@@ -155,8 +155,25 @@ pub fn TopologyPane() -> Html {
         Callback::from(move |_: MouseEvent| table.set(!*table))
     };
     let export = {
-        let t = t.clone();
-        Callback::from(move |_: MouseEvent| download_svg(&view::svg(&t)))
+        // The engine draws the SVG document (the core's `view::svg`; the page does not carry
+        // it): the cluster of the newest text.
+        let engine = app.engine.clone();
+        let dispatcher = app.dispatcher();
+        Callback::from(move |_: MouseEvent| {
+            let (engine, dispatcher) = (engine.clone(), dispatcher.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let args = crate::engine::ask_args(&Question::TopologySvg);
+                let svg = engine.call("ask", &args).await.map_err(|e| e.to_string()).and_then(
+                    |json| serde_json::from_str::<String>(&json).map_err(|e| e.to_string()),
+                );
+                match svg {
+                    Ok(svg) => download_svg(&svg),
+                    Err(e) => dispatcher.dispatch(Action::Notice(Some(Rc::from(format!(
+                        "The SVG could not be made: {e}"
+                    ))))),
+                }
+            });
+        })
     };
 
     // NetworkPolicy: the policies (a strip to open each in the inspector) and the Pods they

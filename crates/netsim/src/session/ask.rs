@@ -114,6 +114,9 @@ pub enum Question {
     Pod { pod: String },
     /// The cluster's policies and the Pods they isolate.
     Policies,
+    /// The topology as a standalone SVG document (styles embedded, labels shown; a JSON
+    /// string): the playground's export, drawn by the engine so the page does not carry it.
+    TopologySvg,
     /// One policy for the inspector: `kind` NetworkPolicy (`NS/NAME`) or ClusterNetworkPolicy.
     Policy { kind: String, name: String },
     /// The text `netsim …` prints for `question` without `-o json` (a JSON string): for views
@@ -204,6 +207,7 @@ impl Session {
                 to_json(&self.describe(kind, name.as_deref(), namespace.as_deref())?)
             }
             Question::Policies => to_json(&self.policy_overview()),
+            Question::TopologySvg => to_json(&self.topology_svg()),
             Question::Policy { kind, name } => to_json(&self.policy_inspection(kind, name)?),
             Question::Matrix { pods, port } => {
                 let port = match port.as_deref() {

@@ -276,3 +276,17 @@ fn a_text_question_answers_what_the_terminal_shows() {
             .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(s.ask(&q).err().map(|e| e.code), Some("no-text".to_string()));
 }
+
+#[test]
+fn the_topology_svg_is_the_drawn_topology_as_a_document() {
+    let s = Session::from_text("a.yaml", APP);
+    let svg = ask(&s, serde_json::json!({"ask": "topologySvg"}));
+    let svg = svg.as_str().unwrap_or_else(|| panic!("not a JSON string: {svg}"));
+    // The same document the core draws from the view model's topology, with the Deployment's
+    // Pods, the Service and the client in it.
+    assert_eq!(svg, crate::view::svg(&s.view().topology));
+    assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"), "{svg:.80}");
+    for name in ["web", "client"] {
+        assert!(svg.contains(name), "{name} missing");
+    }
+}

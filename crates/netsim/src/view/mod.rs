@@ -240,6 +240,15 @@ impl crate::session::Session {
         a.pending = pending_moments(c);
         a
     }
+
+    /// The topology as a standalone SVG document ([`svg`]): [`Question::TopologySvg`], the
+    /// playground's export.
+    ///
+    /// [`Question::TopologySvg`]: crate::session::Question::TopologySvg
+    pub fn topology_svg(&self) -> String {
+        let c = self.cluster();
+        svg(&topology(&c.objects, &c.settings.dns_domain, Options::default()))
+    }
 }
 
 fn assemble(

@@ -246,7 +246,8 @@ fn vendor_reveal(to: &Path) -> Result {
     Ok(())
 }
 
-const WASM_OPT_FEATURES: &[&str] = &[
+/// The wasm features rustc's wasm32 output uses, for binaryen's tools (wasm-opt, wasm-split).
+pub(crate) const WASM_OPT_FEATURES: &[&str] = &[
     "--enable-bulk-memory",
     "--enable-nontrapping-float-to-int",
     "--enable-sign-ext",

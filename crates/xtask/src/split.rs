@@ -22,18 +22,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::site::WASM_OPT_FEATURES as FEATURES;
 use crate::tools::{self, run};
 use crate::{root, Result};
-
-/// The features rustc's wasm32 output uses (as for wasm-opt).
-const FEATURES: &[&str] = &[
-    "--enable-bulk-memory",
-    "--enable-nontrapping-float-to-int",
-    "--enable-sign-ext",
-    "--enable-mutable-globals",
-    "--enable-reference-types",
-    "--enable-multivalue",
-];
 
 /// The second part's file name, beside the first part in `dist/lite/` (`site::SECOND_PART`).
 const SECOND_PART: &str = "netsim_lite_split.wasm";

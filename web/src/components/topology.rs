@@ -163,9 +163,10 @@ pub fn TopologyPane() -> Html {
             let (engine, dispatcher) = (engine.clone(), dispatcher.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let args = crate::engine::ask_args(&Question::TopologySvg);
-                let svg = engine.call("ask", &args).await.map_err(|e| e.to_string()).and_then(
-                    |json| serde_json::from_str::<String>(&json).map_err(|e| e.to_string()),
-                );
+                let svg =
+                    engine.call("ask", &args).await.map_err(|e| e.to_string()).and_then(|json| {
+                        serde_json::from_str::<String>(&json).map_err(|e| e.to_string())
+                    });
                 match svg {
                     Ok(svg) => download_svg(&svg),
                     Err(e) => dispatcher.dispatch(Action::Notice(Some(Rc::from(format!(

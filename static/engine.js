@@ -43,7 +43,10 @@ console.error = (...args) => {
 // Its wasm's address is given: the site build bundles this script with the glue. That wasm is
 // the engine's first part (what the bundled scenarios run); `split.js` fetches the second when a
 // text needs it.
-secondPart.url = new URL("lite/netsim_lite_split.wasm", import.meta.url).href;
+// (`engine.js?secondPart=missing` is the end-to-end check of the fallback below: a second part
+// that is not there.)
+const missing = new URL(import.meta.url).searchParams.get("secondPart") === "missing";
+secondPart.url = new URL(`lite/${missing ? "missing" : "netsim_lite_split"}.wasm`, import.meta.url).href;
 const lite = initLite({ module_or_path: new URL("lite/netsim_lite_bg.wasm", import.meta.url) })
   .then(() => ready.push("lite"));
 // The first-topology engine stopped in the middle of a call (its second part could not be

@@ -366,6 +366,41 @@ fn two_step_engine(driver: &Driver) -> Result {
     Ok(())
 }
 
+/// A worker of `engine.js?secondPart=missing` (its first-topology engine's second part is a file
+/// that is not there): broken YAML, which needs the second part, is answered by the full engine
+/// instead, and a good text after it too. The 404 it logs is drained from the console.
+fn second_part_missing(driver: &Driver) -> Result {
+    let v = driver.eval(
+        "return new Promise((ok, fail) => { \
+           const w = new Worker('engine.js?secondPart=missing', {type: 'module'}); \
+           let id = 0; const waiting = new Map(); \
+           w.onerror = (e) => fail(String(e.message || e)); \
+           w.onmessage = (e) => { const r = waiting.get(e.data.id); waiting.delete(e.data.id); r(e.data); }; \
+           const call = (op, args) => new Promise((r) => { id += 1; waiting.set(id, r); w.postMessage({id, op, args}); }); \
+           (async () => { \
+             const odd = await call('simulate', {text: 'apiVersion: v1\\nkind: Pod\\nmetadata: {name: web\\n', events: []}); \
+             const engine = JSON.parse((await call('__engine', {})).ok); \
+             const good = await call('simulate', {text: 'apiVersion: v1\\nkind: Pod\\nmetadata: {name: solo}\\nspec: {containers: [{name: c, image: nginx}]}\\n', events: []}); \
+             w.terminate(); \
+             ok({odd: odd.ok || JSON.stringify(odd), good: good.ok || JSON.stringify(good), engine}); \
+           })().catch((e) => fail(String(e))); })",
+    )?;
+    // The 404 reaches the console log a moment after the answer.
+    std::thread::sleep(Duration::from_millis(500));
+    let _ = driver.console();
+    let (odd, good) = (v["odd"].as_str().unwrap_or(""), v["good"].as_str().unwrap_or(""));
+    if v["engine"]["firstAnswer"] != "full" || v["engine"]["secondPart"] != false {
+        return Err(format!("not answered by the full engine: {}", v["engine"]));
+    }
+    if !odd.starts_with("{\"view\":") || !odd.contains("\"severity\":\"error\"") {
+        return Err(format!("broken YAML: {odd:.200}"));
+    }
+    if !good.starts_with("{\"view\":") || !good.contains("\"solo\"") {
+        return Err(format!("the next text: {good:.200}"));
+    }
+    Ok(())
+}
+
 /// Serves `dist/` on a free port in this process and loads it in a headless browser: the default
 /// scenario must be simulated and drawn, with no console errors.
 fn e2e(t: &mut Tally, browser: Browser) -> Result {
@@ -456,6 +491,11 @@ fn e2e_checks(t: &mut Tally, browser: Browser, embed_only: bool) -> Result {
         "the engine worker answers first with the first-topology engine (its second part fetched \
          only for broken YAML), then with the full one, and both give the same simulate answers",
         two_step_engine(&driver),
+    )?;
+    assert(
+        "without its second part (not fetched), the first-topology engine leaves broken YAML to \
+         the full engine, which answers it and the next text",
+        second_part_missing(&driver),
     )?;
     playground(&driver, &mut assert)?;
     crate::e2e_wave2::run(&driver, &mut assert)?;

@@ -296,14 +296,9 @@ fn navigation_to_topology(driver: &Driver, url: &str, runs: usize) -> Result {
 /// idle) brings the full engine in, a question is answered by it, and the same two `simulate`s
 /// answered by it are the same texts, byte for byte.
 fn two_step_engine(driver: &Driver) -> Result {
-    let v = driver.eval(
-        "return new Promise((ok, fail) => { \
-           const w = new Worker('engine.js', {type: 'module'}); \
-           let id = 0; const waiting = new Map(); \
-           w.onerror = (e) => fail(String(e.message || e)); \
-           w.onmessage = (e) => { const r = waiting.get(e.data.id); waiting.delete(e.data.id); r(e.data); }; \
-           const call = (op, args) => new Promise((r) => { id += 1; waiting.set(id, r); w.postMessage({id, op, args}); }); \
-           (async () => { \
+    let v = driver.eval(&engine_worker_script(
+        "engine.js",
+        "(async () => { \
              const text = await (await fetch('scenarios/default.yaml')).text(); \
              const first = await call('simulate', {text, events: []}); \
              const before = JSON.parse((await call('__engine', {})).ok); \
@@ -320,8 +315,8 @@ fn two_step_engine(driver: &Driver) -> Result {
                  oddLite: oddLite.ok || JSON.stringify(oddLite), oddFull: oddFull.ok || JSON.stringify(oddFull), mid, \
                  before, after, prepared: prepared.ok || JSON.stringify(prepared), \
                  asked: asked.ok ? 'ok' : JSON.stringify(asked)}); \
-           })().catch((e) => fail(String(e))); })",
-    )?;
+           })().catch((e) => fail(String(e)));",
+    ))?;
     if v["before"]["firstAnswer"] != "lite" || v["before"]["ready"][0] != "lite" {
         return Err(format!(
             "the first answer did not come from the first-topology engine: {}",
@@ -366,25 +361,35 @@ fn two_step_engine(driver: &Driver) -> Result {
     Ok(())
 }
 
+/// A script for `Driver::eval` that starts a module worker of `url` (a served `engine.js`),
+/// defines `call(op, args)` (the engine's protocol: a promise of its answer) and runs `body`,
+/// which ends with `ok(value)`; the script's value is that value.
+fn engine_worker_script(url: &str, body: &str) -> String {
+    format!(
+        "return new Promise((ok, fail) => {{ \
+           const w = new Worker('{url}', {{type: 'module'}}); \
+           let id = 0; const waiting = new Map(); \
+           w.onerror = (e) => fail(String(e.message || e)); \
+           w.onmessage = (e) => {{ const r = waiting.get(e.data.id); waiting.delete(e.data.id); r(e.data); }}; \
+           const call = (op, args) => new Promise((r) => {{ id += 1; waiting.set(id, r); w.postMessage({{id, op, args}}); }}); \
+           {body} }})"
+    )
+}
+
 /// A worker of `engine.js?secondPart=missing` (its first-topology engine's second part is a file
 /// that is not there): broken YAML, which needs the second part, is answered by the full engine
 /// instead, and a good text after it too. The 404 it logs is drained from the console.
 fn second_part_missing(driver: &Driver) -> Result {
-    let v = driver.eval(
-        "return new Promise((ok, fail) => { \
-           const w = new Worker('engine.js?secondPart=missing', {type: 'module'}); \
-           let id = 0; const waiting = new Map(); \
-           w.onerror = (e) => fail(String(e.message || e)); \
-           w.onmessage = (e) => { const r = waiting.get(e.data.id); waiting.delete(e.data.id); r(e.data); }; \
-           const call = (op, args) => new Promise((r) => { id += 1; waiting.set(id, r); w.postMessage({id, op, args}); }); \
-           (async () => { \
+    let v = driver.eval(&engine_worker_script(
+        "engine.js?secondPart=missing",
+        "(async () => { \
              const odd = await call('simulate', {text: 'apiVersion: v1\\nkind: Pod\\nmetadata: {name: web\\n', events: []}); \
              const engine = JSON.parse((await call('__engine', {})).ok); \
              const good = await call('simulate', {text: 'apiVersion: v1\\nkind: Pod\\nmetadata: {name: solo}\\nspec: {containers: [{name: c, image: nginx}]}\\n', events: []}); \
              w.terminate(); \
              ok({odd: odd.ok || JSON.stringify(odd), good: good.ok || JSON.stringify(good), engine}); \
-           })().catch((e) => fail(String(e))); })",
-    )?;
+           })().catch((e) => fail(String(e)));",
+    ))?;
     // The 404 reaches the console log a moment after the answer.
     std::thread::sleep(Duration::from_millis(500));
     let _ = driver.console();

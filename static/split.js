@@ -10,7 +10,8 @@
 // wraps the glue's `__wbg_get_imports`), bundled into `engine.js`.
 
 // How the second module's bytes are fetched: a synchronous request (a worker may make one).
-// The build's check of the split (`cargo xtask test`, under Node) reads the file instead.
+// The site build's check of the split (`crates/xtask/src/split.rs`, under Node) reads the file
+// instead.
 export const secondPart = {
   url: null,
   fetch(url) {
@@ -40,9 +41,8 @@ export function splitImports(imports, exports) {
   const load = () => {
     if (secondPart.loaded) return;
     const primary = exports();
-    let bytes;
     try {
-      bytes = secondPart.fetch(secondPart.url);
+      const bytes = secondPart.fetch(secondPart.url);
       new WebAssembly.Instance(new WebAssembly.Module(bytes), { ...imports, primary });
     } catch (e) {
       throw e instanceof SplitLoadError ? e : new SplitLoadError(String(e));

@@ -48,7 +48,7 @@ const ENGINE: &[&str] = &["engine.js", "lite/netsim_lite_bg.wasm"];
 
 /// The first-topology engine's second part ([`split`]): what the bundled scenarios never run,
 /// fetched by the worker the first time a text needs it.
-const SECOND_PART: &str = "lite/netsim_lite_split.wasm";
+pub(crate) const SECOND_PART: &str = "lite/netsim_lite_split.wasm";
 
 /// The full engine the worker fetches after the first topology (the JS package).
 const FULL_ENGINE: &[&str] = &["pkg/netsim_wasm.js", "pkg/netsim_wasm_bg.wasm"];
@@ -280,7 +280,7 @@ fn build_js_package(out: &Path) -> Result {
 fn build_engine_worker(dist: &Path) -> Result {
     let root = root();
     cargo_wasm("netsim-lite")?;
-    let tmp = root.join("target/site-lite");
+    let tmp = root.join(split::TMP);
     let _ = std::fs::remove_dir_all(&tmp);
     run(Command::new("wasm-bindgen")
         .args(["--target", "web", "--no-typescript", "--out-name", "netsim_lite", "--out-dir"])
@@ -291,7 +291,8 @@ fn build_engine_worker(dist: &Path) -> Result {
     let whole = tmp.join("netsim_lite_opt.wasm");
     wasm_opt(&tmp.join("netsim_lite_bg.wasm"), &whole, WASM_OPT_SIZE)?;
     // Its first part (what the bundled scenarios run) and the second, fetched when needed.
-    split::split(&whole, &tmp.join("netsim_lite.js"), &out.join("netsim_lite_bg.wasm"), &tmp)?;
+    let (primary, second) = (out.join("netsim_lite_bg.wasm"), dist.join(SECOND_PART));
+    split::split(&whole, &tmp.join("netsim_lite.js"), &primary, &second, &tmp)?;
     // `static/engine.js` imports the glue as `./lite/netsim_lite.js` (its imports wrapped by
     // `static/split.js`, which `copy_dir` put in `dist/`): put it there for esbuild to read,
     // bundle, and take both away again (nothing fetches them).

@@ -26,16 +26,23 @@ use crate::site::WASM_OPT_FEATURES as FEATURES;
 use crate::tools::{self, run};
 use crate::{root, Result};
 
-/// The second part's file name, beside the first part in `dist/lite/` (`site::SECOND_PART`).
-const SECOND_PART: &str = "netsim_lite_split.wasm";
+/// The scratch directory of the first-topology engine's build: wasm-bindgen's output, the
+/// profile, and what [`check`] runs.
+pub(crate) const TMP: &str = "target/site-lite";
 
 /// The files `tmp` keeps for [`check`]: the whole engine and its glue as wasm-bindgen wrote it.
 const WHOLE_WASM: &str = "whole.wasm";
 const WHOLE_GLUE: &str = "whole.mjs";
 
 /// Splits `whole` (the optimised first-topology engine; `glue` wasm-bindgen's glue for it) into
-/// `primary` and [`SECOND_PART`] beside it; `tmp` keeps the profile and what [`check`] needs.
-pub(crate) fn split(whole: &Path, glue: &Path, primary: &Path, tmp: &Path) -> Result {
+/// `primary` and `second`; `tmp` ([`TMP`]) keeps the profile and what [`check`] needs.
+pub(crate) fn split(
+    whole: &Path,
+    glue: &Path,
+    primary: &Path,
+    second: &Path,
+    tmp: &Path,
+) -> Result {
     let wasm_split = ensure_wasm_split()?;
     std::fs::copy(whole, tmp.join(WHOLE_WASM)).map_err(|e| format!("{}: {e}", whole.display()))?;
     std::fs::copy(glue, tmp.join(WHOLE_GLUE)).map_err(|e| format!("{}: {e}", glue.display()))?;
@@ -56,7 +63,6 @@ pub(crate) fn split(whole: &Path, glue: &Path, primary: &Path, tmp: &Path) -> Re
         .arg(&profile)
         .args(scenarios()?);
     run(&mut node)?;
-    let second = primary.with_file_name(SECOND_PART);
     run(wasm_split
         .command()
         .arg("--split")
@@ -67,7 +73,7 @@ pub(crate) fn split(whole: &Path, glue: &Path, primary: &Path, tmp: &Path) -> Re
         .arg("-o1")
         .arg(primary)
         .arg("-o2")
-        .arg(&second))?;
+        .arg(second))?;
     fix_externref_export(primary)
 }
 
@@ -111,8 +117,8 @@ pub(crate) fn patch_glue(glue: &str, split_js: &str) -> Result<String> {
 /// site (`dist/lite/`), which fails if not.
 pub(crate) fn check() -> Result<String> {
     let root = root();
-    let tmp = root.join("target/site-lite");
-    let dist = crate::site::dist().join("lite");
+    let tmp = root.join(TMP);
+    let dist = crate::site::dist();
     let cases = tmp.join("check-cases");
     let _ = std::fs::remove_dir_all(&cases);
     std::fs::create_dir_all(&cases).map_err(|e| format!("{}: {e}", cases.display()))?;
@@ -138,8 +144,8 @@ pub(crate) fn check() -> Result<String> {
         .arg(tmp.join(WHOLE_GLUE))
         .arg(tmp.join(WHOLE_WASM))
         .arg(&split_glue)
-        .arg(dist.join("netsim_lite_bg.wasm"))
-        .arg(dist.join(SECOND_PART))
+        .arg(dist.join("lite/netsim_lite_bg.wasm"))
+        .arg(dist.join(crate::site::SECOND_PART))
         .args(&inputs)
         .output()
         .map_err(|e| format!("node: {e}"))?;

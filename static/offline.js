@@ -68,14 +68,18 @@ async function start() {
   });
   const ask = () => sw.controller && sw.controller.postMessage("build?");
   sw.addEventListener("controllerchange", ask);
+  // A worker being installed: once it is done, the latest build may be newer than this page's.
+  // (The browser looks for a new worker after each navigation, so one may already be installing
+  // when this runs, its `updatefound` gone by.)
+  const watch = (worker) => worker?.addEventListener("statechange", () => {
+    follow();
+    ask();
+  });
   reg.addEventListener("updatefound", () => {
     follow();
-    reg.installing?.addEventListener("statechange", () => {
-      follow();
-      ask();
-    });
+    watch(reg.installing);
   });
-  reg.installing?.addEventListener("statechange", follow);
+  watch(reg.installing);
   follow();
   ask();
   // Served from the saved copy: ask the network for a newer build; no answer means offline.

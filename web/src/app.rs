@@ -69,11 +69,13 @@ pub fn App() -> Html {
             s
         });
     let help = use_state(|| false);
-    // The first render comes in four steps, one task each, top to bottom (the bar; the editor
-    // and problems; the results; the requests panel): a phone compiles the page's wasm function by
-    // function as it first runs, and one render of everything was the start's longest task
-    // (240–290 ms at Lighthouse's 4× CPU slowdown). Later parts only appear below or beside
-    // earlier ones, so nothing drawn moves.
+    // The first render comes in six steps, one task each, top to bottom (nothing: the app, its
+    // state and effects; the bar's name, not shown yet; the bar's controls; the editor and
+    // problems; the results; the requests panel): a phone compiles the page's wasm function by
+    // function as it first runs (V8's lazy compilation), and one render of everything was the
+    // start's longest task (240–290 ms at Lighthouse's 4× CPU slowdown; the app and the whole
+    // bar in one step, 65–100 ms). Later parts only appear below or beside earlier ones, so
+    // nothing drawn moves; the loading page stays until the whole bar is drawn.
     let stage = use_state(|| 0u8);
     {
         let stage = stage.clone();
@@ -82,8 +84,12 @@ pub fn App() -> Html {
             move || drop(next)
         });
     }
-    use_effect_with((), |()| crate::browser::remove_loading_page());
     let stage = *stage;
+    use_effect_with(stage >= 2, |&drawn| {
+        if drawn {
+            crate::browser::remove_loading_page();
+        }
+    });
     // Open: `Some(the editor's size in bytes when it is too big for a link)`.
     let share = use_state(|| None::<Option<usize>>);
     {
@@ -305,9 +311,9 @@ pub fn App() -> Html {
     let show_requests = embed.as_ref().is_none_or(|e| e.shows("requests"));
     let show_results = !shown_tabs.is_empty();
     let panes_class = (!show_editor || !(show_results || show_requests)).then_some("single");
-    let show_editor_now = show_editor && stage >= 1;
+    let show_editor_now = show_editor && stage >= 3;
     let (show_results_now, show_requests_now) =
-        (show_results && stage >= 2, show_requests && stage >= 3);
+        (show_results && stage >= 4, show_requests && stage >= 5);
     let open_link = embed.as_ref().map(|_| {
         format!(
             "{}{}",
@@ -315,11 +321,14 @@ pub fn App() -> Html {
             crate::components::share::share_fragment(&state)
         )
     });
+    if stage == 0 {
+        return Html::default();
+    }
     html! {
         <ContextProvider<AppContext> context={state}>
-            <div class={classes!("app", embed.is_some().then_some("embed"))} data-testid="app">
+            <div class={classes!("app", embed.is_some().then_some("embed"), (stage < 2).then_some("starting"))} data-testid="app">
                 if embed.is_none() {
-                    <Header on_help={open_help} on_share={open_share} />
+                    <Header on_help={open_help} on_share={open_share} controls={stage >= 2} />
                 }
                 <CrashBanner />
                 <main class={classes!("panes", panes_class)}>
@@ -336,7 +345,7 @@ pub fn App() -> Html {
                     }
                     if show_results || show_requests {
                         <section class="pane right" aria-label="Results">
-                            if embed.is_none() && stage >= 2 {
+                            if embed.is_none() && stage >= 4 {
                                 <ScenarioInfoPanel />
                             }
                             if show_results_now {
@@ -377,7 +386,7 @@ pub fn App() -> Html {
 }
 
 /// The steps of the first render (see `stage` in [`App`]).
-const LAST_STAGE: u8 = 3;
+const LAST_STAGE: u8 = 5;
 
 /// The pane of the open results tab.
 fn results_pane(view: &str) -> Html {

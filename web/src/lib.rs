@@ -23,7 +23,27 @@ pub const DEFAULT_SCENARIO: &str = include_str!("../../static/scenarios/default.
 pub fn start() {
     std::panic::set_hook(Box::new(|info| browser::show_crash_page(&info.to_string())));
     gloo_timers::callback::Timeout::new(0, || {
-        yew::Renderer::<app::App>::new().render();
+        yew::Renderer::<Root>::new().render();
     })
     .forget();
+}
+
+/// Yew's own start (its scheduler, the root, the first component), a task before the app's:
+/// on a phone each is about half of what was one long task, most of it V8 compiling the wasm
+/// functions they run for the first time (see `stage` in [`app::App`]).
+#[yew::component]
+fn Root() -> yew::Html {
+    let started = yew::use_state(|| false);
+    {
+        let started = started.clone();
+        yew::use_effect_with((), move |()| {
+            let next = gloo_timers::callback::Timeout::new(0, move || started.set(true));
+            move || drop(next)
+        });
+    }
+    if *started {
+        yew::html! { <app::App /> }
+    } else {
+        yew::Html::default()
+    }
 }

@@ -22,7 +22,11 @@ fn mount() -> Element {
 
 /// Mounts the app as a reload would: whatever was saved stays.
 fn mount_keeping_storage() -> Element {
+    thread_local!(static MOUNTED: std::cell::Cell<u32> = const { std::cell::Cell::new(0) });
+    let n = MOUNTED.with(|m| m.replace(m.get() + 1));
     let root = document().create_element("div").unwrap();
+    // The apps of earlier tests stay on the page: what a test clicks is looked up in its own.
+    root.set_id(&format!("test-app-{n}"));
     document().body().unwrap().append_child(&root).unwrap();
     yew::Renderer::<netsim_web::app::App>::with_root(root.clone()).render();
     root
@@ -239,20 +243,22 @@ fn eval(js: &str) -> wasm_bindgen::JsValue {
     js_sys::eval(js).unwrap_or_else(|e| panic!("{js}: {e:?}"))
 }
 
-/// Clicks the first element matching `selector` with a bubbling click (SVG groups too).
-fn click_css(selector: &str) {
+/// Clicks the first element of `root` matching `selector` with a bubbling click (SVG groups too).
+fn click_css(root: &Element, selector: &str) {
     let ok = eval(&format!(
-        "(() => {{ const el = document.querySelector({selector:?}); if (!el) return false; \
-         el.dispatchEvent(new MouseEvent('click', {{bubbles: true}})); return true; }})()"
+        "(() => {{ const el = document.getElementById({:?}).querySelector({selector:?}); if (!el) return false; \
+         el.dispatchEvent(new MouseEvent('click', {{bubbles: true}})); return true; }})()",
+        root.id()
     ));
     assert_eq!(ok.as_bool(), Some(true), "no element {selector}");
 }
 
-/// Chooses `value` in the `<select>` with test id `testid`.
-fn choose(testid: &str, value: &str) {
+/// Chooses `value` in the `<select>` of `root` with test id `testid`.
+fn choose(root: &Element, testid: &str, value: &str) {
     eval(&format!(
-        "(() => {{ const s = document.querySelector('[data-testid={testid}]'); s.value = {value:?}; \
-         s.dispatchEvent(new Event('change', {{bubbles: true}})); }})()"
+        "(() => {{ const s = document.getElementById({:?}).querySelector('[data-testid={testid}]'); s.value = {value:?}; \
+         s.dispatchEvent(new Event('change', {{bubbles: true}})); }})()",
+        root.id()
     ));
 }
 
@@ -260,8 +266,12 @@ fn text_of(root: &Element, testid: &str) -> String {
     all(root, testid).first().and_then(|e| e.text_content()).unwrap_or_default()
 }
 
+/// The editor's text ("" before the app has drawn it).
 fn editor_text(root: &Element) -> String {
-    all(root, "editor-input")[0].clone().dyn_into::<HtmlTextAreaElement>().unwrap().value()
+    all(root, "editor-input")
+        .first()
+        .map(|e| e.clone().dyn_into::<HtmlTextAreaElement>().unwrap().value())
+        .unwrap_or_default()
 }
 
 /// Types `target` in the request panel and sends `count` (1 or 100) requests from `from`.
@@ -273,7 +283,7 @@ async fn send_request(root: &Element, from: &str, target: &str, many: bool) {
             .is_some()
     })
     .await;
-    choose("request-from", from);
+    choose(root, "request-from", from);
     let input: web_sys::HtmlInputElement =
         all(root, "request-target").remove(0).dyn_into().unwrap();
     input.set_value(target);
@@ -317,7 +327,7 @@ async fn the_version_select_edits_the_cluster_configuration_in_the_text() {
     .await;
     let options = all(&root, "version-select")[0].query_selector_all("option").unwrap().length();
     assert_eq!(options, 5, "v1.33 to v1.37");
-    choose("version-select", "v1.35");
+    choose(&root, "version-select", "v1.35");
     wait_until("the field in the text", || {
         editor_text(&root).ends_with("---\napiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernetesVersion: v1.35.0\n")
     })
@@ -328,7 +338,7 @@ async fn the_version_select_edits_the_cluster_configuration_in_the_text() {
     })
     .await;
     // Again: the value is replaced in place, not added twice.
-    choose("version-select", "v1.33");
+    choose(&root, "version-select", "v1.33");
     wait_until("v1.33 in the text", || editor_text(&root).contains("kubernetesVersion: v1.33.0\n"))
         .await;
     assert_eq!(editor_text(&root).matches("kind: ClusterConfiguration").count(), 1);
@@ -381,7 +391,7 @@ async fn deleting_a_pod_shows_it_terminating_then_the_grace_period_over() {
         .map(|p| attr(&p, "data-id"))
         .find(|id| id.starts_with("pod/default/web-"))
         .unwrap();
-    click_css(&format!("[data-testid=topology-pod][data-id='{web}']"));
+    click_css(&root, &format!("[data-testid=topology-pod][data-id='{web}']"));
     wait_until("the Pod inspector", || !all(&root, "whatif-delete-pod").is_empty()).await;
     click(&root, "whatif-delete-pod");
     // The Pod is drawn terminating; its replacement is there; the inspector says what happens.
@@ -393,7 +403,7 @@ async fn deleting_a_pod_shows_it_terminating_then_the_grace_period_over() {
     assert!(text_of(&root, "inspector-terminating")
         .contains("ready=false, serving=true, terminating=true"));
     // The Service's endpoints: the old one is serving and terminating.
-    click_css("[data-testid=topology-service][data-id='svc/default/web']");
+    click_css(&root, "[data-testid=topology-service][data-id='svc/default/web']");
     wait_until("a terminating endpoint", || {
         all(&root, "endpoint-row").iter().any(|r| {
             attr(r, "data-terminating") == "true"
@@ -426,7 +436,7 @@ async fn deleting_a_pod_shows_it_terminating_then_the_grace_period_over() {
 async fn the_rules_view_shows_the_mode_and_compares_both_modes() {
     let root = mount();
     wait_until("topology", || all(&root, "topology-pod").len() == 4).await;
-    click_css("[data-testid=topology-service][data-id='svc/default/web']");
+    click_css(&root, "[data-testid=topology-service][data-id='svc/default/web']");
     wait_until("the Service's rules", || !all(&root, "inspector-rules").is_empty()).await;
     assert!(text_of(&root, "inspector-rules-mode").contains("iptables mode"));
     click(&root, "tab-iptables");
@@ -527,7 +537,7 @@ async fn zones_show_on_nodes_endpoints_and_the_distribution() {
         t.contains("zone zone-a") && t.contains("zone zone-b")
     })
     .await;
-    click_css("[data-testid=topology-service][data-id='svc/default/web']");
+    click_css(&root, "[data-testid=topology-service][data-id='svc/default/web']");
     wait_until("endpoints with zones and hints", || {
         let rows = all(&root, "endpoint-row");
         rows.len() == 2
@@ -593,8 +603,16 @@ async fn policies_mark_pods_open_an_inspector_decide_traces_and_fill_the_matrix(
         ("isolated".into(), "notIsolated".into())
     );
     assert_eq!(attr(&mark.parent_element().unwrap(), "data-id"), "pod/default/web");
+    // Its shield is drawn (a path), not a character few fonts have.
+    let label = mark.query_selector("text").unwrap().unwrap().text_content().unwrap();
+    assert_eq!(label.trim(), "in");
+    assert!(mark.query_selector("path").unwrap().is_some());
     // The policy strip opens the policy inspector.
     wait_until("the policy strip", || !all(&root, "policy-button").is_empty()).await;
+    assert_eq!(
+        all(&root, "policy-button")[0].text_content().unwrap().trim(),
+        "default/web-deny-all"
+    );
     click(&root, "policy-button");
     wait_until("the policy inspector", || !all(&root, "policy-selected").is_empty()).await;
     assert!(text_of(&root, "inspector-policy").contains("default/web-deny-all"));
@@ -664,7 +682,7 @@ async fn kubectl_lists_replication_controllers() {
     wait_until("topology", || all(&root, "topology-pod").len() == 4).await;
     click(&root, "tab-kubectl");
     wait_until("the kinds", || !all(&root, "kubectl-kind").is_empty()).await;
-    choose("kubectl-kind", "replicationcontrollers");
+    choose(&root, "kubectl-kind", "replicationcontrollers");
     // Nothing of the kind: what kubectl says on stderr.
     wait_until("no resources", || text_of(&root, "kubectl-output").contains("No resources found"))
         .await;

@@ -38,6 +38,8 @@ pub struct HeaderProps {
     pub on_help: Callback<MouseEvent>,
     /// Opens the share dialog.
     pub on_share: Callback<MouseEvent>,
+    /// False for the app's first steps: the name alone (see `stage` in `App`).
+    pub controls: bool,
 }
 
 #[component]
@@ -72,23 +74,25 @@ pub fn Header(props: &HeaderProps) -> Html {
     html! {
         <header class="topbar">
             <div class="brand">
-                <span class="logo" aria-hidden="true">{"⎈"}</span>
+                <span class="logo" aria-hidden="true"></span>
                 <h1>{"kube-netsim"}</h1>
                 <span class="tagline">{"Kubernetes Service networking, simulated from your manifests"}</span>
             </div>
-            <crate::components::scenario_picker::ScenarioPicker />
-            { crate::components::version::version_select(&app, &version_ref) }
-            <button type="button" class="share-button" data-testid="share-button" onclick={props.on_share.clone()}
-                title="Link to this state, or embed it in slides">{ "Share" }</button>
-            <button type="button" class="help-button" data-testid="help-button" onclick={props.on_help.clone()}
-                title="Keyboard shortcuts and help (?)" aria-label="Help">{ "?" }</button>
-            <button type="button" class="theme" data-testid="theme-toggle" {onclick}
-                title={format!("Theme: {} (click for {next})", *theme)}>
-                { match theme.as_str() { "light" => "☀ Light", "dark" => "☾ Dark", _ => "◐ System" } }
-            </button>
-            // Offline use's status, which `offline.js` writes once the page runs: its place is
-            // kept from the start, so nothing in the bar moves when it appears.
-            <span class="offline-status" data-testid="offline-status" role="status"></span>
+            if props.controls {
+                <crate::components::scenario_picker::ScenarioPicker />
+                { crate::components::version::version_select(&app, &version_ref) }
+                <button type="button" class="share-button" data-testid="share-button" onclick={props.on_share.clone()}
+                    title="Link to this state, or embed it in slides">{ "Share" }</button>
+                <button type="button" class="help-button" data-testid="help-button" onclick={props.on_help.clone()}
+                    title="Keyboard shortcuts and help (?)" aria-label="Help">{ "?" }</button>
+                <button type="button" class="theme" data-testid="theme-toggle" {onclick}
+                    title={format!("Theme: {} (click for {next})", *theme)}>
+                    { match theme.as_str() { "light" => "☀ Light", "dark" => "☾ Dark", _ => "◐ System" } }
+                </button>
+                // Offline use's status, which `offline.js` writes once the page runs: its place is
+                // kept from the start, so nothing in the bar moves when it appears.
+                <span class="offline-status" data-testid="offline-status" role="status"></span>
+            }
         </header>
     }
 }

@@ -253,7 +253,8 @@ pub fn TopologyPane() -> Html {
                             <button type="button" class={classes!("policy-button", selected.then_some("active"))} data-testid="policy-button"
                                 data-id={id.clone()} aria-pressed={selected.to_string()} onclick={select_policy(id)}
                                 title={format!("{} {}: click to inspect", p.kind.as_str(), p.name)}>
-                                { if p.kind == netsim::policy::PolicyKind::ClusterNetworkPolicy { format!("⛨ {} (cluster)", p.name) } else { format!("⛨ {}", p.name) } }
+                                <span class="shield" aria-hidden="true"></span>
+                                { if p.kind == netsim::policy::PolicyKind::ClusterNetworkPolicy { format!("{} (cluster)", p.name) } else { p.name.clone() } }
                             </button>
                         }
                     }) }
@@ -396,8 +397,10 @@ fn isolation_mark(r: Rect, pp: &PodPolicies) -> Html {
         <g class="t-iso" data-testid="isolation-mark" data-ingress={pp.ingress.as_str()} data-egress={pp.egress.as_str()}>
             <title>{ format!("NetworkPolicy: {}", why.join("; ")) }</title>
             <rect class="t-iso-box" x={(r.x + r.w - 66).to_string()} y={(r.y - 7).to_string()} width="58" height="13" rx="3" />
-            <text class="t-iso-text" x={(r.x + r.w - 37).to_string()} y={(r.y + 3).to_string()} text-anchor="middle">
-                { format!("⛨ {}", parts.join("·")) }
+            // A shield drawn, not the ⛨ character (few fonts have it).
+            <path class="t-iso-text" d={format!("M{} {}l3.5-1.5 3.5 1.5v3c0 2.5-2 4-3.5 4.5-1.5-.5-3.5-2-3.5-4.5z", r.x + r.w - 63, r.y - 4)} />
+            <text class="t-iso-text" x={(r.x + r.w - 33).to_string()} y={(r.y + 3).to_string()} text-anchor="middle">
+                { parts.join("·") }
             </text>
         </g>
     }

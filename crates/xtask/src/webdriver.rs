@@ -217,6 +217,16 @@ impl Driver {
         self.eval_args(script, &[])
     }
 
+    /// Sends a DevTools protocol command (Chromium only: chromedriver's `goog/cdp/execute`).
+    pub(crate) fn cdp(&self, cmd: &str, params: Value) -> Result<Value> {
+        if self.browser != Browser::Chromium {
+            return Err(format!("{cmd}: DevTools commands are Chromium's"));
+        }
+        let body = json!({ "cmd": cmd, "params": params });
+        self.request("POST", &self.session_path("/goog/cdp/execute"), Some(&body))
+            .map(|v| v["value"].clone())
+    }
+
     /// The text of the open `alert`/`confirm` dialog, if one is open.
     pub(crate) fn dialog_text(&self) -> Option<String> {
         let v = self.request("GET", &self.session_path("/alert/text"), None).ok()?;

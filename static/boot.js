@@ -55,19 +55,21 @@ addEventListener("netsim-settled", startOffline, { once: true });
 // wasm with another MIME type fails `compileStreaming`: the glue then fetches it its own way.
 const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 const compiled = () =>
-  WebAssembly.compileStreaming(fetch(new URL("netsim_web_bg.wasm", import.meta.url))).then(
-    async (module) => {
-      await nextTask();
-      return { module_or_path: module };
-    },
-    () => undefined,
-  );
+  typeof WebAssembly.compileStreaming !== "function"
+    ? Promise.resolve(undefined)
+    : WebAssembly.compileStreaming(fetch(new URL("netsim_web_bg.wasm", import.meta.url))).then(
+      async (module) => {
+        await nextTask();
+        return { module_or_path: module };
+      },
+      () => undefined,
+    );
 
 function start() {
   // `index.html` preloads the glue and the wasm.
   Promise.all([import("./netsim_web.js"), compiled()]).then(([glue, init]) => glue.default(init)).then(
     () => {
-      // The app runs (it takes the loading page away once it has drawn its first step: the
+      // The app runs (it takes the loading page away once it has drawn its bar: the
       // loading page stays until then, so a slow network shows what is coming, not a blank
       // page). If the engine is slow to answer, the editor and offline use do not wait for ever.
       setTimeout(window.netsimLoadEditor, 15000);

@@ -262,8 +262,8 @@ pub fn perf_drawn(seq: u64) {
     STARTED.with(|s| s.borrow_mut().retain(|&(q, _)| q != seq));
 }
 
-/// Takes `index.html`'s loading page away: the app has drawn its first step (the bar), in the
-/// same frame.
+/// Takes `index.html`'s loading page away: the app has drawn its bar (see `stage` in `App`), in
+/// the same frame.
 pub fn remove_loading_page() {
     if let Some(el) =
         web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("loading"))

@@ -76,8 +76,16 @@ function start() {
       setTimeout(startOffline, 15000);
     },
     (e) => {
+      // The loading page stays (what the playground is), and its status says what went wrong.
       console.error("kube-netsim failed to start", e);
-      document.body.textContent = "kube-netsim could not start: " + e;
+      const status = document.querySelector("#loading [role=status]");
+      const text = `kube-netsim could not start (${e}). Check the network connection and reload the page.`;
+      if (status) {
+        status.textContent = text;
+        status.setAttribute("role", "alert");
+      } else {
+        document.body.textContent = text;
+      }
     },
   );
 }

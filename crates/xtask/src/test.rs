@@ -707,11 +707,37 @@ fn e2e_checks(t: &mut Tally, browser: Browser, embed_only: bool) -> Result {
     )?;
     if driver.browser == Browser::Chromium {
         assert(
+            "a page whose wasm cannot be fetched keeps the loading page and says why, as an alert",
+            wasm_blocked(&url),
+        )?;
+        assert(
             "the start on a phone-class CPU (4× slower): no long main-thread task (median of 5 first visits within 100 ms; the aim is 50)",
             start_at_phone_speed(&url, 5),
         )?;
     }
     offline::check(&driver, &mut assert)
+}
+
+/// A first visit (a browser of its own) with the page's wasm blocked (DevTools'
+/// `Network.setBlockedURLs`): the loading page stays, and its status becomes an alert that
+/// says what failed and what to do.
+fn wasm_blocked(url: &str) -> Result {
+    let driver = Driver::start(Browser::Chromium, 800, 600, &[])?;
+    driver.cdp("Network.enable", json!({}))?;
+    driver.cdp("Network.setBlockedURLs", json!({ "urls": ["*netsim_web_bg.wasm"] }))?;
+    driver.goto(url)?;
+    let said = driver.wait_for(
+        "the loading page's alert",
+        "const a = document.querySelector('#loading [role=alert]'); \
+         return a !== null && document.querySelector('#loading .loading-title') !== null && a.textContent",
+        Duration::from_secs(30),
+    )?;
+    let said = said.as_str().unwrap_or_default();
+    if said.starts_with("kube-netsim could not start (") && said.ends_with("reload the page.") {
+        Ok(())
+    } else {
+        Err(format!("the alert says {said:?}"))
+    }
 }
 
 /// Issue 19's guard for the start at 4× CPU: the median, over fresh loads, of each load's

@@ -74,7 +74,14 @@ pub fn Header(props: &HeaderProps) -> Html {
     html! {
         <header class="topbar">
             <div class="brand">
-                <span class="logo" aria-hidden="true"></span>
+                // The helm of `favicon.svg`, inline (see `.logo` in style.css).
+                <svg class="logo" viewBox="0 0 32 32" aria-hidden="true">
+                    <circle cx="16" cy="16" r="15" fill="#326ce5" />
+                    <g stroke="#fff" stroke-width="2.2" stroke-linecap="round" fill="none">
+                        <circle cx="16" cy="16" r="5" />
+                        <path d="M16 3v8M16 21v8M3 16h8M21 16h8M6.8 6.8l5.7 5.7M19.5 19.5l5.7 5.7M25.2 6.8l-5.7 5.7M12.5 19.5l-5.7 5.7" />
+                    </g>
+                </svg>
                 <h1>{"kube-netsim"}</h1>
                 <span class="tagline">{"Kubernetes Service networking, simulated from your manifests"}</span>
             </div>

@@ -18,7 +18,8 @@ const BUILD = /* NETSIM_BUILD */ null;
 const PREFIX = "netsim-";
 const CACHE = BUILD && `${PREFIX}${BUILD.version}`;
 // The bookkeeping, shared by every version of this worker: `client/<id>` → the build cache of
-// that page or worker, `latest` → the newest complete build, `retired` → the builds it replaced.
+// that page or worker, when it was pinned and whether it was seen running (`{build, at, seen}`;
+// an older worker wrote the build alone), `latest` → the newest complete build, `retired` → the builds it replaced.
 const STATE = "kube-netsim-state";
 const SCOPE = new URL(self.registration.scope);
 
@@ -36,6 +37,11 @@ async function read(key, fallback) {
 async function write(key, value) {
   await (await caches.open(STATE)).put(at(key), new Response(JSON.stringify(value)));
 }
+
+// The build a page or worker is pinned to, if it is: `{build, at, seen}` (or an older worker's
+// bare build name: `at` unknown).
+const pinOf = (value) => (typeof value === "string" ? { build: value, at: 0 } : value);
+const pinned = async (id) => pinOf(await read(`client/${id}`, null));
 
 async function fetchChecked(cache, path, hash) {
   const url = new URL(path, SCOPE);
@@ -80,15 +86,17 @@ self.addEventListener("install", (event) => {
 async function buildFor(event) {
   const latest = await read("latest", CACHE);
   let build = latest;
-  if (event.request.mode !== "navigate") build = await read(`client/${event.clientId}`, latest);
-  if (event.resultingClientId) await write(`client/${event.resultingClientId}`, build);
+  if (event.request.mode !== "navigate") build = (await pinned(event.clientId))?.build ?? latest;
+  if (event.resultingClientId) {
+    await write(`client/${event.resultingClientId}`, { build, at: Date.now() });
+  }
   return build;
 }
 
 // Forgets the pages and workers that are gone, and deletes the replaced builds none of the rest
 // uses. (A build being installed is neither latest nor retired: never touched here.) True when a
-// replaced build is kept for workers alone: most likely those of a page that is closing (they
-// outlive it a moment), so worth a second look.
+// replaced build is kept for workers alone (most likely those of a page that is closing: they
+// outlive it a moment) or for a page that does not run yet, so worth a second look.
 async function tidy() {
   const clients = await self.clients.matchAll({ type: "all", includeUncontrolled: true });
   const live = new Map(clients.map((c) => [c.id, c.type]));
@@ -100,10 +108,15 @@ async function tidy() {
     const name = new URL(key.url).pathname.split("/").pop();
     if (!new URL(key.url).pathname.includes("/.netsim/client/")) continue;
     const type = live.get(decodeURIComponent(name));
+    const pin = pinOf(await (await state.match(key)).json());
     if (type) {
-      const build = await (await state.match(key)).json();
-      used.add(build);
-      if (type === "window") usedByPages.add(build);
+      used.add(pin.build);
+      if (type === "window") usedByPages.add(pin.build);
+      if (!pin.seen) await state.put(key, new Response(JSON.stringify({ ...pin, seen: true })));
+    } else if (!pin.seen && Date.now() - pin.at < 60000) {
+      // Pinned by a navigation whose page does not run yet (`clients.matchAll` lists a page
+      // only once it runs): forgetting it now would leave that page to the latest build.
+      used.add(pin.build);
     } else await state.delete(key);
   }
   const retired = await read("retired", []);
@@ -124,7 +137,7 @@ self.addEventListener("message", (event) => {
   if (event.data !== "build?" || !event.source) return;
   event.waitUntil((async () => {
     const latest = await read("latest", CACHE);
-    const page = await read(`client/${event.source.id}`, latest);
+    const page = (await pinned(event.source.id))?.build ?? latest;
     event.source.postMessage({ page, latest });
     // The workers of the page before this one may still be closing: look again a moment later
     // (a few times), so their build goes at this visit, not the next.

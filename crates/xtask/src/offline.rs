@@ -58,6 +58,28 @@ fn status(driver: &Driver, state: &str, timeout: Duration) -> Result {
             timeout,
         )
         .map(drop)
+        .map_err(|e| format!("{e}; {}", worker_state(driver)))
+}
+
+/// What the page and its service worker registration say (for a failure's message): the
+/// status, the workers' states and the worker's answer to "build?".
+fn worker_state(driver: &Driver) -> String {
+    let v = driver.eval(
+        "return (async () => { const reg = await navigator.serviceWorker.getRegistration(); \
+           const st = (w) => w ? w.state : null; \
+           const answer = await new Promise((ok) => { const c = navigator.serviceWorker.controller; \
+             if (!c) return ok('no controller'); \
+             const on = (e) => { navigator.serviceWorker.removeEventListener('message', on); ok(e.data); }; \
+             navigator.serviceWorker.addEventListener('message', on); c.postMessage('build?'); \
+             setTimeout(() => ok('no answer'), 3000); }); \
+           return JSON.stringify({ status: document.documentElement.dataset.offline || null, \
+             installing: st(reg && reg.installing), waiting: st(reg && reg.waiting), active: st(reg && reg.active), \
+             answer }); })()",
+    );
+    match v {
+        Ok(v) => format!("the page and its worker: {}", v.as_str().unwrap_or("?")),
+        Err(e) => format!("(its worker's state could not be read: {e})"),
+    }
 }
 
 fn topology(driver: &Driver) -> Result {

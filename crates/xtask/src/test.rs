@@ -411,12 +411,20 @@ fn second_part_missing(driver: &Driver) -> Result {
 /// Serves `dist/` on a free port in this process and loads it in a headless browser: the default
 /// scenario must be simulated and drawn, with no console errors.
 fn e2e(t: &mut Tally, browser: Browser) -> Result {
-    e2e_checks(t, browser, false)
+    e2e_checks(t, browser, None)
 }
 
-/// The end-to-end check; `embed_only`: only the checks of `<netsim-playground>`
-/// ([`embed::check`]).
-fn e2e_checks(t: &mut Tally, browser: Browser, embed_only: bool) -> Result {
+/// One part of the end-to-end check alone (`cargo xtask e2e --only …`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Only {
+    /// The checks of `<netsim-playground>` and its example pages ([`embed::check`]).
+    Embed,
+    /// Offline use on a server of its own ([`offline::check`]).
+    Offline,
+}
+
+/// The end-to-end check; `only`: one part of it alone.
+fn e2e_checks(t: &mut Tally, browser: Browser, only: Option<Only>) -> Result {
     let listener = serve::bind(0)?;
     let port = listener.local_addr().map_err(|e| e.to_string())?.port();
     let dist = site::dist();
@@ -437,8 +445,11 @@ fn e2e_checks(t: &mut Tally, browser: Browser, embed_only: bool) -> Result {
             }
         }
     };
-    if embed_only {
+    if only == Some(Only::Embed) {
         return embed::check(&driver, &url, &mut assert);
+    }
+    if only == Some(Only::Offline) {
+        return offline::check(&driver, &mut assert);
     }
     let started = Instant::now();
     driver.goto(&url)?;
@@ -1349,16 +1360,18 @@ fn big_cluster(pods: usize) -> String {
 /// end-to-end check alone, in both browsers unless one is named (`--no-build`: test the `dist/`
 /// there is).
 pub(crate) fn e2e_only(args: &[String]) -> Result {
-    let usage = "usage: cargo xtask e2e [--browser chromium|firefox] [--no-build] [--only embed]";
+    let usage =
+        "usage: cargo xtask e2e [--browser chromium|firefox] [--no-build] [--only embed|offline]";
     let mut browsers = BROWSERS.to_vec();
     let mut build = true;
-    let mut embed_only = false;
+    let mut only = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--no-build" => build = false,
             "--only" => match it.next().map(String::as_str) {
-                Some("embed") => embed_only = true,
+                Some("embed") => only = Some(Only::Embed),
+                Some("offline") => only = Some(Only::Offline),
                 _ => return Err(usage.into()),
             },
             "--browser" => {
@@ -1383,7 +1396,7 @@ pub(crate) fn e2e_only(args: &[String]) -> Result {
         }
         let start = Instant::now();
         eprintln!("\n==> end-to-end in {}", browser.name());
-        r = r.and(e2e_checks(&mut t, browser, embed_only));
+        r = r.and(e2e_checks(&mut t, browser, only));
         eprintln!("  {:.1}s in {}", start.elapsed().as_secs_f64(), browser.name());
     }
     println!("{}", t.summary());

@@ -65,9 +65,53 @@ const compiled = () =>
       () => undefined,
     );
 
+// A failure after the start (the loading page is gone): an alert at the foot of the page.
+function fail(text) {
+  if (document.querySelector(".fatal")) return;
+  const alert = document.createElement("div");
+  alert.className = "fatal";
+  alert.setAttribute("role", "alert");
+  alert.textContent = text;
+  document.body.append(alert);
+}
+
+// The page's wasm is in two parts (`crates/xtask/src/split.rs`): the first, which the page
+// loads, is what the start runs; the second (what a click, a tab, a dialog or the editor runs)
+// is fetched and compiled in the background once the first topology is drawn and the page is
+// idle, and put in place between two tasks. Something that needs it sooner waits for it then
+// (`static/split.js`). `?secondPart=later` leaves it until then and `?secondPart=missing` points
+// it at a file that is not there: the end-to-end check of both.
+function secondPart(glue) {
+  const part = glue.__netsim_second_part;
+  if (!part) return;
+  const mode = new URLSearchParams(location.search).get("secondPart");
+  const file = mode === "missing" ? "missing.wasm" : "netsim_web_split.wasm";
+  part.url = new URL(file, import.meta.url).href;
+  part.onerror = (e) =>
+    fail(`kube-netsim could not load part of its code (${e.message}). Check the network connection and reload the page.`);
+  if (mode === "later" || mode === "missing") return;
+  const idle = (f) =>
+    typeof requestIdleCallback === "function" ? requestIdleCallback(f, { timeout: 2000 }) : setTimeout(f, 200);
+  const prefetch = () => idle(() => glue.__netsim_prefetch_second_part());
+  if (performance.getEntriesByName("netsim-topology").length) return prefetch();
+  try {
+    const seen = new PerformanceObserver((list) => {
+      if (!list.getEntries().some((e) => e.name === "netsim-topology")) return;
+      seen.disconnect();
+      prefetch();
+    });
+    seen.observe({ type: "mark" });
+  } catch (e) {
+    setTimeout(prefetch, 5000);
+  }
+}
+
 function start() {
   // `index.html` preloads the glue and the wasm.
-  Promise.all([import("./netsim_web.js"), compiled()]).then(([glue, init]) => glue.default(init)).then(
+  Promise.all([import("./netsim_web.js"), compiled()]).then(([glue, init]) => {
+    secondPart(glue);
+    return glue.default(init);
+  }).then(
     () => {
       // The app runs (it takes the loading page away once it has drawn its bar: the
       // loading page stays until then, so a slow network shows what is coming, not a blank

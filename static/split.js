@@ -1,54 +1,101 @@
-// The first-topology engine in two parts: wasm-split (binaryen) moved the functions the bundled
-// scenarios never run into a second module, `lite/netsim_lite_split.wasm`, so the first
-// topology needs only the first part. Each function moved left a placeholder in the first
-// part's table, at the function's own index; the first call of any of them fetches the second
-// module (synchronously: the worker waits anyway, and the call must return its result),
-// instantiates it against the first part's memory, table and exports — its element segments
-// overwrite every placeholder with its function — and calls on through the table.
+// A wasm module in two parts: wasm-split (binaryen) moved the functions a profile never saw run
+// into a second module, so the first part is all a start needs. Each function moved left a
+// placeholder in the first part's table, at the function's own index; the first call of any of
+// them loads the second module (if it is not in yet), instantiates it against the first part's
+// memory, table and exports — its element segments overwrite every placeholder with its
+// function — and calls on through the table.
 //
-// The site build imports this from the first-topology engine's glue (`crates/xtask/src/site.rs`
-// wraps the glue's `__wbg_get_imports`), bundled into `engine.js`.
+// Two modules are split this way (`crates/xtask/src/split.rs`), each bundled with its own copy
+// of this file by the site build (which wraps the glue's `__wbg_get_imports`): the first-topology
+// engine in the engine worker (`engine.js`), where the second part is fetched synchronously when
+// first needed (the worker waits anyway, and the call must return its result), and the page's
+// wasm (`netsim_web.js`), whose second part `boot.js` fetches and compiles off the main thread
+// once the first topology is drawn (`prefetchSecondPart`); a placeholder called before that is in
+// (a click in the first moments) fetches it synchronously, as the worker does.
 
-// How the second module's bytes are fetched: a synchronous request (a worker may make one).
-// The site build's check of the split (`crates/xtask/src/split.rs`, under Node) reads the file
-// instead.
+// How the second module's bytes are fetched when a placeholder needs them at once: a
+// synchronous request. The site build's check of the split engine (`crates/xtask/src/split.rs`,
+// under Node) reads the file instead.
 export const secondPart = {
   url: null,
   fetch(url) {
     const xhr = new XMLHttpRequest();
     xhr.open("GET", url, false);
-    xhr.responseType = "arraybuffer";
+    // A page's synchronous request cannot ask for an ArrayBuffer (a worker's can): the bytes
+    // come as a string of one char per byte.
+    const page = typeof document !== "undefined";
+    if (page) xhr.overrideMimeType("text/plain; charset=x-user-defined");
+    else xhr.responseType = "arraybuffer";
     xhr.send();
     if (xhr.status !== 200) throw new SplitLoadError(`${url}: HTTP ${xhr.status}`);
-    return xhr.response;
+    if (!page) return xhr.response;
+    const text = xhr.responseText;
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
+    return bytes;
   },
+  // The second module compiled ahead (`prefetchSecondPart`), if it is.
+  module: null,
+  // Called with the error when the second module cannot be loaded, before it is thrown.
+  onerror: null,
   // How many times the second module was instantiated (0 or 1), for the checks.
   loaded: 0,
+  // Set by `splitImports`: the first part's imports and its instance's exports.
+  imports: null,
+  exports: null,
 };
 
-// The second module could not be fetched or instantiated: the worker answers with the full
-// engine instead.
+// The second module could not be fetched or instantiated: the engine worker answers with the
+// full engine instead; the page says so (`secondPart.onerror`).
 export class SplitLoadError extends Error {
   constructor(message) {
-    super(`the first-topology engine's second part: ${message}`);
+    super(`the second part of the wasm: ${message}`);
     this.name = "SplitLoadError";
   }
+}
+
+function load() {
+  if (secondPart.loaded) return;
+  try {
+    const module = secondPart.module || new WebAssembly.Module(secondPart.fetch(secondPart.url));
+    new WebAssembly.Instance(module, { ...secondPart.imports, primary: secondPart.exports() });
+  } catch (e) {
+    const error = e instanceof SplitLoadError ? e : new SplitLoadError(String(e));
+    if (secondPart.onerror) secondPart.onerror(error);
+    throw error;
+  }
+  secondPart.loaded += 1;
+}
+
+// Fetches and compiles the second module in the background and instantiates it (a task of its
+// own, not in a click's); resolves once it is in. A failure is left for the first placeholder
+// to meet (it tries again, synchronously).
+let prefetching = null;
+export function prefetchSecondPart() {
+  if (secondPart.loaded) return Promise.resolve();
+  if (!prefetching) {
+    const url = secondPart.url;
+    const compiled = typeof WebAssembly.compileStreaming === "function"
+      ? WebAssembly.compileStreaming(fetch(url)).catch(() =>
+        fetch(url).then((r) => r.arrayBuffer()).then((b) => WebAssembly.compile(b)))
+      : fetch(url).then((r) => r.arrayBuffer()).then((b) => WebAssembly.compile(b));
+    prefetching = compiled.then((module) => {
+      if (secondPart.loaded || !secondPart.exports) return;
+      secondPart.module = module;
+      load();
+    }).catch((e) => {
+      prefetching = null;
+      console.warn("the page's second part did not prefetch; it loads when first needed:", e);
+    });
+  }
+  return prefetching;
 }
 
 // `imports` with the placeholders (`placeholder.<table index>`) added; `exports()` is the
 // instance's exports once it runs.
 export function splitImports(imports, exports) {
-  const load = () => {
-    if (secondPart.loaded) return;
-    const primary = exports();
-    try {
-      const bytes = secondPart.fetch(secondPart.url);
-      new WebAssembly.Instance(new WebAssembly.Module(bytes), { ...imports, primary });
-    } catch (e) {
-      throw e instanceof SplitLoadError ? e : new SplitLoadError(String(e));
-    }
-    secondPart.loaded += 1;
-  };
+  secondPart.imports = imports;
+  secondPart.exports = exports;
   const placeholder = new Proxy({}, {
     get(_, index) {
       const i = Number(index);

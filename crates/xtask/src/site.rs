@@ -31,11 +31,12 @@ pub(crate) const FIRST_TOPOLOGY_BUDGET: u64 = 500 * 1000;
 const FIRST_LOAD: &[&str] =
     &["index.html", "style.css", "boot.js", "netsim_web.js", "netsim_web_bg.wasm"];
 
-/// Fetched once the first topology is drawn: the code editor (CodeMirror), which a textarea
-/// stands in for until then, and the full engine (the JS package: every question about the
-/// cluster), which the engine worker fetches once the first-topology engine has answered.
+/// Fetched once the first topology is drawn: the page's second part (what the start does not
+/// run), the code editor (CodeMirror), which a textarea stands in for until then, and the full
+/// engine (the JS package: every question about the cluster), which the engine worker fetches
+/// once the first-topology engine has answered.
 const AFTER_FIRST_TOPOLOGY: &[&str] =
-    &["editor.js", "pkg/netsim_wasm.js", "pkg/netsim_wasm_bg.wasm"];
+    &[PAGE_SECOND_PART, "editor.js", "pkg/netsim_wasm.js", "pkg/netsim_wasm_bg.wasm"];
 
 /// Offline use, once the page runs: the script that registers the service worker, and the
 /// worker (it then fetches every file of the build, apart from the page's loads).
@@ -49,6 +50,10 @@ const ENGINE: &[&str] = &["engine.js", "lite/netsim_lite_bg.wasm"];
 /// The first-topology engine's second part ([`split`]): what the bundled scenarios never run,
 /// fetched by the worker the first time a text needs it.
 pub(crate) const SECOND_PART: &str = "lite/netsim_lite_split.wasm";
+
+/// The page's wasm's second part ([`split::split_page`]): what the start never runs (a click,
+/// a tab, a dialog, the editor). `boot.js` fetches it once the first topology is drawn.
+pub(crate) const PAGE_SECOND_PART: &str = "netsim_web_split.wasm";
 
 /// The full engine the worker fetches after the first topology (the JS package).
 const FULL_ENGINE: &[&str] = &["pkg/netsim_wasm.js", "pkg/netsim_wasm_bg.wasm"];
@@ -97,12 +102,25 @@ fn build() -> Result {
     minify(&dist.join("boot.js"), &["--format=esm"])?;
     vendor_reveal(&dist.join("embed/vendor/reveal"))?;
     // The wasm-bindgen glue, minified (it stays an ES module: `boot.js` imports it).
-    minify_glue(&tmp.join("netsim_web.js"), &dist.join("netsim_web.js"))?;
+    // Its imports wrapped for the page's wasm in two parts (`static/split.js`, bundled in).
+    let glue = std::fs::read_to_string(tmp.join("netsim_web.js"))
+        .map_err(|e| format!("the page's glue: {e}"))?;
+    let split_js = root.join("static/split.js");
+    std::fs::write(
+        tmp.join("netsim_web.split.js"),
+        split::patch_glue(&glue, &split_js.to_string_lossy())?,
+    )
+    .map_err(|e| format!("write the page's glue: {e}"))?;
+    minify_glue(&tmp.join("netsim_web.split.js"), &dist.join("netsim_web.js"))?;
     // wasm-opt from the npm `binaryen` package: Debian's is too old for what rustc emits.
-    wasm_opt(&tmp.join("netsim_web_bg.wasm"), &dist.join("netsim_web_bg.wasm"), WASM_OPT_SIZE)?;
+    let whole = tmp.join("netsim_web_opt.wasm");
+    wasm_opt(&tmp.join("netsim_web_bg.wasm"), &whole, WASM_OPT_SIZE)?;
     bundle_editor(&dist.join("editor.js"))?;
     build_js_package(&dist.join("pkg"))?;
     build_engine_worker(&dist)?;
+    // The page's wasm in two parts, split by what the start runs (in a browser: the whole site
+    // must be there).
+    split::split_page(&whole, &dist, "netsim_web_bg.wasm", PAGE_SECOND_PART, &tmp)?;
     mark_engine(&dist)?;
     write_service_worker(&dist)?;
     precompress(&dist)
@@ -116,11 +134,12 @@ fn cargo_wasm(package: &str) -> Result {
         .current_dir(root()))
 }
 
-/// wasm-bindgen's glue `from`, minified into `to` (it stays an ES module).
+/// wasm-bindgen's glue `from`, with what it imports (`static/split.js`) bundled in and
+/// minified, into `to` (it stays an ES module).
 fn minify_glue(from: &Path, to: &Path) -> Result {
     run(Command::new(tools::npm_bin("esbuild"))
         .arg(from)
-        .args(["--minify", "--format=esm", "--target=es2020", "--legal-comments=none"])
+        .args(["--bundle", "--minify", "--format=esm", "--target=es2020", "--legal-comments=none"])
         .arg(format!("--outfile={}", to.display())))
 }
 
@@ -138,7 +157,7 @@ const ENGINE_PLACEHOLDER: &str = "data-engine=\"dev\"";
 fn mark_engine(dist: &Path) -> Result {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
-    let second = [SECOND_PART];
+    let second = [SECOND_PART, PAGE_SECOND_PART];
     for f in ["netsim_web.js", "netsim_web_bg.wasm"]
         .iter()
         .chain(ENGINE)
@@ -506,7 +525,10 @@ pub(crate) fn size_report() -> Result<(String, u64, u64)> {
         "  {SECOND_PART:<22} {gz:>36} B gz (page + engine with it: {} B gz)",
         topology + gz
     );
-    let _ = writeln!(report, "after the first topology (the editor, the full engine):");
+    let _ = writeln!(
+        report,
+        "after the first topology (the page's second part, the editor, the full engine):"
+    );
     for name in AFTER_FIRST_TOPOLOGY {
         let gz_path = dist.join(format!("{name}.gz"));
         let gz =

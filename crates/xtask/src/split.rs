@@ -47,14 +47,7 @@ pub(crate) fn split(
     std::fs::copy(whole, tmp.join(WHOLE_WASM)).map_err(|e| format!("{}: {e}", whole.display()))?;
     std::fs::copy(glue, tmp.join(WHOLE_GLUE)).map_err(|e| format!("{}: {e}", glue.display()))?;
     let instrumented = tmp.join("instrumented.wasm");
-    run(wasm_split
-        .command()
-        .arg("--instrument")
-        .args(FEATURES)
-        .arg(whole)
-        .arg("-o")
-        .arg(&instrumented))?;
-    fix_externref_export(&instrumented)?;
+    instrument(&wasm_split, whole, &instrumented)?;
     let profile = tmp.join("lite.profile");
     let mut node = Command::new("node");
     node.arg(root().join("web/js/split-profile.mjs"))
@@ -63,18 +56,284 @@ pub(crate) fn split(
         .arg(&profile)
         .args(scenarios()?);
     run(&mut node)?;
+    split_by_profile(&wasm_split, whole, &profile, primary, second)
+}
+
+/// `wasm-split --instrument`: `whole` with a `__write_profile` export that writes which
+/// functions have run.
+fn instrument(wasm_split: &WasmSplit, whole: &Path, instrumented: &Path) -> Result {
+    run(wasm_split
+        .command()
+        .arg("--instrument")
+        .args(FEATURES)
+        .arg(whole)
+        .arg("-o")
+        .arg(instrumented))?;
+    fix_externref_export(instrumented)
+}
+
+/// `wasm-split --split`: what `profile` saw run stays in `primary`, the rest goes to `second`.
+fn split_by_profile(
+    wasm_split: &WasmSplit,
+    whole: &Path,
+    profile: &Path,
+    primary: &Path,
+    second: &Path,
+) -> Result {
     run(wasm_split
         .command()
         .arg("--split")
         .args(FEATURES)
         .arg(whole)
         .arg("--profile")
-        .arg(&profile)
+        .arg(profile)
         .arg("-o1")
         .arg(primary)
         .arg("-o2")
         .arg(second))?;
     fix_externref_export(primary)
+}
+
+/// The pages whose start the page's profile records: (query and fragment, window width,
+/// height). The playground on a wide and on a phone's screen, a lesson's and a challenge's link
+/// (`?scenario=`), and embeds as course pages show them (`<netsim-playground>`: a share link in
+/// the fragment, [`SHARE_EMBED`]).
+const PAGE_PROFILE_LOADS: &[(&str, u32, u32)] = &[
+    ("", 1280, 800),
+    ("", 412, 823),
+    ("?scenario=pod-to-service", 1280, 800),
+    ("?scenario=challenge-fix-the-shop", 1280, 800),
+    ("?embed", 800, 520),
+    ("?embed&view=topology&readonly&theme=dark", 800, 520),
+    ("?embed&view=editor,topology,requests", 800, 520),
+];
+
+/// An embed's share link: `static/embed/shop.yaml` with a suggested request, as
+/// `<netsim-playground view="topology,requests" request="pod/client http://shop/">` makes it.
+const SHARE_EMBED: (&str, u32, u32) = ("?embed&view=topology,requests", 800, 520);
+
+/// A share link's fragment (`#s=1.…`, format 1 of `crates/netsim/src/share.rs`) as
+/// `static/netsim-playground.js` writes it: the payload (one file, the view, the request) as an
+/// LZ77 stream of one literal run, in base64url.
+fn share_fragment(text: &str, view: &str, request: (&str, &str)) -> String {
+    fn varint(out: &mut Vec<u8>, mut v: usize) {
+        while v >= 0x80 {
+            out.push((v % 0x80) as u8 | 0x80);
+            v /= 0x80;
+        }
+        out.push(v as u8);
+    }
+    fn str(out: &mut Vec<u8>, s: &str) {
+        varint(out, s.len());
+        out.extend_from_slice(s.as_bytes());
+    }
+    let mut payload = Vec::new();
+    varint(&mut payload, 1);
+    str(&mut payload, "manifests.yaml");
+    str(&mut payload, text);
+    str(&mut payload, view);
+    payload.push(1);
+    str(&mut payload, request.0);
+    str(&mut payload, request.1);
+    payload.push(0);
+    let mut z = Vec::new();
+    varint(&mut z, payload.len());
+    if payload.len() >= 15 {
+        z.push(0xf0);
+        varint(&mut z, payload.len() - 15);
+    } else {
+        z.push((payload.len() as u8) << 4);
+    }
+    z.extend_from_slice(&payload);
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut b64 = String::new();
+    for chunk in z.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            b64.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+    }
+    format!("#s=1.{b64}")
+}
+
+/// Splits the page's wasm (`whole`, optimised; `dist/` holds the rest of the built site, its
+/// glue already wrapped by [`patch_glue`]) into `dist/<primary>` and `dist/<second>`. The
+/// profile is the start of the pages of [`PAGE_PROFILE_LOADS`] in headless Chromium, each up to
+/// the first topology and the end of the start (`netsim-settled`, the full engine fetched): what
+/// the page runs before `boot.js` prefetches the second part. What a learner does next (a
+/// click, a tab, a dialog, the editor) is in the second part.
+pub(crate) fn split_page(
+    whole: &Path,
+    dist: &Path,
+    primary: &str,
+    second: &str,
+    tmp: &Path,
+) -> Result {
+    let wasm_split = ensure_wasm_split()?;
+    let lowered = tmp.join("page_whole.wasm");
+    let mut bytes = std::fs::read(whole).map_err(|e| format!("{}: {e}", whole.display()))?;
+    lower_table_fill(&mut bytes).map_err(|e| format!("{}: {e}", whole.display()))?;
+    std::fs::write(&lowered, &bytes).map_err(|e| format!("{}: {e}", lowered.display()))?;
+    // The split of the same page wasm in the same site (every other file alike) is the same: a
+    // build with no change to them takes it from the cache.
+    let key = {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(&bytes);
+        // How the profile is taken (the scenarios are files of the site).
+        h.update(format!(
+            "{PAGE_PROFILE_LOADS:?} {SHARE_EMBED:?} {PAGE_PROFILE_HOOK} {PAGE_PROFILE_RUNS:?} \
+             every scenario"
+        ));
+        for (path, hash) in crate::site::build_manifest(dist)?.1 {
+            h.update(format!("{path} {hash}\n").as_bytes());
+        }
+        crate::site::hex(&h.finalize())
+    };
+    let cache = root().join("target/page-split-cache").join(&key[..32]);
+    let (cached_primary, cached_second) = (cache.join("primary.wasm"), cache.join("second.wasm"));
+    if cached_primary.is_file() && cached_second.is_file() {
+        eprintln!("wasm-split: the page's wasm and site are unchanged, split before");
+        for (from, to) in [(&cached_primary, primary), (&cached_second, second)] {
+            std::fs::copy(from, dist.join(to)).map_err(|e| format!("{}: {e}", from.display()))?;
+        }
+        return Ok(());
+    }
+    // The site is served with the instrumented wasm in the page's place.
+    instrument(&wasm_split, &lowered, &dist.join(primary))?;
+    let site = crate::serve::TestSite::start(dist.to_path_buf())?;
+    let mut profiles = Vec::new();
+    let shop = std::fs::read_to_string(root().join("static/embed/shop.yaml"))
+        .map_err(|e| format!("static/embed/shop.yaml: {e}"))?;
+    let share = format!(
+        "{}{}",
+        SHARE_EMBED.0,
+        share_fragment(&shop, "topology,requests", ("pod/client", "http://shop/"))
+    );
+    let loads =
+        PAGE_PROFILE_LOADS.iter().copied().chain([(share.as_str(), SHARE_EMBED.1, SHARE_EMBED.2)]);
+    let mut save = |bytes: Vec<u8>| -> Result {
+        let profile = tmp.join(format!("page-{}.profile", profiles.len()));
+        std::fs::write(&profile, bytes).map_err(|e| format!("{}: {e}", profile.display()))?;
+        profiles.push(profile);
+        Ok(())
+    };
+    for (query, width, height) in loads {
+        let driver = profile_driver(width, height)?;
+        let url = format!("http://127.0.0.1:{}/{query}", site.port);
+        for slower in PAGE_PROFILE_RUNS {
+            save(page_profile(&driver, &url, slower)?)?;
+        }
+    }
+    // Every scenario of the library by its link, once: what a lesson's start shows (a
+    // NetworkPolicy's strip, zones, a challenge) is in the first part.
+    let driver = profile_driver(1280, 800)?;
+    for scenario in scenarios()? {
+        let name =
+            scenario.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let url = format!("http://127.0.0.1:{}/?scenario={name}", site.port);
+        save(page_profile(&driver, &url, 1)?)?;
+    }
+    let merged = tmp.join("page.profile");
+    run(wasm_split.command().arg("--merge-profiles").args(&profiles).arg("-o").arg(&merged))?;
+    split_by_profile(&wasm_split, &lowered, &merged, &dist.join(primary), &dist.join(second))?;
+    std::fs::create_dir_all(&cache).map_err(|e| format!("{}: {e}", cache.display()))?;
+    for (from, to) in [(primary, &cached_primary), (second, &cached_second)] {
+        std::fs::copy(dist.join(from), to).map_err(|e| format!("{}: {e}", to.display()))?;
+    }
+    Ok(())
+}
+
+/// Runs before the page's scripts in the profile's loads: keeps the instrumented page wasm's
+/// exports (`__write_profile`) and notes the end of the start.
+const PAGE_PROFILE_HOOK: &str = "(() => { \
+    const instantiate = WebAssembly.instantiate; \
+    WebAssembly.instantiate = async function (...args) { \
+      const r = await instantiate.apply(this, args); \
+      const exports = (r.instance || r).exports; \
+      if (exports.__write_profile) window.__netsimProfiled = exports; \
+      return r; }; \
+    addEventListener('netsim-settled', () => { window.__netsimSettled = true; }); })();";
+
+/// The CPU slowdown of each load of a page of [`PAGE_PROFILE_LOADS`] in one browser: a first
+/// visit, a reload (its files cached: the page's steps and the engine's answer come in another
+/// order) and a reload with the CPU 4× slower (as on a phone). What the start runs depends on
+/// that order; the union of them all is what stays in the first part.
+const PAGE_PROFILE_RUNS: [u32; 3] = [1, 1, 4];
+
+/// A fresh headless Chromium of `width`×`height` for [`page_profile`].
+fn profile_driver(width: u32, height: u32) -> Result<crate::webdriver::Driver> {
+    use crate::webdriver::{Browser, Driver};
+    let driver = Driver::start(Browser::Chromium, width, height, &[])?;
+    driver.cdp(
+        "Page.addScriptToEvaluateOnNewDocument",
+        serde_json::json!({ "source": PAGE_PROFILE_HOOK }),
+    )?;
+    Ok(driver)
+}
+
+/// The instrumented page's profile of a load of `url` with the CPU `slower` times slower, taken
+/// once the start is over (the first topology drawn, `netsim-settled`, half a second).
+fn page_profile(driver: &crate::webdriver::Driver, url: &str, slower: u32) -> Result<Vec<u8>> {
+    use std::time::Duration;
+    driver.cdp("Emulation.setCPUThrottlingRate", serde_json::json!({ "rate": slower }))?;
+    driver.goto(url)?;
+    driver
+        .wait_for(
+            "the first topology and the end of the start",
+            "return performance.getEntriesByName('netsim-topology').length > 0 \
+             && window.__netsimSettled === true && !!window.__netsimProfiled",
+            Duration::from_secs(60),
+        )
+        .map_err(|e| format!("the page's profile at {url}: {e}"))?;
+    let bytes = driver.eval(
+        "return new Promise((ok) => setTimeout(() => { \
+           const x = window.__netsimProfiled, room = 1 << 20; \
+           const at = x.__wbindgen_malloc(room, 8); \
+           const n = x.__write_profile(at, room); \
+           ok(n > 0 && n <= room ? Array.from(new Uint8Array(x.memory.buffer, at, n)) : n); }, 500))",
+    )?;
+    serde_json::from_value(bytes.clone())
+        .map_err(|_| format!("the page's profile at {url}: __write_profile gave {bytes}"))
+}
+
+/// Rewrites wasm-bindgen's `table.fill` of one slot (`ref.null extern; i32.const 1; table.fill
+/// T`, clearing an externref it lent for a call) in the code section as `table.set T` and three
+/// `nop`s, the same length: binaryen 108's wasm-split cannot read `table.fill`. A byte pattern:
+/// every such fill is written alike, and wasm-split fails loudly on any other. Returns how many.
+fn lower_table_fill(bytes: &mut [u8]) -> Result<usize, String> {
+    const FILL_ONE: [u8; 6] = [0xd0, 0x6f, 0x41, 0x01, 0xfc, 0x11];
+    let code = code_section(bytes)?;
+    let mut count = 0;
+    let mut i = code.start;
+    while i + FILL_ONE.len() < code.end {
+        if bytes[i..i + FILL_ONE.len()] == FILL_ONE && bytes[i + FILL_ONE.len()] < 0x80 {
+            let table = bytes[i + FILL_ONE.len()];
+            bytes[i..i + 7].copy_from_slice(&[0xd0, 0x6f, 0x26, table, 0x01, 0x01, 0x01]);
+            count += 1;
+            i += 7;
+        } else {
+            i += 1;
+        }
+    }
+    Ok(count)
+}
+
+/// Where the module's code section's contents are.
+fn code_section(bytes: &mut [u8]) -> Result<std::ops::Range<usize>, String> {
+    let mut r = Reader { bytes, at: 8 };
+    if r.bytes.get(..4) != Some(b"\0asm") {
+        return Err("not a wasm module".into());
+    }
+    while r.at < r.bytes.len() {
+        let id = r.byte()?;
+        let size = r.leb()? as usize;
+        if id == 10 {
+            return Ok(r.at..(r.at + size).min(r.bytes.len()));
+        }
+        r.at += size;
+    }
+    Err("no code section".into())
 }
 
 /// The bundled scenarios: the profile's inputs.
@@ -101,7 +360,9 @@ pub(crate) fn patch_glue(glue: &str, split_js: &str) -> Result<String> {
             .into());
     }
     Ok(format!(
-        "import {{ splitImports as __netsim_split_imports }} from \"{split_js}\";\n{}",
+        "import {{ splitImports as __netsim_split_imports }} from \"{split_js}\";\n\
+         export {{ secondPart as __netsim_second_part, prefetchSecondPart as \
+         __netsim_prefetch_second_part }} from \"{split_js}\";\n{}",
         glue.replace(
             GET_IMPORTS,
             "function __wbg_get_imports() {\n    \
@@ -377,6 +638,35 @@ impl Reader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The same fragment `static/netsim-playground.js` writes for this text, view and request.
+    #[test]
+    fn share_fragment_is_netsim_playground_js_s() {
+        assert_eq!(
+            share_fragment("kind: Pod\n", "topology", ("pod/a", "http://b/")),
+            "#s=1.NvAnAQ5tYW5pZmVzdHMueWFtbApraW5kOiBQb2QKCHRvcG9sb2d5AQVwb2QvYQlodHRwOi8vYi8A"
+        );
+    }
+
+    #[test]
+    fn lowers_table_fill_of_one_slot_in_the_code_section_only() {
+        let fill = [0xd0, 0x6f, 0x41, 0x01, 0xfc, 0x11, 0x01];
+        // type, function and code sections of one function whose body holds the fill; the
+        // same bytes in a custom section after it.
+        let mut m = b"\0asm\x01\0\0\0".to_vec();
+        m.extend([1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0]);
+        let body: Vec<u8> = [&[0u8][..], &[0x41, 0x00], &fill, &[0x0b]].concat();
+        m.extend([10, (body.len() + 2) as u8, 1, body.len() as u8]);
+        m.extend(&body);
+        m.extend([0, 8, 1, b'x']);
+        m.extend(fill);
+        let mut lowered = m.clone();
+        assert_eq!(lower_table_fill(&mut lowered), Ok(1));
+        let at = m.windows(7).position(|w| w == fill).unwrap();
+        assert_eq!(lowered[at..at + 7], [0xd0, 0x6f, 0x26, 0x01, 0x01, 0x01, 0x01]);
+        assert_eq!(lowered[m.len() - 7..], fill, "the custom section is left alone");
+        assert_eq!(lowered.len(), m.len());
+    }
 
     /// A module with a funcref and an externref table, exporting the externref one as index
     /// `export`.

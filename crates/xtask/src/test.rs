@@ -515,6 +515,11 @@ fn e2e_checks(t: &mut Tally, browser: Browser, only: Option<Only>) -> Result {
          the full engine, which answers it and the next text",
         second_part_missing(&driver),
     )?;
+    assert(
+        "the page's wasm in two parts: the second is fetched once the first topology is drawn, \
+         and a click before it is in waits for it (or says it could not load it, as an alert)",
+        page_second_part(browser, &url),
+    )?;
     playground(&driver, &mut assert)?;
     crate::e2e_wave2::run(&driver, &mut assert)?;
     assert(
@@ -727,6 +732,66 @@ fn e2e_checks(t: &mut Tally, browser: Browser, only: Option<Only>) -> Result {
         )?;
     }
     offline::check(&driver, &mut assert)
+}
+
+/// The page's second part (`netsim_web_split.wasm`, [`site::PAGE_SECOND_PART`]): requested
+/// after the first topology is drawn, not with the page; with `?secondPart=later` (no prefetch)
+/// a click on a Service fetches it then, synchronously, and the inspector opens; with
+/// `?secondPart=missing` the same click shows an alert that says what failed and what to do.
+/// In a browser of its own (its console has that failure's errors).
+fn page_second_part(browser: Browser, url: &str) -> Result {
+    let driver = Driver::start(browser, 1280, 720, &[])?;
+    let at = "return new Promise((ok) => { const t0 = Date.now(); const check = () => { \
+                const m = performance.getEntriesByName('netsim-topology'); \
+                const r = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/netsim_web_split.wasm')); \
+                if (m.length && (r || arguments[0] === 'later')) setTimeout(() => ok([m[0].startTime, r ? r.startTime : null]), arguments[0] === 'later' ? 1000 : 0); \
+                else if (Date.now() - t0 > 30000) ok(null); else setTimeout(check, 10); }; check(); })";
+    let click_service = "const el = document.querySelector('[data-testid=topology-service]'); \
+        const r = el.getBoundingClientRect(); \
+        el.dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: r.x + r.width / 2, clientY: r.y + r.height / 2})); \
+        return true;";
+    let fetched_after = |v: &serde_json::Value| -> Result<()> {
+        match (v[0].as_f64(), v[1].as_f64()) {
+            (Some(topology), Some(split)) if split > topology => Ok(()),
+            _ => Err(format!("(topology drawn at, second part requested at) = {v}")),
+        }
+    };
+    driver.goto(url)?;
+    let v = driver.eval_args(at, &[json!("prefetch")])?;
+    fetched_after(&v)?;
+    let later = format!("{url}?secondPart=later");
+    driver.goto(&later)?;
+    let v = driver.eval_args(at, &[json!("later")])?;
+    if !v[1].is_null() {
+        return Err(format!("{later}: the second part was fetched without a click ({v})"));
+    }
+    driver.eval(click_service)?;
+    driver.wait_for(
+        "the inspector of the Service clicked",
+        "const i = document.querySelector('[data-testid=inspector]'); \
+         return i !== null && i.textContent.includes('Service')",
+        Duration::from_secs(20),
+    )?;
+    let v = driver.eval_args(at, &[json!("prefetch")])?;
+    fetched_after(&v).map_err(|e| format!("{later}: {e}"))?;
+    let missing = format!("{url}?secondPart=missing");
+    driver.goto(&missing)?;
+    driver.eval_args(at, &[json!("later")])?;
+    driver.eval(click_service)?;
+    let said = driver.wait_for(
+        "the alert",
+        "const a = document.querySelector('.fatal[role=alert]'); return a !== null && a.textContent",
+        Duration::from_secs(20),
+    )?;
+    let said = said.as_str().unwrap_or_default();
+    if said.starts_with("kube-netsim could not load part of its code (")
+        && said.contains("missing.wasm: HTTP 404")
+        && said.ends_with("reload the page.")
+    {
+        Ok(())
+    } else {
+        Err(format!("{missing}: the alert says {said:?}"))
+    }
 }
 
 /// A first visit (a browser of its own) with the page's wasm blocked (DevTools'

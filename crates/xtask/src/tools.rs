@@ -198,9 +198,11 @@ fn is_root() -> bool {
     output_of(Command::new("id").arg("-u")).is_some_and(|s| s.trim() == "0")
 }
 
-/// Everything the site build needs.
+/// Everything the site build needs (Chromium: the split of the page's wasm runs the page to
+/// see what its start runs, `split::split_page`).
 pub(crate) fn ensure_site_tools() -> Result {
     ensure_wasm_target()?;
     ensure_wasm_bindgen()?;
-    ensure_npm()
+    ensure_npm()?;
+    ensure_chromium()
 }

@@ -9,9 +9,9 @@
 // of this file by the site build (which wraps the glue's `__wbg_get_imports`): the first-topology
 // engine in the engine worker (`engine.js`), where the second part is fetched synchronously when
 // first needed (the worker waits anyway, and the call must return its result), and the page's
-// wasm (`netsim_web.js`), whose second part `boot.js` fetches and compiles off the main thread
-// once the first topology is drawn (`prefetchSecondPart`); a placeholder called before that is in
-// (a click in the first moments) fetches it synchronously, as the worker does.
+// wasm (`netsim_web.js`), whose second part `boot.js` fetches (at low priority) and compiles off
+// the main thread as the app starts (`prefetchSecondPart`); a placeholder called before that is
+// in fetches it synchronously, as the worker does.
 
 // How the second module's bytes are fetched when a placeholder needs them at once: a
 // synchronous request. The site build's check of the split engine (`crates/xtask/src/split.rs`,
@@ -75,14 +75,16 @@ export function prefetchSecondPart() {
   if (secondPart.loaded) return Promise.resolve();
   if (!prefetching) {
     const url = secondPart.url;
+    const get = () => fetch(url, { priority: "low" });
     const compiled = typeof WebAssembly.compileStreaming === "function"
-      ? WebAssembly.compileStreaming(fetch(url)).catch(() =>
-        fetch(url).then((r) => r.arrayBuffer()).then((b) => WebAssembly.compile(b)))
-      : fetch(url).then((r) => r.arrayBuffer()).then((b) => WebAssembly.compile(b));
+      ? WebAssembly.compileStreaming(get()).catch(() =>
+        get().then((r) => r.arrayBuffer()).then((b) => WebAssembly.compile(b)))
+      : get().then((r) => r.arrayBuffer()).then((b) => WebAssembly.compile(b));
     prefetching = compiled.then((module) => {
-      if (secondPart.loaded || !secondPart.exports) return;
+      if (secondPart.loaded) return;
       secondPart.module = module;
-      load();
+      // Not before the first part runs: then the first placeholder puts it in.
+      if (secondPart.exports && secondPart.exports()) load();
     }).catch((e) => {
       prefetching = null;
       console.warn("the page's second part did not prefetch; it loads when first needed:", e);

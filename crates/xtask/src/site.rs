@@ -24,7 +24,8 @@ pub(crate) const BUDGET_BYTES: u64 = 400 * 1000;
 /// places; 621,500 B with the engine's glue bundled into `engine.js`; 619,500 B with the page's
 /// JSON arguments written directly, not through `serde_json::Value`; 548,200 B with the
 /// first-topology engine split, its second part fetched when a text needs it; 498,300 B with
-/// wasm-opt no longer inlining every single-caller function.
+/// wasm-opt no longer inlining every single-caller function; 414,300 B with the page's wasm
+/// split too (what the start runs first, the rest prefetched).
 pub(crate) const FIRST_TOPOLOGY_BUDGET: u64 = 500 * 1000;
 
 /// The files a browser fetches on first load of `index.html`: the page and the UI.
@@ -52,7 +53,7 @@ const ENGINE: &[&str] = &["engine.js", "lite/netsim_lite_bg.wasm"];
 pub(crate) const SECOND_PART: &str = "lite/netsim_lite_split.wasm";
 
 /// The page's wasm's second part ([`split::split_page`]): what the start never runs (a click,
-/// a tab, a dialog, the editor). `boot.js` fetches it once the first topology is drawn.
+/// a tab, a dialog). `boot.js` prefetches it at low priority as the app starts.
 pub(crate) const PAGE_SECOND_PART: &str = "netsim_web_split.wasm";
 
 /// The full engine the worker fetches after the first topology (the JS package).

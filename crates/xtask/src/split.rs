@@ -183,7 +183,7 @@ pub(crate) fn split_page(
         // How the profile is taken (the scenarios are files of the site).
         h.update(format!(
             "{PAGE_PROFILE_LOADS:?} {SHARE_EMBED:?} {PAGE_PROFILE_HOOK} {PAGE_PROFILE_RUNS:?} \
-             every scenario"
+             saved work, every scenario, the editor focused"
         ));
         for (path, hash) in crate::site::build_manifest(dist)?.1 {
             h.update(format!("{path} {hash}\n").as_bytes());
@@ -225,9 +225,23 @@ pub(crate) fn split_page(
             save(page_profile(&driver, &url, slower)?)?;
         }
     }
-    // Every scenario of the library by its link, once: what a lesson's start shows (a
-    // NetworkPolicy's strip, zones, a challenge) is in the first part.
+    // A learner coming back: their saved work (`web/src/browser.rs`' `netsim.text`) opens in
+    // place of the default scenario, and is saved again.
     let driver = profile_driver(1280, 800)?;
+    let home = format!("http://127.0.0.1:{}/", site.port);
+    driver.goto(&home)?;
+    let default = std::fs::read_to_string(root().join("static/scenarios/default.yaml"))
+        .map_err(|e| format!("static/scenarios/default.yaml: {e}"))?;
+    driver.eval_args(
+        "localStorage.setItem('netsim.text', arguments[0]); localStorage.setItem('netsim.scenario', ''); return true;",
+        &[serde_json::Value::String(format!("{default}\n# edited\n"))],
+    )?;
+    for slower in [1, 4] {
+        save(page_profile(&driver, &home, slower)?)?;
+    }
+    // Every scenario of the library by its link, once (with saved work in this browser, as a
+    // learner has): what a lesson's start shows (a NetworkPolicy's strip, zones, a challenge) is
+    // in the first part.
     for scenario in scenarios()? {
         let name =
             scenario.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -273,7 +287,8 @@ fn profile_driver(width: u32, height: u32) -> Result<crate::webdriver::Driver> {
 }
 
 /// The instrumented page's profile of a load of `url` with the CPU `slower` times slower, taken
-/// once the start is over (the first topology drawn, `netsim-settled`, half a second).
+/// once the start is over (the first topology drawn, `netsim-settled`), the plain editor focused
+/// and CodeMirror in its place, and half a second.
 fn page_profile(driver: &crate::webdriver::Driver, url: &str, slower: u32) -> Result<Vec<u8>> {
     use std::time::Duration;
     driver.cdp("Emulation.setCPUThrottlingRate", serde_json::json!({ "rate": slower }))?;
@@ -284,6 +299,19 @@ fn page_profile(driver: &crate::webdriver::Driver, url: &str, slower: u32) -> Re
             "return performance.getEntriesByName('netsim-topology').length > 0 \
              && window.__netsimSettled === true && !!window.__netsimProfiled",
             Duration::from_secs(60),
+        )
+        .map_err(|e| format!("the page's profile at {url}: {e}"))?;
+    // The learner's first step into the editor: focusing the plain editor brings CodeMirror in
+    // (as 5 s after the first topology would), which takes its place.
+    driver
+        .wait_for(
+            "the code editor in",
+            "if (!window.__netsimFocused) { window.__netsimFocused = true; \
+               const t = document.querySelector('[data-testid=editor-input]'); \
+               window.__netsimPlain = !!t; if (t) t.focus(); } \
+             return !window.__netsimPlain \
+               || document.querySelector('[data-testid=editor] .cm-content') !== null",
+            Duration::from_secs(30),
         )
         .map_err(|e| format!("the page's profile at {url}: {e}"))?;
     let bytes = driver.eval(

@@ -516,8 +516,8 @@ fn e2e_checks(t: &mut Tally, browser: Browser, only: Option<Only>) -> Result {
         second_part_missing(&driver),
     )?;
     assert(
-        "the page's wasm in two parts: the second is fetched once the first topology is drawn, \
-         and a click before it is in waits for it (or says it could not load it, as an alert)",
+        "the page's wasm in two parts: the second is prefetched as the app starts, and a click \
+         before it is in waits for it (or says it could not load it, as an alert)",
         page_second_part(browser, &url),
     )?;
     playground(&driver, &mut assert)?;
@@ -734,8 +734,8 @@ fn e2e_checks(t: &mut Tally, browser: Browser, only: Option<Only>) -> Result {
     offline::check(&driver, &mut assert)
 }
 
-/// The page's second part (`netsim_web_split.wasm`, [`site::PAGE_SECOND_PART`]): requested
-/// after the first topology is drawn, not with the page; with `?secondPart=later` (no prefetch)
+/// The page's second part (`netsim_web_split.wasm`, [`site::PAGE_SECOND_PART`]): prefetched
+/// (one `fetch`, not a synchronous request) as the app starts; with `?secondPart=later` (no prefetch)
 /// a click on a Service fetches it then, synchronously, and the inspector opens; with
 /// `?secondPart=missing` the same click shows an alert that says what failed and what to do.
 /// In a browser of its own (its console has that failure's errors).
@@ -744,21 +744,21 @@ fn page_second_part(browser: Browser, url: &str) -> Result {
     let at = "return new Promise((ok) => { const t0 = Date.now(); const check = () => { \
                 const m = performance.getEntriesByName('netsim-topology'); \
                 const r = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/netsim_web_split.wasm')); \
-                if (m.length && (r || arguments[0] === 'later')) setTimeout(() => ok([m[0].startTime, r ? r.startTime : null]), arguments[0] === 'later' ? 1000 : 0); \
+                if (m.length && (r || arguments[0] === 'later')) setTimeout(() => ok([m[0].startTime, r ? r.startTime : null, \
+                  performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/netsim_web_split.wasm')).map((e) => e.initiatorType)]), \
+                  arguments[0] === 'later' ? 1000 : 0); \
                 else if (Date.now() - t0 > 30000) ok(null); else setTimeout(check, 10); }; check(); })";
     let click_service = "const el = document.querySelector('[data-testid=topology-service]'); \
         const r = el.getBoundingClientRect(); \
         el.dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: r.x + r.width / 2, clientY: r.y + r.height / 2})); \
         return true;";
-    let fetched_after = |v: &serde_json::Value| -> Result<()> {
-        match (v[0].as_f64(), v[1].as_f64()) {
-            (Some(topology), Some(split)) if split > topology => Ok(()),
-            _ => Err(format!("(topology drawn at, second part requested at) = {v}")),
-        }
-    };
     driver.goto(url)?;
     let v = driver.eval_args(at, &[json!("prefetch")])?;
-    fetched_after(&v)?;
+    if v[2] != json!(["fetch"]) {
+        return Err(format!(
+            "(topology drawn at, second part requested at, by what) = {v}: not one prefetch"
+        ));
+    }
     let later = format!("{url}?secondPart=later");
     driver.goto(&later)?;
     let v = driver.eval_args(at, &[json!("later")])?;
@@ -773,7 +773,11 @@ fn page_second_part(browser: Browser, url: &str) -> Result {
         Duration::from_secs(20),
     )?;
     let v = driver.eval_args(at, &[json!("prefetch")])?;
-    fetched_after(&v).map_err(|e| format!("{later}: {e}"))?;
+    if v[2] != json!(["xmlhttprequest"]) {
+        return Err(format!(
+            "{later}: (topology drawn at, second part requested at, by what) = {v}"
+        ));
+    }
     let missing = format!("{url}?secondPart=missing");
     driver.goto(&missing)?;
     driver.eval_args(at, &[json!("later")])?;

@@ -77,8 +77,8 @@ function fail(text) {
 
 // The page's wasm is in two parts (`crates/xtask/src/split.rs`): the first, which the page
 // loads, is what the start runs; the second (what a click, a tab, a dialog or the editor runs)
-// is fetched (at low priority) and compiled in the background as the app starts, and put in
-// place between two tasks. Something that needs it sooner waits for it then
+// is fetched (at low priority) and compiled in the background once the first topology is drawn,
+// and put in place between two tasks. Something that needs it sooner waits for it then
 // (`static/split.js`). `?secondPart=later` leaves it until then and `?secondPart=missing` points
 // it at a file that is not there: the end-to-end check of both.
 function secondPart(glue) {
@@ -90,9 +90,26 @@ function secondPart(glue) {
   part.onerror = (e) =>
     fail(`kube-netsim could not load part of its code (${e.message}). Check the network connection and reload the page.`);
   if (mode === "later" || mode === "missing") return;
-  // At once, at low priority (the first topology's files go first): a placeholder met while
-  // it is still on its way loads it synchronously, which a page should seldom do.
-  glue.__netsim_prefetch_second_part();
+  // Once the first topology is drawn and the page is idle: its fetch and compile do not take
+  // the network and the CPU from the first topology's (on a phone, the engine's compile). What
+  // the start runs is all in the first part, so nothing waits for it meanwhile.
+  const prefetch = () => {
+    const idle = (f) => typeof requestIdleCallback === "function"
+      ? requestIdleCallback(f, { timeout: 1000 })
+      : setTimeout(f, 100);
+    idle(() => glue.__netsim_prefetch_second_part());
+  };
+  if (performance.getEntriesByName("netsim-topology").length) return prefetch();
+  try {
+    const seen = new PerformanceObserver((list) => {
+      if (!list.getEntries().some((e) => e.name === "netsim-topology")) return;
+      seen.disconnect();
+      prefetch();
+    });
+    seen.observe({ type: "mark" });
+  } catch (e) {
+    setTimeout(prefetch, 3000);
+  }
 }
 
 function start() {

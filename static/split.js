@@ -54,6 +54,30 @@ export class SplitLoadError extends Error {
   }
 }
 
+// A page being left (hidden, then `pagehide`): Firefox fails its pending requests and its
+// worker as it goes, and what the page runs then (an engine call failing) may need the second
+// part, whose request then fails too (HTTP 0). The error is thrown (the call cannot go on) and
+// `quietWhenLeaving` ends it there.
+let leaving = false;
+if (typeof addEventListener === "function" && typeof document !== "undefined") {
+  addEventListener("pagehide", () => { leaving = true; });
+  addEventListener("pageshow", () => { leaving = false; });
+}
+
+// `f`, a Rust closure the browser calls (an event, a promise's settling), as the glue wraps it:
+// a load of the second part that failed while the page was being left ends the call quietly
+// (there is no page to go on with) instead of an uncaught error.
+export function quietWhenLeaving(f) {
+  return (...args) => {
+    try {
+      return f(...args);
+    } catch (e) {
+      if (e instanceof SplitLoadError && e.leaving) return undefined;
+      throw e;
+    }
+  };
+}
+
 function load() {
   if (secondPart.loaded) return;
   try {
@@ -61,6 +85,7 @@ function load() {
     new WebAssembly.Instance(module, { ...secondPart.imports, primary: secondPart.exports() });
   } catch (e) {
     const error = e instanceof SplitLoadError ? e : new SplitLoadError(String(e));
+    error.leaving = leaving || (typeof document !== "undefined" && document.visibilityState === "hidden");
     if (secondPart.onerror) secondPart.onerror(error);
     throw error;
   }

@@ -53,7 +53,7 @@ const ENGINE: &[&str] = &["engine.js", "lite/netsim_lite_bg.wasm"];
 pub(crate) const SECOND_PART: &str = "lite/netsim_lite_split.wasm";
 
 /// The page's wasm's second part ([`split::split_page`]): what the start never runs (a click,
-/// a tab, a dialog). `boot.js` prefetches it at low priority as the app starts.
+/// a tab, a dialog). `boot.js` prefetches it once the first topology is drawn.
 pub(crate) const PAGE_SECOND_PART: &str = "netsim_web_split.wasm";
 
 /// The full engine the worker fetches after the first topology (the JS package).

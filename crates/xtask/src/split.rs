@@ -387,8 +387,17 @@ pub(crate) fn patch_glue(glue: &str, split_js: &str) -> Result<String> {
                     binding not found (crates/xtask/src/split.rs)"
             .into());
     }
+    // The closures the browser calls end quietly when a failed load of the second part was the
+    // page being left (`quietWhenLeaving`).
+    let mut glue = glue.to_string();
+    for make in
+        ["function makeMutClosure(arg0, arg1, f) {", "function makeClosure(arg0, arg1, f) {"]
+    {
+        glue = glue.replace(make, &format!("{make}\n    f = __netsim_quiet(f);"));
+    }
     Ok(format!(
-        "import {{ splitImports as __netsim_split_imports }} from \"{split_js}\";\n\
+        "import {{ splitImports as __netsim_split_imports, quietWhenLeaving as __netsim_quiet }} \
+         from \"{split_js}\";\n\
          export {{ secondPart as __netsim_second_part, prefetchSecondPart as \
          __netsim_prefetch_second_part }} from \"{split_js}\";\n{}",
         glue.replace(

@@ -516,8 +516,9 @@ fn e2e_checks(t: &mut Tally, browser: Browser, only: Option<Only>) -> Result {
         second_part_missing(&driver),
     )?;
     assert(
-        "the page's wasm in two parts: the second is prefetched as the app starts, and a click \
-         before it is in waits for it (or says it could not load it, as an alert)",
+        "the page's wasm in two parts: the second is prefetched once the first topology is \
+         drawn, and a click before it is in waits for it (or says it could not load it, as an \
+         alert)",
         page_second_part(browser, &url),
     )?;
     playground(&driver, &mut assert)?;
@@ -735,7 +736,7 @@ fn e2e_checks(t: &mut Tally, browser: Browser, only: Option<Only>) -> Result {
 }
 
 /// The page's second part (`netsim_web_split.wasm`, [`site::PAGE_SECOND_PART`]): prefetched
-/// (one `fetch`, not a synchronous request) as the app starts; with `?secondPart=later` (no prefetch)
+/// (one `fetch`, not a synchronous request) once the first topology is drawn; with `?secondPart=later` (no prefetch)
 /// a click on a Service fetches it then, synchronously, and the inspector opens; with
 /// `?secondPart=missing` the same click shows an alert that says what failed and what to do.
 /// In a browser of its own (its console has that failure's errors).

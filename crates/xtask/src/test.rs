@@ -736,8 +736,9 @@ fn e2e_checks(t: &mut Tally, browser: Browser, only: Option<Only>) -> Result {
 }
 
 /// The page's second part (`netsim_web_split.wasm`, [`site::PAGE_SECOND_PART`]): prefetched
-/// (one `fetch`, not a synchronous request) once the first topology is drawn; with `?secondPart=later` (no prefetch)
-/// a click on a Service fetches it then, synchronously, and the inspector opens; with
+/// (one `fetch`, not a synchronous request) once the first topology is drawn; with
+/// `?secondPart=later` (no prefetch) a click on a Service fetches it then, synchronously, and
+/// the inspector opens; with
 /// `?secondPart=missing` the same click shows an alert that says what failed and what to do.
 /// In a browser of its own (its console has that failure's errors).
 fn page_second_part(browser: Browser, url: &str) -> Result {
@@ -755,9 +756,11 @@ fn page_second_part(browser: Browser, url: &str) -> Result {
         return true;";
     driver.goto(url)?;
     let v = driver.eval_args(at, &[json!("prefetch")])?;
-    if v[2] != json!(["fetch"]) {
+    let after = matches!((v[0].as_f64(), v[1].as_f64()), (Some(t), Some(s)) if s > t);
+    if v[2] != json!(["fetch"]) || !after {
         return Err(format!(
-            "(topology drawn at, second part requested at, by what) = {v}: not one prefetch"
+            "(topology drawn at, second part requested at, by what) = {v}: not one prefetch \
+             after the first topology"
         ));
     }
     let later = format!("{url}?secondPart=later");

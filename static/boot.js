@@ -99,6 +99,12 @@ function secondPart(glue) {
       : setTimeout(f, 100);
     idle(() => glue.__netsim_prefetch_second_part());
   };
+  // A page the service worker answers (offline use) takes it from the saved build, not the
+  // network: at once. (A synchronous request is not answered by the service worker: offline, a
+  // placeholder met before the prefetch is in could not load it.)
+  if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+    return glue.__netsim_prefetch_second_part();
+  }
   if (performance.getEntriesByName("netsim-topology").length) return prefetch();
   try {
     const seen = new PerformanceObserver((list) => {

@@ -10,8 +10,9 @@
 // engine in the engine worker (`engine.js`), where the second part is fetched synchronously when
 // first needed (the worker waits anyway, and the call must return its result), and the page's
 // wasm (`netsim_web.js`), whose second part `boot.js` fetches (at low priority) and compiles off
-// the main thread as the app starts (`prefetchSecondPart`); a placeholder called before that is
-// in fetches it synchronously, as the worker does.
+// the main thread once the first topology is drawn, or at once on a page the service worker
+// answers (`prefetchSecondPart`); a placeholder called before that is in fetches it
+// synchronously, as the worker does.
 
 // How the second module's bytes are fetched when a placeholder needs them at once: a
 // synchronous request. The site build's check of the split engine (`crates/xtask/src/split.rs`,

@@ -158,10 +158,11 @@ fn share_fragment(text: &str, view: &str, request: (&str, &str)) -> String {
 
 /// Splits the page's wasm (`whole`, optimised; `dist/` holds the rest of the built site, its
 /// glue already wrapped by [`patch_glue`]) into `dist/<primary>` and `dist/<second>`. The
-/// profile is the start of the pages of [`PAGE_PROFILE_LOADS`] in headless Chromium, each up to
-/// the first topology and the end of the start (`netsim-settled`, the full engine fetched): what
-/// the page runs before `boot.js` prefetches the second part. What a learner does next (a
-/// click, a tab, a dialog, the editor) is in the second part.
+/// profile is the start of the pages of [`PAGE_PROFILE_LOADS`], of a learner's saved work and of
+/// every scenario's link in headless Chromium, each up to the first topology, the end of the
+/// start (`netsim-settled`, the full engine fetched) and the plain editor focused and replaced
+/// by CodeMirror: what the page runs before `boot.js` prefetches the second part. What a
+/// learner does next (a click, a tab, a dialog) is in the second part.
 pub(crate) fn split_page(
     whole: &Path,
     dist: &Path,

@@ -29,8 +29,9 @@ cargo xtask <COMMAND>
 
 Commands:
   serve [--port N]   build the site in release mode into dist/ and serve it on 127.0.0.1:8080
-  build              build the site into dist/, check its split first-topology engine and print
-                     its sizes; fails past the first-load or the first-topology budget
+  build              build the site into dist/ (the page's wasm split by what its start runs in
+                     headless Chromium), check its split first-topology engine and print its
+                     sizes; fails past the first-load or the first-topology budget
   test               install what is missing, then run every check (fmt, clippy, native tests,
                      browser tests, site build + size budget, end-to-end); ends with 'N passed, M failed'
   package [--check]  build the npm package kube-netsim (crates/netsim-wasm) with wasm-pack into

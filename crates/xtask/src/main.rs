@@ -8,10 +8,12 @@
 //! download anything outside the package registries.
 
 mod bench;
+mod data_move;
 mod e2e_a11y;
 mod e2e_wave2;
 mod embed;
 mod fuzz;
+mod names;
 mod npm;
 mod offline;
 mod serve;

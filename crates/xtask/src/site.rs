@@ -25,7 +25,9 @@ pub(crate) const BUDGET_BYTES: u64 = 400 * 1000;
 /// JSON arguments written directly, not through `serde_json::Value`; 548,200 B with the
 /// first-topology engine split, its second part fetched when a text needs it; 498,300 B with
 /// wasm-opt no longer inlining every single-caller function; 414,300 B with the page's wasm
-/// split too (what the start runs first, the rest prefetched).
+/// split too (what the start runs first, the rest prefetched); 409,000 B with short names
+/// between each wasm and its glue ([`crate::names`]); 392,700 B with the constants only the
+/// second parts read moved into them ([`crate::data_move`]).
 pub(crate) const FIRST_TOPOLOGY_BUDGET: u64 = 500 * 1000;
 
 /// The files a browser fetches on first load of `index.html`: the page and the UI.
@@ -88,13 +90,19 @@ fn build() -> Result {
     let root = root();
     let dist = dist();
     let tmp = root.join("target/site");
-    cargo_wasm("netsim-web")?;
+    let map = cargo_wasm_mapped(
+        "netsim-web",
+        &["--bin", "netsim-web"],
+        "netsim-web.wasm",
+        "netsim_web.map",
+    )?;
     let wasm = wasm_out(&root, "netsim-web.wasm");
     let _ = std::fs::remove_dir_all(&tmp);
     run(Command::new("wasm-bindgen")
         .args(["--target", "web", "--no-typescript", "--out-name", "netsim_web", "--out-dir"])
         .arg(&tmp)
         .arg(&wasm))?;
+    shorten_names(&tmp, "netsim_web")?;
 
     let _ = std::fs::remove_dir_all(&dist);
     copy_dir(&root.join("static"), &dist)?;
@@ -122,9 +130,50 @@ fn build() -> Result {
     // The page's wasm in two parts, split by what the start runs (in a browser: the whole site
     // must be there).
     split::split_page(&whole, &dist, "netsim_web_bg.wasm", PAGE_SECOND_PART, &tmp)?;
+    let moved = crate::data_move::move_data(
+        &dist.join("netsim_web_bg.wasm"),
+        &dist.join(PAGE_SECOND_PART),
+        &map,
+    )?;
+    eprintln!(
+        "the page's second part: {} constants ({} B) only it reads moved into it",
+        moved.objects, moved.bytes
+    );
     mark_engine(&dist)?;
     write_service_worker(&dist)?;
     precompress(&dist)
+}
+
+/// Short names for what wasm-bindgen's `dir/{out}_bg.wasm` imports from and exports to its glue
+/// `dir/{out}.js`, in both ([`names::shorten`]). Kept: what the split's profiles call
+/// (`__wbindgen_malloc`) and fix (`__wbindgen_externrefs`).
+fn shorten_names(dir: &Path, out: &str) -> Result {
+    let (wasm_path, glue_path) =
+        (dir.join(format!("{out}_bg.wasm")), dir.join(format!("{out}.js")));
+    let wasm = std::fs::read(&wasm_path).map_err(|e| format!("{}: {e}", wasm_path.display()))?;
+    let glue =
+        std::fs::read_to_string(&glue_path).map_err(|e| format!("{}: {e}", glue_path.display()))?;
+    let (wasm, glue) =
+        crate::names::shorten(&wasm, &glue, &["__wbindgen_malloc", "__wbindgen_externrefs"])
+            .map_err(|e| format!("short names for {}: {e}", wasm_path.display()))?;
+    std::fs::write(&wasm_path, wasm).map_err(|e| format!("{}: {e}", wasm_path.display()))?;
+    std::fs::write(&glue_path, glue).map_err(|e| format!("{}: {e}", glue_path.display()))
+}
+
+/// `cargo rustc` of `package`'s `target` (`--lib`, `--bin NAME`) for wasm32 in [`WASM_PROFILE`],
+/// with wasm-ld's link map (where each constant went, for [`crate::data_move`]) written beside
+/// the wasm (`wasm`) as `map`; its path, once the map is checked to be the wasm's.
+fn cargo_wasm_mapped(package: &str, target: &[&str], wasm: &str, map: &str) -> Result<PathBuf> {
+    let map = wasm_out(&root(), map);
+    run(Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["rustc", "--profile", WASM_PROFILE, "--target", "wasm32-unknown-unknown", "-p"])
+        .arg(package)
+        .args(target)
+        .args(["--", "-C"])
+        .arg(format!("link-arg=--Map={}", map.display()))
+        .current_dir(root()))?;
+    crate::data_move::check_map(&map, &wasm_out(&root(), wasm))?;
+    Ok(map)
 }
 
 /// `cargo build` of `package` for wasm32 in [`WASM_PROFILE`].
@@ -299,13 +348,14 @@ fn build_js_package(out: &Path) -> Result {
 /// needed).
 fn build_engine_worker(dist: &Path) -> Result {
     let root = root();
-    cargo_wasm("netsim-lite")?;
+    let map = cargo_wasm_mapped("netsim-lite", &["--lib"], "netsim_lite.wasm", "netsim_lite.map")?;
     let tmp = root.join(split::TMP);
     let _ = std::fs::remove_dir_all(&tmp);
     run(Command::new("wasm-bindgen")
         .args(["--target", "web", "--no-typescript", "--out-name", "netsim_lite", "--out-dir"])
         .arg(&tmp)
         .arg(wasm_out(&root, "netsim_lite.wasm")))?;
+    shorten_names(&tmp, "netsim_lite")?;
     let out = dist.join("lite");
     std::fs::create_dir_all(&out).map_err(|e| format!("create {}: {e}", out.display()))?;
     let whole = tmp.join("netsim_lite_opt.wasm");
@@ -313,6 +363,12 @@ fn build_engine_worker(dist: &Path) -> Result {
     // Its first part (what the bundled scenarios run) and the second, fetched when needed.
     let (primary, second) = (out.join("netsim_lite_bg.wasm"), dist.join(SECOND_PART));
     split::split(&whole, &tmp.join("netsim_lite.js"), &primary, &second, &tmp)?;
+    // And the constants only the second part reads.
+    let moved = crate::data_move::move_data(&primary, &second, &map)?;
+    eprintln!(
+        "the first-topology engine's second part: {} constants ({} B) only it reads moved into it",
+        moved.objects, moved.bytes
+    );
     // `static/engine.js` imports the glue as `./lite/netsim_lite.js` (its imports wrapped by
     // `static/split.js`, which `copy_dir` put in `dist/`): put it there for esbuild to read,
     // bundle, and take both away again (nothing fetches them).

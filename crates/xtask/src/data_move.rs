@@ -26,6 +26,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::tools;
+use crate::wasm::{leb, sections, sleb, Reader};
 use crate::Result;
 
 /// How near a constant must come to an object to keep it, in bytes, either side.
@@ -340,96 +341,6 @@ fn add_data_section(module: &[u8], segments: &[(u32, Vec<u8>)]) -> Result<Vec<u8
     out.extend(body);
     out.extend(&module[code_end..]);
     Ok(out)
-}
-
-/// The module's sections: (id, start of body, end of body).
-fn sections(wasm: &[u8]) -> Result<Vec<(u8, usize, usize)>> {
-    if wasm.get(..4) != Some(b"\0asm") {
-        return Err("not a wasm module".into());
-    }
-    let mut r = Reader { bytes: wasm, at: 8 };
-    let mut out = Vec::new();
-    while r.at < wasm.len() {
-        let id = r.byte()?;
-        let size = r.leb()? as usize;
-        let end = r.at + size;
-        if end > wasm.len() {
-            return Err("a section past the module's end".into());
-        }
-        out.push((id, r.at, end));
-        r.at = end;
-    }
-    Ok(out)
-}
-
-fn leb(mut value: u32) -> Vec<u8> {
-    let mut out = Vec::new();
-    loop {
-        let b = (value & 0x7f) as u8;
-        value >>= 7;
-        if value == 0 {
-            out.push(b);
-            return out;
-        }
-        out.push(b | 0x80);
-    }
-}
-
-fn sleb(mut value: i64) -> Vec<u8> {
-    let mut out = Vec::new();
-    loop {
-        let b = (value & 0x7f) as u8;
-        value >>= 7;
-        let done = (value == 0 && b & 0x40 == 0) || (value == -1 && b & 0x40 != 0);
-        out.push(if done { b } else { b | 0x80 });
-        if done {
-            return out;
-        }
-    }
-}
-
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl Reader<'_> {
-    fn byte(&mut self) -> Result<u8> {
-        let b = *self.bytes.get(self.at).ok_or("unexpected end of module")?;
-        self.at += 1;
-        Ok(b)
-    }
-
-    fn leb(&mut self) -> Result<u32> {
-        let mut value = 0u32;
-        for shift in (0..35).step_by(7) {
-            let b = self.byte()?;
-            value |= u32::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                return Ok(value);
-            }
-        }
-        Err("LEB128 too long".into())
-    }
-
-    fn sleb(&mut self) -> Result<i64> {
-        let mut value = 0i64;
-        let mut shift = 0;
-        loop {
-            let b = self.byte()?;
-            value |= i64::from(b & 0x7f) << shift;
-            shift += 7;
-            if b & 0x80 == 0 {
-                if shift < 64 && b & 0x40 != 0 {
-                    value |= -1 << shift;
-                }
-                return Ok(value);
-            }
-            if shift >= 64 {
-                return Err("signed LEB128 too long".into());
-            }
-        }
-    }
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ mod site;
 mod split;
 mod test;
 mod tools;
+mod wasm;
 mod webdriver;
 
 use std::path::PathBuf;

@@ -14,6 +14,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::wasm::{leb, name, sections, Reader};
+
 /// The module `wasm` and its wasm-bindgen glue `glue` with every imported function and every
 /// export the glue names (except its memory and those in `keep`) renamed `_a`, `_b`, … (wasm-split's own
 /// exports, added later, are plain letters), and the import module renamed too. Fails if the
@@ -48,15 +50,16 @@ pub(crate) fn shorten(wasm: &[u8], glue: &str, keep: &[&str]) -> Result<(Vec<u8>
     let mut out = wasm[..8].to_vec();
     let mut renamed_imports = Vec::new();
     let mut renamed_exports = Vec::new();
-    for (id, body) in sections {
+    for (id, start, end) in sections {
+        let body = &wasm[start..end];
         let body = match id {
             2 => {
                 let mut r = Reader { bytes: body, at: 0 };
                 let count = r.leb()?;
                 let mut w = leb(count);
                 for _ in 0..count {
-                    let module = r.name()?;
-                    let field = r.name()?;
+                    let module = r.string()?;
+                    let field = r.string()?;
                     let desc_at = r.at;
                     let kind = r.byte()?;
                     r.import_desc(kind)?;
@@ -78,7 +81,7 @@ pub(crate) fn shorten(wasm: &[u8], glue: &str, keep: &[&str]) -> Result<(Vec<u8>
                 let count = r.leb()?;
                 let mut w = leb(count);
                 for _ in 0..count {
-                    let export = r.name()?;
+                    let export = r.string()?;
                     let desc_at = r.at;
                     r.byte()?;
                     r.leb()?;
@@ -181,128 +184,40 @@ fn rename_in_glue(
     Ok(glue)
 }
 
-/// The module's sections: (id, body).
-fn sections(wasm: &[u8]) -> Result<Vec<(u8, &[u8])>, String> {
-    if wasm.get(..4) != Some(b"\0asm") {
-        return Err("not a wasm module".into());
-    }
-    let mut r = Reader { bytes: wasm, at: 8 };
-    let mut out = Vec::new();
-    while r.at < wasm.len() {
-        let id = r.byte()?;
-        let size = r.leb()? as usize;
-        let body = wasm.get(r.at..r.at + size).ok_or("a section past the module's end")?;
-        r.at += size;
-        out.push((id, body));
-    }
-    Ok(out)
-}
-
-fn leb(mut value: u32) -> Vec<u8> {
-    let mut out = Vec::new();
-    loop {
-        let b = (value & 0x7f) as u8;
-        value >>= 7;
-        if value == 0 {
-            out.push(b);
-            return out;
-        }
-        out.push(b | 0x80);
-    }
-}
-
-fn name(s: &str) -> Vec<u8> {
-    let mut out = leb(s.len() as u32);
-    out.extend(s.as_bytes());
-    out
-}
-
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl Reader<'_> {
-    fn byte(&mut self) -> Result<u8, String> {
-        let b = *self.bytes.get(self.at).ok_or("unexpected end of module")?;
-        self.at += 1;
-        Ok(b)
-    }
-
-    fn leb(&mut self) -> Result<u32, String> {
-        let mut value = 0u32;
-        for shift in (0..35).step_by(7) {
-            let b = self.byte()?;
-            value |= u32::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                return Ok(value);
-            }
-        }
-        Err("LEB128 too long".into())
-    }
-
-    fn name(&mut self) -> Result<String, String> {
-        let len = self.leb()? as usize;
-        let name = self.bytes.get(self.at..self.at + len).ok_or("unexpected end of module")?;
-        self.at += len;
-        String::from_utf8(name.to_vec()).map_err(|_| "a name that is not UTF-8".to_string())
-    }
-
-    fn limits(&mut self) -> Result<(), String> {
-        let flags = self.byte()?;
-        self.leb()?;
-        if flags & 1 != 0 {
-            self.leb()?;
-        }
-        Ok(())
-    }
-
-    /// Skips an import's description of `kind`.
-    fn import_desc(&mut self, kind: u8) -> Result<(), String> {
-        match kind {
-            0 => drop(self.leb()?),
-            1 => {
-                self.byte()?;
-                self.limits()?;
-            }
-            2 => self.limits()?,
-            3 => self.at += 2,
-            4 => {
-                self.byte()?;
-                self.leb()?;
-            }
-            k => return Err(format!("unknown import kind {k}")),
-        }
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// A module importing `f` from `./m_bg.js` and `g` from `other`, exporting its memory, the
-    /// function `h` and `keep`; with its glue.
-    fn module() -> (Vec<u8>, String) {
+    /// A module with these function imports (module, field) and exports (name, kind, index).
+    fn wasm(imports: [(&str, &str); 2], exports: [(&str, u8, u8); 3]) -> Vec<u8> {
         let mut m = b"\0asm\x01\0\0\0".to_vec();
-        let mut imports = leb(2);
-        for (module, field) in [("./m_bg.js", "__wbg_f_0123456789abcdef"), ("other", "g")] {
-            imports.extend(name(module));
-            imports.extend(name(field));
-            imports.extend([0, 0]);
+        let mut section = leb(2);
+        for (module, field) in imports {
+            section.extend(name(module));
+            section.extend(name(field));
+            section.extend([0, 0]);
         }
         m.push(2);
-        m.extend(leb(imports.len() as u32));
-        m.extend(imports);
-        let mut exports = leb(3);
-        for (export, kind, index) in [("memory", 2, 0), ("wasm_bindgen__h_1", 0, 2), ("keep", 0, 1)]
-        {
-            exports.extend(name(export));
-            exports.extend([kind, index]);
+        m.extend(leb(section.len() as u32));
+        m.extend(section);
+        let mut section = leb(3);
+        for (export, kind, index) in exports {
+            section.extend(name(export));
+            section.extend([kind, index]);
         }
         m.push(7);
-        m.extend(leb(exports.len() as u32));
-        m.extend(exports);
+        m.extend(leb(section.len() as u32));
+        m.extend(section);
+        m
+    }
+
+    /// A module importing `__wbg_f_…` from `./m_bg.js` and `g` from `other`, exporting its
+    /// memory, a closure's entry and `keep`; with its glue.
+    fn module() -> (Vec<u8>, String) {
+        let m = wasm(
+            [("./m_bg.js", "__wbg_f_0123456789abcdef"), ("other", "g")],
+            [("memory", 2, 0), ("wasm_bindgen__h_1", 0, 2), ("keep", 0, 1)],
+        );
         let glue = "function __wbg_get_imports() {\n    const import0 = {\n        __proto__: null,\n        \
                     __wbg_f_0123456789abcdef: function(arg0) {\n            wasm.wasm_bindgen__h_1(arg0);\n        },\n    };\n    \
                     return {\n        __proto__: null,\n        \"./m_bg.js\": import0,\n    };\n}\n\
@@ -312,30 +227,12 @@ mod tests {
 
     #[test]
     fn renames_the_glues_imports_module_and_exports_in_both() {
-        let (wasm, glue) = module();
-        let (short_wasm, short_glue) = shorten(&wasm, &glue, &["keep"]).unwrap();
-        let (expected_wasm, _) = {
-            let mut m = b"\0asm\x01\0\0\0".to_vec();
-            let mut imports = leb(2);
-            for (module, field) in [("_a", "_b"), ("other", "g")] {
-                imports.extend(name(module));
-                imports.extend(name(field));
-                imports.extend([0, 0]);
-            }
-            m.push(2);
-            m.extend(leb(imports.len() as u32));
-            m.extend(imports);
-            let mut exports = leb(3);
-            for (export, kind, index) in [("memory", 2, 0), ("_c", 0, 2), ("keep", 0, 1)] {
-                exports.extend(name(export));
-                exports.extend([kind, index]);
-            }
-            m.push(7);
-            m.extend(leb(exports.len() as u32));
-            m.extend(exports);
-            (m, ())
-        };
-        assert_eq!(short_wasm, expected_wasm);
+        let (m, glue) = module();
+        let (short_wasm, short_glue) = shorten(&m, &glue, &["keep"]).unwrap();
+        assert_eq!(
+            short_wasm,
+            wasm([("_a", "_b"), ("other", "g")], [("memory", 2, 0), ("_c", 0, 2), ("keep", 0, 1)])
+        );
         assert_eq!(
             short_glue,
             "function __wbg_get_imports() {\n    const import0 = {\n        __proto__: null,\n        \

@@ -24,6 +24,7 @@ use std::process::Command;
 
 use crate::site::WASM_OPT_FEATURES as FEATURES;
 use crate::tools::{self, run};
+use crate::wasm::{sections, Reader};
 use crate::{root, Result};
 
 /// The scratch directory of the first-topology engine's build: wasm-bindgen's output, the
@@ -349,20 +350,9 @@ fn lower_table_fill(bytes: &mut [u8]) -> Result<usize, String> {
 }
 
 /// Where the module's code section's contents are.
-fn code_section(bytes: &mut [u8]) -> Result<std::ops::Range<usize>, String> {
-    let mut r = Reader { bytes, at: 8 };
-    if r.bytes.get(..4) != Some(b"\0asm") {
-        return Err("not a wasm module".into());
-    }
-    while r.at < r.bytes.len() {
-        let id = r.byte()?;
-        let size = r.leb()? as usize;
-        if id == 10 {
-            return Ok(r.at..(r.at + size).min(r.bytes.len()));
-        }
-        r.at += size;
-    }
-    Err("no code section".into())
+fn code_section(bytes: &[u8]) -> Result<std::ops::Range<usize>, String> {
+    let code = sections(bytes)?.into_iter().find(|s| s.0 == 10).ok_or("no code section")?;
+    Ok(code.1..code.2)
 }
 
 /// The bundled scenarios: the profile's inputs.
@@ -567,36 +557,18 @@ fn fix_externref_export(path: &Path) -> Result {
 /// The fix of [`fix_externref_export`] on the module's bytes: whether it changed them.
 fn externref_export_fix(bytes: &mut [u8]) -> Result<bool, String> {
     const EXTERNREF: u8 = 0x6f;
-    let mut r = Reader { bytes, at: 8 };
-    if r.bytes.get(..4) != Some(b"\0asm") {
-        return Err("not a wasm module".into());
-    }
     // Tables in index order (imported first): whether each is externref.
     let mut tables: Vec<bool> = Vec::new();
     let mut export: Option<(usize, u32)> = None;
-    while r.at < r.bytes.len() {
-        let id = r.byte()?;
-        let size = r.leb()? as usize;
-        let end = r.at + size;
+    for (id, start, end) in sections(bytes)? {
+        let mut r = Reader { bytes: &bytes[..end], at: start };
         match id {
             2 => {
                 for _ in 0..r.leb()? {
                     r.name()?;
                     r.name()?;
-                    match r.byte()? {
-                        0 => drop(r.leb()?),
-                        1 => {
-                            tables.push(r.byte()? == EXTERNREF);
-                            r.limits()?;
-                        }
-                        2 => r.limits()?,
-                        3 => r.at += 2,
-                        4 => {
-                            r.byte()?;
-                            r.leb()?;
-                        }
-                        k => return Err(format!("unknown import kind {k}")),
-                    }
+                    let kind = r.byte()?;
+                    tables.extend(r.import_desc(kind)?);
                 }
             }
             4 => {
@@ -618,59 +590,17 @@ fn externref_export_fix(bytes: &mut [u8]) -> Result<bool, String> {
             }
             _ => {}
         }
-        r.at = end;
     }
     let Some((at, index)) = export else { return Ok(false) };
     if tables.get(index as usize) == Some(&true) {
         return Ok(false);
     }
     let right = tables.iter().position(|&e| e).ok_or("no externref table")?;
-    if right > 0x7f || r.bytes[at] & 0x80 != 0 {
+    if right > 0x7f || bytes[at] & 0x80 != 0 {
         return Err("table index wider than one byte".into());
     }
-    r.bytes[at] = right as u8;
+    bytes[at] = right as u8;
     Ok(true)
-}
-
-struct Reader<'a> {
-    bytes: &'a mut [u8],
-    at: usize,
-}
-
-impl Reader<'_> {
-    fn byte(&mut self) -> Result<u8, String> {
-        let b = *self.bytes.get(self.at).ok_or("unexpected end of module")?;
-        self.at += 1;
-        Ok(b)
-    }
-
-    fn leb(&mut self) -> Result<u32, String> {
-        let mut value = 0u32;
-        for shift in (0..35).step_by(7) {
-            let b = self.byte()?;
-            value |= u32::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                return Ok(value);
-            }
-        }
-        Err("LEB128 too long".into())
-    }
-
-    fn name(&mut self) -> Result<Vec<u8>, String> {
-        let len = self.leb()? as usize;
-        let name = self.bytes.get(self.at..self.at + len).ok_or("unexpected end of module")?;
-        self.at += len;
-        Ok(name.to_vec())
-    }
-
-    fn limits(&mut self) -> Result<(), String> {
-        let flags = self.byte()?;
-        self.leb()?;
-        if flags & 1 != 0 {
-            self.leb()?;
-        }
-        Ok(())
-    }
 }
 
 #[cfg(test)]
@@ -696,7 +626,7 @@ mod tests {
         let body: Vec<u8> = [&[0u8][..], &[0x41, 0x00], &fill, &[0x0b]].concat();
         m.extend([10, (body.len() + 2) as u8, 1, body.len() as u8]);
         m.extend(&body);
-        m.extend([0, 8, 1, b'x']);
+        m.extend([0, 9, 1, b'x']);
         m.extend(fill);
         let mut lowered = m.clone();
         assert_eq!(lower_table_fill(&mut lowered), Ok(1));

@@ -318,6 +318,22 @@ fn zero_range(module: &mut [u8], segments: &[Segment], a: u32, b: u32) {
     }
 }
 
+/// Whether `module` imports a memory.
+fn imports_memory(module: &[u8], sections: &[(u8, usize, usize)]) -> Result<bool> {
+    let Some(&(_, start, end)) = sections.iter().find(|s| s.0 == 2) else { return Ok(false) };
+    let mut r = Reader { bytes: &module[..end], at: start };
+    for _ in 0..r.leb()? {
+        r.name()?;
+        r.name()?;
+        let kind = r.byte()?;
+        r.import_desc(kind)?;
+        if kind == 2 {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// `module` with a data section of active segments `(address, bytes)` after its code section
 /// (it must have none yet).
 fn add_data_section(module: &[u8], segments: &[(u32, Vec<u8>)]) -> Result<Vec<u8>> {
@@ -326,6 +342,9 @@ fn add_data_section(module: &[u8], segments: &[(u32, Vec<u8>)]) -> Result<Vec<u8
         return Err("the second part already has data".into());
     }
     let code_end = sections.iter().find(|s| s.0 == 10).ok_or("the second part has no code")?.2;
+    if !imports_memory(module, &sections)? {
+        return Err("the second part does not import the first part's memory".into());
+    }
     let mut body = leb(segments.len() as u32);
     for (address, bytes) in segments {
         body.push(0);
@@ -350,7 +369,9 @@ mod tests {
     /// A module with one function (in a code section) and the given active data segments.
     fn module(data: &[(u32, &[u8])]) -> Vec<u8> {
         let mut m = b"\0asm\x01\0\0\0".to_vec();
-        m.extend([1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 10, 4, 1, 2, 0, 0x0b]);
+        // A function type; the memory `p.m` imported; one function, its body empty.
+        m.extend([1, 4, 1, 0x60, 0, 0, 2, 8, 1, 1, b'p', 1, b'm', 2, 0, 1, 3, 2, 1, 0]);
+        m.extend([10, 4, 1, 2, 0, 0x0b]);
         if !data.is_empty() {
             let mut body = leb(data.len() as u32);
             for (address, bytes) in data {
@@ -447,5 +468,11 @@ mod tests {
         let second = add_data_section(&module(&[]), &[(0x100004, b"MOVE".to_vec())]).unwrap();
         assert_eq!(second, module(&[(0x100004, b"MOVE")]));
         assert!(add_data_section(&second, &[]).is_err(), "a second part with data already");
+        let mut no_memory = b"\0asm\x01\0\0\0".to_vec();
+        no_memory.extend([1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 10, 4, 1, 2, 0, 0x0b]);
+        assert_eq!(
+            add_data_section(&no_memory, &[(0x100004, b"MOVE".to_vec())]),
+            Err("the second part does not import the first part's memory".to_string())
+        );
     }
 }

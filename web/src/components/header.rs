@@ -1,6 +1,5 @@
 //! The top bar: product name and the theme switch (system, light, dark).
 
-use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
 const THEME_KEY: &str = "netsim.theme";
@@ -70,7 +69,6 @@ pub fn Header(props: &HeaderProps) -> Html {
         let theme = theme.clone();
         Callback::from(move |_| theme.set(next.to_string()))
     };
-    let _ = JsValue::NULL;
     html! {
         <header class="topbar">
             <div class="brand">

@@ -72,7 +72,7 @@ pub fn Header(props: &HeaderProps) -> Html {
     html! {
         <header class="topbar">
             <div class="brand">
-                // The helm of `favicon.svg`, inline (see `.logo` in style.css).
+                // The helm of `web/assets/favicon.svg`, inline (see `.logo` in style.css).
                 <svg class="logo" viewBox="0 0 32 32" aria-hidden="true">
                     <circle cx="16" cy="16" r="15" fill="#326ce5" />
                     <g stroke="#fff" stroke-width="2.2" stroke-linecap="round" fill="none">

@@ -86,8 +86,8 @@ pub(crate) enum Why {
     IngressBlockPodIp,
     /// Undefined: a `domainNames` peer and an outside destination.
     DomainNames,
-    /// Undefined: equal-priority ClusterNetworkPolicies disagree.
-    SamePriority,
+    /// Undefined: equal-priority ClusterNetworkPolicies disagree (the other one's index).
+    SamePriority(usize),
     /// Undefined: a Pod reaching itself through a Service, under NetworkPolicy.
     HairpinNp,
     /// Undefined: the source was masqueraded and the two readings differ.
@@ -401,7 +401,7 @@ impl<'a> PolicySet<'a> {
                         o.policy.spec.tier == tier && o.policy.spec.priority == prio
                     })
                 })
-                .any(|&k2| {
+                .find(|&&k2| {
                     self.cnps.get(k2).is_some_and(|o| {
                         o.policy.spec.tier == tier
                             && o.policy.spec.priority == prio
@@ -410,8 +410,8 @@ impl<'a> PolicySet<'a> {
                                 .is_some_and(|(_, m2, a2)| m2 != Tri::No && a2 != action)
                     })
                 });
-            if conflict {
-                let mut j = Judged::new(Decision::Unknown, Why::SamePriority);
+            if let Some(&other) = conflict {
+                let mut j = Judged::new(Decision::Unknown, Why::SamePriority(other));
                 j.deciding = Some(Pid::Cnp(k));
                 j.rule = Some(rule);
                 return Some(j);
@@ -918,7 +918,7 @@ impl PolicySet<'_> {
             Why::HostNetworkOwnNode => format!("{} runs on the node of pod {s}: most network plugins treat its traffic as the node's, which is always allowed; others treat it as a Pod, and then no {} rule of NetworkPolicy {deciding_name} allows it. So {flow} is unknown.", upper_first(&o), dir.as_str()),
             Why::IngressBlockPodIp => format!("NetworkPolicy {deciding_name} would allow {flow} only through an ipBlock that contains the Pod IP of {o} ({rule}); ipBlock \"should be cluster-external IPs\" and whether plugins match Pod IPs on ingress is not defined, so this is unknown. Select the Pod with a podSelector instead."),
             Why::DomainNames => format!("{} matches {flow} only if {o} is one of its domainNames ({rule}); the simulation does not know which name that address came from, so this is unknown.", self.name_or(j.deciding)),
-            Why::SamePriority => format!("{} and another ClusterNetworkPolicy of the same tier and priority both match {flow} with different actions; upstream leaves it undefined which one applies, so this is unknown. Give them different priorities.", self.name_or(j.deciding)),
+            Why::SamePriority(other) => format!("{} and {} both match {flow} with different actions; upstream leaves it undefined which one applies, so this is unknown. Give them different priorities.", self.name_or(j.deciding), self.cnp_text(other)),
             Why::HairpinNp => format!("Pod {s} reaches itself through a Service and NetworkPolicy {deciding_name} isolates it for {}: whether NetworkPolicy applies to such a hairpin connection is up to the network plugin (upstream's e2e suite skips these cases), so this is unknown.", dir.as_str()),
             Why::Snat => {
                 let seen_text = seen.map(end_text).unwrap_or_else(|| "another address".to_string());

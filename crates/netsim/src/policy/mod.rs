@@ -705,6 +705,12 @@ impl<'a> PolicySet<'a> {
         .with_hint("requests, the matrix and the markers ignore the policies left out; split the input to see their effect")]
     }
 
+    /// Whether the ClusterNetworkPolicy `name` is in the Admin tier, whose Accept and Deny no
+    /// NetworkPolicy can override.
+    pub fn is_admin_tier(&self, name: &str) -> bool {
+        self.cnps.iter().any(|c| c.policy.meta.name == name && c.policy.spec.tier == CnpTier::Admin)
+    }
+
     /// Whether the cluster has any NetworkPolicy or ClusterNetworkPolicy.
     pub fn is_empty(&self) -> bool {
         self.nps.is_empty() && self.cnps.is_empty()

@@ -1154,7 +1154,15 @@ fn cnp_user_stories_and_same_priority() {
     assert_eq!(set.same_priority_overlaps(), vec![("a-accept".to_string(), "b-deny".to_string())]);
     let v = judge(&c, &house_pod(SLYTHERIN, 0), &house_pod(GRYFFINDOR, 0), 80, TCP);
     assert_eq!(v.decision, Decision::Unknown);
-    assert!(v.reason.contains("same tier and priority"), "{}", v.reason);
+    // Both are named: the one taken first (by name) and the one that disagrees.
+    assert!(
+        v.reason.contains(
+            "ClusterNetworkPolicy a-accept (Admin tier, priority 10) and ClusterNetworkPolicy \
+             b-deny (Admin tier, priority 10) both match"
+        ),
+        "{}",
+        v.reason
+    );
     // Where only one of them matches, it decides.
     assert_eq!(
         judge(&c, &house_pod(GRYFFINDOR, 0), &house_pod(SLYTHERIN, 0), 80, TCP).decision,

@@ -17,7 +17,7 @@ use crate::dns::{
     WalkResult,
 };
 use crate::model::{Pod, Protocol, Service, ServiceType};
-use crate::policy::{Decision, Direction, Peer, PolicyEffect};
+use crate::policy::{Decision, Direction, Peer, PolicyEffect, PolicyKind};
 use crate::proxy::{AffinityState, Origin, Packet, SplitMix64, Verdict};
 use crate::session::ObjectRef;
 
@@ -737,8 +737,8 @@ fn resolve_name(
                                 hops,
                                 node,
                             );
-                            if let Err((d, why)) = judged {
-                                return Err(dns_blocked(name, pkt.dst, d, why));
+                            if let Err((d, why, admin)) = judged {
+                                return Err(dns_blocked(name, pkt.dst, d, why, admin));
                             }
                         }
                     }
@@ -861,7 +861,7 @@ fn resolve_name(
             hops: Vec::new(),
             endpoint: None,
         }),
-        WalkResult::TimedOut { why } => Err(dns_blocked(name, ns_ip.unwrap_or(IpAddr::from([0, 0, 0, 0])), Decision::Denied, why)),
+        WalkResult::TimedOut { why } => Err(dns_blocked(name, ns_ip.unwrap_or(IpAddr::from([0, 0, 0, 0])), Decision::Denied, why, None)),
         WalkResult::NoNameserver => Err(Conn {
             outcome: Outcome::Timeout,
             reason: format!("The client's resolv.conf has no nameserver, so {name} cannot be looked up."),
@@ -891,8 +891,15 @@ pub(crate) fn dns_server<'a>(net: &Network<'a>, ip: IpAddr) -> Option<&'a Pod> {
 }
 
 /// A DNS query a policy dropped (or could not decide): every name fails the same way, and
-/// nslookup says its servers cannot be reached.
-fn dns_blocked(name: &str, server: IpAddr, d: Decision, why: String) -> Conn {
+/// nslookup says its servers cannot be reached. `admin`: the Admin-tier ClusterNetworkPolicy
+/// that denied it.
+fn dns_blocked(
+    name: &str,
+    server: IpAddr,
+    d: Decision,
+    why: String,
+    admin: Option<String>,
+) -> Conn {
     if d == Decision::Unknown {
         return Conn {
             outcome: Outcome::Unknown,
@@ -905,7 +912,10 @@ fn dns_blocked(name: &str, server: IpAddr, d: Decision, why: String) -> Conn {
     Conn {
         outcome: Outcome::Timeout,
         reason: format!("The DNS query for {name} to {server}:53/UDP is dropped: {why} The resolver waits and gives up, as nslookup says: \";; connection timed out; no servers could be reached\". Every name fails the same way."),
-        fix: "Allow DNS egress: a NetworkPolicy egress rule to the kube-dns Pods (namespaceSelector kubernetes.io/metadata.name: kube-system, podSelector k8s-app: kube-dns) on port 53 UDP and TCP.".into(),
+        fix: match admin {
+            Some(policy) => admin_deny_fix(&policy, "DNS to the kube-dns Pods (port 53, UDP and TCP)"),
+            None => "Allow DNS egress: a NetworkPolicy egress rule to the kube-dns Pods (namespaceSelector kubernetes.io/metadata.name: kube-system, podSelector k8s-app: kube-dns) on port 53 UDP and TCP.".into(),
+        },
         hops: Vec::new(),
         endpoint: None,
     }
@@ -1150,7 +1160,7 @@ fn police(
     hops: &mut Vec<Hop>,
     node: Option<&str>,
 ) -> Result<(), Box<Conn>> {
-    judge(net, client, snat, dest, service_ip, port, Protocol::Tcp, hops, node).map_err(|(v, why)| {
+    judge(net, client, snat, dest, service_ip, port, Protocol::Tcp, hops, node).map_err(|(v, why, admin)| {
         let denied = v == Decision::Denied;
         Box::new(Conn {
             outcome: if denied { Outcome::Timeout } else { Outcome::Unknown },
@@ -1159,10 +1169,10 @@ fn police(
             } else {
                 why
             },
-            fix: if denied {
-                "Add a policy rule that allows this connection (egress from the client and ingress into the Pod both must allow it), or remove the policy that isolates the Pod.".into()
-            } else {
-                String::new()
+            fix: match (denied, admin) {
+                (true, Some(name)) => admin_deny_fix(&name, "this connection"),
+                (true, None) => "Add a policy rule that allows this connection (egress from the client and ingress into the Pod both must allow it), or remove the policy that isolates the Pod.".into(),
+                (false, _) => String::new(),
             },
             hops: Vec::new(),
             endpoint: None,
@@ -1170,8 +1180,14 @@ fn police(
     })
 }
 
-/// The policy judgement of one connection (see [`police`]); `Err((decision, reason))` when it
-/// is not allowed.
+/// What to change when an Admin-tier ClusterNetworkPolicy (`name`) denied `what`: no
+/// NetworkPolicy can allow it back, so a policy rule of the usual kind is no fix.
+fn admin_deny_fix(name: &str, what: &str) -> String {
+    format!("ClusterNetworkPolicy {name} denies {what} in the Admin tier, which no NetworkPolicy can override: change or remove that rule, or add an Accept rule for it to an Admin-tier ClusterNetworkPolicy with a lower priority number (evaluated first).")
+}
+
+/// The policy judgement of one connection (see [`police`]); `Err((decision, reason, the
+/// Admin-tier ClusterNetworkPolicy that denied it))` when it is not allowed.
 #[allow(clippy::too_many_arguments)]
 fn judge(
     net: &Network<'_>,
@@ -1183,7 +1199,7 @@ fn judge(
     protocol: Protocol,
     hops: &mut Vec<Hop>,
     node: Option<&str>,
-) -> Result<(), (Decision, String)> {
+) -> Result<(), (Decision, String, Option<String>)> {
     let Some(set) = net.policies() else { return Ok(()) };
     let source = match (client.pod, client.node) {
         (Some(p), _) => Peer::Pod(p),
@@ -1220,9 +1236,18 @@ fn judge(
         node: node.map(str::to_string),
         policies: v.policies.clone(),
     });
+    let admin = v
+        .decided_by
+        .as_ref()
+        .filter(|p| {
+            v.decision == Decision::Denied
+                && p.kind == PolicyKind::ClusterNetworkPolicy
+                && set.is_admin_tier(&p.name)
+        })
+        .map(|p| p.name.clone());
     match v.decision {
         Decision::Allowed => Ok(()),
-        d => Err((d, v.reason)),
+        d => Err((d, v.reason, admin)),
     }
 }
 

@@ -139,9 +139,14 @@ self.addEventListener("message", (event) => {
     const latest = await read("latest", CACHE);
     const page = (await pinned(event.source.id))?.build ?? latest;
     event.source.postMessage({ page, latest });
-    // The workers of the page before this one may still be closing: look again a moment later
-    // (a few times), so their build goes at this visit, not the next.
-    for (let i = 0; i < 5 && (await tidy()); i++) await new Promise((r) => setTimeout(r, 2000));
+    // The workers of the page before this one may still be closing (a worker ends once its
+    // current task does: compiling the full engine on a busy machine takes seconds): look
+    // again, less and less often, for about 23 s (under the 30 s a browser may give an event
+    // before it stops an idle service worker), so their build goes at this visit, not the next.
+    for (const wait of [1000, 2000, 4000, 8000, 8000, 0]) {
+      if (!(await tidy()) || !wait) break;
+      await new Promise((r) => setTimeout(r, wait));
+    }
   })());
 });
 

@@ -45,7 +45,6 @@ pub(crate) fn move_data(primary: &Path, second: &Path, map: &Path) -> Result<Mov
     let map_text =
         std::fs::read_to_string(map).map_err(|e| format!("the link map {}: {e}", map.display()))?;
     let mut first = read(primary)?;
-    let mut second_bytes = read(second)?;
     let segments = active_segments(&first)?;
     let objects = rodata_objects(&map_text, &first, &segments)?;
     let constants = code_constants(primary)?;
@@ -67,7 +66,7 @@ pub(crate) fn move_data(primary: &Path, second: &Path, map: &Path) -> Result<Mov
         zero_range(&mut first, &segments, a, b);
     }
     let bytes = runs.iter().map(|(a, b)| b - a).sum();
-    second_bytes = add_data_section(&second_bytes, &moved_segments)?;
+    let second_bytes = add_data_section(&read(second)?, &moved_segments)?;
     std::fs::write(primary, first).map_err(|e| format!("{}: {e}", primary.display()))?;
     std::fs::write(second, second_bytes).map_err(|e| format!("{}: {e}", second.display()))?;
     Ok(Moved { objects: moving.len(), bytes })

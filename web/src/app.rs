@@ -374,6 +374,9 @@ pub fn App() -> Html {
                         <a class="open-playground" href={href} target="_blank" rel="noopener" data-testid="open-in-playground">{ "Open in playground ↗" }</a>
                     </footer>
                 }
+                if stage == 2 || stage == 3 {
+                    { font_warmup() }
+                }
                 if *help {
                     <HelpOverlay on_close={close_help} />
                 }
@@ -382,6 +385,23 @@ pub fn App() -> Html {
                 }
             </div>
         </ContextProvider<AppContext>>
+    }
+}
+
+/// One hidden character in each text style of the topology's boxes, drawn in the start's early
+/// steps (the bar, the editor) and gone when the results come: the renderer sets up those fonts
+/// then, not in the layout of the first topology, the start's longest task. On Linux each
+/// font size a page first draws text in is a synchronous request to the browser (1-2.5 ms on
+/// this 2-core machine, four times that at Lighthouse's phone speed); the fonts stay set up for
+/// the page's life. `.topo text` is drawn with `geometricPrecision`, so the topology's fonts
+/// do not depend on its zoom.
+fn font_warmup() -> Html {
+    html! {
+        <div class="topo font-warmup" aria-hidden="true">
+            <svg width="1" height="1">
+                { for ["t-title", "t-sub", "t-small", "t-mono", "t-badge"].into_iter().map(|class| html! { <text {class}>{ "a" }</text> }) }
+            </svg>
+        </div>
     }
 }
 

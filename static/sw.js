@@ -95,15 +95,15 @@ async function buildFor(event) {
 
 // Forgets the pages and workers that are gone, and deletes the replaced builds none of the rest
 // uses. (A build being installed is neither latest nor retired: never touched here.) True when a
-// replaced build is kept for workers alone (most likely those of a page that is closing: they
-// outlive it a moment) or for a page that does not run yet, so worth a second look.
+// replaced build is kept, so worth a second look: for workers (most likely those of a page that
+// is closing: they outlive it a moment), for a page that does not run yet, or for a page that
+// may be the one just left (Firefox lists a page it is leaving as a client for a moment).
 async function tidy() {
   const clients = await self.clients.matchAll({ type: "all", includeUncontrolled: true });
   const live = new Map(clients.map((c) => [c.id, c.type]));
   const state = await caches.open(STATE);
   const latest = await read("latest", CACHE);
   const used = new Set([latest]);
-  const usedByPages = new Set([latest]);
   for (const key of await state.keys()) {
     const name = new URL(key.url).pathname.split("/").pop();
     if (!new URL(key.url).pathname.includes("/.netsim/client/")) continue;
@@ -111,7 +111,6 @@ async function tidy() {
     const pin = pinOf(await (await state.match(key)).json());
     if (type) {
       used.add(pin.build);
-      if (type === "window") usedByPages.add(pin.build);
       if (!pin.seen) await state.put(key, new Response(JSON.stringify({ ...pin, seen: true })));
     } else if (!pin.seen && Date.now() - pin.at < 60000) {
       // Pinned by a navigation whose page does not run yet (`clients.matchAll` lists a page
@@ -126,7 +125,7 @@ async function tidy() {
     else await caches.delete(name);
   }
   if (keep.length !== retired.length) await write("retired", keep);
-  return keep.some((name) => !usedByPages.has(name));
+  return keep.length > 0;
 }
 
 self.addEventListener("activate", (event) => event.waitUntil(tidy()));
@@ -139,7 +138,7 @@ self.addEventListener("message", (event) => {
     const latest = await read("latest", CACHE);
     const page = (await pinned(event.source.id))?.build ?? latest;
     event.source.postMessage({ page, latest });
-    // The workers of the page before this one may still be closing (a worker ends once its
+    // The page before this one and its workers may still be closing (a worker ends once its
     // current task does: compiling the full engine on a busy machine takes seconds): look
     // again, less and less often, for about 23 s (under the 30 s a browser may give an event
     // before it stops an idle service worker), so their build goes at this visit, not the next.

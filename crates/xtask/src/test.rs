@@ -480,6 +480,10 @@ fn e2e_checks(t: &mut Tally, browser: Browser, only: Option<Only>) -> Result {
         navigation_to_topology(&driver, &url, 9),
     )?;
     assert(
+        "the start draws its text in few font styles (at most 5 in the page, 5 in the topology)",
+        start_font_styles(&driver),
+    )?;
+    assert(
         "the code editor is loaded after the first topology and takes the plain editor's place",
         (|| {
             let first = driver.eval(
@@ -821,6 +825,32 @@ fn wasm_blocked(url: &str) -> Result {
         Ok(())
     } else {
         Err(format!("the alert says {said:?}"))
+    }
+}
+
+/// The font styles (first family, size, weight, style) of the text the default page shows once
+/// its first topology is drawn: in the page (the editor's own, 13px monospace, aside) and in the
+/// topology's SVG. Each is a font the renderer sets up when it first draws text in it
+/// (Chromium on Linux: a synchronous request to the browser, 1–2.5 ms, four times that at a
+/// phone's speed), so `style.css` keeps to a few sizes and `app::font_warmup` sets the
+/// topology's up before it is drawn. (The start before: 10 in the page, 6 in the topology.)
+fn start_font_styles(driver: &Driver) -> Result {
+    let styles = driver.eval(
+        "const key = (e) => { const s = getComputedStyle(e); \
+           return [s.fontFamily.split(',')[0].trim(), s.fontSize, s.fontWeight, s.fontStyle].join(' '); }; \
+         const page = new Set(), topo = new Set(); \
+         for (const e of document.querySelectorAll('body *')) { \
+           if (![...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) continue; \
+           if (e.getClientRects().length === 0 || e.closest('[data-testid=editor]')) continue; \
+           (e instanceof SVGElement ? topo : page).add(key(e)); } \
+         return [[...page].sort(), [...topo].sort()];",
+    )?;
+    let (page, topo): (Vec<String>, Vec<String>) =
+        serde_json::from_value(styles.clone()).map_err(|_| format!("unreadable: {styles}"))?;
+    if page.len() <= 5 && topo.len() <= 5 && !topo.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{} in the page {page:?}, {} in the topology {topo:?}", page.len(), topo.len()))
     }
 }
 

@@ -60,13 +60,23 @@ async function start() {
     if (reg.active) say(unreachable || !navigator.onLine ? "offline" : behind ? "update" : "ready");
     else if (reg.installing || reg.waiting) say("saving");
   };
+  const ask = () => sw.controller && sw.controller.postMessage("build?");
+  // While the worker still keeps a replaced build (a page or worker of it may be closing), ask
+  // again, less and less often: each answer is also a clean-up (`sw.js`).
+  const again = [1, 2, 4, 8, 8, 15, 30, 60, 120, 300];
+  let pending = null;
   sw.addEventListener("message", (e) => {
     if (e.data && e.data.latest) {
       behind = e.data.page !== e.data.latest;
       follow();
     }
+    if (e.data && e.data.kept === true && !pending && again.length) {
+      pending = setTimeout(() => {
+        pending = null;
+        ask();
+      }, again.shift() * 1000);
+    }
   });
-  const ask = () => sw.controller && sw.controller.postMessage("build?");
   sw.addEventListener("controllerchange", ask);
   // A worker being installed: once it is done, the latest build may be newer than this page's.
   // (The browser looks for a new worker after each navigation, so one may already be installing

@@ -93,12 +93,16 @@ async function buildFor(event) {
   return build;
 }
 
+// One tidy at a time in this worker (two at once would both rewrite `retired`).
+let tidying = Promise.resolve(false);
+const tidy = () => (tidying = tidying.then(tidyNow, tidyNow));
+
 // Forgets the pages and workers that are gone, and deletes the replaced builds none of the rest
 // uses. (A build being installed is neither latest nor retired: never touched here.) True when a
 // replaced build is kept, so worth a second look: for workers (most likely those of a page that
 // is closing: they outlive it a moment), for a page that does not run yet, or for a page that
 // may be the one just left (Firefox lists a page it is leaving as a client for a moment).
-async function tidy() {
+async function tidyNow() {
   const clients = await self.clients.matchAll({ type: "all", includeUncontrolled: true });
   const live = new Map(clients.map((c) => [c.id, c.type]));
   const state = await caches.open(STATE);
@@ -131,21 +135,19 @@ async function tidy() {
 self.addEventListener("activate", (event) => event.waitUntil(tidy()));
 
 // A page asks which build it runs and which is the latest (`static/offline.js`); replaced builds
-// it no longer needs are deleted then.
+// it no longer needs are deleted then, and the page hears whether one is still kept
+// (`{kept}`): then it asks again a little later, so a build held by a page that is closing (its
+// workers outlive it a moment, longer when a big compile is under way; Firefox lists the page
+// just left as a client for a moment) goes during this visit, not the next. The page keeps that
+// schedule, not this worker: a browser may stop a service worker between events, or replace it
+// with a new version, and a loop here would end with it.
 self.addEventListener("message", (event) => {
   if (event.data !== "build?" || !event.source) return;
   event.waitUntil((async () => {
     const latest = await read("latest", CACHE);
     const page = (await pinned(event.source.id))?.build ?? latest;
     event.source.postMessage({ page, latest });
-    // The page before this one and its workers may still be closing (a worker ends once its
-    // current task does: compiling the full engine on a busy machine takes seconds): look
-    // again, less and less often, for about 23 s (under the 30 s a browser may give an event
-    // before it stops an idle service worker), so their build goes at this visit, not the next.
-    for (const wait of [1000, 2000, 4000, 8000, 8000, 0]) {
-      if (!(await tidy()) || !wait) break;
-      await new Promise((r) => setTimeout(r, wait));
-    }
+    event.source.postMessage({ kept: await tidy() });
   })());
 });
 

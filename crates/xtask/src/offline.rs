@@ -19,7 +19,7 @@ fn expected(dir: &Path) -> Result<(String, Vec<String>)> {
 }
 
 /// Every build cache (`netsim-*`) of the page's origin with its paths (relative to the site),
-/// sorted. (The worker's other cache, `kube-netsim-pins`, says which page uses which build.)
+/// sorted. (The worker's other cache, `kube-netsim-state`, says which page uses which build.)
 const CACHES: &str = "return (async () => { const out = {}; \
     for (const name of (await caches.keys()).filter((n) => n.startsWith('netsim-'))) { \
       const keys = await (await caches.open(name)).keys(); \
@@ -41,8 +41,9 @@ fn only_cache(driver: &Driver, name: &str, files: &[String]) -> Result {
         let names: Vec<&String> = got.as_object().map(|o| o.keys().collect()).unwrap_or_default();
         let held = got[name].as_array().map(Vec::len).unwrap_or(0);
         Err(format!(
-            "caches {names:?}, {held} files in {name}; expected only {name} with {} files",
-            files.len()
+            "caches {names:?}, {held} files in {name}; expected only {name} with {} files; {}",
+            files.len(),
+            bookkeeping(driver)
         ))
     }
 }
@@ -59,6 +60,22 @@ fn status(driver: &Driver, state: &str, timeout: Duration) -> Result {
         )
         .map(drop)
         .map_err(|e| format!("{e}; {}", worker_state(driver)))
+}
+
+/// The service worker's bookkeeping (`kube-netsim-state`: which page or worker is pinned to
+/// which build, the latest, the retired), with the page's clock, for a failure's message.
+fn bookkeeping(driver: &Driver) -> String {
+    let v = driver.eval(
+        "return (async () => { const out = { now: Date.now() }; \
+           const state = await caches.open('kube-netsim-state'); \
+           for (const key of await state.keys()) \
+             out[new URL(key.url).pathname.split('/.netsim/').pop()] = await (await state.match(key)).json(); \
+           return JSON.stringify(out); })()",
+    );
+    match v {
+        Ok(v) => format!("the worker's bookkeeping: {}", v.as_str().unwrap_or("?")),
+        Err(e) => format!("(the worker's bookkeeping could not be read: {e})"),
+    }
 }
 
 /// What the page and its service worker registration say (for a failure's message): the

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
-use netsim::model::{EndpointSlice, Protocol, Service};
+use netsim::model::{EndpointSlice, IpFamily, Protocol, Service};
 use netsim::net::Cidr;
 use netsim::proxy::{self, names, NodeInfo, Origin, Packet, ProxyConfig, RuleTable};
 
@@ -240,6 +240,44 @@ fn overall_iptables_rules() {
     assert!(RuleTable::parse(&rs.save_text()).is_ok());
 }
 
+/// The fake proxier's settings a sample asks for (`proxier_config`): upstream's
+/// `NewFakeProxier` plus the fields its tests override.
+fn proxier_config(pc: &Y) -> ProxyConfig {
+    let mut cfg = ProxyConfig::upstream_fake();
+    if pc.get("family").str() == Some("IPv6") {
+        // NewFakeProxier with an IPv6 iptables: pod CIDR fd00:10::/64.
+        cfg.ip_family = IpFamily::IPv6;
+        cfg.cluster_cidr = Some("fd00:10::/64".to_string());
+    }
+    if let Some(b) = pc.get("localhostNodePorts").bool() {
+        cfg.localhost_node_ports = b;
+    }
+    if let Some(b) = pc.get("masqueradeAll").bool() {
+        cfg.masquerade_all = b;
+    }
+    // `localDetector: false`: proxyutil.NewNoOpLocalDetector().
+    if pc.get("localDetector").bool() == Some(false) {
+        cfg.cluster_cidr = None;
+    }
+    if let Some(b) = pc.get("randomFully").bool() {
+        cfg.random_fully = b;
+    }
+    if let Some(b) = pc.get("nfacct").bool() {
+        cfg.nfacct = b;
+    }
+    cfg.node_port_addresses = pc.get("nodePortAddresses").seq().iter().map(Y::s).collect();
+    cfg
+}
+
+/// The pod CIDR the packet origin is guessed from (independent of the local-traffic detector,
+/// which a sample may switch off).
+fn pod_cidr(cfg: &ProxyConfig) -> Option<Cidr> {
+    match cfg.ip_family {
+        IpFamily::IPv4 => Cidr::parse("10.0.0.0/8"),
+        IpFamily::IPv6 => Cidr::parse("fd00:10::/64"),
+    }
+}
+
 fn run_packet_cases(
     id: &str,
     svcs: &[Service],
@@ -250,7 +288,7 @@ fn run_packet_cases(
     let node = fake_node();
     let rs = proxy::generate(svcs, slices, &node, cfg);
     let table = RuleTable::parse(&rs.kernel_text()).expect("own text parses");
-    let pod_cidr = Cidr::parse("10.0.0.0/8");
+    let pod_cidr = pod_cidr(cfg);
     assert!(!cases.is_empty(), "{id}: no cases");
     for c in cases {
         let name = c.get("name").s();
@@ -270,7 +308,7 @@ fn run_packet_cases(
             rs.kernel_text()
         );
         if let Some(m) = c.get("masq").bool() {
-            assert_eq!(trace.marked(), m, "{id} / {name}: masq");
+            assert_eq!(trace.marked(), m, "{id} / {name}: masq\n{}", rs.kernel_text());
             assert_eq!(trace.masquerade(), m, "{id} / {name}: MASQUERADE in POSTROUTING");
         }
         // A seeded walk lands on one of the destinations.
@@ -285,33 +323,46 @@ fn run_packet_cases(
     cases.len()
 }
 
+/// The rules of one chain, in write order (`-A CHAIN ...` lines of the restore input).
+fn chain_rules(rs: &proxy::Ruleset, table: &str, chain: &str) -> String {
+    let rules = if table == "nat" { &rs.nat_rules } else { &rs.filter_rules };
+    let prefix = format!("-A {chain} ");
+    rules.iter().filter(|r| r.starts_with(&prefix)).map(|r| format!("{r}\n")).collect()
+}
+
+/// `expected_chains`: upstream's `assertIPTablesChainEqual` (one chain's rules, exactly).
+fn check_chains(id: &str, rs: &proxy::Ruleset, expected: &Y) -> usize {
+    for e in expected.seq() {
+        let (table, chain) = (e.get("table").s(), e.get("chain").s());
+        let want: String = e.get("rules").s().lines().map(|l| format!("{}\n", l.trim())).collect();
+        assert_eq!(chain_rules(rs, &table, &chain), want, "{id}: {table} {chain}");
+    }
+    expected.seq().len()
+}
+
 fn packet_flow_file(path: &str) -> usize {
     let doc = read(path);
     let id = doc.get("id").s();
-    let (svcs, slices) = fixtures(doc.get("input"));
     let mut n = 0;
     if let Y::Seq(variants) = doc.get("variants") {
         for v in variants {
-            let pc = v.get("proxier_config");
-            let mut cfg = ProxyConfig::upstream_fake();
-            if let Some(b) = pc.get("localhostNodePorts").bool() {
-                cfg.localhost_node_ports = b;
-            }
-            cfg.node_port_addresses = pc.get("nodePortAddresses").seq().iter().map(Y::s).collect();
+            // A variant may bring its own objects (a later sync of upstream's test).
+            let input = match v.get("input") {
+                Y::Null => doc.get("input"),
+                y => y,
+            };
+            let (svcs, slices) = fixtures(input);
+            let cfg = proxier_config(v.get("proxier_config"));
             let vid = format!("{id} [{}]", v.get("name").s());
             n += run_packet_cases(&vid, &svcs, &slices, &cfg, v.get("cases").seq());
+            let rs = proxy::generate(&svcs, &slices, &fake_node(), &cfg);
             if let Some(fw) = v.get("expected_KUBE_FIREWALL_chain").str() {
-                let rs = proxy::generate(&svcs, &slices, &fake_node(), &cfg);
-                let got: String = rs
-                    .filter_rules
-                    .iter()
-                    .filter(|r| r.starts_with("-A KUBE-FIREWALL "))
-                    .map(|r| format!("{r}\n"))
-                    .collect();
-                assert_eq!(got, fw, "{vid}: KUBE-FIREWALL");
+                assert_eq!(chain_rules(&rs, "filter", "KUBE-FIREWALL"), fw, "{vid}: KUBE-FIREWALL");
             }
+            check_chains(&vid, &rs, v.get("expected_chains"));
         }
     } else {
+        let (svcs, slices) = fixtures(doc.get("input"));
         n += run_packet_cases(
             &id,
             &svcs,
@@ -338,5 +389,5 @@ fn packet_flows() {
     for f in files {
         total += packet_flow_file(&format!("packet_flow/{f}"));
     }
-    assert!(total >= 28, "ran {total} packet cases");
+    assert!(total >= 200, "ran {total} packet cases");
 }

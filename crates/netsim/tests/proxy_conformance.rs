@@ -265,6 +265,9 @@ fn proxier_config(pc: &Y) -> ProxyConfig {
     if let Some(b) = pc.get("nfacct").bool() {
         cfg.nfacct = b;
     }
+    if let Some(b) = pc.get("tcpLiberal").bool() {
+        cfg.conntrack_tcp_liberal = b;
+    }
     cfg.node_port_addresses = pc.get("nodePortAddresses").seq().iter().map(Y::s).collect();
     cfg
 }
@@ -390,4 +393,77 @@ fn packet_flows() {
         total += packet_flow_file(&format!("packet_flow/{f}"));
     }
     assert!(total >= 200, "ran {total} packet cases");
+}
+
+/// upstream `countEndpointsAndComments`: the KUBE-SEP DNAT line containing `match`, how many
+/// KUBE-SEP DNAT lines there are and how many of them carry a comment.
+fn count_endpoints_and_comments(text: &str, matching: &str) -> (String, usize, usize) {
+    let (mut matched, mut n, mut comments) = (String::new(), 0, 0);
+    for l in text.lines().filter(|l| l.starts_with("-A KUBE-SEP-") && l.contains("-j DNAT")) {
+        n += 1;
+        if l.contains("--comment") {
+            comments += 1;
+        }
+        if l.contains(matching) {
+            matched = l.to_string();
+        }
+    }
+    (matched, n, comments)
+}
+
+fn assert_same_rules(id: &str, got: &str, want: &str) {
+    let (got, want) = (sort_iptables_rules(got), sort_iptables_rules(want));
+    if got != want {
+        for (i, (g, w)) in got.lines().zip(want.lines()).enumerate() {
+            assert_eq!(g, w, "{id}: first difference at line {}\nfull:\n{got}", i + 1);
+        }
+        panic!("{id}: length differs:\n{got}\n---\n{want}");
+    }
+}
+
+/// `iptables/*.yaml` files of `kind: exact_rules`: per variant, the whole restore input
+/// (`assertIPTablesRulesEqual`), single chains (`assertIPTablesChainEqual`) or endpoint-rule
+/// counts (`countEndpointsAndComments`).
+#[test]
+fn exact_rules() {
+    let dir = format!("{ROOT}/iptables");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".yaml"))
+        .collect();
+    files.sort();
+    let mut checks = 0;
+    for f in files {
+        let doc = read(&format!("iptables/{f}"));
+        if doc.get("kind").str() != Some("exact_rules") {
+            continue;
+        }
+        for v in doc.get("variants").seq() {
+            let vid = format!("{} [{}]", doc.get("id").s(), v.get("name").s());
+            let input = match v.get("input") {
+                Y::Null => doc.get("input"),
+                y => y,
+            };
+            let (svcs, slices) = fixtures(input);
+            let cfg = proxier_config(v.get("proxier_config"));
+            let rs = proxy::generate(&svcs, &slices, &fake_node(), &cfg);
+            let text = rs.restore_text();
+            if let Some(want) = v.get("expected_iptables_restore").str() {
+                assert_same_rules(&vid, &text, want);
+                checks += 1;
+            }
+            checks += check_chains(&vid, &rs, v.get("expected_chains"));
+            for c in v.get("sep_dnat").seq() {
+                let (line, n, comments) = count_endpoints_and_comments(&text, &c.get("match").s());
+                assert_eq!(line, c.get("line").s(), "{vid}");
+                assert_eq!(n as i64, c.get("endpoints").int().unwrap(), "{vid}: endpoints");
+                assert_eq!(comments as i64, c.get("comments").int().unwrap(), "{vid}: comments");
+                checks += 1;
+            }
+            assert!(RuleTable::parse(&rs.kernel_text()).is_ok(), "{vid}: own text parses");
+        }
+    }
+    assert!(checks >= 10, "ran {checks} exact-rules checks");
 }

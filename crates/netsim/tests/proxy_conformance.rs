@@ -224,6 +224,7 @@ fn overall_iptables_rules() {
     let rs = proxy::generate(&svcs, &slices, &fake_node(), &ProxyConfig::upstream_fake());
     let want = sort_iptables_rules(&doc.get("expected_iptables_restore").s());
     let got = sort_iptables_rules(&rs.restore_text());
+    check_rule_jumps("overall", &rs.restore_text());
     if got != want {
         for (i, (g, w)) in got.lines().zip(want.lines()).enumerate() {
             if g != w {
@@ -290,6 +291,7 @@ fn run_packet_cases(
 ) -> usize {
     let node = fake_node();
     let rs = proxy::generate(svcs, slices, &node, cfg);
+    check_rule_jumps(id, &rs.restore_text());
     let table = RuleTable::parse(&rs.kernel_text()).expect("own text parses");
     let pod_cidr = pod_cidr(cfg);
     assert!(!cases.is_empty(), "{id}: no cases");
@@ -450,6 +452,7 @@ fn exact_rules() {
             let cfg = proxier_config(v.get("proxier_config"));
             let rs = proxy::generate(&svcs, &slices, &fake_node(), &cfg);
             let text = rs.restore_text();
+            check_rule_jumps(&vid, &text);
             if let Some(want) = v.get("expected_iptables_restore").str() {
                 assert_same_rules(&vid, &text, want);
                 checks += 1;
@@ -466,4 +469,51 @@ fn exact_rules() {
         }
     }
     assert!(checks >= 10, "ran {checks} exact-rules checks");
+}
+
+/// upstream `checkIPTablesRuleJumps` (run by `assertIPTablesRulesEqual` on every sync): per
+/// table, every `-j` target and every `-A` chain is declared, every jumped-to chain has rules
+/// (KUBE-NODEPORTS excepted), and every declared chain is jumped to (kube-proxy's fixed
+/// chains excepted).
+fn check_rule_jumps(id: &str, restore: &str) {
+    use std::collections::BTreeSet;
+    const BUILTIN_TARGETS: &[&str] =
+        &["ACCEPT", "REJECT", "DROP", "MARK", "RETURN", "DNAT", "SNAT", "MASQUERADE"];
+    const FIXED: &[&str] = &[
+        "KUBE-SERVICES",
+        "KUBE-EXTERNAL-SERVICES",
+        "KUBE-NODEPORTS",
+        "KUBE-POSTROUTING",
+        "KUBE-FORWARD",
+        "KUBE-MARK-MASQ",
+        "KUBE-PROXY-FIREWALL",
+        "KUBE-FIREWALL",
+    ];
+    for table in restore.split("COMMIT\n").filter(|t| !t.trim().is_empty()) {
+        let name = table.lines().next().unwrap_or_default();
+        let created: BTreeSet<&str> = table
+            .lines()
+            .filter_map(|l| l.strip_prefix(':'))
+            .filter_map(|l| l.split_whitespace().next())
+            .collect();
+        let filled: BTreeSet<&str> = table
+            .lines()
+            .filter_map(|l| l.strip_prefix("-A "))
+            .filter_map(|l| l.split_whitespace().next())
+            .collect();
+        let jumped: BTreeSet<&str> = table
+            .lines()
+            .filter_map(|l| l.split(" -j ").nth(1))
+            .filter_map(|l| l.split_whitespace().next())
+            .filter(|t| !BUILTIN_TARGETS.contains(t))
+            .collect();
+        let missing: Vec<_> = jumped.union(&filled).filter(|c| !created.contains(*c)).collect();
+        assert!(missing.is_empty(), "{id}: {name}: used but not created: {missing:?}");
+        let empty: Vec<_> =
+            jumped.iter().filter(|c| !filled.contains(*c) && **c != "KUBE-NODEPORTS").collect();
+        assert!(empty.is_empty(), "{id}: {name}: jumped to but no rules: {empty:?}");
+        let extra: Vec<_> =
+            created.iter().filter(|c| !jumped.contains(*c) && !FIXED.contains(c)).collect();
+        assert!(extra.is_empty(), "{id}: {name}: created but not used: {extra:?}\n{restore}");
+    }
 }

@@ -181,6 +181,7 @@ pub(crate) fn service(y: &Y) -> Service {
         s.status.load_balancer_ingress.push(LoadBalancerIngress {
             ip: i.get("ip").str().and_then(|v| v.parse().ok()),
             hostname: None,
+            ip_mode: i.get("ipMode").str().map(str::to_string),
         });
     }
     s

@@ -446,6 +446,9 @@ pub struct ServiceStatus {
 pub struct LoadBalancerIngress {
     pub ip: Option<IpAddr>,
     pub hostname: Option<String>,
+    /// `ipMode` as written (`VIP` or `Proxy`); `None` when absent (the API server defaults it
+    /// to `VIP` when `ip` is set). kube-proxy ignores `Proxy` entries.
+    pub ip_mode: Option<String>,
 }
 
 // ---------------------------------------------------------------------------------------------

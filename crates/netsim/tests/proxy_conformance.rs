@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
-use netsim::model::{EndpointSlice, Protocol, Service};
+use netsim::model::{EndpointSlice, IpFamily, Protocol, Service};
 use netsim::net::Cidr;
 use netsim::proxy::{self, names, NodeInfo, Origin, Packet, ProxyConfig, RuleTable};
 
@@ -224,6 +224,7 @@ fn overall_iptables_rules() {
     let rs = proxy::generate(&svcs, &slices, &fake_node(), &ProxyConfig::upstream_fake());
     let want = sort_iptables_rules(&doc.get("expected_iptables_restore").s());
     let got = sort_iptables_rules(&rs.restore_text());
+    check_rule_jumps("overall", &rs.restore_text());
     if got != want {
         for (i, (g, w)) in got.lines().zip(want.lines()).enumerate() {
             if g != w {
@@ -240,6 +241,47 @@ fn overall_iptables_rules() {
     assert!(RuleTable::parse(&rs.save_text()).is_ok());
 }
 
+/// The fake proxier's settings a sample asks for (`proxier_config`): upstream's
+/// `NewFakeProxier` plus the fields its tests override.
+fn proxier_config(pc: &Y) -> ProxyConfig {
+    let mut cfg = ProxyConfig::upstream_fake();
+    if pc.get("family").str() == Some("IPv6") {
+        // NewFakeProxier with an IPv6 iptables: pod CIDR fd00:10::/64.
+        cfg.ip_family = IpFamily::IPv6;
+        cfg.cluster_cidr = Some("fd00:10::/64".to_string());
+    }
+    if let Some(b) = pc.get("localhostNodePorts").bool() {
+        cfg.localhost_node_ports = b;
+    }
+    if let Some(b) = pc.get("masqueradeAll").bool() {
+        cfg.masquerade_all = b;
+    }
+    // `localDetector: false`: proxyutil.NewNoOpLocalDetector().
+    if pc.get("localDetector").bool() == Some(false) {
+        cfg.cluster_cidr = None;
+    }
+    if let Some(b) = pc.get("randomFully").bool() {
+        cfg.random_fully = b;
+    }
+    if let Some(b) = pc.get("nfacct").bool() {
+        cfg.nfacct = b;
+    }
+    if let Some(b) = pc.get("tcpLiberal").bool() {
+        cfg.conntrack_tcp_liberal = b;
+    }
+    cfg.node_port_addresses = pc.get("nodePortAddresses").seq().iter().map(Y::s).collect();
+    cfg
+}
+
+/// The pod CIDR the packet origin is guessed from (independent of the local-traffic detector,
+/// which a sample may switch off).
+fn pod_cidr(cfg: &ProxyConfig) -> Option<Cidr> {
+    match cfg.ip_family {
+        IpFamily::IPv4 => Cidr::parse("10.0.0.0/8"),
+        IpFamily::IPv6 => Cidr::parse("fd00:10::/64"),
+    }
+}
+
 fn run_packet_cases(
     id: &str,
     svcs: &[Service],
@@ -249,8 +291,9 @@ fn run_packet_cases(
 ) -> usize {
     let node = fake_node();
     let rs = proxy::generate(svcs, slices, &node, cfg);
+    check_rule_jumps(id, &rs.restore_text());
     let table = RuleTable::parse(&rs.kernel_text()).expect("own text parses");
-    let pod_cidr = Cidr::parse("10.0.0.0/8");
+    let pod_cidr = pod_cidr(cfg);
     assert!(!cases.is_empty(), "{id}: no cases");
     for c in cases {
         let name = c.get("name").s();
@@ -270,7 +313,7 @@ fn run_packet_cases(
             rs.kernel_text()
         );
         if let Some(m) = c.get("masq").bool() {
-            assert_eq!(trace.marked(), m, "{id} / {name}: masq");
+            assert_eq!(trace.marked(), m, "{id} / {name}: masq\n{}", rs.kernel_text());
             assert_eq!(trace.masquerade(), m, "{id} / {name}: MASQUERADE in POSTROUTING");
         }
         // A seeded walk lands on one of the destinations.
@@ -285,33 +328,46 @@ fn run_packet_cases(
     cases.len()
 }
 
+/// The rules of one chain, in write order (`-A CHAIN ...` lines of the restore input).
+fn chain_rules(rs: &proxy::Ruleset, table: &str, chain: &str) -> String {
+    let rules = if table == "nat" { &rs.nat_rules } else { &rs.filter_rules };
+    let prefix = format!("-A {chain} ");
+    rules.iter().filter(|r| r.starts_with(&prefix)).map(|r| format!("{r}\n")).collect()
+}
+
+/// `expected_chains`: upstream's `assertIPTablesChainEqual` (one chain's rules, exactly).
+fn check_chains(id: &str, rs: &proxy::Ruleset, expected: &Y) -> usize {
+    for e in expected.seq() {
+        let (table, chain) = (e.get("table").s(), e.get("chain").s());
+        let want: String = e.get("rules").s().lines().map(|l| format!("{}\n", l.trim())).collect();
+        assert_eq!(chain_rules(rs, &table, &chain), want, "{id}: {table} {chain}");
+    }
+    expected.seq().len()
+}
+
 fn packet_flow_file(path: &str) -> usize {
     let doc = read(path);
     let id = doc.get("id").s();
-    let (svcs, slices) = fixtures(doc.get("input"));
     let mut n = 0;
     if let Y::Seq(variants) = doc.get("variants") {
         for v in variants {
-            let pc = v.get("proxier_config");
-            let mut cfg = ProxyConfig::upstream_fake();
-            if let Some(b) = pc.get("localhostNodePorts").bool() {
-                cfg.localhost_node_ports = b;
-            }
-            cfg.node_port_addresses = pc.get("nodePortAddresses").seq().iter().map(Y::s).collect();
+            // A variant may bring its own objects (a later sync of upstream's test).
+            let input = match v.get("input") {
+                Y::Null => doc.get("input"),
+                y => y,
+            };
+            let (svcs, slices) = fixtures(input);
+            let cfg = proxier_config(v.get("proxier_config"));
             let vid = format!("{id} [{}]", v.get("name").s());
             n += run_packet_cases(&vid, &svcs, &slices, &cfg, v.get("cases").seq());
+            let rs = proxy::generate(&svcs, &slices, &fake_node(), &cfg);
             if let Some(fw) = v.get("expected_KUBE_FIREWALL_chain").str() {
-                let rs = proxy::generate(&svcs, &slices, &fake_node(), &cfg);
-                let got: String = rs
-                    .filter_rules
-                    .iter()
-                    .filter(|r| r.starts_with("-A KUBE-FIREWALL "))
-                    .map(|r| format!("{r}\n"))
-                    .collect();
-                assert_eq!(got, fw, "{vid}: KUBE-FIREWALL");
+                assert_eq!(chain_rules(&rs, "filter", "KUBE-FIREWALL"), fw, "{vid}: KUBE-FIREWALL");
             }
+            check_chains(&vid, &rs, v.get("expected_chains"));
         }
     } else {
+        let (svcs, slices) = fixtures(doc.get("input"));
         n += run_packet_cases(
             &id,
             &svcs,
@@ -338,5 +394,126 @@ fn packet_flows() {
     for f in files {
         total += packet_flow_file(&format!("packet_flow/{f}"));
     }
-    assert!(total >= 28, "ran {total} packet cases");
+    assert!(total >= 200, "ran {total} packet cases");
+}
+
+/// upstream `countEndpointsAndComments`: the KUBE-SEP DNAT line containing `match`, how many
+/// KUBE-SEP DNAT lines there are and how many of them carry a comment.
+fn count_endpoints_and_comments(text: &str, matching: &str) -> (String, usize, usize) {
+    let (mut matched, mut n, mut comments) = (String::new(), 0, 0);
+    for l in text.lines().filter(|l| l.starts_with("-A KUBE-SEP-") && l.contains("-j DNAT")) {
+        n += 1;
+        if l.contains("--comment") {
+            comments += 1;
+        }
+        if l.contains(matching) {
+            matched = l.to_string();
+        }
+    }
+    (matched, n, comments)
+}
+
+fn assert_same_rules(id: &str, got: &str, want: &str) {
+    let (got, want) = (sort_iptables_rules(got), sort_iptables_rules(want));
+    if got != want {
+        for (i, (g, w)) in got.lines().zip(want.lines()).enumerate() {
+            assert_eq!(g, w, "{id}: first difference at line {}\nfull:\n{got}", i + 1);
+        }
+        panic!("{id}: length differs:\n{got}\n---\n{want}");
+    }
+}
+
+/// `iptables/*.yaml` files of `kind: exact_rules`: per variant, the whole restore input
+/// (`assertIPTablesRulesEqual`), single chains (`assertIPTablesChainEqual`) or endpoint-rule
+/// counts (`countEndpointsAndComments`).
+#[test]
+fn exact_rules() {
+    let dir = format!("{ROOT}/iptables");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".yaml"))
+        .collect();
+    files.sort();
+    let mut checks = 0;
+    for f in files {
+        let doc = read(&format!("iptables/{f}"));
+        if doc.get("kind").str() != Some("exact_rules") {
+            continue;
+        }
+        for v in doc.get("variants").seq() {
+            let vid = format!("{} [{}]", doc.get("id").s(), v.get("name").s());
+            let input = match v.get("input") {
+                Y::Null => doc.get("input"),
+                y => y,
+            };
+            let (svcs, slices) = fixtures(input);
+            let cfg = proxier_config(v.get("proxier_config"));
+            let rs = proxy::generate(&svcs, &slices, &fake_node(), &cfg);
+            let text = rs.restore_text();
+            check_rule_jumps(&vid, &text);
+            if let Some(want) = v.get("expected_iptables_restore").str() {
+                assert_same_rules(&vid, &text, want);
+                checks += 1;
+            }
+            checks += check_chains(&vid, &rs, v.get("expected_chains"));
+            for c in v.get("sep_dnat").seq() {
+                let (line, n, comments) = count_endpoints_and_comments(&text, &c.get("match").s());
+                assert_eq!(line, c.get("line").s(), "{vid}");
+                assert_eq!(n as i64, c.get("endpoints").int().unwrap(), "{vid}: endpoints");
+                assert_eq!(comments as i64, c.get("comments").int().unwrap(), "{vid}: comments");
+                checks += 1;
+            }
+            assert!(RuleTable::parse(&rs.kernel_text()).is_ok(), "{vid}: own text parses");
+        }
+    }
+    assert!(checks >= 10, "ran {checks} exact-rules checks");
+}
+
+/// upstream `checkIPTablesRuleJumps` (run by `assertIPTablesRulesEqual` on every sync): per
+/// table, every `-j` target and every `-A` chain is declared, every jumped-to chain has rules
+/// (KUBE-NODEPORTS excepted), and every declared chain is jumped to (kube-proxy's fixed
+/// chains excepted).
+fn check_rule_jumps(id: &str, restore: &str) {
+    use std::collections::BTreeSet;
+    const BUILTIN_TARGETS: &[&str] =
+        &["ACCEPT", "REJECT", "DROP", "MARK", "RETURN", "DNAT", "SNAT", "MASQUERADE"];
+    const FIXED: &[&str] = &[
+        "KUBE-SERVICES",
+        "KUBE-EXTERNAL-SERVICES",
+        "KUBE-NODEPORTS",
+        "KUBE-POSTROUTING",
+        "KUBE-FORWARD",
+        "KUBE-MARK-MASQ",
+        "KUBE-PROXY-FIREWALL",
+        "KUBE-FIREWALL",
+    ];
+    for table in restore.split("COMMIT\n").filter(|t| !t.trim().is_empty()) {
+        let name = table.lines().next().unwrap_or_default();
+        let created: BTreeSet<&str> = table
+            .lines()
+            .filter_map(|l| l.strip_prefix(':'))
+            .filter_map(|l| l.split_whitespace().next())
+            .collect();
+        let filled: BTreeSet<&str> = table
+            .lines()
+            .filter_map(|l| l.strip_prefix("-A "))
+            .filter_map(|l| l.split_whitespace().next())
+            .collect();
+        let jumped: BTreeSet<&str> = table
+            .lines()
+            .filter_map(|l| l.split(" -j ").nth(1))
+            .filter_map(|l| l.split_whitespace().next())
+            .filter(|t| !BUILTIN_TARGETS.contains(t))
+            .collect();
+        let missing: Vec<_> = jumped.union(&filled).filter(|c| !created.contains(*c)).collect();
+        assert!(missing.is_empty(), "{id}: {name}: used but not created: {missing:?}");
+        let empty: Vec<_> =
+            jumped.iter().filter(|c| !filled.contains(*c) && **c != "KUBE-NODEPORTS").collect();
+        assert!(empty.is_empty(), "{id}: {name}: jumped to but no rules: {empty:?}");
+        let extra: Vec<_> =
+            created.iter().filter(|c| !jumped.contains(*c) && !FIXED.contains(c)).collect();
+        assert!(extra.is_empty(), "{id}: {name}: created but not used: {extra:?}\n{restore}");
+    }
 }

@@ -651,9 +651,11 @@ pub(crate) fn assign_load_balancers(c: &mut Cluster) {
         match got {
             Some(ip) => {
                 used.insert(ip);
-                s.status
-                    .load_balancer_ingress
-                    .push(LoadBalancerIngress { ip: Some(ip), hostname: None });
+                s.status.load_balancer_ingress.push(LoadBalancerIngress {
+                    ip: Some(ip),
+                    hostname: None,
+                    ip_mode: None,
+                });
                 events.push(Event::new(
                     EventType::Normal,
                     "IPAllocated",

@@ -374,14 +374,14 @@ fn service(c: &Cluster, s: &Service) -> String {
         w.w(0, &format!("External Name:\t{n}\n"));
     }
     if !s.status.load_balancer_ingress.is_empty() {
-        // buildIngressString: the IP with its ipMode (VIP for the simulator's providers), or the
-        // hostname.
+        // buildIngressString: the IP with its ipMode (defaulted to VIP by the API server when
+        // not given), or the hostname.
         let list: Vec<String> = s
             .status
             .load_balancer_ingress
             .iter()
             .map(|i| match (i.ip, &i.hostname) {
-                (Some(ip), _) => format!("{ip} (VIP)"),
+                (Some(ip), _) => format!("{ip} ({})", i.ip_mode.as_deref().unwrap_or("VIP")),
                 (None, Some(h)) => h.clone(),
                 (None, None) => String::new(),
             })

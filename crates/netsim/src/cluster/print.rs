@@ -1242,7 +1242,15 @@ fn service_json(svc: &Service) -> J {
                 J::obj()
                     .opt("ip", s(i.ip.map(|x| x.to_string()).unwrap_or_default()))
                     .opt("hostname", s(i.hostname.clone().unwrap_or_default()))
-                    .opt("ipMode", if i.ip.is_some() { s("VIP") } else { J::Null })
+                    // SetDefaults_Service: an ingress with an IP and no ipMode gets VIP.
+                    .opt(
+                        "ipMode",
+                        match (&i.ip_mode, i.ip) {
+                            (Some(m), _) => s(m.clone()),
+                            (None, Some(_)) => s("VIP"),
+                            (None, None) => J::Null,
+                        },
+                    )
             })
             .collect(),
     );

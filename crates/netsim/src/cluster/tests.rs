@@ -692,10 +692,11 @@ fn metallb_assigns_first_free_address() {
     fixed.spec.load_balancer_ip = Some("172.18.255.210".parse().unwrap());
     let mut given = a.clone();
     given.meta.name = "given".into();
-    given
-        .status
-        .load_balancer_ingress
-        .push(LoadBalancerIngress { ip: Some("1.2.3.4".parse().unwrap()), hostname: None });
+    given.status.load_balancer_ingress.push(LoadBalancerIngress {
+        ip: Some("1.2.3.4".parse().unwrap()),
+        hostname: None,
+        ip_mode: None,
+    });
     o.services.extend([a, b, fixed, given]);
     let c = build(&o);
     let ip =

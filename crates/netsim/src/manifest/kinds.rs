@@ -375,11 +375,12 @@ pub(crate) fn service_status(cx: &mut Cx<'_>, n: &Node<'_>) -> ServiceStatus {
     fields!(cx, n, s::SERVICE_STATUS, e => {
         "loadBalancer" => fields!(cx, &e.value, s::LOAD_BALANCER_STATUS, f => {
             "ingress" => items!(cx, &f.value, _i, it => {
-                let mut ing = LoadBalancerIngress { ip: None, hostname: None };
+                let mut ing = LoadBalancerIngress { ip: None, hostname: None, ip_mode: None };
                 cx.go = "LoadBalancerIngress";
                 fields!(cx, it, s::LOAD_BALANCER_INGRESS, g => {
                     "ip" => ing.ip = ip(cx, &g.value),
                     "hostname" => ing.hostname = cx.string(&g.value),
+                    "ipMode" => ing.ip_mode = cx.string(&g.value),
                 });
                 st.load_balancer_ingress.push(ing);
             }),

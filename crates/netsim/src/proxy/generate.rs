@@ -799,15 +799,18 @@ fn write_node_ports_jump(ctx: &Ctx<'_>, t: &mut Tables, npa: &NodePortAddresses)
     }
 }
 
-/// KUBE-FORWARD: drop INVALID, accept marked and established traffic.
+/// KUBE-FORWARD: drop INVALID (unless conntrack is TCP-liberal: `syncProxyRules` writes the
+/// drop only `if !proxier.conntrackTCPLiberal`), accept marked and established traffic.
 fn write_forward_rules(ctx: &Ctx<'_>, t: &mut Tables) {
     let masq_mark_pair = format!("{}/{}", ctx.mark, ctx.mark);
-    let mut invalid = vec!["-A", "KUBE-FORWARD", "-m", "conntrack", "--ctstate", "INVALID"];
-    if ctx.cfg.nfacct {
-        invalid.extend(["-m", "nfacct", "--nfacct-name", "ct_state_invalid_dropped_pkts"]);
+    if !ctx.cfg.conntrack_tcp_liberal {
+        let mut invalid = vec!["-A", "KUBE-FORWARD", "-m", "conntrack", "--ctstate", "INVALID"];
+        if ctx.cfg.nfacct {
+            invalid.extend(["-m", "nfacct", "--nfacct-name", "ct_state_invalid_dropped_pkts"]);
+        }
+        invalid.extend(["-j", "DROP"]);
+        t.filter_rules.push(line(&invalid));
     }
-    invalid.extend(["-j", "DROP"]);
-    t.filter_rules.push(line(&invalid));
     t.filter_rules.push(line(&[
         "-A",
         "KUBE-FORWARD",

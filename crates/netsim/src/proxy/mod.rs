@@ -102,6 +102,9 @@ pub struct ProxyConfig {
     pub nfacct: bool,
     /// Whether iptables supports `--random-fully` (modern iptables: yes).
     pub random_fully: bool,
+    /// KubeProxyConfiguration `conntrack.tcpBeLiberal` (default false): conntrack accepts
+    /// out-of-window TCP packets, so kube-proxy writes no INVALID drop rule in KUBE-FORWARD.
+    pub conntrack_tcp_liberal: bool,
     pub mark_style: MarkStyle,
     /// The family this proxier instance programs (`iptables` = IPv4, `ip6tables` = IPv6).
     pub ip_family: IpFamily,
@@ -176,6 +179,7 @@ impl Default for ProxyConfig {
             node_port_addresses: Vec::new(),
             nfacct: true,
             random_fully: true,
+            conntrack_tcp_liberal: false,
             mark_style: MarkStyle::Padded,
             ip_family: IpFamily::IPv4,
             mode: ProxyMode::Iptables,

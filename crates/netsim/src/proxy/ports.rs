@@ -114,12 +114,14 @@ fn service_ports_of<'a>(
     let external_ips: Vec<IpAddr> =
         svc.spec.external_ips.iter().copied().filter(|ip| family_matches(*ip, family)).collect();
     // `LoadBalancerVIPs` (pkg/proxy/serviceport.go): every status ingress IP of this family,
-    // whatever the Service type (the type is not checked upstream either). Ingress entries with
-    // `ipMode: Proxy` are left out upstream; the model does not carry ipMode.
+    // whatever the Service type (the type is not checked upstream either), except entries
+    // whose `ipMode` is not VIP (`proxyutil.IsVIPMode`: unset means VIP; LoadBalancerIPMode is
+    // GA, so `Proxy` entries get no rules; TestLoadBalancerIngressRouteTypeProxy).
     let lb_ips: Vec<IpAddr> = svc
         .status
         .load_balancer_ingress
         .iter()
+        .filter(|i| i.ip_mode.as_deref().is_none_or(|m| m == "VIP"))
         .filter_map(|i| i.ip)
         .filter(|ip| family_matches(*ip, family))
         .collect();

@@ -148,7 +148,7 @@ fn external_traffic_policy_local() {
     s.spec.health_check_node_port = Some(30000);
     s.spec.external_ips = vec![ip("192.168.99.11")];
     s.status.load_balancer_ingress =
-        vec![LoadBalancerIngress { ip: Some(ip("1.2.3.4")), hostname: None }];
+        vec![LoadBalancerIngress { ip: Some(ip("1.2.3.4")), hostname: None, ip_mode: None }];
     let sl = slice(
         "ns1",
         "svc1",
@@ -342,7 +342,7 @@ fn source_ranges_with_node_ip_allow_the_lb_ip() {
     s.spec.type_ = ServiceType::LoadBalancer;
     s.spec.load_balancer_source_ranges = vec!["192.168.0.0/24".into(), "203.0.113.0/25".into()];
     s.status.load_balancer_ingress =
-        vec![LoadBalancerIngress { ip: Some(ip("5.6.7.8")), hostname: None }];
+        vec![LoadBalancerIngress { ip: Some(ip("5.6.7.8")), hostname: None, ip_mode: None }];
     let sl = slice("ns", "lb", ("", 80, Protocol::Tcp), &[("10.1.1.1", None, None, None, None)]);
     let rs = generate(&[s], &[sl], &node(), &fake());
     let h = names::service_hash("ns/lb", "tcp");

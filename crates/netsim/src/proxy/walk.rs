@@ -283,6 +283,34 @@ struct World {
     path: Vec<Step>,
 }
 
+/// One way's final record.
+fn outcome(w: World, flow: Flow) -> Outcome {
+    let verdict = match flow {
+        Flow::Reject => Verdict::Reject,
+        Flow::Drop => Verdict::Drop,
+        _ if w.dnat.is_some() => Verdict::Dnat,
+        Flow::Accept => Verdict::Accept,
+        _ => Verdict::None,
+    };
+    Outcome {
+        share: w.share,
+        path: w.path,
+        dnat: w.dnat,
+        marked: w.marked,
+        masquerade: w.masquerade,
+        verdict,
+    }
+}
+
+/// The verdict of two filter hooks in a row (OUTPUT, then INPUT over loopback): the second
+/// decides unless it only fell through, then an explicit ACCEPT of the first stands.
+fn combine(first: Flow, second: Flow) -> Flow {
+    match second {
+        Flow::Continue | Flow::NatDone => first,
+        f => f,
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Flow {
     /// Fell off the chain or RETURNed: the caller continues.
@@ -378,7 +406,8 @@ impl Engine<'_> {
             }
             None => vec![start],
         };
-        // 2. filter.
+        // 2. filter, 3. nat POSTROUTING (and, for the node's connections to itself, the
+        // loopback delivery through filter INPUT).
         let mut outcomes = Vec::new();
         for w in after_nat {
             let local_dst = self.is_local(w.dst);
@@ -389,74 +418,75 @@ impl Engine<'_> {
             } else {
                 "FORWARD"
             };
-            let mut results: Vec<(World, Flow)> = Vec::new();
-            match rules.table("filter") {
-                Some(t) if t.chain(hook).is_some_and(|c| !c.rules.is_empty()) => {
-                    results = self.run_chain(t, hook, w, 0);
-                }
-                Some(t) => {
-                    // No built-in jumps in the text: run kube-proxy's filter chains directly,
-                    // as upstream's tracer does.
-                    let mut cur = vec![(w, Flow::Continue)];
-                    for c in [
-                        "KUBE-SERVICES",
-                        "KUBE-EXTERNAL-SERVICES",
-                        "KUBE-NODEPORTS",
-                        "KUBE-PROXY-FIREWALL",
-                    ] {
-                        let mut next = Vec::new();
-                        for (w, f) in cur {
-                            if f != Flow::Continue || t.chain(c).is_none() {
-                                next.push((w, f));
-                            } else {
-                                next.extend(self.run_chain(t, c, w, 0));
-                            }
-                        }
-                        cur = next;
-                    }
-                    results = cur;
-                }
-                None => results.push((w, Flow::Continue)),
-            }
-            for (mut w, flow) in results {
-                let verdict = match flow {
-                    Flow::Reject => Verdict::Reject,
-                    Flow::Drop => Verdict::Drop,
-                    _ if w.dnat.is_some() => Verdict::Dnat,
-                    Flow::Accept => Verdict::Accept,
-                    _ => Verdict::None,
+            for (w, flow) in self.run_filter(rules, hook, w) {
+                let stopped = matches!(flow, Flow::Reject | Flow::Drop);
+                // POSTROUTING for packets that leave (or are locally generated).
+                let w = if !stopped && (from_node || !local_dst) {
+                    self.run_postrouting(nat, w)
+                } else {
+                    w
                 };
-                // 3. nat POSTROUTING for packets that leave (or are locally generated).
-                if !matches!(flow, Flow::Reject | Flow::Drop) && (from_node || !local_dst) {
-                    if let Some(t) = nat {
-                        let entry = if t.chain("POSTROUTING").is_some_and(|c| !c.rules.is_empty()) {
-                            Some("POSTROUTING")
-                        } else if t.chain("KUBE-POSTROUTING").is_some() {
-                            Some("KUBE-POSTROUTING")
-                        } else {
-                            None
-                        };
-                        if let Some(entry) = entry {
-                            let mut r = self.run_chain(t, entry, w.clone(), 0);
-                            // POSTROUTING never branches on statistic in kube-proxy's rules;
-                            // keep the first result to stay total if a text does.
-                            if !r.is_empty() {
-                                w = r.swap_remove(0).0;
-                            }
-                        }
+                if !stopped && from_node && local_dst {
+                    // A locally generated packet for a local address is delivered over
+                    // loopback: after OUTPUT and POSTROUTING it passes filter INPUT too
+                    // (where kube-proxy's "health check service ports" jump accepts
+                    // healthCheckNodePorts; upstream's TestTracePacket, "ACCEPT
+                    // (NodePortHealthCheck)" from the node to its own IP).
+                    for (w, input) in self.run_filter(rules, "INPUT", w) {
+                        outcomes.push(outcome(w, combine(flow, input)));
                     }
+                } else {
+                    outcomes.push(outcome(w, flow));
                 }
-                outcomes.push(Outcome {
-                    share: w.share,
-                    path: w.path,
-                    dnat: w.dnat,
-                    marked: w.marked,
-                    masquerade: w.masquerade,
-                    verdict,
-                });
             }
         }
         Trace { outcomes, truncated: self.truncated }
+    }
+
+    /// One filter hook: its built-in chain, or (bare restore input without the built-in jumps)
+    /// kube-proxy's filter chains in turn, as upstream's tracer runs them.
+    fn run_filter(&mut self, rules: &RuleTable, hook: &str, w: World) -> Vec<(World, Flow)> {
+        let Some(t) = rules.table("filter") else {
+            return vec![(w, Flow::Continue)];
+        };
+        if t.chain(hook).is_some_and(|c| !c.rules.is_empty()) {
+            return self.run_chain(t, hook, w, 0);
+        }
+        let mut cur = vec![(w, Flow::Continue)];
+        for c in
+            ["KUBE-SERVICES", "KUBE-EXTERNAL-SERVICES", "KUBE-NODEPORTS", "KUBE-PROXY-FIREWALL"]
+        {
+            let mut next = Vec::new();
+            for (w, f) in cur {
+                if f != Flow::Continue || t.chain(c).is_none() {
+                    next.push((w, f));
+                } else {
+                    next.extend(self.run_chain(t, c, w, 0));
+                }
+            }
+            cur = next;
+        }
+        cur
+    }
+
+    /// nat POSTROUTING (or KUBE-POSTROUTING in a bare restore input): the masquerade.
+    fn run_postrouting(&mut self, nat: Option<&Table>, w: World) -> World {
+        let Some(t) = nat else { return w };
+        let entry = if t.chain("POSTROUTING").is_some_and(|c| !c.rules.is_empty()) {
+            "POSTROUTING"
+        } else if t.chain("KUBE-POSTROUTING").is_some() {
+            "KUBE-POSTROUTING"
+        } else {
+            return w;
+        };
+        let mut r = self.run_chain(t, entry, w.clone(), 0);
+        // POSTROUTING never branches on statistic in kube-proxy's rules; keep the first
+        // result to stay total if a text does.
+        if r.is_empty() {
+            w
+        } else {
+            r.swap_remove(0).0
+        }
     }
 
     fn run_chain(&mut self, t: &Table, name: &str, w: World, depth: u32) -> Vec<(World, Flow)> {

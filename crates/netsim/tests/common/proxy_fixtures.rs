@@ -181,6 +181,7 @@ pub(crate) fn service(y: &Y) -> Service {
         s.status.load_balancer_ingress.push(LoadBalancerIngress {
             ip: i.get("ip").str().and_then(|v| v.parse().ok()),
             hostname: None,
+            ip_mode: i.get("ipMode").str().map(str::to_string),
         });
     }
     s
@@ -197,10 +198,9 @@ pub(crate) fn slice(y: &Y, idx: usize) -> EndpointSlice {
             ..Default::default()
         },
         address_type: y.get("addressType").str().unwrap_or("IPv4").to_string(),
-        endpoints: y
-            .get("endpoints")
-            .seq()
+        endpoints: generated_endpoints(y.get("generateEndpoints"))
             .iter()
+            .chain(y.get("endpoints").seq())
             .map(|e| Endpoint {
                 addresses: e
                     .get("addresses")
@@ -247,6 +247,19 @@ pub(crate) fn slice(y: &Y, idx: usize) -> EndpointSlice {
             })
             .collect(),
     }
+}
+
+/// `generateEndpoints: {prefix: "10.0", count: N}`: N ready endpoints addressed as upstream's
+/// `fmt.Sprintf("10.0.%d.%d", i%256, i/256)` (TestSyncProxyRulesLargeClusterMode).
+fn generated_endpoints(g: &Y) -> Vec<Y> {
+    let prefix = g.get("prefix").s();
+    let count = g.get("count").int().unwrap_or(0);
+    (0..count)
+        .map(|i| {
+            let ip = format!("{prefix}.{}.{}", i % 256, i / 256);
+            Y::Map(vec![("addresses".to_string(), Y::Seq(vec![Y::Str(ip)]))])
+        })
+        .collect()
 }
 
 /// The Services and EndpointSlices of a sample; slices are named `<service>-<n>` counting from

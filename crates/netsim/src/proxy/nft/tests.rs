@@ -574,8 +574,8 @@ fn source_ranges_that_hold_the_node_ip_allow_the_lb_ips() {
     s.spec.type_ = ServiceType::LoadBalancer;
     s.spec.load_balancer_source_ranges = vec!["192.168.0.0/24".into(), " 203.0.113.0/25".into()];
     s.status.load_balancer_ingress = vec![
-        LoadBalancerIngress { ip: Some(ip("1.2.3.4")), hostname: None },
-        LoadBalancerIngress { ip: Some(ip("5.6.7.8")), hostname: None },
+        LoadBalancerIngress { ip: Some(ip("1.2.3.4")), hostname: None, ip_mode: None },
+        LoadBalancerIngress { ip: Some(ip("5.6.7.8")), hostname: None, ip_mode: None },
     ];
     let d = generate(&[s], &[], &node(), &fake()).dump_text();
     // Written even without endpoints (upstream does not check them for the firewall chain).

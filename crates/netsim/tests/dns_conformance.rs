@@ -448,3 +448,226 @@ fn record_shapes() {
         strs(&["web.ns.svc.cluster.local. 5 IN A 10.96.0.5"])
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// `coredns_kubernetes_plugin.yaml`: CoreDNS plugin/kubernetes handler tests, fixture by fixture.
+
+mod yaml {
+    use netsim::syntax::{self, Node};
+    use netsim::text::FileId;
+
+    pub(crate) fn s(n: &Node<'_>) -> String {
+        n.as_scalar().map(|s| s.text.to_string()).unwrap_or_default()
+    }
+
+    pub(crate) fn get<'a, 'b>(n: &'b Node<'a>, k: &str) -> Option<&'b Node<'a>> {
+        n.get(k).map(|e| &e.value)
+    }
+
+    pub(crate) fn field(n: &Node<'_>, k: &str) -> String {
+        get(n, k).map(s).unwrap_or_default()
+    }
+
+    pub(crate) fn list(n: &Node<'_>, k: &str) -> Vec<String> {
+        get(n, k).and_then(|n| n.as_sequence()).unwrap_or(&[]).iter().map(s).collect()
+    }
+
+    pub(crate) fn seq<'a, 'b>(n: &'b Node<'a>, k: &str) -> &'b [Node<'a>] {
+        get(n, k).and_then(|n| n.as_sequence()).unwrap_or(&[])
+    }
+
+    pub(crate) fn with_root<T>(text: &str, f: impl FnOnce(&Node<'_>) -> T) -> T {
+        let parsed = syntax::parse(FileId(0), text);
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        let root = parsed.documents[0].root.as_ref().expect("a document");
+        f(root)
+    }
+}
+
+fn protocol(p: &str) -> Protocol {
+    match p.to_ascii_lowercase().as_str() {
+        "udp" => Protocol::Udp,
+        "sctp" => Protocol::Sctp,
+        _ => Protocol::Tcp,
+    }
+}
+
+/// `name/proto/port`.
+fn port_spec(p: &str) -> (String, Protocol, i32) {
+    let mut it = p.split('/');
+    let name = it.next().unwrap_or("").to_string();
+    let proto = protocol(it.next().unwrap_or("tcp"));
+    let port = it.next().and_then(|n| n.parse().ok()).unwrap_or(0);
+    (name, proto, port)
+}
+
+/// The fixture's objects: Services, EndpointSlices, Pods (CoreDNS's own Pods for `localIPs`)
+/// and Namespaces.
+fn fixture_objects(
+    f: &netsim::syntax::Node<'_>,
+) -> (Vec<Service>, Vec<EndpointSlice>, Vec<Pod>, Vec<Namespace>) {
+    use yaml::*;
+    let namespaces =
+        list(f, "namespaces").iter().map(|n| Namespace { meta: meta("", n) }).collect();
+    let mut services = Vec::new();
+    for n in seq(f, "services") {
+        let mut svc =
+            Service { meta: meta(&field(n, "ns"), &field(n, "name")), ..Service::default() };
+        if field(n, "type") == "ExternalName" {
+            svc.spec.type_ = ServiceType::ExternalName;
+            svc.spec.external_name = Some(field(n, "externalName"));
+        }
+        for i in list(n, "ips") {
+            if i == "None" {
+                svc.spec.headless = true;
+            } else {
+                svc.spec.cluster_ips.push(ip(&i));
+            }
+        }
+        for p in list(n, "ports") {
+            let (name, protocol, port) = port_spec(&p);
+            svc.spec.ports.push(ServicePort {
+                name,
+                protocol,
+                port,
+                target_port: IntOrString::Int(port),
+                node_port: None,
+                app_protocol: None,
+            });
+        }
+        services.push(svc);
+    }
+    let mut slices = Vec::new();
+    for (i, n) in seq(f, "endpoints").iter().enumerate() {
+        let svc = field(n, "service");
+        let mut m = meta(&field(n, "ns"), &format!("{svc}-{i}"));
+        m.labels.insert("kubernetes.io/service-name".into(), svc);
+        let endpoints = list(n, "addresses")
+            .iter()
+            .map(|a| {
+                let (addr, host) = match a.split_once('=') {
+                    Some((a, h)) => (a, Some(h.to_string())),
+                    None => (a.as_str(), None),
+                };
+                Endpoint { addresses: vec![ip(addr)], hostname: host, ..Endpoint::default() }
+            })
+            .collect();
+        let ports = list(n, "ports")
+            .iter()
+            .map(|p| {
+                let (name, protocol, port) = port_spec(p);
+                EndpointPort { name: Some(name), port: Some(port), protocol, app_protocol: None }
+            })
+            .collect();
+        slices.push(EndpointSlice { meta: m, address_type: "IPv4".into(), endpoints, ports });
+    }
+    let mut pods = Vec::new();
+    for n in seq(f, "pods") {
+        let mut p = Pod { meta: meta(&field(n, "ns"), &field(n, "name")), ..Pod::default() };
+        p.status.pod_ips = vec![ip(&field(n, "ip"))];
+        pods.push(p);
+    }
+    for (i, l) in list(f, "localIPs").iter().enumerate() {
+        let mut p = Pod { meta: meta("kube-system", &format!("coredns-{i}")), ..Pod::default() };
+        p.meta.labels.insert("k8s-app".into(), "kube-dns".into());
+        p.status.pod_ips = vec![ip(l)];
+        pods.push(p);
+    }
+    (services, slices, pods, namespaces)
+}
+
+/// A record as upstream's `test.Section` compares it: TTL 303 matches any TTL; an SOA keeps
+/// owner, TTL, mname, rname and the refresh/retry/expire timers (not its serial or minimum).
+fn comparable(rr: &str, any_ttl: bool) -> String {
+    let f: Vec<&str> = rr.split_whitespace().collect();
+    let mut out: Vec<&str> = f.clone();
+    if any_ttl {
+        if let Some(t) = out.get_mut(1) {
+            *t = "*";
+        }
+    }
+    if f.get(3) == Some(&"SOA") && out.len() == 11 {
+        out.remove(10);
+        out.remove(6);
+    }
+    out.join(" ")
+}
+
+fn section(want: &[String], got: &[Record]) -> (BTreeMap<String, usize>, BTreeMap<String, usize>) {
+    let mut w = BTreeMap::new();
+    let mut g = BTreeMap::new();
+    let any: std::collections::BTreeSet<usize> = want
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.split_whitespace().nth(1) == Some("303"))
+        .map(|(i, _)| i)
+        .collect();
+    let loose = !any.is_empty();
+    for r in want {
+        *w.entry(comparable(r, loose)).or_insert(0) += 1;
+    }
+    for r in got {
+        *g.entry(comparable(&r.to_string(), loose)).or_insert(0) += 1;
+    }
+    (w, g)
+}
+
+#[test]
+fn coredns_kubernetes_plugin() {
+    use yaml::*;
+    let text = read("coredns_kubernetes_plugin.yaml");
+    let checked = with_root(&text, |root| {
+        let fixtures = get(root, "fixtures").expect("fixtures");
+        let mut checked = 0;
+        let mut failures = Vec::new();
+        for g in seq(root, "groups") {
+            let test = field(g, "test");
+            let fixture = get(fixtures, &field(g, "fixture")).expect("the group's fixture");
+            let (services, slices, pods, namespaces) = fixture_objects(fixture);
+            let (cfg, diags) =
+                CorefileConfig::parse(&field(g, "corefile"), "cluster.local", Default::default());
+            assert!(diags.is_empty(), "{test}: {diags:?}");
+            let zone = Zone::new(
+                cfg,
+                ZoneInput {
+                    services: &services,
+                    endpoint_slices: &slices,
+                    pods: &pods,
+                    namespaces: &namespaces,
+                },
+            );
+            for c in seq(g, "cases") {
+                let qname = field(c, "qname");
+                let qtype = RecordType::parse(&field(c, "qtype")).expect("a type");
+                let r = zone.query(&qname, qtype);
+                let what = format!("{test}: {qname} {qtype}");
+                checked += 1;
+                let rcode = r.rcode.map(|x| x.as_str().to_string()).unwrap_or_default();
+                if rcode != field(c, "rcode") {
+                    failures.push(format!(
+                        "{what}: rcode {rcode:?}, want {} ({})",
+                        field(c, "rcode"),
+                        r.why
+                    ));
+                    continue;
+                }
+                for (key, got) in
+                    [("answer", &r.answer), ("ns", &r.authority), ("extra", &r.additional)]
+                {
+                    let (w, g) = section(&list(c, key), got);
+                    if w != g {
+                        failures.push(format!("{what}: {key}\n  got  {g:?}\n  want {w:?}"));
+                    }
+                }
+                let up = list(c, "upstream");
+                if up != r.upstream_lookups {
+                    failures
+                        .push(format!("{what}: upstream {:?}, want {up:?}", r.upstream_lookups));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{} failing cases:\n{}", failures.len(), failures.join("\n"));
+        checked
+    });
+    assert_eq!(checked, 82, "cases read from coredns_kubernetes_plugin.yaml");
+}

@@ -671,3 +671,141 @@ fn coredns_kubernetes_plugin() {
     });
     assert_eq!(checked, 82, "cases read from coredns_kubernetes_plugin.yaml");
 }
+
+// ---------------------------------------------------------------------------------------------
+// `kubelet_pod_dns.yaml`: kubelet pkg/kubelet/network/dns tests.
+
+/// `A{128}` → 128 × "A" (the file's shorthand for strings.Repeat).
+fn expand(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else { break };
+        let Ok(n) = rest[open + 1..close].parse::<usize>() else { break };
+        let (head, unit) = rest[..open].split_at(rest[..open].len() - 1);
+        out.push_str(head);
+        out.push_str(&unit.repeat(n));
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn expanded(n: &netsim::syntax::Node<'_>, k: &str) -> Vec<String> {
+    yaml::list(n, k).iter().map(|s| expand(s)).collect()
+}
+
+fn option_pairs(opts: &[String]) -> Vec<(String, Option<String>)> {
+    opts.iter()
+        .map(|o| match o.split_once(':') {
+            Some((k, v)) => (k.to_string(), Some(v.to_string())),
+            None => (o.clone(), None),
+        })
+        .collect()
+}
+
+fn kubelet_settings(g: &netsim::syntax::Node<'_>) -> ResolverSettings {
+    use yaml::*;
+    let mut s = ResolverSettings::new(Vec::new(), "cluster.local");
+    if let Some(st) = get(g, "settings") {
+        s.cluster_dns = list(st, "clusterDNS").iter().map(|i| ip(i)).collect();
+        s.cluster_domain = field(st, "clusterDomain");
+        if let Some(h) = get(st, "host") {
+            s.host.nameservers = list(h, "nameservers");
+            s.host.searches = list(h, "searches");
+            s.host.options = list(h, "options");
+        }
+    }
+    s
+}
+
+fn pod_for(g: &netsim::syntax::Node<'_>, c: &netsim::syntax::Node<'_>) -> Pod {
+    use yaml::*;
+    let mut p = Pod { meta: meta(&field(g, "namespace"), "test_pod"), ..Pod::default() };
+    p.spec.dns_policy = field(c, "dnsPolicy");
+    p.spec.host_network = field(c, "hostNetwork") == "true";
+    if let Some(d) = get(c, "dnsConfig") {
+        p.spec.dns_config = Some(PodDnsConfig {
+            nameservers: list(d, "nameservers"),
+            searches: list(d, "searches"),
+            options: option_pairs(&list(d, "options")),
+        });
+    }
+    p
+}
+
+fn set_of(v: &[String]) -> std::collections::BTreeSet<String> {
+    v.iter().cloned().collect()
+}
+
+#[test]
+fn kubelet_pod_dns() {
+    use yaml::*;
+    let text = read("kubelet_pod_dns.yaml");
+    let checked = with_root(&text, |root| {
+        let mut checked = 0;
+        for g in seq(root, "groups") {
+            let test = field(g, "test");
+            let settings = kubelet_settings(g);
+            for c in seq(g, "cases") {
+                let what = format!("{test}: {}", field(c, "desc"));
+                checked += 1;
+                let event = expand(&field(c, "event"));
+                match test.as_str() {
+                    "TestFormDNSSearchFitsLimits" => {
+                        let mut warnings = Vec::new();
+                        let got = fit_search(expanded(c, "search"), &mut warnings);
+                        assert_eq!(got, expanded(c, "want"), "{what}");
+                        let want: Vec<String> =
+                            [event].into_iter().filter(|e| !e.is_empty()).collect();
+                        assert_eq!(warnings, want, "{what}");
+                    }
+                    "TestFormDNSNameserversFitsLimits" => {
+                        let mut p = Pod { meta: meta("testNS", "test_pod"), ..Pod::default() };
+                        p.spec.dns_policy = "None".into();
+                        p.spec.dns_config = Some(PodDnsConfig {
+                            nameservers: list(c, "nameservers"),
+                            ..PodDnsConfig::default()
+                        });
+                        let rc = resolv_conf(&p, &settings);
+                        assert_eq!(rc.nameservers, list(c, "want"), "{what}");
+                        let want: Vec<String> =
+                            [event].into_iter().filter(|e| !e.is_empty()).collect();
+                        assert_eq!(rc.warnings, want, "{what}");
+                    }
+                    "TestMergeDNSOptions" => {
+                        let mut s = settings.clone();
+                        s.host.options = list(c, "existing");
+                        let mut p = Pod { meta: meta("testNS", "test_pod"), ..Pod::default() };
+                        p.spec.dns_policy = "Default".into();
+                        p.spec.dns_config = Some(PodDnsConfig {
+                            options: option_pairs(&list(c, "dnsConfig")),
+                            ..PodDnsConfig::default()
+                        });
+                        let rc = resolv_conf(&p, &s);
+                        assert_eq!(set_of(&rc.options), set_of(&list(c, "want")), "{what}");
+                        assert_eq!(rc.options.len(), list(c, "want").len(), "{what}");
+                    }
+                    "TestGetPodDNSType" => {
+                        let mut s = settings.clone();
+                        if field(c, "hasClusterDNS") != "true" {
+                            s.cluster_dns.clear();
+                        }
+                        let rc = resolv_conf(&pod_for(g, c), &s);
+                        assert_eq!(format!("{:?}", rc.source), field(c, "want"), "{what}");
+                    }
+                    _ => {
+                        let rc = resolv_conf(&pod_for(g, c), &settings);
+                        let want = get(c, "want").expect("want");
+                        assert_eq!(rc.nameservers, list(want, "nameservers"), "{what}");
+                        assert_eq!(rc.searches, list(want, "searches"), "{what}");
+                        assert_eq!(set_of(&rc.options), set_of(&list(want, "options")), "{what}");
+                        assert!(rc.warnings.is_empty(), "{what}: {:?}", rc.warnings);
+                    }
+                }
+            }
+        }
+        checked
+    });
+    assert_eq!(checked, 30, "cases read from kubelet_pod_dns.yaml");
+}

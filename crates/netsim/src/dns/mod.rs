@@ -29,8 +29,8 @@ pub use records::{
     MAX_NAME_LEN,
 };
 pub use resolver::{
-    candidates, query_packet, resolv_conf, resolve, DnsPacket, DnsSource, HostResolvConf,
-    ResolvConf, ResolverSettings, Walk, WalkResult, MAX_NAMESERVERS, MAX_NDOTS,
+    candidates, fit_search, query_packet, resolv_conf, resolve, DnsPacket, DnsSource,
+    HostResolvConf, ResolvConf, ResolverSettings, Walk, WalkResult, MAX_NAMESERVERS, MAX_NDOTS,
     MAX_SEARCH_LIST_CHARS, MAX_SEARCH_PATHS,
 };
 pub use zone::{address_from_reverse, reverse_name, Zone, ZoneInput, SOA_SERIAL};

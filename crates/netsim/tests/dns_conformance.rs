@@ -565,6 +565,9 @@ fn fixture_objects(
     for n in seq(f, "pods") {
         let mut p = Pod { meta: meta(&field(n, "ns"), &field(n, "name")), ..Pod::default() };
         p.status.pod_ips = vec![ip(&field(n, "ip"))];
+        if field(n, "deleting") == "true" {
+            p.meta.deletion_timestamp = Some("2024-01-01T00:00:00Z".into());
+        }
         pods.push(p);
     }
     for (i, l) in list(f, "localIPs").iter().enumerate() {
@@ -669,7 +672,7 @@ fn coredns_kubernetes_plugin() {
         assert!(failures.is_empty(), "{} failing cases:\n{}", failures.len(), failures.join("\n"));
         checked
     });
-    assert_eq!(checked, 82, "cases read from coredns_kubernetes_plugin.yaml");
+    assert_eq!(checked, 86, "cases read from coredns_kubernetes_plugin.yaml");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -812,3 +812,92 @@ fn kubelet_pod_dns() {
     });
     assert_eq!(checked, 30, "cases read from kubelet_pod_dns.yaml");
 }
+
+// ---------------------------------------------------------------------------------------------
+// `coredns_corefile_setup.yaml`: CoreDNS plugin/kubernetes setup (Corefile option) tests.
+
+/// `{0..127}.0.10.in-addr.arpa.` → the 128 names (the file's shorthand for a counted list).
+fn zone_list(items: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for z in items {
+        let range = z.strip_prefix('{').and_then(|r| r.split_once('}'));
+        match range.and_then(|(r, rest)| r.split_once("..").map(|(a, b)| (a, b, rest))) {
+            Some((a, b, rest)) => {
+                let (a, b): (u32, u32) = (a.parse().unwrap_or(0), b.parse().unwrap_or(0));
+                out.extend((a..=b).map(|i| format!("{i}{rest}")));
+            }
+            None => out.push(z.clone()),
+        }
+    }
+    out
+}
+
+fn check_setup_case(c: &netsim::syntax::Node<'_>, what: &str) {
+    use yaml::*;
+    let input = field(c, "input");
+    let (cfg, diags) = CorefileConfig::parse(
+        &format!(".:53 {{\n{input}\n}}\n"),
+        "cluster.local",
+        Default::default(),
+    );
+    if let Some(e) = get(c, "error") {
+        assert!(cfg.defaulted && diags.len() == 1, "{what}: no error ({diags:?})");
+        assert!(diags[0].message.contains(&s(e)), "{what}: {}", diags[0].message);
+        return;
+    }
+    assert!(diags.is_empty() && !cfg.defaulted, "{what}: {diags:?}");
+    let k = cfg.kubernetes.expect("a kubernetes plugin");
+    let want = |key: &str| get(c, key).map(s);
+    if let Some(n) = want("zones") {
+        assert_eq!(k.zones.len().to_string(), n, "{what}: {:?}", k.zones);
+    }
+    if get(c, "zone_list").is_some() {
+        assert_eq!(k.zones, zone_list(&list(c, "zone_list")), "{what}");
+    }
+    if let Some(n) = want("namespaces") {
+        assert_eq!(k.namespaces.len().to_string(), n, "{what}");
+    }
+    if let Some(p) = want("pods") {
+        assert_eq!(k.pods.as_str(), p, "{what}");
+    }
+    match get(c, "fallthrough") {
+        Some(f) if f.as_sequence().is_some() => {
+            assert_eq!(k.fallthrough, Some(list(c, "fallthrough")), "{what}")
+        }
+        Some(f) if s(f) == "all" => assert_eq!(k.fallthrough, Some(Vec::new()), "{what}"),
+        Some(_) => assert_eq!(k.fallthrough, None, "{what}"),
+        None => {}
+    }
+    if let Some(b) = want("endpoint_pod_names") {
+        assert_eq!(k.endpoint_pod_names.to_string(), b, "{what}");
+    }
+    if let Some(b) = want("ignore_empty_service") {
+        assert_eq!(k.ignore_empty_service.to_string(), b, "{what}");
+    }
+    if let Some(t) = want("ttl") {
+        assert_eq!(k.ttl.to_string(), t, "{what}");
+    }
+}
+
+#[test]
+fn coredns_corefile_setup() {
+    use yaml::*;
+    let text = read("coredns_corefile_setup.yaml");
+    let checked = with_root(&text, |root| {
+        let mut checked = 0;
+        let mut failed = Vec::new();
+        for g in seq(root, "groups") {
+            for (i, c) in seq(g, "cases").iter().enumerate() {
+                let what = format!("{} case {i}", field(g, "test"));
+                let run = std::panic::AssertUnwindSafe(|| check_setup_case(c, &what));
+                if std::panic::catch_unwind(run).is_err() {
+                    failed.push(what);
+                }
+                checked += 1;
+            }
+        }
+        assert!(failed.is_empty(), "{} failing cases: {failed:?}", failed.len());
+        checked
+    });
+    assert_eq!(checked, 41, "cases read from coredns_corefile_setup.yaml");
+}

@@ -21,8 +21,8 @@ mod resolver;
 mod zone;
 
 pub use corefile::{
-    is_reverse_zone, kubeadm_corefile_text, normalize_zone, CorefileConfig, ForwardConfig,
-    KubernetesConfig, OtherServerBlock, PodMode,
+    is_reverse_zone, kubeadm_corefile_text, normalize_zone, normalize_zones, CorefileConfig,
+    ForwardConfig, KubernetesConfig, OtherServerBlock, PodMode,
 };
 pub use records::{
     check_name, fqdn, Outcome, QueryError, Rcode, Record, RecordType, Response, MAX_LABEL_LEN,

@@ -545,11 +545,25 @@ fn fixture_objects(
         let endpoints = list(n, "addresses")
             .iter()
             .map(|a| {
-                let (addr, host) = match a.split_once('=') {
-                    Some((a, h)) => (a, Some(h.to_string())),
+                let (a, pod) = match a.split_once('@') {
+                    Some((a, p)) => (a, Some(p)),
                     None => (a.as_str(), None),
                 };
-                Endpoint { addresses: vec![ip(addr)], hostname: host, ..Endpoint::default() }
+                let (addr, host) = match a.split_once('=') {
+                    Some((a, h)) => (a, Some(h.to_string())),
+                    None => (a, None),
+                };
+                let target_ref = pod.map(|p| ObjectReference {
+                    kind: "Pod".into(),
+                    namespace: field(n, "ns"),
+                    name: p.into(),
+                });
+                Endpoint {
+                    addresses: vec![ip(addr)],
+                    hostname: host,
+                    target_ref,
+                    ..Endpoint::default()
+                }
             })
             .collect();
         let ports = list(n, "ports")
@@ -672,7 +686,7 @@ fn coredns_kubernetes_plugin() {
         assert!(failures.is_empty(), "{} failing cases:\n{}", failures.len(), failures.join("\n"));
         checked
     });
-    assert_eq!(checked, 86, "cases read from coredns_kubernetes_plugin.yaml");
+    assert_eq!(checked, 101, "cases read from coredns_kubernetes_plugin.yaml");
 }
 
 // ---------------------------------------------------------------------------------------------

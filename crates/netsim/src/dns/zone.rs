@@ -146,6 +146,8 @@ pub struct Zone {
     ep_by_ip: BTreeMap<IpAddr, Vec<(String, String, String)>>,
     /// Pod IP (`status.podIP`) → namespaces of Pods with it.
     pods_by_ip: BTreeMap<IpAddr, Vec<String>>,
+    /// (IP, namespace) of Pods being deleted: not in CoreDNS's pod index, kept to explain why.
+    terminating_pods: BTreeSet<(IpAddr, String)>,
     ns_targets: Vec<NsTarget>,
 }
 
@@ -340,6 +342,7 @@ impl Zone {
             endpoints.entry((ns, svc)).or_default().push(Subset { addresses, ports });
         }
         let mut pods_by_ip: BTreeMap<IpAddr, Vec<String>> = BTreeMap::new();
+        let mut terminating_pods = BTreeSet::new();
         let mut coredns_ips = Vec::new();
         for p in input.pods {
             let ns = p.meta.namespace.to_ascii_lowercase();
@@ -349,6 +352,8 @@ impl Zone {
             if let Some(ip) = p.status.pod_ips.first() {
                 if p.meta.deletion_timestamp.is_none() {
                     pods_by_ip.entry(*ip).or_default().push(ns.clone());
+                } else {
+                    terminating_pods.insert((*ip, ns.clone()));
                 }
                 if ns == "kube-system"
                     && p.meta.labels.get("k8s-app").map(String::as_str) == Some("kube-dns")
@@ -366,6 +371,7 @@ impl Zone {
             svc_by_ip,
             ep_by_ip,
             pods_by_ip,
+            terminating_pods,
             ns_targets: Vec::new(),
         };
         zone.ns_targets = zone.ns_addrs(&coredns_ips);
@@ -862,13 +868,19 @@ impl Zone {
         let found = ip.to_string() == text
             && self.pods_by_ip.get(&ip).is_some_and(|v| v.contains(&r.namespace));
         if found {
-            Ok(vec![msg])
-        } else {
-            Err(NameError(format!(
-                "no Pod with IP {ip} in namespace '{}' (`pods verified`)",
-                r.namespace
-            )))
+            return Ok(vec![msg]);
         }
+        let why = if ip.to_string() != text {
+            format!("'{podname}' is not the canonical spelling of {ip}; `pods verified` compares the Pod IP as text")
+        } else if self.terminating_pods.contains(&(ip, r.namespace.clone())) {
+            format!(
+                "the Pod with IP {ip} in namespace '{}' is being deleted, and CoreDNS's pod index leaves such Pods out (`pods verified`)",
+                r.namespace
+            )
+        } else {
+            format!("no Pod with IP {ip} in namespace '{}' (`pods verified`)", r.namespace)
+        };
+        Err(NameError(why))
     }
 
     /// `kubernetes.go` `findServices`.

@@ -448,3 +448,470 @@ fn record_shapes() {
         strs(&["web.ns.svc.cluster.local. 5 IN A 10.96.0.5"])
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// `coredns_kubernetes_plugin.yaml`: CoreDNS plugin/kubernetes handler tests, fixture by fixture.
+
+mod yaml {
+    use netsim::syntax::{self, Node};
+    use netsim::text::FileId;
+
+    pub(crate) fn s(n: &Node<'_>) -> String {
+        n.as_scalar().map(|s| s.text.to_string()).unwrap_or_default()
+    }
+
+    pub(crate) fn get<'a, 'b>(n: &'b Node<'a>, k: &str) -> Option<&'b Node<'a>> {
+        n.get(k).map(|e| &e.value)
+    }
+
+    pub(crate) fn field(n: &Node<'_>, k: &str) -> String {
+        get(n, k).map(s).unwrap_or_default()
+    }
+
+    pub(crate) fn list(n: &Node<'_>, k: &str) -> Vec<String> {
+        get(n, k).and_then(|n| n.as_sequence()).unwrap_or(&[]).iter().map(s).collect()
+    }
+
+    pub(crate) fn seq<'a, 'b>(n: &'b Node<'a>, k: &str) -> &'b [Node<'a>] {
+        get(n, k).and_then(|n| n.as_sequence()).unwrap_or(&[])
+    }
+
+    pub(crate) fn with_root<T>(text: &str, f: impl FnOnce(&Node<'_>) -> T) -> T {
+        let parsed = syntax::parse(FileId(0), text);
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        let root = parsed.documents[0].root.as_ref().expect("a document");
+        f(root)
+    }
+}
+
+fn protocol(p: &str) -> Protocol {
+    match p.to_ascii_lowercase().as_str() {
+        "udp" => Protocol::Udp,
+        "sctp" => Protocol::Sctp,
+        _ => Protocol::Tcp,
+    }
+}
+
+/// `name/proto/port`.
+fn port_spec(p: &str) -> (String, Protocol, i32) {
+    let mut it = p.split('/');
+    let name = it.next().unwrap_or("").to_string();
+    let proto = protocol(it.next().unwrap_or("tcp"));
+    let port = it.next().and_then(|n| n.parse().ok()).unwrap_or(0);
+    (name, proto, port)
+}
+
+/// The fixture's objects: Services, EndpointSlices, Pods (CoreDNS's own Pods for `localIPs`)
+/// and Namespaces.
+fn fixture_objects(
+    f: &netsim::syntax::Node<'_>,
+) -> (Vec<Service>, Vec<EndpointSlice>, Vec<Pod>, Vec<Namespace>) {
+    use yaml::*;
+    let namespaces =
+        list(f, "namespaces").iter().map(|n| Namespace { meta: meta("", n) }).collect();
+    let mut services = Vec::new();
+    for n in seq(f, "services") {
+        let mut svc =
+            Service { meta: meta(&field(n, "ns"), &field(n, "name")), ..Service::default() };
+        if field(n, "type") == "ExternalName" {
+            svc.spec.type_ = ServiceType::ExternalName;
+            svc.spec.external_name = Some(field(n, "externalName"));
+        }
+        for i in list(n, "ips") {
+            if i == "None" {
+                svc.spec.headless = true;
+            } else {
+                svc.spec.cluster_ips.push(ip(&i));
+            }
+        }
+        for p in list(n, "ports") {
+            let (name, protocol, port) = port_spec(&p);
+            svc.spec.ports.push(ServicePort {
+                name,
+                protocol,
+                port,
+                target_port: IntOrString::Int(port),
+                node_port: None,
+                app_protocol: None,
+            });
+        }
+        services.push(svc);
+    }
+    let mut slices = Vec::new();
+    for (i, n) in seq(f, "endpoints").iter().enumerate() {
+        let svc = field(n, "service");
+        let mut m = meta(&field(n, "ns"), &format!("{svc}-{i}"));
+        m.labels.insert("kubernetes.io/service-name".into(), svc);
+        let endpoints = list(n, "addresses")
+            .iter()
+            .map(|a| {
+                let (a, pod) = match a.split_once('@') {
+                    Some((a, p)) => (a, Some(p)),
+                    None => (a.as_str(), None),
+                };
+                let (addr, host) = match a.split_once('=') {
+                    Some((a, h)) => (a, Some(h.to_string())),
+                    None => (a, None),
+                };
+                let target_ref = pod.map(|p| ObjectReference {
+                    kind: "Pod".into(),
+                    namespace: field(n, "ns"),
+                    name: p.into(),
+                });
+                Endpoint {
+                    addresses: vec![ip(addr)],
+                    hostname: host,
+                    target_ref,
+                    ..Endpoint::default()
+                }
+            })
+            .collect();
+        let ports = list(n, "ports")
+            .iter()
+            .map(|p| {
+                let (name, protocol, port) = port_spec(p);
+                EndpointPort { name: Some(name), port: Some(port), protocol, app_protocol: None }
+            })
+            .collect();
+        slices.push(EndpointSlice { meta: m, address_type: "IPv4".into(), endpoints, ports });
+    }
+    let mut pods = Vec::new();
+    for n in seq(f, "pods") {
+        let mut p = Pod { meta: meta(&field(n, "ns"), &field(n, "name")), ..Pod::default() };
+        p.status.pod_ips = vec![ip(&field(n, "ip"))];
+        if field(n, "deleting") == "true" {
+            p.meta.deletion_timestamp = Some("2024-01-01T00:00:00Z".into());
+        }
+        pods.push(p);
+    }
+    for (i, l) in list(f, "localIPs").iter().enumerate() {
+        let mut p = Pod { meta: meta("kube-system", &format!("coredns-{i}")), ..Pod::default() };
+        p.meta.labels.insert("k8s-app".into(), "kube-dns".into());
+        p.status.pod_ips = vec![ip(l)];
+        pods.push(p);
+    }
+    (services, slices, pods, namespaces)
+}
+
+/// A record as upstream's `test.Section` compares it: TTL 303 matches any TTL; an SOA keeps
+/// owner, TTL, mname, rname and the refresh/retry/expire timers (not its serial or minimum).
+fn comparable(rr: &str, any_ttl: bool) -> String {
+    let f: Vec<&str> = rr.split_whitespace().collect();
+    let mut out: Vec<&str> = f.clone();
+    if any_ttl {
+        if let Some(t) = out.get_mut(1) {
+            *t = "*";
+        }
+    }
+    if f.get(3) == Some(&"SOA") && out.len() == 11 {
+        out.remove(10);
+        out.remove(6);
+    }
+    out.join(" ")
+}
+
+fn section(want: &[String], got: &[Record]) -> (BTreeMap<String, usize>, BTreeMap<String, usize>) {
+    let mut w = BTreeMap::new();
+    let mut g = BTreeMap::new();
+    let any: std::collections::BTreeSet<usize> = want
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.split_whitespace().nth(1) == Some("303"))
+        .map(|(i, _)| i)
+        .collect();
+    let loose = !any.is_empty();
+    for r in want {
+        *w.entry(comparable(r, loose)).or_insert(0) += 1;
+    }
+    for r in got {
+        *g.entry(comparable(&r.to_string(), loose)).or_insert(0) += 1;
+    }
+    (w, g)
+}
+
+#[test]
+fn coredns_kubernetes_plugin() {
+    use yaml::*;
+    let text = read("coredns_kubernetes_plugin.yaml");
+    let checked = with_root(&text, |root| {
+        let fixtures = get(root, "fixtures").expect("fixtures");
+        let mut checked = 0;
+        let mut failures = Vec::new();
+        for g in seq(root, "groups") {
+            let test = field(g, "test");
+            let fixture = get(fixtures, &field(g, "fixture")).expect("the group's fixture");
+            let (services, slices, pods, namespaces) = fixture_objects(fixture);
+            let (cfg, diags) =
+                CorefileConfig::parse(&field(g, "corefile"), "cluster.local", Default::default());
+            assert!(diags.is_empty(), "{test}: {diags:?}");
+            let zone = Zone::new(
+                cfg,
+                ZoneInput {
+                    services: &services,
+                    endpoint_slices: &slices,
+                    pods: &pods,
+                    namespaces: &namespaces,
+                },
+            );
+            for c in seq(g, "cases") {
+                let qname = field(c, "qname");
+                let qtype = RecordType::parse(&field(c, "qtype")).expect("a type");
+                let r = zone.query(&qname, qtype);
+                let what = format!("{test}: {qname} {qtype}");
+                checked += 1;
+                let rcode = r.rcode.map(|x| x.as_str().to_string()).unwrap_or_default();
+                if rcode != field(c, "rcode") {
+                    failures.push(format!(
+                        "{what}: rcode {rcode:?}, want {} ({})",
+                        field(c, "rcode"),
+                        r.why
+                    ));
+                    continue;
+                }
+                for (key, got) in
+                    [("answer", &r.answer), ("ns", &r.authority), ("extra", &r.additional)]
+                {
+                    let (w, g) = section(&list(c, key), got);
+                    if w != g {
+                        failures.push(format!("{what}: {key}\n  got  {g:?}\n  want {w:?}"));
+                    }
+                }
+                let up = list(c, "upstream");
+                if up != r.upstream_lookups {
+                    failures
+                        .push(format!("{what}: upstream {:?}, want {up:?}", r.upstream_lookups));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{} failing cases:\n{}", failures.len(), failures.join("\n"));
+        checked
+    });
+    assert_eq!(checked, 101, "cases read from coredns_kubernetes_plugin.yaml");
+}
+
+// ---------------------------------------------------------------------------------------------
+// `kubelet_pod_dns.yaml`: kubelet pkg/kubelet/network/dns tests.
+
+/// `A{128}` → 128 × "A" (the file's shorthand for strings.Repeat).
+fn expand(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else { break };
+        let Ok(n) = rest[open + 1..close].parse::<usize>() else { break };
+        let (head, unit) = rest[..open].split_at(rest[..open].len() - 1);
+        out.push_str(head);
+        out.push_str(&unit.repeat(n));
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn expanded(n: &netsim::syntax::Node<'_>, k: &str) -> Vec<String> {
+    yaml::list(n, k).iter().map(|s| expand(s)).collect()
+}
+
+fn option_pairs(opts: &[String]) -> Vec<(String, Option<String>)> {
+    opts.iter()
+        .map(|o| match o.split_once(':') {
+            Some((k, v)) => (k.to_string(), Some(v.to_string())),
+            None => (o.clone(), None),
+        })
+        .collect()
+}
+
+fn kubelet_settings(g: &netsim::syntax::Node<'_>) -> ResolverSettings {
+    use yaml::*;
+    let mut s = ResolverSettings::new(Vec::new(), "cluster.local");
+    if let Some(st) = get(g, "settings") {
+        s.cluster_dns = list(st, "clusterDNS").iter().map(|i| ip(i)).collect();
+        s.cluster_domain = field(st, "clusterDomain");
+        if let Some(h) = get(st, "host") {
+            s.host.nameservers = list(h, "nameservers");
+            s.host.searches = list(h, "searches");
+            s.host.options = list(h, "options");
+        }
+    }
+    s
+}
+
+fn pod_for(g: &netsim::syntax::Node<'_>, c: &netsim::syntax::Node<'_>) -> Pod {
+    use yaml::*;
+    let mut p = Pod { meta: meta(&field(g, "namespace"), "test_pod"), ..Pod::default() };
+    p.spec.dns_policy = field(c, "dnsPolicy");
+    p.spec.host_network = field(c, "hostNetwork") == "true";
+    if let Some(d) = get(c, "dnsConfig") {
+        p.spec.dns_config = Some(PodDnsConfig {
+            nameservers: list(d, "nameservers"),
+            searches: list(d, "searches"),
+            options: option_pairs(&list(d, "options")),
+        });
+    }
+    p
+}
+
+fn set_of(v: &[String]) -> std::collections::BTreeSet<String> {
+    v.iter().cloned().collect()
+}
+
+#[test]
+fn kubelet_pod_dns() {
+    use yaml::*;
+    let text = read("kubelet_pod_dns.yaml");
+    let checked = with_root(&text, |root| {
+        let mut checked = 0;
+        for g in seq(root, "groups") {
+            let test = field(g, "test");
+            let settings = kubelet_settings(g);
+            for c in seq(g, "cases") {
+                let what = format!("{test}: {}", field(c, "desc"));
+                checked += 1;
+                let event = expand(&field(c, "event"));
+                match test.as_str() {
+                    "TestFormDNSSearchFitsLimits" => {
+                        let mut warnings = Vec::new();
+                        let got = fit_search(expanded(c, "search"), &mut warnings);
+                        assert_eq!(got, expanded(c, "want"), "{what}");
+                        let want: Vec<String> =
+                            [event].into_iter().filter(|e| !e.is_empty()).collect();
+                        assert_eq!(warnings, want, "{what}");
+                    }
+                    "TestFormDNSNameserversFitsLimits" => {
+                        let mut p = Pod { meta: meta("testNS", "test_pod"), ..Pod::default() };
+                        p.spec.dns_policy = "None".into();
+                        p.spec.dns_config = Some(PodDnsConfig {
+                            nameservers: list(c, "nameservers"),
+                            ..PodDnsConfig::default()
+                        });
+                        let rc = resolv_conf(&p, &settings);
+                        assert_eq!(rc.nameservers, list(c, "want"), "{what}");
+                        let want: Vec<String> =
+                            [event].into_iter().filter(|e| !e.is_empty()).collect();
+                        assert_eq!(rc.warnings, want, "{what}");
+                    }
+                    "TestMergeDNSOptions" => {
+                        let mut s = settings.clone();
+                        s.host.options = list(c, "existing");
+                        let mut p = Pod { meta: meta("testNS", "test_pod"), ..Pod::default() };
+                        p.spec.dns_policy = "Default".into();
+                        p.spec.dns_config = Some(PodDnsConfig {
+                            options: option_pairs(&list(c, "dnsConfig")),
+                            ..PodDnsConfig::default()
+                        });
+                        let rc = resolv_conf(&p, &s);
+                        assert_eq!(set_of(&rc.options), set_of(&list(c, "want")), "{what}");
+                        assert_eq!(rc.options.len(), list(c, "want").len(), "{what}");
+                    }
+                    "TestGetPodDNSType" => {
+                        let mut s = settings.clone();
+                        if field(c, "hasClusterDNS") != "true" {
+                            s.cluster_dns.clear();
+                        }
+                        let rc = resolv_conf(&pod_for(g, c), &s);
+                        assert_eq!(format!("{:?}", rc.source), field(c, "want"), "{what}");
+                    }
+                    _ => {
+                        let rc = resolv_conf(&pod_for(g, c), &settings);
+                        let want = get(c, "want").expect("want");
+                        assert_eq!(rc.nameservers, list(want, "nameservers"), "{what}");
+                        assert_eq!(rc.searches, list(want, "searches"), "{what}");
+                        assert_eq!(set_of(&rc.options), set_of(&list(want, "options")), "{what}");
+                        assert!(rc.warnings.is_empty(), "{what}: {:?}", rc.warnings);
+                    }
+                }
+            }
+        }
+        checked
+    });
+    assert_eq!(checked, 30, "cases read from kubelet_pod_dns.yaml");
+}
+
+// ---------------------------------------------------------------------------------------------
+// `coredns_corefile_setup.yaml`: CoreDNS plugin/kubernetes setup (Corefile option) tests.
+
+/// `{0..127}.0.10.in-addr.arpa.` → the 128 names (the file's shorthand for a counted list).
+fn zone_list(items: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for z in items {
+        let range = z.strip_prefix('{').and_then(|r| r.split_once('}'));
+        match range.and_then(|(r, rest)| r.split_once("..").map(|(a, b)| (a, b, rest))) {
+            Some((a, b, rest)) => {
+                let (a, b): (u32, u32) = (a.parse().unwrap_or(0), b.parse().unwrap_or(0));
+                out.extend((a..=b).map(|i| format!("{i}{rest}")));
+            }
+            None => out.push(z.clone()),
+        }
+    }
+    out
+}
+
+fn check_setup_case(c: &netsim::syntax::Node<'_>, what: &str) {
+    use yaml::*;
+    let input = field(c, "input");
+    let (cfg, diags) = CorefileConfig::parse(
+        &format!(".:53 {{\n{input}\n}}\n"),
+        "cluster.local",
+        Default::default(),
+    );
+    if let Some(e) = get(c, "error") {
+        assert!(cfg.defaulted && diags.len() == 1, "{what}: no error ({diags:?})");
+        assert!(diags[0].message.contains(&s(e)), "{what}: {}", diags[0].message);
+        return;
+    }
+    assert!(diags.is_empty() && !cfg.defaulted, "{what}: {diags:?}");
+    let k = cfg.kubernetes.expect("a kubernetes plugin");
+    let want = |key: &str| get(c, key).map(s);
+    if let Some(n) = want("zones") {
+        assert_eq!(k.zones.len().to_string(), n, "{what}: {:?}", k.zones);
+    }
+    if get(c, "zone_list").is_some() {
+        assert_eq!(k.zones, zone_list(&list(c, "zone_list")), "{what}");
+    }
+    if let Some(n) = want("namespaces") {
+        assert_eq!(k.namespaces.len().to_string(), n, "{what}");
+    }
+    if let Some(p) = want("pods") {
+        assert_eq!(k.pods.as_str(), p, "{what}");
+    }
+    match get(c, "fallthrough") {
+        Some(f) if f.as_sequence().is_some() => {
+            assert_eq!(k.fallthrough, Some(list(c, "fallthrough")), "{what}")
+        }
+        Some(f) if s(f) == "all" => assert_eq!(k.fallthrough, Some(Vec::new()), "{what}"),
+        Some(_) => assert_eq!(k.fallthrough, None, "{what}"),
+        None => {}
+    }
+    if let Some(b) = want("endpoint_pod_names") {
+        assert_eq!(k.endpoint_pod_names.to_string(), b, "{what}");
+    }
+    if let Some(b) = want("ignore_empty_service") {
+        assert_eq!(k.ignore_empty_service.to_string(), b, "{what}");
+    }
+    if let Some(t) = want("ttl") {
+        assert_eq!(k.ttl.to_string(), t, "{what}");
+    }
+}
+
+#[test]
+fn coredns_corefile_setup() {
+    use yaml::*;
+    let text = read("coredns_corefile_setup.yaml");
+    let checked = with_root(&text, |root| {
+        let mut checked = 0;
+        let mut failed = Vec::new();
+        for g in seq(root, "groups") {
+            for (i, c) in seq(g, "cases").iter().enumerate() {
+                let what = format!("{} case {i}", field(g, "test"));
+                let run = std::panic::AssertUnwindSafe(|| check_setup_case(c, &what));
+                if std::panic::catch_unwind(run).is_err() {
+                    failed.push(what);
+                }
+                checked += 1;
+            }
+        }
+        assert!(failed.is_empty(), "{} failing cases: {failed:?}", failed.len());
+        checked
+    });
+    assert_eq!(checked, 41, "cases read from coredns_corefile_setup.yaml");
+}

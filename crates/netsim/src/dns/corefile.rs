@@ -49,6 +49,8 @@ pub struct KubernetesConfig {
     pub fallthrough: Option<Vec<String>>,
     /// `namespaces`: only these are exposed (empty = all).
     pub namespaces: Vec<String>,
+    /// `namespace_labels` was given (the namespace label selector itself is not simulated).
+    pub namespace_labels: bool,
 }
 
 impl KubernetesConfig {
@@ -63,6 +65,7 @@ impl KubernetesConfig {
             endpoint_pod_names: false,
             fallthrough: None,
             namespaces: Vec::new(),
+            namespace_labels: false,
         }
     }
 
@@ -151,6 +154,7 @@ impl CorefileConfig {
                 endpoint_pod_names: false,
                 fallthrough: Some(vec!["in-addr.arpa.".into(), "ip6.arpa.".into()]),
                 namespaces: Vec::new(),
+                namespace_labels: false,
             }),
             forward: Some(ForwardConfig { from: ".".into(), to: vec!["/etc/resolv.conf".into()] }),
             server_zones: vec![".".into()],
@@ -236,6 +240,52 @@ pub fn normalize_zone(zone: &str) -> String {
     z
 }
 
+/// A zone argument or server block key as CoreDNS normalises it (`plugin.Host(...).Normalize()`,
+/// `plugin/normalize.go`): a CIDR stands for the reverse zones that cover it, split on octet
+/// (IPv4) or nibble (IPv6) boundaries — `10.0.0.0/16` is `0.10.in-addr.arpa.`, `10.0.0.0/17` the
+/// 128 zones `0.0.10.in-addr.arpa.` … `127.0.10.in-addr.arpa.`, `fd00:77:30::/110` four
+/// `ip6.arpa.` zones (setup_reverse_test.go). Anything else is [`normalize_zone`].
+pub fn normalize_zones(zone: &str) -> Vec<String> {
+    let z = zone.trim();
+    let z = z.strip_prefix("dns://").unwrap_or(z);
+    let Some((addr, bits)) = z.split_once('/') else { return vec![normalize_zone(zone)] };
+    let (Ok(ip), Ok(bits)) = (addr.parse::<std::net::IpAddr>(), bits.parse::<u32>()) else {
+        return vec![normalize_zone(zone)];
+    };
+    let (width, total) = if ip.is_ipv4() { (8u32, 32u32) } else { (4, 128) };
+    if bits > total {
+        return vec![normalize_zone(zone)];
+    }
+    let value: u128 = match ip {
+        std::net::IpAddr::V4(v4) => u128::from(u32::from(v4)),
+        std::net::IpAddr::V6(v6) => u128::from(v6),
+    };
+    let boundary = bits.div_ceil(width) * width;
+    let keep = |v: u128, n: u32| if n == 0 { 0 } else { v >> (total - n) << (total - n) };
+    let base = keep(value, bits);
+    (0..1u128 << (boundary - bits))
+        .map(|i| reverse_zone(base + (i << (total - boundary)), boundary, ip.is_ipv4()))
+        .collect()
+}
+
+/// The reverse zone of the first `bits` bits of `value` (a multiple of 8 for IPv4, of 4 for
+/// IPv6).
+fn reverse_zone(value: u128, bits: u32, v4: bool) -> String {
+    let mut labels = Vec::new();
+    if v4 {
+        for i in 0..bits / 8 {
+            labels.push(((value >> (24 - 8 * i)) & 0xff).to_string());
+        }
+    } else {
+        for i in 0..bits / 4 {
+            labels.push(format!("{:x}", (value >> (124 - 4 * i)) & 0xf));
+        }
+    }
+    labels.reverse();
+    labels.push(if v4 { "in-addr.arpa.".into() } else { "ip6.arpa.".into() });
+    labels.join(".")
+}
+
 /// `dnsutil.IsReverse(z) > 0`.
 pub fn is_reverse_zone(zone: &str) -> bool {
     let z = zone.to_ascii_lowercase();
@@ -274,6 +324,8 @@ fn tokenize(text: &str) -> Vec<Line<'_>> {
 /// A directive with its arguments and the lines of its block.
 struct Directive<'a> {
     line: usize,
+    /// The line of the closing `}` of its block (its own line when it has none).
+    end_line: usize,
     name: &'a str,
     args: Vec<&'a str>,
     block: Vec<(usize, Vec<&'a str>)>,
@@ -343,7 +395,7 @@ fn parse_blocks(text: &str) -> Result<Vec<ServerBlock<'_>>, CorefileError> {
             } else {
                 rest.to_vec()
             };
-            let mut d = Directive { line: l.no, name, args, block: Vec::new() };
+            let mut d = Directive { line: l.no, end_line: l.no, name, args, block: Vec::new() };
             if opens {
                 let mut depth = 1usize;
                 let mut done = false;
@@ -357,6 +409,7 @@ fn parse_blocks(text: &str) -> Result<Vec<ServerBlock<'_>>, CorefileError> {
                         }
                     }
                     if depth == 0 {
+                        d.end_line = inner.no;
                         done = true;
                         break;
                     }
@@ -426,7 +479,7 @@ fn parse_inner(text: &str) -> Result<CorefileConfig, CorefileError> {
             }
         }
         other_blocks.push(OtherServerBlock {
-            zones: b.keys.iter().map(|k| normalize_zone(k)).collect(),
+            zones: b.keys.iter().flat_map(|k| normalize_zones(k)).collect(),
             forward: fwd,
         });
     }
@@ -462,7 +515,7 @@ fn parse_inner(text: &str) -> Result<CorefileConfig, CorefileError> {
     Ok(CorefileConfig {
         kubernetes,
         forward,
-        server_zones: block.keys.iter().map(|k| normalize_zone(k)).collect(),
+        server_zones: block.keys.iter().flat_map(|k| normalize_zones(k)).collect(),
         other_blocks,
         text: String::new(),
         defaulted: false,
@@ -472,9 +525,9 @@ fn parse_inner(text: &str) -> Result<CorefileConfig, CorefileError> {
 /// `ParseStanza` of `plugin/kubernetes/setup.go`.
 fn parse_kubernetes(d: &Directive<'_>, keys: &[&str]) -> Result<KubernetesConfig, CorefileError> {
     let zones: Vec<String> = if d.args.is_empty() {
-        keys.iter().map(|k| normalize_zone(k)).collect()
+        keys.iter().flat_map(|k| normalize_zones(k)).collect()
     } else {
-        d.args.iter().map(|z| normalize_zone(z)).collect()
+        d.args.iter().flat_map(|z| normalize_zones(z)).collect()
     };
     if !zones.iter().any(|z| !is_reverse_zone(z)) {
         return Err(CorefileError {
@@ -487,8 +540,8 @@ fn parse_kubernetes(d: &Directive<'_>, keys: &[&str]) -> Result<KubernetesConfig
         let Some((name, args)) = toks.split_first() else { continue };
         match *name {
             "endpoint_pod_names" => {
-                if !args.is_empty() {
-                    return Err(arg_err(*line, name));
+                if let Some(last) = args.last() {
+                    return Err(arg_err(*line, last));
                 }
                 k.endpoint_pod_names = true;
             }
@@ -508,7 +561,7 @@ fn parse_kubernetes(d: &Directive<'_>, keys: &[&str]) -> Result<KubernetesConfig
                         }
                     }
                 }
-                _ => return Err(arg_err(*line, name)),
+                _ => return Err(arg_err(*line, args.last().copied().unwrap_or(name))),
             },
             "namespaces" => {
                 if args.is_empty() {
@@ -543,9 +596,12 @@ fn parse_kubernetes(d: &Directive<'_>, keys: &[&str]) -> Result<KubernetesConfig
                 }
                 None => {}
             },
-            // Accepted; they do not change answers in the simulation.
-            "endpoint" | "tls" | "kubeconfig" | "labels" | "namespace_labels" | "noendpoints"
-            | "multicluster" | "apiserver_qps" | "apiserver_burst" | "apiserver_max_inflight"
+            // Checked as CoreDNS checks them; they do not change answers in the simulation.
+            "endpoint" | "tls" | "kubeconfig" | "labels" | "namespace_labels" | "noendpoints" => {
+                check_unused_option(name, args, *line)?;
+                k.namespace_labels |= *name == "namespace_labels";
+            }
+            "multicluster" | "apiserver_qps" | "apiserver_burst" | "apiserver_max_inflight"
             | "startup_timeout" => {}
             other => {
                 return Err(CorefileError {
@@ -555,7 +611,43 @@ fn parse_kubernetes(d: &Directive<'_>, keys: &[&str]) -> Result<KubernetesConfig
             }
         }
     }
+    if !k.namespaces.is_empty() && k.namespace_labels {
+        // `c.Errf` after the block: the line of the block's closing brace.
+        return Err(CorefileError {
+            line: d.end_line,
+            text: "namespaces and namespace_labels cannot both be set".into(),
+        });
+    }
     Ok(k)
+}
+
+/// The argument checks `ParseStanza` makes for options that do not change answers here:
+/// `endpoint` needs an address, `tls` three files, `kubeconfig` a file and maybe a context,
+/// `noendpoints` nothing, `labels` / `namespace_labels` a label selector
+/// (`meta.ParseToLabelSelector` of the arguments joined by spaces).
+fn check_unused_option(name: &str, args: &[&str], line: usize) -> Result<(), CorefileError> {
+    let count_ok = match name {
+        "endpoint" | "labels" | "namespace_labels" => !args.is_empty(),
+        "tls" => args.len() == 3,
+        "kubeconfig" => args.len() == 1 || args.len() == 2,
+        _ => args.is_empty(),
+    };
+    if !count_ok {
+        return Err(arg_err(line, args.last().copied().unwrap_or(name)));
+    }
+    if name == "labels" || name == "namespace_labels" {
+        let selector = args.join(" ");
+        if let Err(e) = crate::select::parse(&selector) {
+            let what = if name == "labels" { "label" } else { "namespace_label" };
+            return Err(CorefileError {
+                line,
+                text: format!(
+                    "plugin/kubernetes: unable to parse {what} selector value: '{selector}': {e}"
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -21,16 +21,16 @@ mod resolver;
 mod zone;
 
 pub use corefile::{
-    is_reverse_zone, kubeadm_corefile_text, normalize_zone, CorefileConfig, ForwardConfig,
-    KubernetesConfig, OtherServerBlock, PodMode,
+    is_reverse_zone, kubeadm_corefile_text, normalize_zone, normalize_zones, CorefileConfig,
+    ForwardConfig, KubernetesConfig, OtherServerBlock, PodMode,
 };
 pub use records::{
     check_name, fqdn, Outcome, QueryError, Rcode, Record, RecordType, Response, MAX_LABEL_LEN,
     MAX_NAME_LEN,
 };
 pub use resolver::{
-    candidates, query_packet, resolv_conf, resolve, DnsPacket, DnsSource, HostResolvConf,
-    ResolvConf, ResolverSettings, Walk, WalkResult, MAX_NAMESERVERS, MAX_NDOTS,
+    candidates, fit_search, query_packet, resolv_conf, resolve, DnsPacket, DnsSource,
+    HostResolvConf, ResolvConf, ResolverSettings, Walk, WalkResult, MAX_NAMESERVERS, MAX_NDOTS,
     MAX_SEARCH_LIST_CHARS, MAX_SEARCH_PATHS,
 };
 pub use zone::{address_from_reverse, reverse_name, Zone, ZoneInput, SOA_SERIAL};

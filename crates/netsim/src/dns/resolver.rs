@@ -161,8 +161,11 @@ fn merge_options(existing: &[String], extra: &[(String, Option<String>)]) -> Vec
     map.into_iter().map(|(k, v)| if v.is_empty() { k } else { format!("{k}:{v}") }).collect()
 }
 
-/// `formDNSSearchFitsLimits`.
-fn fit_search(mut search: Vec<String>, warnings: &mut Vec<String>) -> Vec<String> {
+/// kubelet `formDNSSearchFitsLimits` (`pkg/kubelet/network/dns/dns.go`): at most
+/// [`MAX_SEARCH_PATHS`] paths, paths longer than 253 characters dropped, then paths cut from the
+/// end until the line fits [`MAX_SEARCH_LIST_CHARS`]; any cut adds the `DNSConfigForming` event
+/// text to `warnings`. No de-duplication here (kubelet does that before).
+pub fn fit_search(mut search: Vec<String>, warnings: &mut Vec<String>) -> Vec<String> {
     let mut exceeded = false;
     if search.len() > MAX_SEARCH_PATHS {
         search.truncate(MAX_SEARCH_PATHS);

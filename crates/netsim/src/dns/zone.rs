@@ -146,6 +146,8 @@ pub struct Zone {
     ep_by_ip: BTreeMap<IpAddr, Vec<(String, String, String)>>,
     /// Pod IP (`status.podIP`) → namespaces of Pods with it.
     pods_by_ip: BTreeMap<IpAddr, Vec<String>>,
+    /// (IP, namespace) of Pods being deleted: not in CoreDNS's pod index, kept to explain why.
+    terminating_pods: BTreeSet<(IpAddr, String)>,
     ns_targets: Vec<NsTarget>,
 }
 
@@ -340,13 +342,19 @@ impl Zone {
             endpoints.entry((ns, svc)).or_default().push(Subset { addresses, ports });
         }
         let mut pods_by_ip: BTreeMap<IpAddr, Vec<String>> = BTreeMap::new();
+        let mut terminating_pods = BTreeSet::new();
         let mut coredns_ips = Vec::new();
         for p in input.pods {
             let ns = p.meta.namespace.to_ascii_lowercase();
             namespaces.insert(ns.clone());
-            // object/pod.go keeps `status.podIP`, the first of `podIPs`.
+            // object/pod.go keeps `status.podIP`, the first of `podIPs`, and drops Pods that are
+            // being deleted (`toPod`: a set deletionTimestamp → not added).
             if let Some(ip) = p.status.pod_ips.first() {
-                pods_by_ip.entry(*ip).or_default().push(ns.clone());
+                if p.meta.deletion_timestamp.is_none() {
+                    pods_by_ip.entry(*ip).or_default().push(ns.clone());
+                } else {
+                    terminating_pods.insert((*ip, ns.clone()));
+                }
                 if ns == "kube-system"
                     && p.meta.labels.get("k8s-app").map(String::as_str) == Some("kube-dns")
                     && p.meta.deletion_timestamp.is_none()
@@ -363,6 +371,7 @@ impl Zone {
             svc_by_ip,
             ep_by_ip,
             pods_by_ip,
+            terminating_pods,
             ns_targets: Vec::new(),
         };
         zone.ns_targets = zone.ns_addrs(&coredns_ips);
@@ -378,46 +387,13 @@ impl Zone {
     /// (`kube-system` Pods labelled `k8s-app=kube-dns`); a headless one contributes its endpoint
     /// names. Without any, `ns.dns.<zone>` with the CoreDNS Pod IPs. When the input has no CoreDNS
     /// Pods at all, the `kube-system/kube-dns` Service stands in (the simulation's assumption).
+    /// Each CoreDNS Pod computes its own list ([`ns_dedup`]); the replicas' lists are merged.
     fn ns_addrs(&self, coredns_ips: &[IpAddr]) -> Vec<NsTarget> {
-        let endpoint_pod_names =
-            self.config.kubernetes.as_ref().is_some_and(|k| k.endpoint_pod_names);
         let mut out = Vec::new();
         for ip in coredns_ips {
-            let mut keys: Vec<(String, String)> = self
-                .ep_by_ip
-                .get(ip)
-                .map(|v| v.iter().map(|(ns, s, _)| (ns.clone(), s.clone())).collect())
-                .unwrap_or_default();
-            keys.dedup();
-            for key in keys {
-                for svc in self.services.get(&key).into_iter().flatten() {
-                    let base = format!("{}.{}.svc", svc.name, svc.namespace);
-                    match &svc.kind {
-                        SvcKind::Headless => {
-                            for sub in self.endpoints.get(&key).into_iter().flatten() {
-                                for a in &sub.addresses {
-                                    out.push(NsTarget {
-                                        prefix: format!(
-                                            "{}.{base}",
-                                            endpoint_hostname(a, endpoint_pod_names)
-                                        ),
-                                        ip: a.ip,
-                                    });
-                                }
-                            }
-                        }
-                        SvcKind::ClusterIp(ips) => {
-                            if let Some(ip) = ips.first() {
-                                out.push(NsTarget { prefix: base, ip: *ip });
-                            }
-                        }
-                        SvcKind::External(_) => {}
-                    }
-                }
-            }
+            out.extend(ns_dedup(self.ns_candidates(*ip)));
         }
-        // One CoreDNS Pod answers a query, with its own IP; replicas behind the same Service give
-        // the same names, so repeated (name, address) pairs are dropped.
+        // Replicas behind the same Service give the same names: repeated pairs are dropped.
         let mut seen = BTreeSet::new();
         out.retain(|t| seen.insert((t.prefix.clone(), t.ip)));
         if out.is_empty() {
@@ -433,6 +409,43 @@ impl Zone {
                     if let Some(ip) = ips.first() {
                         out.push(NsTarget { prefix: "kube-dns.kube-system.svc".into(), ip: *ip });
                     }
+                }
+            }
+        }
+        out
+    }
+
+    /// The (name, address) list `nsAddrs` collects for one CoreDNS Pod IP, before de-duplication:
+    /// per Service whose endpoints hold the IP, its (first) ClusterIP, or for a headless one every
+    /// endpoint name with its address.
+    fn ns_candidates(&self, ip: IpAddr) -> Vec<NsTarget> {
+        let endpoint_pod_names =
+            self.config.kubernetes.as_ref().is_some_and(|k| k.endpoint_pod_names);
+        let mut keys: Vec<(String, String)> = self
+            .ep_by_ip
+            .get(&ip)
+            .map(|v| v.iter().map(|(ns, s, _)| (ns.clone(), s.clone())).collect())
+            .unwrap_or_default();
+        keys.dedup();
+        let mut out = Vec::new();
+        for key in keys {
+            for svc in self.services.get(&key).into_iter().flatten() {
+                let base = format!("{}.{}.svc", svc.name, svc.namespace);
+                match &svc.kind {
+                    SvcKind::Headless => {
+                        for sub in self.endpoints.get(&key).into_iter().flatten() {
+                            for a in &sub.addresses {
+                                let host = endpoint_hostname(a, endpoint_pod_names);
+                                out.push(NsTarget { prefix: format!("{host}.{base}"), ip: a.ip });
+                            }
+                        }
+                    }
+                    SvcKind::ClusterIp(ips) => {
+                        if let Some(ip) = ips.first() {
+                            out.push(NsTarget { prefix: base, ip: *ip });
+                        }
+                    }
+                    SvcKind::External(_) => {}
                 }
             }
         }
@@ -811,7 +824,15 @@ impl Zone {
             return Err(NameError("a reverse name that is not a full IP address".into()));
         }
         if !self.namespace_exposed(k, &r.namespace) {
-            return Err(NameError(format!("namespace '{}' does not exist", r.namespace)));
+            return Err(NameError(if self.namespaces.contains(&r.namespace) {
+                format!(
+                    "namespace '{}' is not exposed (the Corefile's `namespaces` lists {})",
+                    r.namespace,
+                    k.namespaces.join(" ")
+                )
+            } else {
+                format!("namespace '{}' does not exist", r.namespace)
+            }));
         }
         if r.pod_or_svc == "pod" {
             return self.find_pods(k, zone, &r);
@@ -841,16 +862,25 @@ impl Zone {
         if k.pods == PodMode::Insecure {
             return Ok(vec![msg]);
         }
-        // Verified: a Pod with that IP must exist in that namespace.
-        let found = self.pods_by_ip.get(&ip).is_some_and(|v| v.contains(&r.namespace));
+        // Verified: a Pod with that IP must exist in that namespace. CoreDNS looks the address up
+        // as text (`PodIndex(ip)`, then `ip == p.PodIP`), so only the canonical spelling of the
+        // Pod's IP matches: `fd00-0-0-0-0-0-0-1` is not `fd00::1`'s name in this mode.
+        let found = ip.to_string() == text
+            && self.pods_by_ip.get(&ip).is_some_and(|v| v.contains(&r.namespace));
         if found {
-            Ok(vec![msg])
-        } else {
-            Err(NameError(format!(
-                "no Pod with IP {ip} in namespace '{}' (`pods verified`)",
-                r.namespace
-            )))
+            return Ok(vec![msg]);
         }
+        let why = if ip.to_string() != text {
+            format!("'{podname}' is not the canonical spelling of {ip}; `pods verified` compares the Pod IP as text")
+        } else if self.terminating_pods.contains(&(ip, r.namespace.clone())) {
+            format!(
+                "the Pod with IP {ip} in namespace '{}' is being deleted, and CoreDNS's pod index leaves such Pods out (`pods verified`)",
+                r.namespace
+            )
+        } else {
+            format!("no Pod with IP {ip} in namespace '{}' (`pods verified`)", r.namespace)
+        };
+        Err(NameError(why))
     }
 
     /// `kubernetes.go` `findServices`.
@@ -1141,6 +1171,24 @@ impl Zone {
     fn namespace_exposed_for_reverse(&self, k: &KubernetesConfig, ns: &str) -> bool {
         k.namespaces.is_empty() || self.namespace_exposed(k, ns)
     }
+}
+
+/// `nsAddrs`'s de-duplication: an address already seen is skipped, and the records are named
+/// by position — the i-th record kept takes the i-th name collected (`rr.Hdr.Name =
+/// svcNames[i]` with `i` counting kept records), so after a skipped duplicate the later
+/// addresses carry earlier names, exactly as CoreDNS answers.
+fn ns_dedup(collected: Vec<NsTarget>) -> Vec<NsTarget> {
+    let names: Vec<String> = collected.iter().map(|t| t.prefix.clone()).collect();
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for t in collected {
+        if !seen.insert(t.ip) {
+            continue;
+        }
+        let prefix = names.get(out.len()).cloned().unwrap_or(t.prefix);
+        out.push(NsTarget { prefix, ip: t.ip });
+    }
+    out
 }
 
 /// `endpointHostname`.

@@ -119,8 +119,10 @@ pub fn pod_to_endpoint(
             terminating: Some(terminating),
         },
         hostname: if should_set_hostname(pod, svc) { pod.spec.hostname.clone() } else { None },
-        node_name: pod.spec.node_name.clone(),
-        zone: node.and_then(|n| n.meta.labels.get(ZONE_LABEL).cloned()),
+        // Both only when non-empty (`podToEndpoint`: `pod.Spec.NodeName != ""`,
+        // `node.Labels[v1.LabelTopologyZone] != ""`).
+        node_name: pod.spec.node_name.clone().filter(|n| !n.is_empty()),
+        zone: node.and_then(|n| n.meta.labels.get(ZONE_LABEL)).filter(|z| !z.is_empty()).cloned(),
         target_ref: Some(target_ref(pod)),
         hints: None,
     }
@@ -148,8 +150,22 @@ fn family_name(f: IpFamily) -> &'static str {
     }
 }
 
+/// `isReservedLabelKey`: Service labels the controller never copies onto its slices.
+fn is_reserved_label_key(k: &str) -> bool {
+    k == "kubernetes.io/service-name" || k == MANAGED_BY || k == "service.kubernetes.io/headless"
+}
+
+/// `setEndpointSliceLabels` (`staging/src/k8s.io/endpointslice/utils.go`): the Service's labels
+/// without the reserved ones, `service.kubernetes.io/headless: ""` when the Service has no
+/// ClusterIP (`!isServiceIPSet`), then the service-name and managed-by labels.
 fn base_labels(svc: &Service) -> crate::model::Labels {
-    let mut l = svc.meta.labels.clone();
+    let mut l: crate::model::Labels = svc
+        .meta
+        .labels
+        .iter()
+        .filter(|(k, _)| !is_reserved_label_key(k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     if svc.spec.headless {
         l.insert("service.kubernetes.io/headless".into(), String::new());
     }

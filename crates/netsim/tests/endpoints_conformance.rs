@@ -379,3 +379,118 @@ fn endpointslice_controller_yaml() {
     }
     assert!(checked >= 38, "only {checked} cases checked");
 }
+
+// ---------------------------------------------------------------------------------------------
+// endpoints_controller.yaml
+
+const LEGACY_PATH: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/tests/conformance/endpoints/endpoints_controller.yaml");
+
+fn counts(n: Option<&Y<'_>>) -> Vec<usize> {
+    n.and_then(|n| n.as_sequence())
+        .unwrap_or(&[])
+        .iter()
+        .map(|x| s(x).parse().expect("count"))
+        .collect()
+}
+
+fn truncate_case(c: &Y<'_>) {
+    let addr = EndpointAddress {
+        ip: "10.0.0.1".parse().unwrap(),
+        hostname: None,
+        node_name: None,
+        target_ref: None,
+    };
+    let ready = counts(get(c, "subsetsReady"));
+    let not_ready = counts(get(c, "subsetsNotReady"));
+    let mut subsets: Vec<EndpointSubset> = ready
+        .iter()
+        .zip(&not_ready)
+        .map(|(r, n)| EndpointSubset {
+            addresses: vec![addr.clone(); *r],
+            not_ready_addresses: vec![addr.clone(); *n],
+            ports: Vec::new(),
+        })
+        .collect();
+    cluster::truncate_endpoints(&mut subsets, cluster::MAX_ENDPOINTS_ADDRESSES);
+    let desc = s(get(c, "desc").unwrap());
+    let got: Vec<usize> = subsets.iter().map(|x| x.addresses.len()).collect();
+    assert_eq!(got, counts(get(c, "expectedReady")), "{desc}: ready");
+    let got: Vec<usize> = subsets.iter().map(|x| x.not_ready_addresses.len()).collect();
+    assert_eq!(got, counts(get(c, "expectedNotReady")), "{desc}: not ready");
+}
+
+fn sync_service_addresses_case(c: &Y<'_>) {
+    let name = s(get(c, "name").unwrap());
+    let mut o = Objects::default();
+    o.nodes.push(Node {
+        meta: ObjectMeta { name: "node-1".into(), ..Default::default() },
+        ready: true,
+        pod_cidrs: vec!["10.1.1.0/24".into()],
+        ..Default::default()
+    });
+    let mut pod = Pod {
+        meta: ObjectMeta {
+            name: "fakepod".into(),
+            namespace: "ns".into(),
+            labels: [("foo".to_string(), "bar".to_string())].into(),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    pod.spec.node_name = Some("node-1".into());
+    pod.status.phase = s(get(c, "phase").unwrap());
+    pod.status.ready = flag(get(c, "ready"));
+    pod.status.pod_ips = vec!["10.1.1.1".parse().unwrap()];
+    if flag(get(c, "terminating")) == Some(true) {
+        pod.meta.deletion_timestamp = Some("2024-01-01T00:00:00Z".into());
+    }
+    o.pods.push(pod);
+    let mut svc = Service {
+        meta: ObjectMeta { name: "foo".into(), namespace: "ns".into(), ..Default::default() },
+        ..Default::default()
+    };
+    svc.spec.selector = Some([("foo".to_string(), "bar".to_string())].into());
+    svc.spec.publish_not_ready_addresses = flag(get(c, "publishNotReadyAddresses")).unwrap();
+    svc.spec.ports.push(ServicePort {
+        name: String::new(),
+        protocol: Protocol::Tcp,
+        port: 80,
+        target_port: IntOrString::Int(80),
+        node_port: None,
+        app_protocol: None,
+    });
+    o.services.push(svc);
+    let built = cluster::build(&o);
+    let ep = built
+        .objects
+        .endpoints
+        .iter()
+        .find(|e| e.meta.namespace == "ns" && e.meta.name == "foo")
+        .unwrap_or_else(|| panic!("{name}: no Endpoints"));
+    let ready: usize = ep.subsets.iter().map(|x| x.addresses.len()).sum();
+    let unready: usize = ep.subsets.iter().map(|x| x.not_ready_addresses.len()).sum();
+    let want = |k| s(get(c, k).unwrap()).parse::<usize>().unwrap();
+    assert_eq!((ready, unready), (want("expectedReady"), want("expectedUnready")), "{name}");
+}
+
+#[test]
+fn endpoints_controller_yaml() {
+    let text = std::fs::read_to_string(LEGACY_PATH).expect("conformance file");
+    let parsed = syntax::parse(FileId(0), &text);
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    let root = parsed.documents[0].root.as_ref().expect("document");
+    let mut checked = 0;
+    for g in get(root, "groups").and_then(|g| g.as_sequence()).expect("groups") {
+        let test = s(get(g, "test").unwrap());
+        for c in get(g, "cases").and_then(|c| c.as_sequence()).expect("cases") {
+            match test.as_str() {
+                "TestTruncateEndpoints" => truncate_case(c),
+                "TestSyncServiceAddresses" => sync_service_addresses_case(c),
+                other => panic!("unknown group {other}"),
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 23);
+}

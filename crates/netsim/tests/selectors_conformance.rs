@@ -182,9 +182,15 @@ fn check_kubectl(c: &Node<'_>) {
     let cluster = netsim::cluster::build(&netsim::model::Objects::default());
     let req = GetRequest {
         kinds: s(get(c, "kinds").unwrap()),
+        names: strings(get(c, "names")),
         selector: s(get(c, "selector").unwrap()),
         ..Default::default()
     };
+    if let Some(e) = get(c, "error") {
+        assert_eq!(print::get(&cluster, &req), Err(s(e)), "{}", req.selector);
+        assert_eq!(print::check(&req), Err(s(e)));
+        return;
+    }
     let out = print::get(&cluster, &req).expect("the request itself is fine");
     let want: Vec<String> = strings(get(c, "stderr"));
     assert_eq!(out.stderr.lines().collect::<Vec<_>>(), want, "{}", req.selector);

@@ -258,8 +258,8 @@ enum Target {
 }
 
 /// Checks a `get` request without a cluster (what kubectl refuses before it asks the server):
-/// unknown resource types, names with several types, `-n` with `-A`. (A bad selector is the
-/// API server's error: [`get`] reports it.)
+/// unknown resource types, names with a selector or with several types, `-n` with `-A`. (A bad
+/// selector is the API server's error: [`get`] reports it.)
 pub fn check(req: &GetRequest) -> Result<(), String> {
     parse_request(req).map(drop)
 }
@@ -300,6 +300,10 @@ fn parse_request(req: &GetRequest) -> Result<Parsed, String> {
         }
     }
     let several = targets.len() > 1;
+    if !req.names.is_empty() && !req.selector.trim().is_empty() {
+        // cli-runtime resource/builder.go visitBySelector (selectors are visited before names).
+        return Err("name cannot be provided when a selector is specified".into());
+    }
     if !req.names.is_empty() && several {
         // cli-runtime resource/builder.go visitByName.
         return Err("you must specify only one resource".into());

@@ -37,7 +37,9 @@ pub fn check(q: &GetRequest) -> Result<(), AskError> {
 fn usage_code(message: &str) -> &'static str {
     if message.starts_with("the server doesn't have a resource type") {
         "unknown-kind"
-    } else if message.starts_with("you must specify only one") {
+    } else if message.starts_with("you must specify only one")
+        || message.starts_with("name cannot be provided")
+    {
         "bad-names"
     } else if message.starts_with("-n and -A") {
         "bad-namespace"

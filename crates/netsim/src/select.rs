@@ -73,7 +73,7 @@ impl Operator {
     }
 }
 
-/// One `labels.Requirement`. Values are kept sorted and unique (upstream uses a string set).
+/// One `labels.Requirement`. Values are kept sorted (upstream sorts them for `String()`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Requirement {
     pub key: String,
@@ -156,9 +156,10 @@ impl Requirement {
             }
         }
         aggregate(errs)?;
+        // Upstream keeps the values as given and sorts them when printing (`safeSort`), without
+        // removing duplicates (the parser's value set has none); sorting once here prints the same.
         let mut values = values;
         crate::sort::sort(&mut values);
-        values.dedup();
         Ok(Requirement { key: key.to_string(), operator, values })
     }
 

@@ -279,6 +279,17 @@ fn format_label_selector_sorts_like_upstream() {
         ],
     };
     assert_eq!(select::format_label_selector(Some(&sel)), "aa,app=d,env in (b,z),zz=a");
+    // `safeSort` sorts without removing duplicates (selector_test.go TestSafeSort "duplicated
+    // strings"): NewRequirement keeps the values it is given.
+    let dup = LabelSelector {
+        match_labels: Labels::new(),
+        match_expressions: vec![LabelSelectorRequirement {
+            key: "x".into(),
+            operator: "In".into(),
+            values: vec!["foo".into(), "bar".into(), "foo".into(), "bar".into()],
+        }],
+    };
+    assert_eq!(select::format_label_selector(Some(&dup)), "x in (bar,bar,foo,foo)");
     let bad = LabelSelector {
         match_labels: Labels::new(),
         match_expressions: vec![LabelSelectorRequirement {

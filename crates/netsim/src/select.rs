@@ -14,7 +14,7 @@
 
 use std::fmt;
 
-use crate::manifest::validate::{is_qualified_name, is_valid_label_value};
+use crate::manifest::validate::{go_quote, is_qualified_name, is_valid_label_value};
 use crate::model::{LabelSelector, Labels};
 
 /// `selection.Operator`.
@@ -73,7 +73,7 @@ impl Operator {
     }
 }
 
-/// One `labels.Requirement`. Values are kept sorted and unique (upstream uses a string set).
+/// One `labels.Requirement`. Values are kept sorted (upstream sorts them for `String()`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Requirement {
     pub key: String,
@@ -82,7 +82,7 @@ pub struct Requirement {
 }
 
 fn go_string_slice(vals: &[String]) -> String {
-    let inner: Vec<String> = vals.iter().map(|v| format!("{v:?}")).collect();
+    let inner: Vec<String> = vals.iter().map(String::as_str).map(go_quote).collect();
     format!("[]string{{{}}}", inner.join(", "))
 }
 
@@ -101,7 +101,7 @@ impl Requirement {
         let mut errs = Vec::new();
         let key_errs = is_qualified_name(key);
         if !key_errs.is_empty() {
-            errs.push(format!("key: Invalid value: {key:?}: {}", key_errs.join("; ")));
+            errs.push(format!("key: Invalid value: {}: {}", go_quote(key), key_errs.join("; ")));
         }
         match operator {
             Operator::In | Operator::NotIn => {
@@ -138,7 +138,8 @@ impl Requirement {
                 for (i, v) in values.iter().enumerate() {
                     if v.parse::<i64>().is_err() {
                         errs.push(format!(
-                            "values[{i}]: Invalid value: {v:?}: for 'Gt', 'Lt' operators, the value must be an integer"
+                            "values[{i}]: Invalid value: {}: for 'Gt', 'Lt' operators, the value must be an integer",
+                            go_quote(v)
                         ));
                     }
                 }
@@ -148,15 +149,17 @@ impl Requirement {
             let v_errs = is_valid_label_value(v);
             if !v_errs.is_empty() {
                 errs.push(format!(
-                    "values[{i}][{key}]: Invalid value: {v:?}: {}",
+                    "values[{i}][{key}]: Invalid value: {}: {}",
+                    go_quote(v),
                     v_errs.join("; ")
                 ));
             }
         }
         aggregate(errs)?;
+        // Upstream keeps the values as given and sorts them when printing (`safeSort`), without
+        // removing duplicates (the parser's value set has none); sorting once here prints the same.
         let mut values = values;
         crate::sort::sort(&mut values);
-        values.dedup();
         Ok(Requirement { key: key.to_string(), operator, values })
     }
 
@@ -292,6 +295,18 @@ pub fn label_selector_as_selector(sel: Option<&LabelSelector>) -> Result<Selecto
     Ok(Selector { requirements: reqs, nothing: false })
 }
 
+/// `metav1.FormatLabelSelector`: the selector's `String()` (requirements sorted by key, set
+/// values sorted), `<none>` when that is empty (a nil or empty selector), `<error>` when
+/// `LabelSelectorAsSelector` fails. kubectl's SELECTOR cell of workloads (`get -o wide`).
+/// Source: staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/helpers.go.
+pub fn format_label_selector(sel: Option<&LabelSelector>) -> String {
+    match label_selector_as_selector(sel) {
+        Err(_) => "<error>".to_string(),
+        Ok(s) if s.to_string().is_empty() => "<none>".to_string(),
+        Ok(s) => s.to_string(),
+    }
+}
+
 /// A workload's `metav1.LabelSelector` matches these labels (`None` nothing, `{}` everything).
 /// Operators are read leniently here (validation reports bad ones): an unknown operator
 /// matches nothing.
@@ -413,6 +428,34 @@ fn lex(s: &str) -> Vec<(Tok, String)> {
     }
 }
 
+impl Tok {
+    /// The upstream constant's name (`IdentifierToken`, …).
+    fn name(self) -> &'static str {
+        match self {
+            Tok::Error => "ErrorToken",
+            Tok::End => "EndOfStringToken",
+            Tok::ClosedPar => "ClosedParToken",
+            Tok::Comma => "CommaToken",
+            Tok::DoesNotExist => "DoesNotExistToken",
+            Tok::DoubleEquals => "DoubleEqualsToken",
+            Tok::Equals => "EqualsToken",
+            Tok::GreaterThan => "GreaterThanToken",
+            Tok::Identifier => "IdentifierToken",
+            Tok::In => "InToken",
+            Tok::LessThan => "LessThanToken",
+            Tok::NotEquals => "NotEqualsToken",
+            Tok::NotIn => "NotInToken",
+            Tok::OpenPar => "OpenParToken",
+        }
+    }
+}
+
+/// The lexer's tokens for a selector string, as upstream's `Lexer.Lex` returns them until
+/// `EndOfStringToken` (not included): the token's constant name and its literal.
+pub fn tokens(s: &str) -> Vec<(&'static str, String)> {
+    lex(s).into_iter().filter(|(t, _)| *t != Tok::End).map(|(t, l)| (t.name(), l)).collect()
+}
+
 struct SelParser {
     items: Vec<(Tok, String)>,
     pos: usize,
@@ -481,9 +524,16 @@ impl SelParser {
             return Err(format!("found '{lit}', expected: identifier"));
         }
         let key = lit;
+        // `parseKeyAndInferOperator` validates the key with the parser's own path, which
+        // `labels.Parse` leaves nil: `field.Path.String()` of a nil path is `<nil>`
+        // (staging/src/k8s.io/apimachinery/pkg/util/validation/field/path.go).
         let key_errs = is_qualified_name(&key);
         if !key_errs.is_empty() {
-            return Err(format!("key: Invalid value: {key:?}: {}", key_errs.join("; ")));
+            return Err(format!(
+                "<nil>: Invalid value: {}: {}",
+                go_quote(&key),
+                key_errs.join("; ")
+            ));
         }
         let (t, _) = self.peek(true);
         if (t == Tok::End || t == Tok::Comma) && op.is_none() {

@@ -119,7 +119,7 @@ fn cases() -> Vec<Case> {
 #[test]
 fn pod_to_endpoint_yaml() {
     let all = cases();
-    assert_eq!(all.len(), 9, "every case of the sample is read");
+    assert_eq!(all.len(), 10, "every case of the sample is read");
     for c in &all {
         let got = pod_to_endpoint(&c.pod, c.node.as_ref(), &c.svc, c.family);
         assert_eq!(got, c.expected, "case {:?}", c.name);
@@ -182,4 +182,315 @@ fn pod_to_endpoint_through_the_cluster() {
         }
         assert_eq!(ep, &want, "case {:?}", c.name);
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// endpointslice_controller.yaml
+
+const CONTROLLER_PATH: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/conformance/endpoints/endpointslice_controller.yaml"
+);
+
+fn map(n: Option<&Y<'_>>) -> Labels {
+    n.and_then(|n| n.as_mapping()).unwrap_or(&[]).iter().map(|e| (s(&e.key), s(&e.value))).collect()
+}
+
+/// `*` matches any text (possibly empty).
+fn glob(pat: &str, text: &str) -> bool {
+    match pat.split_once('*') {
+        None => pat == text,
+        Some((head, rest)) => {
+            text.starts_with(head)
+                && (head.len()..=text.len())
+                    .any(|i| text.is_char_boundary(i) && glob(rest, &text[i..]))
+        }
+    }
+}
+
+fn should_be_in_endpoints(c: &Y<'_>) {
+    let mut pod = Pod::default();
+    pod.status.phase = s(get(c, "phase").expect("phase"));
+    pod.status.pod_ips = ips(get(c, "podIPs"));
+    if flag(get(c, "terminating")) == Some(true) {
+        pod.meta.deletion_timestamp = Some("2024-01-01T00:00:00Z".into());
+    }
+    let include = flag(get(c, "includeTerminating")).unwrap_or(false);
+    assert_eq!(
+        cluster::should_pod_be_in_endpoints(&pod, include),
+        flag(get(c, "expected")).unwrap(),
+        "{}",
+        s(get(c, "name").unwrap())
+    );
+}
+
+fn should_set_hostname(c: &Y<'_>) {
+    let p = get(c, "pod").unwrap();
+    let sv = get(c, "service").unwrap();
+    let mut pod = Pod::default();
+    pod.meta.namespace = s(get(p, "namespace").unwrap());
+    pod.spec.hostname = Some(s(get(p, "hostname").unwrap()));
+    pod.spec.subdomain = Some(s(get(p, "subdomain").unwrap()));
+    pod.status.pod_ips = vec!["1.2.3.4".parse().unwrap()];
+    let mut svc = Service::default();
+    svc.meta.namespace = s(get(sv, "namespace").unwrap());
+    svc.meta.name = s(get(sv, "name").unwrap());
+    let ep = pod_to_endpoint(&pod, None, &svc, IpFamily::IPv4);
+    assert_eq!(
+        ep.hostname.is_some(),
+        flag(get(c, "expected")).unwrap(),
+        "{}",
+        s(get(c, "name").unwrap())
+    );
+}
+
+fn find_port(c: &Y<'_>) {
+    let mut pod = Pod::default();
+    for ctr in get(c, "containers").unwrap().as_sequence().unwrap() {
+        let ports = ctr
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .map(|p| ContainerPort {
+                name: get(p, "name").map(s).filter(|n| !n.is_empty()),
+                container_port: s(get(p, "containerPort").unwrap()).parse().unwrap(),
+                protocol: if s(get(p, "protocol").unwrap()) == "UDP" {
+                    Protocol::Udp
+                } else {
+                    Protocol::Tcp
+                },
+                host_port: get(p, "hostPort").map(|h| s(h).parse().unwrap()),
+            })
+            .collect();
+        pod.spec.containers.push(Container { ports, ..Default::default() });
+    }
+    let port = s(get(c, "port").unwrap());
+    let target = match port.parse::<i32>() {
+        Ok(n) => IntOrString::Int(n),
+        Err(_) => IntOrString::Str(port),
+    };
+    let sp = ServicePort {
+        name: String::new(),
+        protocol: Protocol::Tcp,
+        port: 80,
+        target_port: target,
+        node_port: None,
+        app_protocol: None,
+    };
+    let want = get(c, "expected").map(s).and_then(|e| e.parse::<i32>().ok());
+    assert_eq!(cluster::find_port(&pod, &sp), want, "{}", s(get(c, "name").unwrap()));
+}
+
+fn ports_text(ports: &[EndpointPort]) -> String {
+    let p: Vec<String> = ports.iter().map(|p| p.port.unwrap_or(0).to_string()).collect();
+    p.join(",")
+}
+
+/// One whole-cluster case: the Service's slices, their labels and ports, the Endpoints cell.
+fn cluster_case(c: &Y<'_>) {
+    let name = s(get(c, "name").unwrap());
+    let session =
+        netsim::session::Session::from_text("case.yaml", &s(get(c, "manifests").unwrap()));
+    assert_eq!(session.errors(), 0, "{name}: {:?}", session.diagnostics());
+    let (ns, svc) = s(get(c, "service").unwrap())
+        .split_once('/')
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .unwrap();
+    let objects = &session.cluster().objects;
+    let slices: Vec<&EndpointSlice> = objects
+        .endpoint_slices
+        .iter()
+        .filter(|x| x.meta.namespace == ns && x.service_name() == Some(svc.as_str()))
+        .collect();
+    assert!(!slices.is_empty(), "{name}: no slices");
+    for sl in &slices {
+        assert!(sl.meta.name.starts_with(&format!("{svc}-")), "{name}: {}", sl.meta.name);
+        assert_eq!(sl.meta.name.len(), svc.len() + 6, "{name}: <svc>-<5 chars>: {}", sl.meta.name);
+    }
+    if let Some(want) = get(c, "slices").and_then(|n| n.as_sequence()) {
+        let got: std::collections::BTreeMap<String, usize> = slices
+            .iter()
+            .map(|x| format!("{} [{}] {}", x.address_type, ports_text(&x.ports), x.endpoints.len()))
+            .fold(Default::default(), |mut m, k| {
+                *m.entry(k).or_default() += 1;
+                m
+            });
+        let want: std::collections::BTreeMap<String, usize> = want
+            .iter()
+            .map(|w| {
+                let f = |k| s(get(w, k).unwrap());
+                format!("{} [{}] {}", f("addressType"), f("ports"), f("endpoints"))
+            })
+            .fold(Default::default(), |mut m, k| {
+                *m.entry(k).or_default() += 1;
+                m
+            });
+        assert_eq!(got, want, "{name}");
+    }
+    if get(c, "labels").is_some() {
+        for sl in &slices {
+            assert_eq!(sl.meta.labels, map(get(c, "labels")), "{name}");
+        }
+    }
+    if let Some(want) = get(c, "ports").and_then(|n| n.as_sequence()) {
+        let want: Vec<EndpointPort> = want
+            .iter()
+            .map(|p| EndpointPort {
+                name: get(p, "name").map(s),
+                port: get(p, "port").map(|n| s(n).parse().unwrap()),
+                protocol: Protocol::Tcp,
+                app_protocol: get(p, "appProtocol").map(s),
+            })
+            .collect();
+        for sl in &slices {
+            assert_eq!(sl.ports, want, "{name}");
+        }
+    }
+    if let Some(cell) = get(c, "endpointsCell").map(s) {
+        let ep = objects
+            .endpoints
+            .iter()
+            .find(|e| e.meta.namespace == ns && e.meta.name == svc)
+            .unwrap_or_else(|| panic!("{name}: no Endpoints"));
+        let got = netsim::cluster::print::format_endpoints(ep);
+        assert!(glob(&cell, &got), "{name}: {got:?} is not {cell:?}");
+    }
+}
+
+#[test]
+fn endpointslice_controller_yaml() {
+    let text = std::fs::read_to_string(CONTROLLER_PATH).expect("conformance file");
+    let parsed = syntax::parse(FileId(0), &text);
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    let root = parsed.documents[0].root.as_ref().expect("document");
+    let mut checked = 0;
+    for g in get(root, "groups").and_then(|g| g.as_sequence()).expect("groups") {
+        let test = s(get(g, "test").unwrap());
+        for c in get(g, "cases").and_then(|c| c.as_sequence()).expect("cases") {
+            match test.as_str() {
+                "TestShouldPodBeInEndpoints" => should_be_in_endpoints(c),
+                "TestShouldSetHostname" => should_set_hostname(c),
+                "TestFindPort" => find_port(c),
+                "cluster" => cluster_case(c),
+                other => panic!("unknown group {other}"),
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 38, "only {checked} cases checked");
+}
+
+// ---------------------------------------------------------------------------------------------
+// endpoints_controller.yaml
+
+const LEGACY_PATH: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/tests/conformance/endpoints/endpoints_controller.yaml");
+
+fn counts(n: Option<&Y<'_>>) -> Vec<usize> {
+    n.and_then(|n| n.as_sequence())
+        .unwrap_or(&[])
+        .iter()
+        .map(|x| s(x).parse().expect("count"))
+        .collect()
+}
+
+fn truncate_case(c: &Y<'_>) {
+    let addr = EndpointAddress {
+        ip: "10.0.0.1".parse().unwrap(),
+        hostname: None,
+        node_name: None,
+        target_ref: None,
+    };
+    let ready = counts(get(c, "subsetsReady"));
+    let not_ready = counts(get(c, "subsetsNotReady"));
+    let mut subsets: Vec<EndpointSubset> = ready
+        .iter()
+        .zip(&not_ready)
+        .map(|(r, n)| EndpointSubset {
+            addresses: vec![addr.clone(); *r],
+            not_ready_addresses: vec![addr.clone(); *n],
+            ports: Vec::new(),
+        })
+        .collect();
+    cluster::truncate_endpoints(&mut subsets, cluster::MAX_ENDPOINTS_ADDRESSES);
+    let desc = s(get(c, "desc").unwrap());
+    let got: Vec<usize> = subsets.iter().map(|x| x.addresses.len()).collect();
+    assert_eq!(got, counts(get(c, "expectedReady")), "{desc}: ready");
+    let got: Vec<usize> = subsets.iter().map(|x| x.not_ready_addresses.len()).collect();
+    assert_eq!(got, counts(get(c, "expectedNotReady")), "{desc}: not ready");
+}
+
+fn sync_service_addresses_case(c: &Y<'_>) {
+    let name = s(get(c, "name").unwrap());
+    let mut o = Objects::default();
+    o.nodes.push(Node {
+        meta: ObjectMeta { name: "node-1".into(), ..Default::default() },
+        ready: true,
+        pod_cidrs: vec!["10.1.1.0/24".into()],
+        ..Default::default()
+    });
+    let mut pod = Pod {
+        meta: ObjectMeta {
+            name: "fakepod".into(),
+            namespace: "ns".into(),
+            labels: [("foo".to_string(), "bar".to_string())].into(),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    pod.spec.node_name = Some("node-1".into());
+    pod.status.phase = s(get(c, "phase").unwrap());
+    pod.status.ready = flag(get(c, "ready"));
+    pod.status.pod_ips = vec!["10.1.1.1".parse().unwrap()];
+    if flag(get(c, "terminating")) == Some(true) {
+        pod.meta.deletion_timestamp = Some("2024-01-01T00:00:00Z".into());
+    }
+    o.pods.push(pod);
+    let mut svc = Service {
+        meta: ObjectMeta { name: "foo".into(), namespace: "ns".into(), ..Default::default() },
+        ..Default::default()
+    };
+    svc.spec.selector = Some([("foo".to_string(), "bar".to_string())].into());
+    svc.spec.publish_not_ready_addresses = flag(get(c, "publishNotReadyAddresses")).unwrap();
+    svc.spec.ports.push(ServicePort {
+        name: String::new(),
+        protocol: Protocol::Tcp,
+        port: 80,
+        target_port: IntOrString::Int(80),
+        node_port: None,
+        app_protocol: None,
+    });
+    o.services.push(svc);
+    let built = cluster::build(&o);
+    let ep = built
+        .objects
+        .endpoints
+        .iter()
+        .find(|e| e.meta.namespace == "ns" && e.meta.name == "foo")
+        .unwrap_or_else(|| panic!("{name}: no Endpoints"));
+    let ready: usize = ep.subsets.iter().map(|x| x.addresses.len()).sum();
+    let unready: usize = ep.subsets.iter().map(|x| x.not_ready_addresses.len()).sum();
+    let want = |k| s(get(c, k).unwrap()).parse::<usize>().unwrap();
+    assert_eq!((ready, unready), (want("expectedReady"), want("expectedUnready")), "{name}");
+}
+
+#[test]
+fn endpoints_controller_yaml() {
+    let text = std::fs::read_to_string(LEGACY_PATH).expect("conformance file");
+    let parsed = syntax::parse(FileId(0), &text);
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    let root = parsed.documents[0].root.as_ref().expect("document");
+    let mut checked = 0;
+    for g in get(root, "groups").and_then(|g| g.as_sequence()).expect("groups") {
+        let test = s(get(g, "test").unwrap());
+        for c in get(g, "cases").and_then(|c| c.as_sequence()).expect("cases") {
+            match test.as_str() {
+                "TestTruncateEndpoints" => truncate_case(c),
+                "TestSyncServiceAddresses" => sync_service_addresses_case(c),
+                other => panic!("unknown group {other}"),
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 23);
 }

@@ -152,3 +152,151 @@ fn label_selector_nil_empty_and_operators() {
     assert!(!select::service_selects(None, &l));
     assert!(select::service_selects(Some(&l), &l));
 }
+
+const PARSE_PATH: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/tests/conformance/selectors/selector_parse_test.yaml");
+
+fn requirement(r: &Node<'_>) -> Requirement {
+    let op = Operator::from_selection(&s(get(r, "operator").unwrap())).unwrap();
+    Requirement::new(&s(get(r, "key").unwrap()), op, strings(get(r, "values"))).unwrap()
+}
+
+/// `labels.Parse` of one case: valid with its `String()`, or invalid with upstream's text.
+fn check_parse(c: &Node<'_>) {
+    let input = s(get(c, "in").unwrap());
+    match select::parse(&input) {
+        Ok(sel) => {
+            assert!(boolean(get(c, "valid")), "{input:?} must not parse, got {sel}");
+            assert_eq!(sel.to_string(), s(get(c, "string").unwrap()), "String() of {input:?}");
+        }
+        Err(e) => {
+            assert!(!boolean(get(c, "valid")), "{input:?} must parse: {e}");
+            assert_eq!(e, s(get(c, "error").unwrap()), "error of {input:?}");
+        }
+    }
+}
+
+/// `kubectl get KINDS -l SELECTOR` on an empty cluster: the API server's BadRequest per kind.
+fn check_kubectl(c: &Node<'_>) {
+    use netsim::cluster::print::{self, GetRequest};
+    let cluster = netsim::cluster::build(&netsim::model::Objects::default());
+    let req = GetRequest {
+        kinds: s(get(c, "kinds").unwrap()),
+        names: strings(get(c, "names")),
+        selector: s(get(c, "selector").unwrap()),
+        ..Default::default()
+    };
+    if let Some(e) = get(c, "error") {
+        assert_eq!(print::get(&cluster, &req), Err(s(e)), "{}", req.selector);
+        assert_eq!(print::check(&req), Err(s(e)));
+        return;
+    }
+    let out = print::get(&cluster, &req).expect("the request itself is fine");
+    let want: Vec<String> = strings(get(c, "stderr"));
+    assert_eq!(out.stderr.lines().collect::<Vec<_>>(), want, "{}", req.selector);
+    assert_eq!(out.code, 1);
+    assert_eq!(out.stdout, "");
+}
+
+#[test]
+fn selector_parse_test_yaml() {
+    let text = std::fs::read_to_string(PARSE_PATH).expect("conformance file");
+    let parsed = syntax::parse(FileId(0), &text);
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    let root = parsed.documents[0].root.as_ref().unwrap();
+    let mut checked = 0;
+    for g in get(root, "groups").unwrap().as_sequence().unwrap() {
+        let test = s(get(g, "test").unwrap());
+        for c in get(g, "cases").unwrap().as_sequence().unwrap() {
+            match test.as_str() {
+                "TestSetSelectorParser" | "TestSelectorParse" | "TestDeterministicParse" => {
+                    check_parse(c)
+                }
+                "TestLexer" => {
+                    let input = s(get(c, "s").unwrap());
+                    let toks = select::tokens(&input);
+                    let first = toks.first().map_or("EndOfStringToken", |t| t.0);
+                    assert_eq!(first, s(get(c, "token").unwrap()), "{input:?}");
+                    if let Some((_, lit)) = toks.first() {
+                        assert_eq!(lit, &input);
+                    }
+                }
+                "TestLexerSequence" => {
+                    let input = s(get(c, "s").unwrap());
+                    let toks: Vec<String> =
+                        select::tokens(&input).into_iter().map(|t| t.0.to_string()).collect();
+                    assert_eq!(toks, strings(get(c, "tokens")), "{input:?}");
+                }
+                "TestToString" => {
+                    let reqs = get(c, "requirements").unwrap().as_sequence().unwrap();
+                    let sel = select::Selector {
+                        requirements: reqs.iter().map(requirement).collect(),
+                        nothing: false,
+                    };
+                    assert_eq!(sel.to_string(), s(get(c, "string").unwrap()));
+                }
+                "TestRequirementConstructor" => {
+                    let op = Operator::from_selection(&s(get(c, "op").unwrap())).unwrap();
+                    let key = s(get(c, "key").unwrap());
+                    let r = Requirement::new(&key, op, strings(get(c, "values")));
+                    match get(c, "field").map(s) {
+                        None => assert!(r.is_ok(), "{key}: {r:?}"),
+                        Some(f) => {
+                            let e = r.expect_err(&key);
+                            assert!(e.starts_with(&format!("{f}: Invalid value: ")), "{key}: {e}");
+                        }
+                    }
+                }
+                "kubectl get -l" => check_kubectl(c),
+                other => panic!("unknown group {other}"),
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 70, "only {checked} cases checked");
+}
+
+/// `metav1.FormatLabelSelector` (kubectl's SELECTOR cell of workloads): requirements sorted by
+/// key, set values sorted, `<none>` for nil and empty selectors.
+#[test]
+fn format_label_selector_sorts_like_upstream() {
+    use netsim::model::{LabelSelector, LabelSelectorRequirement};
+    assert_eq!(select::format_label_selector(None), "<none>");
+    assert_eq!(select::format_label_selector(Some(&LabelSelector::default())), "<none>");
+    let sel = LabelSelector {
+        match_labels: [("zz".to_string(), "a".to_string()), ("app".into(), "d".into())].into(),
+        match_expressions: vec![
+            LabelSelectorRequirement {
+                key: "env".into(),
+                operator: "In".into(),
+                values: vec!["z".into(), "b".into()],
+            },
+            LabelSelectorRequirement {
+                key: "aa".into(),
+                operator: "Exists".into(),
+                values: vec![],
+            },
+        ],
+    };
+    assert_eq!(select::format_label_selector(Some(&sel)), "aa,app=d,env in (b,z),zz=a");
+    // `safeSort` sorts without removing duplicates (selector_test.go TestSafeSort "duplicated
+    // strings"): NewRequirement keeps the values it is given.
+    let dup = LabelSelector {
+        match_labels: Labels::new(),
+        match_expressions: vec![LabelSelectorRequirement {
+            key: "x".into(),
+            operator: "In".into(),
+            values: vec!["foo".into(), "bar".into(), "foo".into(), "bar".into()],
+        }],
+    };
+    assert_eq!(select::format_label_selector(Some(&dup)), "x in (bar,bar,foo,foo)");
+    let bad = LabelSelector {
+        match_labels: Labels::new(),
+        match_expressions: vec![LabelSelectorRequirement {
+            key: "env".into(),
+            operator: "In".into(),
+            values: vec![],
+        }],
+    };
+    assert_eq!(select::format_label_selector(Some(&bad)), "<error>");
+}

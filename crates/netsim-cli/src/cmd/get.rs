@@ -55,8 +55,9 @@ out); -o yaml|json prints them as v1 Events.
 JSON (-o json) is the objects as the Kubernetes API shows them (apiVersion, kind, metadata,
 spec, status; camelCase), a List {apiVersion, items, kind, metadata} for several.
 
-Exit status: 0 success; 1 the input has errors (diagnostics on stderr) or a named object
-does not exist; 2 bad usage.
+Exit status: 0 success; 1 the input has errors (diagnostics on stderr), a named object
+does not exist, or the -l selector does not parse (the API server's BadRequest, as kubectl
+prints it); 2 bad usage.
 ";
 
 pub(crate) fn run(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {

@@ -119,8 +119,10 @@ pub fn pod_to_endpoint(
             terminating: Some(terminating),
         },
         hostname: if should_set_hostname(pod, svc) { pod.spec.hostname.clone() } else { None },
-        node_name: pod.spec.node_name.clone(),
-        zone: node.and_then(|n| n.meta.labels.get(ZONE_LABEL).cloned()),
+        // Both only when non-empty (`podToEndpoint`: `pod.Spec.NodeName != ""`,
+        // `node.Labels[v1.LabelTopologyZone] != ""`).
+        node_name: pod.spec.node_name.clone().filter(|n| !n.is_empty()),
+        zone: node.and_then(|n| n.meta.labels.get(ZONE_LABEL)).filter(|z| !z.is_empty()).cloned(),
         target_ref: Some(target_ref(pod)),
         hints: None,
     }
@@ -148,12 +150,41 @@ fn family_name(f: IpFamily) -> &'static str {
     }
 }
 
-fn base_labels(svc: &Service) -> crate::model::Labels {
-    let mut l = svc.meta.labels.clone();
+const HEADLESS_LABEL: &str = "service.kubernetes.io/headless";
+
+/// `isReservedLabelKey`: Service labels the slice controller never copies onto its slices.
+fn is_reserved_label_key(k: &str) -> bool {
+    k == "kubernetes.io/service-name" || k == MANAGED_BY || k == HEADLESS_LABEL
+}
+
+/// The Service's labels without those `reserved` rejects, plus `service.kubernetes.io/headless:
+/// ""` when the Service has no ClusterIP.
+fn labels_from(svc: &Service, reserved: fn(&str) -> bool) -> crate::model::Labels {
+    let mut l: crate::model::Labels = svc
+        .meta
+        .labels
+        .iter()
+        .filter(|(k, _)| !reserved(k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     if svc.spec.headless {
-        l.insert("service.kubernetes.io/headless".into(), String::new());
+        l.insert(HEADLESS_LABEL.into(), String::new());
     }
     l
+}
+
+/// `setEndpointSliceLabels` (`staging/src/k8s.io/endpointslice/utils.go`): the Service's labels
+/// without the reserved ones, the headless label when `!isServiceIPSet`; the caller then sets
+/// the service-name and managed-by labels.
+fn base_labels(svc: &Service) -> crate::model::Labels {
+    labels_from(svc, is_reserved_label_key)
+}
+
+/// The legacy Endpoints' labels (`pkg/controller/endpoint` `syncService`): the Service's labels,
+/// with the headless label added for a headless Service (`CloneAndAddLabel`) and removed
+/// otherwise (`CloneAndRemoveLabel`).
+fn endpoints_labels(svc: &Service) -> crate::model::Labels {
+    labels_from(svc, |k| k == HEADLESS_LABEL)
 }
 
 /// Pods by `(namespace, label key, label value)`, in creation order: a Service's candidates are
@@ -473,26 +504,46 @@ pub(crate) fn endpoints_for(c: &Cluster, idx: &PodIndex<'_>, svc: &Service) -> E
     let mut meta = ObjectMeta {
         name: svc.meta.name.clone(),
         namespace: svc.meta.namespace.clone(),
-        labels: base_labels(svc),
+        labels: endpoints_labels(svc),
         uid: Some(super::uid_for("Endpoints", &svc.meta.namespace, &svc.meta.name)),
         ..Default::default()
     };
-    let total: usize =
-        subsets.iter().map(|s| s.addresses.len() + s.not_ready_addresses.len()).sum();
-    if total > MAX_ENDPOINTS_ADDRESSES {
+    if truncate_endpoints(&mut subsets, MAX_ENDPOINTS_ADDRESSES) {
         meta.annotations.insert("endpoints.kubernetes.io/over-capacity".into(), "truncated".into());
-        let mut budget = MAX_ENDPOINTS_ADDRESSES;
-        for s in &mut subsets {
-            s.addresses.truncate(budget);
-            budget -= s.addresses.len();
-        }
-        for s in &mut subsets {
-            s.not_ready_addresses.truncate(budget);
-            budget -= s.not_ready_addresses.len();
-        }
-        subsets.retain(|s| !s.addresses.is_empty() || !s.not_ready_addresses.is_empty());
     }
     Endpoints { meta, subsets }
+}
+
+/// `truncateEndpoints` (`pkg/controller/endpoint/endpoints_controller.go`): above `max`
+/// addresses in all, each subset keeps its share, rounded up, of what fits (capped by what is
+/// left), ready addresses first: when the ready ones alone fit, only not-ready ones are cut;
+/// otherwise the ready ones are cut the same way and every not-ready one dropped. Subsets left
+/// empty stay. Returns whether anything was cut (the `over-capacity: truncated` annotation).
+pub fn truncate_endpoints(subsets: &mut [EndpointSubset], max: usize) -> bool {
+    let ready: usize = subsets.iter().map(|s| s.addresses.len()).sum();
+    let not_ready: usize = subsets.iter().map(|s| s.not_ready_addresses.len()).sum();
+    if ready + not_ready <= max {
+        return false;
+    }
+    let truncate_ready = ready > max;
+    let (room, total) = if truncate_ready { (max, ready) } else { (max - ready, not_ready) };
+    let mut left = room;
+    for s in subsets.iter_mut() {
+        let n = if truncate_ready { s.addresses.len() } else { s.not_ready_addresses.len() };
+        // `math.Ceil((float64(n) / float64(total)) * float64(room))`, in floats as upstream
+        // (total > 0 here; the result is at most room).
+        let share = ((n as f64 / total.max(1) as f64) * room as f64).ceil();
+        let share = (share.max(0.0) as usize).min(left);
+        if truncate_ready {
+            s.addresses.truncate(share);
+            s.not_ready_addresses.clear();
+            left -= s.addresses.len();
+        } else {
+            s.not_ready_addresses.truncate(share);
+            left -= s.not_ready_addresses.len();
+        }
+    }
+    true
 }
 
 /// `EndpointSliceMirroring`: a user's Endpoints for a selectorless Service, as a slice.

@@ -50,7 +50,8 @@ use crate::text::Span;
 
 pub use endpoints::{
     find_port, is_pod_ready, pod_to_endpoint, reconcile_hints, should_pod_be_in_endpoints,
-    topology_mode_auto, MAX_ENDPOINTS_ADDRESSES, MAX_ENDPOINTS_PER_SLICE, ZONE_LABEL,
+    topology_mode_auto, truncate_endpoints, MAX_ENDPOINTS_ADDRESSES, MAX_ENDPOINTS_PER_SLICE,
+    ZONE_LABEL,
 };
 pub use nodes::roles;
 pub use settings::{PortRange, ProxySettings, Settings};

@@ -258,31 +258,52 @@ enum Target {
 }
 
 /// Checks a `get` request without a cluster (what kubectl refuses before it asks the server):
-/// unknown resource types, names with several types, `-n` with `-A`, a bad selector.
+/// unknown resource types, names with a selector or with several types, `-n` with `-A`. (A bad
+/// selector is the API server's error: [`get`] reports it.)
 pub fn check(req: &GetRequest) -> Result<(), String> {
     parse_request(req).map(drop)
 }
 
-fn parse_request(req: &GetRequest) -> Result<(Vec<Target>, crate::select::Selector), String> {
+/// A parsed request: the kinds to list, the `GroupVersionResource` strings kubectl names them
+/// by, and the selector (a bad one is the API server's error, per kind: [`selector_errors`]).
+type Parsed = (Vec<Target>, Vec<String>, Result<crate::select::Selector, String>);
+
+/// `schema.GroupVersionResource.String()`: `/v1, Resource=pods`, `apps/v1, Resource=deployments`.
+fn gvr(info: &crate::model::KindInfo) -> String {
+    let version = info.versions.first().copied().unwrap_or("v1");
+    format!("{}/{version}, Resource={}", info.group, info.plural)
+}
+
+fn parse_request(req: &GetRequest) -> Result<Parsed, String> {
     let mut targets = Vec::new();
+    let mut resources = Vec::new();
     for k in req.kinds.split(',') {
         let lk = k.to_ascii_lowercase();
         if lk == "events" || lk == "event" || lk == "ev" {
             targets.push(Target::Events);
+            resources.push("/v1, Resource=events".to_string());
         } else if lk == "all" {
             for info in crate::model::all_category() {
+                resources.push(gvr(info));
                 if let Some(kind) = Kind::ALL.into_iter().find(|x| x.info().kind == info.kind) {
                     targets.push(Target::Kind(kind));
                 }
             }
         } else {
             match Kind::parse(k) {
-                Some(kind) => targets.push(Target::Kind(kind)),
+                Some(kind) => {
+                    targets.push(Target::Kind(kind));
+                    resources.push(gvr(kind.info()));
+                }
                 None => return Err(format!("the server doesn't have a resource type \"{k}\"")),
             }
         }
     }
     let several = targets.len() > 1;
+    if !req.names.is_empty() && !req.selector.trim().is_empty() {
+        // cli-runtime resource/builder.go visitBySelector (selectors are visited before names).
+        return Err("name cannot be provided when a selector is specified".into());
+    }
     if !req.names.is_empty() && several {
         // cli-runtime resource/builder.go visitByName.
         return Err("you must specify only one resource".into());
@@ -291,8 +312,29 @@ fn parse_request(req: &GetRequest) -> Result<(Vec<Target>, crate::select::Select
     if all && req.namespace.is_some() {
         return Err("-n and -A cannot be used together".into());
     }
-    let selector = crate::select::parse(&req.selector)?;
-    Ok((targets, selector))
+    // kubectl trims the selector and sends it to the API server, which parses it
+    // (cli-runtime resource/builder.go LabelSelectorParam).
+    let selector = crate::select::parse(req.selector.trim());
+    Ok((targets, resources, selector))
+}
+
+/// A selector the API server cannot parse: each listed resource fails with `BadRequest`, which
+/// kubectl rewrites (cli-runtime `resource/selector.go` `Selector.Visit`) and prints one line
+/// per resource (`cmdutil.MultipleErrors`, `StandardErrorMessage`); kubectl exits 1.
+fn selector_errors(resources: &[String], selector: &str, err: &str) -> GetOutput {
+    let mut out = GetOutput { code: 1, ..GetOutput::default() };
+    let quoted = crate::manifest::validate::go_quote(selector.trim());
+    if resources.iter().any(|r| r == "/v1, Resource=endpoints") {
+        // The deprecation warning rides on the failed response too.
+        out.stderr
+            .push_str(&format!("Warning: {}\n", crate::manifest::validate::ENDPOINTS_DEPRECATED));
+    }
+    for r in resources {
+        out.stderr.push_str(&format!(
+            "Error from server (BadRequest): Unable to find \"{r}\" that match label selector {quoted}, field selector \"\": {err}\n"
+        ));
+    }
+    out
 }
 
 /// `kubectl get` over the simulated cluster: kubectl's tables (one per resource type, blank-line
@@ -304,7 +346,11 @@ fn parse_request(req: &GetRequest) -> Result<(Vec<Target>, crate::select::Select
 /// cronjobs, jobs, which list nothing here). `Err` is a usage error (kubectl exits 1 with it;
 /// `netsim` exits 2).
 pub fn get(c: &Cluster, req: &GetRequest) -> Result<GetOutput, String> {
-    let (targets, selector) = parse_request(req)?;
+    let (targets, resources, selector) = parse_request(req)?;
+    let selector = match selector {
+        Ok(s) => s,
+        Err(e) => return Ok(selector_errors(&resources, &req.selector, &e)),
+    };
     let several = targets.len() > 1;
     let all = req.all_namespaces;
     let ns = req.namespace.clone().unwrap_or_else(|| "default".to_string());
@@ -821,20 +867,6 @@ fn node_cells(n: &Node, version: &str, wide: bool) -> Vec<String> {
     cells
 }
 
-fn selector_string(s: Option<&LabelSelector>) -> String {
-    let Some(s) = s else { return "<none>".into() };
-    let mut parts: Vec<String> = s.match_labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    for r in &s.match_expressions {
-        parts.push(match r.operator.as_str() {
-            "In" => format!("{} in ({})", r.key, r.values.join(",")),
-            "NotIn" => format!("{} notin ({})", r.key, r.values.join(",")),
-            "Exists" => r.key.clone(),
-            _ => format!("!{}", r.key),
-        });
-    }
-    none_if_empty(parts.join(","))
-}
-
 fn workload_cells(c: &Cluster, w: &Workload, wide: bool) -> Vec<String> {
     let pods: Vec<&Pod> = if w.kind == WorkloadKind::Deployment {
         let rs: Vec<&str> = c
@@ -917,7 +949,7 @@ fn workload_cells(c: &Cluster, w: &Workload, wide: bool) -> Vec<String> {
                 .join(","),
         );
         if w.kind != WorkloadKind::StatefulSet {
-            cells.push(selector_string(w.selector.as_ref()));
+            cells.push(crate::select::format_label_selector(w.selector.as_ref()));
         }
     }
     cells

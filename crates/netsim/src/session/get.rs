@@ -19,9 +19,11 @@ pub struct Listing {
     pub text: String,
     /// stderr lines, as kubectl prints them: the API server's `Warning: …` (a list of v1
     /// Endpoints), `Error from server (NotFound): …` for a named object that does not exist,
-    /// `No resources found in NS namespace.` when nothing matched.
+    /// `No resources found in NS namespace.` when nothing matched, and for a `-l` selector the
+    /// API server cannot parse, kubectl's `Error from server (BadRequest): Unable to find …`
+    /// line per resource type.
     pub problems: Vec<String>,
-    /// Every named object was found.
+    /// Every named object was found (and the selector parsed).
     pub ok: bool,
 }
 
@@ -35,7 +37,9 @@ pub fn check(q: &GetRequest) -> Result<(), AskError> {
 fn usage_code(message: &str) -> &'static str {
     if message.starts_with("the server doesn't have a resource type") {
         "unknown-kind"
-    } else if message.starts_with("you must specify only one") {
+    } else if message.starts_with("you must specify only one")
+        || message.starts_with("name cannot be provided")
+    {
         "bad-names"
     } else if message.starts_with("-n and -A") {
         "bad-namespace"

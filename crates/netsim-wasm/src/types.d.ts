@@ -497,11 +497,13 @@ export type Listing = {
     /**
      * stderr lines, as kubectl prints them: the API server's `Warning: …` (a list of v1
      * Endpoints), `Error from server (NotFound): …` for a named object that does not exist,
-     * `No resources found in NS namespace.` when nothing matched.
+     * `No resources found in NS namespace.` when nothing matched, and for a `-l` selector the
+     * API server cannot parse, kubectl's `Error from server (BadRequest): Unable to find …`
+     * line per resource type.
      */
     problems: Array<string>,
     /**
-     * Every named object was found.
+     * Every named object was found (and the selector parsed).
      */
     ok: boolean,
 };

@@ -18,7 +18,7 @@
 
 use std::fmt::Write as _;
 
-use super::validate::{is_validation_code, API_WARNING};
+use super::validate::{is_validation_code, ALLOCATOR_PRECHECK, API_WARNING};
 use super::{applied_objects, Loaded, NAMESPACE_NOT_FOUND};
 use crate::diagnostic::{Diagnostic, Severity, SourceFiles};
 
@@ -142,11 +142,29 @@ pub fn kubectl_apply(files: &SourceFiles, l: &Loaded) -> ApplyOutput {
             );
             continue;
         }
-        let causes: Vec<&str> = mine
+        // The Service allocator answers before validation runs (alloc.go from `BeginCreate`):
+        // its errors, when there are any, are the whole answer.
+        let allocation: Vec<&str> = mine
             .iter()
-            .filter(|d| is_validation_code(d.code) || (d.code == ALLOCATION && !is_internal(d)))
+            .filter(|d| d.code == ALLOCATION && !is_internal(d))
             .map(|d| d.message.as_str())
             .collect();
+        // Before it allocates, the allocator checks the clusterIP(s)/ipFamilies fields alone and
+        // answers with those errors only (`initIPFamilyFields`).
+        let precheck: Vec<&str> = mine
+            .iter()
+            .filter(|d| {
+                is_validation_code(d.code) && d.hints.iter().any(|h| h == ALLOCATOR_PRECHECK)
+            })
+            .map(|d| d.message.as_str())
+            .collect();
+        let causes: Vec<&str> = if !precheck.is_empty() {
+            precheck
+        } else if allocation.is_empty() {
+            mine.iter().filter(|d| is_validation_code(d.code)).map(|d| d.message.as_str()).collect()
+        } else {
+            allocation
+        };
         match causes.as_slice() {
             [] => {
                 if !aborts {

@@ -1400,6 +1400,10 @@ fn strict_ip(v: &mut V<'_>, version: KubeVersion, path: &str, at: &str, value: &
     false
 }
 
+/// The hint on the errors the Service allocator's pre-check answers with (before validation and
+/// before anything is allocated): see [`service`].
+pub const ALLOCATOR_PRECHECK: &str = "the API server checks clusterIP(s), ipFamilies and ipFamilyPolicy first, while it allocates the Service's addresses (initIPFamilyFields): kubectl apply shows only these errors until they are fixed";
+
 const IP_MSG: &str = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)";
 
 /// `ValidateService` (create), in upstream order, as the cluster's release validates it.
@@ -1410,6 +1414,7 @@ pub(crate) fn service(svc: &RawService, version: KubeVersion, diags: &mut Vec<Di
     let name_rule =
         if version.relaxed_service_names() { NameRule::Label } else { NameRule::Dns1035 };
     object_meta(&mut v, "Service", &svc.meta, name_rule, true);
+    topology_annotations(&mut v, svc);
     let ty = svc.type_.as_deref().unwrap_or("");
     let headless = is_headless(svc);
     if svc.ports.is_empty() && !headless && ty != "ExternalName" {
@@ -1421,7 +1426,16 @@ pub(crate) fn service(svc: &RawService, version: KubeVersion, diags: &mut Vec<Di
         labels(&mut v, "spec.selector", sel);
     }
     session_affinity(&mut v, svc);
+    // The Service REST create allocates before it validates (`Store.Create` runs `BeginCreate`,
+    // then `rest.BeforeCreate`), and the allocator's `initIPFamilyFields`
+    // (pkg/registry/core/service/storage/alloc.go) first runs
+    // `ValidateServiceClusterIPsRelatedFields` alone: when it finds anything, the API server
+    // answers with those errors only (`apply::kubectl_apply` prints just the marked ones).
+    let before = v.diags.len();
     cluster_ips(&mut v, svc, version);
+    for d in v.diags.iter_mut().skip(before) {
+        d.hints.push(ALLOCATOR_PRECHECK.to_string());
+    }
     external_ips(&mut v, svc, version);
     service_type(&mut v, svc, ty);
     duplicate_ports(&mut v, svc);
@@ -1429,6 +1443,25 @@ pub(crate) fn service(svc: &RawService, version: KubeVersion, diags: &mut Vec<Di
     external_traffic_policy(&mut v, svc, ty);
     internal_traffic_policy(&mut v, svc, ty);
     traffic_distribution(&mut v, svc, version);
+}
+
+/// `ValidateService`: the deprecated topology-aware-hints annotation and topology-mode must agree
+/// when both are set.
+fn topology_annotations(v: &mut V<'_>, svc: &RawService) {
+    const HINTS: &str = "service.kubernetes.io/topology-aware-hints";
+    const MODE: &str = "service.kubernetes.io/topology-mode";
+    let a = &svc.meta.annotations;
+    if let (Some(hints), Some(mode)) = (a.get(HINTS), a.get(MODE)) {
+        if hints != mode {
+            v.invalid(
+                &format!("metadata.annotations[{MODE}]"),
+                &format!("metadata.annotations.{MODE}"),
+                &go_quote(mode),
+                &format!("must match annotations[{HINTS}] when both are specified"),
+                Some(format!("drop the deprecated `{HINTS}` annotation, or give it the same value as `{MODE}`")),
+            );
+        }
+    }
 }
 
 /// What a headless Service cannot be, and what an ExternalName Service may not and must set.
@@ -1684,27 +1717,14 @@ fn duplicate_ports(v: &mut V<'_>, svc: &RawService) {
     }
 }
 
-/// The fields only a LoadBalancer Service may set: source ranges, node-port allocation, class.
+const LB_SOURCE_RANGES: &str = "service.beta.kubernetes.io/load-balancer-source-ranges";
+const CIDR_MSG: &str = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)";
+
+/// The fields only a LoadBalancer Service may set: source ranges (the field, else the
+/// `service.beta.kubernetes.io/load-balancer-source-ranges` annotation), node-port allocation,
+/// class.
 fn load_balancer_fields(v: &mut V<'_>, svc: &RawService, ty: &str) {
-    if !svc.load_balancer_source_ranges.is_empty() {
-        if ty != "LoadBalancer" {
-            v.forbidden("spec.LoadBalancerSourceRanges", "spec.loadBalancerSourceRanges", "may only be used when `type` is 'LoadBalancer'", Some("source ranges restrict who may reach a load balancer; they only apply to `type: LoadBalancer`".to_string()));
-        }
-        for (i, r) in svc.load_balancer_source_ranges.iter().enumerate() {
-            let r = r.trim();
-            if !is_cidr(r) {
-                let p = format!("spec.LoadBalancerSourceRanges[{i}]");
-                let at = format!("spec.loadBalancerSourceRanges[{i}]");
-                v.invalid(
-                    &p,
-                    &at,
-                    &go_quote(r),
-                    "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)",
-                    None,
-                );
-            }
-        }
-    }
+    source_ranges(v, svc, ty);
     if svc.allocate_load_balancer_node_ports.is_some() && ty != "LoadBalancer" {
         v.forbidden(
             "spec.allocateLoadBalancerNodePorts",
@@ -1731,6 +1751,42 @@ fn load_balancer_fields(v: &mut V<'_>, svc: &RawService, ty: &str) {
                 "may only be used when `type` is 'LoadBalancer'",
                 None,
             );
+        }
+    }
+}
+
+/// `spec.loadBalancerSourceRanges` (upstream's path spells it `LoadBalancerSourceRanges`), or,
+/// only when the field is empty, the annotation it replaced: comma-separated, space-padded CIDRs.
+fn source_ranges(v: &mut V<'_>, svc: &RawService, ty: &str) {
+    if !svc.load_balancer_source_ranges.is_empty() {
+        if ty != "LoadBalancer" {
+            v.forbidden("spec.LoadBalancerSourceRanges", "spec.loadBalancerSourceRanges", "may only be used when `type` is 'LoadBalancer'", Some("source ranges restrict who may reach a load balancer; they only apply to `type: LoadBalancer`".to_string()));
+        }
+        for (i, r) in svc.load_balancer_source_ranges.iter().enumerate() {
+            let r = r.trim();
+            if !is_cidr(r) {
+                let p = format!("spec.LoadBalancerSourceRanges[{i}]");
+                let at = format!("spec.loadBalancerSourceRanges[{i}]");
+                v.invalid(&p, &at, &go_quote(r), CIDR_MSG, None);
+            }
+        }
+    } else if let Some(val) = svc.meta.annotations.get(LB_SOURCE_RANGES) {
+        let path = format!("metadata.annotations[{LB_SOURCE_RANGES}]");
+        let at = format!("metadata.annotations.{LB_SOURCE_RANGES}");
+        if ty != "LoadBalancer" {
+            let hint = "the source-ranges annotation only applies to `type: LoadBalancer`";
+            v.forbidden(
+                &path,
+                &at,
+                "may only be used when `type` is 'LoadBalancer'",
+                Some(hint.to_string()),
+            );
+        }
+        let val = val.trim();
+        for r in val.split(',').filter(|_| !val.is_empty()).map(str::trim) {
+            if !is_cidr(r) {
+                v.invalid(&path, &at, &go_quote(r), CIDR_MSG, Some("write comma-separated CIDRs, e.g. `10.0.0.0/8, 192.168.0.0/16`, or use `spec.loadBalancerSourceRanges`".to_string()));
+            }
         }
     }
 }
@@ -2112,9 +2168,11 @@ fn cluster_ips(v: &mut V<'_>, svc: &RawService, version: KubeVersion) {
         return;
     }
     if ips.len() > 1 {
+        // netutils.IsDualStackIPStrings: some IPv4 and some IPv6 address, whatever the count
+        // (a third value is reported above).
         let fams: Vec<bool> =
-            ips.iter().filter_map(|s| s.parse::<IpAddr>().ok()).map(|a| a.is_ipv4()).collect();
-        let dual = fams.len() == 2 && fams.first() != fams.get(1);
+            ips.iter().filter_map(|s| parse_ip_sloppy(s)).map(|a| a.is_ipv4()).collect();
+        let dual = fams.contains(&true) && fams.contains(&false);
         if !dual {
             v.invalid(
                 "spec.clusterIPs",

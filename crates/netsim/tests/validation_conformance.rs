@@ -267,7 +267,20 @@ fn kubectl_apply(text: &str) -> String {
 /// exact text `kubectl apply` prints for it.
 #[test]
 fn service_create() {
-    let text = std::fs::read_to_string(format!("{DIR}service_create.yaml")).unwrap();
+    let n = kubectl_cases("service_create.yaml");
+    assert_eq!(n, 160, "upstream: 150 create cases + 10 externalTrafficPolicy cases");
+}
+
+/// `pod_host_ports.yaml`: host-port rules of ValidatePodSpec, as `kubectl apply` answers.
+#[test]
+fn pod_host_ports() {
+    assert_eq!(kubectl_cases("pod_host_ports.yaml"), 6);
+}
+
+/// Runs a file of `{name, manifest, kubectl}` cases (after the file's `cluster` document);
+/// `NETSIM_DUMP=1` prints what the simulator answers instead. Returns the number of cases.
+fn kubectl_cases(file: &str) -> usize {
+    let text = std::fs::read_to_string(format!("{DIR}{file}")).unwrap();
     let parsed = syntax::parse(FileId(0), &text);
     let root = parsed.documents[0].root.as_ref().unwrap();
     let cluster = s(&root.get("cluster").unwrap().value);
@@ -296,5 +309,75 @@ fn service_create() {
         println!("{{{}}}", dumped.join(",\n"));
     }
     assert!(failures.is_empty(), "{} failing:\n{}", failures.len(), failures.join("\n"));
-    assert_eq!(cases.len(), 160, "upstream: 150 create cases + 10 externalTrafficPolicy cases");
+    cases.len()
+}
+
+/// One asserted field of [`defaults_test`]'s objects, as the API would print it (`None`: unset).
+fn defaulted_field(l: &manifest::Loaded, key: &str) -> Option<String> {
+    let idx = |k: &str, at: &str| -> usize {
+        let rest = &k[k.find(at).unwrap() + at.len() + 1..];
+        rest[..rest.find(']').unwrap()].parse().unwrap()
+    };
+    let tp = |t: &IntOrString| match t {
+        IntOrString::Int(n) => n.to_string(),
+        IntOrString::Str(s) => s.clone(),
+    };
+    if let Some(svc) = l.objects.services.first() {
+        let port = || &svc.spec.ports[idx(key, "ports")];
+        return match key {
+            "spec.type" => Some(svc.spec.type_.as_str().to_string()),
+            "spec.sessionAffinity" => Some(svc.spec.session_affinity.clone()),
+            "spec.sessionAffinityConfig.clientIP.timeoutSeconds" => {
+                svc.spec.session_affinity_timeout.map(|t| t.to_string())
+            }
+            "spec.externalTrafficPolicy" => {
+                svc.spec.external_traffic_policy.map(|p| p.as_str().to_string())
+            }
+            k if k.ends_with(".protocol") => Some(port().protocol.as_str().to_string()),
+            k if k.ends_with(".targetPort") => Some(tp(&port().target_port)),
+            other => panic!("no accessor for {other}"),
+        };
+    }
+    if let Some(e) = l.objects.endpoints.first() {
+        let p = &e.subsets[idx(key, "subsets")].ports[idx(key, "ports")];
+        return Some(p.protocol.as_str().to_string());
+    }
+    let spec = &l.objects.pods[0].spec;
+    let list = if key.starts_with("spec.initContainers") {
+        &spec.init_containers
+    } else {
+        &spec.containers
+    };
+    let c = &list[idx(key, "ontainers")];
+    c.ports[idx(key, "ports")].host_port.map(|p| p.to_string())
+}
+
+/// `defaults_test.yaml`: upstream `pkg/apis/core/v1/defaults_test.go` Service, Endpoints and
+/// host-network Pod cases.
+#[test]
+fn defaults_test() {
+    let text = std::fs::read_to_string(format!("{DIR}defaults_test.yaml")).unwrap();
+    let parsed = syntax::parse(FileId(0), &text);
+    let root = parsed.documents[0].root.as_ref().unwrap();
+    let cases = root.get("cases").unwrap().value.as_sequence().unwrap();
+    for c in cases {
+        let name = s(&c.get("name").unwrap().value);
+        let m = &c.get("manifest").unwrap().value;
+        let l = load(&format!("{}\n", &text[m.range.start as usize..m.range.end as usize]));
+        let errs: Vec<_> = l
+            .diagnostics
+            .iter()
+            .filter(|d| manifest::validate::is_validation_code(d.code))
+            .collect();
+        assert!(errs.is_empty(), "case {name:?}: {errs:#?}");
+        for e in c.get("expect").unwrap().value.as_mapping().unwrap() {
+            let key = s(&e.key);
+            let want = match s(&e.value) {
+                v if v == "null" => None,
+                v => Some(v),
+            };
+            assert_eq!(defaulted_field(&l, &key), want, "case {name:?}, field {key}");
+        }
+    }
+    assert_eq!(cases.len(), 13);
 }

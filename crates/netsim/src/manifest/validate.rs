@@ -734,13 +734,17 @@ fn is_cidr(s: &str) -> bool {
 // ---------------------------------------------------------------------------------------------
 // Pods
 
+/// `validateContainers` (`init` false) / `validateInitContainers` (`init` true, with the regular
+/// containers in `regular`): names unique among regular and init containers, host ports unique
+/// across the regular containers but only within each init container (they run one by one).
 fn container_list(
     v: &mut V<'_>,
     base: &str,
     cs: &[RawContainer],
-    host_ports: &mut Vec<(i32, String)>,
-    required: bool,
+    regular: &[RawContainer],
+    init: bool,
 ) {
+    let required = !init;
     if cs.is_empty() && required {
         v.required(
             base,
@@ -751,7 +755,7 @@ fn container_list(
             ),
         );
     }
-    let mut names: Vec<&str> = Vec::new();
+    let mut names: Vec<&str> = regular.iter().map(|c| c.name.as_str()).collect();
     for (i, c) in cs.iter().enumerate() {
         let p = format!("{base}[{i}]");
         if c.name.is_empty() {
@@ -834,26 +838,6 @@ fn container_list(
                 ),
             }
         }
-        // AccumulateUniqueHostPorts: hostPort+protocol unique across containers.
-        for (j, port) in c.ports.iter().enumerate() {
-            let Some(h) = port.host_port.filter(|&h| h != 0) else { continue };
-            let proto = port.protocol.clone().unwrap_or_default();
-            let key = format!("{h}/{proto}");
-            if host_ports.iter().any(|(_, k)| *k == key) {
-                let pp = format!("{p}.ports[{j}].hostPort");
-                v.duplicate(
-                    &pp,
-                    &pp,
-                    &go_quote(&key),
-                    Some("two containers of one Pod cannot use the same host port".to_string()),
-                );
-            } else {
-                host_ports.push((h, key));
-            }
-        }
-        if c.name.is_empty() {
-            continue;
-        }
         if names.contains(&c.name.as_str()) {
             v.duplicate(
                 &format!("{p}.name"),
@@ -861,8 +845,41 @@ fn container_list(
                 &go_quote(&c.name),
                 Some("container names must be unique within a Pod".to_string()),
             );
-        } else {
+        } else if !init || !c.name.is_empty() {
             names.push(&c.name);
+        }
+        if init {
+            // `checkHostPortConflicts([]core.Container{ctr}, fldPath)`: upstream indexes the
+            // one-container list, so the path always says `[0]`.
+            host_port_conflicts(v, base, std::slice::from_ref(c), Some(i));
+        }
+    }
+    if !init {
+        host_port_conflicts(v, base, cs, None);
+    }
+}
+
+/// `AccumulateUniqueHostPorts`: `protocol/hostIP/hostPort` unique among `cs` (hostIP is not
+/// read, so empty). `at_index`: the container's real index, for one init container checked
+/// alone (upstream's path then says `[0]`).
+fn host_port_conflicts(v: &mut V<'_>, base: &str, cs: &[RawContainer], at_index: Option<usize>) {
+    let mut seen: Vec<String> = Vec::new();
+    for (ci, c) in cs.iter().enumerate() {
+        for (j, port) in c.ports.iter().enumerate() {
+            let Some(h) = port.host_port.filter(|&h| h != 0) else { continue };
+            let key = format!("{}//{h}", port.protocol.as_deref().unwrap_or(""));
+            if seen.contains(&key) {
+                let path = format!("{base}[{ci}].ports[{j}].hostPort");
+                let at = format!("{base}[{}].ports[{j}].hostPort", at_index.unwrap_or(ci));
+                v.duplicate(
+                    &path,
+                    &at,
+                    &go_quote(&key),
+                    Some("two ports of the Pod's containers cannot use the same host port and protocol".to_string()),
+                );
+            } else {
+                seen.push(key);
+            }
         }
     }
 }
@@ -880,14 +897,13 @@ fn protocol_hint(p: &str) -> String {
 
 /// `ValidatePodSpec` (the parts that matter here) at `base` (`spec` or `spec.template.spec`).
 fn pod_spec(v: &mut V<'_>, base: &str, spec: &RawPodSpec) {
-    let mut host_ports = Vec::new();
-    container_list(v, &format!("{base}.containers"), &spec.containers, &mut host_ports, true);
+    container_list(v, &format!("{base}.containers"), &spec.containers, &[], false);
     container_list(
         v,
         &format!("{base}.initContainers"),
         &spec.init_containers,
-        &mut host_ports,
-        false,
+        &spec.containers,
+        true,
     );
     match spec.spec.restart_policy.as_str() {
         "Always" | "OnFailure" | "Never" => {}
@@ -911,22 +927,19 @@ fn pod_spec(v: &mut V<'_>, base: &str, spec: &RawPodSpec) {
     }
     labels(v, &format!("{base}.nodeSelector"), &spec.spec.node_selector);
     if spec.spec.host_network {
-        // validateHostNetwork: with hostNetwork the host port must equal the container port.
-        for (kind, cs) in
-            [("containers", &spec.containers), ("initContainers", &spec.init_containers)]
-        {
-            for (i, c) in cs.iter().enumerate() {
-                for (j, p) in c.ports.iter().enumerate() {
-                    if let Some(h) = p.host_port.filter(|&h| h != 0 && h != p.container_port) {
-                        let path = format!("{base}.{kind}[{i}].ports[{j}].hostPort");
-                        v.invalid(
-                            &path,
-                            &path,
-                            &h.to_string(),
-                            "must match `containerPort` when `hostNetwork` is true",
-                            None,
-                        );
-                    }
+        // validatePodHostNetworkDeps: with hostNetwork the host port must equal the container
+        // port; only `containers` are checked.
+        for (i, c) in spec.containers.iter().enumerate() {
+            for (j, p) in c.ports.iter().enumerate() {
+                if let Some(h) = p.host_port.filter(|&h| h != 0 && h != p.container_port) {
+                    let path = format!("{base}.containers[{i}].ports[{j}].hostPort");
+                    v.invalid(
+                        &path,
+                        &path,
+                        &h.to_string(),
+                        "must match `containerPort` when `hostNetwork` is true",
+                        None,
+                    );
                 }
             }
         }

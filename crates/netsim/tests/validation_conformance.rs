@@ -277,6 +277,12 @@ fn pod_host_ports() {
     assert_eq!(kubectl_cases("pod_host_ports.yaml"), 6);
 }
 
+/// `endpoints_create.yaml`: upstream `TestValidateEndpointsCreate`, as `kubectl apply` answers.
+#[test]
+fn endpoints_create() {
+    assert_eq!(kubectl_cases("endpoints_create.yaml"), 18);
+}
+
 /// Runs a file of `{name, manifest, kubectl}` cases (after the file's `cluster` document);
 /// `NETSIM_DUMP=1` prints what the simulator answers instead. Returns the number of cases.
 fn kubectl_cases(file: &str) -> usize {

@@ -53,6 +53,12 @@ fn kubectl_text(d: &Diagnostic) -> Option<&str> {
     d.hints.iter().find_map(|h| h.strip_prefix("kubectl apply: "))
 }
 
+/// A kind's deprecation warning (`"%s %s is deprecated in v%d.%d+"`, apiserver
+/// `pkg/endpoints/deprecation/deprecation.go`), as opposed to the warnings of a created object.
+fn is_deprecation(d: &Diagnostic) -> bool {
+    d.message.contains(" is deprecated in v") && d.message.contains("+")
+}
+
 /// Answers the API server gives for one object (as opposed to kubectl's own checks).
 fn is_server_answer(d: &Diagnostic) -> bool {
     is_validation_code(d.code)
@@ -99,6 +105,17 @@ pub fn kubectl_apply(files: &SourceFiles, l: &Loaded) -> ApplyOutput {
         let mine: Vec<&Diagnostic> =
             l.diagnostics.iter().filter(|d| d.object.as_deref() == Some(label.as_str())).collect();
         let source = files.name(o.file);
+        // A deprecated kind's warning comes with every response, the GET kubectl apply sends
+        // first included (apiserver `deprecation.WarningMessage`, added by the handler), so it is
+        // printed whatever the create answers.
+        if !aborts {
+            for d in mine.iter().filter(|d| d.code == API_WARNING && is_deprecation(d)) {
+                if !warned.contains(&d.message.as_str()) {
+                    warned.push(d.message.as_str());
+                    let _ = writeln!(warnings, "Warning: {}", d.message);
+                }
+            }
+        }
         // Decoding fails first (strict decoding, then JSON types).
         let unknown: Vec<String> =
             mine.iter().filter(|d| d.code == "unknown-field").map(|d| d.message.clone()).collect();

@@ -517,6 +517,9 @@ pub(crate) fn endpoints_subsets(cx: &mut Cx<'_>, n: &Node<'_>) -> Vec<EndpointSu
                     if let Some(ipa) = ipa {
                         let addr = EndpointAddress { ip: ipa, hostname, node_name, target_ref };
                         if ready { sub.addresses.push(addr) } else { sub.not_ready_addresses.push(addr) }
+                    } else {
+                        unparsed_address(cx, a);
+                        sub.unparsed_addresses += 1;
                     }
                 });
             },
@@ -525,6 +528,26 @@ pub(crate) fn endpoints_subsets(cx: &mut Cx<'_>, n: &Node<'_>) -> Vec<EndpointSu
         out.push(sub);
     });
     out
+}
+
+/// An Endpoints address without a readable `ip`: validateEndpointAddress reports it twice,
+/// `validation.IsValidIP` (already reported by [`ip`] when the field is there) and then
+/// `ValidateNonSpecialIP`'s own parse (pkg/apis/core/validation/validation.go).
+fn unparsed_address(cx: &mut Cx<'_>, a: &Node<'_>) {
+    let given = a.get("ip");
+    let text =
+        given.and_then(|e| e.value.as_scalar()).map_or(String::new(), |s| s.text.to_string());
+    let range = given.map_or(a.range, |e| e.value.range);
+    let path = format!("{}.ip", cx.path);
+    if given.is_none() {
+        let msg = format!("{path}: Invalid value: \"\": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)");
+        cx.severity_error("invalid-value", range, msg);
+    }
+    let msg = format!(
+        "{path}: Invalid value: {}: must be a valid IP address",
+        super::validate::go_quote(&text)
+    );
+    cx.severity_error("invalid-value", range, msg);
 }
 
 pub(crate) fn slice_endpoints(cx: &mut Cx<'_>, n: &Node<'_>) -> Vec<Endpoint> {

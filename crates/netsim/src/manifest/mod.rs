@@ -367,7 +367,7 @@ impl Loader {
             ("v1", "Node") => self.node(file, root),
             ("v1", "Pod") => self.pod(file, root),
             ("v1", "Service") => self.service(file, root, start),
-            ("v1", "Endpoints") => self.endpoints(file, root, start),
+            ("v1", "Endpoints") => self.endpoints(file, root),
             ("discovery.k8s.io/v1" | "discovery.k8s.io/v1beta1", "EndpointSlice") => {
                 self.endpoint_slice(file, root)
             }
@@ -557,7 +557,7 @@ impl Loader {
     }
 
     /// An Endpoints object (`start` as for [`Loader::service`]).
-    fn endpoints(&mut self, file: FileId, root: &Node<'_>, start: usize) {
+    fn endpoints(&mut self, file: FileId, root: &Node<'_>) {
         let cx = &mut Cx::new(file, &mut self.diagnostics);
         let mut meta = ObjectMeta::default();
         let mut subsets = Vec::new();
@@ -577,9 +577,8 @@ impl Loader {
             |o| &mut o.endpoints,
             Endpoints { meta: meta.clone(), subsets },
         );
-        let mut warnings = Vec::new();
-        validate::endpoints_warning(&meta, &mut warnings);
-        self.warn_if_created(start, warnings);
+        // The deprecation warning comes with every Endpoints response, refused ones too.
+        validate::endpoints_warning(&meta, &mut self.diagnostics);
     }
 
     /// An EndpointSlice.

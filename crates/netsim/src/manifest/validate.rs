@@ -607,7 +607,10 @@ pub(crate) fn endpoints(e: &Endpoints, diags: &mut Vec<Diagnostic>) {
     object_meta(&mut v, "Endpoints", &e.meta, NameRule::Subdomain, true);
     for (i, ss) in e.subsets.iter().enumerate() {
         let p = format!("subsets[{i}]");
-        if ss.addresses.is_empty() && ss.not_ready_addresses.is_empty() {
+        if ss.addresses.is_empty()
+            && ss.not_ready_addresses.is_empty()
+            && ss.unparsed_addresses == 0
+        {
             v.required(&p, "must specify `addresses` or `notReadyAddresses`", None);
         }
         for (field, list) in
@@ -657,6 +660,13 @@ pub(crate) fn endpoints(e: &Endpoints, diags: &mut Vec<Diagnostic>) {
             for m in is_valid_port_num(i64::from(n)) {
                 let np = format!("{pp}.port");
                 v.invalid(&np, &np, &n.to_string(), &m, None);
+            }
+            // validateEndpointPort: ValidateQualifiedName(appProtocol).
+            if let Some(ap) = &port.app_protocol {
+                for m in is_qualified_name(ap) {
+                    let ap_path = format!("{pp}.appProtocol");
+                    v.invalid(&ap_path, &ap_path, &go_quote(ap), &m, None);
+                }
             }
         }
     }

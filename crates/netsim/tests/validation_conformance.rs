@@ -283,6 +283,13 @@ fn endpoints_create() {
     assert_eq!(kubectl_cases("endpoints_create.yaml"), 18);
 }
 
+/// `endpointslice_create.yaml`: upstream `TestValidateEndpointSlice` and
+/// `TestValidateEndpointSliceCreate`, as `kubectl apply` answers.
+#[test]
+fn endpointslice_create() {
+    assert_eq!(kubectl_cases("endpointslice_create.yaml"), 38);
+}
+
 /// Runs a file of `{name, manifest, kubectl}` cases (after the file's `cluster` document);
 /// `NETSIM_DUMP=1` prints what the simulator answers instead. Returns the number of cases.
 fn kubectl_cases(file: &str) -> usize {

@@ -550,13 +550,29 @@ fn unparsed_address(cx: &mut Cx<'_>, a: &Node<'_>) {
     cx.severity_error("invalid-value", range, msg);
 }
 
-pub(crate) fn slice_endpoints(cx: &mut Cx<'_>, n: &Node<'_>) -> Vec<Endpoint> {
+/// `endpoints` of an EndpointSlice of `address_type`, checked as `validateEndpoints` does
+/// (pkg/apis/discovery/validation/validation.go) while they are read, since the model keeps only
+/// usable IP addresses.
+pub(crate) fn slice_endpoints(cx: &mut Cx<'_>, n: &Node<'_>, address_type: &str) -> Vec<Endpoint> {
     let mut out = Vec::new();
+    let items = cx.sequence(n);
+    if items.len() > 1000 {
+        let msg = format!("{}: Too many: {}: must have at most 1000 items", cx.path, items.len());
+        cx.severity_error("too-many", n.range, msg);
+        return out;
+    }
     items!(cx, n, _i, it => {
         let mut ep = Endpoint::default();
         cx.go = "Endpoint";
+        let mut checks = slice::EndpointChecks::default();
         fields!(cx, it, s::SLICE_ENDPOINT, e => {
-            "addresses" => items!(cx, &e.value, _j, a => if let Some(x) = ip(cx, a) { ep.addresses.push(x) }),
+            "addresses" => {
+                checks.addresses = true;
+                let count = cx.sequence(&e.value).len();
+                slice::address_count(cx, &e.value, e.key.range, count);
+                items!(cx, &e.value, _j, a => ep.addresses.extend(slice::address(cx, a, address_type)))
+            },
+            "deprecatedTopology" => checks.topology = Some((cx.string_map(&e.value), e.value.range)),
             "conditions" => {
                 cx.go = "EndpointConditions";
                 fields!(cx, &e.value, s::SLICE_CONDITIONS, f => {
@@ -571,10 +587,14 @@ pub(crate) fn slice_endpoints(cx: &mut Cx<'_>, n: &Node<'_>) -> Vec<Endpoint> {
             "targetRef" => ep.target_ref = Some(object_reference(cx, &e.value)),
             "hints" => ep.hints = Some(slice_hints(cx, &e.value)),
         });
+        slice::endpoint_checks(cx, it, &ep, checks);
         out.push(ep);
     });
     out
 }
+
+/// EndpointSlice endpoint checks of `validateEndpoints`.
+mod slice;
 
 /// `EndpointHints`: `forZones: [{name}]`, `forNodes: [{name}]`.
 fn slice_hints(cx: &mut Cx<'_>, n: &Node<'_>) -> EndpointHints {

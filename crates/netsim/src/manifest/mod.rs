@@ -586,11 +586,17 @@ impl Loader {
         let cx = &mut Cx::new(file, &mut self.diagnostics);
         let mut slice = EndpointSlice::default();
         let mut meta = ObjectMeta::default();
+        // The endpoints' addresses are checked for the slice's address type, wherever it is.
+        let address_type = root
+            .get("addressType")
+            .and_then(|e| e.value.as_scalar())
+            .map(|s| s.text.to_string())
+            .unwrap_or_default();
         fields!(cx, root, schema::ENDPOINTSLICE_TOP, e => {
             "apiVersion" | "kind" => {},
             "metadata" => meta = kinds::meta(cx, &e.value),
             "addressType" => slice.address_type = cx.string(&e.value).unwrap_or_default(),
-            "endpoints" => slice.endpoints = kinds::slice_endpoints(cx, &e.value),
+            "endpoints" => slice.endpoints = kinds::slice_endpoints(cx, &e.value, &address_type),
             "ports" => slice.ports = kinds::slice_ports(cx, &e.value),
         });
         defaults::namespace(&mut meta);

@@ -573,7 +573,7 @@ pub(crate) fn meta_common(
 
 /// `ValidateNonSpecialIP`: the detail messages for an address that may not be an endpoint or
 /// external IP.
-fn special_ip(ip: IpAddr) -> Vec<String> {
+pub(crate) fn special_ip(ip: IpAddr) -> Vec<String> {
     let mut out = Vec::new();
     if ip.is_unspecified() {
         out.push(format!("may not be unspecified ({ip})"));
@@ -685,6 +685,44 @@ pub(crate) fn endpoint_slice(slice: &EndpointSlice, diags: &mut Vec<Diagnostic>)
         ),
         "IPv4" | "IPv6" | "FQDN" => {}
         other => v.unsupported("addressType", other, &["FQDN", "IPv4", "IPv6"], None),
+    }
+    slice_ports(&mut v, slice);
+}
+
+/// `validatePorts` (pkg/apis/discovery/validation/validation.go): at most 100 ports, names
+/// DNS labels and unique (an unnamed port is named "" by SetDefaults_EndpointPort, so two unnamed
+/// ports collide), appProtocol a qualified name. (Protocols are checked while decoding.)
+fn slice_ports(v: &mut V<'_>, slice: &EndpointSlice) {
+    if slice.ports.len() > 100 {
+        let msg = format!("ports: Too many: {}: must have at most 100 items", slice.ports.len());
+        v.push("too-many", "ports", true, msg, None);
+        return;
+    }
+    let mut names: Vec<&str> = Vec::new();
+    for (i, p) in slice.ports.iter().enumerate() {
+        let path = format!("ports[{i}].name");
+        let name = p.name.as_deref().unwrap_or("");
+        if !name.is_empty() {
+            for m in is_dns1123_label(name) {
+                v.invalid(&path, &path, &go_quote(name), &m, None);
+            }
+        }
+        if names.contains(&name) {
+            v.duplicate(
+                &path,
+                &path,
+                &go_quote(name),
+                Some("the ports of one EndpointSlice need different names".to_string()),
+            );
+        } else {
+            names.push(name);
+        }
+        if let Some(ap) = &p.app_protocol {
+            let ap_path = format!("ports[{i}].appProtocol");
+            for m in is_qualified_name(ap) {
+                v.invalid(&ap_path, &ap_path, &go_quote(ap), &m, None);
+            }
+        }
     }
 }
 

@@ -290,6 +290,13 @@ fn endpointslice_create() {
     assert_eq!(kubectl_cases("endpointslice_create.yaml"), 38);
 }
 
+/// `service_warnings.yaml`: upstream `TestGetWarningsForService` and `TestGetWarningsForCIDR`,
+/// as `kubectl apply` prints the warnings of a created Service.
+#[test]
+fn service_warnings() {
+    assert_eq!(kubectl_cases("service_warnings.yaml"), 11);
+}
+
 /// Runs a file of `{name, manifest, kubectl}` cases (after the file's `cluster` document);
 /// `NETSIM_DUMP=1` prints what the simulator answers instead. Returns the number of cases.
 fn kubectl_cases(file: &str) -> usize {

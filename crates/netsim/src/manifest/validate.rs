@@ -1500,7 +1500,7 @@ pub(crate) fn service(svc: &RawService, version: KubeVersion, diags: &mut Vec<Di
     external_ips(&mut v, svc, version);
     service_type(&mut v, svc, ty);
     duplicate_ports(&mut v, svc);
-    load_balancer_fields(&mut v, svc, ty);
+    load_balancer_fields(&mut v, svc, ty, version);
     external_traffic_policy(&mut v, svc, ty);
     internal_traffic_policy(&mut v, svc, ty);
     traffic_distribution(&mut v, svc, version);
@@ -1784,8 +1784,8 @@ const CIDR_MSG: &str = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db
 /// The fields only a LoadBalancer Service may set: source ranges (the field, else the
 /// `service.beta.kubernetes.io/load-balancer-source-ranges` annotation), node-port allocation,
 /// class.
-fn load_balancer_fields(v: &mut V<'_>, svc: &RawService, ty: &str) {
-    source_ranges(v, svc, ty);
+fn load_balancer_fields(v: &mut V<'_>, svc: &RawService, ty: &str, version: KubeVersion) {
+    source_ranges(v, svc, ty, version);
     if svc.allocate_load_balancer_node_ports.is_some() && ty != "LoadBalancer" {
         v.forbidden(
             "spec.allocateLoadBalancerNodePorts",
@@ -1818,7 +1818,16 @@ fn load_balancer_fields(v: &mut V<'_>, svc: &RawService, ty: &str) {
 
 /// `spec.loadBalancerSourceRanges` (upstream's path spells it `LoadBalancerSourceRanges`), or,
 /// only when the field is empty, the annotation it replaced: comma-separated, space-padded CIDRs.
-fn source_ranges(v: &mut V<'_>, svc: &RawService, ty: &str) {
+fn source_ranges(v: &mut V<'_>, svc: &RawService, ty: &str, version: KubeVersion) {
+    // `IsValidCIDRForLegacyField`: `ParseCIDRSloppy` (leading zeros read as decimal) until
+    // StrictIPCIDRValidation; the stricter parse from then on.
+    let is_cidr = |r: &str| {
+        if version.strict_ip_cidr() {
+            is_cidr(r)
+        } else {
+            crate::policy::net::IpNet::parse_sloppy(r).is_some()
+        }
+    };
     if !svc.load_balancer_source_ranges.is_empty() {
         if ty != "LoadBalancer" {
             v.forbidden("spec.LoadBalancerSourceRanges", "spec.loadBalancerSourceRanges", "may only be used when `type` is 'LoadBalancer'", Some("source ranges restrict who may reach a load balancer; they only apply to `type: LoadBalancer`".to_string()));
@@ -1988,6 +1997,9 @@ pub(crate) fn service_warnings(
     if let Some(ip) = svc.load_balancer_ip.as_deref().filter(|s| !s.is_empty()) {
         ip_warning(&mut v, "spec.loadBalancerIP", "spec.loadBalancerIP", ip);
     }
+    for (i, cidr) in svc.load_balancer_source_ranges.iter().enumerate() {
+        cidr_warning(&mut v, &format!("spec.loadBalancerSourceRanges[{i}]"), cidr);
+    }
     if ty == "ExternalName" && !svc.external_ips.is_empty() {
         v.warn(
             "spec.externalIPs",
@@ -2017,6 +2029,46 @@ pub(crate) fn service_warnings(
 /// `utilvalidation.GetWarningsForIP` for a value validation accepted: an IPv4-mapped IPv6
 /// address or an IPv4 address with leading zeros is non-standard, an IPv6 address not in RFC 5952
 /// form non-canonical. (From v1.36 the first two are errors and the object never gets here.)
+/// apimachinery `GetWarningsForCIDR`, as `GetWarningsForService` applies it to
+/// `loadBalancerSourceRanges` (the raw value: a space-padded one draws none).
+fn cidr_warning(v: &mut V<'_>, path: &str, value: &str) {
+    use crate::policy::net::IpNet;
+    let Some(net) = IpNet::parse_sloppy(value) else { return };
+    let mut warned = false;
+    if net.host_bits_set {
+        let ip = value.split_once('/').and_then(|(ip, _)| parse_ip_sloppy(ip));
+        if let Some(ip) = ip {
+            let bits = if ip.is_ipv4() { 32 } else { 128 };
+            let text = format!(
+                "{path}: CIDR value {} is ambiguous in this context (should be {} or {}?)",
+                go_quote(value),
+                go_quote(&net.canonical()),
+                go_quote(&format!("{ip}/{bits}"))
+            );
+            v.warn(
+                path,
+                text,
+                "write the network (host bits zero), or a /32 (/128) for one address",
+            );
+            warned = true;
+        }
+    }
+    let strict = IpNet::parse_strict(value);
+    if strict.is_none() {
+        let text = format!("{path}: non-standard CIDR value {} will be considered invalid in a future Kubernetes release: use {}", go_quote(value), go_quote(&net.canonical()));
+        v.warn(path, text, "drop the leading zeros");
+        warned = true;
+    }
+    if !warned && net.addr.is_ipv6() && net.canonical() != value {
+        let text = format!(
+            "{path}: IPv6 CIDR value {} should be in RFC 5952 canonical format ({})",
+            go_quote(value),
+            go_quote(&net.canonical())
+        );
+        v.warn(path, text, "RFC 5952 form: lower case, leading zeros dropped, the longest run of zero groups as `::`");
+    }
+}
+
 fn ip_warning(v: &mut V<'_>, path: &str, at: &str, value: &str) {
     let Ok(ip) = value.parse::<IpAddr>() else {
         // Leading zeros: ParseIPSloppy accepted it, ParseAddr does not.

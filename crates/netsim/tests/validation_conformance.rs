@@ -274,7 +274,7 @@ fn service_create() {
 /// `pod_host_ports.yaml`: host-port rules of ValidatePodSpec, as `kubectl apply` answers.
 #[test]
 fn pod_host_ports() {
-    assert_eq!(kubectl_cases("pod_host_ports.yaml"), 6);
+    assert_eq!(kubectl_cases("pod_host_ports.yaml"), 10);
 }
 
 /// `endpoints_create.yaml`: upstream `TestValidateEndpointsCreate`, as `kubectl apply` answers.

@@ -177,6 +177,33 @@ pub fn is_dns1123_subdomain(value: &str) -> Vec<String> {
     errs
 }
 
+/// `_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?`
+fn matches_dns1123_label_with_underscore(s: &str) -> bool {
+    let b = s.strip_prefix('_').unwrap_or(s).as_bytes();
+    match (b.first(), b.last()) {
+        (Some(&f), Some(&l)) => {
+            lower_alnum(f)
+                && lower_alnum(l)
+                && b.iter().all(|&c| lower_alnum(c) || c == b'-' || c == b'_')
+        }
+        _ => false,
+    }
+}
+
+/// `validation.IsDNS1123SubdomainWithUnderscore`.
+pub fn is_dns1123_subdomain_with_underscore(value: &str) -> Vec<String> {
+    const FMT: &str = "_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?(\\._?[a-z0-9]([-_a-z0-9]*[a-z0-9])?)*";
+    const ERR: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '_', '-' or '.', and must start and end with an alphanumeric character";
+    let mut errs = Vec::new();
+    if value.len() > 253 {
+        errs.push(max_len_error(253));
+    }
+    if value.is_empty() || !value.split('.').all(matches_dns1123_label_with_underscore) {
+        errs.push(regex_error(ERR, FMT, &["example.com"]));
+    }
+    errs
+}
+
 /// `validation.IsDNS1035Label`.
 pub fn is_dns1035_label(value: &str) -> Vec<String> {
     let mut errs = Vec::new();
@@ -1071,9 +1098,12 @@ fn pod_dns_config(v: &mut V<'_>, base: &str, spec: &PodSpec) {
             None,
         );
     }
-    for (i, search) in c.searches.iter().enumerate() {
+    // RelaxedDNSSearchValidation (KEP-4427; beta and on in v1.33, GA in v1.34): `.` alone is
+    // allowed, the others are subdomains that may contain '_' (validatePodDNSConfig with
+    // AllowRelaxedDNSSearchValidation, IsDNS1123SubdomainWithUnderscore).
+    for (i, search) in c.searches.iter().enumerate().filter(|(_, s)| *s != ".") {
         let s = search.strip_suffix('.').unwrap_or(search);
-        for m in is_dns1123_subdomain(s) {
+        for m in is_dns1123_subdomain_with_underscore(s) {
             let p = format!("{s_path}[{i}]");
             v.invalid(&p, &p, &go_quote(s), &m, None);
         }
@@ -2348,5 +2378,10 @@ mod tests {
             )]
         );
         assert_eq!(go_quote("a\"b"), "\"a\\\"b\"");
+        assert!(is_dns1123_subdomain_with_underscore("_sip._tcp.example.com").is_empty());
+        assert_eq!(
+            is_dns1123_subdomain_with_underscore("Example.com"),
+            ["a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '_', '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?(\\._?[a-z0-9]([-_a-z0-9]*[a-z0-9])?)*')"]
+        );
     }
 }

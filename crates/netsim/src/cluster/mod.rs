@@ -178,11 +178,15 @@ pub fn allocation_answers(loaded: &crate::manifest::Loaded) -> Vec<Diagnostic> {
             continue;
         }
         let label = crate::manifest::object_label("Service", &svc.meta.name);
-        let precheck = loaded.diagnostics.iter().any(|d| {
+        // Only a Service that validation alone refuses reaches allocation: decoding and
+        // admission (a missing namespace) answer before, as does the allocator's own pre-check.
+        let before_allocation = loaded.diagnostics.iter().any(|d| {
             d.object.as_deref() == Some(label.as_str())
-                && d.hints.iter().any(|h| h == crate::manifest::validate::ALLOCATOR_PRECHECK)
+                && (d.hints.iter().any(|h| h == crate::manifest::validate::ALLOCATOR_PRECHECK)
+                    || (d.severity == Severity::Error
+                        && !crate::manifest::validate::is_validation_code(d.code)))
         });
-        if precheck {
+        if before_allocation {
             continue;
         }
         let mut objects = accepted.clone();

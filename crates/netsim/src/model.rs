@@ -525,6 +525,9 @@ pub struct EndpointSubset {
     pub addresses: Vec<EndpointAddress>,
     pub not_ready_addresses: Vec<EndpointAddress>,
     pub ports: Vec<EndpointPort>,
+    /// Addresses the manifest lists whose `ip` is missing or not an IP (reported while
+    /// decoding, and left out above): they still count as given for validation.
+    pub unparsed_addresses: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,4 +1,5 @@
-//! Conformance: `tests/conformance/validation/` — Service defaults
+//! Conformance: `tests/conformance/validation/` — Service creation as `kubectl apply` answers
+//! it (`service_create.yaml`, upstream `TestValidateServiceCreate`), Service defaults
 //! (`service_defaults.yaml`, upstream `SetDefaults_Service`) and the declarative-validation
 //! Service cases (`declarative_validation_service.yaml`, upstream
 //! `pkg/registry/core/service/declarative_validation_test.go`), read at runtime.
@@ -247,4 +248,156 @@ spec:
     let d = &l.objects.workloads[0];
     assert_eq!(d.replicas, 1);
     assert_eq!(d.template.spec.dns_policy, "ClusterFirst");
+}
+
+/// `kubectl apply -f` of one manifest, as `netsim check --format kubectl` prints it: the load's
+/// answers plus the cluster stage's allocation answers; stdout, then stderr.
+fn kubectl_apply(text: &str) -> String {
+    let mut files = SourceFiles::default();
+    files.add("svc.yaml", text);
+    let mut loaded = manifest::load(&files);
+    let alloc = netsim::cluster::allocation_answers(&loaded);
+    loaded.diagnostics.extend(alloc);
+    let out = manifest::apply::kubectl_apply(&files, &loaded);
+    format!("{}{}", out.stdout, out.stderr)
+}
+
+/// `service_create.yaml`: upstream `TestValidateServiceCreate` and
+/// `TestValidateServiceExternalTrafficPolicy` cases, each as the manifest kubectl sends and the
+/// exact text `kubectl apply` prints for it.
+#[test]
+fn service_create() {
+    let n = kubectl_cases("service_create.yaml");
+    assert_eq!(n, 160, "upstream: 150 create cases + 10 externalTrafficPolicy cases");
+}
+
+/// `pod_host_ports.yaml`: host-port rules of ValidatePodSpec, as `kubectl apply` answers.
+#[test]
+fn pod_host_ports() {
+    assert_eq!(kubectl_cases("pod_host_ports.yaml"), 10);
+}
+
+/// `endpoints_create.yaml`: upstream `TestValidateEndpointsCreate`, as `kubectl apply` answers.
+#[test]
+fn endpoints_create() {
+    assert_eq!(kubectl_cases("endpoints_create.yaml"), 18);
+}
+
+/// `endpointslice_create.yaml`: upstream `TestValidateEndpointSlice` and
+/// `TestValidateEndpointSliceCreate`, as `kubectl apply` answers.
+#[test]
+fn endpointslice_create() {
+    assert_eq!(kubectl_cases("endpointslice_create.yaml"), 38);
+}
+
+/// `service_warnings.yaml`: upstream `TestGetWarningsForService` and `TestGetWarningsForCIDR`,
+/// as `kubectl apply` prints the warnings of a created Service.
+#[test]
+fn service_warnings() {
+    assert_eq!(kubectl_cases("service_warnings.yaml"), 11);
+}
+
+/// Runs a file of `{name, manifest, kubectl}` cases (after the file's `cluster` document);
+/// `NETSIM_DUMP=1` prints what the simulator answers instead. Returns the number of cases.
+fn kubectl_cases(file: &str) -> usize {
+    let text = std::fs::read_to_string(format!("{DIR}{file}")).unwrap();
+    let parsed = syntax::parse(FileId(0), &text);
+    let root = parsed.documents[0].root.as_ref().unwrap();
+    let cluster = s(&root.get("cluster").unwrap().value);
+    let cases = root.get("cases").unwrap().value.as_sequence().unwrap();
+    let dump = std::env::var_os("NETSIM_DUMP").is_some();
+    let mut failures = Vec::new();
+    let mut dumped = Vec::new();
+    for c in cases {
+        let name = s(&c.get("name").unwrap().value);
+        let m = &c.get("manifest").unwrap().value;
+        let doc = &text[m.range.start as usize..m.range.end as usize];
+        let got = kubectl_apply(&format!("{cluster}---\n{doc}\n"));
+        let want = s(&c.get("kubectl").unwrap().value);
+        if dump {
+            dumped.push(format!("{name:?}: {got:?}"));
+        } else if c.get("known_gap").is_some() {
+            // A documented difference: the case must still differ (else drop the mark).
+            if got.trim_end() == want.trim_end() {
+                failures.push(format!("case {name:?} passes: remove its known_gap"));
+            }
+        } else if got.trim_end() != want.trim_end() {
+            failures.push(format!("case {name:?}:\n--- want\n{want}\n--- got\n{got}"));
+        }
+    }
+    if dump {
+        println!("{{{}}}", dumped.join(",\n"));
+    }
+    assert!(failures.is_empty(), "{} failing:\n{}", failures.len(), failures.join("\n"));
+    cases.len()
+}
+
+/// One asserted field of [`defaults_test`]'s objects, as the API would print it (`None`: unset).
+fn defaulted_field(l: &manifest::Loaded, key: &str) -> Option<String> {
+    let idx = |k: &str, at: &str| -> usize {
+        let rest = &k[k.find(at).unwrap() + at.len() + 1..];
+        rest[..rest.find(']').unwrap()].parse().unwrap()
+    };
+    let tp = |t: &IntOrString| match t {
+        IntOrString::Int(n) => n.to_string(),
+        IntOrString::Str(s) => s.clone(),
+    };
+    if let Some(svc) = l.objects.services.first() {
+        let port = || &svc.spec.ports[idx(key, "ports")];
+        return match key {
+            "spec.type" => Some(svc.spec.type_.as_str().to_string()),
+            "spec.sessionAffinity" => Some(svc.spec.session_affinity.clone()),
+            "spec.sessionAffinityConfig.clientIP.timeoutSeconds" => {
+                svc.spec.session_affinity_timeout.map(|t| t.to_string())
+            }
+            "spec.externalTrafficPolicy" => {
+                svc.spec.external_traffic_policy.map(|p| p.as_str().to_string())
+            }
+            k if k.ends_with(".protocol") => Some(port().protocol.as_str().to_string()),
+            k if k.ends_with(".targetPort") => Some(tp(&port().target_port)),
+            other => panic!("no accessor for {other}"),
+        };
+    }
+    if let Some(e) = l.objects.endpoints.first() {
+        let p = &e.subsets[idx(key, "subsets")].ports[idx(key, "ports")];
+        return Some(p.protocol.as_str().to_string());
+    }
+    let spec = &l.objects.pods[0].spec;
+    let list = if key.starts_with("spec.initContainers") {
+        &spec.init_containers
+    } else {
+        &spec.containers
+    };
+    let c = &list[idx(key, "ontainers")];
+    c.ports[idx(key, "ports")].host_port.map(|p| p.to_string())
+}
+
+/// `defaults_test.yaml`: upstream `pkg/apis/core/v1/defaults_test.go` Service, Endpoints and
+/// host-network Pod cases.
+#[test]
+fn defaults_test() {
+    let text = std::fs::read_to_string(format!("{DIR}defaults_test.yaml")).unwrap();
+    let parsed = syntax::parse(FileId(0), &text);
+    let root = parsed.documents[0].root.as_ref().unwrap();
+    let cases = root.get("cases").unwrap().value.as_sequence().unwrap();
+    for c in cases {
+        let name = s(&c.get("name").unwrap().value);
+        let m = &c.get("manifest").unwrap().value;
+        let l = load(&format!("{}\n", &text[m.range.start as usize..m.range.end as usize]));
+        let errs: Vec<_> = l
+            .diagnostics
+            .iter()
+            .filter(|d| manifest::validate::is_validation_code(d.code))
+            .collect();
+        assert!(errs.is_empty(), "case {name:?}: {errs:#?}");
+        for e in c.get("expect").unwrap().value.as_mapping().unwrap() {
+            let key = s(&e.key);
+            let want = match s(&e.value) {
+                v if v == "null" => None,
+                v => Some(v),
+            };
+            assert_eq!(defaulted_field(&l, &key), want, "case {name:?}, field {key}");
+        }
+    }
+    assert_eq!(cases.len(), 13);
 }

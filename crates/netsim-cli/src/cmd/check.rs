@@ -102,25 +102,12 @@ pub(crate) fn run(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
 
 /// The API server's answers that need the cluster's state: allocating the explicit
 /// `clusterIP`s and `nodePort`s (taken, or outside `--service-cluster-ip-range` /
-/// `--service-node-port-range`; pkg/registry/core/service/storage/alloc.go with the
-/// portallocator's and ipallocator's errors). The cluster stage finds them (`service-allocation`,
-/// the Service is not created).
-///
-/// Only Services the API server accepts hold addresses: one rejected while decoding never gets
-/// to allocation, and one rejected by validation gives its allocation back (the generic
-/// registry's `Store.Create` runs the Service's `BeginCreate` allocation before
-/// `rest.BeforeCreate` validates, and reverts it when the create fails). So the cluster is built
-/// from the accepted Services only: a rejected Service cannot make a later one's nodePort look
-/// taken. (Known gap: for a Service that validation rejects, the real API server answers with
-/// the allocation error instead when allocation fails first; `check` shows its validation errors.)
+/// `--service-node-port-range`) and the IP families the cluster lacks
+/// (pkg/registry/core/service/storage/alloc.go with the portallocator's and ipallocator's
+/// errors); see [`netsim::cluster::allocation_answers`]: the allocator answers before
+/// validation, and a Service rejected by either gives its addresses back.
 fn allocation_errors(loaded: &Loaded) -> Vec<Diagnostic> {
-    let objects =
-        loaded.accepted_unless(|d| d.severity == Severity::Error || d.code == "unknown-field");
-    netsim::cluster::build(&objects)
-        .diagnostics
-        .into_iter()
-        .filter(|d| d.code == ALLOCATION)
-        .collect()
+    netsim::cluster::allocation_answers(loaded)
 }
 
 /// The session's diagnostics after the load's (the first `loaded`): cluster build, Corefile and

@@ -196,8 +196,10 @@ fn should_allocate_node_ports(s: &Service) -> bool {
     }
 }
 
-/// Fills ipFamilyPolicy / ipFamilies as `initIPFamilyFields` does. Err: the apiserver's cause.
-fn init_families(s: &mut Service, cluster: &[IpFamily]) -> Result<(), (String, String)> {
+/// Fills ipFamilyPolicy / ipFamilies as `initIPFamilyFields` does
+/// (pkg/registry/core/service/storage/alloc.go). Err: the apiserver's causes (path, message),
+/// all of one step, as it collects them before it gives up.
+fn init_families(s: &mut Service, cluster: &[IpFamily]) -> Result<(), Vec<(String, String)>> {
     if s.spec.type_ == ServiceType::ExternalName {
         s.spec.ip_families.clear();
         s.spec.ip_family_policy.clear();
@@ -211,18 +213,10 @@ fn init_families(s: &mut Service, cluster: &[IpFamily]) -> Result<(), (String, S
             "SingleStack".into()
         };
     }
-    for (i, ip) in s.spec.cluster_ips.iter().enumerate() {
-        let fam = IpFamily::of(*ip);
-        if i >= s.spec.ip_families.len() {
-            if !cluster.contains(&fam) {
-                let ips: Vec<String> = s.spec.cluster_ips.iter().map(|i| i.to_string()).collect();
-                return Err((
-                    format!("spec.clusterIPs[{i}]"),
-                    format!("spec.clusterIPs[{i}]: Invalid value: {}: {} is not configured on this cluster", go_strings(&ips), fam_str(fam)),
-                ));
-            }
-            s.spec.ip_families.push(fam);
-        }
+    let mut errs = single_stack_errors(s);
+    infer_families(s, cluster, &mut errs);
+    if !errs.is_empty() {
+        return Err(errs);
     }
     let default = cluster.first().copied().unwrap_or(IpFamily::IPv4);
     let other = |f: IpFamily| if f == IpFamily::IPv4 { IpFamily::IPv6 } else { IpFamily::IPv4 };
@@ -237,14 +231,14 @@ fn init_families(s: &mut Service, cluster: &[IpFamily]) -> Result<(), (String, S
         return Ok(());
     }
     if s.spec.ip_family_policy == "RequireDualStack" && cluster.len() < 2 {
-        return Err((
+        errs.push((
             "spec.ipFamilyPolicy".into(),
             "spec.ipFamilyPolicy: Invalid value: \"RequireDualStack\": this cluster is not configured for dual-stack services".into(),
         ));
     }
     for (i, f) in s.spec.ip_families.iter().enumerate() {
         if !cluster.contains(f) {
-            return Err((
+            errs.push((
                 format!("spec.ipFamilies[{i}]"),
                 format!(
                     "spec.ipFamilies[{i}]: Invalid value: \"{}\": not configured on this cluster",
@@ -252,6 +246,9 @@ fn init_families(s: &mut Service, cluster: &[IpFamily]) -> Result<(), (String, S
                 ),
             ));
         }
+    }
+    if !errs.is_empty() {
+        return Err(errs);
     }
     if s.spec.ip_families.is_empty() {
         s.spec.ip_families.push(default);
@@ -264,6 +261,44 @@ fn init_families(s: &mut Service, cluster: &[IpFamily]) -> Result<(), (String, S
         s.spec.ip_families.push(f);
     }
     Ok(())
+}
+
+/// `initIPFamilyFields`: a SingleStack Service may not list two cluster IPs or two families.
+fn single_stack_errors(s: &Service) -> Vec<(String, String)> {
+    let mut errs = Vec::new();
+    if s.spec.ip_family_policy != "SingleStack" {
+        return errs;
+    }
+    for (n, what) in
+        [(s.spec.cluster_ips.len(), "cluster IPs"), (s.spec.ip_families.len(), "IP families")]
+    {
+        if n == 2 {
+            errs.push((
+                "spec.ipFamilyPolicy".to_string(),
+                format!("spec.ipFamilyPolicy: Invalid value: \"SingleStack\": must be 'RequireDualStack' or 'PreferDualStack' when multiple {what} are specified"),
+            ));
+        }
+    }
+    errs
+}
+
+/// `initIPFamilyFields`: the family of each cluster IP beyond the given ipFamilies is added,
+/// when the cluster has it.
+fn infer_families(s: &mut Service, cluster: &[IpFamily], errs: &mut Vec<(String, String)>) {
+    let ips: Vec<String> = s.spec.cluster_ips.iter().map(|i| i.to_string()).collect();
+    for (i, ip) in s.spec.cluster_ips.iter().enumerate() {
+        let fam = IpFamily::of(*ip);
+        if i >= s.spec.ip_families.len() {
+            if cluster.contains(&fam) {
+                s.spec.ip_families.push(fam);
+            } else {
+                errs.push((
+                    format!("spec.clusterIPs[{i}]"),
+                    format!("spec.clusterIPs[{i}]: Invalid value: {}: {} is not configured on this cluster", go_strings(&ips), fam_str(fam)),
+                ));
+            }
+        }
+    }
 }
 
 fn fam_str(f: IpFamily) -> &'static str {
@@ -293,13 +328,15 @@ pub(crate) fn allocate_services(c: &mut Cluster) {
 
     // Pass 1: families, explicit ClusterIPs and NodePorts, in input order.
     for (si, s) in services.iter_mut().enumerate() {
-        if let Err((path, msg)) = init_families(s, &families) {
-            diags.push(svc_error(
-                s,
-                &path,
-                msg,
-                "the API server rejects this Service; it is not created",
-            ));
+        if let Err(errs) = init_families(s, &families) {
+            for (path, msg) in errs {
+                diags.push(svc_error(
+                    s,
+                    &path,
+                    msg,
+                    "the API server rejects this Service; it is not created",
+                ));
+            }
             rejected.insert(si);
             continue;
         }

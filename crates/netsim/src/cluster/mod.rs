@@ -156,6 +156,53 @@ impl Cluster {
 }
 
 /// Builds the cluster from validated objects. See the module docs for the rules.
+/// The API server's allocation answers for the Services of `loaded` (code
+/// [`crate::manifest::apply::ALLOCATION`]): taken or out-of-range `clusterIP`s and `nodePort`s,
+/// families the cluster lacks (pkg/registry/core/service/storage/alloc.go).
+///
+/// The Service REST create allocates before it validates (`Store.Create` runs `BeginCreate`,
+/// then `rest.BeforeCreate`), and gives everything back when validation then fails. So the
+/// cluster holds the accepted objects only, and a Service that validation rejects is also tried
+/// against the accepted Services above it: when its allocation fails, that is the answer the
+/// API server gives instead of the validation errors. (Not for the errors of the allocator's own
+/// pre-check, [`crate::manifest::validate::ALLOCATOR_PRECHECK`], which come first.)
+pub fn allocation_answers(loaded: &crate::manifest::Loaded) -> Vec<Diagnostic> {
+    use crate::diagnostic::Severity;
+    use crate::manifest::apply::ALLOCATION;
+    let accepted =
+        loaded.accepted_unless(|d| d.severity == Severity::Error || d.code == "unknown-field");
+    let mut out: Vec<Diagnostic> =
+        build(&accepted).diagnostics.into_iter().filter(|d| d.code == ALLOCATION).collect();
+    let pos = |m: &ObjectMeta| m.source.as_ref().map(|s| (s.file, s.range.start));
+    for svc in &loaded.objects.services {
+        if accepted.services.iter().any(|a| pos(&a.meta) == pos(&svc.meta)) {
+            continue;
+        }
+        let label = crate::manifest::object_label("Service", &svc.meta.name);
+        // Only a Service that validation alone refuses reaches allocation: decoding and
+        // admission (a missing namespace) answer before, as does the allocator's own pre-check.
+        let before_allocation = loaded.diagnostics.iter().any(|d| {
+            d.object.as_deref() == Some(label.as_str())
+                && (d.hints.iter().any(|h| h == crate::manifest::validate::ALLOCATOR_PRECHECK)
+                    || (d.severity == Severity::Error
+                        && !crate::manifest::validate::is_validation_code(d.code)))
+        });
+        if before_allocation {
+            continue;
+        }
+        let mut objects = accepted.clone();
+        objects.services.retain(|a| pos(&a.meta) < pos(&svc.meta));
+        objects.services.push(svc.clone());
+        out.extend(
+            build(&objects)
+                .diagnostics
+                .into_iter()
+                .filter(|d| d.code == ALLOCATION && d.object.as_deref() == Some(label.as_str())),
+        );
+    }
+    out
+}
+
 pub fn build(objects: &Objects) -> Cluster {
     let mut diagnostics = Vec::new();
     let settings = settings::read(objects, &mut diagnostics);

@@ -606,6 +606,7 @@ fn hostname_subdomain_and_selectorless() {
                 protocol: Protocol::Tcp,
                 app_protocol: None,
             }],
+            unparsed_addresses: 0,
         }],
     });
     let c = build(&o);

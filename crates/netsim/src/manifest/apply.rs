@@ -18,7 +18,7 @@
 
 use std::fmt::Write as _;
 
-use super::validate::{is_validation_code, API_WARNING};
+use super::validate::{is_validation_code, ALLOCATOR_PRECHECK, API_WARNING};
 use super::{applied_objects, Loaded, NAMESPACE_NOT_FOUND};
 use crate::diagnostic::{Diagnostic, Severity, SourceFiles};
 
@@ -51,6 +51,12 @@ fn decode_error(d: &Diagnostic) -> Option<&str> {
 /// kubectl's own text for a problem, kept by the front end as a `kubectl apply: …` hint.
 fn kubectl_text(d: &Diagnostic) -> Option<&str> {
     d.hints.iter().find_map(|h| h.strip_prefix("kubectl apply: "))
+}
+
+/// A kind's deprecation warning (`"%s %s is deprecated in v%d.%d+"`, apiserver
+/// `pkg/endpoints/deprecation/deprecation.go`), as opposed to the warnings of a created object.
+fn is_deprecation(d: &Diagnostic) -> bool {
+    d.message.contains(" is deprecated in v") && d.message.contains("+")
 }
 
 /// Answers the API server gives for one object (as opposed to kubectl's own checks).
@@ -99,6 +105,17 @@ pub fn kubectl_apply(files: &SourceFiles, l: &Loaded) -> ApplyOutput {
         let mine: Vec<&Diagnostic> =
             l.diagnostics.iter().filter(|d| d.object.as_deref() == Some(label.as_str())).collect();
         let source = files.name(o.file);
+        // A deprecated kind's warning comes with every response, the GET kubectl apply sends
+        // first included (apiserver `deprecation.WarningMessage`, added by the handler), so it is
+        // printed whatever the create answers.
+        if !aborts {
+            for d in mine.iter().filter(|d| d.code == API_WARNING && is_deprecation(d)) {
+                if !warned.contains(&d.message.as_str()) {
+                    warned.push(d.message.as_str());
+                    let _ = writeln!(warnings, "Warning: {}", d.message);
+                }
+            }
+        }
         // Decoding fails first (strict decoding, then JSON types).
         let unknown: Vec<String> =
             mine.iter().filter(|d| d.code == "unknown-field").map(|d| d.message.clone()).collect();
@@ -142,11 +159,29 @@ pub fn kubectl_apply(files: &SourceFiles, l: &Loaded) -> ApplyOutput {
             );
             continue;
         }
-        let causes: Vec<&str> = mine
+        // The Service allocator answers before validation runs (alloc.go from `BeginCreate`):
+        // its errors, when there are any, are the whole answer.
+        let allocation: Vec<&str> = mine
             .iter()
-            .filter(|d| is_validation_code(d.code) || (d.code == ALLOCATION && !is_internal(d)))
+            .filter(|d| d.code == ALLOCATION && !is_internal(d))
             .map(|d| d.message.as_str())
             .collect();
+        // Before it allocates, the allocator checks the clusterIP(s)/ipFamilies fields alone and
+        // answers with those errors only (`initIPFamilyFields`).
+        let precheck: Vec<&str> = mine
+            .iter()
+            .filter(|d| {
+                is_validation_code(d.code) && d.hints.iter().any(|h| h == ALLOCATOR_PRECHECK)
+            })
+            .map(|d| d.message.as_str())
+            .collect();
+        let causes: Vec<&str> = if !precheck.is_empty() {
+            precheck
+        } else if allocation.is_empty() {
+            mine.iter().filter(|d| is_validation_code(d.code)).map(|d| d.message.as_str()).collect()
+        } else {
+            allocation
+        };
         match causes.as_slice() {
             [] => {
                 if !aborts {

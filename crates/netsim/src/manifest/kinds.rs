@@ -518,6 +518,9 @@ pub(crate) fn endpoints_subsets(cx: &mut Cx<'_>, n: &Node<'_>) -> Vec<EndpointSu
                     if let Some(ipa) = ipa {
                         let addr = EndpointAddress { ip: ipa, hostname, node_name, target_ref };
                         if ready { sub.addresses.push(addr) } else { sub.not_ready_addresses.push(addr) }
+                    } else {
+                        unparsed_address(cx, a);
+                        sub.unparsed_addresses += 1;
                     }
                 });
             },
@@ -528,13 +531,49 @@ pub(crate) fn endpoints_subsets(cx: &mut Cx<'_>, n: &Node<'_>) -> Vec<EndpointSu
     out
 }
 
-pub(crate) fn slice_endpoints(cx: &mut Cx<'_>, n: &Node<'_>) -> Vec<Endpoint> {
+/// An Endpoints address without a readable `ip`: validateEndpointAddress reports it twice,
+/// `validation.IsValidIP` (already reported by [`ip`] when the field is there) and then
+/// `ValidateNonSpecialIP`'s own parse (pkg/apis/core/validation/validation.go).
+fn unparsed_address(cx: &mut Cx<'_>, a: &Node<'_>) {
+    let given = a.get("ip");
+    let text =
+        given.and_then(|e| e.value.as_scalar()).map_or(String::new(), |s| s.text.to_string());
+    let range = given.map_or(a.range, |e| e.value.range);
+    let path = format!("{}.ip", cx.path);
+    if given.is_none() {
+        let msg = format!("{path}: Invalid value: \"\": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)");
+        cx.severity_error("invalid-value", range, msg);
+    }
+    let msg = format!(
+        "{path}: Invalid value: {}: must be a valid IP address",
+        super::validate::go_quote(&text)
+    );
+    cx.severity_error("invalid-value", range, msg);
+}
+
+/// `endpoints` of an EndpointSlice of `address_type`, checked as `validateEndpoints` does
+/// (pkg/apis/discovery/validation/validation.go) while they are read, since the model keeps only
+/// usable IP addresses.
+pub(crate) fn slice_endpoints(cx: &mut Cx<'_>, n: &Node<'_>, address_type: &str) -> Vec<Endpoint> {
     let mut out = Vec::new();
+    let items = cx.sequence(n);
+    if items.len() > 1000 {
+        let msg = format!("{}: Too many: {}: must have at most 1000 items", cx.path, items.len());
+        cx.severity_error("too-many", n.range, msg);
+        return out;
+    }
     items!(cx, n, _i, it => {
         let mut ep = Endpoint::default();
         cx.go = "Endpoint";
+        let mut checks = slice::EndpointChecks::default();
         fields!(cx, it, s::SLICE_ENDPOINT, e => {
-            "addresses" => items!(cx, &e.value, _j, a => if let Some(x) = ip(cx, a) { ep.addresses.push(x) }),
+            "addresses" => {
+                checks.addresses = true;
+                let count = cx.sequence(&e.value).len();
+                slice::address_count(cx, &e.value, e.key.range, count);
+                items!(cx, &e.value, _j, a => ep.addresses.extend(slice::address(cx, a, address_type)))
+            },
+            "deprecatedTopology" => checks.topology = Some((cx.string_map(&e.value), e.value.range)),
             "conditions" => {
                 cx.go = "EndpointConditions";
                 fields!(cx, &e.value, s::SLICE_CONDITIONS, f => {
@@ -549,10 +588,14 @@ pub(crate) fn slice_endpoints(cx: &mut Cx<'_>, n: &Node<'_>) -> Vec<Endpoint> {
             "targetRef" => ep.target_ref = Some(object_reference(cx, &e.value)),
             "hints" => ep.hints = Some(slice_hints(cx, &e.value)),
         });
+        slice::endpoint_checks(cx, it, &ep, checks);
         out.push(ep);
     });
     out
 }
+
+/// EndpointSlice endpoint checks of `validateEndpoints`.
+mod slice;
 
 /// `EndpointHints`: `forZones: [{name}]`, `forNodes: [{name}]`.
 fn slice_hints(cx: &mut Cx<'_>, n: &Node<'_>) -> EndpointHints {

@@ -177,6 +177,33 @@ pub fn is_dns1123_subdomain(value: &str) -> Vec<String> {
     errs
 }
 
+/// `_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?`
+fn matches_dns1123_label_with_underscore(s: &str) -> bool {
+    let b = s.strip_prefix('_').unwrap_or(s).as_bytes();
+    match (b.first(), b.last()) {
+        (Some(&f), Some(&l)) => {
+            lower_alnum(f)
+                && lower_alnum(l)
+                && b.iter().all(|&c| lower_alnum(c) || c == b'-' || c == b'_')
+        }
+        _ => false,
+    }
+}
+
+/// `validation.IsDNS1123SubdomainWithUnderscore`.
+pub fn is_dns1123_subdomain_with_underscore(value: &str) -> Vec<String> {
+    const FMT: &str = "_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?(\\._?[a-z0-9]([-_a-z0-9]*[a-z0-9])?)*";
+    const ERR: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '_', '-' or '.', and must start and end with an alphanumeric character";
+    let mut errs = Vec::new();
+    if value.len() > 253 {
+        errs.push(max_len_error(253));
+    }
+    if value.is_empty() || !value.split('.').all(matches_dns1123_label_with_underscore) {
+        errs.push(regex_error(ERR, FMT, &["example.com"]));
+    }
+    errs
+}
+
 /// `validation.IsDNS1035Label`.
 pub fn is_dns1035_label(value: &str) -> Vec<String> {
     let mut errs = Vec::new();
@@ -573,7 +600,7 @@ pub(crate) fn meta_common(
 
 /// `ValidateNonSpecialIP`: the detail messages for an address that may not be an endpoint or
 /// external IP.
-fn special_ip(ip: IpAddr) -> Vec<String> {
+pub(crate) fn special_ip(ip: IpAddr) -> Vec<String> {
     let mut out = Vec::new();
     if ip.is_unspecified() {
         out.push(format!("may not be unspecified ({ip})"));
@@ -607,7 +634,10 @@ pub(crate) fn endpoints(e: &Endpoints, diags: &mut Vec<Diagnostic>) {
     object_meta(&mut v, "Endpoints", &e.meta, NameRule::Subdomain, true);
     for (i, ss) in e.subsets.iter().enumerate() {
         let p = format!("subsets[{i}]");
-        if ss.addresses.is_empty() && ss.not_ready_addresses.is_empty() {
+        if ss.addresses.is_empty()
+            && ss.not_ready_addresses.is_empty()
+            && ss.unparsed_addresses == 0
+        {
             v.required(&p, "must specify `addresses` or `notReadyAddresses`", None);
         }
         for (field, list) in
@@ -658,6 +688,13 @@ pub(crate) fn endpoints(e: &Endpoints, diags: &mut Vec<Diagnostic>) {
                 let np = format!("{pp}.port");
                 v.invalid(&np, &np, &n.to_string(), &m, None);
             }
+            // validateEndpointPort: ValidateQualifiedName(appProtocol).
+            if let Some(ap) = &port.app_protocol {
+                for m in is_qualified_name(ap) {
+                    let ap_path = format!("{pp}.appProtocol");
+                    v.invalid(&ap_path, &ap_path, &go_quote(ap), &m, None);
+                }
+            }
         }
     }
 }
@@ -675,6 +712,44 @@ pub(crate) fn endpoint_slice(slice: &EndpointSlice, diags: &mut Vec<Diagnostic>)
         ),
         "IPv4" | "IPv6" | "FQDN" => {}
         other => v.unsupported("addressType", other, &["FQDN", "IPv4", "IPv6"], None),
+    }
+    slice_ports(&mut v, slice);
+}
+
+/// `validatePorts` (pkg/apis/discovery/validation/validation.go): at most 100 ports, names
+/// DNS labels and unique (an unnamed port is named "" by SetDefaults_EndpointPort, so two unnamed
+/// ports collide), appProtocol a qualified name. (Protocols are checked while decoding.)
+fn slice_ports(v: &mut V<'_>, slice: &EndpointSlice) {
+    if slice.ports.len() > 100 {
+        let msg = format!("ports: Too many: {}: must have at most 100 items", slice.ports.len());
+        v.push("too-many", "ports", true, msg, None);
+        return;
+    }
+    let mut names: Vec<&str> = Vec::new();
+    for (i, p) in slice.ports.iter().enumerate() {
+        let path = format!("ports[{i}].name");
+        let name = p.name.as_deref().unwrap_or("");
+        if !name.is_empty() {
+            for m in is_dns1123_label(name) {
+                v.invalid(&path, &path, &go_quote(name), &m, None);
+            }
+        }
+        if names.contains(&name) {
+            v.duplicate(
+                &path,
+                &path,
+                &go_quote(name),
+                Some("the ports of one EndpointSlice need different names".to_string()),
+            );
+        } else {
+            names.push(name);
+        }
+        if let Some(ap) = &p.app_protocol {
+            let ap_path = format!("ports[{i}].appProtocol");
+            for m in is_qualified_name(ap) {
+                v.invalid(&ap_path, &ap_path, &go_quote(ap), &m, None);
+            }
+        }
     }
 }
 
@@ -734,13 +809,17 @@ fn is_cidr(s: &str) -> bool {
 // ---------------------------------------------------------------------------------------------
 // Pods
 
+/// `validateContainers` (`init` false) / `validateInitContainers` (`init` true, with the regular
+/// containers in `regular`): names unique among regular and init containers, host ports unique
+/// across the regular containers but only within each init container (they run one by one).
 fn container_list(
     v: &mut V<'_>,
     base: &str,
     cs: &[RawContainer],
-    host_ports: &mut Vec<(i32, String)>,
-    required: bool,
+    regular: &[RawContainer],
+    init: bool,
 ) {
+    let required = !init;
     if cs.is_empty() && required {
         v.required(
             base,
@@ -751,7 +830,7 @@ fn container_list(
             ),
         );
     }
-    let mut names: Vec<&str> = Vec::new();
+    let mut names: Vec<&str> = regular.iter().map(|c| c.name.as_str()).collect();
     for (i, c) in cs.iter().enumerate() {
         let p = format!("{base}[{i}]");
         if c.name.is_empty() {
@@ -834,26 +913,6 @@ fn container_list(
                 ),
             }
         }
-        // AccumulateUniqueHostPorts: hostPort+protocol unique across containers.
-        for (j, port) in c.ports.iter().enumerate() {
-            let Some(h) = port.host_port.filter(|&h| h != 0) else { continue };
-            let proto = port.protocol.clone().unwrap_or_default();
-            let key = format!("{h}/{proto}");
-            if host_ports.iter().any(|(_, k)| *k == key) {
-                let pp = format!("{p}.ports[{j}].hostPort");
-                v.duplicate(
-                    &pp,
-                    &pp,
-                    &go_quote(&key),
-                    Some("two containers of one Pod cannot use the same host port".to_string()),
-                );
-            } else {
-                host_ports.push((h, key));
-            }
-        }
-        if c.name.is_empty() {
-            continue;
-        }
         if names.contains(&c.name.as_str()) {
             v.duplicate(
                 &format!("{p}.name"),
@@ -861,8 +920,41 @@ fn container_list(
                 &go_quote(&c.name),
                 Some("container names must be unique within a Pod".to_string()),
             );
-        } else {
+        } else if !init || !c.name.is_empty() {
             names.push(&c.name);
+        }
+        if init {
+            // `checkHostPortConflicts([]core.Container{ctr}, fldPath)`: upstream indexes the
+            // one-container list, so the path always says `[0]`.
+            host_port_conflicts(v, base, std::slice::from_ref(c), Some(i));
+        }
+    }
+    if !init {
+        host_port_conflicts(v, base, cs, None);
+    }
+}
+
+/// `AccumulateUniqueHostPorts`: `protocol/hostIP/hostPort` unique among `cs` (hostIP is not
+/// read, so empty). `at_index`: the container's real index, for one init container checked
+/// alone (upstream's path then says `[0]`).
+fn host_port_conflicts(v: &mut V<'_>, base: &str, cs: &[RawContainer], at_index: Option<usize>) {
+    let mut seen: Vec<String> = Vec::new();
+    for (ci, c) in cs.iter().enumerate() {
+        for (j, port) in c.ports.iter().enumerate() {
+            let Some(h) = port.host_port.filter(|&h| h != 0) else { continue };
+            let key = format!("{}//{h}", port.protocol.as_deref().unwrap_or(""));
+            if seen.contains(&key) {
+                let path = format!("{base}[{ci}].ports[{j}].hostPort");
+                let at = format!("{base}[{}].ports[{j}].hostPort", at_index.unwrap_or(ci));
+                v.duplicate(
+                    &path,
+                    &at,
+                    &go_quote(&key),
+                    Some("two ports of the Pod's containers cannot use the same host port and protocol".to_string()),
+                );
+            } else {
+                seen.push(key);
+            }
         }
     }
 }
@@ -880,14 +972,13 @@ fn protocol_hint(p: &str) -> String {
 
 /// `ValidatePodSpec` (the parts that matter here) at `base` (`spec` or `spec.template.spec`).
 fn pod_spec(v: &mut V<'_>, base: &str, spec: &RawPodSpec) {
-    let mut host_ports = Vec::new();
-    container_list(v, &format!("{base}.containers"), &spec.containers, &mut host_ports, true);
+    container_list(v, &format!("{base}.containers"), &spec.containers, &[], false);
     container_list(
         v,
         &format!("{base}.initContainers"),
         &spec.init_containers,
-        &mut host_ports,
-        false,
+        &spec.containers,
+        true,
     );
     match spec.spec.restart_policy.as_str() {
         "Always" | "OnFailure" | "Never" => {}
@@ -911,22 +1002,19 @@ fn pod_spec(v: &mut V<'_>, base: &str, spec: &RawPodSpec) {
     }
     labels(v, &format!("{base}.nodeSelector"), &spec.spec.node_selector);
     if spec.spec.host_network {
-        // validateHostNetwork: with hostNetwork the host port must equal the container port.
-        for (kind, cs) in
-            [("containers", &spec.containers), ("initContainers", &spec.init_containers)]
-        {
-            for (i, c) in cs.iter().enumerate() {
-                for (j, p) in c.ports.iter().enumerate() {
-                    if let Some(h) = p.host_port.filter(|&h| h != 0 && h != p.container_port) {
-                        let path = format!("{base}.{kind}[{i}].ports[{j}].hostPort");
-                        v.invalid(
-                            &path,
-                            &path,
-                            &h.to_string(),
-                            "must match `containerPort` when `hostNetwork` is true",
-                            None,
-                        );
-                    }
+        // validatePodHostNetworkDeps: with hostNetwork the host port must equal the container
+        // port; only `containers` are checked.
+        for (i, c) in spec.containers.iter().enumerate() {
+            for (j, p) in c.ports.iter().enumerate() {
+                if let Some(h) = p.host_port.filter(|&h| h != 0 && h != p.container_port) {
+                    let path = format!("{base}.containers[{i}].ports[{j}].hostPort");
+                    v.invalid(
+                        &path,
+                        &path,
+                        &h.to_string(),
+                        "must match `containerPort` when `hostNetwork` is true",
+                        None,
+                    );
                 }
             }
         }
@@ -1010,9 +1098,12 @@ fn pod_dns_config(v: &mut V<'_>, base: &str, spec: &PodSpec) {
             None,
         );
     }
-    for (i, search) in c.searches.iter().enumerate() {
+    // RelaxedDNSSearchValidation (KEP-4427; beta and on in v1.33, GA in v1.34): `.` alone is
+    // allowed, the others are subdomains that may contain '_' (validatePodDNSConfig with
+    // AllowRelaxedDNSSearchValidation, IsDNS1123SubdomainWithUnderscore).
+    for (i, search) in c.searches.iter().enumerate().filter(|(_, s)| *s != ".") {
         let s = search.strip_suffix('.').unwrap_or(search);
-        for m in is_dns1123_subdomain(s) {
+        for m in is_dns1123_subdomain_with_underscore(s) {
             let p = format!("{s_path}[{i}]");
             v.invalid(&p, &p, &go_quote(s), &m, None);
         }
@@ -1400,6 +1491,10 @@ fn strict_ip(v: &mut V<'_>, version: KubeVersion, path: &str, at: &str, value: &
     false
 }
 
+/// The hint on the errors the Service allocator's pre-check answers with (before validation and
+/// before anything is allocated): see [`service`].
+pub const ALLOCATOR_PRECHECK: &str = "the API server checks clusterIP(s), ipFamilies and ipFamilyPolicy first, while it allocates the Service's addresses (initIPFamilyFields): kubectl apply shows only these errors until they are fixed";
+
 const IP_MSG: &str = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)";
 
 /// `ValidateService` (create), in upstream order, as the cluster's release validates it.
@@ -1410,6 +1505,7 @@ pub(crate) fn service(svc: &RawService, version: KubeVersion, diags: &mut Vec<Di
     let name_rule =
         if version.relaxed_service_names() { NameRule::Label } else { NameRule::Dns1035 };
     object_meta(&mut v, "Service", &svc.meta, name_rule, true);
+    topology_annotations(&mut v, svc);
     let ty = svc.type_.as_deref().unwrap_or("");
     let headless = is_headless(svc);
     if svc.ports.is_empty() && !headless && ty != "ExternalName" {
@@ -1421,14 +1517,42 @@ pub(crate) fn service(svc: &RawService, version: KubeVersion, diags: &mut Vec<Di
         labels(&mut v, "spec.selector", sel);
     }
     session_affinity(&mut v, svc);
+    // The Service REST create allocates before it validates (`Store.Create` runs `BeginCreate`,
+    // then `rest.BeforeCreate`), and the allocator's `initIPFamilyFields`
+    // (pkg/registry/core/service/storage/alloc.go) first runs
+    // `ValidateServiceClusterIPsRelatedFields` alone: when it finds anything, the API server
+    // answers with those errors only (`apply::kubectl_apply` prints just the marked ones).
+    let before = v.diags.len();
     cluster_ips(&mut v, svc, version);
+    for d in v.diags.iter_mut().skip(before) {
+        d.hints.push(ALLOCATOR_PRECHECK.to_string());
+    }
     external_ips(&mut v, svc, version);
     service_type(&mut v, svc, ty);
     duplicate_ports(&mut v, svc);
-    load_balancer_fields(&mut v, svc, ty);
+    load_balancer_fields(&mut v, svc, ty, version);
     external_traffic_policy(&mut v, svc, ty);
     internal_traffic_policy(&mut v, svc, ty);
     traffic_distribution(&mut v, svc, version);
+}
+
+/// `ValidateService`: the deprecated topology-aware-hints annotation and topology-mode must agree
+/// when both are set.
+fn topology_annotations(v: &mut V<'_>, svc: &RawService) {
+    const HINTS: &str = "service.kubernetes.io/topology-aware-hints";
+    const MODE: &str = "service.kubernetes.io/topology-mode";
+    let a = &svc.meta.annotations;
+    if let (Some(hints), Some(mode)) = (a.get(HINTS), a.get(MODE)) {
+        if hints != mode {
+            v.invalid(
+                &format!("metadata.annotations[{MODE}]"),
+                &format!("metadata.annotations.{MODE}"),
+                &go_quote(mode),
+                &format!("must match annotations[{HINTS}] when both are specified"),
+                Some(format!("drop the deprecated `{HINTS}` annotation, or give it the same value as `{MODE}`")),
+            );
+        }
+    }
 }
 
 /// What a headless Service cannot be, and what an ExternalName Service may not and must set.
@@ -1684,27 +1808,14 @@ fn duplicate_ports(v: &mut V<'_>, svc: &RawService) {
     }
 }
 
-/// The fields only a LoadBalancer Service may set: source ranges, node-port allocation, class.
-fn load_balancer_fields(v: &mut V<'_>, svc: &RawService, ty: &str) {
-    if !svc.load_balancer_source_ranges.is_empty() {
-        if ty != "LoadBalancer" {
-            v.forbidden("spec.LoadBalancerSourceRanges", "spec.loadBalancerSourceRanges", "may only be used when `type` is 'LoadBalancer'", Some("source ranges restrict who may reach a load balancer; they only apply to `type: LoadBalancer`".to_string()));
-        }
-        for (i, r) in svc.load_balancer_source_ranges.iter().enumerate() {
-            let r = r.trim();
-            if !is_cidr(r) {
-                let p = format!("spec.LoadBalancerSourceRanges[{i}]");
-                let at = format!("spec.loadBalancerSourceRanges[{i}]");
-                v.invalid(
-                    &p,
-                    &at,
-                    &go_quote(r),
-                    "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)",
-                    None,
-                );
-            }
-        }
-    }
+const LB_SOURCE_RANGES: &str = "service.beta.kubernetes.io/load-balancer-source-ranges";
+const CIDR_MSG: &str = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)";
+
+/// The fields only a LoadBalancer Service may set: source ranges (the field, else the
+/// `service.beta.kubernetes.io/load-balancer-source-ranges` annotation), node-port allocation,
+/// class.
+fn load_balancer_fields(v: &mut V<'_>, svc: &RawService, ty: &str, version: KubeVersion) {
+    source_ranges(v, svc, ty, version);
     if svc.allocate_load_balancer_node_ports.is_some() && ty != "LoadBalancer" {
         v.forbidden(
             "spec.allocateLoadBalancerNodePorts",
@@ -1731,6 +1842,51 @@ fn load_balancer_fields(v: &mut V<'_>, svc: &RawService, ty: &str) {
                 "may only be used when `type` is 'LoadBalancer'",
                 None,
             );
+        }
+    }
+}
+
+/// `spec.loadBalancerSourceRanges` (upstream's path spells it `LoadBalancerSourceRanges`), or,
+/// only when the field is empty, the annotation it replaced: comma-separated, space-padded CIDRs.
+fn source_ranges(v: &mut V<'_>, svc: &RawService, ty: &str, version: KubeVersion) {
+    // `IsValidCIDRForLegacyField`: `ParseCIDRSloppy` (leading zeros read as decimal) until
+    // StrictIPCIDRValidation; the stricter parse from then on.
+    let is_cidr = |r: &str| {
+        if version.strict_ip_cidr() {
+            is_cidr(r)
+        } else {
+            crate::policy::net::IpNet::parse_sloppy(r).is_some()
+        }
+    };
+    if !svc.load_balancer_source_ranges.is_empty() {
+        if ty != "LoadBalancer" {
+            v.forbidden("spec.LoadBalancerSourceRanges", "spec.loadBalancerSourceRanges", "may only be used when `type` is 'LoadBalancer'", Some("source ranges restrict who may reach a load balancer; they only apply to `type: LoadBalancer`".to_string()));
+        }
+        for (i, r) in svc.load_balancer_source_ranges.iter().enumerate() {
+            let r = r.trim();
+            if !is_cidr(r) {
+                let p = format!("spec.LoadBalancerSourceRanges[{i}]");
+                let at = format!("spec.loadBalancerSourceRanges[{i}]");
+                v.invalid(&p, &at, &go_quote(r), CIDR_MSG, None);
+            }
+        }
+    } else if let Some(val) = svc.meta.annotations.get(LB_SOURCE_RANGES) {
+        let path = format!("metadata.annotations[{LB_SOURCE_RANGES}]");
+        let at = format!("metadata.annotations.{LB_SOURCE_RANGES}");
+        if ty != "LoadBalancer" {
+            let hint = "the source-ranges annotation only applies to `type: LoadBalancer`";
+            v.forbidden(
+                &path,
+                &at,
+                "may only be used when `type` is 'LoadBalancer'",
+                Some(hint.to_string()),
+            );
+        }
+        let val = val.trim();
+        for r in val.split(',').filter(|_| !val.is_empty()).map(str::trim) {
+            if !is_cidr(r) {
+                v.invalid(&path, &at, &go_quote(r), CIDR_MSG, Some("write comma-separated CIDRs, e.g. `10.0.0.0/8, 192.168.0.0/16`, or use `spec.loadBalancerSourceRanges`".to_string()));
+            }
         }
     }
 }
@@ -1871,6 +2027,9 @@ pub(crate) fn service_warnings(
     if let Some(ip) = svc.load_balancer_ip.as_deref().filter(|s| !s.is_empty()) {
         ip_warning(&mut v, "spec.loadBalancerIP", "spec.loadBalancerIP", ip);
     }
+    for (i, cidr) in svc.load_balancer_source_ranges.iter().enumerate() {
+        cidr_warning(&mut v, &format!("spec.loadBalancerSourceRanges[{i}]"), cidr);
+    }
     if ty == "ExternalName" && !svc.external_ips.is_empty() {
         v.warn(
             "spec.externalIPs",
@@ -1900,6 +2059,46 @@ pub(crate) fn service_warnings(
 /// `utilvalidation.GetWarningsForIP` for a value validation accepted: an IPv4-mapped IPv6
 /// address or an IPv4 address with leading zeros is non-standard, an IPv6 address not in RFC 5952
 /// form non-canonical. (From v1.36 the first two are errors and the object never gets here.)
+/// apimachinery `GetWarningsForCIDR`, as `GetWarningsForService` applies it to
+/// `loadBalancerSourceRanges` (the raw value: a space-padded one draws none).
+fn cidr_warning(v: &mut V<'_>, path: &str, value: &str) {
+    use crate::policy::net::IpNet;
+    let Some(net) = IpNet::parse_sloppy(value) else { return };
+    let mut warned = false;
+    if net.host_bits_set {
+        let ip = value.split_once('/').and_then(|(ip, _)| parse_ip_sloppy(ip));
+        if let Some(ip) = ip {
+            let bits = if ip.is_ipv4() { 32 } else { 128 };
+            let text = format!(
+                "{path}: CIDR value {} is ambiguous in this context (should be {} or {}?)",
+                go_quote(value),
+                go_quote(&net.canonical()),
+                go_quote(&format!("{ip}/{bits}"))
+            );
+            v.warn(
+                path,
+                text,
+                "write the network (host bits zero), or a /32 (/128) for one address",
+            );
+            warned = true;
+        }
+    }
+    let strict = IpNet::parse_strict(value);
+    if strict.is_none() {
+        let text = format!("{path}: non-standard CIDR value {} will be considered invalid in a future Kubernetes release: use {}", go_quote(value), go_quote(&net.canonical()));
+        v.warn(path, text, "drop the leading zeros");
+        warned = true;
+    }
+    if !warned && net.addr.is_ipv6() && net.canonical() != value {
+        let text = format!(
+            "{path}: IPv6 CIDR value {} should be in RFC 5952 canonical format ({})",
+            go_quote(value),
+            go_quote(&net.canonical())
+        );
+        v.warn(path, text, "RFC 5952 form: lower case, leading zeros dropped, the longest run of zero groups as `::`");
+    }
+}
+
 fn ip_warning(v: &mut V<'_>, path: &str, at: &str, value: &str) {
     let Ok(ip) = value.parse::<IpAddr>() else {
         // Leading zeros: ParseIPSloppy accepted it, ParseAddr does not.
@@ -2112,9 +2311,11 @@ fn cluster_ips(v: &mut V<'_>, svc: &RawService, version: KubeVersion) {
         return;
     }
     if ips.len() > 1 {
+        // netutils.IsDualStackIPStrings: some IPv4 and some IPv6 address, whatever the count
+        // (a third value is reported above).
         let fams: Vec<bool> =
-            ips.iter().filter_map(|s| s.parse::<IpAddr>().ok()).map(|a| a.is_ipv4()).collect();
-        let dual = fams.len() == 2 && fams.first() != fams.get(1);
+            ips.iter().filter_map(|s| parse_ip_sloppy(s)).map(|a| a.is_ipv4()).collect();
+        let dual = fams.contains(&true) && fams.contains(&false);
         if !dual {
             v.invalid(
                 "spec.clusterIPs",
@@ -2177,5 +2378,10 @@ mod tests {
             )]
         );
         assert_eq!(go_quote("a\"b"), "\"a\\\"b\"");
+        assert!(is_dns1123_subdomain_with_underscore("_sip._tcp.example.com").is_empty());
+        assert_eq!(
+            is_dns1123_subdomain_with_underscore("Example.com"),
+            ["a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '_', '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?(\\._?[a-z0-9]([-_a-z0-9]*[a-z0-9])?)*')"]
+        );
     }
 }

@@ -410,6 +410,7 @@ fn truncate_case(c: &Y<'_>) {
             addresses: vec![addr.clone(); *r],
             not_ready_addresses: vec![addr.clone(); *n],
             ports: Vec::new(),
+            unparsed_addresses: 0,
         })
         .collect();
     cluster::truncate_endpoints(&mut subsets, cluster::MAX_ENDPOINTS_ADDRESSES);

@@ -135,7 +135,7 @@ fn overall_nftables_rules() {
 fn sync_repeated_states() {
     let doc = read("sync_repeated.yaml");
     let states = doc.get("states").seq();
-    assert_eq!(states.len(), 4);
+    assert_eq!(states.len(), 7);
     for st in states {
         let (svcs, slices) = fixtures(st.get("input"));
         let cfg = ProxyConfig::upstream_fake_nft(IpFamily::IPv4);
@@ -143,6 +143,31 @@ fn sync_repeated_states() {
         let expected =
             format!("{}\n{}", read_text("base_rules.nft"), st.get("expected_dump_after_base").s());
         assert_same_transaction(&st.get("name").s(), &expected, &rs.dump_text());
+    }
+}
+
+/// TestBadIPs (whole dump) and TestLoadBalancerIngressRouteTypeProxy (one `service-ips`
+/// element present or not).
+#[test]
+fn exact_rules() {
+    let doc = read("exact_rules.yaml");
+    let variants = doc.get("variants").seq();
+    assert_eq!(variants.len(), 4);
+    for v in variants {
+        let name = v.get("name").s();
+        let (svcs, slices) = fixtures(v.get("input"));
+        let cfg = ProxyConfig::upstream_fake_nft(IpFamily::IPv4);
+        let dump = nft::generate(&svcs, &slices, &fake_node(), &cfg).dump_text();
+        if let Some(exp) = v.get("expected_dump_after_base").str() {
+            let expected = format!("{}\n{exp}", read_text("base_rules.nft"));
+            assert_same_transaction(&name, &expected, &dump);
+        }
+        let el = v.get("service_ips_element");
+        if let Some(key) = el.get("key").str() {
+            let prefix = format!("add element ip kube-proxy service-ips {{ {key} : ");
+            let found = dump.lines().any(|l| l.starts_with(&prefix));
+            assert_eq!(Some(found), el.get("present").bool(), "{name}\n{dump}");
+        }
     }
 }
 

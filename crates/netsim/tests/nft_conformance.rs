@@ -107,6 +107,15 @@ fn assert_same_transaction(what: &str, expected: &str, got: &str) {
     }
 }
 
+/// Upstream's own check of `sortNFTablesTransaction` (helpers_test.go
+/// Test_sortNFTablesTransaction), so the comparisons below sort exactly as upstream's do.
+#[test]
+fn sort_transaction_as_upstream() {
+    let doc = read("sort_transaction.yaml");
+    let got = sort_nftables_transaction(&doc.get("input").s());
+    assert_eq!(got, doc.get("expected").s().trim());
+}
+
 // ---------------------------------------------------------------------------------------------
 
 #[test]

@@ -36,6 +36,18 @@ impl Cidr {
         Cidr::new(ip.parse().ok()?, len.parse().ok()?)
     }
 
+    /// `netutils.ParseCIDRSloppy` (k8s.io/utils/net, Go 1.16's `net.ParseCIDR`), as kube-proxy
+    /// reads `loadBalancerSourceRanges` (`proxyutil.MapCIDRsByIPFamily`, after
+    /// `strings.TrimSpace`): IPv4 octets may carry leading zeros, read as decimal
+    /// (`203.0.113.000/025` is `203.0.113.0/25`), and the prefix length is any run of decimal
+    /// digits (`dtoi`).
+    pub fn parse_sloppy(text: &str) -> Option<Cidr> {
+        let (ip, len) = text.split_once('/')?;
+        let prefix = u8::try_from(dtoi(len)?).ok()?;
+        let addr = if ip.contains(':') { IpAddr::V6(ip.parse().ok()?) } else { ipv4_sloppy(ip)? };
+        Cidr::new(addr, prefix)
+    }
+
     /// Parses a CIDR as the cluster stage reads Node `podCIDRs` and kubeadm's `podSubnet` and
     /// `serviceSubnet`: surrounding whitespace is ignored and the prefix length is any number
     /// `u8` reads (leading zeros, a leading `+`).
@@ -181,9 +193,44 @@ pub fn parse_list(text: &str) -> (Vec<Cidr>, Vec<String>) {
     (ok, bad)
 }
 
+/// Go's `dtoi` over a whole string: one or more decimal digits, below `0xFFFFFF`.
+fn dtoi(s: &str) -> Option<u32> {
+    if s.is_empty() {
+        return None;
+    }
+    s.bytes().try_fold(0u32, |n, b| {
+        let n = n * 10 + u32::from(b.checked_sub(b'0').filter(|d| *d < 10)?);
+        (n < 0xFF_FFFF).then_some(n)
+    })
+}
+
+/// Go 1.16's `parseIPv4` (kept by `netutils.ParseIPSloppy`): four dotted decimal octets, leading
+/// zeros allowed.
+fn ipv4_sloppy(s: &str) -> Option<IpAddr> {
+    let mut octets = [0u8; 4];
+    let mut parts = s.split('.');
+    for o in &mut octets {
+        *o = u8::try_from(dtoi(parts.next()?)?).ok()?;
+    }
+    parts.next().is_none().then_some(IpAddr::from(octets))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sloppy_cidrs() {
+        let p = |s: &str| Cidr::parse_sloppy(s).map(|c| c.to_string());
+        assert_eq!(p("203.0.113.000/025").as_deref(), Some("203.0.113.0/25"));
+        assert_eq!(p("010.0.0.1/0008").as_deref(), Some("10.0.0.0/8"));
+        assert_eq!(p("fd00::1/64").as_deref(), Some("fd00::/64"));
+        for bad in
+            ["203.0.113.256/25", "1.2.3/8", "1.2.3.4/33", "1.2.3.4/", "1.2.3.4", "/8", "1.2.3.4/+8"]
+        {
+            assert_eq!(p(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn cidr_arithmetic() {

@@ -107,6 +107,15 @@ fn assert_same_transaction(what: &str, expected: &str, got: &str) {
     }
 }
 
+/// Upstream's own check of `sortNFTablesTransaction` (helpers_test.go
+/// Test_sortNFTablesTransaction), so the comparisons below sort exactly as upstream's do.
+#[test]
+fn sort_transaction_as_upstream() {
+    let doc = read("sort_transaction.yaml");
+    let got = sort_nftables_transaction(&doc.get("input").s());
+    assert_eq!(got, doc.get("expected").s().trim());
+}
+
 // ---------------------------------------------------------------------------------------------
 
 #[test]
@@ -135,7 +144,7 @@ fn overall_nftables_rules() {
 fn sync_repeated_states() {
     let doc = read("sync_repeated.yaml");
     let states = doc.get("states").seq();
-    assert_eq!(states.len(), 4);
+    assert_eq!(states.len(), 7);
     for st in states {
         let (svcs, slices) = fixtures(st.get("input"));
         let cfg = ProxyConfig::upstream_fake_nft(IpFamily::IPv4);
@@ -143,6 +152,31 @@ fn sync_repeated_states() {
         let expected =
             format!("{}\n{}", read_text("base_rules.nft"), st.get("expected_dump_after_base").s());
         assert_same_transaction(&st.get("name").s(), &expected, &rs.dump_text());
+    }
+}
+
+/// TestBadIPs (whole dump) and TestLoadBalancerIngressRouteTypeProxy (one `service-ips`
+/// element present or not).
+#[test]
+fn exact_rules() {
+    let doc = read("exact_rules.yaml");
+    let variants = doc.get("variants").seq();
+    assert_eq!(variants.len(), 4);
+    for v in variants {
+        let name = v.get("name").s();
+        let (svcs, slices) = fixtures(v.get("input"));
+        let cfg = ProxyConfig::upstream_fake_nft(IpFamily::IPv4);
+        let dump = nft::generate(&svcs, &slices, &fake_node(), &cfg).dump_text();
+        if let Some(exp) = v.get("expected_dump_after_base").str() {
+            let expected = format!("{}\n{exp}", read_text("base_rules.nft"));
+            assert_same_transaction(&name, &expected, &dump);
+        }
+        let el = v.get("service_ips_element");
+        if let Some(key) = el.get("key").str() {
+            let prefix = format!("add element ip kube-proxy service-ips {{ {key} : ");
+            let found = dump.lines().any(|l| l.starts_with(&prefix));
+            assert_eq!(Some(found), el.get("present").bool(), "{name}\n{dump}");
+        }
     }
 }
 

@@ -126,8 +126,9 @@ fn service_ports_of<'a>(
         .filter(|ip| family_matches(*ip, family))
         .collect();
     let mut source_ranges = Vec::new();
+    // `proxyutil.MapCIDRsByIPFamily`: each entry trimmed, then `netutils.ParseCIDRSloppy`.
     for r in &svc.spec.load_balancer_source_ranges {
-        match Cidr::parse(r.trim()) {
+        match Cidr::parse_sloppy(r.trim()) {
             Some(c) if c.is_ipv4() == (family == IpFamily::IPv4) => source_ranges.push(c),
             Some(_) => {}
             None => notes.push(Note::new(

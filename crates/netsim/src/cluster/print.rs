@@ -417,12 +417,16 @@ pub fn get(c: &Cluster, req: &GetRequest) -> Result<GetOutput, String> {
                         out.stderr.push_str(&w);
                     }
                 }
-                let rows: Vec<Row> = rows(c, kind, wide)
+                let mut rows: Vec<Row> = rows(c, kind, wide)
                     .into_iter()
                     .filter(|r| !kind.namespaced() || all || r.namespace == ns)
                     .filter(|r| req.names.is_empty() || req.names.contains(&r.name))
                     .filter(|r| selector.matches(&r.labels))
                     .collect();
+                // Named objects come in the order they were named: the builder visits one
+                // `Info` per name (cli-runtime `resource/builder.go` `visitByName`).
+                let at = |r: &Row| req.names.iter().position(|n| *n == r.name);
+                crate::sort::sort_by(&mut rows, |a, b| at(a).cmp(&at(b)));
                 for n in &req.names {
                     if !rows.iter().any(|r| r.name == *n) {
                         out.stderr.push_str(&format!(
@@ -676,7 +680,10 @@ fn pod_cells(p: &Pod, wide: bool) -> Vec<String> {
     let total = p.spec.containers.len() + sidecars;
     let running = p.status.phase == "Running";
     let ready = if running && is_pod_ready(p) { total } else { 0 };
-    let status = if p.meta.deletion_timestamp.is_some() {
+    // printers.go `printPod`: a deleted Pod reads Terminating unless its phase is terminal
+    // (`podutilv1.IsPodPhaseTerminal`: Succeeded, Failed keep their reason).
+    let terminal = matches!(p.status.phase.as_str(), "Succeeded" | "Failed");
+    let status = if p.meta.deletion_timestamp.is_some() && !terminal {
         "Terminating".to_string()
     } else {
         match p.status.phase.as_str() {

@@ -94,15 +94,15 @@ fn cut(text: &str, headers: &[String]) -> Result<Vec<Vec<String>>, String> {
     Ok(rows)
 }
 
-/// Runs one table case; `Err` describes how our output differs.
-fn table_case(case: &Node<'_>) -> Result<(), String> {
-    let sess = session(case)?;
-    let q = get(case, "get").expect("get");
-    let columns: Vec<String> = seq(get(case, "columns")).iter().map(s).collect();
+/// Upstream's columns and rows with the AGE column dropped; `None` cells are not compared.
+type Table = (Vec<String>, Vec<Vec<Option<String>>>);
+
+fn expected_table(spec: &Node<'_>) -> Table {
+    let columns: Vec<String> = seq(get(spec, "columns")).iter().map(s).collect();
     let age = columns.iter().position(|c| c == "AGE");
     let headers: Vec<String> = columns.iter().filter(|c| *c != "AGE").cloned().collect();
-    let mut want: Vec<Vec<Option<String>>> = Vec::new();
-    for r in seq(get(case, "rows")) {
+    let mut want = Vec::new();
+    for r in seq(get(spec, "rows")) {
         let mut cells: Vec<Option<String>> = seq(Some(r)).iter().map(cell).collect();
         assert_eq!(cells.len(), columns.len(), "row {cells:?} vs columns {columns:?}");
         if let Some(a) = age {
@@ -110,33 +110,60 @@ fn table_case(case: &Node<'_>) -> Result<(), String> {
         }
         want.push(cells);
     }
-    let names: Vec<String> = want.iter().filter_map(|r| r.first().cloned().flatten()).collect();
+    (headers, want)
+}
+
+fn compare(text: &str, (headers, want): &Table) -> Result<(), String> {
+    let got = cut(text, headers)?;
+    if got.len() != want.len() {
+        return Err(format!("{} rows, want {}:\n{text}", got.len(), want.len()));
+    }
+    for (g, w) in got.iter().zip(want) {
+        for ((gc, wc), h) in g.iter().zip(w).zip(headers) {
+            if let Some(wc) = wc {
+                if gc != wc {
+                    return Err(format!("{h}: got {gc:?}, want {wc:?}\n{text}"));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs one table case; `Err` describes how our output differs. A case lists one table
+/// (`columns`, `rows`: the objects are asked for by name) or several (`tables`: the kinds are
+/// listed whole, one table per kind, blank-line separated as kubectl prints them).
+fn table_case(case: &Node<'_>) -> Result<(), String> {
+    let sess = session(case)?;
+    let q = get(case, "get").expect("get");
+    let several = get(case, "tables").is_some();
+    let tables: Vec<Table> = if several {
+        seq(get(case, "tables")).iter().map(expected_table).collect()
+    } else {
+        vec![expected_table(case)]
+    };
+    let names: Vec<String> = if several {
+        Vec::new()
+    } else {
+        tables[0].1.iter().filter_map(|r| r.first().cloned().flatten()).collect()
+    };
+    let flag = |k: &str| get(q, k).map(s).as_deref() == Some("true");
     let req = GetRequest {
         kinds: s(get(q, "kind").expect("kind")),
         names,
         namespace: get(q, "namespace").map(s),
         all_namespaces: false,
-        selector: String::new(),
-        output: if get(q, "wide").map(s).as_deref() == Some("true") {
-            GetFormat::Wide
-        } else {
-            GetFormat::default()
-        },
-        show_labels: get(q, "show_labels").map(s).as_deref() == Some("true"),
+        selector: get(q, "selector").map(s).unwrap_or_default(),
+        output: if flag("wide") { GetFormat::Wide } else { GetFormat::default() },
+        show_labels: flag("show_labels"),
     };
     let out = sess.get(&req).map_err(|e| e.message)?;
-    let got = cut(&out.text, &headers)?;
-    if got.len() != want.len() {
-        return Err(format!("{} rows, want {}:\n{}", got.len(), want.len(), out.text));
+    let texts: Vec<&str> = out.text.split("\n\n").collect();
+    if texts.len() != tables.len() {
+        return Err(format!("{} tables, want {}:\n{}", texts.len(), tables.len(), out.text));
     }
-    for (g, w) in got.iter().zip(&want) {
-        for ((gc, wc), h) in g.iter().zip(w).zip(&headers) {
-            if let Some(wc) = wc {
-                if gc != wc {
-                    return Err(format!("{h}: got {gc:?}, want {wc:?}\n{}", out.text));
-                }
-            }
-        }
+    for (text, table) in texts.iter().zip(&tables) {
+        compare(text, table)?;
     }
     Ok(())
 }

@@ -312,6 +312,12 @@ fn parse_request(req: &GetRequest) -> Result<Parsed, String> {
     if all && req.namespace.is_some() {
         return Err("-n and -A cannot be used together".into());
     }
+    let namespaced = targets.iter().any(|t| !matches!(t, Target::Kind(k) if !k.namespaced()));
+    if all && !req.names.is_empty() && namespaced {
+        // cli-runtime resource/builder.go visitByName: a namespaced resource is fetched by
+        // name in one namespace.
+        return Err("a resource cannot be retrieved by name across all namespaces".into());
+    }
     // kubectl trims the selector and sends it to the API server, which parses it
     // (cli-runtime resource/builder.go LabelSelectorParam).
     let selector = crate::select::parse(req.selector.trim());
@@ -1899,5 +1905,27 @@ mod tests {
         assert_eq!(discovery_endpoints(&[]), "<unset>");
         assert_eq!(format_endpoints(&Endpoints::default()), "<none>");
         assert_eq!(host_port("fd00::1".parse().unwrap(), 80), "[fd00::1]:80");
+    }
+
+    /// builder.go `visitByName`: one Info per name, in the order named; a namespaced resource
+    /// is not fetched by name across all namespaces (cluster-scoped ones are).
+    #[test]
+    fn names_keep_their_order() {
+        let req = |kinds: &str, names: &[&str], all: bool| GetRequest {
+            kinds: kinds.into(),
+            names: names.iter().map(|n| n.to_string()).collect(),
+            all_namespaces: all,
+            output: GetFormat::Name,
+            ..GetRequest::default()
+        };
+        let s = crate::session::Session::from_text("in.yaml", "");
+        let c = s.cluster();
+        let out = get(c, &req("nodes", &["kind-worker2", "kind-control-plane"], false)).unwrap();
+        assert_eq!(out.stdout, "node/kind-worker2\nnode/kind-control-plane\n");
+        assert!(get(c, &req("nodes", &["kind-worker"], true)).is_ok());
+        assert_eq!(
+            check(&req("svc", &["kubernetes"], true)).unwrap_err(),
+            "a resource cannot be retrieved by name across all namespaces"
+        );
     }
 }

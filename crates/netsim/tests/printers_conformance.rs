@@ -142,14 +142,19 @@ fn table_case(case: &Node<'_>) -> Result<(), String> {
     } else {
         vec![expected_table(case)]
     };
-    let names: Vec<String> = if several {
-        Vec::new()
-    } else {
-        tables[0].1.iter().filter_map(|r| r.first().cloned().flatten()).collect()
+    // `args`: kubectl's arguments as given (TYPE/NAME form); otherwise KIND and the rows' names.
+    let args: Vec<String> = seq(get(q, "args")).iter().map(s).collect();
+    let (kinds, names) = match args.split_first() {
+        Some((k, rest)) => (k.clone(), rest.to_vec()),
+        None if several => (s(get(q, "kind").expect("kind")), Vec::new()),
+        None => (
+            s(get(q, "kind").expect("kind")),
+            tables[0].1.iter().filter_map(|r| r.first().cloned().flatten()).collect(),
+        ),
     };
     let flag = |k: &str| get(q, k).map(s).as_deref() == Some("true");
     let req = GetRequest {
-        kinds: s(get(q, "kind").expect("kind")),
+        kinds,
         names,
         namespace: get(q, "namespace").map(s),
         all_namespaces: false,

@@ -9,6 +9,7 @@ netsim get — list objects of the simulated cluster, as kubectl get does
 
 Usage: netsim get KIND[,KIND...] [NAME...] -f PATH... [-n NS | -A] [-l SELECTOR]
                   [-o wide|yaml|json|name] [--show-labels] [--event EVENT]...
+       netsim get KIND/NAME... -f PATH... [options]   (kubectl's TYPE/NAME form, in order)
 
 Kinds (kubectl names, short forms, with or without the group): pods (po), services (svc),
 endpoints (ep), endpointslices, nodes (no), namespaces (ns), deployments (deploy), replicasets

@@ -406,6 +406,11 @@ fn service(c: &Cluster, s: &Service) -> String {
             IntOrString::Int(n) => w.w(0, &format!("TargetPort:\t{n}/{proto}\n")),
             IntOrString::Str(t) => w.w(0, &format!("TargetPort:\t{t}/{proto}\n")),
         }
+        // describe.go `describeService`: the port's appProtocol follows its TargetPort line
+        // (describe_test.go TestDescribeService "test-AppProtocol").
+        if let Some(ap) = &p.app_protocol {
+            w.w(0, &format!("AppProtocol:\t{ap}\n"));
+        }
         if let Some(np) = p.node_port.filter(|n| *n != 0) {
             w.w(0, &format!("NodePort:\t{name}\t{np}/{proto}\n"));
         }

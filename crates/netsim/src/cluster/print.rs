@@ -261,7 +261,18 @@ enum Target {
 /// unknown resource types, names with a selector or with several types, `-n` with `-A`. (A bad
 /// selector is the API server's error: [`get`] reports it.)
 pub fn check(req: &GetRequest) -> Result<(), String> {
-    parse_request(req).map(drop)
+    match type_name_args(req)? {
+        Some(tuples) => {
+            tuple_kinds(&tuples)?;
+            for (kind, name) in &tuples {
+                let one =
+                    GetRequest { kinds: kind.clone(), names: vec![name.clone()], ..req.clone() };
+                parse_request(&one).map(drop)?;
+            }
+            Ok(())
+        }
+        None => parse_request(req).map(drop),
+    }
 }
 
 /// A parsed request: the kinds to list, the `GroupVersionResource` strings kubectl names them
@@ -312,6 +323,12 @@ fn parse_request(req: &GetRequest) -> Result<Parsed, String> {
     if all && req.namespace.is_some() {
         return Err("-n and -A cannot be used together".into());
     }
+    let namespaced = targets.iter().any(|t| !matches!(t, Target::Kind(k) if !k.namespaced()));
+    if all && !req.names.is_empty() && namespaced {
+        // cli-runtime resource/builder.go visitByName: a namespaced resource is fetched by
+        // name in one namespace.
+        return Err("a resource cannot be retrieved by name across all namespaces".into());
+    }
     // kubectl trims the selector and sends it to the API server, which parses it
     // (cli-runtime resource/builder.go LabelSelectorParam).
     let selector = crate::select::parse(req.selector.trim());
@@ -346,23 +363,112 @@ fn selector_errors(resources: &[String], selector: &str, err: &str) -> GetOutput
 /// cronjobs, jobs, which list nothing here). `Err` is a usage error (kubectl exits 1 with it;
 /// `netsim` exits 2).
 pub fn get(c: &Cluster, req: &GetRequest) -> Result<GetOutput, String> {
+    if let Some(tuples) = type_name_args(req)? {
+        return get_tuples(c, req, &tuples);
+    }
+    let mut acc = Collected::default();
+    if let Err(bad) = collect(c, req, None, &mut acc)? {
+        return Ok(bad);
+    }
+    Ok(finish(req, acc, !req.names.is_empty(), req.names.len() == 1))
+}
+
+/// What the listed kinds gave, before it is printed.
+#[derive(Default)]
+struct Collected {
+    out: GetOutput,
+    tables: Vec<String>,
+    objects: Vec<J>,
+    any_namespaced: bool,
+}
+
+/// `kubectl get TYPE/NAME...` (cli-runtime `resource/builder.go` `ResourceTypeOrNameArgs`):
+/// one Info per argument, in order; the printer starts a new table whenever the resource type
+/// changes (`get.go`), and rows carry `kind/name` when the arguments name several types
+/// (`multipleGVKsRequested`).
+fn get_tuples(
+    c: &Cluster,
+    req: &GetRequest,
+    tuples: &[(String, String)],
+) -> Result<GetOutput, String> {
+    let kinds = tuple_kinds(tuples)?;
+    let several = kinds.iter().any(|k| Some(k) != kinds.first());
+    let mut acc = Collected::default();
+    let mut i = 0;
+    while i < tuples.len() {
+        let j = (i..tuples.len()).find(|&j| kinds.get(j) != kinds.get(i)).unwrap_or(tuples.len());
+        let sub = GetRequest {
+            kinds: tuples.get(i).map(|t| t.0.clone()).unwrap_or_default(),
+            names: tuples.get(i..j).unwrap_or(&[]).iter().map(|t| t.1.clone()).collect(),
+            ..req.clone()
+        };
+        if let Err(bad) = collect(c, &sub, Some(several), &mut acc)? {
+            return Ok(bad);
+        }
+        i = j;
+    }
+    Ok(finish(req, acc, true, tuples.len() == 1))
+}
+
+fn tuple_kinds(tuples: &[(String, String)]) -> Result<Vec<Kind>, String> {
+    tuples
+        .iter()
+        .map(|(k, _)| {
+            Kind::parse(k).ok_or_else(|| format!("the server doesn't have a resource type \"{k}\""))
+        })
+        .collect()
+}
+
+/// The arguments in `TYPE/NAME` form (`hasCombinedTypeArgs`, `splitResourceTypeName`), `None`
+/// when no argument has a slash.
+fn type_name_args(req: &GetRequest) -> Result<Option<Vec<(String, String)>>, String> {
+    let args: Vec<&str> =
+        std::iter::once(req.kinds.as_str()).chain(req.names.iter().map(String::as_str)).collect();
+    let slashed = args.iter().filter(|a| a.contains('/')).count();
+    if slashed == 0 {
+        return Ok(None);
+    }
+    if slashed != args.len() {
+        return Err("there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'".into());
+    }
+    let mut tuples = Vec::new();
+    for a in args {
+        let seg: Vec<&str> = a.split('/').collect();
+        let [resource, name] = seg.as_slice() else {
+            return Err("arguments in resource/name form may not have more than one slash".into());
+        };
+        if resource.is_empty() || name.is_empty() || resource.contains(',') {
+            return Err(
+                "arguments in resource/name form must have a single resource and name".into()
+            );
+        }
+        tuples.push((resource.to_string(), name.to_string()));
+    }
+    Ok(Some(tuples))
+}
+
+/// Lists the request's kinds into `acc`; `Ok(Err(out))` is the API server's answer to a bad
+/// selector. `prefix` forces (or forbids) `kind/name` rows.
+fn collect(
+    c: &Cluster,
+    req: &GetRequest,
+    prefix: Option<bool>,
+    acc: &mut Collected,
+) -> Result<Result<(), GetOutput>, String> {
     let (targets, resources, selector) = parse_request(req)?;
     let selector = match selector {
         Ok(s) => s,
-        Err(e) => return Ok(selector_errors(&resources, &req.selector, &e)),
+        Err(e) => return Ok(Err(selector_errors(&resources, &req.selector, &e))),
     };
-    let several = targets.len() > 1;
+    let several = prefix.unwrap_or(targets.len() > 1);
     let all = req.all_namespaces;
     let ns = req.namespace.clone().unwrap_or_else(|| "default".to_string());
     let wide = req.output == GetFormat::Wide;
-    let mut out = GetOutput::default();
-    let mut tables: Vec<String> = Vec::new();
-    let mut objects: Vec<J> = Vec::new();
-    let mut any_namespaced = false;
+    let Collected { out, tables, objects, any_namespaced } = acc;
     for t in &targets {
         match t {
             Target::Events => {
-                any_namespaced = true;
+                *any_namespaced = true;
                 let events: Vec<(usize, &super::Event)> =
                     c.events.iter().enumerate().filter(|(_, e)| all || e.namespace == ns).collect();
                 if events.is_empty() {
@@ -408,7 +514,7 @@ pub fn get(c: &Cluster, req: &GetRequest) -> Result<GetOutput, String> {
             }
             Target::Kind(kind) => {
                 let kind = *kind;
-                any_namespaced |= kind.namespaced();
+                *any_namespaced |= kind.namespaced();
                 if kind == Kind::Endpoints {
                     // Every list of v1 Endpoints gets the deprecation warning (v1.33+).
                     let w =
@@ -417,12 +523,16 @@ pub fn get(c: &Cluster, req: &GetRequest) -> Result<GetOutput, String> {
                         out.stderr.push_str(&w);
                     }
                 }
-                let rows: Vec<Row> = rows(c, kind, wide)
+                let mut rows: Vec<Row> = rows(c, kind, wide)
                     .into_iter()
                     .filter(|r| !kind.namespaced() || all || r.namespace == ns)
                     .filter(|r| req.names.is_empty() || req.names.contains(&r.name))
                     .filter(|r| selector.matches(&r.labels))
                     .collect();
+                // Named objects come in the order they were named: the builder visits one
+                // `Info` per name (cli-runtime `resource/builder.go` `visitByName`).
+                let at = |r: &Row| req.names.iter().position(|n| *n == r.name);
+                crate::sort::sort_by(&mut rows, |a, b| at(a).cmp(&at(b)));
                 for n in &req.names {
                     if !rows.iter().any(|r| r.name == *n) {
                         out.stderr.push_str(&format!(
@@ -449,18 +559,23 @@ pub fn get(c: &Cluster, req: &GetRequest) -> Result<GetOutput, String> {
             }
         }
     }
+    Ok(Ok(()))
+}
+
+/// Prints what [`collect`] gathered: one object or a `List` for `-o yaml|json` (`single`: one
+/// object was named), the tables blank-line separated, or kubectl's "No resources found".
+fn finish(req: &GetRequest, acc: Collected, named: bool, single: bool) -> GetOutput {
+    let Collected { mut out, tables, mut objects, any_namespaced } = acc;
+    let all = req.all_namespaces;
+    let ns = req.namespace.as_deref().unwrap_or("default");
     match req.output {
         GetFormat::Yaml | GetFormat::Json => {
-            let doc = if req.names.len() == 1 && objects.len() == 1 {
-                objects.remove(0)
-            } else {
-                list(objects)
-            };
+            let doc = if single && objects.len() == 1 { objects.remove(0) } else { list(objects) };
             out.stdout = if req.output == GetFormat::Json { to_json(&doc) } else { to_yaml(&doc) };
         }
         GetFormat::Name => {}
         _ => {
-            if tables.is_empty() && req.names.is_empty() {
+            if tables.is_empty() && !named {
                 if !all && any_namespaced {
                     out.stderr.push_str(&format!("No resources found in {ns} namespace.\n"));
                 } else {
@@ -470,7 +585,7 @@ pub fn get(c: &Cluster, req: &GetRequest) -> Result<GetOutput, String> {
             out.stdout = tables.join("\n");
         }
     }
-    Ok(out)
+    out
 }
 
 /// The value at a path of object keys.
@@ -676,7 +791,10 @@ fn pod_cells(p: &Pod, wide: bool) -> Vec<String> {
     let total = p.spec.containers.len() + sidecars;
     let running = p.status.phase == "Running";
     let ready = if running && is_pod_ready(p) { total } else { 0 };
-    let status = if p.meta.deletion_timestamp.is_some() {
+    // printers.go `printPod`: a deleted Pod reads Terminating unless its phase is terminal
+    // (`podutilv1.IsPodPhaseTerminal`: Succeeded, Failed keep their reason).
+    let terminal = matches!(p.status.phase.as_str(), "Succeeded" | "Failed");
+    let status = if p.meta.deletion_timestamp.is_some() && !terminal {
         "Terminating".to_string()
     } else {
         match p.status.phase.as_str() {
@@ -1892,5 +2010,50 @@ mod tests {
         assert_eq!(discovery_endpoints(&[]), "<unset>");
         assert_eq!(format_endpoints(&Endpoints::default()), "<none>");
         assert_eq!(host_port("fd00::1".parse().unwrap(), 80), "[fd00::1]:80");
+    }
+
+    /// builder.go `visitByName`: one Info per name, in the order named; a namespaced resource
+    /// is not fetched by name across all namespaces (cluster-scoped ones are).
+    #[test]
+    fn names_keep_their_order() {
+        let req = |kinds: &str, names: &[&str], all: bool| GetRequest {
+            kinds: kinds.into(),
+            names: names.iter().map(|n| n.to_string()).collect(),
+            all_namespaces: all,
+            output: GetFormat::Name,
+            ..GetRequest::default()
+        };
+        let s = crate::session::Session::from_text("in.yaml", "");
+        let c = s.cluster();
+        let out = get(c, &req("nodes", &["kind-worker2", "kind-control-plane"], false)).unwrap();
+        assert_eq!(out.stdout, "node/kind-worker2\nnode/kind-control-plane\n");
+        assert!(get(c, &req("nodes", &["kind-worker"], true)).is_ok());
+        assert_eq!(
+            check(&req("svc", &["kubernetes"], true)).unwrap_err(),
+            "a resource cannot be retrieved by name across all namespaces"
+        );
+    }
+
+    /// builder.go `hasCombinedTypeArgs` / `splitResourceTypeName`.
+    #[test]
+    fn type_name_arguments() {
+        let req = |kinds: &str, names: &[&str]| GetRequest {
+            kinds: kinds.into(),
+            names: names.iter().map(|n| n.to_string()).collect(),
+            output: GetFormat::Name,
+            ..GetRequest::default()
+        };
+        assert!(check(&req("svc", &["node/x"])).unwrap_err().starts_with("there is no need"));
+        assert_eq!(
+            check(&req("svc/a/b", &[])).unwrap_err(),
+            "arguments in resource/name form may not have more than one slash"
+        );
+        assert_eq!(
+            check(&req("svc,po/a", &[])).unwrap_err(),
+            "arguments in resource/name form must have a single resource and name"
+        );
+        let s = crate::session::Session::from_text("in.yaml", "");
+        let out = get(s.cluster(), &req("node/kind-worker", &["svc/kubernetes"])).unwrap();
+        assert_eq!(out.stdout, "node/kind-worker\nservice/kubernetes\n");
     }
 }

@@ -39,6 +39,9 @@ fn usage_code(message: &str) -> &'static str {
         "unknown-kind"
     } else if message.starts_with("you must specify only one")
         || message.starts_with("name cannot be provided")
+        || message.starts_with("a resource cannot be retrieved by name")
+        || message.starts_with("there is no need to specify a resource type")
+        || message.starts_with("arguments in resource/name form")
     {
         "bad-names"
     } else if message.starts_with("-n and -A") {

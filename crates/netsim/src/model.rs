@@ -208,6 +208,8 @@ pub struct Toleration {
     pub value: String,
     /// Empty matches every effect.
     pub effect: String,
+    /// `tolerationSeconds` (only with `NoExecute`): how long a bound Pod stays after the taint.
+    pub seconds: Option<i64>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -240,6 +242,10 @@ pub struct PodSpec {
     /// Defaulted to `Always`.
     pub restart_policy: String,
     pub readiness_gates: Vec<String>,
+    /// `serviceAccountName` (or the deprecated `serviceAccount` when it is unset:
+    /// `Convert_v1_PodSpec_To_core_PodSpec`); `None` means the ServiceAccount admission
+    /// plugin's `default`.
+    pub service_account_name: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

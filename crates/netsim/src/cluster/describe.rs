@@ -520,7 +520,7 @@ fn endpoint_slice(c: &Cluster, s: &EndpointSlice) -> String {
 /// none for these taints: `not-ready` and `unreachable`, `NoExecute`, for 300 s.
 fn admission_tolerations(spec: &PodSpec) -> Vec<(Toleration, Option<i64>)> {
     let mut out: Vec<(Toleration, Option<i64>)> =
-        spec.tolerations.iter().map(|t| (t.clone(), None)).collect();
+        spec.tolerations.iter().map(|t| (t.clone(), t.seconds)).collect();
     for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
         let covered = spec.tolerations.iter().any(|t| {
             (t.key == key || (t.key.is_empty() && t.operator == "Exists"))
@@ -533,6 +533,7 @@ fn admission_tolerations(spec: &PodSpec) -> Vec<(Toleration, Option<i64>)> {
                     operator: "Exists".into(),
                     value: String::new(),
                     effect: "NoExecute".into(),
+                    seconds: Some(300),
                 },
                 Some(300),
             ));
@@ -636,7 +637,13 @@ fn pod(c: &Cluster, p: &Pod) -> String {
     // The Priority admission plugin gives a Pod without a PriorityClass priority 0; the
     // ServiceAccount plugin, the `default` service account.
     w.w(0, "Priority:\t0\n");
-    w.w(0, "Service Account:\tdefault\n");
+    w.w(
+        0,
+        &format!(
+            "Service Account:\t{}\n",
+            p.spec.service_account_name.as_deref().unwrap_or("default")
+        ),
+    );
     match &p.spec.node_name {
         None => w.w(0, "Node:\t<none>\n"),
         Some(n) => w.w(

@@ -1230,6 +1230,7 @@ fn pod_spec_json(p: &PodSpec) -> J {
                             .opt("operator", s(t.operator.clone()))
                             .opt("value", s(t.value.clone()))
                             .opt("effect", s(t.effect.clone()))
+                            .opt("tolerationSeconds", t.seconds.map_or(J::Null, J::Int))
                     })
                     .collect(),
             ),

@@ -372,6 +372,7 @@ mod tests {
             operator: op.into(),
             value: value.into(),
             effect: effect.into(),
+            seconds: None,
         };
         assert!(tolerates(&tol("k", "Equal", "v", "NoSchedule"), &taint));
         assert!(tolerates(&tol("k", "", "v", ""), &taint));

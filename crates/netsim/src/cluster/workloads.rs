@@ -46,16 +46,22 @@ use crate::model::{
 /// names (and every expectation built on them) stay what they were: only a template that sets
 /// such a field gets a different hash, as it would upstream.
 pub(crate) fn template_hash(t: &PodTemplate) -> String {
-    const LEFT_OUT: &str = ", termination_grace_period_seconds: None";
+    const LEFT_OUT: [&str; 3] = [
+        ", termination_grace_period_seconds: None",
+        ", seconds: None",
+        ", service_account_name: None",
+    ];
     let mut dump = String::with_capacity(1024);
     let _ = write!(dump, "{t:?}");
     // FNV-32a of the dump with every `LEFT_OUT` removed (as `str::replace` would), hashed
     // piece by piece instead of copied.
     let mut parts: Vec<&[u8]> = Vec::new();
     let mut rest = dump.as_str();
-    while let Some(at) = rest.find(LEFT_OUT) {
+    while let Some((at, len)) =
+        LEFT_OUT.iter().filter_map(|p| rest.find(p).map(|at| (at, p.len()))).min()
+    {
         parts.push(&rest.as_bytes()[..at]);
-        rest = &rest[at + LEFT_OUT.len()..];
+        rest = &rest[at + len..];
     }
     parts.push(rest.as_bytes());
     safe_encode(&fnv32a_parts(&parts).to_string())
@@ -484,6 +490,7 @@ fn daemon_tolerations() -> Vec<Toleration> {
         operator: "Exists".into(),
         value: String::new(),
         effect: effect.into(),
+        seconds: None,
     };
     vec![
         t("node.kubernetes.io/not-ready", "NoExecute"),

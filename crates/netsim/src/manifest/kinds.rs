@@ -122,7 +122,7 @@ pub(crate) struct RawPodSpec {
     pub spec: PodSpec,
     pub containers: Vec<RawContainer>,
     pub init_containers: Vec<RawContainer>,
-    /// `tolerationSeconds` given, per toleration (the model does not keep it).
+    /// `tolerationSeconds` given, per toleration (as in the model, for validation by index).
     pub toleration_seconds: Vec<Option<i64>>,
     /// `activeDeadlineSeconds` (forbidden in a ReplicationController's template).
     pub active_deadline_seconds: Option<i64>,
@@ -174,6 +174,12 @@ pub(crate) fn pod_spec(cx: &mut Cx<'_>, n: &Node<'_>) -> RawPodSpec {
         "restartPolicy" => r.spec.restart_policy = cx.string(&e.value).unwrap_or_default(),
         "terminationGracePeriodSeconds" => r.spec.termination_grace_period_seconds = cx.int64(&e.value),
         "activeDeadlineSeconds" => r.active_deadline_seconds = cx.int64(&e.value),
+        "serviceAccountName" => if let Some(a) = cx.string(&e.value).filter(|a| !a.is_empty()) {
+            r.spec.service_account_name = Some(a);
+        },
+        "serviceAccount" => if let Some(a) = cx.string(&e.value).filter(|a| !a.is_empty()) {
+            r.spec.service_account_name.get_or_insert(a);
+        },
         "containers" => items!(cx, &e.value, _i, it => {
             r.containers.push(container(cx, it));
             cx.go = "PodSpec";
@@ -194,6 +200,7 @@ pub(crate) fn pod_spec(cx: &mut Cx<'_>, n: &Node<'_>) -> RawPodSpec {
                 "tolerationSeconds" => seconds = cx.int64(&f.value),
             });
             cx.go = "PodSpec";
+            t.seconds = seconds;
             r.spec.tolerations.push(t);
             r.toleration_seconds.push(seconds);
         }),

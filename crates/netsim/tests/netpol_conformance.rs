@@ -218,3 +218,44 @@ fn network_policy_e2e() {
     assert!(cases >= 40, "{cases} cases");
     assert!(wrong.is_empty(), "{} wrong of {cells} cells:\n{}", wrong.len(), wrong.join("\n"));
 }
+
+/// `kubectl apply -f` of one manifest, as `netsim check --format kubectl` prints it: the load's
+/// answers plus the cluster stage's allocation answers; stdout, then stderr.
+fn kubectl_apply(text: &str) -> String {
+    let mut files = netsim::diagnostic::SourceFiles::default();
+    files.add("np.yaml", text);
+    let mut loaded = netsim::manifest::load(&files);
+    let alloc = netsim::cluster::allocation_answers(&loaded);
+    loaded.diagnostics.extend(alloc);
+    let out = netsim::manifest::apply::kubectl_apply(&files, &loaded);
+    format!("{}{}", out.stdout, out.stderr)
+}
+
+/// `validate_network_policy.yaml`: upstream `TestValidateNetworkPolicy`, each case as the
+/// manifest kubectl sends and the text `kubectl apply` prints for it. `NETSIM_DUMP=1` prints what
+/// the simulator answers instead.
+#[test]
+fn validate_network_policy() {
+    let text = read("validate_network_policy.yaml");
+    let parsed = syntax::parse(FileId(0), &text);
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    let root = parsed.documents[0].root.as_ref().expect("document");
+    let cluster = s(get(root, "cluster").expect("cluster"));
+    let dump = std::env::var_os("NETSIM_DUMP").is_some();
+    let mut failures = Vec::new();
+    let cases = seq(get(root, "cases"));
+    for c in cases {
+        let name = s(get(c, "name").expect("name"));
+        let m = get(c, "manifest").expect("manifest");
+        let doc = &text[m.range.start as usize..m.range.end as usize];
+        let got = kubectl_apply(&format!("{cluster}---\n{doc}\n"));
+        let want = s(get(c, "kubectl").expect("kubectl"));
+        if dump {
+            println!("{name:?}:\n{got}");
+        } else if got.trim_end() != want.trim_end() {
+            failures.push(format!("case {name:?}:\n--- want\n{want}\n--- got\n{got}"));
+        }
+    }
+    assert!(failures.is_empty(), "{} failing:\n{}", failures.len(), failures.join("\n"));
+    assert_eq!(cases.len(), 48, "upstream: 17 success + 28 error cases, 3 declarative cases");
+}

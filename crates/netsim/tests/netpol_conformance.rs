@@ -259,3 +259,56 @@ fn validate_network_policy() {
     assert!(failures.is_empty(), "{} failing:\n{}", failures.len(), failures.join("\n"));
     assert_eq!(cases.len(), 48, "upstream: 17 success + 28 error cases, 3 declarative cases");
 }
+
+/// `cnp_isolation.yaml`: network-policy-api conformance tests for ClusterNetworkPolicy
+/// (v1alpha2) on the suite's base manifests; each poke goes straight to the server's Pod IP.
+#[test]
+fn cluster_network_policy_isolation() {
+    let base = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src/policy/testdata/npapi-conformance-manifests.yaml"
+    ))
+    .expect("npapi manifests");
+    let text = read("cnp_isolation.yaml");
+    let parsed = syntax::parse(FileId(0), &text);
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    let root = parsed.documents[0].root.as_ref().expect("document");
+    let mut wrong = Vec::new();
+    let mut pokes = 0;
+    for t in seq(get(root, "tests")) {
+        let name = s(get(t, "test").expect("test"));
+        let input = format!("{base}\n---\n{}", s(get(t, "policies").expect("policies")));
+        let session = Session::from_text("npapi.yaml", &input);
+        assert_eq!(session.errors(), 0, "{name}: {:?}", session.diagnostics());
+        let set = PolicySet::new(&session.cluster().objects);
+        let pod = |k: &str| {
+            let (ns, n) = k.split_once('/').unwrap();
+            session.cluster().pod(ns, n).unwrap_or_else(|| panic!("{name}: no Pod {k}"))
+        };
+        for p in seq(get(t, "pokes")) {
+            pokes += 1;
+            let (from, to) = (s(get(p, "from").unwrap()), s(get(p, "to").unwrap()));
+            let want = s(get(p, "connected").unwrap()) == "true";
+            let v = set.evaluate(&Connection {
+                source: Peer::Pod(pod(&from)),
+                snat: None,
+                destination: Peer::Pod(pod(&to)),
+                service_ip: None,
+                port: s(get(p, "port").unwrap()).parse().unwrap(),
+                protocol: protocol(&s(get(p, "protocol").unwrap())),
+            });
+            let want_d = if want { Decision::Allowed } else { Decision::Denied };
+            if v.decision != want_d {
+                let run = s(get(p, "run").unwrap());
+                wrong.push(format!(
+                    "{name} / {run}: {} (want {}): {}",
+                    v.decision.as_str(),
+                    want_d.as_str(),
+                    v.reason
+                ));
+            }
+        }
+    }
+    assert_eq!(pokes, 12);
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -282,6 +282,11 @@ pub struct PodStatus {
     /// The `Ready` condition as given in the input; `None` when the input has no status for it.
     pub ready: Option<bool>,
     pub restart_count: u32,
+    /// The other conditions as given, `(type, status)` in input order: a readiness gate's
+    /// condition (set by the controller that owns the gate), or the kubelet's own.
+    pub conditions: Vec<(String, String)>,
+    /// `status.nominatedNodeName` as given (the scheduler's preemption nominee).
+    pub nominated_node_name: Option<String>,
 }
 
 /// `spec.template` of a workload.

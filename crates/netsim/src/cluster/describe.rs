@@ -683,12 +683,17 @@ fn pod(c: &Cluster, p: &Pod) -> String {
     if let Some(o) = p.meta.owner_references.iter().find(|o| o.controller) {
         w.w(0, &format!("Controlled By:\t{}/{}\n", o.kind, o.name));
     }
+    if let Some(n) = &p.status.nominated_node_name {
+        w.w(0, &format!("NominatedNodeName:\t{n}\n"));
+    }
     let started = p.status.host_ip.is_some() || p.status.phase == "Running";
-    let ready = is_pod_ready(p) && p.status.phase == "Running";
+    let running = p.status.phase == "Running";
+    let ready = is_pod_ready(p) && running;
+    let containers_ready = super::endpoints::containers_ready(p) && running;
     let status = |restarts| {
         started.then_some((
-            if p.status.phase == "Running" { "Running" } else { "ContainerCreating" },
-            ready,
+            if running { "Running" } else { "ContainerCreating" },
+            containers_ready,
             restarts,
         ))
     };
@@ -700,16 +705,17 @@ fn pod(c: &Cluster, p: &Pod) -> String {
     if !p.spec.readiness_gates.is_empty() {
         w.w(0, "Readiness Gates:\n  Type\tStatus\n");
         for g in &p.spec.readiness_gates {
-            w.w(1, &format!("{g} \t<none> \n"));
+            let status = super::endpoints::condition_status(p, g).unwrap_or("<none>");
+            w.w(1, &format!("{g} \t{status} \n"));
         }
     }
-    let conditions: Vec<(&str, &str)> = if started {
-        let r = if ready { "True" } else { "False" };
+    let tf = |b: bool| if b { "True" } else { "False" };
+    let mut conditions: Vec<(&str, &str)> = if started {
         vec![
             ("PodReadyToStartContainers", "True"),
             ("Initialized", "True"),
-            ("Ready", r),
-            ("ContainersReady", r),
+            ("Ready", tf(ready)),
+            ("ContainersReady", tf(containers_ready)),
             ("PodScheduled", "True"),
         ]
     } else if p.spec.node_name.is_none() {
@@ -717,6 +723,12 @@ fn pod(c: &Cluster, p: &Pod) -> String {
     } else {
         vec![]
     };
+    // The conditions the input gives besides (a readiness gate's, set by its controller).
+    for (t, s) in &p.status.conditions {
+        if !conditions.iter().any(|(k, _)| k == t) {
+            conditions.push((t, s));
+        }
+    }
     if !conditions.is_empty() {
         w.w(0, "Conditions:\n  Type\tStatus\n");
         for (t, s) in conditions {

@@ -54,6 +54,35 @@ pub fn should_pod_be_in_endpoints(pod: &Pod, include_terminating: bool) -> bool 
 }
 
 /// `podutil.IsPodReady`: the Ready condition (running Pods default to ready in the simulator).
+/// The status of the Pod's condition `ty` as given (`None`: the Pod has no such condition).
+pub(crate) fn condition_status<'a>(pod: &'a Pod, ty: &str) -> Option<&'a str> {
+    pod.status.conditions.iter().find(|(t, _)| t == ty).map(|(_, s)| s.as_str())
+}
+
+/// Why the Pod's readiness gates keep it from Ready, as the kubelet words it in the Ready
+/// condition's message (`pkg/kubelet/status/generate.go` `GeneratePodReadyCondition`: the
+/// first gate whose condition is missing or not `True`); `None` when every gate is met.
+pub(crate) fn unmet_readiness_gate(pod: &Pod) -> Option<String> {
+    pod.spec.readiness_gates.iter().find_map(|g| match condition_status(pod, g) {
+        None => {
+            Some(format!("corresponding condition of pod readiness gate \"{g}\" does not exist."))
+        }
+        Some("True") => None,
+        Some(s) => {
+            Some(format!("the status of pod readiness gate \"{g}\" is not \"True\", but {s}"))
+        }
+    })
+}
+
+/// Whether the Pod's containers are ready (its `ContainersReady` condition): as given, else as
+/// Ready is, or true when only a readiness gate holds Ready back.
+pub(crate) fn containers_ready(pod: &Pod) -> bool {
+    match condition_status(pod, "ContainersReady") {
+        Some(s) => s == "True",
+        None => is_pod_ready(pod) || unmet_readiness_gate(pod).is_some(),
+    }
+}
+
 pub fn is_pod_ready(pod: &Pod) -> bool {
     pod.status.ready.unwrap_or(pod.status.phase == "Running")
 }

@@ -48,6 +48,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{LabelSelector, Labels, ObjectMeta, Objects, OwnerReference, Pod};
 use crate::text::Span;
 
+pub(crate) use endpoints::unmet_readiness_gate;
 pub use endpoints::{
     find_port, is_pod_ready, pod_to_endpoint, reconcile_hints, should_pod_be_in_endpoints,
     topology_mode_auto, truncate_endpoints, MAX_ENDPOINTS_ADDRESSES, MAX_ENDPOINTS_PER_SLICE,

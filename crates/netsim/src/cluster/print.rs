@@ -790,7 +790,7 @@ fn pod_cells(p: &Pod, wide: bool) -> Vec<String> {
         .count();
     let total = p.spec.containers.len() + sidecars;
     let running = p.status.phase == "Running";
-    let ready = if running && is_pod_ready(p) { total } else { 0 };
+    let ready = if running && super::endpoints::containers_ready(p) { total } else { 0 };
     // printers.go `printPod`: a deleted Pod reads Terminating unless its phase is terminal
     // (`podutilv1.IsPodPhaseTerminal`: Succeeded, Failed keep their reason).
     let terminal = matches!(p.status.phase.as_str(), "Succeeded" | "Failed");
@@ -811,13 +811,16 @@ fn pod_cells(p: &Pod, wide: bool) -> Vec<String> {
     if wide {
         cells.push(p.status.pod_ips.first().map_or("<none>".into(), |ip| ip.to_string()));
         cells.push(p.spec.node_name.clone().unwrap_or_else(|| "<none>".into()));
-        cells.push("<none>".into());
+        cells.push(p.status.nominated_node_name.clone().unwrap_or_else(|| "<none>".into()));
+        // printPod: the gates whose condition is True, of all gates.
         let gates = p.spec.readiness_gates.len();
-        cells.push(if gates == 0 {
-            "<none>".into()
-        } else {
-            format!("{}/{gates}", if is_pod_ready(p) { gates } else { 0 })
-        });
+        let met = p
+            .spec
+            .readiness_gates
+            .iter()
+            .filter(|g| super::endpoints::condition_status(p, g) == Some("True"))
+            .count();
+        cells.push(if gates == 0 { "<none>".into() } else { format!("{met}/{gates}") });
     }
     cells
 }

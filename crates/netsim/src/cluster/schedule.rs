@@ -335,7 +335,9 @@ fn start(c: &mut Cluster, i: usize, node_ix: usize) {
             p.status.phase = if started { "Running".into() } else { "Pending".into() };
         }
         if p.status.ready.is_none() {
-            p.status.ready = Some(p.status.phase == "Running");
+            // The kubelet's Ready needs every readiness gate's condition True too.
+            let gates_met = super::endpoints::unmet_readiness_gate(p).is_none();
+            p.status.ready = Some(p.status.phase == "Running" && gates_met);
         }
     }
 }

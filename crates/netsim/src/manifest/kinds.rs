@@ -243,6 +243,7 @@ pub(crate) fn pod_status(cx: &mut Cx<'_>, n: &Node<'_>) -> PodStatus {
         "phase" => st.phase = cx.string(&e.value).unwrap_or_default(),
         "hostIP" => st.host_ip = ip(cx, &e.value),
         "podIP" => pod_ip = ip(cx, &e.value),
+        "nominatedNodeName" => st.nominated_node_name = cx.string(&e.value).filter(|n| !n.is_empty()),
         "podIPs" => items!(cx, &e.value, _i, it => {
             fields!(cx, it, s::POD_IP, f => {
                 "ip" => if let Some(a) = ip(cx, &f.value) { pod_ips.push(a) },
@@ -257,6 +258,8 @@ pub(crate) fn pod_status(cx: &mut Cx<'_>, n: &Node<'_>) -> PodStatus {
             });
             if ty == "Ready" {
                 st.ready = Some(status == "True");
+            } else if !ty.is_empty() {
+                st.conditions.push((ty, status));
             }
         }),
         "containerStatuses" => items!(cx, &e.value, _i, it => {

@@ -423,6 +423,7 @@ fn readiness_row(selected: &[&Pod], checks: &mut Vec<Check>) {
     }
     let mut ev = Vec::new();
     let mut not = 0;
+    let mut gated = false;
     for p in selected {
         let phase = if p.status.phase.is_empty() { "Pending" } else { &p.status.phase };
         if !should_pod_be_in_endpoints(p, false) {
@@ -439,8 +440,15 @@ fn readiness_row(selected: &[&Pod], checks: &mut Vec<Check>) {
             ));
         } else {
             not += 1;
+            // A Running Pod held back by a readiness gate: the kubelet's Ready message says which.
+            let gate = (p.status.phase == "Running")
+                .then(|| crate::cluster::unmet_readiness_gate(p))
+                .flatten()
+                .map(|m| format!(" — {m}"))
+                .unwrap_or_default();
+            gated |= !gate.is_empty();
             ev.push(format!(
-                "pod {}: not Ready ({phase}) → listed as not ready, gets no traffic",
+                "pod {}: not Ready ({phase}) → listed as not ready, gets no traffic{gate}",
                 p.meta.name
             ));
         }
@@ -448,7 +456,12 @@ fn readiness_row(selected: &[&Pod], checks: &mut Vec<Check>) {
     checks.push(if not == 0 {
         check("readiness", Mark::Pass, "every selected Pod is Ready".into(), ev, "")
     } else {
-        check("readiness", Mark::Fail, format!("{not} of {} selected Pods not Ready", selected.len()), ev, "Fix the readiness probe or the container so the Pod becomes Ready (kubectl describe pod shows why).")
+        let fix = if gated {
+            "Fix the readiness probe or the container so the Pod becomes Ready (kubectl describe pod shows why); a readiness gate waits for the controller that owns it to set its condition True."
+        } else {
+            "Fix the readiness probe or the container so the Pod becomes Ready (kubectl describe pod shows why)."
+        };
+        check("readiness", Mark::Fail, format!("{not} of {} selected Pods not Ready", selected.len()), ev, fix)
     });
 }
 

@@ -385,7 +385,7 @@ impl Loader {
             ("kubelet.config.k8s.io/v1beta1", "KubeletConfiguration") => {
                 self.kubelet_configuration(file, root)
             }
-            ("networking.k8s.io/v1", "NetworkPolicy") => self.network_policy(file, root),
+            ("networking.k8s.io/v1", "NetworkPolicy") => self.network_policy(file, root, start),
             (
                 "policy.networking.k8s.io/v1alpha2" | "policy.networking.k8s.io/v1beta1",
                 "ClusterNetworkPolicy",
@@ -863,8 +863,8 @@ impl Loader {
         self.objects.kubelet_configurations.push(c);
     }
 
-    /// A NetworkPolicy.
-    fn network_policy(&mut self, file: FileId, root: &Node<'_>) {
+    /// A NetworkPolicy (`start` as for [`Loader::service`]).
+    fn network_policy(&mut self, file: FileId, root: &Node<'_>, start: usize) {
         let cx = &mut Cx::new(file, &mut self.diagnostics);
         let mut np = kinds::policy::RawNetworkPolicy::default();
         let mut meta = ObjectMeta::default();
@@ -877,9 +877,12 @@ impl Loader {
         np.meta = finish_meta(cx, meta, file, root.range);
         defaults::policy::network_policy(&mut np);
         validate::policy::network_policy(&np, self.version, &mut self.diagnostics);
+        let mut warnings = Vec::new();
+        validate::policy::network_policy_warnings(&np, &mut warnings);
         let np = defaults::policy::network_policy_model(np);
         let meta = np.meta.clone();
         self.dedup("NetworkPolicy", &meta, |o| &mut o.network_policies, np);
+        self.warn_if_created(start, warnings);
     }
 
     /// A ClusterNetworkPolicy.

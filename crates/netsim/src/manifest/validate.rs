@@ -1849,26 +1849,14 @@ fn load_balancer_fields(v: &mut V<'_>, svc: &RawService, ty: &str, version: Kube
 /// `spec.loadBalancerSourceRanges` (upstream's path spells it `LoadBalancerSourceRanges`), or,
 /// only when the field is empty, the annotation it replaced: comma-separated, space-padded CIDRs.
 fn source_ranges(v: &mut V<'_>, svc: &RawService, ty: &str, version: KubeVersion) {
-    // `IsValidCIDRForLegacyField`: `ParseCIDRSloppy` (leading zeros read as decimal) until
-    // StrictIPCIDRValidation; the stricter parse from then on.
-    let is_cidr = |r: &str| {
-        if version.strict_ip_cidr() {
-            is_cidr(r)
-        } else {
-            crate::policy::net::IpNet::parse_sloppy(r).is_some()
-        }
-    };
     if !svc.load_balancer_source_ranges.is_empty() {
         if ty != "LoadBalancer" {
             v.forbidden("spec.LoadBalancerSourceRanges", "spec.loadBalancerSourceRanges", "may only be used when `type` is 'LoadBalancer'", Some("source ranges restrict who may reach a load balancer; they only apply to `type: LoadBalancer`".to_string()));
         }
         for (i, r) in svc.load_balancer_source_ranges.iter().enumerate() {
-            let r = r.trim();
-            if !is_cidr(r) {
-                let p = format!("spec.LoadBalancerSourceRanges[{i}]");
-                let at = format!("spec.loadBalancerSourceRanges[{i}]");
-                v.invalid(&p, &at, &go_quote(r), CIDR_MSG, None);
-            }
+            let p = format!("spec.LoadBalancerSourceRanges[{i}]");
+            let at = format!("spec.loadBalancerSourceRanges[{i}]");
+            legacy_cidr(v, version, &p, &at, r.trim(), None);
         }
     } else if let Some(val) = svc.meta.annotations.get(LB_SOURCE_RANGES) {
         let path = format!("metadata.annotations[{LB_SOURCE_RANGES}]");
@@ -1883,11 +1871,78 @@ fn source_ranges(v: &mut V<'_>, svc: &RawService, ty: &str, version: KubeVersion
             );
         }
         let val = val.trim();
+        let hint = "write comma-separated CIDRs, e.g. `10.0.0.0/8, 192.168.0.0/16`, or use `spec.loadBalancerSourceRanges`";
         for r in val.split(',').filter(|_| !val.is_empty()).map(str::trim) {
-            if !is_cidr(r) {
-                v.invalid(&path, &at, &go_quote(r), CIDR_MSG, Some("write comma-separated CIDRs, e.g. `10.0.0.0/8, 192.168.0.0/16`, or use `spec.loadBalancerSourceRanges`".to_string()));
-            }
+            legacy_cidr(v, version, &path, &at, r, Some(hint));
         }
+    }
+}
+
+/// `IsValidCIDRForLegacyField` (apimachinery `util/validation/ip.go` `parseCIDR`), as the
+/// cluster's release runs it: `ParseCIDRSloppy` (leading zeros read as decimal, an address with
+/// host bits taken as its network) while StrictIPCIDRValidation is off (v1.33-v1.35); from v1.36
+/// (beta, on) also the strict checks of [`strict_cidr_detail`]. Returns the network when
+/// `ParseCIDRSloppy` accepted the value (upstream goes on with it even after a strict error).
+fn legacy_cidr(
+    v: &mut V<'_>,
+    version: KubeVersion,
+    path: &str,
+    at: &str,
+    value: &str,
+    hint: Option<&str>,
+) -> Option<crate::policy::net::IpNet> {
+    let Some(net) = crate::policy::net::IpNet::parse_sloppy(value) else {
+        let hint = hint.unwrap_or("write an address range as address/prefix-length, e.g. 10.0.0.0/24 (one address: 10.0.0.5/32)");
+        v.invalid(path, at, &go_quote(value), CIDR_MSG, Some(hint.to_string()));
+        return None;
+    };
+    if let Some(detail) = strict_cidr_detail(value).filter(|_| version.strict_ip_cidr()) {
+        let hint = format!("write {}: Kubernetes v1.36+ (StrictIPCIDRValidation) refuses this form, which older releases accepted with a warning", strict_cidr_fix(value, net));
+        v.invalid(path, at, &go_quote(value), detail, Some(hint));
+    }
+    Some(net)
+}
+
+/// What to write instead of a CIDR the strict parse refuses.
+fn strict_cidr_fix(value: &str, net: crate::policy::net::IpNet) -> String {
+    let ip = value.split_once('/').and_then(|(ip, _)| parse_ip_sloppy(ip));
+    match ip {
+        Some(ip) if net.host_bits_set => {
+            let bits = if ip.is_ipv4() { 32 } else { 128 };
+            format!("the network {} (or one address, {ip}/{bits})", go_ipnet_string(net))
+        }
+        _ => go_ipnet_string(net),
+    }
+}
+
+/// Go's `(*net.IPNet).String()` of what `ParseCIDRSloppy` returns: the masked network, an
+/// IPv4-mapped network with a prefix of 96 or more written as IPv4 (`::ffff:1.2.3.0/120` is
+/// `1.2.3.0/24`).
+fn go_ipnet_string(net: crate::policy::net::IpNet) -> String {
+    match net.addr {
+        IpAddr::V6(a) if net.prefix >= 96 => match a.to_ipv4_mapped() {
+            Some(v4) => format!("{v4}/{}", net.prefix - 96),
+            None => net.canonical(),
+        },
+        _ => net.canonical(),
+    }
+}
+
+/// The strict half of apimachinery `parseCIDR` for a value `ParseCIDRSloppy` accepted:
+/// `netip.ParsePrefix` refuses it (leading zeros in an IPv4 octet or in the prefix length), it
+/// holds an IPv4-mapped IPv6 address, or bits are set beyond the prefix length (an "ifaddr" such as
+/// `10.0.0.1/8`). Upstream's details, in its order (`TestIsValidCIDR` `legacyStrictErr`).
+fn strict_cidr_detail(value: &str) -> Option<&'static str> {
+    let (ip, len) = value.split_once('/')?;
+    let addr = ip.parse::<IpAddr>().ok().filter(|_| len == "0" || !len.starts_with('0'));
+    match addr {
+        None => Some("must not have leading 0s in IP or prefix length"),
+        Some(IpAddr::V6(a)) if a.to_ipv4_mapped().is_some() => {
+            Some("must not have an IPv4-mapped IPv6 address")
+        }
+        Some(_) => crate::policy::net::IpNet::parse_sloppy(value)
+            .filter(|n| n.host_bits_set)
+            .map(|_| "must not have bits set beyond the prefix length"),
     }
 }
 
@@ -2085,8 +2140,13 @@ fn cidr_warning(v: &mut V<'_>, path: &str, value: &str) {
     }
     let strict = IpNet::parse_strict(value);
     if strict.is_none() {
-        let text = format!("{path}: non-standard CIDR value {} will be considered invalid in a future Kubernetes release: use {}", go_quote(value), go_quote(&net.canonical()));
-        v.warn(path, text, "drop the leading zeros");
+        let text = format!("{path}: non-standard CIDR value {} will be considered invalid in a future Kubernetes release: use {}", go_quote(value), go_quote(&go_ipnet_string(net)));
+        let mapped = matches!(net.addr, IpAddr::V6(a) if a.to_ipv4_mapped().is_some());
+        v.warn(
+            path,
+            text,
+            if mapped { "write the IPv4 range itself" } else { "drop the leading zeros" },
+        );
         warned = true;
     }
     if !warned && net.addr.is_ipv6() && net.canonical() != value {

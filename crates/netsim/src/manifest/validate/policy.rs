@@ -20,18 +20,11 @@ use crate::manifest::kinds::policy::{
 };
 use crate::policy::net::IpNet;
 
-const CIDR_MSG: &str = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)";
-
 // ---------------------------------------------------------------------------------------------
 // NetworkPolicy
 
 /// `ValidateNetworkPolicyPort`.
-fn np_port(
-    v: &mut V<'_>,
-    version: crate::manifest::version::KubeVersion,
-    base: &str,
-    p: &RawNpPort,
-) {
+fn np_port(v: &mut V<'_>, version: KubeVersion, base: &str, p: &RawNpPort) {
     if let Some(proto) = p.protocol.as_deref() {
         if !matches!(proto, "TCP" | "UDP" | "SCTP") {
             v.unsupported(
@@ -95,26 +88,40 @@ fn np_port(
     }
 }
 
-/// `IsValidCIDRForLegacyField` with strict validation off: only `ParseCIDRSloppy` failures.
-fn legacy_cidr(v: &mut V<'_>, path: &str, value: &str) -> Option<IpNet> {
-    let net = IpNet::parse_sloppy(value);
-    if net.is_none() {
-        v.invalid(path, path, &go_quote(value), CIDR_MSG, Some("write an address range as address/prefix-length, e.g. 10.0.0.0/24 (one address: 10.0.0.5/32)".to_string()));
+/// The warnings the API server returns with a created NetworkPolicy: apimachinery
+/// `GetWarningsForCIDR` on every ipBlock `cidr` and `except` value, ingress rules first
+/// (`pkg/registry/networking/networkpolicy/strategy.go` `networkPolicyWarnings`; KEP-4858's
+/// alpha, v1.33, added the IP/CIDR warnings to the objects other than Service). kubectl prints
+/// each as `Warning: <text>`, only when the policy is created.
+pub(crate) fn network_policy_warnings(np: &RawNetworkPolicy, diags: &mut Vec<Diagnostic>) {
+    let mut v = V::new("NetworkPolicy", &np.meta, diags);
+    for (dir, peers, rules) in [("ingress", "from", &np.ingress), ("egress", "to", &np.egress)] {
+        for (i, r) in rules.iter().enumerate() {
+            for (j, p) in r.peers.iter().enumerate() {
+                let Some(b) = &p.ip_block else { continue };
+                let base = format!("spec.{dir}[{i}].{peers}[{j}].ipBlock");
+                super::cidr_warning(&mut v, &format!("{base}.cidr"), &b.cidr);
+                for (k, e) in b.except.iter().enumerate() {
+                    super::cidr_warning(&mut v, &format!("{base}.except[{k}]"), e);
+                }
+            }
+        }
     }
-    net
 }
 
 /// `ValidateIPBlock`.
-fn ip_block(v: &mut V<'_>, base: &str, b: &IpBlock) {
+fn ip_block(v: &mut V<'_>, version: KubeVersion, base: &str, b: &IpBlock) {
     let cidr_path = format!("{base}.cidr");
     if b.cidr.is_empty() {
         v.required(&cidr_path, "", Some("an ipBlock needs `cidr:`, e.g. 10.0.0.0/24".to_string()));
         return;
     }
-    let Some(cidr) = legacy_cidr(v, &cidr_path, &b.cidr) else { return };
+    let Some(cidr) = super::legacy_cidr(v, version, &cidr_path, &cidr_path, &b.cidr, None) else {
+        return;
+    };
     for (i, e) in b.except.iter().enumerate() {
         let p = format!("{base}.except[{i}]");
-        let Some(ex) = legacy_cidr(v, &p, e) else { continue };
+        let Some(ex) = super::legacy_cidr(v, version, &p, &p, e, None) else { continue };
         // `cidrIPNet.Contains(exceptCIDR.IP) && cidrMaskLen < exceptMaskLen`.
         if !cidr.contains(ex.addr) || cidr.prefix >= ex.prefix {
             v.invalid(
@@ -132,7 +139,7 @@ fn ip_block(v: &mut V<'_>, base: &str, b: &IpBlock) {
 }
 
 /// `ValidateNetworkPolicyPeer`.
-fn np_peer(v: &mut V<'_>, base: &str, p: &NetworkPolicyPeer) {
+fn np_peer(v: &mut V<'_>, version: KubeVersion, base: &str, p: &NetworkPolicyPeer) {
     let mut n = 0;
     if let Some(s) = &p.pod_selector {
         n += 1;
@@ -144,7 +151,7 @@ fn np_peer(v: &mut V<'_>, base: &str, p: &NetworkPolicyPeer) {
     }
     if let Some(b) = &p.ip_block {
         n += 1;
-        ip_block(v, &format!("{base}.ipBlock"), b);
+        ip_block(v, version, &format!("{base}.ipBlock"), b);
     }
     if n == 0 {
         v.required(base, "must specify a peer", Some("give the peer a `podSelector`, a `namespaceSelector` (or both), or an `ipBlock`; to allow everyone, leave out `from`/`to` altogether".to_string()));
@@ -156,7 +163,7 @@ fn np_peer(v: &mut V<'_>, base: &str, p: &NetworkPolicyPeer) {
 /// `ValidateNetworkPolicy` (create): metadata, then the spec in upstream's order.
 pub(crate) fn network_policy(
     np: &RawNetworkPolicy,
-    version: crate::manifest::version::KubeVersion,
+    version: KubeVersion,
     diags: &mut Vec<Diagnostic>,
 ) {
     let mut v = V::new("NetworkPolicy", &np.meta, diags);
@@ -168,7 +175,7 @@ pub(crate) fn network_policy(
                 np_port(&mut v, version, &format!("spec.{dir}[{i}].ports[{j}]"), p);
             }
             for (j, p) in r.peers.iter().enumerate() {
-                np_peer(&mut v, &format!("spec.{dir}[{i}].{peers}[{j}]"), p);
+                np_peer(&mut v, version, &format!("spec.{dir}[{i}].{peers}[{j}]"), p);
             }
         }
     }

@@ -18,9 +18,17 @@
 //!   (KEP-4974; `kubernetes/api` `core/v1` `APILifecycleDeprecated() = 1,33`);
 //!   `spec.externalIPs is deprecated …` from v1.36 (KEP-5707, `pkg/api/service/warnings.go`
 //!   1.36 revision) — [`KubeVersion::external_ips_deprecated`].
-//! * Leading-zero IPv4 and IPv4-mapped IPv6 in Service IP fields: accepted with a warning up to
-//!   v1.35, errors from v1.36 (KEP-4858 `StrictIPCIDRValidation`) —
-//!   [`KubeVersion::strict_ip_cidr`].
+//! * Leading-zero IPv4 and IPv4-mapped IPv6 in legacy IP fields, and also CIDRs with bits set
+//!   beyond the prefix length in legacy CIDR fields (`loadBalancerSourceRanges`, NetworkPolicy
+//!   `ipBlock`): accepted (with a warning) up to v1.35, errors from v1.36 (KEP-4858
+//!   `StrictIPCIDRValidation`) — [`KubeVersion::strict_ip_cidr`].
+//! * kube-proxy `mode: ipvs` is deprecated from v1.35 (KEP-5495) —
+//!   [`KubeVersion::ipvs_deprecated`].
+//!
+//! The defaults of the v1.36 gates were read from the kube-scheduler reference that
+//! kubernetes/website generates from the v1.36 binary (`--emulated-version` "kube=1.33..1.36
+//! (default:1.36)"): `RelaxedServiceNameValidation` and `StrictIPCIDRValidation` are both
+//! "BETA - default=true" there.
 
 use std::fmt;
 
@@ -69,12 +77,21 @@ impl KubeVersion {
 
     /// `StrictIPCIDRValidation` (KEP-4858): legacy IP fields refuse IPv4 octets with leading
     /// zeros and IPv4-mapped IPv6 addresses (`must not have leading 0s`, `must not be an
-    /// IPv4-mapped IPv6 address`, apimachinery `util/validation/ip.go` `parseIP`); with the gate
-    /// off they are accepted with a `non-standard IP address` warning. The gate is alpha and off
-    /// in 1.33-1.35 (`pkg/features/kube_features.go` versioned specs, read upstream: only the
-    /// 1.33 Alpha entry); kep.yaml gives beta in v1.36, taken as on by default *(unverified)*.
+    /// IPv4-mapped IPv6 address`, apimachinery `util/validation/ip.go` `parseIP`), and legacy
+    /// CIDR fields also CIDRs with host bits (`must not have bits set beyond the prefix length`,
+    /// `parseCIDR`); with the gate off they are accepted with a warning. The gate is alpha and
+    /// off in 1.33-1.35 (`pkg/features/kube_features.go` versioned specs: only the 1.33 Alpha
+    /// entry in the 1.35 tree), beta and on in v1.36 (kep.yaml; the v1.36 component reference
+    /// lists `StrictIPCIDRValidation=true|false (BETA - default=true)`).
     pub fn strict_ip_cidr(self) -> bool {
         self.minor >= 36
+    }
+
+    /// kube-proxy's `ipvs` mode is deprecated (KEP-5495 stage 1, v1.35: kube-proxy logs `The ipvs
+    /// proxier is now deprecated …`, `cmd/kube-proxy/app/server_linux.go`); v1.33 and v1.34 run it
+    /// without a word.
+    pub fn ipvs_deprecated(self) -> bool {
+        self.minor >= 35
     }
 
     /// NetworkPolicy `endPort < port` reports the `endPort` value (kubernetes#137960, merged
@@ -84,8 +101,10 @@ impl KubeVersion {
     }
 
     /// The `PreferClose` deprecation warning (`spec.trafficDistribution: "PreferClose" is
-    /// deprecated; use "PreferSameZone"`, warnings.go). kubernetes#134457 deprecated the value
-    /// in the 1.35 cycle; the release that added the warning is *unverified* (probably 1.35).
+    /// deprecated; use "PreferSameZone"`, warnings.go). kubernetes#134457, the change that took
+    /// `PreferSameTrafficDistribution` to GA in v1.35 (kube_features.go 1.35 entry), deprecated
+    /// the value; its v1.35.0 release note reads "The `PreferClose` value is now deprecated in
+    /// favor of the more explicit `PreferSameZone`".
     pub fn prefer_close_deprecated(self) -> bool {
         self.minor >= 35
     }

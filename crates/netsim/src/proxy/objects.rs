@@ -7,6 +7,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use super::nft::{self, NftRuleset};
 use super::{generate, NftablesSettings, NodeInfo, Note, ProxyConfig, ProxyMode, Ruleset};
 use crate::cluster::Settings;
+use crate::manifest::KubeVersion;
 use crate::model::{IpFamily, KubeProxyConfiguration, Objects};
 
 /// The requested node does not exist.
@@ -95,16 +96,22 @@ impl ProxyConfig {
 }
 
 /// What to tell the user about KubeProxyConfiguration `mode` when it is not one the simulator
-/// shows: `ipvs` (deprecated upstream since v1.35, KEP-5495; not simulated) or a value
-/// kube-proxy would refuse. `None` for `iptables`, `nftables` and unset.
-pub fn mode_note(k: &KubeProxyConfiguration) -> Option<Note> {
+/// shows: `ipvs` (not simulated; deprecated upstream from v1.35, KEP-5495 stage 1, so the
+/// cluster's release decides whether to say so) or a value kube-proxy would refuse. `None` for
+/// `iptables`, `nftables` and unset.
+pub fn mode_note(k: &KubeProxyConfiguration, version: KubeVersion) -> Option<Note> {
     let mode = k.mode.as_deref().unwrap_or_default();
     match ProxyMode::parse(Some(mode)) {
         Some(ProxyMode::Iptables | ProxyMode::Nftables) => None,
         Some(ProxyMode::Ipvs) => Some(Note::new(
             "proxy-mode-ipvs",
             "KubeProxyConfiguration",
-            "mode \"ipvs\" is deprecated upstream (since v1.35, KEP-5495) and is not simulated; the rules shown are those of iptables mode, the default".to_string(),
+            if version.ipvs_deprecated() {
+                "mode \"ipvs\" is deprecated upstream (since v1.35, KEP-5495) and is not simulated; the rules shown are those of iptables mode, the default"
+            } else {
+                "mode \"ipvs\" is not simulated; the rules shown are those of iptables mode, the default"
+            }
+            .to_string(),
         )),
         None => Some(Note::new(
             "proxy-mode-unknown",
@@ -264,10 +271,13 @@ mod tests {
         assert!(!rs.nat_rules.iter().any(|r| r.contains("! -s")), "no off-cluster masquerade rule");
         // Modes that are not shown get a note.
         let k = |m: &str| KubeProxyConfiguration { mode: Some(m.into()), ..Default::default() };
-        assert_eq!(mode_note(&k("nftables")), None);
-        assert_eq!(mode_note(&k("")), None);
-        assert_eq!(mode_note(&k("ipvs")).map(|n| n.code), Some("proxy-mode-ipvs"));
-        assert_eq!(mode_note(&k("userspace")).map(|n| n.code), Some("proxy-mode-unknown"));
+        let v = KubeVersion::NEWEST;
+        assert_eq!(mode_note(&k("nftables"), v), None);
+        assert_eq!(mode_note(&k(""), v), None);
+        assert_eq!(mode_note(&k("ipvs"), v).map(|n| n.code), Some("proxy-mode-ipvs"));
+        assert_eq!(mode_note(&k("userspace"), v).map(|n| n.code), Some("proxy-mode-unknown"));
+        let old = KubeVersion { minor: 34, patch: 0 };
+        assert!(!mode_note(&k("ipvs"), old).is_some_and(|n| n.message.contains("deprecated")));
         // The nftables tables of a node of the built cluster, one per family.
         let c = built("mode: nftables\n");
         let cfg = ProxyConfig::for_cluster(&c.objects, &c.settings);

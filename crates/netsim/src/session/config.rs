@@ -5,6 +5,7 @@
 use crate::cluster::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::dns::{CorefileConfig, ResolverSettings};
+use crate::manifest::KubeVersion;
 use crate::model::Objects;
 use crate::proxy::ProxyConfig;
 use crate::text::Span;
@@ -40,11 +41,12 @@ pub fn proxy_config(objects: &Objects, settings: &Settings) -> ProxyConfig {
     ProxyConfig::for_cluster(objects, settings)
 }
 
-/// A warning for KubeProxyConfiguration `mode: ipvs` (deprecated upstream, not simulated) or a
-/// mode kube-proxy refuses, on the `mode` field.
-pub(super) fn mode_warning(input: &Objects) -> Option<Diagnostic> {
+/// A warning for KubeProxyConfiguration `mode: ipvs` (not simulated; deprecated upstream from
+/// v1.35) or a mode kube-proxy refuses, on the `mode` field.
+pub(super) fn mode_warning(input: &Objects, version: KubeVersion) -> Option<Diagnostic> {
     let k = input.kube_proxy_configurations.first()?;
-    let note = crate::proxy::mode_note(k)?;
+    let note = crate::proxy::mode_note(k, version)?;
+    let ipvs = note.code == "proxy-mode-ipvs";
     let span = k
         .meta
         .source
@@ -55,6 +57,17 @@ pub(super) fn mode_warning(input: &Objects) -> Option<Diagnostic> {
         })
         .unwrap_or_default();
     let mut d = Diagnostic::warning(note.code, span, note.message);
-    d.hints.push("Set mode: iptables or mode: nftables (GA since v1.33) to see the rules kube-proxy writes; IPVS mode is being removed upstream (KEP-5495).".into());
+    let set =
+        "Set mode: iptables or mode: nftables (GA since v1.33) to see the rules kube-proxy writes";
+    if !version.ipvs_deprecated() {
+        d.hints.push(format!("{set}."));
+        return Some(d);
+    }
+    d.hints.push(format!("{set}; IPVS mode is being removed upstream (KEP-5495)."));
+    if ipvs {
+        // cmd/kube-proxy/app/server_linux.go (v1.35+): logged at start, and sent as a Warning
+        // event `IPVSDeprecation` on the Node.
+        d.hints.push("kube-proxy logs: The ipvs proxier is now deprecated and may be removed in a future release. Please use 'nftables' instead.".into());
+    }
     Some(d)
 }

@@ -84,7 +84,7 @@ impl Session {
         diagnostics.extend(cluster.diagnostics.iter().cloned());
         let (corefile, corefile_diagnostics) = config::corefile(&loaded.objects, &cluster.settings);
         diagnostics.extend(corefile_diagnostics);
-        diagnostics.extend(config::mode_warning(&loaded.objects));
+        diagnostics.extend(config::mode_warning(&loaded.objects, loaded.version));
         let resolver = config::resolver(&cluster.settings);
         let proxy = proxy_config(&cluster.objects, &cluster.settings);
         Session {

@@ -1180,12 +1180,15 @@ fn version_error(span: Span, text: &str, e: &version::VersionError) -> Diagnosti
             "kubernetesVersion {text:?} is not simulated: the simulator runs Kubernetes {oldest} to {newest}"
         ),
     };
-    Diagnostic::error("unsupported-version", span, message)
-        .with_hint(format!(
-            "use a release from {oldest} to {newest} (e.g. `kubernetesVersion: {}`); the cluster runs {} meanwhile",
-            KubeVersion::NEWEST,
-            KubeVersion::NEWEST
-        ))
+    // `v1.36` / `1.36`: kubeadm wants the patch number too.
+    let example = match (e, version::parse(&format!("{}.0", text.trim()))) {
+        (version::VersionError::Malformed(_), Ok(v)) => v,
+        _ => KubeVersion::NEWEST,
+    };
+    Diagnostic::error("unsupported-version", span, message).with_hint(format!(
+        "use a release from {oldest} to {newest} (e.g. `kubernetesVersion: {example}`); the cluster runs {} meanwhile",
+        KubeVersion::NEWEST
+    ))
 }
 
 /// What a kind the simulator does not simulate would have done, in true words.

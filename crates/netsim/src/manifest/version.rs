@@ -134,8 +134,10 @@ pub enum VersionError {
 /// Parses `kubernetesVersion` as kubeadm does (`cmd/kubeadm/app/util/version.go`
 /// `KubernetesReleaseVersion`: `^v?(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)([-0-9a-zA-Z_\.+]*)?$`,
 /// e.g. `v1.35.2`, `1.35.2`, `v1.36.0-rc.1`). kubeadm resolves the labels `stable`,
-/// `latest`, `stable-1.35` … online; here `stable`/`latest` mean the newest release simulated
-/// and `stable-1.N`/`latest-1.N` mean v1.N.0.
+/// `latest`, `stable-1`, `stable-1.35` … online (`kubeReleaseLabelRegex`
+/// `^((latest|stable)+(-[1-9](\.[1-9](\d)?)?)?)\z`); here `stable`, `latest`, `stable-1` and an
+/// empty value (kubeadm defaults it to `stable-1`) mean the newest release simulated, and
+/// `stable-1.N`/`latest-1.N` mean v1.N.0.
 pub fn parse(text: &str) -> Result<KubeVersion, VersionError> {
     let t = text.trim();
     let malformed = || {
@@ -147,12 +149,19 @@ pub fn parse(text: &str) -> Result<KubeVersion, VersionError> {
         .strip_prefix("stable")
         .or_else(|| t.strip_prefix("latest"))
         .map(|rest| rest.strip_prefix('-').unwrap_or(rest));
+    if t.is_empty() {
+        // kubeadm defaulting (`SetDefaults_ClusterConfiguration`): an empty value is
+        // `DefaultKubernetesVersion`, the label `stable-1`.
+        return Ok(KubeVersion::NEWEST);
+    }
     let (major, minor, patch) = match label {
         Some("") => return Ok(KubeVersion::NEWEST),
-        Some(rest) => {
-            let (a, b) = rest.split_once('.').ok_or_else(malformed)?;
-            (number(a).ok_or_else(malformed)?, number(b).ok_or_else(malformed)?, 0)
-        }
+        Some(rest) => match rest.split_once('.') {
+            Some((a, b)) => (number(a).ok_or_else(malformed)?, number(b).ok_or_else(malformed)?, 0),
+            // `stable-1`: the newest release of that major version.
+            None if number(rest) == Some(1) => return Ok(KubeVersion::NEWEST),
+            None => (number(rest).ok_or_else(malformed)?, 0, 0),
+        },
         None => {
             let body = t.strip_prefix('v').unwrap_or(t);
             let mut parts = body.splitn(3, '.');
@@ -205,7 +214,10 @@ mod tests {
         assert!(matches!(parse("v1.32.4"), Err(VersionError::Unsupported(v)) if v.minor == 32));
         assert!(matches!(parse("v1.38.0"), Err(VersionError::Unsupported(_))));
         assert!(matches!(parse("v2.0.0"), Err(VersionError::Unsupported(_))));
-        for bad in ["v1.35", "1.35.x", "v01.35.0", "", "v1.35.0/x", "stable-x"] {
+        assert_eq!(parse(""), Ok(KubeVersion::NEWEST));
+        assert_eq!(parse("stable-1"), Ok(KubeVersion::NEWEST));
+        assert!(matches!(parse("latest-2"), Err(VersionError::Unsupported(_))));
+        for bad in ["v1.35", "1.35.x", "v01.35.0", "v1.35.0/x", "stable-x"] {
             assert!(matches!(parse(bad), Err(VersionError::Malformed(_))), "{bad}");
         }
         assert_eq!(KubeVersion::default().to_string(), "v1.37.0");

@@ -324,3 +324,70 @@ fn categorize_endpoints_through_nftables() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// trafficdist_reconcile_hints.yaml
+
+/// Every case's endpoints in one slice of a Service with the case's `trafficDistribution`,
+/// through `cluster::reconcile_hints`; each endpoint's zone hints must be upstream's.
+#[test]
+fn trafficdist_reconcile_hints_yaml() {
+    let doc = read("topology/trafficdist_reconcile_hints.yaml");
+    let cases = doc.get("cases").seq();
+    assert_eq!(cases.len(), 6, "every case of the sample is read");
+    let mut failures = Vec::new();
+    for c in cases {
+        let mut svc = Service {
+            meta: ObjectMeta { name: "svc1".into(), namespace: "ns1".into(), ..Default::default() },
+            ..Default::default()
+        };
+        svc.spec.traffic_distribution = c.get("trafficDistribution").str().map(str::to_string);
+        let eps = c.get("endpoints").seq();
+        let mut slices = vec![EndpointSlice {
+            meta: ObjectMeta {
+                name: "svc1-abc".into(),
+                namespace: "ns1".into(),
+                ..Default::default()
+            },
+            address_type: "IPv4".into(),
+            endpoints: eps
+                .iter()
+                .map(|e| {
+                    let hints: Vec<String> = e.get("hints").seq().iter().map(Y::s).collect();
+                    Endpoint {
+                        addresses: vec![e.get("address").s().parse().unwrap()],
+                        conditions: EndpointConditions {
+                            ready: e.get("ready").bool(),
+                            ..Default::default()
+                        },
+                        node_name: e.get("nodeName").str().map(str::to_string),
+                        zone: e.get("zone").str().map(str::to_string),
+                        hints: (!hints.is_empty())
+                            .then_some(EndpointHints { for_zones: hints, for_nodes: Vec::new() }),
+                        ..Default::default()
+                    }
+                })
+                .collect(),
+            ports: Vec::new(),
+        }];
+        netsim::cluster::reconcile_hints(&svc, &mut slices);
+        for (e, got) in eps.iter().zip(&slices[0].endpoints) {
+            let want = match e.get("want") {
+                Y::Null => None,
+                w => Some(EndpointHints {
+                    for_zones: w.seq().iter().map(Y::s).collect(),
+                    for_nodes: Vec::new(),
+                }),
+            };
+            if got.hints != want {
+                failures.push(format!(
+                    "{} / {}: hints {:?}, want {want:?}",
+                    c.get("name").s(),
+                    e.get("address").s(),
+                    got.hints
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

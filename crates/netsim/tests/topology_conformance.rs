@@ -391,3 +391,118 @@ fn trafficdist_reconcile_hints_yaml() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// topologycache.yaml
+
+/// `TestAddHints`: the case's ratios as the cache's `cpuRatiosByZone`, its endpoints (ToCreate
+/// then ToUpdate) in one slice, through `cluster::add_hints`: each endpoint's zone hint, the
+/// event (type, reason, message prefix) and the hints per zone must be upstream's.
+#[test]
+fn topologycache_add_hints_yaml() {
+    let doc = read("topology/topologycache.yaml");
+    let cases = doc.get("addHints").seq();
+    assert_eq!(cases.len(), 6, "every TestAddHints case is read");
+    let mut failures = Vec::new();
+    for c in cases {
+        let name = c.get("name").s();
+        let ratios: Option<netsim::cluster::ZoneRatios> = match c.get("ratios") {
+            Y::Map(m) => Some(m.iter().map(|(k, v)| (k.clone(), v.s().parse().unwrap())).collect()),
+            _ => None,
+        };
+        let eps = c.get("endpoints").seq();
+        let mut slices = vec![EndpointSlice {
+            meta: ObjectMeta::default(),
+            address_type: "IPv4".into(),
+            endpoints: eps
+                .iter()
+                .map(|e| Endpoint {
+                    addresses: vec![e.get("address").s().parse().unwrap()],
+                    conditions: EndpointConditions {
+                        ready: e.get("ready").bool(),
+                        ..Default::default()
+                    },
+                    zone: e.get("zone").str().map(str::to_string),
+                    ..Default::default()
+                })
+                .collect(),
+            ports: Vec::new(),
+        }];
+        let ev = netsim::cluster::add_hints(ratios.as_ref(), &mut slices);
+        let want_ev = c.get("event");
+        let want_type = want_ev.get("type").s();
+        let got_type = if ev.warning { "Warning" } else { "Normal" };
+        if got_type != want_type
+            || ev.reason != want_ev.get("reason").s()
+            || !ev.message.starts_with(&want_ev.get("message").s())
+        {
+            failures.push(format!("{name}: event {ev:?}, want {want_ev:?}"));
+        }
+        let mut by_zone: BTreeMap<String, i64> = BTreeMap::new();
+        for (e, got) in eps.iter().zip(&slices[0].endpoints) {
+            let want = e
+                .get("want")
+                .str()
+                .map(|z| EndpointHints { for_zones: vec![z.to_string()], for_nodes: Vec::new() });
+            if got.hints != want {
+                failures.push(format!(
+                    "{name} / {}: hints {:?}, want {want:?}",
+                    e.get("address").s(),
+                    got.hints
+                ));
+            }
+            for z in got.hints.iter().flat_map(|h| &h.for_zones) {
+                *by_zone.entry(z.clone()).or_insert(0) += 1;
+            }
+        }
+        let want_zones: BTreeMap<String, i64> = match c.get("zones") {
+            Y::Map(m) => m.iter().map(|(k, v)| (k.clone(), v.int().unwrap())).collect(),
+            _ => BTreeMap::new(),
+        };
+        if by_zone != want_zones {
+            failures.push(format!("{name}: hints by zone {by_zone:?}, want {want_zones:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `TestSetNodes`: the Nodes through `cluster::zone_ratios` (allocatable CPU parsed with
+/// `cluster::cpu_milli`); `None` is upstream's nil ratios / insufficient node info.
+#[test]
+fn topologycache_set_nodes_yaml() {
+    let doc = read("topology/topologycache.yaml");
+    let cases = doc.get("setNodes").seq();
+    assert_eq!(cases.len(), 9, "every TestSetNodes case is read");
+    let mut failures = Vec::new();
+    for c in cases {
+        let nodes: Vec<netsim::model::Node> = c
+            .get("nodes")
+            .seq()
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let mut labels: BTreeMap<String, String> = match n.get("labels") {
+                    Y::Map(m) => m.iter().map(|(k, v)| (k.clone(), v.s())).collect(),
+                    _ => BTreeMap::new(),
+                };
+                labels.insert("topology.kubernetes.io/zone".into(), n.get("zone").s());
+                netsim::model::Node {
+                    meta: ObjectMeta { name: format!("node-{i}"), labels, ..Default::default() },
+                    ready: n.get("ready").bool() == Some(true),
+                    allocatable_cpu_milli: netsim::cluster::cpu_milli(&n.get("cpu").s()),
+                    ..Default::default()
+                }
+            })
+            .collect();
+        let got = netsim::cluster::zone_ratios(&nodes);
+        let want: Option<netsim::cluster::ZoneRatios> = match c.get("ratios") {
+            Y::Map(m) => Some(m.iter().map(|(k, v)| (k.clone(), v.s().parse().unwrap())).collect()),
+            _ => None,
+        };
+        let sufficient = c.get("sufficient").bool() == Some(true);
+        if got != want || got.is_some() != sufficient {
+            failures.push(format!("{}: ratios {got:?}, want {want:?}", c.get("name").s()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

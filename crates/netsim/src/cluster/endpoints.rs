@@ -791,8 +791,8 @@ mod hint_tests {
             hints(&c),
             vec![z("zone-a", &["node-a"]), z("zone-b", &["node-b"]), z("zone-b", &["node-b"])]
         );
-        // Unknown values and the topology-mode annotation (which takes precedence; its
-        // CPU-based allocation is not simulated) leave no hints.
+        // Unknown values leave no hints; so does the topology-mode annotation (which takes
+        // precedence) when the Nodes carry no allocatable CPU (its first safeguard).
         assert!(hints(&cluster_with_distribution("Nearby")).iter().all(|(_, h)| h.is_none()));
         let auto = cluster_with(
             "  annotations: {service.kubernetes.io/topology-mode: Auto}\n",

@@ -190,6 +190,9 @@ pub struct Node {
     pub external_ips: Vec<IpAddr>,
     /// The Ready condition; `true` unless the input says otherwise.
     pub ready: bool,
+    /// `status.allocatable.cpu` in millicores, when given: `topology-mode: Auto` splits a
+    /// Service's endpoints between zones by it (`topologycache.go` `SetNodes`).
+    pub allocatable_cpu_milli: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

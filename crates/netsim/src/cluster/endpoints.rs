@@ -25,7 +25,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use super::net::suffix;
-use super::{service_selects, Cluster, Event, EventType};
+use super::{service_selects, Cluster, Event, EventType, ZoneRatios};
 use crate::model::{
     Endpoint, EndpointAddress, EndpointConditions, EndpointHints, EndpointPort, EndpointSlice,
     EndpointSubset, Endpoints, IntOrString, IpFamily, Node, ObjectMeta, ObjectReference,
@@ -365,38 +365,36 @@ pub fn topology_mode_auto(svc: &Service) -> bool {
     matches!(v.map(String::as_str), Some("Auto" | "auto"))
 }
 
-/// `topology-mode: Auto`: the topology cache needs every counted Node's zone and allocatable
-/// CPU (`topologycache.go` `SetNodes`). Node objects here carry no allocatable CPU, so its first
-/// safeguard always trips (`getAllocations`): hints are removed and the controller records a
-/// Warning per address type (`event.go` `InsufficientNodeInfo`, `FormatWithAddressType`).
-fn topology_auto_events(c: &mut Cluster, services: &[Service]) {
-    for svc in services.iter().filter(|s| has_selector(s) && topology_mode_auto(s)) {
-        let mut families = svc.spec.ip_families.clone();
-        if families.is_empty() {
-            families.push(c.settings.service_families().first().copied().unwrap_or(IpFamily::IPv4));
-        }
-        for fam in families {
-            c.events.push(Event::new(
-                EventType::Warning,
-                "TopologyAwareHintsDisabled",
-                format!("service/{}", svc.meta.name),
-                &svc.meta.namespace,
-                format!(
-                    "Insufficient Node information: allocatable CPU or zone not specified on one or more nodes, addressType: {}",
-                    family_name(fam)
-                ),
-            ));
-        }
+/// `topology-mode: Auto` (`topologycache.go` `AddHints`, per address type): hints by the
+/// zones' share of allocatable CPU (`SetNodes`), or every hint removed when a safeguard trips
+/// (Nodes without `status.allocatable.cpu` or a zone label, one zone, fewer endpoints than
+/// zones, ...). The controller records the returned event with `, addressType: <type>`
+/// (`FormatWithAddressType`).
+fn auto_hints(
+    svc: &Service,
+    ratios: Option<&ZoneRatios>,
+    slices: &mut [EndpointSlice],
+) -> Vec<Event> {
+    let mut out = Vec::new();
+    for group in slices.chunk_by_mut(|a, b| a.address_type == b.address_type) {
+        let family = group.first().map(|s| s.address_type.clone()).unwrap_or_default();
+        let ev = super::add_hints(ratios, group);
+        out.push(Event::new(
+            if ev.warning { EventType::Warning } else { EventType::Normal },
+            ev.reason,
+            format!("service/{}", svc.meta.name),
+            &svc.meta.namespace,
+            format!("{}, addressType: {family}", ev.message),
+        ));
     }
+    out
 }
 
 /// The hints the EndpointSlice controller writes on freshly built slices
 /// (`trafficdist/trafficdist.go` `ReconcileHints`, `reconciler.go`).
 ///
-/// * `topology-mode: Auto` takes precedence (`canUseTrafficDistribution := valid && !hintsEnabled`).
-///   Its topology cache needs allocatable CPU, which the Node model does not carry, so its
-///   safeguard removes the hints (see `topology_auto_events`) and kube-proxy spreads over every
-///   endpoint.
+/// * `topology-mode: Auto` takes precedence (`canUseTrafficDistribution := valid && !hintsEnabled`):
+///   hints are cleared here and written by the topology cache (`auto_hints`).
 /// * `PreferClose` / `PreferSameZone` / `PreferSameNode` (`preferCloseHeuristic`): every ready
 ///   endpoint gets `forZones: [{name: <zone>}]` when it has a zone, and with `PreferSameNode`
 ///   also `forNodes: [{name: <nodeName>}]`; a ready endpoint with neither gets no hints.
@@ -668,19 +666,25 @@ pub(crate) fn reconcile_all(c: &mut Cluster) {
     let services = std::mem::take(&mut c.objects.services);
     let mut slices = Vec::new();
     let mut eps = Vec::new();
+    let mut auto_events = Vec::new();
     {
         let idx = PodIndex::new(&c.objects.pods, &services);
         let nodes: BTreeMap<&str, &Node> =
             c.objects.nodes.iter().map(|n| (n.meta.name.as_str(), n)).collect();
+        let ratios = super::zone_ratios(&c.objects.nodes);
         for svc in &services {
             if !has_selector(svc) {
                 continue;
             }
-            slices.extend(slices_for(c, &idx, &nodes, svc));
+            let mut mine = slices_for(c, &idx, &nodes, svc);
+            if topology_mode_auto(svc) {
+                auto_events.extend(auto_hints(svc, ratios.as_ref(), &mut mine));
+            }
+            slices.extend(mine);
             eps.push(endpoints_for(c, &idx, svc));
         }
     }
-    topology_auto_events(c, &services);
+    c.events.extend(auto_events);
     // Mirroring: user Endpoints of selectorless Services that have no slice of their own. The
     // Services by (namespace, name), the first of each (a `kubectl get -o yaml` dump has an
     // Endpoints per Service: no scan of every Service per Endpoints).
@@ -787,8 +791,8 @@ mod hint_tests {
             hints(&c),
             vec![z("zone-a", &["node-a"]), z("zone-b", &["node-b"]), z("zone-b", &["node-b"])]
         );
-        // Unknown values and the topology-mode annotation (which takes precedence; its
-        // CPU-based allocation is not simulated) leave no hints.
+        // Unknown values leave no hints; so does the topology-mode annotation (which takes
+        // precedence) when the Nodes carry no allocatable CPU (its first safeguard).
         assert!(hints(&cluster_with_distribution("Nearby")).iter().all(|(_, h)| h.is_none()));
         let auto = cluster_with(
             "  annotations: {service.kubernetes.io/topology-mode: Auto}\n",

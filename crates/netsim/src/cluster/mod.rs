@@ -38,6 +38,7 @@ mod builtins;
 mod endpoints;
 mod nodes;
 mod schedule;
+mod topologycache;
 mod whatif;
 mod workloads;
 
@@ -56,6 +57,7 @@ pub use endpoints::{
 };
 pub use nodes::roles;
 pub use settings::{PortRange, ProxySettings, Settings};
+pub use topologycache::{add_hints, cpu_milli, zone_ratios, HintEvent, ZoneRatios};
 pub use whatif::{
     apply, parse_event, pending, WhatIf, DEFAULT_GRACE_PERIOD_SECONDS, DELETION_TIMESTAMP,
 };

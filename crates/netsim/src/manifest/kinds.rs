@@ -453,6 +453,12 @@ pub(crate) fn node_status(cx: &mut Cx<'_>, n: &Node<'_>, node: &mut Node_) {
                 }
             }
         }),
+        "allocatable" => {
+            // Only the CPU is read (`topology-mode: Auto`), in millicores; an unparsable quantity
+            // counts as none (the topology cache's "allocatable CPU not specified").
+            let cpu = e.value.get("cpu").and_then(|c| c.value.as_scalar()).map(|c| c.text.to_string());
+            node.allocatable_cpu_milli = cpu.as_deref().and_then(crate::cluster::cpu_milli);
+        },
         "conditions" => items!(cx, &e.value, _i, it => {
             let mut ty = String::new();
             let mut status = String::new();

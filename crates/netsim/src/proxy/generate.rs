@@ -327,7 +327,7 @@ impl Svc<'_> {
 
 fn write_service_port<'a>(ctx: &Ctx<'_>, t: &mut Tables, sp: &'a SvcPort<'a>, all_eps: &'a [Ep]) {
     let hash = service_hash(&sp.spn, sp.proto);
-    let cat = ports::categorize(all_eps, sp, ctx.node);
+    let cat = ports::categorize(all_eps, sp, ctx.node, ctx.cfg.prefer_same_traffic_distribution);
     let has_endpoints = cat.has_any;
     let has_local = !cat.local.is_empty();
     let (no_ep_target, no_ep_comment) = if has_endpoints {

@@ -46,6 +46,7 @@ use std::net::IpAddr;
 pub use crate::net::Cidr;
 pub use generate::{generate, LARGE_CLUSTER_ENDPOINTS_THRESHOLD};
 pub use objects::{mode_note, nft_rules_for_node, node_info, rules_for_node, UnknownNode};
+pub use ports::{categorize_endpoints, CategorizedPort};
 pub use rules::{Match, ParseError, Rule, RuleTable, Target};
 pub use walk::{
     walk, walk_seeded, AffinityState, Destination, Origin, Outcome, Packet, SplitMix64, Step,
@@ -119,6 +120,10 @@ pub struct ProxyConfig {
     /// any family: nftables mode drops traffic to unallocated addresses in them. Empty: no
     /// such rule.
     pub service_cidrs: Vec<String>,
+    /// The `PreferSameTrafficDistribution` feature gate (KEP-3015): node hints (`forNodes`)
+    /// count in `topologyModeFromHints` only when it is on. Alpha and off in v1.33, beta and on
+    /// from v1.34, GA in v1.35 (`pkg/proxy/topology.go`, kubernetes-networking-2.md §4).
+    pub prefer_same_traffic_distribution: bool,
 }
 
 /// KubeProxyConfiguration `mode`.
@@ -186,6 +191,7 @@ impl Default for ProxyConfig {
             nftables: NftablesSettings::default(),
             ip_families: Vec::new(),
             service_cidrs: Vec::new(),
+            prefer_same_traffic_distribution: true,
         }
     }
 }

@@ -90,6 +90,7 @@ impl ProxyConfig {
             ip_family: families.first().copied().unwrap_or(IpFamily::IPv4),
             ip_families: families,
             service_cidrs: settings.service_subnets.iter().map(|c| c.to_string()).collect(),
+            prefer_same_traffic_distribution: settings.version.minor >= 34,
             ..base
         }
     }

@@ -302,12 +302,14 @@ pub(super) enum TopologyMode {
     PreferSameNode,
 }
 
-/// `topologyModeFromHints`: only ready endpoints count. PreferSameNode when every ready
-/// endpoint has a node hint and one is for this node (the `PreferSameTrafficDistribution` gate
-/// is on from v1.34); else PreferSameZone when every ready endpoint has a zone hint and one is
-/// for this node's zone; else no filtering (a hint missing anywhere, the node's zone not
-/// represented, or a node without a zone label).
-pub(super) fn topology_mode(eps: &[Ep], node: &NodeInfo) -> TopologyMode {
+/// `topologyModeFromHints`: only ready endpoints count. PreferSameNode when the
+/// `PreferSameTrafficDistribution` gate is on (`prefer_same_node`; v1.34+), every ready endpoint
+/// has a node hint and one is for this node; else PreferSameZone when every ready endpoint has
+/// a zone hint and one is for this node's zone; else no filtering (a hint missing anywhere, the
+/// node's zone not represented, or a node without a zone label). With the gate off node hints
+/// are ignored (TestCategorizeEndpoints "PreferSameNode falls back to same-zone when feature
+/// gate disabled").
+pub(super) fn topology_mode(eps: &[Ep], node: &NodeInfo, prefer_same_node: bool) -> TopologyMode {
     let zone = node.zone.as_deref().unwrap_or_default();
     let mut for_node = false;
     let mut all_node_hints = true;
@@ -325,7 +327,7 @@ pub(super) fn topology_mode(eps: &[Ep], node: &NodeInfo) -> TopologyMode {
             for_zone = true;
         }
     }
-    if all_node_hints && for_node {
+    if prefer_same_node && all_node_hints && for_node {
         TopologyMode::PreferSameNode
     } else if all_zone_hints && for_zone {
         TopologyMode::PreferSameZone
@@ -362,7 +364,12 @@ pub(super) struct Categorized<'a> {
 /// `CategorizeEndpoints`: ready endpoints (topology-filtered for Cluster policy), falling back to
 /// serving and terminating ones (ignoring topology), independently for the Cluster and the Local
 /// set; Local ignores hints.
-pub(super) fn categorize<'a>(eps: &'a [Ep], sp: &SvcPort<'_>, node: &NodeInfo) -> Categorized<'a> {
+pub(super) fn categorize<'a>(
+    eps: &'a [Ep],
+    sp: &SvcPort<'_>,
+    node: &NodeInfo,
+    prefer_same_node: bool,
+) -> Categorized<'a> {
     let mut out = Categorized {
         cluster: Vec::new(),
         local: Vec::new(),
@@ -371,7 +378,7 @@ pub(super) fn categorize<'a>(eps: &'a [Ep], sp: &SvcPort<'_>, node: &NodeInfo) -
         topology: TopologyMode::None,
     };
     if sp.uses_cluster_endpoints() {
-        out.topology = topology_mode(eps, node);
+        out.topology = topology_mode(eps, node, prefer_same_node);
         out.cluster = eps
             .iter()
             .filter(|e| e.ready && available_for_topology(e, out.topology, node))
@@ -412,4 +419,59 @@ pub(super) fn categorize<'a>(eps: &'a [Ep], sp: &SvcPort<'_>, node: &NodeInfo) -
     }
     out.reachable = all.into_values().collect();
     out
+}
+
+/// What `CategorizeEndpoints` returns for one service port on one node, as endpoint strings
+/// (`ip:port`, upstream `Endpoint.String()`), for inspection and upstream's
+/// `TestCategorizeEndpoints` (`pkg/proxy/topology_test.go`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CategorizedPort {
+    /// `ServicePortName.String()` (`ns/name` or `ns/name:port`) and the protocol.
+    pub service_port: String,
+    pub protocol: Protocol,
+    /// `clusterEndpoints`; `None` when the port never uses Cluster traffic policy (upstream nil).
+    pub cluster: Option<Vec<String>>,
+    /// `localEndpoints`; `None` when the port never uses Local traffic policy (upstream nil).
+    pub local: Option<Vec<String>>,
+    /// `allReachableEndpoints`, in `ip:port` order.
+    pub reachable: Vec<String>,
+    /// `hasAnyEndpoints`.
+    pub has_any: bool,
+    /// The mode `topologyModeFromHints` chose: `""`, `PreferSameZone` or `PreferSameNode`.
+    pub topology: &'static str,
+}
+
+/// `CategorizeEndpoints` for every port of `services` in `cfg.ip_family`, as the node's
+/// kube-proxy computes it before writing rules (both modes share it).
+pub fn categorize_endpoints(
+    services: &[Service],
+    slices: &[EndpointSlice],
+    node: &NodeInfo,
+    cfg: &super::ProxyConfig,
+) -> Vec<CategorizedPort> {
+    let family = cfg.ip_family;
+    let mut notes = Vec::new();
+    let ports = service_ports(services, family, &mut notes);
+    let eps = endpoints(&ports, slices, node, family, &mut notes, |_, _| String::new());
+    let texts = |v: &[&Ep]| v.iter().map(|e| e.text.clone()).collect::<Vec<_>>();
+    ports
+        .iter()
+        .zip(&eps)
+        .map(|(sp, eps)| {
+            let c = categorize(eps, sp, node, cfg.prefer_same_traffic_distribution);
+            CategorizedPort {
+                service_port: sp.spn.clone(),
+                protocol: sp.protocol,
+                cluster: sp.uses_cluster_endpoints().then(|| texts(&c.cluster)),
+                local: sp.uses_local_endpoints().then(|| texts(&c.local)),
+                reachable: texts(&c.reachable),
+                has_any: c.has_any,
+                topology: match c.topology {
+                    TopologyMode::None => "",
+                    TopologyMode::PreferSameZone => "PreferSameZone",
+                    TopologyMode::PreferSameNode => "PreferSameNode",
+                },
+            }
+        })
+        .collect()
 }

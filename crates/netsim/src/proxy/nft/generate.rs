@@ -356,6 +356,7 @@ fn generate_table(
         masquerade_all: cfg.nftables.masquerade_all,
         if_local: detector.map(|c| c.to_string()),
         node,
+        prefer_same_node: cfg.prefer_same_traffic_distribution,
     };
     setup(&mut b, &ctx, cfg, &np, ip_family, notes);
 
@@ -376,6 +377,8 @@ struct Ctx<'a> {
     /// The local-traffic detector's CIDR (`IfLocalNFT` / `IfNotLocalNFT`).
     if_local: Option<String>,
     node: &'a NodeInfo,
+    /// [`ProxyConfig::prefer_same_traffic_distribution`].
+    prefer_same_node: bool,
 }
 
 /// `setupNFTables`: the table, base chains and their jumps, the masquerade chains, the fixed
@@ -542,7 +545,7 @@ impl Svc<'_> {
 
 fn sync_service_port<'a>(b: &mut Builder, ctx: &Ctx<'_>, sp: &'a SvcPort<'a>, eps: &'a [Ep]) {
     let base = service_base(sp);
-    let cat = ports::categorize(eps, sp, ctx.node);
+    let cat = ports::categorize(eps, sp, ctx.node, ctx.prefer_same_node);
     let has_endpoints = cat.has_any;
     let has_local = !cat.local.is_empty();
     let has_internal = has_endpoints && (!sp.internal_local || has_local);

@@ -359,7 +359,20 @@ fn cluster_case(c: &Y<'_>) {
 
 #[test]
 fn endpointslice_controller_yaml() {
-    let text = std::fs::read_to_string(CONTROLLER_PATH).expect("conformance file");
+    let checked = each_case(CONTROLLER_PATH, |test, c| match test {
+        "TestShouldPodBeInEndpoints" => should_be_in_endpoints(c),
+        "TestShouldSetHostname" => should_set_hostname(c),
+        "TestFindPort" => find_port(c),
+        "cluster" => cluster_case(c),
+        other => panic!("unknown group {other}"),
+    });
+    assert!(checked >= 38, "only {checked} cases checked");
+}
+
+/// Runs `case` on every case of every group (`groups: [{test, cases: [...]}]`) of the file at
+/// `path`; the number of cases run.
+fn each_case(path: &str, mut case: impl FnMut(&str, &Y)) -> usize {
+    let text = std::fs::read_to_string(path).expect("conformance file");
     let parsed = syntax::parse(FileId(0), &text);
     assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
     let root = parsed.documents[0].root.as_ref().expect("document");
@@ -367,17 +380,11 @@ fn endpointslice_controller_yaml() {
     for g in get(root, "groups").and_then(|g| g.as_sequence()).expect("groups") {
         let test = s(get(g, "test").unwrap());
         for c in get(g, "cases").and_then(|c| c.as_sequence()).expect("cases") {
-            match test.as_str() {
-                "TestShouldPodBeInEndpoints" => should_be_in_endpoints(c),
-                "TestShouldSetHostname" => should_set_hostname(c),
-                "TestFindPort" => find_port(c),
-                "cluster" => cluster_case(c),
-                other => panic!("unknown group {other}"),
-            }
+            case(&test, c);
             checked += 1;
         }
     }
-    assert!(checked >= 38, "only {checked} cases checked");
+    checked
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -477,21 +484,10 @@ fn sync_service_addresses_case(c: &Y<'_>) {
 
 #[test]
 fn endpoints_controller_yaml() {
-    let text = std::fs::read_to_string(LEGACY_PATH).expect("conformance file");
-    let parsed = syntax::parse(FileId(0), &text);
-    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
-    let root = parsed.documents[0].root.as_ref().expect("document");
-    let mut checked = 0;
-    for g in get(root, "groups").and_then(|g| g.as_sequence()).expect("groups") {
-        let test = s(get(g, "test").unwrap());
-        for c in get(g, "cases").and_then(|c| c.as_sequence()).expect("cases") {
-            match test.as_str() {
-                "TestTruncateEndpoints" => truncate_case(c),
-                "TestSyncServiceAddresses" => sync_service_addresses_case(c),
-                other => panic!("unknown group {other}"),
-            }
-            checked += 1;
-        }
-    }
+    let checked = each_case(LEGACY_PATH, |test, c| match test {
+        "TestTruncateEndpoints" => truncate_case(c),
+        "TestSyncServiceAddresses" => sync_service_addresses_case(c),
+        other => panic!("unknown group {other}"),
+    });
     assert_eq!(checked, 23);
 }

@@ -379,16 +379,22 @@ fn packet_flow_file(path: &str) -> usize {
     n
 }
 
-#[test]
-fn packet_flows() {
-    let dir = format!("{ROOT}/packet_flow");
-    let mut files: Vec<String> = std::fs::read_dir(&dir)
+/// The `.yaml` files of `dir`, by name.
+fn yaml_files(dir: &str) -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().to_string())
         .filter(|n| n.ends_with(".yaml"))
         .collect();
     files.sort();
+    files
+}
+
+#[test]
+fn packet_flows() {
+    let dir = format!("{ROOT}/packet_flow");
+    let files = yaml_files(&dir);
     assert!(!files.is_empty());
     let mut total = 0;
     for f in files {
@@ -429,13 +435,7 @@ fn assert_same_rules(id: &str, got: &str, want: &str) {
 #[test]
 fn exact_rules() {
     let dir = format!("{ROOT}/iptables");
-    let mut files: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().to_string())
-        .filter(|n| n.ends_with(".yaml"))
-        .collect();
-    files.sort();
+    let files = yaml_files(&dir);
     let mut checks = 0;
     for f in files {
         let doc = read(&format!("iptables/{f}"));

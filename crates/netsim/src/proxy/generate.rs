@@ -105,7 +105,9 @@ fn node_port_addresses(
             }
             continue;
         }
-        match Cidr::parse(s.trim()) {
+        // `NewNodePortAddresses` (pkg/proxy/util/nodeport_addresses.go) reads each entry with
+        // `ParseCIDRSloppy`, as the config's validation does.
+        match Cidr::parse_sloppy(s.trim()) {
             Some(c) if c.is_ipv4() == (family == IpFamily::IPv4) => {
                 if c.prefix == 0 {
                     npa.match_all = true;

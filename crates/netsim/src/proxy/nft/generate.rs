@@ -242,7 +242,8 @@ fn node_port_ips(
                 IpFamily::IPv4 => "127.0.0.0/8",
                 IpFamily::IPv6 => "::1/128",
             })),
-            _ => match Cidr::parse(s) {
+            // `ParseCIDRSloppy`, as `NewNodePortAddresses` reads them.
+            _ => match Cidr::parse_sloppy(s) {
                 Some(c) if c.is_ipv4() == (family == IpFamily::IPv4) => {
                     match_all |= c.prefix == 0;
                     cidrs.push(c);

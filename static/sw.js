@@ -86,11 +86,23 @@ self.addEventListener("install", (event) => {
 async function buildFor(event) {
   const latest = await read("latest", CACHE);
   let build = latest;
-  if (event.request.mode !== "navigate") build = (await pinned(event.clientId))?.build ?? latest;
+  if (event.request.mode !== "navigate") {
+    const pin = await pinned(event.clientId);
+    build = pin?.build ?? latest;
+    await sawRunning(event.clientId, pin);
+  }
   if (event.resultingClientId) {
     await write(`client/${event.resultingClientId}`, { build, at: Date.now() });
   }
   return build;
+}
+
+// A page or worker that makes a request or sends a message runs: its pin is `seen`, so once it is
+// gone its build is not held for it (an unseen pin is kept a minute, for a page that does not
+// run yet). Without this, a page left within a moment of its start (before any clean-up listed
+// it as a client) held its build for that minute.
+async function sawRunning(id, pin) {
+  if (id && pin && !pin.seen) await write(`client/${id}`, { ...pin, seen: true });
 }
 
 // One tidy at a time in this worker (two at once would both rewrite `retired`).
@@ -145,7 +157,9 @@ self.addEventListener("message", (event) => {
   if (event.data !== "build?" || !event.source) return;
   event.waitUntil((async () => {
     const latest = await read("latest", CACHE);
-    const page = (await pinned(event.source.id))?.build ?? latest;
+    const pin = await pinned(event.source.id);
+    const page = pin?.build ?? latest;
+    await sawRunning(event.source.id, pin);
     event.source.postMessage({ page, latest });
     event.source.postMessage({ kept: await tidy() });
   })());

@@ -542,9 +542,12 @@ fn fixture_objects(
         let svc = field(n, "service");
         let mut m = meta(&field(n, "ns"), &format!("{svc}-{i}"));
         m.labels.insert("kubernetes.io/service-name".into(), svc);
-        let endpoints = list(n, "addresses")
-            .iter()
-            .map(|a| {
+        // `addresses` are ready endpoints; `unready` ones have conditions.ready false.
+        let ready = list(n, "addresses").into_iter().map(|a| (a, None));
+        let unready = list(n, "unready").into_iter().map(|a| (a, Some(false)));
+        let endpoints = ready
+            .chain(unready)
+            .map(|(a, ready)| {
                 let (a, pod) = match a.split_once('@') {
                     Some((a, p)) => (a, Some(p)),
                     None => (a.as_str(), None),
@@ -562,6 +565,7 @@ fn fixture_objects(
                     addresses: vec![ip(addr)],
                     hostname: host,
                     target_ref,
+                    conditions: EndpointConditions { ready, ..Default::default() },
                     ..Endpoint::default()
                 }
             })
@@ -631,9 +635,24 @@ fn section(want: &[String], got: &[Record]) -> (BTreeMap<String, usize>, BTreeMa
 
 #[test]
 fn coredns_kubernetes_plugin() {
+    let checked = plugin_shaped_file("coredns_kubernetes_plugin.yaml");
+    assert_eq!(checked, 101, "cases read from coredns_kubernetes_plugin.yaml");
+}
+
+/// `kubernetes_dns_specification.yaml`: the Kubernetes DNS specification's examples, in the
+/// plugin file's shape.
+#[test]
+fn kubernetes_dns_specification() {
+    let checked = plugin_shaped_file("kubernetes_dns_specification.yaml");
+    assert_eq!(checked, 28, "cases read from kubernetes_dns_specification.yaml");
+}
+
+/// Runs every group of a file shaped as `coredns_kubernetes_plugin.yaml` (fixtures, groups with
+/// a Corefile and cases) and returns the number of cases checked.
+fn plugin_shaped_file(name: &str) -> usize {
     use yaml::*;
-    let text = read("coredns_kubernetes_plugin.yaml");
-    let checked = with_root(&text, |root| {
+    let text = read(name);
+    with_root(&text, |root| {
         let fixtures = get(root, "fixtures").expect("fixtures");
         let mut checked = 0;
         let mut failures = Vec::new();
@@ -685,8 +704,7 @@ fn coredns_kubernetes_plugin() {
         }
         assert!(failures.is_empty(), "{} failing cases:\n{}", failures.len(), failures.join("\n"));
         checked
-    });
-    assert_eq!(checked, 101, "cases read from coredns_kubernetes_plugin.yaml");
+    })
 }
 
 // ---------------------------------------------------------------------------------------------

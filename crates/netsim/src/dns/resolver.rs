@@ -390,6 +390,11 @@ pub struct Walk {
 }
 
 /// The candidate names for `name` under `rc` (glibc `res_nsearch` order).
+///
+/// A search domain `.` (the root) is the name itself at that place in the list, and the name is
+/// then not tried again at the end: glibc `resolv/res_query.c` `__res_context_search` strips the
+/// leading `.` of a search domain ("passing it \"\" will result in \"name.\"") and counts
+/// `root_on_list`, which skips the final as-is query.
 pub fn candidates(rc: &ResolvConf, name: &str) -> Vec<String> {
     if name.ends_with('.') {
         return vec![name.to_string()];
@@ -400,14 +405,17 @@ pub fn candidates(rc: &ResolvConf, name: &str) -> Vec<String> {
     if dots >= ndots {
         out.push(format!("{name}."));
     }
+    let mut root_on_list = false;
     for d in &rc.searches {
-        let d = d.trim_end_matches('.');
+        let d = d.strip_prefix('.').unwrap_or(d).trim_end_matches('.');
         if d.is_empty() {
+            root_on_list = true;
+            out.push(format!("{name}."));
             continue;
         }
         out.push(format!("{name}.{d}."));
     }
-    if dots < ndots {
+    if dots < ndots && !root_on_list {
         out.push(format!("{name}."));
     }
     out

@@ -872,6 +872,18 @@ fn candidate_order() {
     assert_eq!(candidates(&rc, "x.y."), vec!["x.y."]);
 }
 
+/// glibc `__res_context_search`: a search domain `.` is the name as is, at its place in the
+/// list, and the final as-is query is then skipped (`root_on_list`).
+#[test]
+fn root_search_domain_is_the_name_itself() {
+    let mut rc = resolv_conf(&pod("default", "client"), &settings());
+    rc.searches = vec!["a.example".into(), ".".into(), "_sip._tcp.abc_d.example.com".into()];
+    assert_eq!(
+        candidates(&rc, "web"),
+        vec!["web.a.example.", "web.", "web._sip._tcp.abc_d.example.com."]
+    );
+}
+
 #[test]
 fn walk_outcomes() {
     let f = kubeadm_fixture();

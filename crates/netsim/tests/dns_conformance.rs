@@ -933,3 +933,177 @@ fn coredns_corefile_setup() {
     });
     assert_eq!(checked, 41, "cases read from coredns_corefile_setup.yaml");
 }
+
+// ---------------------------------------------------------------------------------------------
+// `e2e_dns.yaml`: test/e2e/network/dns.go, each test's objects run through the whole pipeline.
+
+/// The probe Pod of `createDNSPod`, with what the group changes on it.
+fn e2e_probe_pod(root: &netsim::syntax::Node<'_>, g: &netsim::syntax::Node<'_>) -> String {
+    use yaml::*;
+    let labels = get(g, "podLabels")
+        .and_then(|m| m.as_mapping())
+        .map(|m| {
+            let kv: Vec<String> =
+                m.iter().map(|e| format!("{}: \"{}\"", s(&e.key), s(&e.value))).collect();
+            format!("{{{}}}", kv.join(", "))
+        })
+        .unwrap_or_else(|| "{}".into());
+    let or = |k: &str, d: &str| Some(field(g, k)).filter(|v| !v.is_empty()).unwrap_or(d.into());
+    // Lines of the Pod's spec (two spaces in, as in `probe_pod`).
+    let mut extra = String::new();
+    if field(g, "hostNetwork") == "true" {
+        extra.push_str("  hostNetwork: true\n  dnsPolicy: ClusterFirstWithHostNet\n");
+    }
+    if let Some(d) = get(g, "dnsConfig") {
+        extra.push_str("  dnsPolicy: ClusterFirst\n  dnsConfig:\n");
+        for l in s(d).lines() {
+            extra.push_str(&format!("    {l}\n"));
+        }
+    }
+    field(root, "probe_pod")
+        .replace("LABELS", &labels)
+        .replace("HOSTNAME", &or("podHostname", "dns-querier-1"))
+        .replace("SUBDOMAIN", &or("podSubdomain", "dns-test-service"))
+        .replace("  EXTRA\n", &extra)
+}
+
+fn pod_ip(sess: &netsim::session::Session, name: &str) -> String {
+    let p = sess.objects().pods.iter().find(|p| p.meta.name == name);
+    p.and_then(|p| p.status.pod_ips.first()).map(ToString::to_string).unwrap_or_default()
+}
+
+fn cluster_ip(sess: &netsim::session::Session, name: &str) -> String {
+    let s = sess.objects().services.iter().find(|s| s.meta.name == name);
+    s.and_then(|s| s.spec.cluster_ips.first()).map(ToString::to_string).unwrap_or_default()
+}
+
+/// One probe; `Err` says how it failed.
+fn e2e_probe(sess: &netsim::session::Session, p: &netsim::syntax::Node<'_>) -> Result<(), String> {
+    use yaml::*;
+    let from = format!(
+        "dns-1234/{}",
+        Some(field(p, "from")).filter(|f| !f.is_empty()).unwrap_or("dns-test".into())
+    );
+    let podip = pod_ip(sess, "dns-test");
+    let want_data: Vec<String> =
+        list(p, "data").iter().map(|d| d.replace("PODIP", &podip)).collect();
+    let walk = |name: &str, t: RecordType, exact: bool| {
+        sess.dns(name, Some(&from), None, t, exact).map_err(|e| format!("{e:?}"))
+    };
+    let answered = |l: netsim::session::Lookup| -> Result<(), String> {
+        match &l.result {
+            WalkResult::Resolved { answers, .. } if !answers.is_empty() => {
+                let got: std::collections::BTreeSet<String> =
+                    answers.iter().map(|a| a.data.clone()).collect();
+                if want_data.is_empty() || got == want_data.iter().cloned().collect() {
+                    Ok(())
+                } else {
+                    Err(format!("answers {got:?}, want {want_data:?}"))
+                }
+            }
+            other => Err(format!("no answer: {other:?}")),
+        }
+    };
+    if let Some(n) = get(p, "search") {
+        let t = RecordType::parse(&field(p, "type")).map_err(|e| format!("{e:?}"))?;
+        return answered(walk(&s(n), t, false)?);
+    }
+    if get(p, "podARecord").is_some() {
+        let dashed = podip.replace('.', "-");
+        let l = walk(&format!("{dashed}.dns-1234.pod.cluster.local"), RecordType::A, false)?;
+        let Some(at) = get(p, "leavesAt") else { return answered(l) };
+        let want = s(at).replace("PODDASHED", &dashed);
+        return match &l.result {
+            WalkResult::LeavesCluster { name, .. } if *name == want => Ok(()),
+            other => Err(format!("{other:?}, want the walk to leave the cluster at {want}")),
+        };
+    }
+    if let Some(svc) = get(p, "ptrOf") {
+        let name = reverse_name(ip(&cluster_ip(sess, &s(svc))));
+        return answered(walk(&name, RecordType::PTR, false)?);
+    }
+    if let Some(n) = get(p, "short") {
+        let t = RecordType::parse(&field(p, "type")).map_err(|e| format!("{e:?}"))?;
+        let want = match get(p, "wantClusterIPOf") {
+            Some(svc) => cluster_ip(sess, &s(svc)),
+            None => field(p, "want"),
+        };
+        let l = walk(&s(n), t, true)?;
+        let got: Vec<String> =
+            l.queries.iter().flat_map(|q| q.answer.iter().map(|a| a.data.clone())).collect();
+        return if got == vec![want.clone()] {
+            Ok(())
+        } else {
+            Err(format!("{got:?}, want {want}"))
+        };
+    }
+    if let Some(pod) = get(p, "resolvConfOf") {
+        let rc = sess.resolv_conf(&s(pod), Some("dns-1234")).map_err(|e| format!("{e:?}"))?;
+        let text = rc.to_string();
+        return match list(p, "contains").iter().find(|c| !text.contains(c.as_str())) {
+            Some(c) => Err(format!("resolv.conf lacks {c:?}:\n{text}")),
+            None => Ok(()),
+        };
+    }
+    if let Some(n) = get(p, "firstQuery") {
+        let l = walk(&s(n), RecordType::A, false)?;
+        let server = pod_ip(sess, &field(p, "nameserverPodIP"));
+        let first = l.queries.first().map(|q| q.name.clone()).unwrap_or_default();
+        return if first == field(p, "want") && l.nameserver.as_deref() == Some(server.as_str()) {
+            Ok(())
+        } else {
+            Err(format!(
+                "first query {first} to {:?}, want {} to {server}",
+                l.nameserver,
+                field(p, "want")
+            ))
+        };
+    }
+    Err("unknown probe".into())
+}
+
+#[test]
+fn e2e_network_dns() {
+    use yaml::*;
+    let text = read("e2e_dns.yaml");
+    let (checked, failures) = with_root(&text, |root| {
+        let shared = get(root, "shared").expect("shared");
+        let (mut checked, mut failures) = (0, Vec::new());
+        for g in seq(root, "groups") {
+            let test = field(g, "test");
+            let steps: Vec<&netsim::syntax::Node<'_>> = match get(g, "steps") {
+                Some(st) => st.as_sequence().unwrap_or(&[]).iter().collect(),
+                None => vec![g],
+            };
+            for (i, st) in steps.iter().enumerate() {
+                let mut manifests = vec![field(root, "base"), e2e_probe_pod(root, g)];
+                if let Some(k) = get(g, "shared") {
+                    manifests.push(field(shared, &s(k)));
+                }
+                manifests.push(field(st, "manifests"));
+                let mut input = manifests.join("\n---\n");
+                // The test CoreDNS Pod's IP, known only once the Pods are placed.
+                if input.contains("SERVERIP") {
+                    let first = netsim::session::Session::from_text("e2e.yaml", &input);
+                    input = input.replace("SERVERIP", &pod_ip(&first, "e2e-configmap-dns-server"));
+                }
+                let sess = netsim::session::Session::from_text("e2e.yaml", &input);
+                assert_eq!(sess.errors(), 0, "{test}: {:?}", sess.diagnostics());
+                for p in seq(st, "probes") {
+                    checked += 1;
+                    if let Err(e) = e2e_probe(&sess, p) {
+                        let what = p
+                            .as_mapping()
+                            .and_then(|m| m.first())
+                            .map(|e| format!("{}: {}", s(&e.key), s(&e.value)))
+                            .unwrap_or_default();
+                        failures.push(format!("{test} (step {i}): {what}: {e}"));
+                    }
+                }
+            }
+        }
+        (checked, failures)
+    });
+    assert!(failures.is_empty(), "{} failing probes:\n{}", failures.len(), failures.join("\n"));
+    assert_eq!(checked, 42, "probes read from e2e_dns.yaml");
+}

@@ -1202,6 +1202,25 @@ pub(crate) fn pod(meta: &ObjectMeta, spec: &RawPodSpec, diags: &mut Vec<Diagnost
     let mut v = V::new("Pod", meta, diags);
     object_meta(&mut v, "Pod", meta, NameRule::Subdomain, true);
     pod_spec(&mut v, "spec", spec);
+    // ValidatePodCreate → validateContainersOnlyForPod / validateInitContainersOnlyForPod
+    // (validateContainerOnlyForPod): a Pod's (not a template's) images may not carry leading or
+    // trailing whitespace.
+    for (base, list) in
+        [("spec.containers", &spec.containers), ("spec.initContainers", &spec.init_containers)]
+    {
+        for (i, c) in list.iter().enumerate() {
+            if c.image.trim() != c.image {
+                let p = format!("{base}[{i}].image");
+                v.invalid(
+                    &p,
+                    &p,
+                    &go_quote(&c.image),
+                    "must not have leading or trailing whitespace",
+                    Some("remove the spaces around the image reference".to_string()),
+                );
+            }
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,4 +1,6 @@
 //! Conformance: `tests/conformance/validation/` — Service creation as `kubectl apply` answers
+//! it, Pod specs (`pod_spec.yaml`), apps/v1 selectors (`workloads_selectors.yaml`), name rules
+//! (`name_rules.yaml`); in detail: Service creation as `kubectl apply` answers
 //! it (`service_create.yaml`, upstream `TestValidateServiceCreate`), Service defaults
 //! (`service_defaults.yaml`, upstream `SetDefaults_Service`) and the declarative-validation
 //! Service cases (`declarative_validation_service.yaml`, upstream
@@ -303,6 +305,14 @@ fn service_warnings() {
 #[test]
 fn pod_spec() {
     assert_eq!(kubectl_cases("pod_spec.yaml"), 71);
+}
+
+/// `workloads_selectors.yaml`: upstream `TestValidateReplicaSet` / `TestValidateStatefulSet`
+/// cases on the apps/v1 kinds, `TestValidateLabelSelector` on a Deployment's selector and
+/// `TestValidateLabels` on a Pod's labels, as `kubectl apply` answers.
+#[test]
+fn workloads_selectors() {
+    assert_eq!(kubectl_cases("workloads_selectors.yaml"), 88);
 }
 
 /// Runs a file of `{name, manifest, kubectl}` cases (after the file's `cluster` document);

@@ -315,6 +315,12 @@ fn workloads_selectors() {
     assert_eq!(kubectl_cases("workloads_selectors.yaml"), 88);
 }
 
+/// `namespace_create.yaml`: upstream `TestValidateNamespace`, as `kubectl apply` answers.
+#[test]
+fn namespace_create() {
+    assert_eq!(kubectl_cases("namespace_create.yaml"), 4);
+}
+
 /// Runs a file of `{name, manifest, kubectl}` cases (after the file's `cluster` document);
 /// `NETSIM_DUMP=1` prints what the simulator answers instead. Returns the number of cases.
 fn kubectl_cases(file: &str) -> usize {

@@ -1,4 +1,6 @@
 //! Conformance: `tests/conformance/validation/` — Service creation as `kubectl apply` answers
+//! it, Pod specs (`pod_spec.yaml`), apps/v1 selectors (`workloads_selectors.yaml`), name rules
+//! (`name_rules.yaml`); in detail: Service creation as `kubectl apply` answers
 //! it (`service_create.yaml`, upstream `TestValidateServiceCreate`), Service defaults
 //! (`service_defaults.yaml`, upstream `SetDefaults_Service`) and the declarative-validation
 //! Service cases (`declarative_validation_service.yaml`, upstream
@@ -297,6 +299,28 @@ fn service_warnings() {
     assert_eq!(kubectl_cases("service_warnings.yaml"), 11);
 }
 
+/// `pod_spec.yaml`: upstream `TestValidatePorts`, `TestValidateRestartPolicy`,
+/// `TestValidateDNSPolicy`, `TestValidatePodDNSConfig` and the `TestValidatePodSpec` /
+/// `TestValidatePod` cases on fields the simulator reads, as `kubectl apply` answers.
+#[test]
+fn pod_spec() {
+    assert_eq!(kubectl_cases("pod_spec.yaml"), 71);
+}
+
+/// `workloads_selectors.yaml`: upstream `TestValidateReplicaSet` / `TestValidateStatefulSet`
+/// cases on the apps/v1 kinds, `TestValidateLabelSelector` on a Deployment's selector and
+/// `TestValidateLabels` on a Pod's labels, as `kubectl apply` answers.
+#[test]
+fn workloads_selectors() {
+    assert_eq!(kubectl_cases("workloads_selectors.yaml"), 88);
+}
+
+/// `namespace_create.yaml`: upstream `TestValidateNamespace`, as `kubectl apply` answers.
+#[test]
+fn namespace_create() {
+    assert_eq!(kubectl_cases("namespace_create.yaml"), 4);
+}
+
 /// Runs a file of `{name, manifest, kubectl}` cases (after the file's `cluster` document);
 /// `NETSIM_DUMP=1` prints what the simulator answers instead. Returns the number of cases.
 fn kubectl_cases(file: &str) -> usize {
@@ -400,4 +424,59 @@ fn defaults_test() {
         }
     }
     assert_eq!(cases.len(), 13);
+}
+
+/// The manifest that puts `value` where `applied_as` says (see `name_rules.yaml`).
+fn name_rule_manifest(applied_as: &str, value: &str) -> String {
+    let q = format!("{value:?}");
+    let pod = |meta: &str| {
+        format!("apiVersion: v1\nkind: Pod\nmetadata: {meta}\nspec: {{containers: [{{name: c, image: x}}]}}\n")
+    };
+    match applied_as {
+        "Namespace" => format!("apiVersion: v1\nkind: Namespace\nmetadata: {{name: {q}}}\n"),
+        "Pod" => pod(&format!("{{name: {q}}}")),
+        // Before v1.36 (RelaxedServiceNameValidation) a Service name is a DNS-1035 label.
+        "Service on a v1.35 cluster" => format!(
+            "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernetesVersion: v1.35.0\n---\napiVersion: v1\nkind: Service\nmetadata: {{name: {q}}}\nspec: {{ports: [{{port: 80}}]}}\n"
+        ),
+        "label key" => pod(&format!("{{name: p, labels: {{{q}: x}}}}")),
+        "label value" => pod(&format!("{{name: p, labels: {{k: {q}}}}}")),
+        other => panic!("no manifest shape for {other}"),
+    }
+}
+
+/// `name_rules.yaml`: apimachinery's good and bad values of the name rules, each applied to the
+/// field of a created object that uses the rule.
+#[test]
+fn name_rules() {
+    let text = std::fs::read_to_string(format!("{DIR}name_rules.yaml")).unwrap();
+    let parsed = syntax::parse(FileId(0), &text);
+    let root = parsed.documents[0].root.as_ref().unwrap();
+    let groups = root.get("groups").unwrap().value.as_sequence().unwrap();
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for g in groups {
+        let test = s(&g.get("test").unwrap().value);
+        let applied = s(&g.get("applied_as").unwrap().value);
+        let at = s(&g.get("at").unwrap().value);
+        for (key, want_ok) in [("good", true), ("bad", false)] {
+            for v in g.get(key).unwrap().value.as_sequence().unwrap() {
+                let value = s(v);
+                let l = load(&name_rule_manifest(&applied, &value));
+                let errs: Vec<&str> = l
+                    .diagnostics
+                    .iter()
+                    .filter(|d| manifest::validate::is_validation_code(d.code))
+                    .map(|d| d.message.as_str())
+                    .collect();
+                let on_field = errs.iter().any(|m| m.starts_with(&format!("{at}:")));
+                if want_ok != errs.is_empty() || (!want_ok && !on_field) {
+                    failures.push(format!("{test} {key} {value:?}: {errs:?}"));
+                }
+                n += 1;
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} failing:\n{}", failures.len(), failures.join("\n"));
+    assert_eq!(n, 237);
 }

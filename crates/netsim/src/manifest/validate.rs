@@ -375,6 +375,11 @@ impl V<'_> {
         V { diags, source: meta.source.as_ref(), object: super::object_label(kind, &meta.name) }
     }
 
+    /// Whether the input has the field at `at` (a map or list spelled out, even if empty).
+    fn given(&self, at: &str) -> bool {
+        self.source.is_some_and(|s| s.fields.get(at).is_some())
+    }
+
     fn span(&self, at: &str, key: bool) -> Span {
         match self.source {
             Some(s) => {
@@ -1202,34 +1207,50 @@ pub(crate) fn pod(meta: &ObjectMeta, spec: &RawPodSpec, diags: &mut Vec<Diagnost
     let mut v = V::new("Pod", meta, diags);
     object_meta(&mut v, "Pod", meta, NameRule::Subdomain, true);
     pod_spec(&mut v, "spec", spec);
+    // ValidatePodCreate → validateContainersOnlyForPod / validateInitContainersOnlyForPod
+    // (validateContainerOnlyForPod): a Pod's (not a template's) images may not carry leading or
+    // trailing whitespace.
+    for (base, list) in
+        [("spec.containers", &spec.containers), ("spec.initContainers", &spec.init_containers)]
+    {
+        for (i, c) in list.iter().enumerate() {
+            if c.image.trim() != c.image {
+                let p = format!("{base}[{i}].image");
+                v.invalid(
+                    &p,
+                    &p,
+                    &go_quote(&c.image),
+                    "must not have leading or trailing whitespace",
+                    Some("remove the spaces around the image reference".to_string()),
+                );
+            }
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Workloads
 
-/// `%#v` of the dereferenced `metav1.LabelSelector` (its generated `String()` has a pointer
-/// receiver, so `field.Error` falls back to `%#v`). Empty maps and lists print as nil (the
-/// decoder leaves them nil unless the input spelled them out).
-fn go_label_selector(s: &LabelSelector) -> String {
+/// `%#v` of the dereferenced `metav1.LabelSelector` at `path` (its generated `String()` has a
+/// pointer receiver, so `field.Error` falls back to `%#v`). An absent map or list decodes to nil
+/// and prints as `(nil)`; one the input spells out empty (`values: []`) decodes to an empty,
+/// non-nil value and prints as `{}`.
+fn go_label_selector(v: &V<'_>, path: &str, s: &LabelSelector) -> String {
     let labels = if s.match_labels.is_empty() {
-        "map[string]string(nil)".to_string()
+        go_empty("map[string]string", v.given(&format!("{path}.matchLabels")))
     } else {
-        let inner: Vec<String> = s
-            .match_labels
-            .iter()
-            .map(|(k, v)| format!("{}:{}", go_quote(k), go_quote(v)))
-            .collect();
-        format!("map[string]string{{{}}}", inner.join(", "))
+        go_string_map(&s.match_labels)
     };
     let exprs = if s.match_expressions.is_empty() {
-        "[]v1.LabelSelectorRequirement(nil)".to_string()
+        go_empty("[]v1.LabelSelectorRequirement", v.given(&format!("{path}.matchExpressions")))
     } else {
         let inner: Vec<String> = s
             .match_expressions
             .iter()
-            .map(|e| {
+            .enumerate()
+            .map(|(i, e)| {
                 let values = if e.values.is_empty() {
-                    "[]string(nil)".to_string()
+                    go_empty("[]string", v.given(&format!("{path}.matchExpressions[{i}].values")))
                 } else {
                     go_string_slice(&e.values)
                 };
@@ -1243,6 +1264,24 @@ fn go_label_selector(s: &LabelSelector) -> String {
         format!("[]v1.LabelSelectorRequirement{{{}}}", inner.join(", "))
     };
     format!("v1.LabelSelector{{MatchLabels:{labels}, MatchExpressions:{exprs}}}")
+}
+
+/// `%#v` of an empty Go map or slice of type `ty`: `ty{}` when the input spelled it out, else nil.
+fn go_empty(ty: &str, given: bool) -> String {
+    if given {
+        format!("{ty}{{}}")
+    } else {
+        format!("{ty}(nil)")
+    }
+}
+
+/// [`go_string_map`] of the template's labels, `map[string]string{}` when spelled out empty.
+fn go_template_labels(v: &V<'_>, l: &Labels) -> String {
+    if l.is_empty() {
+        go_empty("map[string]string", v.given("spec.template.metadata.labels"))
+    } else {
+        go_string_map(l)
+    }
 }
 
 /// `ValidateLabelSelector` (metav1) at `path`; returns whether `LabelSelectorAsSelector` succeeds.
@@ -1350,7 +1389,7 @@ pub(crate) fn workload(w: &Workload, spec: &RawPodSpec, diags: &mut Vec<Diagnost
             v.invalid(
                 "spec.template.metadata.labels",
                 "spec.template.metadata.labels",
-                &go_string_map(&w.template.labels),
+                &go_template_labels(&v, &w.template.labels),
                 "`selector` does not match template `labels`",
                 mismatch_hint,
             );
@@ -1360,7 +1399,7 @@ pub(crate) fn workload(w: &Workload, spec: &RawPodSpec, diags: &mut Vec<Diagnost
                 v.invalid(
                     "spec.selector",
                     "spec.selector",
-                    &go_label_selector(s),
+                    &go_label_selector(&v, "spec.selector", s),
                     empty_msg,
                     Some(
                         "give the selector at least one label, e.g. `matchLabels: {app: web}`"
@@ -1384,7 +1423,7 @@ pub(crate) fn workload(w: &Workload, spec: &RawPodSpec, diags: &mut Vec<Diagnost
                 v.invalid(
                     "spec.selector",
                     "spec.selector",
-                    &go_label_selector(s),
+                    &go_label_selector(&v, "spec.selector", s),
                     empty_msg,
                     Some(
                         "give the selector at least one label, e.g. `matchLabels: {app: web}`"
@@ -1397,7 +1436,11 @@ pub(crate) fn workload(w: &Workload, spec: &RawPodSpec, diags: &mut Vec<Diagnost
     if w.selector.is_some() && !selector_ok {
         let detail =
             if w.kind == WorkloadKind::StatefulSet { "" } else { "invalid label selector" };
-        let sel = w.selector.as_ref().map(go_label_selector).unwrap_or_default();
+        let sel = w
+            .selector
+            .as_ref()
+            .map(|s| go_label_selector(&v, "spec.selector", s))
+            .unwrap_or_default();
         v.invalid("spec.selector", "spec.selector", &sel, detail, None);
         // ValidateStatefulSetSpec checks the template's restartPolicy outside the template
         // validation that an invalid selector skips.
@@ -1423,7 +1466,7 @@ pub(crate) fn workload(w: &Workload, spec: &RawPodSpec, diags: &mut Vec<Diagnost
         v.invalid(
             "spec.template.metadata.labels",
             "spec.template.metadata.labels",
-            &go_string_map(&w.template.labels),
+            &go_template_labels(&v, &w.template.labels),
             "`selector` does not match template `labels`",
             mismatch_hint,
         );
@@ -2237,7 +2280,7 @@ pub(crate) fn replication_controller(
             v.invalid(
                 "spec.template.metadata.labels",
                 "spec.template.metadata.labels",
-                &go_string_map(&w.template.labels),
+                &go_template_labels(&v, &w.template.labels),
                 "`selector` does not match template `labels`",
                 Some("the selector must match the Pod template's labels, or the controller could never find the Pods it creates: copy the selector's labels into `spec.template.metadata.labels`".to_string()),
             );

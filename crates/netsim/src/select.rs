@@ -369,7 +369,9 @@ pub fn label_selector_as_selector(sel: Option<&LabelSelector>) -> Result<Selecto
             "NotIn" => Operator::NotIn,
             "Exists" => Operator::Exists,
             "DoesNotExist" => Operator::DoesNotExist,
-            other => return Err(format!("{} is not a valid label selector operator", go_quote(other))),
+            other => {
+                return Err(format!("{} is not a valid label selector operator", go_quote(other)))
+            }
         };
         reqs.push(Requirement::new_nil_if_empty(&e.key, op, e.values.clone())?);
     }

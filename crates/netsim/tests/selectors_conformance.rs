@@ -320,7 +320,10 @@ fn is_null(n: Option<&Node<'_>>) -> bool {
 
 /// One case of `labels_selector_more_test.yaml`.
 fn check_more(test: &str, c: &Node<'_>) {
-    let sel = |c: &Node<'_>| select::Selector { requirements: requirements(get(c, "sel")), nothing: false };
+    let sel = |c: &Node<'_>| select::Selector {
+        requirements: requirements(get(c, "sel")),
+        nothing: false,
+    };
     match test {
         "TestEverything" | "TestNilMapIsValid" | "TestSetIsEmpty" => {
             let sel = match s(get(c, "selector").unwrap()).as_str() {
@@ -340,13 +343,20 @@ fn check_more(test: &str, c: &Node<'_>) {
             let token = s(get(c, "token").unwrap());
             match get(c, "error") {
                 Some(e) => assert_eq!(select::parse_operator(&token), Err(s(e)), "{token}"),
-                None => assert_eq!(select::parse_operator(&token), Ok(op(get(c, "operator").unwrap()))),
+                None => {
+                    assert_eq!(select::parse_operator(&token), Ok(op(get(c, "operator").unwrap())))
+                }
             }
         }
         "TestAdd" => {
             let add = requirement(get(c, "add").unwrap());
             let got = sel(c).add([add]);
-            assert_eq!(got.requirements, requirements(get(c, "want")), "{}", s(get(c, "name").unwrap()));
+            assert_eq!(
+                got.requirements,
+                requirements(get(c, "want")),
+                "{}",
+                s(get(c, "name").unwrap())
+            );
         }
         "TestSafeSort" => {
             let input = strings(get(c, "in"));

@@ -81,7 +81,11 @@ pub struct Requirement {
     pub values: Vec<String>,
 }
 
-fn go_string_slice(vals: &[String]) -> String {
+/// `%#v` of a `[]string`; `nil_if_empty` for a nil slice (`[]string(nil)`).
+fn go_string_slice(vals: &[String], nil_if_empty: bool) -> String {
+    if vals.is_empty() && nil_if_empty {
+        return "[]string(nil)".to_string();
+    }
     let inner: Vec<String> = vals.iter().map(String::as_str).map(go_quote).collect();
     format!("[]string{{{}}}", inner.join(", "))
 }
@@ -95,56 +99,80 @@ fn aggregate(errs: Vec<String>) -> Result<(), String> {
     }
 }
 
+/// `NewRequirement`'s value-count checks per operator (and Gt/Lt's integer values).
+fn operator_errors(operator: Operator, values: &[String], nil: bool, errs: &mut Vec<String>) {
+    match operator {
+        Operator::In | Operator::NotIn => {
+            if values.is_empty() {
+                errs.push(format!(
+                    "values: Invalid value: {}: for 'in', 'notin' operators, values set can't be empty",
+                    go_string_slice(values, nil)
+                ));
+            }
+        }
+        Operator::Equals | Operator::DoubleEquals | Operator::NotEquals => {
+            if values.len() != 1 {
+                errs.push(format!(
+                    "values: Invalid value: {}: exact-match compatibility requires one single value",
+                    go_string_slice(values, nil)
+                ));
+            }
+        }
+        Operator::Exists | Operator::DoesNotExist => {
+            if !values.is_empty() {
+                errs.push(format!(
+                    "values: Invalid value: {}: values set must be empty for exists and does not exist",
+                    go_string_slice(values, nil)
+                ));
+            }
+        }
+        Operator::GreaterThan | Operator::LessThan => {
+            if values.len() != 1 {
+                errs.push(format!(
+                    "values: Invalid value: {}: for 'Gt', 'Lt' operators, exactly one value is required",
+                    go_string_slice(values, nil)
+                ));
+            }
+            for (i, v) in values.iter().enumerate() {
+                if v.parse::<i64>().is_err() {
+                    errs.push(format!(
+                        "values[{i}]: Invalid value: {}: for 'Gt', 'Lt' operators, the value must be an integer",
+                        go_quote(v)
+                    ));
+                }
+            }
+        }
+    }
+}
+
 impl Requirement {
     /// `labels.NewRequirement`: validates the key, the operator's value count and the values.
     pub fn new(key: &str, operator: Operator, values: Vec<String>) -> Result<Requirement, String> {
+        Requirement::build(key, operator, values, false)
+    }
+
+    /// `NewRequirement` given a nil slice when `values` is empty (as `LabelSelectorAsSelector`
+    /// passes `append([]string(nil), expr.Values...)`): errors print it `[]string(nil)`.
+    pub fn new_nil_if_empty(
+        key: &str,
+        operator: Operator,
+        values: Vec<String>,
+    ) -> Result<Requirement, String> {
+        Requirement::build(key, operator, values, true)
+    }
+
+    fn build(
+        key: &str,
+        operator: Operator,
+        values: Vec<String>,
+        nil: bool,
+    ) -> Result<Requirement, String> {
         let mut errs = Vec::new();
         let key_errs = is_qualified_name(key);
         if !key_errs.is_empty() {
             errs.push(format!("key: Invalid value: {}: {}", go_quote(key), key_errs.join("; ")));
         }
-        match operator {
-            Operator::In | Operator::NotIn => {
-                if values.is_empty() {
-                    errs.push(format!(
-                        "values: Invalid value: {}: for 'in', 'notin' operators, values set can't be empty",
-                        go_string_slice(&values)
-                    ));
-                }
-            }
-            Operator::Equals | Operator::DoubleEquals | Operator::NotEquals => {
-                if values.len() != 1 {
-                    errs.push(format!(
-                        "values: Invalid value: {}: exact-match compatibility requires one single value",
-                        go_string_slice(&values)
-                    ));
-                }
-            }
-            Operator::Exists | Operator::DoesNotExist => {
-                if !values.is_empty() {
-                    errs.push(format!(
-                        "values: Invalid value: {}: values set must be empty for exists and does not exist",
-                        go_string_slice(&values)
-                    ));
-                }
-            }
-            Operator::GreaterThan | Operator::LessThan => {
-                if values.len() != 1 {
-                    errs.push(format!(
-                        "values: Invalid value: {}: for 'Gt', 'Lt' operators, exactly one value is required",
-                        go_string_slice(&values)
-                    ));
-                }
-                for (i, v) in values.iter().enumerate() {
-                    if v.parse::<i64>().is_err() {
-                        errs.push(format!(
-                            "values[{i}]: Invalid value: {}: for 'Gt', 'Lt' operators, the value must be an integer",
-                            go_quote(v)
-                        ));
-                    }
-                }
-            }
-        }
+        operator_errors(operator, &values, nil, &mut errs);
         for (i, v) in values.iter().enumerate() {
             let v_errs = is_valid_label_value(v);
             if !v_errs.is_empty() {
@@ -243,6 +271,25 @@ impl Selector {
     pub fn is_empty(&self) -> bool {
         !self.nothing && self.requirements.is_empty()
     }
+
+    /// `internalSelector.Add`: a copy with the requirements appended, sorted by key (stable, so
+    /// requirements on one key keep their order).
+    pub fn add(&self, reqs: impl IntoIterator<Item = Requirement>) -> Selector {
+        let mut requirements = self.requirements.clone();
+        requirements.extend(reqs);
+        crate::sort::sort_by(&mut requirements, |a, b| a.key.cmp(&b.key));
+        Selector { requirements, nothing: self.nothing }
+    }
+
+    /// `internalSelector.RequiresExactMatch`: the value `label` must have when the first
+    /// requirement on it is `=`, `==` or `in` with exactly one value; `None` otherwise.
+    pub fn requires_exact_match(&self, label: &str) -> Option<&str> {
+        let r = self.requirements.iter().find(|r| r.key == label)?;
+        match (r.operator, r.values.as_slice()) {
+            (Operator::Equals | Operator::DoubleEquals | Operator::In, [v]) => Some(v),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for Selector {
@@ -270,6 +317,41 @@ pub fn set_matches(set: &Labels, labels: &Labels) -> bool {
     set.iter().all(|(k, v)| labels.get(k) == Some(v))
 }
 
+/// `labels.ValidatedSelectorFromSet`: one `=` requirement per pair, each built with
+/// `NewRequirement` (so a bad key or value is its error, e.g. `values[0][Key]: Invalid value:
+/// "…": must be no more than 63 characters`); an empty set is `Everything()`.
+pub fn validated_selector_from_set(set: &Labels) -> Result<Selector, String> {
+    let mut reqs = Vec::with_capacity(set.len());
+    for (k, v) in set {
+        reqs.push(Requirement::new(k, Operator::Equals, vec![v.clone()])?);
+    }
+    Ok(Selector { requirements: reqs, nothing: false })
+}
+
+/// `metav1.LabelSelectorAsMap`: the selector as a plain map (`matchLabels`, plus `In` with one
+/// value). The map built so far comes back with the error too, as upstream returns it.
+/// Source: staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/helpers.go.
+pub fn label_selector_as_map(sel: Option<&LabelSelector>) -> (Option<Labels>, Result<(), String>) {
+    let Some(sel) = sel else { return (None, Ok(())) };
+    let mut out = sel.match_labels.clone();
+    for e in &sel.match_expressions {
+        let op = go_quote(&e.operator);
+        let err = match (e.operator.as_str(), e.values.as_slice()) {
+            ("In", [v]) => {
+                out.insert(e.key.clone(), v.clone());
+                continue;
+            }
+            ("In", _) => format!("operator {op} without a single value cannot be converted into the old label selector format"),
+            ("NotIn" | "Exists" | "DoesNotExist", _) => {
+                format!("operator {op} cannot be converted into the old label selector format")
+            }
+            _ => format!("{op} is not a valid selector operator"),
+        };
+        return (Some(out), Err(err));
+    }
+    (Some(out), Ok(()))
+}
+
 /// `metav1.LabelSelectorAsSelector`. `None` → nothing; `{}` → everything. Requirements are
 /// built with [`Requirement::new`] (so invalid ones are an error, as upstream).
 pub fn label_selector_as_selector(sel: Option<&LabelSelector>) -> Result<Selector, String> {
@@ -287,9 +369,11 @@ pub fn label_selector_as_selector(sel: Option<&LabelSelector>) -> Result<Selecto
             "NotIn" => Operator::NotIn,
             "Exists" => Operator::Exists,
             "DoesNotExist" => Operator::DoesNotExist,
-            other => return Err(format!("{other:?} is not a valid label selector operator")),
+            other => {
+                return Err(format!("{} is not a valid label selector operator", go_quote(other)))
+            }
         };
-        reqs.push(Requirement::new(&e.key, op, e.values.clone())?);
+        reqs.push(Requirement::new_nil_if_empty(&e.key, op, e.values.clone())?);
     }
     crate::sort::sort_by(&mut reqs, |a, b| a.key.cmp(&b.key));
     Ok(Selector { requirements: reqs, nothing: false })
@@ -305,6 +389,16 @@ pub fn format_label_selector(sel: Option<&LabelSelector>) -> String {
         Ok(s) if s.to_string().is_empty() => "<none>".to_string(),
         Ok(s) => s.to_string(),
     }
+}
+
+/// A `metav1.LabelSelector` selects these labels the way controllers and network policy
+/// implementations use it: through [`label_selector_as_selector`], a selector that does not
+/// convert (unknown operator, `In` without values, `Exists` with values, a bad key or value)
+/// selecting nothing — the ReplicaSet controller gives up on such a ReplicaSet
+/// (`pkg/controller/replicaset/replica_set.go` `syncReplicaSet`), NetworkPolicy
+/// implementations skip the policy. `None` selects nothing, `{}` everything.
+pub fn label_selector_selects(sel: Option<&LabelSelector>, labels: &Labels) -> bool {
+    label_selector_as_selector(sel).is_ok_and(|s| s.matches(labels))
 }
 
 /// A workload's `metav1.LabelSelector` matches these labels (`None` nothing, `{}` everything).
@@ -542,8 +636,18 @@ impl SelParser {
         if let Some(op @ (Operator::Exists | Operator::DoesNotExist)) = op {
             return Requirement::new(&key, op, Vec::new());
         }
+        let op = self.operator()?;
+        let values = match op {
+            Operator::In | Operator::NotIn => self.values()?,
+            _ => self.exact_value()?,
+        };
+        Requirement::new(&key, op, values)
+    }
+
+    /// `Parser.parseOperator`: one of the `binaryOperators`, or upstream's error naming them.
+    fn operator(&mut self) -> Result<Operator, String> {
         let (t, lit) = self.next(false);
-        let op = match t {
+        Ok(match t {
             Tok::In => Operator::In,
             Tok::Equals => Operator::Equals,
             Tok::DoubleEquals => Operator::DoubleEquals,
@@ -552,12 +656,7 @@ impl SelParser {
             Tok::NotIn => Operator::NotIn,
             Tok::NotEquals => Operator::NotEquals,
             _ => return Err(format!("found '{lit}', expected: in, notin, =, ==, !=, gt, lt")),
-        };
-        let values = match op {
-            Operator::In | Operator::NotIn => self.values()?,
-            _ => self.exact_value()?,
-        };
-        Requirement::new(&key, op, values)
+        })
     }
 
     fn values(&mut self) -> Result<Vec<String>, String> {
@@ -634,6 +733,12 @@ impl SelParser {
         }
         Err(format!("found '{lit}', expected: identifier"))
     }
+}
+
+/// `Parser.parseOperator` on the first token of `s` (selector_test.go `TestParseOperator`):
+/// the operator, or upstream's error (`found '!', expected: in, notin, =, ==, !=, gt, lt`).
+pub fn parse_operator(s: &str) -> Result<Operator, String> {
+    SelParser { items: lex(s), pos: 0 }.operator()
 }
 
 /// `labels.Parse`: kubectl's `-l` syntax (`a=b,c!=d`, `x in (a,b)`, `notin`, `x`, `!x`, `x>1`).

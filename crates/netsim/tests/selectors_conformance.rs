@@ -300,3 +300,195 @@ fn format_label_selector_sorts_like_upstream() {
     };
     assert_eq!(select::format_label_selector(Some(&bad)), "<error>");
 }
+
+const MORE_PATH: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/conformance/selectors/labels_selector_more_test.yaml"
+);
+
+fn op(n: &Node<'_>) -> Operator {
+    Operator::from_selection(&s(n)).unwrap_or_else(|| panic!("operator {}", s(n)))
+}
+
+fn requirements(n: Option<&Node<'_>>) -> Vec<Requirement> {
+    n.and_then(|n| n.as_sequence()).unwrap_or(&[]).iter().map(requirement).collect()
+}
+
+fn is_null(n: Option<&Node<'_>>) -> bool {
+    n.is_none_or(|n| n.as_scalar().is_some_and(|s| s.text == "null" || s.text == "~"))
+}
+
+/// One case of `labels_selector_more_test.yaml`.
+fn check_more(test: &str, c: &Node<'_>) {
+    let sel = |c: &Node<'_>| select::Selector {
+        requirements: requirements(get(c, "sel")),
+        nothing: false,
+    };
+    match test {
+        "TestEverything" | "TestNilMapIsValid" | "TestSetIsEmpty" => {
+            let sel = match s(get(c, "selector").unwrap()).as_str() {
+                "everything" => select::Selector::everything(),
+                "new" => select::Selector::default(),
+                _ => select::validated_selector_from_set(&labels(get(c, "set"))).unwrap(),
+            };
+            let l = labels(get(c, "labels"));
+            assert_eq!(sel.matches(&l), boolean(get(c, "match")), "{test}");
+            assert_eq!(sel.is_empty(), boolean(get(c, "empty")), "{test}");
+            if test != "TestEverything" {
+                // A Service's selector is different: nil or {} selects nothing.
+                assert!(!select::service_selects(Some(&labels(get(c, "set"))), &l));
+            }
+        }
+        "TestParseOperator" => {
+            let token = s(get(c, "token").unwrap());
+            match get(c, "error") {
+                Some(e) => assert_eq!(select::parse_operator(&token), Err(s(e)), "{token}"),
+                None => {
+                    assert_eq!(select::parse_operator(&token), Ok(op(get(c, "operator").unwrap())))
+                }
+            }
+        }
+        "TestAdd" => {
+            let add = requirement(get(c, "add").unwrap());
+            let got = sel(c).add([add]);
+            assert_eq!(
+                got.requirements,
+                requirements(get(c, "want")),
+                "{}",
+                s(get(c, "name").unwrap())
+            );
+        }
+        "TestSafeSort" => {
+            let input = strings(get(c, "in"));
+            let want = strings(get(c, "want"));
+            let r = if input.is_empty() {
+                Requirement::new("x", Operator::Exists, input).unwrap()
+            } else {
+                let r = Requirement::new("x", Operator::In, input).unwrap();
+                assert_eq!(r.to_string(), format!("x in ({})", want.join(",")));
+                r
+            };
+            assert_eq!(r.values, want);
+        }
+        "TestRequiresExactMatch" => {
+            let label = s(get(c, "label").unwrap());
+            let got = sel(c).requires_exact_match(&label).map(str::to_string);
+            let want = boolean(get(c, "found")).then(|| s(get(c, "value").unwrap()));
+            assert_eq!(got, want, "{}", s(get(c, "name").unwrap()));
+        }
+        "TestValidatedSelectorFromSet" => {
+            let got = select::validated_selector_from_set(&labels(get(c, "input")));
+            match get(c, "error") {
+                Some(e) => assert_eq!(got, Err(s(e))),
+                None => assert_eq!(got.unwrap().to_string(), s(get(c, "string").unwrap())),
+            }
+        }
+        "TestSetSelectorString" => {
+            let set = labels(get(c, "set"));
+            let got = select::validated_selector_from_set(&set).unwrap().to_string();
+            assert_eq!(got, s(get(c, "string").unwrap()));
+        }
+        other => panic!("unknown group {other}"),
+    }
+}
+
+#[test]
+fn labels_selector_more_test_yaml() {
+    let text = std::fs::read_to_string(MORE_PATH).expect("conformance file");
+    let parsed = syntax::parse(FileId(0), &text);
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    let root = parsed.documents[0].root.as_ref().unwrap();
+    let mut checked = 0;
+    for g in get(root, "groups").unwrap().as_sequence().unwrap() {
+        let test = s(get(g, "test").unwrap());
+        for c in get(g, "cases").unwrap().as_sequence().unwrap() {
+            check_more(&test, c);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 35, "only {checked} cases checked");
+}
+
+const META_PATH: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/conformance/selectors/meta_v1_label_selector_test.yaml"
+);
+
+/// A `metav1.LabelSelector` written as the API writes it (`null` for nil).
+fn label_selector(n: Option<&Node<'_>>) -> Option<netsim::model::LabelSelector> {
+    use netsim::model::{LabelSelector, LabelSelectorRequirement};
+    if is_null(n) {
+        return None;
+    }
+    let n = n?;
+    let exprs = get(n, "matchExpressions").and_then(|e| e.as_sequence()).unwrap_or(&[]);
+    Some(LabelSelector {
+        match_labels: labels(get(n, "matchLabels")),
+        match_expressions: exprs
+            .iter()
+            .map(|e| LabelSelectorRequirement {
+                key: s(get(e, "key").unwrap()),
+                operator: s(get(e, "operator").unwrap()),
+                values: strings(get(e, "values")),
+            })
+            .collect(),
+    })
+}
+
+fn check_as_selector(c: &Node<'_>) {
+    let ls = label_selector(get(c, "selector"));
+    let got = select::label_selector_as_selector(ls.as_ref()).map(|sel| sel.to_string());
+    match get(c, "error") {
+        Some(e) => assert_eq!(got, Err(s(e)), "{ls:?}"),
+        None => assert_eq!(got, Ok(s(get(c, "string").unwrap())), "{ls:?}"),
+    }
+    assert_eq!(select::format_label_selector(ls.as_ref()), s(get(c, "format").unwrap()));
+    if let Some(m) = get(c, "match") {
+        let l = labels(get(c, "labels"));
+        let want = s(m) == "true";
+        assert_eq!(select::label_selector_selects(ls.as_ref(), &l), want, "{ls:?} on {l:?}");
+        if let Some(sel) = &ls {
+            assert_eq!(netsim::cluster::selector_matches(sel, &l), want, "{ls:?} on {l:?}");
+        }
+    }
+}
+
+fn check_as_map(c: &Node<'_>) {
+    let ls = label_selector(get(c, "selector"));
+    let (out, err) = select::label_selector_as_map(ls.as_ref());
+    let want = if is_null(get(c, "out")) { None } else { Some(labels(get(c, "out"))) };
+    assert_eq!(out, want, "{ls:?}");
+    match (get(c, "error"), err) {
+        (None, r) => assert_eq!(r, Ok(()), "{ls:?}"),
+        (Some(e), r) => {
+            let got = r.expect_err("an error");
+            assert_eq!(got, s(e));
+            if let Some(part) = get(c, "error_contains") {
+                assert!(got.contains(&s(part)), "{got}");
+            }
+        }
+    }
+}
+
+#[test]
+fn meta_v1_label_selector_test_yaml() {
+    let text = std::fs::read_to_string(META_PATH).expect("conformance file");
+    let parsed = syntax::parse(FileId(0), &text);
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    let root = parsed.documents[0].root.as_ref().unwrap();
+    let mut checked = 0;
+    for g in get(root, "groups").unwrap().as_sequence().unwrap() {
+        let test = s(get(g, "test").unwrap());
+        for c in get(g, "cases").unwrap().as_sequence().unwrap() {
+            match test.as_str() {
+                "TestLabelSelectorAsSelector" | "LabelSelectorAsSelector operators" => {
+                    check_as_selector(c)
+                }
+                "TestLabelSelectorAsMap" => check_as_map(c),
+                other => panic!("unknown group {other}"),
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "only {checked} cases checked");
+}

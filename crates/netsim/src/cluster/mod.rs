@@ -389,19 +389,10 @@ pub(crate) fn span_of(meta: &ObjectMeta, path: &str) -> Span {
 }
 
 /// `metav1.LabelSelector` semantics (`LabelSelectorAsSelector`): matchLabels and
-/// matchExpressions ANDed; `NotIn` and `DoesNotExist` match absent keys.
+/// matchExpressions ANDed; `NotIn` and `DoesNotExist` match absent keys; a selector that does
+/// not convert selects nothing ([`crate::select::label_selector_selects`]).
 pub fn selector_matches(sel: &LabelSelector, labels: &Labels) -> bool {
-    sel.match_labels.iter().all(|(k, v)| labels.get(k) == Some(v))
-        && sel.match_expressions.iter().all(|r| {
-            let got = labels.get(&r.key);
-            match r.operator.as_str() {
-                "In" => got.is_some_and(|v| r.values.contains(v)),
-                "NotIn" => got.is_none_or(|v| !r.values.contains(v)),
-                "Exists" => got.is_some(),
-                "DoesNotExist" => got.is_none(),
-                _ => false,
-            }
-        })
+    crate::select::label_selector_selects(Some(sel), labels)
 }
 
 /// Service selector semantics (§1.1): every pair must match; a nil or empty selector selects

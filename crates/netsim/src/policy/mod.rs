@@ -738,9 +738,10 @@ impl<'a> PolicySet<'a> {
     }
 }
 
-/// `metav1.LabelSelector` semantics (`{}` matches everything; unknown operators nothing).
+/// `metav1.LabelSelector` semantics (`{}` matches everything; a selector that
+/// `LabelSelectorAsSelector` refuses, e.g. an unknown operator, selects nothing).
 pub(crate) fn selects(sel: &LabelSelector, labels: &Labels) -> bool {
-    crate::select::label_selector_matches(Some(sel), labels)
+    crate::select::label_selector_selects(Some(sel), labels)
 }
 
 fn parse_block(b: &IpBlock) -> Option<(IpNet, Vec<IpNet>)> {

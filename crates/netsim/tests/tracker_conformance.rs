@@ -6,7 +6,9 @@
 //!   `proxy::service_port_map`.
 //! * `endpoints_map.yaml` (upstream `TestUpdateEndpointsMap` and
 //!   `TestHealthCheckNodePortWhenTerminating` of the iptables and nftables proxier tests):
-//!   through `proxy::endpoints_map` and `proxy::local_ready_endpoints`.
+//!   through `proxy::endpoints_map` and `proxy::local_ready_endpoints`; and
+//!   `pkg/proxy/endpointslicecache_test.go` `TestEndpointsMapFromESC` /
+//!   `TestEndpointInfoByServicePort` (one Service's map, with endpoint conditions).
 
 // std's sorts are fine in tests: `clippy.toml` bans them only to keep the wasm small.
 #![allow(clippy::disallowed_methods)]
@@ -108,8 +110,8 @@ fn service_port_map() {
     assert_eq!(checked, 24, "cases in service_port_map.yaml");
 }
 
-fn node() -> NodeInfo {
-    NodeInfo { name: "test-node".into(), ..Default::default() }
+fn node(name: &str) -> NodeInfo {
+    NodeInfo { name: name.into(), ..Default::default() }
 }
 
 fn slices(state: &Y) -> Vec<netsim::model::EndpointSlice> {
@@ -131,15 +133,22 @@ fn check_map(name: &str, got: &[proxy::EndpointsMapEntry], want: &[Y]) {
     for (g, w) in got.iter().zip(want) {
         assert_eq!(g.service_port, w.get("servicePort").s(), "{name}");
         assert_eq!(g.protocol, protocol(w.get("protocol")), "{name}: {}", g.service_port);
-        let have: Vec<(String, bool)> =
-            g.endpoints.iter().map(|e| (e.endpoint.clone(), e.is_local)).collect();
-        let expect: Vec<(String, bool)> = w
-            .get("endpoints")
-            .seq()
-            .iter()
-            .map(|e| (e.get("endpoint").s(), e.get("isLocal").bool().unwrap()))
-            .collect();
+        let want = w.get("endpoints").seq();
+        let have: Vec<&str> = g.endpoints.iter().map(|e| e.endpoint.as_str()).collect();
+        let expect: Vec<String> = want.iter().map(|e| e.get("endpoint").s()).collect();
         assert_eq!(have, expect, "{name}: {}", g.service_port);
+        for (e, w) in g.endpoints.iter().zip(want) {
+            let ctx = format!("{name}: {} {}", g.service_port, e.endpoint);
+            assert_eq!(Some(e.is_local), w.get("isLocal").bool(), "{ctx}: isLocal");
+            // Conditions, where the case gives them (upstream BaseEndpointInfo fields).
+            for (flag, key) in
+                [(e.ready, "ready"), (e.serving, "serving"), (e.terminating, "terminating")]
+            {
+                if let Some(b) = w.get(key).bool() {
+                    assert_eq!(flag, b, "{ctx}: {key}");
+                }
+            }
+        }
     }
 }
 
@@ -150,7 +159,12 @@ fn endpoints_map() {
     for (name, c) in cases(&file) {
         for state in c.get("states").seq() {
             let name = format!("{name} ({})", state.get("name").s());
-            let got = proxy::endpoints_map(&slices(state), &node(), IpFamily::IPv4);
+            let host = c.get("hostname").str().unwrap_or("test-node");
+            let mut got = proxy::endpoints_map(&slices(state), &node(host), IpFamily::IPv4);
+            // Upstream's per-Service map (endpointslicecache_test.go): one Service's entries.
+            if let Some(svc) = c.get("service").str() {
+                got.retain(|e| e.service_port.split(':').next() == Some(svc));
+            }
             if let Y::Seq(want) = state.get("expected") {
                 check_map(&name, &got, want);
             }
@@ -166,7 +180,7 @@ fn endpoints_map() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 32, "states in endpoints_map.yaml");
+    assert_eq!(checked, 41, "states in endpoints_map.yaml");
 }
 
 #[test]
@@ -176,7 +190,7 @@ fn endpoints_map_protocols_are_kept_apart() {
         "{namespace: ns1, service: s, addressType: IPv4, endpoints: [{addresses: [10.0.0.1]}], \
          ports: [{name: dns, port: 53, protocol: UDP}, {name: dns, port: 53, protocol: TCP}]}",
     );
-    let got = proxy::endpoints_map(&[proxy_fixtures::slice(&y, 1)], &node(), IpFamily::IPv4);
+    let got = proxy::endpoints_map(&[proxy_fixtures::slice(&y, 1)], &node("n"), IpFamily::IPv4);
     let protos: Vec<Protocol> = got.iter().map(|e| e.protocol).collect();
     assert_eq!(protos.len(), 2, "{got:?}");
 }

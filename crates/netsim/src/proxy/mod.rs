@@ -30,6 +30,7 @@
 //! byte order as upstream sorts them), no panics on any input, bounded walks.
 
 mod generate;
+mod inspect;
 pub mod names;
 pub mod nft;
 mod objects;
@@ -45,6 +46,10 @@ use std::net::IpAddr;
 /// The core's one CIDR type, re-exported where kube-proxy's API takes it.
 pub use crate::net::Cidr;
 pub use generate::{generate, LARGE_CLUSTER_ENDPOINTS_THRESHOLD};
+pub use inspect::{
+    endpoints_map, local_ready_endpoints, service_port_map, EndpointInfo, EndpointsMapEntry,
+    ServicePortInfo,
+};
 pub use objects::{mode_note, nft_rules_for_node, node_info, rules_for_node, UnknownNode};
 pub use ports::{categorize_endpoints, CategorizedPort};
 pub use rules::{Match, ParseError, Rule, RuleTable, Target};

@@ -209,20 +209,8 @@ pub(super) fn endpoints(
     notes: &mut Vec<Note>,
     chain_of: impl Fn(&SvcPort<'_>, &str) -> String,
 ) -> Vec<Vec<Ep>> {
-    // Slices by (namespace, service name), in slice-name order.
-    let mut by_service: BTreeMap<(&str, &str), Vec<&EndpointSlice>> = BTreeMap::new();
-    for s in slices {
-        if let Some(name) = s.service_name() {
-            by_service.entry((s.meta.namespace.as_str(), name)).or_default().push(s);
-        }
-    }
-    for v in by_service.values_mut() {
-        crate::sort::sort_by(v, |a, b| a.meta.name.cmp(&b.meta.name));
-    }
-    let family_str = match family {
-        IpFamily::IPv4 => "IPv4",
-        IpFamily::IPv6 => "IPv6",
-    };
+    let by_service = slices_by_service(slices);
+    let family_str = address_type(family);
     let mut out: Vec<Vec<Ep>> = Vec::with_capacity(ports.len());
     for sp in ports {
         let mut set: BTreeMap<String, Ep> = BTreeMap::new();
@@ -237,6 +225,31 @@ pub(super) fn endpoints(
         out.push(set.into_values().collect());
     }
     out
+}
+
+/// The slices of each Service (`kubernetes.io/service-name` label) by (namespace, service
+/// name), each list in slice-name order (upstream `endpointSliceCacheKeys`).
+pub(super) fn slices_by_service(
+    slices: &[EndpointSlice],
+) -> BTreeMap<(&str, &str), Vec<&EndpointSlice>> {
+    let mut by_service: BTreeMap<(&str, &str), Vec<&EndpointSlice>> = BTreeMap::new();
+    for s in slices {
+        if let Some(name) = s.service_name() {
+            by_service.entry((s.meta.namespace.as_str(), name)).or_default().push(s);
+        }
+    }
+    for v in by_service.values_mut() {
+        crate::sort::sort_by(v, |a, b| a.meta.name.cmp(&b.meta.name));
+    }
+    by_service
+}
+
+/// The EndpointSlice `addressType` kube-proxy of `family` reads.
+pub(super) fn address_type(family: IpFamily) -> &'static str {
+    match family {
+        IpFamily::IPv4 => "IPv4",
+        IpFamily::IPv6 => "IPv6",
+    }
 }
 
 fn slice_endpoints(
@@ -263,32 +276,46 @@ fn slice_endpoints(
             ));
             continue;
         }
-        for e in &slice.endpoints {
-            let Some(ip) = e.addresses.first().copied() else {
-                continue;
-            };
-            if !family_matches(ip, family) {
-                continue;
-            }
-            let text = join_host_port(ip, i64::from(num));
-            let hints = e.hints.as_ref();
-            let ep = Ep {
-                ip,
-                chain: chain_of(sp, &text),
-                text: text.clone(),
-                ready: e.conditions.ready.unwrap_or(true),
-                serving: e.conditions.serving.unwrap_or(true),
-                terminating: e.conditions.terminating.unwrap_or(false),
-                local: e.node_name.as_deref() == Some(node.name.as_str()),
-                zone_hints: hints.map(|h| h.for_zones.clone()).unwrap_or_default(),
-                node_hints: hints.map(|h| h.for_nodes.clone()).unwrap_or_default(),
-            };
-            // Duplicate `ip:port` (an endpoint moving between slices, or a Pod IP reused while
-            // the old Pod terminates): a later non-terminating copy wins
-            // (endpointslicecache.go addEndpoints: `!exists || !terminating`).
-            if !set.contains_key(&text) || !ep.terminating {
-                set.insert(text, ep);
-            }
+        add_endpoints(slice, num, node, family, &|text| chain_of(sp, text), set);
+    }
+}
+
+/// `addEndpoints` (pkg/proxy/endpointslicecache.go) for one port of one slice: the first
+/// address of each endpoint of this family, keyed by `ip:port`. `chain` names the per-endpoint
+/// chain from the `ip:port` text.
+pub(super) fn add_endpoints(
+    slice: &EndpointSlice,
+    num: i32,
+    node: &NodeInfo,
+    family: IpFamily,
+    chain: &dyn Fn(&str) -> String,
+    set: &mut BTreeMap<String, Ep>,
+) {
+    for e in &slice.endpoints {
+        let Some(ip) = e.addresses.first().copied() else {
+            continue;
+        };
+        if !family_matches(ip, family) {
+            continue;
+        }
+        let text = join_host_port(ip, i64::from(num));
+        let hints = e.hints.as_ref();
+        let ep = Ep {
+            ip,
+            chain: chain(&text),
+            text: text.clone(),
+            ready: e.conditions.ready.unwrap_or(true),
+            serving: e.conditions.serving.unwrap_or(true),
+            terminating: e.conditions.terminating.unwrap_or(false),
+            local: e.node_name.as_deref() == Some(node.name.as_str()),
+            zone_hints: hints.map(|h| h.for_zones.clone()).unwrap_or_default(),
+            node_hints: hints.map(|h| h.for_nodes.clone()).unwrap_or_default(),
+        };
+        // Duplicate `ip:port` (an endpoint moving between slices, or a Pod IP reused while
+        // the old Pod terminates): a later non-terminating copy wins
+        // (endpointslicecache.go addEndpoints: `!exists || !terminating`).
+        if !set.contains_key(&text) || !ep.terminating {
+            set.insert(text, ep);
         }
     }
 }

@@ -18,8 +18,9 @@
 //! 1000 addresses with `endpoints.kubernetes.io/over-capacity: truncated`.
 //!
 //! Orders (documented choices where upstream uses map order): endpoints in Pod creation order;
-//! Endpoints addresses sorted by IP text (`LessEndpointAddress`); subsets and ports in first-seen
-//! order (upstream sorts them by an object hash).
+//! Endpoints addresses sorted by IP text (`LessEndpointAddress`); a subset's ports by the MD5 of
+//! their spew dump as upstream (`SortSubsets` `portsByHash`, see `port_hash`); subsets in
+//! first-seen order (upstream sorts them by a hash that takes in the Pods' random UIDs).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -528,6 +529,9 @@ pub(crate) fn endpoints_for(c: &Cluster, idx: &PodIndex<'_>, svc: &Service) -> E
         }
     }
     let mut subsets: Vec<EndpointSubset> = subsets.into_iter().map(|(_, s)| s).collect();
+    for s in &mut subsets {
+        super::port_hash::sort_ports(&mut s.ports);
+    }
     let mut meta = ObjectMeta {
         name: svc.meta.name.clone(),
         namespace: svc.meta.namespace.clone(),

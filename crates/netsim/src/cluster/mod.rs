@@ -37,6 +37,7 @@ mod addresses;
 mod builtins;
 mod endpoints;
 mod nodes;
+mod port_hash;
 mod schedule;
 mod topologycache;
 mod whatif;

@@ -577,10 +577,29 @@ pub fn truncate_endpoints(subsets: &mut [EndpointSubset], max: usize) -> bool {
     true
 }
 
-/// `EndpointSliceMirroring`: a user's Endpoints for a selectorless Service, as a slice.
+/// `--mirroring-max-endpoints-per-subset` default (`endpointslicemirroring/config/v1alpha1`
+/// `RecommendedDefaultEndpointSliceMirroringControllerConfiguration`).
+const MIRRORING_MAX_ENDPOINTS_PER_SUBSET: usize = 1000;
+
+/// The addresses of a subset the mirroring controller takes (`reconciler.go` `reconcile`): ready
+/// ones, then not-ready ones, at most [`MIRRORING_MAX_ENDPOINTS_PER_SUBSET`] in all (whatever
+/// their family); the rest are skipped.
+fn mirrored_addresses(s: &EndpointSubset) -> Vec<(&EndpointAddress, bool)> {
+    s.addresses
+        .iter()
+        .map(|a| (a, true))
+        .chain(s.not_ready_addresses.iter().map(|a| (a, false)))
+        .take(MIRRORING_MAX_ENDPOINTS_PER_SUBSET)
+        .collect()
+}
+
+/// `EndpointSliceMirroring`: a user's Endpoints for a selectorless Service, as one slice per
+/// subset and address type (`reconcileByPortMapping`: a single slice of at most
+/// maxEndpointsPerSubset endpoints), labelled and annotated as `newEndpointSlice` does.
 fn mirror(c: &Cluster, ep: &Endpoints) -> Vec<EndpointSlice> {
     let mut out = Vec::new();
     for (i, s) in ep.subsets.iter().enumerate() {
+        let taken = mirrored_addresses(s);
         for fam in [IpFamily::IPv4, IpFamily::IPv6] {
             let mk = |a: &EndpointAddress, ready: bool| Endpoint {
                 addresses: vec![a.ip],
@@ -595,17 +614,10 @@ fn mirror(c: &Cluster, ep: &Endpoints) -> Vec<EndpointSlice> {
                 target_ref: a.target_ref.clone(),
                 hints: None,
             };
-            let endpoints: Vec<Endpoint> = s
-                .addresses
+            let endpoints: Vec<Endpoint> = taken
                 .iter()
-                .filter(|a| IpFamily::of(a.ip) == fam)
-                .map(|a| mk(a, true))
-                .chain(
-                    s.not_ready_addresses
-                        .iter()
-                        .filter(|a| IpFamily::of(a.ip) == fam)
-                        .map(|a| mk(a, false)),
-                )
+                .filter(|(a, _)| IpFamily::of(a.ip) == fam)
+                .map(|(a, ready)| mk(a, *ready))
                 .collect();
             if endpoints.is_empty() {
                 continue;
@@ -627,16 +639,21 @@ fn mirror(c: &Cluster, ep: &Endpoints) -> Vec<EndpointSlice> {
             let mut labels = ep.meta.labels.clone();
             labels.insert("kubernetes.io/service-name".into(), ep.meta.name.clone());
             labels.insert(MANAGED_BY.into(), MIRROR_CONTROLLER.into());
+            // Every annotation but these two (`newEndpointSlice`).
+            let mut annotations = ep.meta.annotations.clone();
+            annotations.remove("endpoints.kubernetes.io/last-change-trigger-time");
+            annotations.remove("kubectl.kubernetes.io/last-applied-configuration");
             out.push(EndpointSlice {
                 meta: ObjectMeta {
                     name,
                     namespace: ep.meta.namespace.clone(),
                     generate_name: Some(prefix),
                     labels,
+                    annotations,
                     ..Default::default()
                 },
                 address_type: family_name(fam).into(),
-                endpoints: endpoints.into_iter().take(MAX_ENDPOINTS_PER_SLICE).collect(),
+                endpoints,
                 ports: s.ports.clone(),
             });
         }

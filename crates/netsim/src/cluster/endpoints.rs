@@ -18,9 +18,10 @@
 //! 1000 addresses with `endpoints.kubernetes.io/over-capacity: truncated`.
 //!
 //! Orders (documented choices where upstream uses map order): endpoints in Pod creation order;
-//! Endpoints addresses sorted by IP text (`LessEndpointAddress`); a subset's ports by the MD5 of
-//! their spew dump as upstream (`SortSubsets` `portsByHash`, see `port_hash`); subsets in
-//! first-seen order (upstream sorts them by a hash that takes in the Pods' random UIDs).
+//! Endpoints addresses sorted by IP text (`LessEndpointAddress`); a subset's ports and a slice's
+//! ports by the hash of their spew dump as upstream (`SortSubsets` `portsByHash`,
+//! `NewPortMapKey`, see `port_hash`); subsets in first-seen order (upstream sorts them by a
+//! hash that takes in the Pods' random UIDs).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -267,6 +268,7 @@ pub(crate) fn slices_for(
     svc: &Service,
 ) -> Vec<EndpointSlice> {
     let pods = selected(c, idx, svc);
+    let fnv = c.settings.version.fnv_object_hashes();
     let mut families = svc.spec.ip_families.clone();
     if families.is_empty() {
         families.push(c.settings.service_families().first().copied().unwrap_or(IpFamily::IPv4));
@@ -286,7 +288,8 @@ pub(crate) fn slices_for(
             if ep.addresses.is_empty() {
                 continue;
             }
-            let ports = endpoint_ports(svc, pod);
+            let mut ports = endpoint_ports(svc, pod);
+            super::port_hash::sort_slice_ports(&mut ports, fnv);
             match groups.iter_mut().find(|(p, _)| *p == ports) {
                 Some((_, eps)) => eps.push(ep),
                 None => groups.push((ports, vec![ep])),
@@ -529,8 +532,9 @@ pub(crate) fn endpoints_for(c: &Cluster, idx: &PodIndex<'_>, svc: &Service) -> E
         }
     }
     let mut subsets: Vec<EndpointSubset> = subsets.into_iter().map(|(_, s)| s).collect();
+    let fnv = c.settings.version.fnv_object_hashes();
     for s in &mut subsets {
-        super::port_hash::sort_ports(&mut s.ports);
+        super::port_hash::sort_endpoints_ports(&mut s.ports, fnv);
     }
     let mut meta = ObjectMeta {
         name: svc.meta.name.clone(),
@@ -591,6 +595,18 @@ fn mirrored_addresses(s: &EndpointSubset) -> Vec<(&EndpointAddress, bool)> {
         .chain(s.not_ready_addresses.iter().map(|a| (a, false)))
         .take(MIRRORING_MAX_ENDPOINTS_PER_SUBSET)
         .collect()
+}
+
+/// A mirrored slice's ports (`utils.go` `epPortsToEpsPorts`: the name always set), in the order
+/// `newAddrTypePortMapKey` (`NewPortMapKey`) sorts them.
+fn mirrored_ports(c: &Cluster, s: &EndpointSubset) -> Vec<EndpointPort> {
+    let mut ports: Vec<EndpointPort> = s
+        .ports
+        .iter()
+        .map(|p| EndpointPort { name: Some(p.name.clone().unwrap_or_default()), ..p.clone() })
+        .collect();
+    super::port_hash::sort_slice_ports(&mut ports, c.settings.version.fnv_object_hashes());
+    ports
 }
 
 /// `EndpointSliceMirroring`: a user's Endpoints for a selectorless Service, as one slice per
@@ -654,11 +670,10 @@ fn mirror(c: &Cluster, ep: &Endpoints) -> Vec<EndpointSlice> {
                 },
                 address_type: family_name(fam).into(),
                 endpoints,
-                ports: s.ports.clone(),
+                ports: mirrored_ports(c, s),
             });
         }
     }
-    let _ = c;
     out
 }
 

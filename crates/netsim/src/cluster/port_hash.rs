@@ -1,31 +1,77 @@
-//! The order of an Endpoints subset's ports (`pkg/api/v1/endpoints/util.go` `SortSubsets`,
-//! `portsByHash`): by the MD5 of each `v1.EndpointPort` as `hashutil.DeepHashObject` prints it
-//! (`k8s.io/utils/dump` `ForHash`: go-spew's `%#v` with methods disabled), bytes compared.
+//! The order the controllers give ports: by a hash of each port object as
+//! `hashutil.DeepHashObject` prints it (`k8s.io/utils/dump` `ForHash`: go-spew's `%#v` with
+//! methods disabled), hash bytes compared.
 //!
-//! spew's `%#v` of an EndpointPort is
-//! `(v1.EndpointPort){Name:(string)dns Port:(int32)53 Protocol:(v1.Protocol)UDP AppProtocol:(*string)<nil>}`
-//! (a set AppProtocol prints as `(*string)http`). For CoreDNS's `kube-dns` this gives the order
-//! real clusters show: `dns-tcp`, `dns`, `metrics`.
+//! * Endpoints subsets: `pkg/api/v1/endpoints/util.go` `SortSubsets` `portsByHash` over
+//!   `v1.EndpointPort`, printed
+//!   `(v1.EndpointPort){Name:(string)dns Port:(int32)53 Protocol:(v1.Protocol)UDP AppProtocol:(*string)<nil>}`.
+//! * EndpointSlices: `staging/src/k8s.io/endpointslice/util/controller_utils.go` `NewPortMapKey`
+//!   sorts the ports in place (`portsInOrder`) before the slice is written; `discovery/v1`
+//!   `EndpointPort` has pointer fields, printed
+//!   `(v1.EndpointPort){Name:(*string)dns Protocol:(*v1.Protocol)UDP Port:(*int32)53 AppProtocol:(*string)<nil>}`
+//!   (the controller always sets Name, Protocol and Port; a set AppProtocol prints as
+//!   `(*string)http`).
+//!
+//! The hash is MD5 up to v1.34 and FNV-1a 128 from v1.35
+//! ([`crate::manifest::KubeVersion::fnv_object_hashes`]). Checked against real clusters: kube-dns's
+//! Endpoints list `dns-tcp`, `dns`, `metrics` (MD5), its slice PORTS read `9153,53,53` (MD5)
+//! and `53,53,9153` (FNV).
 
 use crate::model::EndpointPort;
 
-/// `(v1.EndpointPort){…}` as spew's `%#v` prints it.
+/// `(v1.EndpointPort){…}` (core/v1) as spew's `%#v` prints it.
 pub(crate) fn spew_endpoint_port(p: &EndpointPort) -> String {
-    let app = match &p.app_protocol {
-        Some(a) => format!("(*string){a}"),
-        None => "(*string)<nil>".to_string(),
-    };
     format!(
-        "(v1.EndpointPort){{Name:(string){} Port:(int32){} Protocol:(v1.Protocol){} AppProtocol:{app}}}",
+        "(v1.EndpointPort){{Name:(string){} Port:(int32){} Protocol:(v1.Protocol){} AppProtocol:{}}}",
         p.name.as_deref().unwrap_or(""),
         p.port.unwrap_or(0),
-        p.protocol.as_str()
+        p.protocol.as_str(),
+        spew_str_ptr(p.app_protocol.as_deref())
     )
 }
 
-/// Sorts a subset's ports as `portsByHash` does.
-pub(crate) fn sort_ports(ports: &mut [EndpointPort]) {
-    crate::sort::sort_by_key(ports, |p| md5(spew_endpoint_port(p).as_bytes()));
+/// `(v1.EndpointPort){…}` (discovery/v1, pointer fields) as spew's `%#v` prints it.
+pub(crate) fn spew_discovery_port(p: &EndpointPort) -> String {
+    let port = p.port.map_or("(*int32)<nil>".to_string(), |n| format!("(*int32){n}"));
+    format!(
+        "(v1.EndpointPort){{Name:{} Protocol:(*v1.Protocol){} Port:{port} AppProtocol:{}}}",
+        spew_str_ptr(p.name.as_deref()),
+        p.protocol.as_str(),
+        spew_str_ptr(p.app_protocol.as_deref())
+    )
+}
+
+fn spew_str_ptr(s: Option<&str>) -> String {
+    match s {
+        Some(s) => format!("(*string){s}"),
+        None => "(*string)<nil>".to_string(),
+    }
+}
+
+/// The object hash of `text`: FNV-1a 128 (`fnv`) or MD5, as bytes.
+fn object_hash(text: &str, fnv: bool) -> [u8; 16] {
+    if fnv {
+        fnv1a_128(text.as_bytes())
+    } else {
+        md5(text.as_bytes())
+    }
+}
+
+/// Sorts an Endpoints subset's ports as `portsByHash` does.
+pub(crate) fn sort_endpoints_ports(ports: &mut [EndpointPort], fnv: bool) {
+    crate::sort::sort_by_key(ports, |p| object_hash(&spew_endpoint_port(p), fnv));
+}
+
+/// Sorts an EndpointSlice's ports as `NewPortMapKey` (`portsInOrder`) does.
+pub(crate) fn sort_slice_ports(ports: &mut [EndpointPort], fnv: bool) {
+    crate::sort::sort_by_key(ports, |p| object_hash(&spew_discovery_port(p), fnv));
+}
+
+/// FNV-1a, 128 bits (Go `hash/fnv` `New128a`), big-endian bytes as `Sum` gives them.
+pub(crate) fn fnv1a_128(data: &[u8]) -> [u8; 16] {
+    const OFFSET: u128 = 0x6c62272e07bb014262b821756295c58d;
+    const PRIME: u128 = 0x0000000001000000000000000000013b;
+    data.iter().fold(OFFSET, |h, b| (h ^ u128::from(*b)).wrapping_mul(PRIME)).to_be_bytes()
 }
 
 const S: [u32; 16] = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
@@ -107,20 +153,41 @@ mod tests {
     }
 
     #[test]
-    fn kube_dns_ports_in_real_cluster_order() {
+    fn fnv1a_128_vectors() {
+        // The offset basis for empty input; "a" from the FNV reference test vectors.
+        assert_eq!(hex(fnv1a_128(b"")), "6c62272e07bb014262b821756295c58d");
+        assert_eq!(hex(fnv1a_128(b"a")), "d228cb696f1a8caf78912b704e4a8964");
+    }
+
+    fn kube_dns() -> Vec<EndpointPort> {
         let p = |n: &str, port, protocol| EndpointPort {
             name: Some(n.into()),
             port: Some(port),
             protocol,
             app_protocol: None,
         };
-        let mut ports = vec![
+        vec![
             p("dns", 53, Protocol::Udp),
             p("dns-tcp", 53, Protocol::Tcp),
             p("metrics", 9153, Protocol::Tcp),
-        ];
-        sort_ports(&mut ports);
-        let names: Vec<_> = ports.iter().map(|p| p.name.clone().unwrap_or_default()).collect();
-        assert_eq!(names, ["dns-tcp", "dns", "metrics"]);
+        ]
+    }
+
+    fn names(ports: &[EndpointPort]) -> Vec<String> {
+        ports.iter().map(|p| p.name.clone().unwrap_or_default()).collect()
+    }
+
+    /// The orders real clusters show for CoreDNS's kube-dns (`kubectl describe endpoints`
+    /// outputs of 2021–2024; `kubectl get endpointslices` PORTS `9153,53,53` on v1.2x–v1.34
+    /// clusters, `53,53,9153` on recent ones).
+    #[test]
+    fn kube_dns_ports_in_real_cluster_order() {
+        let mut ports = kube_dns();
+        sort_endpoints_ports(&mut ports, false);
+        assert_eq!(names(&ports), ["dns-tcp", "dns", "metrics"]);
+        sort_slice_ports(&mut ports, false);
+        assert_eq!(names(&ports), ["metrics", "dns", "dns-tcp"]);
+        sort_slice_ports(&mut ports, true);
+        assert_eq!(names(&ports), ["dns", "dns-tcp", "metrics"]);
     }
 }

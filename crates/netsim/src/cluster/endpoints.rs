@@ -661,11 +661,18 @@ fn mirror(c: &Cluster, ep: &Endpoints) -> Vec<EndpointSlice> {
             annotations.remove("kubectl.kubernetes.io/last-applied-configuration");
             out.push(EndpointSlice {
                 meta: ObjectMeta {
+                    uid: Some(super::uid_for("EndpointSlice", &ep.meta.namespace, &name)),
                     name,
                     namespace: ep.meta.namespace.clone(),
                     generate_name: Some(prefix),
                     labels,
                     annotations,
+                    // `newEndpointSlice`: `metav1.NewControllerRef(endpoints, v1 Endpoints)`.
+                    owner_references: vec![OwnerReference {
+                        kind: "Endpoints".into(),
+                        name: ep.meta.name.clone(),
+                        controller: true,
+                    }],
                     ..Default::default()
                 },
                 address_type: family_name(fam).into(),
@@ -732,13 +739,7 @@ pub(crate) fn reconcile_all(c: &mut Cluster) {
         let Some(&svc) = by_name.get(&(ep.meta.namespace.as_str(), ep.meta.name.as_str())) else {
             continue;
         };
-        if has_selector(svc)
-            || ep
-                .meta
-                .labels
-                .get("endpointslice.kubernetes.io/skip-mirror")
-                .is_some_and(|v| v == "true")
-        {
+        if has_selector(svc) || !should_mirror(ep) {
             continue;
         }
         slices.extend(mirror(c, ep));
@@ -746,6 +747,15 @@ pub(crate) fn reconcile_all(c: &mut Cluster) {
     c.objects.endpoint_slices.extend(slices);
     c.objects.endpoints.extend(eps);
     c.objects.services = services;
+}
+
+/// `shouldMirror` (`endpointslicemirroring_controller.go`): not with the
+/// `endpointslice.kubernetes.io/skip-mirror: "true"` label (`skipMirror`), nor with the
+/// leader-election annotation `control-plane.alpha.kubernetes.io/leader` (`hasLeaderElection`).
+fn should_mirror(ep: &Endpoints) -> bool {
+    let skip =
+        ep.meta.labels.get("endpointslice.kubernetes.io/skip-mirror").is_some_and(|v| v == "true");
+    !skip && !ep.meta.annotations.contains_key("control-plane.alpha.kubernetes.io/leader")
 }
 
 fn has_selector(s: &Service) -> bool {

@@ -362,6 +362,18 @@ fn namespaces(c: &mut Cluster) {
             s.meta.uid = Some(uid_for("Service", &s.meta.namespace, &s.meta.name));
         }
     }
+    // Hand-written Endpoints and EndpointSlices too (a mirrored slice's ownerReference
+    // names its Endpoints' UID).
+    for e in &mut c.objects.endpoints {
+        if e.meta.uid.is_none() {
+            e.meta.uid = Some(uid_for("Endpoints", &e.meta.namespace, &e.meta.name));
+        }
+    }
+    for e in &mut c.objects.endpoint_slices {
+        if e.meta.uid.is_none() {
+            e.meta.uid = Some(uid_for("EndpointSlice", &e.meta.namespace, &e.meta.name));
+        }
+    }
     for w in &mut c.objects.workloads {
         if w.meta.uid.is_none() {
             w.meta.uid = Some(uid_for(w.kind.as_str(), &w.meta.namespace, &w.meta.name));

@@ -18,8 +18,10 @@
 //! 1000 addresses with `endpoints.kubernetes.io/over-capacity: truncated`.
 //!
 //! Orders (documented choices where upstream uses map order): endpoints in Pod creation order;
-//! Endpoints addresses sorted by IP text (`LessEndpointAddress`); subsets and ports in first-seen
-//! order (upstream sorts them by an object hash).
+//! Endpoints addresses sorted by IP text (`LessEndpointAddress`); a subset's ports and a slice's
+//! ports by the hash of their spew dump as upstream (`SortSubsets` `portsByHash`,
+//! `NewPortMapKey`, see `port_hash`); subsets in first-seen order (upstream sorts them by a
+//! hash that takes in the Pods' random UIDs).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -266,6 +268,7 @@ pub(crate) fn slices_for(
     svc: &Service,
 ) -> Vec<EndpointSlice> {
     let pods = selected(c, idx, svc);
+    let fnv = c.settings.version.fnv_object_hashes();
     let mut families = svc.spec.ip_families.clone();
     if families.is_empty() {
         families.push(c.settings.service_families().first().copied().unwrap_or(IpFamily::IPv4));
@@ -285,7 +288,8 @@ pub(crate) fn slices_for(
             if ep.addresses.is_empty() {
                 continue;
             }
-            let ports = endpoint_ports(svc, pod);
+            let mut ports = endpoint_ports(svc, pod);
+            super::port_hash::sort_slice_ports(&mut ports, fnv);
             match groups.iter_mut().find(|(p, _)| *p == ports) {
                 Some((_, eps)) => eps.push(ep),
                 None => groups.push((ports, vec![ep])),
@@ -528,6 +532,10 @@ pub(crate) fn endpoints_for(c: &Cluster, idx: &PodIndex<'_>, svc: &Service) -> E
         }
     }
     let mut subsets: Vec<EndpointSubset> = subsets.into_iter().map(|(_, s)| s).collect();
+    let fnv = c.settings.version.fnv_object_hashes();
+    for s in &mut subsets {
+        super::port_hash::sort_endpoints_ports(&mut s.ports, fnv);
+    }
     let mut meta = ObjectMeta {
         name: svc.meta.name.clone(),
         namespace: svc.meta.namespace.clone(),
@@ -573,10 +581,41 @@ pub fn truncate_endpoints(subsets: &mut [EndpointSubset], max: usize) -> bool {
     true
 }
 
-/// `EndpointSliceMirroring`: a user's Endpoints for a selectorless Service, as a slice.
+/// `--mirroring-max-endpoints-per-subset` default (`endpointslicemirroring/config/v1alpha1`
+/// `RecommendedDefaultEndpointSliceMirroringControllerConfiguration`).
+const MIRRORING_MAX_ENDPOINTS_PER_SUBSET: usize = 1000;
+
+/// The addresses of a subset the mirroring controller takes (`reconciler.go` `reconcile`): ready
+/// ones, then not-ready ones, at most [`MIRRORING_MAX_ENDPOINTS_PER_SUBSET`] in all (whatever
+/// their family); the rest are skipped.
+fn mirrored_addresses(s: &EndpointSubset) -> Vec<(&EndpointAddress, bool)> {
+    s.addresses
+        .iter()
+        .map(|a| (a, true))
+        .chain(s.not_ready_addresses.iter().map(|a| (a, false)))
+        .take(MIRRORING_MAX_ENDPOINTS_PER_SUBSET)
+        .collect()
+}
+
+/// A mirrored slice's ports (`utils.go` `epPortsToEpsPorts`: the name always set), in the order
+/// `newAddrTypePortMapKey` (`NewPortMapKey`) sorts them.
+fn mirrored_ports(c: &Cluster, s: &EndpointSubset) -> Vec<EndpointPort> {
+    let mut ports: Vec<EndpointPort> = s
+        .ports
+        .iter()
+        .map(|p| EndpointPort { name: Some(p.name.clone().unwrap_or_default()), ..p.clone() })
+        .collect();
+    super::port_hash::sort_slice_ports(&mut ports, c.settings.version.fnv_object_hashes());
+    ports
+}
+
+/// `EndpointSliceMirroring`: a user's Endpoints for a selectorless Service, as one slice per
+/// subset and address type (`reconcileByPortMapping`: a single slice of at most
+/// maxEndpointsPerSubset endpoints), labelled and annotated as `newEndpointSlice` does.
 fn mirror(c: &Cluster, ep: &Endpoints) -> Vec<EndpointSlice> {
     let mut out = Vec::new();
     for (i, s) in ep.subsets.iter().enumerate() {
+        let taken = mirrored_addresses(s);
         for fam in [IpFamily::IPv4, IpFamily::IPv6] {
             let mk = |a: &EndpointAddress, ready: bool| Endpoint {
                 addresses: vec![a.ip],
@@ -591,17 +630,10 @@ fn mirror(c: &Cluster, ep: &Endpoints) -> Vec<EndpointSlice> {
                 target_ref: a.target_ref.clone(),
                 hints: None,
             };
-            let endpoints: Vec<Endpoint> = s
-                .addresses
+            let endpoints: Vec<Endpoint> = taken
                 .iter()
-                .filter(|a| IpFamily::of(a.ip) == fam)
-                .map(|a| mk(a, true))
-                .chain(
-                    s.not_ready_addresses
-                        .iter()
-                        .filter(|a| IpFamily::of(a.ip) == fam)
-                        .map(|a| mk(a, false)),
-                )
+                .filter(|(a, _)| IpFamily::of(a.ip) == fam)
+                .map(|(a, ready)| mk(a, *ready))
                 .collect();
             if endpoints.is_empty() {
                 continue;
@@ -623,21 +655,32 @@ fn mirror(c: &Cluster, ep: &Endpoints) -> Vec<EndpointSlice> {
             let mut labels = ep.meta.labels.clone();
             labels.insert("kubernetes.io/service-name".into(), ep.meta.name.clone());
             labels.insert(MANAGED_BY.into(), MIRROR_CONTROLLER.into());
+            // Every annotation but these two (`newEndpointSlice`).
+            let mut annotations = ep.meta.annotations.clone();
+            annotations.remove("endpoints.kubernetes.io/last-change-trigger-time");
+            annotations.remove("kubectl.kubernetes.io/last-applied-configuration");
             out.push(EndpointSlice {
                 meta: ObjectMeta {
+                    uid: Some(super::uid_for("EndpointSlice", &ep.meta.namespace, &name)),
                     name,
                     namespace: ep.meta.namespace.clone(),
                     generate_name: Some(prefix),
                     labels,
+                    annotations,
+                    // `newEndpointSlice`: `metav1.NewControllerRef(endpoints, v1 Endpoints)`.
+                    owner_references: vec![OwnerReference {
+                        kind: "Endpoints".into(),
+                        name: ep.meta.name.clone(),
+                        controller: true,
+                    }],
                     ..Default::default()
                 },
                 address_type: family_name(fam).into(),
-                endpoints: endpoints.into_iter().take(MAX_ENDPOINTS_PER_SLICE).collect(),
-                ports: s.ports.clone(),
+                endpoints,
+                ports: mirrored_ports(c, s),
             });
         }
     }
-    let _ = c;
     out
 }
 
@@ -696,13 +739,7 @@ pub(crate) fn reconcile_all(c: &mut Cluster) {
         let Some(&svc) = by_name.get(&(ep.meta.namespace.as_str(), ep.meta.name.as_str())) else {
             continue;
         };
-        if has_selector(svc)
-            || ep
-                .meta
-                .labels
-                .get("endpointslice.kubernetes.io/skip-mirror")
-                .is_some_and(|v| v == "true")
-        {
+        if has_selector(svc) || !should_mirror(ep) {
             continue;
         }
         slices.extend(mirror(c, ep));
@@ -710,6 +747,15 @@ pub(crate) fn reconcile_all(c: &mut Cluster) {
     c.objects.endpoint_slices.extend(slices);
     c.objects.endpoints.extend(eps);
     c.objects.services = services;
+}
+
+/// `shouldMirror` (`endpointslicemirroring_controller.go`): not with the
+/// `endpointslice.kubernetes.io/skip-mirror: "true"` label (`skipMirror`), nor with the
+/// leader-election annotation `control-plane.alpha.kubernetes.io/leader` (`hasLeaderElection`).
+fn should_mirror(ep: &Endpoints) -> bool {
+    let skip =
+        ep.meta.labels.get("endpointslice.kubernetes.io/skip-mirror").is_some_and(|v| v == "true");
+    !skip && !ep.meta.annotations.contains_key("control-plane.alpha.kubernetes.io/leader")
 }
 
 fn has_selector(s: &Service) -> bool {

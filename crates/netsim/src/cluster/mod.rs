@@ -37,6 +37,7 @@ mod addresses;
 mod builtins;
 mod endpoints;
 mod nodes;
+mod port_hash;
 mod schedule;
 mod topologycache;
 mod whatif;
@@ -359,6 +360,18 @@ fn namespaces(c: &mut Cluster) {
     for s in &mut c.objects.services {
         if s.meta.uid.is_none() {
             s.meta.uid = Some(uid_for("Service", &s.meta.namespace, &s.meta.name));
+        }
+    }
+    // Hand-written Endpoints and EndpointSlices too (a mirrored slice's ownerReference
+    // names its Endpoints' UID).
+    for e in &mut c.objects.endpoints {
+        if e.meta.uid.is_none() {
+            e.meta.uid = Some(uid_for("Endpoints", &e.meta.namespace, &e.meta.name));
+        }
+    }
+    for e in &mut c.objects.endpoint_slices {
+        if e.meta.uid.is_none() {
+            e.meta.uid = Some(uid_for("EndpointSlice", &e.meta.namespace, &e.meta.name));
         }
     }
     for w in &mut c.objects.workloads {

@@ -546,11 +546,12 @@ fn named_target_ports_resolve_per_pod_and_protocol() {
             )
         })
         .collect();
+    // Each slice's ports in the reconciler's hash order (NewPortMapKey), not the Service's.
     assert_eq!(
         shape,
         [
             (vec![Some(8080), Some(5000)], vec!["a".to_string()]),
-            (vec![Some(9090), Some(5000)], vec!["b".to_string()]),
+            (vec![Some(5000), Some(9090)], vec!["b".to_string()]),
             (vec![Some(5000)], vec!["d".to_string()]),
             (vec![Some(6060), Some(5000)], vec!["side".to_string()]),
         ]

@@ -24,6 +24,8 @@
 //!   `StrictIPCIDRValidation`) — [`KubeVersion::strict_ip_cidr`].
 //! * kube-proxy `mode: ipvs` is deprecated from v1.35 (KEP-5495) —
 //!   [`KubeVersion::ipvs_deprecated`].
+//! * The port order of Endpoints subsets and EndpointSlices: by an FNV-1a 128 object hash
+//!   from v1.35, by MD5 before (kubernetes#133511) — [`KubeVersion::fnv_object_hashes`].
 //!
 //! The defaults of the v1.36 gates were read from the kube-scheduler reference that
 //! kubernetes/website generates from the v1.36 binary (`--emulated-version` "kube=1.33..1.36
@@ -106,6 +108,16 @@ impl KubeVersion {
     /// the value; its v1.35.0 release note reads "The `PreferClose` value is now deprecated in
     /// favor of the more explicit `PreferSameZone`".
     pub fn prefer_close_deprecated(self) -> bool {
+        self.minor >= 35
+    }
+
+    /// The object hashes that order ports (Endpoints `SortSubsets` `portsByHash`,
+    /// EndpointSlice `NewPortMapKey` `portsInOrder`) are FNV-1a 128 from v1.35, MD5 before
+    /// (kubernetes#133511 "eliminate md5 usage", opened 2025-08-14 during the v1.34 code freeze:
+    /// merged for v1.35; `staging/src/k8s.io/endpointslice/util/controller_utils.go`
+    /// `deepHashObjectToString` now `fnv.New128a()`). Real clusters agree on the slices: kube-dns
+    /// shows PORTS `9153,53,53` up to v1.34 and `53,53,9153` on recent releases.
+    pub fn fnv_object_hashes(self) -> bool {
         self.minor >= 35
     }
 }

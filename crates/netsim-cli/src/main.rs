@@ -32,9 +32,21 @@ fn main() -> ExitCode {
     }
     let _ = help;
     let out = run(&argv, &inputs);
+    let (warnings, rest) = warnings_first(&out.stderr);
+    let _ = std::io::stderr().write_all(warnings.as_bytes());
     let _ = std::io::stdout().write_all(out.stdout.as_bytes());
-    let _ = std::io::stderr().write_all(out.stderr.as_bytes());
+    let _ = std::io::stderr().write_all(rest.as_bytes());
     ExitCode::from(u8::try_from(out.code).unwrap_or(1))
+}
+
+/// `stderr` split into the API server's warnings and the rest, each in its order: kubectl prints
+/// a warning as its response arrives, before what it prints from the response (the table,
+/// `… created`), and its errors at the end, so in a terminal (both streams on one screen) the
+/// `Warning:` lines come first.
+fn warnings_first(stderr: &str) -> (String, String) {
+    let (warnings, rest): (Vec<&str>, Vec<&str>) =
+        stderr.split_inclusive('\n').partition(|l| l.starts_with("Warning: "));
+    (warnings.concat(), rest.concat())
 }
 
 /// Reads a file, every file of a directory in name order, or stdin for `-`. Invalid UTF-8 is
@@ -70,4 +82,20 @@ fn read_input(path: &str, inputs: &mut Vec<Input>) -> Result<(), String> {
 
 fn decode(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn warnings_go_before_the_output_and_errors_after() {
+        let stderr =
+            "error: x.yaml: bad\nWarning: a\nError from server (NotFound): b\nWarning: c\n";
+        assert_eq!(
+            super::warnings_first(stderr),
+            (
+                "Warning: a\nWarning: c\n".to_string(),
+                "error: x.yaml: bad\nError from server (NotFound): b\n".to_string()
+            )
+        );
+    }
 }

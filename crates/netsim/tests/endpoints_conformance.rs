@@ -460,28 +460,11 @@ fn sync_service_addresses_case(c: &Y<'_>) {
         pod.meta.deletion_timestamp = Some("2024-01-01T00:00:00Z".into());
     }
     o.pods.push(pod);
-    let mut svc = Service {
-        meta: ObjectMeta { name: "foo".into(), namespace: "ns".into(), ..Default::default() },
-        ..Default::default()
-    };
-    svc.spec.selector = Some([("foo".to_string(), "bar".to_string())].into());
+    let mut svc = foo_service("ns");
     svc.spec.publish_not_ready_addresses = flag(get(c, "publishNotReadyAddresses")).unwrap();
-    svc.spec.ports.push(ServicePort {
-        name: String::new(),
-        protocol: Protocol::Tcp,
-        port: 80,
-        target_port: IntOrString::Int(80),
-        node_port: None,
-        app_protocol: None,
-    });
     o.services.push(svc);
     let built = cluster::build(&o);
-    let ep = built
-        .objects
-        .endpoints
-        .iter()
-        .find(|e| e.meta.namespace == "ns" && e.meta.name == "foo")
-        .unwrap_or_else(|| panic!("{name}: no Endpoints"));
+    let ep = foo_endpoints(&built, "ns", &name);
     let ready: usize = ep.subsets.iter().map(|x| x.addresses.len()).sum();
     let unready: usize = ep.subsets.iter().map(|x| x.not_ready_addresses.len()).sum();
     let want = |k| s(get(c, k).unwrap()).parse::<usize>().unwrap();
@@ -520,19 +503,10 @@ fn test_pods(o: &mut Objects, ns: &str, ready: usize, not_ready: usize) {
     }
 }
 
-fn over_capacity_case(c: &Y<'_>) {
-    let name = s(get(c, "name").unwrap());
-    let n = |k| s(get(c, k).unwrap()).parse::<usize>().unwrap();
-    let mut o = Objects::default();
-    o.nodes.push(Node {
-        meta: ObjectMeta { name: "node-1".into(), ..Default::default() },
-        ready: true,
-        pod_cidrs: vec!["1.2.0.0/16".into()],
-        ..Default::default()
-    });
-    test_pods(&mut o, "test", n("desired"), n("desiredNotReady"));
+/// The upstream tests' Service: `foo` in `ns`, selecting `foo=bar`, port 80 → 80/TCP.
+fn foo_service(ns: &str) -> Service {
     let mut svc = Service {
-        meta: ObjectMeta { name: "foo".into(), namespace: "test".into(), ..Default::default() },
+        meta: ObjectMeta { name: "foo".into(), namespace: ns.into(), ..Default::default() },
         ..Default::default()
     };
     svc.spec.selector = Some([("foo".to_string(), "bar".to_string())].into());
@@ -544,14 +518,33 @@ fn over_capacity_case(c: &Y<'_>) {
         node_port: None,
         app_protocol: None,
     });
-    o.services.push(svc);
-    let built = cluster::build(&o);
-    let ep = built
+    svc
+}
+
+/// The Endpoints the controller made for [`foo_service`] in `ns`.
+fn foo_endpoints<'a>(built: &'a cluster::Cluster, ns: &str, case: &str) -> &'a Endpoints {
+    built
         .objects
         .endpoints
         .iter()
-        .find(|e| e.meta.namespace == "test" && e.meta.name == "foo")
-        .unwrap_or_else(|| panic!("{name}: no Endpoints"));
+        .find(|e| e.meta.namespace == ns && e.meta.name == "foo")
+        .unwrap_or_else(|| panic!("{case}: no Endpoints"))
+}
+
+fn over_capacity_case(c: &Y<'_>) {
+    let name = s(get(c, "name").unwrap());
+    let n = |k| s(get(c, k).unwrap()).parse::<usize>().unwrap();
+    let mut o = Objects::default();
+    o.nodes.push(Node {
+        meta: ObjectMeta { name: "node-1".into(), ..Default::default() },
+        ready: true,
+        pod_cidrs: vec!["1.2.0.0/16".into()],
+        ..Default::default()
+    });
+    test_pods(&mut o, "test", n("desired"), n("desiredNotReady"));
+    o.services.push(foo_service("test"));
+    let built = cluster::build(&o);
+    let ep = foo_endpoints(&built, "test", &name);
     let ready: usize = ep.subsets.iter().map(|x| x.addresses.len()).sum();
     let unready: usize = ep.subsets.iter().map(|x| x.not_ready_addresses.len()).sum();
     assert_eq!((ready, unready), (n("expectedReady"), n("expectedNotReady")), "{name}");

@@ -198,9 +198,10 @@ fn check_kubectl(c: &Node<'_>) {
     assert_eq!(out.stdout, "");
 }
 
-#[test]
-fn selector_parse_test_yaml() {
-    let text = std::fs::read_to_string(PARSE_PATH).expect("conformance file");
+/// Calls `check` with each case of the file at `path` and its group's `test` name; returns how
+/// many cases were checked.
+fn each_case(path: &str, mut check: impl FnMut(&str, &Node<'_>)) -> usize {
+    let text = std::fs::read_to_string(path).expect("conformance file");
     let parsed = syntax::parse(FileId(0), &text);
     assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
     let root = parsed.documents[0].root.as_ref().unwrap();
@@ -208,51 +209,55 @@ fn selector_parse_test_yaml() {
     for g in get(root, "groups").unwrap().as_sequence().unwrap() {
         let test = s(get(g, "test").unwrap());
         for c in get(g, "cases").unwrap().as_sequence().unwrap() {
-            match test.as_str() {
-                "TestSetSelectorParser" | "TestSelectorParse" | "TestDeterministicParse" => {
-                    check_parse(c)
-                }
-                "TestLexer" => {
-                    let input = s(get(c, "s").unwrap());
-                    let toks = select::tokens(&input);
-                    let first = toks.first().map_or("EndOfStringToken", |t| t.0);
-                    assert_eq!(first, s(get(c, "token").unwrap()), "{input:?}");
-                    if let Some((_, lit)) = toks.first() {
-                        assert_eq!(lit, &input);
-                    }
-                }
-                "TestLexerSequence" => {
-                    let input = s(get(c, "s").unwrap());
-                    let toks: Vec<String> =
-                        select::tokens(&input).into_iter().map(|t| t.0.to_string()).collect();
-                    assert_eq!(toks, strings(get(c, "tokens")), "{input:?}");
-                }
-                "TestToString" => {
-                    let reqs = get(c, "requirements").unwrap().as_sequence().unwrap();
-                    let sel = select::Selector {
-                        requirements: reqs.iter().map(requirement).collect(),
-                        nothing: false,
-                    };
-                    assert_eq!(sel.to_string(), s(get(c, "string").unwrap()));
-                }
-                "TestRequirementConstructor" => {
-                    let op = Operator::from_selection(&s(get(c, "op").unwrap())).unwrap();
-                    let key = s(get(c, "key").unwrap());
-                    let r = Requirement::new(&key, op, strings(get(c, "values")));
-                    match get(c, "field").map(s) {
-                        None => assert!(r.is_ok(), "{key}: {r:?}"),
-                        Some(f) => {
-                            let e = r.expect_err(&key);
-                            assert!(e.starts_with(&format!("{f}: Invalid value: ")), "{key}: {e}");
-                        }
-                    }
-                }
-                "kubectl get -l" => check_kubectl(c),
-                other => panic!("unknown group {other}"),
-            }
+            check(&test, c);
             checked += 1;
         }
     }
+    checked
+}
+
+#[test]
+fn selector_parse_test_yaml() {
+    let checked = each_case(PARSE_PATH, |test, c| match test {
+        "TestSetSelectorParser" | "TestSelectorParse" | "TestDeterministicParse" => check_parse(c),
+        "TestLexer" => {
+            let input = s(get(c, "s").unwrap());
+            let toks = select::tokens(&input);
+            let first = toks.first().map_or("EndOfStringToken", |t| t.0);
+            assert_eq!(first, s(get(c, "token").unwrap()), "{input:?}");
+            if let Some((_, lit)) = toks.first() {
+                assert_eq!(lit, &input);
+            }
+        }
+        "TestLexerSequence" => {
+            let input = s(get(c, "s").unwrap());
+            let toks: Vec<String> =
+                select::tokens(&input).into_iter().map(|t| t.0.to_string()).collect();
+            assert_eq!(toks, strings(get(c, "tokens")), "{input:?}");
+        }
+        "TestToString" => {
+            let reqs = get(c, "requirements").unwrap().as_sequence().unwrap();
+            let sel = select::Selector {
+                requirements: reqs.iter().map(requirement).collect(),
+                nothing: false,
+            };
+            assert_eq!(sel.to_string(), s(get(c, "string").unwrap()));
+        }
+        "TestRequirementConstructor" => {
+            let op = Operator::from_selection(&s(get(c, "op").unwrap())).unwrap();
+            let key = s(get(c, "key").unwrap());
+            let r = Requirement::new(&key, op, strings(get(c, "values")));
+            match get(c, "field").map(s) {
+                None => assert!(r.is_ok(), "{key}: {r:?}"),
+                Some(f) => {
+                    let e = r.expect_err(&key);
+                    assert!(e.starts_with(&format!("{f}: Invalid value: ")), "{key}: {e}");
+                }
+            }
+        }
+        "kubectl get -l" => check_kubectl(c),
+        other => panic!("unknown group {other}"),
+    });
     assert!(checked >= 70, "only {checked} cases checked");
 }
 
@@ -394,18 +399,7 @@ fn check_more(test: &str, c: &Node<'_>) {
 
 #[test]
 fn labels_selector_more_test_yaml() {
-    let text = std::fs::read_to_string(MORE_PATH).expect("conformance file");
-    let parsed = syntax::parse(FileId(0), &text);
-    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
-    let root = parsed.documents[0].root.as_ref().unwrap();
-    let mut checked = 0;
-    for g in get(root, "groups").unwrap().as_sequence().unwrap() {
-        let test = s(get(g, "test").unwrap());
-        for c in get(g, "cases").unwrap().as_sequence().unwrap() {
-            check_more(&test, c);
-            checked += 1;
-        }
-    }
+    let checked = each_case(MORE_PATH, check_more);
     assert!(checked >= 35, "only {checked} cases checked");
 }
 
@@ -472,23 +466,10 @@ fn check_as_map(c: &Node<'_>) {
 
 #[test]
 fn meta_v1_label_selector_test_yaml() {
-    let text = std::fs::read_to_string(META_PATH).expect("conformance file");
-    let parsed = syntax::parse(FileId(0), &text);
-    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
-    let root = parsed.documents[0].root.as_ref().unwrap();
-    let mut checked = 0;
-    for g in get(root, "groups").unwrap().as_sequence().unwrap() {
-        let test = s(get(g, "test").unwrap());
-        for c in get(g, "cases").unwrap().as_sequence().unwrap() {
-            match test.as_str() {
-                "TestLabelSelectorAsSelector" | "LabelSelectorAsSelector operators" => {
-                    check_as_selector(c)
-                }
-                "TestLabelSelectorAsMap" => check_as_map(c),
-                other => panic!("unknown group {other}"),
-            }
-            checked += 1;
-        }
-    }
+    let checked = each_case(META_PATH, |test, c| match test {
+        "TestLabelSelectorAsSelector" | "LabelSelectorAsSelector operators" => check_as_selector(c),
+        "TestLabelSelectorAsMap" => check_as_map(c),
+        other => panic!("unknown group {other}"),
+    });
     assert!(checked >= 20, "only {checked} cases checked");
 }

@@ -299,6 +299,13 @@ fn service_warnings() {
     assert_eq!(kubectl_cases("service_warnings.yaml"), 11);
 }
 
+/// `pod_warnings.yaml`: upstream `pkg/api/pod/warnings_test.go` `TestWarnings` and
+/// `TestTemplateOnlyWarnings`, as `kubectl apply` prints a created Pod's or workload's warnings.
+#[test]
+fn pod_warnings() {
+    assert_eq!(kubectl_cases("pod_warnings.yaml"), 45);
+}
+
 /// `pod_spec.yaml`: upstream `TestValidatePorts`, `TestValidateRestartPolicy`,
 /// `TestValidateDNSPolicy`, `TestValidatePodDNSConfig` and the `TestValidatePodSpec` /
 /// `TestValidatePod` cases on fields the simulator reads, as `kubectl apply` answers.

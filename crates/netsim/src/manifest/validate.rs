@@ -23,7 +23,7 @@
 
 use std::net::IpAddr;
 
-use super::kinds::{RawContainer, RawPodSpec, RawService};
+use super::kinds::{RawContainer, RawContainerPort, RawPodSpec, RawService};
 use super::version::KubeVersion;
 use crate::diagnostic::Diagnostic;
 use crate::model::*;
@@ -479,6 +479,25 @@ impl V<'_> {
 
 /// NetworkPolicy and ClusterNetworkPolicy (a child module, so it shares the helpers above).
 pub(crate) mod policy;
+
+/// The API server's warnings for Pods and Pod templates.
+mod pod_warnings;
+
+/// The warnings of a created Pod (`template` false: `GetWarningsForPod`) or workload
+/// (`GetWarningsForPodTemplate`, `ann` the template's annotations), for
+/// `Loader::warn_if_created`.
+pub(crate) fn pod_warnings(
+    kind: &str,
+    meta: &ObjectMeta,
+    ann: &Labels,
+    template: bool,
+    spec: &RawPodSpec,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut v = V::new(kind, meta, &mut out);
+    pod_warnings::pod_warnings(&mut v, template, ann, spec);
+    out
+}
 
 /// The code of the warnings the API server returns with an accepted object (kubectl prints each
 /// as `Warning: <text>`); the message is the warning's exact text.
@@ -939,15 +958,14 @@ fn container_list(
     }
 }
 
-/// `AccumulateUniqueHostPorts`: `protocol/hostIP/hostPort` unique among `cs` (hostIP is not
-/// read, so empty). `at_index`: the container's real index, for one init container checked
+/// `AccumulateUniqueHostPorts`: `protocol/hostIP/hostPort` unique among `cs`. `at_index`: the container's real index, for one init container checked
 /// alone (upstream's path then says `[0]`).
 fn host_port_conflicts(v: &mut V<'_>, base: &str, cs: &[RawContainer], at_index: Option<usize>) {
     let mut seen: Vec<String> = Vec::new();
     for (ci, c) in cs.iter().enumerate() {
         for (j, port) in c.ports.iter().enumerate() {
             let Some(h) = port.host_port.filter(|&h| h != 0) else { continue };
-            let key = format!("{}//{h}", port.protocol.as_deref().unwrap_or(""));
+            let key = format!("{}/{}/{h}", port.protocol.as_deref().unwrap_or(""), port.host_ip);
             if seen.contains(&key) {
                 let path = format!("{base}[{ci}].ports[{j}].hostPort");
                 let at = format!("{base}[{}].ports[{j}].hostPort", at_index.unwrap_or(ci));

@@ -306,6 +306,12 @@ fn pod_warnings() {
     assert_eq!(kubectl_cases("pod_warnings.yaml"), 45);
 }
 
+/// `node_create.yaml`: `ValidateNode` (taints, podCIDRs), as `kubectl apply` answers.
+#[test]
+fn node_create() {
+    assert_eq!(kubectl_cases("node_create.yaml"), 12);
+}
+
 /// `pod_spec.yaml`: upstream `TestValidatePorts`, `TestValidateRestartPolicy`,
 /// `TestValidateDNSPolicy`, `TestValidatePodDNSConfig` and the `TestValidatePodSpec` /
 /// `TestValidatePod` cases on fields the simulator reads, as `kubectl apply` answers.

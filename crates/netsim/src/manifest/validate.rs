@@ -785,20 +785,7 @@ pub(crate) fn namespace(meta: &ObjectMeta, diags: &mut Vec<Diagnostic>) {
 pub(crate) fn node(node: &Node, diags: &mut Vec<Diagnostic>) {
     let mut v = V::new("Node", &node.meta, diags);
     object_meta(&mut v, "Node", &node.meta, NameRule::Subdomain, false);
-    // validateNodeTaints
-    for (i, t) in node.taints.iter().enumerate() {
-        let p = format!("spec.taints[{i}]");
-        for m in is_qualified_name(&t.key) {
-            let kp = format!("{p}.key");
-            v.invalid(&kp, &kp, &go_quote(&t.key), &m, None);
-        }
-        let errs = is_valid_label_value(&t.value);
-        if !errs.is_empty() {
-            let vp = format!("{p}.value");
-            v.invalid(&vp, &vp, &go_quote(&t.value), &errs.join(";"), None);
-        }
-        taint_effect(&mut v, &format!("{p}.effect"), &t.effect, false);
-    }
+    node_taints(&mut v, &node.taints);
     for (i, c) in node.pod_cidrs.iter().enumerate() {
         if !is_cidr(c) {
             let p = format!("spec.podCIDRs[{i}]");
@@ -819,6 +806,80 @@ pub(crate) fn node(node: &Node, diags: &mut Vec<Diagnostic>) {
                 "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)",
                 None,
             );
+        }
+    }
+    pod_cidr_families(&mut v, &node.pod_cidrs);
+}
+
+/// `validateNodeTaints`, as `ValidateNode` calls it: with the field path `metadata.taints`
+/// (upstream passes `fldPath.Child("taints")` with `fldPath` = `metadata`), though the taints are
+/// `spec.taints` in the object (where the diagnostics point).
+fn node_taints(v: &mut V<'_>, taints: &[Taint]) {
+    for (i, t) in taints.iter().enumerate() {
+        let p = format!("metadata.taints[{i}]");
+        let at = format!("spec.taints[{i}]");
+        for m in is_qualified_name(&t.key) {
+            v.invalid(&format!("{p}.key"), &format!("{at}.key"), &go_quote(&t.key), &m, None);
+        }
+        let errs = is_valid_label_value(&t.value);
+        if !errs.is_empty() {
+            let (vp, va) = (format!("{p}.value"), format!("{at}.value"));
+            v.invalid(&vp, &va, &go_quote(&t.value), &errs.join(";"), None);
+        }
+        let (ep, ea) = (format!("{p}.effect"), format!("{at}.effect"));
+        match t.effect.as_str() {
+            "" => v.push("required-value", &ea, true, format!("{ep}: Required value"), None),
+            "NoSchedule" | "PreferNoSchedule" | "NoExecute" => {}
+            other => v.push("unsupported-value", &ea, false, format!("{ep}: Unsupported value: {}: supported values: \"NoSchedule\", \"PreferNoSchedule\", \"NoExecute\"", go_quote(other)), Some("effects are NoSchedule, PreferNoSchedule or NoExecute (case-sensitive)".to_string())),
+        }
+        if taints[..i].iter().any(|o| o.key == t.key && o.effect == t.effect) {
+            // `field.Duplicate(idxPath, currTaint)`: the value prints as `%#v` of a core.Taint.
+            let value = format!(
+                "core.Taint{{Key:{}, Value:{}, Effect:{}, TimeAdded:(*v1.Time)(nil)}}",
+                go_quote(&t.key),
+                go_quote(&t.value),
+                go_quote(&t.effect)
+            );
+            v.push(
+                "duplicate-value",
+                &at,
+                false,
+                format!(
+                    "{p}: Duplicate value: {value}: taints must be unique by key and effect pair"
+                ),
+                Some(
+                    "a node carries one taint per key and effect: drop or merge the repeated one"
+                        .to_string(),
+                ),
+            );
+        }
+    }
+}
+
+/// `ValidateNode`'s podCIDRs pair rules: at most one CIDR per IP family, no duplicates (only
+/// when every CIDR parses: otherwise upstream adds an internal error this does not model).
+fn pod_cidr_families(v: &mut V<'_>, cidrs: &[String]) {
+    if cidrs.len() < 2 || !cidrs.iter().all(|c| is_cidr(c)) {
+        return;
+    }
+    let v4 = cidrs.iter().filter(|c| !c.contains(':')).count();
+    if cidrs.len() > 2 || v4 != 1 {
+        let list: Vec<String> = cidrs.iter().map(|c| go_quote(c)).collect();
+        let value = format!("[]string{{{}}}", list.join(", "));
+        v.invalid(
+            "spec.podCIDRs",
+            "spec.podCIDRs",
+            &value,
+            "may specify no more than one CIDR for each IP family",
+            Some(
+                "a node has one pod CIDR per IP family: one IPv4 and one IPv6 at most".to_string(),
+            ),
+        );
+    }
+    for (i, c) in cidrs.iter().enumerate() {
+        if cidrs[..i].contains(c) {
+            let p = format!("spec.podCIDRs[{i}]");
+            v.duplicate(&p, &p, &go_quote(c), None);
         }
     }
 }

@@ -312,6 +312,13 @@ fn node_create() {
     assert_eq!(kubectl_cases("node_create.yaml"), 12);
 }
 
+/// `replication_controller.yaml`: upstream `TestValidateReplicationController`, as
+/// `kubectl apply` answers.
+#[test]
+fn replication_controller() {
+    assert_eq!(kubectl_cases("replication_controller.yaml"), 14);
+}
+
 /// `pod_spec.yaml`: upstream `TestValidatePorts`, `TestValidateRestartPolicy`,
 /// `TestValidateDNSPolicy`, `TestValidatePodDNSConfig` and the `TestValidatePodSpec` /
 /// `TestValidatePod` cases on fields the simulator reads, as `kubectl apply` answers.

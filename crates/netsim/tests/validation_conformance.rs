@@ -303,7 +303,7 @@ fn service_warnings() {
 /// `TestTemplateOnlyWarnings`, as `kubectl apply` prints a created Pod's or workload's warnings.
 #[test]
 fn pod_warnings() {
-    assert_eq!(kubectl_cases("pod_warnings.yaml"), 45);
+    assert_eq!(kubectl_cases("pod_warnings.yaml"), 46);
 }
 
 /// `node_create.yaml`: `ValidateNode` (taints, podCIDRs), as `kubectl apply` answers.

@@ -258,15 +258,12 @@ fn port_warnings(w: &mut W<'_, '_, '_>, spec: &RawPodSpec) {
     }
 }
 
-/// A port name used again in another container (regular containers and sidecars: init
-/// containers with `restartPolicy: Always`); the first one is what a name resolves to.
+/// A port name used again in the Pod (any container: init containers too, sidecar or not, as
+/// `VisitContainersWithPath` visits them; v1.33+, the oldest version the simulator models); the
+/// first one is what a name resolves to.
 fn port_name_warnings(w: &mut W<'_, '_, '_>, spec: &RawPodSpec) {
     let mut seen: Vec<(&str, String)> = Vec::new();
     for (cpath, c) in visit(spec) {
-        let sidecar = c.restart_policy.as_deref() == Some("Always");
-        if cpath.starts_with("spec.initContainers") && !sidecar {
-            continue;
-        }
         for (i, p) in c.ports.iter().enumerate() {
             let Some(name) = p.name.as_deref().filter(|n| !n.is_empty()) else { continue };
             let path = format!("{cpath}.ports[{i}]");

@@ -299,6 +299,26 @@ fn service_warnings() {
     assert_eq!(kubectl_cases("service_warnings.yaml"), 11);
 }
 
+/// `pod_warnings.yaml`: upstream `pkg/api/pod/warnings_test.go` `TestWarnings` and
+/// `TestTemplateOnlyWarnings`, as `kubectl apply` prints a created Pod's or workload's warnings.
+#[test]
+fn pod_warnings() {
+    assert_eq!(kubectl_cases("pod_warnings.yaml"), 46);
+}
+
+/// `node_create.yaml`: `ValidateNode` (taints, podCIDRs), as `kubectl apply` answers.
+#[test]
+fn node_create() {
+    assert_eq!(kubectl_cases("node_create.yaml"), 12);
+}
+
+/// `replication_controller.yaml`: upstream `TestValidateReplicationController`, as
+/// `kubectl apply` answers.
+#[test]
+fn replication_controller() {
+    assert_eq!(kubectl_cases("replication_controller.yaml"), 14);
+}
+
 /// `pod_spec.yaml`: upstream `TestValidatePorts`, `TestValidateRestartPolicy`,
 /// `TestValidateDNSPolicy`, `TestValidatePodDNSConfig` and the `TestValidatePodSpec` /
 /// `TestValidatePod` cases on fields the simulator reads, as `kubectl apply` answers.

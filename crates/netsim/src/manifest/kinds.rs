@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use super::decode::Cx;
 use super::schema as s;
 use crate::model::*;
-use crate::syntax::Node;
+use crate::syntax::{Entry, Node};
 
 /// Walks the fields of a mapping: `fields!(cx, node, KNOWN, k, e => { "a" => ..., })`.
 /// Each arm runs with the path extended by the key and its spans recorded; keys not matched are
@@ -107,6 +107,16 @@ pub(crate) struct RawContainerPort {
     pub container_port: i32,
     pub protocol: Option<String>,
     pub host_port: Option<i32>,
+    /// `hostIP` as given (read only for the API server's warnings).
+    pub host_ip: String,
+}
+
+/// An `env` item: name, value, and whether `valueFrom` is set (for the duplicate-env warning).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RawEnvVar {
+    pub name: String,
+    pub value: String,
+    pub value_from: bool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -115,6 +125,28 @@ pub(crate) struct RawContainer {
     pub image: String,
     pub ports: Vec<RawContainerPort>,
     pub restart_policy: Option<String>,
+    pub env: Vec<RawEnvVar>,
+    /// `securityContext.seccompProfile` / `.appArmorProfile` are set.
+    pub seccomp_field: bool,
+    pub apparmor_field: bool,
+}
+
+/// Pod-spec facts only the API server's warnings read (`pkg/api/pod/warnings.go`), from
+/// fields the simulator otherwise accepts without modelling.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct PodWarnFacts {
+    pub host_aliases: Vec<String>,
+    pub image_pull_secrets: Vec<String>,
+    /// `matchExpressions[*].key` of each required / preferred node selector term.
+    pub node_required: Vec<Vec<String>>,
+    pub node_preferred: Vec<Vec<String>>,
+    /// Whether each term has a non-null `labelSelector`: podAffinity required, preferred,
+    /// podAntiAffinity required, preferred.
+    pub pod_affinity: [Vec<bool>; 4],
+    /// `(topologyKey, labelSelector set)` per topology spread constraint.
+    pub topology_spread: Vec<(String, bool)>,
+    pub seccomp_field: bool,
+    pub apparmor_field: bool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -126,6 +158,54 @@ pub(crate) struct RawPodSpec {
     pub toleration_seconds: Vec<Option<i64>>,
     /// `activeDeadlineSeconds` (forbidden in a ReplicationController's template).
     pub active_deadline_seconds: Option<i64>,
+    pub warn: PodWarnFacts,
+}
+
+fn raw_str(n: Option<&Entry<'_>>) -> String {
+    n.and_then(|e| e.value.as_scalar()).map(|s| s.text.to_string()).unwrap_or_default()
+}
+
+fn raw_items<'n, 'a>(n: Option<&'n Entry<'a>>) -> &'n [Node<'a>] {
+    n.and_then(|e| e.value.as_sequence()).unwrap_or(&[])
+}
+
+fn raw_set(n: Option<&Entry<'_>>) -> bool {
+    n.is_some_and(|e| !e.value.is_null())
+}
+
+/// `securityContext`: (seccompProfile set, appArmorProfile set).
+fn security_profiles(n: &Node<'_>) -> (bool, bool) {
+    (raw_set(n.get("seccompProfile")), raw_set(n.get("appArmorProfile")))
+}
+
+fn match_expression_keys(term: Option<&Node<'_>>) -> Vec<String> {
+    let exprs = term.and_then(|t| t.get("matchExpressions"));
+    raw_items(exprs).iter().map(|e| raw_str(e.get("key"))).collect()
+}
+
+/// `spec.affinity`, as far as the warnings read it.
+fn affinity_facts(w: &mut PodWarnFacts, n: &Node<'_>) {
+    if let Some(na) = n.get("nodeAffinity") {
+        let req = na.value.get("requiredDuringSchedulingIgnoredDuringExecution");
+        let terms = req.and_then(|r| r.value.get("nodeSelectorTerms"));
+        w.node_required = raw_items(terms).iter().map(|t| match_expression_keys(Some(t))).collect();
+        let pref = na.value.get("preferredDuringSchedulingIgnoredDuringExecution");
+        w.node_preferred = raw_items(pref)
+            .iter()
+            .map(|t| match_expression_keys(t.get("preference").map(|p| &p.value)))
+            .collect();
+    }
+    for (i, key) in ["podAffinity", "podAntiAffinity"].into_iter().enumerate() {
+        let Some(a) = n.get(key) else { continue };
+        let req = a.value.get("requiredDuringSchedulingIgnoredDuringExecution");
+        w.pod_affinity[2 * i] =
+            raw_items(req).iter().map(|t| raw_set(t.get("labelSelector"))).collect();
+        let pref = a.value.get("preferredDuringSchedulingIgnoredDuringExecution");
+        w.pod_affinity[2 * i + 1] = raw_items(pref)
+            .iter()
+            .map(|t| raw_set(t.get("podAffinityTerm").and_then(|p| p.value.get("labelSelector"))))
+            .collect();
+    }
 }
 
 fn container(cx: &mut Cx<'_>, n: &Node<'_>) -> RawContainer {
@@ -143,17 +223,21 @@ fn container(cx: &mut Cx<'_>, n: &Node<'_>) -> RawContainer {
                 "containerPort" => p.container_port = cx.int32(&f.value).unwrap_or(0),
                 "protocol" => p.protocol = protocol_str(cx, &f.value),
                 "hostPort" => p.host_port = cx.int32(&f.value),
-                "hostIP" => { let _ = cx.string(&f.value); },
+                "hostIP" => p.host_ip = cx.string(&f.value).unwrap_or_default(),
             });
             c.ports.push(p);
         }),
         "env" => items!(cx, &e.value, _i, it => {
+            let mut v = RawEnvVar::default();
             cx.go = "EnvVar";
             fields!(cx, it, s::ENV_VAR, f => {
-                "name" => { let _ = cx.string(&f.value); },
-                "value" => { let _ = cx.string(&f.value); },
+                "name" => v.name = cx.string(&f.value).unwrap_or_default(),
+                "value" => v.value = cx.string(&f.value).unwrap_or_default(),
+                "valueFrom" => v.value_from = !f.value.is_null(),
             });
+            c.env.push(v);
         }),
+        "securityContext" => (c.seccomp_field, c.apparmor_field) = security_profiles(&e.value),
         "command" => { let _ = cx.string_list(&e.value); },
         "args" => { let _ = cx.string_list(&e.value); },
     });
@@ -224,6 +308,11 @@ pub(crate) fn pod_spec(cx: &mut Cx<'_>, n: &Node<'_>) -> RawPodSpec {
             cx.go = "PodSpec";
             r.spec.dns_config = Some(d);
         },
+        "securityContext" => (r.warn.seccomp_field, r.warn.apparmor_field) = security_profiles(&e.value),
+        "affinity" => affinity_facts(&mut r.warn, &e.value),
+        "hostAliases" => r.warn.host_aliases = raw_items(Some(e)).iter().map(|h| raw_str(h.get("ip"))).collect(),
+        "imagePullSecrets" => r.warn.image_pull_secrets = raw_items(Some(e)).iter().map(|h| raw_str(h.get("name"))).collect(),
+        "topologySpreadConstraints" => r.warn.topology_spread = raw_items(Some(e)).iter().map(|t| (raw_str(t.get("topologyKey")), raw_set(t.get("labelSelector")))).collect(),
         "readinessGates" => items!(cx, &e.value, _i, it => {
             fields!(cx, it, s::READINESS_GATE, f => {
                 "conditionType" => if let Some(t) = cx.string(&f.value) { r.spec.readiness_gates.push(t) },

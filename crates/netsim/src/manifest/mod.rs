@@ -513,6 +513,7 @@ impl Loader {
 
     /// A Pod.
     fn pod(&mut self, file: FileId, root: &Node<'_>) {
+        let start = self.diagnostics.len();
         let cx = &mut Cx::new(file, &mut self.diagnostics);
         let mut meta = ObjectMeta::default();
         let mut spec = kinds::RawPodSpec::default();
@@ -528,6 +529,9 @@ impl Loader {
         defaults::pod_spec(&mut spec, true);
         let mut pod = Pod { meta, spec: PodSpec::default(), status };
         validate::pod(&pod.meta, &spec, &mut self.diagnostics);
+        let warnings =
+            validate::pod_warnings("Pod", &pod.meta, &pod.meta.annotations, false, &spec);
+        self.warn_if_created(start, warnings);
         pod.spec = defaults::pod_spec_model(spec);
         let meta = pod.meta.clone();
         self.dedup("Pod", &meta, |o| &mut o.pods, pod);
@@ -608,6 +612,7 @@ impl Loader {
 
     /// A ReplicationController.
     fn replication_controller(&mut self, file: FileId, root: &Node<'_>) {
+        let start = self.diagnostics.len();
         let cx = &mut Cx::new(file, &mut self.diagnostics);
         let mut meta = ObjectMeta::default();
         let mut replicas: Option<i32> = None;
@@ -665,6 +670,14 @@ impl Loader {
             min_ready,
             &mut self.diagnostics,
         );
+        let warnings = validate::pod_warnings(
+            "ReplicationController",
+            &w.meta,
+            &w.template.annotations,
+            true,
+            &tspec,
+        );
+        self.warn_if_created(start, warnings);
         let mut w = w;
         w.template.spec = defaults::pod_spec_model(tspec);
         let meta = w.meta.clone();
@@ -673,6 +686,7 @@ impl Loader {
 
     /// A Deployment, ReplicaSet, StatefulSet or DaemonSet (`kind`).
     fn apps_workload(&mut self, file: FileId, root: &Node<'_>, kind: &str) {
+        let start = self.diagnostics.len();
         let cx = &mut Cx::new(file, &mut self.diagnostics);
         let wk = match kind {
             "Deployment" => WorkloadKind::Deployment,
@@ -729,6 +743,9 @@ impl Loader {
             service_name,
         };
         validate::workload(&w, &tspec, &mut self.diagnostics);
+        let warnings =
+            validate::pod_warnings(wk.as_str(), &w.meta, &w.template.annotations, true, &tspec);
+        self.warn_if_created(start, warnings);
         let mut w = w;
         w.template.spec = defaults::pod_spec_model(tspec);
         let meta = w.meta.clone();

@@ -23,7 +23,7 @@
 
 use std::net::IpAddr;
 
-use super::kinds::{RawContainer, RawPodSpec, RawService};
+use super::kinds::{RawContainer, RawContainerPort, RawPodSpec, RawService};
 use super::version::KubeVersion;
 use crate::diagnostic::Diagnostic;
 use crate::model::*;
@@ -480,6 +480,25 @@ impl V<'_> {
 /// NetworkPolicy and ClusterNetworkPolicy (a child module, so it shares the helpers above).
 pub(crate) mod policy;
 
+/// The API server's warnings for Pods and Pod templates.
+mod pod_warnings;
+
+/// The warnings of a created Pod (`template` false: `GetWarningsForPod`) or workload
+/// (`GetWarningsForPodTemplate`, `ann` the template's annotations), for
+/// `Loader::warn_if_created`.
+pub(crate) fn pod_warnings(
+    kind: &str,
+    meta: &ObjectMeta,
+    ann: &Labels,
+    template: bool,
+    spec: &RawPodSpec,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut v = V::new(kind, meta, &mut out);
+    pod_warnings::pod_warnings(&mut v, template, ann, spec);
+    out
+}
+
 /// The code of the warnings the API server returns with an accepted object (kubectl prints each
 /// as `Warning: <text>`); the message is the warning's exact text.
 pub const API_WARNING: &str = "api-warning";
@@ -766,20 +785,7 @@ pub(crate) fn namespace(meta: &ObjectMeta, diags: &mut Vec<Diagnostic>) {
 pub(crate) fn node(node: &Node, diags: &mut Vec<Diagnostic>) {
     let mut v = V::new("Node", &node.meta, diags);
     object_meta(&mut v, "Node", &node.meta, NameRule::Subdomain, false);
-    // validateNodeTaints
-    for (i, t) in node.taints.iter().enumerate() {
-        let p = format!("spec.taints[{i}]");
-        for m in is_qualified_name(&t.key) {
-            let kp = format!("{p}.key");
-            v.invalid(&kp, &kp, &go_quote(&t.key), &m, None);
-        }
-        let errs = is_valid_label_value(&t.value);
-        if !errs.is_empty() {
-            let vp = format!("{p}.value");
-            v.invalid(&vp, &vp, &go_quote(&t.value), &errs.join(";"), None);
-        }
-        taint_effect(&mut v, &format!("{p}.effect"), &t.effect, false);
-    }
+    node_taints(&mut v, &node.taints);
     for (i, c) in node.pod_cidrs.iter().enumerate() {
         if !is_cidr(c) {
             let p = format!("spec.podCIDRs[{i}]");
@@ -800,6 +806,80 @@ pub(crate) fn node(node: &Node, diags: &mut Vec<Diagnostic>) {
                 "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)",
                 None,
             );
+        }
+    }
+    pod_cidr_families(&mut v, &node.pod_cidrs);
+}
+
+/// `validateNodeTaints`, as `ValidateNode` calls it: with the field path `metadata.taints`
+/// (upstream passes `fldPath.Child("taints")` with `fldPath` = `metadata`), though the taints are
+/// `spec.taints` in the object (where the diagnostics point).
+fn node_taints(v: &mut V<'_>, taints: &[Taint]) {
+    for (i, t) in taints.iter().enumerate() {
+        let p = format!("metadata.taints[{i}]");
+        let at = format!("spec.taints[{i}]");
+        for m in is_qualified_name(&t.key) {
+            v.invalid(&format!("{p}.key"), &format!("{at}.key"), &go_quote(&t.key), &m, None);
+        }
+        let errs = is_valid_label_value(&t.value);
+        if !errs.is_empty() {
+            let (vp, va) = (format!("{p}.value"), format!("{at}.value"));
+            v.invalid(&vp, &va, &go_quote(&t.value), &errs.join(";"), None);
+        }
+        let (ep, ea) = (format!("{p}.effect"), format!("{at}.effect"));
+        match t.effect.as_str() {
+            "" => v.push("required-value", &ea, true, format!("{ep}: Required value"), None),
+            "NoSchedule" | "PreferNoSchedule" | "NoExecute" => {}
+            other => v.push("unsupported-value", &ea, false, format!("{ep}: Unsupported value: {}: supported values: \"NoSchedule\", \"PreferNoSchedule\", \"NoExecute\"", go_quote(other)), Some("effects are NoSchedule, PreferNoSchedule or NoExecute (case-sensitive)".to_string())),
+        }
+        if taints[..i].iter().any(|o| o.key == t.key && o.effect == t.effect) {
+            // `field.Duplicate(idxPath, currTaint)`: the value prints as `%#v` of a core.Taint.
+            let value = format!(
+                "core.Taint{{Key:{}, Value:{}, Effect:{}, TimeAdded:(*v1.Time)(nil)}}",
+                go_quote(&t.key),
+                go_quote(&t.value),
+                go_quote(&t.effect)
+            );
+            v.push(
+                "duplicate-value",
+                &at,
+                false,
+                format!(
+                    "{p}: Duplicate value: {value}: taints must be unique by key and effect pair"
+                ),
+                Some(
+                    "a node carries one taint per key and effect: drop or merge the repeated one"
+                        .to_string(),
+                ),
+            );
+        }
+    }
+}
+
+/// `ValidateNode`'s podCIDRs pair rules: at most one CIDR per IP family, no duplicates (only
+/// when every CIDR parses: otherwise upstream adds an internal error this does not model).
+fn pod_cidr_families(v: &mut V<'_>, cidrs: &[String]) {
+    if cidrs.len() < 2 || !cidrs.iter().all(|c| is_cidr(c)) {
+        return;
+    }
+    let v4 = cidrs.iter().filter(|c| !c.contains(':')).count();
+    if cidrs.len() > 2 || v4 != 1 {
+        let list: Vec<String> = cidrs.iter().map(|c| go_quote(c)).collect();
+        let value = format!("[]string{{{}}}", list.join(", "));
+        v.invalid(
+            "spec.podCIDRs",
+            "spec.podCIDRs",
+            &value,
+            "may specify no more than one CIDR for each IP family",
+            Some(
+                "a node has one pod CIDR per IP family: one IPv4 and one IPv6 at most".to_string(),
+            ),
+        );
+    }
+    for (i, c) in cidrs.iter().enumerate() {
+        if cidrs[..i].contains(c) {
+            let p = format!("spec.podCIDRs[{i}]");
+            v.duplicate(&p, &p, &go_quote(c), None);
         }
     }
 }
@@ -939,15 +1019,14 @@ fn container_list(
     }
 }
 
-/// `AccumulateUniqueHostPorts`: `protocol/hostIP/hostPort` unique among `cs` (hostIP is not
-/// read, so empty). `at_index`: the container's real index, for one init container checked
+/// `AccumulateUniqueHostPorts`: `protocol/hostIP/hostPort` unique among `cs`. `at_index`: the container's real index, for one init container checked
 /// alone (upstream's path then says `[0]`).
 fn host_port_conflicts(v: &mut V<'_>, base: &str, cs: &[RawContainer], at_index: Option<usize>) {
     let mut seen: Vec<String> = Vec::new();
     for (ci, c) in cs.iter().enumerate() {
         for (j, port) in c.ports.iter().enumerate() {
             let Some(h) = port.host_port.filter(|&h| h != 0) else { continue };
-            let key = format!("{}//{h}", port.protocol.as_deref().unwrap_or(""));
+            let key = format!("{}/{}/{h}", port.protocol.as_deref().unwrap_or(""), port.host_ip);
             if seen.contains(&key) {
                 let path = format!("{base}[{ci}].ports[{j}].hostPort");
                 let at = format!("{base}[{}].ports[{j}].hostPort", at_index.unwrap_or(ci));

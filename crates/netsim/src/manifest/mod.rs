@@ -209,6 +209,31 @@ pub(crate) fn object_label(kind: &str, name: &str) -> String {
     format!("{kind} {}", validate::go_quote(name))
 }
 
+/// Go's `utilerrors.NewAggregate(errs).Error()`: one distinct message alone, several as
+/// `[a, b]` (duplicates dropped).
+fn go_aggregate(msgs: &[&str]) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    for m in msgs {
+        if !seen.contains(m) {
+            seen.push(m);
+        }
+    }
+    match seen.as_slice() {
+        [one] => (*one).to_string(),
+        many => format!("[{}]", many.join(", ")),
+    }
+}
+
+/// kubectl's client-side validation error for a document (`cli-runtime` `visitor.go`
+/// `StreamVisitor.Visit` and `ValidateSchema`; the causes from `kubectl` `pkg/validation`
+/// `getObjectKind` / `validateList`).
+fn invalid_data(file: &str, causes: &[&str]) -> String {
+    format!(
+        "error: error validating \"{file}\": error validating data: {}; if you choose to ignore these errors, turn validation off with --validate=false",
+        go_aggregate(causes)
+    )
+}
+
 /// The preferred `apiVersion` of a kind ([`KINDS`]), `v1` for `List`.
 fn api_version_for(kind: &str) -> Option<String> {
     if kind == "List" {
@@ -236,11 +261,68 @@ impl Loader {
     /// Reads one top-level document: an object, or a list of them.
     fn document(&mut self, file: FileId, text: &str, root: &Node<'_>) {
         self.insert_at = namespace_insert_point(file, text, root.range.start, self.file_text_start);
+        if self.list_schema_invalid(file, root) {
+            return;
+        }
         if root.get("items").is_some() {
             self.list(file, root);
         } else {
             self.object(file, root, None);
         }
+    }
+
+    /// kubectl's client-side validation of a `v1` `List` document (`kubectl` `pkg/validation`
+    /// `validation.go` `validateList`, run because the server's field validation does not cover
+    /// `List`: `cli-runtime` `query_param_verifier_v3.go` `HasSupport`): `items` must be a
+    /// sequence and every item a mapping with `apiVersion` and `kind` of its own (no inheriting
+    /// here). A failure rejects the whole document and ends the file's stream. Returns whether
+    /// it failed.
+    fn list_schema_invalid(&mut self, file: FileId, root: &Node<'_>) -> bool {
+        let scalar =
+            |k: &str| root.get(k).and_then(|e| e.value.as_scalar()).map(|s| s.text.to_string());
+        if scalar("apiVersion").as_deref() != Some("v1")
+            || scalar("kind").as_deref() != Some("List")
+        {
+            return false;
+        }
+        let mut causes: Vec<&str> = Vec::new();
+        let mut at = root.range;
+        match root.get("items").and_then(|e| e.value.as_sequence()) {
+            None => {
+                causes.push("invalid object to validate");
+                at = root.get("items").map_or(root.range, |e| e.value.range);
+            }
+            Some(items) => {
+                for it in items {
+                    let before = causes.len();
+                    if it.as_mapping().is_none() {
+                        causes.push("invalid object to validate");
+                    } else {
+                        if it.get("apiVersion").is_none_or(|e| e.value.is_null()) {
+                            causes.push("apiVersion not set");
+                        }
+                        if it.get("kind").is_none_or(|e| e.value.is_null()) {
+                            causes.push("kind not set");
+                        }
+                    }
+                    if before == 0 && causes.len() > before {
+                        at = it.range;
+                    }
+                }
+            }
+        }
+        if causes.is_empty() {
+            return false;
+        }
+        let d = Diagnostic::error(
+            "missing-kind",
+            Self::span(file, TextRange::new(at.start, at.start)),
+            format!("error validating data: {}", go_aggregate(&causes)),
+        )
+        .with_hint("every item of a `kind: List` needs its own `apiVersion` and `kind` (only `<Kind>List` documents such as `ServiceList` give bare items their kind)")
+        .with_hint(format!("kubectl apply: {}", invalid_data(&self.file_name, &causes)));
+        self.diagnostics.push(d);
+        true
     }
 
     /// A list document (any document with top-level `items`: `kind: List`, `ServiceList`, …),
@@ -427,7 +509,8 @@ impl Loader {
                         root.describe()
                     ),
                 )
-                .with_hint("each document (between `---` lines) must be one object, e.g. `apiVersion: v1` / `kind: Pod` / `metadata: …`"),
+                .with_hint("each document (between `---` lines) must be one object, e.g. `apiVersion: v1` / `kind: Pod` / `metadata: …`")
+                .with_hint(format!("kubectl apply: {}", invalid_data(&self.file_name, &["invalid object to validate"]))),
             );
             return None;
         }
@@ -458,7 +541,7 @@ impl Loader {
                 let mut d = Diagnostic::error(
                     "missing-kind",
                     Self::span(file, at),
-                    format!("error validating data: [{}]", missing.join(", ")),
+                    format!("error validating data: {}", go_aggregate(&missing)),
                 );
                 d = match k.as_deref().and_then(api_version_for) {
                     Some(v) => d.with_hint(format!("add `apiVersion: {v}` at the top of this object")),
@@ -466,9 +549,8 @@ impl Loader {
                 };
                 // kubectl's client-side validation (`kubectl apply`, default --validate).
                 d = d.with_hint(format!(
-                    "kubectl apply: error: error validating \"{}\": error validating data: [{}]; if you choose to ignore these errors, turn validation off with --validate=false",
-                    self.file_name,
-                    missing.join(", ")
+                    "kubectl apply: {}",
+                    invalid_data(&self.file_name, &missing)
                 ));
                 self.diagnostics.push(d);
                 return None;

@@ -264,11 +264,15 @@ pub fn kubectl_apply(files: &SourceFiles, l: &Loaded) -> ApplyOutput {
             continue;
         }
         let text = match kubectl_text(d) {
-            Some(t) if d.code == "no-kind-match" => format!("{t}\nensure CRDs are installed first"),
+            // `infoForData`'s mapping error ends with a second line (`mapper.go`).
+            Some(t) if t.starts_with("error: resource mapping not found") => {
+                format!("{t}\nensure CRDs are installed first")
+            }
             Some(t) => t.to_string(),
             None => files.render(d).trim_end().to_string(),
         };
-        if d.code != "no-kind-match" {
+        // Errors of one object (REST mapping, typing a list item) do not stop the stream.
+        if !matches!(d.code, "no-kind-match" | "nested-list") {
             stops.push((file, document_start(files.text(file), at)));
         }
         builder.push((file, at, text));
@@ -304,9 +308,11 @@ pub fn kubectl_apply(files: &SourceFiles, l: &Loaded) -> ApplyOutput {
     stderr.push_str(&warnings);
     stderr.push_str(&render_errors(&builder, &server));
     let failed = !builder.is_empty() || !server.is_empty();
-    if objs.is_empty() && !failed {
+    // Objects kubectl read (those the simulator does not model included).
+    let read = l.read_at.iter().any(|(f, at)| stop_of(&stops, *f).is_none_or(|s| *at < s));
+    if !read && !failed {
         stderr.push_str("error: no objects passed to apply\n");
     }
-    let code = i32::from(failed || objs.is_empty());
+    let code = i32::from(failed || !read);
     ApplyOutput { stdout, stderr, code }
 }

@@ -66,150 +66,253 @@ fn is_server_answer(d: &Diagnostic) -> bool {
         || matches!(d.code, "unknown-field" | ALLOCATION | NAMESPACE_NOT_FOUND | API_WARNING)
 }
 
+/// Where kubectl's stream of one file stops: the start of the document that holds `offset`
+/// (`apimachinery` `util/yaml` `YAMLReader` splits on lines that begin with `---` followed by
+/// nothing but blanks or a comment).
+fn document_start(text: &str, offset: u32) -> u32 {
+    let mut start = 0usize;
+    let mut at = 0usize;
+    for line in text.split_inclusive('\n') {
+        if at >= offset as usize {
+            break;
+        }
+        let rest = line.strip_prefix("---").map(str::trim);
+        if rest.is_some_and(|r| r.is_empty() || r.starts_with('#')) {
+            start = at + line.len();
+        }
+        at += line.len();
+    }
+    u32::try_from(start.min(offset as usize)).unwrap_or(offset)
+}
+
+/// `Warning: <text>` once per text (kubectl's default warning handler deduplicates).
+fn push_warning<'a>(warned: &mut Vec<&'a str>, out: &mut String, d: &'a Diagnostic) {
+    if !warned.contains(&d.message.as_str()) {
+        warned.push(d.message.as_str());
+        let _ = writeln!(out, "Warning: {}", d.message);
+    }
+}
+
+/// One error of the apply, printed once every object was sent (`apply.go` `Run` returns them
+/// all, `cmdutil.CheckErr` prints them).
+enum ApplyError {
+    /// An API `Status` other than Invalid: printed the same alone or among others.
+    Server(String),
+    /// A 422 Invalid: `(label, qualified label, source, causes)`.
+    Invalid(String, String, String, Vec<String>),
+}
+
+/// The text `cmdutil.CheckErr` prints for the apply's errors: builder errors first (they are
+/// `errs[0]`, one aggregate), then one per object. Alone, an error is printed by `checkErr`
+/// (`error: ` prefix, `The Service "x" is invalid: …` with `* cause` lines); among others by
+/// `MultipleErrors`: no prefix, an Invalid as `Error from server (Invalid): error when creating
+/// "<file>": <Kind[.group]> "x" is invalid: <cause>` (several causes as Go's `[a, b]`), and
+/// several builder errors inside the aggregate as one `[a, b]` line when the apply also failed.
+fn render_errors(builder: &[String], server: &[ApplyError]) -> String {
+    let mut out = String::new();
+    let total = builder.len() + server.len();
+    let bare = |t: &str| t.strip_prefix("error: ").unwrap_or(t).to_string();
+    if total == 1 {
+        if let Some(b) = builder.first() {
+            let _ = writeln!(out, "{b}");
+        }
+    } else if builder.len() > 1 && !server.is_empty() {
+        let all: Vec<String> = builder.iter().map(|b| bare(b)).collect();
+        let _ = writeln!(out, "[{}]", all.join(", "));
+    } else {
+        for b in builder {
+            let _ = writeln!(out, "{}", bare(b));
+        }
+    }
+    for e in server {
+        match e {
+            ApplyError::Server(t) => {
+                let _ = writeln!(out, "{t}");
+            }
+            ApplyError::Invalid(label, _, _, causes) if total == 1 => match causes.as_slice() {
+                [one] => {
+                    let _ = writeln!(out, "The {label} is invalid: {one}");
+                }
+                many => {
+                    let _ = writeln!(out, "The {label} is invalid: ");
+                    for c in many {
+                        let _ = writeln!(out, "* {c}");
+                    }
+                }
+            },
+            ApplyError::Invalid(_, qualified, source, causes) => {
+                let text = match causes.as_slice() {
+                    [one] => one.clone(),
+                    many => format!("[{}]", many.join(", ")),
+                };
+                let _ = writeln!(
+                    out,
+                    "Error from server (Invalid): error when creating \"{source}\": {qualified} is invalid: {text}"
+                );
+            }
+        }
+    }
+    out
+}
+
+/// The API server's answer to creating one object, if it refuses it (`mine`: the object's
+/// diagnostics).
+fn server_error(
+    o: &super::AppliedObject,
+    source: &str,
+    mine: &[&Diagnostic],
+) -> Option<ApplyError> {
+    // Decoding fails first (strict decoding, then JSON types).
+    let unknown: Vec<String> =
+        mine.iter().filter(|d| d.code == "unknown-field").map(|d| d.message.clone()).collect();
+    let json_errs: Vec<&str> = mine.iter().filter_map(|d| decode_error(d)).collect();
+    let bad_request = |what: String| {
+        Some(ApplyError::Server(format!(
+            "Error from server (BadRequest): error when creating \"{source}\": {} in version \"{}\" cannot be handled as a {}: {what}",
+            o.kind, o.version, o.kind
+        )))
+    };
+    if let Some(first) = json_errs.first() {
+        return bad_request((*first).to_string());
+    }
+    if !unknown.is_empty() {
+        return bad_request(format!("strict decoding error: {}", unknown.join(", ")));
+    }
+    // Admission: the namespace must exist (`errors.NewNotFound` → 404, kubectl's
+    // `AddSourceToErr("creating", …)` and `StandardErrorMessage`).
+    if let Some(d) = mine.iter().find(|d| d.code == NAMESPACE_NOT_FOUND) {
+        return Some(ApplyError::Server(format!(
+            "Error from server (NotFound): error when creating \"{source}\": {}",
+            d.message
+        )));
+    }
+    // alloc.go answers a health-check nodePort it cannot reserve with an InternalError
+    // (500), not a 422 Invalid.
+    if let Some(d) = mine.iter().find(|d| d.code == ALLOCATION && is_internal(d)) {
+        return Some(ApplyError::Server(format!(
+            "Error from server (InternalError): error when creating \"{source}\": {}",
+            d.message
+        )));
+    }
+    // The Service allocator answers before validation runs (alloc.go from `BeginCreate`):
+    // its errors, when there are any, are the whole answer.
+    let allocation: Vec<&str> = mine
+        .iter()
+        .filter(|d| d.code == ALLOCATION && !is_internal(d))
+        .map(|d| d.message.as_str())
+        .collect();
+    // Before it allocates, the allocator checks the clusterIP(s)/ipFamilies fields alone and
+    // answers with those errors only (`initIPFamilyFields`).
+    let precheck: Vec<&str> = mine
+        .iter()
+        .filter(|d| is_validation_code(d.code) && d.hints.iter().any(|h| h == ALLOCATOR_PRECHECK))
+        .map(|d| d.message.as_str())
+        .collect();
+    let causes: Vec<&str> = if !precheck.is_empty() {
+        precheck
+    } else if allocation.is_empty() {
+        mine.iter().filter(|d| is_validation_code(d.code)).map(|d| d.message.as_str()).collect()
+    } else {
+        allocation
+    };
+    if causes.is_empty() {
+        return None;
+    }
+    // `apierrors.NewInvalid` names the group-qualified kind (`Deployment.apps "web"`).
+    let qualified = match o.resource.split_once('.') {
+        Some((_, group)) => format!("{}.{group}{}", o.kind, &o.label[o.kind.len()..]),
+        None => o.label.clone(),
+    };
+    Some(ApplyError::Invalid(
+        o.label.clone(),
+        qualified,
+        source.to_string(),
+        causes.into_iter().map(str::to_string).collect(),
+    ))
+}
+
 /// `kubectl apply -f` of the loaded input. `loaded.diagnostics` may include the cluster
 /// stage's [`ALLOCATION`] answers.
+///
+/// kubectl reads every file first (`Result.Infos`), then creates what it read: a document that
+/// fails client-side validation (or YAML parsing) ends its file's stream there, so the objects
+/// before it, and those of other files, are still created (`cli-runtime` `visitor.go`
+/// `StreamVisitor.Visit`, `EagerVisitorList`; `apply.go` `Run`). Nothing read and nothing wrong:
+/// `error: no objects passed to apply`.
 pub fn kubectl_apply(files: &SourceFiles, l: &Loaded) -> ApplyOutput {
     let mut stdout = String::new();
     let mut stderr = String::new();
     // Problems kubectl would report before sending anything (YAML syntax, missing kind…) or not
-    // at all (our own warnings): our own format.
-    let client_side: Vec<&Diagnostic> =
+    // at all (our own warnings).
+    let mut client_side: Vec<&Diagnostic> =
         l.diagnostics.iter().filter(|d| d.object.is_none() || !is_server_answer(d)).collect();
-    // A document kubectl cannot decode or validate client-side stops the whole apply; an
-    // unknown kind fails only that object (REST mapping, during the apply). Where the front end
-    // kept kubectl's exact text (a `kubectl apply: …` hint), print that.
-    let aborts =
-        client_side.iter().any(|d| d.severity == Severity::Error && d.code != "no-kind-match");
-    let mut mapping_errors = String::new();
+    crate::sort::sort_by_key(&mut client_side, |d| (d.span.file, d.span.range.start));
+    // Where each file's stream stops: the document of its first client-side error.
+    let mut stops: Vec<(crate::text::FileId, u32)> = Vec::new();
+    let stop_of = |stops: &[(crate::text::FileId, u32)], f| {
+        stops.iter().find(|(file, _)| *file == f).map(|(_, at)| *at)
+    };
+    let mut builder: Vec<(crate::text::FileId, u32, String)> = Vec::new();
     for d in &client_side {
-        match kubectl_text(d) {
-            Some(t) if d.code == "no-kind-match" => {
-                mapping_errors.push_str(t);
-                mapping_errors.push_str("\nensure CRDs are installed first\n");
-            }
-            Some(t) => {
-                stderr.push_str(t);
-                stderr.push('\n');
-            }
-            None => stderr.push_str(&files.render(d)),
+        let (file, at) = (d.span.file, d.span.range.start);
+        if stop_of(&stops, file).is_some_and(|s| at >= s) {
+            continue;
         }
+        if d.severity != Severity::Error {
+            // Our own warnings (kubectl has none of these): in our format, first.
+            stderr.push_str(&files.render(d));
+            continue;
+        }
+        let text = match kubectl_text(d) {
+            // `infoForData`'s mapping error ends with a second line (`mapper.go`).
+            Some(t) if t.starts_with("error: resource mapping not found") => {
+                format!("{t}\nensure CRDs are installed first")
+            }
+            Some(t) => t.to_string(),
+            None => files.render(d).trim_end().to_string(),
+        };
+        // Errors of one object (REST mapping, typing a list item) do not stop the stream.
+        if !matches!(d.code, "no-kind-match" | "nested-list") {
+            stops.push((file, document_start(files.text(file), at)));
+        }
+        builder.push((file, at, text));
     }
+    let builder: Vec<String> = builder.into_iter().map(|(_, _, t)| t).collect();
     // Objects in input order, with the API server's answer for each.
     let mut objs = applied_objects(&l.objects);
+    objs.retain(|o| stop_of(&stops, o.file).is_none_or(|s| o.offset < s));
     crate::sort::sort_by_key(&mut objs, |o| (o.file, o.offset));
-    let mut blocks = String::new();
+    let mut server = Vec::new();
     let mut warnings = String::new();
     let mut warned: Vec<&str> = Vec::new();
     for o in &objs {
         let label = &o.label;
         let mine: Vec<&Diagnostic> =
             l.diagnostics.iter().filter(|d| d.object.as_deref() == Some(label.as_str())).collect();
-        let source = files.name(o.file);
         // A deprecated kind's warning comes with every response, the GET kubectl apply sends
         // first included (apiserver `deprecation.WarningMessage`, added by the handler), so it is
         // printed whatever the create answers.
-        if !aborts {
-            for d in mine.iter().filter(|d| d.code == API_WARNING && is_deprecation(d)) {
-                if !warned.contains(&d.message.as_str()) {
-                    warned.push(d.message.as_str());
-                    let _ = writeln!(warnings, "Warning: {}", d.message);
-                }
-            }
+        for d in mine.iter().filter(|d| d.code == API_WARNING && is_deprecation(d)) {
+            push_warning(&mut warned, &mut warnings, d);
         }
-        // Decoding fails first (strict decoding, then JSON types).
-        let unknown: Vec<String> =
-            mine.iter().filter(|d| d.code == "unknown-field").map(|d| d.message.clone()).collect();
-        let json_errs: Vec<&str> = mine.iter().filter_map(|d| decode_error(d)).collect();
-        if let Some(first) = json_errs.first() {
-            let _ = writeln!(
-                blocks,
-                "Error from server (BadRequest): error when creating \"{source}\": {} in version \"{}\" cannot be handled as a {}: {first}",
-                o.kind, o.version, o.kind
-            );
-            continue;
-        }
-        if !unknown.is_empty() {
-            let _ = writeln!(
-                blocks,
-                "Error from server (BadRequest): error when creating \"{source}\": {} in version \"{}\" cannot be handled as a {}: strict decoding error: {}",
-                o.kind,
-                o.version,
-                o.kind,
-                unknown.join(", ")
-            );
-            continue;
-        }
-        // Admission: the namespace must exist (`errors.NewNotFound` → 404, kubectl's
-        // `AddSourceToErr("creating", …)` and `StandardErrorMessage`).
-        if let Some(d) = mine.iter().find(|d| d.code == NAMESPACE_NOT_FOUND) {
-            let _ = writeln!(
-                blocks,
-                "Error from server (NotFound): error when creating \"{source}\": {}",
-                d.message
-            );
-            continue;
-        }
-        // alloc.go answers a health-check nodePort it cannot reserve with an InternalError
-        // (500), not a 422 Invalid.
-        if let Some(d) = mine.iter().find(|d| d.code == ALLOCATION && is_internal(d)) {
-            let _ = writeln!(
-                blocks,
-                "Error from server (InternalError): error when creating \"{source}\": {}",
-                d.message
-            );
-            continue;
-        }
-        // The Service allocator answers before validation runs (alloc.go from `BeginCreate`):
-        // its errors, when there are any, are the whole answer.
-        let allocation: Vec<&str> = mine
-            .iter()
-            .filter(|d| d.code == ALLOCATION && !is_internal(d))
-            .map(|d| d.message.as_str())
-            .collect();
-        // Before it allocates, the allocator checks the clusterIP(s)/ipFamilies fields alone and
-        // answers with those errors only (`initIPFamilyFields`).
-        let precheck: Vec<&str> = mine
-            .iter()
-            .filter(|d| {
-                is_validation_code(d.code) && d.hints.iter().any(|h| h == ALLOCATOR_PRECHECK)
-            })
-            .map(|d| d.message.as_str())
-            .collect();
-        let causes: Vec<&str> = if !precheck.is_empty() {
-            precheck
-        } else if allocation.is_empty() {
-            mine.iter().filter(|d| is_validation_code(d.code)).map(|d| d.message.as_str()).collect()
-        } else {
-            allocation
-        };
-        match causes.as_slice() {
-            [] => {
-                if !aborts {
-                    let _ = writeln!(stdout, "{}/{} created", o.resource, o.name);
-                    for d in mine.iter().filter(|d| d.code == API_WARNING) {
-                        if !warned.contains(&d.message.as_str()) {
-                            warned.push(d.message.as_str());
-                            let _ = writeln!(warnings, "Warning: {}", d.message);
-                        }
-                    }
-                }
-            }
-            [one] => {
-                let _ = writeln!(blocks, "The {label} is invalid: {one}");
-            }
-            many => {
-                let _ = writeln!(blocks, "The {label} is invalid: ");
-                for c in many {
-                    let _ = writeln!(blocks, "* {c}");
+        match server_error(o, files.name(o.file), &mine) {
+            Some(e) => server.push(e),
+            None => {
+                let _ = writeln!(stdout, "{}/{} created", o.resource, o.name);
+                for d in mine.iter().filter(|d| d.code == API_WARNING) {
+                    push_warning(&mut warned, &mut warnings, d);
                 }
             }
         }
     }
-    if !aborts {
-        stderr.push_str(&warnings);
-        stderr.push_str(&blocks);
-        stderr.push_str(&mapping_errors);
+    stderr.push_str(&warnings);
+    stderr.push_str(&render_errors(&builder, &server));
+    let failed = !builder.is_empty() || !server.is_empty();
+    // Objects kubectl read (those the simulator does not model included).
+    let read = l.read_at.iter().any(|(f, at)| stop_of(&stops, *f).is_none_or(|s| *at < s));
+    if !read && !failed {
+        stderr.push_str("error: no objects passed to apply\n");
     }
-    let code = i32::from(aborts || !blocks.is_empty() || !mapping_errors.is_empty());
+    let code = i32::from(failed || !read);
     ApplyOutput { stdout, stderr, code }
 }

@@ -37,7 +37,7 @@
 //! `invalid-value`, `required-value`, `duplicate-value`, `unsupported-value`, `forbidden`,
 //! `too-long` ([`validate::is_validation_code`]) with the API's exact message; decoding uses
 //! `unknown-field`, `wrong-type`, `number-out-of-range`, `yaml-1.1-bool|number|null`,
-//! `unsupported-kind`, `no-kind-match`, `missing-kind`, `not-an-object`, `duplicate-object`.
+//! `unsupported-kind`, `no-kind-match`, `missing-kind`, `not-an-object`, `nested-list`, `duplicate-object`.
 //! [`applied_objects`] names the objects as `kubectl apply` prints them. The name and label
 //! rules (`validate::is_dns1035_label`, `is_qualified_name`, …) are public for other stages.
 
@@ -67,6 +67,9 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
     /// The release the cluster runs (ClusterConfiguration `kubernetesVersion`, else the newest).
     pub version: KubeVersion,
+    /// Where every object with an apiVersion and kind starts (file, offset), simulated or not:
+    /// what kubectl reads and sends.
+    pub read_at: Vec<(FileId, u32)>,
 }
 
 impl Loaded {
@@ -153,6 +156,10 @@ struct Loader {
     missing_namespaces: Vec<(usize, String)>,
     /// Whether the input uses MetalLB (its install creates `metallb-system`).
     uses_metallb: bool,
+    /// See [`Loaded::read_at`].
+    read_at: Vec<(FileId, u32)>,
+    /// Whether the object being read is an item of a list document.
+    in_list: bool,
 }
 
 /// The namespaces every cluster has (kube-apiserver creates them at start: `default`,
@@ -209,6 +216,61 @@ pub(crate) fn object_label(kind: &str, name: &str) -> String {
     format!("{kind} {}", validate::go_quote(name))
 }
 
+/// Go's `utilerrors.NewAggregate(errs).Error()`: one distinct message alone, several as
+/// `[a, b]` (duplicates dropped).
+fn go_aggregate(msgs: &[&str]) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    for m in msgs {
+        if !seen.contains(m) {
+            seen.push(m);
+        }
+    }
+    match seen.as_slice() {
+        [one] => (*one).to_string(),
+        many => format!("[{}]", many.join(", ")),
+    }
+}
+
+/// The causes kubectl's `getObjectKind` (`kubectl` `pkg/validation/validation.go`) finds in a
+/// document or a `List` item: not a mapping, `apiVersion`/`kind` absent (or null) or not strings.
+fn type_meta_causes(n: &Node<'_>) -> Vec<&'static str> {
+    if n.as_mapping().is_none() {
+        return vec!["invalid object to validate"];
+    }
+    let check = |key: &str, unset: &'static str, not_string: &'static str| {
+        let e = n.get(key)?;
+        if e.value.is_null() {
+            return Some(unset);
+        }
+        let is_string = e.value.as_scalar().is_some_and(|s| {
+            matches!(crate::syntax::scalar::resolve(s), crate::syntax::scalar::Resolved::Str)
+        });
+        (!is_string).then_some(not_string)
+    };
+    let mut out = Vec::new();
+    match check("apiVersion", "apiVersion not set", "apiVersion isn't string type") {
+        Some(c) => out.push(c),
+        None if n.get("apiVersion").is_none() => out.push("apiVersion not set"),
+        None => {}
+    }
+    match check("kind", "kind not set", "kind isn't string type") {
+        Some(c) => out.push(c),
+        None if n.get("kind").is_none() => out.push("kind not set"),
+        None => {}
+    }
+    out
+}
+
+/// kubectl's client-side validation error for a document (`cli-runtime` `visitor.go`
+/// `StreamVisitor.Visit` and `ValidateSchema`; the causes from `kubectl` `pkg/validation`
+/// `getObjectKind` / `validateList`).
+fn invalid_data(file: &str, causes: &[&str]) -> String {
+    format!(
+        "error: error validating \"{file}\": error validating data: {}; if you choose to ignore these errors, turn validation off with --validate=false",
+        go_aggregate(causes)
+    )
+}
+
 /// The preferred `apiVersion` of a kind ([`KINDS`]), `v1` for `List`.
 fn api_version_for(kind: &str) -> Option<String> {
     if kind == "List" {
@@ -236,6 +298,9 @@ impl Loader {
     /// Reads one top-level document: an object, or a list of them.
     fn document(&mut self, file: FileId, text: &str, root: &Node<'_>) {
         self.insert_at = namespace_insert_point(file, text, root.range.start, self.file_text_start);
+        if self.list_schema_invalid(file, root) {
+            return;
+        }
         if root.get("items").is_some() {
             self.list(file, root);
         } else {
@@ -243,13 +308,61 @@ impl Loader {
         }
     }
 
+    /// kubectl's client-side validation of a `v1` `List` document (`kubectl` `pkg/validation`
+    /// `validation.go` `validateList`, run because the server's field validation does not cover
+    /// `List`: `cli-runtime` `query_param_verifier_v3.go` `HasSupport`): `items` must be a
+    /// sequence and every item a mapping with `apiVersion` and `kind` of its own (no inheriting
+    /// here). A failure rejects the whole document and ends the file's stream. Returns whether
+    /// it failed.
+    fn list_schema_invalid(&mut self, file: FileId, root: &Node<'_>) -> bool {
+        let scalar =
+            |k: &str| root.get(k).and_then(|e| e.value.as_scalar()).map(|s| s.text.to_string());
+        if scalar("apiVersion").as_deref() != Some("v1")
+            || scalar("kind").as_deref() != Some("List")
+        {
+            return false;
+        }
+        let mut causes: Vec<&str> = Vec::new();
+        let mut at = root.range;
+        match root.get("items").and_then(|e| e.value.as_sequence()) {
+            None => {
+                causes.push("invalid object to validate");
+                at = root.get("items").map_or(root.range, |e| e.value.range);
+            }
+            Some(items) => {
+                for it in items {
+                    let before = causes.len();
+                    causes.extend(type_meta_causes(it));
+                    if before == 0 && causes.len() > before {
+                        at = it.range;
+                    }
+                }
+            }
+        }
+        if causes.is_empty() {
+            return false;
+        }
+        let d = Diagnostic::error(
+            "missing-kind",
+            Self::span(file, TextRange::new(at.start, at.start)),
+            format!("error validating data: {}", go_aggregate(&causes)),
+        )
+        .with_hint("every item of a `kind: List` needs its own `apiVersion` and `kind` (only `<Kind>List` documents such as `ServiceList` give bare items their kind)")
+        .with_hint(format!("kubectl apply: {}", invalid_data(&self.file_name, &causes)));
+        self.diagnostics.push(d);
+        true
+    }
+
     /// A list document (any document with top-level `items`: `kind: List`, `ServiceList`, …),
     /// expanded as kubectl does (`apimachinery` `unstructured/helpers.go` `decodeToList`,
-    /// `cli-runtime` `visitor.go` `FlattenListVisitor`): nested lists breadth-first (a list's
-    /// own items before those of the lists inside it); an item with neither `kind` nor
+    /// `cli-runtime` `visitor.go` `FlattenListVisitor`): an item with neither `kind` nor
     /// `apiVersion` takes the list's kind without `List` and the list's `apiVersion`; the
-    /// list's `metadata` is ignored. A problem in one item does not stop the others.
+    /// list's `metadata` is ignored. A problem in one item does not stop the others. A list
+    /// inside the list fails the whole document (see [`Loader::nested_list`]).
     fn list(&mut self, file: FileId, root: &Node<'_>) {
+        if self.nested_list(file, root) {
+            return;
+        }
         type Inherit = Option<(String, String)>;
         let mut queue: std::collections::VecDeque<(&Node<'_>, Inherit)> =
             std::collections::VecDeque::new();
@@ -280,10 +393,39 @@ impl Loader {
                 "items" => items!(cx, &e.value, _i, it => queue.push_back((it, child.clone()))),
             });
         }
+        self.in_list = true;
         for (n, inherit) in leaves {
             let inherit = inherit.as_ref().map(|(a, k)| (a.as_str(), k.as_str()));
             self.object(file, n, inherit);
         }
+        self.in_list = false;
+    }
+
+    /// A list item that is itself a list (`items` a sequence): `FlattenListVisitor` sees it as a
+    /// list (`meta.IsListType` → `Unstructured.IsList`) but `meta.ExtractList` cannot take the
+    /// items of a plain `*unstructured.Unstructured` (`GetItemsPtr`: no `Items` field), so the
+    /// visitor returns that error before visiting any item of the document. Returns whether
+    /// that happened.
+    fn nested_list(&mut self, file: FileId, root: &Node<'_>) -> bool {
+        let Some(items) = root.get("items").and_then(|e| e.value.as_sequence()) else {
+            return false;
+        };
+        let Some(inner) =
+            items.iter().find(|it| it.get("items").and_then(|e| e.value.as_sequence()).is_some())
+        else {
+            return false;
+        };
+        let at = inner.get("items").map_or(inner.range, |e| e.key.range);
+        self.diagnostics.push(
+            Diagnostic::error(
+                "nested-list",
+                Self::span(file, at),
+                "a list inside a list: kubectl cannot expand it, and applies nothing of this document",
+            )
+            .with_hint("put the inner list's items directly into the outer list's `items`, each with its own `apiVersion` and `kind`")
+            .with_hint("kubectl apply: error: *unstructured.Unstructured is not a list: no Items field in this object"),
+        );
+        true
     }
 
     /// Whether kubectl can map a list document: `List` exists in every group/version and
@@ -308,6 +450,18 @@ impl Loader {
         if let Some(info) = kind_info(base) {
             d = d.with_hint(format!("{base} is served as `apiVersion: {}`", info.api_version()));
         }
+        let meta = |k: &str| {
+            n.get("metadata")
+                .and_then(|m| m.value.get(k))
+                .and_then(|e| e.value.as_scalar())
+                .map_or(String::new(), |s| s.text.to_string())
+        };
+        d = d.with_hint(format!(
+            "kubectl apply: error: resource mapping not found for name: \"{}\" namespace: \"{}\" from \"{}\": no matches for kind \"{kind}\" in version \"{api}\"",
+            meta("name"),
+            meta("namespace"),
+            self.file_name
+        ));
         self.diagnostics.push(d);
         false
     }
@@ -362,6 +516,7 @@ impl Loader {
         start: usize,
     ) -> Option<String> {
         let (api, kind) = self.object_kind(file, root, inherit)?;
+        self.read_at.push((file, root.range.start));
         match (api.as_str(), kind.as_str()) {
             ("v1", "Namespace") => self.namespace(file, root),
             ("v1", "Node") => self.node(file, root),
@@ -427,7 +582,8 @@ impl Loader {
                         root.describe()
                     ),
                 )
-                .with_hint("each document (between `---` lines) must be one object, e.g. `apiVersion: v1` / `kind: Pod` / `metadata: …`"),
+                .with_hint("each document (between `---` lines) must be one object, e.g. `apiVersion: v1` / `kind: Pod` / `metadata: …`")
+                .with_hint(format!("kubectl apply: {}", invalid_data(&self.file_name, &["invalid object to validate"]))),
             );
             return None;
         }
@@ -443,37 +599,48 @@ impl Loader {
             api = Some(a.to_string()).filter(|a| !a.is_empty());
             kind = Some(k.to_string()).filter(|k| !k.is_empty());
         }
-        let (api, kind) = match (api, kind) {
-            (Some(a), Some(k)) => (a, k),
-            (a, k) => {
-                // kubectl: `error validating data: [apiVersion not set, kind not set]`.
-                let mut missing = Vec::new();
-                if a.is_none() {
-                    missing.push("apiVersion not set");
-                }
-                if k.is_none() {
-                    missing.push("kind not set");
-                }
-                let at = TextRange::new(root.range.start, root.range.start);
-                let mut d = Diagnostic::error(
-                    "missing-kind",
-                    Self::span(file, at),
-                    format!("error validating data: [{}]", missing.join(", ")),
-                );
-                d = match k.as_deref().and_then(api_version_for) {
-                    Some(v) => d.with_hint(format!("add `apiVersion: {v}` at the top of this object")),
-                    None => d.with_hint("every object needs `apiVersion` and `kind`, e.g. `apiVersion: v1` and `kind: Service`"),
-                };
-                // kubectl's client-side validation (`kubectl apply`, default --validate).
-                d = d.with_hint(format!(
-                    "kubectl apply: error: error validating \"{}\": error validating data: [{}]; if you choose to ignore these errors, turn validation off with --validate=false",
-                    self.file_name,
-                    missing.join(", ")
-                ));
-                self.diagnostics.push(d);
-                return None;
+        // kubectl validates the document's own TypeMeta before anything else (a list's bare
+        // items are only given the list's kind later, when decoding).
+        let mut missing: Vec<&str> =
+            if inherit.is_none() { type_meta_causes(root) } else { Vec::new() };
+        if missing.is_empty() {
+            if api.is_none() {
+                missing.push("apiVersion not set");
             }
+            if kind.is_none() {
+                missing.push("kind not set");
+            }
+        }
+        if self.in_list && inherit.is_some() && kind.is_none() && missing.len() == 1 {
+            // A bare item of a `List` that is not `v1` (`apps/v1` `List`): `decodeToList` gives
+            // it the kind "" and `infoForObject` cannot type it (`unstructuredscheme`
+            // `ObjectKinds`: `runtime.NewMissingKindErr("object has no kind field ")`). That item
+            // fails; the others are read.
+            let at = TextRange::new(root.range.start, root.range.start);
+            self.diagnostics.push(
+                Diagnostic::error("no-kind-match", Self::span(file, at), "this list item has no kind: a `List` gives its bare items none")
+                    .with_hint("give the item its own `apiVersion` and `kind`")
+                    .with_hint("kubectl apply: error: unable to get type info from the object \"*unstructured.Unstructured\": Object 'Kind' is missing in 'object has no kind field '"),
+            );
+            return None;
+        }
+        let (Some(api), Some(kind), true) = (&api, &kind, missing.is_empty()) else {
+            let at = TextRange::new(root.range.start, root.range.start);
+            let mut d = Diagnostic::error(
+                "missing-kind",
+                Self::span(file, at),
+                format!("error validating data: {}", go_aggregate(&missing)),
+            );
+            d = match kind.as_deref().and_then(api_version_for) {
+                Some(v) => d.with_hint(format!("add `apiVersion: {v}` at the top of this object")),
+                None => d.with_hint("every object needs `apiVersion` and `kind`, e.g. `apiVersion: v1` and `kind: Service`"),
+            };
+            // kubectl's client-side validation (`kubectl apply`, default --validate).
+            d = d.with_hint(format!("kubectl apply: {}", invalid_data(&self.file_name, &missing)));
+            self.diagnostics.push(d);
+            return None;
         };
+        let (api, kind) = (api.clone(), kind.clone());
         Some((api, kind))
     }
 
@@ -966,12 +1133,18 @@ impl Loader {
                 .and_then(|e| e.value.as_scalar())
                 .map_or(String::new(), |s| s.text.to_string())
         };
-        let mapping_error = format!(
-            "kubectl apply: error: resource mapping not found for name: \"{}\" namespace: \"{}\" from \"{}\": no matches for kind \"{kind}\" in version \"{api}\"",
-            field("name"),
-            field("namespace"),
-            self.file_name
-        );
+        // A list's items are mapped by `FlattenListVisitor` through `mapper.infoForObject`
+        // (`unable to recognize %v`), a document by `infoForData` (`cli-runtime` `mapper.go`).
+        let mapping_error = if self.in_list {
+            format!("kubectl apply: error: unable to recognize no matches for kind \"{kind}\" in version \"{api}\"")
+        } else {
+            format!(
+                "kubectl apply: error: resource mapping not found for name: \"{}\" namespace: \"{}\" from \"{}\": no matches for kind \"{kind}\" in version \"{api}\"",
+                field("name"),
+                field("namespace"),
+                self.file_name
+            )
+        };
         let api_span = root.get("apiVersion").map_or(kind_span, |e| e.value.range);
         let builtin = builtin_kinds(api);
         let d = match api_version_for(kind) {
@@ -1160,7 +1333,12 @@ impl Loader {
                 }
             }
         }
-        Loaded { objects: self.objects, diagnostics: self.diagnostics, version: self.version }
+        Loaded {
+            objects: self.objects,
+            diagnostics: self.diagnostics,
+            version: self.version,
+            read_at: self.read_at,
+        }
     }
 }
 

@@ -336,19 +336,26 @@ fn codes(l: &Loaded) -> Vec<&'static str> {
 }
 
 #[test]
-fn kind_lists_take_the_item_kind_and_expand_breadth_first() {
-    // kubectl test data style: a ServiceList of bare bodies, a nested List, an item with its
-    // own kind. FlattenListVisitor: the outer list's items first, then the nested list's.
+fn kind_lists_take_the_item_kind() {
+    // A ServiceList of bare bodies and an item with its own kind (decodeToList).
     let l = load_str(
-        "apiVersion: v1\nkind: ServiceList\nitems:\n- metadata: {name: a}\n  spec: {ports: [{port: 80}]}\n- apiVersion: v1\n  kind: List\n  items:\n  - {apiVersion: v1, kind: Service, metadata: {name: c}, spec: {ports: [{port: 82}]}}\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: b}\n  spec: {containers: [{name: c, image: nginx}]}\n",
+        "apiVersion: v1\nkind: ServiceList\nitems:\n- metadata: {name: a}\n  spec: {ports: [{port: 80}]}\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: b}\n  spec: {containers: [{name: c, image: nginx}]}\n",
     );
     assert!(l.diagnostics.is_empty(), "{:#?}", l.diagnostics);
     let svcs: Vec<&str> = l.objects.services.iter().map(|s| s.meta.name.as_str()).collect();
-    assert_eq!(svcs, ["a", "c"]);
+    assert_eq!(svcs, ["a"]);
     assert_eq!(l.objects.pods[0].meta.name, "b");
-    let order: Vec<String> =
-        applied_objects(&l.objects).iter().map(|o| format!("{}/{}", o.resource, o.name)).collect();
-    assert_eq!(order.len(), 3);
+}
+
+#[test]
+fn a_list_inside_a_list_fails_the_document() {
+    // FlattenListVisitor: meta.ExtractList cannot take the items of a nested
+    // *unstructured.Unstructured, so nothing of the document is applied.
+    let l = load_str(
+        "apiVersion: v1\nkind: ServiceList\nitems:\n- metadata: {name: a}\n  spec: {ports: [{port: 80}]}\n- apiVersion: v1\n  kind: List\n  items:\n  - {apiVersion: v1, kind: Service, metadata: {name: c}, spec: {ports: [{port: 82}]}}\n",
+    );
+    assert_eq!(codes(&l), ["nested-list"]);
+    assert!(l.objects.services.is_empty());
 }
 
 #[test]

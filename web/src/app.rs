@@ -392,9 +392,6 @@ pub fn App() -> Html {
                         <a class="open-playground" href={href} target="_blank" rel="noopener" data-testid="open-in-playground">{ "Open in playground ↗" }</a>
                     </footer>
                 }
-                if stage == 2 || stage == 3 {
-                    { font_warmup() }
-                }
                 if *help {
                     <HelpOverlay on_close={close_help} />
                 }
@@ -402,22 +399,36 @@ pub fn App() -> Html {
                     <ShareDialog on_close={close_share} {too_big} />
                 }
             </div>
+            // Beside the app, which is not laid out until the bar is whole (`.starting`): its
+            // fonts are set up in the layout of a step of their own, not in that of the bar.
+            if (1..=3).contains(&stage) {
+                { font_warmup(stage) }
+            }
         </ContextProvider<AppContext>>
     }
 }
 
 /// One hidden character in each text style of the topology's boxes, drawn in the start's early
-/// steps (the bar, the editor) and gone when the results come: the renderer sets up those fonts
-/// then, not in the layout of the first topology, the start's longest task. On Linux each
+/// steps (from the step before the bar is shown to the editor's, a few more each step) and gone
+/// when the results come: the renderer sets up those fonts then, in layouts of their own (the
+/// bar's was the start's longest once all five were in it), not in the layout of the first
+/// topology. On Linux each
 /// font size a page first draws text in is a synchronous request to the browser (1-2.5 ms on
 /// this 2-core machine, four times that at Lighthouse's phone speed); the fonts stay set up for
 /// the page's life. `.topo text` is drawn with `geometricPrecision`, so the topology's fonts
 /// do not depend on its zoom.
-fn font_warmup() -> Html {
+fn font_warmup(stage: u8) -> Html {
+    // Two or three new styles a step, so that no one layout sets up all five.
+    let styles = ["t-title", "t-sub", "t-small", "t-badge", "t-mono"];
+    let shown = match stage {
+        1 => 2,
+        2 => 4,
+        _ => styles.len(),
+    };
     html! {
         <div class="topo font-warmup" aria-hidden="true">
             <svg width="1" height="1">
-                { for ["t-title", "t-sub", "t-small", "t-mono", "t-badge"].into_iter().map(|class| html! { <text {class}>{ "a" }</text> }) }
+                { for styles[..shown].iter().map(|&class| html! { <text {class}>{ "a" }</text> }) }
             </svg>
         </div>
     }

@@ -110,8 +110,8 @@ let tidying = Promise.resolve(false);
 const tidy = () => (tidying = tidying.then(tidyNow, tidyNow));
 
 // Forgets the pages and workers that are gone, and deletes the replaced builds none of the rest
-// uses. (A build being installed is neither latest nor retired: never touched here.) True when a
-// replaced build is kept, so worth a second look: for workers (most likely those of a page that
+// uses. (A build being installed is neither latest nor retired: not touched while a worker
+// installs.) True when a replaced build is kept, so worth a second look: for workers (most likely those of a page that
 // is closing: they outlive it a moment), for a page that does not run yet, or for a page that
 // may be the one just left (Firefox lists a page it is leaving as a client for a moment).
 async function tidyNow() {
@@ -141,7 +141,16 @@ async function tidyNow() {
     else await caches.delete(name);
   }
   if (keep.length !== retired.length) await write("retired", keep);
-  return keep.length > 0;
+  // A build's cache that is neither the latest nor a replaced one is left from an install the
+  // browser stopped halfway (it may end a worker at any time): it goes too, once no other worker
+  // is installing (whose cache it could be) and no page or worker uses it.
+  let orphans = false;
+  for (const name of await caches.keys()) {
+    if (!name.startsWith(PREFIX) || name === CACHE || used.has(name) || keep.includes(name)) continue;
+    if (self.registration.installing) orphans = true;
+    else await caches.delete(name);
+  }
+  return keep.length > 0 || orphans;
 }
 
 self.addEventListener("activate", (event) => event.waitUntil(tidy()));

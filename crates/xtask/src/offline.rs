@@ -38,10 +38,16 @@ fn only_cache(driver: &Driver, name: &str, files: &[String]) -> Result {
     if got == want {
         Ok(())
     } else {
-        let names: Vec<&String> = got.as_object().map(|o| o.keys().collect()).unwrap_or_default();
-        let held = got[name].as_array().map(Vec::len).unwrap_or(0);
+        let held: Vec<String> = got
+            .as_object()
+            .map(|o| {
+                o.iter()
+                    .map(|(k, v)| format!("{k}: {} files", v.as_array().map_or(0, Vec::len)))
+                    .collect()
+            })
+            .unwrap_or_default();
         Err(format!(
-            "caches {names:?}, {held} files in {name}; expected only {name} with {} files; {}",
+            "caches {held:?}; expected only {name} with {} files; {}",
             files.len(),
             bookkeeping(driver)
         ))

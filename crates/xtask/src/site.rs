@@ -614,7 +614,8 @@ pub(crate) fn size_report() -> Result<(String, u64, u64)> {
 /// lazy compiles) a task after its instantiation, not in the same one: on a phone the two were
 /// the start's longest task (16 ms unslowed, 64 ms in Lighthouse's simulated 4× phone).
 fn start_a_task_later(glue: &str) -> Result<String> {
-    const LOADED: &str = "    const { instance, module } = await __wbg_load(await module_or_path, imports);\n";
+    const LOADED: &str =
+        "    const { instance, module } = await __wbg_load(await module_or_path, imports);\n";
     if glue.matches(LOADED).count() != 1 {
         return Err("the wasm-bindgen glue has changed shape: `__wbg_load` in `__wbg_init_once` \
                     not found (crates/xtask/src/site.rs)"

@@ -32,8 +32,13 @@ Options:
                     \"X\" not found` (the namespace does not exist, or is created later in
                     the input), `The Service \"x\" is invalid: <cause>` (several causes: one
                     `* <cause>` line each), `Error from server (BadRequest): …` for decoding
-                    errors; problems kubectl finds before it sends anything (YAML syntax, a
-                    missing kind) stop the whole apply and keep the linter format; exit 1
+                    errors; several errors in one apply print one line each, as kubectl's
+                    MultipleErrors does (`Error from server (Invalid): error when creating
+                    \"FILE\": Service \"x\" is invalid: [<cause>, <cause>]`), those kubectl
+                    finds before sending (client-side validation) first; a document kubectl
+                    cannot read (YAML syntax: in the linter format; no apiVersion or kind)
+                    ends the reading of its file there, earlier documents and other files
+                    still go; `error: no objects passed to apply` when there are none; exit 1
                     when any object is refused
   -o json           {\"objects\": N, \"errors\": E, \"warnings\": W, \"diagnostics\": [{\"file\",
                     \"line\", \"column\", \"columnUtf16\", \"endLine\", \"endColumn\", \"severity\",
@@ -250,9 +255,18 @@ mod tests {
         assert_eq!(out.stdout, "");
         assert_eq!(
             out.stderr,
-            "The Service \"a\" is invalid: spec.ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive\n\
-             The Service \"b\" is invalid: spec.ports: Required value\n\
-             The Service \"c\" is invalid: spec.type: Unsupported value: \"Foo\": supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\"\n"
+            // Several errors in one apply: `apply.go` returns them as one aggregate, which
+            // `cmdutil.checkErr` prints with `MultipleErrors` (each as `StandardErrorMessage`:
+            // `Error from server (Invalid): …`, no `The Service "a" is invalid:` block).
+            "Error from server (Invalid): error when creating \"in.yaml\": Service \"a\" is invalid: spec.ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive\n\
+             Error from server (Invalid): error when creating \"in.yaml\": Service \"b\" is invalid: spec.ports: Required value\n\
+             Error from server (Invalid): error when creating \"in.yaml\": Service \"c\" is invalid: spec.type: Unsupported value: \"Foo\": supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\"\n"
+        );
+        // One error alone is printed as kubectl's Invalid block.
+        let one = check(&["--format", "kubectl"], text.split("---\n").next().unwrap_or_default());
+        assert_eq!(
+            one.stderr,
+            "The Service \"a\" is invalid: spec.ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive\n"
         );
     }
 

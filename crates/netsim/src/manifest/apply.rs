@@ -8,9 +8,11 @@
 //! validation), then validation and allocation (`The Service "x" is invalid: …`, `* cause` lines
 //! when several); an accepted object prints `<resource>/<name> created` on stdout and its
 //! warnings as `Warning: <text>` on stderr (`client-go` `rest/warnings.go` `WarningWriter`;
-//! deduplicated, as kubectl's default warning handler does). Problems kubectl finds before
-//! sending anything (YAML, a missing kind) stop the whole apply; a kind kubectl cannot map
-//! fails that object only (`resource mapping not found …`).
+//! deduplicated, as kubectl's default warning handler does). A document kubectl cannot read or
+//! validate before sending (YAML, a missing kind) ends the reading of its file there (cli-runtime
+//! `StreamVisitor`): earlier documents and other files are still sent; a kind kubectl cannot map
+//! fails that object only (`resource mapping not found …`). Several errors print as kubectl's
+//! `MultipleErrors`, one line each.
 //!
 //! Stream order: warnings arrive with each response, while errors are collected and printed
 //! once every object was sent (`apply.go` aggregates them), so stderr holds the client-side

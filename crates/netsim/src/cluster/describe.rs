@@ -874,7 +874,10 @@ fn node(c: &Cluster, n: &Node) -> String {
         w.w(1, &format!("ExternalIP:\t{ip}\n"));
     }
     w.w(1, &format!("Hostname:\t{}\n", n.meta.name));
-    let (os, kernel, runtime) = super::print::NODE_INFO;
+    let version = c.settings.version.to_string();
+    let info = super::print::node_info(n, &version);
+    let (os, kernel, runtime) =
+        (&info.os_image, &info.kernel_version, &info.container_runtime_version);
     w.w(0, "System Info:\n");
     w.w(0, "  Machine ID:\t\n");
     w.w(0, "  System UUID:\t\n");
@@ -884,7 +887,7 @@ fn node(c: &Cluster, n: &Node) -> String {
     w.w(0, "  Operating System:\tlinux\n");
     w.w(0, "  Architecture:\tamd64\n");
     w.w(0, &format!("  Container Runtime Version:\t{runtime}\n"));
-    w.w(0, &format!("  Kubelet Version:\t{}\n", c.settings.version));
+    w.w(0, &format!("  Kubelet Version:\t{}\n", info.kubelet_version));
     w.w(0, "  Kube-Proxy Version:\t\n");
     if let Some(first) = n.pod_cidrs.first() {
         w.w(0, &format!("PodCIDR:\t{first}\n"));

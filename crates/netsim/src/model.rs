@@ -261,6 +261,10 @@ pub struct PodSpec {
     /// `Convert_v1_PodSpec_To_core_PodSpec`); `None` means the ServiceAccount admission
     /// plugin's `default`.
     pub service_account_name: Option<String>,
+    /// `priorityClassName`, when given and not empty.
+    pub priority_class_name: Option<String>,
+    /// `runtimeClassName`, when given and not empty.
+    pub runtime_class_name: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -264,6 +264,8 @@ pub(crate) fn pod_spec(cx: &mut Cx<'_>, n: &Node<'_>) -> RawPodSpec {
         "serviceAccount" => if let Some(a) = cx.string(&e.value).filter(|a| !a.is_empty()) {
             r.spec.service_account_name.get_or_insert(a);
         },
+        "priorityClassName" => r.spec.priority_class_name = cx.string(&e.value).filter(|a| !a.is_empty()),
+        "runtimeClassName" => r.spec.runtime_class_name = cx.string(&e.value).filter(|a| !a.is_empty()),
         "containers" => items!(cx, &e.value, _i, it => {
             r.containers.push(container(cx, it));
             cx.go = "PodSpec";

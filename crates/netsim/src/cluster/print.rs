@@ -5,7 +5,8 @@
 //!
 //! Documented choices: AGE is left out (the simulator has no clock; docs/cli.md allows it);
 //! node VERSION is the cluster's Kubernetes release; OS-IMAGE / KERNEL-VERSION /
-//! CONTAINER-RUNTIME are fixed kind-like values ([`NODE_INFO`]). JSON keys follow the Go structs' order with 4-space indentation (kubectl's
+//! CONTAINER-RUNTIME are fixed kind-like values ([`NODE_INFO`]) unless the input states the
+//! node's `status.nodeInfo` (then its fields, an empty one `<unknown>`). JSON keys follow the Go structs' order with 4-space indentation (kubectl's
 //! `json.MarshalIndent`); YAML keys are sorted (kubectl converts JSON to YAML through a map), in
 //! go-yaml v2's style (lists not indented under their key, strings quoted only when needed).
 
@@ -20,7 +21,8 @@ use crate::model::{
     PodTemplate, Service, ServiceType, Workload, WorkloadKind, KINDS,
 };
 
-/// (OS image, kernel, container runtime) printed for every node: kind-like values. The kubelet
+/// (OS image, kernel, container runtime) printed for a node whose input has no
+/// `status.nodeInfo`: kind-like values. The kubelet
 /// (and kube-proxy) version is the cluster's release, `Settings::version`.
 pub const NODE_INFO: (&str, &str, &str) =
     ("Debian GNU/Linux 12 (bookworm)", "6.8.0-45-generic", "containerd://1.7.18");

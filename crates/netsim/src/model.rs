@@ -193,6 +193,18 @@ pub struct Node {
     /// `status.allocatable.cpu` in millicores, when given: `topology-mode: Auto` splits a
     /// Service's endpoints between zones by it (`topologycache.go` `SetNodes`).
     pub allocatable_cpu_milli: Option<i64>,
+    /// `status.nodeInfo` when the input gives it (the kubelet's report stated by hand):
+    /// None prints the simulated kubelet's kind-like values.
+    pub node_info: Option<NodeInfo>,
+}
+
+/// The `status.nodeInfo` fields `kubectl get nodes -o wide` prints; empty when not given.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NodeInfo {
+    pub kubelet_version: String,
+    pub os_image: String,
+    pub kernel_version: String,
+    pub container_runtime_version: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -249,6 +261,10 @@ pub struct PodSpec {
     /// `Convert_v1_PodSpec_To_core_PodSpec`); `None` means the ServiceAccount admission
     /// plugin's `default`.
     pub service_account_name: Option<String>,
+    /// `priorityClassName`, when given and not empty.
+    pub priority_class_name: Option<String>,
+    /// `runtimeClassName`, when given and not empty.
+    pub runtime_class_name: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -47,8 +47,9 @@ Options:
 
 Columns and cells are kubectl's (pkg/printers/internalversion/printers.go); AGE is left
 out (the simulator has no clock). Rows are sorted by namespace and name. Node VERSION is the
-cluster's Kubernetes release; OS-IMAGE, KERNEL-VERSION and CONTAINER-RUNTIME are fixed
-kind-like values. networkpolicies: NAME POD-SELECTOR. Listing v1 Endpoints prints the API
+cluster's Kubernetes release (or the node's status.nodeInfo.kubeletVersion); OS-IMAGE,
+KERNEL-VERSION and CONTAINER-RUNTIME are fixed kind-like values unless the input gives the
+node's status.nodeInfo (then its fields; an empty one <unknown>). networkpolicies: NAME POD-SELECTOR. Listing v1 Endpoints prints the API
 server's deprecation warning on stderr (v1.33+), as kubectl does.
 Events are listed as TYPE REASON OBJECT MESSAGE, in the order they happened (LAST SEEN left
 out); -o yaml|json prints them as v1 Events.

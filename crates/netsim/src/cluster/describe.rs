@@ -629,14 +629,33 @@ fn containers(
     }
 }
 
+/// The priority the Priority admission plugin gives a Pod of this class: the built-in
+/// `system-cluster-critical` (SystemCriticalPriority, 2000000000) and `system-node-critical`
+/// (+1000), pkg/apis/scheduling/types.go; 0 for no class. Other PriorityClass objects are not
+/// simulated, so their Pods keep 0.
+fn builtin_priority(class: Option<&str>) -> i64 {
+    match class {
+        Some("system-node-critical") => 2_000_001_000,
+        Some("system-cluster-critical") => 2_000_000_000,
+        _ => 0,
+    }
+}
+
 /// `describePod`.
 fn pod(c: &Cluster, p: &Pod) -> String {
     let mut w = Tw::default();
     w.w(0, &format!("Name:\t{}\n", p.meta.name));
     w.w(0, &format!("Namespace:\t{}\n", p.meta.namespace));
-    // The Priority admission plugin gives a Pod without a PriorityClass priority 0; the
-    // ServiceAccount plugin, the `default` service account.
-    w.w(0, "Priority:\t0\n");
+    // The Priority admission plugin gives a Pod without a PriorityClass priority 0, and one of
+    // the built-in classes its value; the ServiceAccount plugin, the `default` service account.
+    w.w(0, &format!("Priority:\t{}\n", builtin_priority(p.spec.priority_class_name.as_deref())));
+    // describe.go `describePod`: the class names, when set.
+    if let Some(n) = &p.spec.priority_class_name {
+        w.w(0, &format!("Priority Class Name:\t{n}\n"));
+    }
+    if let Some(n) = &p.spec.runtime_class_name {
+        w.w(0, &format!("Runtime Class Name:\t{n}\n"));
+    }
     w.w(
         0,
         &format!(
@@ -874,7 +893,10 @@ fn node(c: &Cluster, n: &Node) -> String {
         w.w(1, &format!("ExternalIP:\t{ip}\n"));
     }
     w.w(1, &format!("Hostname:\t{}\n", n.meta.name));
-    let (os, kernel, runtime) = super::print::NODE_INFO;
+    let version = c.settings.version.to_string();
+    let info = super::print::node_info(n, &version);
+    let (os, kernel, runtime) =
+        (&info.os_image, &info.kernel_version, &info.container_runtime_version);
     w.w(0, "System Info:\n");
     w.w(0, "  Machine ID:\t\n");
     w.w(0, "  System UUID:\t\n");
@@ -884,7 +906,7 @@ fn node(c: &Cluster, n: &Node) -> String {
     w.w(0, "  Operating System:\tlinux\n");
     w.w(0, "  Architecture:\tamd64\n");
     w.w(0, &format!("  Container Runtime Version:\t{runtime}\n"));
-    w.w(0, &format!("  Kubelet Version:\t{}\n", c.settings.version));
+    w.w(0, &format!("  Kubelet Version:\t{}\n", info.kubelet_version));
     w.w(0, "  Kube-Proxy Version:\t\n");
     if let Some(first) = n.pod_cidrs.first() {
         w.w(0, &format!("PodCIDR:\t{first}\n"));

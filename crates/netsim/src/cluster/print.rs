@@ -5,7 +5,8 @@
 //!
 //! Documented choices: AGE is left out (the simulator has no clock; docs/cli.md allows it);
 //! node VERSION is the cluster's Kubernetes release; OS-IMAGE / KERNEL-VERSION /
-//! CONTAINER-RUNTIME are fixed kind-like values ([`NODE_INFO`]). JSON keys follow the Go structs' order with 4-space indentation (kubectl's
+//! CONTAINER-RUNTIME are fixed kind-like values ([`NODE_INFO`]) unless the input states the
+//! node's `status.nodeInfo` (then its fields, an empty one `<unknown>`). JSON keys follow the Go structs' order with 4-space indentation (kubectl's
 //! `json.MarshalIndent`); YAML keys are sorted (kubectl converts JSON to YAML through a map), in
 //! go-yaml v2's style (lists not indented under their key, strings quoted only when needed).
 
@@ -20,7 +21,8 @@ use crate::model::{
     PodTemplate, Service, ServiceType, Workload, WorkloadKind, KINDS,
 };
 
-/// (OS image, kernel, container runtime) printed for every node: kind-like values. The kubelet
+/// (OS image, kernel, container runtime) printed for a node whose input has no
+/// `status.nodeInfo`: kind-like values. The kubelet
 /// (and kube-proxy) version is the cluster's release, `Settings::version`.
 pub const NODE_INFO: (&str, &str, &str) =
     ("Debian GNU/Linux 12 (bookworm)", "6.8.0-45-generic", "containerd://1.7.18");
@@ -979,13 +981,36 @@ fn node_cells(n: &Node, version: &str, wide: bool) -> Vec<String> {
     if n.unschedulable {
         status.push_str(",SchedulingDisabled");
     }
-    let mut cells = vec![status, none_if_empty(roles(n).join(",")), version.to_string()];
+    let info = node_info(n, version);
+    let mut cells = vec![status, none_if_empty(roles(n).join(",")), info.kubelet_version];
     if wide {
         cells.push(n.internal_ips.first().map_or("<none>".into(), |i| i.to_string()));
         cells.push(n.external_ips.first().map_or("<none>".into(), |i| i.to_string()));
-        cells.extend([NODE_INFO.0.to_string(), NODE_INFO.1.to_string(), NODE_INFO.2.to_string()]);
+        // printers.go `printNode`: an empty OSImage, KernelVersion or ContainerRuntimeVersion
+        // prints as <unknown>.
+        let unknown = |v: String| if v.is_empty() { "<unknown>".to_string() } else { v };
+        cells.extend([
+            unknown(info.os_image),
+            unknown(info.kernel_version),
+            unknown(info.container_runtime_version),
+        ]);
     }
     cells
+}
+
+/// The node's `status.nodeInfo`: the input's when it states one (a kubeletVersion it leaves
+/// out is the cluster's release), else the simulated kubelet's ([`NODE_INFO`]).
+pub(crate) fn node_info(n: &Node, version: &str) -> crate::model::NodeInfo {
+    let mut i = n.node_info.clone().unwrap_or_else(|| crate::model::NodeInfo {
+        kubelet_version: String::new(),
+        os_image: NODE_INFO.0.into(),
+        kernel_version: NODE_INFO.1.into(),
+        container_runtime_version: NODE_INFO.2.into(),
+    });
+    if i.kubelet_version.is_empty() {
+        i.kubelet_version = version.to_string();
+    }
+    i
 }
 
 fn workload_cells(c: &Cluster, w: &Workload, wide: bool) -> Vec<String> {
@@ -1533,17 +1558,18 @@ fn node_json(n: &Node, version: &str) -> J {
                 .with("status", s(if n.ready { "True" } else { "Unknown" }))
                 .with("type", s("Ready"))]),
         )
-        .with(
-            "nodeInfo",
-            J::obj()
-                .with("architecture", s("amd64"))
-                .with("containerRuntimeVersion", s(NODE_INFO.2))
-                .with("kernelVersion", s(NODE_INFO.1))
-                .with("kubeletVersion", s(version))
-                .with("operatingSystem", s("linux"))
-                .with("osImage", s(NODE_INFO.0)),
-        );
+        .with("nodeInfo", node_info_json(&node_info(n, version)));
     top("v1", "Node", &n.meta).with("spec", spec).with("status", status)
+}
+
+fn node_info_json(i: &crate::model::NodeInfo) -> J {
+    J::obj()
+        .with("architecture", s("amd64"))
+        .with("containerRuntimeVersion", s(&i.container_runtime_version))
+        .with("kernelVersion", s(&i.kernel_version))
+        .with("kubeletVersion", s(&i.kubelet_version))
+        .with("operatingSystem", s("linux"))
+        .with("osImage", s(&i.os_image))
 }
 
 fn namespace_json(n: &Namespace) -> J {

@@ -264,6 +264,8 @@ pub(crate) fn pod_spec(cx: &mut Cx<'_>, n: &Node<'_>) -> RawPodSpec {
         "serviceAccount" => if let Some(a) = cx.string(&e.value).filter(|a| !a.is_empty()) {
             r.spec.service_account_name.get_or_insert(a);
         },
+        "priorityClassName" => r.spec.priority_class_name = cx.string(&e.value).filter(|a| !a.is_empty()),
+        "runtimeClassName" => r.spec.runtime_class_name = cx.string(&e.value).filter(|a| !a.is_empty()),
         "containers" => items!(cx, &e.value, _i, it => {
             r.containers.push(container(cx, it));
             cx.go = "PodSpec";
@@ -548,6 +550,10 @@ pub(crate) fn node_status(cx: &mut Cx<'_>, n: &Node<'_>, node: &mut Node_) {
             let cpu = e.value.get("cpu").and_then(|c| c.value.as_scalar()).map(|c| c.text.to_string());
             node.allocatable_cpu_milli = cpu.as_deref().and_then(crate::cluster::cpu_milli);
         },
+        "nodeInfo" => {
+            node.node_info = Some(node_info(cx, &e.value));
+            cx.go = "NodeStatus";
+        },
         "conditions" => items!(cx, &e.value, _i, it => {
             let mut ty = String::new();
             let mut status = String::new();
@@ -560,6 +566,19 @@ pub(crate) fn node_status(cx: &mut Cx<'_>, n: &Node<'_>, node: &mut Node_) {
             }
         }),
     });
+}
+
+/// `status.nodeInfo`: what the kubelet reports, stated by the input (core/v1 `NodeSystemInfo`).
+fn node_info(cx: &mut Cx<'_>, n: &Node<'_>) -> crate::model::NodeInfo {
+    let mut i = crate::model::NodeInfo::default();
+    cx.go = "NodeSystemInfo";
+    fields!(cx, n, s::NODE_SYSTEM_INFO, f => {
+        "kubeletVersion" => i.kubelet_version = cx.string(&f.value).unwrap_or_default(),
+        "osImage" => i.os_image = cx.string(&f.value).unwrap_or_default(),
+        "kernelVersion" => i.kernel_version = cx.string(&f.value).unwrap_or_default(),
+        "containerRuntimeVersion" => i.container_runtime_version = cx.string(&f.value).unwrap_or_default(),
+    });
+    i
 }
 
 // ---------------------------------------------------------------------------------------------

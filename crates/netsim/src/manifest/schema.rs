@@ -209,6 +209,20 @@ pub(crate) const NODE_STATUS: &[&str] = &[
     "declaredFeatures",
 ];
 pub(crate) const NODE_ADDRESS: &[&str] = &["type", "address"];
+/// `NodeSystemInfo` (core/v1 types.go).
+pub(crate) const NODE_SYSTEM_INFO: &[&str] = &[
+    "machineID",
+    "systemUUID",
+    "bootID",
+    "kernelVersion",
+    "osImage",
+    "containerRuntimeVersion",
+    "kubeletVersion",
+    "kubeProxyVersion",
+    "operatingSystem",
+    "architecture",
+    "swap",
+];
 pub(crate) const NODE_CONDITION: &[&str] =
     &["type", "status", "lastHeartbeatTime", "lastTransitionTime", "reason", "message"];
 pub(crate) const NAMESPACE_SPEC: &[&str] = &["finalizers"];

@@ -639,6 +639,14 @@ fn coredns_kubernetes_plugin() {
     assert_eq!(checked, 101, "cases read from coredns_kubernetes_plugin.yaml");
 }
 
+/// `coredns_ci_and_controller.yaml`: coredns/ci `test/kubernetes` integration tests on the ci
+/// manifest's objects, and plugin/kubernetes controller_test / zonal_test / parse_test cases.
+#[test]
+fn coredns_ci_and_controller() {
+    let checked = plugin_shaped_file("coredns_ci_and_controller.yaml");
+    assert_eq!(checked, 33, "cases read from coredns_ci_and_controller.yaml");
+}
+
 /// `kubernetes_dns_specification.yaml`: the Kubernetes DNS specification's examples, in the
 /// plugin file's shape.
 #[test]
@@ -908,6 +916,9 @@ fn check_setup_case(c: &netsim::syntax::Node<'_>, what: &str) {
     }
     if let Some(t) = want("ttl") {
         assert_eq!(k.ttl.to_string(), t, "{what}");
+    }
+    if let Some(b) = want("endpoints_init") {
+        assert_eq!((!k.no_endpoints).to_string(), b, "{what}");
     }
 }
 

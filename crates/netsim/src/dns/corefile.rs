@@ -45,6 +45,11 @@ pub struct KubernetesConfig {
     pub ignore_empty_service: bool,
     /// `endpoint_pod_names`: endpoint names use the Pod name when the endpoint has no hostname.
     pub endpoint_pod_names: bool,
+    /// `noendpoints`: the endpoints informer is never started (`setup.go` sets
+    /// `opts.initEndpointsCache = false`; `controller.go` keeps the empty lister), so no
+    /// EndpointSlice is known: headless Services and endpoint names are NXDOMAIN, no endpoint
+    /// PTRs, and `ignore empty_service` finds every ClusterIP Service empty.
+    pub no_endpoints: bool,
     /// `fallthrough [zones]`: `None` = no fallthrough; `Some(empty)` = every zone.
     pub fallthrough: Option<Vec<String>>,
     /// `namespaces`: only these are exposed (empty = all).
@@ -63,6 +68,7 @@ impl KubernetesConfig {
             ttl: 5,
             ignore_empty_service: false,
             endpoint_pod_names: false,
+            no_endpoints: false,
             fallthrough: None,
             namespaces: Vec::new(),
             namespace_labels: false,
@@ -152,6 +158,7 @@ impl CorefileConfig {
                 ttl: 30,
                 ignore_empty_service: false,
                 endpoint_pod_names: false,
+                no_endpoints: false,
                 fallthrough: Some(vec!["in-addr.arpa.".into(), "ip6.arpa.".into()]),
                 namespaces: Vec::new(),
                 namespace_labels: false,
@@ -596,10 +603,11 @@ fn parse_kubernetes(d: &Directive<'_>, keys: &[&str]) -> Result<KubernetesConfig
                 }
                 None => {}
             },
-            // Checked as CoreDNS checks them; they do not change answers in the simulation.
+            // Checked as CoreDNS checks them; only `noendpoints` changes answers here.
             "endpoint" | "tls" | "kubeconfig" | "labels" | "namespace_labels" | "noendpoints" => {
                 check_unused_option(name, args, *line)?;
                 k.namespace_labels |= *name == "namespace_labels";
+                k.no_endpoints |= *name == "noendpoints";
             }
             "multicluster" | "apiserver_qps" | "apiserver_burst" | "apiserver_max_inflight"
             | "startup_timeout" => {}

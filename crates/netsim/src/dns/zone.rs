@@ -295,7 +295,10 @@ impl Zone {
         let mut endpoints: BTreeMap<(String, String), Vec<Subset>> = BTreeMap::new();
         let mut ep_by_ip: BTreeMap<IpAddr, Vec<(String, String, String)>> = BTreeMap::new();
         let endpoint_pod_names = config.kubernetes.as_ref().is_some_and(|k| k.endpoint_pod_names);
-        for slice in input.endpoint_slices {
+        // `noendpoints`: the EndpointSlice informer never runs, its index stays empty.
+        let no_endpoints = config.kubernetes.as_ref().is_some_and(|k| k.no_endpoints);
+        let slices = if no_endpoints { &[][..] } else { input.endpoint_slices };
+        for slice in slices {
             let ns = slice.meta.namespace.to_ascii_lowercase();
             namespaces.insert(ns.clone());
             // `EndpointsKey(labels[kubernetes.io/service-name], namespace)`.

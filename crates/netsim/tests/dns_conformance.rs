@@ -647,6 +647,34 @@ fn coredns_ci_and_controller() {
     assert_eq!(checked, 33, "cases read from coredns_ci_and_controller.yaml");
 }
 
+/// `coredns_dnsutil_reverse.yaml`: CoreDNS `plugin/pkg/dnsutil` reverse-name helpers.
+#[test]
+fn coredns_dnsutil_reverse() {
+    use yaml::*;
+    let text = read("coredns_dnsutil_reverse.yaml");
+    let checked = with_root(&text, |root| {
+        let mut checked = 0;
+        for g in seq(root, "groups") {
+            for c in seq(g, "cases") {
+                let name = field(c, "name");
+                if let Some(a) = get(c, "address") {
+                    let got = netsim::dns::address_from_reverse(&name)
+                        .map(|ip| ip.to_string())
+                        .unwrap_or_default();
+                    assert_eq!(got, s(a), "{}: {name}", field(g, "test"));
+                }
+                if let Some(r) = get(c, "is_reverse") {
+                    let got = netsim::dns::is_reverse_zone(&name);
+                    assert_eq!(got, s(r) != "0", "{}: {name}", field(g, "test"));
+                }
+                checked += 1;
+            }
+        }
+        checked
+    });
+    assert_eq!(checked, 14, "cases read from coredns_dnsutil_reverse.yaml");
+}
+
 /// `kubernetes_dns_specification.yaml`: the Kubernetes DNS specification's examples, in the
 /// plugin file's shape.
 #[test]

@@ -293,10 +293,12 @@ fn reverse_zone(value: u128, bits: u32, v4: bool) -> String {
     labels.join(".")
 }
 
-/// `dnsutil.IsReverse(z) > 0`.
+/// `dnsutil.IsReverse(z) > 0` (`plugin/pkg/dnsutil/reverse.go`): the name ends in
+/// `.in-addr.arpa.` or `.ip6.arpa.` — with the leading dot, so `in-addr.arpa.` itself (a zone of
+/// kubeadm's Corefile) and `xin-addr.arpa.` are not reverse names (TestIsReverse).
 pub fn is_reverse_zone(zone: &str) -> bool {
     let z = zone.to_ascii_lowercase();
-    z.ends_with("in-addr.arpa.") || z.ends_with("ip6.arpa.")
+    z.ends_with(".in-addr.arpa.") || z.ends_with(".ip6.arpa.")
 }
 
 /// One line of a Corefile, split into tokens (comments removed).
@@ -741,8 +743,15 @@ mod tests {
             .ends_with("unknown property 'bogus'"));
         assert!(error_of(".:53 {\n kubernetes cluster.local {\n  ignore x\n }\n}\n")
             .ends_with("unable to parse ignore value: 'x'"));
-        assert!(error_of(".:53 {\n kubernetes in-addr.arpa\n}\n")
+        assert!(error_of(".:53 {\n kubernetes 10.in-addr.arpa 0.0.ip6.arpa\n}\n")
             .ends_with("non-reverse zone name must be used"));
+        // IsReverse wants `.in-addr.arpa.` with its leading dot: the bare zone is not reverse.
+        let (cfg, diags) = parse(".:53 {\n kubernetes in-addr.arpa\n}\n");
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(
+            cfg.kubernetes.map(|k| k.primary_zone().to_string()),
+            Some("in-addr.arpa.".into())
+        );
         assert!(error_of(".:53 {\n kubernetes cluster.local {\n  pods\n }\n}\n")
             .contains("Wrong argument count"));
         assert!(error_of(".:53 {\n kubernetes cluster.local {\n").contains("Unexpected EOF"));

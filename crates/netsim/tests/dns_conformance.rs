@@ -644,7 +644,7 @@ fn coredns_kubernetes_plugin() {
 #[test]
 fn coredns_ci_and_controller() {
     let checked = plugin_shaped_file("coredns_ci_and_controller.yaml");
-    assert_eq!(checked, 33, "cases read from coredns_ci_and_controller.yaml");
+    assert_eq!(checked, 37, "cases read from coredns_ci_and_controller.yaml");
 }
 
 /// `coredns_dnsutil_reverse.yaml`: CoreDNS `plugin/pkg/dnsutil` reverse-name helpers.

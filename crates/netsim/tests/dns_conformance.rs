@@ -639,6 +639,42 @@ fn coredns_kubernetes_plugin() {
     assert_eq!(checked, 101, "cases read from coredns_kubernetes_plugin.yaml");
 }
 
+/// `coredns_ci_and_controller.yaml`: coredns/ci `test/kubernetes` integration tests on the ci
+/// manifest's objects, and plugin/kubernetes controller_test / zonal_test / parse_test cases.
+#[test]
+fn coredns_ci_and_controller() {
+    let checked = plugin_shaped_file("coredns_ci_and_controller.yaml");
+    assert_eq!(checked, 37, "cases read from coredns_ci_and_controller.yaml");
+}
+
+/// `coredns_dnsutil_reverse.yaml`: CoreDNS `plugin/pkg/dnsutil` reverse-name helpers.
+#[test]
+fn coredns_dnsutil_reverse() {
+    use yaml::*;
+    let text = read("coredns_dnsutil_reverse.yaml");
+    let checked = with_root(&text, |root| {
+        let mut checked = 0;
+        for g in seq(root, "groups") {
+            for c in seq(g, "cases") {
+                let name = field(c, "name");
+                if let Some(a) = get(c, "address") {
+                    let got = netsim::dns::address_from_reverse(&name)
+                        .map(|ip| ip.to_string())
+                        .unwrap_or_default();
+                    assert_eq!(got, s(a), "{}: {name}", field(g, "test"));
+                }
+                if let Some(r) = get(c, "is_reverse") {
+                    let got = netsim::dns::is_reverse_zone(&name);
+                    assert_eq!(got, s(r) != "0", "{}: {name}", field(g, "test"));
+                }
+                checked += 1;
+            }
+        }
+        checked
+    });
+    assert_eq!(checked, 14, "cases read from coredns_dnsutil_reverse.yaml");
+}
+
 /// `kubernetes_dns_specification.yaml`: the Kubernetes DNS specification's examples, in the
 /// plugin file's shape.
 #[test]
@@ -908,6 +944,9 @@ fn check_setup_case(c: &netsim::syntax::Node<'_>, what: &str) {
     }
     if let Some(t) = want("ttl") {
         assert_eq!(k.ttl.to_string(), t, "{what}");
+    }
+    if let Some(b) = want("endpoints_init") {
+        assert_eq!((!k.no_endpoints).to_string(), b, "{what}");
     }
 }
 

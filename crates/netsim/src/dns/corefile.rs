@@ -45,6 +45,11 @@ pub struct KubernetesConfig {
     pub ignore_empty_service: bool,
     /// `endpoint_pod_names`: endpoint names use the Pod name when the endpoint has no hostname.
     pub endpoint_pod_names: bool,
+    /// `noendpoints`: the endpoints informer is never started (`setup.go` sets
+    /// `opts.initEndpointsCache = false`; `controller.go` keeps the empty lister), so no
+    /// EndpointSlice is known: headless Services and endpoint names are NXDOMAIN, no endpoint
+    /// PTRs, and `ignore empty_service` finds every ClusterIP Service empty.
+    pub no_endpoints: bool,
     /// `fallthrough [zones]`: `None` = no fallthrough; `Some(empty)` = every zone.
     pub fallthrough: Option<Vec<String>>,
     /// `namespaces`: only these are exposed (empty = all).
@@ -63,6 +68,7 @@ impl KubernetesConfig {
             ttl: 5,
             ignore_empty_service: false,
             endpoint_pod_names: false,
+            no_endpoints: false,
             fallthrough: None,
             namespaces: Vec::new(),
             namespace_labels: false,
@@ -152,6 +158,7 @@ impl CorefileConfig {
                 ttl: 30,
                 ignore_empty_service: false,
                 endpoint_pod_names: false,
+                no_endpoints: false,
                 fallthrough: Some(vec!["in-addr.arpa.".into(), "ip6.arpa.".into()]),
                 namespaces: Vec::new(),
                 namespace_labels: false,
@@ -286,10 +293,12 @@ fn reverse_zone(value: u128, bits: u32, v4: bool) -> String {
     labels.join(".")
 }
 
-/// `dnsutil.IsReverse(z) > 0`.
+/// `dnsutil.IsReverse(z) > 0` (`plugin/pkg/dnsutil/reverse.go`): the name ends in
+/// `.in-addr.arpa.` or `.ip6.arpa.` — with the leading dot, so `in-addr.arpa.` itself (a zone of
+/// kubeadm's Corefile) and `xin-addr.arpa.` are not reverse names (TestIsReverse).
 pub fn is_reverse_zone(zone: &str) -> bool {
     let z = zone.to_ascii_lowercase();
-    z.ends_with("in-addr.arpa.") || z.ends_with("ip6.arpa.")
+    z.ends_with(".in-addr.arpa.") || z.ends_with(".ip6.arpa.")
 }
 
 /// One line of a Corefile, split into tokens (comments removed).
@@ -596,10 +605,11 @@ fn parse_kubernetes(d: &Directive<'_>, keys: &[&str]) -> Result<KubernetesConfig
                 }
                 None => {}
             },
-            // Checked as CoreDNS checks them; they do not change answers in the simulation.
+            // Checked as CoreDNS checks them; only `noendpoints` changes answers here.
             "endpoint" | "tls" | "kubeconfig" | "labels" | "namespace_labels" | "noendpoints" => {
                 check_unused_option(name, args, *line)?;
                 k.namespace_labels |= *name == "namespace_labels";
+                k.no_endpoints |= *name == "noendpoints";
             }
             "multicluster" | "apiserver_qps" | "apiserver_burst" | "apiserver_max_inflight"
             | "startup_timeout" => {}
@@ -733,8 +743,15 @@ mod tests {
             .ends_with("unknown property 'bogus'"));
         assert!(error_of(".:53 {\n kubernetes cluster.local {\n  ignore x\n }\n}\n")
             .ends_with("unable to parse ignore value: 'x'"));
-        assert!(error_of(".:53 {\n kubernetes in-addr.arpa\n}\n")
+        assert!(error_of(".:53 {\n kubernetes 10.in-addr.arpa 0.0.ip6.arpa\n}\n")
             .ends_with("non-reverse zone name must be used"));
+        // IsReverse wants `.in-addr.arpa.` with its leading dot: the bare zone is not reverse.
+        let (cfg, diags) = parse(".:53 {\n kubernetes in-addr.arpa\n}\n");
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(
+            cfg.kubernetes.map(|k| k.primary_zone().to_string()),
+            Some("in-addr.arpa.".into())
+        );
         assert!(error_of(".:53 {\n kubernetes cluster.local {\n  pods\n }\n}\n")
             .contains("Wrong argument count"));
         assert!(error_of(".:53 {\n kubernetes cluster.local {\n").contains("Unexpected EOF"));

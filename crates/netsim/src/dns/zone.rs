@@ -28,7 +28,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use super::corefile::{CorefileConfig, KubernetesConfig, PodMode};
+use super::corefile::{is_reverse_zone, CorefileConfig, KubernetesConfig, PodMode};
 use super::records::{check_name, fqdn, Outcome, Rcode, Record, RecordType, Response};
 use crate::model::{EndpointSlice, Namespace, Pod, Service, ServiceType};
 
@@ -214,7 +214,12 @@ pub fn address_from_reverse(name: &str) -> Option<IpAddr> {
             groups.push(hex);
             hex = rest;
         }
-        return groups.join(":").parse::<Ipv6Addr>().ok().map(IpAddr::V6);
+        // Go's `net.IP.String()` prints an IPv4-mapped address in dotted form, and that text
+        // is what `serviceRecordForIP` looks up: `::ffff:10.96.0.10` is 10.96.0.10.
+        return groups.join(":").parse::<Ipv6Addr>().ok().map(|v6| match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(v6),
+        });
     }
     None
 }
@@ -295,7 +300,10 @@ impl Zone {
         let mut endpoints: BTreeMap<(String, String), Vec<Subset>> = BTreeMap::new();
         let mut ep_by_ip: BTreeMap<IpAddr, Vec<(String, String, String)>> = BTreeMap::new();
         let endpoint_pod_names = config.kubernetes.as_ref().is_some_and(|k| k.endpoint_pod_names);
-        for slice in input.endpoint_slices {
+        // `noendpoints`: the EndpointSlice informer never runs, its index stays empty.
+        let no_endpoints = config.kubernetes.as_ref().is_some_and(|k| k.no_endpoints);
+        let slices = if no_endpoints { &[][..] } else { input.endpoint_slices };
+        for slice in slices {
             let ns = slice.meta.namespace.to_ascii_lowercase();
             namespaces.insert(ns.clone());
             // `EndpointsKey(labels[kubernetes.io/service-name], namespace)`.
@@ -820,7 +828,7 @@ impl Zone {
     /// `kubernetes.go` `Records`.
     fn records(&self, k: &KubernetesConfig, zone: &str, lname: &str) -> Lookup<Vec<Msg>> {
         let Some(r) = Self::parse_request(lname, zone)? else { return Ok(Vec::new()) };
-        if lname.ends_with("in-addr.arpa.") || lname.ends_with("ip6.arpa.") {
+        if is_reverse_zone(lname) {
             return Err(NameError("a reverse name that is not a full IP address".into()));
         }
         if !self.namespace_exposed(k, &r.namespace) {

@@ -286,8 +286,9 @@ fn ports_text(ports: &[EndpointPort]) -> String {
     p.join(",")
 }
 
-/// One whole-cluster case: the Service's slices, their labels and ports, the Endpoints cell.
-fn cluster_case(c: &Y<'_>) {
+/// A case's name, the session its manifests build (with no errors) and its `service`'s
+/// namespace and name.
+fn case_session(c: &Y<'_>) -> (String, netsim::session::Session, String, String) {
     let name = s(get(c, "name").unwrap());
     let session =
         netsim::session::Session::from_text("case.yaml", &s(get(c, "manifests").unwrap()));
@@ -296,6 +297,12 @@ fn cluster_case(c: &Y<'_>) {
         .split_once('/')
         .map(|(a, b)| (a.to_string(), b.to_string()))
         .unwrap();
+    (name, session, ns, svc)
+}
+
+/// One whole-cluster case: the Service's slices, their labels and ports, the Endpoints cell.
+fn cluster_case(c: &Y<'_>) {
+    let (name, session, ns, svc) = case_session(c);
     let objects = &session.cluster().objects;
     let slices: Vec<&EndpointSlice> = objects
         .endpoint_slices
@@ -569,14 +576,7 @@ fn names_match(want: Option<&Y<'_>>, got: &[EndpointAddress], what: &str) {
 }
 
 fn subsets_case(c: &Y<'_>) {
-    let name = s(get(c, "name").unwrap());
-    let session =
-        netsim::session::Session::from_text("case.yaml", &s(get(c, "manifests").unwrap()));
-    assert_eq!(session.errors(), 0, "{name}: {:?}", session.diagnostics());
-    let (ns, svc) = s(get(c, "service").unwrap())
-        .split_once('/')
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .unwrap();
+    let (name, session, ns, svc) = case_session(c);
     let ep = session
         .cluster()
         .objects

@@ -207,21 +207,19 @@ pub fn App() -> Html {
         // The engine worker builds the cluster for every new text or what-if list. The first
         // is sent a task after the app's first step (its state, its effects): on a phone the
         // two in one task were 35–70 ms at Lighthouse's 4× CPU slowdown (most of it V8
-        // compiling, function by function, what each runs for the first time). The engine's
-        // worker is still loading its own wasm then, so the topology is not later for it.
+        // compiling, function by function, what each runs for the first time); the engine's
+        // worker is still loading its own wasm then.
         let dispatcher = state.dispatcher();
         let engine = state.engine.clone();
         let text = Rc::clone(&state.text);
         let events = Rc::clone(&state.what_ifs);
-        // The newest simulation asked for: one asked for while the first waits for its task
-        // (the learner's saved work, a share link, an embed's text) goes first, and the first
-        // is then not sent at all (sent after it, it would leave the engine's session on the
-        // default text: the engine keeps the last text it was sent).
-        let sent = use_mut_ref(|| false);
+        // The newest simulation asked for (0: none yet). One asked for while the first waits
+        // for its task (the learner's saved work, a share link, an embed's text) goes instead,
+        // and the first is not sent at all (sent after it, it would leave the engine's session
+        // on the default text: the engine keeps the last text it was sent).
         let newest = use_mut_ref(|| 0u64);
         use_effect_with(state.sim_seq, move |&seq| {
-            let first = !sent.replace(true);
-            *newest.borrow_mut() = seq;
+            let first = std::mem::replace(&mut *newest.borrow_mut(), seq) == 0;
             wasm_bindgen_futures::spawn_local(async move {
                 if first {
                     crate::browser::next_task().await;

@@ -342,7 +342,10 @@ pub fn App() -> Html {
     }
     html! {
         <ContextProvider<AppContext> context={state}>
-            <div class={classes!("app", embed.is_some().then_some("embed"), (stage < 2).then_some("starting"))} data-testid="app">
+            // Busy until the last step has drawn the requests panel: assistive technology (and
+            // the end-to-end checks) can wait for the whole page rather than read it half drawn.
+            <div class={classes!("app", embed.is_some().then_some("embed"), (stage < 2).then_some("starting"))} data-testid="app"
+                aria-busy={(stage < LAST_STAGE).then_some("true")}>
                 if embed.is_none() {
                     <Header on_help={open_help} on_share={open_share} controls={stage >= 2} />
                 }

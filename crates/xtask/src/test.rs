@@ -468,8 +468,8 @@ fn e2e_checks(t: &mut Tally, browser: Browser, only: Option<Only>) -> Result {
         driver
             .wait_for(
                 "Pods on the topology",
-                "return document.querySelectorAll('[data-testid=topology-pod]').length >= 4 \
-                 && document.querySelectorAll('[data-testid=topology-service]').length >= 1",
+                &format!("return document.querySelectorAll('[data-testid=topology-pod]').length >= 4 \
+                 && document.querySelectorAll('[data-testid=topology-service]').length >= 1 && {STARTED}"),
                 Duration::from_secs(30),
             )
             .map(drop),
@@ -910,6 +910,11 @@ fn start_at_phone_speed(url: &str, runs: usize) -> Result {
 }
 
 /// Clicks an element (SVG groups have no `click()`): a bubbling click event at its centre.
+/// The app has drawn its last start step (it is `aria-busy` until then).
+const STARTED: &str = "document.querySelector('[data-testid=app]:not([aria-busy])') !== null";
+/// [`STARTED`] in the document `d` (an iframe's).
+const STARTED_IN_D: &str = "d.querySelector('[data-testid=app]:not([aria-busy])') !== null";
+
 pub(crate) const CLICK: &str = "const el = document.querySelector(arguments[0]); if (!el) return false; \
     const r = el.getBoundingClientRect(); \
     el.dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: r.x + r.width / 2, clientY: r.y + r.height / 2})); \
@@ -1421,7 +1426,9 @@ fn share_and_embed(
             f.src = arguments[0]; f.width = 800; f.height = 450; f.style.border = '0'; f.dataset.testid = 'embed'; \
             document.body.append(f); return true;", &[serde_json::json!(src)])?;
             let doc = "const d = document.querySelector('[data-testid=embed]').contentDocument;";
-            driver.wait_for("the embedded topology", &format!("{doc} return d && d.querySelectorAll('[data-testid=topology-pod]').length >= 4"), secs(20))?;
+            // The app draws its panes a step at a time (the requests panel last) and is
+            // `aria-busy` until the last: read which panes it has once it is whole.
+            driver.wait_for("the embedded topology", &format!("{doc} return d && d.querySelectorAll('[data-testid=topology-pod]').length >= 4 && {STARTED_IN_D}"), secs(20))?;
             let panes = driver.eval(&format!("{doc} return JSON.stringify({{header: !!d.querySelector('.topbar'), editor: !!d.querySelector('[data-testid=editor]'), \
             tabs: !!d.querySelector('[data-testid=tab-objects]'), requests: !!d.querySelector('[data-testid=requests]'), \
             link: !!d.querySelector('[data-testid=open-in-playground]'), width: d.documentElement.scrollWidth, height: d.documentElement.scrollHeight}})"))?;
@@ -1447,8 +1454,10 @@ fn share_and_embed(
     driver
         .wait_for(
             "the page again",
-            "return document.querySelectorAll('[data-testid=topology-pod]').length >= 4 \
-             && document.querySelector('[data-testid=editor] .cm-content') !== null",
+            &format!(
+                "return document.querySelectorAll('[data-testid=topology-pod]').length >= 4 \
+             && document.querySelector('[data-testid=editor] .cm-content') !== null && {STARTED}"
+            ),
             secs(30),
         )
         .map(drop)
@@ -1524,7 +1533,7 @@ pub(crate) fn screenshots() -> Result {
         driver.goto(&format!("http://127.0.0.1:{port}/?theme={theme}"))?;
         driver.wait_for(
             "the topology",
-            "return document.querySelectorAll('[data-testid=topology-pod]').length >= 4",
+            &format!("return document.querySelectorAll('[data-testid=topology-pod]').length >= 4 && {STARTED}"),
             Duration::from_secs(30),
         )?;
         let png = driver.screenshot()?;
@@ -1558,7 +1567,7 @@ pub(crate) fn screenshots() -> Result {
     driver.goto(&format!("http://127.0.0.1:{port}/?theme=light"))?;
     driver.wait_for(
         "the topology",
-        "return document.querySelectorAll('[data-testid=topology-pod]').length >= 4",
+        &format!("return document.querySelectorAll('[data-testid=topology-pod]').length >= 4 && {STARTED}"),
         Duration::from_secs(30),
     )?;
     let path = out.join("phone-light.png");

@@ -261,13 +261,13 @@ fn selected<'a>(c: &'a Cluster, idx: &PodIndex<'_>, svc: &Service) -> Vec<&'a Po
 }
 
 /// The EndpointSlices the controller keeps for `svc`.
+/// `pods`: the Pods `svc` selects ([`selected`]).
 pub(crate) fn slices_for(
     c: &Cluster,
-    idx: &PodIndex<'_>,
+    pods: &[&Pod],
     nodes: &BTreeMap<&str, &Node>,
     svc: &Service,
 ) -> Vec<EndpointSlice> {
-    let pods = selected(c, idx, svc);
     let fnv = c.settings.version.fnv_object_hashes();
     let mut families = svc.spec.ip_families.clone();
     if families.is_empty() {
@@ -276,7 +276,7 @@ pub(crate) fn slices_for(
     let mut out = Vec::new();
     for fam in families {
         let mut groups: Vec<(Vec<EndpointPort>, Vec<Endpoint>)> = Vec::new();
-        for pod in &pods {
+        for pod in pods {
             if !should_pod_be_in_endpoints(pod, true) {
                 continue;
             }
@@ -440,12 +440,13 @@ fn ip_and_pod(key: &str) -> (&str, &str) {
 type AddressSet = BTreeMap<String, (EndpointAddress, bool)>;
 
 /// The legacy Endpoints object the Endpoints controller keeps for `svc`.
-pub(crate) fn endpoints_for(c: &Cluster, idx: &PodIndex<'_>, svc: &Service) -> Endpoints {
+/// `pods`: the Pods `svc` selects ([`selected`]).
+pub(crate) fn endpoints_for(c: &Cluster, pods: &[&Pod], svc: &Service) -> Endpoints {
     let pnr = svc.spec.publish_not_ready_addresses;
     let fam = svc.spec.ip_families.first().copied().unwrap_or(IpFamily::IPv4);
     // Port (with its resolved number) → addresses (ip, ready).
     let mut per_port: Vec<(Option<EndpointPort>, AddressSet)> = Vec::new();
-    for pod in selected(c, idx, svc) {
+    for &pod in pods {
         if !should_pod_be_in_endpoints(pod, pnr) {
             continue;
         }
@@ -719,12 +720,14 @@ pub(crate) fn reconcile_all(c: &mut Cluster) {
             if !has_selector(svc) {
                 continue;
             }
-            let mut mine = slices_for(c, &idx, &nodes, svc);
+            // Both controllers see the same Pods: selected once.
+            let pods = selected(c, &idx, svc);
+            let mut mine = slices_for(c, &pods, &nodes, svc);
             if topology_mode_auto(svc) {
                 auto_events.extend(auto_hints(svc, ratios.as_ref(), &mut mine));
             }
             slices.extend(mine);
-            eps.push(endpoints_for(c, &idx, svc));
+            eps.push(endpoints_for(c, &pods, svc));
         }
     }
     c.events.extend(auto_events);

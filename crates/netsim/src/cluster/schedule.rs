@@ -127,6 +127,13 @@ pub(crate) fn schedule_and_start(c: &mut Cluster, order: &[usize]) {
     let taints: Vec<Vec<Taint>> = c.objects.nodes.iter().map(effective_taints).collect();
     let control_plane: Vec<bool> =
         c.objects.nodes.iter().map(super::nodes::is_control_plane).collect();
+    // Each node's pod CIDRs, read once (not once per Pod started there).
+    let pod_cidrs: Vec<Vec<crate::net::Cidr>> = c
+        .objects
+        .nodes
+        .iter()
+        .map(|n| n.pod_cidrs.iter().filter_map(|t| crate::net::Cidr::parse_lenient(t)).collect())
+        .collect();
     // Each node's place in name order (equal names, equal places): the last tie-break as a
     // number, not a string comparison per candidate node.
     let mut by_name: Vec<usize> = (0..node_count).collect();
@@ -174,6 +181,10 @@ pub(crate) fn schedule_and_start(c: &mut Cluster, order: &[usize]) {
             }
         }
     }
+    // The nodes the last Pod the filters ran for fits on, by node, and that Pod: the filters
+    // read only its tolerations and node selector, and a workload's Pods, which come one after
+    // another, have the same (one pass over the nodes per workload, not per Pod).
+    let mut last_fits: Option<(usize, Vec<bool>)> = None;
     for &i in order {
         let Some(pod) = c.objects.pods.get(i) else { continue };
         if pod.status.phase == "Succeeded" || pod.status.phase == "Failed" {
@@ -198,7 +209,19 @@ pub(crate) fn schedule_and_start(c: &mut Cluster, order: &[usize]) {
                 }
             },
             None => {
-                let fits = |ix: usize| filter_with(&c.objects.nodes[ix], &taints[ix], pod).is_ok();
+                let same =
+                    last_fits.as_ref().and_then(|(j, _)| c.objects.pods.get(*j)).is_some_and(|q| {
+                        q.spec.tolerations == pod.spec.tolerations
+                            && q.spec.node_selector == pod.spec.node_selector
+                    });
+                if !same {
+                    let fits = (0..node_count)
+                        .map(|ix| filter_with(&c.objects.nodes[ix], &taints[ix], pod).is_ok())
+                        .collect();
+                    last_fits = Some((i, fits));
+                }
+                let fit_on = last_fits.as_ref().map_or(&[][..], |(_, f)| f.as_slice());
+                let fits = |ix: usize| fit_on.get(ix).copied().unwrap_or(false);
                 let coredns = builtins::is_builtin_coredns(pod);
                 let own = owner.and_then(|o| owner_load.get(o)).filter(|v| !v.is_empty());
                 let key = |ix: usize| {
@@ -290,13 +313,13 @@ pub(crate) fn schedule_and_start(c: &mut Cluster, order: &[usize]) {
             }
             continue;
         };
-        start(c, i, ix);
+        start(c, i, ix, &pod_cidrs[ix]);
     }
 }
 
 /// The kubelet starts the Pod on `node`: host-network Pods take the node's IPs, others get one
-/// per family from the node's pod CIDRs (unless the input gave them).
-fn start(c: &mut Cluster, i: usize, node_ix: usize) {
+/// per family from the node's pod CIDRs, `pod_cidrs` (unless the input gave them).
+fn start(c: &mut Cluster, i: usize, node_ix: usize, pod_cidrs: &[crate::net::Cidr]) {
     let Some(node) = c.objects.nodes.get(node_ix) else { return };
     let Some(pod) = c.objects.pods.get(i) else { return };
     let host_network = pod.spec.host_network;
@@ -304,7 +327,7 @@ fn start(c: &mut Cluster, i: usize, node_ix: usize) {
     if host_network {
         ips = node.internal_ips.clone();
     } else if ips.is_empty() {
-        for cidr in node.pod_cidrs.iter().filter_map(|t| crate::net::Cidr::parse_lenient(t)) {
+        for &cidr in pod_cidrs {
             match addresses::alloc_pod_ip(&mut c.state, cidr) {
                 Some(ip) => ips.push(ip),
                 None => c.diagnostics.push(

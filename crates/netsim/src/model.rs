@@ -31,12 +31,13 @@ pub struct Source {
 /// Field path → span of that field's value (and of its key), for diagnostics raised by later
 /// stages ("this selector matches no Pods" underlined at `spec.selector`).
 ///
-/// Shared: the front end records them once and nothing changes them after, so a copy of an
-/// object (the cluster stage starts from a copy of the input's objects) does not copy every
-/// path string (that was a fifth of copying the objects).
+/// Made by [`FieldSpansBuilder`] in the order the front end walked the fields, the paths one
+/// string (a path's own `String` per field was the largest part of reading a field), and
+/// shared: nothing changes them after, so a copy of an object (the cluster stage starts from a
+/// copy of the input's objects) copies none of them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FieldSpans {
-    entries: std::sync::Arc<Vec<(String, FieldSpan)>>,
+    recorded: std::sync::Arc<FieldSpansBuilder>,
 }
 
 /// The spans of one field: its key (if it is a mapping entry) and its value.
@@ -46,20 +47,37 @@ pub struct FieldSpan {
     pub value: TextRange,
 }
 
-impl FieldSpans {
-    /// Records the spans of the field at `path`; later records for the same path win.
-    pub fn insert(&mut self, path: impl Into<String>, span: FieldSpan) {
-        let path = path.into();
-        let entries = std::sync::Arc::make_mut(&mut self.entries);
-        match entries.binary_search_by(|(p, _)| p.as_str().cmp(&path)) {
-            Ok(i) => entries[i].1 = span,
-            Err(i) => entries.insert(i, (path, span)),
-        }
+/// Records [`FieldSpans`] as the fields are walked.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FieldSpansBuilder {
+    /// Every recorded path, one after another.
+    paths: String,
+    /// (end of the path in `paths`, its spans); a path starts where the previous one ends.
+    entries: Vec<(u32, FieldSpan)>,
+}
+
+impl FieldSpansBuilder {
+    /// Records the spans of the field at `path` (a later record for the same path wins).
+    pub fn record(&mut self, path: &str, span: FieldSpan) {
+        self.paths.push_str(path);
+        self.entries.push((u32::try_from(self.paths.len()).unwrap_or(u32::MAX), span));
     }
 
-    /// The spans of the field at `path`, if the input had that field.
+    pub fn finish(self) -> FieldSpans {
+        FieldSpans { recorded: std::sync::Arc::new(self) }
+    }
+}
+
+impl FieldSpans {
+    /// The spans of the field at `path`, if the input had that field. An object has a few
+    /// dozen fields and their spans are read for diagnostics: a scan, the last record first.
     pub fn get(&self, path: &str) -> Option<FieldSpan> {
-        self.entries.binary_search_by(|(p, _)| p.as_str().cmp(path)).ok().map(|i| self.entries[i].1)
+        let r = &*self.recorded;
+        (0..r.entries.len()).rev().find_map(|k| {
+            let start = k.checked_sub(1).map_or(0, |p| r.entries[p].0 as usize);
+            let (end, span) = r.entries[k];
+            (r.paths.get(start..end as usize) == Some(path)).then_some(span)
+        })
     }
 
     /// The value span at `path`, or of its closest ancestor that the input had.

@@ -198,7 +198,7 @@ pub fn allocation_answers(loaded: &crate::manifest::Loaded) -> Vec<Diagnostic> {
         objects.services.retain(|a| pos(&a.meta) < pos(&svc.meta));
         objects.services.push(svc.clone());
         out.extend(
-            build(&objects)
+            build_owned(objects)
                 .diagnostics
                 .into_iter()
                 .filter(|d| d.code == ALLOCATION && d.object.as_deref() == Some(label.as_str())),
@@ -208,15 +208,16 @@ pub fn allocation_answers(loaded: &crate::manifest::Loaded) -> Vec<Diagnostic> {
 }
 
 pub fn build(objects: &Objects) -> Cluster {
+    build_owned(objects.clone())
+}
+
+/// [`build`] from objects the caller hands over (`Session` builds from the accepted objects,
+/// already a copy of the input's: no second copy).
+pub fn build_owned(objects: Objects) -> Cluster {
     let mut diagnostics = Vec::new();
-    let settings = settings::read(objects, &mut diagnostics);
-    let mut c = Cluster {
-        objects: objects.clone(),
-        settings,
-        diagnostics,
-        events: Vec::new(),
-        state: State::default(),
-    };
+    let settings = settings::read(&objects, &mut diagnostics);
+    let mut c =
+        Cluster { objects, settings, diagnostics, events: Vec::new(), state: State::default() };
     cap_input_pods(&mut c);
     nodes::complete(&mut c);
     builtins::add(&mut c);

@@ -12,7 +12,7 @@
 //! a string where a number is expected is rejected.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{FieldSpan, FieldSpans, IntOrString, Labels};
+use crate::model::{FieldSpan, FieldSpansBuilder, IntOrString, Labels};
 use crate::syntax::scalar::{self, Resolved};
 use crate::syntax::{Entry, Node, Style, Value};
 use crate::text::{FileId, Span, TextRange};
@@ -22,7 +22,8 @@ pub(crate) struct Cx<'d> {
     pub(crate) file: FileId,
     pub(crate) diags: &'d mut Vec<Diagnostic>,
     pub(crate) path: String,
-    pub(crate) spans: FieldSpans,
+    /// The spans of the fields walked so far.
+    pub(crate) spans: FieldSpansBuilder,
     /// The Go type whose fields are being read, for the API server's JSON error texts.
     pub(crate) go: &'static str,
     /// Whether to record field spans (always on; a switch for benchmarks and tests).
@@ -41,7 +42,7 @@ impl<'d> Cx<'d> {
             file,
             diags,
             path: String::new(),
-            spans: FieldSpans::default(),
+            spans: FieldSpansBuilder::default(),
             go: "",
             record: true,
             go_cut: None,
@@ -60,10 +61,8 @@ impl<'d> Cx<'d> {
         }
         self.path.push_str(key);
         if self.record {
-            self.spans.insert(
-                self.path.clone(),
-                FieldSpan { key: Some(e.key.range), value: e.value.range },
-            );
+            self.spans
+                .record(&self.path, FieldSpan { key: Some(e.key.range), value: e.value.range });
         }
         m
     }
@@ -74,7 +73,7 @@ impl<'d> Cx<'d> {
         let m = Mark(self.path.len(), self.go);
         let _ = write!(self.path, "[{i}]");
         if self.record {
-            self.spans.insert(self.path.clone(), FieldSpan { key: None, value: n.range });
+            self.spans.record(&self.path, FieldSpan { key: None, value: n.range });
         }
         m
     }

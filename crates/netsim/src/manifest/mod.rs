@@ -144,8 +144,9 @@ struct Loader {
     file_text_start: Option<char>,
     objects: Objects,
     diagnostics: Vec<Diagnostic>,
-    /// (kind, namespace, name) → span of the first definition.
-    seen: BTreeMap<(&'static str, String, String), Span>,
+    /// (kind, namespace, name) → span of the first definition, as kind → namespace → name
+    /// (looked up with the object's own strings; only a new name is copied).
+    seen: BTreeMap<&'static str, BTreeMap<String, BTreeMap<String, Span>>>,
     version: KubeVersion,
     /// Where the Namespace fix of the document being read is inserted: the start of the line
     /// its root begins on (`None` where inserting YAML text would not be valid).
@@ -1295,8 +1296,13 @@ impl Loader {
         if meta.name.is_empty() {
             return false;
         }
-        let key = (kind, meta.namespace.clone(), meta.name.clone());
-        if let Some(first) = self.seen.get(&key).copied() {
+        let first = self
+            .seen
+            .get(kind)
+            .and_then(|m| m.get(meta.namespace.as_str()))
+            .and_then(|m| m.get(meta.name.as_str()))
+            .copied();
+        if let Some(first) = first {
             let what = if meta.namespace.is_empty() {
                 format!("{kind} \"{}\"", meta.name)
             } else {
@@ -1314,7 +1320,12 @@ impl Loader {
             return true;
         }
         if let Some(h) = here {
-            self.seen.insert(key, h);
+            let names = self.seen.entry(kind).or_default();
+            let names = match names.get_mut(meta.namespace.as_str()) {
+                Some(n) => n,
+                None => names.entry(meta.namespace.clone()).or_default(),
+            };
+            names.insert(meta.name.clone(), h);
         }
         false
     }
@@ -1416,7 +1427,8 @@ fn finish_meta(
     file: FileId,
     range: TextRange,
 ) -> ObjectMeta {
-    meta.source = Some(Source { file, range, fields: std::mem::take(&mut cx.spans) });
+    let fields = std::mem::take(&mut cx.spans).finish();
+    meta.source = Some(Source { file, range, fields });
     meta
 }
 

@@ -367,12 +367,19 @@ pub enum NameRule {
 struct V<'a> {
     diags: &'a mut Vec<Diagnostic>,
     source: Option<&'a Source>,
-    object: String,
+    /// The object's kind and name: its label ([`super::object_label`]) is made for a
+    /// diagnostic only (most objects have none, and the label was a few percent of loading).
+    kind: &'a str,
+    name: &'a str,
 }
 
 impl V<'_> {
-    fn new<'a>(kind: &str, meta: &'a ObjectMeta, diags: &'a mut Vec<Diagnostic>) -> V<'a> {
-        V { diags, source: meta.source.as_ref(), object: super::object_label(kind, &meta.name) }
+    fn new<'a>(kind: &'a str, meta: &'a ObjectMeta, diags: &'a mut Vec<Diagnostic>) -> V<'a> {
+        V { diags, source: meta.source.as_ref(), kind, name: &meta.name }
+    }
+
+    fn object(&self) -> String {
+        super::object_label(self.kind, self.name)
     }
 
     /// Whether the input has the field at `at` (a map or list spelled out, even if empty).
@@ -418,7 +425,7 @@ impl V<'_> {
         hint: Option<String>,
     ) {
         let mut d = Diagnostic::error(code, self.span(at, key), message);
-        d.object = Some(self.object.clone());
+        d.object = Some(self.object());
         if let Some(h) = hint {
             d.hints.push(h);
         }
@@ -470,7 +477,7 @@ impl V<'_> {
     /// An API-server warning (`Warning: <text>` in kubectl), code `api-warning`.
     fn warn(&mut self, at: &str, text: String, hint: &str) {
         let mut d = Diagnostic::warning(API_WARNING, self.span(at, false), text.clone());
-        d.object = Some(self.object.clone());
+        d.object = Some(self.object());
         d.hints.push(hint.to_string());
         d.hints.push(format!("kubectl apply prints: Warning: {text}"));
         self.diags.push(d);

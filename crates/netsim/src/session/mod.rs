@@ -73,7 +73,7 @@ impl Session {
     /// As [`Session::new`], then applies the what-if `events` in order.
     pub fn with_what_ifs(files: SourceFiles, events: &[WhatIf]) -> Session {
         let loaded = crate::manifest::load(&files);
-        let mut cluster = crate::cluster::build(&loaded.accepted());
+        let mut cluster = crate::cluster::build_owned(loaded.accepted());
         let built = cluster.diagnostics.len();
         for e in events {
             cluster = crate::cluster::apply(&cluster, e);

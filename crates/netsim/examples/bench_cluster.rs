@@ -22,6 +22,9 @@ use std::fmt::Write as _;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+#[path = "common/alloc.rs"]
+mod alloc;
+
 use netsim::diagnostic::SourceFiles;
 use netsim::{cluster, manifest, testgen};
 

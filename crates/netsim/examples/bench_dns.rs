@@ -16,6 +16,9 @@ use std::hint::black_box;
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Instant;
 
+#[path = "common/alloc.rs"]
+mod alloc;
+
 use netsim::dns::{
     resolv_conf, resolve, CorefileConfig, RecordType, ResolverSettings, WalkResult, Zone, ZoneInput,
 };

@@ -6,6 +6,9 @@
 use std::fmt::Write;
 use std::time::{Duration, Instant};
 
+#[path = "common/alloc.rs"]
+mod alloc;
+
 use netsim::diagnostic::SourceFiles;
 
 fn time(name: &str, text: &str) -> Duration {

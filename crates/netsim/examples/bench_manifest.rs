@@ -12,6 +12,9 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+#[path = "common/alloc.rs"]
+mod alloc;
+
 use granit_parser::{Event, Parser};
 use netsim::diagnostic::SourceFiles;
 

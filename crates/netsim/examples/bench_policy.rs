@@ -12,6 +12,9 @@
 use std::hint::black_box;
 use std::time::Instant;
 
+#[path = "common/alloc.rs"]
+mod alloc;
+
 use netsim::diagnostic::SourceFiles;
 use netsim::model::Protocol;
 use netsim::policy::{Connection, Peer, PolicySet};

@@ -11,6 +11,9 @@
 use std::hint::black_box;
 use std::time::Instant;
 
+#[path = "common/alloc.rs"]
+mod alloc;
+
 use netsim::diagnostic::SourceFiles;
 use netsim::request::{parse_source, parse_target, Options, Outcome, Source};
 use netsim::session::Session;

@@ -9,6 +9,9 @@
 use std::hint::black_box;
 use std::time::Instant;
 
+#[path = "common/alloc.rs"]
+mod alloc;
+
 use netsim::diagnostic::SourceFiles;
 
 const DEFAULT: &str = include_str!("../../../static/scenarios/default.yaml");

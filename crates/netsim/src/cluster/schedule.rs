@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 
 use super::{addresses, builtins, span_of, Cluster, Event, EventType};
 use crate::diagnostic::Diagnostic;
-use crate::model::{IpFamily, Node, Pod, Taint, Toleration};
+use crate::model::{IpFamily, Node, OwnerReference, Pod, Taint, Toleration};
 
 /// Why a node does not fit a Pod.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -149,21 +149,22 @@ pub(crate) fn schedule_and_start(c: &mut Cluster, order: &[usize]) {
     // Each Pod's controller (`namespace/kind/name`) as a number; a workload's Pods come one
     // after another, so the previous Pod's answer usually serves.
     let mut owner_ids: BTreeMap<String, usize> = BTreeMap::new();
-    let mut last: Option<(String, usize)> = None;
+    let mut last: Option<(&str, &OwnerReference, usize)> = None;
     let owner_of: Vec<Option<usize>> = c
         .objects
         .pods
         .iter()
         .map(|p| {
-            let key = owner_key(p)?;
-            if let Some((k, id)) = &last {
-                if *k == key {
-                    return Some(*id);
+            let owner = p.meta.owner_references.iter().find(|o| o.controller)?;
+            if let Some((ns, o, id)) = last {
+                if ns == p.meta.namespace && o.kind == owner.kind && o.name == owner.name {
+                    return Some(id);
                 }
             }
+            let key = owner_key(p)?;
             let next = owner_ids.len();
-            let id = *owner_ids.entry(key.clone()).or_insert(next);
-            last = Some((key, id));
+            let id = *owner_ids.entry(key).or_insert(next);
+            last = Some((p.meta.namespace.as_str(), owner, id));
             Some(id)
         })
         .collect();

@@ -555,3 +555,35 @@ fn sloppy_ip_parse() {
     }
     assert_eq!(p("fd00::1").map(|i| i.is_ipv6()), Some(true));
 }
+
+/// Field spans: each path's key and value as written, the closest recorded ancestor for a
+/// path the input lacks, and the later record of a path that is recorded twice.
+#[test]
+fn field_spans_point_at_the_text() {
+    let text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports:\n  - port: 80\n    targetPort: http\n";
+    let l = load_str(text);
+    let src = l.objects.services[0].meta.source.as_ref().unwrap();
+    let at = |r: crate::text::TextRange| &text[r.start as usize..r.end as usize];
+    let name = src.fields.get("metadata.name").unwrap();
+    assert_eq!((at(name.key.unwrap()), at(name.value)), ("name", "web"));
+    assert_eq!(at(src.fields.get("spec.selector.app").unwrap().value), "web");
+    let port = src.fields.get("spec.ports[0]").unwrap();
+    assert_eq!(port.key, None);
+    assert!(at(port.value).starts_with("port: 80"), "{:?}", at(port.value));
+    assert_eq!(at(src.fields.get("spec.ports[0].targetPort").unwrap().value), "http");
+    assert_eq!(src.fields.get("spec.ports[1]"), None);
+    assert_eq!(src.fields.get("spec.ports[0].name"), None);
+    assert_eq!(at(src.fields.value_or_ancestor("spec.ports[0].name").unwrap()), at(port.value));
+    assert_eq!(src.fields.value_or_ancestor("status.loadBalancer"), None);
+
+    let mut b = crate::model::FieldSpansBuilder::default();
+    let span = |v: u32| crate::model::FieldSpan { key: None, value: TextRange::new(v, v + 1) };
+    b.record("spec", span(0));
+    b.record("spec.a", span(1));
+    b.record("spec", span(2));
+    let spans = b.finish();
+    assert_eq!(spans.get("spec"), Some(span(2)));
+    assert_eq!(spans.get("spec.a"), Some(span(1)));
+    assert_eq!(spans.get("spe"), None);
+    assert_eq!(spans.get("spec.a.b"), None);
+}

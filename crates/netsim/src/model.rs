@@ -63,6 +63,7 @@ impl FieldSpansBuilder {
         self.entries.push((u32::try_from(self.paths.len()).unwrap_or(u32::MAX), span));
     }
 
+    /// The recorded spans, from here on shared by every copy of the object.
     pub fn finish(self) -> FieldSpans {
         FieldSpans { recorded: std::sync::Arc::new(self) }
     }

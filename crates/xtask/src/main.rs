@@ -39,10 +39,11 @@ Commands:
                      browser tests, site build + size budget, end-to-end); ends with 'N passed, M failed'
   package [--check]  build the npm package kube-netsim (crates/netsim-wasm) with wasm-pack into
                      target/pkg/, ready to publish; --check: and run its tests (as in `test`)
-  e2e [--browser chromium|firefox] [--no-build] [--only embed|offline]
+  e2e [--browser chromium|firefox] [--no-build] [--only embed|offline|start]
                      build the site and run only the end-to-end check (both browsers by default;
                      --no-build tests the dist/ there is; --only embed: just the checks of
-                     <netsim-playground> and its example pages; --only offline: just offline use)
+                     <netsim-playground> and its example pages; --only offline: just offline use;
+                     --only start: just the start at a phone's speed, 10 first visits, Chromium)
   screenshots        build the site and save light and dark screenshots under target/screenshots/
   bench [NAME...]    build the core's benchmarks (crates/netsim/examples/bench_*.rs) at full
                      optimisation, run them one by one and print one table of their ratios

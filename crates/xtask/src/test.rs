@@ -421,6 +421,8 @@ enum Only {
     Embed,
     /// Offline use on a server of its own ([`offline::check`]).
     Offline,
+    /// The start at a phone's speed ([`start_at_phone_speed`]), over 10 first visits (Chromium).
+    Start,
 }
 
 /// The end-to-end check; `only`: one part of it alone.
@@ -450,6 +452,12 @@ fn e2e_checks(t: &mut Tally, browser: Browser, only: Option<Only>) -> Result {
     }
     if only == Some(Only::Offline) {
         return offline::check(&driver, &mut assert);
+    }
+    if only == Some(Only::Start) {
+        return assert(
+            "the start on a phone-class CPU (4× slower): the median of 10 first visits' longest main-thread task within 100 ms",
+            start_at_phone_speed(&url, 10),
+        );
     }
     let started = Instant::now();
     driver.goto(&url)?;
@@ -521,7 +529,7 @@ fn e2e_checks(t: &mut Tally, browser: Browser, only: Option<Only>) -> Result {
     )?;
     assert(
         "the page's wasm in two parts: the second is prefetched once the first topology is \
-         drawn, and a click before it is in waits for it (or says it could not load it, as an \
+         drawn and the start over, and a click before it is in waits for it (or says it could not load it, as an \
          alert)",
         page_second_part(browser, &url),
     )?;
@@ -740,7 +748,8 @@ fn e2e_checks(t: &mut Tally, browser: Browser, only: Option<Only>) -> Result {
 }
 
 /// The page's second part (`netsim_web_split.wasm`, [`site::PAGE_SECOND_PART`]): prefetched
-/// (one `fetch`, not a synchronous request) once the first topology is drawn; with
+/// (one `fetch`, not a synchronous request) once the first topology is drawn and the app's
+/// start is over (`netsim-started`); with
 /// `?secondPart=later` (no prefetch) a click on a Service fetches it then, synchronously, and
 /// the inspector opens; with
 /// `?secondPart=missing` the same click shows an alert that says what failed and what to do.
@@ -751,7 +760,8 @@ fn page_second_part(browser: Browser, url: &str) -> Result {
                 const m = performance.getEntriesByName('netsim-topology'); \
                 const r = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/netsim_web_split.wasm')); \
                 if (m.length && (r || arguments[0] === 'later')) setTimeout(() => ok([m[0].startTime, r ? r.startTime : null, \
-                  performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/netsim_web_split.wasm')).map((e) => e.initiatorType)]), \
+                  performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/netsim_web_split.wasm')).map((e) => e.initiatorType), \
+                  performance.getEntriesByName('netsim-started').map((e) => e.startTime)[0] ?? null]), \
                   arguments[0] === 'later' ? 1000 : 0); \
                 else if (Date.now() - t0 > 30000) ok(null); else setTimeout(check, 10); }; check(); })";
     let click_service = "const el = document.querySelector('[data-testid=topology-service]'); \
@@ -760,11 +770,12 @@ fn page_second_part(browser: Browser, url: &str) -> Result {
         return true;";
     driver.goto(url)?;
     let v = driver.eval_args(at, &[json!("prefetch")])?;
-    let after = matches!((v[0].as_f64(), v[1].as_f64()), (Some(t), Some(s)) if s > t);
+    let after = matches!((v[0].as_f64(), v[1].as_f64(), v[3].as_f64()),
+        (Some(t), Some(s), Some(started)) if s > t && s > started);
     if v[2] != json!(["fetch"]) || !after {
         return Err(format!(
-            "(topology drawn at, second part requested at, by what) = {v}: not one prefetch \
-             after the first topology"
+            "(topology drawn at, second part requested at, by what, start over at) = {v}: not \
+             one prefetch after the first topology and the start"
         ));
     }
     let later = format!("{url}?secondPart=later");
@@ -783,7 +794,7 @@ fn page_second_part(browser: Browser, url: &str) -> Result {
     let v = driver.eval_args(at, &[json!("prefetch")])?;
     if v[2] != json!(["xmlhttprequest"]) {
         return Err(format!(
-            "{later}: (topology drawn at, second part requested at, by what) = {v}"
+            "{later}: (topology drawn at, second part requested at, by what, start over at) = {v}"
         ));
     }
     let missing = format!("{url}?secondPart=missing");
@@ -863,7 +874,8 @@ const START_LONGEST_TASK_MS: f64 = 100.0;
 /// no HTTP cache, no service worker, and no wasm V8 compiled in an earlier load of the same
 /// renderer), as Lighthouse's mobile profile does: a 412×823 screen at 1.75 device pixels per
 /// CSS pixel, the CPU slowed down 4× (DevTools' throttling). Reads the main thread's long tasks
-/// (over 50 ms) from navigation until a second after the first topology and prints them; the
+/// (over 50 ms) from navigation until a second after the first topology and prints them, each
+/// with the app's last start step marked by its end (`netsim-start-N`, see `app::App`); the
 /// median of each load's longest task must be within [`START_LONGEST_TASK_MS`].
 fn start_at_phone_speed(url: &str, runs: usize) -> Result {
     let read = "return new Promise((ok) => { const t0 = Date.now(); const check = () => { \
@@ -871,9 +883,14 @@ fn start_at_phone_speed(url: &str, runs: usize) -> Result {
                   if (m.length) setTimeout(() => { const long = []; \
                     new PerformanceObserver((l) => l.getEntries().forEach((e) => long.push(e))) \
                       .observe({type: 'longtask', buffered: true}); \
+                    const steps = performance.getEntriesByType('mark') \
+                      .filter((e) => e.name.startsWith('netsim-start-')) \
+                      .map((e) => [e.name.slice(13), e.startTime]); \
+                    const step = (t) => steps.filter((s) => s[1] <= t).map((s) => s[0]).pop() || 'page'; \
                     setTimeout(() => ok([Math.round(m[0].startTime), \
                       long.filter((e) => e.startTime < m[0].startTime + 1000) \
-                        .map((e) => [Math.round(e.startTime), Math.round(e.duration)])]), 50); }, 1000); \
+                        .map((e) => [Math.round(e.startTime), Math.round(e.duration), \
+                          step(e.startTime + e.duration)])]), 50); }, 1000); \
                   else if (Date.now() - t0 > 60000) ok(null); else setTimeout(check, 20); }; check(); })";
     let mut loads = Vec::with_capacity(runs);
     let mut topology = Vec::with_capacity(runs);
@@ -886,13 +903,13 @@ fn start_at_phone_speed(url: &str, runs: usize) -> Result {
         driver.cdp("Emulation.setCPUThrottlingRate", json!({ "rate": 4 }))?;
         driver.goto(url)?;
         let tasks = driver.eval(read)?;
-        let (drawn, tasks): (i64, Vec<(i64, i64)>) = serde_json::from_value(tasks.clone())
+        let (drawn, tasks): (i64, Vec<(i64, i64, String)>) = serde_json::from_value(tasks.clone())
             .map_err(|_| format!("no topology within 60 s ({tasks})"))?;
         topology.push(drawn);
         loads.push(tasks);
     }
     eprintln!(
-        "  start at 4× CPU: topology drawn at {topology:?} ms; long tasks (start ms, duration ms) per load: {loads:?}"
+        "  start at 4× CPU: topology drawn at {topology:?} ms; long tasks (start ms, duration ms, the last start step marked by its end: 'page' before the app's first) per load: {loads:?}"
     );
     let mut longest: Vec<i64> =
         loads.iter().map(|l| l.iter().map(|t| t.1).max().unwrap_or(0)).collect();
@@ -1473,7 +1490,7 @@ fn big_cluster(pods: usize) -> String {
 /// there is).
 pub(crate) fn e2e_only(args: &[String]) -> Result {
     let usage =
-        "usage: cargo xtask e2e [--browser chromium|firefox] [--no-build] [--only embed|offline]";
+        "usage: cargo xtask e2e [--browser chromium|firefox] [--no-build] [--only embed|offline|start]";
     let mut browsers = BROWSERS.to_vec();
     let mut build = true;
     let mut only = None;
@@ -1484,6 +1501,7 @@ pub(crate) fn e2e_only(args: &[String]) -> Result {
             "--only" => match it.next().map(String::as_str) {
                 Some("embed") => only = Some(Only::Embed),
                 Some("offline") => only = Some(Only::Offline),
+                Some("start") => only = Some(Only::Start),
                 _ => return Err(usage.into()),
             },
             "--browser" => {
@@ -1495,6 +1513,10 @@ pub(crate) fn e2e_only(args: &[String]) -> Result {
             }
             _ => return Err(usage.into()),
         }
+    }
+    if only == Some(Only::Start) {
+        // DevTools' CPU slowdown is Chromium's.
+        browsers.retain(|b| *b == Browser::Chromium);
     }
     let mut t = Tally::default();
     if build {

@@ -99,9 +99,10 @@ function secondPart(glue) {
   part.onerror = (e) =>
     fail(`kube-netsim could not load part of its code (${e.message}). Check the network connection and reload the page.`);
   if (mode === "later" || mode === "missing") return;
-  // Once the first topology is drawn and the page is idle: its fetch and compile do not take
-  // the network and the CPU from the first topology's (on a phone, the engine's compile). What
-  // the start runs is all in the first part, so nothing waits for it meanwhile.
+  // Once the first topology is drawn, the app's start is over (its last step drawn) and the
+  // page is idle: its fetch and compile do not take the network and the CPU from the first
+  // topology's (on a phone, the engine's compile) or from the start's last steps. What the
+  // start runs is all in the first part, so nothing waits for it meanwhile.
   const prefetch = () => {
     const idle = (f) => typeof requestIdleCallback === "function"
       ? requestIdleCallback(f, { timeout: 1000 })
@@ -114,10 +115,12 @@ function secondPart(glue) {
   if (navigator.serviceWorker && navigator.serviceWorker.controller) {
     return glue.__netsim_prefetch_second_part();
   }
-  if (performance.getEntriesByName("netsim-topology").length) return prefetch();
+  const waited = ["netsim-topology", "netsim-started"];
+  const all = () => waited.every((name) => performance.getEntriesByName(name).length);
+  if (all()) return prefetch();
   try {
-    const seen = new PerformanceObserver((list) => {
-      if (!list.getEntries().some((e) => e.name === "netsim-topology")) return;
+    const seen = new PerformanceObserver(() => {
+      if (!all()) return;
       seen.disconnect();
       prefetch();
     });
@@ -127,7 +130,24 @@ function secondPart(glue) {
   }
 }
 
+// The page's first read of `localStorage` (the app's theme and the learner's saved work) is a
+// synchronous request to the browser for the site's storage (on a fresh profile 10-40 ms at a
+// phone's speed): made while the page waits for its wasm, in a task of its own, not in one of
+// the app's first steps, whose reads are then in memory. (An embed reads none.)
+const readStorage = () => {
+  try {
+    localStorage.getItem("netsim.theme");
+  } catch (e) {
+    // No storage (blocked, or a sandboxed frame): the app does without.
+  }
+};
+
 function start() {
+  if (!new URLSearchParams(location.search).has("embed")) {
+    typeof requestIdleCallback === "function"
+      ? requestIdleCallback(readStorage, { timeout: 500 })
+      : setTimeout(readStorage, 0);
+  }
   // `index.html` preloads the glue and the wasm.
   Promise.all([import("./netsim_web.js"), compiled()]).then(([glue, init]) => {
     secondPart(glue);

@@ -69,23 +69,28 @@ pub fn App() -> Html {
             s
         });
     let help = use_state(|| false);
-    // The first render comes in six steps, one task each, top to bottom (nothing: the app, its
-    // state and effects; the bar's name, not shown yet; the bar's controls; the editor and
-    // problems; the results; the requests panel): a phone compiles the page's wasm function by
-    // function as it first runs (V8's lazy compilation), and one render of everything was the
-    // start's longest task (240–290 ms at Lighthouse's 4× CPU slowdown; the app and the whole
-    // bar in one step, 65–100 ms). Later parts only appear below or beside earlier ones, so
-    // nothing drawn moves; the loading page stays until the whole bar is drawn.
+    // The first render comes in steps, one task each, top to bottom (see [`Step`]): a phone
+    // compiles the page's wasm function by function as it first runs (V8's lazy compilation),
+    // and one render of everything was the start's longest task (240–290 ms at Lighthouse's 4×
+    // CPU slowdown; the app and the whole bar in one step, 65–100 ms; the note, the tabs and
+    // the topology in one, 38–65 ms in a trace). Later parts only appear below or beside
+    // earlier ones, so nothing drawn moves; the loading page stays until the whole bar is
+    // drawn. Each step makes a performance mark (`netsim-start-N`) once it is drawn.
     let stage = use_state(|| 0u8);
     {
         let stage = stage.clone();
         use_effect_with(*stage, move |&now| {
+            crate::browser::mark(START_MARKS[usize::from(now)]);
+            if now == LAST_STAGE {
+                // What waits for the start to be over (`boot.js`: the page's second part).
+                crate::browser::mark("netsim-started");
+            }
             let next = (now < LAST_STAGE).then(|| Timeout::new(0, move || stage.set(now + 1)));
             move || drop(next)
         });
     }
     let stage = *stage;
-    use_effect_with(stage >= 2, |&drawn| {
+    use_effect_with(stage >= Step::Bar as u8, |&drawn| {
         if drawn {
             crate::browser::remove_loading_page();
         }
@@ -93,69 +98,76 @@ pub fn App() -> Html {
     // Open: `Some(the editor's size in bytes when it is too big for a link)`.
     let share = use_state(|| None::<Option<usize>>);
     {
-        // Once: a share link (`#s=…`) wins, then `?scenario=NAME`, then the learner's saved
-        // work, else the default scenario stays. Then fetch the scenario library.
+        // Once, a task after the app's first step (the first read of `localStorage` asks the
+        // browser for the site's storage, a synchronous request: with the app's first render
+        // and effects it made one of the start's longest tasks on a phone): a share link (`#s=…`)
+        // wins, then `?scenario=NAME`, then the learner's saved work, else the default scenario
+        // stays. The first simulation waits a task too, and goes after this one's. Then, in a
+        // task of its own, fetch the scenario library.
         let dispatcher = state.dispatcher();
         use_effect_with((), move |()| {
-            let wanted = crate::browser::query_param("scenario");
-            // An embed shows what its link holds and never touches the learner's saved work.
-            let embedded = crate::browser::has_query_flag("embed");
-            let saved = if embedded { None } else { crate::browser::saved_work() };
-            let shared = crate::browser::fragment().filter(|f| f.starts_with("#s="));
-            let mut opened_link = false;
-            if let Some(link) = shared {
-                match netsim::share::decode_limited(
-                    &link,
-                    crate::components::share::MAX_LINK_TEXT_BYTES,
-                ) {
-                    Ok(st) => {
-                        let text: String = match st.files.len() {
-                            1 => st.files[0].1.clone(),
-                            _ => st
-                                .files
-                                .iter()
-                                .map(|f| f.1.as_str())
-                                .collect::<Vec<_>>()
-                                .join("\n---\n"),
-                        };
-                        // Nothing the learner typed is lost: ask before replacing it, and keep a copy.
-                        let own = saved.as_ref().map(|s| s.0.as_str()).filter(|own| *own != text);
-                        let go = own.is_none_or(|_| {
-                            crate::browser::confirm("This link opens shared manifests. Replace your current work with them? (A copy of your work stays saved in this browser.)")
-                        });
-                        if go {
-                            if let Some(own) = own {
-                                crate::browser::backup_work(own);
-                            }
-                            dispatcher.dispatch(Action::Load {
-                                text: Rc::from(text),
-                                scenario: st.scenario.map(Rc::from),
-                                pristine: true,
-                            });
-                            if TABS.iter().any(|t| t.0 == st.view) {
-                                dispatcher.dispatch(Action::SetView(Rc::from(st.view)));
-                            }
-                            if let Some((from, target)) = st.request {
-                                dispatcher.dispatch(Action::SetRequest(from, target));
-                            }
-                            opened_link = true;
-                        }
-                    }
-                    Err(e) => dispatcher.dispatch(Action::Notice(Some(Rc::from(format!(
-                        "This share link cannot be opened: {e}"
-                    ))))),
-                }
-            }
-            if !opened_link && wanted.is_none() {
-                if let Some((text, scenario)) = saved {
-                    dispatcher.dispatch(Action::Load {
-                        text: Rc::from(text),
-                        scenario,
-                        pristine: false,
-                    });
-                }
-            }
             wasm_bindgen_futures::spawn_local(async move {
+                crate::browser::next_task().await;
+                let wanted = crate::browser::query_param("scenario");
+                // An embed shows what its link holds and never touches the learner's saved work.
+                let embedded = crate::browser::has_query_flag("embed");
+                let saved = if embedded { None } else { crate::browser::saved_work() };
+                let shared = crate::browser::fragment().filter(|f| f.starts_with("#s="));
+                let mut opened_link = false;
+                if let Some(link) = shared {
+                    match netsim::share::decode_limited(
+                        &link,
+                        crate::components::share::MAX_LINK_TEXT_BYTES,
+                    ) {
+                        Ok(st) => {
+                            let text: String = match st.files.len() {
+                                1 => st.files[0].1.clone(),
+                                _ => st
+                                    .files
+                                    .iter()
+                                    .map(|f| f.1.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join("\n---\n"),
+                            };
+                            // Nothing the learner typed is lost: ask before replacing it, and keep a copy.
+                            let own =
+                                saved.as_ref().map(|s| s.0.as_str()).filter(|own| *own != text);
+                            let go = own.is_none_or(|_| {
+                                crate::browser::confirm("This link opens shared manifests. Replace your current work with them? (A copy of your work stays saved in this browser.)")
+                            });
+                            if go {
+                                if let Some(own) = own {
+                                    crate::browser::backup_work(own);
+                                }
+                                dispatcher.dispatch(Action::Load {
+                                    text: Rc::from(text),
+                                    scenario: st.scenario.map(Rc::from),
+                                    pristine: true,
+                                });
+                                if TABS.iter().any(|t| t.0 == st.view) {
+                                    dispatcher.dispatch(Action::SetView(Rc::from(st.view)));
+                                }
+                                if let Some((from, target)) = st.request {
+                                    dispatcher.dispatch(Action::SetRequest(from, target));
+                                }
+                                opened_link = true;
+                            }
+                        }
+                        Err(e) => dispatcher.dispatch(Action::Notice(Some(Rc::from(format!(
+                            "This share link cannot be opened: {e}"
+                        ))))),
+                    }
+                }
+                if !opened_link && wanted.is_none() {
+                    if let Some((text, scenario)) = saved {
+                        dispatcher.dispatch(Action::Load {
+                            text: Rc::from(text),
+                            scenario,
+                            pristine: false,
+                        });
+                    }
+                }
+                crate::browser::next_task().await;
                 let Some(json) = crate::browser::fetch_text("scenarios/index.json").await else {
                     return;
                 };
@@ -241,13 +253,14 @@ pub fn App() -> Html {
         });
     }
     {
-        // Once the first answer is drawn and the page is idle, the worker fetches the full
-        // engine (every question), not while the page draws: on a phone its compile took the
-        // CPU from drawing the first topology. Then offline use starts (`browser::settled`).
+        // Once the first answer is drawn, the start's last step too, and the page is idle, the
+        // worker fetches the full engine (every question), not while the page draws: on a
+        // phone its compile took the CPU from drawing the first topology (and, begun before the
+        // last steps, made them long tasks). Then offline use starts (`browser::settled`).
         let engine = state.engine.clone();
         let asked = use_mut_ref(|| false);
-        use_effect_with(state.full, move |&full| {
-            if full && !asked.replace(true) {
+        use_effect_with(state.full && stage == LAST_STAGE, move |&ready| {
+            if ready && !asked.replace(true) {
                 wasm_bindgen_futures::spawn_local(async move {
                     crate::browser::idle().await;
                     // A failure shows at the first question, which fetches it again.
@@ -327,9 +340,12 @@ pub fn App() -> Html {
     let show_requests = embed.as_ref().is_none_or(|e| e.shows("requests"));
     let show_results = !shown_tabs.is_empty();
     let panes_class = (!show_editor || !(show_results || show_requests)).then_some("single");
-    let show_editor_now = show_editor && stage >= 3;
-    let (show_results_now, show_requests_now) =
-        (show_results && stage >= 4, show_requests && stage >= 5);
+    let show_editor_now = show_editor && stage >= Step::Editor as u8;
+    let (show_results_now, show_tab_now, show_requests_now) = (
+        show_results && stage >= Step::Tabs as u8,
+        stage >= Step::Tab as u8,
+        show_requests && stage >= LAST_STAGE,
+    );
     let open_link = embed.as_ref().map(|_| {
         format!(
             "{}{}",
@@ -344,10 +360,10 @@ pub fn App() -> Html {
         <ContextProvider<AppContext> context={state}>
             // Busy until the last step has drawn the requests panel: assistive technology (and
             // the end-to-end checks) can wait for the whole page rather than read it half drawn.
-            <div class={classes!("app", embed.is_some().then_some("embed"), (stage < 2).then_some("starting"))} data-testid="app"
+            <div class={classes!("app", embed.is_some().then_some("embed"), (stage < Step::Bar as u8).then_some("starting"))} data-testid="app"
                 aria-busy={(stage < LAST_STAGE).then_some("true")}>
                 if embed.is_none() {
-                    <Header on_help={open_help} on_share={open_share} controls={stage >= 2} />
+                    <Header on_help={open_help} on_share={open_share} controls={stage >= Step::Bar as u8} />
                 }
                 <CrashBanner />
                 <main class={classes!("panes", panes_class)}>
@@ -364,7 +380,7 @@ pub fn App() -> Html {
                     }
                     if show_results || show_requests {
                         <section class="pane right" aria-label="Results">
-                            if embed.is_none() && stage >= 4 {
+                            if embed.is_none() && stage >= Step::Tabs as u8 {
                                 <ScenarioInfoPanel />
                             }
                             if show_results_now {
@@ -375,7 +391,9 @@ pub fn App() -> Html {
                                 }
                                 <div class={classes!("results", inspecting.then_some("inspecting"))}>
                                     <div class="tab-body" role="tabpanel">
-                                        { results_pane(&view) }
+                                        if show_tab_now {
+                                            { results_pane(&view) }
+                                        }
                                     </div>
                                     if inspecting {
                                         <Inspector />
@@ -400,43 +418,83 @@ pub fn App() -> Html {
                     <ShareDialog on_close={close_share} {too_big} />
                 }
             </div>
-            // Beside the app, which is not laid out until the bar is whole (`.starting`): its
-            // fonts are set up in the layout of a step of their own, not in that of the bar.
-            if (1..=3).contains(&stage) {
+            // Beside the app, which is not laid out until the bar is whole (`.starting`).
+            if (1..Step::Tab as u8).contains(&stage) {
                 { font_warmup(stage) }
             }
         </ContextProvider<AppContext>>
     }
 }
 
-/// One hidden character in each text style of the topology's boxes, drawn in the start's early
-/// steps (from the step before the bar is shown to the editor's, a few more each step) and gone
-/// when the results come: the renderer sets up those fonts then, in layouts of their own (the
-/// bar's was the start's longest once all five were in it), not in the layout of the first
-/// topology. On Linux each
-/// font size a page first draws text in is a synchronous request to the browser (1-2.5 ms on
-/// this 2-core machine, four times that at Lighthouse's phone speed); the fonts stay set up for
-/// the page's life. `.topo text` is drawn with `geometricPrecision`, so the topology's fonts
-/// do not depend on its zoom.
+/// One hidden character in each text style the start draws in after the loading page, drawn a
+/// step or more before the text that needs it and gone when the topology comes: the renderer
+/// sets up each font in the layout of an early step, a few a step, not all in the bar's (it
+/// was the start's longest once the topology's five were in it), the editor's or the
+/// topology's. On Linux each font "strike" (family, weight, size) a page first draws text in is
+/// a synchronous request to the browser, a new family or weight another one (3-10 ms at
+/// Lighthouse's phone speed, more for a new typeface); the fonts stay set up for the page's
+/// life. `.topo text` is drawn with `geometricPrecision`, so the topology's fonts do not depend
+/// on its zoom. (The loading page sets up 14px only.)
 fn font_warmup(stage: u8) -> Html {
-    // Two or three new styles a step, so that no one layout sets up all five.
-    let styles = ["t-title", "t-sub", "t-small", "t-badge", "t-mono"];
-    let shown = match stage {
-        1 => 2,
-        2 => 4,
-        _ => styles.len(),
-    };
+    // (step, class, in the SVG): a style is drawn from its step on. The bar, the editor and the
+    // topology steps set up at most one font of their own each (the editor its 13px monospace,
+    // the tabs the active tab's 14px semibold).
+    const STYLES: [(Step, &str, bool); 8] = [
+        (Step::Name, "t-title", true),           // 12px semibold (a new weight)
+        (Step::Name, "w-small", false),          // 12.6px: small text, tables, the requests panel
+        (Step::Name, "w-title", false),          // 1.1rem: the bar's name
+        (Step::Hidden, "w-small-strong", false), // 12.6px semibold: headings, table heads
+        (Step::Hidden, "t-mono", true),          // 10px monospace (a new family)
+        (Step::Bar, "t-small", true),            // 9.5px
+        (Step::Editor, "t-sub", true),           // 10px
+        (Step::Tabs, "t-badge", true),           // 9.5px semibold
+    ];
+    let shown = STYLES.iter().filter(|s| s.0 as u8 <= stage);
+    let (svg, html): (Vec<_>, Vec<_>) = shown.partition(|s| s.2);
     html! {
         <div class="topo font-warmup" aria-hidden="true">
+            { for html.iter().map(|&&(_, class, _)| html! { <span {class}>{ "a" }</span> }) }
             <svg width="1" height="1">
-                { for styles[..shown].iter().map(|&class| html! { <text {class}>{ "a" }</text> }) }
+                { for svg.iter().map(|&&(_, class, _)| html! { <text {class}>{ "a" }</text> }) }
             </svg>
         </div>
     }
 }
 
-/// The steps of the first render (see `stage` in [`App`]).
-const LAST_STAGE: u8 = 5;
+/// The steps of the first render after the first (0: nothing, the app with its state and
+/// effects), in order; `stage` in [`App`] is the last one drawn.
+#[derive(Clone, Copy)]
+enum Step {
+    /// The bar's name, not shown yet (the app stays hidden under the loading page).
+    Name = 1,
+    /// Still hidden: fonts only (see [`font_warmup`]).
+    Hidden,
+    /// The bar's controls; the app is shown and the loading page goes.
+    Bar,
+    /// The editor and the problems.
+    Editor,
+    /// The scenario's note and the results' tabs.
+    Tabs,
+    /// The open tab (the topology).
+    Tab,
+    /// The requests panel.
+    Requests,
+}
+
+/// The last step of the first render.
+const LAST_STAGE: u8 = Step::Requests as u8;
+
+/// The performance mark each step of the first render makes once it is drawn.
+const START_MARKS: [&str; LAST_STAGE as usize + 1] = [
+    "netsim-start-0",
+    "netsim-start-1",
+    "netsim-start-2",
+    "netsim-start-3",
+    "netsim-start-4",
+    "netsim-start-5",
+    "netsim-start-6",
+    "netsim-start-7",
+];
 
 /// The pane of the open results tab.
 fn results_pane(view: &str) -> Html {

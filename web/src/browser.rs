@@ -226,6 +226,14 @@ fn now() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
+/// A performance mark named `name` (the start's steps are `netsim-start-N`: the end-to-end
+/// check names the main thread's long tasks by the marks inside them).
+pub fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
 /// Notes that simulation `seq` started (the debounced edit fired, or a scenario loaded).
 pub fn perf_mark(seq: u64) {
     STARTED.with(|s| {

@@ -131,9 +131,12 @@ async fn topology_draws_the_default_scenario() {
     let names: Vec<String> =
         all(&root, "topology-pod").iter().map(|p| attr(p, "data-id")).collect();
     assert!(names.contains(&"pod/default/client".to_string()));
-    // The table view holds the same data for screen readers.
-    let table = all(&root, "topology-table").remove(0).text_content().unwrap();
-    assert!(table.contains("web.default.svc.cluster.local") && table.contains("client"));
+    // The table view holds the same data for screen readers (drawn a task after the picture).
+    wait_until("the table of the same data", || {
+        let table = all(&root, "topology-table").remove(0).text_content().unwrap();
+        table.contains("web.default.svc.cluster.local") && table.contains("client")
+    })
+    .await;
     root.remove();
 }
 

@@ -142,12 +142,69 @@ const readStorage = () => {
   }
 };
 
-function start() {
-  if (!new URLSearchParams(location.search).has("embed")) {
-    typeof requestIdleCallback === "function"
-      ? requestIdleCallback(readStorage, { timeout: 500 })
-      : setTimeout(readStorage, 0);
+// Work for the page's idle moments (while it waits for its wasm), each a task of its own.
+const idle = (f) => typeof requestIdleCallback === "function"
+  ? requestIdleCallback(f, { timeout: 500 })
+  : setTimeout(f, 0);
+
+// Every font "strike" (family, weight, size) a page first draws text in is set up by the
+// renderer; Chromium on Linux asks the browser for each with a synchronous request, and a new
+// family or weight with another, which the browser, busy with the start, answers in 2-38 ms
+// (each the longer at a phone's speed). One layout that set up three took 24-38 ms, 100 ms and
+// more in Lighthouse's phone. So the text styles the app's first steps and first topology draw
+// in (`style.css`: `.font-warmup`) are set up here beforehand, one a task (while the page
+// waits for its wasm, or between the app's first steps when it is in already: idle moments
+// came too late then), in a hidden box: the app's steps then set up none. (Elsewhere the
+// lookups are in-process: cheap.)
+const WARM = [
+  ["w-title"], // 1.1rem: the bar's name
+  ["w-small"], // 0.9em: small text, tables, the requests panel
+  ["w-small-strong"], // 0.9em semibold: headings, table heads
+  ["w-mono"], // 13px monospace: the editor (a new family)
+  ["w-strong"], // 14px semibold: the active tab
+  ["t-title", true], // the topology's 12px semibold
+  ["t-mono", true], // 10px monospace
+  ["t-sub", true], // 10px
+  ["t-small", true], // 9.5px
+  ["t-badge", true], // 9.5px semibold
+];
+const warmFonts = (i) => {
+  let box = document.getElementById("font-warmup");
+  if (i >= WARM.length) {
+    // The fonts stay set up for the page's life.
+    box?.remove();
+    return;
   }
+  if (!box) {
+    box = document.createElement("div");
+    box.id = "font-warmup";
+    box.className = "topo font-warmup";
+    box.setAttribute("aria-hidden", "true");
+    document.body.append(box);
+  }
+  const [style, svg] = WARM[i];
+  if (svg) {
+    const ns = "http://www.w3.org/2000/svg";
+    const pic = document.createElementNS(ns, "svg");
+    const text = document.createElementNS(ns, "text");
+    text.setAttribute("class", style);
+    text.textContent = "a";
+    pic.append(text);
+    box.append(pic);
+  } else {
+    const text = document.createElement("span");
+    text.className = style;
+    text.textContent = "a";
+    box.append(text);
+  }
+  // Laid out now, in this task.
+  box.getBoundingClientRect();
+  setTimeout(() => warmFonts(i + 1), 0);
+};
+
+function start() {
+  if (!new URLSearchParams(location.search).has("embed")) idle(readStorage);
+  setTimeout(() => warmFonts(0), 0);
   // `index.html` preloads the glue and the wasm.
   Promise.all([import("./netsim_web.js"), compiled()]).then(([glue, init]) => {
     secondPart(glue);

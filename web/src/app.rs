@@ -353,7 +353,7 @@ pub fn App() -> Html {
             crate::components::share::share_fragment(&state)
         )
     });
-    if stage == 0 {
+    if stage < Step::Name as u8 {
         return Html::default();
     }
     html! {
@@ -418,46 +418,7 @@ pub fn App() -> Html {
                     <ShareDialog on_close={close_share} {too_big} />
                 }
             </div>
-            // Beside the app, which is not laid out until the bar is whole (`.starting`).
-            if (1..Step::Tab as u8).contains(&stage) {
-                { font_warmup(stage) }
-            }
         </ContextProvider<AppContext>>
-    }
-}
-
-/// One hidden character in each text style the start draws in after the loading page, drawn a
-/// step or more before the text that needs it and gone when the topology comes: the renderer
-/// sets up each font in the layout of an early step, a few a step, not all in the bar's (it
-/// was the start's longest once the topology's five were in it), the editor's or the
-/// topology's. On Linux each font "strike" (family, weight, size) a page first draws text in is
-/// a synchronous request to the browser, a new family or weight another one (3-10 ms at
-/// Lighthouse's phone speed, more for a new typeface); the fonts stay set up for the page's
-/// life. `.topo text` is drawn with `geometricPrecision`, so the topology's fonts do not depend
-/// on its zoom. (The loading page sets up 14px only.)
-fn font_warmup(stage: u8) -> Html {
-    // (step, class, in the SVG): a style is drawn from its step on. The bar, the editor and the
-    // topology steps set up at most one font of their own each (the editor its 13px monospace,
-    // the tabs the active tab's 14px semibold).
-    const STYLES: [(Step, &str, bool); 8] = [
-        (Step::Name, "t-title", true),           // 12px semibold (a new weight)
-        (Step::Name, "w-small", false),          // 12.6px: small text, tables, the requests panel
-        (Step::Name, "w-title", false),          // 1.1rem: the bar's name
-        (Step::Hidden, "w-small-strong", false), // 12.6px semibold: headings, table heads
-        (Step::Hidden, "t-mono", true),          // 10px monospace (a new family)
-        (Step::Bar, "t-small", true),            // 9.5px
-        (Step::Editor, "t-sub", true),           // 10px
-        (Step::Tabs, "t-badge", true),           // 9.5px semibold
-    ];
-    let shown = STYLES.iter().filter(|s| s.0 as u8 <= stage);
-    let (svg, html): (Vec<_>, Vec<_>) = shown.partition(|s| s.2);
-    html! {
-        <div class="topo font-warmup" aria-hidden="true">
-            { for html.iter().map(|&&(_, class, _)| html! { <span {class}>{ "a" }</span> }) }
-            <svg width="1" height="1">
-                { for svg.iter().map(|&&(_, class, _)| html! { <text {class}>{ "a" }</text> }) }
-            </svg>
-        </div>
     }
 }
 
@@ -467,8 +428,6 @@ fn font_warmup(stage: u8) -> Html {
 enum Step {
     /// The bar's name, not shown yet (the app stays hidden under the loading page).
     Name = 1,
-    /// Still hidden: fonts only (see [`font_warmup`]).
-    Hidden,
     /// The bar's controls; the app is shown and the loading page goes.
     Bar,
     /// The editor and the problems.
@@ -493,7 +452,6 @@ const START_MARKS: [&str; LAST_STAGE as usize + 1] = [
     "netsim-start-4",
     "netsim-start-5",
     "netsim-start-6",
-    "netsim-start-7",
 ];
 
 /// The pane of the open results tab.

@@ -270,6 +270,18 @@ pub fn perf_drawn(seq: u64) {
     STARTED.with(|s| s.borrow_mut().retain(|&(q, _)| q != seq));
 }
 
+/// The element the app is drawn in, at the end of `<body>` (`display: contents`: its children
+/// are laid out as the body's). Yew empties the element it mounts on: mounted on the body, it
+/// took the loading page away at once (a blank page until the bar was drawn) and the fonts
+/// `boot.js` was setting up.
+pub fn app_root() -> Option<web_sys::Element> {
+    let doc = web_sys::window()?.document()?;
+    let root = doc.create_element("div").ok()?;
+    root.set_id("app-root");
+    doc.body()?.append_child(&root).ok()?;
+    Some(root)
+}
+
 /// Takes `index.html`'s loading page away: the app has drawn its bar (see `stage` in `App`), in
 /// the same frame.
 pub fn remove_loading_page() {

@@ -19,11 +19,17 @@ pub const DEFAULT_SCENARIO: &str = include_str!("../../static/scenarios/default.
 ///
 /// The first render is a task of its own, after the one that instantiated the page's wasm
 /// (which `boot.js`'s import ends): on a phone each was about half of the start's longest task.
-/// The app takes the loading page away when it has drawn (see `App`).
+/// The app takes the loading page away when it has drawn (see `App`). It is drawn in an element
+/// of its own (`browser::app_root`): Yew empties the element it is mounted on.
 pub fn start() {
     std::panic::set_hook(Box::new(|info| browser::show_crash_page(&info.to_string())));
-    gloo_timers::callback::Timeout::new(0, || {
-        yew::Renderer::<Root>::new().render();
+    gloo_timers::callback::Timeout::new(0, || match browser::app_root() {
+        Some(root) => {
+            yew::Renderer::<Root>::with_root(root).render();
+        }
+        None => {
+            yew::Renderer::<Root>::new().render();
+        }
     })
     .forget();
 }

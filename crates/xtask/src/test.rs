@@ -740,6 +740,10 @@ fn e2e_checks(t: &mut Tally, browser: Browser, only: Option<Only>) -> Result {
             wasm_blocked(&url),
         )?;
         assert(
+            "the loading page stays on screen until the app's bar is shown: never a blank page",
+            loading_page_until_bar(&url),
+        )?;
+        assert(
             "the start on a phone-class CPU (4× slower): no long main-thread task (median of 5 first visits within 100 ms; the aim is 50)",
             start_at_phone_speed(&url, 5),
         )?;
@@ -839,12 +843,42 @@ fn wasm_blocked(url: &str) -> Result {
     }
 }
 
+/// A first visit (a browser of its own) that watches every change to the page from its first
+/// line: once the loading page is in, the page always shows it or the app (the app shown: its
+/// element without `.starting`), never neither. (Yew empties the element it mounts on: mounted
+/// on `<body>`, it took the loading page away a few steps before the app was shown.)
+fn loading_page_until_bar(url: &str) -> Result {
+    let driver = Driver::start(Browser::Chromium, 800, 600, &[])?;
+    driver.cdp(
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({ "source": "window.__states = []; const seen = () => { \
+            const loading = document.getElementById('loading') !== null; \
+            const app = document.querySelector('[data-testid=app]'); \
+            const state = loading ? 'loading' : app && !app.classList.contains('starting') ? 'app' : 'blank'; \
+            if (window.__states.at(-1) !== state) window.__states.push(state); }; \
+            new MutationObserver(seen).observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['class'] });" }),
+    )?;
+    driver.goto(url)?;
+    driver.wait_for("the app to start", &format!("return {STARTED}"), Duration::from_secs(30))?;
+    let states = driver.eval("return window.__states")?;
+    let states: Vec<String> =
+        serde_json::from_value(states.clone()).map_err(|_| format!("unreadable: {states}"))?;
+    let from_loading: Vec<&str> =
+        states.iter().map(String::as_str).skip_while(|s| *s != "loading").collect();
+    if from_loading.first() == Some(&"loading") && !from_loading.contains(&"blank") {
+        Ok(())
+    } else {
+        Err(format!("the page showed, in turn: {states:?}"))
+    }
+}
+
 /// The font styles (first family, size, weight, style) of the text the default page shows once
-/// its first topology is drawn: in the page (the editor's own, 13px monospace, aside) and in the
-/// topology's SVG. Each is a font the renderer sets up when it first draws text in it
-/// (Chromium on Linux: a synchronous request to the browser, 1–2.5 ms, four times that at a
-/// phone's speed), so `style.css` keeps to a few sizes and `app::font_warmup` sets the
-/// topology's up before it is drawn. (The start before: 10 in the page, 6 in the topology.)
+/// its first topology is drawn: in the page (the editor's own, 13px monospace, and `boot.js`'s
+/// hidden box that sets them up aside) and in the topology's SVG. Each is a font the renderer
+/// sets up when it first draws text in it (Chromium on Linux: a synchronous request to the
+/// browser, 1–2.5 ms, four times that at a phone's speed), so `style.css` keeps to a few sizes
+/// and `boot.js` (`WARM`) sets them up before the app draws. (The start before: 10 in the page,
+/// 6 in the topology.)
 fn start_font_styles(driver: &Driver) -> Result {
     let styles = driver.eval(
         "const key = (e) => { const s = getComputedStyle(e); \
@@ -852,7 +886,7 @@ fn start_font_styles(driver: &Driver) -> Result {
          const page = new Set(), topo = new Set(); \
          for (const e of document.querySelectorAll('body *')) { \
            if (![...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) continue; \
-           if (e.getClientRects().length === 0 || e.closest('[data-testid=editor]')) continue; \
+           if (e.getClientRects().length === 0 || e.closest('[data-testid=editor], #font-warmup')) continue; \
            (e instanceof SVGElement ? topo : page).add(key(e)); } \
          return [[...page].sort(), [...topo].sort()];",
     )?;

@@ -4,7 +4,9 @@
 //! the same data for screen readers. Positions and texts all come from the core; this component
 //! only keeps the view transform and the toggles.
 
-use netsim::view::{self, Edge, NodeBox, PodBox, PodGroup, Rect, ServiceBox, TextLine, Topology};
+use netsim::view::{
+    self, Analysis, Edge, NodeBox, PodBox, PodGroup, Rect, ServiceBox, TextLine, Topology,
+};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -88,17 +90,18 @@ pub fn TopologyPane() -> Html {
     // The table of the same data (for screen readers, or shown with "Table") follows a new
     // picture by a task while it is hidden: drawn with it, it made the first topology's render
     // and layout a third longer (its rows are as many elements as the picture's boxes), one of
-    // the start's longest tasks on a phone. The analysis it shows (by address).
-    let analysis = Rc::as_ptr(&app.last_good) as usize;
-    let table_of = use_state(|| 0usize);
+    // the start's longest tasks on a phone. Until then it shows the analysis before (a
+    // component of its own, not drawn again while that stays), none at first.
+    let table_of = use_state(|| None::<Rc<Analysis>>);
     {
         let table_of = table_of.clone();
-        use_effect_with(analysis, move |&analysis| {
-            let later = gloo_timers::callback::Timeout::new(0, move || table_of.set(analysis));
+        let now = Rc::clone(&app.last_good);
+        use_effect_with(Rc::as_ptr(&app.last_good) as usize, move |_| {
+            let later = gloo_timers::callback::Timeout::new(0, move || table_of.set(Some(now)));
             move || drop(later)
         });
     }
-    let table_now = *table || *table_of == analysis;
+    let table_shows = if *table { Some(Rc::clone(&app.last_good)) } else { (*table_of).clone() };
     let drag = use_mut_ref(|| None::<(f64, f64, ViewBox)>);
     let svg_ref = use_node_ref();
 
@@ -320,8 +323,8 @@ pub fn TopologyPane() -> Html {
                 </svg>
                 <p class="topo-hint" aria-hidden="true">{ "Drag to pan · wheel to zoom" }</p>
             </div>
-            if table_now {
-                { topology_table(t, *table) }
+            if let Some(analysis) = table_shows {
+                <TopologyTable {analysis} visible={*table} />
             } else {
                 <div class="topo-table sr-only" data-testid="topology-table"></div>
             }
@@ -457,6 +460,24 @@ fn edge(e: &Edge, on_path: bool) -> Html {
 }
 
 /// The same topology as tables (visually hidden unless the Table toggle is on).
+#[derive(Properties)]
+struct TopologyTableProps {
+    analysis: Rc<Analysis>,
+    visible: bool,
+}
+
+impl PartialEq for TopologyTableProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.analysis, &other.analysis) && self.visible == other.visible
+    }
+}
+
+/// [`topology_table`] of an analysis, drawn again only when it is another one (or shown).
+#[component]
+fn TopologyTable(props: &TopologyTableProps) -> Html {
+    topology_table(&props.analysis.topology, props.visible)
+}
+
 fn topology_table(t: &Topology, visible: bool) -> Html {
     html! {
         <div class={classes!("topo-table", (!visible).then_some("sr-only"))} data-testid="topology-table">

@@ -103,12 +103,7 @@ function secondPart(glue) {
   // page is idle: its fetch and compile do not take the network and the CPU from the first
   // topology's (on a phone, the engine's compile) or from the start's last steps. What the
   // start runs is all in the first part, so nothing waits for it meanwhile.
-  const prefetch = () => {
-    const idle = (f) => typeof requestIdleCallback === "function"
-      ? requestIdleCallback(f, { timeout: 1000 })
-      : setTimeout(f, 100);
-    idle(() => glue.__netsim_prefetch_second_part());
-  };
+  const prefetch = () => idle(() => glue.__netsim_prefetch_second_part(), 1000);
   // A page the service worker answers (offline use) takes it from the saved build, not the
   // network: at once. (A synchronous request is not answered by the service worker: offline, a
   // placeholder met before the prefetch is in could not load it.)
@@ -142,9 +137,9 @@ const readStorage = () => {
   }
 };
 
-// Work for the page's idle moments (while it waits for its wasm), each a task of its own.
-const idle = (f) => typeof requestIdleCallback === "function"
-  ? requestIdleCallback(f, { timeout: 500 })
+// `f` in an idle moment of the page's, a task of its own, at most `timeout` ms away.
+const idle = (f, timeout = 500) => typeof requestIdleCallback === "function"
+  ? requestIdleCallback(f, { timeout })
   : setTimeout(f, 0);
 
 // Every font "strike" (family, weight, size) a page first draws text in is set up by the

@@ -249,9 +249,7 @@ pub fn perf_drawn(seq: u64) {
     if !FIRST_DRAWN.with(|f| f.replace(true)) {
         // The first topology of this page: navigation → topology drawn, as a performance mark
         // (`netsim-topology`) the end-to-end check reads.
-        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-            let _ = p.mark("netsim-topology");
-        }
+        mark("netsim-topology");
     }
     let Some(start) = STARTED.with(|s| s.borrow().iter().find(|&&(q, _)| q == seq).map(|x| x.1))
     else {

@@ -171,6 +171,13 @@ impl IpAllocator {
     }
 }
 
+/// `servicecidr.PrefixContainsIP`: in the prefix, not its network address nor, for IPv4, its
+/// broadcast address (which the allocators keep).
+fn in_service_cidr(cidr: Cidr, ip: IpAddr) -> bool {
+    let last = cidr.size().checked_sub(1).and_then(|n| cidr.nth(n));
+    cidr.contains(ip) && cidr.nth(0) != Some(ip) && (!cidr.is_ipv4() || last != Some(ip))
+}
+
 fn go_strings(ips: &[String]) -> String {
     let q: Vec<String> = ips.iter().map(|s| format!("{s:?}")).collect();
     format!("[]string{{{}}}", q.join(", "))
@@ -406,11 +413,19 @@ impl ServiceAllocators {
             };
             let ips: Vec<String> = s.spec.cluster_ips.iter().map(|i| i.to_string()).collect();
             let a = &mut self.ips[ai];
+            // The MetaAllocator (MultiCIDRServiceAllocator: GA and on in v1.33, locked on from
+            // v1.34) first looks for a ServiceCIDR that holds the address, its network address
+            // and (IPv4) broadcast address excluded (`cidrallocator.go` `getAllocator`,
+            // `servicecidr.PrefixContainsIP`): none is `ErrMismatchedNetwork`. An address in the
+            // prefix past what the range's allocator covers (IPv6 ranges are capped at 2^16) is
+            // that allocator's `ErrNotInRange` (`ipallocator.go` `allocateService`,
+            // `interfaces.go`).
             let err = match a.index(ip) {
-                None => Some(format!(
-                    "provided IP is not in the valid range. The range of valid IPs is {}",
+                None if in_service_cidr(a.cidr, ip) => Some(format!(
+                    "the provided IP ({ip}) is not in the valid range. The range of valid IPs is {}",
                     a.cidr
                 )),
+                None => Some("the provided network does not match the current range".to_string()),
                 Some(i) if !a.bands.used.insert(i) => {
                     Some("provided IP is already allocated".to_string())
                 }

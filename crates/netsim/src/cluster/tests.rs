@@ -339,7 +339,7 @@ fn cluster_ips_explicit_conflicts_and_dynamic() {
         msgs,
         [
             "spec.clusterIPs: Invalid value: []string{\"10.96.0.10\"}: failed to allocate IP 10.96.0.10: provided IP is already allocated",
-            "spec.clusterIPs: Invalid value: []string{\"10.0.0.5\"}: failed to allocate IP 10.0.0.5: provided IP is not in the valid range. The range of valid IPs is 10.96.0.0/12",
+            "spec.clusterIPs: Invalid value: []string{\"10.0.0.5\"}: failed to allocate IP 10.0.0.5: the provided network does not match the current range",
         ]
     );
     assert_eq!(c.diagnostics[0].object.as_deref(), Some("Service \"a\""));

@@ -122,12 +122,14 @@ pub(crate) fn service(svc: &mut RawService) {
     {
         svc.allocate_load_balancer_node_ports = Some(true);
     }
-    // normalizeClusterIPs (pkg/registry/core/service/strategy.go) on create.
-    let ip = svc.cluster_ip.clone().filter(|s| !s.is_empty());
-    match (ip, svc.cluster_ips.is_empty()) {
-        (Some(ip), true) => svc.cluster_ips = vec![ip],
-        (None, false) => svc.cluster_ip = svc.cluster_ips.first().cloned(),
-        _ => {}
+    // normalizeClusterIPs (pkg/registry/core/service/storage/storage.go) on create: the plural
+    // from the singular for an old client; never the singular from the plural ("new client
+    // must use both fields"): `clusterIPs` alone is refused, "must be empty when `clusterIP`
+    // is not specified" (`ValidateServiceClusterIPsRelatedFields`).
+    if let Some(ip) = svc.cluster_ip.clone().filter(|s| !s.is_empty()) {
+        if svc.cluster_ips.is_empty() {
+            svc.cluster_ips = vec![ip];
+        }
     }
 }
 

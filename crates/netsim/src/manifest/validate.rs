@@ -784,10 +784,31 @@ fn slice_ports(v: &mut V<'_>, slice: &EndpointSlice) {
     }
 }
 
+/// `ValidateNamespace` after decoding, which defaults the label `kubernetes.io/metadata.name`
+/// to the name (`SetDefaults_Namespace`, pkg/apis/core/v1/defaults.go, overwriting any value
+/// given): a name over 63 characters (or otherwise no label value) is refused twice, as the
+/// name and as that label's value.
 pub(crate) fn namespace(meta: &ObjectMeta, diags: &mut Vec<Diagnostic>) {
     let mut v = V::new("Namespace", meta, diags);
-    object_meta(&mut v, "Namespace", meta, NameRule::Label, false);
+    let mut defaulted = meta.clone();
+    if !meta.name.is_empty() {
+        defaulted.labels.insert(NAMESPACE_NAME_LABEL.to_string(), meta.name.clone());
+    }
+    let before = v.diags.len();
+    object_meta(&mut v, "Namespace", &defaulted, NameRule::Label, false);
+    // The defaulted label's errors point at the name, which they are about.
+    let label_error = format!("metadata.labels: Invalid value: {}:", go_quote(&meta.name));
+    let name_span = v.span("metadata.name", false);
+    for d in v.diags.iter_mut().skip(before).filter(|d| d.message.starts_with(&label_error)) {
+        d.span = name_span;
+        d.hints = vec![format!(
+            "the API server labels every Namespace `{NAMESPACE_NAME_LABEL}: <its name>`, so the name must also be a valid label value (at most 63 characters)"
+        )];
+    }
 }
+
+/// The label every Namespace carries with its own name (`v1.LabelMetadataName`).
+const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
 
 pub(crate) fn node(node: &Node, diags: &mut Vec<Diagnostic>) {
     let mut v = V::new("Node", &node.meta, diags);

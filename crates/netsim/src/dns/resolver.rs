@@ -396,27 +396,33 @@ pub struct Walk {
 /// leading `.` of a search domain ("passing it \"\" will result in \"name.\"") and counts
 /// `root_on_list`, which skips the final as-is query.
 pub fn candidates(rc: &ResolvConf, name: &str) -> Vec<String> {
+    search_order(rc, name).into_iter().map(|(c, _)| c).collect()
+}
+
+/// [`candidates`], each marked whether it comes from the search list (the loop of
+/// `__res_context_search`, which an unrecoverable error ends) or is the name as typed.
+fn search_order(rc: &ResolvConf, name: &str) -> Vec<(String, bool)> {
     if name.ends_with('.') {
-        return vec![name.to_string()];
+        return vec![(name.to_string(), false)];
     }
     let dots = name.matches('.').count() as u32;
     let ndots = rc.ndots();
     let mut out = Vec::new();
     if dots >= ndots {
-        out.push(format!("{name}."));
+        out.push((format!("{name}."), false));
     }
     let mut root_on_list = false;
     for d in &rc.searches {
         let d = d.strip_prefix('.').unwrap_or(d).trim_end_matches('.');
         if d.is_empty() {
             root_on_list = true;
-            out.push(format!("{name}."));
+            out.push((format!("{name}."), true));
             continue;
         }
-        out.push(format!("{name}.{d}."));
+        out.push((format!("{name}.{d}."), true));
     }
     if dots < ndots && !root_on_list {
-        out.push(format!("{name}."));
+        out.push((format!("{name}."), false));
     }
     out
 }
@@ -447,7 +453,15 @@ pub fn resolve(
     let to_cluster = ns.parse::<IpAddr>().is_ok_and(|ip| cluster_dns.contains(&ip));
     let mut nodata = false;
     let mut last_fail = None;
-    for cand in candidates(rc, name) {
+    // glibc `__res_context_search`: a search-list candidate that fails other than by NXDOMAIN,
+    // NODATA or SERVFAIL (`h_errno` NO_RECOVERY: a name too long to build, or a REFUSED or
+    // FORMERR answer) ends the search list ("anything else implies that we're done"); the name
+    // as typed is still tried after it.
+    let mut search_done = false;
+    for (cand, from_search) in search_order(rc, name) {
+        if from_search && search_done {
+            continue;
+        }
         if !to_cluster {
             let mut r = zone.query(&cand, qtype);
             r.outcome = Outcome::OtherNameserver { nameserver: ns.clone() };
@@ -464,7 +478,14 @@ pub fn resolve(
         let r = zone.query(&cand, qtype);
         match (&r.outcome, r.rcode) {
             (Outcome::Invalid { .. }, _) => {
-                // glibc skips a candidate it cannot build (too long) and goes on.
+                // A candidate glibc cannot build (too long) is not sent.
+                search_done = from_search;
+                let mut r = r;
+                if from_search {
+                    r.why.push_str(
+                        "; the resolver stops using its search list here (glibc: NO_RECOVERY) and tries the name as typed",
+                    );
+                }
                 walk.queries.push(r);
             }
             (Outcome::Forwarded { upstream }, _)
@@ -487,8 +508,10 @@ pub fn resolve(
                 walk.queries.push(r);
             }
             (Outcome::Answered, Some(rc @ (Rcode::ServFail | Rcode::Refused))) => {
-                // glibc keeps searching after SERVFAIL; remembers it for the final error.
+                // glibc keeps searching after SERVFAIL, not after REFUSED; it remembers either
+                // for the final error.
                 last_fail = Some(rc);
+                search_done = from_search && rc == Rcode::Refused;
                 walk.queries.push(r);
             }
             _ => walk.queries.push(r),

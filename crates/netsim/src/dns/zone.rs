@@ -1079,6 +1079,13 @@ impl Zone {
                     records.push(cname);
                 }
                 Host::Ip(ip) => {
+                    // `msg.Service.HostType`: an address whose `To4()` is not nil is an A record,
+                    // IPv4-mapped IPv6 ones too (a Pod name `0-0-0-0-0-ffff-a00-1` answers A
+                    // 10.0.0.1, AAAA nothing).
+                    let ip = match ip {
+                        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+                        v4 => v4,
+                    };
                     if ip.is_ipv6() == v6 && dup.insert(ip) {
                         records.push(Record {
                             name: qname.to_string(),

@@ -776,7 +776,8 @@ fn resolve_name(
             (DnsOutcome::OtherNameserver { nameserver }, _) => {
                 format!("sent to {nameserver}, which is not cluster DNS")
             }
-            (DnsOutcome::Invalid { error }, _) => format!("not sent: {error}"),
+            (DnsOutcome::Invalid { error }, _) if q.why.is_empty() => format!("not sent: {error}"),
+            (DnsOutcome::Invalid { .. }, _) => format!("not sent: {}", q.why),
         };
         hops.push(hop(HopKind::Resolve, format!("{} A → {ans}", q.name), node));
     }

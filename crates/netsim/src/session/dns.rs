@@ -103,7 +103,9 @@ fn response_text(out: &mut String, r: &Response) {
             );
         }
         Outcome::Invalid { error } => {
-            let _ = writeln!(out, ";; not sent: {error}");
+            // `why` is the error, and what the resolver does next when it says more.
+            let why = if r.why.is_empty() { error.to_string() } else { r.why.clone() };
+            let _ = writeln!(out, ";; not sent: {why}");
         }
     }
     out.push('\n');

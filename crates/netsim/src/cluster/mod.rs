@@ -384,11 +384,9 @@ fn namespaces(c: &mut Cluster) {
         if n.meta.uid.is_none() {
             n.meta.uid = Some(uid_for("Namespace", "", &n.meta.name));
         }
-        // The NamespaceDefaultLabelName admission sets this label on every namespace.
-        n.meta
-            .labels
-            .entry("kubernetes.io/metadata.name".into())
-            .or_insert_with(|| n.meta.name.clone());
+        // Every Namespace carries its name in this label, whatever value the input gave it
+        // (`SetDefaults_Namespace` overwrites it, pkg/apis/core/v1/defaults.go).
+        n.meta.labels.insert("kubernetes.io/metadata.name".into(), n.meta.name.clone());
     }
 }
 

@@ -82,6 +82,9 @@ pub(crate) enum Why {
     /// Undefined: a hostNetwork Pod on the subject's own node (node traffic for most plugins,
     /// always allowed; a Pod for the others).
     HostNetworkOwnNode,
+    /// A hostNetwork Pod on the subject's own node that a rule's selector matches: allowed in
+    /// both readings (as the node's traffic, and as a Pod the rule selects).
+    HostNetworkOwnNodeSelected,
     /// Undefined: an ingress ipBlock that contains the source Pod's IP.
     IngressBlockPodIp,
     /// Undefined: a `domainNames` peer and an outside destination.
@@ -535,6 +538,16 @@ impl<'a> PolicySet<'a> {
                 j
             } else {
                 let mut j = self.np_tier(probe, nps, effects);
+                if own_node && j.decision == Decision::Unknown && j.why == Why::HostNetworkPeer {
+                    // The docs allow two readings of a hostNetwork Pod (network-policies.md,
+                    // "NetworkPolicy and hostNetwork pods"): its node's traffic, here the
+                    // subject's own node, always allowed; or a Pod, which the rule selects.
+                    j.decision = Decision::Allowed;
+                    j.why = Why::HostNetworkOwnNodeSelected;
+                    if let Some(p) = j.deciding {
+                        effects.push((p, Effect::Allow));
+                    }
+                }
                 let undefined = if j.decision == Decision::Allowed {
                     None
                 } else if probe.hairpin {
@@ -915,6 +928,7 @@ impl PolicySet<'_> {
             Why::HostNetworkSubject => format!("Pod {s} uses hostNetwork and NetworkPolicy {deciding_name} selects it for {}: the docs leave hostNetwork Pods to the network plugin (most plugins ignore them, so the traffic is allowed; others isolate them like any Pod, and then no rule allows this), so {flow} is unknown.", dir.as_str()),
             // `o` already reads "hostNetwork pod NS/NAME (the node address IP)".
             Why::HostNetworkPeer => format!("Whether NetworkPolicy {deciding_name}{} matches {o} is up to the network plugin (most treat a hostNetwork Pod as its node's address, some as a Pod), so {flow} is unknown.", if rule.is_empty() { String::new() } else { format!(" ({rule})") }),
+            Why::HostNetworkOwnNodeSelected => format!("{} runs on the node of pod {s}: network plugins treat its traffic either as the node's, which is always allowed, or as a Pod's, which NetworkPolicy {deciding_name} allows ({rule}). Either way {flow} is allowed.", upper_first(&o)),
             Why::HostNetworkOwnNode => format!("{} runs on the node of pod {s}: most network plugins treat its traffic as the node's, which is always allowed; others treat it as a Pod, and then no {} rule of NetworkPolicy {deciding_name} allows it. So {flow} is unknown.", upper_first(&o), dir.as_str()),
             Why::IngressBlockPodIp => format!("NetworkPolicy {deciding_name} would allow {flow} only through an ipBlock that contains the Pod IP of {o} ({rule}); ipBlock \"should be cluster-external IPs\" and whether plugins match Pod IPs on ingress is not defined, so this is unknown. Select the Pod with a podSelector instead."),
             Why::DomainNames => format!("{} matches {flow} only if {o} is one of its domainNames ({rule}); the simulation does not know which name that address came from, so this is unknown.", self.name_or(j.deciding)),

@@ -426,8 +426,9 @@ impl<'a> PolicySet<'a> {
             ns_labels.entry(p.meta.namespace.as_str()).or_default();
         }
         for (name, labels) in ns_labels.iter_mut() {
-            // Set by the API server on every namespace (NamespaceDefaultLabelName).
-            labels.entry(NS_NAME_LABEL.to_string()).or_insert_with(|| name.to_string());
+            // Set by the API server on every namespace, over any value given
+            // (`SetDefaults_Namespace`).
+            labels.insert(NS_NAME_LABEL.to_string(), name.to_string());
         }
         let mut node_by_ip = BTreeMap::new();
         for (i, node) in objects.nodes.iter().enumerate() {

@@ -324,7 +324,10 @@ pub struct PodStatus {
     pub host_ip: Option<IpAddr>,
     /// The `Ready` condition as given in the input; `None` when the input has no status for it.
     pub ready: Option<bool>,
+    /// The restarts of all containers together (`kubectl get`'s RESTARTS).
     pub restart_count: u32,
+    /// `status.containerStatuses` as given: each container's `(name, restartCount)`.
+    pub container_restarts: Vec<(String, u32)>,
     /// The other conditions as given, `(type, status)` in input order: a readiness gate's
     /// condition (set by the controller that owns the gate), or the kubelet's own.
     pub conditions: Vec<(String, String)>,

@@ -576,13 +576,17 @@ fn tolerations(w: &mut Tw, indent: &str, title: &str, tols: Vec<(Toleration, Opt
     }
 }
 
+/// A started Pod's containers: the state's word, whether they are ready, and each container's
+/// restart count as the input's `status.containerStatuses` gave it (name, count).
+type ContainersState<'a> = (&'a str, bool, &'a [(String, u32)]);
+
 /// `describeContainers` for a Pod (`statuses`: the kubelet's, when the Pod was started) or a
 /// template (`space` = "  ", no statuses).
 fn containers(
     w: &mut Tw,
     label: &str,
     cs: &[crate::model::Container],
-    status: Option<(&str, bool, u32)>,
+    status: Option<ContainersState<'_>>,
     space: &str,
 ) {
     let none = if cs.is_empty() { " <none>" } else { "" };
@@ -613,7 +617,9 @@ fn containers(
         } else {
             w.w(2, &format!("Host Port:\t{}\n", if hosts.is_empty() { "<none>" } else { &hosts }));
         }
-        if let Some((state, ready, restarts)) = status {
+        if let Some((state, ready, statuses)) = status {
+            // Each container's own count (`describeContainerState`: `status.RestartCount`).
+            let restarts = statuses.iter().find(|(n, _)| *n == ct.name).map_or(0, |s| s.1);
             match state {
                 "Running" => w.w(2, "State:\tRunning\n"),
                 reason => {
@@ -709,18 +715,21 @@ fn pod(c: &Cluster, p: &Pod) -> String {
     let running = p.status.phase == "Running";
     let ready = is_pod_ready(p) && running;
     let containers_ready = super::endpoints::containers_ready(p) && running;
-    let status = |restarts| {
-        started.then_some((
-            if running { "Running" } else { "ContainerCreating" },
-            containers_ready,
-            restarts,
-        ))
-    };
+    let state = started
+        .then_some((if running { "Running" } else { "ContainerCreating" }, containers_ready));
+    let no_statuses: &[(String, u32)] = &[];
     let sidecars: Vec<crate::model::Container> = p.spec.init_containers.clone();
     if !sidecars.is_empty() {
-        containers(&mut w, "Init Containers", &sidecars, status(0), "");
+        containers(
+            &mut w,
+            "Init Containers",
+            &sidecars,
+            state.map(|(s, r)| (s, r, no_statuses)),
+            "",
+        );
     }
-    containers(&mut w, "Containers", &p.spec.containers, status(p.status.restart_count), "");
+    let statuses = p.status.container_restarts.as_slice();
+    containers(&mut w, "Containers", &p.spec.containers, state.map(|(s, r)| (s, r, statuses)), "");
     if !p.spec.readiness_gates.is_empty() {
         w.w(0, "Readiness Gates:\n  Type\tStatus\n");
         for g in &p.spec.readiness_gates {

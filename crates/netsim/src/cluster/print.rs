@@ -6,9 +6,10 @@
 //! Documented choices: AGE is left out (the simulator has no clock; docs/cli.md allows it);
 //! node VERSION is the cluster's Kubernetes release; OS-IMAGE / KERNEL-VERSION /
 //! CONTAINER-RUNTIME are fixed kind-like values ([`NODE_INFO`]) unless the input states the
-//! node's `status.nodeInfo` (then its fields, an empty one `<unknown>`). JSON keys follow the Go structs' order with 4-space indentation (kubectl's
-//! `json.MarshalIndent`); YAML keys are sorted (kubectl converts JSON to YAML through a map), in
-//! go-yaml v2's style (lists not indented under their key, strings quoted only when needed).
+//! node's `status.nodeInfo` (then its fields, an empty one `<unknown>`). JSON keys are sorted
+//! with 4-space indentation (kubectl's `json.MarshalIndent` of an `unstructured.Unstructured`,
+//! a Go map), YAML keys too (kubectl converts JSON to YAML through a map), in go-yaml v2's
+//! style (lists not indented under their key, strings quoted only when needed).
 
 use std::fmt::Write as _;
 use std::net::IpAddr;
@@ -571,6 +572,9 @@ fn finish(req: &GetRequest, acc: Collected, named: bool, single: bool) -> GetOut
     let all = req.all_namespaces;
     let ns = req.namespace.as_deref().unwrap_or("default");
     match req.output {
+        // One name that is not there: `printGeneric` returns the error before printing
+        // anything (`singleItemImplied`, kubectl pkg/cmd/get/get.go), not an empty List.
+        GetFormat::Yaml | GetFormat::Json if single && objects.is_empty() && out.code != 0 => {}
         GetFormat::Yaml | GetFormat::Json => {
             let doc = if single && objects.len() == 1 { objects.remove(0) } else { list(objects) };
             out.stdout = if req.output == GetFormat::Json { to_json(&doc) } else { to_yaml(&doc) };
@@ -1274,10 +1278,51 @@ fn pod_spec_json(p: &PodSpec) -> J {
         )
 }
 
+/// `status.containerStatuses` of a started Pod, one per container in spec order: what the
+/// simulation knows of the kubelet's (image, readiness, the restarts the input gave, running or
+/// still being created). No container IDs, image digests or start times: there is no runtime
+/// and no clock.
+fn container_statuses(p: &Pod, started: bool, running: bool, ready: bool) -> J {
+    if !started {
+        return J::Null;
+    }
+    let state = if running {
+        J::obj().with("running", J::obj())
+    } else {
+        J::obj().with("waiting", J::obj().with("reason", s("ContainerCreating")))
+    };
+    J::Arr(
+        p.spec
+            .containers
+            .iter()
+            .map(|c| {
+                let restarts = p
+                    .status
+                    .container_restarts
+                    .iter()
+                    .find(|(n, _)| *n == c.name)
+                    .map_or(0, |r| r.1);
+                J::obj()
+                    .with("image", s(c.image.clone()))
+                    .with("lastState", J::obj())
+                    .with("name", s(c.name.clone()))
+                    .with("ready", J::Bool(ready))
+                    .with("restartCount", J::Int(restarts.into()))
+                    .with("started", J::Bool(running))
+                    .with("state", state.clone())
+            })
+            .collect(),
+    )
+}
+
 fn pod_json(p: &Pod) -> J {
-    let ready = if is_pod_ready(p) && p.status.phase == "Running" { "True" } else { "False" };
+    let running = p.status.phase == "Running";
+    let ready = if is_pod_ready(p) && running { "True" } else { "False" };
+    // The kubelet's ContainersReady looks at the containers only, not at readiness gates
+    // (pkg/kubelet/status/generate.go `GenerateContainersReadyCondition`).
+    let containers_ready = super::endpoints::containers_ready(p) && running;
     let mut status = J::obj();
-    let started = p.status.host_ip.is_some() || p.status.phase == "Running";
+    let started = p.status.host_ip.is_some() || running;
     if started {
         // The kubelet's conditions, in the order it writes them.
         let cond = |t: &str, st: &str| J::obj().with("status", s(st)).with("type", s(t));
@@ -1287,7 +1332,7 @@ fn pod_json(p: &Pod) -> J {
                 cond("PodReadyToStartContainers", "True"),
                 cond("Initialized", "True"),
                 cond("Ready", ready),
-                cond("ContainersReady", ready),
+                cond("ContainersReady", if containers_ready { "True" } else { "False" }),
                 cond("PodScheduled", "True"),
             ]),
         );
@@ -1323,14 +1368,7 @@ fn pod_json(p: &Pod) -> J {
                 p.status.pod_ips.iter().map(|i| J::obj().with("ip", s(i.to_string()))).collect(),
             ),
         )
-        .opt(
-            "restartCount",
-            if p.status.restart_count > 0 {
-                J::Int(p.status.restart_count.into())
-            } else {
-                J::Null
-            },
-        );
+        .opt("containerStatuses", container_statuses(p, started, running, containers_ready));
     top("v1", "Pod", &p.meta).with("spec", pod_spec_json(&p.spec)).with("status", status)
 }
 
@@ -1731,8 +1769,12 @@ fn json(v: &J, depth: usize, out: &mut String) {
             out.push(']');
         }
         J::Obj(o) => {
+            // `kubectl get` reads objects as `unstructured.Unstructured`, whose JSON encoding
+            // marshals a `map[string]interface{}`: Go sorts map keys (byte order).
+            let mut o: Vec<&(String, J)> = o.iter().collect();
+            crate::sort::sort_by(&mut o, |a, b| a.0.cmp(&b.0));
             out.push_str("{\n");
-            for (i, (k, x)) in o.iter().enumerate() {
+            for (i, (k, x)) in o.iter().map(|e| (&e.0, &e.1)).enumerate() {
                 out.push_str(&ind(depth + 1));
                 json_str(k, out);
                 out.push_str(": ");
@@ -2018,7 +2060,7 @@ mod tests {
             .with("b", J::Arr(vec![J::obj().with("z", J::Int(1)).with("x", s("q"))]))
             .with("a", map(&Labels::new()));
         assert_eq!(to_yaml(&v), "a: {}\nb:\n- x: q\n  z: 1\n");
-        assert_eq!(to_json(&v), "{\n    \"b\": [\n        {\n            \"z\": 1,\n            \"x\": \"q\"\n        }\n    ],\n    \"a\": {}\n}\n");
+        assert_eq!(to_json(&v), "{\n    \"a\": {},\n    \"b\": [\n        {\n            \"x\": \"q\",\n            \"z\": 1\n        }\n    ]\n}\n");
         assert_eq!(to_yaml(&J::obj().with("c", s("line1\nline2\n"))), "c: |\n  line1\n  line2\n");
     }
 

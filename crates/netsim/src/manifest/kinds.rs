@@ -354,9 +354,14 @@ pub(crate) fn pod_status(cx: &mut Cx<'_>, n: &Node<'_>) -> PodStatus {
             }
         }),
         "containerStatuses" => items!(cx, &e.value, _i, it => {
+            let mut name = String::new();
+            let mut restarts = 0u32;
             fields!(cx, it, s::CONTAINER_STATUS, f => {
-                "restartCount" => st.restart_count = st.restart_count.saturating_add(cx.int32(&f.value).unwrap_or(0).max(0) as u32),
+                "name" => name = cx.string(&f.value).unwrap_or_default(),
+                "restartCount" => restarts = cx.int32(&f.value).unwrap_or(0).max(0) as u32,
             });
+            st.restart_count = st.restart_count.saturating_add(restarts);
+            st.container_restarts.push((name, restarts));
         }),
     });
     // status.podIPs[0] is status.podIP (the API keeps them in sync); either may be given.

@@ -610,12 +610,102 @@ fn mirrored_ports(c: &Cluster, s: &EndpointSubset) -> Vec<EndpointPort> {
     ports
 }
 
-/// `EndpointSliceMirroring`: a user's Endpoints for a selectorless Service, as one slice per
-/// subset and address type (`reconcileByPortMapping`: a single slice of at most
-/// maxEndpointsPerSubset endpoints), labelled and annotated as `newEndpointSlice` does.
+/// An address's identity in `RepackSubsets` (`addressKey`: the IP and the target's UID; the
+/// target's kind, namespace and name stand for its UID here).
+type AddressKey<'a> = (std::net::IpAddr, Option<(&'a str, &'a str, &'a str)>);
+
+/// `RepackSubsets` (pkg/api/v1/endpoints/util.go), as the mirroring controller applies it to a
+/// user's Endpoints before it mirrors them (`endpointslicemirroring/reconciler.go` `reconcile`;
+/// the API server stores Endpoints as written): every port maps to the addresses that offer it
+/// (an address not ready in any subset for a port is not ready for it: "not ready always trumps
+/// ready"; a subset without ports keeps its addresses under a placeholder port), and ports with
+/// the same addresses share one subset. Addresses are sorted by IP text (`LessEndpointAddress`),
+/// ports by their object hash (`portsByHash`); the subsets stay in the order they first appear
+/// (upstream sorts them by hash, which here decides only the mirrored slices' random names).
+/// (Upstream's port key compares `appProtocol` by pointer, so ports with an appProtocol never
+/// merge across subsets there; they do here.)
+fn repack(subsets: &[EndpointSubset], fnv: bool) -> Vec<EndpointSubset> {
+    fn key(a: &EndpointAddress) -> AddressKey<'_> {
+        (
+            a.ip,
+            a.target_ref.as_ref().map(|r| (r.kind.as_str(), r.namespace.as_str(), r.name.as_str())),
+        )
+    }
+    let mut addrs: Vec<(AddressKey<'_>, &EndpointAddress)> = Vec::new();
+    // Port (None: the placeholder of a subset without ports) → address index → ready.
+    let mut per_port: Vec<(Option<&EndpointPort>, BTreeMap<usize, bool>)> = Vec::new();
+    for s in subsets {
+        let ports: Vec<Option<&EndpointPort>> =
+            if s.ports.is_empty() { vec![None] } else { s.ports.iter().map(Some).collect() };
+        for port in ports {
+            let listed = s.addresses.iter().map(|a| (a, true));
+            for (a, ready) in listed.chain(s.not_ready_addresses.iter().map(|a| (a, false))) {
+                let k = key(a);
+                let ai = match addrs.iter().position(|(x, _)| *x == k) {
+                    Some(i) => i,
+                    None => {
+                        addrs.push((k, a));
+                        addrs.len() - 1
+                    }
+                };
+                let pi = match per_port.iter().position(|(p, _)| *p == port) {
+                    Some(i) => i,
+                    None => {
+                        per_port.push((port, BTreeMap::new()));
+                        per_port.len() - 1
+                    }
+                };
+                let set = &mut per_port[pi].1;
+                if set.get(&ai).is_none_or(|&was| was) {
+                    set.insert(ai, ready);
+                }
+            }
+        }
+    }
+    let mut out: Vec<(Vec<(usize, bool)>, EndpointSubset)> = Vec::new();
+    for (port, set) in per_port {
+        let members: Vec<(usize, bool)> = set.into_iter().collect();
+        let i = match out.iter().position(|(m, _)| *m == members) {
+            Some(i) => i,
+            None => {
+                let mut s = EndpointSubset::default();
+                for &(ai, ready) in &members {
+                    let a = addrs[ai].1.clone();
+                    if ready {
+                        s.addresses.push(a);
+                    } else {
+                        s.not_ready_addresses.push(a);
+                    }
+                }
+                let by_ip = |a: &EndpointAddress, b: &EndpointAddress| {
+                    let name = |x: &EndpointAddress| x.target_ref.as_ref().map(|r| r.name.clone());
+                    a.ip.to_string().cmp(&b.ip.to_string()).then_with(|| name(a).cmp(&name(b)))
+                };
+                crate::sort::sort_by(&mut s.addresses, by_ip);
+                crate::sort::sort_by(&mut s.not_ready_addresses, by_ip);
+                out.push((members, s));
+                out.len() - 1
+            }
+        };
+        if let Some(p) = port {
+            out[i].1.ports.push(p.clone());
+        }
+    }
+    let mut out: Vec<EndpointSubset> = out.into_iter().map(|(_, s)| s).collect();
+    for s in &mut out {
+        super::port_hash::sort_endpoints_ports(&mut s.ports, fnv);
+    }
+    out
+}
+
+/// `EndpointSliceMirroring`: a user's Endpoints for a selectorless Service, repacked
+/// ([`repack`]), as one slice per subset and address type (`reconcileByPortMapping`: a single
+/// slice of at most maxEndpointsPerSubset endpoints), labelled and annotated as
+/// `newEndpointSlice` does.
 fn mirror(c: &Cluster, ep: &Endpoints) -> Vec<EndpointSlice> {
     let mut out = Vec::new();
-    for (i, s) in ep.subsets.iter().enumerate() {
+    let subsets = repack(&ep.subsets, c.settings.version.fnv_object_hashes());
+    for (i, s) in subsets.iter().enumerate() {
         let taken = mirrored_addresses(s);
         for fam in [IpFamily::IPv4, IpFamily::IPv6] {
             let mk = |a: &EndpointAddress, ready: bool| Endpoint {
@@ -742,7 +832,9 @@ pub(crate) fn reconcile_all(c: &mut Cluster) {
         let Some(&svc) = by_name.get(&(ep.meta.namespace.as_str(), ep.meta.name.as_str())) else {
             continue;
         };
-        if has_selector(svc) || !should_mirror(ep) {
+        // `syncEndpoints`: a Service with a selector, of any type (ExternalName too), has its
+        // mirrored slices deleted.
+        if selector_set(svc) || !should_mirror(ep) {
             continue;
         }
         slices.extend(mirror(c, ep));
@@ -761,9 +853,14 @@ fn should_mirror(ep: &Endpoints) -> bool {
     !skip && !ep.meta.annotations.contains_key("control-plane.alpha.kubernetes.io/leader")
 }
 
+/// The Service is the EndpointSlice and Endpoints controllers' (a selector, not ExternalName).
 fn has_selector(s: &Service) -> bool {
-    s.spec.type_ != ServiceType::ExternalName
-        && s.spec.selector.as_ref().is_some_and(|m| !m.is_empty())
+    s.spec.type_ != ServiceType::ExternalName && selector_set(s)
+}
+
+/// `spec.selector` is set (an empty one is stored as none).
+fn selector_set(s: &Service) -> bool {
+    s.spec.selector.as_ref().is_some_and(|m| !m.is_empty())
 }
 
 #[cfg(test)]

@@ -260,6 +260,51 @@ fn selected<'a>(c: &'a Cluster, idx: &PodIndex<'_>, svc: &Service) -> Vec<&'a Po
         .collect()
 }
 
+/// The Warning the EndpointSlice controller records when it leaves out Pods whose Node does not
+/// exist (`reconciler.go` `Reconcile`: "skipping Pod %s for Service %s/%s: Node %s Not Found",
+/// unless the Service publishes not-ready addresses; `endpointslice_controller.go` `syncService`
+/// records the aggregated error as `FailedToUpdateEndpointSlices`).
+fn missing_node_event(
+    pods: &[&Pod],
+    nodes: &BTreeMap<&str, &Node>,
+    svc: &Service,
+) -> Option<Event> {
+    if svc.spec.publish_not_ready_addresses {
+        return None;
+    }
+    let (ns, name) = (&svc.meta.namespace, &svc.meta.name);
+    let mut errs: Vec<String> = Vec::new();
+    for pod in pods {
+        if !should_pod_be_in_endpoints(pod, true) {
+            continue;
+        }
+        let node = pod.spec.node_name.as_deref().unwrap_or("");
+        if nodes.contains_key(node) {
+            continue;
+        }
+        let e = format!(
+            "skipping Pod {} for Service {ns}/{name}: Node {node} Not Found",
+            pod.meta.name
+        );
+        if !errs.contains(&e) {
+            errs.push(e);
+        }
+    }
+    // `utilerrors.NewAggregate(errs).Error()`: one error as it is, several in brackets.
+    let agg = match errs.len() {
+        0 => return None,
+        1 => errs.remove(0),
+        _ => format!("[{}]", errs.join(", ")),
+    };
+    Some(Event::new(
+        EventType::Warning,
+        "FailedToUpdateEndpointSlices",
+        format!("service/{name}"),
+        ns,
+        format!("Error updating Endpoint Slices for Service {ns}/{name}: {agg}"),
+    ))
+}
+
 /// The EndpointSlices the controller keeps for `svc`.
 /// `pods`: the Pods `svc` selects ([`selected`]).
 pub(crate) fn slices_for(
@@ -812,6 +857,7 @@ pub(crate) fn reconcile_all(c: &mut Cluster) {
             }
             // Both controllers see the same Pods: selected once.
             let pods = selected(c, &idx, svc);
+            auto_events.extend(missing_node_event(&pods, &nodes, svc));
             let mut mine = slices_for(c, &pods, &nodes, svc);
             if topology_mode_auto(svc) {
                 auto_events.extend(auto_hints(svc, ratios.as_ref(), &mut mine));

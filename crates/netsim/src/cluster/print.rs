@@ -1999,7 +1999,9 @@ pub(crate) fn event_component(e: &super::Event) -> &'static str {
         "IPAllocated" | "AllocationFailed" => "metallb-controller",
         // The EndpointSlice controller's recorder (`endpointslice_controller.go` NewController:
         // `EventSource{Component: "endpoint-slice-controller"}`): topology-mode Auto events.
-        "TopologyAwareHintsEnabled" | "TopologyAwareHintsDisabled" => "endpoint-slice-controller",
+        "TopologyAwareHintsEnabled"
+        | "TopologyAwareHintsDisabled"
+        | "FailedToUpdateEndpointSlices" => "endpoint-slice-controller",
         _ => match kind {
             "statefulset" => "statefulset-controller",
             "daemonset" => "daemonset-controller",

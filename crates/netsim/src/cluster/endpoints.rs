@@ -747,11 +747,13 @@ fn repack(subsets: &[EndpointSubset], fnv: bool) -> Vec<EndpointSubset> {
 /// ([`repack`]), as one slice per subset and address type (`reconcileByPortMapping`: a single
 /// slice of at most maxEndpointsPerSubset endpoints), labelled and annotated as
 /// `newEndpointSlice` does.
-fn mirror(c: &Cluster, ep: &Endpoints) -> Vec<EndpointSlice> {
+fn mirror(c: &Cluster, ep: &Endpoints, events: &mut Vec<Event>) -> Vec<EndpointSlice> {
     let mut out = Vec::new();
     let subsets = repack(&ep.subsets, c.settings.version.fnv_object_hashes());
+    let mut skipped = 0;
     for (i, s) in subsets.iter().enumerate() {
         let taken = mirrored_addresses(s);
+        skipped += s.addresses.len() + s.not_ready_addresses.len() - taken.len();
         for fam in [IpFamily::IPv4, IpFamily::IPv6] {
             let mk = |a: &EndpointAddress, ready: bool| Endpoint {
                 addresses: vec![a.ip],
@@ -817,6 +819,16 @@ fn mirror(c: &Cluster, ep: &Endpoints) -> Vec<EndpointSlice> {
             });
         }
     }
+    if skipped > 0 {
+        // `reconciler.go` `reconcile` (the `endpoint-slice-mirroring-controller`'s recorder).
+        events.push(Event::new(
+            EventType::Warning,
+            "TooManyAddressesToMirror",
+            format!("endpoints/{}", ep.meta.name),
+            &ep.meta.namespace,
+            format!("A max of {MIRRORING_MAX_ENDPOINTS_PER_SUBSET} addresses can be mirrored to EndpointSlices per Endpoints subset. {skipped} addresses were skipped"),
+        ));
+    }
     out
 }
 
@@ -874,6 +886,7 @@ pub(crate) fn reconcile_all(c: &mut Cluster) {
     for s in &services {
         by_name.entry((s.meta.namespace.as_str(), s.meta.name.as_str())).or_insert(s);
     }
+    let mut mirror_events = Vec::new();
     for ep in &c.objects.endpoints {
         let Some(&svc) = by_name.get(&(ep.meta.namespace.as_str(), ep.meta.name.as_str())) else {
             continue;
@@ -883,8 +896,9 @@ pub(crate) fn reconcile_all(c: &mut Cluster) {
         if selector_set(svc) || !should_mirror(ep) {
             continue;
         }
-        slices.extend(mirror(c, ep));
+        slices.extend(mirror(c, ep, &mut mirror_events));
     }
+    c.events.extend(mirror_events);
     c.objects.endpoint_slices.extend(slices);
     c.objects.endpoints.extend(eps);
     c.objects.services = services;

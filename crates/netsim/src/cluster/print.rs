@@ -2002,6 +2002,7 @@ pub(crate) fn event_component(e: &super::Event) -> &'static str {
         "TopologyAwareHintsEnabled"
         | "TopologyAwareHintsDisabled"
         | "FailedToUpdateEndpointSlices" => "endpoint-slice-controller",
+        "TooManyAddressesToMirror" => "endpoint-slice-mirroring-controller",
         _ => match kind {
             "statefulset" => "statefulset-controller",
             "daemonset" => "daemonset-controller",

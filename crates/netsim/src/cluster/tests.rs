@@ -1401,3 +1401,27 @@ fn uid_and_generate_base_match_their_formulas() {
         assert_eq!(workloads::generate_base(name), want, "{name}");
     }
 }
+
+#[test]
+fn mirroring_caps_a_subset_at_1000_addresses_and_says_so() {
+    let mut text = String::from(
+        "apiVersion: v1\nkind: Service\nmetadata: {name: big}\nspec:\n  ports: [{port: 80}]\n---\napiVersion: v1\nkind: Endpoints\nmetadata: {name: big}\nsubsets:\n- ports: [{port: 80}]\n  addresses:\n",
+    );
+    for i in 0..1005 {
+        text.push_str(&format!("  - ip: 10.1.{}.{}\n", i / 250, i % 250 + 1));
+    }
+    let s = crate::session::Session::from_text("big.yaml", &text);
+    let c = s.cluster();
+    let m: Vec<&EndpointSlice> =
+        c.objects.endpoint_slices.iter().filter(|e| e.meta.name.starts_with("big-")).collect();
+    assert_eq!(m.len(), 1);
+    assert_eq!(m[0].endpoints.len(), 1000);
+    let ev: Vec<&Event> =
+        c.events.iter().filter(|e| e.reason == "TooManyAddressesToMirror").collect();
+    assert_eq!(ev.len(), 1);
+    assert_eq!(ev[0].object, "endpoints/big");
+    assert_eq!(
+        ev[0].message,
+        "A max of 1000 addresses can be mirrored to EndpointSlices per Endpoints subset. 5 addresses were skipped"
+    );
+}

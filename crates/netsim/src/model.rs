@@ -1128,7 +1128,8 @@ pub const KINDS: &[KindInfo] = &[
         "policy.networking.k8s.io",
         &["v1alpha2", "v1beta1"],
         "clusternetworkpolicies",
-        &[],
+        // `+kubebuilder:resource:shortName=cnp` (clusternetworkpolicy_types.go).
+        &["cnp"],
         false,
         Simulated::Yes,
         false,

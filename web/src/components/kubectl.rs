@@ -7,7 +7,7 @@ use netsim::session::{GetFormat, GetRequest, Question};
 
 use crate::hooks::use_ask;
 
-const KINDS: [(&str, &str); 8] = [
+const KINDS: [(&str, &str); 10] = [
     ("pods,services,endpointslices", "Pods, Services, EndpointSlices"),
     ("pods", "pods"),
     ("services", "services"),
@@ -16,6 +16,8 @@ const KINDS: [(&str, &str); 8] = [
     ("deployments,replicasets,statefulsets,daemonsets", "workloads"),
     ("replicationcontrollers", "replicationcontrollers"),
     ("nodes", "nodes"),
+    ("networkpolicies", "networkpolicies"),
+    ("clusternetworkpolicies", "clusternetworkpolicies"),
 ];
 
 #[component]

@@ -12,15 +12,19 @@ Usage: netsim describe KIND [NAME] -f PATH... [-n NS] [--event EVENT]... [-o jso
        netsim describe KIND/NAME -f PATH... [-n NS] [--event EVENT]... [-o json]
 
 Kinds (kubectl names and short forms): services (svc), pods (po), endpoints (ep),
-endpointslices, nodes (no), replicationcontrollers (rc). Without NAME, every object of the
-kind in the namespace, separated by a blank line, as kubectl prints them.
+endpointslices, nodes (no), replicationcontrollers (rc), networkpolicies (netpol). Without
+NAME, every object of the kind in the namespace, separated by a blank line, as kubectl prints
+them. A NetworkPolicy shows how Kubernetes reads it: each rule's ports and peers (a peer with
+both selectors is one peer: NamespaceSelector and PodSelector together), and \"Not affecting
+egress traffic\" for a direction its policy types leave out.
 
 The layout is kubectl's (kubectl pkg/describe/describe.go, aligned as its tabwriter aligns):
 for a Service Name, Namespace, Labels, Annotations, Selector, Type, IP Family Policy, IP
 Families, IP, IPs, Port, TargetPort, NodePort, Endpoints (the ready Pod addresses, where the
 Debug Services task sends you), Session Affinity, Events. Left out, since the simulation has
-no clock or does not model them: times (Start Time, CreationTimestamp), container and image
-IDs, the service-account token volume, resources and probes; events' Age is <unknown>.
+no clock or does not model them: times (Start Time, CreationTimestamp, Created on), container
+and image IDs, the service-account token volume, resources and probes; events' Age is
+<unknown>.
 
 Options:
   -n, --namespace NS   the object's namespace (default: default)

@@ -14,7 +14,7 @@ Usage: netsim get KIND[,KIND...] [NAME...] -f PATH... [-n NS | -A] [-l SELECTOR]
 Kinds (kubectl names, short forms, with or without the group): pods (po), services (svc),
 endpoints (ep), endpointslices, nodes (no), namespaces (ns), deployments (deploy), replicasets
 (rs), statefulsets (sts), daemonsets (ds), replicationcontrollers (rc), networkpolicies
-(netpol), events (ev), and all: kubectl's \"all\" category (pods, replicationcontrollers,
+(netpol), clusternetworkpolicies (cnp), events (ev), and all: kubectl's \"all\" category (pods, replicationcontrollers,
 services, daemonsets, deployments, replicasets, statefulsets; rows as pod/NAME, service/NAME,
 deployment.apps/NAME).
 
@@ -49,13 +49,16 @@ Columns and cells are kubectl's (pkg/printers/internalversion/printers.go); AGE 
 out (the simulator has no clock). Rows are sorted by namespace and name. Node VERSION is the
 cluster's Kubernetes release (or the node's status.nodeInfo.kubeletVersion); OS-IMAGE,
 KERNEL-VERSION and CONTAINER-RUNTIME are fixed kind-like values unless the input gives the
-node's status.nodeInfo (then its fields; an empty one <unknown>). networkpolicies: NAME POD-SELECTOR. Listing v1 Endpoints prints the API
+node's status.nodeInfo (then its fields; an empty one <unknown>). networkpolicies: NAME
+POD-SELECTOR; clusternetworkpolicies: NAME TIER PRIORITY (the CRD's printer columns). Listing
+v1 Endpoints prints the API
 server's deprecation warning on stderr (v1.33+), as kubectl does.
 Events are listed as TYPE REASON OBJECT MESSAGE, in the order they happened (LAST SEEN left
 out); -o yaml|json prints them as v1 Events.
 
 JSON (-o json) is the objects as the Kubernetes API shows them (apiVersion, kind, metadata,
-spec, status; camelCase), a List {apiVersion, items, kind, metadata} for several.
+spec, status; camelCase; keys sorted, as kubectl prints them), a List {apiVersion, items,
+kind, metadata} for several.
 
 Exit status: 0 success; 1 the input has errors (diagnostics on stderr), a named object
 does not exist, or the -l selector does not parse (the API server's BadRequest, as kubectl

@@ -23,8 +23,10 @@ Usage: netsim <COMMAND> -f <PATH>... [OPTIONS]
 Commands:
   check        print every diagnostic in the input (--format kubectl: as kubectl apply would)
   get          kubectl get: pods, services, endpoints, endpointslices, nodes, namespaces,
-               workloads, replicationcontrollers, networkpolicies, events, all
-  describe     kubectl describe: services, pods, endpoints, endpointslices, nodes, rc
+               workloads, replicationcontrollers, networkpolicies,
+               clusternetworkpolicies, events, all
+  describe     kubectl describe: services, pods, endpoints, endpointslices, nodes, rc,
+               networkpolicies
   dns          resolve a name as a Pod's resolver would, query by query (any query type)
   resolv-conf  a Pod's /etc/resolv.conf
   iptables     the rules kube-proxy (iptables mode) writes on a node

@@ -3,14 +3,15 @@
 //!
 //! Source: `kubernetes/kubectl` `pkg/describe/describe.go` — `describeService`,
 //! `describeEndpoints`, `describeEndpointSliceV1`, `describePod`, `describeNode`,
-//! `describeReplicationController`, `DescribePodTemplate`, `describeContainers`,
+//! `describeReplicationController`, `describeNetworkPolicy`, `DescribePodTemplate`,
+//! `describeContainers`,
 //! `printLabelsMultiline`, `printAnnotationsMultiline`, `printPodTolerationsMultiline`,
 //! `printNodeTaintsMultiline`, `formatEndpointSlices`, `DescribeEvents`; text aligned by Go's
 //! `text/tabwriter` with kubectl's settings (`tabbedString`: minwidth 0, padding 2, padded
 //! with spaces), reproduced by [`tabwriter`].
 //!
 //! Left out, since the simulation has no clock or does not model them: every time (`Start Time`,
-//! `CreationTimestamp`, a container's `Started`, node condition heartbeats and the lease's
+//! `CreationTimestamp`, a NetworkPolicy's `Created on`, a container's `Started`, node condition heartbeats and the lease's
 //! `RenewTime`; the events' `Age` is `<unknown>`, as kubectl prints a zero timestamp);
 //! container and image IDs; the service-account token volume and its mount
 //! (`kube-api-access-…`), so `Volumes` and `Mounts` are `<none>`; resources (`QoS Class` is
@@ -25,8 +26,8 @@ use super::endpoints::is_pod_ready;
 use super::print::{event_component, format_labels, Kind};
 use super::{nodes::roles, Cluster, Event};
 use crate::model::{
-    EndpointSlice, Endpoints, IntOrString, Node, ObjectMeta, Pod, PodSpec, PodTemplate, Service,
-    Toleration, Workload, WorkloadKind,
+    EndpointSlice, Endpoints, IntOrString, NetworkPolicy, NetworkPolicyRule, Node, ObjectMeta, Pod,
+    PodSpec, PodTemplate, PolicyType, Service, Toleration, Workload, WorkloadKind,
 };
 
 /// `kubectl describe KIND [NAME] [-n NS]`: the description of the named object, or of every
@@ -74,9 +75,16 @@ pub fn describe(
             .filter(|w| w.kind == WorkloadKind::ReplicationController && pick(&w.meta))
             .map(|w| named(&w.meta, replication_controller(c, w)))
             .collect(),
+        Kind::NetworkPolicies => c
+            .objects
+            .network_policies
+            .iter()
+            .filter(|n| pick(&n.meta))
+            .map(|n| named(&n.meta, network_policy(n)))
+            .collect(),
         _ => {
             return Err(format!(
-                "error: describe is simulated for services, pods, endpoints, endpointslices, nodes and replicationcontrollers, not {}",
+                "error: describe is simulated for services, pods, endpoints, endpointslices, nodes, replicationcontrollers and networkpolicies, not {}",
                 k.plural()
             ))
         }
@@ -833,6 +841,96 @@ fn replication_controller(c: &Cluster, r: &Workload) -> String {
 }
 
 /// `describeNode`.
+/// `describeNetworkPolicy` and `describeNetworkPolicySpec` (`Created on` left out: no clock).
+/// Each direction the policy types name lists its rules (`printNetworkPolicySpecIngressFrom`,
+/// `printNetworkPolicySpecEgressTo`): the ports, then each peer, rules separated by a line of
+/// dashes; a direction not named is "Not affecting … traffic".
+fn network_policy(n: &NetworkPolicy) -> String {
+    let mut w = Tw::default();
+    w.w(0, &format!("Name:\t{}\n", n.meta.name));
+    w.w(0, &format!("Namespace:\t{}\n", n.meta.namespace));
+    labels(&mut w, "Labels", &n.meta.labels);
+    annotations(&mut w, "Annotations", &n.meta.annotations);
+    w.w(0, "Spec:\n");
+    w.w(1, "PodSelector: ");
+    let sel = &n.spec.pod_selector;
+    if sel.match_labels.is_empty() && sel.match_expressions.is_empty() {
+        w.w(2, "<none> (Allowing the specific traffic to all pods in this namespace)\n");
+    } else {
+        w.w(2, &format!("{}\n", crate::select::format_label_selector(Some(sel))));
+    }
+    let has = |t: PolicyType| n.spec.policy_types.contains(&t);
+    if has(PolicyType::Ingress) {
+        w.w(1, "Allowing ingress traffic:\n");
+        policy_rules(&mut w, &n.spec.ingress, "ingress", "From", "source");
+    } else {
+        w.w(1, "Not affecting ingress traffic\n");
+    }
+    if has(PolicyType::Egress) {
+        w.w(1, "Allowing egress traffic:\n");
+        policy_rules(&mut w, &n.spec.egress, "egress", "To", "destination");
+    } else {
+        w.w(1, "Not affecting egress traffic\n");
+    }
+    let types: Vec<&str> = n.spec.policy_types.iter().map(|t| t.as_str()).collect();
+    let types = if types.is_empty() { "<none>".to_string() } else { types.join(", ") };
+    w.w(1, &format!("Policy Types: {types}\n"));
+    w.finish()
+}
+
+/// The rules of one direction, as kubectl prints them with the initial indent "    ".
+fn policy_rules(w: &mut Tw, rules: &[NetworkPolicyRule], dir: &str, peer: &str, side: &str) {
+    const IND: &str = "    ";
+    if rules.is_empty() {
+        w.w(0, &format!("{IND}<none> (Selected pods are isolated for {dir} connectivity)\n"));
+        return;
+    }
+    let selector = |s: &crate::model::LabelSelector| crate::select::format_label_selector(Some(s));
+    for (i, r) in rules.iter().enumerate() {
+        if r.ports.is_empty() {
+            w.w(0, &format!("{IND}To Port: <any> (traffic allowed to all ports)\n"));
+        }
+        for p in &r.ports {
+            // `%s` of the `*intstr.IntOrString`: `<nil>` when the port is left out.
+            let port = match &p.port {
+                None => "<nil>".to_string(),
+                Some(IntOrString::Int(n)) => n.to_string(),
+                Some(IntOrString::Str(t)) => t.clone(),
+            };
+            let proto = p.protocol.as_str();
+            match p.end_port {
+                None => w.w(0, &format!("{IND}To Port: {port}/{proto}\n")),
+                Some(end) => w.w(0, &format!("{IND}To Port Range: {port}-{end}/{proto}\n")),
+            }
+        }
+        if r.peers.is_empty() {
+            w.w(0, &format!("{IND}{peer}: <any> (traffic not restricted by {side})\n"));
+        }
+        for x in &r.peers {
+            w.w(0, &format!("{IND}{peer}:\n"));
+            match (&x.pod_selector, &x.namespace_selector, &x.ip_block) {
+                (Some(pods), Some(nss), _) => {
+                    w.w(1, &format!("{IND}NamespaceSelector: {}\n", selector(nss)));
+                    w.w(1, &format!("{IND}PodSelector: {}\n", selector(pods)));
+                }
+                (Some(pods), None, _) => w.w(1, &format!("{IND}PodSelector: {}\n", selector(pods))),
+                (None, Some(nss), _) => {
+                    w.w(1, &format!("{IND}NamespaceSelector: {}\n", selector(nss)))
+                }
+                (None, None, Some(b)) => {
+                    w.w(1, &format!("{IND}IPBlock:\n"));
+                    w.w(2, &format!("{IND}CIDR: {}\n", b.cidr));
+                    w.w(2, &format!("{IND}Except: {}\n", b.except.join(", ")));
+                }
+                (None, None, None) => {}
+            }
+        }
+        if i + 1 != rules.len() {
+            w.w(0, &format!("{IND}----------\n"));
+        }
+    }
+}
+
 fn node(c: &Cluster, n: &Node) -> String {
     let mut w = Tw::default();
     w.w(0, &format!("Name:\t{}\n", n.meta.name));

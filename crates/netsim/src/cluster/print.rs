@@ -44,11 +44,12 @@ pub enum Kind {
     DaemonSets,
     ReplicationControllers,
     NetworkPolicies,
+    ClusterNetworkPolicies,
 }
 
 impl Kind {
     /// Every kind `get` lists, in `kubectl get all` section order where it applies.
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 13] = [
         Kind::Pods,
         Kind::ReplicationControllers,
         Kind::Services,
@@ -61,6 +62,7 @@ impl Kind {
         Kind::Nodes,
         Kind::Namespaces,
         Kind::NetworkPolicies,
+        Kind::ClusterNetworkPolicies,
     ];
 
     /// The API kind (`Pod`).
@@ -78,6 +80,7 @@ impl Kind {
             Kind::DaemonSets => "DaemonSet",
             Kind::ReplicationControllers => "ReplicationController",
             Kind::NetworkPolicies => "NetworkPolicy",
+            Kind::ClusterNetworkPolicies => "ClusterNetworkPolicy",
         }
     }
 
@@ -623,6 +626,9 @@ pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
         Kind::ReplicationControllers => vec!["DESIRED", "CURRENT", "READY"],
         // printers.go `networkPolicyColumnDefinitions` (Name, Pod-Selector, Age).
         Kind::NetworkPolicies => vec!["POD-SELECTOR"],
+        // The CRD's printer columns (clusternetworkpolicy_types.go `+kubebuilder:printcolumn`:
+        // Tier, Priority, Age).
+        Kind::ClusterNetworkPolicies => vec!["TIER", "PRIORITY"],
     };
     if wide {
         h.extend(match kind {
@@ -696,6 +702,14 @@ pub fn rows(c: &Cluster, kind: Kind, wide: bool) -> Vec<Row> {
             .map(|n| {
                 let cell = crate::policy::pod_selector_column(&n.spec.pod_selector);
                 row(&n.meta, vec![cell], network_policy_json(n))
+            })
+            .collect(),
+        Kind::ClusterNetworkPolicies => o
+            .cluster_network_policies
+            .iter()
+            .map(|n| {
+                let cells = vec![n.spec.tier.as_str().to_string(), n.spec.priority.to_string()];
+                row(&n.meta, cells, cluster_network_policy_json(n))
             })
             .collect(),
         _ => {
@@ -1718,6 +1732,77 @@ fn network_policy_json(n: &NetworkPolicy) -> J {
         meta.uid = Some(super::uid_for("NetworkPolicy", &meta.namespace, &meta.name));
     }
     top("networking.k8s.io/v1", "NetworkPolicy", &meta).with("spec", spec)
+}
+
+/// A ClusterNetworkPolicy as the API server returns it (network-policy-api
+/// `clusternetworkpolicy_types.go`: `subject` with `namespaces` or `pods`, rules with `name`,
+/// `action`, `from`/`to` and `protocols`).
+fn cluster_network_policy_json(n: &crate::model::ClusterNetworkPolicy) -> J {
+    use crate::model::{CnpPeer, CnpPort, CnpProtocol, CnpRule, CnpSubject, NamespacedPod};
+    let pods = |p: &NamespacedPod| {
+        J::obj()
+            .with("namespaceSelector", selector_json(&p.namespace_selector))
+            .with("podSelector", selector_json(&p.pod_selector))
+    };
+    let strings = |v: &[String]| J::Arr(v.iter().map(|x| s(x.clone())).collect());
+    let peer = |p: &CnpPeer| match p {
+        CnpPeer::Namespaces(sel) => J::obj().with("namespaces", selector_json(sel)),
+        CnpPeer::Pods(np) => J::obj().with("pods", pods(np)),
+        CnpPeer::Nodes(sel) => J::obj().with("nodes", selector_json(sel)),
+        CnpPeer::Networks(v) => J::obj().with("networks", strings(v)),
+        CnpPeer::DomainNames(v) => J::obj().with("domainNames", strings(v)),
+        CnpPeer::Invalid => J::obj(),
+    };
+    let protocol = |p: &CnpProtocol| match p {
+        CnpProtocol::Port { protocol, port } => {
+            let dest = match port {
+                None => J::Null,
+                Some(CnpPort::Number(n)) => J::obj().with("number", J::Int((*n).into())),
+                Some(CnpPort::Range { start, end }) => J::obj().with(
+                    "range",
+                    J::obj()
+                        .with("end", J::Int((*end).into()))
+                        .with("start", J::Int((*start).into())),
+                ),
+            };
+            J::obj().with(
+                &protocol.as_str().to_ascii_lowercase(),
+                J::obj().opt("destinationPort", dest),
+            )
+        }
+        CnpProtocol::NamedPort(name) => J::obj().with("destinationNamedPort", s(name.clone())),
+        CnpProtocol::Invalid => J::obj(),
+    };
+    let rules = |rules: &[CnpRule], peers: &str| {
+        J::Arr(
+            rules
+                .iter()
+                .map(|r| {
+                    J::obj()
+                        .with("action", s(r.action.as_str()))
+                        .opt(peers, J::Arr(r.peers.iter().map(peer).collect()))
+                        .opt("name", s(r.name.clone()))
+                        .opt("protocols", J::Arr(r.protocols.iter().map(protocol).collect()))
+                })
+                .collect(),
+        )
+    };
+    let subject = match &n.spec.subject {
+        CnpSubject::Namespaces(sel) => J::obj().with("namespaces", selector_json(sel)),
+        CnpSubject::Pods(np) => J::obj().with("pods", pods(np)),
+        CnpSubject::None => J::obj(),
+    };
+    let spec = J::obj()
+        .opt("egress", rules(&n.spec.egress, "to"))
+        .opt("ingress", rules(&n.spec.ingress, "from"))
+        .with("priority", J::Int(n.spec.priority.into()))
+        .with("subject", subject)
+        .with("tier", s(n.spec.tier.as_str()));
+    let mut meta = n.meta.clone();
+    if meta.uid.is_none() {
+        meta.uid = Some(super::uid_for("ClusterNetworkPolicy", "", &meta.name));
+    }
+    top(&api_version_of("ClusterNetworkPolicy"), "ClusterNetworkPolicy", &meta).with("spec", spec)
 }
 
 /// kubectl's `-o json` (`json.MarshalIndent` with 4 spaces, Go's HTML-safe escaping).

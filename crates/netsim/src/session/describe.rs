@@ -7,7 +7,7 @@ use super::answer::AskError;
 use super::Session;
 use crate::cluster::print::Kind;
 
-const NOT_DESCRIBED: &str = "describe is simulated for services, pods, endpoints, endpointslices, nodes and replicationcontrollers";
+const NOT_DESCRIBED: &str = "describe is simulated for services, pods, endpoints, endpointslices, nodes, replicationcontrollers and networkpolicies";
 
 /// What `kubectl describe KIND [NAME]` prints.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,8 +28,8 @@ pub struct Description {
 impl Session {
     /// `kubectl describe KIND [NAME] [-n NS]` over the cluster (what-if events applied). `kind`
     /// is kubectl's name for it (`svc`, `pods`, `endpointslices.discovery.k8s.io`, …); the
-    /// namespace defaults to `default`. Services, Pods, Endpoints, EndpointSlices, Nodes and
-    /// ReplicationControllers are described.
+    /// namespace defaults to `default`. Services, Pods, Endpoints, EndpointSlices, Nodes,
+    /// ReplicationControllers and NetworkPolicies are described.
     pub fn describe(
         &self,
         kind: &str,

@@ -603,7 +603,10 @@ impl Zone {
                 resp.why = "zone transfers are refused (no transfer plugin)".into();
                 return resp;
             }
-            RecordType::NS if lname.eq_ignore_ascii_case(&zone) => Ok(self.ns(k, &zone, &qname)),
+            // `handler.go`: `if state.Name() == zone`, the lower-cased name against the zone as
+            // the query spelled it: a query with capitals in its zone part (`Cluster.Local.`)
+            // takes the fake A lookup below (NODATA), not the NS answer.
+            RecordType::NS if lname == zone => Ok(self.ns(k, &zone, &qname)),
             // `default:` — every other type (ANY, HINFO, CAA, TYPE65280 …).
             RecordType::NS | RecordType::ANY | RecordType::Other(_) => {
                 // "Do a fake A lookup, so we can distinguish between NODATA and NXDOMAIN".
@@ -757,7 +760,10 @@ impl Zone {
             _ => {}
         }
         let default_ns = if zone == "." { "ns.dns.".to_string() } else { format!("ns.dns.{zone}") };
-        if lname.eq_ignore_ascii_case(&default_ns) {
+        // `isDefaultNS(state.Name(), state.Zone)`: the lower-cased name against the zone as the
+        // query spelled it (case-sensitive: `ns.dns.Cluster.Local.` is not it, and is then no
+        // valid name: NXDOMAIN).
+        if lname == default_ns {
             return Ok(self
                 .ns_msgs(k, zone)
                 .into_iter()

@@ -203,17 +203,12 @@ pub fn address_from_reverse(name: &str) -> Option<IpAddr> {
         return parts.join(".").parse::<Ipv4Addr>().ok().map(IpAddr::V4);
     }
     if let Some(rest) = name.strip_suffix(".ip6.arpa") {
-        let nibbles: Vec<&str> = rest.split('.').collect();
-        if nibbles.len() != 32 || nibbles.iter().any(|n| n.len() != 1) {
-            return None;
-        }
-        let mut hex: String = nibbles.iter().rev().copied().collect();
-        let mut groups = Vec::new();
-        while !hex.is_empty() {
-            let rest = hex.split_off(4.min(hex.len()));
-            groups.push(hex);
-            hex = rest;
-        }
+        // `reverse6`: the labels reversed, then `len/4` groups of four labels each, joined with
+        // ':' and parsed. Labels past the last whole group (1 to 3 extra leftmost labels) are
+        // dropped, so such a name still stands for the address its last 32 labels spell.
+        let mut labels: Vec<&str> = rest.split('.').collect();
+        labels.reverse();
+        let groups: Vec<String> = labels.chunks_exact(4).map(|g| g.concat()).collect();
         // Go's `net.IP.String()` prints an IPv4-mapped address in dotted form, and that text
         // is what `serviceRecordForIP` looks up: `::ffff:10.96.0.10` is 10.96.0.10.
         return groups.join(":").parse::<Ipv6Addr>().ok().map(|v6| match v6.to_ipv4_mapped() {

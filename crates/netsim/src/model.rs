@@ -583,8 +583,9 @@ pub struct EndpointSubset {
     pub not_ready_addresses: Vec<EndpointAddress>,
     pub ports: Vec<EndpointPort>,
     /// Addresses the manifest lists whose `ip` is missing or not an IP (reported while
-    /// decoding, and left out above): they still count as given for validation.
-    pub unparsed_addresses: usize,
+    /// decoding, and left out above), as (in `addresses`, not `notReadyAddresses`; index in
+    /// that list): they still count as given for validation, and keep the others' indices.
+    pub unparsed_addresses: Vec<(bool, usize)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

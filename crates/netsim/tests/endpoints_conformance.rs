@@ -430,7 +430,7 @@ fn truncate_case(c: &Y<'_>) {
             addresses: vec![addr.clone(); *r],
             not_ready_addresses: vec![addr.clone(); *n],
             ports: Vec::new(),
-            unparsed_addresses: 0,
+            unparsed_addresses: Vec::new(),
         })
         .collect();
     cluster::truncate_endpoints(&mut subsets, cluster::MAX_ENDPOINTS_ADDRESSES);

@@ -113,7 +113,7 @@ fn kubernetes_service(c: &mut Cluster, family: IpFamily) {
                         .collect(),
                     not_ready_addresses: Vec::new(),
                     ports: vec![https.clone()],
-                    unparsed_addresses: 0,
+                    unparsed_addresses: Vec::new(),
                 }],
             },
         );

@@ -607,7 +607,7 @@ fn hostname_subdomain_and_selectorless() {
                 protocol: Protocol::Tcp,
                 app_protocol: None,
             }],
-            unparsed_addresses: 0,
+            unparsed_addresses: Vec::new(),
         }],
     });
     let c = build(&o);

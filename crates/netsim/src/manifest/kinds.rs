@@ -632,7 +632,7 @@ pub(crate) fn endpoints_subsets(cx: &mut Cx<'_>, n: &Node<'_>) -> Vec<EndpointSu
         fields!(cx, it, s::ENDPOINT_SUBSET, e => {
             "addresses" | "notReadyAddresses" => {
                 let ready = e.key_str() == Some("addresses");
-                items!(cx, &e.value, _j, a => {
+                items!(cx, &e.value, j, a => {
                     let mut ipa = None;
                     let mut hostname = None;
                     let mut node_name = None;
@@ -649,7 +649,7 @@ pub(crate) fn endpoints_subsets(cx: &mut Cx<'_>, n: &Node<'_>) -> Vec<EndpointSu
                         if ready { sub.addresses.push(addr) } else { sub.not_ready_addresses.push(addr) }
                     } else {
                         unparsed_address(cx, a);
-                        sub.unparsed_addresses += 1;
+                        sub.unparsed_addresses.push((ready, j));
                     }
                 });
             },

@@ -730,6 +730,7 @@ impl Loader {
 
     /// An Endpoints object (`start` as for [`Loader::service`]).
     fn endpoints(&mut self, file: FileId, root: &Node<'_>) {
+        let start = self.diagnostics.len();
         let cx = &mut Cx::new(file, &mut self.diagnostics);
         let mut meta = ObjectMeta::default();
         let mut subsets = Vec::new();
@@ -742,6 +743,7 @@ impl Loader {
         let meta = finish_meta(cx, meta, file, root.range);
         let eps = Endpoints { meta: meta.clone(), subsets };
         validate::endpoints(&eps, &mut self.diagnostics);
+        validate::reorder(&mut self.diagnostics[start..], validate::endpoints_rank);
         let subsets = eps.subsets;
         self.dedup(
             "Endpoints",
@@ -755,6 +757,7 @@ impl Loader {
 
     /// An EndpointSlice.
     fn endpoint_slice(&mut self, file: FileId, root: &Node<'_>) {
+        let start = self.diagnostics.len();
         let cx = &mut Cx::new(file, &mut self.diagnostics);
         let mut slice = EndpointSlice::default();
         let mut meta = ObjectMeta::default();
@@ -774,6 +777,7 @@ impl Loader {
         defaults::namespace(&mut meta);
         slice.meta = finish_meta(cx, meta, file, root.range);
         validate::endpoint_slice(&slice, &mut self.diagnostics);
+        validate::reorder(&mut self.diagnostics[start..], validate::endpoint_slice_rank);
         let meta = slice.meta.clone();
         self.dedup("EndpointSlice", &meta, |o| &mut o.endpoint_slices, slice);
     }

@@ -667,14 +667,19 @@ pub(crate) fn endpoints(e: &Endpoints, diags: &mut Vec<Diagnostic>) {
         let p = format!("subsets[{i}]");
         if ss.addresses.is_empty()
             && ss.not_ready_addresses.is_empty()
-            && ss.unparsed_addresses == 0
+            && ss.unparsed_addresses.is_empty()
         {
             v.required(&p, "must specify `addresses` or `notReadyAddresses`", None);
         }
-        for (field, list) in
-            [("addresses", &ss.addresses), ("notReadyAddresses", &ss.not_ready_addresses)]
-        {
-            for (j, a) in list.iter().enumerate() {
+        for (field, ready, list) in [
+            ("addresses", true, &ss.addresses),
+            ("notReadyAddresses", false, &ss.not_ready_addresses),
+        ] {
+            // Each address's index in the manifest's list, the unreadable ones (left out of
+            // the model) skipped.
+            let mut index = (0..).filter(|k| !ss.unparsed_addresses.contains(&(ready, *k)));
+            for a in list.iter() {
+                let j = index.next().unwrap_or(0);
                 let ap = format!("{p}.{field}[{j}]");
                 if let Some(h) = a.hostname.as_deref().filter(|h| !h.is_empty()) {
                     for m in is_dns1123_label(h) {
@@ -728,6 +733,93 @@ pub(crate) fn endpoints(e: &Endpoints, diags: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// The field path a validation message starts with (`ports[0].name: Invalid value: …`).
+fn message_path(message: &str) -> &str {
+    message.split_once(": ").map_or(message, |(p, _)| p)
+}
+
+/// The index in `path` after `prefix` (`ports[3]…` → 3).
+fn index_after(path: &str, prefix: &str) -> usize {
+    path.strip_prefix(prefix)
+        .and_then(|r| r.strip_prefix('['))
+        .and_then(|r| r.split(']').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Puts the validation errors of one object (`diags`, all of one object) in the order upstream's
+/// validation appends them, by `rank` of each error's field path and message: some were found
+/// while the object was decoded (an address that is no IP, a protocol), before the metadata's.
+/// Other diagnostics (warnings) keep their places; equal ranks keep their order.
+pub(crate) fn reorder(diags: &mut [Diagnostic], rank: impl Fn(&str, &str) -> Vec<usize>) {
+    let slots: Vec<usize> =
+        (0..diags.len()).filter(|&i| is_validation_code(diags[i].code)).collect();
+    let mut errs: Vec<Diagnostic> = slots.iter().map(|&i| diags[i].clone()).collect();
+    crate::sort::sort_by(&mut errs, |a, b| {
+        rank(message_path(&a.message), &a.message).cmp(&rank(message_path(&b.message), &b.message))
+    });
+    for (slot, d) in slots.into_iter().zip(errs) {
+        diags[slot] = d;
+    }
+}
+
+/// `ValidateEndpointSlice`'s order: metadata, addressType, endpoints (each as
+/// `validateEndpoints` checks it), ports (per port: name, duplicate name, protocol, appProtocol).
+pub(crate) fn endpoint_slice_rank(path: &str, _message: &str) -> Vec<usize> {
+    if path.starts_with("metadata") {
+        vec![0]
+    } else if path == "addressType" {
+        vec![1]
+    } else if path.starts_with("endpoints") {
+        vec![2]
+    } else if path.starts_with("ports[") {
+        let field = match path.rsplit('.').next() {
+            Some("name") => 0,
+            Some("protocol") => 1,
+            _ => 2,
+        };
+        vec![3, index_after(path, "ports"), field]
+    } else if path.starts_with("ports") {
+        vec![3]
+    } else {
+        vec![4]
+    }
+}
+
+/// `ValidateEndpoints`' order: metadata, then each subset (`validateEndpointSubsets`): the
+/// missing addresses, each address (`validateEndpointAddress`: `IsValidIP`, hostname, nodeName,
+/// then `ValidateNonSpecialIP`), each not-ready address, each port (`validateEndpointPort`:
+/// name, port, protocol, appProtocol).
+pub(crate) fn endpoints_rank(path: &str, message: &str) -> Vec<usize> {
+    let Some(rest) = path.strip_prefix("subsets") else {
+        return vec![0];
+    };
+    let i = index_after(path, "subsets");
+    let rest = rest.split_once('.').map_or("", |(_, r)| r);
+    let (section, item) = if rest.starts_with("addresses") {
+        (1, index_after(rest, "addresses"))
+    } else if rest.starts_with("notReadyAddresses") {
+        (2, index_after(rest, "notReadyAddresses"))
+    } else if rest.starts_with("ports") {
+        (3, index_after(rest, "ports"))
+    } else {
+        (0, 0)
+    };
+    let field = match (section, rest.rsplit('.').next()) {
+        // `IsValidIP` ("…, (e.g. 10.9.8.7 …)") first; `ValidateNonSpecialIP`'s errors (its own
+        // "must be a valid IP address" too) last.
+        (1 | 2, Some("ip")) if message.contains("must be a valid IP address, (e.g.") => 0,
+        (1 | 2, Some("hostname")) => 1,
+        (1 | 2, Some("nodeName")) => 2,
+        (1 | 2, _) => 3,
+        (3, Some("name")) => 0,
+        (3, Some("port")) => 1,
+        (3, Some("protocol")) => 2,
+        _ => 3,
+    };
+    vec![1, i, section, item, field]
 }
 
 /// `ValidateEndpointSlice` (`pkg/apis/discovery/validation/validation.go`): metadata and

@@ -218,12 +218,12 @@ fn new_map(name: &str, type_: &str, comment: &str) -> Set {
 /// `nodePortAddresses` in nftables mode (`NewNodePortAddresses` with the node IP; the nftables
 /// default is `primary`): whether every local address accepts NodePorts, else the node's
 /// addresses that do (`GetNodeIPs`, loopback skipped).
-struct NodePortIps {
-    match_all: bool,
-    ips: Vec<IpAddr>,
+pub(super) struct NodePortIps {
+    pub(super) match_all: bool,
+    pub(super) ips: Vec<IpAddr>,
 }
 
-fn node_port_ips(
+pub(super) fn node_port_ips(
     cfg: &ProxyConfig,
     node: &NodeInfo,
     family: IpFamily,
@@ -258,8 +258,17 @@ fn node_port_ips(
         }
     }
     if cidrs.is_empty() && !match_all {
-        // Nothing for this family: the primary node IP (`--nodeport-addresses primary`).
+        let given = cfg.node_port_addresses.iter().any(|s| {
+            let s = s.trim();
+            s != "primary" && Cidr::parse_sloppy(s).is_some()
+        });
         match primary {
+            // CIDRs given, none of this family: `NewNodePortAddresses` (pkg/proxy/util/
+            // nodeport_addresses.go) adds 0.0.0.0/0 or ::/0, "If there are no CIDRs of the given
+            // family": every address.
+            _ if given => match_all = true,
+            // Nothing given: the nftables default, the primary node IP
+            // (`--nodeport-addresses primary`); a family the node has no IP of matches all.
             Some(ip) => cidrs.push(Cidr::host(ip)),
             None => match_all = true,
         }

@@ -459,6 +459,29 @@ fn dual_stack_writes_one_table_per_family() {
 }
 
 #[test]
+fn node_port_addresses_of_the_other_family_match_all() {
+    use crate::model::IpFamily;
+    let ips = |npa: &[&str], family| {
+        let cfg = ProxyConfig {
+            node_port_addresses: npa.iter().map(|s| s.to_string()).collect(),
+            ..ProxyConfig::default()
+        };
+        let r = generate::node_port_ips(&cfg, &node(), family, &mut Vec::new());
+        (r.match_all, r.ips)
+    };
+    // `NewNodePortAddresses`: CIDRs given, none of this family → 0.0.0.0/0 or ::/0.
+    assert_eq!(ips(&["192.168.0.0/16"], IpFamily::IPv6), (true, vec![]));
+    assert_eq!(ips(&["2001:db8::/64"], IpFamily::IPv4), (true, vec![]));
+    // Nothing given, or `primary`: the family's primary node IP.
+    assert_eq!(ips(&[], IpFamily::IPv6), (false, vec![ip("2001:db8::1")]));
+    assert_eq!(ips(&["primary"], IpFamily::IPv6), (false, vec![ip("2001:db8::1")]));
+    assert_eq!(
+        ips(&["192.168.0.0/16"], IpFamily::IPv4),
+        (false, vec![ip("192.168.0.2"), ip("192.168.1.2")])
+    );
+}
+
+#[test]
 fn node_port_addresses_forms() {
     let s = svc("default", "np", "10.96.0.60", ("http", 80, Some(30080)));
     let sl = slice("default", "np", ("http", 8080), &[("10.244.1.5", None, &[], &[])]);

@@ -1431,8 +1431,19 @@ struct Arrival<'a> {
 
 impl Arrival<'_> {
     /// The source the destination sees: the masquerading node's address, or the client's.
+    /// MASQUERADE takes the address of the interface the packet leaves by: towards another node
+    /// the node's own address; towards a Pod on the node itself the host side of the Pod's veth,
+    /// which kind's CNI (kindnet: the `ptp` plugin, `setupHostVeth`) gives the gateway of the
+    /// node's pod CIDR, its first address (the source-ip tutorial's `client_address=10.180.1.1`
+    /// for the node that hosts the endpoint).
     fn seen(&self, net: &Network<'_>) -> IpAddr {
-        self.masq_at.and_then(|m| net.primary_ip(m)).unwrap_or(self.src)
+        let Some(m) = self.masq_at else { return self.src };
+        let gateway = net
+            .nodes
+            .get(m)
+            .and_then(|n| n.pod_cidrs.iter().find(|c| c.contains(self.dst)))
+            .and_then(|c| c.nth(1));
+        gateway.or_else(|| net.primary_ip(m)).unwrap_or(self.src)
     }
 
     /// The masquerade, as the policy stage reads it: the node and the address it gave.
@@ -2008,8 +2019,25 @@ fn split_hp(s: &str) -> Option<(IpAddr, u16)> {
     Some((ip.parse().ok()?, port.parse().ok()?))
 }
 
-/// The sentence about the source address the Pod sees.
+/// The sentence about the source address the Pod sees, and what a node's pod-CIDR gateway
+/// address is when that is it (see [`Arrival::seen`]).
 fn source_sentence(
+    src: IpAddr,
+    seen: IpAddr,
+    masqueraded: bool,
+    s: &Service,
+    ip: IpAddr,
+    net: &Network<'_>,
+) -> String {
+    let mut out = source_words(src, seen, masqueraded, s, ip, net);
+    let gateway_of = net.nodes.iter().find(|n| n.pod_cidrs.iter().any(|c| c.nth(1) == Some(seen)));
+    if let Some(n) = gateway_of.filter(|_| seen != src) {
+        out.push_str(&format!(" ({seen} is node {}'s address on its end of the Pod's veth: masquerading takes the address of the interface the packet leaves by, here the one towards a Pod on the same node.)", n.name));
+    }
+    out
+}
+
+fn source_words(
     src: IpAddr,
     seen: IpAddr,
     masqueraded: bool,

@@ -1424,6 +1424,9 @@ struct Arrival<'a> {
     ip: IpAddr,
     /// The node whose rules masqueraded the packet, if any.
     masq_at: Option<usize>,
+    /// The node a Pod's packet left with that node's address (kindnet's own masquerade of
+    /// traffic to addresses outside the pod network), if any.
+    left_as: Option<usize>,
     dnat: bool,
     /// The Service the dialled address belongs to.
     svc_hit: Option<&'a Service>,
@@ -1448,7 +1451,7 @@ impl Arrival<'_> {
 
     /// The masquerade, as the policy stage reads it: the node and the address it gave.
     fn snat(&self, net: &Network<'_>) -> Option<(usize, IpAddr)> {
-        self.masq_at.map(|m| (m, self.seen(net)))
+        self.masq_at.or(self.left_as).map(|m| (m, self.seen(net)))
     }
 
     /// The Service address dialled, when kube-proxy DNATed it.
@@ -1482,6 +1485,7 @@ fn walk_rules<'a>(
         dport: port,
         ip,
         masq_at: None,
+        left_as: None,
         dnat: false,
         svc_hit: addressed_service(net, ip, port),
     };
@@ -1525,6 +1529,20 @@ fn walk_rules<'a>(
                             net.nodes.get(other).map(|x| x.name.clone()).unwrap_or_default();
                         let line = format!("{} is node {other_name}'s address: the packet goes there over the node network", a.dst);
                         a.hops.push(hop(HopKind::Route, line, Some(&node_name)));
+                        // kindnet masquerades what a Pod sends outside the pod network as it
+                        // leaves the node (kind `images/kindnetd/cmd/kindnetd/masq.go`: nat
+                        // POSTROUTING `-m addrtype ! --dst-type LOCAL -j KIND-MASQ-AGENT`, which
+                        // RETURNs for the pod subnet and MASQUERADEs the rest): the other node
+                        // sees this node's address, not the Pod's, and its rules do not take it
+                        // for pod traffic.
+                        let from_pod = net.pod_at(a.src).is_some_and(|p| !p.spec.host_network)
+                            || net.node_by_pod_cidr(a.src).is_some();
+                        if let Some(own) = net.primary_ip(a.at).filter(|_| from_pod) {
+                            let line = format!("source {} → {own} (kindnet's masquerade, nat POSTROUTING → KIND-MASQ-AGENT: a Pod's packet to an address outside the pod network leaves {node_name} with the node's address)", a.src);
+                            a.hops.push(hop(HopKind::Snat, line, Some(&node_name)));
+                            a.src = own;
+                            a.left_as = Some(a.at);
+                        }
                         a.at = other;
                         origin = match net.nodes.get(other) {
                             Some(x) => Origin::infer(a.src, &x.info, None).min_pod(net, a.src),
@@ -1675,8 +1693,8 @@ fn stopped(net: &Network<'_>, a: &Arrival<'_>, o: &crate::proxy::Outcome, node_n
 /// the cluster, or nothing.
 fn arrive(net: &Network<'_>, client: &Client<'_>, mut a: Arrival<'_>) -> Conn {
     let at_name = a.at_name(net);
-    if let Some(m) = a.masq_at {
-        let to = net.primary_ip(m).map(|i| i.to_string()).unwrap_or_default();
+    if a.masq_at.is_some() {
+        let to = a.seen(net);
         let line = if net.proxy.mode == crate::proxy::ProxyMode::Nftables {
             format!(
                 "source {} → {to} (masquerade in chain masquerading: the packet carries mark {})",
@@ -1708,8 +1726,13 @@ fn arrive(net: &Network<'_>, client: &Client<'_>, mut a: Arrival<'_>) -> Conn {
 fn to_pod(net: &Network<'_>, client: &Client<'_>, a: Arrival<'_>, pod: &Pod) -> Conn {
     let (seen, snat, service_ip, at_name) =
         (a.seen(net), a.snat(net), a.service_ip(), a.at_name(net));
-    let Arrival { mut hops, at, src, dst, dport, ip, dnat, svc_hit, masq_at, .. } = a;
+    let Arrival { mut hops, at, src, dst, dport, ip, dnat, svc_hit, masq_at, left_as, .. } = a;
     let a_masq = masq_at.is_some();
+    // The client's own address, before kindnet's masquerade took the node's.
+    let (src, kindnet) = match left_as {
+        Some(_) if !a_masq => (client.ip, true),
+        _ => (src, false),
+    };
     let pod_node = pod.spec.node_name.as_deref().and_then(|x| net.node_index(x));
     let pn = node_of(net, pod_node).unwrap_or("?").to_string();
     let line = if pod_node == Some(at) {
@@ -1741,7 +1764,11 @@ fn to_pod(net: &Network<'_>, client: &Client<'_>, a: Arrival<'_>, pod: &Pod) -> 
         let mut r = c.reason.clone();
         if let (true, Some(s)) = (dnat, svc_hit) {
             r = format!("{} through Service {}.", r.trim_end_matches('.'), svc_name(s));
-            r.push_str(&source_sentence(src, seen, a_masq, s, ip, net));
+            if kindnet {
+                r.push_str(&format!(" The Pod sees {seen}, not {src}: kindnet masqueraded the Pod's packet as it left its node for another node's address, so the traffic policies there took it for traffic from outside the pod network."));
+            } else {
+                r.push_str(&source_sentence(src, seen, a_masq, s, ip, net));
+            }
             if s.spec.session_affinity == "ClientIP" {
                 r.push_str(&format!(
                     " sessionAffinity ClientIP: the `-m recent` rules send later connections from {src} to the same Pod for {}s.",

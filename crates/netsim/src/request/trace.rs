@@ -2078,7 +2078,13 @@ fn source_words(
     if seen == src && masqueraded {
         format!(" The Pod sees {src}: the connection was masqueraded to the node's own address, which is already the source.")
     } else if seen == src {
-        if external && local {
+        let from_pod = net.pod_at(src).is_some() || net.node_by_pod_cidr(src).is_some();
+        if external && local && from_pod {
+            // proxier.go: "locally-originated pod -> external destination traffic … is subject
+            // to neither form of traffic policy" (the "pod traffic for … external destinations"
+            // rule jumps to every endpoint, KUBE-SVC).
+            format!(" The Pod sees the client address {src} (not masqueraded): a Pod's traffic to a Service's external address skips externalTrafficPolicy and may go to any endpoint.")
+        } else if external && local {
             format!(" The Pod sees the real client address {src}: externalTrafficPolicy {etp} delivers only to local endpoints and does not masquerade.")
         } else {
             format!(" The Pod sees the client address {src} (not masqueraded).")

@@ -1113,13 +1113,14 @@ fn connect(
                         net.nodes.get(n).map(|n| n.name.as_str()).unwrap_or("")
                     ),
                 )),
-                (None, Some(s)) => {
+                (None, Some(s)) if s.spec.external_ips.contains(&ip) => {
                     let n = net.nodes.iter().position(|n| n.ready).unwrap_or(0);
-                    let why = if s.spec.external_ips.contains(&ip) {
-                        format!("{ip} is an externalIP of Service {}; the network routes it to a node (assumed: the first ready node)", svc_name(s))
-                    } else {
-                        format!("{ip} is the load-balancer IP of Service {}; the load balancer sends it to a node (assumed: the first ready node)", svc_name(s))
-                    };
+                    let why = format!("{ip} is an externalIP of Service {}; the network routes it to a node (assumed: the first ready node)", svc_name(s));
+                    Some((n, why))
+                }
+                (None, Some(s)) => {
+                    let (n, how) = load_balancer_node(net, s);
+                    let why = format!("{ip} is the load-balancer IP of Service {}; the load balancer sends it to a node (assumed: the first {how})", svc_name(s));
                     Some((n, why))
                 }
                 _ => None,
@@ -1597,6 +1598,39 @@ fn walk_hops(
             node: Some(node_name.to_string()),
             policies: Vec::new(),
         });
+    }
+}
+
+/// The node a load balancer sends `s`'s traffic to (assumed: the first it may use), and how it
+/// was chosen. The service controller leaves out nodes labelled
+/// `node.kubernetes.io/exclude-from-external-load-balancers` (kind's control-plane node carries
+/// it); with externalTrafficPolicy Local the load balancer's health checks on healthCheckNodePort
+/// leave out nodes without a local endpoint ("deliberately failing health checks", the
+/// source-ip tutorial), unless no node has one.
+fn load_balancer_node(net: &Network<'_>, s: &Service) -> (usize, &'static str) {
+    const EXCLUDE: &str = "node.kubernetes.io/exclude-from-external-load-balancers";
+    let usable: Vec<usize> = (0..net.nodes.len())
+        .filter(|&i| net.nodes.get(i).is_some_and(|n| n.ready))
+        .filter(|&i| net.objects.nodes.get(i).is_none_or(|n| !n.meta.labels.contains_key(EXCLUDE)))
+        .collect();
+    if s.spec.external_traffic_policy == Some(crate::model::TrafficPolicy::Local) {
+        let has_local = |i: usize| {
+            let Some(name) = net.nodes.get(i).map(|n| n.name.as_str()) else { return false };
+            net.objects.endpoint_slices.iter().any(|sl| {
+                sl.meta.namespace == s.meta.namespace
+                    && sl.meta.labels.get("kubernetes.io/service-name") == Some(&s.meta.name)
+                    && sl.endpoints.iter().any(|e| {
+                        e.node_name.as_deref() == Some(name) && e.conditions.ready != Some(false)
+                    })
+            })
+        };
+        if let Some(&n) = usable.iter().find(|&&i| has_local(i)) {
+            return (n, "node that passes its health check (it has a local endpoint)");
+        }
+    }
+    match usable.first() {
+        Some(&n) => (n, "ready node not excluded from external load balancers"),
+        None => (net.nodes.iter().position(|n| n.ready).unwrap_or(0), "ready node"),
     }
 }
 

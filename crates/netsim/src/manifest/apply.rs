@@ -261,8 +261,9 @@ pub fn kubectl_apply(files: &SourceFiles, l: &Loaded) -> ApplyOutput {
             continue;
         }
         if d.severity != Severity::Error {
-            // Our own warnings (kubectl has none of these): in our format, first.
-            stderr.push_str(&files.render(d));
+            // Our own warnings (YAML 1.1 readings, text that is not UTF-8…): kubectl prints
+            // nothing for these (sigs.k8s.io/yaml turns a boolean key into "true" and kubectl
+            // replaces a bad byte without a word); plain `netsim check` shows them.
             continue;
         }
         let text = match kubectl_text(d) {
@@ -282,6 +283,22 @@ pub fn kubectl_apply(files: &SourceFiles, l: &Loaded) -> ApplyOutput {
     let builder: Vec<String> = builder.into_iter().map(|(_, _, t)| t).collect();
     // Objects in input order, with the API server's answer for each.
     let mut objs = applied_objects(&l.objects);
+    // Objects of kinds Kubernetes serves but the simulator does not model (a Secret, an
+    // Ingress): kubectl creates them too.
+    objs.extend(l.diagnostics.iter().filter(|d| d.code == "unsupported-kind").filter_map(|d| {
+        let label = d.object.clone()?;
+        let info = crate::model::kind_info(label.split_once(' ')?.0)?;
+        let name = label.split_once(' ')?.1.trim_matches('"').to_string();
+        Some(super::AppliedObject {
+            file: d.span.file,
+            offset: d.span.range.start,
+            kind: info.kind,
+            version: info.versions.first().copied().unwrap_or("v1"),
+            resource: info.kubectl_name(),
+            name,
+            label,
+        })
+    }));
     objs.retain(|o| stop_of(&stops, o.file).is_none_or(|s| o.offset < s));
     crate::sort::sort_by_key(&mut objs, |o| (o.file, o.offset));
     let mut server = Vec::new();

@@ -1179,12 +1179,19 @@ impl Loader {
                 }
                 d.with_hint(mapping_error)
             }
-            _ => Diagnostic::warning(
-                "unsupported-kind",
-                Self::span(file, kind_span),
-                format!("{kind} ({api}) is not simulated; this object is ignored"),
-            )
-            .with_hint(not_simulated_hint(kind, group)),
+            _ => {
+                let mut d = Diagnostic::warning(
+                    "unsupported-kind",
+                    Self::span(file, kind_span),
+                    format!("{kind} ({api}) is not simulated; this object is ignored"),
+                )
+                .with_hint(not_simulated_hint(kind, group));
+                // A kind Kubernetes serves: `kubectl apply` creates it (`apply::kubectl_apply`).
+                if kind_info(kind).is_some() {
+                    d.object = Some(object_label(kind, &field("name")));
+                }
+                d
+            }
         };
         self.diagnostics.push(d);
     }

@@ -157,6 +157,35 @@ fn render_errors(builder: &[String], server: &[ApplyError]) -> String {
     out
 }
 
+/// A segment of a field path: a key, or an index in a list.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Segment {
+    Key(String),
+    Index(u64),
+}
+
+/// The place of an `unknown field "spec.ports[0].nme"` message's path in a JSON document whose
+/// keys are sorted: its segments, compared one by one.
+fn json_order(message: &str) -> Vec<Segment> {
+    let path = message.split('"').nth(1).unwrap_or(message);
+    let mut out = Vec::new();
+    for part in path.split('.') {
+        let mut rest = part;
+        if let Some(i) = rest.find('[') {
+            out.push(Segment::Key(rest[..i].to_string()));
+            rest = &rest[i..];
+            while let Some(r) = rest.strip_prefix('[') {
+                let (n, tail) = r.split_once(']').unwrap_or((r, ""));
+                out.push(Segment::Index(n.parse().unwrap_or(0)));
+                rest = tail;
+            }
+        } else {
+            out.push(Segment::Key(rest.to_string()));
+        }
+    }
+    out
+}
+
 /// The API server's answer to creating one object, if it refuses it (`mine`: the object's
 /// diagnostics).
 fn server_error(
@@ -165,8 +194,11 @@ fn server_error(
     mine: &[&Diagnostic],
 ) -> Option<ApplyError> {
     // Decoding fails first (strict decoding, then JSON types).
-    let unknown: Vec<String> =
+    let mut unknown: Vec<String> =
         mine.iter().filter(|d| d.code == "unknown-field").map(|d| d.message.clone()).collect();
+    // In the order the API server's strict decoder meets them: kubectl sends the object as JSON
+    // from a Go map (an `Unstructured`), whose keys are sorted at every level.
+    crate::sort::sort_by_key(&mut unknown, |m| json_order(m));
     let json_errs: Vec<&str> = mine.iter().filter_map(|d| decode_error(d)).collect();
     let bad_request = |what: String| {
         Some(ApplyError::Server(format!(

@@ -214,8 +214,21 @@ pub(super) fn scan_error(file: FileId, text: &str, e: &ScanError) -> Diagnostic 
                 .collect();
             let end = u32::try_from(from + 1 + name.len()).unwrap_or(o);
             span.range = TextRange::new(o, end.max(o));
-            hints.push("an anchor (`&name`) only exists inside its own document (between `---` lines) and must come before the alias; repeat the values in each document".into());
-            ("yaml-unknown-alias", format!("the alias `*{name}` refers to an anchor that is not defined before it in this document"))
+            // go-yaml v2 (libyaml's scanner, which kubectl reads with) takes only letters,
+            // digits, `-` and `_` in an alias: `*.example.com` is no alias there but a syntax
+            // error ("did not find expected alphabetic or numeric character"), most often an
+            // unquoted wildcard host.
+            let alias_chars = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+            if name.is_empty() || !name.chars().all(alias_chars) {
+                hints.push(format!("a value that starts with `*` must be quoted: `\"*{name}\"`"));
+                (
+                    "yaml-syntax",
+                    format!("`*{name}` is read as an alias (`*` starts one), and an alias name has only letters, digits, `-` and `_`: did not find expected alphabetic or numeric character"),
+                )
+            } else {
+                hints.push("an anchor (`&name`) only exists inside its own document (between `---` lines) and must come before the alias; repeat the values in each document".into());
+                ("yaml-unknown-alias", format!("the alias `*{name}` refers to an anchor that is not defined before it in this document"))
+            }
         }
         ErrorKind::BlockSequenceEntryNotAllowed | ErrorKind::BlockEntryInFlowCollection => {
             hints.push("a `- ` list item must be on its own line, indented under its key".into());

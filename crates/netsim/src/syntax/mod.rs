@@ -579,7 +579,7 @@ impl<'a> Builder<'a> {
                     } else {
                         entries.last().map_or(range.end, |e| e.value.range.end.max(e.key.range.end))
                     };
-                    self.check_duplicates(&entries, diags);
+                    let entries = self.check_duplicates(entries, diags);
                     let entries = merge_keys(entries);
                     let node = Node {
                         range: TextRange::new(start, end.max(start)),
@@ -639,44 +639,65 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn check_duplicates(&self, entries: &[Entry<'a>], diags: &mut Vec<Diagnostic>) {
+    /// A key given twice in one mapping: a warning, and the later value is the one kept, as
+    /// kubectl reads YAML (sigs.k8s.io/yaml's non-strict `Unmarshal`, go-yaml v2 `setMapIndex`
+    /// overwriting without a word: `YAMLToJSON` "pass[es] on duplicate field names"; what the
+    /// API server then receives is JSON without the earlier value).
+    fn check_duplicates(
+        &self,
+        entries: Vec<Entry<'a>>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Vec<Entry<'a>> {
         if entries.len() < 2 {
-            return;
+            return entries;
         }
+        let mut replaced: Vec<usize> = Vec::new();
         let mut dup = |first: &Entry<'a>, second: &Entry<'a>, k: &str| {
+            let mut d = Diagnostic::warning(
+                "yaml-duplicate-key",
+                self.span(second.key.range),
+                format!("mapping key \"{k}\" is given twice in the same mapping; the later value replaces the earlier one"),
+            )
+            .with_related(self.span(first.key.range), format!("\"{k}\" first given here: this value is dropped"));
+            if matches!(k, "apiVersion" | "kind") {
+                d = d.with_hint("two objects in one document? Separate them with a line `---`: only the later one is created");
+            }
             diags.push(
-                Diagnostic::error(
-                    "yaml-duplicate-key",
-                    self.span(second.key.range),
-                    format!("mapping key \"{k}\" is given twice in the same mapping"),
-                )
-                .with_related(self.span(first.key.range), format!("\"{k}\" first given here"))
-                .with_hint("keep one of them: depending on the tool, the later value silently replaces the earlier one or the whole file is rejected"),
+                d.with_hint("kubectl keeps the later value without a word; keep one of them"),
             );
         };
         if entries.len() <= 16 {
             for (i, e) in entries.iter().enumerate() {
                 let Some(k) = e.key_str() else { continue };
-                if let Some(first) = entries.iter().take(i).find(|f| f.key_str() == Some(k)) {
-                    dup(first, e, k);
+                if let Some(j) = entries.iter().take(i).rposition(|f| f.key_str() == Some(k)) {
+                    if let Some(first) = entries.get(j) {
+                        dup(first, e, k);
+                    }
+                    replaced.push(j);
                 }
             }
         } else {
             let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
             for (i, e) in entries.iter().enumerate() {
                 let Some(k) = e.key_str() else { continue };
-                match seen.get(k) {
-                    Some(&j) => {
-                        if let Some(first) = entries.get(j) {
-                            dup(first, e, k);
-                        }
+                if let Some(j) = seen.insert(k, i) {
+                    if let Some(first) = entries.get(j) {
+                        dup(first, e, k);
                     }
-                    None => {
-                        seen.insert(k, i);
-                    }
+                    replaced.push(j);
                 }
             }
         }
+        if replaced.is_empty() {
+            return entries;
+        }
+        let mut keep = vec![true; entries.len()];
+        for j in replaced {
+            if let Some(k) = keep.get_mut(j) {
+                *k = false;
+            }
+        }
+        entries.into_iter().zip(keep).filter(|(_, k)| *k).map(|(e, _)| e).collect()
     }
 }
 

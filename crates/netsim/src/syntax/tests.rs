@@ -38,6 +38,10 @@ fn duplicate_keys_both_positions() {
     assert_eq!(d.code, "yaml-duplicate-key");
     assert_eq!(d.span.range.start, 10);
     assert_eq!(d.related[0].span.range.start, 0);
+    // The later value is the one kept (as kubectl reads YAML).
+    let root = r.documents[0].root.as_ref().unwrap();
+    assert_eq!(root.get("a").and_then(|e| e.value.as_scalar()).map(|s| s.text.as_ref()), Some("3"));
+    assert_eq!(root.as_mapping().map(|m| m.len()), Some(2));
 }
 
 #[test]

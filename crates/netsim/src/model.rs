@@ -214,6 +214,9 @@ pub struct Node {
     pub external_ips: Vec<IpAddr>,
     /// The Ready condition; `true` unless the input says otherwise.
     pub ready: bool,
+    /// The input's Ready condition is `False`: the kubelet reports the node not ready (and
+    /// still posts its status), as opposed to `Unknown`, a node that stopped reporting.
+    pub ready_false: bool,
     /// `status.allocatable.cpu` in millicores, when given: `topology-mode: Auto` splits a
     /// Service's endpoints between zones by it (`topologycache.go` `SetNodes`).
     pub allocatable_cpu_milli: Option<i64>,

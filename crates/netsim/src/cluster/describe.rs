@@ -963,7 +963,9 @@ fn node(c: &Cluster, n: &Node) -> String {
     // sets them Unknown (`nodelifecycle` `tryUpdateNodeHealth`).
     w.w(0, "Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n");
     w.w(1, "----\t------\t-----------------\t------------------\t------\t-------\n");
-    let rows: [(&str, &str, &str, &str); 4] = if n.ready {
+    // A Ready False from the input: the kubelet still posts, and says the node is not ready
+    // (`KubeletNotReady`; its message, the runtime's error, is not known here).
+    let rows: [(&str, &str, &str, &str); 4] = if n.ready || n.ready_false {
         [
             (
                 "MemoryPressure",
@@ -978,7 +980,11 @@ fn node(c: &Cluster, n: &Node) -> String {
                 "KubeletHasSufficientPID",
                 "kubelet has sufficient PID available",
             ),
-            ("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+            if n.ready {
+                ("Ready", "True", "KubeletReady", "kubelet is posting ready status")
+            } else {
+                ("Ready", "False", "KubeletNotReady", "")
+            },
         ]
     } else {
         let m = "Kubelet stopped posting node status.";

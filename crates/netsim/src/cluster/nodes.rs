@@ -30,7 +30,41 @@ use crate::net::Cidr;
 
 pub(crate) const CONTROL_PLANE_LABEL: &str = "node-role.kubernetes.io/control-plane";
 
+/// The node lifecycle controller's taints on the input's Nodes
+/// (`pkg/controller/nodelifecycle/node_lifecycle_controller.go`: `doNoScheduleTaintingPass`
+/// maps Ready False to `node.kubernetes.io/not-ready`, Unknown to `…/unreachable`, and
+/// `spec.unschedulable` to `…/unschedulable`, all NoSchedule; `doNoExecuteTaintingPass` adds the
+/// NoExecute not-ready / unreachable taint, which every Pod tolerates for 300 s through the
+/// DefaultTolerationSeconds admission plugin).
+fn lifecycle_taints(node: &mut Node) {
+    let mut wanted: Vec<(&str, &str)> = Vec::new();
+    if !node.ready {
+        let key = if node.ready_false {
+            "node.kubernetes.io/not-ready"
+        } else {
+            "node.kubernetes.io/unreachable"
+        };
+        wanted.push((key, "NoSchedule"));
+        wanted.push((key, "NoExecute"));
+    }
+    if node.unschedulable {
+        wanted.push(("node.kubernetes.io/unschedulable", "NoSchedule"));
+    }
+    for (key, effect) in wanted {
+        if !node.taints.iter().any(|t| t.key == key && t.effect == effect) {
+            node.taints.push(Taint {
+                key: key.into(),
+                value: String::new(),
+                effect: effect.into(),
+            });
+        }
+    }
+}
+
 pub(crate) fn complete(c: &mut Cluster) {
+    for node in &mut c.objects.nodes {
+        lifecycle_taints(node);
+    }
     let defaulted = c.objects.nodes.is_empty();
     if defaulted {
         for name in ["kind-control-plane", "kind-worker", "kind-worker2"] {

@@ -1606,8 +1606,22 @@ fn node_json(n: &Node, version: &str) -> J {
         .with(
             "conditions",
             J::Arr(vec![J::obj()
-                .with("reason", s(if n.ready { "KubeletReady" } else { "NodeStatusUnknown" }))
-                .with("status", s(if n.ready { "True" } else { "Unknown" }))
+                .with(
+                    "reason",
+                    s(match (n.ready, n.ready_false) {
+                        (true, _) => "KubeletReady",
+                        (false, true) => "KubeletNotReady",
+                        (false, false) => "NodeStatusUnknown",
+                    }),
+                )
+                .with(
+                    "status",
+                    s(match (n.ready, n.ready_false) {
+                        (true, _) => "True",
+                        (false, true) => "False",
+                        (false, false) => "Unknown",
+                    }),
+                )
                 .with("type", s("Ready"))]),
         )
         .with("nodeInfo", node_info_json(&node_info(n, version)));

@@ -443,6 +443,8 @@ fn node_down(c: &mut Cluster, name: &str) {
         return;
     };
     node.ready = false;
+    // It stops reporting: Unknown, not the kubelet's own NotReady.
+    node.ready_false = false;
     for effect in ["NoSchedule", "NoExecute"] {
         if !node
             .taints

@@ -568,6 +568,7 @@ pub(crate) fn node_status(cx: &mut Cx<'_>, n: &Node<'_>, node: &mut Node_) {
             });
             if ty == "Ready" {
                 node.ready = status == "True";
+                node.ready_false = status == "False";
             }
         }),
     });

@@ -359,9 +359,20 @@ fn start(c: &mut Cluster, i: usize, node_ix: usize, pod_cidrs: &[crate::net::Cid
             p.status.phase = if started { "Running".into() } else { "Pending".into() };
         }
         if p.status.ready.is_none() {
-            // The kubelet's Ready needs every readiness gate's condition True too.
+            // The kubelet's Ready needs every readiness gate's condition True too. A status the
+            // input gives with the kubelet's own conditions but no Ready (a dump taken before
+            // the kubelet reported it) is not ready: `IsPodReady` wants the condition.
             let gates_met = super::endpoints::unmet_readiness_gate(p).is_none();
-            p.status.ready = Some(p.status.phase == "Running" && gates_met);
+            let reported = p.status.conditions.iter().any(|(t, _)| {
+                matches!(
+                    t.as_str(),
+                    "PodScheduled"
+                        | "Initialized"
+                        | "ContainersReady"
+                        | "PodReadyToStartContainers"
+                )
+            });
+            p.status.ready = Some(p.status.phase == "Running" && gates_met && !reported);
         }
     }
 }

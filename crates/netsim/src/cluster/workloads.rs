@@ -306,13 +306,17 @@ fn deployment(
     ] {
         meta.annotations.insert(k.into(), v);
     }
-    c.events.push(Event::new(
-        EventType::Normal,
-        "ScalingReplicaSet",
-        format!("deployment/{}", d.meta.name),
-        &d.meta.namespace,
-        format!("Scaled up replica set {name} from 0 to {}", d.replicas),
-    ));
+    // `getNewReplicaSet` (deployment/sync.go) records it only `if !alreadyExists &&
+    // newReplicasCount > 0`: a Deployment of 0 replicas gets its ReplicaSet silently.
+    if d.replicas > 0 {
+        c.events.push(Event::new(
+            EventType::Normal,
+            "ScalingReplicaSet",
+            format!("deployment/{}", d.meta.name),
+            &d.meta.namespace,
+            format!("Scaled up replica set {name} from 0 to {}", d.replicas),
+        ));
+    }
     Some(Workload {
         kind: WorkloadKind::ReplicaSet,
         meta,

@@ -292,6 +292,25 @@ pub struct PodSpec {
     pub priority_class_name: Option<String>,
     /// `runtimeClassName`, when given and not empty.
     pub runtime_class_name: Option<String>,
+    /// `affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms`
+    /// (a node must match one of them); `None` when not given.
+    pub required_node_terms: Option<Vec<NodeSelectorTerm>>,
+}
+
+/// One `nodeSelectorTerms` item: every requirement must hold (an empty term matches no node).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NodeSelectorTerm {
+    pub match_expressions: Vec<NodeSelectorRequirement>,
+    /// On node fields: only `metadata.name` exists.
+    pub match_fields: Vec<NodeSelectorRequirement>,
+}
+
+/// `key`, `operator` (`In`, `NotIn`, `Exists`, `DoesNotExist`, `Gt`, `Lt`) and `values`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NodeSelectorRequirement {
+    pub key: String,
+    pub operator: String,
+    pub values: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -90,7 +90,43 @@ pub(crate) fn filter_with(node: &Node, taints: &[Taint], pod: &Pod) -> Result<()
     if !pod.spec.node_selector.iter().all(|(k, v)| node.meta.labels.get(k) == Some(v)) {
         return Err(Reason::Selector);
     }
+    // NodeAffinity's Filter (`nodeaffinity.GetRequiredNodeAffinity(pod).Match(node)`): the
+    // nodeSelector and one of the required terms.
+    if let Some(terms) = &pod.spec.required_node_terms {
+        if !terms.iter().any(|t| term_matches(t, node)) {
+            return Err(Reason::Selector);
+        }
+    }
     Ok(())
+}
+
+/// A `nodeSelectorTerms` item (`v1helper.NodeSelectorRequirementsAsSelector` and the
+/// `metadata.name` field selector): every requirement holds; an empty term matches nothing.
+fn term_matches(t: &crate::model::NodeSelectorTerm, node: &Node) -> bool {
+    if t.match_expressions.is_empty() && t.match_fields.is_empty() {
+        return false;
+    }
+    let holds = |r: &crate::model::NodeSelectorRequirement, value: Option<&str>| -> bool {
+        let int = |s: &str| s.parse::<i64>().ok();
+        match r.operator.as_str() {
+            "In" => value.is_some_and(|v| r.values.iter().any(|x| x == v)),
+            "NotIn" => value.is_none_or(|v| !r.values.iter().any(|x| x == v)),
+            "Exists" => value.is_some(),
+            "DoesNotExist" => value.is_none(),
+            // One integer value; the label must parse too.
+            "Gt" | "Lt" => match (value.and_then(int), r.values.first().and_then(|x| int(x))) {
+                (Some(v), Some(x)) => {
+                    (r.operator == "Gt" && v > x) || (r.operator == "Lt" && v < x)
+                }
+                _ => false,
+            },
+            _ => false,
+        }
+    };
+    t.match_expressions.iter().all(|r| holds(r, node.meta.labels.get(&r.key).map(String::as_str)))
+        && t.match_fields
+            .iter()
+            .all(|r| r.key == "metadata.name" && holds(r, Some(node.meta.name.as_str())))
 }
 
 /// `FitError.Error()` (`pkg/scheduler/framework/types.go`) with the default preemption note.
@@ -183,8 +219,9 @@ pub(crate) fn schedule_and_start(c: &mut Cluster, order: &[usize]) {
         }
     }
     // The nodes the last Pod the filters ran for fits on, by node, and that Pod: the filters
-    // read only its tolerations and node selector, and a workload's Pods, which come one after
-    // another, have the same (one pass over the nodes per workload, not per Pod).
+    // read only its tolerations, node selector and required node affinity, and a workload's
+    // Pods, which come one after another, have the same (one pass over the nodes per workload,
+    // not per Pod).
     let mut last_fits: Option<(usize, Vec<bool>)> = None;
     for &i in order {
         let Some(pod) = c.objects.pods.get(i) else { continue };
@@ -214,6 +251,7 @@ pub(crate) fn schedule_and_start(c: &mut Cluster, order: &[usize]) {
                     last_fits.as_ref().and_then(|(j, _)| c.objects.pods.get(*j)).is_some_and(|q| {
                         q.spec.tolerations == pod.spec.tolerations
                             && q.spec.node_selector == pod.spec.node_selector
+                            && q.spec.required_node_terms == pod.spec.required_node_terms
                     });
                 if !same {
                     let fits = (0..node_count)

@@ -183,6 +183,34 @@ fn match_expression_keys(term: Option<&Node<'_>>) -> Vec<String> {
     raw_items(exprs).iter().map(|e| raw_str(e.get("key"))).collect()
 }
 
+/// The required node affinity terms the scheduler and the DaemonSet controller match nodes by.
+fn required_node_terms(n: &Node<'_>) -> Option<Vec<crate::model::NodeSelectorTerm>> {
+    let na = n.get("nodeAffinity")?;
+    let req = na.value.get("requiredDuringSchedulingIgnoredDuringExecution")?;
+    let reqs = |list: Option<&Entry<'_>>| -> Vec<crate::model::NodeSelectorRequirement> {
+        raw_items(list)
+            .iter()
+            .map(|r| crate::model::NodeSelectorRequirement {
+                key: raw_str(r.get("key")),
+                operator: raw_str(r.get("operator")),
+                values: raw_items(r.get("values"))
+                    .iter()
+                    .filter_map(|v| v.as_scalar().map(|s| s.text.to_string()))
+                    .collect(),
+            })
+            .collect()
+    };
+    Some(
+        raw_items(req.value.get("nodeSelectorTerms"))
+            .iter()
+            .map(|t| crate::model::NodeSelectorTerm {
+                match_expressions: reqs(t.get("matchExpressions")),
+                match_fields: reqs(t.get("matchFields")),
+            })
+            .collect(),
+    )
+}
+
 /// `spec.affinity`, as far as the warnings read it.
 fn affinity_facts(w: &mut PodWarnFacts, n: &Node<'_>) {
     if let Some(na) = n.get("nodeAffinity") {
@@ -311,7 +339,10 @@ pub(crate) fn pod_spec(cx: &mut Cx<'_>, n: &Node<'_>) -> RawPodSpec {
             r.spec.dns_config = Some(d);
         },
         "securityContext" => (r.warn.seccomp_field, r.warn.apparmor_field) = security_profiles(&e.value),
-        "affinity" => affinity_facts(&mut r.warn, &e.value),
+        "affinity" => {
+            affinity_facts(&mut r.warn, &e.value);
+            r.spec.required_node_terms = required_node_terms(&e.value);
+        },
         "hostAliases" => r.warn.host_aliases = raw_items(Some(e)).iter().map(|h| raw_str(h.get("ip"))).collect(),
         "imagePullSecrets" => r.warn.image_pull_secrets = raw_items(Some(e)).iter().map(|h| raw_str(h.get("name"))).collect(),
         "topologySpreadConstraints" => r.warn.topology_spread = raw_items(Some(e)).iter().map(|t| (raw_str(t.get("topologyKey")), raw_set(t.get("labelSelector")))).collect(),

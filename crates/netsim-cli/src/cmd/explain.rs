@@ -12,8 +12,9 @@ Usage: netsim explain SERVICE [-n NAMESPACE] [--event EVENT]... -f PATH... [-o j
 One ✓/✗ row per check of the official \"Debug Services\" task, with the evidence under it and a
 fix for each ✗: the Service exists (and in which namespace); its selector against every Pod of
 the namespace (which pair is missing or different, near-miss spellings); targetPorts resolved
-per Pod and protocol; readiness; endpoints; the DNS names that work and from where; the
-kube-proxy rules on each node; LoadBalancer status and externalTrafficPolicy Local coverage.
+per Pod and protocol; readiness; endpoints; the NetworkPolicies that isolate its Pods for
+ingress (when the cluster has any); the DNS names that work and from where; the kube-proxy
+rules on each node; LoadBalancer status and externalTrafficPolicy Local coverage.
 
 Options:
   -n, --namespace NS  the Service's namespace (default: default)

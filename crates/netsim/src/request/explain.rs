@@ -43,8 +43,8 @@ from_name!(Mark: Mark::Pass, Mark::Fail, Mark::Info);
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Check {
-    /// Stable id: `service-exists`, `selector`, `target-port`, `readiness`, `endpoints`, `dns`,
-    /// `rules`, `load-balancer`, `traffic-policy`.
+    /// Stable id: `service-exists`, `selector`, `target-port`, `readiness`, `endpoints`,
+    /// `network-policy`, `dns`, `rules`, `load-balancer`, `traffic-policy`.
     pub id: String,
     #[serde(rename = "result")]
     pub mark: Mark,
@@ -186,6 +186,9 @@ fn checklist(net: &Network<'_>, namespace: &str, name: &str) -> Explanation {
     ports_row(svc, &selected, &mut out.checks);
     readiness_row(&selected, &mut out.checks);
     endpoints_row(net, svc, &mut out.checks);
+    if let Some(row) = policy_row(net, &selected) {
+        out.checks.push(row);
+    }
     out.checks.push(dns_row(net, svc));
     rules_row(net, svc, &mut out.checks);
     if svc.spec.type_ == ServiceType::LoadBalancer {
@@ -463,6 +466,59 @@ fn readiness_row(selected: &[&Pod], checks: &mut Vec<Check>) {
         };
         check("readiness", Mark::Fail, format!("{not} of {} selected Pods not Ready", selected.len()), ev, fix)
     });
+}
+
+/// "Any Network Policy Ingress rules affecting the target Pods?" (debug-service.md): the
+/// NetworkPolicies that isolate the Service's Pods for ingress. None: ✓. Only policies without
+/// an ingress rule: ✗, nothing gets in. Others: a note to review what their rules allow (which
+/// client is allowed is a question for `netsim request`). `None` when the cluster has no policy.
+fn policy_row(net: &Network<'_>, selected: &[&Pod]) -> Option<Check> {
+    use crate::policy::Direction;
+    let set = net.policies()?;
+    let mut names: Vec<String> = Vec::new();
+    let mut any_rule = false;
+    for p in selected {
+        for &k in set.isolating(set.index_of(p), Direction::Ingress) {
+            let Some(np) = set.nps.get(k) else { continue };
+            any_rule |= !np.policy.spec.ingress.is_empty();
+            if !names.contains(&np.name) {
+                names.push(np.name.clone());
+            }
+        }
+    }
+    if selected.is_empty() {
+        return None;
+    }
+    Some(if names.is_empty() {
+        check(
+            "network-policy",
+            Mark::Pass,
+            "NetworkPolicy: no policy isolates the Service's Pods for ingress".into(),
+            Vec::new(),
+            "",
+        )
+    } else if !any_rule {
+        check(
+            "network-policy",
+            Mark::Fail,
+            "NetworkPolicy: the Service's Pods accept no ingress".into(),
+            vec![format!(
+                "{} isolate{} them for ingress and {} no ingress rule: every connection is dropped (clients time out)",
+                names.join(", "),
+                if names.len() == 1 { "s" } else { "" },
+                if names.len() == 1 { "has" } else { "have" }
+            )],
+            "Add an ingress rule that allows the clients on the target port (from a podSelector or namespaceSelector), or remove the policy.",
+        )
+    } else {
+        check(
+            "network-policy",
+            Mark::Info,
+            "NetworkPolicy: policies isolate the Service's Pods for ingress; only what their rules allow gets in".into(),
+            vec![format!("isolating: {}", names.join(", "))],
+            "Check that a rule allows your client on the target port: netsim request FROM SERVICE shows the decision.",
+        )
+    })
 }
 
 fn endpoints_row(net: &Network<'_>, svc: &Service, checks: &mut Vec<Check>) {

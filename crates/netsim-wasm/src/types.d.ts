@@ -94,8 +94,8 @@ export type ChallengeStatus = {
  */
 export type Check = {
     /**
-     * Stable id: `service-exists`, `selector`, `target-port`, `readiness`, `endpoints`, `dns`,
-     * `rules`, `load-balancer`, `traffic-policy`.
+     * Stable id: `service-exists`, `selector`, `target-port`, `readiness`, `endpoints`,
+     * `network-policy`, `dns`, `rules`, `load-balancer`, `traffic-policy`.
      */
     id: string, result: Mark,
     /**

@@ -278,6 +278,18 @@ fn selector_row<'a>(net: &Network<'a>, svc: &Service, checks: &mut Vec<Check>) -
     let pods: Vec<&Pod> = net.objects.pods.iter().filter(|p| &p.meta.namespace == ns).collect();
     let sel = match &svc.spec.selector {
         Some(s) if !s.is_empty() => s,
+        // default/kubernetes: the kube-apiserver's endpoint reconciler keeps its endpoints
+        // (pkg/controlplane/reconcilers): the API servers' addresses.
+        _ if ns == "default" && svc.meta.name == "kubernetes" => {
+            checks.push(check(
+                "selector",
+                Mark::Info,
+                "no selector: the API server keeps this Service's endpoints itself".into(),
+                vec!["its endpoint reconciler writes the API servers' addresses (the control plane, port 6443) into the Endpoints and EndpointSlice named kubernetes".into()],
+                "",
+            ));
+            return Vec::new();
+        }
         _ => {
             checks.push(check(
                 "selector",

@@ -715,6 +715,13 @@ pub(crate) fn assign_load_balancers(c: &mut Cluster) {
                     &s.meta.namespace,
                     format!("Assigned IP [\"{ip}\"]"),
                 ));
+                // The controller records the pool it took the address from (metallb
+                // `controller/service.go`: `AnnotationIPAllocateFromPool`).
+                if let Some(p) = pools.iter().find(|p| in_pool(p, ip)) {
+                    s.meta
+                        .annotations
+                        .insert("metallb.io/ip-allocated-from-pool".into(), p.meta.name.clone());
+                }
             }
             None => {
                 let msg = failure.unwrap_or_default();

@@ -1075,10 +1075,22 @@ fn workload_cells(c: &Cluster, w: &Workload, wide: bool) -> Vec<String> {
     // is no longer a replica.
     let pods: Vec<&Pod> =
         pods.into_iter().filter(|p| p.meta.deletion_timestamp.is_none()).collect();
+    // A DaemonSet counts only the nodes it should run on (`updateDaemonSetStatus`:
+    // desiredNumberScheduled, currentNumberScheduled, numberReady); a Pod left on a node it
+    // should no longer run on (a NoSchedule taint since) is misscheduled, in none of them.
+    let eligible =
+        (w.kind == WorkloadKind::DaemonSet).then(|| super::workloads::daemonset_eligible(c, w));
+    let pods: Vec<&Pod> = match &eligible {
+        Some(nodes) => pods
+            .into_iter()
+            .filter(|p| p.spec.node_name.as_ref().is_some_and(|n| nodes.contains(n)))
+            .collect(),
+        None => pods,
+    };
     let current = pods.len();
     let ready = pods.iter().filter(|p| p.status.phase == "Running" && is_pod_ready(p)).count();
-    let desired = if w.kind == WorkloadKind::DaemonSet {
-        current
+    let desired = if let Some(nodes) = &eligible {
+        nodes.len()
     } else {
         usize::try_from(w.replicas.max(0)).unwrap_or(0)
     };

@@ -551,6 +551,22 @@ pub(crate) fn daemonset(c: &mut Cluster, w: &Workload) {
     daemonset_serving(c, w, served, &taints);
 }
 
+/// The nodes DaemonSet `w` should run a Pod on (`NodeShouldRunDaemonPod`: the DaemonSet Pod's
+/// tolerations against each node's taints, its node selector and required affinity).
+pub(crate) fn daemonset_eligible(c: &Cluster, w: &Workload) -> BTreeSet<String> {
+    let mut probe = new_pod(w, String::new(), None, "DaemonSet");
+    probe.spec.tolerations.extend(daemon_tolerations());
+    c.objects
+        .nodes
+        .iter()
+        .filter(|n| {
+            let taints = schedule::effective_taints(n);
+            n.ready && schedule::filter_with(n, &taints, &probe).is_ok()
+        })
+        .map(|n| n.meta.name.clone())
+        .collect()
+}
+
 /// [`daemonset`] given the nodes that already run one of its Pods (`served`) and every node's
 /// [`schedule::effective_taints`] (`taints`, in node order).
 fn daemonset_serving(

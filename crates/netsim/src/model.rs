@@ -405,6 +405,8 @@ pub struct Workload {
     pub template: PodTemplate,
     /// StatefulSet `spec.serviceName`.
     pub service_name: Option<String>,
+    /// StatefulSet `spec.ordinals.start`: its Pods are `<name>-<start>` on (0 when not given).
+    pub ordinals_start: i32,
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -257,6 +257,7 @@ fn coredns_deployment(c: &mut Cluster) {
             }),
             template: tpl,
             service_name: None,
+            ordinals_start: 0,
         },
     );
 }

@@ -1696,7 +1696,15 @@ fn workload_json(w: &Workload) -> J {
     let spec = spec
         .opt("selector", selector)
         .with("template", template_json(&w.template))
-        .opt("serviceName", s(w.service_name.clone().unwrap_or_default()));
+        .opt("serviceName", s(w.service_name.clone().unwrap_or_default()))
+        .opt(
+            "ordinals",
+            if w.ordinals_start > 0 {
+                J::obj().with("start", J::Int(w.ordinals_start.into()))
+            } else {
+                J::Null
+            },
+        );
     top(&w.kind.info().api_version(), w.kind.as_str(), &w.meta).with("spec", spec)
 }
 

@@ -68,6 +68,7 @@ fn deploy(name: &str, replicas: i32, l: &[(&str, &str)]) -> Workload {
             },
         },
         service_name: None,
+        ordinals_start: 0,
     }
 }
 

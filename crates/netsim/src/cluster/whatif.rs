@@ -391,12 +391,14 @@ fn scale(c: &mut Cluster, kind: WorkloadKind, ns: &str, name: &str, replicas: i3
             let w = c.objects.workloads[wi].clone();
             if replicas > from {
                 let mut new = Vec::new();
-                for ord in 0..replicas {
+                let start = w.ordinals_start;
+                for ord in start..start + replicas {
                     new.extend(workloads::create_sts_pod(c, &w, ord));
                 }
                 schedule::schedule_and_start(c, &new);
             } else {
-                for ord in (replicas..from).rev() {
+                let start = w.ordinals_start;
+                for ord in (start + replicas..start + from).rev() {
                     let pod = format!("{name}-{ord}");
                     if c.pod(ns, &pod).is_some() {
                         c.events.push(Event::new(

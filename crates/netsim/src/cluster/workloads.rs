@@ -149,7 +149,7 @@ pub(crate) fn expand_all(c: &mut Cluster) {
                     }
                     indexed = c.objects.pods.len();
                     let rev = revision(w);
-                    for ord in 0..w.replicas.max(0) {
+                    for ord in w.ordinals_start..w.ordinals_start + w.replicas.max(0) {
                         let key = (w.meta.namespace.clone(), sts_pod_name(w, ord));
                         if pod_names.contains(&key) {
                             continue;
@@ -325,6 +325,7 @@ fn deployment(
         selector: Some(selector),
         template,
         service_name: None,
+        ordinals_start: 0,
     })
 }
 

@@ -834,6 +834,7 @@ impl Loader {
                 spec: PodSpec::default(),
             },
             service_name: None,
+            ordinals_start: 0,
         };
         validate::replication_controller(
             &w,
@@ -879,6 +880,7 @@ impl Loader {
         let mut tmeta = ObjectMeta::default();
         let mut tspec = kinds::RawPodSpec::default();
         let mut service_name = None;
+        let mut ordinals_start = 0;
         fields!(cx, root, schema::TYPE_META, e => {
             "apiVersion" | "kind" | "status" => {},
             "metadata" => meta = kinds::meta(cx, &e.value),
@@ -896,6 +898,10 @@ impl Loader {
                     "selector" => if !f.value.is_null() { selector = Some(kinds::label_selector(cx, &f.value)) },
                     "template" => { let t = kinds::pod_template(cx, &f.value); tmeta = t.0; tspec = t.1; cx.go = go; },
                     "serviceName" => service_name = cx.string(&f.value),
+                    // `ordinals.start` (StatefulSetStartOrdinal, GA in v1.31).
+                    "ordinals" => if let Some(s) = f.value.get("start") {
+                        ordinals_start = cx.int32(&s.value).unwrap_or(0).max(0);
+                    },
                 });
             },
         });
@@ -913,6 +919,7 @@ impl Loader {
                 spec: PodSpec::default(),
             },
             service_name,
+            ordinals_start,
         };
         validate::workload(&w, &tspec, &mut self.diagnostics);
         let warnings =

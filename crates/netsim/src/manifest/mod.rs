@@ -299,6 +299,24 @@ impl Loader {
     /// Reads one top-level document: an object, or a list of them.
     fn document(&mut self, file: FileId, text: &str, root: &Node<'_>) {
         self.insert_at = namespace_insert_point(file, text, root.range.start, self.file_text_start);
+        if let Some((at, value, what)) = json_unsupported_float(root) {
+            // go-yaml v2 reads `.nan` / `.inf` as floats; sigs.k8s.io/yaml then cannot write
+            // them as JSON (`json.Marshal`: UnsupportedValueError), so kubectl cannot read the
+            // document, and stops reading its file there (`StreamVisitor`: "error parsing").
+            let d = Diagnostic::error(
+                "yaml-unsupported-float",
+                Self::span(file, at),
+                format!("`{value}` is the float {what} in YAML, which JSON cannot hold: kubectl cannot read this document"),
+            )
+            .with_hint(format!("quote it to keep it a string: \"{value}\""))
+            .with_hint(format!(
+                "kubectl apply: error: error parsing {}: error converting YAML to JSON: json: unsupported value: {what}",
+                self.file_name
+            ))
+            .with_hint("this document is skipped; the other documents are still read");
+            self.diagnostics.push(d);
+            return;
+        }
         if self.list_schema_invalid(file, root) {
             return;
         }
@@ -1475,6 +1493,27 @@ impl HasMeta for Workload {
     }
     fn kind_str(&self) -> &'static str {
         self.kind.as_str()
+    }
+}
+
+/// The first value (not key) in `n` that go-yaml reads as a float JSON cannot hold: `.nan`,
+/// `.inf`, `-.inf` and their spellings (a key is made a string instead). Its range, text and
+/// Go's name for it (`NaN`, `+Inf`, `-Inf`).
+fn json_unsupported_float<'a>(n: &'a Node<'_>) -> Option<(TextRange, &'a str, &'static str)> {
+    match &n.value {
+        syntax::Value::Scalar(s) => match syntax::scalar::resolve(s) {
+            syntax::scalar::Resolved::Float(f) if f.is_nan() => Some((n.range, &s.text, "NaN")),
+            syntax::scalar::Resolved::Float(f)
+                if f.is_infinite() && s.text.contains(['i', 'I']) =>
+            {
+                Some((n.range, &s.text, if f > 0.0 { "+Inf" } else { "-Inf" }))
+            }
+            _ => None,
+        },
+        syntax::Value::Mapping(entries) => {
+            entries.iter().find_map(|e| json_unsupported_float(&e.value))
+        }
+        syntax::Value::Sequence(items) => items.iter().find_map(json_unsupported_float),
     }
 }
 

@@ -676,7 +676,9 @@ fn repack(subsets: &[EndpointSubset], fnv: bool) -> Vec<EndpointSubset> {
             a.target_ref.as_ref().map(|r| (r.kind.as_str(), r.namespace.as_str(), r.name.as_str())),
         )
     }
-    let mut addrs: Vec<(AddressKey<'_>, &EndpointAddress)> = Vec::new();
+    let mut addrs: Vec<&EndpointAddress> = Vec::new();
+    // Each address's index in `addrs`, by key (a map: a dump may list thousands).
+    let mut index: BTreeMap<AddressKey<'_>, usize> = BTreeMap::new();
     // Port (None: the placeholder of a subset without ports) → address index → ready.
     let mut per_port: Vec<(Option<&EndpointPort>, BTreeMap<usize, bool>)> = Vec::new();
     for s in subsets {
@@ -685,14 +687,10 @@ fn repack(subsets: &[EndpointSubset], fnv: bool) -> Vec<EndpointSubset> {
         for port in ports {
             let listed = s.addresses.iter().map(|a| (a, true));
             for (a, ready) in listed.chain(s.not_ready_addresses.iter().map(|a| (a, false))) {
-                let k = key(a);
-                let ai = match addrs.iter().position(|(x, _)| *x == k) {
-                    Some(i) => i,
-                    None => {
-                        addrs.push((k, a));
-                        addrs.len() - 1
-                    }
-                };
+                let ai = *index.entry(key(a)).or_insert_with(|| {
+                    addrs.push(a);
+                    addrs.len() - 1
+                });
                 let pi = match per_port.iter().position(|(p, _)| *p == port) {
                     Some(i) => i,
                     None => {
@@ -715,7 +713,7 @@ fn repack(subsets: &[EndpointSubset], fnv: bool) -> Vec<EndpointSubset> {
             None => {
                 let mut s = EndpointSubset::default();
                 for &(ai, ready) in &members {
-                    let a = addrs[ai].1.clone();
+                    let a = addrs[ai].clone();
                     if ready {
                         s.addresses.push(a);
                     } else {

@@ -1613,27 +1613,18 @@ fn node_json(n: &Node, version: &str) -> J {
             .map(|i| J::obj().with("address", s(i.to_string())).with("type", s("ExternalIP"))),
     );
     addrs.push(J::obj().with("address", s(n.meta.name.clone())).with("type", s("Hostname")));
+    let (ready, reason) = match (n.ready, n.ready_false) {
+        (true, _) => ("True", "KubeletReady"),
+        (false, true) => ("False", "KubeletNotReady"),
+        (false, false) => ("Unknown", "NodeStatusUnknown"),
+    };
     let status = J::obj()
         .with("addresses", J::Arr(addrs))
         .with(
             "conditions",
             J::Arr(vec![J::obj()
-                .with(
-                    "reason",
-                    s(match (n.ready, n.ready_false) {
-                        (true, _) => "KubeletReady",
-                        (false, true) => "KubeletNotReady",
-                        (false, false) => "NodeStatusUnknown",
-                    }),
-                )
-                .with(
-                    "status",
-                    s(match (n.ready, n.ready_false) {
-                        (true, _) => "True",
-                        (false, true) => "False",
-                        (false, false) => "Unknown",
-                    }),
-                )
+                .with("reason", s(reason))
+                .with("status", s(ready))
                 .with("type", s("Ready"))]),
         )
         .with("nodeInfo", node_info_json(&node_info(n, version)));

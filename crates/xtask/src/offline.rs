@@ -22,6 +22,7 @@ fn expected(dir: &Path) -> Result<(String, Vec<String>)> {
 /// sorted. (The worker's other cache, `kube-netsim-state`, says which page uses which build.)
 const CACHES: &str = "return (async () => { const out = {}; \
     for (const name of (await caches.keys()).filter((n) => n.startsWith('netsim-'))) { \
+      if (!(await caches.has(name))) continue; \
       const keys = await (await caches.open(name)).keys(); \
       out[name] = keys.map((r) => new URL(r.url).pathname.slice(1)).sort(); } \
     return JSON.stringify(out); })()";
@@ -81,6 +82,23 @@ fn bookkeeping(driver: &Driver) -> String {
     match v {
         Ok(v) => format!("the worker's bookkeeping: {}", v.as_str().unwrap_or("?")),
         Err(e) => format!("(the worker's bookkeeping could not be read: {e})"),
+    }
+}
+
+/// The worker's bookkeeping says `latest` is the newest build and no replaced build is kept:
+/// every delete of a retired build is over.
+fn retired_done(driver: &Driver, latest: &str) -> Result {
+    let done = driver.eval(&format!(
+        "return (async () => {{ \
+           const scope = (await navigator.serviceWorker.getRegistration()).scope; \
+           const read = async (k) => {{ const hit = await caches.match(new URL('.netsim/' + k, scope), {{ cacheName: 'kube-netsim-state' }}); return hit ? hit.json() : null; }}; \
+           const latest = await read('latest'); const retired = await read('retired'); \
+           return latest === {latest:?} && (retired === null || retired.length === 0); }})()"
+    ))?;
+    if done == Value::Bool(true) {
+        Ok(())
+    } else {
+        Err(format!("the worker still keeps a replaced build; {}", bookkeeping(driver)))
     }
 }
 
@@ -249,9 +267,15 @@ pub(crate) fn check(driver: &Driver, assert: &mut dyn FnMut(&str, Result) -> Res
             )?;
             topology(driver)?;
             status(driver, "ready", secs(30))?;
+            // Caches are listed once the worker has finished retiring the first build (its
+            // bookkeeping's `retired` is written after the deletes): listing them earlier could
+            // race a delete, and `caches.open`, the only way to list a cache's files, would
+            // create the cache again, empty (as a CI run once saw).
             let deadline = std::time::Instant::now() + secs(30);
             loop {
-                match only_cache(driver, &cache2, &files2) {
+                let checked = retired_done(driver, &cache2)
+                    .and_then(|()| only_cache(driver, &cache2, &files2));
+                match checked {
                     Ok(()) => return Ok(()),
                     Err(e) if std::time::Instant::now() > deadline => return Err(e),
                     Err(_) => std::thread::sleep(Duration::from_millis(200)),

@@ -92,7 +92,7 @@ pub(crate) fn run_all(args: &[String]) -> Result {
     let mut ratios: Vec<Ratio> = Vec::new();
     for b in &chosen {
         println!("== {b}");
-        let exe = root.join("target/release/examples").join(b);
+        let exe = crate::cargo_target().join("release/examples").join(b);
         let mut child = Command::new(&exe)
             .current_dir(&root)
             .stdout(Stdio::piped())

@@ -115,4 +115,13 @@ pub(crate) fn root() -> PathBuf {
     dir.parent().and_then(|p| p.parent()).map_or(dir.clone(), PathBuf::from)
 }
 
+/// Where cargo puts what it builds: `CARGO_TARGET_DIR` when set (relative to the repository),
+/// else `target/`.
+pub(crate) fn cargo_target() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => root().join(dir),
+        _ => root().join("target"),
+    }
+}
+
 pub(crate) type Result<T = (), E = String> = std::result::Result<T, E>;

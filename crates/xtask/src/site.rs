@@ -96,7 +96,7 @@ fn build() -> Result {
         "netsim-web.wasm",
         "netsim_web.map",
     )?;
-    let wasm = wasm_out(&root, "netsim-web.wasm");
+    let wasm = wasm_out("netsim-web.wasm");
     let _ = std::fs::remove_dir_all(&tmp);
     run(Command::new("wasm-bindgen")
         .args(["--target", "web", "--no-typescript", "--out-name", "netsim_web", "--out-dir"])
@@ -164,7 +164,7 @@ fn shorten_names(dir: &Path, out: &str) -> Result {
 /// with wasm-ld's link map (where each constant went, for [`crate::data_move`]) written beside
 /// the wasm (`wasm`) as `map`; its path, once the map is checked to be the wasm's.
 fn cargo_wasm_mapped(package: &str, target: &[&str], wasm: &str, map: &str) -> Result<PathBuf> {
-    let map = wasm_out(&root(), map);
+    let map = wasm_out(map);
     run(Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["rustc", "--profile", WASM_PROFILE, "--target", "wasm32-unknown-unknown", "-p"])
         .arg(package)
@@ -172,7 +172,7 @@ fn cargo_wasm_mapped(package: &str, target: &[&str], wasm: &str, map: &str) -> R
         .args(["--", "-C"])
         .arg(format!("link-arg=--Map={}", map.display()))
         .current_dir(root()))?;
-    crate::data_move::check_map(&map, &wasm_out(&root(), wasm))?;
+    crate::data_move::check_map(&map, &wasm_out(wasm))?;
     Ok(map)
 }
 
@@ -194,8 +194,8 @@ fn minify_glue(from: &Path, to: &Path) -> Result {
 }
 
 /// Where cargo puts `file` of a wasm32 build in [`WASM_PROFILE`].
-fn wasm_out(root: &Path, file: &str) -> PathBuf {
-    root.join("target/wasm32-unknown-unknown").join(WASM_PROFILE).join(file)
+fn wasm_out(file: &str) -> PathBuf {
+    crate::cargo_target().join("wasm32-unknown-unknown").join(WASM_PROFILE).join(file)
 }
 
 /// The engine's mark in `static/index.html`, replaced by [`mark_engine`].
@@ -329,9 +329,8 @@ pub(crate) const WASM_OPT_FEATURES: &[&str] = &[
 /// `static/js-example.html`: the same output `wasm-pack build --target web` produces (its
 /// wasm-bindgen step), built directly so the site build needs no extra tool.
 fn build_js_package(out: &Path) -> Result {
-    let root = root();
     cargo_wasm("netsim-wasm")?;
-    let wasm = wasm_out(&root, "netsim_wasm.wasm");
+    let wasm = wasm_out("netsim_wasm.wasm");
     let _ = std::fs::remove_dir_all(out);
     run(Command::new("wasm-bindgen")
         .args(["--target", "web", "--out-name", "netsim_wasm", "--out-dir"])
@@ -354,7 +353,7 @@ fn build_engine_worker(dist: &Path) -> Result {
     run(Command::new("wasm-bindgen")
         .args(["--target", "web", "--no-typescript", "--out-name", "netsim_lite", "--out-dir"])
         .arg(&tmp)
-        .arg(wasm_out(&root, "netsim_lite.wasm")))?;
+        .arg(wasm_out("netsim_lite.wasm")))?;
     shorten_names(&tmp, "netsim_lite")?;
     let out = dist.join("lite");
     std::fs::create_dir_all(&out).map_err(|e| format!("create {}: {e}", out.display()))?;

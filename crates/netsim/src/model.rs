@@ -407,6 +407,9 @@ pub struct Workload {
     pub service_name: Option<String>,
     /// StatefulSet `spec.ordinals.start`: its Pods are `<name>-<start>` on (0 when not given).
     pub ordinals_start: i32,
+    /// StatefulSet `spec.podManagementPolicy` as given, defaulted to `OrderedReady`
+    /// (`SetDefaults_StatefulSet`); empty for the other kinds.
+    pub pod_management_policy: String,
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -258,6 +258,7 @@ fn coredns_deployment(c: &mut Cluster) {
             template: tpl,
             service_name: None,
             ordinals_start: 0,
+            pod_management_policy: String::new(),
         },
     );
 }

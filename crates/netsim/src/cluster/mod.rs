@@ -62,6 +62,7 @@ pub use topologycache::{add_hints, cpu_milli, zone_ratios, HintEvent, ZoneRatios
 pub use whatif::{
     apply, parse_event, pending, WhatIf, DEFAULT_GRACE_PERIOD_SECONDS, DELETION_TIMESTAMP,
 };
+pub use workloads::STATEFULSET_WAITING;
 
 /// At most this many Pods per workload: more is reported and nothing is created for it.
 pub const MAX_REPLICAS: i64 = 10_000;

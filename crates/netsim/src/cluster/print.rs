@@ -1688,6 +1688,7 @@ fn workload_json(w: &Workload) -> J {
         .opt("selector", selector)
         .with("template", template_json(&w.template))
         .opt("serviceName", s(w.service_name.clone().unwrap_or_default()))
+        .opt("podManagementPolicy", s(w.pod_management_policy.clone()))
         .opt(
             "ordinals",
             if w.ordinals_start > 0 {

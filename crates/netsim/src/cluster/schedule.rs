@@ -223,9 +223,13 @@ pub(crate) fn schedule_and_start(c: &mut Cluster, order: &[usize]) {
     // Pods, which come one after another, have the same (one pass over the nodes per workload,
     // not per Pod).
     let mut last_fits: Option<(usize, Vec<bool>)> = None;
+    let mut gate = super::workloads::OrderedGate::new(c);
     for &i in order {
         let Some(pod) = c.objects.pods.get(i) else { continue };
         if pod.status.phase == "Succeeded" || pod.status.phase == "Failed" {
+            continue;
+        }
+        if gate.holds(c, i) {
             continue;
         }
         let owner = owner_of.get(i).copied().flatten();
@@ -312,30 +316,7 @@ pub(crate) fn schedule_and_start(c: &mut Cluster, order: &[usize]) {
                         Some(ix)
                     }
                     None => {
-                        let reasons: Vec<Reason> = c
-                            .objects
-                            .nodes
-                            .iter()
-                            .zip(&taints)
-                            .filter_map(|(n, t)| filter_with(n, t, pod).err())
-                            .collect();
-                        let msg = fit_error(node_count, &reasons);
-                        c.events.push(Event::new(
-                            EventType::Warning,
-                            "FailedScheduling",
-                            format!("pod/{}", pod.meta.name),
-                            &pod.meta.namespace,
-                            msg.clone(),
-                        ));
-                        let d = Diagnostic::warning(
-                            "failed-scheduling",
-                            span_of(&pod.meta, "spec"),
-                            format!("Pod {:?} cannot be scheduled: {msg}", pod.meta.name),
-                        )
-                        .with_hint(
-                            "it stays Pending, with no IP, and is in no Service's endpoints",
-                        );
-                        c.diagnostics.push(d);
+                        failed_scheduling(c, i, &taints);
                         None
                     }
                 }
@@ -354,6 +335,7 @@ pub(crate) fn schedule_and_start(c: &mut Cluster, order: &[usize]) {
         };
         start(c, i, ix, &pod_cidrs[ix]);
     }
+    gate.drop_held(c);
 }
 
 /// The kubelet starts the Pod on `node`: host-network Pods take the node's IPs, others get one
@@ -413,6 +395,34 @@ fn start(c: &mut Cluster, i: usize, node_ix: usize, pod_cidrs: &[crate::net::Cid
             p.status.ready = Some(p.status.phase == "Running" && gates_met && !reported);
         }
     }
+}
+
+/// No node fits Pod `i`: the scheduler's `FailedScheduling` event and our warning.
+fn failed_scheduling(c: &mut Cluster, i: usize, taints: &[Vec<Taint>]) {
+    let Some(pod) = c.objects.pods.get(i) else { return };
+    let node_count = c.objects.nodes.len();
+    let reasons: Vec<Reason> = c
+        .objects
+        .nodes
+        .iter()
+        .zip(taints)
+        .filter_map(|(n, t)| filter_with(n, t, pod).err())
+        .collect();
+    let msg = fit_error(node_count, &reasons);
+    c.events.push(Event::new(
+        EventType::Warning,
+        "FailedScheduling",
+        format!("pod/{}", pod.meta.name),
+        &pod.meta.namespace,
+        msg.clone(),
+    ));
+    let d = Diagnostic::warning(
+        "failed-scheduling",
+        span_of(&pod.meta, "spec"),
+        format!("Pod {:?} cannot be scheduled: {msg}", pod.meta.name),
+    )
+    .with_hint("it stays Pending, with no IP, and is in no Service's endpoints");
+    c.diagnostics.push(d);
 }
 
 fn node_names(c: &Cluster) -> String {

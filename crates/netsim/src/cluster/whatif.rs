@@ -35,6 +35,8 @@
 //!   A Pod that no longer matches its ReplicaSet's selector is released and replaced — the classic
 //!   way to take a Pod out of rotation for debugging.
 
+use std::collections::BTreeMap;
+
 use super::workloads::{self, owned_pods};
 use super::{endpoints, schedule, selector_matches, Cluster, Event, EventType, MAX_REPLICAS};
 use crate::diagnostic::Diagnostic;
@@ -154,6 +156,9 @@ pub fn apply(cluster: &Cluster, event: &WhatIf) -> Cluster {
             set_label(&mut c, kind, namespace, name, key, value.as_deref())
         }
     }
+    // Which StatefulSet waits for which Pod is worked out anew after the event.
+    c.diagnostics.retain(|d| d.code != workloads::STATEFULSET_WAITING);
+    resync_statefulsets(&mut c);
     endpoints::reconcile_all(&mut c);
     c
 }
@@ -385,34 +390,116 @@ fn scale(c: &mut Cluster, kind: WorkloadKind, ns: &str, name: &str, replicas: i3
                 }
             }
         }
-        WorkloadKind::StatefulSet => {
-            let from = c.objects.workloads[wi].replicas;
-            c.objects.workloads[wi].replicas = replicas;
-            let w = c.objects.workloads[wi].clone();
-            if replicas > from {
-                let mut new = Vec::new();
-                let start = w.ordinals_start;
-                for ord in start..start + replicas {
-                    new.extend(workloads::create_sts_pod(c, &w, ord));
-                }
-                schedule::schedule_and_start(c, &new);
-            } else {
-                let start = w.ordinals_start;
-                for ord in (start + replicas..start + from).rev() {
-                    let pod = format!("{name}-{ord}");
-                    if c.pod(ns, &pod).is_some() {
-                        c.events.push(Event::new(
-                            EventType::Normal,
-                            "SuccessfulDelete",
-                            format!("statefulset/{name}"),
-                            ns,
-                            format!("delete Pod {pod} in StatefulSet {name} successful"),
-                        ));
-                        remove_without_replacement(c, ns, &pod);
-                    }
-                }
-            }
+        WorkloadKind::StatefulSet => scale_statefulset(c, wi, replicas),
+    }
+}
+
+/// A StatefulSet scaled: its controller syncs ([`sync_statefulset`]).
+fn scale_statefulset(c: &mut Cluster, wi: usize, replicas: i32) {
+    c.objects.workloads[wi].replicas = replicas;
+    let w = c.objects.workloads[wi].clone();
+    sync_statefulset(c, &w, true);
+}
+
+/// After every what-if, each StatefulSet whose first ordinal runs syncs again: a Pod it held
+/// may have its turn now (the one before it became Ready, the one in the way is gone), a
+/// scale-down that waited may go on. (A set the build refused, or one scaled to 0, has nothing
+/// to go on from: only a scale starts it.)
+fn resync_statefulsets(c: &mut Cluster) {
+    let sets: Vec<crate::model::Workload> = c
+        .objects
+        .workloads
+        .iter()
+        .filter(|w| w.kind == WorkloadKind::StatefulSet && w.replicas > 0)
+        .cloned()
+        .collect();
+    if sets.is_empty() {
+        return;
+    }
+    let names: std::collections::BTreeSet<(String, String)> =
+        c.objects.pods.iter().map(|p| (p.meta.namespace.clone(), p.meta.name.clone())).collect();
+    for w in sets {
+        let first = format!("{}-{}", w.meta.name, w.ordinals_start);
+        if names.contains(&(w.meta.namespace.clone(), first)) {
+            sync_statefulset(c, &w, false);
         }
+    }
+}
+
+/// The StatefulSet controller's sync (`updateStatefulSet`, stateful_set_control.go): Pods at
+/// ordinals from `replicas` up are condemned and deleted, highest first; missing ordinals below
+/// are created (the scheduler's [`workloads::OrderedGate`] holds those whose turn has not come).
+/// With OrderedReady (monotonic) nothing is deleted while a Pod it keeps is not Running and
+/// Ready, and a condemned Pod goes only once it is Running and Ready or is the set's first
+/// unhealthy Pod. (A deleted Pod is gone at once here, so none waits for one terminating.)
+/// `scaled`: a scale asked for it (otherwise only what a sync would change is done).
+fn sync_statefulset(c: &mut Cluster, w: &crate::model::Workload, scaled: bool) {
+    let (ns, name) = (w.meta.namespace.as_str(), w.meta.name.as_str());
+    let (start, end) = (w.ordinals_start, w.ordinals_start + w.replicas.max(0));
+    let ordered = w.pod_management_policy != "Parallel";
+    // The set's Pods: ordinal → Running and Ready.
+    let mut health: BTreeMap<i32, bool> = c
+        .objects
+        .pods
+        .iter()
+        .filter(|p| p.meta.namespace == ns)
+        .filter_map(|p| {
+            let (set, ord) = workloads::sts_ordinal(p)?;
+            (set == name).then(|| (ord, workloads::running_and_ready(p)))
+        })
+        .collect();
+    let kept_unhealthy =
+        (start..end).find(|o| !health.get(o).copied().unwrap_or(false)).filter(|_| ordered);
+    let condemned: Vec<i32> = health.range(end..).map(|(o, _)| *o).rev().collect();
+    for ord in condemned {
+        let first_unhealthy = health.iter().find(|(_, ok)| !**ok).map(|(o, _)| *o);
+        let blocker = kept_unhealthy
+            .or_else(|| first_unhealthy.filter(|&f| ordered && !health[&ord] && f != ord));
+        if let Some(b) = blocker {
+            let left: Vec<String> =
+                health.range(end..=ord).map(|(o, _)| format!("\"{name}-{o}\"")).collect();
+            let list = match left.as_slice() {
+                [one] => format!("{one} is"),
+                [rest @ .., last] => format!("{} and {last} are", rest.join(", ")),
+                [] => String::new(),
+            };
+            c.diagnostics.push(
+                Diagnostic::warning(
+                    workloads::STATEFULSET_WAITING,
+                    super::span_of(&w.meta, "spec.replicas"),
+                    format!("StatefulSet {name:?} is waiting for Pod \"{name}-{b}\" to be Running and Ready: {list} not deleted yet"),
+                )
+                .with_hint("podManagementPolicy OrderedReady (the default) scales down one Pod at a time, highest ordinal first, only while the Pods it keeps are Running and Ready; Parallel deletes them all at once"),
+            );
+            break;
+        }
+        health.remove(&ord);
+        let pod = format!("{name}-{ord}");
+        c.events.push(Event::new(
+            EventType::Normal,
+            "SuccessfulDelete",
+            format!("statefulset/{name}"),
+            ns,
+            format!("delete Pod {pod} in StatefulSet {name} successful"),
+        ));
+        remove_without_replacement(c, ns, &pod);
+    }
+    let missing = (start..end).filter(|o| !health.contains_key(o)).count();
+    if missing > 0 && (scaled || health.contains_key(&start)) {
+        // An ordinal's name taken by a Pod of no StatefulSet is not created again (the API
+        // server would answer AlreadyExists).
+        let taken: std::collections::BTreeSet<String> = c
+            .objects
+            .pods
+            .iter()
+            .filter(|p| p.meta.namespace == ns && p.meta.name.starts_with(name))
+            .map(|p| p.meta.name.clone())
+            .collect();
+        let new: Vec<usize> = (start..end)
+            .filter(|o| !health.contains_key(o) && !taken.contains(&format!("{name}-{o}")))
+            .map(|o| workloads::add_sts_ordinal(c, w, o))
+            .collect();
+        schedule::schedule_and_start(c, &new);
     }
 }
 

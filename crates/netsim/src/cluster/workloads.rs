@@ -326,6 +326,7 @@ fn deployment(
         template,
         service_name: None,
         ordinals_start: 0,
+        pod_management_policy: String::new(),
     })
 }
 
@@ -629,4 +630,222 @@ fn daemonset_serving(
         c.objects.pods.push(pod);
     }
     served
+}
+
+/// The code of the warning that a StatefulSet waits for a Pod to be Running and Ready.
+pub const STATEFULSET_WAITING: &str = "statefulset-waiting";
+
+/// The StatefulSet controller creates ordinal `ord` of `w` (the caller knows it is free).
+/// Returns its index.
+pub(crate) fn add_sts_ordinal(c: &mut Cluster, w: &Workload, ord: i32) -> usize {
+    add_sts_pod(c, w, ord, sts_pod_name(w, ord), &revision(w))
+}
+
+/// The StatefulSet controller's `OrderedReady` policy, the default: with it ("monotonic", not
+/// `allowsBurst`) the controller creates one Pod per sync and waits until it is Running and
+/// Ready before the next ordinal; a Pod below that is not (or is terminating) stops it
+/// (`pkg/controller/statefulset/stateful_set_control.go`, `updateStatefulSet`: "StatefulSet %s
+/// is waiting for Pod %s to be Running and Ready"). `Parallel` creates every ordinal at once.
+///
+/// Here the controllers make every Pod up front and the scheduler starts them in order (a
+/// StatefulSet's in ordinal order), so the gate sits at the scheduler: a Pod the controller made
+/// in this pass whose turn would not have come is held — never scheduled, given no address — and
+/// [`OrderedGate::drop_held`] takes it out again with its `SuccessfulCreate`.
+pub(crate) struct OrderedGate {
+    /// OrderedReady StatefulSets, (namespace, name) → their first ordinal.
+    sets: BTreeMap<(String, String), i32>,
+    /// Their Pods, (namespace, name) → index.
+    pods: BTreeMap<(String, String), usize>,
+    /// (namespace, set, k) → every ordinal from the first through k is Running and Ready.
+    healthy_through: BTreeMap<(String, String, i32), bool>,
+    /// The Pods held, by index (ascending: the scheduler goes through a pass's Pods in order,
+    /// but a set is kept for the look-ups).
+    held: BTreeSet<usize>,
+}
+
+/// What a StatefulSet waits for: the Pod, why it is not Running and Ready and what lets the set
+/// go on, and the Pods held (ordinal, name).
+type Waiting = (String, (&'static str, &'static str), Vec<(i32, String)>);
+
+/// A Pod the StatefulSet controller counts as done: `isRunningAndReady` and not
+/// `isTerminating`.
+pub(crate) fn running_and_ready(p: &Pod) -> bool {
+    p.status.phase == "Running"
+        && super::endpoints::is_pod_ready(p)
+        && p.meta.deletion_timestamp.is_none()
+}
+
+/// Pod `p`'s StatefulSet (its controller) and ordinal, when it has both.
+pub(crate) fn sts_ordinal(p: &Pod) -> Option<(&str, i32)> {
+    let owner = p.meta.owner_references.iter().find(|o| o.controller && o.kind == "StatefulSet")?;
+    let ord = p.meta.name.strip_prefix(owner.name.as_str())?.strip_prefix('-')?.parse().ok()?;
+    Some((owner.name.as_str(), ord))
+}
+
+impl OrderedGate {
+    pub(crate) fn new(c: &Cluster) -> OrderedGate {
+        let sets: BTreeMap<(String, String), i32> = c
+            .objects
+            .workloads
+            .iter()
+            .filter(|w| {
+                w.kind == WorkloadKind::StatefulSet && w.pod_management_policy != "Parallel"
+            })
+            .map(|w| ((w.meta.namespace.clone(), w.meta.name.clone()), w.ordinals_start))
+            .collect();
+        let mut pods = BTreeMap::new();
+        if !sets.is_empty() {
+            for (i, p) in c.objects.pods.iter().enumerate() {
+                if sts_ordinal(p).is_some() {
+                    pods.insert((p.meta.namespace.clone(), p.meta.name.clone()), i);
+                }
+            }
+        }
+        OrderedGate { sets, pods, healthy_through: BTreeMap::new(), held: BTreeSet::new() }
+    }
+
+    /// Whether Pod `i` waits: the controller made it in this pass (no source, not started) and
+    /// an ordinal below it is missing, held, or not Running and Ready.
+    pub(crate) fn holds(&mut self, c: &Cluster, i: usize) -> bool {
+        if self.sets.is_empty() {
+            return false;
+        }
+        let Some(p) = c.objects.pods.get(i) else { return false };
+        if p.meta.source.is_some() || !p.status.phase.is_empty() {
+            return false;
+        }
+        let Some((set, ord)) = sts_ordinal(p) else { return false };
+        let ns = p.meta.namespace.as_str();
+        let Some(&first) = self.sets.get(&(ns.to_string(), set.to_string())) else {
+            return false;
+        };
+        if ord <= first || self.healthy(c, ns, set, first, ord - 1) {
+            return false;
+        }
+        self.held.insert(i);
+        true
+    }
+
+    /// Every ordinal of `set` from `first` through `k` is Running and Ready (remembered: a
+    /// set's Pods ask one after another).
+    fn healthy(&mut self, c: &Cluster, ns: &str, set: &str, first: i32, k: i32) -> bool {
+        // Down to the first ordinal or one already known, then back up.
+        let mut down = k;
+        let mut known = true;
+        while down >= first {
+            if let Some(&v) = self.healthy_through.get(&(ns.to_string(), set.to_string(), down)) {
+                known = v;
+                break;
+            }
+            down -= 1;
+        }
+        for j in down + 1..=k {
+            let name = [set, "-", &j.to_string()].concat();
+            let ok = known
+                && self
+                    .pods
+                    .get(&(ns.to_string(), name))
+                    .filter(|i| !self.held.contains(i))
+                    .and_then(|&i| c.objects.pods.get(i))
+                    .is_some_and(running_and_ready);
+            self.healthy_through.insert((ns.to_string(), set.to_string(), j), ok);
+            known = ok;
+        }
+        known
+    }
+
+    /// Takes the held Pods out (they were never created) with their `SuccessfulCreate`, and
+    /// says for each StatefulSet which Pod it waits for.
+    pub(crate) fn drop_held(self, c: &mut Cluster) {
+        if self.held.is_empty() {
+            return;
+        }
+        // Per StatefulSet (namespace, name): the Pod it waits for and why, and the Pods held,
+        // found while the indices still hold.
+        let mut waiting: BTreeMap<(String, String), Waiting> = BTreeMap::new();
+        for &i in &self.held {
+            let Some(pod) = c.objects.pods.get(i) else { continue };
+            let Some((set, ord)) = sts_ordinal(pod) else { continue };
+            let ns = pod.meta.namespace.clone();
+            let entry = waiting.entry((ns.clone(), set.to_string())).or_insert_with(|| {
+                // The lowest ordinal that is not Running and Ready (the memory holds every
+                // ordinal from the first up to the first one asked about).
+                let k = self
+                    .healthy_through
+                    .range(
+                        (ns.clone(), set.to_string(), i32::MIN)
+                            ..=(ns.clone(), set.to_string(), i32::MAX),
+                    )
+                    .find(|(_, ok)| !**ok)
+                    .map_or(ord - 1, |((_, _, k), _)| *k);
+                let name = [set, "-", &k.to_string()].concat();
+                let blocker = self
+                    .pods
+                    .get(&(ns.clone(), name.clone()))
+                    .filter(|j| !self.held.contains(j))
+                    .and_then(|&j| c.objects.pods.get(j));
+                // Why it is not, and what lets the set go on.
+                let why = match blocker {
+                    None => ("it does not exist yet", "{pod} comes first"),
+                    Some(p) if p.meta.deletion_timestamp.is_some() => {
+                        ("it is terminating", "the controller creates {pod} again once it is gone")
+                    }
+                    Some(p) if p.status.phase == "Running" => {
+                        ("it is not Ready", "make {pod} Ready")
+                    }
+                    Some(p) if p.status.phase == "Failed" => {
+                        ("it is Failed", "the controller replaces {pod}")
+                    }
+                    Some(p) if p.status.phase == "Succeeded" => {
+                        ("it is Succeeded", "the controller replaces {pod}")
+                    }
+                    Some(_) => {
+                        ("it is Pending", "fix what keeps {pod} Pending (its events say why)")
+                    }
+                };
+                (name, why, Vec::new())
+            });
+            entry.2.push((ord, pod.meta.name.clone()));
+        }
+        for &i in self.held.iter().rev() {
+            let pod = c.objects.pods.remove(i);
+            let Some((set, _)) = sts_ordinal(&pod) else { continue };
+            let created =
+                ["create Pod ", pod.meta.name.as_str(), " in StatefulSet ", set, " successful"]
+                    .concat();
+            if let Some(e) = c.events.iter().rposition(|e| {
+                e.reason == "SuccessfulCreate"
+                    && e.namespace == pod.meta.namespace
+                    && e.message == created
+            }) {
+                c.events.remove(e);
+            }
+        }
+        for ((ns, set), (blocker, why, mut pods)) in waiting {
+            crate::sort::sort(&mut pods);
+            let Some(w) = c.objects.workloads.iter().find(|w| {
+                w.kind == WorkloadKind::StatefulSet && w.meta.namespace == ns && w.meta.name == set
+            }) else {
+                continue;
+            };
+            let names: Vec<String> = pods.iter().map(|(_, n)| format!("{n:?}")).collect();
+            let list = match names.as_slice() {
+                [one] => one.clone(),
+                [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+                [] => String::new(),
+            };
+            let verb = if names.len() == 1 { "is" } else { "are" };
+            let d = Diagnostic::warning(
+                STATEFULSET_WAITING,
+                super::span_of(&w.meta, "spec.replicas"),
+                format!(
+                    "StatefulSet {set:?} is waiting for Pod {blocker:?} to be Running and Ready ({}): {list} {verb} not created yet", why.0
+                ),
+            )
+            .with_hint(format!(
+                "podManagementPolicy OrderedReady (the default) starts one Pod at a time, each once the one before it is Running and Ready: {}; or set `podManagementPolicy: Parallel` to start them all at once", why.1.replace("{pod}", &blocker)
+            ));
+            c.diagnostics.push(d);
+        }
+    }
 }

@@ -853,6 +853,7 @@ impl Loader {
             },
             service_name: None,
             ordinals_start: 0,
+            pod_management_policy: String::new(),
         };
         validate::replication_controller(
             &w,
@@ -899,6 +900,7 @@ impl Loader {
         let mut tspec = kinds::RawPodSpec::default();
         let mut service_name = None;
         let mut ordinals_start = 0;
+        let mut pod_management_policy = None;
         fields!(cx, root, schema::TYPE_META, e => {
             "apiVersion" | "kind" | "status" => {},
             "metadata" => meta = kinds::meta(cx, &e.value),
@@ -920,6 +922,7 @@ impl Loader {
                     "ordinals" => if let Some(s) = f.value.get("start") {
                         ordinals_start = cx.int32(&s.value).unwrap_or(0).max(0);
                     },
+                    "podManagementPolicy" => pod_management_policy = cx.string(&f.value),
                 });
             },
         });
@@ -938,6 +941,12 @@ impl Loader {
             },
             service_name,
             ordinals_start,
+            // `SetDefaults_StatefulSet`: an empty policy is `OrderedReady`.
+            pod_management_policy: match pod_management_policy {
+                _ if wk != WorkloadKind::StatefulSet => String::new(),
+                Some(p) if !p.is_empty() => p,
+                _ => "OrderedReady".to_string(),
+            },
         };
         validate::workload(&w, &tspec, &mut self.diagnostics);
         let warnings =

@@ -1551,6 +1551,18 @@ pub(crate) fn workload(w: &Workload, spec: &RawPodSpec, diags: &mut Vec<Diagnost
     let kind = w.kind.as_str();
     let mut v = V::new(kind, &w.meta, diags);
     object_meta(&mut v, kind, &w.meta, NameRule::Subdomain, true);
+    // `ValidateStatefulSetSpec` checks the policy first (pkg/apis/apps/validation/validation.go).
+    if w.kind == WorkloadKind::StatefulSet
+        && !matches!(w.pod_management_policy.as_str(), "OrderedReady" | "Parallel")
+    {
+        v.invalid(
+            "spec.podManagementPolicy",
+            "spec.podManagementPolicy",
+            &go_quote(&w.pod_management_policy),
+            "must be 'OrderedReady' or 'Parallel'",
+            Some("OrderedReady (the default) starts the Pods one at a time, each once the one before is Running and Ready; Parallel starts them all at once".to_string()),
+        );
+    }
     if w.kind != WorkloadKind::DaemonSet && w.replicas < 0 {
         v.invalid(
             "spec.replicas",

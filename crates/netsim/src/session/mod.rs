@@ -74,12 +74,22 @@ impl Session {
     pub fn with_what_ifs(files: SourceFiles, events: &[WhatIf]) -> Session {
         let loaded = crate::manifest::load(&files);
         let mut cluster = crate::cluster::build_owned(loaded.accepted());
-        let built = cluster.diagnostics.len();
+        let mut built = std::mem::take(&mut cluster.diagnostics);
         for e in events {
             cluster = crate::cluster::apply(&cluster, e);
         }
-        let what_if_diagnostics =
-            cluster.diagnostics.split_off(built.min(cluster.diagnostics.len()));
+        // What the what-ifs could not do, and where the StatefulSets stand after the last of
+        // them (which StatefulSet waits for which Pod: the last event's answer replaces the
+        // build's).
+        let (waiting, what_if_diagnostics): (Vec<Diagnostic>, Vec<Diagnostic>) =
+            std::mem::take(&mut cluster.diagnostics)
+                .into_iter()
+                .partition(|d| d.code == crate::cluster::STATEFULSET_WAITING);
+        if !events.is_empty() {
+            built.retain(|d| d.code != crate::cluster::STATEFULSET_WAITING);
+            built.extend(waiting);
+        }
+        cluster.diagnostics = built;
         let mut diagnostics = loaded.diagnostics.clone();
         diagnostics.extend(cluster.diagnostics.iter().cloned());
         let (corefile, corefile_diagnostics) = config::corefile(&loaded.objects, &cluster.settings);

@@ -21,8 +21,10 @@
 //!   A grace period of 0 (`terminationGracePeriodSeconds: 0`, or `ForceDeletePod`, as
 //!   `kubectl delete --grace-period=0 --force`) removes the Pod in one step.
 //! * `Scale`: a Deployment scales its ReplicaSet (`ScalingReplicaSet`); a ReplicaSet creates Pods or
-//!   deletes the not-ready ones first, then the newest (`SuccessfulDelete`); a StatefulSet adds
-//!   ordinals or removes the highest first.
+//!   deletes them in `getPodsToDelete`'s order (unscheduled, pending, not ready, a lower
+//!   deletion cost, more of the set on the same node, more restarts, then the newest:
+//!   `scale_down_ranks`; `SuccessfulDelete`); a StatefulSet adds ordinals or removes the highest
+//!   first, with OrderedReady one at a time while the Pods before are Running and Ready.
 //! * `SetPodReady`: flips the Pod's Ready condition (a readiness probe starting to fail or pass).
 //! * `NodeDown`: the node stops reporting: NotReady, tainted `node.kubernetes.io/unreachable`
 //!   (NoSchedule and NoExecute), its Pods marked not ready, and — once the default 300 s
@@ -363,16 +365,8 @@ fn scale(c: &mut Cluster, kind: WorkloadKind, ns: &str, name: &str, replicas: i3
                 }
                 schedule::schedule_and_start(c, &new);
             } else if owned.len() > want {
-                // getPodsToDelete: unscheduled/pending/not-ready first, then the newest.
-                crate::sort::sort_by_key(&mut owned, |&i| {
-                    let p = &c.objects.pods[i];
-                    (
-                        p.spec.node_name.is_some(),
-                        p.status.phase == "Running",
-                        endpoints::is_pod_ready(p),
-                        std::cmp::Reverse(i),
-                    )
-                });
+                let ranks = scale_down_ranks(c, &w, &owned);
+                crate::sort::sort_by_key(&mut owned, |&i| ranks[&i]);
                 let victims: Vec<String> = owned
                     .iter()
                     .take(owned.len() - want)
@@ -392,6 +386,100 @@ fn scale(c: &mut Cluster, kind: WorkloadKind, ns: &str, name: &str, replicas: i3
         }
         WorkloadKind::StatefulSet => scale_statefulset(c, wi, replicas),
     }
+}
+
+/// The ReplicaSet controller's order for deleting Pods (`getPodsToDelete`,
+/// pkg/controller/replicaset/replica_set.go: `ActivePodsWithRanks.Less`,
+/// pkg/controller/controller_utils.go), first to go first: 1. not on a node; 2. Pending, then
+/// Unknown, then Running; 3. not ready; 4. the lower `controller.kubernetes.io/pod-deletion-cost`
+/// (an int32; unset or not a number is 0); 5. the more Pods related to it on its node (the
+/// "doubled up": the Pods of the ReplicaSet, or of every ReplicaSet of its Deployment,
+/// `getPodsRankedByRelatedPodsOnSameNode`); 6. how long it has been ready (equal here: the
+/// simulation has no clock); 7. the more container restarts; 8. the newer. Pods made in one
+/// simulation have equal creation times (a second apart at most in a cluster), where
+/// Kubernetes' sort leaves the order to chance: here the most recently made goes first.
+type DeleteRank = (
+    bool,
+    u8,
+    bool,
+    i32,
+    std::cmp::Reverse<usize>,
+    std::cmp::Reverse<u32>,
+    std::cmp::Reverse<usize>,
+);
+
+fn scale_down_ranks(
+    c: &Cluster,
+    w: &crate::model::Workload,
+    owned: &[usize],
+) -> BTreeMap<usize, DeleteRank> {
+    // The Pods related to `w`'s: of the ReplicaSets its Deployment owns, or its own.
+    let deployment =
+        w.meta.owner_references.iter().find(|o| o.controller && o.kind == "Deployment");
+    let siblings: Vec<&crate::model::Workload> = match deployment {
+        Some(d) => c
+            .objects
+            .workloads
+            .iter()
+            .filter(|r| {
+                r.kind == w.kind
+                    && r.meta.namespace == w.meta.namespace
+                    && r.meta
+                        .owner_references
+                        .iter()
+                        .any(|o| o.controller && o.kind == "Deployment" && o.name == d.name)
+            })
+            .collect(),
+        None => vec![w],
+    };
+    let mut on_node: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in siblings {
+        for i in owned_pods(c, r) {
+            let p = &c.objects.pods[i];
+            if matches!(p.status.phase.as_str(), "Succeeded" | "Failed") {
+                continue;
+            }
+            if let Some(n) = p.spec.node_name.as_deref() {
+                *on_node.entry(n).or_insert(0) += 1;
+            }
+        }
+    }
+    owned
+        .iter()
+        .map(|&i| {
+            let p = &c.objects.pods[i];
+            let phase = match p.status.phase.as_str() {
+                "Unknown" => 1,
+                "Running" => 2,
+                _ => 0,
+            };
+            let cost = p
+                .meta
+                .annotations
+                .get("controller.kubernetes.io/pod-deletion-cost")
+                .and_then(|v| v.parse::<i32>().ok())
+                .unwrap_or(0);
+            let doubled =
+                p.spec.node_name.as_deref().and_then(|n| on_node.get(n)).copied().unwrap_or(0);
+            let restarts = p
+                .status
+                .container_restarts
+                .iter()
+                .map(|(_, n)| *n)
+                .max()
+                .unwrap_or(p.status.restart_count);
+            let rank = (
+                p.spec.node_name.is_some(),
+                phase,
+                endpoints::is_pod_ready(p),
+                cost,
+                std::cmp::Reverse(doubled),
+                std::cmp::Reverse(restarts),
+                std::cmp::Reverse(i),
+            );
+            (i, rank)
+        })
+        .collect()
 }
 
 /// A StatefulSet scaled: its controller syncs ([`sync_statefulset`]).

@@ -500,7 +500,13 @@ fn add_sts_pod(c: &mut Cluster, w: &Workload, ord: i32, name: String, rev: &str)
     c.objects.pods.len() - 1
 }
 
-fn daemon_tolerations() -> Vec<Toleration> {
+/// The DaemonSet controller's tolerations on every Pod it makes (`AddOrUpdateDaemonPodTolerations`,
+/// pkg/controller/daemon/util/daemonset_util.go): `not-ready` and `unreachable` NoExecute (no
+/// eviction when the node fails), the node-condition NoSchedule taints, and for a hostNetwork
+/// Pod `network-unavailable` too, each added or updated as `AddOrUpdateTolerationInPodSpec` does
+/// (a toleration of the same key, operator, value and effect is replaced in place; one equal to
+/// it leaves the list as it is).
+fn add_daemon_tolerations(spec: &mut crate::model::PodSpec) {
     let t = |key: &str, effect: &str| Toleration {
         key: key.into(),
         operator: "Exists".into(),
@@ -508,14 +514,30 @@ fn daemon_tolerations() -> Vec<Toleration> {
         effect: effect.into(),
         seconds: None,
     };
-    vec![
+    let mut wanted = vec![
         t("node.kubernetes.io/not-ready", "NoExecute"),
         t("node.kubernetes.io/unreachable", "NoExecute"),
         t("node.kubernetes.io/disk-pressure", "NoSchedule"),
         t("node.kubernetes.io/memory-pressure", "NoSchedule"),
         t("node.kubernetes.io/pid-pressure", "NoSchedule"),
         t("node.kubernetes.io/unschedulable", "NoSchedule"),
-    ]
+    ];
+    if spec.host_network {
+        wanted.push(t("node.kubernetes.io/network-unavailable", "NoSchedule"));
+    }
+    for want in wanted {
+        // `Toleration.MatchToleration`: key, operator, value and effect.
+        let same = |have: &Toleration| {
+            have.key == want.key
+                && have.operator == want.operator
+                && have.value == want.value
+                && have.effect == want.effect
+        };
+        match spec.tolerations.iter_mut().find(|have| same(have)) {
+            Some(have) => *have = want,
+            None => spec.tolerations.push(want),
+        }
+    }
 }
 
 /// The nodes that run a Pod of each DaemonSet (namespace, name) among `pods`.
@@ -557,7 +579,7 @@ pub(crate) fn daemonset(c: &mut Cluster, w: &Workload) {
 /// tolerations against each node's taints, its node selector and required affinity).
 pub(crate) fn daemonset_eligible(c: &Cluster, w: &Workload) -> BTreeSet<String> {
     let mut probe = new_pod(w, String::new(), None, "DaemonSet");
-    probe.spec.tolerations.extend(daemon_tolerations());
+    add_daemon_tolerations(&mut probe.spec);
     c.objects
         .nodes
         .iter()
@@ -581,7 +603,7 @@ fn daemonset_serving(
     // What every Pod of `w` starts as (and the scheduler's view of one): each node's Pod is a
     // copy with its own name, UID and node.
     let mut probe = new_pod(w, String::new(), None, "DaemonSet");
-    probe.spec.tolerations.extend(daemon_tolerations());
+    add_daemon_tolerations(&mut probe.spec);
     probe.meta.labels.insert("controller-revision-hash".into(), hash);
     probe.meta.labels.insert("pod-template-generation".into(), "1".into());
     let nodes: Vec<String> = c

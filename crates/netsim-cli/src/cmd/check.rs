@@ -65,34 +65,45 @@ pub(crate) fn run(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
         )));
     }
     let files = super::source_files(inputs);
-    let mut loaded = manifest::load(&files);
-    let load_diagnostics = loaded.diagnostics.len();
-    let allocation = allocation_errors(&loaded);
-    loaded.diagnostics.extend(allocation);
     if format == Some("kubectl") {
+        let mut loaded = manifest::load(&files);
+        let allocation = allocation_errors(&loaded);
+        loaded.diagnostics.extend(allocation);
         let out = manifest::apply::kubectl_apply(&files, &loaded);
         return Ok(Output { stdout: out.stdout, stderr: out.stderr, code: out.code });
     }
-    // What the cluster makes of the input beyond the API server's answers, as every other
+    // The input is read once, by the session: the API server's answers (the load's, then the
+    // allocation answers), then what the cluster makes of the input beyond them, as every other
     // command reports it: the build's own diagnostics (a full pod CIDR…), the Corefile CoreDNS
     // would refuse, a kube-proxy mode that is not simulated.
-    loaded.diagnostics.extend(cluster_diagnostics(&files, load_diagnostics));
-    let errors = loaded.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-    let warnings = loaded.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
-    let objects = count_objects(&loaded);
+    let session = netsim::session::Session::new(files.clone());
+    let loaded = session.loaded();
+    let mut diagnostics = loaded.diagnostics.clone();
+    diagnostics.extend(allocation_errors(loaded));
+    diagnostics.extend(
+        session
+            .diagnostics()
+            .iter()
+            .skip(loaded.diagnostics.len())
+            .filter(|d| d.code != ALLOCATION)
+            .cloned(),
+    );
+    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let warnings = diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+    let objects = count_objects(loaded);
     let code = i32::from(errors > 0);
     if output == Some("json") {
         let v = serde_json::json!({
             "objects": objects,
             "errors": errors,
             "warnings": warnings,
-            "diagnostics": loaded.diagnostics.iter().map(|d| diagnostic_json(&files, d)).collect::<Vec<_>>(),
+            "diagnostics": diagnostics.iter().map(|d| diagnostic_json(&files, d)).collect::<Vec<_>>(),
         });
         let mut stdout = serde_json::to_string_pretty(&v).unwrap_or_default();
         stdout.push('\n');
         return Ok(Output { stdout, stderr: String::new(), code });
     }
-    let (stderr, _) = super::render_diagnostics(&files, &loaded.diagnostics);
+    let (stderr, _) = super::render_diagnostics(&files, &diagnostics);
     let stdout = format!(
         "{} {}, {} {}, {} {}\n",
         objects,
@@ -113,13 +124,6 @@ pub(crate) fn run(a: &Args, inputs: &[Input]) -> Result<Output, UsageError> {
 /// validation, and a Service rejected by either gives its addresses back.
 fn allocation_errors(loaded: &Loaded) -> Vec<Diagnostic> {
     netsim::cluster::allocation_answers(loaded)
-}
-
-/// The session's diagnostics after the load's (the first `loaded`): cluster build, Corefile and
-/// kube-proxy mode, without the allocation answers [`allocation_errors`] already gave.
-fn cluster_diagnostics(files: &SourceFiles, loaded: usize) -> Vec<Diagnostic> {
-    let session = netsim::session::Session::new(files.clone());
-    session.diagnostics().iter().skip(loaded).filter(|d| d.code != ALLOCATION).cloned().collect()
 }
 
 fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {

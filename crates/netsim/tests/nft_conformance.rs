@@ -155,13 +155,14 @@ fn sync_repeated_states() {
     }
 }
 
-/// TestBadIPs (whole dump) and TestLoadBalancerIngressRouteTypeProxy (one `service-ips`
-/// element present or not).
+/// TestBadIPs (whole dump), TestLoadBalancerIngressRouteTypeProxy (one `service-ips`
+/// element present or not), TestBuildServiceMapServiceHeadless / ...TypeExternalName (dump is
+/// baseRules only).
 #[test]
 fn exact_rules() {
     let doc = read("exact_rules.yaml");
     let variants = doc.get("variants").seq();
-    assert_eq!(variants.len(), 4);
+    assert_eq!(variants.len(), 6);
     for v in variants {
         let name = v.get("name").s();
         let (svcs, slices) = fixtures(v.get("input"));
@@ -256,6 +257,9 @@ fn packet_flows() {
         "flows_nodeports.yaml",
         "flows_policies.yaml",
         "flows_internal_external_masquerade.yaml",
+        "flows_no_endpoints_metric.yaml",
+        "flows_service_map.yaml",
+        "flows_health_check_terminating.yaml",
     ] {
         let doc = read(file);
         let id = doc.get("id").s();

@@ -284,6 +284,9 @@ pub struct PodSpec {
     /// Defaulted to `Always`.
     pub restart_policy: String,
     pub readiness_gates: Vec<String>,
+    /// `schedulingGates` names: while any is left the scheduler does not consider the Pod
+    /// (KEP-3521, GA in v1.30).
+    pub scheduling_gates: Vec<String>,
     /// `serviceAccountName` (or the deprecated `serviceAccount` when it is unset:
     /// `Convert_v1_PodSpec_To_core_PodSpec`); `None` means the ServiceAccount admission
     /// plugin's `default`.

@@ -820,6 +820,8 @@ fn pod_cells(p: &Pod, wide: bool) -> Vec<String> {
         match p.status.phase.as_str() {
             "Succeeded" => "Completed".into(),
             "Failed" => "Error".into(),
+            // `printPod`: the API server's PodScheduled condition, reason SchedulingGated.
+            "Pending" | "" if super::schedule::scheduling_gated(p) => "SchedulingGated".into(),
             "Pending" if p.spec.node_name.is_some() && p.status.host_ip.is_some() => {
                 "ContainerCreating".into()
             }
@@ -1302,6 +1304,12 @@ fn pod_spec_json(p: &PodSpec) -> J {
                     .collect(),
             ),
         )
+        .opt(
+            "schedulingGates",
+            J::Arr(
+                p.scheduling_gates.iter().map(|g| J::obj().with("name", s(g.clone()))).collect(),
+            ),
+        )
 }
 
 /// `status.containerStatuses` of a started Pod, one per container in spec order: what the
@@ -1361,6 +1369,16 @@ fn pod_json(p: &Pod) -> J {
                 cond("ContainersReady", if containers_ready { "True" } else { "False" }),
                 cond("PodScheduled", "True"),
             ]),
+        );
+    } else if super::schedule::scheduling_gated(p) {
+        // `applySchedulingGatedCondition` (pkg/registry/core/pod/strategy.go).
+        status = status.with(
+            "conditions",
+            J::Arr(vec![J::obj()
+                .with("message", s("Scheduling is blocked due to non-empty scheduling gates"))
+                .with("reason", s("SchedulingGated"))
+                .with("status", s("False"))
+                .with("type", s("PodScheduled"))]),
         );
     } else if p.spec.node_name.is_none() {
         status = status.with(

@@ -232,6 +232,10 @@ pub(crate) fn schedule_and_start(c: &mut Cluster, order: &[usize]) {
         if gate.holds(c, i) {
             continue;
         }
+        if hold_gated(c, i) {
+            continue;
+        }
+        let Some(pod) = c.objects.pods.get(i) else { continue };
         let owner = owner_of.get(i).copied().flatten();
         let node_idx = match pod.spec.node_name.clone() {
             Some(n) => match node_ix.get(&n) {
@@ -418,11 +422,66 @@ fn failed_scheduling(c: &mut Cluster, i: usize, taints: &[Vec<Taint>]) {
     ));
     let d = Diagnostic::warning(
         "failed-scheduling",
-        span_of(&pod.meta, "spec"),
+        pod_span(c, pod, "spec"),
         format!("Pod {:?} cannot be scheduled: {msg}", pod.meta.name),
     )
     .with_hint("it stays Pending, with no IP, and is in no Service's endpoints");
     c.diagnostics.push(d);
+}
+
+/// A Pod with scheduling gates never reaches the scheduler's queue (its PreEnqueue plugin,
+/// SchedulingGates): no FailedScheduling, it waits Pending until they are removed (the API
+/// server sets PodScheduled False, reason SchedulingGated). True when Pod `i` waits so.
+fn hold_gated(c: &mut Cluster, i: usize) -> bool {
+    let Some(pod) = c.objects.pods.get(i).filter(|p| scheduling_gated(p)) else { return false };
+    let gates: Vec<String> = pod.spec.scheduling_gates.iter().map(|g| format!("{g:?}")).collect();
+    let d = Diagnostic::warning(
+        "scheduling-gated",
+        pod_span(c, pod, "spec.schedulingGates"),
+        format!(
+            "Pod {:?} is not scheduled: scheduling is blocked by its schedulingGates ({})",
+            pod.meta.name,
+            gates.join(", ")
+        ),
+    )
+    .with_hint("whoever owns a gate removes it when the Pod may run; until then it stays Pending (SchedulingGated), with no node and no IP, and is in no Service's endpoints");
+    c.diagnostics.push(d);
+    if let Some(p) = c.objects.pods.get_mut(i) {
+        p.status.phase = "Pending".into();
+        p.status.ready = Some(false);
+        p.status.host_ip = None;
+        p.status.pod_ips.clear();
+    }
+    true
+}
+
+/// Where a diagnostic about Pod `pod` at `path` (`spec…`) points: the Pod's own text, or for a
+/// Pod a controller made, its controller's template (a Deployment's, through its ReplicaSet).
+fn pod_span(c: &Cluster, pod: &Pod, path: &str) -> crate::text::Span {
+    if pod.meta.source.is_some() {
+        return span_of(&pod.meta, path);
+    }
+    let mut meta = &pod.meta;
+    for _ in 0..2 {
+        let Some(owner) = meta.owner_references.iter().find(|o| o.controller) else { break };
+        let Some(w) = c.objects.workloads.iter().find(|w| {
+            w.kind.as_str() == owner.kind
+                && w.meta.namespace == pod.meta.namespace
+                && w.meta.name == owner.name
+        }) else {
+            break;
+        };
+        if w.meta.source.is_some() {
+            return span_of(&w.meta, &["spec.template.", path].concat());
+        }
+        meta = &w.meta;
+    }
+    span_of(&pod.meta, path)
+}
+
+/// The Pod waits for its scheduling gates: it has some and is not bound.
+pub(crate) fn scheduling_gated(p: &Pod) -> bool {
+    !p.spec.scheduling_gates.is_empty() && p.spec.node_name.is_none()
 }
 
 fn node_names(c: &Cluster) -> String {

@@ -46,13 +46,14 @@ use crate::model::{
 /// names (and every expectation built on them) stay what they were: only a template that sets
 /// such a field gets a different hash, as it would upstream.
 pub(crate) fn template_hash(t: &PodTemplate) -> String {
-    const LEFT_OUT: [&str; 6] = [
+    const LEFT_OUT: [&str; 7] = [
         ", termination_grace_period_seconds: None",
         ", seconds: None",
         ", service_account_name: None",
         ", priority_class_name: None",
         ", runtime_class_name: None",
         ", required_node_terms: None",
+        ", scheduling_gates: []",
     ];
     let mut dump = String::with_capacity(1024);
     let _ = write!(dump, "{t:?}");

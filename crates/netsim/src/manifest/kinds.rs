@@ -351,6 +351,14 @@ pub(crate) fn pod_spec(cx: &mut Cx<'_>, n: &Node<'_>) -> RawPodSpec {
                 "conditionType" => if let Some(t) = cx.string(&f.value) { r.spec.readiness_gates.push(t) },
             });
         }),
+        // A gate without a name is one named "" (the validation says why it is not one).
+        "schedulingGates" => items!(cx, &e.value, _i, it => {
+            let mut name = String::new();
+            fields!(cx, it, s::SCHEDULING_GATE, f => {
+                "name" => if let Some(t) = cx.string(&f.value) { name = t },
+            });
+            r.spec.scheduling_gates.push(name);
+        }),
     });
     cx.go = go;
     r

@@ -1224,6 +1224,22 @@ fn pod_spec(v: &mut V<'_>, base: &str, spec: &RawPodSpec) {
         }
     }
     pod_dns_config(v, base, &spec.spec);
+    // `validateSchedulingGates`: each name a qualified name, none twice.
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, g) in spec.spec.scheduling_gates.iter().enumerate() {
+        let p = format!("{base}.schedulingGates[{i}]");
+        for m in is_qualified_name(g) {
+            v.invalid(&p, &p, &go_quote(g), &m, None);
+        }
+        if !seen.insert(g.as_str()) {
+            v.duplicate(
+                &p,
+                &p,
+                &go_quote(g),
+                Some("each scheduling gate is listed once".to_string()),
+            );
+        }
+    }
     if let Some(n) = spec.spec.node_name.as_deref().filter(|n| !n.is_empty()) {
         for m in is_dns1123_subdomain(n) {
             let p = format!("{base}.nodeName");
@@ -1406,6 +1422,18 @@ pub(crate) fn pod(meta: &ObjectMeta, spec: &RawPodSpec, diags: &mut Vec<Diagnost
     let mut v = V::new("Pod", meta, diags);
     object_meta(&mut v, "Pod", meta, NameRule::Subdomain, true);
     pod_spec(&mut v, "spec", spec);
+    // ValidatePodCreate: "A Pod cannot be assigned a Node if there are remaining scheduling
+    // gates."
+    if spec.spec.node_name.as_deref().is_some_and(|n| !n.is_empty())
+        && !spec.spec.scheduling_gates.is_empty()
+    {
+        v.forbidden(
+            "spec.nodeName",
+            "spec.nodeName",
+            "cannot be set until all schedulingGates have been cleared",
+            Some("a Pod with schedulingGates waits for them to be removed before the scheduler binds it: drop `nodeName` (use a nodeSelector on kubernetes.io/hostname) or the gates".to_string()),
+        );
+    }
     // ValidatePodCreate → validateContainersOnlyForPod / validateInitContainersOnlyForPod
     // (validateContainerOnlyForPod): a Pod's (not a template's) images may not carry leading or
     // trailing whitespace.

@@ -636,7 +636,7 @@ fn section(want: &[String], got: &[Record]) -> (BTreeMap<String, usize>, BTreeMa
 #[test]
 fn coredns_kubernetes_plugin() {
     let checked = plugin_shaped_file("coredns_kubernetes_plugin.yaml");
-    assert_eq!(checked, 101, "cases read from coredns_kubernetes_plugin.yaml");
+    assert_eq!(checked, 114, "cases read from coredns_kubernetes_plugin.yaml");
 }
 
 /// `coredns_ci_and_controller.yaml`: coredns/ci `test/kubernetes` integration tests on the ci

@@ -335,6 +335,15 @@ fn workloads_selectors() {
     assert_eq!(kubectl_cases("workloads_selectors.yaml"), 88);
 }
 
+/// `network_extra.yaml`: upstream `TestValidatePodReadinessGates`, the hostAliases cases of
+/// `TestValidatePodSpec`, `TestValidateSchedulingGates`, `TestValidateHostUsers` and
+/// `TestValidateNonSpecialIP` (as Endpoints addresses), plus a Service created with a status,
+/// as `kubectl apply` answers.
+#[test]
+fn network_extra() {
+    assert_eq!(kubectl_cases("network_extra.yaml"), 21);
+}
+
 /// `namespace_create.yaml`: upstream `TestValidateNamespace`, as `kubectl apply` answers.
 #[test]
 fn namespace_create() {

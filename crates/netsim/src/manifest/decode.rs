@@ -526,6 +526,17 @@ impl<'d> Cx<'d> {
         self.push(d);
     }
 
+    /// Our own warning at the current path (not the API server's: `kubectl` prints nothing).
+    pub(crate) fn warning(
+        &mut self,
+        code: &'static str,
+        range: TextRange,
+        msg: String,
+        hint: &str,
+    ) {
+        self.push(Diagnostic::new(code, Severity::Warning, self.span(range), msg).with_hint(hint));
+    }
+
     /// A validation error at the current path with an API-server message.
     pub(crate) fn severity_error(&mut self, code: &'static str, range: TextRange, msg: String) {
         self.push(Diagnostic::new(code, Severity::Error, self.span(range), msg));

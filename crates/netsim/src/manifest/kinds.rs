@@ -135,7 +135,9 @@ pub(crate) struct RawContainer {
 /// fields the simulator otherwise accepts without modelling.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct PodWarnFacts {
+    /// Each `hostAliases[i].ip`, and its `hostnames`.
     pub host_aliases: Vec<String>,
+    pub host_alias_names: Vec<Vec<String>>,
     pub image_pull_secrets: Vec<String>,
     /// `matchExpressions[*].key` of each required / preferred node selector term.
     pub node_required: Vec<Vec<String>>,
@@ -343,7 +345,14 @@ pub(crate) fn pod_spec(cx: &mut Cx<'_>, n: &Node<'_>) -> RawPodSpec {
             affinity_facts(&mut r.warn, &e.value);
             r.spec.required_node_terms = required_node_terms(&e.value);
         },
-        "hostAliases" => r.warn.host_aliases = raw_items(Some(e)).iter().map(|h| raw_str(h.get("ip"))).collect(),
+        "hostAliases" => {
+            let aliases = raw_items(Some(e));
+            r.warn.host_aliases = aliases.iter().map(|h| raw_str(h.get("ip"))).collect();
+            r.warn.host_alias_names = aliases
+                .iter()
+                .map(|h| h.get("hostnames").and_then(|n| n.value.as_sequence()).unwrap_or(&[]).iter().map(|n| n.as_scalar().map(|s| s.text.to_string()).unwrap_or_default()).collect())
+                .collect();
+        },
         "imagePullSecrets" => r.warn.image_pull_secrets = raw_items(Some(e)).iter().map(|h| raw_str(h.get("name"))).collect(),
         "topologySpreadConstraints" => r.warn.topology_spread = raw_items(Some(e)).iter().map(|t| (raw_str(t.get("topologyKey")), raw_set(t.get("labelSelector")))).collect(),
         "readinessGates" => items!(cx, &e.value, _i, it => {
@@ -523,7 +532,20 @@ pub(crate) fn service_status(cx: &mut Cx<'_>, n: &Node<'_>) -> ServiceStatus {
                 let mut ing = LoadBalancerIngress { ip: None, hostname: None, ip_mode: None };
                 cx.go = "LoadBalancerIngress";
                 fields!(cx, it, s::LOAD_BALANCER_INGRESS, g => {
-                    "ip" => ing.ip = ip(cx, &g.value),
+                    // The API server drops a Service's status on create (`PrepareForCreate`
+                    // in pkg/registry/core/service/strategy.go) and never validates it there:
+                    // an address that is no IP is our warning, and the entry has none.
+                    "ip" => if let Some(t) = cx.string(&g.value) {
+                        match t.parse::<IpAddr>() {
+                            Ok(a) => ing.ip = Some(a),
+                            Err(_) => cx.warning(
+                                "status-not-an-ip",
+                                g.value.range,
+                                format!("{}: {t:?} is not an IP address: the load balancer's address is ignored", cx.path),
+                                "kubectl apply creates the Service all the same (the API server drops `status` on create; a load-balancer controller writes it); write the address as an IP, or leave `status` out",
+                            ),
+                        }
+                    },
                     "hostname" => ing.hostname = cx.string(&g.value),
                     "ipMode" => ing.ip_mode = cx.string(&g.value),
                 });

@@ -1224,6 +1224,22 @@ fn pod_spec(v: &mut V<'_>, base: &str, spec: &RawPodSpec) {
         }
     }
     pod_dns_config(v, base, &spec.spec);
+    // `validateReadinessGates`: each condition type a qualified name.
+    for (i, g) in spec.spec.readiness_gates.iter().enumerate() {
+        let p = format!("{base}.readinessGates[{i}].conditionType");
+        for m in is_qualified_name(g) {
+            v.invalid(
+                &p,
+                &p,
+                &go_quote(g),
+                &m,
+                Some(
+                    "a readiness gate names a Pod condition type, e.g. `example.com/feature-1`"
+                        .to_string(),
+                ),
+            );
+        }
+    }
     // `validateSchedulingGates`: each name a qualified name, none twice.
     let mut seen = std::collections::BTreeSet::new();
     for (i, g) in spec.spec.scheduling_gates.iter().enumerate() {
@@ -1260,6 +1276,28 @@ fn pod_spec(v: &mut V<'_>, base: &str, spec: &RawPodSpec) {
         &spec.spec.tolerations,
         &spec.toleration_seconds,
     );
+    // `ValidateHostAliases`: each IP an IP (`IsValidIPForLegacyField`), each hostname a DNS
+    // subdomain.
+    for (i, ip) in spec.warn.host_aliases.iter().enumerate() {
+        if !valid_ip(ip) {
+            let p = format!("{base}.hostAliases[{i}].ip");
+            v.invalid(
+                &p,
+                &p,
+                &go_quote(ip),
+                IP_MSG,
+                Some(
+                    "a host alias maps an IP address to names in the Pod's /etc/hosts".to_string(),
+                ),
+            );
+        }
+        for (j, h) in spec.warn.host_alias_names.get(i).into_iter().flatten().enumerate() {
+            for m in is_dns1123_subdomain(h) {
+                let p = format!("{base}.hostAliases[{i}].hostnames[{j}]");
+                v.invalid(&p, &p, &go_quote(h), &m, None);
+            }
+        }
+    }
 }
 
 /// `validatePodDNSConfig` (MaxDNSNameservers 3, MaxDNSSearchPaths 32, MaxDNSSearchListChars 2048).

@@ -45,6 +45,7 @@ pub mod model;
 pub mod net;
 pub mod policy;
 pub mod proxy;
+pub mod quantity;
 pub mod request;
 pub mod scenario;
 pub mod select;

@@ -331,6 +331,47 @@ pub struct Container {
     pub ports: Vec<ContainerPort>,
     /// For init containers: `Some("Always")` marks a sidecar.
     pub restart_policy: Option<String>,
+    pub command: Vec<String>,
+    pub args: Vec<String>,
+    pub env: Vec<EnvVar>,
+    /// `resources.limits` and `resources.requests` as written (`(resource, quantity)`, in input
+    /// order); requests defaulted from limits (`SetDefaults_Pod`).
+    pub limits: Vec<(String, String)>,
+    pub requests: Vec<(String, String)>,
+}
+
+/// A container's environment variable: a literal `value`, or where `valueFrom` takes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnvVar {
+    pub name: String,
+    pub value: String,
+    pub value_from: Option<EnvSource>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EnvSource {
+    /// The downward API: `fieldRef` (`apiVersion`, defaulted to `v1`, and `fieldPath`).
+    Field {
+        api_version: String,
+        field_path: String,
+    },
+    /// `resourceFieldRef`: a container's limit or request.
+    Resource {
+        container: String,
+        resource: String,
+    },
+    SecretKey {
+        name: String,
+        key: String,
+        optional: bool,
+    },
+    ConfigMapKey {
+        name: String,
+        key: String,
+        optional: bool,
+    },
+    /// A source the simulator does not read (`fileKeyRef`, …).
+    Other,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

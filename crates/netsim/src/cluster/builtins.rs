@@ -240,7 +240,7 @@ fn coredns_deployment(c: &mut Cluster) {
                     cport("dns-tcp", Protocol::Tcp, 53),
                     cport("metrics", Protocol::Tcp, 9153),
                 ],
-                restart_policy: None,
+                ..Default::default()
             }],
             ..Default::default()
         },

@@ -14,9 +14,9 @@
 //! `CreationTimestamp`, a NetworkPolicy's `Created on`, a container's `Started`, node condition heartbeats and the lease's
 //! `RenewTime`; the events' `Age` is `<unknown>`, as kubectl prints a zero timestamp);
 //! container and image IDs; the service-account token volume and its mount
-//! (`kube-api-access-…`), so `Volumes` and `Mounts` are `<none>`; resources (`QoS Class` is
-//! `BestEffort`, a node's `Capacity`, `Allocatable`, `Non-terminated Pods` and `Allocated
-//! resources` are not printed); probes; the node's machine, system and boot IDs (empty) and
+//! (`kube-api-access-…`), so `Volumes` and `Mounts` are `<none>`; a node's resources
+//! (`Capacity`, `Allocatable`, `Non-terminated Pods` and `Allocated resources` are not printed;
+//! a container's limits and requests are, with the Pod's `QoS Class`); probes; `envFrom`; the node's machine, system and boot IDs (empty) and
 //! `ProviderID`; the Endpoints controller's `endpoints.kubernetes.io/last-change-trigger-time`
 //! annotation. Events keep the order they happened in (kubectl sorts them by time).
 
@@ -596,6 +596,7 @@ fn containers(
     cs: &[crate::model::Container],
     status: Option<ContainersState<'_>>,
     space: &str,
+    pod: Option<&Pod>,
 ) {
     let none = if cs.is_empty() { " <none>" } else { "" };
     w.w(0, &format!("{space}{label}:{none}\n"));
@@ -625,6 +626,15 @@ fn containers(
         } else {
             w.w(2, &format!("Host Port:\t{}\n", if hosts.is_empty() { "<none>" } else { &hosts }));
         }
+        // `describeContainerCommand`: each entry's lines on a line of their own.
+        for (title, list) in [("Command", &ct.command), ("Args", &ct.args)] {
+            if !list.is_empty() {
+                w.w(2, &format!("{title}:\n"));
+                for line in list.iter().flat_map(|c| c.split('\n')) {
+                    w.w(3, &format!("{line}\n"));
+                }
+            }
+        }
         if let Some((state, ready, statuses)) = status {
             // Each container's own count (`describeContainerState`: `status.RestartCount`).
             let restarts = statuses.iter().find(|(n, _)| *n == ct.name).map_or(0, |s| s.1);
@@ -638,9 +648,157 @@ fn containers(
             w.w(2, &format!("Ready:\t{}\n", if ready { "True" } else { "False" }));
             w.w(2, &format!("Restart Count:\t{restarts}\n"));
         }
-        w.w(2, "Environment:\t<none>\n");
+        // `describeResources`: limits, then requests, each by resource name.
+        for (title, list) in [("Limits", &ct.limits), ("Requests", &ct.requests)] {
+            if list.is_empty() {
+                continue;
+            }
+            w.w(2, &format!("{title}:\n"));
+            let mut sorted: Vec<&(String, String)> = list.iter().collect();
+            crate::sort::sort_by(&mut sorted, |a, b| a.0.cmp(&b.0));
+            for (name, q) in sorted {
+                let shown =
+                    crate::quantity::Quantity::parse(q).map_or(q.clone(), |q| q.canonical());
+                w.w(3, &format!("{name}:\t{shown}\n"));
+            }
+        }
+        env_vars(w, ct, pod);
         w.w(2, "Mounts:\t<none>\n");
     }
+}
+
+/// `describeContainerEnvVars`, with `EnvValueRetriever` for a Pod's downward-API fields (it
+/// reads only `metadata.*`: other paths print empty, as kubectl prints them).
+fn env_vars(w: &mut Tw, ct: &crate::model::Container, pod: Option<&Pod>) {
+    use crate::model::EnvSource;
+    if ct.env.is_empty() {
+        w.w(2, "Environment:\t<none>\n");
+        return;
+    }
+    w.w(2, "Environment:\n");
+    for e in &ct.env {
+        match &e.value_from {
+            None => {
+                for (i, line) in e.value.split('\n').enumerate() {
+                    if i == 0 {
+                        w.w(3, &format!("{}:\t{line}\n", e.name));
+                    } else {
+                        w.w(3, &format!("\t{line}\n"));
+                    }
+                }
+            }
+            Some(EnvSource::Field { api_version, field_path }) => {
+                let value = pod.map(|p| field_value(p, field_path)).unwrap_or_default();
+                w.w(3, &format!("{}:\t{value} ({api_version}:{field_path})\n", e.name));
+            }
+            Some(EnvSource::Resource { container, resource }) => {
+                let target = if container.is_empty() {
+                    Some(ct)
+                } else {
+                    pod.and_then(|p| p.spec.containers.iter().find(|c| &c.name == container))
+                };
+                let value = target.map(|t| resource_value(t, resource)).unwrap_or_default();
+                w.w(3, &format!("{}:\t{value} ({resource})\n", e.name));
+            }
+            Some(EnvSource::SecretKey { name, key, optional }) => w.w(
+                3,
+                &format!(
+                    "{}:\t<set to the key '{key}' in secret '{name}'>\tOptional: {optional}\n",
+                    e.name
+                ),
+            ),
+            Some(EnvSource::ConfigMapKey { name, key, optional }) => w.w(
+                3,
+                &format!(
+                    "{}:\t<set to the key '{key}' of config map '{name}'>\tOptional: {optional}\n",
+                    e.name
+                ),
+            ),
+            Some(EnvSource::Other) => {}
+        }
+    }
+}
+
+/// `fieldpath.ExtractFieldPathAsString` on a Pod: `metadata.name`, `.namespace`, `.uid`,
+/// `.labels['k']`, `.annotations['k']` (and the whole maps); anything else is empty.
+fn field_value(p: &Pod, path: &str) -> String {
+    let keyed = |prefix: &str| {
+        path.strip_prefix(prefix)
+            .and_then(|r| r.strip_prefix("['"))
+            .and_then(|r| r.strip_suffix("']"))
+    };
+    let all = |m: &crate::model::Labels| {
+        m.iter().map(|(k, v)| format!("{k}=\"{v}\"")).collect::<Vec<_>>().join("\n")
+    };
+    match path {
+        "metadata.name" => p.meta.name.clone(),
+        "metadata.namespace" => p.meta.namespace.clone(),
+        "metadata.uid" => p.meta.uid.clone().unwrap_or_default(),
+        "metadata.labels" => all(&p.meta.labels),
+        "metadata.annotations" => all(&p.meta.annotations),
+        _ => match (keyed("metadata.labels"), keyed("metadata.annotations")) {
+            (Some(k), _) => p.meta.labels.get(k).cloned().unwrap_or_default(),
+            (_, Some(k)) => p.meta.annotations.get(k).cloned().unwrap_or_default(),
+            _ => String::new(),
+        },
+    }
+}
+
+/// `ExtractContainerResourceValue` with the default divisor (1): a CPU quantity in whole cores
+/// (rounded up), memory and storage in bytes; a resource the container does not set is 0.
+fn resource_value(ct: &crate::model::Container, resource: &str) -> String {
+    let (list, name) = match resource.split_once('.') {
+        Some(("limits", n)) => (&ct.limits, n),
+        Some(("requests", n)) => (&ct.requests, n),
+        _ => return String::new(),
+    };
+    let q =
+        list.iter().find(|(n, _)| n == name).and_then(|(_, q)| crate::quantity::Quantity::parse(q));
+    q.map_or("0".to_string(), |q| q.ceil_integer().to_string())
+}
+
+/// `qos.GetPodQOS` (pkg/apis/core/helper/qos): from the CPU and memory requests and limits of
+/// every container and init container.
+pub(crate) fn qos_class(p: &Pod) -> &'static str {
+    use crate::quantity::Quantity;
+    use std::collections::BTreeMap;
+    let mut requests: BTreeMap<&str, Quantity> = BTreeMap::new();
+    let mut limits: BTreeMap<&str, Quantity> = BTreeMap::new();
+    let mut guaranteed = true;
+    let supported = |n: &str| n == "cpu" || n == "memory";
+    for ct in p.spec.containers.iter().chain(&p.spec.init_containers) {
+        let mut found = 0;
+        for (list, sums, is_limits) in
+            [(&ct.requests, &mut requests, false), (&ct.limits, &mut limits, true)]
+        {
+            for (name, q) in list.iter().filter(|(n, _)| supported(n)) {
+                let Some(q) = Quantity::parse(q).filter(|q| q.is_positive()) else { continue };
+                if is_limits {
+                    found += 1;
+                }
+                let sum = match sums.get(name.as_str()) {
+                    Some(s) => s.add(&q).unwrap_or(q),
+                    None => q,
+                };
+                sums.insert(name.as_str(), sum);
+            }
+        }
+        if found < 2 {
+            guaranteed = false;
+        }
+    }
+    if requests.is_empty() && limits.is_empty() {
+        return "BestEffort";
+    }
+    if guaranteed
+        && requests.len() == limits.len()
+        && requests.iter().all(|(n, r)| {
+            limits.get(n).is_some_and(|l| l.cmp_value(r) == std::cmp::Ordering::Equal)
+        })
+    {
+        return "Guaranteed";
+    }
+    "Burstable"
 }
 
 /// The priority the Priority admission plugin gives a Pod of this class: the built-in
@@ -734,10 +892,18 @@ fn pod(c: &Cluster, p: &Pod) -> String {
             &sidecars,
             state.map(|(s, r)| (s, r, no_statuses)),
             "",
+            Some(p),
         );
     }
     let statuses = p.status.container_restarts.as_slice();
-    containers(&mut w, "Containers", &p.spec.containers, state.map(|(s, r)| (s, r, statuses)), "");
+    containers(
+        &mut w,
+        "Containers",
+        &p.spec.containers,
+        state.map(|(s, r)| (s, r, statuses)),
+        "",
+        Some(p),
+    );
     if !p.spec.readiness_gates.is_empty() {
         w.w(0, "Readiness Gates:\n  Type\tStatus\n");
         for g in &p.spec.readiness_gates {
@@ -772,7 +938,7 @@ fn pod(c: &Cluster, p: &Pod) -> String {
         }
     }
     w.w(0, "Volumes:\t<none>\n");
-    w.w(0, "QoS Class:\tBestEffort\n");
+    w.w(0, &format!("QoS Class:\t{}\n", qos_class(p)));
     labels(&mut w, "Node-Selectors", &p.spec.node_selector);
     tolerations(&mut w, "", "Tolerations", admission_tolerations(&p.spec));
     events(&mut w, c, &format!("pod/{}", p.meta.name), &p.meta.namespace);
@@ -788,9 +954,9 @@ fn pod_template(w: &mut Tw, t: &PodTemplate) {
         annotations(w, "Annotations", &t.annotations);
     }
     if !t.spec.init_containers.is_empty() {
-        containers(w, "Init Containers", &t.spec.init_containers, None, "  ");
+        containers(w, "Init Containers", &t.spec.init_containers, None, "  ", None);
     }
-    containers(w, "Containers", &t.spec.containers, None, "  ");
+    containers(w, "Containers", &t.spec.containers, None, "  ", None);
     w.w(0, "  Volumes:\t<none>\n");
     labels_indented(w, "  ", "Node-Selectors", &t.spec.node_selector);
     tolerations(

@@ -1231,6 +1231,51 @@ fn target_ref_json(r: &ObjectReference) -> J {
         .with("uid", s(super::uid_for(&r.kind, &r.namespace, &r.name)))
 }
 
+/// A container's `env` item as the API server returns it (`fieldRef.apiVersion` defaulted).
+fn env_json(e: &crate::model::EnvVar) -> J {
+    use crate::model::EnvSource;
+    let key_ref = |name: &str, key: &str, optional: bool| {
+        J::obj()
+            .with("key", s(key.to_string()))
+            .with("name", s(name.to_string()))
+            .opt("optional", J::Bool(optional))
+    };
+    let from = match &e.value_from {
+        None => return J::obj().with("name", s(e.name.clone())).opt("value", s(e.value.clone())),
+        Some(EnvSource::Field { api_version, field_path }) => J::obj().with(
+            "fieldRef",
+            J::obj()
+                .with("apiVersion", s(api_version.clone()))
+                .with("fieldPath", s(field_path.clone())),
+        ),
+        Some(EnvSource::Resource { container, resource }) => J::obj().with(
+            "resourceFieldRef",
+            J::obj()
+                .opt("containerName", s(container.clone()))
+                .with("divisor", s("0"))
+                .with("resource", s(resource.clone())),
+        ),
+        Some(EnvSource::SecretKey { name, key, optional }) => {
+            J::obj().with("secretKeyRef", key_ref(name, key, *optional))
+        }
+        Some(EnvSource::ConfigMapKey { name, key, optional }) => {
+            J::obj().with("configMapKeyRef", key_ref(name, key, *optional))
+        }
+        Some(EnvSource::Other) => J::obj(),
+    };
+    J::obj().with("name", s(e.name.clone())).with("valueFrom", from)
+}
+
+/// A resource list, each quantity in its canonical form (as the API server stores it).
+fn quantities_json(list: &[(String, String)]) -> J {
+    let mut o = J::obj();
+    for (name, q) in list {
+        let q = crate::quantity::Quantity::parse(q).map_or(q.clone(), |q| q.canonical());
+        o.set(name, s(q));
+    }
+    o
+}
+
 fn pod_spec_json(p: &PodSpec) -> J {
     let containers = |cs: &[crate::model::Container]| {
         J::Arr(
@@ -1258,6 +1303,15 @@ fn pod_spec_json(p: &PodSpec) -> J {
                             ),
                         )
                         .opt("restartPolicy", s(c.restart_policy.clone().unwrap_or_default()))
+                        .opt("command", J::Arr(c.command.iter().map(|a| s(a.clone())).collect()))
+                        .opt("args", J::Arr(c.args.iter().map(|a| s(a.clone())).collect()))
+                        .opt("env", J::Arr(c.env.iter().map(env_json).collect()))
+                        .opt(
+                            "resources",
+                            J::obj()
+                                .opt("limits", quantities_json(&c.limits))
+                                .opt("requests", quantities_json(&c.requests)),
+                        )
                 })
                 .collect(),
         )
@@ -1412,7 +1466,9 @@ fn pod_json(p: &Pod) -> J {
                 p.status.pod_ips.iter().map(|i| J::obj().with("ip", s(i.to_string()))).collect(),
             ),
         )
-        .opt("containerStatuses", container_statuses(p, started, running, containers_ready));
+        .opt("containerStatuses", container_statuses(p, started, running, containers_ready))
+        // Set on create (`PrepareForCreate`, pkg/registry/core/pod/strategy.go).
+        .with("qosClass", s(super::describe::qos_class(p)));
     top("v1", "Pod", &p.meta).with("spec", pod_spec_json(&p.spec)).with("status", status)
 }
 

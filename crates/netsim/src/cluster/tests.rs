@@ -24,7 +24,7 @@ fn container(ports: &[(&str, i32, Protocol)]) -> Container {
                 host_port: None,
             })
             .collect(),
-        restart_policy: None,
+        ..Default::default()
     }
 }
 

@@ -46,7 +46,7 @@ use crate::model::{
 /// names (and every expectation built on them) stay what they were: only a template that sets
 /// such a field gets a different hash, as it would upstream.
 pub(crate) fn template_hash(t: &PodTemplate) -> String {
-    const LEFT_OUT: [&str; 7] = [
+    const LEFT_OUT: [&str; 12] = [
         ", termination_grace_period_seconds: None",
         ", seconds: None",
         ", service_account_name: None",
@@ -54,6 +54,11 @@ pub(crate) fn template_hash(t: &PodTemplate) -> String {
         ", runtime_class_name: None",
         ", required_node_terms: None",
         ", scheduling_gates: []",
+        ", command: []",
+        ", args: []",
+        ", env: []",
+        ", limits: []",
+        ", requests: []",
     ];
     let mut dump = String::with_capacity(1024);
     let _ = write!(dump, "{t:?}");

@@ -55,6 +55,24 @@ fn container_model(c: RawContainer) -> Container {
             })
             .collect(),
         restart_policy: c.restart_policy,
+        command: c.command,
+        args: c.args,
+        env: c
+            .env
+            .into_iter()
+            .map(|e| crate::model::EnvVar { name: e.name, value: e.value, value_from: e.source })
+            .collect(),
+        // `SetDefaults_Pod`: a resource with a limit and no request is requested at its limit.
+        requests: {
+            let mut requests = c.requests;
+            for (name, q) in &c.limits {
+                if !requests.iter().any(|(n, _)| n == name) {
+                    requests.push((name.clone(), q.clone()));
+                }
+            }
+            requests
+        },
+        limits: c.limits,
     }
 }
 

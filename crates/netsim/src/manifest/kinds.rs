@@ -117,6 +117,8 @@ pub(crate) struct RawEnvVar {
     pub name: String,
     pub value: String,
     pub value_from: bool,
+    /// What `valueFrom` names, read as it is (the API server's checks of it are not modelled).
+    pub source: Option<crate::model::EnvSource>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -126,6 +128,11 @@ pub(crate) struct RawContainer {
     pub ports: Vec<RawContainerPort>,
     pub restart_policy: Option<String>,
     pub env: Vec<RawEnvVar>,
+    pub command: Vec<String>,
+    pub args: Vec<String>,
+    /// `resources.limits` / `.requests`: (resource, quantity text) in input order.
+    pub limits: Vec<(String, String)>,
+    pub requests: Vec<(String, String)>,
     /// `securityContext.seccompProfile` / `.appArmorProfile` are set.
     pub seccomp_field: bool,
     pub apparmor_field: bool,
@@ -263,15 +270,67 @@ fn container(cx: &mut Cx<'_>, n: &Node<'_>) -> RawContainer {
             fields!(cx, it, s::ENV_VAR, f => {
                 "name" => v.name = cx.string(&f.value).unwrap_or_default(),
                 "value" => v.value = cx.string(&f.value).unwrap_or_default(),
-                "valueFrom" => v.value_from = !f.value.is_null(),
+                "valueFrom" => {
+                    v.value_from = !f.value.is_null();
+                    v.source = env_source(&f.value);
+                },
             });
             c.env.push(v);
         }),
         "securityContext" => (c.seccomp_field, c.apparmor_field) = security_profiles(&e.value),
-        "command" => { let _ = cx.string_list(&e.value); },
-        "args" => { let _ = cx.string_list(&e.value); },
+        "command" => c.command = cx.string_list(&e.value),
+        "args" => c.args = cx.string_list(&e.value),
+        "resources" => {
+            c.limits = quantities(e.value.get("limits"));
+            c.requests = quantities(e.value.get("requests"));
+        },
     });
     c
+}
+
+/// A `resources` map: each resource and its quantity as written (a number or a string).
+fn quantities(n: Option<&Entry<'_>>) -> Vec<(String, String)> {
+    n.and_then(|e| e.value.as_mapping())
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|e| Some((e.key_str()?.to_string(), e.value.as_scalar()?.text.to_string())))
+        .collect()
+}
+
+/// What an env var's `valueFrom` names (`EnvVarSource`).
+fn env_source(n: &Node<'_>) -> Option<crate::model::EnvSource> {
+    use crate::model::EnvSource;
+    let text = |e: Option<&Entry<'_>>, key: &str| raw_str(e.and_then(|e| e.value.get(key)));
+    let optional = |e: Option<&Entry<'_>>| text(e, "optional") == "true";
+    if let Some(f) = n.get("fieldRef") {
+        let api_version = text(Some(f), "apiVersion");
+        return Some(EnvSource::Field {
+            // `SetDefaults_ObjectFieldSelector`: v1.
+            api_version: if api_version.is_empty() { "v1".into() } else { api_version },
+            field_path: text(Some(f), "fieldPath"),
+        });
+    }
+    if let Some(r) = n.get("resourceFieldRef") {
+        return Some(EnvSource::Resource {
+            container: text(Some(r), "containerName"),
+            resource: text(Some(r), "resource"),
+        });
+    }
+    if let Some(s) = n.get("secretKeyRef") {
+        return Some(EnvSource::SecretKey {
+            name: text(Some(s), "name"),
+            key: text(Some(s), "key"),
+            optional: optional(Some(s)),
+        });
+    }
+    if let Some(c) = n.get("configMapKeyRef") {
+        return Some(EnvSource::ConfigMapKey {
+            name: text(Some(c), "name"),
+            key: text(Some(c), "key"),
+            optional: optional(Some(c)),
+        });
+    }
+    (!n.is_null()).then_some(EnvSource::Other)
 }
 
 pub(crate) fn pod_spec(cx: &mut Cx<'_>, n: &Node<'_>) -> RawPodSpec {

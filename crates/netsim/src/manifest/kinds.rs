@@ -280,21 +280,39 @@ fn container(cx: &mut Cx<'_>, n: &Node<'_>) -> RawContainer {
         "securityContext" => (c.seccomp_field, c.apparmor_field) = security_profiles(&e.value),
         "command" => c.command = cx.string_list(&e.value),
         "args" => c.args = cx.string_list(&e.value),
-        "resources" => {
-            c.limits = quantities(e.value.get("limits"));
-            c.requests = quantities(e.value.get("requests"));
-        },
+        "resources" => fields!(cx, &e.value, s::RESOURCE_REQUIREMENTS, f => {
+            "limits" => c.limits = quantities(cx, &f.value),
+            "requests" => c.requests = quantities(cx, &f.value),
+            "claims" => {},
+        }),
     });
     c
 }
 
-/// A `resources` map: each resource and its quantity as written (a number or a string).
-fn quantities(n: Option<&Entry<'_>>) -> Vec<(String, String)> {
-    n.and_then(|e| e.value.as_mapping())
-        .unwrap_or(&[])
-        .iter()
-        .filter_map(|e| Some((e.key_str()?.to_string(), e.value.as_scalar()?.text.to_string())))
-        .collect()
+/// A `resources.limits` or `.requests` map: each resource and its quantity as written
+/// (a number or a string). One that is no quantity fails the API server's decoding
+/// (`Quantity.UnmarshalJSON`: `ErrFormatWrong`) and is left out.
+fn quantities(cx: &mut Cx<'_>, n: &Node<'_>) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for e in n.as_mapping().unwrap_or(&[]) {
+        let (Some(name), Some(q)) = (e.key_str(), e.value.as_scalar()) else { continue };
+        let m = cx.enter(name, e);
+        let text = q.text.trim();
+        if crate::quantity::Quantity::parse(text).is_some() {
+            out.push((name.to_string(), text.to_string()));
+        } else {
+            let d = crate::diagnostic::Diagnostic::error(
+                "invalid-quantity",
+                cx.span(e.value.range),
+                format!("{}: {:?} is not a quantity", cx.display_path(), q.text),
+            )
+            .with_hint("write a number with an optional suffix: `500m` or `0.5` CPU, `128Mi` or `1G` of memory (suffixes are case-sensitive: Ki Mi Gi, k M G, m)")
+            .with_hint("the API server rejects it: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
+            cx.push(d);
+        }
+        cx.leave(m);
+    }
+    out
 }
 
 /// What an env var's `valueFrom` names (`EnvVarSource`).

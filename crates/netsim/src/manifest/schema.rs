@@ -142,6 +142,7 @@ pub(crate) const POD_DNS_CONFIG: &[&str] = &["nameservers", "searches", "options
 pub(crate) const POD_DNS_CONFIG_OPTION: &[&str] = &["name", "value"];
 pub(crate) const READINESS_GATE: &[&str] = &["conditionType"];
 pub(crate) const SCHEDULING_GATE: &[&str] = &["name"];
+pub(crate) const RESOURCE_REQUIREMENTS: &[&str] = &["limits", "requests", "claims"];
 pub(crate) const POD_STATUS: &[&str] = &[
     "phase",
     "conditions",

@@ -1118,6 +1118,7 @@ fn container_list(
                 ),
             }
         }
+        container_resources(v, &p, c);
         if names.contains(&c.name.as_str()) {
             v.duplicate(
                 &format!("{p}.name"),
@@ -1136,6 +1137,64 @@ fn container_list(
     }
     if !init {
         host_port_conflicts(v, base, cs, None);
+    }
+}
+
+/// `ValidateResourceRequirements` for one container at `p` (its limits, then its requests, each
+/// resource in name order: upstream ranges over a Go map): a standard container resource name
+/// (`validateContainerResourceName`), a quantity of at least 0 (`ValidateNonnegativeQuantity`),
+/// and a request no larger than its limit.
+fn container_resources(v: &mut V<'_>, p: &str, c: &RawContainer) {
+    use crate::quantity::Quantity;
+    let mut limits: Vec<&(String, String)> = c.limits.iter().collect();
+    crate::sort::sort_by(&mut limits, |a, b| a.0.cmp(&b.0));
+    let mut requests: Vec<&(String, String)> = c.requests.iter().collect();
+    crate::sort::sort_by(&mut requests, |a, b| a.0.cmp(&b.0));
+    for (which, list) in [("limits", &limits), ("requests", &requests)] {
+        for (name, q) in list.iter().map(|e| (&e.0, &e.1)) {
+            let path = format!("{p}.resources.{which}[{name}]");
+            // Where it is written (the source map knows dotted keys).
+            let at = format!("{p}.resources.{which}.{name}");
+            let standard = matches!(name.as_str(), "cpu" | "memory" | "ephemeral-storage")
+                || name.starts_with("hugepages-");
+            if !name.contains('/') && !standard {
+                let hint = match name.as_str() {
+                    "cpus" | "CPU" | "Cpu" => Some("the resource is `cpu`".to_string()),
+                    "mem" | "Memory" | "ram" => Some("the resource is `memory`".to_string()),
+                    _ => Some("containers take `cpu`, `memory`, `ephemeral-storage`, `hugepages-<size>`, or an extended resource with a domain (`example.com/gpu`)".to_string()),
+                };
+                v.invalid(
+                    &path,
+                    &at,
+                    &go_quote(name),
+                    "must be a standard resource for containers",
+                    hint,
+                );
+            }
+            let Some(q) = Quantity::parse(q) else { continue };
+            if q.cmp_value(&Quantity::parse("0").unwrap_or(q)) == std::cmp::Ordering::Less {
+                v.invalid(
+                    &path,
+                    &at,
+                    &go_quote(&q.canonical()),
+                    "must be greater than or equal to 0",
+                    None,
+                );
+            }
+            if which == "requests" {
+                let limit =
+                    limits.iter().find(|(n, _)| n == name).and_then(|(_, l)| Quantity::parse(l));
+                if let Some(l) = limit.filter(|l| q.cmp_value(l) == std::cmp::Ordering::Greater) {
+                    v.invalid(
+                        &format!("{p}.resources.requests"),
+                        &at,
+                        &go_quote(&q.canonical()),
+                        &format!("must be less than or equal to {name} limit of {}", l.canonical()),
+                        Some(format!("a container may not request more {name} than its limit: raise the limit or lower the request")),
+                    );
+                }
+            }
+        }
     }
 }
 

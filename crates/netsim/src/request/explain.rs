@@ -439,11 +439,24 @@ fn readiness_row(selected: &[&Pod], checks: &mut Vec<Check>) {
     let mut ev = Vec::new();
     let mut not = 0;
     let mut gated = false;
+    let mut unscheduled = false;
     for p in selected {
         let phase = if p.status.phase.is_empty() { "Pending" } else { &p.status.phase };
         if !should_pod_be_in_endpoints(p, false) {
             not += 1;
-            ev.push(format!("pod {}: {phase}, no IP or finished (not an endpoint)", p.meta.name));
+            let why = if !p.spec.scheduling_gates.is_empty() && p.spec.node_name.is_none() {
+                unscheduled = true;
+                format!(
+                    "SchedulingGated: its schedulingGates ({}) keep the scheduler from placing it, so it has no node and no IP",
+                    p.spec.scheduling_gates.join(", ")
+                )
+            } else if p.spec.node_name.is_none() {
+                unscheduled = true;
+                "Pending: not scheduled (no node fits it; its FailedScheduling event says why), so it has no IP".to_string()
+            } else {
+                format!("{phase}, no IP or finished")
+            };
+            ev.push(format!("pod {}: {why} (not an endpoint)", p.meta.name));
         } else if is_pod_ready(p) {
             let restarts = match p.status.restart_count {
                 0 => String::new(),
@@ -471,12 +484,15 @@ fn readiness_row(selected: &[&Pod], checks: &mut Vec<Check>) {
     checks.push(if not == 0 {
         check("readiness", Mark::Pass, "every selected Pod is Ready".into(), ev, "")
     } else {
-        let fix = if gated {
-            "Fix the readiness probe or the container so the Pod becomes Ready (kubectl describe pod shows why); a readiness gate waits for the controller that owns it to set its condition True."
+        let mut fix = if gated {
+            "Fix the readiness probe or the container so the Pod becomes Ready (kubectl describe pod shows why); a readiness gate waits for the controller that owns it to set its condition True.".to_string()
         } else {
-            "Fix the readiness probe or the container so the Pod becomes Ready (kubectl describe pod shows why)."
+            "Fix the readiness probe or the container so the Pod becomes Ready (kubectl describe pod shows why).".to_string()
         };
-        check("readiness", Mark::Fail, format!("{not} of {} selected Pods not Ready", selected.len()), ev, fix)
+        if unscheduled {
+            fix.push_str(" A Pod with no node must be scheduled first: give it a node it fits (nodeSelector, taints and tolerations) or remove its scheduling gates.");
+        }
+        check("readiness", Mark::Fail, format!("{not} of {} selected Pods not Ready", selected.len()), ev, &fix)
     });
 }
 

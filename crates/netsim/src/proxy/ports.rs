@@ -155,7 +155,7 @@ fn service_ports_of<'a>(
                 "proxy-invalid-port",
                 &obj,
                 format!(
-                    "port {} of {obj} is outside 1-65535; kube-proxy cannot write a rule for it",
+                    "port {} of {obj} is outside 1-65535 (the API server refuses such a Service); no rule is simulated for it",
                     p.port
                 ),
             ));

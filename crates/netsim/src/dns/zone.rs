@@ -358,11 +358,13 @@ impl Zone {
                 } else {
                     terminating_pods.insert((*ip, ns.clone()));
                 }
+                // A CoreDNS instance's own addresses are every address of its interfaces
+                // (plugin/kubernetes local.go `boundIPs`): a dual-stack Pod's both.
                 if ns == "kube-system"
                     && p.meta.labels.get("k8s-app").map(String::as_str) == Some("kube-dns")
                     && p.meta.deletion_timestamp.is_none()
                 {
-                    coredns_ips.push(*ip);
+                    coredns_ips.extend(p.status.pod_ips.iter().copied());
                 }
             }
         }

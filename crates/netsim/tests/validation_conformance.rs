@@ -335,6 +335,14 @@ fn workloads_selectors() {
     assert_eq!(kubectl_cases("workloads_selectors.yaml"), 88);
 }
 
+/// `workloads_strategy.yaml`: upstream `TestValidateDeployment`, `TestValidateStatefulSet`,
+/// `TestValidateStatefulSetMinReadySeconds` and `TestDaemonSetUpdateMaxSurge` cases on the apps/v1
+/// strategy, rollout and ordinal fields and StatefulSet names, as `kubectl apply` answers.
+#[test]
+fn workloads_strategy() {
+    assert_eq!(kubectl_cases("workloads_strategy.yaml"), 38);
+}
+
 /// `network_extra.yaml`: upstream `TestValidatePodReadinessGates`, the hostAliases cases of
 /// `TestValidatePodSpec`, `TestValidateSchedulingGates`, `TestValidateHostUsers` and
 /// `TestValidateNonSpecialIP` (as Endpoints addresses), plus a Service created with a status,

@@ -454,6 +454,29 @@ pub struct Workload {
     /// StatefulSet `spec.podManagementPolicy` as given, defaulted to `OrderedReady`
     /// (`SetDefaults_StatefulSet`); empty for the other kinds.
     pub pod_management_policy: String,
+    /// The rollout fields as given, for the API server's checks (the simulation has no
+    /// rollouts).
+    pub rollout: Rollout,
+}
+
+/// A workload's rollout settings as written: `minReadySeconds`, `revisionHistoryLimit`,
+/// `progressDeadlineSeconds`, and the strategy (`strategy` of a Deployment, `updateStrategy` of
+/// a StatefulSet or DaemonSet) with its `rollingUpdate`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Rollout {
+    pub min_ready_seconds: Option<i64>,
+    pub revision_history_limit: Option<i64>,
+    pub progress_deadline_seconds: Option<i64>,
+    pub strategy_type: Option<String>,
+    /// `rollingUpdate` is given (not null).
+    pub rolling_update: bool,
+    pub max_surge: Option<IntOrString>,
+    pub max_unavailable: Option<IntOrString>,
+    pub partition: Option<i64>,
+    /// `ordinals.start` as given (the simulation starts a negative one at 0).
+    pub ordinals_start: Option<i64>,
+    /// A StatefulSet's `persistentVolumeClaimRetentionPolicy` (`whenDeleted`, `whenScaled`).
+    pub pvc_retention: [Option<String>; 2],
 }
 
 // ---------------------------------------------------------------------------------------------

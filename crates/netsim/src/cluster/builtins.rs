@@ -259,6 +259,7 @@ fn coredns_deployment(c: &mut Cluster) {
             service_name: None,
             ordinals_start: 0,
             pod_management_policy: String::new(),
+            rollout: Default::default(),
         },
     );
 }

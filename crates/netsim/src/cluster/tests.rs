@@ -70,6 +70,7 @@ fn deploy(name: &str, replicas: i32, l: &[(&str, &str)]) -> Workload {
         service_name: None,
         ordinals_start: 0,
         pod_management_policy: String::new(),
+        rollout: Default::default(),
     }
 }
 

@@ -333,6 +333,7 @@ fn deployment(
         service_name: None,
         ordinals_start: 0,
         pod_management_policy: String::new(),
+        rollout: Default::default(),
     })
 }
 

@@ -854,6 +854,7 @@ impl Loader {
             service_name: None,
             ordinals_start: 0,
             pod_management_policy: String::new(),
+            rollout: Default::default(),
         };
         validate::replication_controller(
             &w,
@@ -901,6 +902,8 @@ impl Loader {
         let mut service_name = None;
         let mut ordinals_start = 0;
         let mut pod_management_policy = None;
+        let mut rollout = crate::model::Rollout::default();
+        let mut ordinals_given: Option<i32> = None;
         fields!(cx, root, schema::TYPE_META, e => {
             "apiVersion" | "kind" | "status" => {},
             "metadata" => meta = kinds::meta(cx, &e.value),
@@ -920,7 +923,25 @@ impl Loader {
                     "serviceName" => service_name = cx.string(&f.value),
                     // `ordinals.start` (StatefulSetStartOrdinal, GA in v1.31).
                     "ordinals" => if let Some(s) = f.value.get("start") {
-                        ordinals_start = cx.int32(&s.value).unwrap_or(0).max(0);
+                        ordinals_given = cx.int32(&s.value);
+                        ordinals_start = ordinals_given.unwrap_or(0).max(0);
+                    },
+                    "minReadySeconds" => rollout.min_ready_seconds = cx.int64(&f.value),
+                    "persistentVolumeClaimRetentionPolicy" => for (i, key) in ["whenDeleted", "whenScaled"].into_iter().enumerate() {
+                        if let Some(x) = f.value.get(key) { rollout.pvc_retention[i] = cx.string(&x.value) }
+                    },
+                    "revisionHistoryLimit" => rollout.revision_history_limit = cx.int64(&f.value),
+                    "progressDeadlineSeconds" => rollout.progress_deadline_seconds = cx.int64(&f.value),
+                    "strategy" | "updateStrategy" => if !f.value.is_null() {
+                        if let Some(t) = f.value.get("type") {
+                            rollout.strategy_type = cx.string(&t.value);
+                        }
+                        if let Some(r) = f.value.get("rollingUpdate").filter(|r| !r.value.is_null()) {
+                            rollout.rolling_update = true;
+                            if let Some(x) = r.value.get("maxSurge") { rollout.max_surge = cx.int_or_string(&x.value) }
+                            if let Some(x) = r.value.get("maxUnavailable") { rollout.max_unavailable = cx.int_or_string(&x.value) }
+                            if let Some(x) = r.value.get("partition") { rollout.partition = cx.int64(&x.value) }
+                        }
                     },
                     "podManagementPolicy" => pod_management_policy = cx.string(&f.value),
                 });
@@ -946,6 +967,10 @@ impl Loader {
                 _ if wk != WorkloadKind::StatefulSet => String::new(),
                 Some(p) if !p.is_empty() => p,
                 _ => "OrderedReady".to_string(),
+            },
+            rollout: crate::model::Rollout {
+                ordinals_start: ordinals_given.map(i64::from),
+                ..rollout
             },
         };
         validate::workload(&w, &tspec, &mut self.diagnostics);

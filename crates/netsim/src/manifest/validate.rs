@@ -1675,7 +1675,11 @@ fn label_selector(v: &mut V<'_>, path: &str, s: &LabelSelector) -> bool {
 pub(crate) fn workload(w: &Workload, spec: &RawPodSpec, diags: &mut Vec<Diagnostic>) {
     let kind = w.kind.as_str();
     let mut v = V::new(kind, &w.meta, diags);
-    object_meta(&mut v, kind, &w.meta, NameRule::Subdomain, true);
+    // `ValidateStatefulSetName` is `NameIsDNSLabel` (the Pods' names and hostnames are
+    // `<name>-<ordinal>`); the other apps kinds' names are DNS subdomains.
+    let name_rule =
+        if w.kind == WorkloadKind::StatefulSet { NameRule::Label } else { NameRule::Subdomain };
+    object_meta(&mut v, kind, &w.meta, name_rule, true);
     // `ValidateStatefulSetSpec` checks the policy first (pkg/apis/apps/validation/validation.go).
     if w.kind == WorkloadKind::StatefulSet
         && !matches!(w.pod_management_policy.as_str(), "OrderedReady" | "Parallel")
@@ -1688,6 +1692,31 @@ pub(crate) fn workload(w: &Workload, spec: &RawPodSpec, diags: &mut Vec<Diagnost
             Some("OrderedReady (the default) starts the Pods one at a time, each once the one before is Running and Ready; Parallel starts them all at once".to_string()),
         );
     }
+    if w.kind == WorkloadKind::StatefulSet {
+        // Then the update strategy's partition (`validateRollingUpdateStatefulSet`) and
+        // `ordinals.start`, before the replicas and minReadySeconds.
+        let r = &w.rollout;
+        if r.strategy_type.as_deref().is_none_or(|t| t == "RollingUpdate") {
+            nonnegative(&mut v, "spec.updateStrategy.rollingUpdate.partition", r.partition);
+        }
+        // `ValidatePersistentVolumeClaimRetentionPolicy` (an empty value is defaulted to Retain).
+        for (i, key) in ["whenDeleted", "whenScaled"].into_iter().enumerate() {
+            if let Some(p) =
+                r.pvc_retention[i].as_deref().filter(|p| !matches!(*p, "" | "Retain" | "Delete"))
+            {
+                v.unsupported(
+                    &format!("spec.persistentVolumeClaimRetentionPolicy.{key}"),
+                    p,
+                    &["Retain", "Delete"],
+                    Some(
+                        "Retain keeps the StatefulSet's volume claims, Delete removes them"
+                            .to_string(),
+                    ),
+                );
+            }
+        }
+        nonnegative(&mut v, "spec.ordinals.start", r.ordinals_start);
+    }
     if w.kind != WorkloadKind::DaemonSet && w.replicas < 0 {
         v.invalid(
             "spec.replicas",
@@ -1696,6 +1725,9 @@ pub(crate) fn workload(w: &Workload, spec: &RawPodSpec, diags: &mut Vec<Diagnost
             "must be greater than or equal to 0",
             None,
         );
+    }
+    if matches!(w.kind, WorkloadKind::StatefulSet | WorkloadKind::ReplicaSet) {
+        nonnegative(&mut v, "spec.minReadySeconds", w.rollout.min_ready_seconds);
     }
     let mismatch_hint = Some("the selector must match the Pod template's labels, or the controller could never find the Pods it creates: copy the selector's labels into `spec.template.metadata.labels`".to_string());
     let template_checks = |v: &mut V<'_>| {
@@ -1709,6 +1741,16 @@ pub(crate) fn workload(w: &Workload, spec: &RawPodSpec, diags: &mut Vec<Diagnost
                 Some(format!(
                     "{kind} Pods always restart: remove `restartPolicy` or set it to Always"
                 )),
+            );
+        }
+        if spec.active_deadline_seconds.is_some() {
+            // `ValidatePodTemplateSpecForReplicaSet` words it for a Deployment too.
+            let owner = if w.kind == WorkloadKind::Deployment { "ReplicaSet" } else { kind };
+            v.forbidden(
+                "spec.template.spec.activeDeadlineSeconds",
+                "spec.template.spec.activeDeadlineSeconds",
+                &format!("activeDeadlineSeconds in {owner} is not Supported"),
+                Some(format!("a {kind}'s Pods run until they are replaced; remove `activeDeadlineSeconds` (it is for Jobs and bare Pods)")),
             );
         }
     };
@@ -1745,6 +1787,7 @@ pub(crate) fn workload(w: &Workload, spec: &RawPodSpec, diags: &mut Vec<Diagnost
             }
         }
         template_checks(&mut v);
+        daemonset_rollout(&mut v, &w.rollout);
         return;
     }
     let selector_ok;
@@ -1808,6 +1851,156 @@ pub(crate) fn workload(w: &Workload, spec: &RawPodSpec, diags: &mut Vec<Diagnost
         );
     }
     template_checks(&mut v);
+    if w.kind == WorkloadKind::Deployment {
+        deployment_rollout(&mut v, &w.rollout);
+    }
+}
+
+/// `getIntOrPercentValue`: the number, a valid percent string's number, or another string's
+/// `IntValue()` (`strconv.Atoi`, 0 when it is no number).
+fn percent_value(x: &IntOrString) -> Option<i64> {
+    Some(match x {
+        IntOrString::Int(n) => i64::from(*n),
+        IntOrString::Str(s) => match s.strip_suffix('%') {
+            Some(d) if !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()) => {
+                d.parse().unwrap_or(0)
+            }
+            _ => s.parse().unwrap_or(0),
+        },
+    })
+}
+
+/// `%#v` of an `intstr.IntOrString` (its `String()` has a pointer receiver, so `field.Error`
+/// prints the struct, as for the other composite values here).
+fn go_int_or_string(x: &IntOrString) -> String {
+    match x {
+        IntOrString::Int(n) => format!("intstr.IntOrString{{Type:0, IntVal:{n}, StrVal:\"\"}}"),
+        IntOrString::Str(s) => {
+            format!("intstr.IntOrString{{Type:1, IntVal:0, StrVal:{}}}", go_quote(s))
+        }
+    }
+}
+
+/// `ValidateNonnegativeField` of an optional integer at `path`.
+fn nonnegative(v: &mut V<'_>, path: &str, value: Option<i64>) {
+    if let Some(n) = value.filter(|n| *n < 0) {
+        v.invalid(path, path, &n.to_string(), "must be greater than or equal to 0", None);
+    }
+}
+
+/// `ValidatePositiveIntOrPercent`: a whole number of at least 0, or a percent string
+/// (`IsValidPercent`: digits and `%`).
+fn int_or_percent_nonnegative(v: &mut V<'_>, path: &str, value: Option<&IntOrString>) {
+    match value {
+        Some(IntOrString::Int(n)) => nonnegative(v, path, Some(i64::from(*n))),
+        Some(x @ IntOrString::Str(s)) => {
+            let digits = s.strip_suffix('%').unwrap_or("");
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                v.invalid(
+                    path,
+                    path,
+                    &go_int_or_string(x),
+                    "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
+                    Some("write a whole number (`1`) or a percentage of the replicas (`25%`); a number in quotes is a string and needs the `%`".to_string()),
+                );
+            }
+        }
+        None => {}
+    }
+}
+
+/// `IsNotMoreThan100Percent`: a percent string above 100%.
+fn not_over_100_percent(v: &mut V<'_>, path: &str, value: Option<&IntOrString>) {
+    if let Some(x @ IntOrString::Str(s)) = value {
+        if s.strip_suffix('%').and_then(|n| n.parse::<i64>().ok()).is_some_and(|n| n > 100) {
+            v.invalid(path, path, &go_int_or_string(x), "must not be greater than 100%", None);
+        }
+    }
+}
+
+/// The rest of `ValidateDeploymentSpec` after the template: the strategy
+/// (`ValidateDeploymentStrategy`), minReadySeconds, revisionHistoryLimit and
+/// progressDeadlineSeconds (defaulted to 600: `SetDefaults_Deployment`), which must exceed
+/// minReadySeconds.
+fn deployment_rollout(v: &mut V<'_>, r: &crate::model::Rollout) {
+    match r.strategy_type.as_deref() {
+        Some("Recreate") if r.rolling_update => v.forbidden(
+            "spec.strategy.rollingUpdate",
+            "spec.strategy.rollingUpdate",
+            "may not be specified when strategy `type` is 'Recreate'",
+            Some("Recreate stops every old Pod before starting new ones: remove `rollingUpdate`, or use `type: RollingUpdate`".to_string()),
+        ),
+        None | Some("RollingUpdate") => {
+            int_or_percent_nonnegative(v, "spec.strategy.rollingUpdate.maxUnavailable", r.max_unavailable.as_ref());
+            int_or_percent_nonnegative(v, "spec.strategy.rollingUpdate.maxSurge", r.max_surge.as_ref());
+            // Both default to 25% (`SetDefaults_Deployment`); both 0 would never move.
+            let quarter = IntOrString::Str("25%".into());
+            let unavailable = r.max_unavailable.clone().unwrap_or(quarter.clone());
+            let surge = r.max_surge.clone().unwrap_or(quarter);
+            let path = "spec.strategy.rollingUpdate.maxUnavailable";
+            if percent_value(&unavailable) == Some(0) && percent_value(&surge) == Some(0) {
+                v.invalid(
+                    path,
+                    path,
+                    &go_int_or_string(&unavailable),
+                    "may not be 0 when `maxSurge` is 0",
+                    Some("a rolling update needs room to move: let maxSurge start new Pods first (e.g. `maxSurge: 1`) or maxUnavailable stop some (e.g. `maxUnavailable: 1`)".to_string()),
+                );
+            }
+            not_over_100_percent(v, path, r.max_unavailable.as_ref());
+        }
+        _ => {}
+    }
+    let min_ready = r.min_ready_seconds.unwrap_or(0);
+    nonnegative(v, "spec.minReadySeconds", r.min_ready_seconds);
+    nonnegative(v, "spec.revisionHistoryLimit", r.revision_history_limit);
+    let deadline = r.progress_deadline_seconds.unwrap_or(600);
+    nonnegative(v, "spec.progressDeadlineSeconds", Some(deadline));
+    if deadline <= min_ready {
+        v.invalid(
+            "spec.progressDeadlineSeconds",
+            "spec.progressDeadlineSeconds",
+            &deadline.to_string(),
+            "must be greater than minReadySeconds",
+            Some("the Deployment is reported stuck after progressDeadlineSeconds (600 unless set): make it longer than minReadySeconds".to_string()),
+        );
+    }
+}
+
+/// The rest of `ValidateDaemonSetSpec` after the template: minReadySeconds, the update strategy
+/// (`ValidateRollingUpdateDaemonSet`: with maxUnavailable defaulted to 1 and maxSurge to 0, the
+/// two may not both be 0) and revisionHistoryLimit.
+fn daemonset_rollout(v: &mut V<'_>, r: &crate::model::Rollout) {
+    nonnegative(v, "spec.minReadySeconds", r.min_ready_seconds);
+    if r.strategy_type.as_deref().is_none_or(|t| t == "RollingUpdate") {
+        let unavailable_path = "spec.updateStrategy.rollingUpdate.maxUnavailable";
+        let surge_path = "spec.updateStrategy.rollingUpdate.maxSurge";
+        int_or_percent_nonnegative(v, unavailable_path, r.max_unavailable.as_ref());
+        int_or_percent_nonnegative(v, surge_path, r.max_surge.as_ref());
+        not_over_100_percent(v, unavailable_path, r.max_unavailable.as_ref());
+        not_over_100_percent(v, surge_path, r.max_surge.as_ref());
+        // Defaulted: maxUnavailable 1, maxSurge 0 (`SetDefaults_DaemonSet`).
+        let unavailable = r.max_unavailable.clone().unwrap_or(IntOrString::Int(1));
+        let surge = r.max_surge.clone().unwrap_or(IntOrString::Int(0));
+        let has = |x: &IntOrString| percent_value(x).is_some_and(|n| n != 0);
+        if has(&unavailable) && has(&surge) {
+            v.invalid(
+                surge_path,
+                surge_path,
+                &go_int_or_string(&surge),
+                "may not be set when maxUnavailable is non-zero",
+                Some("a DaemonSet update either stops old Pods first (maxUnavailable) or starts new ones beside them (maxSurge, then set `maxUnavailable: 0`), not both".to_string()),
+            );
+        }
+        if !has(&unavailable) && !has(&surge) {
+            v.required(
+                "spec.updateStrategy.rollingUpdate.maxUnavailable",
+                "cannot be 0 when maxSurge is 0",
+                Some("a DaemonSet update replaces Pods either by stopping some first (maxUnavailable) or by starting new ones beside them (maxSurge): one of the two must be above 0".to_string()),
+            );
+        }
+    }
+    nonnegative(v, "spec.revisionHistoryLimit", r.revision_history_limit);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,7 +12,8 @@ Usage: netsim describe KIND [NAME] -f PATH... [-n NS] [--event EVENT]... [-o jso
        netsim describe KIND/NAME -f PATH... [-n NS] [--event EVENT]... [-o json]
 
 Kinds (kubectl names and short forms): services (svc), pods (po), endpoints (ep),
-endpointslices, nodes (no), replicationcontrollers (rc), networkpolicies (netpol). Without
+endpointslices, nodes (no), deployments (deploy), replicasets (rs), statefulsets (sts),
+daemonsets (ds), replicationcontrollers (rc), networkpolicies (netpol). Without
 NAME, every object of the kind in the namespace, separated by a blank line, as kubectl prints
 them. A NetworkPolicy shows how Kubernetes reads it: each rule's ports and peers (a peer with
 both selectors is one peer: NamespaceSelector and PodSelector together), and \"Not affecting
@@ -23,8 +24,10 @@ for a Service Name, Namespace, Labels, Annotations, Selector, Type, IP Family Po
 Families, IP, IPs, Port, TargetPort, NodePort, Endpoints (the ready Pod addresses, where the
 Debug Services task sends you), Session Affinity, Events. Left out, since the simulation has
 no clock or does not model them: times (Start Time, CreationTimestamp, Created on), container
-and image IDs, the service-account token volume, resources and probes; events' Age is
-<unknown>.
+and image IDs, the service-account token volume, a node's capacity and probes; events' Age is
+<unknown>. A Pod's containers show their command, args, limits and requests and environment,
+and the Pod its QoS Class; a Deployment the status its controller posts (replicas, the
+Available and Progressing conditions, its ReplicaSet).
 
 Options:
   -n, --namespace NS   the object's namespace (default: default)

@@ -82,9 +82,23 @@ pub fn describe(
             .filter(|n| pick(&n.meta))
             .map(|n| named(&n.meta, network_policy(n)))
             .collect(),
+        Kind::Deployments | Kind::ReplicaSets | Kind::StatefulSets | Kind::DaemonSets => {
+            let wk = match k {
+                Kind::Deployments => WorkloadKind::Deployment,
+                Kind::ReplicaSets => WorkloadKind::ReplicaSet,
+                Kind::StatefulSets => WorkloadKind::StatefulSet,
+                _ => WorkloadKind::DaemonSet,
+            };
+            c.objects
+                .workloads
+                .iter()
+                .filter(|w| w.kind == wk && pick(&w.meta))
+                .map(|w| named(&w.meta, workload(c, w)))
+                .collect()
+        }
         _ => {
             return Err(format!(
-                "error: describe is simulated for services, pods, endpoints, endpointslices, nodes, replicationcontrollers and networkpolicies, not {}",
+                "error: describe is simulated for services, pods, endpoints, endpointslices, nodes, deployments, replicasets, statefulsets, daemonsets, replicationcontrollers and networkpolicies, not {}",
                 k.plural()
             ))
         }
@@ -1004,6 +1018,222 @@ fn replication_controller(c: &Cluster, r: &Workload) -> String {
     pod_template(&mut w, &r.template);
     events(&mut w, c, &format!("replicationcontroller/{}", r.meta.name), &r.meta.namespace);
     w.finish()
+}
+
+/// The active Pods (not terminating) a workload's controller owns.
+fn owned_active<'c>(c: &'c Cluster, kind: &str, ns: &str, name: &str) -> Vec<&'c Pod> {
+    c.objects
+        .pods
+        .iter()
+        .filter(|p| {
+            p.meta.namespace == ns
+                && p.meta.deletion_timestamp.is_none()
+                && p.meta
+                    .owner_references
+                    .iter()
+                    .any(|o| o.controller && o.kind == kind && o.name == name)
+        })
+        .collect()
+}
+
+/// `Pods Status:` of the replica controllers' describers (`getPodStatusForController`).
+fn pods_status(w: &mut Tw, pods: &[&Pod]) {
+    let count = |phase: &str| pods.iter().filter(|p| p.status.phase == phase).count();
+    let waiting =
+        pods.iter().filter(|p| p.status.phase == "Pending" || p.status.phase.is_empty()).count();
+    w.w(
+        0,
+        &format!(
+            "Pods Status:\t{} Running / {waiting} Waiting / {} Succeeded / {} Failed\n",
+            count("Running"),
+            count("Succeeded"),
+            count("Failed")
+        ),
+    );
+}
+
+fn running_ready(p: &Pod) -> bool {
+    p.status.phase == "Running" && is_pod_ready(p)
+}
+
+/// `describeDeployment`, `describeReplicaSet`, `describeStatefulSet` and `describeDaemonSet`
+/// (kubectl describe.go), with the status their controllers would post (no clock: the
+/// Deployment's `CreationTimestamp` is left out, and a Pod counts as available once Ready,
+/// `minReadySeconds` passed).
+fn workload(c: &Cluster, r: &Workload) -> String {
+    let mut w = Tw::default();
+    let (ns, name) = (r.meta.namespace.as_str(), r.meta.name.as_str());
+    let selector = crate::select::format_label_selector(r.selector.as_ref());
+    w.w(0, &format!("Name:\t{name}\n"));
+    match r.kind {
+        WorkloadKind::Deployment => {
+            w.w(0, &format!("Namespace:\t{ns}\n"));
+            labels(&mut w, "Labels", &r.meta.labels);
+            annotations(&mut w, "Annotations", &r.meta.annotations);
+            w.w(0, &format!("Selector:\t{selector}\n"));
+            let sets: Vec<&Workload> = c
+                .objects
+                .workloads
+                .iter()
+                .filter(|s| {
+                    s.kind == WorkloadKind::ReplicaSet
+                        && s.meta.namespace == ns
+                        && s.meta
+                            .owner_references
+                            .iter()
+                            .any(|o| o.controller && o.kind == "Deployment" && o.name == name)
+                })
+                .collect();
+            let pods: Vec<&Pod> =
+                sets.iter().flat_map(|s| owned_active(c, "ReplicaSet", ns, &s.meta.name)).collect();
+            let desired = r.replicas.max(0);
+            let total = pods.len();
+            let available = pods.iter().filter(|p| running_ready(p)).count();
+            let unavailable = (usize::try_from(desired).unwrap_or(0)).saturating_sub(available);
+            w.w(0, &format!("Replicas:\t{desired} desired | {total} updated | {total} total | {available} available | {unavailable} unavailable\n"));
+            let strategy =
+                r.rollout.strategy_type.clone().unwrap_or_else(|| "RollingUpdate".into());
+            w.w(0, &format!("StrategyType:\t{strategy}\n"));
+            w.w(0, &format!("MinReadySeconds:\t{}\n", r.rollout.min_ready_seconds.unwrap_or(0)));
+            // `SetDefaults_Deployment`: 25% each for RollingUpdate.
+            if strategy == "RollingUpdate" {
+                let show = |x: &Option<crate::model::IntOrString>| match x {
+                    Some(crate::model::IntOrString::Int(n)) => n.to_string(),
+                    Some(crate::model::IntOrString::Str(s)) => s.clone(),
+                    None => "25%".into(),
+                };
+                w.w(
+                    0,
+                    &format!(
+                        "RollingUpdateStrategy:\t{} max unavailable, {} max surge\n",
+                        show(&r.rollout.max_unavailable),
+                        show(&r.rollout.max_surge)
+                    ),
+                );
+            }
+            pod_template(&mut w, &r.template);
+            // The Deployment controller's conditions (`syncRolloutStatus`): Available once at
+            // least `replicas - maxUnavailable` Pods are available; Progressing with the new
+            // ReplicaSet complete or still being updated.
+            let max_unavailable = match &r.rollout.max_unavailable {
+                Some(crate::model::IntOrString::Int(n)) => i64::from(*n),
+                Some(crate::model::IntOrString::Str(s)) => {
+                    let pct: i64 = s.trim_end_matches('%').parse().unwrap_or(25);
+                    i64::from(desired) * pct / 100
+                }
+                None => i64::from(desired) * 25 / 100,
+            };
+            let min_available = (i64::from(desired) - max_unavailable).max(0);
+            let avail = i64::try_from(available).unwrap_or(0);
+            w.w(0, "Conditions:\n  Type\tStatus\tReason\n");
+            w.w(1, "----\t------\t------\n");
+            if avail >= min_available {
+                w.w(1, "Available \tTrue\tMinimumReplicasAvailable\n");
+            } else {
+                w.w(1, "Available \tFalse\tMinimumReplicasUnavailable\n");
+            }
+            if avail >= i64::from(desired) {
+                w.w(1, "Progressing \tTrue\tNewReplicaSetAvailable\n");
+            } else {
+                w.w(1, "Progressing \tTrue\tReplicaSetUpdated\n");
+            }
+            w.w(0, "OldReplicaSets:\t<none>\n");
+            let new_rs: Vec<String> = sets
+                .iter()
+                .map(|s| {
+                    let have = owned_active(c, "ReplicaSet", ns, &s.meta.name).len();
+                    format!("{} ({have}/{} replicas created)", s.meta.name, s.replicas)
+                })
+                .collect();
+            w.w(
+                0,
+                &format!(
+                    "NewReplicaSet:\t{}\n",
+                    if new_rs.is_empty() { "<none>".to_string() } else { new_rs.join(", ") }
+                ),
+            );
+            events(&mut w, c, &format!("deployment/{name}"), ns);
+        }
+        WorkloadKind::ReplicaSet => {
+            let pods = owned_active(c, "ReplicaSet", ns, name);
+            w.w(0, &format!("Namespace:\t{ns}\n"));
+            w.w(0, &format!("Selector:\t{selector}\n"));
+            labels(&mut w, "Labels", &r.meta.labels);
+            annotations(&mut w, "Annotations", &r.meta.annotations);
+            if let Some(o) = r.meta.owner_references.iter().find(|o| o.controller) {
+                w.w(0, &format!("Controlled By:\t{}/{}\n", o.kind, o.name));
+            }
+            w.w(0, &format!("Replicas:\t{} current / {} desired\n", pods.len(), r.replicas));
+            pods_status(&mut w, &pods);
+            pod_template(&mut w, &r.template);
+            events(&mut w, c, &format!("replicaset/{name}"), ns);
+        }
+        WorkloadKind::StatefulSet => {
+            let pods = owned_active(c, "StatefulSet", ns, name);
+            w.w(0, &format!("Namespace:\t{ns}\n"));
+            w.w(0, &format!("Selector:\t{selector}\n"));
+            labels(&mut w, "Labels", &r.meta.labels);
+            annotations(&mut w, "Annotations", &r.meta.annotations);
+            w.w(0, &format!("Replicas:\t{} desired | {} total\n", r.replicas, pods.len()));
+            let strategy =
+                r.rollout.strategy_type.clone().unwrap_or_else(|| "RollingUpdate".into());
+            w.w(0, &format!("Update Strategy:\t{strategy}\n"));
+            // `SetDefaults_StatefulSet`: RollingUpdate with partition 0.
+            if strategy == "RollingUpdate" {
+                w.w(1, &format!("Partition:\t{}\n", r.rollout.partition.unwrap_or(0)));
+                match &r.rollout.max_unavailable {
+                    Some(crate::model::IntOrString::Int(n)) => {
+                        w.w(1, &format!("MaxUnavailable:\t{n}\n"))
+                    }
+                    Some(crate::model::IntOrString::Str(s)) => {
+                        w.w(1, &format!("MaxUnavailable:\t{s}\n"))
+                    }
+                    None => {}
+                }
+            }
+            pods_status(&mut w, &pods);
+            pod_template(&mut w, &r.template);
+            w.w(0, "Volume Claims:\t<none>\n");
+            events(&mut w, c, &format!("statefulset/{name}"), ns);
+        }
+        WorkloadKind::DaemonSet | WorkloadKind::ReplicationController => {
+            let eligible = super::workloads::daemonset_eligible(c, r);
+            let pods: Vec<&Pod> = owned_active(c, "DaemonSet", ns, name)
+                .into_iter()
+                .filter(|p| p.spec.node_name.as_ref().is_some_and(|n| eligible.contains(n)))
+                .collect();
+            let all = owned_active(c, "DaemonSet", ns, name);
+            w.w(0, &format!("Namespace:\t{ns}\n"));
+            w.w(0, &format!("Selector:\t{selector}\n"));
+            w.w(
+                0,
+                &format!(
+                    "Node-Selector:\t{}\n",
+                    none_if_empty_labels(&r.template.spec.node_selector)
+                ),
+            );
+            labels(&mut w, "Labels", &r.meta.labels);
+            annotations(&mut w, "Annotations", &r.meta.annotations);
+            let ready = pods.iter().filter(|p| running_ready(p)).count();
+            w.w(0, &format!("Desired Number of Nodes Scheduled: {}\n", eligible.len()));
+            w.w(0, &format!("Current Number of Nodes Scheduled: {}\n", pods.len()));
+            w.w(0, &format!("Number of Nodes Scheduled with Up-to-date Pods: {}\n", pods.len()));
+            w.w(0, &format!("Number of Nodes Scheduled with Available Pods: {ready}\n"));
+            w.w(0, &format!("Number of Nodes Misscheduled: {}\n", all.len() - pods.len()));
+            pods_status(&mut w, &pods);
+            pod_template(&mut w, &r.template);
+            events(&mut w, c, &format!("daemonset/{name}"), ns);
+        }
+    }
+    w.finish()
+}
+
+fn none_if_empty_labels(l: &crate::model::Labels) -> String {
+    if l.is_empty() {
+        "<none>".to_string()
+    } else {
+        format_labels(l)
+    }
 }
 
 /// `describeNode`.

@@ -184,6 +184,28 @@ pub(crate) fn expand_all(c: &mut Cluster) {
     }
     c.objects.workloads = input;
     c.objects.workloads.extend(made);
+    // The Deployment controller records the revision of its ReplicaSet on the Deployment
+    // (`deployment.kubernetes.io/revision`, `SetNewReplicaSetAnnotations` and
+    // `syncRevision`), for the one it made or found.
+    // apps/v1 carries a DaemonSet's templateGeneration (1 on create: the registry's
+    // `PrepareForCreate`) as the `deprecated.daemonset.template.generation` annotation
+    // (pkg/apis/apps/v1 conversion); its Pods' `pod-template-generation` label matches it.
+    for d in c.objects.workloads.iter_mut().filter(|w| w.kind == WorkloadKind::DaemonSet) {
+        d.meta
+            .annotations
+            .entry("deprecated.daemonset.template.generation".into())
+            .or_insert_with(|| "1".into());
+    }
+    for (ns, name) in rolled_out {
+        if let Some(d) = c.objects.workloads.iter_mut().find(|w| {
+            w.kind == WorkloadKind::Deployment && w.meta.namespace == ns && w.meta.name == name
+        }) {
+            d.meta
+                .annotations
+                .entry("deployment.kubernetes.io/revision".into())
+                .or_insert_with(|| "1".into());
+        }
+    }
 }
 
 fn replicaset(c: &mut Cluster, w: &Workload, owned: &BTreeMap<(String, String, String), usize>) {

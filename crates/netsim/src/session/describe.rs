@@ -7,7 +7,7 @@ use super::answer::AskError;
 use super::Session;
 use crate::cluster::print::Kind;
 
-const NOT_DESCRIBED: &str = "describe is simulated for services, pods, endpoints, endpointslices, nodes, replicationcontrollers and networkpolicies";
+const NOT_DESCRIBED: &str = "describe is simulated for services, pods, endpoints, endpointslices, nodes, deployments, replicasets, statefulsets, daemonsets, replicationcontrollers and networkpolicies";
 
 /// What `kubectl describe KIND [NAME]` prints.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,7 +29,8 @@ impl Session {
     /// `kubectl describe KIND [NAME] [-n NS]` over the cluster (what-if events applied). `kind`
     /// is kubectl's name for it (`svc`, `pods`, `endpointslices.discovery.k8s.io`, …); the
     /// namespace defaults to `default`. Services, Pods, Endpoints, EndpointSlices, Nodes,
-    /// ReplicationControllers and NetworkPolicies are described.
+    /// Deployments, ReplicaSets, StatefulSets, DaemonSets, ReplicationControllers and
+    /// NetworkPolicies are described.
     pub fn describe(
         &self,
         kind: &str,

@@ -635,5 +635,5 @@ fn endpoints_controller_yaml() {
         "subsets" => subsets_case(c),
         other => panic!("unknown group {other}"),
     });
-    assert_eq!(checked, 57);
+    assert_eq!(checked, 58);
 }

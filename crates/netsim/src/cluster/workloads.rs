@@ -705,8 +705,12 @@ pub(crate) fn add_sts_ordinal(c: &mut Cluster, w: &Workload, ord: i32) -> usize 
 pub(crate) struct OrderedGate {
     /// OrderedReady StatefulSets, (namespace, name) → their first ordinal.
     sets: BTreeMap<(String, String), i32>,
-    /// Their Pods, (namespace, name) → index.
-    pods: BTreeMap<(String, String), usize>,
+    /// Their Pods, (namespace, name) → index: made on first need (a set's Pods come one
+    /// after another, and `last` answers for the one before).
+    pods: Option<BTreeMap<(String, String), usize>>,
+    /// The last Pod asked about: (namespace, set, first ordinal, ordinal, index, every ordinal
+    /// below it Running and Ready).
+    last: Option<(String, String, i32, i32, usize, bool)>,
     /// (namespace, set, k) → every ordinal from the first through k is Running and Ready.
     healthy_through: BTreeMap<(String, String, i32), bool>,
     /// The Pods held, by index (ascending: the scheduler goes through a pass's Pods in order,
@@ -744,15 +748,25 @@ impl OrderedGate {
             })
             .map(|w| ((w.meta.namespace.clone(), w.meta.name.clone()), w.ordinals_start))
             .collect();
-        let mut pods = BTreeMap::new();
-        if !sets.is_empty() {
-            for (i, p) in c.objects.pods.iter().enumerate() {
-                if sts_ordinal(p).is_some() {
-                    pods.insert((p.meta.namespace.clone(), p.meta.name.clone()), i);
-                }
-            }
+        OrderedGate {
+            sets,
+            pods: None,
+            last: None,
+            healthy_through: BTreeMap::new(),
+            held: BTreeSet::new(),
         }
-        OrderedGate { sets, pods, healthy_through: BTreeMap::new(), held: BTreeSet::new() }
+    }
+
+    fn pods_index(&mut self, c: &Cluster) -> &BTreeMap<(String, String), usize> {
+        self.pods.get_or_insert_with(|| {
+            c.objects
+                .pods
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| sts_ordinal(p).is_some())
+                .map(|(i, p)| ((p.meta.namespace.clone(), p.meta.name.clone()), i))
+                .collect()
+        })
     }
 
     /// Whether Pod `i` waits: the controller made it in this pass (no source, not started) and
@@ -767,10 +781,28 @@ impl OrderedGate {
         }
         let Some((set, ord)) = sts_ordinal(p) else { return false };
         let ns = p.meta.namespace.as_str();
-        let Some(&first) = self.sets.get(&(ns.to_string(), set.to_string())) else {
-            return false;
+        // The ordinal before this one was the last asked about: its answer and its Pod decide.
+        let (first, below_ok) = match &self.last {
+            Some((lns, lset, first, lord, lidx, lok))
+                if lns == ns && lset == set && *lord + 1 == ord =>
+            {
+                let prev = !self.held.contains(lidx)
+                    && c.objects.pods.get(*lidx).is_some_and(running_and_ready);
+                (*first, *lok && prev)
+            }
+            _ => {
+                let Some(&first) = self.sets.get(&(ns.to_string(), set.to_string())) else {
+                    return false;
+                };
+                (first, ord <= first || self.healthy(c, ns, set, first, ord - 1))
+            }
         };
-        if ord <= first || self.healthy(c, ns, set, first, ord - 1) {
+        let below_ok = below_ok || ord <= first;
+        match &mut self.last {
+            Some(l) if l.0 == ns && l.1 == set => (l.2, l.3, l.4, l.5) = (first, ord, i, below_ok),
+            _ => self.last = Some((ns.to_string(), set.to_string(), first, ord, i, below_ok)),
+        }
+        if below_ok {
             return false;
         }
         self.held.insert(i);
@@ -792,12 +824,11 @@ impl OrderedGate {
         }
         for j in down + 1..=k {
             let name = [set, "-", &j.to_string()].concat();
+            let at = self.pods_index(c).get(&(ns.to_string(), name)).copied();
             let ok = known
-                && self
-                    .pods
-                    .get(&(ns.to_string(), name))
+                && at
                     .filter(|i| !self.held.contains(i))
-                    .and_then(|&i| c.objects.pods.get(i))
+                    .and_then(|i| c.objects.pods.get(i))
                     .is_some_and(running_and_ready);
             self.healthy_through.insert((ns.to_string(), set.to_string(), j), ok);
             known = ok;
@@ -807,10 +838,12 @@ impl OrderedGate {
 
     /// Takes the held Pods out (they were never created) with their `SuccessfulCreate`, and
     /// says for each StatefulSet which Pod it waits for.
-    pub(crate) fn drop_held(self, c: &mut Cluster) {
+    pub(crate) fn drop_held(mut self, c: &mut Cluster) {
         if self.held.is_empty() {
             return;
         }
+        self.pods_index(c);
+        let index = self.pods.take().unwrap_or_default();
         // Per StatefulSet (namespace, name): the Pod it waits for and why, and the Pods held,
         // found while the indices still hold.
         let mut waiting: BTreeMap<(String, String), Waiting> = BTreeMap::new();
@@ -819,22 +852,20 @@ impl OrderedGate {
             let Some((set, ord)) = sts_ordinal(pod) else { continue };
             let ns = pod.meta.namespace.clone();
             let entry = waiting.entry((ns.clone(), set.to_string())).or_insert_with(|| {
-                // The lowest ordinal that is not Running and Ready (the memory holds every
-                // ordinal from the first up to the first one asked about).
-                let k = self
-                    .healthy_through
-                    .range(
-                        (ns.clone(), set.to_string(), i32::MIN)
-                            ..=(ns.clone(), set.to_string(), i32::MAX),
-                    )
-                    .find(|(_, ok)| !**ok)
-                    .map_or(ord - 1, |((_, _, k), _)| *k);
+                // The lowest ordinal that is missing or not Running and Ready (the first held
+                // Pod of the set comes first here: indices ascend with the ordinals).
+                let first = self.sets.get(&(ns.clone(), set.to_string())).copied().unwrap_or(0);
+                let pod_at = |k: i32| {
+                    index
+                        .get(&(ns.clone(), [set, "-", &k.to_string()].concat()))
+                        .filter(|j| !self.held.contains(j))
+                        .and_then(|&j| c.objects.pods.get(j))
+                };
+                let k = (first..ord)
+                    .find(|&k| pod_at(k).is_none_or(|p| !running_and_ready(p)))
+                    .unwrap_or(ord - 1);
                 let name = [set, "-", &k.to_string()].concat();
-                let blocker = self
-                    .pods
-                    .get(&(ns.clone(), name.clone()))
-                    .filter(|j| !self.held.contains(j))
-                    .and_then(|&j| c.objects.pods.get(j));
+                let blocker = pod_at(k);
                 // Why it is not, and what lets the set go on.
                 let why = match blocker {
                     None => ("it does not exist yet", "{pod} comes first"),

@@ -196,10 +196,9 @@ pub(crate) fn expand_all(c: &mut Cluster) {
             .entry("deprecated.daemonset.template.generation".into())
             .or_insert_with(|| "1".into());
     }
-    for (ns, name) in rolled_out {
-        if let Some(d) = c.objects.workloads.iter_mut().find(|w| {
-            w.kind == WorkloadKind::Deployment && w.meta.namespace == ns && w.meta.name == name
-        }) {
+    // One pass over the workloads (a scan per Deployment was Deployments × workloads).
+    for d in c.objects.workloads.iter_mut().filter(|w| w.kind == WorkloadKind::Deployment) {
+        if rolled_out.contains(&(d.meta.namespace.clone(), d.meta.name.clone())) {
             d.meta
                 .annotations
                 .entry("deployment.kubernetes.io/revision".into())

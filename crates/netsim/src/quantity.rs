@@ -6,6 +6,10 @@
 
 use std::cmp::Ordering;
 
+/// The largest decimal exponent read (apimachinery's `inf.Dec` holds any; a quantity beyond
+/// 10^±100000 is refused here rather than carried).
+const MAX_EXPONENT: i32 = 100_000;
+
 /// How a quantity was written, which is how it prints (`Format`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Format {
@@ -102,6 +106,10 @@ impl Quantity {
             }
             _ => return None,
         };
+        // Far past any real quantity (and past what the arithmetic below may hold): not one.
+        if !(-MAX_EXPONENT..=MAX_EXPONENT).contains(&exp10) {
+            return None;
+        }
         if negative {
             mantissa = -mantissa;
         }
@@ -199,11 +207,11 @@ impl Quantity {
         }
         match exp.rem_euclid(3) {
             1 => {
-                amount *= 10;
+                amount = amount.saturating_mul(10);
                 exp -= 1;
             }
             2 => {
-                amount *= 100;
+                amount = amount.saturating_mul(100);
                 exp -= 2;
             }
             _ => {}
@@ -299,11 +307,68 @@ mod tests {
             ("12M", "12M"),
             ("+5", "5"),
             ("-5m", "-5m"),
+            ("1e-2147483648", "invalid 1e-2147483648"),
+            ("1e2147483647", "invalid 1e2147483647"),
+            ("1e99999", "1e99999"),
+            ("1e-99999", "1e-9"),
+            ("170141183460469231731687303715884105727", "170141183460469231731687303715884105727"),
         ] {
             assert_eq!(canon(input), want, "{input}");
         }
         for bad in ["", "m", "1.2.3", "1Gb", "1 Gi", "Gi", "1e", ".", "1ki"] {
             assert!(Quantity::parse(bad).is_none(), "{bad} parsed");
+        }
+    }
+
+    /// Every operation on every combination of hostile parts answers without panicking
+    /// (overflowing mantissas and exponents included).
+    #[test]
+    fn hostile_quantities_never_panic() {
+        let signs = ["", "+", "-"];
+        let numbers = [
+            "0",
+            "1",
+            ".5",
+            "5.",
+            "170141183460469231731687303715884105727",
+            "99999999999999999999999999999999999999",
+            "0.000000000000000000000000000000000001",
+        ];
+        let suffixes = [
+            "",
+            "m",
+            "n",
+            "u",
+            "k",
+            "E",
+            "Ei",
+            "Ki",
+            "e99999",
+            "e-99999",
+            "e2147483647",
+            "e-2147483648",
+            "E-7",
+            "e+3",
+        ];
+        let mut all = Vec::new();
+        for sign in signs {
+            for n in numbers {
+                for suffix in suffixes {
+                    let text = format!("{sign}{n}{suffix}");
+                    if let Some(q) = Quantity::parse(&text) {
+                        let _ = q.canonical();
+                        let _ = q.ceil_integer();
+                        all.push(q);
+                    }
+                }
+            }
+        }
+        assert!(all.len() > 100);
+        for a in &all {
+            for b in all.iter().step_by(7) {
+                let _ = a.cmp_value(b);
+                let _ = a.add(b).map(|q| q.canonical());
+            }
         }
     }
 

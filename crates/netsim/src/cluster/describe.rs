@@ -1119,7 +1119,7 @@ fn workload(c: &Cluster, r: &Workload) -> String {
                 Some(crate::model::IntOrString::Int(n)) => i64::from(*n),
                 Some(crate::model::IntOrString::Str(s)) => {
                     let pct: i64 = s.trim_end_matches('%').parse().unwrap_or(25);
-                    i64::from(desired) * pct / 100
+                    i64::from(desired).saturating_mul(pct) / 100
                 }
                 None => i64::from(desired) * 25 / 100,
             };

@@ -470,6 +470,24 @@ impl V<'_> {
         );
     }
 
+    /// `field.NotSupported` with a value that prints as it is (a Go `%#v`), not quoted.
+    fn unsupported_raw(
+        &mut self,
+        path: &str,
+        value: &str,
+        supported: &[&str],
+        hint: Option<String>,
+    ) {
+        let list: Vec<String> = supported.iter().map(|s| go_quote(s)).collect();
+        self.push(
+            "unsupported-value",
+            path,
+            false,
+            format!("{path}: Unsupported value: {value}: supported values: {}", list.join(", ")),
+            hint,
+        );
+    }
+
     fn forbidden(&mut self, path: &str, at: &str, detail: &str, hint: Option<String>) {
         self.push("forbidden", at, true, format!("{path}: Forbidden: {detail}"), hint);
     }
@@ -1693,29 +1711,7 @@ pub(crate) fn workload(w: &Workload, spec: &RawPodSpec, diags: &mut Vec<Diagnost
         );
     }
     if w.kind == WorkloadKind::StatefulSet {
-        // Then the update strategy's partition (`validateRollingUpdateStatefulSet`) and
-        // `ordinals.start`, before the replicas and minReadySeconds.
-        let r = &w.rollout;
-        if r.strategy_type.as_deref().is_none_or(|t| t == "RollingUpdate") {
-            nonnegative(&mut v, "spec.updateStrategy.rollingUpdate.partition", r.partition);
-        }
-        // `ValidatePersistentVolumeClaimRetentionPolicy` (an empty value is defaulted to Retain).
-        for (i, key) in ["whenDeleted", "whenScaled"].into_iter().enumerate() {
-            if let Some(p) =
-                r.pvc_retention[i].as_deref().filter(|p| !matches!(*p, "" | "Retain" | "Delete"))
-            {
-                v.unsupported(
-                    &format!("spec.persistentVolumeClaimRetentionPolicy.{key}"),
-                    p,
-                    &["Retain", "Delete"],
-                    Some(
-                        "Retain keeps the StatefulSet's volume claims, Delete removes them"
-                            .to_string(),
-                    ),
-                );
-            }
-        }
-        nonnegative(&mut v, "spec.ordinals.start", r.ordinals_start);
+        statefulset_strategy(&mut v, &w.rollout);
     }
     if w.kind != WorkloadKind::DaemonSet && w.replicas < 0 {
         v.invalid(
@@ -1881,6 +1877,72 @@ fn go_int_or_string(x: &IntOrString) -> String {
     }
 }
 
+/// `ValidateStatefulSetSpec` after the policy: the update strategy (its type; a negative
+/// partition; a `rollingUpdate` beside OnDelete), the PVC retention policy and `ordinals.start`,
+/// before the replicas and minReadySeconds.
+fn statefulset_strategy(v: &mut V<'_>, r: &crate::model::Rollout) {
+    match r.strategy_type.as_deref() {
+        None | Some("RollingUpdate") => {
+            nonnegative(v, "spec.updateStrategy.rollingUpdate.partition", r.partition)
+        }
+        Some("OnDelete") if r.rolling_update => {
+            let path = "spec.updateStrategy.rollingUpdate";
+            v.invalid(
+                path,
+                path,
+                &format!(
+                    "apps.RollingUpdateStatefulSetStrategy{{Partition:{}, MaxUnavailable:{}}}",
+                    r.partition.unwrap_or(0),
+                    go_pointer("intstr.IntOrString", r.max_unavailable.is_some())
+                ),
+                "only allowed for updateStrategy 'RollingUpdate'",
+                Some("OnDelete replaces a Pod only when you delete it: remove `rollingUpdate`, or use `type: RollingUpdate`".to_string()),
+            );
+        }
+        Some("OnDelete") => {}
+        Some(other) => {
+            let path = "spec.updateStrategy";
+            v.invalid(
+                path,
+                path,
+                &format!(
+                    "apps.StatefulSetUpdateStrategy{{Type:{}, RollingUpdate:{}}}",
+                    go_quote(other),
+                    go_pointer("apps.RollingUpdateStatefulSetStrategy", r.rolling_update)
+                ),
+                "must be 'RollingUpdate' or 'OnDelete'",
+                Some("a StatefulSet's updateStrategy `type` is RollingUpdate (the default) or OnDelete".to_string()),
+            );
+        }
+    }
+    // `ValidatePersistentVolumeClaimRetentionPolicy` (an empty value is defaulted to Retain).
+    for (i, key) in ["whenDeleted", "whenScaled"].into_iter().enumerate() {
+        if let Some(p) =
+            r.pvc_retention[i].as_deref().filter(|p| !matches!(*p, "" | "Retain" | "Delete"))
+        {
+            v.unsupported(
+                &format!("spec.persistentVolumeClaimRetentionPolicy.{key}"),
+                p,
+                &["Retain", "Delete"],
+                Some(
+                    "Retain keeps the StatefulSet's volume claims, Delete removes them".to_string(),
+                ),
+            );
+        }
+    }
+    nonnegative(v, "spec.ordinals.start", r.ordinals_start);
+}
+
+/// `%#v` of a pointer field of a Go struct: `(*T)(nil)`, or, when set, an address the API server
+/// prints and the simulation cannot know (shown as `0x…`).
+fn go_pointer(ty: &str, set: bool) -> String {
+    if set {
+        format!("(*{ty})(0x…)")
+    } else {
+        format!("(*{ty})(nil)")
+    }
+}
+
 /// `ValidateNonnegativeField` of an optional integer at `path`.
 fn nonnegative(v: &mut V<'_>, path: &str, value: Option<i64>) {
     if let Some(n) = value.filter(|n| *n < 0) {
@@ -1930,6 +1992,16 @@ fn deployment_rollout(v: &mut V<'_>, r: &crate::model::Rollout) {
             "may not be specified when strategy `type` is 'Recreate'",
             Some("Recreate stops every old Pod before starting new ones: remove `rollingUpdate`, or use `type: RollingUpdate`".to_string()),
         ),
+        Some(other) if other != "Recreate" && other != "RollingUpdate" => v.unsupported_raw(
+            "spec.strategy",
+            &format!(
+                "apps.DeploymentStrategy{{Type:{}, RollingUpdate:{}}}",
+                go_quote(other),
+                go_pointer("apps.RollingUpdateDeployment", r.rolling_update)
+            ),
+            &["Recreate", "RollingUpdate"],
+            Some("a Deployment's strategy `type` is RollingUpdate (the default) or Recreate".to_string()),
+        ),
         None | Some("RollingUpdate") => {
             int_or_percent_nonnegative(v, "spec.strategy.rollingUpdate.maxUnavailable", r.max_unavailable.as_ref());
             int_or_percent_nonnegative(v, "spec.strategy.rollingUpdate.maxSurge", r.max_surge.as_ref());
@@ -1972,6 +2044,23 @@ fn deployment_rollout(v: &mut V<'_>, r: &crate::model::Rollout) {
 /// two may not both be 0) and revisionHistoryLimit.
 fn daemonset_rollout(v: &mut V<'_>, r: &crate::model::Rollout) {
     nonnegative(v, "spec.minReadySeconds", r.min_ready_seconds);
+    if let Some(other) =
+        r.strategy_type.as_deref().filter(|t| !matches!(*t, "RollingUpdate" | "OnDelete"))
+    {
+        v.unsupported_raw(
+            "spec.updateStrategy",
+            &format!(
+                "apps.DaemonSetUpdateStrategy{{Type:{}, RollingUpdate:{}}}",
+                go_quote(other),
+                go_pointer("apps.RollingUpdateDaemonSet", r.rolling_update)
+            ),
+            &["RollingUpdate", "OnDelete"],
+            Some(
+                "a DaemonSet's updateStrategy `type` is RollingUpdate (the default) or OnDelete"
+                    .to_string(),
+            ),
+        );
+    }
     if r.strategy_type.as_deref().is_none_or(|t| t == "RollingUpdate") {
         let unavailable_path = "spec.updateStrategy.rollingUpdate.maxUnavailable";
         let surge_path = "spec.updateStrategy.rollingUpdate.maxSurge";

@@ -984,40 +984,24 @@ fn pod_template(w: &mut Tw, t: &PodTemplate) {
 /// `describeReplicationController`.
 fn replication_controller(c: &Cluster, r: &Workload) -> String {
     let mut w = Tw::default();
-    let pods: Vec<&Pod> = c
-        .objects
-        .pods
-        .iter()
-        .filter(|p| {
-            p.meta.namespace == r.meta.namespace
-                && p.meta.deletion_timestamp.is_none()
-                && p.meta.owner_references.iter().any(|o| {
-                    o.controller && o.kind == "ReplicationController" && o.name == r.meta.name
-                })
-        })
-        .collect();
-    let count = |phase: &str| pods.iter().filter(|p| p.status.phase == phase).count();
-    let waiting =
-        pods.iter().filter(|p| p.status.phase == "Pending" || p.status.phase.is_empty()).count();
+    let pods = owned_active(c, "ReplicationController", &r.meta.namespace, &r.meta.name);
     w.w(0, &format!("Name:\t{}\n", r.meta.name));
-    w.w(0, &format!("Namespace:\t{}\n", r.meta.namespace));
     let sel = r.selector.as_ref().map(|s| s.match_labels.clone()).unwrap_or_default();
-    w.w(0, &format!("Selector:\t{}\n", format_labels(&sel)));
-    labels(&mut w, "Labels", &r.meta.labels);
-    annotations(&mut w, "Annotations", &r.meta.annotations);
+    header(&mut w, r, &format_labels(&sel));
     w.w(0, &format!("Replicas:\t{} current / {} desired\n", pods.len(), r.replicas));
-    w.w(
-        0,
-        &format!(
-            "Pods Status:\t{} Running / {waiting} Waiting / {} Succeeded / {} Failed\n",
-            count("Running"),
-            count("Succeeded"),
-            count("Failed")
-        ),
-    );
+    pods_status(&mut w, &pods);
     pod_template(&mut w, &r.template);
     events(&mut w, c, &format!("replicationcontroller/{}", r.meta.name), &r.meta.namespace);
     w.finish()
+}
+
+/// The lines the replica controllers' describers start with after the name: Namespace,
+/// Selector, Labels, Annotations.
+fn header(w: &mut Tw, r: &Workload, selector: &str) {
+    w.w(0, &format!("Namespace:\t{}\n", r.meta.namespace));
+    w.w(0, &format!("Selector:\t{selector}\n"));
+    labels(w, "Labels", &r.meta.labels);
+    annotations(w, "Annotations", &r.meta.annotations);
 }
 
 /// The active Pods (not terminating) a workload's controller owns.
@@ -1156,10 +1140,7 @@ fn workload(c: &Cluster, r: &Workload) -> String {
         }
         WorkloadKind::ReplicaSet => {
             let pods = owned_active(c, "ReplicaSet", ns, name);
-            w.w(0, &format!("Namespace:\t{ns}\n"));
-            w.w(0, &format!("Selector:\t{selector}\n"));
-            labels(&mut w, "Labels", &r.meta.labels);
-            annotations(&mut w, "Annotations", &r.meta.annotations);
+            header(&mut w, r, &selector);
             if let Some(o) = r.meta.owner_references.iter().find(|o| o.controller) {
                 w.w(0, &format!("Controlled By:\t{}/{}\n", o.kind, o.name));
             }
@@ -1170,10 +1151,7 @@ fn workload(c: &Cluster, r: &Workload) -> String {
         }
         WorkloadKind::StatefulSet => {
             let pods = owned_active(c, "StatefulSet", ns, name);
-            w.w(0, &format!("Namespace:\t{ns}\n"));
-            w.w(0, &format!("Selector:\t{selector}\n"));
-            labels(&mut w, "Labels", &r.meta.labels);
-            annotations(&mut w, "Annotations", &r.meta.annotations);
+            header(&mut w, r, &selector);
             w.w(0, &format!("Replicas:\t{} desired | {} total\n", r.replicas, pods.len()));
             let strategy =
                 r.rollout.strategy_type.clone().unwrap_or_else(|| "RollingUpdate".into());

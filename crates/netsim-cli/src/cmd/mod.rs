@@ -25,8 +25,8 @@ Commands:
   get          kubectl get: pods, services, endpoints, endpointslices, nodes, namespaces,
                workloads, replicationcontrollers, networkpolicies,
                clusternetworkpolicies, events, all
-  describe     kubectl describe: services, pods, endpoints, endpointslices, nodes, rc,
-               networkpolicies
+  describe     kubectl describe: services, pods, endpoints, endpointslices, nodes,
+               deployments, replicasets, statefulsets, daemonsets, rc, networkpolicies
   dns          resolve a name as a Pod's resolver would, query by query (any query type)
   resolv-conf  a Pod's /etc/resolv.conf
   iptables     the rules kube-proxy (iptables mode) writes on a node
